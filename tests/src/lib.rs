@@ -1,0 +1,1 @@
+//! Conformance and fixture tests live in `tests/`.
