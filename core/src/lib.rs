@@ -1,11 +1,41 @@
 //! Validate and build PMH 医療費助成 upload files.
 //!
 //! ```text
-//! bytes ─decode─▶ records ─Checker─▶ Report ─render─▶ text | json | csv | junit | github
+//! bytes ─Decoder─▶ UTF-8 ─RecordReader─▶ records ─Checker─▶ Report ─render─▶ text | json | csv | junit | github
 //! ```
 //!
-//! This crate performs no I/O: callers pass bytes (in chunks, so large files stream) and get
-//! values back. It builds for `wasm32-unknown-unknown` so the browser app runs the same code.
+//! This crate performs no I/O, reads no clock and no environment: callers pass bytes (in
+//! chunks, so large files stream) and get values back. It builds for `wasm32-unknown-unknown`
+//! so that the browser app runs exactly the same code as the CLI.
+//!
+//! ```
+//! use pmh_core::{check_bytes, Layout, Options, Code};
+//! let layout = Layout::full();
+//! let csv = "個人番号,氏名\r\n123456789012,山田太郎\r\n";
+//! let report = check_bytes(&layout, Options::default(), csv.as_bytes());
+//! assert!(report.count(Code::MyNumberCheckDigit) == 1);
+//! ```
 #![warn(clippy::disallowed_methods)]
+#![warn(missing_docs)]
 
+pub mod check;
+pub mod codes;
+pub mod decode;
+pub mod diagnostic;
+pub mod docs;
 pub mod domain;
+pub mod header;
+pub mod layout;
+pub mod message;
+pub mod reader;
+pub mod render;
+pub mod report;
+pub mod synth;
+
+pub use check::{Checker, InputKind, Options, check_bytes};
+pub use codes::{Code, CodeInfo, Severity};
+pub use diagnostic::{Detail, Diagnostic};
+pub use header::ColumnMapping;
+pub use layout::{Basis, ConfigError, Layout};
+pub use render::{Format, Input, Lang, RenderOptions};
+pub use report::Report;

@@ -1,0 +1,871 @@
+//! The streaming checker: bytes in (any chunking), one [`Report`] out.
+//!
+//! ```text
+//! chunk ─Decoder─▶ UTF-8 ─RecordReader─▶ records ─header map─▶ rows ─cell/row/key checks─▶ Report
+//! ```
+//!
+//! Memory is bounded by the longest record plus the certificate-key index (a few dozen bytes
+//! per row), never by the file: the CLI feeds 64 KiB chunks.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+
+use sha2::{Digest, Sha256};
+
+use crate::codes::{Code, Severity};
+use crate::decode::{Decoder, TextEncoding};
+use crate::diagnostic::{Detail, Diagnostic};
+use crate::domain::{checkdigit, date, tables};
+use crate::header::{ColumnMapping, HeaderMap, Matcher};
+use crate::layout::{Basis, Check, CharClass, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType};
+use crate::reader::{Event, LineEndings, Record, RecordReader};
+use crate::report::Report;
+
+/// What the input is meant to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputKind {
+    /// An upload file: it must follow the layout's dialect (encoding, BOM, delimiter...).
+    #[default]
+    Upload,
+    /// Source data to be built into an upload file: any supported encoding and delimiter.
+    Source,
+}
+
+/// Options of one check.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Upload file or source data.
+    pub kind: InputKind,
+    /// At most this many findings are kept (counts stay exact). `0` keeps none.
+    pub max_diagnostics: usize,
+    /// Explicit column mapping.
+    pub mapping: Option<ColumnMapping>,
+    /// 公費負担者番号 known to be printed with a wrong check digit (N003 becomes N008).
+    pub known_insurer_numbers: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { kind: InputKind::Upload, max_diagnostics: 1000, mapping: None, known_insurer_numbers: Vec::new() }
+    }
+}
+
+/// Identity hasher for keys that are already hashes.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// One row of one certificate, kept for the cross-row checks.
+#[derive(Clone, Copy)]
+struct KeyEntry {
+    row: u32,
+    from: i32,
+    to: i32,
+    history: u64,
+    /// Next entry of the same certificate, or `u32::MAX`.
+    next: u32,
+}
+
+const NO_DATE: i32 = i32::MIN;
+
+/// Findings collector: O(1) per finding, exact counts when the list is truncated.
+pub(crate) struct Sink {
+    pub(crate) kept: Vec<Diagnostic>,
+    pub(crate) counts: Vec<u64>,
+    pub(crate) severities: [u64; 3],
+    max: usize,
+}
+
+impl Sink {
+    fn new(max: usize) -> Self {
+        Self { kept: Vec::new(), counts: vec![0; Code::ALL.len()], severities: [0; 3], max }
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.counts[d.code.index()] += 1;
+        self.severities[d.severity as usize] += 1;
+        if self.kept.len() < self.max {
+            self.kept.push(d);
+        }
+    }
+}
+
+/// Streaming checker of one input file.
+pub struct Checker<'l> {
+    layout: &'l Layout,
+    opts: Options,
+    matcher: Matcher,
+    keys: KeyIndex,
+    decoder: Decoder,
+    decoded: Vec<u8>,
+    reader: Option<RecordReader>,
+    /// Decoded bytes held until the header line is complete (delimiter detection).
+    head: Vec<u8>,
+    header: Option<HeaderMap>,
+    stopped: bool,
+    delimiter: u8,
+    sink: Sink,
+    sha: Sha256,
+    bytes: u64,
+    /// Sheet row of the last record (header = 1).
+    row: u32,
+    data_rows: u64,
+    blank_rows: u64,
+    key_index: HashMap<u128, u32, BuildHasherDefault<PreHashed>>,
+    key_entries: Vec<KeyEntry>,
+    /// Reusable per-row buffers.
+    values: Vec<(usize, usize)>,
+    /// Input column (1-based) of each layout field.
+    field_cols: Vec<Option<u32>>,
+    header_columns: usize,
+}
+
+impl<'l> Checker<'l> {
+    /// A checker for `layout`.
+    pub fn new(layout: &'l Layout, opts: Options) -> Self {
+        let max = opts.max_diagnostics;
+        Self {
+            layout,
+            matcher: Matcher::new(layout),
+            keys: layout.key_index(),
+            opts,
+            decoder: Decoder::new(),
+            decoded: Vec::new(),
+            reader: None,
+            head: Vec::new(),
+            header: None,
+            stopped: false,
+            delimiter: layout.dialect.delimiter_byte(),
+            sink: Sink::new(max),
+            sha: Sha256::new(),
+            bytes: 0,
+            row: 0,
+            data_rows: 0,
+            blank_rows: 0,
+            key_index: HashMap::default(),
+            key_entries: Vec::new(),
+            values: Vec::new(),
+            field_cols: Vec::new(),
+            header_columns: 0,
+        }
+    }
+
+    /// Feeds the next chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        self.sha.update(chunk);
+        let mut decoded = std::mem::take(&mut self.decoded);
+        decoded.clear();
+        self.decoder.push(chunk, &mut decoded);
+        self.consume(&decoded, false);
+        self.decoded = decoded;
+    }
+
+    /// Ends the input and returns the report.
+    pub fn finish(mut self) -> Report {
+        let mut decoded = std::mem::take(&mut self.decoded);
+        decoded.clear();
+        self.decoder.finish(&mut decoded);
+        self.consume(&decoded, true);
+        self.finish_file();
+        let sha = self.sha.finalize();
+        let line_endings = self.reader.as_ref().map(RecordReader::line_endings).unwrap_or_default();
+        let columns = self.header.map(|h| (h.headers, h.uses)).unwrap_or_default();
+        Report {
+            layout_id: self.layout.id.clone(),
+            layout_version: self.layout.version.clone(),
+            encoding: self.decoder.encoding(),
+            bytes: self.bytes,
+            sha256: hex(&sha),
+            rows: self.data_rows,
+            blank_rows: self.blank_rows,
+            delimiter: self.delimiter,
+            line_endings,
+            headers: columns.0,
+            uses: columns.1,
+            diagnostics: self.sink.kept,
+            counts: self.sink.counts,
+            errors: self.sink.severities[Severity::Error as usize],
+            warnings: self.sink.severities[Severity::Warning as usize],
+            infos: self.sink.severities[Severity::Info as usize],
+        }
+    }
+
+    fn consume(&mut self, text: &[u8], eof: bool) {
+        if self.stopped {
+            return;
+        }
+        if self.reader.is_none() {
+            self.head.extend_from_slice(text);
+            let line_end = self.head.iter().position(|&b| b == b'\n');
+            if line_end.is_none() && !eof && self.head.len() < 1 << 20 {
+                return;
+            }
+            let first_line = &self.head[..line_end.unwrap_or(self.head.len())];
+            self.delimiter = detect_delimiter(first_line, self.layout.dialect.delimiter_byte());
+            self.reader = Some(RecordReader::new(self.delimiter));
+            let head = std::mem::take(&mut self.head);
+            self.read(&head, eof);
+            return;
+        }
+        self.read(text, eof);
+    }
+
+    fn read(&mut self, text: &[u8], eof: bool) {
+        let Some(mut reader) = self.reader.take() else { return };
+        let mut on_event = |ev: Event<'_>| match ev {
+            Event::Blank { line } => self.blank(line),
+            Event::Record(rec) => self.record(&rec),
+        };
+        reader.feed(text, &mut on_event);
+        if eof {
+            reader.finish(&mut on_event);
+        }
+        self.reader = Some(reader);
+    }
+
+    fn blank(&mut self, line: u64) {
+        self.row = self.row.saturating_add(1);
+        if self.header.is_some() {
+            self.data_rows += 1;
+            self.blank_rows += 1;
+            self.sink.push(Diagnostic::new(Code::BlankRow).at(self.row, line));
+        }
+    }
+
+    fn record(&mut self, rec: &Record<'_>) {
+        if self.stopped {
+            return;
+        }
+        self.row = self.row.saturating_add(1);
+        // Text of the record: strict UTF-8; otherwise each field lossily, and reported.
+        let (lossy_text, lossy_ends);
+        let (text, ends): (&str, &[usize]) = if let Ok(t) = std::str::from_utf8(rec.data) {
+            (t, rec.ends)
+        } else {
+            let mut t = String::with_capacity(rec.data.len() + 16);
+            let mut e = Vec::with_capacity(rec.len());
+            for i in 0..rec.len() {
+                t.push_str(&String::from_utf8_lossy(rec.field(i)));
+                e.push(t.len());
+            }
+            lossy_text = t;
+            lossy_ends = e;
+            (&lossy_text, &lossy_ends)
+        };
+        let field = |i: usize| -> &str {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            text.get(start..ends[i]).unwrap_or("")
+        };
+        if self.header.is_none() {
+            let headers: Vec<String> = (0..ends.len()).map(|i| field(i).to_owned()).collect();
+            self.header_row(headers, rec.line);
+            return;
+        }
+        self.data_rows += 1;
+        let row = self.row;
+        let line = rec.line;
+        if !rec.quotes_balanced {
+            self.sink.push(
+                Diagnostic::new(Code::UnclosedQuote).at(row, line).detail(Detail::Lines { count: rec.inner_lines + 1 }),
+            );
+        }
+        if text.is_empty() || (0..ends.len()).all(|i| field(i).is_empty()) {
+            self.blank_rows += 1;
+            self.sink.push(Diagnostic::new(Code::BlankRow).at(row, line));
+            return;
+        }
+        if text.contains('\u{FFFD}') {
+            let col = (0..ends.len()).find(|&i| field(i).contains('\u{FFFD}')).map(|c| c as u32 + 1);
+            let found = match self.decoder.encoding() {
+                TextEncoding::Cp932 => "Shift_JIS (CP932)",
+                TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
+                _ => "UTF-8",
+            };
+            self.sink.push(
+                Diagnostic::new(Code::UndecodableBytes).at(row, line).column(col).detail(Detail::Encoding { found }),
+            );
+        }
+        if ends.len() != self.header_columns && rec.quotes_balanced {
+            self.sink.push(Diagnostic::new(Code::RaggedRow).at(row, line).detail(Detail::Ragged {
+                expected: u32::try_from(self.header_columns).unwrap_or(u32::MAX),
+                found: u32::try_from(ends.len()).unwrap_or(u32::MAX),
+            }));
+        }
+        // Field values by layout position (absent column or short row = empty).
+        let field_cols = std::mem::take(&mut self.field_cols);
+        let mut values = std::mem::take(&mut self.values);
+        values.clear();
+        for col in &field_cols {
+            values.push(match *col {
+                Some(c) if (c as usize) <= ends.len() => {
+                    let c = c as usize - 1;
+                    (if c == 0 { 0 } else { ends[c - 1] }, ends[c])
+                }
+                _ => (0, 0),
+            });
+        }
+        let mut dates = RowDates::default();
+        for (fi, &(s, e)) in values.iter().enumerate() {
+            let col = field_cols[fi];
+            if col.is_none() && !self.layout.fields[fi].required {
+                continue;
+            }
+            let value = text.get(s..e).unwrap_or("");
+            self.cell(fi, value, row, line, col, text, &values, &mut dates);
+        }
+        self.row_checks(row, line, &dates);
+        self.key_checks(row, line, text, &values, &dates);
+        self.values = values;
+        self.field_cols = field_cols;
+    }
+
+    fn header_row(&mut self, headers: Vec<String>, line: u64) {
+        let layout = self.layout;
+        let map = self.matcher.map(layout, &headers, self.opts.mapping.as_ref());
+        self.header_columns = headers.len();
+        self.field_cols = map.field_column.iter().map(|c| c.map(|c| c as u32 + 1)).collect();
+        if !map.any_field() {
+            self.sink.push(Diagnostic::new(Code::NoHeader).at(self.row, line));
+            self.stopped = true;
+            self.header = Some(map);
+            return;
+        }
+        let row = self.row;
+        for &(col, first, f) in &map.duplicates {
+            self.sink.push(
+                Diagnostic::new(Code::DuplicateColumn)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1))
+                    .field(f, Basis::Verified)
+                    .detail(Detail::Header {
+                        header: headers[col].clone(),
+                        suggestion: None,
+                        other_column: Some(first as u32 + 1),
+                    }),
+            );
+        }
+        for &(col, suggestion) in &map.unknown_among_fixed {
+            self.sink.push(Diagnostic::new(Code::UnknownColumn).at(row, line).column(Some(col as u32 + 1)).detail(
+                Detail::Header { header: headers[col].clone(), suggestion, other_column: None },
+            ));
+        }
+        for &col in &map.empty_headers {
+            self.sink.push(Diagnostic::new(Code::EmptyHeader).at(row, line).column(Some(col as u32 + 1)));
+        }
+        for (fi, f) in layout.fields.iter().enumerate() {
+            if map.field_column[fi].is_none() {
+                let code = if f.required { Code::MissingColumn } else { Code::OptionalColumnAbsent };
+                self.sink.push(Diagnostic::new(code).field(fi, f.basis_of(Rule::Required)));
+            }
+        }
+        if self.opts.kind == InputKind::Upload {
+            self.dialect_checks(line);
+        }
+        self.header = Some(map);
+    }
+
+    fn dialect_checks(&mut self, line: u64) {
+        let d = &self.layout.dialect;
+        let enc = self.decoder.encoding();
+        let utf8_expected = d.encoding == Encoding::Utf8;
+        if utf8_expected && !enc.is_utf8() && enc != TextEncoding::Unknown {
+            let found = if enc == TextEncoding::Cp932 { "Shift_JIS (CP932)" } else { "UTF-16" };
+            self.sink.push(Diagnostic::new(Code::NotUtf8).detail(Detail::Encoding { found }));
+        }
+        if utf8_expected && enc.is_utf8() && enc.has_bom() != d.bom {
+            let (expected, found) = if d.bom { ("BOM あり", "BOM なし") } else { ("BOM なし", "BOM あり") };
+            self.sink.push(
+                Diagnostic::new(Code::BomMismatch).with_basis(Basis::Inferred).detail(Detail::Dialect { expected, found }),
+            );
+        }
+        if self.delimiter != d.delimiter_byte() {
+            let name = |b: u8| match b {
+                b'\t' => "TAB",
+                b',' => ",",
+                b';' => ";",
+                _ => "?",
+            };
+            self.sink.push(Diagnostic::new(Code::DelimiterMismatch).at(self.row, line).detail(Detail::Dialect {
+                expected: name(d.delimiter_byte()),
+                found: name(self.delimiter),
+            }));
+        }
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "hot path: plain arguments, no per-cell allocation")]
+    fn cell(
+        &mut self,
+        fi: usize,
+        raw: &str,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        text: &str,
+        values: &[(usize, usize)],
+        dates: &mut RowDates,
+    ) {
+        let layout = self.layout;
+        let f = &layout.fields[fi];
+        let at = |code: Code, rule: Rule| Diagnostic::new(code).at(row, line).column(col).field(fi, f.basis_of(rule));
+        let value = trim_edges(raw);
+        if value.is_empty() {
+            if f.required {
+                self.sink.push(at(Code::Required, Rule::Required));
+            }
+            if !raw.is_empty() {
+                self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
+            }
+            return;
+        }
+        if value.len() != raw.len() {
+            self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
+        }
+        // Excel's exponent form destroys identifiers: say so instead of "not digits".
+        if f.has_check(Check::MyNumber) && is_exponent_form(value) {
+            self.sink.push(at(Code::MyNumberExponent, Rule::Checks).value(value));
+            return;
+        }
+        let mut ok = true;
+        let (min, max) = f.length_bounds();
+        if min.is_some() || max.is_some() {
+            let n = char_count(value);
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                ok = false;
+                self.sink.push(at(Code::Length, Rule::Length).value(value).detail(Detail::Length { min, max, actual: n }));
+            }
+        }
+        match f.value_type {
+            ValueType::Text | ValueType::Digits => {
+                let class = if f.value_type == ValueType::Digits { CharClass::Digits } else { f.chars };
+                if let Some((pos, ch)) = first_disallowed(value, class) {
+                    ok = false;
+                    self.sink.push(at(Code::Chars, Rule::Chars).value(value).detail(Detail::Char { ch, pos }));
+                }
+            }
+            ValueType::Code => {
+                if !f.codes.iter().any(|c| c.code == value) {
+                    ok = false;
+                    self.sink.push(at(Code::NotInCodeList, Rule::Codes).value(value));
+                }
+            }
+            ValueType::Date => {
+                let parsed = date::parse_with_format(value, layout.dialect.date_format.as_str());
+                match parsed {
+                    Some(d) => dates.set(&self.keys, fi, d),
+                    None => {
+                        ok = false;
+                        let recognised = date::parse_lenient(value, true).ok().map(|l| l.date.to_string());
+                        self.sink.push(at(Code::Date, Rule::Codes).value(value).detail(Detail::Date { recognised }));
+                    }
+                }
+            }
+            ValueType::Boolean => {
+                let d = &layout.dialect;
+                if value != d.boolean_true && value != d.boolean_false {
+                    ok = false;
+                    self.sink.push(at(Code::Boolean, Rule::Codes).value(value));
+                }
+            }
+            ValueType::Conditions => {
+                if let Some(index) = conditions_error(value) {
+                    ok = false;
+                    self.sink.push(at(Code::ConditionsSyntax, Rule::Codes).value(value).detail(Detail::Entry { index }));
+                }
+            }
+        }
+        if ok && !f.checks.is_empty() {
+            self.named_checks(fi, value, row, line, col, text, values);
+        }
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "hot path: plain arguments, no per-cell allocation")]
+    fn named_checks(
+        &mut self,
+        fi: usize,
+        value: &str,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        text: &str,
+        values: &[(usize, usize)],
+    ) {
+        let f = &self.layout.fields[fi];
+        let at = |code: Code| Diagnostic::new(code).at(row, line).column(col).field(fi, f.basis_of(Rule::Checks));
+        for check in &f.checks {
+            match check {
+                Check::MyNumber => match checkdigit::my_number(value) {
+                    checkdigit::CheckOutcome::Invalid { .. } => {
+                        self.sink.push(at(Code::MyNumberCheckDigit).value(value));
+                    }
+                    checkdigit::CheckOutcome::Valid if checkdigit::is_all_same_digit(value) => {
+                        self.sink.push(at(Code::MyNumberSameDigits).value(value));
+                    }
+                    _ => {}
+                },
+                Check::InsurerNumber => {
+                    if value.len() == 8 && !checkdigit::insurer_prefecture_valid(value) {
+                        self.sink.push(at(Code::InsurerPrefecture).value(value));
+                    }
+                    if let checkdigit::CheckOutcome::Invalid { expected } = checkdigit::insurer_number(value) {
+                        let known = self.opts.known_insurer_numbers.iter().any(|k| k == value);
+                        let code = if known { Code::InsurerCheckDigitOverridden } else { Code::InsurerCheckDigit };
+                        self.sink.push(at(code).value(value).detail(Detail::Expected { digit: expected }));
+                    }
+                }
+                Check::RecipientNumber => {
+                    // Only national programmes (法別 in the national table) use the check digit.
+                    let insurer = self
+                        .layout
+                        .field_index("medicalSubsidyInsurerNumber")
+                        .and_then(|i| values.get(i))
+                        .and_then(|&(s, e)| text.get(s..e))
+                        .unwrap_or("");
+                    if tables::insurer_kind(trim_edges(insurer)) == Some(tables::InsurerKind::National)
+                        && let checkdigit::CheckOutcome::Invalid { expected } = checkdigit::recipient_number(value)
+                    {
+                        self.sink.push(at(Code::RecipientCheckDigit).value(value).detail(Detail::Expected { digit: expected }));
+                    }
+                }
+                Check::MedicalInstitutionCodes => {
+                    for code in digit_runs(value, 10) {
+                        if let checkdigit::CheckOutcome::Invalid { expected } = checkdigit::medical_institution_code(code) {
+                            self.sink.push(at(Code::MedicalInstitutionCheckDigit).value(code).detail(Detail::Expected { digit: expected }));
+                        }
+                    }
+                }
+                // Master checks need a municipality master (domain-rules issue); without one they
+                // are skipped.
+                Check::MasterSegment | Check::MasterIncomeSegment => {}
+            }
+        }
+    }
+
+    fn row_checks(&mut self, row: u32, line: u64, dates: &RowDates) {
+        if let (Some(from), Some(to)) = (dates.valid_from, dates.valid_to)
+            && from > to
+        {
+            let col = self.column_of(self.keys.valid_to);
+            let mut d = Diagnostic::new(Code::PeriodReversed)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Dates { first: from.to_string(), second: to.to_string() });
+            d.field = self.keys.valid_to;
+            self.sink.push(d.strict_basis(Basis::Inferred));
+        }
+        if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
+            && birth > from
+        {
+            let col = self.column_of(self.keys.date_of_birth);
+            let mut d = Diagnostic::new(Code::BirthAfterStart)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Dates { first: birth.to_string(), second: from.to_string() });
+            d.field = self.keys.date_of_birth;
+            self.sink.push(d.with_basis(Basis::Inferred));
+        }
+    }
+
+    fn column_of(&self, field: Option<usize>) -> Option<u32> {
+        self.field_cols.get(field?).copied().flatten()
+    }
+
+    fn key_checks(&mut self, row: u32, line: u64, text: &str, values: &[(usize, usize)], dates: &RowDates) {
+        if self.keys.certificate.is_empty() {
+            return;
+        }
+        let value = |i: usize| values.get(i).and_then(|&(s, e)| text.get(s..e)).map_or("", trim_edges);
+        if self.keys.certificate.iter().all(|&i| value(i).is_empty()) {
+            return;
+        }
+        let mut h1 = DefaultHasher::new();
+        let mut h2 = DefaultHasher::new();
+        0xA5u8.hash(&mut h2);
+        for &i in &self.keys.certificate {
+            value(i).hash(&mut h1);
+            value(i).hash(&mut h2);
+        }
+        let key = (u128::from(h1.finish()) << 64) | u128::from(h2.finish());
+        let history = self.keys.history_key.map(|i| {
+            let mut h = DefaultHasher::new();
+            value(i).hash(&mut h);
+            h.finish()
+        });
+        let entry = KeyEntry {
+            row,
+            from: dates.valid_from.map_or(NO_DATE, date::Ymd::to_days),
+            to: dates.valid_to.map_or(NO_DATE, date::Ymd::to_days),
+            history: history.unwrap_or(0),
+            next: u32::MAX,
+        };
+        let new_index = u32::try_from(self.key_entries.len()).unwrap_or(u32::MAX);
+        let basis = self.layout.keys.certificate_basis;
+        let Some(&head) = self.key_index.get(&key) else {
+            self.key_index.insert(key, new_index);
+            self.key_entries.push(entry);
+            return;
+        };
+        // Walk the earlier rows of this certificate.
+        let mut finding: Option<(Code, u32)> = None;
+        let mut i = head;
+        let mut last = head;
+        while let Some(e) = self.key_entries.get(i as usize).copied() {
+            if finding.is_none() {
+                finding = if history.is_some() {
+                    (e.history == entry.history).then_some((Code::DuplicateHistoryKey, e.row))
+                } else if e.from == entry.from && e.to == entry.to {
+                    Some((Code::DuplicateCertificate, e.row))
+                } else if self.layout.keys.no_overlap
+                    && e.from != NO_DATE
+                    && e.to != NO_DATE
+                    && entry.from != NO_DATE
+                    && entry.to != NO_DATE
+                    && e.from <= entry.to
+                    && entry.from <= e.to
+                {
+                    Some((Code::OverlappingPeriods, e.row))
+                } else {
+                    None
+                };
+            }
+            last = i;
+            i = e.next;
+        }
+        if let Some(tail) = self.key_entries.get_mut(last as usize) {
+            tail.next = new_index;
+        }
+        self.key_entries.push(entry);
+        if let Some((code, other)) = finding {
+            let field = if code == Code::DuplicateHistoryKey { self.keys.history_key } else { self.keys.certificate.first().copied() };
+            let col = self.column_of(field);
+            let mut d = Diagnostic::new(code).at(row, line).column(col).detail(Detail::OtherRow { row: other });
+            if code == Code::DuplicateHistoryKey {
+                d.value = self.keys.history_key.map(|i| value(i).to_owned());
+            }
+            d.field = field;
+            self.sink.push(if code == Code::DuplicateHistoryKey { d.strict_basis(Basis::Verified) } else { d.strict_basis(basis) });
+        }
+    }
+
+    fn finish_file(&mut self) {
+        if self.bytes == 0 {
+            self.sink.push(Diagnostic::new(Code::EmptyFile));
+            return;
+        }
+        if self.decoder.encoding() == TextEncoding::Unknown {
+            let why = self.decoder.failure().unwrap_or("");
+            self.sink.push(Diagnostic::new(Code::UnknownEncoding).detail(Detail::Header {
+                header: why.to_owned(),
+                suggestion: None,
+                other_column: None,
+            }));
+            return;
+        }
+        if self.header.is_some() && self.data_rows == 0 && !self.stopped {
+            self.sink.push(Diagnostic::new(Code::HeaderOnly));
+        }
+        if self.header.is_none() {
+            // Only line breaks: nothing readable.
+            self.sink.push(Diagnostic::new(Code::EmptyFile));
+        }
+        if self.opts.kind == InputKind::Upload && !self.stopped {
+            let le: LineEndings = self.reader.as_ref().map(RecordReader::line_endings).unwrap_or_default();
+            let expected = self.layout.dialect.line_ending;
+            let (exp_name, bad) = match expected {
+                LineEnding::Crlf => ("CRLF", le.lf + le.cr),
+                LineEnding::Lf => ("LF", le.crlf + le.cr),
+            };
+            if bad > 0 {
+                let found = if le.lf >= le.cr && le.lf >= le.crlf {
+                    "LF"
+                } else if le.cr > le.crlf {
+                    "CR"
+                } else {
+                    "CRLF"
+                };
+                let found = if found == exp_name { "混在 (mixed)" } else { found };
+                self.sink.push(
+                    Diagnostic::new(Code::LineEndingMismatch)
+                        .with_basis(Basis::Inferred)
+                        .detail(Detail::Dialect { expected: exp_name, found }),
+                );
+            }
+        }
+    }
+}
+
+/// Dates of the current row that the row and key checks need.
+#[derive(Default)]
+struct RowDates {
+    valid_from: Option<date::Ymd>,
+    valid_to: Option<date::Ymd>,
+    date_of_birth: Option<date::Ymd>,
+}
+
+impl RowDates {
+    fn set(&mut self, keys: &KeyIndex, field: usize, d: date::Ymd) {
+        if keys.valid_from == Some(field) {
+            self.valid_from = Some(d);
+        }
+        if keys.valid_to == Some(field) {
+            self.valid_to = Some(d);
+        }
+        if keys.date_of_birth == Some(field) {
+            self.date_of_birth = Some(d);
+        }
+    }
+}
+
+/// Checks a whole in-memory file (convenience for tests and small inputs).
+pub fn check_bytes(layout: &Layout, opts: Options, bytes: &[u8]) -> Report {
+    let mut c = Checker::new(layout, opts);
+    c.feed(bytes);
+    c.finish()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The delimiter of a header line: tab when it has more tabs than the layout's delimiter.
+fn detect_delimiter(first_line: &[u8], layout_delim: u8) -> u8 {
+    let count = |d: u8| first_line.iter().filter(|&&b| b == d).count();
+    let tabs = count(b'\t');
+    if layout_delim != b'\t' && tabs > count(layout_delim) {
+        b'\t'
+    } else if layout_delim != b',' && count(b',') > count(layout_delim) && tabs == 0 {
+        b','
+    } else {
+        layout_delim
+    }
+}
+
+fn is_edge_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
+pub(crate) fn trim_edges(s: &str) -> &str {
+    s.trim_matches(is_edge_space)
+}
+
+fn char_count(s: &str) -> u32 {
+    let n = if s.is_ascii() { s.len() } else { s.chars().count() };
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `2.10988E+11`: what Excel writes for a 12-digit number in General format.
+fn is_exponent_form(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else { return false };
+    let (mant, exp) = (&b[..e], &b[e + 1..]);
+    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
+    !mant.is_empty()
+        && mant.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && mant.iter().filter(|c| **c == b'.').count() <= 1
+        && !exp.is_empty()
+        && exp.iter().all(u8::is_ascii_digit)
+}
+
+/// The first character (1-based position) that the class does not allow.
+fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)> {
+    let ok: fn(char) -> bool = match class {
+        CharClass::Digits => |c| c.is_ascii_digit(),
+        CharClass::Alnum => |c| c.is_ascii_alphanumeric(),
+        CharClass::Katakana => |c| {
+            matches!(c, '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' ')
+        },
+        CharClass::Text | CharClass::Name => |c| !c.is_control(),
+    };
+    if matches!(class, CharClass::Text | CharClass::Name) && s.bytes().all(|b| b >= 0x20 && b != 0x7F) && s.is_ascii() {
+        return None;
+    }
+    s.chars().enumerate().find(|&(_, c)| !ok(c)).map(|(i, c)| (u32::try_from(i + 1).unwrap_or(u32::MAX), c))
+}
+
+/// 1-based index of the first malformed entry of `項目コード-コード;...`, if any.
+fn conditions_error(s: &str) -> Option<u32> {
+    for (i, entry) in s.split(';').enumerate() {
+        let idx = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let entry = entry.trim();
+        if entry.is_empty() && i > 0 && s.trim_end().ends_with(';') {
+            continue; // a trailing ';' is tolerated
+        }
+        let mut parts = entry.splitn(2, ['-', '‐']);
+        let (item, code) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let good = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric());
+        if !good(item) || !good(code) {
+            return Some(idx);
+        }
+    }
+    None
+}
+
+/// Maximal runs of exactly `len` ASCII digits inside a text.
+fn digit_runs(s: &str, len: usize) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_ascii_digit()).filter(move |run| run.len() == len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponent_forms() {
+        assert!(is_exponent_form("2.10988E+11"));
+        assert!(is_exponent_form("1E+11"));
+        assert!(is_exponent_form("1.23457e13"));
+        assert!(!is_exponent_form("123456789018"));
+        assert!(!is_exponent_form("E+11"));
+        assert!(!is_exponent_form("22E"));
+    }
+
+    #[test]
+    fn conditions_grammar() {
+        assert_eq!(conditions_error("01-1;02-3"), None);
+        assert_eq!(conditions_error("01‐1"), None);
+        assert_eq!(conditions_error("01-1;"), None);
+        assert_eq!(conditions_error("01-1;023"), Some(2));
+        assert_eq!(conditions_error("-1"), Some(1));
+        assert_eq!(conditions_error("01-"), Some(1));
+    }
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter(b"a\tb\tc", b','), b'\t');
+        assert_eq!(detect_delimiter(b"a,b,c", b','), b',');
+        assert_eq!(detect_delimiter(b"a,b\tc,d", b','), b',');
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(first_disallowed("12a4", CharClass::Digits), Some((3, 'a')));
+        assert_eq!(first_disallowed("ヤマダ　タロウ", CharClass::Katakana), None);
+        assert_eq!(first_disallowed("ヤマダたろう", CharClass::Katakana), Some((4, 'た')));
+        assert_eq!(first_disallowed("ab\u{7}", CharClass::Text), Some((3, '\u{7}')));
+        assert_eq!(first_disallowed("山田", CharClass::Name), None);
+    }
+
+    #[test]
+    fn digit_runs_are_exact() {
+        let v: Vec<&str> = digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
+        assert_eq!(v, vec!["0110113719", "1310110098"]);
+    }
+}

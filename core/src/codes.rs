@@ -1,0 +1,517 @@
+//! THE catalogue of finding codes: one `match` gives each code its severity, titles, the reason
+//! it matters and how to fix it (修正方法).
+//!
+//! Codes are public API (CI logs, help-desk tickets, fixtures are named after them): they are
+//! never renumbered, only retired. The letter is the category, not the severity:
+//! `S` structure and encoding, `V` cell values, `R` one row, `K` certificate keys across rows,
+//! `N` identifiers and check digits.
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// PMH will reject the data, or the data is wrong.
+    Error,
+    /// Likely wrong, or found by an inferred rule.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// Stable lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Japanese label.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Severity::Error => "エラー",
+            Severity::Warning => "警告",
+            Severity::Info => "情報",
+        }
+    }
+}
+
+/// Static description of one code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    /// Default severity.
+    pub severity: Severity,
+    /// Short Japanese title.
+    pub title_ja: &'static str,
+    /// Short English title.
+    pub title_en: &'static str,
+    /// Why it matters (Japanese).
+    pub why_ja: &'static str,
+    /// Why it matters (English).
+    pub why_en: &'static str,
+    /// How to fix it (修正方法).
+    pub hint_ja: &'static str,
+    /// How to fix it (English).
+    pub hint_en: &'static str,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal,)*) => {
+        /// A finding code. See [`Code::info`] for its meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $(#[doc = $code] $variant,)* }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable code string, e.g. `V001`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// Looks a code up by its string (case-insensitive).
+            pub fn parse(s: &str) -> Option<Code> {
+                let s = s.trim();
+                Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
+            }
+
+            /// Position in [`Code::ALL`], for O(1) counting.
+            pub fn index(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+
+codes! {
+    EmptyFile = "S001",
+    UnknownEncoding = "S002",
+    HeaderOnly = "S003",
+    MissingColumn = "S004",
+    DuplicateColumn = "S005",
+    RaggedRow = "S006",
+    UnclosedQuote = "S007",
+    UndecodableBytes = "S008",
+    BlankRow = "S009",
+    NotUtf8 = "S010",
+    BomMismatch = "S011",
+    LineEndingMismatch = "S012",
+    DelimiterMismatch = "S013",
+    UnknownColumn = "S014",
+    EmptyHeader = "S015",
+    NoHeader = "S016",
+    OptionalColumnAbsent = "S017",
+    Required = "V001",
+    Length = "V002",
+    Chars = "V003",
+    Date = "V004",
+    NotInCodeList = "V005",
+    Boolean = "V006",
+    ConditionsSyntax = "V007",
+    Whitespace = "V008",
+    PeriodReversed = "R001",
+    BirthAfterStart = "R002",
+    DuplicateCertificate = "K001",
+    OverlappingPeriods = "K002",
+    DuplicateHistoryKey = "K003",
+    MyNumberCheckDigit = "N001",
+    MyNumberExponent = "N002",
+    InsurerCheckDigit = "N003",
+    InsurerPrefecture = "N004",
+    RecipientCheckDigit = "N005",
+    MedicalInstitutionCheckDigit = "N006",
+    MyNumberSameDigits = "N007",
+    InsurerCheckDigitOverridden = "N008",
+}
+
+impl Code {
+    /// Severity, titles, reason and fix of this code.
+    #[expect(clippy::too_many_lines, reason = "the catalogue is one table on purpose")]
+    pub fn info(self) -> CodeInfo {
+        use Severity::{Error, Info, Warning};
+        let i = |severity, title_ja, title_en, why_ja, why_en, hint_ja, hint_en| CodeInfo {
+            severity,
+            title_ja,
+            title_en,
+            why_ja,
+            why_en,
+            hint_ja,
+            hint_en,
+        };
+        match self {
+            Code::EmptyFile => i(
+                Error,
+                "ファイルが空です",
+                "The file is empty",
+                "空のファイルをアップロードすると、全件連携ではすべての受給者が削除扱いになるおそれがあります。",
+                "An empty upload can make PMH treat every recipient as deleted in full-snapshot mode.",
+                "出力元のシステムや Excel から、見出し行とデータを含むファイルを保存し直してください。",
+                "Export the file again with its header row and data.",
+            ),
+            Code::UnknownEncoding => i(
+                Error,
+                "文字コードを判別できません",
+                "Unknown text encoding",
+                "UTF-8 でも Shift_JIS (CP932) でもないバイト列です。テキストの CSV ではない可能性があります。",
+                "The bytes are neither UTF-8 nor Shift_JIS (CP932); this may not be a text CSV file.",
+                "Excel で開き、「名前を付けて保存」で「CSV UTF-8(コンマ区切り)」を選んで保存し直してください。",
+                "Open it in Excel and save as \"CSV UTF-8 (Comma delimited)\".",
+            ),
+            Code::HeaderOnly => i(
+                Error,
+                "データ行がありません",
+                "No data rows",
+                "見出し行だけのファイルです。全件連携では全員が削除扱いになるおそれがあります。",
+                "The file has a header row only; in full-snapshot mode that can delete every recipient.",
+                "データ行を含めて保存し直してください。本当に対象者が0人の場合は担当部署に確認してください。",
+                "Save the file with its data rows. If there really are no recipients, check with the PMH contact.",
+            ),
+            Code::MissingColumn => i(
+                Error,
+                "必須の列がありません",
+                "A required column is missing",
+                "必須項目の列が見出し行に見つかりません。",
+                "The header row has no column for a required field.",
+                "見出し行に該当の列を追加してください（列名はレイアウトの日本語名・項目IDのどちらでも可）。",
+                "Add the column to the header row (the Japanese label or the field id both work).",
+            ),
+            Code::DuplicateColumn => i(
+                Error,
+                "同じ項目の列が重複しています",
+                "Duplicate column",
+                "同じ項目に対応する列が2つ以上あり、どちらの値を使うべきか決められません。",
+                "Two or more columns map to the same field, so it is unclear which value to use.",
+                "不要な方の列を削除するか、列名を修正してください。",
+                "Delete the unneeded column or rename it.",
+            ),
+            Code::RaggedRow => i(
+                Error,
+                "列の数が見出し行と違います",
+                "Wrong number of columns",
+                "この行の列数が見出し行の列数と一致しません。区切り文字（コンマ）の過不足や、値の中のコンマが原因のことが多いです。",
+                "This row has a different number of columns from the header row, usually an extra or missing comma.",
+                "値の中にコンマを含む場合は値全体を \" で囲んでください。余分な列や不足している列を修正してください。",
+                "Quote values that contain commas, and remove extra or add missing columns.",
+            ),
+            Code::UnclosedQuote => i(
+                Error,
+                "引用符 (\") が閉じられていません",
+                "Unclosed quote",
+                "\" で始まった値が閉じられないままファイルの終わりまで続いています。以降の行が1つの値として読まれています。",
+                "A quoted value never ends, so the rest of the file was read as one value.",
+                "該当する行の \" の対応を確認し、値の中の \" は \"\" と2つ重ねて書いてください。",
+                "Check the quotes on that row; write a quote inside a value as two quotes (\"\").",
+            ),
+            Code::UndecodableBytes => i(
+                Error,
+                "文字として読めないバイトがあります",
+                "Bytes that are not valid text",
+                "判別した文字コードでは文字にならないバイト列が含まれています。文字化けの原因になります。",
+                "The row contains bytes that are not valid in the detected encoding; they would become garbage characters.",
+                "元のデータで該当行の文字を確認し、UTF-8 で保存し直してください。",
+                "Check the characters of this row in the source and save the file as UTF-8 again.",
+            ),
+            Code::BlankRow => i(
+                Warning,
+                "空の行があります",
+                "Blank row",
+                "値が1つもない行です。アップロードファイルからは除かれます。",
+                "The row has no values; it is left out of the upload file.",
+                "不要な空行なら削除してください。データが消えていないか確認してください。",
+                "Delete the blank row if it is not needed, and make sure no data was lost.",
+            ),
+            Code::NotUtf8 => i(
+                Error,
+                "UTF-8 ではありません",
+                "Not UTF-8",
+                "PMH へは UTF-8 の CSV をアップロードします。このファイルは別の文字コードのため文字化けします。",
+                "PMH expects a UTF-8 CSV; this file uses another encoding and would be garbled.",
+                "Excel の「名前を付けて保存」で「CSV UTF-8(コンマ区切り)」を選ぶか、pmhcsv build で変換してください。",
+                "Save as \"CSV UTF-8 (Comma delimited)\" in Excel, or convert it with `pmhcsv build`.",
+            ),
+            Code::BomMismatch => i(
+                Warning,
+                "BOM の有無がレイアウトと違います",
+                "Byte-order mark differs from the layout",
+                "Excel の「CSV UTF-8」は先頭に BOM を付けます。レイアウトの設定と異なります。",
+                "Excel's \"CSV UTF-8\" starts the file with a BOM; this file differs from the layout's setting.",
+                "Excel で「CSV UTF-8(コンマ区切り)」として保存し直すか、pmhcsv build で出力してください。",
+                "Save as \"CSV UTF-8\" in Excel again, or write the file with `pmhcsv build`.",
+            ),
+            Code::LineEndingMismatch => i(
+                Warning,
+                "改行コードがレイアウトと違います",
+                "Line endings differ from the layout",
+                "Excel は CRLF で行を区切ります。このファイルの改行コードはレイアウトの設定と異なります。",
+                "Excel separates rows with CRLF; this file uses other line endings than the layout says.",
+                "Excel で保存し直すか、pmhcsv build で出力してください。",
+                "Save it from Excel again, or write the file with `pmhcsv build`.",
+            ),
+            Code::DelimiterMismatch => i(
+                Error,
+                "区切り文字がレイアウトと違います",
+                "Wrong delimiter",
+                "タブ区切りなど、レイアウトと異なる区切り文字のファイルです。PMH では読み取れません。",
+                "The file uses another delimiter (for example tabs) than the layout, which PMH cannot read.",
+                "「CSV UTF-8(コンマ区切り)」で保存し直すか、pmhcsv build で変換してください。",
+                "Save as \"CSV UTF-8 (Comma delimited)\" or convert with `pmhcsv build`.",
+            ),
+            Code::UnknownColumn => i(
+                Warning,
+                "レイアウトにない列名です",
+                "Unknown column name",
+                "固定項目の間にある列の名前がレイアウトのどの項目とも一致しません。受給者証券面項目として扱います。",
+                "A column among the fixed fields matches no field of the layout; it is kept as a certificate-face item.",
+                "項目名の誤記であれば正しい日本語名に直してください。券面項目であれば固定項目の後ろへ移してください。",
+                "Fix the name if it is a typo; if it is a certificate-face item, move it after the fixed fields.",
+            ),
+            Code::EmptyHeader => i(
+                Warning,
+                "見出しが空の列があります",
+                "Column without a header",
+                "見出しが空欄の列は何の項目かわかりません。",
+                "A column with an empty header cannot be identified.",
+                "列の見出しを入力するか、不要な列なら削除してください。",
+                "Give the column a header, or delete it if it is not needed.",
+            ),
+            Code::NoHeader => i(
+                Error,
+                "見出し行が見つかりません",
+                "No header row",
+                "1行目がレイアウトのどの項目名とも一致しません。見出し行がないか、別のレイアウトのファイルです。",
+                "The first row matches no field name; the header row is missing or this is another layout's file.",
+                "1行目に項目名（例: 個人番号, 氏名）の見出し行を入れてください。差分履歴のファイルなら --layout diff を指定してください。",
+                "Put a header row with field names first; for a diff-history file use --layout diff.",
+            ),
+            Code::OptionalColumnAbsent => i(
+                Info,
+                "任意項目の列がありません",
+                "Optional column absent",
+                "任意項目の列がありません。すべての行で空欄として扱います。",
+                "An optional field has no column; it is treated as empty in every row.",
+                "その項目を使う場合は列を追加してください。",
+                "Add the column if you use this field.",
+            ),
+            Code::Required => i(
+                Error,
+                "必須項目が空です",
+                "Required value missing",
+                "この項目は必須です。空欄のままでは PMH に登録できません。",
+                "This field is required; PMH does not accept the row without it.",
+                "元の記録を確認して値を入力してください。",
+                "Enter the value from the source record.",
+            ),
+            Code::Length => i(
+                Error,
+                "桁数（文字数）が違います",
+                "Wrong length",
+                "値の文字数がレイアウトの桁数に合いません（桁は文字数で数えます）。",
+                "The number of characters does not fit the field's length (lengths count characters).",
+                "桁数を確認してください。番号の先頭の 0 が Excel で消えていないかも確認してください。",
+                "Check the length; also check that Excel did not drop leading zeros.",
+            ),
+            Code::Chars => i(
+                Error,
+                "使えない文字があります",
+                "Characters not allowed",
+                "この項目で使えない種類の文字が含まれています。",
+                "The value has characters that this field does not allow.",
+                "全角・半角の違いや、スペース・記号の混入を確認して直してください。",
+                "Check full-width/half-width characters and stray spaces or symbols.",
+            ),
+            Code::Date => i(
+                Error,
+                "日付が正しくありません",
+                "Invalid date",
+                "日付はレイアウトの形式（既定は YYYY-MM-DD）の、実在する日付で書きます。",
+                "Dates are written in the layout's format (default YYYY-MM-DD) and must exist in the calendar.",
+                "例: 2013-01-01。和暦や 2013/1/1 の形式は pmhcsv build で自動変換できます。",
+                "Example: 2013-01-01. Japanese-era and 2013/1/1 forms can be converted by `pmhcsv build`.",
+            ),
+            Code::NotInCodeList => i(
+                Error,
+                "コードの一覧にない値です",
+                "Value not in the code list",
+                "この項目は決められたコードのどれかでなければなりません。",
+                "This field must be one of the listed codes.",
+                "メッセージに示す有効なコードのどれかに直してください。",
+                "Use one of the valid codes shown in the message.",
+            ),
+            Code::Boolean => i(
+                Error,
+                "フラグの値が正しくありません",
+                "Invalid flag value",
+                "フラグ項目はレイアウトで決めた表記（既定は 0 または 1）で書きます。",
+                "Flags are written in the layout's spelling (default 0 or 1).",
+                "0（いいえ）または 1（はい）に直してください。",
+                "Use 0 (no) or 1 (yes).",
+            ),
+            Code::ConditionsSyntax => i(
+                Error,
+                "追加条件の書き方が正しくありません",
+                "Malformed additional conditions",
+                "追加条件は「項目コード-コード」を ; で区切って並べます（例: 01-1;02-3）。",
+                "Additional conditions are item-code/code pairs joined by ';' (for example 01-1;02-3).",
+                "「項目コード-コード;項目コード-コード」の形に直してください。",
+                "Rewrite it as item-code-code pairs separated by ';'.",
+            ),
+            Code::Whitespace => i(
+                Warning,
+                "値の前後に空白があります",
+                "Leading or trailing spaces",
+                "値の前後の空白（全角スペース・改行などを含む）は照合の失敗や登録エラーの原因になります。",
+                "Spaces (including full-width spaces and line breaks) around a value can break matching or registration.",
+                "値の前後の空白を削除してください（pmhcsv build は自動で削除し、記録に残します）。",
+                "Remove the spaces (`pmhcsv build` trims them and records it).",
+            ),
+            Code::PeriodReversed => i(
+                Error,
+                "有効期間の開始日が終了日より後です",
+                "Validity starts after it ends",
+                "有効期間開始日が有効期間終了日より後になっています。",
+                "The validity start date is after the end date.",
+                "受給者証の有効期間を確認し、開始日と終了日を直してください。",
+                "Check the certificate's validity period and correct the dates.",
+            ),
+            Code::BirthAfterStart => i(
+                Warning,
+                "生年月日が有効期間開始日より後です",
+                "Born after the validity start",
+                "生まれる前から有効な受給者証になっています。生年月日か有効期間開始日の誤りの可能性があります。",
+                "The certificate would be valid before the person was born; one of the dates is probably wrong.",
+                "生年月日と有効期間開始日を元の記録で確認してください。",
+                "Check the date of birth and the validity start in the source record.",
+            ),
+            Code::DuplicateCertificate => i(
+                Error,
+                "同じ受給者証が重複しています",
+                "Duplicate certificate",
+                "受給者証を特定するキー（個人番号・公費受給者番号・受給者証サブキー・機関別受給者証種別ID）と有効期間が同じ行が2つあります。",
+                "Two rows have the same certificate key (My Number, recipient number, sub-key, type ID) and validity period.",
+                "重複している行のどちらかを削除してください。別の受給者証なら受給者証サブキーで区別してください。",
+                "Delete one of the rows; if they are different certificates, tell them apart with the sub-key.",
+            ),
+            Code::OverlappingPeriods => i(
+                Error,
+                "同じ受給者証の有効期間が重なっています",
+                "Overlapping validity periods",
+                "同じ受給者証の行の有効期間が重なっています。どちらの内容が有効か決められません。",
+                "Rows of the same certificate have overlapping validity periods, so it is unclear which applies.",
+                "古い行の有効期間終了日を新しい行の開始日の前日にするなど、期間が重ならないように直してください。",
+                "Make the periods not overlap, e.g. end the old row the day before the new one starts.",
+            ),
+            Code::DuplicateHistoryKey => i(
+                Error,
+                "同じ受給者証で履歴キーが重複しています",
+                "Duplicate history key",
+                "差分履歴では、1つの受給者証の履歴ごとに異なる履歴キーが必要です。",
+                "In diff history every history row of one certificate needs its own history key.",
+                "重複している行の履歴キーを、その受給者証の中で一意になるように直してください。",
+                "Give each history row of the certificate a distinct history key.",
+            ),
+            Code::MyNumberCheckDigit => i(
+                Error,
+                "個人番号のチェックデジットが合いません",
+                "My Number check digit is wrong",
+                "個人番号の検査用数字（12桁目）が計算と合いません。誤った番号は受給者が資格を確認できないだけでなく、別人に助成が結び付くおそれがあります。",
+                "The 12th digit does not match the check digit. A wrong My Number can block the recipient or, worse, attach the subsidy to another person.",
+                "元の記録（住民記録・申請書）で個人番号を確認してください。どの桁が誤っているかはわからないため、最後の桁だけを直さないでください。",
+                "Re-check the number in the source record. Any digit may be wrong: do not just change the last digit.",
+            ),
+            Code::MyNumberExponent => i(
+                Error,
+                "個人番号が Excel の指数表示で壊れています",
+                "My Number destroyed by Excel's exponent format",
+                "2.10988E+11 のような指数表示の値は、Excel が表示桁数に丸めたもので、下の桁が失われています。このファイルからは元の番号を復元できません。",
+                "A value like 2.10988E+11 is Excel's rounded display; the lower digits are lost and cannot be recovered from this file.",
+                "元のシステムから出力し直すか、Excel で列の書式を「文字列」にしてから貼り付け直し、「CSV UTF-8」で保存してください。",
+                "Export again from the source system, or format the column as Text in Excel before pasting, then save as CSV UTF-8.",
+            ),
+            Code::InsurerCheckDigit => i(
+                Error,
+                "公費負担者番号の検証番号が合いません",
+                "Public insurer number check digit is wrong",
+                "公費負担者番号の8桁目（検証番号）が計算と合いません。この番号はそのままレセコンに連携されます。",
+                "The 8th digit does not match the check digit; the number is passed to medical billing systems as is.",
+                "正しい検証番号をメッセージに示します。受給者証に誤った番号が印字されている場合は、設定ファイルの既知番号一覧に登録すると警告扱いになります。",
+                "The expected digit is shown. If certificates were printed with this wrong number, list it as a known number in the configuration to downgrade the finding.",
+            ),
+            Code::InsurerPrefecture => i(
+                Error,
+                "公費負担者番号の都道府県番号が正しくありません",
+                "Invalid prefecture in the public insurer number",
+                "公費負担者番号の3〜4桁目は都道府県番号（01〜47）です。",
+                "Digits 3–4 of the public insurer number are the prefecture code (01–47).",
+                "受給者証の公費負担者番号を確認してください。",
+                "Check the public insurer number on the certificate.",
+            ),
+            Code::RecipientCheckDigit => i(
+                Warning,
+                "公費受給者番号の検証番号が合いません",
+                "Public recipient number check digit is wrong",
+                "国の公費制度の受給者番号（7桁）の最後の桁は検証番号です。計算と合いません。",
+                "For national programmes the 7th digit of the recipient number is a check digit; it does not match.",
+                "受給者証の番号を確認してください。先頭の 0 が消えていないかも確認してください。",
+                "Check the number on the certificate, including leading zeros Excel may have dropped.",
+            ),
+            Code::MedicalInstitutionCheckDigit => i(
+                Error,
+                "医療機関コードの検証番号が合いません",
+                "Medical institution code check digit is wrong",
+                "10桁の医療機関コードの最後の桁（検証番号）が計算と合いません。",
+                "The last digit of the 10-digit medical institution code does not match its check digit.",
+                "医療機関コードを地方厚生局の一覧などで確認してください。",
+                "Check the code against the regional health bureau's list.",
+            ),
+            Code::MyNumberSameDigits => i(
+                Warning,
+                "個人番号がすべて同じ数字です",
+                "My Number is one repeated digit",
+                "000000000000 のような番号は計算上は正しくても、発行された番号ではありません（仮の値の可能性）。",
+                "A number such as 000000000000 passes the formula but is not an issued number (probably a placeholder).",
+                "元の記録で正しい個人番号を確認してください。",
+                "Look up the real number in the source record.",
+            ),
+            Code::InsurerCheckDigitOverridden => i(
+                Warning,
+                "検証番号の誤りを既知の番号として許可しました",
+                "Known wrong check digit accepted by override",
+                "公費負担者番号の検証番号は計算と合いませんが、設定の既知番号一覧にあるため警告として扱いました。",
+                "The check digit is wrong, but the number is in the configured list of known numbers, so this is a warning.",
+                "受給者証の印字が訂正されたら、既知番号一覧から削除してください。",
+                "Remove it from the known-number list once the certificates are corrected.",
+            ),
+        }
+    }
+
+    /// The code's default severity.
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_round_trips() {
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(*c));
+            assert_eq!(Code::parse(&c.as_str().to_lowercase()), Some(*c));
+        }
+        assert_eq!(Code::parse("Z999"), None);
+    }
+
+    #[test]
+    fn index_matches_position() {
+        for (i, c) in Code::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+    }
+}

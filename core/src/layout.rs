@@ -1,0 +1,706 @@
+//! Record layouts as data: the PMH 全件 and 差分履歴 layouts, and any layout a vendor supplies.
+//!
+//! A layout is a TOML document (see `core/layouts/*.toml`, documented in README.md). It is
+//! parsed with serde into [`Layout`], then checked for consistency; every problem with the file
+//! is a [`ConfigError`] with a clear message, never a panic. The two PMH layouts are embedded in
+//! the binary and are the defaults.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The embedded 全件 (full snapshot) layout source.
+pub const FULL_TOML: &str = include_str!("../layouts/full.toml");
+/// The embedded 差分履歴 (diff history) layout source.
+pub const DIFF_TOML: &str = include_str!("../layouts/diff.toml");
+
+/// A configuration problem: a layout, master or mapping file that cannot be used.
+///
+/// Kept apart from data findings: a bad layout is the operator's problem, not the data's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Japanese explanation.
+    pub ja: String,
+    /// English explanation.
+    pub en: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { ja: ja.into(), en: en.into() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.ja, self.en)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where a rule comes from. Shown to the user next to every finding and in the layout docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// Seen verbatim in a public Digital Agency document.
+    Verified,
+    /// Our reasoning from verified facts or domain practice (推定規則).
+    #[default]
+    Inferred,
+    /// Nothing public says; a documented default that the user may change.
+    Unknown,
+}
+
+impl Basis {
+    /// Stable lower-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Verified => "verified",
+            Basis::Inferred => "inferred",
+            Basis::Unknown => "unknown",
+        }
+    }
+
+    /// Japanese label shown to staff.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Basis::Verified => "公開仕様で確認済み",
+            Basis::Inferred => "推定規則",
+            Basis::Unknown => "仕様未公開（既定値）",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Basis::Verified => "verified in the public spec",
+            Basis::Inferred => "inferred rule",
+            Basis::Unknown => "unknown in the public spec (default)",
+        }
+    }
+}
+
+/// The kind of value a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueType {
+    /// Free text, limited by length and character class.
+    Text,
+    /// Half-width digits only (identifiers: never parsed as numbers).
+    Digits,
+    /// One of the listed codes.
+    Code,
+    /// A calendar date in the dialect's date format.
+    Date,
+    /// A boolean in the dialect's spelling.
+    Boolean,
+    /// `項目コード-コード` pairs joined by `;` (追加条件).
+    Conditions,
+}
+
+impl ValueType {
+    /// Stable lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::Text => "text",
+            ValueType::Digits => "digits",
+            ValueType::Code => "code",
+            ValueType::Date => "date",
+            ValueType::Boolean => "boolean",
+            ValueType::Conditions => "conditions",
+        }
+    }
+}
+
+/// Which characters a text field accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    /// Anything printable (no control characters).
+    #[default]
+    Text,
+    /// 半角数字 `[0-9]`.
+    Digits,
+    /// 半角英数 `[0-9A-Za-z]`.
+    Alnum,
+    /// 全角カタカナ, ー, ・ and one space between family and given name.
+    Katakana,
+    /// Names and addresses: any printable text; 外字 and 機種依存文字 are flagged.
+    Name,
+}
+
+impl CharClass {
+    /// Stable lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CharClass::Text => "text",
+            CharClass::Digits => "digits",
+            CharClass::Alnum => "alnum",
+            CharClass::Katakana => "katakana",
+            CharClass::Name => "name",
+        }
+    }
+
+    /// Japanese description, as the spec's 文字種 column would say it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            CharClass::Text => "文字列",
+            CharClass::Digits => "半角数字",
+            CharClass::Alnum => "半角英数",
+            CharClass::Katakana => "全角カタカナ",
+            CharClass::Name => "文字列（氏名・住所）",
+        }
+    }
+
+    /// English description.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CharClass::Text => "text",
+            CharClass::Digits => "half-width digits",
+            CharClass::Alnum => "half-width letters and digits",
+            CharClass::Katakana => "full-width katakana",
+            CharClass::Name => "text (names and addresses)",
+        }
+    }
+}
+
+/// What kind of personal data a field holds: drives masking in reports and redaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Personal {
+    /// Not personal.
+    #[default]
+    None,
+    /// 個人番号.
+    MyNumber,
+    /// 氏名 / 氏名カナ.
+    Name,
+    /// 住所.
+    Address,
+    /// 生年月日.
+    BirthDate,
+}
+
+/// A named check that is not expressed by type/length/class alone (check digits, masters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// 個人番号 check digit (mod 11).
+    MyNumber,
+    /// 公費負担者番号 check digit and prefecture.
+    InsurerNumber,
+    /// 公費受給者番号 check digit (national programmes only).
+    RecipientNumber,
+    /// 医療機関コード check digits inside the value.
+    MedicalInstitutionCodes,
+    /// 区分 against the municipality master.
+    MasterSegment,
+    /// 所得区分 against the municipality master.
+    MasterIncomeSegment,
+}
+
+impl Check {
+    /// Stable snake_case name, as written in layout files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::MyNumber => "my_number",
+            Check::InsurerNumber => "insurer_number",
+            Check::RecipientNumber => "recipient_number",
+            Check::MedicalInstitutionCodes => "medical_institution_codes",
+            Check::MasterSegment => "master_segment",
+            Check::MasterIncomeSegment => "master_income_segment",
+        }
+    }
+}
+
+/// One entry of a code list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeEntry {
+    /// The code as written in the file.
+    pub code: String,
+    /// Japanese meaning.
+    pub ja: String,
+    /// English meaning.
+    #[serde(default)]
+    pub en: String,
+}
+
+/// Per-rule basis overrides of a field (`rule_basis = { max_length = "unknown" }`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleBasis {
+    /// Basis of required-ness.
+    pub required: Option<Basis>,
+    /// Basis of the length rule(s).
+    pub max_length: Option<Basis>,
+    /// Basis of the character class.
+    pub chars: Option<Basis>,
+    /// Basis of the code list.
+    pub codes: Option<Basis>,
+    /// Basis of the named checks.
+    pub checks: Option<Basis>,
+}
+
+/// The rule a finding comes from; used to look up its basis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Required-ness.
+    Required,
+    /// Length.
+    Length,
+    /// Character class.
+    Chars,
+    /// Code list / type format.
+    Codes,
+    /// Named checks.
+    Checks,
+}
+
+/// One column of an upload file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Stable identifier: the JSON property path, e.g. `basicFiveInfo.name`.
+    pub id: String,
+    /// Japanese label (the CSV header).
+    pub label_ja: String,
+    /// English label.
+    pub label_en: String,
+    /// Other headers accepted when reading.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Whether a value is required in every row.
+    #[serde(default)]
+    pub required: bool,
+    /// Value type.
+    #[serde(rename = "type")]
+    pub value_type: ValueType,
+    /// Exact length in characters.
+    pub length: Option<u32>,
+    /// Minimum length in characters.
+    pub min_length: Option<u32>,
+    /// Maximum length in characters.
+    pub max_length: Option<u32>,
+    /// Character class (text fields).
+    #[serde(default)]
+    pub chars: CharClass,
+    /// Code list (code fields).
+    #[serde(default)]
+    pub codes: Vec<CodeEntry>,
+    /// Named checks.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+    /// Personal-data kind (masking, redaction).
+    #[serde(default)]
+    pub personal: Personal,
+    /// Where the field's rules come from.
+    pub basis: Basis,
+    /// Short source note shown with the basis.
+    #[serde(default)]
+    pub source: String,
+    /// Per-rule basis where it differs from `basis`.
+    #[serde(default)]
+    pub rule_basis: RuleBasis,
+}
+
+impl Field {
+    /// The basis of one rule of this field.
+    pub fn basis_of(&self, rule: Rule) -> Basis {
+        let over = match rule {
+            Rule::Required => self.rule_basis.required,
+            Rule::Length => self.rule_basis.max_length,
+            Rule::Chars => self.rule_basis.chars,
+            Rule::Codes => self.rule_basis.codes,
+            Rule::Checks => self.rule_basis.checks,
+        };
+        over.unwrap_or(self.basis)
+    }
+
+    /// Length bounds in characters as (min, max).
+    pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
+        match self.length {
+            Some(n) => (Some(n), Some(n)),
+            None => (self.min_length, self.max_length),
+        }
+    }
+
+    /// Whether the field carries a named check.
+    pub fn has_check(&self, check: Check) -> bool {
+        self.checks.contains(&check)
+    }
+}
+
+/// Output text encoding of the upload file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Encoding {
+    /// UTF-8 (the PMH manual's 「CSV UTF-8」).
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Shift_JIS as Windows writes it.
+    #[serde(rename = "cp932")]
+    Cp932,
+}
+
+/// Line ending between records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LineEnding {
+    /// `\r\n`, as Excel writes.
+    #[default]
+    Crlf,
+    /// `\n`.
+    Lf,
+}
+
+/// Quoting policy of the writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Quoting {
+    /// Quote only fields that need it (RFC 4180).
+    #[default]
+    Necessary,
+    /// Quote every field.
+    Always,
+}
+
+/// Supported date formats of the dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum DateFormat {
+    /// `2013-01-01` (PMH JSON; our CSV default).
+    #[default]
+    #[serde(rename = "YYYY-MM-DD")]
+    Iso,
+    /// `2013/01/01`.
+    #[serde(rename = "YYYY/MM/DD")]
+    Slash,
+    /// `20130101`.
+    #[serde(rename = "YYYYMMDD")]
+    Compact,
+}
+
+impl DateFormat {
+    /// The format as written in layout files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "YYYY-MM-DD",
+            DateFormat::Slash => "YYYY/MM/DD",
+            DateFormat::Compact => "YYYYMMDD",
+        }
+    }
+}
+
+/// The CSV conventions of the upload file (pmh-layout.md §2; mostly UNKNOWN defaults).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dialect {
+    /// Text encoding.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// Whether the file starts with a byte-order mark.
+    #[serde(default = "yes")]
+    pub bom: bool,
+    /// Line ending.
+    #[serde(default)]
+    pub line_ending: LineEnding,
+    /// Field delimiter (one ASCII character).
+    #[serde(default = "comma")]
+    pub delimiter: String,
+    /// Whether the first row is a header row.
+    #[serde(default = "yes")]
+    pub header: bool,
+    /// Date format.
+    #[serde(default)]
+    pub date_format: DateFormat,
+    /// Spelling of true.
+    #[serde(default = "one")]
+    pub boolean_true: String,
+    /// Spelling of false.
+    #[serde(default = "zero")]
+    pub boolean_false: String,
+    /// Quoting.
+    #[serde(default)]
+    pub quoting: Quoting,
+}
+
+fn yes() -> bool {
+    true
+}
+fn comma() -> String {
+    ",".into()
+}
+fn one() -> String {
+    "1".into()
+}
+fn zero() -> String {
+    "0".into()
+}
+
+impl Dialect {
+    /// The delimiter byte (validated to be one ASCII character at load time).
+    pub fn delimiter_byte(&self) -> u8 {
+        self.delimiter.as_bytes().first().copied().unwrap_or(b',')
+    }
+}
+
+/// Which fields identify a certificate and carry its history (file-level checks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Keys {
+    /// Field ids that together identify one certificate.
+    pub certificate: Vec<String>,
+    /// Basis of the certificate key.
+    #[serde(default)]
+    pub certificate_basis: Basis,
+    /// Field id of the history key (diff layouts): unique per certificate.
+    pub history_key: Option<String>,
+    /// Whether two rows of one certificate must not have overlapping validity periods.
+    #[serde(default)]
+    pub no_overlap: bool,
+    /// Field id of the validity start.
+    pub valid_from: Option<String>,
+    /// Field id of the validity end.
+    pub valid_to: Option<String>,
+    /// Field id of the date of birth.
+    pub date_of_birth: Option<String>,
+}
+
+/// A record layout: dialect plus ordered fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// Short id, e.g. `full`, `diff`.
+    pub id: String,
+    /// Version of this layout file.
+    pub version: String,
+    /// Japanese title.
+    pub title_ja: String,
+    /// English title.
+    pub title_en: String,
+    /// Where the layout comes from.
+    #[serde(default)]
+    pub source: String,
+    /// CSV conventions.
+    pub dialect: Dialect,
+    /// Certificate identity and history.
+    pub keys: Keys,
+    /// Fields in file order. Columns after these are 受給者証券面項目.
+    pub fields: Vec<Field>,
+}
+
+/// Indices of the fields that the row and file checks use, resolved once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyIndex {
+    /// Certificate key field positions.
+    pub certificate: Vec<usize>,
+    /// History key field position.
+    pub history_key: Option<usize>,
+    /// Validity start.
+    pub valid_from: Option<usize>,
+    /// Validity end.
+    pub valid_to: Option<usize>,
+    /// Date of birth.
+    pub date_of_birth: Option<usize>,
+}
+
+impl Layout {
+    /// Parses and checks a layout from TOML text.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the problem (TOML syntax with line and column, an unknown key,
+    /// an inconsistent field) — never a panic.
+    pub fn from_toml(text: &str) -> Result<Layout, ConfigError> {
+        let layout: Layout = toml::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            ConfigError::new(
+                format!("レイアウトファイルを読み取れません: {msg}"),
+                format!("cannot read the layout file: {msg}"),
+            )
+        })?;
+        layout.check()?;
+        Ok(layout)
+    }
+
+    /// The embedded 全件 layout.
+    pub fn full() -> Layout {
+        Self::from_toml(FULL_TOML).unwrap_or_else(|e| unreachable!("embedded full layout: {e}"))
+    }
+
+    /// The embedded 差分履歴 layout.
+    pub fn diff() -> Layout {
+        Self::from_toml(DIFF_TOML).unwrap_or_else(|e| unreachable!("embedded diff layout: {e}"))
+    }
+
+    /// An embedded layout by id (`full` or `diff`).
+    pub fn builtin(id: &str) -> Option<Layout> {
+        match id {
+            "full" => Some(Self::full()),
+            "diff" => Some(Self::diff()),
+            _ => None,
+        }
+    }
+
+    /// Position of a field by id.
+    pub fn field_index(&self, id: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.id == id)
+    }
+
+    /// Resolves the key field ids to positions (checked at load time, so this cannot fail
+    /// for a layout that came through [`Layout::from_toml`]).
+    pub fn key_index(&self) -> KeyIndex {
+        let ix = |id: &Option<String>| id.as_deref().and_then(|i| self.field_index(i));
+        KeyIndex {
+            certificate: self.keys.certificate.iter().filter_map(|id| self.field_index(id)).collect(),
+            history_key: ix(&self.keys.history_key),
+            valid_from: ix(&self.keys.valid_from),
+            valid_to: ix(&self.keys.valid_to),
+            date_of_birth: ix(&self.keys.date_of_birth),
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |ja: String, en: String| Err(ConfigError::new(ja, en));
+        if self.id.trim().is_empty() {
+            return bad("レイアウトの id が空です".into(), "the layout id is empty".into());
+        }
+        if self.fields.is_empty() {
+            return bad("レイアウトに項目 (fields) がありません".into(), "the layout has no fields".into());
+        }
+        let d = &self.dialect;
+        if d.delimiter.len() != 1 || !d.delimiter.is_ascii() || d.delimiter == "\"" {
+            return bad(
+                format!("区切り文字 '{}' は半角1文字（引用符以外）にしてください", d.delimiter),
+                format!("the delimiter '{}' must be one ASCII character other than a quote", d.delimiter),
+            );
+        }
+        if d.boolean_true.is_empty() || d.boolean_false.is_empty() || d.boolean_true == d.boolean_false {
+            return bad(
+                "真偽値の表記 (boolean_true / boolean_false) は空でない異なる値にしてください".into(),
+                "boolean_true and boolean_false must be different, non-empty spellings".into(),
+            );
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            let n = i + 1;
+            if f.id.is_empty() || !f.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+                return bad(
+                    format!("{n} 番目の項目の id '{}' は半角英数字とドットで書いてください", f.id),
+                    format!("field {n}: id '{}' must be ASCII letters, digits and dots", f.id),
+                );
+            }
+            if f.label_ja.trim().is_empty() || f.label_en.trim().is_empty() {
+                return bad(
+                    format!("項目 {} の日本語名・英語名が空です", f.id),
+                    format!("field {}: label_ja and label_en must not be empty", f.id),
+                );
+            }
+            if seen.insert(f.id.as_str(), n).is_some() {
+                return bad(format!("項目 id '{}' が重複しています", f.id), format!("duplicate field id '{}'", f.id));
+            }
+            if f.length.is_some() && (f.min_length.is_some() || f.max_length.is_some()) {
+                return bad(
+                    format!("項目 {}: length と min_length/max_length は同時に指定できません", f.id),
+                    format!("field {}: give either length or min_length/max_length", f.id),
+                );
+            }
+            if let (Some(lo), Some(hi)) = (f.min_length, f.max_length)
+                && lo > hi
+            {
+                return bad(
+                    format!("項目 {}: min_length が max_length より大きいです", f.id),
+                    format!("field {}: min_length is greater than max_length", f.id),
+                );
+            }
+            if f.value_type == ValueType::Code && f.codes.is_empty() {
+                return bad(
+                    format!("項目 {}: type = \"code\" には codes の一覧が必要です", f.id),
+                    format!("field {}: type \"code\" needs a codes list", f.id),
+                );
+            }
+            if f.value_type != ValueType::Code && !f.codes.is_empty() {
+                return bad(
+                    format!("項目 {}: codes は type = \"code\" の項目にだけ指定できます", f.id),
+                    format!("field {}: codes are only allowed on type \"code\"", f.id),
+                );
+            }
+            let mut codes: Vec<&str> = f.codes.iter().map(|c| c.code.as_str()).collect();
+            codes.sort_unstable();
+            if codes.windows(2).any(|w| w[0] == w[1]) {
+                return bad(
+                    format!("項目 {}: codes に重複があります", f.id),
+                    format!("field {}: duplicate code in codes", f.id),
+                );
+            }
+        }
+        let key_ids = self.keys.certificate.iter().map(String::as_str);
+        let singles = [
+            &self.keys.history_key,
+            &self.keys.valid_from,
+            &self.keys.valid_to,
+            &self.keys.date_of_birth,
+        ];
+        for id in key_ids.chain(singles.iter().filter_map(|o| o.as_deref())) {
+            if !seen.contains_key(id) {
+                return bad(
+                    format!("keys に指定された項目 '{id}' がレイアウトにありません"),
+                    format!("keys names field '{id}', which is not in the layout"),
+                );
+            }
+        }
+        for id in [&self.keys.valid_from, &self.keys.valid_to, &self.keys.date_of_birth].into_iter().flatten() {
+            let f = &self.fields[seen[id.as_str()] - 1];
+            if f.value_type != ValueType::Date {
+                return bad(
+                    format!("keys の日付項目 '{id}' は type = \"date\" にしてください"),
+                    format!("key date field '{id}' must have type \"date\""),
+                );
+            }
+        }
+        if self.keys.no_overlap && (self.keys.valid_from.is_none() || self.keys.valid_to.is_none()) {
+            return bad(
+                "no_overlap には valid_from と valid_to の指定が必要です".into(),
+                "no_overlap needs valid_from and valid_to".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_layouts_load() {
+        let full = Layout::full();
+        let diff = Layout::diff();
+        assert_eq!(full.id, "full");
+        assert_eq!(diff.id, "diff");
+        assert!(diff.field_index("historyKey").is_some());
+        assert!(full.field_index("historyKey").is_none());
+        assert_eq!(full.key_index().certificate.len(), 4);
+    }
+
+    #[test]
+    fn bad_toml_is_a_config_error_with_position() {
+        let err = Layout::from_toml("id = \"x\"\nversion = ").unwrap_err();
+        assert!(err.en.contains("line 2"), "{}", err.en);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let text = FULL_TOML.replace("bom = true", "bom = true\nbommm = 1");
+        let err = Layout::from_toml(&text).unwrap_err();
+        assert!(err.en.contains("bommm"), "{}", err.en);
+    }
+
+    #[test]
+    fn key_must_name_existing_field() {
+        let text = FULL_TOML.replace("\"certificationSubKey\", \"orgSpecificCertificateTypeId\"]", "\"nope\"]");
+        let err = Layout::from_toml(&text).unwrap_err();
+        assert!(err.en.contains("nope"), "{}", err.en);
+    }
+}

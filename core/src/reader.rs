@@ -1,0 +1,316 @@
+//! Streaming CSV records over UTF-8 bytes, with what a person needs to find them again.
+//!
+//! Wraps `csv_core` (RFC 4180, `""` escapes, CR/LF/CRLF terminators) and adds: physical line
+//! numbers, blank lines reported instead of silently skipped (csv_core skips them, which would
+//! shift every row number after them), quote balance per record (an unclosed quote swallows
+//! the rest of the file), and counts of the line endings used between records.
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+/// One thing the reader found.
+pub enum Event<'a> {
+    /// An empty physical line between records (not at the end of the file), at this 1-based line.
+    Blank {
+        /// 1-based physical line.
+        line: u64,
+    },
+    /// One record.
+    Record(Record<'a>),
+}
+
+/// One CSV record: unescaped field bytes and their end offsets.
+pub struct Record<'a> {
+    /// Concatenated field data.
+    pub data: &'a [u8],
+    /// End offset of each field in `data`.
+    pub ends: &'a [usize],
+    /// 1-based physical line where the record starts.
+    pub line: u64,
+    /// Line breaks inside the record (quoted values spanning lines).
+    pub inner_lines: u64,
+    /// Whether the record's quotes balance; `false` means an unclosed quote.
+    pub quotes_balanced: bool,
+}
+
+impl Record<'_> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Bytes of field `i`.
+    pub fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.data[start..self.ends[i]]
+    }
+}
+
+/// Line endings seen between records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineEndings {
+    /// `\r\n`.
+    pub crlf: u64,
+    /// `\n` alone.
+    pub lf: u64,
+    /// `\r` alone.
+    pub cr: u64,
+}
+
+/// Push-based record reader; feed UTF-8 bytes, get [`Event`]s.
+pub struct RecordReader {
+    core: Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nend: usize,
+    /// Between records (skipping line breaks ourselves).
+    at_start: bool,
+    /// The last record or blank line ended with `\r`; a following `\n` completes it.
+    cr_pending: bool,
+    /// Physical line breaks (`\n`) consumed so far.
+    lines: u64,
+    rec_line: u64,
+    rec_inner: u64,
+    rec_quotes: u64,
+    endings: LineEndings,
+    /// Blank lines seen since the last record; reported once another record follows.
+    blanks: Vec<u64>,
+    done: bool,
+}
+
+impl RecordReader {
+    /// A reader for the given delimiter.
+    pub fn new(delimiter: u8) -> Self {
+        Self {
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 64 * 1024],
+            ends: vec![0; 256],
+            nout: 0,
+            nend: 0,
+            at_start: true,
+            cr_pending: false,
+            lines: 0,
+            rec_line: 1,
+            rec_inner: 0,
+            rec_quotes: 0,
+            endings: LineEndings::default(),
+            blanks: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Line endings seen between records so far.
+    pub fn line_endings(&self) -> LineEndings {
+        self.endings
+    }
+
+    /// Feeds bytes; calls `f` for every complete record and blank line.
+    pub fn feed(&mut self, input: &[u8], f: &mut dyn FnMut(Event<'_>)) {
+        self.run(input, false, f);
+    }
+
+    /// Ends the input: flushes the last record.
+    pub fn finish(&mut self, f: &mut dyn FnMut(Event<'_>)) {
+        self.run(&[], true, f);
+    }
+
+    fn run(&mut self, mut input: &[u8], eof: bool, f: &mut dyn FnMut(Event<'_>)) {
+        if self.done {
+            return;
+        }
+        loop {
+            if self.at_start {
+                input = self.skip_line_breaks(input);
+                if input.is_empty() && !eof {
+                    return;
+                }
+                if self.cr_pending {
+                    // The \r was not followed by \n: a lone CR line ending.
+                    self.endings.cr += 1;
+                    self.cr_pending = false;
+                }
+                if input.is_empty() {
+                    // Blank lines at the very end are a trailing newline, not rows.
+                    self.blanks.clear();
+                } else {
+                    for line in self.blanks.drain(..) {
+                        f(Event::Blank { line });
+                    }
+                }
+                self.at_start = false;
+                self.rec_line = self.lines + 1;
+                self.rec_inner = 0;
+                self.rec_quotes = 0;
+            }
+            let (res, nin, nout, nend) =
+                self.core.read_record(input, &mut self.out[self.nout..], &mut self.ends[self.nend..]);
+            let consumed = &input[..nin];
+            let newlines = count(consumed, b'\n');
+            self.lines += newlines;
+            self.rec_inner += newlines;
+            self.rec_quotes += count(consumed, b'"');
+            let last = consumed.last().copied();
+            input = &input[nin..];
+            self.nout += nout;
+            self.nend += nend;
+            match res {
+                ReadRecordResult::InputEmpty => {
+                    if !eof {
+                        return;
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    match last {
+                        Some(b'\n') => {
+                            self.endings.lf += 1;
+                            self.rec_inner = self.rec_inner.saturating_sub(1);
+                        }
+                        Some(b'\r') => self.cr_pending = true,
+                        _ => {}
+                    }
+                    let rec = Record {
+                        data: &self.out[..self.nout],
+                        ends: &self.ends[..self.nend],
+                        line: self.rec_line,
+                        inner_lines: self.rec_inner,
+                        quotes_balanced: self.rec_quotes % 2 == 0,
+                    };
+                    f(Event::Record(rec));
+                    self.nout = 0;
+                    self.nend = 0;
+                    self.at_start = true;
+                }
+                ReadRecordResult::End => {
+                    self.done = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Consumes line breaks between records, reporting blank lines.
+    fn skip_line_breaks<'i>(&mut self, input: &'i [u8]) -> &'i [u8] {
+        let mut i = 0;
+        while let Some(&b) = input.get(i) {
+            match b {
+                b'\n' => {
+                    if self.cr_pending {
+                        self.cr_pending = false;
+                        self.endings.crlf += 1;
+                    } else {
+                        self.endings.lf += 1;
+                        self.blanks.push(self.lines + 1);
+                    }
+                    self.lines += 1;
+                }
+                b'\r' => {
+                    if self.cr_pending {
+                        self.endings.cr += 1;
+                    }
+                    self.blanks.push(self.lines + 1);
+                    self.cr_pending = true;
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        &input[i..]
+    }
+}
+
+fn count(bytes: &[u8], needle: u8) -> u64 {
+    bytes.iter().filter(|&&b| b == needle).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Ev {
+        Blank(u64),
+        Rec(Vec<String>, u64, bool),
+    }
+
+    fn read(input: &[u8], chunk: usize) -> (Vec<Ev>, LineEndings) {
+        let mut r = RecordReader::new(b',');
+        let mut evs = Vec::new();
+        let mut f = |e: Event<'_>| match e {
+            Event::Blank { line } => evs.push(Ev::Blank(line)),
+            Event::Record(rec) => evs.push(Ev::Rec(
+                (0..rec.len()).map(|i| String::from_utf8_lossy(rec.field(i)).into_owned()).collect(),
+                rec.line,
+                rec.quotes_balanced,
+            )),
+        };
+        for c in input.chunks(chunk.max(1)) {
+            r.feed(c, &mut f);
+        }
+        r.finish(&mut f);
+        (evs, r.line_endings())
+    }
+
+    fn rec(fields: &[&str], line: u64) -> Ev {
+        Ev::Rec(fields.iter().map(|s| (*s).to_owned()).collect(), line, true)
+    }
+
+    #[test]
+    fn crlf_and_blank_lines_in_any_chunking() {
+        for chunk in [1, 2, 3, 1000] {
+            let (evs, le) = read(b"a,b\r\nc,d\r\n\r\ne,f\r\n\r\n", chunk);
+            assert_eq!(evs, vec![rec(&["a", "b"], 1), rec(&["c", "d"], 2), Ev::Blank(3), rec(&["e", "f"], 4)], "{chunk}");
+            assert_eq!(le, LineEndings { crlf: 5, lf: 0, cr: 0 }, "{chunk}");
+        }
+    }
+
+    #[test]
+    fn lf_and_quoted_newlines() {
+        for chunk in [1, 4, 1000] {
+            let (evs, le) = read(b"a,b\n\nc,\"x\ny\"\ne,f", chunk);
+            assert_eq!(evs, vec![rec(&["a", "b"], 1), Ev::Blank(2), rec(&["c", "x\ny"], 3), rec(&["e", "f"], 5)]);
+            assert_eq!(le, LineEndings { crlf: 0, lf: 3, cr: 0 });
+        }
+    }
+
+    #[test]
+    fn unclosed_quote_is_unbalanced() {
+        let (evs, _) = read(b"a,b\r\nc,\"d\r\ne,f\r\n", 1000);
+        assert_eq!(evs.len(), 2);
+        assert!(matches!(&evs[1], Ev::Rec(_, 2, false)));
+    }
+
+    #[test]
+    fn escaped_quotes_balance() {
+        let (evs, _) = read(b"\"a\"\"b\",c\n", 1000);
+        assert_eq!(evs, vec![rec(&["a\"b", "c"], 1)]);
+    }
+
+    #[test]
+    fn big_record_grows_buffers() {
+        let big = "x".repeat(200_000);
+        let many = vec!["y"; 1000].join(",");
+        let input = format!("{big},{many}\n1\n");
+        let (evs, _) = read(input.as_bytes(), 7777);
+        match &evs[0] {
+            Ev::Rec(f, 1, true) => {
+                assert_eq!(f.len(), 1001);
+                assert_eq!(f[0].len(), 200_000);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(evs[1], rec(&["1"], 2));
+    }
+}

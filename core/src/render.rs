@@ -1,0 +1,462 @@
+//! Reports as text, JSON, CSV, JUnit XML and GitHub annotations.
+//!
+//! Rendering lives in core so that the CLI and the browser produce the same bytes for the same
+//! findings. Personal values are masked unless [`RenderOptions::show_values`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::codes::Severity;
+use crate::decode::TextEncoding;
+use crate::diagnostic::{Diagnostic, column_letter};
+use crate::layout::Layout;
+use crate::message::{Message, message, shown_value};
+use crate::report::Report;
+
+/// Name and version of this tool, as written into reports.
+pub const TOOL_NAME: &str = "pmhcsv";
+/// Version of this tool.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Language of human-readable output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// 日本語 (default).
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// JSON report.
+    Json,
+    /// CSV report that opens in Japanese Excel (UTF-8 with BOM, CRLF).
+    Csv,
+    /// JUnit XML for CI systems.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Language of text output.
+    pub lang: Lang,
+    /// Show personal values unmasked.
+    pub show_values: bool,
+}
+
+/// One checked input and its report.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// Path or name of the input as the user gave it.
+    pub path: &'a str,
+    /// Its report.
+    pub report: &'a Report,
+}
+
+/// Renders the reports of all inputs in `format`.
+pub fn render(format: Format, layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    match format {
+        Format::Text => text(layout, inputs, opts),
+        Format::Json => json(layout, inputs, opts),
+        Format::Csv => csv(layout, inputs, opts),
+        Format::Junit => junit(layout, inputs, opts),
+        Format::Github => github(layout, inputs, opts),
+    }
+}
+
+fn encoding_label(e: TextEncoding, lang: Lang) -> &'static str {
+    match (e, lang) {
+        (TextEncoding::Ascii, _) => "ASCII (UTF-8)",
+        (TextEncoding::Utf8, Lang::Ja) => "UTF-8（BOMなし）",
+        (TextEncoding::Utf8, Lang::En) => "UTF-8 (no BOM)",
+        (TextEncoding::Utf8Bom, Lang::Ja) => "UTF-8（BOMあり）",
+        (TextEncoding::Utf8Bom, Lang::En) => "UTF-8 with BOM",
+        (TextEncoding::Utf16Le, _) => "UTF-16LE",
+        (TextEncoding::Utf16Be, _) => "UTF-16BE",
+        (TextEncoding::Cp932, _) => "Shift_JIS (CP932)",
+        (TextEncoding::Unknown, Lang::Ja) => "不明",
+        (TextEncoding::Unknown, Lang::En) => "unknown",
+    }
+}
+
+fn severity_label(s: Severity, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => s.label_ja(),
+        Lang::En => s.as_str(),
+    }
+}
+
+/// Human-readable text report: a header, one block per finding, a summary.
+pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    let lang = opts.lang;
+    let mut out = String::new();
+    let title = if lang == Lang::Ja { &layout.title_ja } else { &layout.title_en };
+    let _ = match lang {
+        Lang::Ja => writeln!(out, "{TOOL_NAME} {TOOL_VERSION} — レイアウト: {title}（{} {}）", layout.id, layout.version),
+        Lang::En => writeln!(out, "{TOOL_NAME} {TOOL_VERSION} — layout: {title} ({} {})", layout.id, layout.version),
+    };
+    let (mut rows, mut errors, mut warnings, mut infos) = (0, 0, 0, 0);
+    for input in inputs {
+        let r = input.report;
+        rows += r.rows;
+        errors += r.errors;
+        warnings += r.warnings;
+        infos += r.infos;
+        let enc = encoding_label(r.encoding, lang);
+        let _ = match lang {
+            Lang::Ja => writeln!(out, "\n■ {}（{enc}、{}行、{}バイト）", input.path, r.rows, r.bytes),
+            Lang::En => writeln!(out, "\n■ {} ({enc}, {} rows, {} bytes)", input.path, r.rows, r.bytes),
+        };
+        for d in &r.diagnostics {
+            let m = message(layout, d, opts.show_values);
+            let info = d.code.info();
+            let place = place(input.path, d, lang);
+            let (sentence, hint) = match lang {
+                Lang::Ja => (m.ja, info.hint_ja),
+                Lang::En => (m.en, info.hint_en),
+            };
+            let _ = writeln!(out, "{place} [{} {}] {sentence}", severity_label(d.severity, lang), d.code.as_str());
+            let field = d.field.and_then(|i| layout.fields.get(i));
+            let basis = if lang == Lang::Ja { d.basis.label_ja() } else { d.basis.label_en() };
+            let _ = match (lang, field) {
+                (Lang::Ja, Some(f)) => writeln!(out, "    項目: {}（{}）　根拠: {basis}", f.label_ja, f.id),
+                (Lang::En, Some(f)) => writeln!(out, "    field: {} ({})  basis: {basis}", f.label_en, f.id),
+                (Lang::Ja, None) => writeln!(out, "    根拠: {basis}"),
+                (Lang::En, None) => writeln!(out, "    basis: {basis}"),
+            };
+            let _ = match lang {
+                Lang::Ja => writeln!(out, "    修正方法: {hint}"),
+                Lang::En => writeln!(out, "    fix: {hint}"),
+            };
+        }
+        if r.truncated() {
+            let _ = match lang {
+                Lang::Ja => writeln!(out, "（ほか {}件の指摘は省略しました。件数は下の集計に含まれます）", r.total() - r.diagnostics.len() as u64),
+                Lang::En => writeln!(out, "({} more findings not listed; they are counted below)", r.total() - r.diagnostics.len() as u64),
+            };
+        }
+        let by_code: Vec<String> = r.codes_found().map(|(c, n)| format!("{}×{n}", c.as_str())).collect();
+        if !by_code.is_empty() {
+            let _ = match lang {
+                Lang::Ja => writeln!(out, "内訳: {}", by_code.join(" ")),
+                Lang::En => writeln!(out, "by code: {}", by_code.join(" ")),
+            };
+        }
+    }
+    let ready = errors == 0;
+    let _ = match lang {
+        Lang::Ja => writeln!(
+            out,
+            "\n結果: {rows}行 — エラー {errors}件、警告 {warnings}件、情報 {infos}件。{}",
+            if ready { "アップロードできます。" } else { "このままではアップロードできません。" }
+        ),
+        Lang::En => writeln!(
+            out,
+            "\nResult: {rows} rows — {errors} errors, {warnings} warnings, {infos} info. {}",
+            if ready { "Ready to upload." } else { "Not ready to upload." }
+        ),
+    };
+    out
+}
+
+fn place(path: &str, d: &Diagnostic, lang: Lang) -> String {
+    let col = d.column.map(column_letter);
+    match (d.row, col, lang) {
+        (Some(r), Some(c), Lang::Ja) => format!("{path} {r}行目 {c}列"),
+        (Some(r), None, Lang::Ja) => format!("{path} {r}行目"),
+        (None, Some(c), Lang::Ja) => format!("{path} {c}列"),
+        (Some(r), Some(c), Lang::En) => format!("{path} row {r} col {c}"),
+        (Some(r), None, Lang::En) => format!("{path} row {r}"),
+        (None, Some(c), Lang::En) => format!("{path} col {c}"),
+        (None, None, _) => path.to_owned(),
+    }
+}
+
+/// One finding in the JSON report.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    input: &'a str,
+    code: &'static str,
+    severity: &'static str,
+    row: Option<u32>,
+    line: Option<u64>,
+    column: Option<String>,
+    column_index: Option<u32>,
+    field: Option<&'a str>,
+    label_ja: Option<&'a str>,
+    label_en: Option<&'a str>,
+    message_ja: String,
+    message_en: String,
+    hint_ja: &'static str,
+    hint_en: &'static str,
+    basis: &'static str,
+    value: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonInput<'a> {
+    path: &'a str,
+    encoding: &'static str,
+    bytes: u64,
+    rows: u64,
+    sha256: &'a str,
+    errors: u64,
+    warnings: u64,
+    infos: u64,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    rows: u64,
+    errors: u64,
+    warnings: u64,
+    infos: u64,
+    diagnostics_listed: u64,
+    truncated: bool,
+    upload_ready: bool,
+}
+
+#[derive(Serialize)]
+struct JsonTool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonLayout<'a> {
+    id: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    tool: JsonTool,
+    layout: JsonLayout<'a>,
+    inputs: Vec<JsonInput<'a>>,
+    summary: JsonSummary,
+    counts: BTreeMap<&'static str, u64>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// The JSON report (documented in README.md). Field order is stable.
+pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    let mut summary =
+        JsonSummary { rows: 0, errors: 0, warnings: 0, infos: 0, diagnostics_listed: 0, truncated: false, upload_ready: true };
+    for input in inputs {
+        let r = input.report;
+        summary.rows += r.rows;
+        summary.errors += r.errors;
+        summary.warnings += r.warnings;
+        summary.infos += r.infos;
+        summary.truncated |= r.truncated();
+        for (c, n) in r.codes_found() {
+            *counts.entry(c.as_str()).or_default() += n;
+        }
+        for d in &r.diagnostics {
+            let Message { ja, en } = message(layout, d, opts.show_values);
+            let info = d.code.info();
+            let field = d.field.and_then(|i| layout.fields.get(i));
+            diagnostics.push(JsonDiagnostic {
+                input: input.path,
+                code: d.code.as_str(),
+                severity: d.severity.as_str(),
+                row: d.row,
+                line: d.line,
+                column: d.column.map(column_letter),
+                column_index: d.column,
+                field: field.map(|f| f.id.as_str()),
+                label_ja: field.map(|f| f.label_ja.as_str()),
+                label_en: field.map(|f| f.label_en.as_str()),
+                message_ja: ja,
+                message_en: en,
+                hint_ja: info.hint_ja,
+                hint_en: info.hint_en,
+                basis: d.basis.as_str(),
+                value: shown_value(layout, d, opts.show_values),
+            });
+        }
+    }
+    summary.diagnostics_listed = diagnostics.len() as u64;
+    summary.upload_ready = summary.errors == 0;
+    let report = JsonReport {
+        tool: JsonTool { name: TOOL_NAME, version: TOOL_VERSION },
+        layout: JsonLayout { id: &layout.id, version: &layout.version },
+        inputs: inputs
+            .iter()
+            .map(|i| JsonInput {
+                path: i.path,
+                encoding: i.report.encoding.as_str(),
+                bytes: i.report.bytes,
+                rows: i.report.rows,
+                sha256: &i.report.sha256,
+                errors: i.report.errors,
+                warnings: i.report.warnings,
+                infos: i.report.infos,
+            })
+            .collect(),
+        summary,
+        counts,
+        diagnostics,
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Quotes one CSV field when needed (RFC 4180).
+pub(crate) fn csv_field(out: &mut String, v: &str) {
+    if v.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(v);
+    }
+}
+
+/// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row.
+pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    let mut out = String::from("\u{FEFF}");
+    let header: &[&str] = match opts.lang {
+        Lang::Ja => &["ファイル", "行", "列", "項目", "項目ID", "コード", "重要度", "メッセージ", "修正方法", "根拠", "値"],
+        Lang::En => &["file", "row", "column", "field", "field id", "code", "severity", "message", "fix", "basis", "value"],
+    };
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for input in inputs {
+        for d in &input.report.diagnostics {
+            let m = message(layout, d, opts.show_values);
+            let info = d.code.info();
+            let field = d.field.and_then(|i| layout.fields.get(i));
+            let (label, msg, hint, basis) = match opts.lang {
+                Lang::Ja => (field.map(|f| f.label_ja.as_str()), m.ja, info.hint_ja, d.basis.label_ja()),
+                Lang::En => (field.map(|f| f.label_en.as_str()), m.en, info.hint_en, d.basis.label_en()),
+            };
+            let cells = [
+                input.path.to_owned(),
+                d.row.map(|r| r.to_string()).unwrap_or_default(),
+                d.column.map(column_letter).unwrap_or_default(),
+                label.unwrap_or("").to_owned(),
+                field.map(|f| f.id.clone()).unwrap_or_default(),
+                d.code.as_str().to_owned(),
+                severity_label(d.severity, opts.lang).to_owned(),
+                msg,
+                hint.to_owned(),
+                basis.to_owned(),
+                shown_value(layout, d, opts.show_values).unwrap_or_default(),
+            ];
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                csv_field(&mut out, c);
+            }
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// JUnit XML: one test suite per input, one test case per finding (errors fail, warnings
+/// and info pass with their message as output), or one passing case for a clean file.
+pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let total: usize = inputs.iter().map(|i| i.report.diagnostics.len().max(1)).sum();
+    let failures: u64 = inputs.iter().map(|i| i.report.errors).sum();
+    let _ = writeln!(out, "<testsuites name=\"{TOOL_NAME}\" tests=\"{total}\" failures=\"{failures}\">");
+    for input in inputs {
+        let r = input.report;
+        let path = xml_escape(input.path);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\">",
+            r.diagnostics.len().max(1),
+            r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        );
+        if r.diagnostics.is_empty() {
+            let _ = writeln!(out, "    <testcase classname=\"{path}\" name=\"validate\"/>");
+        }
+        for d in &r.diagnostics {
+            let m = message(layout, d, opts.show_values);
+            let msg = xml_escape(if opts.lang == Lang::Ja { &m.ja } else { &m.en });
+            let name = xml_escape(&place(input.path, d, opts.lang));
+            let code = d.code.as_str();
+            let _ = writeln!(out, "    <testcase classname=\"{path}\" name=\"{code} {name}\">");
+            if d.severity == Severity::Error {
+                let _ = writeln!(out, "      <failure type=\"{code}\" message=\"{msg}\">{msg}</failure>");
+            } else {
+                let _ = writeln!(out, "      <system-out>{}: {msg}</system-out>", d.severity.as_str());
+            }
+            let _ = writeln!(out, "    </testcase>");
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_escape_prop(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions annotations: `::error file=…,line=…,title=…::message`.
+pub fn github(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    let mut out = String::new();
+    for input in inputs {
+        for d in &input.report.diagnostics {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let m = message(layout, d, opts.show_values);
+            let msg = if opts.lang == Lang::Ja { m.ja } else { m.en };
+            let mut props = format!("file={}", gh_escape_prop(input.path));
+            if let Some(l) = d.line {
+                let _ = write!(props, ",line={l}");
+            }
+            if let Some(c) = d.column {
+                let _ = write!(props, ",col={c}");
+            }
+            let title = match d.field.and_then(|i| layout.fields.get(i)) {
+                Some(f) => format!("{} {}", d.code.as_str(), f.label_ja),
+                None => d.code.as_str().to_owned(),
+            };
+            let _ = writeln!(out, "::{level} {props},title={}::{}", gh_escape_prop(&title), gh_escape_data(&msg));
+        }
+    }
+    out
+}

@@ -1,0 +1,81 @@
+//! The result of checking one input file: every finding kept (up to the limit), exact counts,
+//! and what was learnt about the file (encoding, size, hash, columns).
+
+use crate::codes::{Code, Severity};
+use crate::decode::TextEncoding;
+use crate::diagnostic::Diagnostic;
+use crate::header::Use;
+use crate::reader::LineEndings;
+
+/// Everything known after checking one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Layout id.
+    pub layout_id: String,
+    /// Layout version.
+    pub layout_version: String,
+    /// Detected text encoding.
+    pub encoding: TextEncoding,
+    /// Input size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the input bytes, lower-case hex.
+    pub sha256: String,
+    /// Data rows (sheet rows after the header, blank ones included).
+    pub rows: u64,
+    /// Blank data rows.
+    pub blank_rows: u64,
+    /// Field delimiter found.
+    pub delimiter: u8,
+    /// Line endings between records.
+    pub line_endings: LineEndings,
+    /// Header text of each input column.
+    pub headers: Vec<String>,
+    /// Use of each input column.
+    pub uses: Vec<Use>,
+    /// Findings kept, in file order (at most the configured maximum).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Exact count per code, indexed by [`Code::index`].
+    pub counts: Vec<u64>,
+    /// Exact number of error findings.
+    pub errors: u64,
+    /// Exact number of warning findings.
+    pub warnings: u64,
+    /// Exact number of info findings.
+    pub infos: u64,
+}
+
+impl Report {
+    /// Total findings (exact, including those not kept).
+    pub fn total(&self) -> u64 {
+        self.errors + self.warnings + self.infos
+    }
+
+    /// Whether the kept list is shorter than the total.
+    pub fn truncated(&self) -> bool {
+        (self.diagnostics.len() as u64) < self.total()
+    }
+
+    /// Whether PMH should accept the file: no error findings.
+    pub fn upload_ready(&self) -> bool {
+        self.errors == 0
+    }
+
+    /// Exact count of one code.
+    pub fn count(&self, code: Code) -> u64 {
+        self.counts.get(code.index()).copied().unwrap_or(0)
+    }
+
+    /// Codes found, with their counts, in catalogue order.
+    pub fn codes_found(&self) -> impl Iterator<Item = (Code, u64)> + '_ {
+        Code::ALL.iter().map(|c| (*c, self.count(*c))).filter(|(_, n)| *n > 0)
+    }
+
+    /// Number of findings of a severity.
+    pub fn severity_count(&self, s: Severity) -> u64 {
+        match s {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+            Severity::Info => self.infos,
+        }
+    }
+}
