@@ -1,1 +1,915 @@
-//! TODO
+//! Character classification and safe conversions for names, カナ and addresses.
+//!
+//! PMH does not define its character sets (pmh-layout §2, UNKNOWN), so the validator reports
+//! what downstream Japanese systems are known to choke on rather than rejecting on its own
+//! (domain-codes §8):
+//!
+//! * [`classify`] places one character relative to the CP932 (Windows-31J) repertoire as
+//!   implemented by `encoding_rs::SHIFT_JIS` (= WHATWG `Shift_JIS`), after mapping the Mac/JIS
+//!   forms of §8.3 to their CP932 forms so that e.g. `〜` is not reported falsely (§8.4 step 1,
+//!   VERIFIED with `encoding_rs` 0.8.44). Lead bytes `0x87` (NEC row 13), `0xED`–`0xEE`
+//!   (NEC-selected IBM) and `0xFA`–`0xFC` (IBM) are 機種依存; PUA is 外字 (§8.4, INFERRED
+//!   algorithm from VERIFIED facts).
+//! * [`suggestion`] proposes a standard replacement for common 機種依存文字 / 異体字; the user
+//!   confirms it (names are never normalised silently, §8.2).
+//! * [`halfwidth_kana_to_fullwidth`] widens JIS X 0201 katakana without producing characters
+//!   outside CP932 (NFKC would turn `ﾜﾞ` into `ヷ`, §8.2 VERIFIED).
+//!
+//! Speed: [`classify`] answers ASCII, kana and JIS X 0208 kanji without calling the encoder.
+//! The kanji test uses a 2,624-byte bitmap of U+4E00–U+9FFF (`core/data/jis0208_kanji.hex`,
+//! one bit per code point, least significant bit first, 32 bytes per line) marking the
+//! characters `SHIFT_JIS` encodes with a JIS X 0208 kanji lead byte (`0x88`–`0x9F`,
+//! `0xE0`–`0xEA`). It is parsed at compile time and the test
+//! `kanji_bitmap_matches_encoding_rs` re-derives it from `encoding_rs` and prints the
+//! replacement file if they ever differ.
+
+use encoding_rs::{EncoderResult, SHIFT_JIS};
+
+/// Why a character may not survive in a PMH record or a CP932 system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharIssue {
+    /// 外字: Private Use Area U+E000–U+F8FF or planes 15/16. Meaningless outside the PC that
+    /// typed it.
+    Gaiji,
+    /// 機種依存文字: in CP932 but not JIS X 0208 — NEC row 13 (lead `0x87`, e.g. `①` `㈱`),
+    /// NEC-selected IBM (`0xED`–`0xEE`) or IBM extensions (`0xFA`–`0xFC`, e.g. `髙` `﨑`).
+    VendorSpecific,
+    /// Not representable in CP932 at all (e.g. `𠮷`, `ゔ`, `ヷ`, `é`), after mapping the Mac/JIS
+    /// forms. May still be a legitimate JIS X 0213 / 戸籍 character: a warning, not an error.
+    OutsideCp932,
+    /// 半角カナ U+FF61–U+FF9F.
+    HalfWidthKana,
+    /// A C0 (U+0000–U+001F), DEL (U+007F) or C1 (U+0080–U+009F) control character, including
+    /// tab and line breaks.
+    Control,
+}
+
+const KANJI_FIRST: u32 = 0x4E00;
+const KANJI_LAST: u32 = 0x9FFF;
+const KANJI_BITMAP_LEN: usize = ((KANJI_LAST - KANJI_FIRST + 1) / 8) as usize;
+
+/// JIS X 0208 kanji membership for U+4E00–U+9FFF, parsed at compile time.
+static JIS0208_KANJI: [u8; KANJI_BITMAP_LEN] =
+    parse_hex_bitmap(include_str!("../../data/jis0208_kanji.hex"));
+
+const fn hex_value(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        // Evaluated in a `static` initialiser: a bad data file is a compile error, never a
+        // runtime panic.
+        _ => panic!("jis0208_kanji.hex: not a hex digit"),
+    }
+}
+
+const fn parse_hex_bitmap(text: &str) -> [u8; KANJI_BITMAP_LEN] {
+    let bytes = text.as_bytes();
+    let mut out = [0u8; KANJI_BITMAP_LEN];
+    let mut i = 0;
+    let mut nibbles = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if b == b'\n' || b == b'\r' {
+            continue;
+        }
+        let v = hex_value(b);
+        assert!(
+            nibbles / 2 < KANJI_BITMAP_LEN,
+            "jis0208_kanji.hex: too long"
+        );
+        if nibbles % 2 == 0 {
+            out[nibbles / 2] = v << 4;
+        } else {
+            out[nibbles / 2] |= v;
+        }
+        nibbles += 1;
+    }
+    assert!(
+        nibbles == KANJI_BITMAP_LEN * 2,
+        "jis0208_kanji.hex: wrong length"
+    );
+    out
+}
+
+fn is_jis0208_kanji(cp: u32) -> bool {
+    let Some(i) = cp.checked_sub(KANJI_FIRST) else {
+        return false;
+    };
+    let i = i as usize;
+    JIS0208_KANJI
+        .get(i >> 3)
+        .is_some_and(|&b| b & (1 << (i & 7)) != 0)
+}
+
+/// How `encoding_rs::SHIFT_JIS` encodes one character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sjis {
+    Single(u8),
+    Double(u8, u8),
+    Unmappable,
+}
+
+/// Encodes one character with `SHIFT_JIS`, on the stack.
+///
+/// Uses the `without_replacement` API: an unmappable character yields
+/// `EncoderResult::Unmappable` and writes no bytes, so the HTML numeric reference that the
+/// replacing API would produce can never be mistaken for an encoding.
+fn encode_sjis(c: char) -> Sjis {
+    let mut utf8 = [0u8; 4];
+    let src: &str = c.encode_utf8(&mut utf8);
+    let mut dst = [0u8; 8];
+    let mut encoder = SHIFT_JIS.new_encoder();
+    let (result, _read, written) =
+        encoder.encode_from_utf8_without_replacement(src, &mut dst, true);
+    match (result, dst.get(..written)) {
+        (EncoderResult::InputEmpty, Some(&[b])) => Sjis::Single(b),
+        (EncoderResult::InputEmpty, Some(&[lead, trail])) => Sjis::Double(lead, trail),
+        _ => Sjis::Unmappable,
+    }
+}
+
+/// Classifies one character; `None` means an ordinary ASCII / JIS X 0208 character (or a
+/// half-width-safe one such as `¥`, which CP932 writes as `0x5C`).
+///
+/// Mac/JIS forms (`〜 − — ‖ ¢ £ ¬`) are judged by their CP932 form (§8.3), so they return
+/// `None`; use [`mac_jis_to_cp932`] / [`suggestion`] to propose the CP932 character.
+#[must_use]
+pub fn classify(c: char) -> Option<CharIssue> {
+    let cp = u32::from(c);
+    if cp < 0x80 {
+        return if cp < 0x20 || cp == 0x7F {
+            Some(CharIssue::Control)
+        } else {
+            None
+        };
+    }
+    match cp {
+        0x80..=0x9F => return Some(CharIssue::Control),
+        // 　、。〃, hiragana ぁ–ん, ゛゜ゝゞ, katakana ァ–ヶ, ・ーヽヾ, full-width ０–９ Ａ–Ｚ ａ–ｚ:
+        // all JIS X 0208 rows 1, 3, 4 and 5 (checked against the encoder by a test).
+        0x3000..=0x3003
+        | 0x3041..=0x3093
+        | 0x309B..=0x309E
+        | 0x30A1..=0x30F6
+        | 0x30FB..=0x30FE
+        | 0xFF10..=0xFF19
+        | 0xFF21..=0xFF3A
+        | 0xFF41..=0xFF5A => return None,
+        KANJI_FIRST..=KANJI_LAST if is_jis0208_kanji(cp) => return None,
+        0xE000..=0xF8FF | 0xF_0000..=0x10_FFFF => return Some(CharIssue::Gaiji),
+        0xFF61..=0xFF9F => return Some(CharIssue::HalfWidthKana),
+        _ => {}
+    }
+    let c = mac_jis_to_cp932(c).unwrap_or(c);
+    match encode_sjis(c) {
+        Sjis::Unmappable => Some(CharIssue::OutsideCp932),
+        Sjis::Double(0x87 | 0xED | 0xEE | 0xFA..=0xFC, _) => Some(CharIssue::VendorSpecific),
+        // User-defined area; only reachable from PUA, which is handled above.
+        Sjis::Double(0xF0..=0xF9, _) => Some(CharIssue::Gaiji),
+        Sjis::Double(..) | Sjis::Single(_) => None,
+    }
+}
+
+/// Every character of `s` that [`classify`] flags, with its byte offset.
+pub fn issues(s: &str) -> impl Iterator<Item = (usize, char, CharIssue)> + '_ {
+    s.char_indices()
+        .filter_map(|(i, c)| classify(c).map(|issue| (i, c, issue)))
+}
+
+/// The CP932 (Windows) form of a Mac/JIS code point (§8.3, VERIFIED pairs): `〜`→`～`,
+/// `−`→`－`, `—`→`―`, `‖`→`∥`, `¢`→`￠`, `£`→`￡`, `¬`→`￢`.
+#[must_use]
+pub const fn mac_jis_to_cp932(c: char) -> Option<char> {
+    match c {
+        '\u{301C}' => Some('\u{FF5E}'),
+        '\u{2212}' => Some('\u{FF0D}'),
+        '\u{2014}' => Some('\u{2015}'),
+        '\u{2016}' => Some('\u{2225}'),
+        '\u{00A2}' => Some('\u{FFE0}'),
+        '\u{00A3}' => Some('\u{FFE1}'),
+        '\u{00AC}' => Some('\u{FFE2}'),
+        _ => None,
+    }
+}
+
+/// Replacement table, sorted by character (asserted by a test).
+///
+/// Kinds of entry:
+/// * Mac/JIS → CP932 forms (§8.3).
+/// * NEC row 13 symbols → their plain reading: circled digits `①` → `(1)` (parenthesised, like
+///   `㈱` → `(株)`, so that `①②` does not become the ambiguous `12`), Roman numerals → ASCII
+///   letters, `№` → `No.`, `℡` → `TEL`, unit squares → katakana / ASCII, era squares → era names.
+/// * CJK compatibility ideographs (IBM extension) → their canonical (NFC) equivalent.
+/// * Common IBM-extension 異体字 → the JIS X 0208 form (`髙`→`高`, `﨑`→`崎`). `濵` → `濱`, not
+///   `浜`: `濵` is a variant of the traditional `濱` (JIS X 0208 level 2), and proposing `濱` keeps
+///   the person's 字体 family instead of switching to the simplified form.
+/// * Kana outside CP932 → base kana + `゛` (`ゔ` → `う゛`, `ヷ` → `ワ゛`), the same policy as
+///   [`halfwidth_kana_to_fullwidth`].
+static SUGGESTIONS: &[(char, &str)] = &[
+    ('\u{00A2}', "\u{FFE0}"), // ¢ → ￠
+    ('\u{00A3}', "\u{FFE1}"), // £ → ￡
+    ('\u{00AC}', "\u{FFE2}"), // ¬ → ￢
+    ('\u{2014}', "\u{2015}"), // — → ―
+    ('\u{2016}', "\u{2225}"), // ‖ → ∥
+    ('\u{2116}', "No."),      // №
+    ('\u{2121}', "TEL"),      // ℡
+    ('\u{2160}', "I"),
+    ('\u{2161}', "II"),
+    ('\u{2162}', "III"),
+    ('\u{2163}', "IV"),
+    ('\u{2164}', "V"),
+    ('\u{2165}', "VI"),
+    ('\u{2166}', "VII"),
+    ('\u{2167}', "VIII"),
+    ('\u{2168}', "IX"),
+    ('\u{2169}', "X"),
+    ('\u{2170}', "i"),
+    ('\u{2171}', "ii"),
+    ('\u{2172}', "iii"),
+    ('\u{2173}', "iv"),
+    ('\u{2174}', "v"),
+    ('\u{2175}', "vi"),
+    ('\u{2176}', "vii"),
+    ('\u{2177}', "viii"),
+    ('\u{2178}', "ix"),
+    ('\u{2179}', "x"),
+    ('\u{2212}', "\u{FF0D}"), // − → －
+    ('\u{2460}', "(1)"),
+    ('\u{2461}', "(2)"),
+    ('\u{2462}', "(3)"),
+    ('\u{2463}', "(4)"),
+    ('\u{2464}', "(5)"),
+    ('\u{2465}', "(6)"),
+    ('\u{2466}', "(7)"),
+    ('\u{2467}', "(8)"),
+    ('\u{2468}', "(9)"),
+    ('\u{2469}', "(10)"),
+    ('\u{246A}', "(11)"),
+    ('\u{246B}', "(12)"),
+    ('\u{246C}', "(13)"),
+    ('\u{246D}', "(14)"),
+    ('\u{246E}', "(15)"),
+    ('\u{246F}', "(16)"),
+    ('\u{2470}', "(17)"),
+    ('\u{2471}', "(18)"),
+    ('\u{2472}', "(19)"),
+    ('\u{2473}', "(20)"),
+    ('\u{301C}', "\u{FF5E}"),   // 〜 → ～
+    ('\u{301D}', "\u{201C}"),   // 〝 → “
+    ('\u{301F}', "\u{201D}"),   // 〟 → ”
+    ('\u{3094}', "う゛"),       // ゔ
+    ('\u{30F7}', "ワ゛"),       // ヷ
+    ('\u{30F8}', "ヰ゛"),       // ヸ
+    ('\u{30F9}', "ヱ゛"),       // ヹ
+    ('\u{30FA}', "ヲ゛"),       // ヺ
+    ('\u{3231}', "(株)"),       // ㈱
+    ('\u{3232}', "(有)"),       // ㈲
+    ('\u{3239}', "(代)"),       // ㈹
+    ('\u{32A4}', "(上)"),       // ㊤
+    ('\u{32A5}', "(中)"),       // ㊥
+    ('\u{32A6}', "(下)"),       // ㊦
+    ('\u{32A7}', "(左)"),       // ㊧
+    ('\u{32A8}', "(右)"),       // ㊨
+    ('\u{32FF}', "令和"),       // ㋿
+    ('\u{3303}', "アール"),     // ㌃
+    ('\u{330D}', "カロリー"),   // ㌍
+    ('\u{3314}', "キロ"),       // ㌔
+    ('\u{3318}', "グラム"),     // ㌘
+    ('\u{3322}', "センチ"),     // ㌢
+    ('\u{3323}', "セント"),     // ㌣
+    ('\u{3326}', "ドル"),       // ㌦
+    ('\u{3327}', "トン"),       // ㌧
+    ('\u{332B}', "パーセント"), // ㌫
+    ('\u{3336}', "ヘクタール"), // ㌶
+    ('\u{333B}', "ページ"),     // ㌻
+    ('\u{3349}', "ミリ"),       // ㍉
+    ('\u{334A}', "ミリバール"), // ㍊
+    ('\u{334D}', "メートル"),   // ㍍
+    ('\u{3351}', "リットル"),   // ㍑
+    ('\u{3357}', "ワット"),     // ㍗
+    ('\u{337B}', "平成"),       // ㍻
+    ('\u{337C}', "昭和"),       // ㍼
+    ('\u{337D}', "大正"),       // ㍽
+    ('\u{337E}', "明治"),       // ㍾
+    ('\u{338E}', "mg"),         // ㎎
+    ('\u{338F}', "kg"),         // ㎏
+    ('\u{339C}', "mm"),         // ㎜
+    ('\u{339D}', "cm"),         // ㎝
+    ('\u{339E}', "km"),         // ㎞
+    ('\u{33A1}', "m2"),         // ㎡
+    ('\u{33C4}', "cc"),         // ㏄
+];
+
+/// IBM-extension / outside-CP932 kanji → JIS X 0208 form. Kept apart from [`SUGGESTIONS`] so the
+/// two kinds of entry stay reviewable; both sorted.
+static KANJI_SUGGESTIONS: &[(char, &str)] = &[
+    ('\u{589E}', "\u{5897}"),  // 增 → 増
+    ('\u{5BEC}', "\u{5BDB}"),  // 寬 → 寛
+    ('\u{5FB7}', "\u{5FB3}"),  // 德 → 徳
+    ('\u{6085}', "\u{60A6}"),  // 悅 → 悦
+    ('\u{654E}', "\u{6559}"),  // 敎 → 教
+    ('\u{663B}', "\u{6602}"),  // 昻 → 昂
+    ('\u{6801}', "\u{67F3}"),  // 栁 → 柳
+    ('\u{6852}', "\u{6851}"),  // 桒 → 桑
+    ('\u{6A6B}', "\u{6A2A}"),  // 橫 → 横
+    ('\u{6DF8}', "\u{6E05}"),  // 淸 → 清
+    ('\u{6FF5}', "\u{6FF1}"),  // 濵 → 濱
+    ('\u{7028}', "\u{702C}"),  // 瀨 → 瀬
+    ('\u{7DA0}', "\u{7DD1}"),  // 綠 → 緑
+    ('\u{7DD6}', "\u{7DD2}"),  // 緖 → 緒
+    ('\u{7FA1}', "\u{7FA8}"),  // 羡 → 羨
+    ('\u{85B0}', "\u{85AB}"),  // 薰 → 薫
+    ('\u{8CF4}', "\u{983C}"),  // 賴 → 頼
+    ('\u{90DE}', "\u{90CE}"),  // 郞 → 郎
+    ('\u{9115}', "\u{90F7}"),  // 鄕 → 郷
+    ('\u{9751}', "\u{9752}"),  // 靑 → 青
+    ('\u{9AD9}', "\u{9AD8}"),  // 髙 → 高
+    ('\u{9ED1}', "\u{9ED2}"),  // 黑 → 黒
+    ('\u{F929}', "\u{6717}"),  // 朗 (compat) → 朗
+    ('\u{F9DC}', "\u{9686}"),  // 隆 (compat) → 隆
+    ('\u{FA10}', "\u{585A}"),  // 塚 (compat) → 塚
+    ('\u{FA11}', "\u{5D0E}"),  // 﨑 → 崎
+    ('\u{FA12}', "\u{6674}"),  // 晴 (compat) → 晴
+    ('\u{FA16}', "\u{732A}"),  // 猪 (compat) → 猪
+    ('\u{FA17}', "\u{76CA}"),  // 益 (compat) → 益
+    ('\u{FA18}', "\u{793C}"),  // 礼 (compat) → 礼
+    ('\u{FA19}', "\u{795E}"),  // 神 (compat) → 神
+    ('\u{FA1A}', "\u{7965}"),  // 祥 (compat) → 祥
+    ('\u{FA1B}', "\u{798F}"),  // 福 (compat) → 福
+    ('\u{FA1C}', "\u{9756}"),  // 靖 (compat) → 靖
+    ('\u{FA1D}', "\u{7CBE}"),  // 精 (compat) → 精
+    ('\u{FA1E}', "\u{7FBD}"),  // 羽 (compat) → 羽
+    ('\u{FA22}', "\u{8AF8}"),  // 諸 (compat) → 諸
+    ('\u{FA25}', "\u{9038}"),  // 逸 (compat) → 逸
+    ('\u{FA26}', "\u{90FD}"),  // 都 (compat) → 都
+    ('\u{FA2A}', "\u{98EF}"),  // 飯 (compat) → 飯
+    ('\u{FA2B}', "\u{98FC}"),  // 飼 (compat) → 飼
+    ('\u{FA2C}', "\u{9928}"),  // 館 (compat) → 館
+    ('\u{FA2D}', "\u{9DB4}"),  // 鶴 (compat) → 鶴
+    ('\u{FF02}', "\u{201D}"),  // ＂ (IBM) → ”
+    ('\u{FF07}', "\u{2019}"),  // ＇ (IBM) → ’
+    ('\u{FFE4}', "\u{FF5C}"),  // ￤ (IBM) → ｜
+    ('\u{20BB7}', "\u{5409}"), // 𠮷 → 吉
+];
+
+fn lookup(table: &'static [(char, &'static str)], c: char) -> Option<&'static str> {
+    table
+        .binary_search_by_key(&c, |&(k, _)| k)
+        .ok()
+        .and_then(|i| table.get(i))
+        .map(|&(_, v)| v)
+}
+
+/// A standard replacement for a 機種依存文字, 異体字 or Mac/JIS form, for the user to confirm.
+///
+/// Every replacement consists only of characters [`classify`] accepts (asserted by a test).
+/// Half-width kana are not covered here (their voiced marks need context): use
+/// [`halfwidth_kana_to_fullwidth`].
+#[must_use]
+pub fn suggestion(c: char) -> Option<&'static str> {
+    lookup(SUGGESTIONS, c).or_else(|| lookup(KANJI_SUGGESTIONS, c))
+}
+
+/// JIS X 0201 katakana U+FF61–U+FF9F → JIS X 0208, in code point order.
+///
+/// The voiced marks ﾞ/ﾟ map to the spacing full-width marks ゛/゜ (U+309B/U+309C), not the
+/// combining ones NFKC produces.
+const HALF_TO_FULL: [char; 63] = [
+    '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', 'ー',
+    'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', 'タ',
+    'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', 'ミ',
+    'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ', 'ン', '゛', '゜',
+];
+
+const HALF_VOICED_MARK: char = '\u{FF9E}';
+const HALF_SEMI_VOICED_MARK: char = '\u{FF9F}';
+
+/// Full-width kana + dakuten, within CP932 only (`ウ` → `ヴ`; `ワ`/`ヲ` have no CP932 form).
+fn voiced(base: char) -> Option<char> {
+    match base {
+        'カ' | 'キ' | 'ク' | 'ケ' | 'コ' | 'サ' | 'シ' | 'ス' | 'セ' | 'ソ' | 'タ' | 'チ'
+        | 'ツ' | 'テ' | 'ト' | 'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => {
+            char::from_u32(u32::from(base) + 1)
+        }
+        'ウ' => Some('ヴ'),
+        _ => None,
+    }
+}
+
+/// Full-width kana + handakuten.
+fn semi_voiced(base: char) -> Option<char> {
+    match base {
+        'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => char::from_u32(u32::from(base) + 2),
+        _ => None,
+    }
+}
+
+/// Widens half-width katakana (U+FF61–U+FF9F) to JIS X 0208 full-width; everything else is
+/// copied unchanged.
+///
+/// * A voiced / semi-voiced mark combines with the half-width kana right before it when CP932
+///   has the result: `ｶﾞ` → `ガ`, `ﾊﾟ` → `パ`, `ｳﾞ` → `ヴ`.
+/// * Otherwise it becomes the spacing full-width mark: `ｱﾞ` → `ア゛`, and deliberately
+///   `ﾜﾞ` → `ワ゛` (not `ヷ` U+30F7, which is outside CP932; NFKC would produce it, §8.2).
+/// * Marks only combine with a kana that was itself half-width in the input (a full-width `カ`
+///   followed by `ﾞ` gives `カ゛`), so the conversion never reinterprets full-width text.
+///
+/// The output contains no U+FF61–U+FF9F and no character outside CP932 that was not already in
+/// the input (property-tested).
+#[must_use]
+pub fn halfwidth_kana_to_fullwidth(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    // The full-width form of the previous input character if it was half-width kana that
+    // has not yet taken a mark.
+    let mut last_half: Option<char> = None;
+    for c in s.chars() {
+        let cp = u32::from(c);
+        if !(0xFF61..=0xFF9F).contains(&cp) {
+            out.push(c);
+            last_half = None;
+            continue;
+        }
+        if c == HALF_VOICED_MARK || c == HALF_SEMI_VOICED_MARK {
+            let combine = if c == HALF_VOICED_MARK {
+                voiced
+            } else {
+                semi_voiced
+            };
+            match last_half.and_then(combine) {
+                Some(combined) => {
+                    out.pop();
+                    out.push(combined);
+                }
+                None => out.push(if c == HALF_VOICED_MARK { '゛' } else { '゜' }),
+            }
+            last_half = None;
+            continue;
+        }
+        let full = HALF_TO_FULL
+            .get((cp - 0xFF61) as usize)
+            .copied()
+            .unwrap_or(c);
+        out.push(full);
+        last_half = Some(full);
+    }
+    out
+}
+
+/// Narrows full-width digits and Latin letters (`０`–`９`, `Ａ`–`Ｚ`, `ａ`–`ｚ`) to ASCII; nothing
+/// else changes (punctuation stays full-width).
+#[must_use]
+pub fn fullwidth_alnum_to_halfwidth(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect()
+}
+
+/// Whether `s` is a full-width katakana name: only `ァ`–`ヶ` (U+30A1–U+30F6), `ー` (U+30FC) and
+/// `・` (U+30FB), with single spaces (U+3000 or ASCII) allowed as separators between parts.
+///
+/// `false` for an empty string, a leading or trailing space, or two spaces in a row. Basis:
+/// domain-codes §8.1 (INFERRED convention); whether PMH allows the space is UNKNOWN.
+#[must_use]
+pub fn is_fullwidth_katakana_name(s: &str) -> bool {
+    let mut after_space = true; // forbids a leading space
+    for c in s.chars() {
+        match c {
+            '\u{30A1}'..='\u{30F6}' | '\u{30FB}' | '\u{30FC}' => after_space = false,
+            '\u{3000}' | ' ' if !after_space => after_space = true,
+            _ => return false,
+        }
+    }
+    !after_space
+}
+
+fn is_katakana_letter(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | '\u{30FC}')
+}
+
+fn is_dash_lookalike(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{FF0D}'
+            | '\u{2212}'
+            | '\u{2010}'
+            | '\u{2015}'
+            | '\u{2014}'
+            | '\u{2500}'
+            | '\u{FF70}'
+    )
+}
+
+/// In a カナ string, replaces long-vowel look-alikes that follow a katakana with `ー` (U+30FC).
+///
+/// Look-alikes: `-` U+002D, `－` U+FF0D, `−` U+2212, `‐` U+2010, `―` U+2015, `—` U+2014,
+/// `─` U+2500, `ｰ` U+FF70 (right after a full-width katakana or `ー`), and the kanji `一`
+/// U+4E00 only when it also precedes a katakana. A replaced mark counts as katakana for the next
+/// character, so `カ--` becomes `カーー`. Convert half-width kana first. `None` when nothing
+/// changes. A proposal for the user (§8.3 policy, INFERRED), not a silent fix.
+#[must_use]
+pub fn lookalike_long_vowel_fix(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut changed = false;
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after_kana = prev.is_some_and(is_katakana_letter);
+        let replace = if is_dash_lookalike(c) {
+            after_kana
+        } else if c == '\u{4E00}' {
+            after_kana && chars.peek().copied().is_some_and(is_katakana_letter)
+        } else {
+            false
+        };
+        let c = if replace {
+            changed = true;
+            'ー'
+        } else {
+            c
+        };
+        out.push(c);
+        prev = Some(c);
+    }
+    changed.then_some(out)
+}
+
+/// Whether [`trim_edges`] removes `c`: ASCII whitespace, U+3000, NBSP U+00A0, zero-width
+/// U+200B/U+200C/U+200D, U+2060 and BOM U+FEFF.
+#[must_use]
+pub const fn is_edge_trim_char(c: char) -> bool {
+    c.is_ascii_whitespace()
+        || matches!(
+            c,
+            '\u{3000}'
+                | '\u{00A0}'
+                | '\u{200B}'
+                | '\u{200C}'
+                | '\u{200D}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `s` without leading and trailing [`is_edge_trim_char`] characters; `None` if there were none
+/// (so the caller knows whether to report a fix).
+#[must_use]
+pub fn trim_edges(s: &str) -> Option<&str> {
+    let t = s.trim_matches(is_edge_trim_char);
+    (t.len() != s.len()).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    // Spec: domain-codes §8.4 classification table.
+    #[test]
+    fn section_8_4_examples() {
+        for c in [
+            '①', '㈱', 'Ⅰ', '№', '℡', '㍻', 'ⅰ', '￤', '髙', '\u{FA11}', '濵',
+        ] {
+            assert_eq!(classify(c), Some(CharIssue::VendorSpecific), "{c}");
+        }
+        for c in ['\u{20BB7}', 'ゔ', 'ヷ', 'é', '\u{3099}', '㋿', '\u{200B}'] {
+            assert_eq!(classify(c), Some(CharIssue::OutsideCp932), "{c}");
+        }
+        for c in ['\u{E000}', '\u{F8FF}', '\u{F0000}', '\u{10FFFD}'] {
+            assert_eq!(classify(c), Some(CharIssue::Gaiji), "U+{:X}", u32::from(c));
+        }
+        assert_eq!(classify('\u{E757}'), Some(CharIssue::Gaiji));
+        assert_eq!(classify('ｶ'), Some(CharIssue::HalfWidthKana));
+        assert_eq!(classify('\u{FF9F}'), Some(CharIssue::HalfWidthKana));
+        for c in ['\0', '\t', '\n', '\r', '\u{7F}', '\u{80}', '\u{9F}'] {
+            assert_eq!(
+                classify(c),
+                Some(CharIssue::Control),
+                "U+{:X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn ordinary_characters() {
+        for c in "Aa0 ~あアー漢字高崎濱浜吉徳々〆〇・ヴヶ　！＃～－―∥￠￡￢、。「」ΣАα─≒∵¥".chars()
+        {
+            assert_eq!(classify(c), None, "{c} U+{:X}", u32::from(c));
+        }
+        // Mac/JIS forms are judged after mapping to CP932 (§8.3): not falsely 外字.
+        for c in ['〜', '−', '—', '‖', '¢', '£', '¬'] {
+            assert_eq!(classify(c), None, "{c}");
+            let mapped = mac_jis_to_cp932(c).unwrap();
+            assert_ne!(encode_sjis(mapped), Sjis::Unmappable, "{mapped}");
+            assert_eq!(suggestion(c), Some(mapped.to_string().as_str()));
+        }
+        // Without the mapping these really are unmappable (except U+2212, which the WHATWG
+        // encoder maps to 0x817C itself).
+        for c in ['〜', '—', '‖', '¢', '£', '¬'] {
+            assert_eq!(encode_sjis(c), Sjis::Unmappable, "{c}");
+        }
+    }
+
+    #[test]
+    fn encoder_bytes_match_section_8_4() {
+        assert_eq!(encode_sjis('①'), Sjis::Double(0x87, 0x40));
+        assert_eq!(encode_sjis('㈱'), Sjis::Double(0x87, 0x8A));
+        assert_eq!(encode_sjis('髙'), Sjis::Double(0xFB, 0xFC));
+        assert_eq!(encode_sjis('\u{FA11}'), Sjis::Double(0xFA, 0xB1));
+        assert_eq!(encode_sjis('濵'), Sjis::Double(0xFB, 0x4D));
+        assert_eq!(encode_sjis('ｶ'), Sjis::Single(0xB6));
+        assert_eq!(encode_sjis('\u{20BB7}'), Sjis::Unmappable);
+        assert_eq!(encode_sjis('¥'), Sjis::Single(0x5C));
+    }
+
+    #[test]
+    fn kanji_bitmap_matches_encoding_rs() {
+        let mut expected = [0u8; KANJI_BITMAP_LEN];
+        for cp in KANJI_FIRST..=KANJI_LAST {
+            let c = char::from_u32(cp).unwrap();
+            if let Sjis::Double(0x88..=0x9F | 0xE0..=0xEA, _) = encode_sjis(c) {
+                let i = (cp - KANJI_FIRST) as usize;
+                expected[i >> 3] |= 1 << (i & 7);
+            }
+        }
+        if expected != JIS0208_KANJI {
+            let hex: String = expected
+                .chunks(32)
+                .map(|line| line.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
+                .collect();
+            panic!("core/data/jis0208_kanji.hex is stale; replace it with:\n{hex}");
+        }
+        let count: u32 = JIS0208_KANJI.iter().map(|b| b.count_ones()).sum();
+        assert_eq!(count, 6355, "JIS X 0208 has 6,355 kanji");
+    }
+
+    #[test]
+    fn classify_agrees_with_the_encoder_everywhere() {
+        // Fast paths must never disagree with the encoder-based definition.
+        for cp in (0..=0x3_FFFF).chain(0xE_0000..=0x10_FFFF) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let slow = match cp {
+                0..=0x1F | 0x7F..=0x9F => Some(CharIssue::Control),
+                0xE000..=0xF8FF | 0xF_0000..=0x10_FFFF => Some(CharIssue::Gaiji),
+                0xFF61..=0xFF9F => Some(CharIssue::HalfWidthKana),
+                _ => match encode_sjis(mac_jis_to_cp932(c).unwrap_or(c)) {
+                    Sjis::Unmappable => Some(CharIssue::OutsideCp932),
+                    Sjis::Double(0x87 | 0xED | 0xEE | 0xFA..=0xFC, _) => {
+                        Some(CharIssue::VendorSpecific)
+                    }
+                    _ => None,
+                },
+            };
+            assert_eq!(classify(c), slow, "U+{cp:04X}");
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggestion('髙'), Some("高"));
+        assert_eq!(suggestion('\u{FA11}'), Some("崎"));
+        assert_eq!(suggestion('濵'), Some("濱"));
+        assert_eq!(suggestion('\u{20BB7}'), Some("吉"));
+        assert_eq!(suggestion('①'), Some("(1)"));
+        assert_eq!(suggestion('⑳'), Some("(20)"));
+        assert_eq!(suggestion('㈱'), Some("(株)"));
+        assert_eq!(suggestion('㈲'), Some("(有)"));
+        assert_eq!(suggestion('Ⅲ'), Some("III"));
+        assert_eq!(suggestion('№'), Some("No."));
+        assert_eq!(suggestion('℡'), Some("TEL"));
+        assert_eq!(suggestion('㍻'), Some("平成"));
+        assert_eq!(suggestion('〜'), Some("～"));
+        assert_eq!(suggestion('−'), Some("－"));
+        assert_eq!(suggestion('—'), Some("―"));
+        assert_eq!(suggestion('‖'), Some("∥"));
+        assert_eq!(suggestion('¢'), Some("￠"));
+        assert_eq!(suggestion('£'), Some("￡"));
+        assert_eq!(suggestion('¬'), Some("￢"));
+        assert_eq!(suggestion('ヷ'), Some("ワ゛"));
+        assert_eq!(suggestion('\u{FA10}'), Some("塚"));
+        assert_eq!(suggestion('高'), None);
+        assert_eq!(suggestion('a'), None);
+        assert_eq!(suggestion('\u{5897}'), None);
+    }
+
+    #[test]
+    fn suggestion_tables_are_sorted_and_sound() {
+        for table in [SUGGESTIONS, KANJI_SUGGESTIONS] {
+            assert!(
+                table.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted, no duplicates"
+            );
+        }
+        for &(c, v) in SUGGESTIONS.iter().chain(KANJI_SUGGESTIONS) {
+            assert_eq!(suggestion(c), Some(v));
+            // The source is a problem character (or a Mac/JIS form) …
+            assert!(
+                classify(c).is_some() || mac_jis_to_cp932(c).is_some(),
+                "{c}"
+            );
+            // … and the replacement is clean.
+            for r in v.chars() {
+                assert_eq!(classify(r), None, "{c} → {v}: {r}");
+            }
+        }
+        // Where NFKC agrees with the chosen plain form, it must be equal (catches code point
+        // typos in the unit squares, Roman numerals and era squares).
+        for &(c, v) in SUGGESTIONS {
+            let nfkc: String = c.to_string().nfkc().collect();
+            let cp = u32::from(c);
+            if (0x2160..=0x2179).contains(&cp)
+                || (0x3300..=0x33FF).contains(&cp)
+                || cp == 0x32FF
+                || (0x3231..=0x3239).contains(&cp)
+            {
+                assert_eq!(nfkc, v, "{c}");
+            }
+        }
+        // Compatibility ideographs map to their canonical equivalent.
+        for &(c, v) in KANJI_SUGGESTIONS {
+            if (0xF900..=0xFAFF).contains(&u32::from(c)) && c != '\u{FA11}' {
+                let nfc: String = c.to_string().nfc().collect();
+                assert_eq!(nfc, v, "{c}");
+            }
+        }
+    }
+
+    // Spec: domain-codes §8.2.
+    #[test]
+    fn halfwidth_kana() {
+        assert_eq!(halfwidth_kana_to_fullwidth("ｶﾞｷﾞｸﾞ ﾊﾟ"), "ガギグ パ");
+        assert_eq!(halfwidth_kana_to_fullwidth("ｳﾞ"), "ヴ");
+        assert_eq!(halfwidth_kana_to_fullwidth("ｰ"), "ー");
+        assert_eq!(halfwidth_kana_to_fullwidth("ｧｯ"), "ァッ");
+        assert_eq!(halfwidth_kana_to_fullwidth("｡｢｣､･"), "。「」、・");
+        assert_eq!(halfwidth_kana_to_fullwidth("ｱﾞ"), "ア゛");
+        assert_eq!(halfwidth_kana_to_fullwidth("ｶﾟ"), "カ゜");
+        assert_eq!(halfwidth_kana_to_fullwidth("ﾜﾞｦﾞ"), "ワ゛ヲ゛");
+        assert_eq!(halfwidth_kana_to_fullwidth("ﾞﾟ"), "゛゜");
+        assert_eq!(halfwidth_kana_to_fullwidth("ｶﾞﾞ"), "ガ゛");
+        assert_eq!(halfwidth_kana_to_fullwidth("カﾞ"), "カ゛");
+        assert_eq!(halfwidth_kana_to_fullwidth("ﾊﾞﾋﾟﾌﾞﾍﾟﾎﾞ"), "バピブペボ");
+        assert_eq!(
+            halfwidth_kana_to_fullwidth("ﾔﾏﾀﾞ ﾀﾛｳ abc 123"),
+            "ヤマダ タロウ abc 123"
+        );
+        assert_eq!(halfwidth_kana_to_fullwidth(""), "");
+    }
+
+    #[test]
+    fn halfwidth_table_agrees_with_nfkc() {
+        for (i, &full) in HALF_TO_FULL.iter().enumerate() {
+            let half = char::from_u32(0xFF61 + i as u32).unwrap();
+            if half == HALF_VOICED_MARK || half == HALF_SEMI_VOICED_MARK {
+                continue; // NFKC gives the combining marks; we want the spacing ones.
+            }
+            let nfkc: String = half.to_string().nfkc().collect();
+            assert_eq!(nfkc, full.to_string(), "{half}");
+        }
+        // Every combined result agrees with NFKC of the pair (the pairs CP932 can hold).
+        for base in 0xFF66..=0xFF9D_u32 {
+            let base = char::from_u32(base).unwrap();
+            for mark in [HALF_VOICED_MARK, HALF_SEMI_VOICED_MARK] {
+                let pair: String = [base, mark].iter().collect();
+                let ours = halfwidth_kana_to_fullwidth(&pair);
+                if ours.chars().count() == 1 {
+                    assert_eq!(ours, pair.nfkc().collect::<String>(), "{pair}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fullwidth_alnum() {
+        assert_eq!(fullwidth_alnum_to_halfwidth("ＡＢＣ１２３ａｚ"), "ABC123az");
+        assert_eq!(fullwidth_alnum_to_halfwidth("ＡＢＣ－１２３"), "ABC－123");
+        assert_eq!(fullwidth_alnum_to_halfwidth("（株）　Ｚ９"), "（株）　Z9");
+        assert_eq!(fullwidth_alnum_to_halfwidth("abc"), "abc");
+    }
+
+    #[test]
+    fn katakana_names() {
+        assert!(is_fullwidth_katakana_name("アイチハナコ"));
+        assert!(is_fullwidth_katakana_name("アイチ　ハナコ"));
+        assert!(is_fullwidth_katakana_name("アイチ ハナコ"));
+        assert!(is_fullwidth_katakana_name("スミス・ジョン"));
+        assert!(is_fullwidth_katakana_name("ヴァーヶ"));
+        assert!(is_fullwidth_katakana_name("ジョン ポール ジョーンズ"));
+        for bad in [
+            "",
+            " アイチ",
+            "アイチ ",
+            "アイチ  ハナコ",
+            "アイチ　 ハナコ",
+            "あいち",
+            "ｱｲﾁ",
+            "アイチ花子",
+            "ヷ",
+            "アイチ-ハナコ",
+            "　",
+        ] {
+            assert!(!is_fullwidth_katakana_name(bad), "{bad:?}");
+        }
+    }
+
+    // Spec: domain-codes §8.3 policy.
+    #[test]
+    fn long_vowel_lookalikes() {
+        assert_eq!(
+            lookalike_long_vowel_fix("コーヒ－").as_deref(),
+            Some("コーヒー")
+        );
+        for dash in ['-', '－', '−', '‐', '―', '—', '─', 'ｰ'] {
+            let s = format!("ラ{dash}メン");
+            assert_eq!(
+                lookalike_long_vowel_fix(&s).as_deref(),
+                Some("ラーメン"),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            lookalike_long_vowel_fix("カ一ド").as_deref(),
+            Some("カード")
+        );
+        assert_eq!(lookalike_long_vowel_fix("カ一").as_deref(), None); // 一 not between katakana
+        assert_eq!(lookalike_long_vowel_fix("一カ"), None);
+        assert_eq!(lookalike_long_vowel_fix("カ--").as_deref(), Some("カーー"));
+        assert_eq!(lookalike_long_vowel_fix("-カ"), None);
+        assert_eq!(lookalike_long_vowel_fix("ラーメン"), None);
+        assert_eq!(lookalike_long_vowel_fix("12-34"), None);
+        assert_eq!(lookalike_long_vowel_fix("あ-"), None);
+        assert_eq!(lookalike_long_vowel_fix(""), None);
+    }
+
+    #[test]
+    fn trimming() {
+        assert_eq!(trim_edges("abc"), None);
+        assert_eq!(trim_edges(""), None);
+        assert_eq!(trim_edges(" abc "), Some("abc"));
+        assert_eq!(
+            trim_edges("\u{3000}山田\u{3000}太郎\u{3000}"),
+            Some("山田\u{3000}太郎")
+        );
+        assert_eq!(trim_edges("\u{FEFF}abc"), Some("abc"));
+        assert_eq!(
+            trim_edges("\u{200B}\u{200C}\u{200D}\u{2060}\u{A0}x\t\r\n"),
+            Some("x")
+        );
+        assert_eq!(trim_edges("   "), Some(""));
+    }
+
+    #[test]
+    fn issues_iterator() {
+        let found: Vec<_> = issues("山田髙子①ｶ").collect();
+        assert_eq!(
+            found,
+            [
+                (6, '髙', CharIssue::VendorSpecific),
+                (12, '①', CharIssue::VendorSpecific),
+                (15, 'ｶ', CharIssue::HalfWidthKana),
+            ]
+        );
+    }
+
+    fn is_halfwidth_kana(c: char) -> bool {
+        ('\u{FF61}'..='\u{FF9F}').contains(&c)
+    }
+
+    proptest! {
+        #[test]
+        fn widened_kana_leaves_no_halfwidth_and_adds_nothing_outside_cp932(s in "[\u{FF61}-\u{FF9F}ｱ-ﾝ ア-ンa-z0-9〜—あ-ん]{0,24}") {
+            let out = halfwidth_kana_to_fullwidth(&s);
+            prop_assert!(!out.chars().any(is_halfwidth_kana), "{}", out);
+            let input_had_outside = s.chars().any(|c| classify(c) == Some(CharIssue::OutsideCp932));
+            if !input_had_outside {
+                prop_assert!(!out.chars().any(|c| classify(c) == Some(CharIssue::OutsideCp932)), "{}", out);
+            }
+        }
+
+        #[test]
+        fn no_panics_on_arbitrary_strings(s in any::<String>()) {
+            for c in s.chars() {
+                let _ = classify(c);
+                let _ = suggestion(c);
+                let _ = mac_jis_to_cp932(c);
+            }
+            let out = halfwidth_kana_to_fullwidth(&s);
+            prop_assert!(!out.chars().any(is_halfwidth_kana), "{}", out);
+            let _ = fullwidth_alnum_to_halfwidth(&s);
+            let _ = is_fullwidth_katakana_name(&s);
+            let _ = lookalike_long_vowel_fix(&s);
+            let _ = trim_edges(&s);
+            let _ = issues(&s).count();
+        }
+    }
+}
