@@ -247,10 +247,11 @@ impl<'l> Checker<'l> {
     }
 
     fn record(&mut self, rec: &Record<'_>) {
+        self.row = self.row.saturating_add(1);
         if self.stopped {
+            self.data_rows += 1;
             return;
         }
-        self.row = self.row.saturating_add(1);
         // Text of the record: strict UTF-8; otherwise each field lossily, and reported.
         let (lossy_text, lossy_ends);
         let (text, ends): (&str, &[usize]) = if let Ok(t) = std::str::from_utf8(rec.data) {
@@ -279,9 +280,11 @@ impl<'l> Checker<'l> {
         let row = self.row;
         let line = rec.line;
         if !rec.quotes_balanced {
+            // The rest of the file was swallowed into this row: its cells mean nothing.
             self.sink.push(
                 Diagnostic::new(Code::UnclosedQuote).at(row, line).detail(Detail::Lines { count: rec.inner_lines + 1 }),
             );
+            return;
         }
         if text.is_empty() || (0..ends.len()).all(|i| field(i).is_empty()) {
             self.blank_rows += 1;
@@ -299,7 +302,7 @@ impl<'l> Checker<'l> {
                 Diagnostic::new(Code::UndecodableBytes).at(row, line).column(col).detail(Detail::Encoding { found }),
             );
         }
-        if ends.len() != self.header_columns && rec.quotes_balanced {
+        if ends.len() != self.header_columns {
             self.sink.push(Diagnostic::new(Code::RaggedRow).at(row, line).detail(Detail::Ragged {
                 expected: u32::try_from(self.header_columns).unwrap_or(u32::MAX),
                 found: u32::try_from(ends.len()).unwrap_or(u32::MAX),
@@ -321,8 +324,8 @@ impl<'l> Checker<'l> {
         let mut dates = RowDates::default();
         for (fi, &(s, e)) in values.iter().enumerate() {
             let col = field_cols[fi];
-            if col.is_none() && !self.layout.fields[fi].required {
-                continue;
+            if col.is_none() {
+                continue; // an absent column is reported once (S004/S017), not per row
             }
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, &values, &mut dates);

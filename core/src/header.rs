@@ -20,6 +20,8 @@ pub fn fold(s: &str) -> String {
             '（' | '【' | '［' | '〔' | '「' | '[' => '(',
             '）' | '】' | '］' | '〕' | '」' | ']' => ')',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            // ひらがな → カタカナ: 「氏名かな」 names the same column as 「氏名カナ」.
+            '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
             _ => c,
         };
         if c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}' || c == '_' || c == '・' {
@@ -236,6 +238,8 @@ mod tests {
         assert_eq!(fold(" 個人番号　"), fold("個人番号"));
         assert_eq!(fold("ＭｙＮｕｍｂｅｒ"), fold("mynumber"));
         assert_eq!(fold("氏名（カナ）"), fold("氏名(カナ)"));
+        assert_eq!(fold("氏名かな"), fold("氏名カナ"));
+        assert_eq!(fold("ｼﾒｲｶﾅ"), fold("シメイカナ"));
     }
 
     #[test]

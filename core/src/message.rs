@@ -49,9 +49,22 @@ pub fn shown_value(layout: &Layout, d: &Diagnostic, show_values: bool) -> Option
     Some(if show_values { v.to_owned() } else { mask(kind, v) })
 }
 
+/// Longest value echoed in a message, in characters.
+const ECHO_MAX: usize = 40;
+
 fn quoted(v: Option<&str>) -> (String, String) {
     match v {
-        Some(v) => (format!("「{v}」"), format!("\"{v}\"")),
+        Some(v) => {
+            let n = v.chars().count();
+            let v: String = if n > ECHO_MAX {
+                let head: String = v.chars().take(ECHO_MAX).collect();
+                format!("{head}…")
+            } else {
+                v.to_owned()
+            };
+            let v = v.replace(['\r', '\n'], "↵");
+            (format!("「{v}」"), format!("\"{v}\""))
+        }
         None => (String::new(), String::new()),
     }
 }

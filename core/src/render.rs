@@ -129,11 +129,14 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             let _ = writeln!(out, "{place} [{} {}] {sentence}", severity_label(d.severity, lang), d.code.as_str());
             let field = d.field.and_then(|i| layout.fields.get(i));
             let basis = if lang == Lang::Ja { d.basis.label_ja() } else { d.basis.label_en() };
+            // File-structure findings have no layout rule behind them: no basis line unless
+            // the rule is an inferred default (BOM, line endings).
             let _ = match (lang, field) {
                 (Lang::Ja, Some(f)) => writeln!(out, "    項目: {}（{}）　根拠: {basis}", f.label_ja, f.id),
                 (Lang::En, Some(f)) => writeln!(out, "    field: {} ({})  basis: {basis}", f.label_en, f.id),
-                (Lang::Ja, None) => writeln!(out, "    根拠: {basis}"),
-                (Lang::En, None) => writeln!(out, "    basis: {basis}"),
+                (Lang::Ja, None) if d.basis != crate::layout::Basis::Verified => writeln!(out, "    根拠: {basis}"),
+                (Lang::En, None) if d.basis != crate::layout::Basis::Verified => writeln!(out, "    basis: {basis}"),
+                _ => Ok(()),
             };
             let _ = match lang {
                 Lang::Ja => writeln!(out, "    修正方法: {hint}"),
