@@ -186,7 +186,7 @@ impl RecordReader {
                         ends: &self.ends[..self.nend],
                         line: self.rec_line,
                         inner_lines: self.rec_inner,
-                        quotes_balanced: self.rec_quotes % 2 == 0,
+                        quotes_balanced: self.rec_quotes.is_multiple_of(2),
                     };
                     f(Event::Record(rec));
                     self.nout = 0;

@@ -174,7 +174,8 @@ pub fn full_row(seed: u64, i: u64, out: &mut String) {
     out.push_str(if national { "1" } else { "" });
     out.push(',');
     if national {
-        out.push_str(*r.pick(&["一般", "上位", "低所得1", "低所得2"]));
+        let level = *r.pick(&["一般", "上位", "低所得1", "低所得2"]);
+        out.push_str(level);
     }
     out.push(',');
     if r.below(4) == 0 {
@@ -203,7 +204,8 @@ pub fn full_row(seed: u64, i: u64, out: &mut String) {
     out.push_str(disease);
     out.push(',');
     if national {
-        out.push_str(*r.pick(HOSPITALS));
+        let hospital = *r.pick(HOSPITALS);
+        out.push_str(hospital);
     }
     out.push_str("\r\n");
 }
