@@ -1,0 +1,129 @@
+//! The page's side of the validation worker: spawning it and talking to it.
+//!
+//! The worker runs the very wasm binary the page runs. Its source is the wasm-bindgen glue
+//! (read back from the page's inline `<script>`) plus `worker_bootstrap.js`, started from a Blob
+//! URL: `file://` pages cannot start workers from a path. The page then posts the wasm bytes;
+//! the bootstrap instantiates them and calls `worker_main`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
+
+use crate::protocol::{self, FromWorker, InputSource, JobId, ToWorker};
+
+/// Appended to the glue to form the worker's source.
+const WORKER_BOOTSTRAP: &str = include_str!("worker_bootstrap.js");
+
+/// What the page's boot script hands over: the module's bytes and the glue's source text.
+pub struct Boot {
+    /// The wasm module, as the page instantiated it. Posted (copied) to every new worker.
+    pub wasm: Uint8Array,
+    /// wasm-bindgen's `no-modules` glue, as inlined in the page.
+    pub glue: String,
+}
+
+/// A running worker. Dropping it terminates the worker.
+pub struct WorkerHost {
+    worker: Worker,
+    url: String,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl WorkerHost {
+    /// Starts a worker and posts it the module. Every message from it (and a `BootFailed` for
+    /// script errors) goes to `on_message`, along with whether it had answered `Ready` before.
+    pub fn spawn(
+        boot: &Boot,
+        on_message: impl Fn(FromWorker, bool) + 'static,
+    ) -> Result<Self, JsValue> {
+        let source = format!("{}\n{}", boot.glue, WORKER_BOOTSTRAP);
+        let options = BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&source.into()), &options)?;
+        let url = Url::create_object_url_with_blob(&blob)?;
+        let worker = match Worker::new(&url) {
+            Ok(worker) => worker,
+            Err(error) => {
+                let _ = Url::revoke_object_url(&url);
+                return Err(error);
+            }
+        };
+
+        let on_message = Rc::new(on_message);
+        let was_ready = Rc::new(Cell::new(false));
+        let on_message_event = {
+            let (on_message, was_ready) = (on_message.clone(), was_ready.clone());
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let json = js_sys::Reflect::get(&event.data(), &"json".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                match json.as_deref().map(protocol::decode::<FromWorker>) {
+                    Some(Ok(message)) => {
+                        let ready_before = was_ready.get();
+                        if message == FromWorker::Ready {
+                            was_ready.set(true);
+                        }
+                        on_message(message, ready_before);
+                    }
+                    Some(Err(error)) => web_sys::console::error_1(&error.into()),
+                    None => {
+                        web_sys::console::error_1(&"page: worker message without `json`".into())
+                    }
+                }
+            })
+        };
+        let on_error_event = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            on_message(
+                FromWorker::BootFailed {
+                    message: event.message(),
+                },
+                was_ready.get(),
+            );
+        });
+        worker.set_onmessage(Some(on_message_event.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error_event.as_ref().unchecked_ref()));
+        // The first message is the module; the bootstrap queues anything posted after it.
+        worker.post_message(&boot.wasm)?;
+        Ok(WorkerHost {
+            worker,
+            url,
+            _on_message: on_message_event,
+            _on_error: on_error_event,
+        })
+    }
+
+    /// Asks the worker to check `bytes`, transferring (not copying) their buffer.
+    pub fn check(
+        &self,
+        job: JobId,
+        source: InputSource,
+        bytes: &Uint8Array,
+    ) -> Result<(), JsValue> {
+        let json = protocol::encode(&ToWorker::Check { job, source });
+        let message = crate::worker::envelope(&json, Some(bytes))?;
+        self.worker
+            .post_message_with_transfer(&message, &Array::of1(&bytes.buffer()))
+    }
+}
+
+impl Drop for WorkerHost {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+        let _ = Url::revoke_object_url(&self.url);
+    }
+}
+
+/// A readable one-line description of a JS exception or value.
+pub fn describe_js_error(value: &JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(error.to_string());
+    }
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
