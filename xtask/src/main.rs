@@ -198,7 +198,7 @@ fn e2e() -> Result<()> {
     run(Command::new("npm")
         .current_dir(&e2e_dir)
         .args(["ci", "--no-audit", "--no-fund"]))
-    .map_err(|e| format!("{e}\n(needs Node.js >= 20 and npm: apt-get install nodejs npm)"))?;
+    .map_err(|e| format!("{e}\n(needs Node.js >= 20 and npm on PATH; Debian bookworm's own nodejs is 18, too old for playwright-core)"))?;
 
     let mut tests: Vec<PathBuf> = fs::read_dir(&e2e_dir)
         .map_err(|e| format!("{}: {e}", e2e_dir.display()))?
