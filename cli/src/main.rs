@@ -45,7 +45,11 @@ fn load_layout(sel: &str) -> Result<Layout, Fail> {
     if let Some(l) = Layout::builtin(sel) {
         return Ok(l);
     }
-    let text = std::fs::read_to_string(sel).map_err(|e| Fail(format!("レイアウトファイル {sel} を読めません / cannot read layout file {sel}: {e}")))?;
+    let text = std::fs::read_to_string(sel).map_err(|e| {
+        Fail(format!(
+            "レイアウトファイル {sel} を読めません / cannot read layout file {sel}: {e}"
+        ))
+    })?;
     Layout::from_toml(&text).map_err(|e| Fail(format!("{sel}: {e}")))
 }
 
@@ -86,8 +90,12 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     let layout = load_layout(&a.layout.layout)?;
     let mapping = match &a.mapping {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
-            Some(ColumnMapping::from_json(&text, &layout).map_err(|e| Fail(format!("{}: {e}", p.display())))?)
+            let text =
+                std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+            Some(
+                ColumnMapping::from_json(&text, &layout)
+                    .map_err(|e| Fail(format!("{}: {e}", p.display())))?,
+            )
         }
         None => None,
     };
@@ -99,14 +107,27 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
     for path in &a.inputs {
-        reports.push((path.display().to_string(), check_input(&layout, &opts, path)?));
+        reports.push((
+            path.display().to_string(),
+            check_input(&layout, &opts, path)?,
+        ));
     }
-    let inputs: Vec<Input<'_>> = reports.iter().map(|(p, r)| Input { path: p, report: r }).collect();
-    let ropts = RenderOptions { lang: a.lang.into(), show_values: a.show_values };
+    let inputs: Vec<Input<'_>> = reports
+        .iter()
+        .map(|(p, r)| Input { path: p, report: r })
+        .collect();
+    let ropts = RenderOptions {
+        lang: a.lang.into(),
+        show_values: a.show_values,
+    };
     let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
     write_out(a.output.as_deref(), rendered.as_bytes())?;
     let errors: u64 = reports.iter().map(|(_, r)| r.errors).sum();
-    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {
@@ -134,8 +155,16 @@ fn explain(a: &ExplainArgs) -> Result<ExitCode, Fail> {
             let mut s = String::new();
             for c in Code::ALL {
                 let i = c.info();
-                let title = if matches!(lang, pmh_core::Lang::Ja) { i.title_ja } else { i.title_en };
-                s.push_str(&format!("{}  {:<7}  {title}\n", c.as_str(), i.severity.as_str()));
+                let title = if matches!(lang, pmh_core::Lang::Ja) {
+                    i.title_ja
+                } else {
+                    i.title_en
+                };
+                s.push_str(&format!(
+                    "{}  {:<7}  {title}\n",
+                    c.as_str(),
+                    i.severity.as_str()
+                ));
             }
             s
         }

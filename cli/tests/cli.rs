@@ -9,7 +9,9 @@ fn bin() -> Command {
 }
 
 fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(p)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -28,25 +30,39 @@ fn tmp(name: &str) -> PathBuf {
 
 #[test]
 fn exit_0_for_a_clean_file() {
-    let o = run(&["validate", fixture("valid/full_minimal.csv").to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        fixture("valid/full_minimal.csv").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("アップロードできます"));
 }
 
 #[test]
 fn exit_0_with_warnings_only() {
-    let o = run(&["validate", fixture("invalid/S009_blank_row.csv").to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        fixture("invalid/S009_blank_row.csv").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("S009"));
 }
 
 #[test]
 fn exit_1_for_errors() {
-    let o = run(&["validate", fixture("invalid/N001_my_number_check_digit.csv").to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        fixture("invalid/N001_my_number_check_digit.csv")
+            .to_str()
+            .unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("N001") && out.contains("2行目 B列"), "{out}");
-    assert!(out.contains("1234****9012") && !out.contains("123456789012"), "masked by default: {out}");
+    assert!(
+        out.contains("1234****9012") && !out.contains("123456789012"),
+        "masked by default: {out}"
+    );
 }
 
 #[test]
@@ -54,9 +70,19 @@ fn exit_2_for_missing_input_and_bad_arguments() {
     let o = run(&["validate", "/nonexistent/x.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.csv"));
-    assert_eq!(run(&["validate", "--format", "yaml", "x.csv"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["validate", "--format", "yaml", "x.csv"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(run(&["validate"]).status.code(), Some(2));
-    let o = run(&["validate", "--layout", "/nonexistent/layout.toml", fixture("valid/full_minimal.csv").to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--layout",
+        "/nonexistent/layout.toml",
+        fixture("valid/full_minimal.csv").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -73,19 +99,36 @@ fn every_format() {
     assert_eq!(v["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(v["summary"]["errors"], 1);
     let d = &v["diagnostics"][0];
-    for key in ["code", "severity", "row", "column", "field", "label_ja", "message_ja", "message_en", "hint_ja", "basis"] {
+    for key in [
+        "code",
+        "severity",
+        "row",
+        "column",
+        "field",
+        "label_ja",
+        "message_ja",
+        "message_en",
+        "hint_ja",
+        "basis",
+    ] {
         assert!(d.get(key).is_some(), "diagnostic lacks {key}");
     }
     assert_eq!(d["code"], "K001");
     assert_eq!(d["row"], 4);
 
     let csv = run(&["validate", "--format", "csv", f]);
-    assert!(csv.stdout.starts_with(b"\xEF\xBB\xBF"), "CSV report has a BOM for Excel");
+    assert!(
+        csv.stdout.starts_with(b"\xEF\xBB\xBF"),
+        "CSV report has a BOM for Excel"
+    );
     let text = String::from_utf8_lossy(&csv.stdout);
     assert!(text.contains("\r\n") && text.contains("K001"));
 
     let junit = stdout(&run(&["validate", "--format", "junit", f]));
-    assert!(junit.starts_with("<?xml") && junit.contains("<failure type=\"K001\""), "{junit}");
+    assert!(
+        junit.starts_with("<?xml") && junit.contains("<failure type=\"K001\""),
+        "{junit}"
+    );
 
     let gh = stdout(&run(&["validate", "--format", "github", f]));
     assert!(gh.starts_with("::error file="), "{gh}");
@@ -99,7 +142,15 @@ fn every_format() {
 fn output_file_and_show_values() {
     let out = tmp("report.json");
     let f = fixture("invalid/N001_my_number_check_digit.csv");
-    let o = run(&["validate", "--format", "json", "--show-values", "-o", out.to_str().unwrap(), f.to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--show-values",
+        "-o",
+        out.to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
     let written = std::fs::read_to_string(&out).unwrap();
@@ -110,7 +161,15 @@ fn output_file_and_show_values() {
 fn max_diagnostics_truncates_but_counts_exactly() {
     let f = fixture("invalid/S007_unclosed_quote.csv");
     let many = fixture("invalid/V001_required_name_empty.csv");
-    let o = run(&["validate", "--format", "json", "--max-diagnostics", "0", f.to_str().unwrap(), many.to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--max-diagnostics",
+        "0",
+        f.to_str().unwrap(),
+        many.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0);
     assert_eq!(v["summary"]["errors"], 2);
@@ -128,28 +187,61 @@ fn custom_layout_file() {
     let path = tmp("vendor.toml");
     std::fs::write(&path, layout).unwrap();
     let f = fixture("valid/full_minimal.csv");
-    let o = run(&["validate", "--format", "json", "--layout", path.to_str().unwrap(), f.to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--layout",
+        path.to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["layout"]["id"], "vendor");
     assert!(v["counts"]["V002"].as_u64().unwrap() >= 1, "{v}");
     let sex3 = fixture("invalid/V005_sex_code.csv");
-    let o = run(&["validate", "--layout", path.to_str().unwrap(), sex3.to_str().unwrap()]);
-    assert!(stdout(&o).contains("3（不明）"), "the message lists the layout's codes");
+    let o = run(&[
+        "validate",
+        "--layout",
+        path.to_str().unwrap(),
+        sex3.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&o).contains("3（不明）"),
+        "the message lists the layout's codes"
+    );
 
     let bad = tmp("bad.toml");
     std::fs::write(&bad, "id = \"x\"\nfields = 3\n").unwrap();
-    let o = run(&["validate", "--layout", bad.to_str().unwrap(), f.to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--layout",
+        bad.to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("レイアウトファイル"));
 }
 
 #[test]
 fn diff_layout_and_known_insurer_numbers() {
-    let o = run(&["validate", "--layout", "diff", fixture("valid/diff_history.csv").to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--layout",
+        "diff",
+        fixture("valid/diff_history.csv").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let f = fixture("invalid/N003_insurer_check_digit.csv");
-    assert_eq!(run(&["validate", f.to_str().unwrap()]).status.code(), Some(1));
-    let o = run(&["validate", "--known-insurer-number", "88134458", f.to_str().unwrap()]);
+    assert_eq!(
+        run(&["validate", f.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    let o = run(&[
+        "validate",
+        "--known-insurer-number",
+        "88134458",
+        f.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("N008"));
 }
@@ -179,12 +271,18 @@ fn explain_and_layout() {
     assert!(all.lines().count() >= 30);
 
     let md = stdout(&run(&["layout", "--format", "md"]));
-    assert!(md.contains("| 2 | 個人番号 | `myNumber` | 必須 |") && md.contains("推定"), "{md}");
+    assert!(
+        md.contains("| 2 | 個人番号 | `myNumber` | 必須 |") && md.contains("推定"),
+        "{md}"
+    );
     let json = run(&["layout", "--layout", "diff", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["id"], "diff");
     let tpl = run(&["layout", "--format", "template"]);
-    assert!(tpl.stdout.starts_with("\u{FEFF}機関別受給者証種別ID,個人番号,氏名".as_bytes()));
+    assert!(
+        tpl.stdout
+            .starts_with("\u{FEFF}機関別受給者証種別ID,個人番号,氏名".as_bytes())
+    );
     assert!(tpl.stdout.ends_with(b"\r\n"));
     // The template is itself a header-only upload file: exactly S003.
     let path = tmp("template.csv");

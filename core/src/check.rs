@@ -8,7 +8,7 @@
 //! per row), never by the file: the CLI feeds 64 KiB chunks.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use sha2::{Digest, Sha256};
 
@@ -17,7 +17,9 @@ use crate::decode::{Decoder, TextEncoding};
 use crate::diagnostic::{Detail, Diagnostic};
 use crate::domain::{checkdigit, date, tables};
 use crate::header::{ColumnMapping, HeaderMap, Matcher};
-use crate::layout::{Basis, Check, CharClass, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType};
+use crate::layout::{
+    Basis, CharClass, Check, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType,
+};
 use crate::reader::{Event, LineEndings, Record, RecordReader};
 use crate::report::Report;
 
@@ -46,7 +48,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { kind: InputKind::Upload, max_diagnostics: 1000, mapping: None, known_insurer_numbers: Vec::new() }
+        Self {
+            kind: InputKind::Upload,
+            max_diagnostics: 1000,
+            mapping: None,
+            known_insurer_numbers: Vec::new(),
+        }
     }
 }
 
@@ -65,6 +72,44 @@ impl Hasher for PreHashed {
     }
     fn write_u128(&mut self, n: u128) {
         self.0 = n as u64;
+    }
+}
+
+/// A fast, deterministic 64-bit hash of byte strings (multiply-rotate over 8-byte words, length
+/// separated). Two independent seeds make the 128-bit certificate fingerprint: a false
+/// "duplicate" needs a 128-bit collision.
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(Self::K);
+    }
+
+    fn add(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.word(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.word(u64::from_le_bytes(w));
+        self.word(bytes.len() as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 }
 
@@ -91,7 +136,12 @@ pub(crate) struct Sink {
 
 impl Sink {
     fn new(max: usize) -> Self {
-        Self { kept: Vec::new(), counts: vec![0; Code::ALL.len()], severities: [0; 3], max }
+        Self {
+            kept: Vec::new(),
+            counts: vec![0; Code::ALL.len()],
+            severities: [0; 3],
+            max,
+        }
     }
 
     fn push(&mut self, d: Diagnostic) {
@@ -130,6 +180,8 @@ pub struct Checker<'l> {
     values: Vec<(usize, usize)>,
     /// Input column (1-based) of each layout field.
     field_cols: Vec<Option<u32>>,
+    /// The 公費負担者番号 field, which decides whether 受給者番号 has a check digit.
+    insurer_field: Option<usize>,
     header_columns: usize,
 }
 
@@ -159,6 +211,10 @@ impl<'l> Checker<'l> {
             key_entries: Vec::new(),
             values: Vec::new(),
             field_cols: Vec::new(),
+            insurer_field: layout
+                .fields
+                .iter()
+                .position(|f| f.has_check(Check::InsurerNumber)),
             header_columns: 0,
         }
     }
@@ -182,7 +238,11 @@ impl<'l> Checker<'l> {
         self.consume(&decoded, true);
         self.finish_file();
         let sha = self.sha.finalize();
-        let line_endings = self.reader.as_ref().map(RecordReader::line_endings).unwrap_or_default();
+        let line_endings = self
+            .reader
+            .as_ref()
+            .map(RecordReader::line_endings)
+            .unwrap_or_default();
         let columns = self.header.map(|h| (h.headers, h.uses)).unwrap_or_default();
         Report {
             layout_id: self.layout.id.clone(),
@@ -225,7 +285,9 @@ impl<'l> Checker<'l> {
     }
 
     fn read(&mut self, text: &[u8], eof: bool) {
-        let Some(mut reader) = self.reader.take() else { return };
+        let Some(mut reader) = self.reader.take() else {
+            return;
+        };
         let mut on_event = |ev: Event<'_>| match ev {
             Event::Blank { line } => self.blank(line),
             Event::Record(rec) => self.record(&rec),
@@ -242,7 +304,8 @@ impl<'l> Checker<'l> {
         if self.header.is_some() {
             self.data_rows += 1;
             self.blank_rows += 1;
-            self.sink.push(Diagnostic::new(Code::BlankRow).at(self.row, line));
+            self.sink
+                .push(Diagnostic::new(Code::BlankRow).at(self.row, line));
         }
     }
 
@@ -281,32 +344,47 @@ impl<'l> Checker<'l> {
         let line = rec.line;
         if !rec.quotes_balanced {
             // The rest of the file was swallowed into this row: its cells mean nothing.
-            self.sink.push(
-                Diagnostic::new(Code::UnclosedQuote).at(row, line).detail(Detail::Lines { count: rec.inner_lines + 1 }),
-            );
+            self.sink
+                .push(
+                    Diagnostic::new(Code::UnclosedQuote)
+                        .at(row, line)
+                        .detail(Detail::Lines {
+                            count: rec.inner_lines + 1,
+                        }),
+                );
             return;
         }
         if text.is_empty() || (0..ends.len()).all(|i| field(i).is_empty()) {
             self.blank_rows += 1;
-            self.sink.push(Diagnostic::new(Code::BlankRow).at(row, line));
+            self.sink
+                .push(Diagnostic::new(Code::BlankRow).at(row, line));
             return;
         }
         if text.contains('\u{FFFD}') {
-            let col = (0..ends.len()).find(|&i| field(i).contains('\u{FFFD}')).map(|c| c as u32 + 1);
+            let col = (0..ends.len())
+                .find(|&i| field(i).contains('\u{FFFD}'))
+                .map(|c| c as u32 + 1);
             let found = match self.decoder.encoding() {
                 TextEncoding::Cp932 => "Shift_JIS (CP932)",
                 TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
                 _ => "UTF-8",
             };
             self.sink.push(
-                Diagnostic::new(Code::UndecodableBytes).at(row, line).column(col).detail(Detail::Encoding { found }),
+                Diagnostic::new(Code::UndecodableBytes)
+                    .at(row, line)
+                    .column(col)
+                    .detail(Detail::Encoding { found }),
             );
         }
         if ends.len() != self.header_columns {
-            self.sink.push(Diagnostic::new(Code::RaggedRow).at(row, line).detail(Detail::Ragged {
-                expected: u32::try_from(self.header_columns).unwrap_or(u32::MAX),
-                found: u32::try_from(ends.len()).unwrap_or(u32::MAX),
-            }));
+            self.sink.push(
+                Diagnostic::new(Code::RaggedRow)
+                    .at(row, line)
+                    .detail(Detail::Ragged {
+                        expected: u32::try_from(self.header_columns).unwrap_or(u32::MAX),
+                        found: u32::try_from(ends.len()).unwrap_or(u32::MAX),
+                    }),
+            );
         }
         // Field values by layout position (absent column or short row = empty).
         let field_cols = std::mem::take(&mut self.field_cols);
@@ -338,11 +416,18 @@ impl<'l> Checker<'l> {
 
     fn header_row(&mut self, headers: Vec<String>, line: u64) {
         let layout = self.layout;
-        let map = self.matcher.map(layout, &headers, self.opts.mapping.as_ref());
+        let map = self
+            .matcher
+            .map(layout, &headers, self.opts.mapping.as_ref());
         self.header_columns = headers.len();
-        self.field_cols = map.field_column.iter().map(|c| c.map(|c| c as u32 + 1)).collect();
+        self.field_cols = map
+            .field_column
+            .iter()
+            .map(|c| c.map(|c| c as u32 + 1))
+            .collect();
         if !map.any_field() {
-            self.sink.push(Diagnostic::new(Code::NoHeader).at(self.row, line));
+            self.sink
+                .push(Diagnostic::new(Code::NoHeader).at(self.row, line));
             self.stopped = true;
             self.header = Some(map);
             return;
@@ -362,17 +447,33 @@ impl<'l> Checker<'l> {
             );
         }
         for &(col, suggestion) in &map.unknown_among_fixed {
-            self.sink.push(Diagnostic::new(Code::UnknownColumn).at(row, line).column(Some(col as u32 + 1)).detail(
-                Detail::Header { header: headers[col].clone(), suggestion, other_column: None },
-            ));
+            self.sink.push(
+                Diagnostic::new(Code::UnknownColumn)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1))
+                    .detail(Detail::Header {
+                        header: headers[col].clone(),
+                        suggestion,
+                        other_column: None,
+                    }),
+            );
         }
         for &col in &map.empty_headers {
-            self.sink.push(Diagnostic::new(Code::EmptyHeader).at(row, line).column(Some(col as u32 + 1)));
+            self.sink.push(
+                Diagnostic::new(Code::EmptyHeader)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1)),
+            );
         }
         for (fi, f) in layout.fields.iter().enumerate() {
             if map.field_column[fi].is_none() {
-                let code = if f.required { Code::MissingColumn } else { Code::OptionalColumnAbsent };
-                self.sink.push(Diagnostic::new(code).field(fi, f.basis_of(Rule::Required)));
+                let code = if f.required {
+                    Code::MissingColumn
+                } else {
+                    Code::OptionalColumnAbsent
+                };
+                self.sink
+                    .push(Diagnostic::new(code).field(fi, f.basis_of(Rule::Required)));
             }
         }
         if self.opts.kind == InputKind::Upload {
@@ -386,13 +487,24 @@ impl<'l> Checker<'l> {
         let enc = self.decoder.encoding();
         let utf8_expected = d.encoding == Encoding::Utf8;
         if utf8_expected && !enc.is_utf8() && enc != TextEncoding::Unknown {
-            let found = if enc == TextEncoding::Cp932 { "Shift_JIS (CP932)" } else { "UTF-16" };
-            self.sink.push(Diagnostic::new(Code::NotUtf8).detail(Detail::Encoding { found }));
+            let found = if enc == TextEncoding::Cp932 {
+                "Shift_JIS (CP932)"
+            } else {
+                "UTF-16"
+            };
+            self.sink
+                .push(Diagnostic::new(Code::NotUtf8).detail(Detail::Encoding { found }));
         }
         if utf8_expected && enc.is_utf8() && enc.has_bom() != d.bom {
-            let (expected, found) = if d.bom { ("BOM あり", "BOM なし") } else { ("BOM なし", "BOM あり") };
+            let (expected, found) = if d.bom {
+                ("BOM あり", "BOM なし")
+            } else {
+                ("BOM なし", "BOM あり")
+            };
             self.sink.push(
-                Diagnostic::new(Code::BomMismatch).with_basis(Basis::Inferred).detail(Detail::Dialect { expected, found }),
+                Diagnostic::new(Code::BomMismatch)
+                    .with_basis(Basis::Inferred)
+                    .detail(Detail::Dialect { expected, found }),
             );
         }
         if self.delimiter != d.delimiter_byte() {
@@ -402,14 +514,21 @@ impl<'l> Checker<'l> {
                 b';' => ";",
                 _ => "?",
             };
-            self.sink.push(Diagnostic::new(Code::DelimiterMismatch).at(self.row, line).detail(Detail::Dialect {
-                expected: name(d.delimiter_byte()),
-                found: name(self.delimiter),
-            }));
+            self.sink.push(
+                Diagnostic::new(Code::DelimiterMismatch)
+                    .at(self.row, line)
+                    .detail(Detail::Dialect {
+                        expected: name(d.delimiter_byte()),
+                        found: name(self.delimiter),
+                    }),
+            );
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "hot path: plain arguments, no per-cell allocation")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "hot path: plain arguments, no per-cell allocation"
+    )]
     fn cell(
         &mut self,
         fi: usize,
@@ -423,7 +542,12 @@ impl<'l> Checker<'l> {
     ) {
         let layout = self.layout;
         let f = &layout.fields[fi];
-        let at = |code: Code, rule: Rule| Diagnostic::new(code).at(row, line).column(col).field(fi, f.basis_of(rule));
+        let at = |code: Code, rule: Rule| {
+            Diagnostic::new(code)
+                .at(row, line)
+                .column(col)
+                .field(fi, f.basis_of(rule))
+        };
         let value = trim_edges(raw);
         if value.is_empty() {
             if f.required {
@@ -439,30 +563,49 @@ impl<'l> Checker<'l> {
         }
         // Excel's exponent form destroys identifiers: say so instead of "not digits".
         if f.has_check(Check::MyNumber) && is_exponent_form(value) {
-            self.sink.push(at(Code::MyNumberExponent, Rule::Checks).value(value));
+            self.sink
+                .push(at(Code::MyNumberExponent, Rule::Checks).value(value));
             return;
         }
         let mut ok = true;
         let (min, max) = f.length_bounds();
-        if min.is_some() || max.is_some() {
+        if (min.is_some() || max.is_some()) && !length_surely_fits(value, min, max) {
             let n = char_count(value);
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
                 ok = false;
-                self.sink.push(at(Code::Length, Rule::Length).value(value).detail(Detail::Length { min, max, actual: n }));
+                self.sink
+                    .push(
+                        at(Code::Length, Rule::Length)
+                            .value(value)
+                            .detail(Detail::Length {
+                                min,
+                                max,
+                                actual: n,
+                            }),
+                    );
             }
         }
         match f.value_type {
             ValueType::Text | ValueType::Digits => {
-                let class = if f.value_type == ValueType::Digits { CharClass::Digits } else { f.chars };
+                let class = if f.value_type == ValueType::Digits {
+                    CharClass::Digits
+                } else {
+                    f.chars
+                };
                 if let Some((pos, ch)) = first_disallowed(value, class) {
                     ok = false;
-                    self.sink.push(at(Code::Chars, Rule::Chars).value(value).detail(Detail::Char { ch, pos }));
+                    self.sink.push(
+                        at(Code::Chars, Rule::Chars)
+                            .value(value)
+                            .detail(Detail::Char { ch, pos }),
+                    );
                 }
             }
             ValueType::Code => {
                 if !f.codes.iter().any(|c| c.code == value) {
                     ok = false;
-                    self.sink.push(at(Code::NotInCodeList, Rule::Codes).value(value));
+                    self.sink
+                        .push(at(Code::NotInCodeList, Rule::Codes).value(value));
                 }
             }
             ValueType::Date => {
@@ -471,8 +614,14 @@ impl<'l> Checker<'l> {
                     Some(d) => dates.set(&self.keys, fi, d),
                     None => {
                         ok = false;
-                        let recognised = date::parse_lenient(value, true).ok().map(|l| l.date.to_string());
-                        self.sink.push(at(Code::Date, Rule::Codes).value(value).detail(Detail::Date { recognised }));
+                        let recognised = date::parse_lenient(value, true)
+                            .ok()
+                            .map(|l| l.date.to_string());
+                        self.sink.push(
+                            at(Code::Date, Rule::Codes)
+                                .value(value)
+                                .detail(Detail::Date { recognised }),
+                        );
                     }
                 }
             }
@@ -486,7 +635,11 @@ impl<'l> Checker<'l> {
             ValueType::Conditions => {
                 if let Some(index) = conditions_error(value) {
                     ok = false;
-                    self.sink.push(at(Code::ConditionsSyntax, Rule::Codes).value(value).detail(Detail::Entry { index }));
+                    self.sink.push(
+                        at(Code::ConditionsSyntax, Rule::Codes)
+                            .value(value)
+                            .detail(Detail::Entry { index }),
+                    );
                 }
             }
         }
@@ -495,7 +648,10 @@ impl<'l> Checker<'l> {
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "hot path: plain arguments, no per-cell allocation")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "hot path: plain arguments, no per-cell allocation"
+    )]
     fn named_checks(
         &mut self,
         fi: usize,
@@ -507,7 +663,12 @@ impl<'l> Checker<'l> {
         values: &[(usize, usize)],
     ) {
         let f = &self.layout.fields[fi];
-        let at = |code: Code| Diagnostic::new(code).at(row, line).column(col).field(fi, f.basis_of(Rule::Checks));
+        let at = |code: Code| {
+            Diagnostic::new(code)
+                .at(row, line)
+                .column(col)
+                .field(fi, f.basis_of(Rule::Checks))
+        };
         for check in &f.checks {
             match check {
                 Check::MyNumber => match checkdigit::my_number(value) {
@@ -523,30 +684,51 @@ impl<'l> Checker<'l> {
                     if value.len() == 8 && !checkdigit::insurer_prefecture_valid(value) {
                         self.sink.push(at(Code::InsurerPrefecture).value(value));
                     }
-                    if let checkdigit::CheckOutcome::Invalid { expected } = checkdigit::insurer_number(value) {
+                    if let checkdigit::CheckOutcome::Invalid { expected } =
+                        checkdigit::insurer_number(value)
+                    {
                         let known = self.opts.known_insurer_numbers.iter().any(|k| k == value);
-                        let code = if known { Code::InsurerCheckDigitOverridden } else { Code::InsurerCheckDigit };
-                        self.sink.push(at(code).value(value).detail(Detail::Expected { digit: expected }));
+                        let code = if known {
+                            Code::InsurerCheckDigitOverridden
+                        } else {
+                            Code::InsurerCheckDigit
+                        };
+                        self.sink.push(
+                            at(code)
+                                .value(value)
+                                .detail(Detail::Expected { digit: expected }),
+                        );
                     }
                 }
                 Check::RecipientNumber => {
                     // Only national programmes (法別 in the national table) use the check digit.
                     let insurer = self
-                        .layout
-                        .field_index("medicalSubsidyInsurerNumber")
+                        .insurer_field
                         .and_then(|i| values.get(i))
                         .and_then(|&(s, e)| text.get(s..e))
                         .unwrap_or("");
-                    if tables::insurer_kind(trim_edges(insurer)) == Some(tables::InsurerKind::National)
-                        && let checkdigit::CheckOutcome::Invalid { expected } = checkdigit::recipient_number(value)
+                    if tables::insurer_kind(trim_edges(insurer))
+                        == Some(tables::InsurerKind::National)
+                        && let checkdigit::CheckOutcome::Invalid { expected } =
+                            checkdigit::recipient_number(value)
                     {
-                        self.sink.push(at(Code::RecipientCheckDigit).value(value).detail(Detail::Expected { digit: expected }));
+                        self.sink.push(
+                            at(Code::RecipientCheckDigit)
+                                .value(value)
+                                .detail(Detail::Expected { digit: expected }),
+                        );
                     }
                 }
                 Check::MedicalInstitutionCodes => {
                     for code in digit_runs(value, 10) {
-                        if let checkdigit::CheckOutcome::Invalid { expected } = checkdigit::medical_institution_code(code) {
-                            self.sink.push(at(Code::MedicalInstitutionCheckDigit).value(code).detail(Detail::Expected { digit: expected }));
+                        if let checkdigit::CheckOutcome::Invalid { expected } =
+                            checkdigit::medical_institution_code(code)
+                        {
+                            self.sink.push(
+                                at(Code::MedicalInstitutionCheckDigit)
+                                    .value(code)
+                                    .detail(Detail::Expected { digit: expected }),
+                            );
                         }
                     }
                 }
@@ -565,7 +747,10 @@ impl<'l> Checker<'l> {
             let mut d = Diagnostic::new(Code::PeriodReversed)
                 .at(row, line)
                 .column(col)
-                .detail(Detail::Dates { first: from.to_string(), second: to.to_string() });
+                .detail(Detail::Dates {
+                    first: from.to_string(),
+                    second: to.to_string(),
+                });
             d.field = self.keys.valid_to;
             self.sink.push(d.strict_basis(Basis::Inferred));
         }
@@ -576,7 +761,10 @@ impl<'l> Checker<'l> {
             let mut d = Diagnostic::new(Code::BirthAfterStart)
                 .at(row, line)
                 .column(col)
-                .detail(Detail::Dates { first: birth.to_string(), second: from.to_string() });
+                .detail(Detail::Dates {
+                    first: birth.to_string(),
+                    second: from.to_string(),
+                });
             d.field = self.keys.date_of_birth;
             self.sink.push(d.with_basis(Basis::Inferred));
         }
@@ -586,25 +774,36 @@ impl<'l> Checker<'l> {
         self.field_cols.get(field?).copied().flatten()
     }
 
-    fn key_checks(&mut self, row: u32, line: u64, text: &str, values: &[(usize, usize)], dates: &RowDates) {
+    fn key_checks(
+        &mut self,
+        row: u32,
+        line: u64,
+        text: &str,
+        values: &[(usize, usize)],
+        dates: &RowDates,
+    ) {
         if self.keys.certificate.is_empty() {
             return;
         }
-        let value = |i: usize| values.get(i).and_then(|&(s, e)| text.get(s..e)).map_or("", trim_edges);
+        let value = |i: usize| {
+            values
+                .get(i)
+                .and_then(|&(s, e)| text.get(s..e))
+                .map_or("", trim_edges)
+        };
         if self.keys.certificate.iter().all(|&i| value(i).is_empty()) {
             return;
         }
-        let mut h1 = DefaultHasher::new();
-        let mut h2 = DefaultHasher::new();
-        0xA5u8.hash(&mut h2);
+        let mut h1 = KeyHasher::new(0x243F_6A88_85A3_08D3);
+        let mut h2 = KeyHasher::new(0x1319_8A2E_0370_7344);
         for &i in &self.keys.certificate {
-            value(i).hash(&mut h1);
-            value(i).hash(&mut h2);
+            h1.add(value(i).as_bytes());
+            h2.add(value(i).as_bytes());
         }
         let key = (u128::from(h1.finish()) << 64) | u128::from(h2.finish());
         let history = self.keys.history_key.map(|i| {
-            let mut h = DefaultHasher::new();
-            value(i).hash(&mut h);
+            let mut h = KeyHasher::new(0xA409_3822_299F_31D0);
+            h.add(value(i).as_bytes());
             h.finish()
         });
         let entry = KeyEntry {
@@ -652,14 +851,25 @@ impl<'l> Checker<'l> {
         }
         self.key_entries.push(entry);
         if let Some((code, other)) = finding {
-            let field = if code == Code::DuplicateHistoryKey { self.keys.history_key } else { self.keys.certificate.first().copied() };
+            let field = if code == Code::DuplicateHistoryKey {
+                self.keys.history_key
+            } else {
+                self.keys.certificate.first().copied()
+            };
             let col = self.column_of(field);
-            let mut d = Diagnostic::new(code).at(row, line).column(col).detail(Detail::OtherRow { row: other });
+            let mut d = Diagnostic::new(code)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::OtherRow { row: other });
             if code == Code::DuplicateHistoryKey {
                 d.value = self.keys.history_key.map(|i| value(i).to_owned());
             }
             d.field = field;
-            self.sink.push(if code == Code::DuplicateHistoryKey { d.strict_basis(Basis::Verified) } else { d.strict_basis(basis) });
+            self.sink.push(if code == Code::DuplicateHistoryKey {
+                d.strict_basis(Basis::Verified)
+            } else {
+                d.strict_basis(basis)
+            });
         }
     }
 
@@ -670,11 +880,13 @@ impl<'l> Checker<'l> {
         }
         if self.decoder.encoding() == TextEncoding::Unknown {
             let why = self.decoder.failure().unwrap_or("");
-            self.sink.push(Diagnostic::new(Code::UnknownEncoding).detail(Detail::Header {
-                header: why.to_owned(),
-                suggestion: None,
-                other_column: None,
-            }));
+            self.sink.push(
+                Diagnostic::new(Code::UnknownEncoding).detail(Detail::Header {
+                    header: why.to_owned(),
+                    suggestion: None,
+                    other_column: None,
+                }),
+            );
             return;
         }
         if self.header.is_some() && self.data_rows == 0 && !self.stopped {
@@ -685,7 +897,11 @@ impl<'l> Checker<'l> {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
         }
         if self.opts.kind == InputKind::Upload && !self.stopped {
-            let le: LineEndings = self.reader.as_ref().map(RecordReader::line_endings).unwrap_or_default();
+            let le: LineEndings = self
+                .reader
+                .as_ref()
+                .map(RecordReader::line_endings)
+                .unwrap_or_default();
             let expected = self.layout.dialect.line_ending;
             let (exp_name, bad) = match expected {
                 LineEnding::Crlf => ("CRLF", le.lf + le.cr),
@@ -699,11 +915,18 @@ impl<'l> Checker<'l> {
                 } else {
                     "CRLF"
                 };
-                let found = if found == exp_name { "混在 (mixed)" } else { found };
+                let found = if found == exp_name {
+                    "混在 (mixed)"
+                } else {
+                    found
+                };
                 self.sink.push(
                     Diagnostic::new(Code::LineEndingMismatch)
                         .with_basis(Basis::Inferred)
-                        .detail(Detail::Dialect { expected: exp_name, found }),
+                        .detail(Detail::Dialect {
+                            expected: exp_name,
+                            found,
+                        }),
                 );
             }
         }
@@ -741,10 +964,12 @@ pub fn check_bytes(layout: &Layout, opts: Options, bytes: &[u8]) -> Report {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The delimiter of a header line: tab when it has more tabs than the layout's delimiter.
@@ -761,23 +986,49 @@ fn detect_delimiter(first_line: &[u8], layout_delim: u8) -> u8 {
 }
 
 fn is_edge_space(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
 }
 
 /// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
 pub(crate) fn trim_edges(s: &str) -> &str {
+    // Hot path: most values start and end with an ordinary character.
+    let (Some(first), Some(last)) = (s.chars().next(), s.chars().next_back()) else {
+        return s;
+    };
+    if !is_edge_space(first) && !is_edge_space(last) {
+        return s;
+    }
     s.trim_matches(is_edge_space)
 }
 
+/// Whether the byte length alone proves the character count is within bounds (a UTF-8
+/// character is 1–4 bytes), so the common case needs no counting.
+fn length_surely_fits(s: &str, min: Option<u32>, max: Option<u32>) -> bool {
+    let bytes = s.len();
+    let max_ok = max.is_none_or(|m| bytes <= m as usize);
+    let min_ok = min.is_none_or(|m| bytes.div_ceil(4) >= m as usize);
+    max_ok && min_ok
+}
+
 fn char_count(s: &str) -> u32 {
-    let n = if s.is_ascii() { s.len() } else { s.chars().count() };
+    let n = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    };
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// `2.10988E+11`: what Excel writes for a 12-digit number in General format.
 fn is_exponent_form(s: &str) -> bool {
     let b = s.as_bytes();
-    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else { return false };
+    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else {
+        return false;
+    };
     let (mant, exp) = (&b[..e], &b[e + 1..]);
     let exp = exp.strip_prefix(b"+").unwrap_or(exp);
     !mant.is_empty()
@@ -793,14 +1044,23 @@ fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)> {
         CharClass::Digits => |c| c.is_ascii_digit(),
         CharClass::Alnum => |c| c.is_ascii_alphanumeric(),
         CharClass::Katakana => |c| {
-            matches!(c, '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' ')
+            matches!(
+                c,
+                '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' '
+            )
         },
         CharClass::Text | CharClass::Name => |c| !c.is_control(),
     };
-    if matches!(class, CharClass::Text | CharClass::Name) && s.bytes().all(|b| b >= 0x20 && b != 0x7F) && s.is_ascii() {
+    if matches!(class, CharClass::Text | CharClass::Name)
+        && s.bytes().all(|b| b >= 0x20 && b != 0x7F)
+        && s.is_ascii()
+    {
         return None;
     }
-    s.chars().enumerate().find(|&(_, c)| !ok(c)).map(|(i, c)| (u32::try_from(i + 1).unwrap_or(u32::MAX), c))
+    s.chars()
+        .enumerate()
+        .find(|&(_, c)| !ok(c))
+        .map(|(i, c)| (u32::try_from(i + 1).unwrap_or(u32::MAX), c))
 }
 
 /// 1-based index of the first malformed entry of `項目コード-コード;...`, if any.
@@ -823,7 +1083,8 @@ fn conditions_error(s: &str) -> Option<u32> {
 
 /// Maximal runs of exactly `len` ASCII digits inside a text.
 fn digit_runs(s: &str, len: usize) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_ascii_digit()).filter(move |run| run.len() == len)
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(move |run| run.len() == len)
 }
 
 #[cfg(test)]
@@ -860,15 +1121,25 @@ mod tests {
     #[test]
     fn classes() {
         assert_eq!(first_disallowed("12a4", CharClass::Digits), Some((3, 'a')));
-        assert_eq!(first_disallowed("ヤマダ　タロウ", CharClass::Katakana), None);
-        assert_eq!(first_disallowed("ヤマダたろう", CharClass::Katakana), Some((4, 'た')));
-        assert_eq!(first_disallowed("ab\u{7}", CharClass::Text), Some((3, '\u{7}')));
+        assert_eq!(
+            first_disallowed("ヤマダ　タロウ", CharClass::Katakana),
+            None
+        );
+        assert_eq!(
+            first_disallowed("ヤマダたろう", CharClass::Katakana),
+            Some((4, 'た'))
+        );
+        assert_eq!(
+            first_disallowed("ab\u{7}", CharClass::Text),
+            Some((3, '\u{7}'))
+        );
         assert_eq!(first_disallowed("山田", CharClass::Name), None);
     }
 
     #[test]
     fn digit_runs_are_exact() {
-        let v: Vec<&str> = digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
+        let v: Vec<&str> =
+            digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
         assert_eq!(v, vec!["0110113719", "1310110098"]);
     }
 }

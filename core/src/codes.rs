@@ -131,7 +131,10 @@ codes! {
 
 impl Code {
     /// Severity, titles, reason and fix of this code.
-    #[expect(clippy::too_many_lines, reason = "the catalogue is one table on purpose")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the catalogue is one table on purpose"
+    )]
     pub fn info(self) -> CodeInfo {
         use Severity::{Error, Info, Warning};
         let i = |severity, title_ja, title_en, why_ja, why_en, hint_ja, hint_en| CodeInfo {

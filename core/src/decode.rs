@@ -47,12 +47,18 @@ impl TextEncoding {
 
     /// Whether the text is UTF-8 (or plain ASCII, which is also UTF-8).
     pub fn is_utf8(self) -> bool {
-        matches!(self, TextEncoding::Ascii | TextEncoding::Utf8 | TextEncoding::Utf8Bom)
+        matches!(
+            self,
+            TextEncoding::Ascii | TextEncoding::Utf8 | TextEncoding::Utf8Bom
+        )
     }
 
     /// Whether the file started with a BOM.
     pub fn has_bom(self) -> bool {
-        matches!(self, TextEncoding::Utf8Bom | TextEncoding::Utf16Le | TextEncoding::Utf16Be)
+        matches!(
+            self,
+            TextEncoding::Utf8Bom | TextEncoding::Utf16Le | TextEncoding::Utf16Be
+        )
     }
 }
 
@@ -90,7 +96,13 @@ impl Default for Decoder {
 impl Decoder {
     /// A decoder that has seen nothing.
     pub fn new() -> Self {
-        Self { state: State::Start, encoding: TextEncoding::Ascii, pending: Vec::new(), malformed: 0, failure: None }
+        Self {
+            state: State::Start,
+            encoding: TextEncoding::Ascii,
+            pending: Vec::new(),
+            malformed: 0,
+            failure: None,
+        }
     }
 
     /// The encoding detected so far.
@@ -174,7 +186,8 @@ impl Decoder {
                     match detect(window, window_end == data.len() && last) {
                         Ok(TextEncoding::Cp932) => {
                             self.encoding = TextEncoding::Cp932;
-                            self.state = State::Transcode(SHIFT_JIS.new_decoder_without_bom_handling());
+                            self.state =
+                                State::Transcode(SHIFT_JIS.new_decoder_without_bom_handling());
                         }
                         Ok(enc) => {
                             self.encoding = enc;
@@ -203,7 +216,9 @@ impl Decoder {
 }
 
 fn is_bom_prefix(data: &[u8]) -> bool {
-    [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"].iter().any(|bom| bom.starts_with(data))
+    [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|bom| bom.starts_with(data))
 }
 
 /// Decides the encoding from a window that starts at the first non-ASCII (or NUL) byte.
@@ -241,12 +256,21 @@ fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, &'static str> {
     Err("neither UTF-8 nor Shift_JIS (CP932)")
 }
 
-fn transcode(decoder: &mut encoding_rs::Decoder, mut data: &[u8], last: bool, out: &mut Vec<u8>, malformed: &mut u64) {
+fn transcode(
+    decoder: &mut encoding_rs::Decoder,
+    mut data: &[u8],
+    last: bool,
+    out: &mut Vec<u8>,
+    malformed: &mut u64,
+) {
     loop {
-        let need = decoder.max_utf8_buffer_length_without_replacement(data.len()).unwrap_or(data.len() * 3 + 16);
+        let need = decoder
+            .max_utf8_buffer_length_without_replacement(data.len())
+            .unwrap_or(data.len() * 3 + 16);
         let start = out.len();
         out.resize(start + need.max(16), 0);
-        let (res, read, written) = decoder.decode_to_utf8_without_replacement(data, &mut out[start..], last);
+        let (res, read, written) =
+            decoder.decode_to_utf8_without_replacement(data, &mut out[start..], last);
         out.truncate(start + written);
         data = &data[read..];
         match res {
@@ -271,7 +295,11 @@ mod tests {
             d.push(c, &mut out);
         }
         d.finish(&mut out);
-        (d.encoding(), String::from_utf8_lossy(&out).into_owned(), d.malformed())
+        (
+            d.encoding(),
+            String::from_utf8_lossy(&out).into_owned(),
+            d.malformed(),
+        )
     }
 
     #[test]

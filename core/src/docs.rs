@@ -28,7 +28,11 @@ fn length_text(f: &Field) -> String {
 fn type_text(f: &Field) -> String {
     match f.value_type {
         ValueType::Code => {
-            let codes: Vec<String> = f.codes.iter().map(|c| format!("{}={}", c.code, c.ja)).collect();
+            let codes: Vec<String> = f
+                .codes
+                .iter()
+                .map(|c| format!("{}={}", c.code, c.ja))
+                .collect();
             format!("code ({})", codes.join(", "))
         }
         ValueType::Text => format!("text / {}", f.chars.label_ja()),
@@ -45,7 +49,11 @@ fn cell(s: &str) -> String {
 pub fn layout_markdown(layout: &Layout) -> String {
     let mut o = String::new();
     let d = &layout.dialect;
-    let _ = writeln!(o, "# {} / {} (`{}` {})\n", layout.title_ja, layout.title_en, layout.id, layout.version);
+    let _ = writeln!(
+        o,
+        "# {} / {} (`{}` {})\n",
+        layout.title_ja, layout.title_en, layout.id, layout.version
+    );
     if !layout.source.is_empty() {
         let _ = writeln!(o, "出典 / source: {}\n", layout.source);
     }
@@ -59,27 +67,72 @@ pub fn layout_markdown(layout: &Layout) -> String {
         LineEnding::Lf => "LF",
     };
     let _ = writeln!(o, "| 設定 | 値 |\n|---|---|");
-    let _ = writeln!(o, "| 文字コード / encoding | {enc}{} |", if d.bom { "（BOMあり / with BOM）" } else { "" });
+    let _ = writeln!(
+        o,
+        "| 文字コード / encoding | {enc}{} |",
+        if d.bom {
+            "（BOMあり / with BOM）"
+        } else {
+            ""
+        }
+    );
     let _ = writeln!(o, "| 改行 / line ending | {le} |");
-    let _ = writeln!(o, "| 区切り / delimiter | `{}` |", if d.delimiter == "\t" { "TAB" } else { &d.delimiter });
-    let _ = writeln!(o, "| 見出し行 / header row | {} |", if d.header { "あり / yes" } else { "なし / no" });
+    let _ = writeln!(
+        o,
+        "| 区切り / delimiter | `{}` |",
+        if d.delimiter == "\t" {
+            "TAB"
+        } else {
+            &d.delimiter
+        }
+    );
+    let _ = writeln!(
+        o,
+        "| 見出し行 / header row | {} |",
+        if d.header {
+            "あり / yes"
+        } else {
+            "なし / no"
+        }
+    );
     let _ = writeln!(o, "| 日付 / dates | {} |", d.date_format.as_str());
-    let _ = writeln!(o, "| 真偽値 / booleans | {} / {} |\n", d.boolean_true, d.boolean_false);
+    let _ = writeln!(
+        o,
+        "| 真偽値 / booleans | {} / {} |\n",
+        d.boolean_true, d.boolean_false
+    );
     let _ = writeln!(o, "## キー / keys\n");
-    let _ = writeln!(o, "- 受給者証キー / certificate key: {} — {}", layout.keys.certificate.join(" + "), basis_mark(layout.keys.certificate_basis));
+    let _ = writeln!(
+        o,
+        "- 受給者証キー / certificate key: {} — {}",
+        layout.keys.certificate.join(" + "),
+        basis_mark(layout.keys.certificate_basis)
+    );
     if let Some(h) = &layout.keys.history_key {
         let _ = writeln!(o, "- 履歴キー / history key: {h} (一意 per certificate)");
     }
     if layout.keys.no_overlap {
-        let _ = writeln!(o, "- 同じ受給者証の有効期間は重ならない / validity periods of one certificate must not overlap");
+        let _ = writeln!(
+            o,
+            "- 同じ受給者証の有効期間は重ならない / validity periods of one certificate must not overlap"
+        );
     }
     let _ = writeln!(o, "\n## 項目 / fields\n");
-    let _ = writeln!(o, "| # | 項目名 | id | 必須 | 型 | 桁 | チェック | 根拠 / basis | 出典・注記 / source |");
+    let _ = writeln!(
+        o,
+        "| # | 項目名 | id | 必須 | 型 | 桁 | チェック | 根拠 / basis | 出典・注記 / source |"
+    );
     let _ = writeln!(o, "|---|---|---|---|---|---|---|---|---|");
     for (i, f) in layout.fields.iter().enumerate() {
         let checks: Vec<&str> = f.checks.iter().map(|c| c.as_str()).collect();
         let mut basis = basis_mark(f.basis).to_owned();
-        for (rule, name) in [(Rule::Required, "required"), (Rule::Length, "length"), (Rule::Chars, "chars"), (Rule::Codes, "codes"), (Rule::Checks, "checks")] {
+        for (rule, name) in [
+            (Rule::Required, "required"),
+            (Rule::Length, "length"),
+            (Rule::Chars, "chars"),
+            (Rule::Codes, "codes"),
+            (Rule::Checks, "checks"),
+        ] {
             let b = f.basis_of(rule);
             if b != f.basis {
                 let _ = write!(basis, "; {name}: {}", basis_mark(b));
@@ -141,7 +194,14 @@ pub fn explain(code: Code, lang: Lang) -> String {
             i.why_ja,
             i.hint_ja
         ),
-        Lang::En => format!("{} [{}] {}\n\nWhy: {}\n\nFix: {}\n", code.as_str(), i.severity.as_str(), i.title_en, i.why_en, i.hint_en),
+        Lang::En => format!(
+            "{} [{}] {}\n\nWhy: {}\n\nFix: {}\n",
+            code.as_str(),
+            i.severity.as_str(),
+            i.title_en,
+            i.why_en,
+            i.hint_en
+        ),
     }
 }
 
@@ -152,7 +212,12 @@ pub fn codes_markdown() -> String {
     for c in Code::ALL {
         let i = c.info();
         let _ = writeln!(o, "## {} — {} / {}\n", c.as_str(), i.title_ja, i.title_en);
-        let _ = writeln!(o, "- 重要度 / severity: {} ({})", i.severity.label_ja(), i.severity.as_str());
+        let _ = writeln!(
+            o,
+            "- 重要度 / severity: {} ({})",
+            i.severity.label_ja(),
+            i.severity.as_str()
+        );
         let _ = writeln!(o, "- 理由: {}", i.why_ja);
         let _ = writeln!(o, "- Why: {}", i.why_en);
         let _ = writeln!(o, "- 修正方法: {}", i.hint_ja);

@@ -62,13 +62,22 @@ impl ColumnMapping {
     /// A [`ConfigError`] for bad JSON or an unknown field id.
     pub fn from_json(text: &str, layout: &Layout) -> Result<Self, ConfigError> {
         let m: ColumnMapping = serde_json::from_str(text).map_err(|e| {
-            ConfigError::new(format!("列の対応付けファイルを読み取れません: {e}"), format!("cannot read the mapping file: {e}"))
+            ConfigError::new(
+                format!("列の対応付けファイルを読み取れません: {e}"),
+                format!("cannot read the mapping file: {e}"),
+            )
         })?;
         for target in m.columns.values() {
             if !target.is_empty() && target != "*" && layout.field_index(target).is_none() {
                 return Err(ConfigError::new(
-                    format!("対応付けファイルの項目ID '{target}' はレイアウト '{}' にありません", layout.id),
-                    format!("mapping target '{target}' is not a field of layout '{}'", layout.id),
+                    format!(
+                        "対応付けファイルの項目ID '{target}' はレイアウト '{}' にありません",
+                        layout.id
+                    ),
+                    format!(
+                        "mapping target '{target}' is not a field of layout '{}'",
+                        layout.id
+                    ),
                 ));
             }
         }
@@ -132,7 +141,13 @@ impl Matcher {
         let mut all = Vec::new();
         for (i, f) in layout.fields.iter().enumerate() {
             let last_id_part = f.id.rsplit('.').next().unwrap_or(&f.id);
-            let primary = [f.label_ja.as_str(), f.label_en.as_str(), f.id.as_str(), last_id_part].map(|n| (n, false));
+            let primary = [
+                f.label_ja.as_str(),
+                f.label_en.as_str(),
+                f.id.as_str(),
+                last_id_part,
+            ]
+            .map(|n| (n, false));
             let aliases = f.aliases.iter().map(|a| (a.as_str(), true));
             for (n, alias) in primary.into_iter().chain(aliases) {
                 let k = fold(n);
@@ -169,14 +184,23 @@ impl Matcher {
     }
 
     /// Maps a header row, honouring an explicit mapping first.
-    pub fn map(&self, layout: &Layout, headers: &[String], mapping: Option<&ColumnMapping>) -> HeaderMap {
+    pub fn map(
+        &self,
+        layout: &Layout,
+        headers: &[String],
+        mapping: Option<&ColumnMapping>,
+    ) -> HeaderMap {
         let n = layout.fields.len();
         let mut uses = Vec::with_capacity(headers.len());
         let mut field_column: Vec<Option<usize>> = vec![None; n];
         let mut duplicates = Vec::new();
         let mut empty_headers = Vec::new();
         for (col, h) in headers.iter().enumerate() {
-            let explicit = mapping.and_then(|m| m.columns.get(h.trim()).or_else(|| m.columns.get(h.as_str())));
+            let explicit = mapping.and_then(|m| {
+                m.columns
+                    .get(h.trim())
+                    .or_else(|| m.columns.get(h.as_str()))
+            });
             let u = match explicit.map(String::as_str) {
                 Some("") => Use::Ignored,
                 Some("*") => Use::Detail,
@@ -210,7 +234,14 @@ impl Matcher {
                 .collect(),
             None => Vec::new(),
         };
-        HeaderMap { headers: headers.to_vec(), uses, field_column, duplicates, unknown_among_fixed, empty_headers }
+        HeaderMap {
+            headers: headers.to_vec(),
+            uses,
+            field_column,
+            duplicates,
+            unknown_among_fixed,
+            empty_headers,
+        }
     }
 }
 
@@ -249,7 +280,10 @@ mod tests {
         assert_eq!(m.lookup("個人番号"), layout.field_index("myNumber"));
         assert_eq!(m.lookup("myNumber"), layout.field_index("myNumber"));
         assert_eq!(m.lookup("ＭＹＮＵＭＢＥＲ"), layout.field_index("myNumber"));
-        assert_eq!(m.lookup("basicFiveInfo.name"), layout.field_index("basicFiveInfo.name"));
+        assert_eq!(
+            m.lookup("basicFiveInfo.name"),
+            layout.field_index("basicFiveInfo.name")
+        );
         assert_eq!(m.lookup("マイナンバー"), layout.field_index("myNumber"));
         assert_eq!(m.lookup("疾病名"), None);
     }
@@ -258,7 +292,10 @@ mod tests {
     fn suggests_near_matches() {
         let layout = Layout::full();
         let m = Matcher::new(&layout);
-        assert_eq!(m.suggest("公費負担者番"), layout.field_index("medicalSubsidyInsurerNumber"));
+        assert_eq!(
+            m.suggest("公費負担者番"),
+            layout.field_index("medicalSubsidyInsurerNumber")
+        );
         assert_eq!(m.suggest("疾病名"), None);
     }
 
@@ -266,11 +303,23 @@ mod tests {
     fn duplicates_and_unknowns() {
         let layout = Layout::full();
         let m = Matcher::new(&layout);
-        let h: Vec<String> =
-            ["個人番号", "氏名x", "MyNumber", "氏名", "疾病名", "マイナンバー"].iter().map(|s| (*s).to_owned()).collect();
+        let h: Vec<String> = [
+            "個人番号",
+            "氏名x",
+            "MyNumber",
+            "氏名",
+            "疾病名",
+            "マイナンバー",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
         let map = m.map(&layout, &h, None);
         // A second column named by label or id is a real duplicate ...
-        assert_eq!(map.duplicates, vec![(2, 0, layout.field_index("myNumber").unwrap())]);
+        assert_eq!(
+            map.duplicates,
+            vec![(2, 0, layout.field_index("myNumber").unwrap())]
+        );
         assert_eq!(map.unknown_among_fixed.len(), 1);
         assert_eq!(map.unknown_among_fixed[0].0, 1);
         assert_eq!(map.uses[4], Use::Detail);
@@ -282,10 +331,18 @@ mod tests {
     fn explicit_mapping_wins() {
         let layout = Layout::full();
         let m = Matcher::new(&layout);
-        let mapping = ColumnMapping::from_json(r#"{"columns": {"番号": "myNumber", "メモ": ""}}"#, &layout).unwrap();
+        let mapping =
+            ColumnMapping::from_json(r#"{"columns": {"番号": "myNumber", "メモ": ""}}"#, &layout)
+                .unwrap();
         let h: Vec<String> = ["番号", "メモ"].iter().map(|s| (*s).to_owned()).collect();
         let map = m.map(&layout, &h, Some(&mapping));
-        assert_eq!(map.uses, vec![Use::Field(layout.field_index("myNumber").unwrap()), Use::Ignored]);
+        assert_eq!(
+            map.uses,
+            vec![
+                Use::Field(layout.field_index("myNumber").unwrap()),
+                Use::Ignored
+            ]
+        );
         assert!(ColumnMapping::from_json(r#"{"columns": {"a": "nope"}}"#, &layout).is_err());
     }
 }

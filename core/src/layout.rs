@@ -28,7 +28,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub(crate) fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { ja: ja.into(), en: en.into() }
+        Self {
+            ja: ja.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -553,7 +556,12 @@ impl Layout {
     pub fn key_index(&self) -> KeyIndex {
         let ix = |id: &Option<String>| id.as_deref().and_then(|i| self.field_index(i));
         KeyIndex {
-            certificate: self.keys.certificate.iter().filter_map(|id| self.field_index(id)).collect(),
+            certificate: self
+                .keys
+                .certificate
+                .iter()
+                .filter_map(|id| self.field_index(id))
+                .collect(),
             history_key: ix(&self.keys.history_key),
             valid_from: ix(&self.keys.valid_from),
             valid_to: ix(&self.keys.valid_to),
@@ -564,31 +572,58 @@ impl Layout {
     fn check(&self) -> Result<(), ConfigError> {
         let bad = |ja: String, en: String| Err(ConfigError::new(ja, en));
         if self.id.trim().is_empty() {
-            return bad("レイアウトの id が空です".into(), "the layout id is empty".into());
+            return bad(
+                "レイアウトの id が空です".into(),
+                "the layout id is empty".into(),
+            );
         }
         if self.fields.is_empty() {
-            return bad("レイアウトに項目 (fields) がありません".into(), "the layout has no fields".into());
+            return bad(
+                "レイアウトに項目 (fields) がありません".into(),
+                "the layout has no fields".into(),
+            );
         }
         let d = &self.dialect;
         if d.delimiter.len() != 1 || !d.delimiter.is_ascii() || d.delimiter == "\"" {
             return bad(
-                format!("区切り文字 '{}' は半角1文字（引用符以外）にしてください", d.delimiter),
-                format!("the delimiter '{}' must be one ASCII character other than a quote", d.delimiter),
+                format!(
+                    "区切り文字 '{}' は半角1文字（引用符以外）にしてください",
+                    d.delimiter
+                ),
+                format!(
+                    "the delimiter '{}' must be one ASCII character other than a quote",
+                    d.delimiter
+                ),
             );
         }
-        if d.boolean_true.is_empty() || d.boolean_false.is_empty() || d.boolean_true == d.boolean_false {
+        if d.boolean_true.is_empty()
+            || d.boolean_false.is_empty()
+            || d.boolean_true == d.boolean_false
+        {
             return bad(
-                "真偽値の表記 (boolean_true / boolean_false) は空でない異なる値にしてください".into(),
+                "真偽値の表記 (boolean_true / boolean_false) は空でない異なる値にしてください"
+                    .into(),
                 "boolean_true and boolean_false must be different, non-empty spellings".into(),
             );
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, f) in self.fields.iter().enumerate() {
             let n = i + 1;
-            if f.id.is_empty() || !f.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+            if f.id.is_empty()
+                || !f
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+            {
                 return bad(
-                    format!("{n} 番目の項目の id '{}' は半角英数字とドットで書いてください", f.id),
-                    format!("field {n}: id '{}' must be ASCII letters, digits and dots", f.id),
+                    format!(
+                        "{n} 番目の項目の id '{}' は半角英数字とドットで書いてください",
+                        f.id
+                    ),
+                    format!(
+                        "field {n}: id '{}' must be ASCII letters, digits and dots",
+                        f.id
+                    ),
                 );
             }
             if f.label_ja.trim().is_empty() || f.label_en.trim().is_empty() {
@@ -598,12 +633,21 @@ impl Layout {
                 );
             }
             if seen.insert(f.id.as_str(), n).is_some() {
-                return bad(format!("項目 id '{}' が重複しています", f.id), format!("duplicate field id '{}'", f.id));
+                return bad(
+                    format!("項目 id '{}' が重複しています", f.id),
+                    format!("duplicate field id '{}'", f.id),
+                );
             }
             if f.length.is_some() && (f.min_length.is_some() || f.max_length.is_some()) {
                 return bad(
-                    format!("項目 {}: length と min_length/max_length は同時に指定できません", f.id),
-                    format!("field {}: give either length or min_length/max_length", f.id),
+                    format!(
+                        "項目 {}: length と min_length/max_length は同時に指定できません",
+                        f.id
+                    ),
+                    format!(
+                        "field {}: give either length or min_length/max_length",
+                        f.id
+                    ),
                 );
             }
             if let (Some(lo), Some(hi)) = (f.min_length, f.max_length)
@@ -622,7 +666,10 @@ impl Layout {
             }
             if f.value_type != ValueType::Code && !f.codes.is_empty() {
                 return bad(
-                    format!("項目 {}: codes は type = \"code\" の項目にだけ指定できます", f.id),
+                    format!(
+                        "項目 {}: codes は type = \"code\" の項目にだけ指定できます",
+                        f.id
+                    ),
                     format!("field {}: codes are only allowed on type \"code\"", f.id),
                 );
             }
@@ -650,7 +697,14 @@ impl Layout {
                 );
             }
         }
-        for id in [&self.keys.valid_from, &self.keys.valid_to, &self.keys.date_of_birth].into_iter().flatten() {
+        for id in [
+            &self.keys.valid_from,
+            &self.keys.valid_to,
+            &self.keys.date_of_birth,
+        ]
+        .into_iter()
+        .flatten()
+        {
             let f = &self.fields[seen[id.as_str()] - 1];
             if f.value_type != ValueType::Date {
                 return bad(
@@ -659,7 +713,8 @@ impl Layout {
                 );
             }
         }
-        if self.keys.no_overlap && (self.keys.valid_from.is_none() || self.keys.valid_to.is_none()) {
+        if self.keys.no_overlap && (self.keys.valid_from.is_none() || self.keys.valid_to.is_none())
+        {
             return bad(
                 "no_overlap には valid_from と valid_to の指定が必要です".into(),
                 "no_overlap needs valid_from and valid_to".into(),
@@ -699,7 +754,10 @@ mod tests {
 
     #[test]
     fn key_must_name_existing_field() {
-        let text = FULL_TOML.replace("\"certificationSubKey\", \"orgSpecificCertificateTypeId\"]", "\"nope\"]");
+        let text = FULL_TOML.replace(
+            "\"certificationSubKey\", \"orgSpecificCertificateTypeId\"]",
+            "\"nope\"]",
+        );
         let err = Layout::from_toml(&text).unwrap_err();
         assert!(err.en.contains("nope"), "{}", err.en);
     }

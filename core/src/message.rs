@@ -32,12 +32,24 @@ pub fn mask(kind: Personal, value: &str) -> String {
         Personal::Name | Personal::Address => chars
             .iter()
             .enumerate()
-            .map(|(i, c)| if i == 0 || c.is_whitespace() { *c } else { '＊' })
+            .map(|(i, c)| {
+                if i == 0 || c.is_whitespace() {
+                    *c
+                } else {
+                    '＊'
+                }
+            })
             .collect(),
         Personal::BirthDate => chars
             .iter()
             .enumerate()
-            .map(|(i, c)| if i >= 4 && (c.is_ascii_digit() || ('０'..='９').contains(c)) { '*' } else { *c })
+            .map(|(i, c)| {
+                if i >= 4 && (c.is_ascii_digit() || ('０'..='９').contains(c)) {
+                    '*'
+                } else {
+                    *c
+                }
+            })
             .collect(),
     }
 }
@@ -45,8 +57,15 @@ pub fn mask(kind: Personal, value: &str) -> String {
 /// The value of a finding as it may be shown: masked unless `show_values`.
 pub fn shown_value(layout: &Layout, d: &Diagnostic, show_values: bool) -> Option<String> {
     let v = d.value.as_deref()?;
-    let kind = d.field.and_then(|i| layout.fields.get(i)).map_or(Personal::None, |f| f.personal);
-    Some(if show_values { v.to_owned() } else { mask(kind, v) })
+    let kind = d
+        .field
+        .and_then(|i| layout.fields.get(i))
+        .map_or(Personal::None, |f| f.personal);
+    Some(if show_values {
+        v.to_owned()
+    } else {
+        mask(kind, v)
+    })
 }
 
 /// Longest value echoed in a message, in characters.
@@ -70,7 +89,11 @@ fn quoted(v: Option<&str>) -> (String, String) {
 }
 
 fn char_name(c: char) -> String {
-    let shown = if c.is_control() || c.is_whitespace() { String::new() } else { format!("「{c}」") };
+    let shown = if c.is_control() || c.is_whitespace() {
+        String::new()
+    } else {
+        format!("「{c}」")
+    };
     format!("{shown}(U+{:04X})", u32::from(c))
 }
 
@@ -86,11 +109,28 @@ fn length_rule(min: Option<u32>, max: Option<u32>) -> (String, String) {
 
 /// Lists allowed codes as `1（男）、2（女）`, the first `limit` of them.
 fn code_list(layout: &Layout, field: Option<usize>, limit: usize) -> (String, String) {
-    let Some(f) = field.and_then(|i| layout.fields.get(i)) else { return (String::new(), String::new()) };
+    let Some(f) = field.and_then(|i| layout.fields.get(i)) else {
+        return (String::new(), String::new());
+    };
     let more = f.codes.len().saturating_sub(limit);
-    let mut ja: Vec<String> = f.codes.iter().take(limit).map(|c| format!("{}（{}）", c.code, c.ja)).collect();
-    let mut en: Vec<String> =
-        f.codes.iter().take(limit).map(|c| format!("{} ({})", c.code, if c.en.is_empty() { &c.ja } else { &c.en })).collect();
+    let mut ja: Vec<String> = f
+        .codes
+        .iter()
+        .take(limit)
+        .map(|c| format!("{}（{}）", c.code, c.ja))
+        .collect();
+    let mut en: Vec<String> = f
+        .codes
+        .iter()
+        .take(limit)
+        .map(|c| {
+            format!(
+                "{} ({})",
+                c.code,
+                if c.en.is_empty() { &c.ja } else { &c.en }
+            )
+        })
+        .collect();
     if more > 0 {
         ja.push(format!("ほか{more}件"));
         en.push(format!("and {more} more"));
@@ -99,14 +139,22 @@ fn code_list(layout: &Layout, field: Option<usize>, limit: usize) -> (String, St
 }
 
 /// Builds the sentence of one finding.
-#[expect(clippy::too_many_lines, reason = "one arm per code keeps every sentence in one place")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per code keeps every sentence in one place"
+)]
 pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     let field = d.field.and_then(|i| layout.fields.get(i));
-    let (label_ja, label_en) = field.map_or((String::new(), String::new()), |f| (f.label_ja.clone(), f.label_en.clone()));
+    let (label_ja, label_en) = field.map_or((String::new(), String::new()), |f| {
+        (f.label_ja.clone(), f.label_en.clone())
+    });
     let value = shown_value(layout, d, show_values);
     let (v_ja, v_en) = quoted(value.as_deref());
     let (ja, en): (String, String) = match (d.code, &d.detail) {
-        (Code::EmptyFile, _) => ("ファイルが空です（0バイト）。".into(), "The file is empty (0 bytes).".into()),
+        (Code::EmptyFile, _) => (
+            "ファイルが空です（0バイト）。".into(),
+            "The file is empty (0 bytes).".into(),
+        ),
         (Code::UnknownEncoding, Detail::Header { header, .. }) => (
             format!("文字コードを判別できません（{header}）。"),
             format!("Cannot tell the text encoding ({header})."),
@@ -123,8 +171,17 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("必須項目「{label_ja}」の列が見出し行にありません。"),
             format!("The header row has no column for the required field \"{label_en}\"."),
         ),
-        (Code::DuplicateColumn, Detail::Header { header, other_column, .. }) => {
-            let other = other_column.map(crate::diagnostic::column_letter).unwrap_or_default();
+        (
+            Code::DuplicateColumn,
+            Detail::Header {
+                header,
+                other_column,
+                ..
+            },
+        ) => {
+            let other = other_column
+                .map(crate::diagnostic::column_letter)
+                .unwrap_or_default();
             (
                 format!("列「{header}」は{other}列と同じ項目「{label_ja}」を表しています。"),
                 format!("Column \"{header}\" maps to \"{label_en}\", like column {other}."),
@@ -135,19 +192,31 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("This row has {found} columns; the header row has {expected}."),
         ),
         (Code::UnclosedQuote, Detail::Lines { count }) => (
-            format!("この行で始まった \" が閉じられず、ファイルの終わりまでの{count}行が1つの値として読まれました。"),
-            format!("A quote opened on this row never closes; the remaining {count} lines were read as one value."),
+            format!(
+                "この行で始まった \" が閉じられず、ファイルの終わりまでの{count}行が1つの値として読まれました。"
+            ),
+            format!(
+                "A quote opened on this row never closes; the remaining {count} lines were read as one value."
+            ),
         ),
         (Code::UndecodableBytes, Detail::Encoding { found }) => (
             format!("{found} として読めないバイトがこの行にあります（「\u{FFFD}」で表示）。"),
             format!("This row has bytes that are not valid {found} (shown as \u{FFFD})."),
         ),
-        (Code::BlankRow, _) => ("空の行です。アップロードファイルからは除きます。".into(), "Blank row; it is left out of the upload.".into()),
+        (Code::BlankRow, _) => (
+            "空の行です。アップロードファイルからは除きます。".into(),
+            "Blank row; it is left out of the upload.".into(),
+        ),
         (Code::NotUtf8, Detail::Encoding { found }) => (
-            format!("このファイルの文字コードは {found} です。PMH へは UTF-8 でアップロードします。"),
+            format!(
+                "このファイルの文字コードは {found} です。PMH へは UTF-8 でアップロードします。"
+            ),
             format!("This file is {found}; PMH expects UTF-8."),
         ),
-        (Code::BomMismatch | Code::LineEndingMismatch | Code::DelimiterMismatch, Detail::Dialect { expected, found }) => {
+        (
+            Code::BomMismatch | Code::LineEndingMismatch | Code::DelimiterMismatch,
+            Detail::Dialect { expected, found },
+        ) => {
             let (what_ja, what_en) = match d.code {
                 Code::BomMismatch => ("BOM", "byte-order mark"),
                 Code::LineEndingMismatch => ("改行コード", "line ending"),
@@ -158,29 +227,54 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("The {what_en} is \"{found}\"; the layout expects \"{expected}\"."),
             )
         }
-        (Code::UnknownColumn, Detail::Header { header, suggestion, .. }) => {
+        (
+            Code::UnknownColumn,
+            Detail::Header {
+                header, suggestion, ..
+            },
+        ) => {
             let sug = suggestion.and_then(|i| layout.fields.get(i));
             match sug {
                 Some(s) => (
-                    format!("列名「{header}」はレイアウトにありません。「{}」の誤記ではありませんか。券面項目として扱います。", s.label_ja),
-                    format!("Column \"{header}\" is not in the layout. Did you mean \"{}\"? Kept as a certificate-face item.", s.label_en),
+                    format!(
+                        "列名「{header}」はレイアウトにありません。「{}」の誤記ではありませんか。券面項目として扱います。",
+                        s.label_ja
+                    ),
+                    format!(
+                        "Column \"{header}\" is not in the layout. Did you mean \"{}\"? Kept as a certificate-face item.",
+                        s.label_en
+                    ),
                 ),
                 None => (
                     format!("列名「{header}」はレイアウトにありません。券面項目として扱います。"),
-                    format!("Column \"{header}\" is not in the layout; kept as a certificate-face item."),
+                    format!(
+                        "Column \"{header}\" is not in the layout; kept as a certificate-face item."
+                    ),
                 ),
             }
         }
-        (Code::EmptyHeader, _) => ("見出しが空欄の列です。".into(), "This column has an empty header.".into()),
+        (Code::EmptyHeader, _) => (
+            "見出しが空欄の列です。".into(),
+            "This column has an empty header.".into(),
+        ),
         (Code::NoHeader, _) => (
-            format!("1行目にレイアウト「{}」の項目名が1つもありません。", layout.title_ja),
-            format!("The first row has none of the field names of layout \"{}\".", layout.title_en),
+            format!(
+                "1行目にレイアウト「{}」の項目名が1つもありません。",
+                layout.title_ja
+            ),
+            format!(
+                "The first row has none of the field names of layout \"{}\".",
+                layout.title_en
+            ),
         ),
         (Code::OptionalColumnAbsent, _) => (
             format!("任意項目「{label_ja}」の列がありません。空欄として扱います。"),
             format!("No column for the optional field \"{label_en}\"; treated as empty."),
         ),
-        (Code::Required, _) => (format!("必須項目「{label_ja}」が空です。"), format!("The required field \"{label_en}\" is empty.")),
+        (Code::Required, _) => (
+            format!("必須項目「{label_ja}」が空です。"),
+            format!("The required field \"{label_en}\" is empty."),
+        ),
         (Code::Length, Detail::Length { min, max, actual }) => {
             let (rj, re) = length_rule(*min, *max);
             (
@@ -195,16 +289,26 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 _ => class.unwrap_or(("", "")),
             };
             (
-                format!("「{label_ja}」{v_ja}の{pos}文字目{}は使えません（{cj}のみ）。", char_name(*ch)),
-                format!("\"{label_en}\" {v_en}: character {pos} {} is not allowed ({ce} only).", char_name(*ch)),
+                format!(
+                    "「{label_ja}」{v_ja}の{pos}文字目{}は使えません（{cj}のみ）。",
+                    char_name(*ch)
+                ),
+                format!(
+                    "\"{label_en}\" {v_en}: character {pos} {} is not allowed ({ce} only).",
+                    char_name(*ch)
+                ),
             )
         }
         (Code::Date, Detail::Date { recognised }) => {
             let fmt = layout.dialect.date_format.as_str();
             match recognised {
                 Some(iso) => (
-                    format!("「{label_ja}」{v_ja}は {fmt} 形式ではありません。{iso} のことであれば {iso} と入力してください。"),
-                    format!("\"{label_en}\" {v_en} is not in {fmt} format. If you mean {iso}, write {iso}."),
+                    format!(
+                        "「{label_ja}」{v_ja}は {fmt} 形式ではありません。{iso} のことであれば {iso} と入力してください。"
+                    ),
+                    format!(
+                        "\"{label_en}\" {v_en} is not in {fmt} format. If you mean {iso}, write {iso}."
+                    ),
                 ),
                 None => (
                     format!("「{label_ja}」{v_ja}は {fmt} 形式の実在する日付ではありません。"),
@@ -222,12 +326,16 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
         (Code::Boolean, _) => {
             let (t, f) = (&layout.dialect.boolean_true, &layout.dialect.boolean_false);
             (
-                format!("「{label_ja}」{v_ja}はフラグとして読めません。{t}（はい）か {f}（いいえ）で入力してください。"),
+                format!(
+                    "「{label_ja}」{v_ja}はフラグとして読めません。{t}（はい）か {f}（いいえ）で入力してください。"
+                ),
                 format!("\"{label_en}\" {v_en} is not a flag; write {t} (yes) or {f} (no)."),
             )
         }
         (Code::ConditionsSyntax, Detail::Entry { index }) => (
-            format!("「{label_ja}」{v_ja}の{index}番目の条件が「項目コード-コード」の形になっていません。"),
+            format!(
+                "「{label_ja}」{v_ja}の{index}番目の条件が「項目コード-コード」の形になっていません。"
+            ),
             format!("\"{label_en}\" {v_en}: entry {index} is not an item-code-code pair."),
         ),
         (Code::Whitespace, _) => (
@@ -255,24 +363,36 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("Same certificate and history key {v_en} as row {row}."),
         ),
         (Code::MyNumberCheckDigit, _) => (
-            format!("個人番号{v_ja}の検査用数字（12桁目）が合いません。元の記録で番号全体を確認してください。"),
-            format!("My Number {v_en}: the check digit (12th digit) does not match. Re-check the whole number in the source record."),
+            format!(
+                "個人番号{v_ja}の検査用数字（12桁目）が合いません。元の記録で番号全体を確認してください。"
+            ),
+            format!(
+                "My Number {v_en}: the check digit (12th digit) does not match. Re-check the whole number in the source record."
+            ),
         ),
         (Code::MyNumberExponent, _) => (
             format!("個人番号{v_ja}は Excel の指数表示です。下の桁が失われていて復元できません。"),
-            format!("My Number {v_en} is in Excel's exponent form; the lower digits are lost and cannot be recovered."),
+            format!(
+                "My Number {v_en} is in Excel's exponent form; the lower digits are lost and cannot be recovered."
+            ),
         ),
         (Code::MyNumberSameDigits, _) => (
             format!("個人番号{v_ja}はすべて同じ数字です。仮の値ではありませんか。"),
             format!("My Number {v_en} is one repeated digit; is it a placeholder?"),
         ),
         (Code::InsurerCheckDigit, Detail::Expected { digit }) => (
-            format!("公費負担者番号{v_ja}の検証番号（8桁目）が合いません。計算上の検証番号は {digit} です。"),
+            format!(
+                "公費負担者番号{v_ja}の検証番号（8桁目）が合いません。計算上の検証番号は {digit} です。"
+            ),
             format!("Public insurer number {v_en}: the check digit (8th digit) should be {digit}."),
         ),
         (Code::InsurerCheckDigitOverridden, Detail::Expected { digit }) => (
-            format!("公費負担者番号{v_ja}の検証番号は計算上 {digit} ですが、既知番号として許可されています。"),
-            format!("Public insurer number {v_en}: the check digit should be {digit}, but the number is listed as known."),
+            format!(
+                "公費負担者番号{v_ja}の検証番号は計算上 {digit} ですが、既知番号として許可されています。"
+            ),
+            format!(
+                "Public insurer number {v_en}: the check digit should be {digit}, but the number is listed as known."
+            ),
         ),
         (Code::InsurerPrefecture, _) => (
             format!("公費負担者番号{v_ja}の3〜4桁目が都道府県番号（01〜47）ではありません。"),
@@ -280,18 +400,33 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
         ),
         (Code::RecipientCheckDigit, Detail::Expected { digit }) => (
             format!("公費受給者番号{v_ja}の検証番号（7桁目）が合いません。計算上は {digit} です。"),
-            format!("Public recipient number {v_en}: the check digit (7th digit) should be {digit}."),
+            format!(
+                "Public recipient number {v_en}: the check digit (7th digit) should be {digit}."
+            ),
         ),
         (Code::MedicalInstitutionCheckDigit, Detail::Expected { digit }) => (
-            format!("「{label_ja}」の医療機関コード{v_ja}の検証番号が合いません。計算上は {digit} です。"),
+            format!(
+                "「{label_ja}」の医療機関コード{v_ja}の検証番号が合いません。計算上は {digit} です。"
+            ),
             format!("\"{label_en}\": medical institution code {v_en} should end in {digit}."),
         ),
         // A code paired with an unexpected detail: fall back to the catalogue title.
         (code, _) => {
             let info = code.info();
-            let at_ja = if label_ja.is_empty() { String::new() } else { format!("「{label_ja}」{v_ja}: ") };
-            let at_en = if label_en.is_empty() { String::new() } else { format!("\"{label_en}\" {v_en}: ") };
-            (format!("{at_ja}{}。", info.title_ja), format!("{at_en}{}.", info.title_en))
+            let at_ja = if label_ja.is_empty() {
+                String::new()
+            } else {
+                format!("「{label_ja}」{v_ja}: ")
+            };
+            let at_en = if label_en.is_empty() {
+                String::new()
+            } else {
+                format!("\"{label_en}\" {v_en}: ")
+            };
+            (
+                format!("{at_ja}{}。", info.title_ja),
+                format!("{at_en}{}.", info.title_en),
+            )
         }
     };
     Message { ja, en }

@@ -147,8 +147,11 @@ impl RecordReader {
                 self.rec_inner = 0;
                 self.rec_quotes = 0;
             }
-            let (res, nin, nout, nend) =
-                self.core.read_record(input, &mut self.out[self.nout..], &mut self.ends[self.nend..]);
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.out[self.nout..],
+                &mut self.ends[self.nend..],
+            );
             let consumed = &input[..nin];
             let newlines = count(consumed, b'\n');
             self.lines += newlines;
@@ -232,7 +235,7 @@ impl RecordReader {
 }
 
 fn count(bytes: &[u8], needle: u8) -> u64 {
-    bytes.iter().filter(|&&b| b == needle).count() as u64
+    memchr::memchr_iter(needle, bytes).count() as u64
 }
 
 #[cfg(test)]
@@ -251,7 +254,9 @@ mod tests {
         let mut f = |e: Event<'_>| match e {
             Event::Blank { line } => evs.push(Ev::Blank(line)),
             Event::Record(rec) => evs.push(Ev::Rec(
-                (0..rec.len()).map(|i| String::from_utf8_lossy(rec.field(i)).into_owned()).collect(),
+                (0..rec.len())
+                    .map(|i| String::from_utf8_lossy(rec.field(i)).into_owned())
+                    .collect(),
                 rec.line,
                 rec.quotes_balanced,
             )),
@@ -271,8 +276,25 @@ mod tests {
     fn crlf_and_blank_lines_in_any_chunking() {
         for chunk in [1, 2, 3, 1000] {
             let (evs, le) = read(b"a,b\r\nc,d\r\n\r\ne,f\r\n\r\n", chunk);
-            assert_eq!(evs, vec![rec(&["a", "b"], 1), rec(&["c", "d"], 2), Ev::Blank(3), rec(&["e", "f"], 4)], "{chunk}");
-            assert_eq!(le, LineEndings { crlf: 5, lf: 0, cr: 0 }, "{chunk}");
+            assert_eq!(
+                evs,
+                vec![
+                    rec(&["a", "b"], 1),
+                    rec(&["c", "d"], 2),
+                    Ev::Blank(3),
+                    rec(&["e", "f"], 4)
+                ],
+                "{chunk}"
+            );
+            assert_eq!(
+                le,
+                LineEndings {
+                    crlf: 5,
+                    lf: 0,
+                    cr: 0
+                },
+                "{chunk}"
+            );
         }
     }
 
@@ -280,8 +302,23 @@ mod tests {
     fn lf_and_quoted_newlines() {
         for chunk in [1, 4, 1000] {
             let (evs, le) = read(b"a,b\n\nc,\"x\ny\"\ne,f", chunk);
-            assert_eq!(evs, vec![rec(&["a", "b"], 1), Ev::Blank(2), rec(&["c", "x\ny"], 3), rec(&["e", "f"], 5)]);
-            assert_eq!(le, LineEndings { crlf: 0, lf: 3, cr: 0 });
+            assert_eq!(
+                evs,
+                vec![
+                    rec(&["a", "b"], 1),
+                    Ev::Blank(2),
+                    rec(&["c", "x\ny"], 3),
+                    rec(&["e", "f"], 5)
+                ]
+            );
+            assert_eq!(
+                le,
+                LineEndings {
+                    crlf: 0,
+                    lf: 3,
+                    cr: 0
+                }
+            );
         }
     }
 

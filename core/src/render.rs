@@ -65,7 +65,12 @@ pub struct Input<'a> {
 }
 
 /// Renders the reports of all inputs in `format`.
-pub fn render(format: Format, layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+pub fn render(
+    format: Format,
+    layout: &Layout,
+    inputs: &[Input<'_>],
+    opts: RenderOptions,
+) -> String {
     match format {
         Format::Text => text(layout, inputs, opts),
         Format::Json => json(layout, inputs, opts),
@@ -101,10 +106,22 @@ fn severity_label(s: Severity, lang: Lang) -> &'static str {
 pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let lang = opts.lang;
     let mut out = String::new();
-    let title = if lang == Lang::Ja { &layout.title_ja } else { &layout.title_en };
+    let title = if lang == Lang::Ja {
+        &layout.title_ja
+    } else {
+        &layout.title_en
+    };
     let _ = match lang {
-        Lang::Ja => writeln!(out, "{TOOL_NAME} {TOOL_VERSION} — レイアウト: {title}（{} {}）", layout.id, layout.version),
-        Lang::En => writeln!(out, "{TOOL_NAME} {TOOL_VERSION} — layout: {title} ({} {})", layout.id, layout.version),
+        Lang::Ja => writeln!(
+            out,
+            "{TOOL_NAME} {TOOL_VERSION} — レイアウト: {title}（{} {}）",
+            layout.id, layout.version
+        ),
+        Lang::En => writeln!(
+            out,
+            "{TOOL_NAME} {TOOL_VERSION} — layout: {title} ({} {})",
+            layout.id, layout.version
+        ),
     };
     let (mut rows, mut errors, mut warnings, mut infos) = (0, 0, 0, 0);
     for input in inputs {
@@ -115,8 +132,16 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
         infos += r.infos;
         let enc = encoding_label(r.encoding, lang);
         let _ = match lang {
-            Lang::Ja => writeln!(out, "\n■ {}（{enc}、{}行、{}バイト）", input.path, r.rows, r.bytes),
-            Lang::En => writeln!(out, "\n■ {} ({enc}, {} rows, {} bytes)", input.path, r.rows, r.bytes),
+            Lang::Ja => writeln!(
+                out,
+                "\n■ {}（{enc}、{}行、{}バイト）",
+                input.path, r.rows, r.bytes
+            ),
+            Lang::En => writeln!(
+                out,
+                "\n■ {} ({enc}, {} rows, {} bytes)",
+                input.path, r.rows, r.bytes
+            ),
         };
         for d in &r.diagnostics {
             let m = message(layout, d, opts.show_values);
@@ -126,16 +151,33 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
                 Lang::Ja => (m.ja, info.hint_ja),
                 Lang::En => (m.en, info.hint_en),
             };
-            let _ = writeln!(out, "{place} [{} {}] {sentence}", severity_label(d.severity, lang), d.code.as_str());
+            let _ = writeln!(
+                out,
+                "{place} [{} {}] {sentence}",
+                severity_label(d.severity, lang),
+                d.code.as_str()
+            );
             let field = d.field.and_then(|i| layout.fields.get(i));
-            let basis = if lang == Lang::Ja { d.basis.label_ja() } else { d.basis.label_en() };
+            let basis = if lang == Lang::Ja {
+                d.basis.label_ja()
+            } else {
+                d.basis.label_en()
+            };
             // File-structure findings have no layout rule behind them: no basis line unless
             // the rule is an inferred default (BOM, line endings).
             let _ = match (lang, field) {
-                (Lang::Ja, Some(f)) => writeln!(out, "    項目: {}（{}）　根拠: {basis}", f.label_ja, f.id),
-                (Lang::En, Some(f)) => writeln!(out, "    field: {} ({})  basis: {basis}", f.label_en, f.id),
-                (Lang::Ja, None) if d.basis != crate::layout::Basis::Verified => writeln!(out, "    根拠: {basis}"),
-                (Lang::En, None) if d.basis != crate::layout::Basis::Verified => writeln!(out, "    basis: {basis}"),
+                (Lang::Ja, Some(f)) => {
+                    writeln!(out, "    項目: {}（{}）　根拠: {basis}", f.label_ja, f.id)
+                }
+                (Lang::En, Some(f)) => {
+                    writeln!(out, "    field: {} ({})  basis: {basis}", f.label_en, f.id)
+                }
+                (Lang::Ja, None) if d.basis != crate::layout::Basis::Verified => {
+                    writeln!(out, "    根拠: {basis}")
+                }
+                (Lang::En, None) if d.basis != crate::layout::Basis::Verified => {
+                    writeln!(out, "    basis: {basis}")
+                }
                 _ => Ok(()),
             };
             let _ = match lang {
@@ -145,11 +187,22 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
         }
         if r.truncated() {
             let _ = match lang {
-                Lang::Ja => writeln!(out, "（ほか {}件の指摘は省略しました。件数は下の集計に含まれます）", r.total() - r.diagnostics.len() as u64),
-                Lang::En => writeln!(out, "({} more findings not listed; they are counted below)", r.total() - r.diagnostics.len() as u64),
+                Lang::Ja => writeln!(
+                    out,
+                    "（ほか {}件の指摘は省略しました。件数は下の集計に含まれます）",
+                    r.total() - r.diagnostics.len() as u64
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "({} more findings not listed; they are counted below)",
+                    r.total() - r.diagnostics.len() as u64
+                ),
             };
         }
-        let by_code: Vec<String> = r.codes_found().map(|(c, n)| format!("{}×{n}", c.as_str())).collect();
+        let by_code: Vec<String> = r
+            .codes_found()
+            .map(|(c, n)| format!("{}×{n}", c.as_str()))
+            .collect();
         if !by_code.is_empty() {
             let _ = match lang {
                 Lang::Ja => writeln!(out, "内訳: {}", by_code.join(" ")),
@@ -162,12 +215,20 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
         Lang::Ja => writeln!(
             out,
             "\n結果: {rows}行 — エラー {errors}件、警告 {warnings}件、情報 {infos}件。{}",
-            if ready { "アップロードできます。" } else { "このままではアップロードできません。" }
+            if ready {
+                "アップロードできます。"
+            } else {
+                "このままではアップロードできません。"
+            }
         ),
         Lang::En => writeln!(
             out,
             "\nResult: {rows} rows — {errors} errors, {warnings} warnings, {infos} info. {}",
-            if ready { "Ready to upload." } else { "Not ready to upload." }
+            if ready {
+                "Ready to upload."
+            } else {
+                "Not ready to upload."
+            }
         ),
     };
     out
@@ -256,8 +317,15 @@ struct JsonReport<'a> {
 pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut diagnostics = Vec::new();
-    let mut summary =
-        JsonSummary { rows: 0, errors: 0, warnings: 0, infos: 0, diagnostics_listed: 0, truncated: false, upload_ready: true };
+    let mut summary = JsonSummary {
+        rows: 0,
+        errors: 0,
+        warnings: 0,
+        infos: 0,
+        diagnostics_listed: 0,
+        truncated: false,
+        upload_ready: true,
+    };
     for input in inputs {
         let r = input.report;
         summary.rows += r.rows;
@@ -295,8 +363,14 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
     summary.diagnostics_listed = diagnostics.len() as u64;
     summary.upload_ready = summary.errors == 0;
     let report = JsonReport {
-        tool: JsonTool { name: TOOL_NAME, version: TOOL_VERSION },
-        layout: JsonLayout { id: &layout.id, version: &layout.version },
+        tool: JsonTool {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+        },
+        layout: JsonLayout {
+            id: &layout.id,
+            version: &layout.version,
+        },
         inputs: inputs
             .iter()
             .map(|i| JsonInput {
@@ -334,8 +408,23 @@ pub(crate) fn csv_field(out: &mut String, v: &str) {
 pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut out = String::from("\u{FEFF}");
     let header: &[&str] = match opts.lang {
-        Lang::Ja => &["ファイル", "行", "列", "項目", "項目ID", "コード", "重要度", "メッセージ", "修正方法", "根拠", "値"],
-        Lang::En => &["file", "row", "column", "field", "field id", "code", "severity", "message", "fix", "basis", "value"],
+        Lang::Ja => &[
+            "ファイル",
+            "行",
+            "列",
+            "項目",
+            "項目ID",
+            "コード",
+            "重要度",
+            "メッセージ",
+            "修正方法",
+            "根拠",
+            "値",
+        ],
+        Lang::En => &[
+            "file", "row", "column", "field", "field id", "code", "severity", "message", "fix",
+            "basis", "value",
+        ],
     };
     out.push_str(&header.join(","));
     out.push_str("\r\n");
@@ -345,8 +434,18 @@ pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String
             let info = d.code.info();
             let field = d.field.and_then(|i| layout.fields.get(i));
             let (label, msg, hint, basis) = match opts.lang {
-                Lang::Ja => (field.map(|f| f.label_ja.as_str()), m.ja, info.hint_ja, d.basis.label_ja()),
-                Lang::En => (field.map(|f| f.label_en.as_str()), m.en, info.hint_en, d.basis.label_en()),
+                Lang::Ja => (
+                    field.map(|f| f.label_ja.as_str()),
+                    m.ja,
+                    info.hint_ja,
+                    d.basis.label_ja(),
+                ),
+                Lang::En => (
+                    field.map(|f| f.label_en.as_str()),
+                    m.en,
+                    info.hint_en,
+                    d.basis.label_en(),
+                ),
             };
             let cells = [
                 input.path.to_owned(),
@@ -393,9 +492,15 @@ fn xml_escape(s: &str) -> String {
 /// and info pass with their message as output), or one passing case for a clean file.
 pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let total: usize = inputs.iter().map(|i| i.report.diagnostics.len().max(1)).sum();
+    let total: usize = inputs
+        .iter()
+        .map(|i| i.report.diagnostics.len().max(1))
+        .sum();
     let failures: u64 = inputs.iter().map(|i| i.report.errors).sum();
-    let _ = writeln!(out, "<testsuites name=\"{TOOL_NAME}\" tests=\"{total}\" failures=\"{failures}\">");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"{TOOL_NAME}\" tests=\"{total}\" failures=\"{failures}\">"
+    );
     for input in inputs {
         let r = input.report;
         let path = xml_escape(input.path);
@@ -403,21 +508,37 @@ pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Stri
             out,
             "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\">",
             r.diagnostics.len().max(1),
-            r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+            r.diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count()
         );
         if r.diagnostics.is_empty() {
-            let _ = writeln!(out, "    <testcase classname=\"{path}\" name=\"validate\"/>");
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{path}\" name=\"validate\"/>"
+            );
         }
         for d in &r.diagnostics {
             let m = message(layout, d, opts.show_values);
             let msg = xml_escape(if opts.lang == Lang::Ja { &m.ja } else { &m.en });
             let name = xml_escape(&place(input.path, d, opts.lang));
             let code = d.code.as_str();
-            let _ = writeln!(out, "    <testcase classname=\"{path}\" name=\"{code} {name}\">");
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{path}\" name=\"{code} {name}\">"
+            );
             if d.severity == Severity::Error {
-                let _ = writeln!(out, "      <failure type=\"{code}\" message=\"{msg}\">{msg}</failure>");
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{code}\" message=\"{msg}\">{msg}</failure>"
+                );
             } else {
-                let _ = writeln!(out, "      <system-out>{}: {msg}</system-out>", d.severity.as_str());
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}: {msg}</system-out>",
+                    d.severity.as_str()
+                );
             }
             let _ = writeln!(out, "    </testcase>");
         }
@@ -428,7 +549,9 @@ pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Stri
 }
 
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -458,7 +581,12 @@ pub fn github(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Str
                 Some(f) => format!("{} {}", d.code.as_str(), f.label_ja),
                 None => d.code.as_str().to_owned(),
             };
-            let _ = writeln!(out, "::{level} {props},title={}::{}", gh_escape_prop(&title), gh_escape_data(&msg));
+            let _ = writeln!(
+                out,
+                "::{level} {props},title={}::{}",
+                gh_escape_prop(&title),
+                gh_escape_data(&msg)
+            );
         }
     }
     out

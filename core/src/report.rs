@@ -67,7 +67,10 @@ impl Report {
 
     /// Codes found, with their counts, in catalogue order.
     pub fn codes_found(&self) -> impl Iterator<Item = (Code, u64)> + '_ {
-        Code::ALL.iter().map(|c| (*c, self.count(*c))).filter(|(_, n)| *n > 0)
+        Code::ALL
+            .iter()
+            .map(|c| (*c, self.count(*c)))
+            .filter(|(_, n)| *n > 0)
     }
 
     /// Number of findings of a severity.

@@ -96,13 +96,46 @@ const PLACES: &[(&str, &str)] = &[
 /// (type id, certificate name, 法別, pref, national programme?, 疾病名 sample)
 const PROGRAMMES: &[(&str, &str, u8, &str, bool, &str)] = &[
     ("KODOMO01", "子ども医療費受給者証", 88, "13", false, ""),
-    ("NANBYO01", "特定医療費(指定難病)受給者証", 54, "23", true, "潰瘍性大腸炎"),
-    ("JIRITSU1", "自立支援医療受給者証(精神通院)", 21, "27", true, "統合失調症"),
-    ("IKUSEI01", "自立支援医療受給者証(育成医療)", 16, "01", true, "先天性心疾患"),
-    ("HITORI01", "ひとり親家庭等医療費受給者証", 81, "13", false, ""),
+    (
+        "NANBYO01",
+        "特定医療費(指定難病)受給者証",
+        54,
+        "23",
+        true,
+        "潰瘍性大腸炎",
+    ),
+    (
+        "JIRITSU1",
+        "自立支援医療受給者証(精神通院)",
+        21,
+        "27",
+        true,
+        "統合失調症",
+    ),
+    (
+        "IKUSEI01",
+        "自立支援医療受給者証(育成医療)",
+        16,
+        "01",
+        true,
+        "先天性心疾患",
+    ),
+    (
+        "HITORI01",
+        "ひとり親家庭等医療費受給者証",
+        81,
+        "13",
+        false,
+        "",
+    ),
 ];
 
-const HOSPITALS: &[&str] = &["市立総合病院", "中央クリニック", "さくら小児科", "みなと薬局"];
+const HOSPITALS: &[&str] = &[
+    "市立総合病院",
+    "中央クリニック",
+    "さくら小児科",
+    "みなと薬局",
+];
 
 /// A valid 12-digit My Number whose first 11 digits are derived from `n` (a bijection on
 /// `0..10^11`, so distinct `n` give distinct numbers).
@@ -116,7 +149,11 @@ pub fn my_number(n: u64) -> String {
 
 /// Appends the MHLW (Luhn) check digit to a digit string.
 pub fn with_luhn(body: &str) -> String {
-    let digits: Vec<u8> = body.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    let digits: Vec<u8> = body
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
     format!("{body}{}", checkdigit::luhn_check_digit(&digits))
 }
 
@@ -140,7 +177,11 @@ pub fn full_row(seed: u64, i: u64, out: &mut String) {
     let from = (birth + 1).max(19_000 + i32::try_from(r.below(1_800)).unwrap_or(0));
     let to = from + 364;
     let insurer = with_luhn(&format!("{houbetsu:02}{pref_code}{:03}", r.below(1000)));
-    let recipient = if national { with_luhn(&format!("{:06}", r.below(1_000_000))) } else { format!("{:08}", r.below(100_000_000)) };
+    let recipient = if national {
+        with_luhn(&format!("{:06}", r.below(1_000_000)))
+    } else {
+        format!("{:08}", r.below(100_000_000))
+    };
     out.push_str(type_id);
     out.push(',');
     out.push_str(&my_number(i));
@@ -154,9 +195,18 @@ pub fn full_row(seed: u64, i: u64, out: &mut String) {
     out.push(',');
     out.push_str(pref);
     out.push_str(city);
-    out.push_str(&format!("{}-{}-{}", 1 + r.below(9), 1 + r.below(30), 1 + r.below(20)));
+    out.push_str(&format!(
+        "{}-{}-{}",
+        1 + r.below(9),
+        1 + r.below(30),
+        1 + r.below(20)
+    ));
     if r.below(3) == 0 {
-        out.push_str(&format!(" コーポ{}{}号室", FAMILY[r.below(FAMILY.len() as u64) as usize].0, 101 + r.below(5) * 100));
+        out.push_str(&format!(
+            " コーポ{}{}号室",
+            FAMILY[r.below(FAMILY.len() as u64) as usize].0,
+            101 + r.below(5) * 100
+        ));
     }
     out.push(',');
     push_date(out, birth);
@@ -190,7 +240,10 @@ pub fn full_row(seed: u64, i: u64, out: &mut String) {
     out.push(',');
     if national {
         out.push_str("月額,");
-        out.push_str(&format!("{}", [2500, 5000, 10000, 20000][r.below(4) as usize]));
+        out.push_str(&format!(
+            "{}",
+            [2500, 5000, 10000, 20000][r.below(4) as usize]
+        ));
     } else {
         out.push(',');
     }
@@ -232,7 +285,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for n in 0..10_000 {
             let m = my_number(n);
-            assert_eq!(checkdigit::my_number(&m), checkdigit::CheckOutcome::Valid, "{m}");
+            assert_eq!(
+                checkdigit::my_number(&m),
+                checkdigit::CheckOutcome::Valid,
+                "{m}"
+            );
             assert!(seen.insert(m));
         }
     }
@@ -242,7 +299,12 @@ mod tests {
         let layout = Layout::full();
         let file = full_file(7, 2000);
         let report = check_bytes(&layout, Options::default(), file.as_bytes());
-        let listed: Vec<String> = report.diagnostics.iter().take(5).map(|d| format!("{:?}", d)).collect();
+        let listed: Vec<String> = report
+            .diagnostics
+            .iter()
+            .take(5)
+            .map(|d| format!("{:?}", d))
+            .collect();
         assert_eq!(report.errors, 0, "{listed:#?}");
         assert_eq!(report.warnings, 0, "{listed:#?}");
         assert_eq!(report.rows, 2000);

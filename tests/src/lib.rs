@@ -25,7 +25,11 @@ pub fn fixture_files(sub: &str) -> Vec<PathBuf> {
 /// The layout a fixture is meant for: `diff` when its name says so, else `full`.
 pub fn layout_for(path: &Path) -> Layout {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with("diff") || name.contains("_diff_") { Layout::diff() } else { Layout::full() }
+    if name.starts_with("diff") || name.contains("_diff_") {
+        Layout::diff()
+    } else {
+        Layout::full()
+    }
 }
 
 /// Options from the sidecar `<stem>.json`, if any (`known_insurer_numbers`).
@@ -34,7 +38,10 @@ pub fn options_for(path: &Path) -> Options {
     if let Ok(text) = std::fs::read_to_string(path.with_extension("json")) {
         let v: serde_json::Value = serde_json::from_str(&text).expect("sidecar JSON");
         if let Some(list) = v.get("known_insurer_numbers").and_then(|l| l.as_array()) {
-            opts.known_insurer_numbers = list.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect();
+            opts.known_insurer_numbers = list
+                .iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect();
         }
     }
     opts
@@ -54,5 +61,8 @@ pub fn check_fixture(path: &Path) -> (Layout, Report) {
 
 /// The file name of a fixture, used as its path in reports (stable across machines).
 pub fn name(path: &Path) -> String {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned()
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_owned()
 }

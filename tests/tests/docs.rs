@@ -13,7 +13,10 @@ fn check(path: &str, expected: &str) {
         return;
     }
     let actual = std::fs::read_to_string(&p).unwrap_or_default();
-    assert!(actual == expected, "{path} is out of date: run UPDATE_DOCS=1 cargo test -p conformance --test docs");
+    assert!(
+        actual == expected,
+        "{path} is out of date: run UPDATE_DOCS=1 cargo test -p conformance --test docs"
+    );
 }
 
 #[test]
@@ -23,6 +26,12 @@ fn codes_md_is_current() {
 
 #[test]
 fn layout_docs_are_current() {
-    check("docs/layout-full.md", &docs::layout_markdown(&Layout::full()));
-    check("docs/layout-diff.md", &docs::layout_markdown(&Layout::diff()));
+    check(
+        "docs/layout-full.md",
+        &docs::layout_markdown(&Layout::full()),
+    );
+    check(
+        "docs/layout-diff.md",
+        &docs::layout_markdown(&Layout::diff()),
+    );
 }

@@ -10,8 +10,17 @@ fn run(layout: &Layout, bytes: &[u8], chunk: usize) {
         c.feed(part);
     }
     let report = c.finish();
-    let inputs = [Input { path: "p", report: &report }];
-    for f in [Format::Text, Format::Json, Format::Csv, Format::Junit, Format::Github] {
+    let inputs = [Input {
+        path: "p",
+        report: &report,
+    }];
+    for f in [
+        Format::Text,
+        Format::Json,
+        Format::Csv,
+        Format::Junit,
+        Format::Github,
+    ] {
         let _ = render(f, layout, &inputs, RenderOptions::default());
     }
     assert!(report.rows <= bytes.len() as u64 + 1);
@@ -20,9 +29,37 @@ fn run(layout: &Layout, bytes: &[u8], chunk: usize) {
 /// CSV-shaped text: header labels, quotes, separators, line breaks and tricky characters.
 fn csvish() -> impl Strategy<Value = String> {
     let atoms = prop::sample::select(vec![
-        "個人番号", "氏名", "有効期間開始日", "有効期間終了日", "性別", ",", ",", "\t", "\"", "\"\"", "\r\n", "\n", "\r",
-        "123456789018", "2.10988E+11", "2025-04-01", "2026-02-30", "平成32年3月31日", "ｱｲﾁ", "\u{FEFF}", "\u{E000}", "𠮷",
-        " ", "　", "0", "1", "2", "01-1;", "‐", "\u{FFFD}", "",
+        "個人番号",
+        "氏名",
+        "有効期間開始日",
+        "有効期間終了日",
+        "性別",
+        ",",
+        ",",
+        "\t",
+        "\"",
+        "\"\"",
+        "\r\n",
+        "\n",
+        "\r",
+        "123456789018",
+        "2.10988E+11",
+        "2025-04-01",
+        "2026-02-30",
+        "平成32年3月31日",
+        "ｱｲﾁ",
+        "\u{FEFF}",
+        "\u{E000}",
+        "𠮷",
+        " ",
+        "　",
+        "0",
+        "1",
+        "2",
+        "01-1;",
+        "‐",
+        "\u{FFFD}",
+        "",
     ]);
     prop::collection::vec(atoms, 0..80).prop_map(|v| v.concat())
 }

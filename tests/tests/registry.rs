@@ -16,10 +16,26 @@ fn field_ids_unique_ascii_and_labelled() {
         let mut ids = HashSet::new();
         for f in &l.fields {
             assert!(ids.insert(f.id.clone()), "{}: duplicate id {}", l.id, f.id);
-            assert!(f.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'), "{}", f.id);
-            assert!(f.id.chars().next().is_some_and(|c| c.is_ascii_lowercase()), "lowerCamel id: {}", f.id);
-            assert!(!f.label_ja.trim().is_empty() && !f.label_en.trim().is_empty(), "{}", f.id);
-            assert!(!f.source.trim().is_empty(), "{}: every field cites its source", f.id);
+            assert!(
+                f.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'),
+                "{}",
+                f.id
+            );
+            assert!(
+                f.id.chars().next().is_some_and(|c| c.is_ascii_lowercase()),
+                "lowerCamel id: {}",
+                f.id
+            );
+            assert!(
+                !f.label_ja.trim().is_empty() && !f.label_en.trim().is_empty(),
+                "{}",
+                f.id
+            );
+            assert!(
+                !f.source.trim().is_empty(),
+                "{}: every field cites its source",
+                f.id
+            );
         }
     }
 }
@@ -44,7 +60,10 @@ fn every_field_has_a_basis_and_consistent_rules() {
     for l in layouts() {
         for f in &l.fields {
             let b = f.basis;
-            assert!(matches!(b, Basis::Verified | Basis::Inferred | Basis::Unknown));
+            assert!(matches!(
+                b,
+                Basis::Verified | Basis::Inferred | Basis::Unknown
+            ));
             if f.value_type == ValueType::Code {
                 assert!(!f.codes.is_empty(), "{}", f.id);
             }
@@ -69,10 +88,15 @@ fn codes_are_unique_categorised_and_documented() {
         let s = c.as_str();
         assert!(seen.insert(s), "duplicate code {s}");
         assert_eq!(s.len(), 4, "{s}");
-        assert!(matches!(&s[..1], "S" | "V" | "R" | "K" | "N"), "{s}: unknown category");
+        assert!(
+            matches!(&s[..1], "S" | "V" | "R" | "K" | "N"),
+            "{s}: unknown category"
+        );
         assert!(s[1..].chars().all(|c| c.is_ascii_digit()), "{s}");
         let i = c.info();
-        for t in [i.title_ja, i.title_en, i.why_ja, i.why_en, i.hint_ja, i.hint_en] {
+        for t in [
+            i.title_ja, i.title_en, i.why_ja, i.why_en, i.hint_ja, i.hint_en,
+        ] {
             assert!(!t.trim().is_empty(), "{s}: empty text");
         }
     }
@@ -91,10 +115,26 @@ fn bad_layout_files_are_config_errors() {
     for (what, text) in [
         ("syntax", "id = ".to_owned()),
         ("empty", String::new()),
-        ("dup id", good.replacen("id = \"myNumber\"", "id = \"orgSpecificCertificateTypeId\"", 1)),
-        ("code w/o list", good.replacen("type = \"boolean\"", "type = \"code\"", 1)),
-        ("bad delimiter", good.replacen("delimiter = \",\"", "delimiter = \"ab\"", 1)),
-        ("bad basis", good.replacen("basis = \"verified\"", "basis = \"maybe\"", 1)),
+        (
+            "dup id",
+            good.replacen(
+                "id = \"myNumber\"",
+                "id = \"orgSpecificCertificateTypeId\"",
+                1,
+            ),
+        ),
+        (
+            "code w/o list",
+            good.replacen("type = \"boolean\"", "type = \"code\"", 1),
+        ),
+        (
+            "bad delimiter",
+            good.replacen("delimiter = \",\"", "delimiter = \"ab\"", 1),
+        ),
+        (
+            "bad basis",
+            good.replacen("basis = \"verified\"", "basis = \"maybe\"", 1),
+        ),
     ] {
         let e = Layout::from_toml(&text).expect_err(what);
         assert!(!e.ja.is_empty() && !e.en.is_empty(), "{what}");

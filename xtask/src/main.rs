@@ -3,6 +3,7 @@
 //! Tasks:
 //! - `web`: build the staff web app into the single offline file `dist/pmh-csv-builder.html`.
 //! - `e2e`: `web`, then the browser end-to-end tests in `tests/e2e` (headless Debian Chromium).
+//! - `test`: every test: `cargo test --workspace` (native), then `e2e`.
 //!
 //! Standard library only: no dependency to build before the first task can run.
 
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("web") => build_page().map(drop),
         Some("e2e") => e2e(),
+        Some("test") => test_all(),
         None | Some("help" | "-h" | "--help") => {
             print_help();
             Ok(())
@@ -50,7 +52,8 @@ fn print_help() {
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
          web   build the offline page {PAGE_PATH}\n  \
-         e2e   build the page, then run the browser tests in tests/e2e\n\n\
+         e2e   build the page, then run the browser tests in tests/e2e\n  \
+         test  all tests: cargo test --workspace, then e2e\n\n\
          environment: CARGO_TARGET_DIR (respected), WASM_BINDGEN (path of the wasm-bindgen CLI),\n\
          CHROMIUM (browser for e2e, default /usr/bin/chromium)"
     );
@@ -218,6 +221,15 @@ fn e2e() -> Result<()> {
         .env("PMH_HTML", &page)
         .arg("--test")
         .args(&tests))
+}
+
+/// All tests: the native workspace tests first (fast feedback), then the browser tests.
+fn test_all() -> Result<()> {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    run(Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["test", "--workspace"]))?;
+    e2e()
 }
 
 fn read_text(path: &Path) -> Result<String> {
