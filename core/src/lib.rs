@@ -26,11 +26,14 @@ pub mod docs;
 pub mod domain;
 pub mod header;
 pub mod layout;
+pub mod master;
 pub mod message;
 pub mod reader;
 pub mod render;
+pub mod repair;
 pub mod report;
 pub mod synth;
+pub mod xlsx;
 
 pub use check::{Checker, InputKind, Options, check_bytes};
 pub use codes::{Code, CodeInfo, Severity};
