@@ -7,9 +7,13 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use clap::Parser;
-use pmh_core::{Checker, Code, ColumnMapping, Input, Layout, Options, RenderOptions, Report, docs};
+use pmh_core::{
+    Back, Code, ColumnMapping, Front, FrontSummary, Input, Layout, Options, RecordBatch,
+    RenderOptions, Report, docs,
+};
 
 use args::{Cli, Command, ExplainArgs, LayoutArgs, LayoutFormat, ValidateArgs};
 
@@ -65,25 +69,54 @@ fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     }
 }
 
-/// Streams one input through a checker.
+/// Streams one input through the checker: reading, hashing, decoding and CSV splitting on
+/// one thread ([`Front`]), validation on this one ([`Back`]), batches handed over in between.
 fn check_input(layout: &Layout, opts: &Options, path: &Path) -> Result<Report, Fail> {
-    let mut reader: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(io::stdin().lock())
+    let mut reader: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
     } else {
         Box::new(File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?)
     };
-    let mut checker = Checker::new(layout, opts.clone());
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Fail(format!("{}: {e}", path.display()))),
-        };
-        checker.feed(&buf[..n]);
-    }
-    Ok(checker.finish())
+    let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
+    let (recycle, recycled) = mpsc::channel::<RecordBatch>();
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
+            let mut front = Front::new(layout.dialect.delimiter_byte());
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Fail(format!("{}: {e}", path.display()))),
+                };
+                front.feed(&buf[..n]);
+                for used in recycled.try_iter() {
+                    front.recycle(used);
+                }
+                let ready: Vec<RecordBatch> = front.take_ready().collect();
+                for batch in ready {
+                    if batches.send(batch).is_err() {
+                        return Err(Fail("internal: validation stopped".into()));
+                    }
+                }
+            }
+            let (rest, summary) = front.finish();
+            for batch in rest {
+                let _ = batches.send(batch);
+            }
+            Ok(summary)
+        });
+        let mut back = Back::new(layout, opts.clone());
+        for batch in received {
+            back.consume(&batch);
+            let _ = recycle.send(batch);
+        }
+        let summary = producer
+            .join()
+            .map_err(|_| Fail("internal: reader thread panicked".into()))??;
+        Ok(back.finish(&summary))
+    })
 }
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {

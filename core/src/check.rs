@@ -1,5 +1,9 @@
 //! The streaming checker: bytes in (any chunking), one [`Report`] out.
 //!
+//! [`Checker`] runs the two stages, [`Front`] (hash, decode, split into record batches) and
+//! [`Back`] (header mapping, cell, row and key checks), on one thread (the browser worker,
+//! tests); the CLI runs them on two threads.
+//!
 //! ```text
 //! chunk ─Decoder─▶ UTF-8 ─RecordReader─▶ records ─header map─▶ rows ─cell/row/key checks─▶ Report
 //! ```
@@ -10,17 +14,16 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use sha2::{Digest, Sha256};
-
 use crate::codes::{Code, Severity};
-use crate::decode::{Decoder, TextEncoding};
+use crate::decode::TextEncoding;
 use crate::diagnostic::{Detail, Diagnostic};
 use crate::domain::{checkdigit, date, tables};
+use crate::front::{Front, FrontSummary, RecordBatch};
 use crate::header::{ColumnMapping, HeaderMap, Matcher};
 use crate::layout::{
     Basis, CharClass, Check, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType,
 };
-use crate::reader::{Event, LineEndings, Record, RecordReader};
+use crate::reader::LineEndings;
 use crate::report::Report;
 
 /// What the input is meant to be.
@@ -153,30 +156,59 @@ impl Sink {
     }
 }
 
-/// Streaming checker of one input file.
+/// Streaming checker of one input file: [`Front`] and [`Back`] on one thread.
 pub struct Checker<'l> {
+    front: Front,
+    back: Back<'l>,
+}
+
+impl<'l> Checker<'l> {
+    /// A checker for `layout`.
+    pub fn new(layout: &'l Layout, opts: Options) -> Self {
+        Self {
+            front: Front::new(layout.dialect.delimiter_byte()),
+            back: Back::new(layout, opts),
+        }
+    }
+
+    /// Feeds the next chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.front.feed(chunk);
+        let ready: Vec<RecordBatch> = self.front.take_ready().collect();
+        for batch in ready {
+            self.back.consume(&batch);
+            self.front.recycle(batch);
+        }
+    }
+
+    /// Ends the input and returns the report.
+    pub fn finish(mut self) -> Report {
+        let (rest, summary) = self.front.finish();
+        for batch in &rest {
+            self.back.consume(batch);
+        }
+        self.back.finish(&summary)
+    }
+}
+
+/// Stage 2 of checking: record batches → findings.
+pub struct Back<'l> {
     layout: &'l Layout,
     opts: Options,
     matcher: Matcher,
     keys: KeyIndex,
-    decoder: Decoder,
-    decoded: Vec<u8>,
-    reader: Option<RecordReader>,
-    /// Decoded bytes held until the header line is complete (delimiter detection).
-    head: Vec<u8>,
     header: Option<HeaderMap>,
     stopped: bool,
     delimiter: u8,
+    encoding: TextEncoding,
     sink: Sink,
-    sha: Sha256,
-    bytes: u64,
     /// Sheet row of the last record (header = 1).
     row: u32,
     data_rows: u64,
     blank_rows: u64,
     key_index: HashMap<u128, u32, BuildHasherDefault<PreHashed>>,
     key_entries: Vec<KeyEntry>,
-    /// Reusable per-row buffers.
+    /// Reusable per-row buffer: (start, end) of each layout field's value.
     values: Vec<(usize, usize)>,
     /// Input column (1-based) of each layout field.
     field_cols: Vec<Option<u32>>,
@@ -185,8 +217,8 @@ pub struct Checker<'l> {
     header_columns: usize,
 }
 
-impl<'l> Checker<'l> {
-    /// A checker for `layout`.
+impl<'l> Back<'l> {
+    /// The validation stage for `layout`.
     pub fn new(layout: &'l Layout, opts: Options) -> Self {
         let max = opts.max_diagnostics;
         Self {
@@ -194,16 +226,11 @@ impl<'l> Checker<'l> {
             matcher: Matcher::new(layout),
             keys: layout.key_index(),
             opts,
-            decoder: Decoder::new(),
-            decoded: Vec::new(),
-            reader: None,
-            head: Vec::new(),
             header: None,
             stopped: false,
             delimiter: layout.dialect.delimiter_byte(),
+            encoding: TextEncoding::Ascii,
             sink: Sink::new(max),
-            sha: Sha256::new(),
-            bytes: 0,
             row: 0,
             data_rows: 0,
             blank_rows: 0,
@@ -219,41 +246,48 @@ impl<'l> Checker<'l> {
         }
     }
 
-    /// Feeds the next chunk of the file.
-    pub fn feed(&mut self, chunk: &[u8]) {
-        self.bytes += chunk.len() as u64;
-        self.sha.update(chunk);
-        let mut decoded = std::mem::take(&mut self.decoded);
-        decoded.clear();
-        self.decoder.push(chunk, &mut decoded);
-        self.consume(&decoded, false);
-        self.decoded = decoded;
+    /// Checks one batch of records, in file order.
+    pub fn consume(&mut self, batch: &RecordBatch) {
+        if let Some(e) = batch.encoding {
+            self.encoding = e;
+        }
+        self.delimiter = batch.delimiter;
+        let mut start = 0usize;
+        for meta in &batch.recs {
+            let end = meta.fields_end as usize;
+            if meta.blank {
+                self.blank(meta.line);
+            } else {
+                let ends = &batch.ends[start..end];
+                let base = if start == 0 { 0 } else { batch.ends[start - 1] };
+                self.record(
+                    &batch.text,
+                    base,
+                    ends,
+                    meta.line,
+                    meta.inner_lines,
+                    meta.balanced,
+                );
+            }
+            start = end;
+        }
     }
 
-    /// Ends the input and returns the report.
-    pub fn finish(mut self) -> Report {
-        let mut decoded = std::mem::take(&mut self.decoded);
-        decoded.clear();
-        self.decoder.finish(&mut decoded);
-        self.consume(&decoded, true);
-        self.finish_file();
-        let sha = self.sha.finalize();
-        let line_endings = self
-            .reader
-            .as_ref()
-            .map(RecordReader::line_endings)
-            .unwrap_or_default();
+    /// Ends the file: file-level checks, and the report.
+    pub fn finish(mut self, summary: &FrontSummary) -> Report {
+        self.encoding = summary.encoding;
+        self.finish_file(summary);
         let columns = self.header.map(|h| (h.headers, h.uses)).unwrap_or_default();
         Report {
             layout_id: self.layout.id.clone(),
             layout_version: self.layout.version.clone(),
-            encoding: self.decoder.encoding(),
-            bytes: self.bytes,
-            sha256: hex(&sha),
+            encoding: summary.encoding,
+            bytes: summary.bytes,
+            sha256: summary.sha256.clone(),
             rows: self.data_rows,
             blank_rows: self.blank_rows,
-            delimiter: self.delimiter,
-            line_endings,
+            delimiter: summary.delimiter,
+            line_endings: summary.line_endings,
             headers: columns.0,
             uses: columns.1,
             diagnostics: self.sink.kept,
@@ -262,41 +296,6 @@ impl<'l> Checker<'l> {
             warnings: self.sink.severities[Severity::Warning as usize],
             infos: self.sink.severities[Severity::Info as usize],
         }
-    }
-
-    fn consume(&mut self, text: &[u8], eof: bool) {
-        if self.stopped {
-            return;
-        }
-        if self.reader.is_none() {
-            self.head.extend_from_slice(text);
-            let line_end = self.head.iter().position(|&b| b == b'\n');
-            if line_end.is_none() && !eof && self.head.len() < 1 << 20 {
-                return;
-            }
-            let first_line = &self.head[..line_end.unwrap_or(self.head.len())];
-            self.delimiter = detect_delimiter(first_line, self.layout.dialect.delimiter_byte());
-            self.reader = Some(RecordReader::new(self.delimiter));
-            let head = std::mem::take(&mut self.head);
-            self.read(&head, eof);
-            return;
-        }
-        self.read(text, eof);
-    }
-
-    fn read(&mut self, text: &[u8], eof: bool) {
-        let Some(mut reader) = self.reader.take() else {
-            return;
-        };
-        let mut on_event = |ev: Event<'_>| match ev {
-            Event::Blank { line } => self.blank(line),
-            Event::Record(rec) => self.record(&rec),
-        };
-        reader.feed(text, &mut on_event);
-        if eof {
-            reader.finish(&mut on_event);
-        }
-        self.reader = Some(reader);
     }
 
     fn blank(&mut self, line: u64) {
@@ -309,52 +308,48 @@ impl<'l> Checker<'l> {
         }
     }
 
-    fn record(&mut self, rec: &Record<'_>) {
+    /// One record: `ends` are absolute offsets in `all`; the first field starts at `base`.
+    fn record(
+        &mut self,
+        all: &str,
+        base: usize,
+        ends: &[usize],
+        line: u64,
+        inner_lines: u64,
+        balanced: bool,
+    ) {
         self.row = self.row.saturating_add(1);
         if self.stopped {
             self.data_rows += 1;
             return;
         }
-        // Text of the record: strict UTF-8; otherwise each field lossily, and reported.
-        let (lossy_text, lossy_ends);
-        let (text, ends): (&str, &[usize]) = if let Ok(t) = std::str::from_utf8(rec.data) {
-            (t, rec.ends)
-        } else {
-            let mut t = String::with_capacity(rec.data.len() + 16);
-            let mut e = Vec::with_capacity(rec.len());
-            for i in 0..rec.len() {
-                t.push_str(&String::from_utf8_lossy(rec.field(i)));
-                e.push(t.len());
-            }
-            lossy_text = t;
-            lossy_ends = e;
-            (&lossy_text, &lossy_ends)
-        };
+        let text = all
+            .get(base..ends.last().copied().unwrap_or(base))
+            .unwrap_or("");
         let field = |i: usize| -> &str {
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            text.get(start..ends[i]).unwrap_or("")
+            let start = if i == 0 { base } else { ends[i - 1] };
+            all.get(start..ends[i]).unwrap_or("")
         };
         if self.header.is_none() {
             let headers: Vec<String> = (0..ends.len()).map(|i| field(i).to_owned()).collect();
-            self.header_row(headers, rec.line);
+            self.header_row(headers, line);
             return;
         }
         self.data_rows += 1;
         let row = self.row;
-        let line = rec.line;
-        if !rec.quotes_balanced {
+        if !balanced {
             // The rest of the file was swallowed into this row: its cells mean nothing.
             self.sink
                 .push(
                     Diagnostic::new(Code::UnclosedQuote)
                         .at(row, line)
                         .detail(Detail::Lines {
-                            count: rec.inner_lines + 1,
+                            count: inner_lines + 1,
                         }),
                 );
             return;
         }
-        if text.is_empty() || (0..ends.len()).all(|i| field(i).is_empty()) {
+        if text.is_empty() {
             self.blank_rows += 1;
             self.sink
                 .push(Diagnostic::new(Code::BlankRow).at(row, line));
@@ -364,7 +359,7 @@ impl<'l> Checker<'l> {
             let col = (0..ends.len())
                 .find(|&i| field(i).contains('\u{FFFD}'))
                 .map(|c| c as u32 + 1);
-            let found = match self.decoder.encoding() {
+            let found = match self.encoding {
                 TextEncoding::Cp932 => "Shift_JIS (CP932)",
                 TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
                 _ => "UTF-8",
@@ -394,7 +389,7 @@ impl<'l> Checker<'l> {
             values.push(match *col {
                 Some(c) if (c as usize) <= ends.len() => {
                     let c = c as usize - 1;
-                    (if c == 0 { 0 } else { ends[c - 1] }, ends[c])
+                    (if c == 0 { base } else { ends[c - 1] }, ends[c])
                 }
                 _ => (0, 0),
             });
@@ -405,11 +400,11 @@ impl<'l> Checker<'l> {
             if col.is_none() {
                 continue; // an absent column is reported once (S004/S017), not per row
             }
-            let value = text.get(s..e).unwrap_or("");
-            self.cell(fi, value, row, line, col, text, &values, &mut dates);
+            let value = all.get(s..e).unwrap_or("");
+            self.cell(fi, value, row, line, col, all, &values, &mut dates);
         }
         self.row_checks(row, line, &dates);
-        self.key_checks(row, line, text, &values, &dates);
+        self.key_checks(row, line, all, &values, &dates);
         self.values = values;
         self.field_cols = field_cols;
     }
@@ -477,14 +472,35 @@ impl<'l> Checker<'l> {
             }
         }
         if self.opts.kind == InputKind::Upload {
-            self.dialect_checks(line);
+            self.delimiter_check(line);
         }
         self.header = Some(map);
     }
 
-    fn dialect_checks(&mut self, line: u64) {
+    fn delimiter_check(&mut self, line: u64) {
         let d = &self.layout.dialect;
-        let enc = self.decoder.encoding();
+        if self.delimiter != d.delimiter_byte() {
+            let name = |b: u8| match b {
+                b'\t' => "TAB",
+                b',' => ",",
+                b';' => ";",
+                _ => "?",
+            };
+            self.sink.push(
+                Diagnostic::new(Code::DelimiterMismatch)
+                    .at(self.row, line)
+                    .detail(Detail::Dialect {
+                        expected: name(d.delimiter_byte()),
+                        found: name(self.delimiter),
+                    }),
+            );
+        }
+    }
+
+    /// Encoding and BOM against the dialect: decided over the whole file, so checked at the
+    /// end (an ASCII header can come before the first Japanese byte).
+    fn encoding_checks(&mut self, enc: TextEncoding) {
+        let d = &self.layout.dialect;
         let utf8_expected = d.encoding == Encoding::Utf8;
         if utf8_expected && !enc.is_utf8() && enc != TextEncoding::Unknown {
             let found = if enc == TextEncoding::Cp932 {
@@ -505,22 +521,6 @@ impl<'l> Checker<'l> {
                 Diagnostic::new(Code::BomMismatch)
                     .with_basis(Basis::Inferred)
                     .detail(Detail::Dialect { expected, found }),
-            );
-        }
-        if self.delimiter != d.delimiter_byte() {
-            let name = |b: u8| match b {
-                b'\t' => "TAB",
-                b',' => ",",
-                b';' => ";",
-                _ => "?",
-            };
-            self.sink.push(
-                Diagnostic::new(Code::DelimiterMismatch)
-                    .at(self.row, line)
-                    .detail(Detail::Dialect {
-                        expected: name(d.delimiter_byte()),
-                        found: name(self.delimiter),
-                    }),
             );
         }
     }
@@ -873,13 +873,13 @@ impl<'l> Checker<'l> {
         }
     }
 
-    fn finish_file(&mut self) {
-        if self.bytes == 0 {
+    fn finish_file(&mut self, summary: &FrontSummary) {
+        if summary.bytes == 0 {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
             return;
         }
-        if self.decoder.encoding() == TextEncoding::Unknown {
-            let why = self.decoder.failure().unwrap_or("");
+        if summary.encoding == TextEncoding::Unknown {
+            let why = summary.failure.unwrap_or("");
             self.sink.push(
                 Diagnostic::new(Code::UnknownEncoding).detail(Detail::Header {
                     header: why.to_owned(),
@@ -896,12 +896,9 @@ impl<'l> Checker<'l> {
             // Only line breaks: nothing readable.
             self.sink.push(Diagnostic::new(Code::EmptyFile));
         }
-        if self.opts.kind == InputKind::Upload && !self.stopped {
-            let le: LineEndings = self
-                .reader
-                .as_ref()
-                .map(RecordReader::line_endings)
-                .unwrap_or_default();
+        if self.opts.kind == InputKind::Upload && !self.stopped && self.header.is_some() {
+            self.encoding_checks(summary.encoding);
+            let le: LineEndings = summary.line_endings;
             let expected = self.layout.dialect.line_ending;
             let (exp_name, bad) = match expected {
                 LineEnding::Crlf => ("CRLF", le.lf + le.cr),
@@ -960,29 +957,6 @@ pub fn check_bytes(layout: &Layout, opts: Options, bytes: &[u8]) -> Report {
     let mut c = Checker::new(layout, opts);
     c.feed(bytes);
     c.finish()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-/// The delimiter of a header line: tab when it has more tabs than the layout's delimiter.
-fn detect_delimiter(first_line: &[u8], layout_delim: u8) -> u8 {
-    let count = |d: u8| first_line.iter().filter(|&&b| b == d).count();
-    let tabs = count(b'\t');
-    if layout_delim != b'\t' && tabs > count(layout_delim) {
-        b'\t'
-    } else if layout_delim != b',' && count(b',') > count(layout_delim) && tabs == 0 {
-        b','
-    } else {
-        layout_delim
-    }
 }
 
 fn is_edge_space(c: char) -> bool {
@@ -1109,13 +1083,6 @@ mod tests {
         assert_eq!(conditions_error("01-1;023"), Some(2));
         assert_eq!(conditions_error("-1"), Some(1));
         assert_eq!(conditions_error("01-"), Some(1));
-    }
-
-    #[test]
-    fn delimiter_detection() {
-        assert_eq!(detect_delimiter(b"a\tb\tc", b','), b'\t');
-        assert_eq!(detect_delimiter(b"a,b,c", b','), b',');
-        assert_eq!(detect_delimiter(b"a,b\tc,d", b','), b',');
     }
 
     #[test]

@@ -1,0 +1,287 @@
+//! Stage 1 of checking: bytes → batches of decoded CSV records.
+//!
+//! Hashes the input (SHA-256), detects and decodes the encoding, detects the delimiter from
+//! the header line, splits records (with line numbers, blank lines and quote balance) and
+//! validates their UTF-8. Its output, [`RecordBatch`], is plain owned data: the CLI runs this
+//! stage on one thread and the validation ([`crate::check::Back`]) on another.
+
+use sha2::{Digest, Sha256};
+
+use crate::decode::{Decoder, TextEncoding};
+use crate::reader::{Event, LineEndings, RecordReader};
+
+/// Records per batch: large enough to make hand-over cheap, small enough to stay in cache.
+const BATCH_RECORDS: usize = 2048;
+
+/// One record or blank line of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RecMeta {
+    /// End (exclusive) of this record's fields in [`RecordBatch::ends`]; equal to the previous
+    /// record's for a blank line.
+    pub(crate) fields_end: u32,
+    /// 1-based physical line where it starts.
+    pub(crate) line: u64,
+    /// Line breaks inside the record.
+    pub(crate) inner_lines: u64,
+    /// A blank physical line (no record).
+    pub(crate) blank: bool,
+    /// Quotes balance (false: an unclosed quote swallowed the rest of the file).
+    pub(crate) balanced: bool,
+}
+
+/// A batch of decoded records: field text, field ends and per-record facts.
+#[derive(Debug, Clone, Default)]
+pub struct RecordBatch {
+    /// Text of all fields, concatenated (always valid UTF-8; undecodable bytes are U+FFFD).
+    pub(crate) text: String,
+    /// End offset in `text` of every field.
+    pub(crate) ends: Vec<usize>,
+    /// One entry per record or blank line.
+    pub(crate) recs: Vec<RecMeta>,
+    /// Encoding detected when the batch was made.
+    pub(crate) encoding: Option<TextEncoding>,
+    /// Delimiter in use.
+    pub(crate) delimiter: u8,
+}
+
+impl RecordBatch {
+    /// Number of records and blank lines in the batch.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.recs.clear();
+    }
+}
+
+/// What stage 1 learnt about the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontSummary {
+    /// Detected encoding.
+    pub encoding: TextEncoding,
+    /// Why the encoding is unknown, if it is.
+    pub failure: Option<&'static str>,
+    /// Input size.
+    pub bytes: u64,
+    /// SHA-256 of the input, lower-case hex.
+    pub sha256: String,
+    /// Line endings between records.
+    pub line_endings: LineEndings,
+    /// Delimiter found.
+    pub delimiter: u8,
+}
+
+/// Stage 1: feed bytes, take batches.
+pub struct Front {
+    decoder: Decoder,
+    decoded: Vec<u8>,
+    reader: Option<RecordReader>,
+    head: Vec<u8>,
+    layout_delimiter: u8,
+    delimiter: u8,
+    sha: Sha256,
+    bytes: u64,
+    batch: RecordBatch,
+    ready: Vec<RecordBatch>,
+    spare: Vec<RecordBatch>,
+}
+
+impl Front {
+    /// A front end for a layout whose dialect uses `layout_delimiter`.
+    pub fn new(layout_delimiter: u8) -> Self {
+        Self {
+            decoder: Decoder::new(),
+            decoded: Vec::new(),
+            reader: None,
+            head: Vec::new(),
+            layout_delimiter,
+            delimiter: layout_delimiter,
+            sha: Sha256::new(),
+            bytes: 0,
+            batch: RecordBatch::default(),
+            ready: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Feeds the next chunk of the file. Completed batches wait in [`Front::take_ready`].
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        self.sha.update(chunk);
+        let mut decoded = std::mem::take(&mut self.decoded);
+        decoded.clear();
+        self.decoder.push(chunk, &mut decoded);
+        self.consume(&decoded, false);
+        self.decoded = decoded;
+    }
+
+    /// Completed batches, oldest first.
+    pub fn take_ready(&mut self) -> std::vec::Drain<'_, RecordBatch> {
+        self.ready.drain(..)
+    }
+
+    /// Gives a used batch back so its buffers are reused.
+    pub fn recycle(&mut self, mut batch: RecordBatch) {
+        batch.clear();
+        if self.spare.len() < 8 {
+            self.spare.push(batch);
+        }
+    }
+
+    /// Ends the input: the last batches and the file summary.
+    pub fn finish(mut self) -> (Vec<RecordBatch>, FrontSummary) {
+        let mut decoded = std::mem::take(&mut self.decoded);
+        decoded.clear();
+        self.decoder.finish(&mut decoded);
+        self.consume(&decoded, true);
+        if !self.batch.is_empty() {
+            let b = std::mem::take(&mut self.batch);
+            self.ready.push(b);
+        }
+        let summary = FrontSummary {
+            encoding: self.decoder.encoding(),
+            failure: self.decoder.failure(),
+            bytes: self.bytes,
+            sha256: hex(&self.sha.finalize()),
+            line_endings: self
+                .reader
+                .as_ref()
+                .map(RecordReader::line_endings)
+                .unwrap_or_default(),
+            delimiter: self.delimiter,
+        };
+        (self.ready, summary)
+    }
+
+    fn consume(&mut self, text: &[u8], eof: bool) {
+        if self.reader.is_none() {
+            self.head.extend_from_slice(text);
+            let line_end = memchr::memchr(b'\n', &self.head);
+            if line_end.is_none() && !eof && self.head.len() < 1 << 20 {
+                return;
+            }
+            let first_line = &self.head[..line_end.unwrap_or(self.head.len())];
+            self.delimiter = detect_delimiter(first_line, self.layout_delimiter);
+            self.reader = Some(RecordReader::new(self.delimiter));
+            let head = std::mem::take(&mut self.head);
+            self.read(&head, eof);
+            return;
+        }
+        self.read(text, eof);
+    }
+
+    fn read(&mut self, text: &[u8], eof: bool) {
+        let Some(mut reader) = self.reader.take() else {
+            return;
+        };
+        let encoding = self.decoder.encoding();
+        let delimiter = self.delimiter;
+        let mut on_event = |ev: Event<'_>| {
+            let b = &mut self.batch;
+            if b.recs.is_empty() {
+                b.encoding = Some(encoding);
+                b.delimiter = delimiter;
+            }
+            match ev {
+                Event::Blank { line } => b.recs.push(RecMeta {
+                    fields_end: u32::try_from(b.ends.len()).unwrap_or(u32::MAX),
+                    line,
+                    inner_lines: 0,
+                    blank: true,
+                    balanced: true,
+                }),
+                Event::Record(rec) => {
+                    let base = b.text.len();
+                    if let Ok(t) = std::str::from_utf8(rec.data) {
+                        b.text.push_str(t);
+                        b.ends.extend(rec.ends.iter().map(|e| base + e));
+                    } else {
+                        for i in 0..rec.len() {
+                            b.text.push_str(&String::from_utf8_lossy(rec.field(i)));
+                            b.ends.push(b.text.len());
+                        }
+                    }
+                    b.recs.push(RecMeta {
+                        fields_end: u32::try_from(b.ends.len()).unwrap_or(u32::MAX),
+                        line: rec.line,
+                        inner_lines: rec.inner_lines,
+                        blank: false,
+                        balanced: rec.quotes_balanced,
+                    });
+                }
+            }
+            if b.recs.len() >= BATCH_RECORDS {
+                let next = self.spare.pop().unwrap_or_default();
+                let full = std::mem::replace(&mut self.batch, next);
+                self.ready.push(full);
+            }
+        };
+        reader.feed(text, &mut on_event);
+        if eof {
+            reader.finish(&mut on_event);
+        }
+        self.reader = Some(reader);
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The delimiter of a header line: tab when it has more tabs than the layout's delimiter.
+pub(crate) fn detect_delimiter(first_line: &[u8], layout_delim: u8) -> u8 {
+    let count = |d: u8| memchr::memchr_iter(d, first_line).count();
+    let tabs = count(b'\t');
+    if layout_delim != b'\t' && tabs > count(layout_delim) {
+        b'\t'
+    } else if layout_delim != b',' && count(b',') > count(layout_delim) && tabs == 0 {
+        b','
+    } else {
+        layout_delim
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter(b"a\tb\tc", b','), b'\t');
+        assert_eq!(detect_delimiter(b"a,b,c", b','), b',');
+        assert_eq!(detect_delimiter(b"a,b\tc,d", b','), b',');
+    }
+
+    #[test]
+    fn batches_split_and_keep_order() {
+        let mut text = String::from("a,b\r\n");
+        for i in 0..5000 {
+            text.push_str(&format!("{i},x\r\n"));
+        }
+        let mut f = Front::new(b',');
+        let mut seen = 0;
+        for c in text.as_bytes().chunks(1000) {
+            f.feed(c);
+            seen += f.take_ready().map(|b| b.len()).sum::<usize>();
+        }
+        let (rest, summary) = f.finish();
+        seen += rest.iter().map(RecordBatch::len).sum::<usize>();
+        assert_eq!(seen, 5001);
+        assert_eq!(summary.bytes, text.len() as u64);
+        assert_eq!(summary.line_endings.crlf, 5001);
+    }
+}
