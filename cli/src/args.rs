@@ -19,6 +19,11 @@ pub struct Cli {
 pub enum Command {
     /// Check upload files against a PMH layout and report every problem.
     Validate(ValidateArgs),
+    /// Build a conforming upload file from source data (CSV in any supported encoding, TSV,
+    /// .xlsx): map columns, apply safe repairs (each one reported), write the layout's dialect.
+    Build(BuildArgs),
+    /// Print a template of the municipality master file (制度マスタ) for --master.
+    Master(MasterArgs),
     /// Print a layout as documentation (with each rule's basis), JSON, or an empty CSV template.
     Layout(LayoutArgs),
     /// Explain a finding code: what it means, why, and how to fix it. Without a code, list all.
@@ -57,10 +62,72 @@ pub struct ValidateArgs {
     /// Column mapping JSON (source header → field id) for files with other headers.
     #[arg(long, value_name = "PATH")]
     pub mapping: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonChecks,
+}
+
+/// Options shared by validate and build.
+#[derive(clap::Args, Debug)]
+pub struct CommonChecks {
     /// A 公費負担者番号 known to be printed with a wrong check digit: reported as a warning
     /// (N008) instead of an error. Repeatable.
     #[arg(long = "known-insurer-number", value_name = "NUMBER")]
     pub known_insurer_numbers: Vec<String>,
+    /// The municipality master (制度マスタ) CSV; repeatable (files merge). Without it the master
+    /// checks are skipped and the report says so once.
+    #[arg(long = "master", value_name = "PATH")]
+    pub masters: Vec<PathBuf>,
+    /// Sheet of an .xlsx input (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Source data: .csv/.tsv (UTF-8, UTF-16, CP932; comma or tab) or .xlsx.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// The upload file to write.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub layout: LayoutSel,
+    /// Column mapping JSON (source header → field id; "*" keeps a column as 券面項目, "" ignores it).
+    #[arg(long, value_name = "PATH")]
+    pub mapping: Option<PathBuf>,
+    /// Write the API request body (JSON array) instead of the CSV.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the report here (default: standard output).
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    pub lang: LangArg,
+    /// List at most N findings (counts stay exact).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub max_diagnostics: usize,
+    /// Show My Numbers and names unmasked in the report.
+    #[arg(long)]
+    pub show_values: bool,
+    #[command(flatten)]
+    pub common: CommonChecks,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MasterArgs {
+    /// Print the template (example rows included).
+    #[arg(long)]
+    pub template: bool,
+    /// Check master files and summarise them.
+    #[arg(value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]

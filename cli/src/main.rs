@@ -5,17 +5,21 @@ mod args;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use clap::Parser;
+use pmh_core::master::Masters;
+use pmh_core::write::OutputFormat;
 use pmh_core::{
-    Back, Code, ColumnMapping, Front, FrontSummary, Input, Layout, Options, RecordBatch,
-    RenderOptions, Report, docs,
+    Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
+    RenderOptions, Report, docs, xlsx,
 };
 
-use args::{Cli, Command, ExplainArgs, LayoutArgs, LayoutFormat, ValidateArgs};
+use args::{
+    BuildArgs, Cli, Command, ExplainArgs, LayoutArgs, LayoutFormat, MasterArgs, ValidateArgs,
+};
 
 /// Bytes read per chunk: large files stream through a fixed buffer.
 const CHUNK: usize = 256 * 1024;
@@ -33,6 +37,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(a) => validate(&a),
+        Command::Build(a) => build(&a),
+        Command::Master(a) => master_cmd(&a),
         Command::Layout(a) => layout_cmd(&a).map(|()| ExitCode::SUCCESS),
         Command::Explain(a) => explain(&a),
     };
@@ -69,13 +75,51 @@ fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     }
 }
 
+/// An input opened for checking: a stream, or an .xlsx sheet already turned into CSV text.
+enum Source {
+    Stream(Box<dyn Read + Send>),
+    Converted(Vec<u8>),
+}
+
+fn open_input(path: &Path, sheet: Option<&str>) -> Result<Source, Fail> {
+    if path.as_os_str() == "-" {
+        return Ok(Source::Stream(Box::new(io::stdin())));
+    }
+    let mut file = File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let mut magic = [0u8; 4];
+    let n = file
+        .read(&mut magic)
+        .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    if n == 4 && magic == *b"PK\x03\x04" {
+        // A workbook is a ZIP: it is read whole (calamine needs random access).
+        let mut bytes = magic.to_vec();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        if xlsx::is_xlsx(&bytes) {
+            let csv = xlsx::sheet_to_csv(&bytes, sheet)
+                .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+            return Ok(Source::Converted(csv));
+        }
+        return Ok(Source::Converted(bytes));
+    }
+    Ok(Source::Stream(Box::new(
+        io::Cursor::new(magic[..n].to_vec()).chain(file),
+    )))
+}
+
 /// Streams one input through the checker: reading, hashing, decoding and CSV splitting on
 /// one thread ([`Front`]), validation on this one ([`Back`]), batches handed over in between.
-fn check_input(layout: &Layout, opts: &Options, path: &Path) -> Result<Report, Fail> {
-    let mut reader: Box<dyn Read + Send> = if path.as_os_str() == "-" {
-        Box::new(io::stdin())
-    } else {
-        Box::new(File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?)
+/// In build mode the upload file is written to `out` as rows are checked.
+fn check_input(
+    layout: &Layout,
+    opts: &Options,
+    source: Source,
+    path: &Path,
+    mut out: Option<&mut dyn Write>,
+) -> Result<Report, Fail> {
+    let mut reader: Box<dyn Read + Send> = match source {
+        Source::Stream(r) => r,
+        Source::Converted(bytes) => Box::new(io::Cursor::new(bytes)),
     };
     let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
@@ -108,41 +152,74 @@ fn check_input(layout: &Layout, opts: &Options, path: &Path) -> Result<Report, F
             Ok(summary)
         });
         let mut back = Back::new(layout, opts.clone());
+        let mut write_err = None;
         for batch in received {
             back.consume(&batch);
             let _ = recycle.send(batch);
+            if let Some(w) = out.as_deref_mut() {
+                if let Err(e) = w.write_all(&back.take_output()) {
+                    write_err = Some(e);
+                    break;
+                }
+            }
         }
         let summary = producer
             .join()
             .map_err(|_| Fail("internal: reader thread panicked".into()))??;
-        Ok(back.finish(&summary))
+        if let Some(e) = write_err {
+            return Err(Fail(e.to_string()));
+        }
+        let (report, tail) = back.finish_with_output(&summary);
+        if let Some(w) = out {
+            w.write_all(&tail)?;
+            w.flush()?;
+        }
+        Ok(report)
     })
+}
+
+fn load_masters(paths: &[PathBuf]) -> Result<Option<Arc<Masters>>, Fail> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut m = Masters::new();
+    for p in paths {
+        let bytes = std::fs::read(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+        m.load_csv(&bytes, &p.display().to_string())
+            .map_err(|e| Fail(e.to_string()))?;
+    }
+    m.validate().map_err(|e| Fail(e.to_string()))?;
+    Ok(Some(Arc::new(m)))
+}
+
+fn load_mapping(path: Option<&Path>, layout: &Layout) -> Result<Option<ColumnMapping>, Fail> {
+    let Some(p) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+    Ok(Some(
+        ColumnMapping::from_json(&text, layout)
+            .map_err(|e| Fail(format!("{}: {e}", p.display())))?,
+    ))
 }
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     let layout = load_layout(&a.layout.layout)?;
-    let mapping = match &a.mapping {
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
-            Some(
-                ColumnMapping::from_json(&text, &layout)
-                    .map_err(|e| Fail(format!("{}: {e}", p.display())))?,
-            )
-        }
-        None => None,
-    };
     let opts = Options {
         max_diagnostics: a.max_diagnostics,
-        mapping,
-        known_insurer_numbers: a.known_insurer_numbers.clone(),
+        mapping: load_mapping(a.mapping.as_deref(), &layout)?,
+        known_insurer_numbers: a.common.known_insurer_numbers.clone(),
+        masters: load_masters(&a.common.masters)?,
         ..Options::default()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
     for path in &a.inputs {
+        let source = open_input(path, a.common.sheet.as_deref())?;
+        let mut o = opts.clone();
+        if matches!(source, Source::Converted(_)) {
+            o.kind = InputKind::Source; // a workbook is source data, not an upload file
+        }
         reports.push((
             path.display().to_string(),
-            check_input(&layout, &opts, path)?,
+            check_input(&layout, &o, source, path, None)?,
         ));
     }
     let inputs: Vec<Input<'_>> = reports
@@ -161,6 +238,69 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
+    let layout = load_layout(&a.layout.layout)?;
+    let opts = Options {
+        kind: InputKind::Source,
+        max_diagnostics: a.max_diagnostics,
+        mapping: load_mapping(a.mapping.as_deref(), &layout)?,
+        known_insurer_numbers: a.common.known_insurer_numbers.clone(),
+        masters: load_masters(&a.common.masters)?,
+        repair: true,
+        output: Some(if a.json {
+            OutputFormat::Json
+        } else {
+            OutputFormat::Csv
+        }),
+    };
+    let source = open_input(&a.input, a.common.sheet.as_deref())?;
+    // Write next to the target and rename at the end: a failed build leaves no half file.
+    let mut tmp = a.output.clone().into_os_string();
+    tmp.push(".pmhcsv-partial");
+    let tmp = PathBuf::from(tmp);
+    let file = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    let mut w = io::BufWriter::new(file);
+    let report = check_input(&layout, &opts, source, &a.input, Some(&mut w));
+    drop(w);
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, &a.output).map_err(|e| Fail(format!("{}: {e}", a.output.display())))?;
+    let path = a.input.display().to_string();
+    let inputs = [Input {
+        path: &path,
+        report: &report,
+    }];
+    let ropts = RenderOptions {
+        lang: a.lang.into(),
+        show_values: a.show_values,
+    };
+    let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
+    write_out(a.report.as_deref(), rendered.as_bytes())?;
+    Ok(if report.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn master_cmd(a: &MasterArgs) -> Result<ExitCode, Fail> {
+    if a.template || a.files.is_empty() {
+        write_out(a.output.as_deref(), &Masters::template())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let m = load_masters(&a.files)?.unwrap_or_default();
+    write_out(
+        a.output.as_deref(),
+        format!("{}\n", m.describe()).as_bytes(),
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {

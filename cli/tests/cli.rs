@@ -289,5 +289,101 @@ fn explain_and_layout() {
     std::fs::write(&path, &tpl.stdout).unwrap();
     let o = run(&["validate", "--format", "json", path.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["counts"], serde_json::json!({"S003": 1}));
+    assert_eq!(v["counts"], serde_json::json!({"S003": 1, "M007": 1}));
+}
+
+#[test]
+fn build_repairs_and_writes_the_upload_file() {
+    let out = tmp("built.csv");
+    let report = tmp("build-report.json");
+    let f = fixture("invalid/X006_wareki_date.csv");
+    let o = run(&[
+        "build",
+        f.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(v["counts"]["X006"], 3, "{v}");
+    let built = std::fs::read(&out).unwrap();
+    assert!(built.starts_with("\u{FEFF}機関別受給者証種別ID".as_bytes()));
+    // What build wrote without errors validates clean.
+    let o = run(&["validate", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!tmp("built.csv.pmhcsv-partial").exists());
+}
+
+#[test]
+fn build_exit_1_when_errors_remain_and_json_output() {
+    let out = tmp("built.json");
+    let f = fixture("invalid/N002_my_number_exponent.csv");
+    let o = run(&[
+        "build",
+        f.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("N002"));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "every row is in the output");
+    assert_eq!(v[0]["isNotDisclosed"], false);
+}
+
+#[test]
+fn masters_and_template() {
+    let tpl = run(&["master", "--template"]);
+    assert_eq!(tpl.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&tpl.stdout).contains("種類,機関別受給者証種別ID"));
+    let master = fixture("masters/example_master.csv");
+    let ok = run(&[
+        "validate",
+        "--master",
+        master.to_str().unwrap(),
+        fixture("valid/full_minimal.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(!stdout(&ok).contains("M007"));
+    let bad = run(&[
+        "validate",
+        "--master",
+        master.to_str().unwrap(),
+        fixture("invalid/M001_unknown_certificate_type.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("KODOMO01"),
+        "lists the valid IDs: {}",
+        stdout(&bad)
+    );
+    let none = run(&[
+        "validate",
+        fixture("valid/full_minimal.csv").to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&none).contains("M007"),
+        "says once that master checks were skipped"
+    );
+    let broken = tmp("broken-master.csv");
+    std::fs::write(&broken, "種類,機関別受給者証種別ID\n何か,X\n").unwrap();
+    let o = run(&[
+        "validate",
+        "--master",
+        broken.to_str().unwrap(),
+        fixture("valid/full_minimal.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

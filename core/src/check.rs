@@ -13,18 +13,24 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use crate::codes::{Code, Severity};
 use crate::decode::TextEncoding;
 use crate::diagnostic::{Detail, Diagnostic};
+use crate::domain::chars::CharIssue;
 use crate::domain::{checkdigit, date, tables};
 use crate::front::{Front, FrontSummary, RecordBatch};
+use crate::header::Use;
 use crate::header::{ColumnMapping, HeaderMap, Matcher};
 use crate::layout::{
     Basis, CharClass, Check, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType,
 };
+use crate::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
 use crate::reader::LineEndings;
+use crate::repair::{self, RepairKind, RowContext, Unrepairable};
 use crate::report::Report;
+use crate::write::{self, OutputFormat};
 
 /// What the input is meant to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,6 +53,13 @@ pub struct Options {
     pub mapping: Option<ColumnMapping>,
     /// 公費負担者番号 known to be printed with a wrong check digit (N003 becomes N008).
     pub known_insurer_numbers: Vec<String>,
+    /// The municipality's 制度マスタ; `None` skips the master checks (reported once, M007).
+    pub masters: Option<Arc<Masters>>,
+    /// Apply the safe repairs (`pmhcsv build`) and report each one (X codes); the checks then
+    /// run on the repaired values.
+    pub repair: bool,
+    /// Write the (repaired) upload file in this format; take it with [`Back::take_output`].
+    pub output: Option<OutputFormat>,
 }
 
 impl Default for Options {
@@ -56,6 +69,9 @@ impl Default for Options {
             max_diagnostics: 1000,
             mapping: None,
             known_insurer_numbers: Vec::new(),
+            masters: None,
+            repair: false,
+            output: None,
         }
     }
 }
@@ -214,7 +230,19 @@ pub struct Back<'l> {
     field_cols: Vec<Option<u32>>,
     /// The 公費負担者番号 field, which decides whether 受給者番号 has a check digit.
     insurer_field: Option<usize>,
+    /// Fields holding the master-checked values.
+    type_field: Option<usize>,
     header_columns: usize,
+    /// Build mode: the repaired row (values concatenated) and each field's range in it.
+    repaired_text: String,
+    repaired_values: Vec<(usize, usize)>,
+    /// Build mode: why a date cell could not be repaired, per field, for its V004 message.
+    date_problems: Vec<Option<date::DateError>>,
+    /// Input columns kept as 受給者証券面項目, in order.
+    detail_cols: Vec<usize>,
+    /// The upload file being written (build mode).
+    out: Vec<u8>,
+    rows_written: u64,
 }
 
 impl<'l> Back<'l> {
@@ -242,7 +270,14 @@ impl<'l> Back<'l> {
                 .fields
                 .iter()
                 .position(|f| f.has_check(Check::InsurerNumber)),
+            type_field: layout.field_index("orgSpecificCertificateTypeId"),
             header_columns: 0,
+            repaired_text: String::new(),
+            repaired_values: Vec::new(),
+            date_problems: vec![None; layout.fields.len()],
+            detail_cols: Vec::new(),
+            out: Vec::new(),
+            rows_written: 0,
         }
     }
 
@@ -273,12 +308,23 @@ impl<'l> Back<'l> {
         }
     }
 
+    /// The upload file bytes written so far (build mode); the buffer is emptied.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
     /// Ends the file: file-level checks, and the report.
-    pub fn finish(mut self, summary: &FrontSummary) -> Report {
+    pub fn finish(self, summary: &FrontSummary) -> Report {
+        self.finish_with_output(summary).0
+    }
+
+    /// Ends the file: the report, and the last bytes of the upload file (build mode).
+    pub fn finish_with_output(mut self, summary: &FrontSummary) -> (Report, Vec<u8>) {
         self.encoding = summary.encoding;
         self.finish_file(summary);
+        let out = std::mem::take(&mut self.out);
         let columns = self.header.map(|h| (h.headers, h.uses)).unwrap_or_default();
-        Report {
+        let report = Report {
             layout_id: self.layout.id.clone(),
             layout_version: self.layout.version.clone(),
             encoding: summary.encoding,
@@ -295,7 +341,8 @@ impl<'l> Back<'l> {
             errors: self.sink.severities[Severity::Error as usize],
             warnings: self.sink.severities[Severity::Warning as usize],
             infos: self.sink.severities[Severity::Info as usize],
-        }
+        };
+        (report, out)
     }
 
     fn blank(&mut self, line: u64) {
@@ -394,19 +441,303 @@ impl<'l> Back<'l> {
                 _ => (0, 0),
             });
         }
+        // Build mode: repair every cell first; the checks then see the repaired row.
+        let mut repaired_text = std::mem::take(&mut self.repaired_text);
+        let mut repaired_values = std::mem::take(&mut self.repaired_values);
+        if self.opts.repair {
+            self.repair_row(
+                all,
+                &values,
+                &field_cols,
+                row,
+                line,
+                &mut repaired_text,
+                &mut repaired_values,
+            );
+        }
+        let (text, ranges): (&str, &[(usize, usize)]) = if self.opts.repair {
+            (&repaired_text, &repaired_values)
+        } else {
+            (all, &values)
+        };
         let mut dates = RowDates::default();
-        for (fi, &(s, e)) in values.iter().enumerate() {
+        for (fi, &(s, e)) in ranges.iter().enumerate() {
             let col = field_cols[fi];
             if col.is_none() {
                 continue; // an absent column is reported once (S004/S017), not per row
             }
-            let value = all.get(s..e).unwrap_or("");
-            self.cell(fi, value, row, line, col, all, &values, &mut dates);
+            let value = text.get(s..e).unwrap_or("");
+            self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
         self.row_checks(row, line, &dates);
-        self.key_checks(row, line, all, &values, &dates);
+        self.key_checks(row, line, text, ranges, &dates);
+        if self.opts.masters.is_some() {
+            self.master_checks(row, line, text, ranges, &field_cols);
+        }
+        if self.opts.output.is_some() {
+            self.write_row(text, ranges, all, base, ends);
+        }
         self.values = values;
+        self.repaired_text = repaired_text;
+        self.repaired_values = repaired_values;
         self.field_cols = field_cols;
+    }
+
+    /// Build mode: repairs every cell of the row into `text` (values concatenated, `ranges` per
+    /// field) and reports each repair, proposal and unrepairable value.
+    #[expect(clippy::too_many_arguments, reason = "borrow-split parts of self")]
+    fn repair_row(
+        &mut self,
+        all: &str,
+        values: &[(usize, usize)],
+        field_cols: &[Option<u32>],
+        row: u32,
+        line: u64,
+        text: &mut String,
+        ranges: &mut Vec<(usize, usize)>,
+    ) {
+        let layout = self.layout;
+        text.clear();
+        ranges.clear();
+        let get = |i: usize| {
+            values
+                .get(i)
+                .and_then(|&(s, e)| all.get(s..e))
+                .unwrap_or("")
+        };
+        let ctx = self.insurer_field.map_or(RowContext::default(), |i| {
+            RowContext::from_insurer_number(get(i))
+        });
+        for (fi, f) in layout.fields.iter().enumerate() {
+            let raw = get(fi);
+            self.date_problems[fi] = None;
+            let start = text.len();
+            if field_cols[fi].is_none() || raw.is_empty() {
+                text.push_str(raw);
+                ranges.push((start, text.len()));
+                continue;
+            }
+            let cr = repair::repair_cell(f, &layout.dialect, raw, ctx);
+            text.push_str(cr.value_or(raw));
+            ranges.push((start, text.len()));
+            if cr.is_clean() {
+                continue;
+            }
+            let col = field_cols[fi];
+            for r in &cr.repairs {
+                let code = match (r.kind, r.applied) {
+                    (RepairKind::Trim, _) => Code::RepairTrim,
+                    (RepairKind::Width, _) => Code::RepairWidth,
+                    (RepairKind::HalfwidthKana, _) => Code::RepairKana,
+                    (RepairKind::LongVowel, _) => Code::ProposeLongVowel,
+                    (RepairKind::MacJis, true) => Code::RepairMacJis,
+                    (RepairKind::MacJis, false) => Code::ProposeMacJis,
+                    (RepairKind::Date, _) if r.date_note.is_some() => Code::RepairEraOverflow,
+                    (RepairKind::Date, _) => Code::RepairDate,
+                    (RepairKind::LeadingZeros, _) => Code::RepairLeadingZeros,
+                };
+                self.sink.push(
+                    Diagnostic::new(code)
+                        .at(row, line)
+                        .column(col)
+                        .field(fi, Basis::Verified)
+                        .value(&r.before)
+                        .detail(Detail::Repair {
+                            after: r.after.clone(),
+                        }),
+                );
+            }
+            if let Some(Unrepairable::Date(e)) = cr.problem {
+                self.date_problems[fi] = Some(e);
+            }
+        }
+    }
+
+    /// The 制度マスタ checks of one row: type ID, its 公費負担者番号, 区分, 所得区分, 追加条件.
+    fn master_checks(
+        &mut self,
+        row: u32,
+        line: u64,
+        text: &str,
+        ranges: &[(usize, usize)],
+        field_cols: &[Option<u32>],
+    ) {
+        let Some(masters) = self.opts.masters.clone() else {
+            return;
+        };
+        let Some(tf) = self.type_field else { return };
+        let get = |i: usize| {
+            ranges
+                .get(i)
+                .and_then(|&(s, e)| text.get(s..e))
+                .map_or("", trim_edges)
+        };
+        let type_id = get(tf);
+        if type_id.is_empty() {
+            return;
+        }
+        let layout = self.layout;
+        let push = |sink: &mut Sink,
+                    code: Code,
+                    fi: usize,
+                    value: &str,
+                    part: Option<String>,
+                    valid: Vec<String>,
+                    more: usize| {
+            let f = &layout.fields[fi];
+            sink.push(
+                Diagnostic::new(code)
+                    .at(row, line)
+                    .column(field_cols[fi])
+                    .field(fi, f.basis_of(Rule::Checks))
+                    .value(value)
+                    .detail(Detail::Valid {
+                        part,
+                        values: valid,
+                        more,
+                    }),
+            );
+        };
+        if let CodeCheck::Unknown { valid, more } = masters.check_certificate_type(type_id) {
+            push(
+                &mut self.sink,
+                Code::UnknownCertificateType,
+                tf,
+                type_id,
+                None,
+                valid,
+                more,
+            );
+            return; // the other checks depend on the type
+        }
+        if let Some(fi) = self.insurer_field {
+            let v = get(fi);
+            match masters.check_insurer_number(type_id, v) {
+                InsurerMatch::NotRegistered { expected }
+                | InsurerMatch::WrongHoubetsu { expected } => {
+                    push(
+                        &mut self.sink,
+                        Code::InsurerNotRegistered,
+                        fi,
+                        v,
+                        None,
+                        expected,
+                        0,
+                    );
+                }
+                _ => {}
+            }
+        }
+        for (id, code, seg) in [
+            ("segment", Code::UnknownSegment, true),
+            ("incomeSegment", Code::UnknownIncomeSegment, false),
+        ] {
+            let Some(fi) = layout.field_index(id) else {
+                continue;
+            };
+            let v = get(fi);
+            if v.is_empty() {
+                continue;
+            }
+            let check = if seg {
+                masters.check_segment(type_id, v)
+            } else {
+                masters.check_income_segment(type_id, v)
+            };
+            if let CodeCheck::Unknown { valid, more } = check {
+                push(&mut self.sink, code, fi, v, None, valid, more);
+            }
+        }
+        if let Some(fi) = layout
+            .fields
+            .iter()
+            .position(|f| f.value_type == ValueType::Conditions)
+        {
+            let v = get(fi);
+            for p in masters.check_conditions(type_id, v) {
+                match p {
+                    ConditionProblem::Malformed { .. } => {} // V007 already
+                    ConditionProblem::UnknownItem {
+                        item, valid, more, ..
+                    } => {
+                        push(
+                            &mut self.sink,
+                            Code::UnknownConditionItem,
+                            fi,
+                            v,
+                            Some(item),
+                            valid,
+                            more,
+                        );
+                    }
+                    ConditionProblem::UnknownCode {
+                        item,
+                        code,
+                        valid,
+                        more,
+                        ..
+                    } => {
+                        push(
+                            &mut self.sink,
+                            Code::UnknownConditionCode,
+                            fi,
+                            v,
+                            Some(format!("{item}-{code}")),
+                            valid,
+                            more,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Build mode: appends the row to the upload file (repaired fields, then 券面項目).
+    fn write_row(
+        &mut self,
+        text: &str,
+        ranges: &[(usize, usize)],
+        all: &str,
+        base: usize,
+        ends: &[usize],
+    ) {
+        let field = |i: usize| -> &str {
+            if i >= ends.len() {
+                return "";
+            }
+            let start = if i == 0 { base } else { ends[i - 1] };
+            all.get(start..ends[i]).unwrap_or("")
+        };
+        let values: Vec<&str> = ranges
+            .iter()
+            .map(|&(s, e)| text.get(s..e).unwrap_or(""))
+            .collect();
+        match self.opts.output {
+            Some(OutputFormat::Csv) => {
+                let details = self.detail_cols.iter().map(|&c| field(c));
+                write::csv_row(
+                    &mut self.out,
+                    self.layout,
+                    values.iter().copied().chain(details),
+                );
+            }
+            Some(OutputFormat::Json) => {
+                let headers = self
+                    .header
+                    .as_ref()
+                    .map(|h| h.headers.as_slice())
+                    .unwrap_or_default();
+                let details: Vec<(&str, &str)> = self
+                    .detail_cols
+                    .iter()
+                    .map(|&c| (headers.get(c).map_or("", |h| h.trim()), field(c)))
+                    .collect();
+                let record = write::json_record(self.layout, &values, &details);
+                write::json_push(&mut self.out, &record, self.rows_written == 0);
+            }
+            None => return,
+        }
+        self.rows_written += 1;
     }
 
     fn header_row(&mut self, headers: Vec<String>, line: u64) {
@@ -462,6 +793,9 @@ impl<'l> Back<'l> {
         }
         for (fi, f) in layout.fields.iter().enumerate() {
             if map.field_column[fi].is_none() {
+                if !f.required && self.opts.kind == InputKind::Source {
+                    continue; // source data for build: absent optional columns are normal
+                }
                 let code = if f.required {
                     Code::MissingColumn
                 } else {
@@ -473,6 +807,17 @@ impl<'l> Back<'l> {
         }
         if self.opts.kind == InputKind::Upload {
             self.delimiter_check(line);
+        }
+        self.detail_cols = (0..map.uses.len())
+            .filter(|&c| map.uses[c] == Use::Detail && !map.headers[c].trim().is_empty())
+            .collect();
+        if self.opts.output == Some(OutputFormat::Csv) {
+            let names: Vec<&str> = self
+                .detail_cols
+                .iter()
+                .map(|&c| map.headers[c].trim())
+                .collect();
+            write::csv_header(&mut self.out, self.layout, &names);
         }
         self.header = Some(map);
     }
@@ -614,14 +959,19 @@ impl<'l> Back<'l> {
                     Some(d) => dates.set(&self.keys, fi, d),
                     None => {
                         ok = false;
-                        let recognised = date::parse_lenient(value, true)
-                            .ok()
-                            .map(|l| l.date.to_string());
-                        self.sink.push(
-                            at(Code::Date, Rule::Codes)
-                                .value(value)
-                                .detail(Detail::Date { recognised }),
-                        );
+                        let detail = match &self.date_problems[fi] {
+                            Some(e) => {
+                                let (ja, en) = date_error_text(e);
+                                Detail::DateProblem { ja, en }
+                            }
+                            None => Detail::Date {
+                                recognised: date::parse_lenient(value, true)
+                                    .ok()
+                                    .map(|l| l.date.to_string()),
+                            },
+                        };
+                        self.sink
+                            .push(at(Code::Date, Rule::Codes).value(value).detail(detail));
                     }
                 }
             }
@@ -641,6 +991,31 @@ impl<'l> Back<'l> {
                             .detail(Detail::Entry { index }),
                     );
                 }
+            }
+        }
+        if f.value_type == ValueType::Text && !value.is_ascii() {
+            for cf in repair::char_findings(f, value) {
+                let code = match cf.issue {
+                    CharIssue::Gaiji => Code::Gaiji,
+                    CharIssue::VendorSpecific => Code::VendorChar,
+                    CharIssue::OutsideCp932 => Code::OutsideCp932,
+                    CharIssue::HalfWidthKana => Code::HalfwidthKanaInText,
+                    CharIssue::Control => continue, // V003 already
+                };
+                let d = Diagnostic::new(code).at(row, line).column(col);
+                let mut d = d.value(value).detail(Detail::CharIssue {
+                    ch: cf.ch,
+                    pos: cf.pos,
+                    suggestion: cf.suggestion,
+                });
+                d.field = Some(fi);
+                // PMH's character set is not public (inferred rule); a 外字 is broken
+                // everywhere but on its own PC, so it stays an error.
+                self.sink.push(if code == Code::Gaiji {
+                    d.strict_basis(Basis::Inferred)
+                } else {
+                    d.with_basis(Basis::Inferred)
+                });
             }
         }
         if ok && !f.checks.is_empty() {
@@ -874,6 +1249,16 @@ impl<'l> Back<'l> {
     }
 
     fn finish_file(&mut self, summary: &FrontSummary) {
+        if self.opts.output == Some(OutputFormat::Json) {
+            write::json_close(&mut self.out, self.rows_written == 0);
+        }
+        if self.opts.masters.is_none()
+            && self.header.is_some()
+            && self.type_field.is_some()
+            && !self.stopped
+        {
+            self.sink.push(Diagnostic::new(Code::NoMaster));
+        }
         if summary.bytes == 0 {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
             return;
@@ -930,6 +1315,36 @@ impl<'l> Back<'l> {
     }
 }
 
+/// Why a date could not be read, in both languages.
+fn date_error_text(e: &date::DateError) -> (&'static str, &'static str) {
+    use date::DateError as E;
+    match e {
+        E::Empty => ("空です", "empty"),
+        E::Unrecognised => (
+            "日付の書き方として認識できません",
+            "not a recognised date form",
+        ),
+        E::InvalidCalendarDate => ("実在しない日付です", "no such day in the calendar"),
+        E::BeforeEraStart { .. } => ("その元号が始まる前の日付です", "before the era began"),
+        E::UnsupportedMeiji => (
+            "明治5年以前の日付は旧暦のため変換できません",
+            "Meiji 1–5 used the lunisolar calendar",
+        ),
+        E::AmbiguousTwoDigitYear => (
+            "元号のない2桁の年は西暦か和暦か決められません",
+            "a two-digit year without an era is ambiguous",
+        ),
+        E::SerialOutOfRange => (
+            "Excel の日付シリアル値として範囲外です",
+            "out of range as an Excel date serial",
+        ),
+        E::Serial60 => (
+            "Excel の 1900年2月29日（実在しない日）です",
+            "Excel's 1900-02-29, a day that does not exist",
+        ),
+    }
+}
+
 /// Dates of the current row that the row and key checks need.
 #[derive(Default)]
 struct RowDates {
@@ -967,13 +1382,34 @@ fn is_edge_space(c: char) -> bool {
         )
 }
 
+/// Whether the UTF-8 character starting at `b[0]` may be one that [`trim_edges`] removes.
+/// Byte-level and conservative: `false` proves the character is not white space or a
+/// zero-width/BOM character.
+fn may_be_edge_space_at(b: &[u8]) -> bool {
+    match b {
+        [c, ..] if *c < 0x80 => *c <= b' ' || *c == 0x7F,
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE3, 0x80, 0x80, ..]
+        | [0xEF, 0xBB, 0xBF, ..] => true,
+        [0xE2, 0x80 | 0x81, ..] => true,
+        _ => false,
+    }
+}
+
 /// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
 pub(crate) fn trim_edges(s: &str) -> &str {
-    // Hot path: most values start and end with an ordinary character.
-    let (Some(first), Some(last)) = (s.chars().next(), s.chars().next_back()) else {
-        return s;
+    let b = s.as_bytes();
+    let Some(&last) = b.last() else { return s };
+    // Hot path: decide on bytes that neither edge can be trimmed.
+    let end_may = if last < 0x80 {
+        last <= b' ' || last == 0x7F
+    } else {
+        let n = b.len();
+        (n >= 2 && may_be_edge_space_at(&b[n - 2..]))
+            || (n >= 3 && may_be_edge_space_at(&b[n - 3..]))
     };
-    if !is_edge_space(first) && !is_edge_space(last) {
+    if !end_may && !may_be_edge_space_at(b) {
         return s;
     }
     s.trim_matches(is_edge_space)
@@ -1014,27 +1450,36 @@ fn is_exponent_form(s: &str) -> bool {
 
 /// The first character (1-based position) that the class does not allow.
 fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)> {
-    let ok: fn(char) -> bool = match class {
-        CharClass::Digits => |c| c.is_ascii_digit(),
-        CharClass::Alnum => |c| c.is_ascii_alphanumeric(),
-        CharClass::Katakana => |c| {
-            matches!(
-                c,
-                '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' '
-            )
-        },
-        CharClass::Text | CharClass::Name => |c| !c.is_control(),
+    let pos = |byte_index: usize| -> (u32, char) {
+        let n = s[..byte_index].chars().count() + 1;
+        (
+            u32::try_from(n).unwrap_or(u32::MAX),
+            s[byte_index..].chars().next().unwrap_or('\u{FFFD}'),
+        )
     };
-    if matches!(class, CharClass::Text | CharClass::Name)
-        && s.bytes().all(|b| b >= 0x20 && b != 0x7F)
-        && s.is_ascii()
-    {
-        return None;
+    let b = s.as_bytes();
+    match class {
+        CharClass::Digits => b.iter().position(|c| !c.is_ascii_digit()).map(pos),
+        CharClass::Alnum => b.iter().position(|c| !c.is_ascii_alphanumeric()).map(pos),
+        // Control characters: C0, DEL and C1 (U+0080–U+009F, encoded C2 80–C2 9F). Found on
+        // bytes without decoding: names and addresses are long and almost always clean.
+        CharClass::Text | CharClass::Name => (0..b.len())
+            .find(|&i| {
+                b[i] < 0x20
+                    || b[i] == 0x7F
+                    || (b[i] == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)))
+            })
+            .map(pos),
+        CharClass::Katakana => s
+            .char_indices()
+            .find(|&(_, c)| {
+                !matches!(
+                    c,
+                    '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' '
+                )
+            })
+            .map(|(i, _)| pos(i)),
     }
-    s.chars()
-        .enumerate()
-        .find(|&(_, c)| !ok(c))
-        .map(|(i, c)| (u32::try_from(i + 1).unwrap_or(u32::MAX), c))
 }
 
 /// 1-based index of the first malformed entry of `項目コード-コード;...`, if any.
@@ -1108,5 +1553,50 @@ mod tests {
         let v: Vec<&str> =
             digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
         assert_eq!(v, vec!["0110113719", "1310110098"]);
+    }
+}
+
+#[cfg(test)]
+mod trim_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn trims_every_edge_space() {
+        for sp in [
+            " ", "\t", "\u{3000}", "\u{A0}", "\u{200B}", "\u{FEFF}", "\u{2060}", "\u{1680}",
+            "\u{2003}", "\r\n",
+        ] {
+            assert_eq!(trim_edges(&format!("{sp}山田{sp}")), "山田", "{sp:?}");
+            assert_eq!(trim_edges(&format!("ヤマダ{sp}")), "ヤマダ", "{sp:?}");
+        }
+        assert_eq!(trim_edges("ヤマダ"), "ヤマダ");
+        assert_eq!(trim_edges(""), "");
+    }
+
+    #[test]
+    fn control_characters_found_on_bytes() {
+        assert_eq!(
+            first_disallowed("山田\u{85}x", CharClass::Name),
+            Some((3, '\u{85}'))
+        );
+        assert_eq!(first_disallowed("山田\u{A0}x", CharClass::Name), None);
+        assert_eq!(
+            first_disallowed("a\u{7F}", CharClass::Text),
+            Some((2, '\u{7F}'))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn fast_trim_equals_generic_trim(s in "\\PC{0,8}|[ \u{3000}\u{A0}\u{200B}\u{FEFF}a-zあア山]{0,8}") {
+            prop_assert_eq!(trim_edges(&s), s.trim_matches(is_edge_space));
+        }
+
+        #[test]
+        fn byte_scan_equals_char_scan(s in "\\PC{0,12}|[\u{0}-\u{9F}あ]{0,12}") {
+            let expected = s.chars().enumerate().find(|&(_, c)| c.is_control()).map(|(i, c)| (i as u32 + 1, c));
+            prop_assert_eq!(first_disallowed(&s, CharClass::Name), expected);
+        }
     }
 }

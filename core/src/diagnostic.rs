@@ -85,6 +85,36 @@ pub enum Detail {
         /// Entry number.
         index: u32,
     },
+    /// A repair or proposal (X codes): the value after it; `Diagnostic::value` is before.
+    Repair {
+        /// The value after the repair.
+        after: String,
+    },
+    /// Values the master allows (M codes): the first few, and how many more.
+    Valid {
+        /// The offending part (e.g. one 追加条件 entry), when not the whole value.
+        part: Option<String>,
+        /// First valid values.
+        values: Vec<String>,
+        /// How many more are valid.
+        more: usize,
+    },
+    /// A character finding (C codes).
+    CharIssue {
+        /// The character.
+        ch: char,
+        /// 1-based position in the value.
+        pos: u32,
+        /// A standard form, if one is known.
+        suggestion: Option<&'static str>,
+    },
+    /// Why a date could not be read (V004 from a repair attempt).
+    DateProblem {
+        /// Japanese reason.
+        ja: &'static str,
+        /// English reason.
+        en: &'static str,
+    },
 }
 
 /// One finding. Every number is 1-based.

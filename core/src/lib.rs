@@ -34,6 +34,7 @@ pub mod render;
 pub mod repair;
 pub mod report;
 pub mod synth;
+pub mod write;
 pub mod xlsx;
 
 pub use check::{Back, Checker, InputKind, Options, check_bytes};

@@ -410,6 +410,80 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             ),
             format!("\"{label_en}\": medical institution code {v_en} should end in {digit}."),
         ),
+        (Code::Date, Detail::DateProblem { ja, en }) => (
+            format!("「{label_ja}」{v_ja}を日付として読めません（{ja}）。"),
+            format!("\"{label_en}\" {v_en} cannot be read as a date ({en})."),
+        ),
+        (Code::Gaiji | Code::VendorChar | Code::OutsideCp932 | Code::HalfwidthKanaInText, Detail::CharIssue { ch, pos, suggestion }) => {
+            let what = match d.code {
+                Code::Gaiji => ("外字", "a private-use character"),
+                Code::VendorChar => ("機種依存文字", "a vendor-specific character"),
+                Code::OutsideCp932 => ("Shift_JIS で表せない文字", "a character outside Shift_JIS"),
+                _ => ("半角カナ", "half-width katakana"),
+            };
+            let (sj, se) = match suggestion {
+                Some(s) => (format!("標準の文字は「{s}」です。"), format!(" Standard form: \"{s}\".")),
+                None => (String::new(), String::new()),
+            };
+            (
+                format!("「{label_ja}」{v_ja}の{pos}文字目{}は{}です。{sj}", char_name(*ch), what.0),
+                format!("\"{label_en}\" {v_en}: character {pos} {} is {}.{se}", char_name(*ch), what.1),
+            )
+        }
+        (
+            Code::UnknownCertificateType
+            | Code::InsurerNotRegistered
+            | Code::UnknownSegment
+            | Code::UnknownIncomeSegment
+            | Code::UnknownConditionItem
+            | Code::UnknownConditionCode,
+            Detail::Valid { part, values, more },
+        ) => {
+            let info = d.code.info();
+            let shown = part.as_deref().map(|p| quoted(Some(p))).unwrap_or((v_ja.clone(), v_en.clone()));
+            let (mj, me) = if *more > 0 { (format!(" ほか{more}件"), format!(" and {more} more")) } else { (String::new(), String::new()) };
+            let list = values.join("、");
+            if values.is_empty() {
+                (format!("「{label_ja}」{}: {}。", shown.0, info.title_ja), format!("\"{label_en}\" {}: {}.", shown.1, info.title_en))
+            } else {
+                (
+                    format!("「{label_ja}」{}: {}。有効な値: {list}{mj}。", shown.0, info.title_ja),
+                    format!("\"{label_en}\" {}: {}. Valid: {}{me}.", shown.1, info.title_en, values.join(", ")),
+                )
+            }
+        }
+        (
+            Code::RepairTrim
+            | Code::RepairWidth
+            | Code::RepairKana
+            | Code::ProposeLongVowel
+            | Code::RepairMacJis
+            | Code::RepairDate
+            | Code::RepairEraOverflow
+            | Code::RepairLeadingZeros
+            | Code::ProposeMacJis,
+            Detail::Repair { after },
+        ) => {
+            let kind = field.map_or(Personal::None, |f| f.personal);
+            let after = if show_values { after.clone() } else { mask(kind, after) };
+            let (a_ja, a_en) = quoted(Some(&after));
+            let info = d.code.info();
+            if matches!(d.code, Code::ProposeLongVowel | Code::ProposeMacJis) {
+                (
+                    format!("「{label_ja}」{v_ja}: {}。修正案は{a_ja}です（自動では直していません）。", info.title_ja),
+                    format!("\"{label_en}\" {v_en}: {}; proposed {a_en} (not applied).", info.title_en),
+                )
+            } else {
+                (
+                    format!("「{label_ja}」{v_ja}を{a_ja}に直しました（{}）。", info.title_ja),
+                    format!("\"{label_en}\" {v_en} became {a_en} ({}).", info.title_en),
+                )
+            }
+        }
+        (Code::NoMaster, _) => (
+            "制度マスタが指定されていないため、種別ID・区分・所得区分・追加条件の登録値との照合は行っていません。".into(),
+            "No municipality master was given: type IDs, segments and conditions were not checked against it.".into(),
+        ),
         // A code paired with an unexpected detail: fall back to the catalogue title.
         (code, _) => {
             let info = code.info();

@@ -1,9 +1,13 @@
 //! Helpers shared by the conformance tests: locating fixtures and checking them the way the
-//! CLI does (layout chosen from the file name, options from an optional sidecar JSON).
+//! CLI does (layout chosen from the file name, options from an optional sidecar JSON, `X…`
+//! fixtures in build mode).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use pmh_core::{Checker, Layout, Options, Report};
+use pmh_core::master::Masters;
+use pmh_core::write::OutputFormat;
+use pmh_core::{Checker, InputKind, Layout, Options, Report};
 
 /// The repository's `fixtures/` directory.
 pub fn fixtures_dir() -> PathBuf {
@@ -32,17 +36,46 @@ pub fn layout_for(path: &Path) -> Layout {
     }
 }
 
-/// Options from the sidecar `<stem>.json`, if any (`known_insurer_numbers`).
+/// `X…` fixtures are about repairs: they are checked in build mode, as `pmhcsv build` does.
+pub fn is_build_fixture(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('X'))
+}
+
+/// Options for a fixture: from the sidecar `<stem>.json` (`known_insurer_numbers`, `masters`
+/// as paths relative to the fixture), and build mode for `X…` fixtures.
 pub fn options_for(path: &Path) -> Options {
     let mut opts = Options::default();
     if let Ok(text) = std::fs::read_to_string(path.with_extension("json")) {
         let v: serde_json::Value = serde_json::from_str(&text).expect("sidecar JSON");
-        if let Some(list) = v.get("known_insurer_numbers").and_then(|l| l.as_array()) {
-            opts.known_insurer_numbers = list
-                .iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect();
+        let strings = |key: &str| -> Vec<String> {
+            v.get(key)
+                .and_then(|l| l.as_array())
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        opts.known_insurer_numbers = strings("known_insurer_numbers");
+        let masters = strings("masters");
+        if !masters.is_empty() {
+            let mut m = Masters::new();
+            for rel in &masters {
+                let p = path.parent().unwrap_or(Path::new(".")).join(rel);
+                m.load_csv(&std::fs::read(&p).expect("master file"), rel)
+                    .expect("master loads");
+            }
+            m.validate().expect("master validates");
+            opts.masters = Some(Arc::new(m));
         }
+    }
+    if is_build_fixture(path) {
+        opts.kind = InputKind::Source;
+        opts.repair = true;
+        opts.output = Some(OutputFormat::Csv);
     }
     opts
 }
