@@ -187,6 +187,26 @@ impl<'l> Checker<'l> {
         }
     }
 
+    /// See [`Back::set_visitor`].
+    pub fn set_visitor(&mut self, visitor: Box<RowVisitor<'l>>) {
+        self.back.set_visitor(visitor);
+    }
+
+    /// Ends the input: the report and the last bytes of the upload file (build mode; the
+    /// earlier bytes come from [`Checker::take_output`]).
+    pub fn finish_with_output(mut self) -> (Report, Vec<u8>) {
+        let (rest, summary) = self.front.finish();
+        for batch in &rest {
+            self.back.consume(batch);
+        }
+        self.back.finish_with_output(&summary)
+    }
+
+    /// The upload file bytes written so far (build mode).
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.back.take_output()
+    }
+
     /// Feeds the next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8]) {
         self.front.feed(chunk);
@@ -243,7 +263,26 @@ pub struct Back<'l> {
     /// The upload file being written (build mode).
     out: Vec<u8>,
     rows_written: u64,
+    /// Called with every data row after its checks (see [`Back::set_visitor`]).
+    visitor: Option<Box<RowVisitor<'l>>>,
 }
+
+/// One checked data row, as [`Back::set_visitor`] hands it over.
+#[derive(Debug, Clone, Copy)]
+pub struct RowView<'a> {
+    /// Row in the sheet (header = 1).
+    pub row: u32,
+    /// Physical line where the row starts.
+    pub line: u64,
+    /// Value of each layout field, in layout order (repaired in build mode; `""` when the
+    /// column is absent).
+    pub fields: &'a [&'a str],
+    /// 受給者証券面項目 in input order: (header, value).
+    pub details: &'a [(&'a str, &'a str)],
+}
+
+/// A callback receiving every checked data row.
+pub type RowVisitor<'l> = dyn FnMut(RowView<'_>) + 'l;
 
 impl<'l> Back<'l> {
     /// The validation stage for `layout`.
@@ -278,6 +317,7 @@ impl<'l> Back<'l> {
             detail_cols: Vec::new(),
             out: Vec::new(),
             rows_written: 0,
+            visitor: None,
         }
     }
 
@@ -306,6 +346,12 @@ impl<'l> Back<'l> {
             }
             start = end;
         }
+    }
+
+    /// Calls `visitor` with every data row after its checks (blank rows and rows swallowed by
+    /// an unclosed quote are not rows). Used by the diff builder, redaction and the web app.
+    pub fn set_visitor(&mut self, visitor: Box<RowVisitor<'l>>) {
+        self.visitor = Some(visitor);
     }
 
     /// The upload file bytes written so far (build mode); the buffer is emptied.
@@ -476,6 +522,9 @@ impl<'l> Back<'l> {
         }
         if self.opts.output.is_some() {
             self.write_row(text, ranges, all, base, ends);
+        }
+        if self.visitor.is_some() {
+            self.visit_row(row, line, text, ranges, all, base, ends);
         }
         self.values = values;
         self.repaired_text = repaired_text;
@@ -689,6 +738,51 @@ impl<'l> Back<'l> {
                     }
                 }
             }
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "borrow-split parts of the record"
+    )]
+    fn visit_row(
+        &mut self,
+        row: u32,
+        line: u64,
+        text: &str,
+        ranges: &[(usize, usize)],
+        all: &str,
+        base: usize,
+        ends: &[usize],
+    ) {
+        let field = |i: usize| -> &str {
+            if i >= ends.len() {
+                return "";
+            }
+            let start = if i == 0 { base } else { ends[i - 1] };
+            all.get(start..ends[i]).unwrap_or("")
+        };
+        let fields: Vec<&str> = ranges
+            .iter()
+            .map(|&(s, e)| text.get(s..e).unwrap_or(""))
+            .collect();
+        let headers = self
+            .header
+            .as_ref()
+            .map(|h| h.headers.as_slice())
+            .unwrap_or_default();
+        let details: Vec<(&str, &str)> = self
+            .detail_cols
+            .iter()
+            .map(|&c| (headers.get(c).map_or("", |h| h.trim()), field(c)))
+            .collect();
+        if let Some(v) = self.visitor.as_mut() {
+            v(RowView {
+                row,
+                line,
+                fields: &fields,
+                details: &details,
+            });
         }
     }
 
@@ -1553,6 +1647,30 @@ mod tests {
         let v: Vec<&str> =
             digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
         assert_eq!(v, vec!["0110113719", "1310110098"]);
+    }
+}
+
+#[cfg(test)]
+mod visitor_tests {
+    use super::*;
+
+    #[test]
+    fn visitor_sees_every_data_row_with_details() {
+        let layout = Layout::full();
+        let file = crate::synth::full_file(3, 25);
+        let rows = std::cell::RefCell::new(Vec::new());
+        let mut c = Checker::new(&layout, Options::default());
+        c.set_visitor(Box::new(|r: RowView<'_>| {
+            rows.borrow_mut()
+                .push((r.row, r.fields[1].to_owned(), r.details.len()));
+        }));
+        c.feed(file.as_bytes());
+        let report = c.finish();
+        let rows = rows.into_inner();
+        assert_eq!(rows.len() as u64, report.rows);
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1, crate::synth::my_number(0));
+        assert_eq!(rows[0].2, 3, "three 券面 columns");
     }
 }
 
