@@ -77,7 +77,7 @@ impl Default for Options {
 }
 
 /// Identity hasher for keys that are already hashes.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct PreHashed(u64);
 
 impl Hasher for PreHashed {
@@ -132,8 +132,109 @@ impl KeyHasher {
     }
 }
 
+/// The cross-row certificate checks (K001 duplicate, K002 overlapping periods, K003 duplicate
+/// 履歴キー), as a reusable index: rows are observed in order and each is compared with the
+/// earlier rows of the same certificate. About 40 bytes per row.
+#[derive(Debug, Clone)]
+pub struct KeyTracker {
+    certificate: Vec<usize>,
+    history_key: Option<usize>,
+    no_overlap: bool,
+    index: HashMap<u128, u32, BuildHasherDefault<PreHashed>>,
+    entries: Vec<KeyEntry>,
+}
+
+impl KeyTracker {
+    /// An empty index for the layout's key configuration.
+    pub fn new(layout: &Layout) -> Self {
+        let k = layout.key_index();
+        Self {
+            certificate: k.certificate,
+            history_key: k.history_key,
+            no_overlap: layout.keys.no_overlap,
+            index: HashMap::default(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The 128-bit fingerprint of a row's certificate key, or `None` when every key field is
+    /// empty. `value(i)` gives layout field `i`'s (trimmed) value.
+    pub fn certificate_key<'v>(&self, value: &dyn Fn(usize) -> &'v str) -> Option<u128> {
+        if self.certificate.is_empty() || self.certificate.iter().all(|&i| value(i).is_empty()) {
+            return None;
+        }
+        let mut h1 = KeyHasher::new(0x243F_6A88_85A3_08D3);
+        let mut h2 = KeyHasher::new(0x1319_8A2E_0370_7344);
+        for &i in &self.certificate {
+            h1.add(value(i).as_bytes());
+            h2.add(value(i).as_bytes());
+        }
+        Some((u128::from(h1.finish()) << 64) | u128::from(h2.finish()))
+    }
+
+    /// Observes one row; returns the first finding against an earlier row of the same
+    /// certificate: (code, earlier row).
+    pub fn observe<'v>(
+        &mut self,
+        row: u32,
+        value: &dyn Fn(usize) -> &'v str,
+        valid_from: Option<date::Ymd>,
+        valid_to: Option<date::Ymd>,
+    ) -> Option<(Code, u32)> {
+        let key = self.certificate_key(value)?;
+        let history = self.history_key.map(|i| {
+            let mut h = KeyHasher::new(0xA409_3822_299F_31D0);
+            h.add(value(i).as_bytes());
+            h.finish()
+        });
+        let entry = KeyEntry {
+            row,
+            from: valid_from.map_or(NO_DATE, date::Ymd::to_days),
+            to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
+            history: history.unwrap_or(0),
+            next: u32::MAX,
+        };
+        let new_index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let Some(&head) = self.index.get(&key) else {
+            self.index.insert(key, new_index);
+            self.entries.push(entry);
+            return None;
+        };
+        let mut finding: Option<(Code, u32)> = None;
+        let mut i = head;
+        let mut last = head;
+        while let Some(e) = self.entries.get(i as usize).copied() {
+            if finding.is_none() {
+                finding = if history.is_some() {
+                    (e.history == entry.history).then_some((Code::DuplicateHistoryKey, e.row))
+                } else if e.from == entry.from && e.to == entry.to {
+                    Some((Code::DuplicateCertificate, e.row))
+                } else if self.no_overlap
+                    && e.from != NO_DATE
+                    && e.to != NO_DATE
+                    && entry.from != NO_DATE
+                    && entry.to != NO_DATE
+                    && e.from <= entry.to
+                    && entry.from <= e.to
+                {
+                    Some((Code::OverlappingPeriods, e.row))
+                } else {
+                    None
+                };
+            }
+            last = i;
+            i = e.next;
+        }
+        if let Some(tail) = self.entries.get_mut(last as usize) {
+            tail.next = new_index;
+        }
+        self.entries.push(entry);
+        finding
+    }
+}
+
 /// One row of one certificate, kept for the cross-row checks.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct KeyEntry {
     row: u32,
     from: i32,
@@ -242,8 +343,7 @@ pub struct Back<'l> {
     row: u32,
     data_rows: u64,
     blank_rows: u64,
-    key_index: HashMap<u128, u32, BuildHasherDefault<PreHashed>>,
-    key_entries: Vec<KeyEntry>,
+    key_tracker: KeyTracker,
     /// Reusable per-row buffer: (start, end) of each layout field's value.
     values: Vec<(usize, usize)>,
     /// Input column (1-based) of each layout field.
@@ -301,8 +401,7 @@ impl<'l> Back<'l> {
             row: 0,
             data_rows: 0,
             blank_rows: 0,
-            key_index: HashMap::default(),
-            key_entries: Vec::new(),
+            key_tracker: KeyTracker::new(layout),
             values: Vec::new(),
             field_cols: Vec::new(),
             insurer_field: layout
@@ -1251,95 +1350,38 @@ impl<'l> Back<'l> {
         values: &[(usize, usize)],
         dates: &RowDates,
     ) {
-        if self.keys.certificate.is_empty() {
-            return;
-        }
         let value = |i: usize| {
             values
                 .get(i)
                 .and_then(|&(s, e)| text.get(s..e))
                 .map_or("", trim_edges)
         };
-        if self.keys.certificate.iter().all(|&i| value(i).is_empty()) {
-            return;
-        }
-        let mut h1 = KeyHasher::new(0x243F_6A88_85A3_08D3);
-        let mut h2 = KeyHasher::new(0x1319_8A2E_0370_7344);
-        for &i in &self.keys.certificate {
-            h1.add(value(i).as_bytes());
-            h2.add(value(i).as_bytes());
-        }
-        let key = (u128::from(h1.finish()) << 64) | u128::from(h2.finish());
-        let history = self.keys.history_key.map(|i| {
-            let mut h = KeyHasher::new(0xA409_3822_299F_31D0);
-            h.add(value(i).as_bytes());
-            h.finish()
-        });
-        let entry = KeyEntry {
-            row,
-            from: dates.valid_from.map_or(NO_DATE, date::Ymd::to_days),
-            to: dates.valid_to.map_or(NO_DATE, date::Ymd::to_days),
-            history: history.unwrap_or(0),
-            next: u32::MAX,
-        };
-        let new_index = u32::try_from(self.key_entries.len()).unwrap_or(u32::MAX);
-        let basis = self.layout.keys.certificate_basis;
-        let Some(&head) = self.key_index.get(&key) else {
-            self.key_index.insert(key, new_index);
-            self.key_entries.push(entry);
+        let Some((code, other)) =
+            self.key_tracker
+                .observe(row, &value, dates.valid_from, dates.valid_to)
+        else {
             return;
         };
-        // Walk the earlier rows of this certificate.
-        let mut finding: Option<(Code, u32)> = None;
-        let mut i = head;
-        let mut last = head;
-        while let Some(e) = self.key_entries.get(i as usize).copied() {
-            if finding.is_none() {
-                finding = if history.is_some() {
-                    (e.history == entry.history).then_some((Code::DuplicateHistoryKey, e.row))
-                } else if e.from == entry.from && e.to == entry.to {
-                    Some((Code::DuplicateCertificate, e.row))
-                } else if self.layout.keys.no_overlap
-                    && e.from != NO_DATE
-                    && e.to != NO_DATE
-                    && entry.from != NO_DATE
-                    && entry.to != NO_DATE
-                    && e.from <= entry.to
-                    && entry.from <= e.to
-                {
-                    Some((Code::OverlappingPeriods, e.row))
-                } else {
-                    None
-                };
-            }
-            last = i;
-            i = e.next;
+        let field = if code == Code::DuplicateHistoryKey {
+            self.keys.history_key
+        } else {
+            self.keys.certificate.first().copied()
+        };
+        let col = self.column_of(field);
+        let mut d = Diagnostic::new(code)
+            .at(row, line)
+            .column(col)
+            .detail(Detail::OtherRow { row: other });
+        if code == Code::DuplicateHistoryKey {
+            d.value = self.keys.history_key.map(|i| value(i).to_owned());
         }
-        if let Some(tail) = self.key_entries.get_mut(last as usize) {
-            tail.next = new_index;
-        }
-        self.key_entries.push(entry);
-        if let Some((code, other)) = finding {
-            let field = if code == Code::DuplicateHistoryKey {
-                self.keys.history_key
-            } else {
-                self.keys.certificate.first().copied()
-            };
-            let col = self.column_of(field);
-            let mut d = Diagnostic::new(code)
-                .at(row, line)
-                .column(col)
-                .detail(Detail::OtherRow { row: other });
-            if code == Code::DuplicateHistoryKey {
-                d.value = self.keys.history_key.map(|i| value(i).to_owned());
-            }
-            d.field = field;
-            self.sink.push(if code == Code::DuplicateHistoryKey {
-                d.strict_basis(Basis::Verified)
-            } else {
-                d.strict_basis(basis)
-            });
-        }
+        d.field = field;
+        let basis = if code == Code::DuplicateHistoryKey {
+            Basis::Verified
+        } else {
+            self.layout.keys.certificate_basis
+        };
+        self.sink.push(d.strict_basis(basis));
     }
 
     fn finish_file(&mut self, summary: &FrontSummary) {

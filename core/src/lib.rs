@@ -37,7 +37,7 @@ pub mod synth;
 pub mod write;
 pub mod xlsx;
 
-pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes};
+pub use check::{Back, Checker, InputKind, KeyTracker, Options, RowView, RowVisitor, check_bytes};
 pub use codes::{Code, CodeInfo, Severity};
 pub use diagnostic::{Detail, Diagnostic};
 pub use front::{Front, FrontSummary, RecordBatch};
