@@ -24,7 +24,7 @@ use crate::front::{Front, FrontSummary, RecordBatch};
 use crate::header::Use;
 use crate::header::{ColumnMapping, HeaderMap, Matcher};
 use crate::layout::{
-    Basis, CharClass, Check, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType,
+    Basis, CharClass, CharLevel, Check, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType,
 };
 use crate::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
 use crate::reader::LineEndings;
@@ -1203,12 +1203,21 @@ impl<'l> Back<'l> {
                 });
                 d.field = Some(fi);
                 // PMH's character set is not public (inferred rule); a 外字 is broken
-                // everywhere but on its own PC, so it stays an error.
-                self.sink.push(if code == Code::Gaiji {
+                // everywhere but on its own PC, so it stays an error. The layout may set the
+                // level per field (`char_issues`).
+                let d = if code == Code::Gaiji {
                     d.strict_basis(Basis::Inferred)
                 } else {
                     d.with_basis(Basis::Inferred)
-                });
+                };
+                match f.char_issues {
+                    None => self.sink.push(d),
+                    Some(CharLevel::Ignore) => {}
+                    Some(level) => self.sink.push(Diagnostic {
+                        severity: level.severity(),
+                        ..d
+                    }),
+                }
             }
         }
         if ok && !f.checks.is_empty() {
@@ -1269,14 +1278,24 @@ impl<'l> Back<'l> {
                     }
                 }
                 Check::RecipientNumber => {
-                    // Only national programmes (法別 in the national table) use the check digit.
-                    let insurer = self
-                        .insurer_field
-                        .and_then(|i| values.get(i))
-                        .and_then(|&(s, e)| text.get(s..e))
-                        .unwrap_or("");
-                    if tables::insurer_kind(trim_edges(insurer))
-                        == Some(tables::InsurerKind::National)
+                    // Only national programmes use the check digit: the master says so per
+                    // certificate type when given; otherwise 法別 in the national table.
+                    let get = |i: Option<usize>| {
+                        i.and_then(|i| values.get(i))
+                            .and_then(|&(s, e)| text.get(s..e))
+                            .map_or("", trim_edges)
+                    };
+                    let from_master = self
+                        .opts
+                        .masters
+                        .as_deref()
+                        .and_then(|m| m.certificate_type(get(self.type_field)))
+                        .map(|t| t.recipient_check_digit);
+                    let national = from_master.unwrap_or_else(|| {
+                        tables::insurer_kind(get(self.insurer_field))
+                            == Some(tables::InsurerKind::National)
+                    });
+                    if national
                         && let checkdigit::CheckOutcome::Invalid { expected } =
                             checkdigit::recipient_number(value)
                     {
@@ -1758,5 +1777,58 @@ mod trim_tests {
             let expected = s.chars().enumerate().find(|&(_, c)| c.is_control()).map(|(i, c)| (i as u32 + 1, c));
             prop_assert_eq!(first_disallowed(&s, CharClass::Name), expected);
         }
+    }
+}
+
+#[cfg(test)]
+mod char_level_tests {
+    use super::*;
+
+    #[test]
+    fn layout_sets_the_level_of_character_findings() {
+        let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日\r\n\
+                   A1,123456789018,髙橋花子,タカハシ　ハナコ,東京都,2013-01-01,2,0,受給者証①,2025-04-01,2026-03-31\r\n";
+        let layout = Layout::full();
+        let r = check_bytes(&layout, Options::default(), csv.as_bytes());
+        let vendor: Vec<(Option<usize>, Severity)> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::VendorChar)
+            .map(|d| (d.field, d.severity))
+            .collect();
+        let name = layout.field_index("basicFiveInfo.name");
+        let cert = layout.field_index("certificationName");
+        assert!(vendor.contains(&(name, Severity::Warning)), "{vendor:?}");
+        assert!(vendor.contains(&(cert, Severity::Info)), "{vendor:?}");
+        let ignore =
+            crate::layout::FULL_TOML.replace("char_issues = \"info\"", "char_issues = \"ignore\"");
+        let layout = Layout::from_toml(&ignore).unwrap();
+        let r = check_bytes(&layout, Options::default(), csv.as_bytes());
+        assert_eq!(r.count(Code::VendorChar), 1);
+    }
+}
+
+#[cfg(test)]
+mod master_rule_tests {
+    use super::*;
+
+    fn with_master(master: &str) -> Report {
+        let mut m = Masters::new();
+        m.load_csv(master.as_bytes(), "m.csv").unwrap();
+        m.validate().unwrap();
+        let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,有効期間開始日,有効期間終了日\r\n\
+                   NANBYO01,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,54016027,特定医療費受給者証,1234567,2025-04-01,2026-03-31\r\n";
+        let opts = Options { masters: Some(Arc::new(m)), ..Options::default() };
+        check_bytes(&Layout::full(), opts, csv.as_bytes())
+    }
+
+    #[test]
+    fn master_decides_whether_the_recipient_number_has_a_check_digit() {
+        let header = "種類,機関別受給者証種別ID,名称,法別番号,受給者番号検証\r\n";
+        let checked = with_master(&format!("{header}受給者証種別,NANBYO01,難病,54,する\r\n"));
+        assert_eq!(checked.count(Code::RecipientCheckDigit), 1);
+        let unchecked = with_master(&format!("{header}受給者証種別,NANBYO01,難病,54,しない\r\n"));
+        assert_eq!(unchecked.count(Code::RecipientCheckDigit), 0);
+        assert_eq!(unchecked.count(Code::NoMaster), 0);
     }
 }

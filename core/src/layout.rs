@@ -186,6 +186,32 @@ pub enum Personal {
     BirthDate,
 }
 
+/// How a field reports 外字, 機種依存文字, characters outside CP932 and 半角カナ (C001–C004),
+/// overriding the codes' default levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharLevel {
+    /// Report as errors.
+    Error,
+    /// Report as warnings.
+    Warning,
+    /// Report for information.
+    Info,
+    /// Do not report.
+    Ignore,
+}
+
+impl CharLevel {
+    /// The severity findings get (for `Ignore`, never used).
+    pub fn severity(self) -> crate::codes::Severity {
+        match self {
+            CharLevel::Error => crate::codes::Severity::Error,
+            CharLevel::Warning => crate::codes::Severity::Warning,
+            CharLevel::Info | CharLevel::Ignore => crate::codes::Severity::Info,
+        }
+    }
+}
+
 /// A named check that is not expressed by type/length/class alone (check digits, masters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -299,6 +325,9 @@ pub struct Field {
     /// Personal-data kind (masking, redaction).
     #[serde(default)]
     pub personal: Personal,
+    /// Level of character findings (C001–C004) in this field; default: the codes' own.
+    #[serde(default)]
+    pub char_issues: Option<CharLevel>,
     /// Where the field's rules come from.
     pub basis: Basis,
     /// Short source note shown with the basis.
