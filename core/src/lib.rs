@@ -30,6 +30,7 @@ pub mod layout;
 pub mod master;
 pub mod message;
 pub mod reader;
+pub mod records;
 pub mod render;
 pub mod repair;
 pub mod report;
