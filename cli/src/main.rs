@@ -16,6 +16,7 @@ use pmh_core::{
     Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
     RenderOptions, Report, docs, xlsx,
 };
+use sha2::{Digest, Sha256};
 
 use args::{
     BuildArgs, Cli, Command, ExplainArgs, LayoutArgs, LayoutFormat, MasterArgs, ValidateArgs,
@@ -123,9 +124,18 @@ fn check_input(
     };
     let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
+    let (to_hash, chunks) = mpsc::sync_channel::<Arc<[u8]>>(16);
     std::thread::scope(|scope| {
+        // Three threads: hashing, reading + decoding + splitting, and checking (here).
+        let hasher = scope.spawn(move || {
+            let mut sha = Sha256::new();
+            for chunk in chunks {
+                sha.update(&chunk);
+            }
+            pmh_core::front::hex(&sha.finalize())
+        });
         let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
-            let mut front = Front::new(layout.dialect.delimiter_byte());
+            let mut front = Front::new(layout.dialect.delimiter_byte()).without_hash();
             let mut buf = vec![0u8; CHUNK];
             loop {
                 let n = match reader.read(&mut buf) {
@@ -134,7 +144,9 @@ fn check_input(
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(Fail(format!("{}: {e}", path.display()))),
                 };
-                front.feed(&buf[..n]);
+                let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
+                let _ = to_hash.send(Arc::clone(&chunk));
+                front.feed(&chunk);
                 for used in recycled.try_iter() {
                     front.recycle(used);
                 }
@@ -145,6 +157,7 @@ fn check_input(
                     }
                 }
             }
+            drop(to_hash);
             let (rest, summary) = front.finish();
             for batch in rest {
                 let _ = batches.send(batch);
@@ -163,9 +176,12 @@ fn check_input(
                 }
             }
         }
-        let summary = producer
+        let mut summary = producer
             .join()
             .map_err(|_| Fail("internal: reader thread panicked".into()))??;
+        summary.sha256 = hasher
+            .join()
+            .map_err(|_| Fail("internal: hashing thread panicked".into()))?;
         if let Some(e) = write_err {
             return Err(Fail(e.to_string()));
         }

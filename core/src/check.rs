@@ -352,6 +352,8 @@ pub struct Back<'l> {
     insurer_field: Option<usize>,
     /// Fields holding the master-checked values.
     type_field: Option<usize>,
+    /// The current record has no character that a character scan could flag.
+    clean: bool,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -409,6 +411,7 @@ impl<'l> Back<'l> {
                 .iter()
                 .position(|f| f.has_check(Check::InsurerNumber)),
             type_field: layout.field_index("orgSpecificCertificateTypeId"),
+            clean: false,
             header_columns: 0,
             repaired_text: String::new(),
             repaired_values: Vec::new(),
@@ -434,6 +437,7 @@ impl<'l> Back<'l> {
             } else {
                 let ends = &batch.ends[start..end];
                 let base = if start == 0 { 0 } else { batch.ends[start - 1] };
+                self.clean = meta.clean;
                 self.record(
                     &batch.text,
                     base,
@@ -1130,7 +1134,13 @@ impl<'l> Back<'l> {
                 } else {
                     f.chars
                 };
-                if let Some((pos, ch)) = first_disallowed(value, class) {
+                // A clean record has no control character: nothing to find for text classes.
+                let scan = !(self.clean && matches!(class, CharClass::Text | CharClass::Name));
+                if let Some((pos, ch)) = if scan {
+                    first_disallowed(value, class)
+                } else {
+                    None
+                } {
                     ok = false;
                     self.sink.push(
                         at(Code::Chars, Rule::Chars)
@@ -1186,7 +1196,7 @@ impl<'l> Back<'l> {
                 }
             }
         }
-        if f.value_type == ValueType::Text && !value.is_ascii() {
+        if f.value_type == ValueType::Text && !self.clean && !value.is_ascii() {
             for cf in repair::char_findings(f, value) {
                 let code = match cf.issue {
                     CharIssue::Gaiji => Code::Gaiji,
@@ -1818,7 +1828,10 @@ mod master_rule_tests {
         m.validate().unwrap();
         let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,有効期間開始日,有効期間終了日\r\n\
                    NANBYO01,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,54016027,特定医療費受給者証,1234567,2025-04-01,2026-03-31\r\n";
-        let opts = Options { masters: Some(Arc::new(m)), ..Options::default() };
+        let opts = Options {
+            masters: Some(Arc::new(m)),
+            ..Options::default()
+        };
         check_bytes(&Layout::full(), opts, csv.as_bytes())
     }
 

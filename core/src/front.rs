@@ -11,7 +11,7 @@ use crate::decode::{Decoder, TextEncoding};
 use crate::reader::{Event, LineEndings, RecordReader};
 
 /// Records per batch: large enough to make hand-over cheap, small enough to stay in cache.
-const BATCH_RECORDS: usize = 2048;
+const BATCH_RECORDS: usize = 256;
 
 /// One record or blank line of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub(crate) struct RecMeta {
     pub(crate) blank: bool,
     /// Quotes balance (false: an unclosed quote swallowed the rest of the file).
     pub(crate) balanced: bool,
+    /// No character of the record is a control, 外字, 機種依存 or non-CP932 character
+    /// ([`crate::domain::chars::all_clear`]): the checker skips its per-field scans. Computed
+    /// here because this stage has spare time while the checker is the busier one.
+    pub(crate) clean: bool,
 }
 
 /// A batch of decoded records: field text, field ends and per-record facts.
@@ -87,7 +91,8 @@ pub struct Front {
     head: Vec<u8>,
     layout_delimiter: u8,
     delimiter: u8,
-    sha: Sha256,
+    /// `None` when the caller hashes the input itself (the CLI does, on another thread).
+    sha: Option<Sha256>,
     bytes: u64,
     batch: RecordBatch,
     ready: Vec<RecordBatch>,
@@ -104,7 +109,7 @@ impl Front {
             head: Vec::new(),
             layout_delimiter,
             delimiter: layout_delimiter,
-            sha: Sha256::new(),
+            sha: Some(Sha256::new()),
             bytes: 0,
             batch: RecordBatch::default(),
             ready: Vec::new(),
@@ -112,10 +117,20 @@ impl Front {
         }
     }
 
+    /// Leaves hashing to the caller: [`FrontSummary::sha256`] stays empty and the caller fills
+    /// it in (the CLI hashes on a third thread).
+    #[must_use]
+    pub fn without_hash(mut self) -> Self {
+        self.sha = None;
+        self
+    }
+
     /// Feeds the next chunk of the file. Completed batches wait in [`Front::take_ready`].
     pub fn feed(&mut self, chunk: &[u8]) {
         self.bytes += chunk.len() as u64;
-        self.sha.update(chunk);
+        if let Some(sha) = self.sha.as_mut() {
+            sha.update(chunk);
+        }
         let mut decoded = std::mem::take(&mut self.decoded);
         decoded.clear();
         self.decoder.push(chunk, &mut decoded);
@@ -150,7 +165,7 @@ impl Front {
             encoding: self.decoder.encoding(),
             failure: self.decoder.failure(),
             bytes: self.bytes,
-            sha256: hex(&self.sha.finalize()),
+            sha256: self.sha.map(|h| hex(&h.finalize())).unwrap_or_default(),
             line_endings: self
                 .reader
                 .as_ref()
@@ -197,10 +212,13 @@ impl Front {
                     inner_lines: 0,
                     blank: true,
                     balanced: true,
+                    clean: true,
                 }),
                 Event::Record(rec) => {
                     let base = b.text.len();
-                    if let Ok(t) = std::str::from_utf8(rec.data) {
+                    let before = b.text.len();
+                    // SIMD validation (simdutf8): UTF-8 checking is a large share of the front end.
+                    if let Ok(t) = simdutf8::basic::from_utf8(rec.data) {
                         b.text.push_str(t);
                         b.ends.extend(rec.ends.iter().map(|e| base + e));
                     } else {
@@ -215,6 +233,7 @@ impl Front {
                         inner_lines: rec.inner_lines,
                         blank: false,
                         balanced: rec.quotes_balanced,
+                        clean: crate::domain::chars::all_clear(&b.text[before..]),
                     });
                 }
             }
@@ -232,7 +251,8 @@ impl Front {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()

@@ -476,7 +476,7 @@ pub fn char_findings(field: &Field, value: &str) -> Vec<CharFinding> {
         (ValueType::Text, CharClass::Katakana | CharClass::Text) => false,
         _ => return Vec::new(),
     };
-    if value.is_ascii() {
+    if value.is_ascii() || chars::all_clear(value) {
         return Vec::new();
     }
     let mut found: Vec<CharFinding> = Vec::new();

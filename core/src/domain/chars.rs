@@ -172,6 +172,52 @@ pub fn classify(c: char) -> Option<CharIssue> {
     }
 }
 
+/// Whether [`classify`] flags no character of `s`: the fast all-clear for the common case of
+/// names and addresses written in ASCII, kana and JIS X 0208 kanji. Decodes only 3-byte
+/// sequences in the hot ranges; anything else falls back to [`classify`].
+#[must_use]
+pub fn all_clear(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            if c < 0x20 || c == 0x7F {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        if (0xE3..=0xE9).contains(&c) && i + 2 < b.len() {
+            let cp = (u32::from(c & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            let ok = match cp {
+                0x3000..=0x3003
+                | 0x3041..=0x3093
+                | 0x309B..=0x309E
+                | 0x30A1..=0x30F6
+                | 0x30FB..=0x30FE => true,
+                KANJI_FIRST..=KANJI_LAST => is_jis0208_kanji(cp),
+                _ => false,
+            };
+            if ok {
+                i += 3;
+                continue;
+            }
+        }
+        // Rare: decode properly and ask classify.
+        let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
+            return false;
+        };
+        if classify(ch).is_some() {
+            return false;
+        }
+        i += ch.len_utf8();
+    }
+    true
+}
+
 /// Every character of `s` that [`classify`] flags, with its byte offset.
 pub fn issues(s: &str) -> impl Iterator<Item = (usize, char, CharIssue)> + '_ {
     s.char_indices()
@@ -573,6 +619,32 @@ mod tests {
 
     // Spec: domain-codes §8.4 classification table.
     #[test]
+    fn all_clear_agrees_with_classify() {
+        for s in [
+            "山田太郎",
+            "ヤマダ　タロウ",
+            "東京都八王子市元本郷町1-2-3 コーポ101号室",
+            "髙橋",
+            "ﾔﾏﾀﾞ",
+            "𠮷田",
+            "a\u{7}",
+            "\u{E000}",
+            "①",
+            "〜",
+            "ゔ",
+            "",
+            "ｶﾞ",
+            "Ａ１",
+        ] {
+            assert_eq!(
+                all_clear(s),
+                s.chars().all(|c| classify(c).is_none()),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
     fn section_8_4_examples() {
         for c in [
             '①', '㈱', 'Ⅰ', '№', '℡', '㍻', 'ⅰ', '￤', '髙', '\u{FA11}', '濵',
@@ -886,6 +958,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn all_clear_is_exactly_no_classified_char(s in "\\PC{0,12}|[ -~ぁ-んァ-ヶ亜-熙ｱ-ﾝ髙﨑①〜\u{E000}\u{0}-\u{1F}]{0,12}") {
+            prop_assert_eq!(all_clear(&s), s.chars().all(|c| classify(c).is_none()));
+        }
+
         #[test]
         fn widened_kana_leaves_no_halfwidth_and_adds_nothing_outside_cp932(s in "[\u{FF61}-\u{FF9F}ｱ-ﾝ ア-ンa-z0-9〜—あ-ん]{0,24}") {
             let out = halfwidth_kana_to_fullwidth(&s);
