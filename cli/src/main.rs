@@ -169,11 +169,11 @@ fn check_input(
         for batch in received {
             back.consume(&batch);
             let _ = recycle.send(batch);
-            if let Some(w) = out.as_deref_mut() {
-                if let Err(e) = w.write_all(&back.take_output()) {
-                    write_err = Some(e);
-                    break;
-                }
+            if let Some(w) = out.as_deref_mut()
+                && let Err(e) = w.write_all(&back.take_output())
+            {
+                write_err = Some(e);
+                break;
             }
         }
         let mut summary = producer
