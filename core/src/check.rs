@@ -623,11 +623,25 @@ impl<'l> Back<'l> {
         if self.opts.masters.is_some() {
             self.master_checks(row, line, text, ranges, &field_cols);
         }
-        if self.opts.output.is_some() {
-            self.write_row(text, ranges, all, base, ends);
-        }
-        if self.visitor.is_some() {
-            self.visit_row(row, line, text, ranges, all, base, ends);
+        if self.opts.output.is_some() || self.visitor.is_some() {
+            // Moved out for the call so the row's parts can borrow them while self is mutated.
+            let header = self.header.take();
+            let detail_cols = std::mem::take(&mut self.detail_cols);
+            let (fields, details) =
+                row_parts(header.as_ref(), &detail_cols, text, ranges, all, base, ends);
+            if self.opts.output.is_some() {
+                self.write_row(&fields, &details);
+            }
+            if let Some(v) = self.visitor.as_mut() {
+                v(RowView {
+                    row,
+                    line,
+                    fields: &fields,
+                    details: &details,
+                });
+            }
+            self.header = header;
+            self.detail_cols = detail_cols;
         }
         self.values = values;
         self.repaired_text = repaired_text;
@@ -844,92 +858,18 @@ impl<'l> Back<'l> {
         }
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "borrow-split parts of the record"
-    )]
-    fn visit_row(
-        &mut self,
-        row: u32,
-        line: u64,
-        text: &str,
-        ranges: &[(usize, usize)],
-        all: &str,
-        base: usize,
-        ends: &[usize],
-    ) {
-        let field = |i: usize| -> &str {
-            if i >= ends.len() {
-                return "";
-            }
-            let start = if i == 0 { base } else { ends[i - 1] };
-            all.get(start..ends[i]).unwrap_or("")
-        };
-        let fields: Vec<&str> = ranges
-            .iter()
-            .map(|&(s, e)| text.get(s..e).unwrap_or(""))
-            .collect();
-        let headers = self
-            .header
-            .as_ref()
-            .map(|h| h.headers.as_slice())
-            .unwrap_or_default();
-        let details: Vec<(&str, &str)> = self
-            .detail_cols
-            .iter()
-            .map(|&c| (headers.get(c).map_or("", |h| h.trim()), field(c)))
-            .collect();
-        if let Some(v) = self.visitor.as_mut() {
-            v(RowView {
-                row,
-                line,
-                fields: &fields,
-                details: &details,
-            });
-        }
-    }
-
-    /// Build mode: appends the row to the upload file (repaired fields, then 券面項目).
-    fn write_row(
-        &mut self,
-        text: &str,
-        ranges: &[(usize, usize)],
-        all: &str,
-        base: usize,
-        ends: &[usize],
-    ) {
-        let field = |i: usize| -> &str {
-            if i >= ends.len() {
-                return "";
-            }
-            let start = if i == 0 { base } else { ends[i - 1] };
-            all.get(start..ends[i]).unwrap_or("")
-        };
-        let values: Vec<&str> = ranges
-            .iter()
-            .map(|&(s, e)| text.get(s..e).unwrap_or(""))
-            .collect();
+    /// Build mode: appends the row to the upload file (fields, then 券面項目).
+    fn write_row(&mut self, fields: &[&str], details: &[(&str, &str)]) {
         match self.opts.output {
             Some(OutputFormat::Csv) => {
-                let details = self.detail_cols.iter().map(|&c| field(c));
-                write::csv_row(
-                    &mut self.out,
-                    self.layout,
-                    values.iter().copied().chain(details),
-                );
+                let values = fields
+                    .iter()
+                    .copied()
+                    .chain(details.iter().map(|&(_, v)| v));
+                write::csv_row(&mut self.out, self.layout, values);
             }
             Some(OutputFormat::Json) => {
-                let headers = self
-                    .header
-                    .as_ref()
-                    .map(|h| h.headers.as_slice())
-                    .unwrap_or_default();
-                let details: Vec<(&str, &str)> = self
-                    .detail_cols
-                    .iter()
-                    .map(|&c| (headers.get(c).map_or("", |h| h.trim()), field(c)))
-                    .collect();
-                let record = write::json_record(self.layout, &values, &details);
+                let record = write::json_record(self.layout, fields, details);
                 write::json_push(&mut self.out, &record, self.rows_written == 0);
             }
             None => return,
@@ -1478,6 +1418,35 @@ impl<'l> Back<'l> {
             }
         }
     }
+}
+
+/// A row's field values (repaired in build mode) and its 券面項目 as (header, value).
+fn row_parts<'a>(
+    header: Option<&'a HeaderMap>,
+    detail_cols: &[usize],
+    text: &'a str,
+    ranges: &[(usize, usize)],
+    all: &'a str,
+    base: usize,
+    ends: &[usize],
+) -> (Vec<&'a str>, Vec<(&'a str, &'a str)>) {
+    let field = |i: usize| -> &'a str {
+        if i >= ends.len() {
+            return "";
+        }
+        let start = if i == 0 { base } else { ends[i - 1] };
+        all.get(start..ends[i]).unwrap_or("")
+    };
+    let fields = ranges
+        .iter()
+        .map(|&(s, e)| text.get(s..e).unwrap_or(""))
+        .collect();
+    let headers = header.map(|h| h.headers.as_slice()).unwrap_or_default();
+    let details = detail_cols
+        .iter()
+        .map(|&c| (headers.get(c).map_or("", |h| h.trim()), field(c)))
+        .collect();
+    (fields, details)
 }
 
 /// Why a date could not be read, in both languages.
