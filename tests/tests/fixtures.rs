@@ -111,7 +111,15 @@ fn snapshots_text_ja() {
     for f in fixture_files("invalid") {
         let n = name(&f);
         let (layout, report) = check_fixture(&f);
-        let input = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        let bytes = std::fs::read(&f).unwrap();
+        // Show the input readably: CP932 fixtures are decoded for the reviewer.
+        let input = match std::str::from_utf8(&bytes) {
+            Ok(t) => t.to_owned(),
+            Err(_) => match encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(&bytes) {
+                Some(t) => format!("[CP932] {t}"),
+                None => String::from_utf8_lossy(&bytes).into_owned(),
+            },
+        };
         let out = text(
             &layout,
             &[Input {
