@@ -1257,10 +1257,25 @@ impl<'l> Back<'l> {
                     }
                 }
                 Check::MedicalInstitutionCodes => {
-                    for code in digit_runs(value, 10) {
-                        if let checkdigit::CheckOutcome::Invalid { expected } =
-                            checkdigit::medical_institution_code(code)
-                        {
+                    // 10-digit codes carry their prefecture. A bare 7-digit code can only be
+                    // checked in prefectures 11–14 (known here from the row's 公費負担者番号);
+                    // elsewhere it is never rejected (domain-codes §4.2).
+                    let insurer = self
+                        .insurer_field
+                        .and_then(|i| values.get(i))
+                        .and_then(|&(s, e)| text.get(s..e))
+                        .map_or("", trim_edges);
+                    let prefecture = insurer
+                        .get(2..4)
+                        .and_then(|p| p.parse::<u8>().ok())
+                        .filter(|_| insurer.len() == 8);
+                    let tens =
+                        digit_runs(value, 10).map(|c| (c, checkdigit::medical_institution_code(c)));
+                    let sevens = digit_runs(value, 7).filter_map(|c| {
+                        prefecture.map(|p| (c, checkdigit::medical_institution_code7(c, p)))
+                    });
+                    for (code, outcome) in tens.chain(sevens) {
+                        if let checkdigit::CheckOutcome::Invalid { expected } = outcome {
                             self.sink.push(
                                 at(Code::MedicalInstitutionCheckDigit)
                                     .value(code)
@@ -1784,6 +1799,32 @@ mod char_level_tests {
         let layout = Layout::from_toml(&ignore).unwrap();
         let r = check_bytes(&layout, Options::default(), csv.as_bytes());
         assert_eq!(r.count(Code::VendorChar), 1);
+    }
+}
+
+#[cfg(test)]
+mod medical_code_tests {
+    use super::*;
+
+    fn check(insurer: &str, institutions: &str) -> u64 {
+        let csv = format!(
+            "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,指定医療機関情報,有効期間開始日,有効期間終了日\r\n\
+             A1,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,{insurer},受給者証,{institutions},2025-04-01,2026-03-31\r\n"
+        );
+        check_bytes(&Layout::full(), Options::default(), csv.as_bytes())
+            .count(Code::MedicalInstitutionCheckDigit)
+    }
+
+    #[test]
+    fn seven_digit_codes_only_where_checkable() {
+        // 1310110098 is valid (三井記念病院); its 7-digit form 0110098 is checkable in Tokyo.
+        assert_eq!(check("88134457", "1310110098 三井記念病院"), 0);
+        assert_eq!(check("88134457", "1310110091"), 1);
+        assert_eq!(check("88134457", "0110098"), 0);
+        assert_eq!(check("88134457", "0110091"), 1);
+        // Outside 11–14 a bare 7-digit code is never rejected.
+        assert_eq!(check("54016027", "0110091"), 0);
+        assert_eq!(check("", "0110091"), 0);
     }
 }
 
