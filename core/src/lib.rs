@@ -18,6 +18,7 @@
 #![warn(clippy::disallowed_methods)]
 #![warn(missing_docs)]
 
+pub(crate) mod cells;
 pub mod check;
 pub mod codes;
 pub mod decode;
@@ -26,6 +27,7 @@ pub mod docs;
 pub mod domain;
 pub mod front;
 pub mod header;
+pub mod keys;
 pub mod layout;
 pub mod master;
 pub mod message;

@@ -1,0 +1,231 @@
+//! Checks and helpers on one cell's text: edge spaces, character classes, lengths, Excel's
+//! exponent form, 追加条件 grammar, digit runs. Byte-level where the hot path needs it.
+
+use crate::layout::CharClass;
+
+fn is_edge_space(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
+}
+
+/// Whether the UTF-8 character starting at `b[0]` may be one that [`trim_edges`] removes.
+/// Byte-level and conservative: `false` proves the character is not white space or a
+/// zero-width/BOM character.
+pub(crate) fn may_be_edge_space_at(b: &[u8]) -> bool {
+    match b {
+        [c, ..] if *c < 0x80 => *c <= b' ' || *c == 0x7F,
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE3, 0x80, 0x80, ..]
+        | [0xEF, 0xBB, 0xBF, ..] => true,
+        [0xE2, 0x80 | 0x81, ..] => true,
+        _ => false,
+    }
+}
+
+/// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
+pub(crate) fn trim_edges(s: &str) -> &str {
+    let b = s.as_bytes();
+    let Some(&last) = b.last() else { return s };
+    // Hot path: decide on bytes that neither edge can be trimmed.
+    let end_may = if last < 0x80 {
+        last <= b' ' || last == 0x7F
+    } else {
+        let n = b.len();
+        (n >= 2 && may_be_edge_space_at(&b[n - 2..]))
+            || (n >= 3 && may_be_edge_space_at(&b[n - 3..]))
+    };
+    if !end_may && !may_be_edge_space_at(b) {
+        return s;
+    }
+    s.trim_matches(is_edge_space)
+}
+
+/// Whether the byte length alone proves the character count is within bounds (a UTF-8
+/// character is 1–4 bytes), so the common case needs no counting.
+pub(crate) fn length_surely_fits(s: &str, min: Option<u32>, max: Option<u32>) -> bool {
+    let bytes = s.len();
+    let max_ok = max.is_none_or(|m| bytes <= m as usize);
+    let min_ok = min.is_none_or(|m| bytes.div_ceil(4) >= m as usize);
+    max_ok && min_ok
+}
+
+pub(crate) fn char_count(s: &str) -> u32 {
+    let n = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    };
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `2.10988E+11`: what Excel writes for a 12-digit number in General format.
+pub(crate) fn is_exponent_form(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else {
+        return false;
+    };
+    let (mant, exp) = (&b[..e], &b[e + 1..]);
+    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
+    !mant.is_empty()
+        && mant.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && mant.iter().filter(|c| **c == b'.').count() <= 1
+        && !exp.is_empty()
+        && exp.iter().all(u8::is_ascii_digit)
+}
+
+/// The first character (1-based position) that the class does not allow.
+pub(crate) fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)> {
+    let pos = |byte_index: usize| -> (u32, char) {
+        let n = s[..byte_index].chars().count() + 1;
+        (
+            u32::try_from(n).unwrap_or(u32::MAX),
+            s[byte_index..].chars().next().unwrap_or('\u{FFFD}'),
+        )
+    };
+    let b = s.as_bytes();
+    match class {
+        CharClass::Digits => b.iter().position(|c| !c.is_ascii_digit()).map(pos),
+        CharClass::Alnum => b.iter().position(|c| !c.is_ascii_alphanumeric()).map(pos),
+        // Control characters: C0, DEL and C1 (U+0080–U+009F, encoded C2 80–C2 9F). Found on
+        // bytes without decoding: names and addresses are long and almost always clean.
+        CharClass::Text | CharClass::Name => (0..b.len())
+            .find(|&i| {
+                b[i] < 0x20
+                    || b[i] == 0x7F
+                    || (b[i] == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)))
+            })
+            .map(pos),
+        CharClass::Katakana => s
+            .char_indices()
+            .find(|&(_, c)| {
+                !matches!(
+                    c,
+                    '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' '
+                )
+            })
+            .map(|(i, _)| pos(i)),
+    }
+}
+
+/// 1-based index of the first malformed entry of `項目コード-コード;...`, if any.
+pub(crate) fn conditions_error(s: &str) -> Option<u32> {
+    for (i, entry) in s.split(';').enumerate() {
+        let idx = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let entry = entry.trim();
+        if entry.is_empty() && i > 0 && s.trim_end().ends_with(';') {
+            continue; // a trailing ';' is tolerated
+        }
+        let mut parts = entry.splitn(2, ['-', '‐']);
+        let (item, code) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let good = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric());
+        if !good(item) || !good(code) {
+            return Some(idx);
+        }
+    }
+    None
+}
+
+/// Maximal runs of exactly `len` ASCII digits inside a text.
+pub(crate) fn digit_runs(s: &str, len: usize) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(move |run| run.len() == len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponent_forms() {
+        assert!(is_exponent_form("2.10988E+11"));
+        assert!(is_exponent_form("1E+11"));
+        assert!(is_exponent_form("1.23457e13"));
+        assert!(!is_exponent_form("123456789018"));
+        assert!(!is_exponent_form("E+11"));
+        assert!(!is_exponent_form("22E"));
+    }
+
+    #[test]
+    fn conditions_grammar() {
+        assert_eq!(conditions_error("01-1;02-3"), None);
+        assert_eq!(conditions_error("01‐1"), None);
+        assert_eq!(conditions_error("01-1;"), None);
+        assert_eq!(conditions_error("01-1;023"), Some(2));
+        assert_eq!(conditions_error("-1"), Some(1));
+        assert_eq!(conditions_error("01-"), Some(1));
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(first_disallowed("12a4", CharClass::Digits), Some((3, 'a')));
+        assert_eq!(
+            first_disallowed("ヤマダ　タロウ", CharClass::Katakana),
+            None
+        );
+        assert_eq!(
+            first_disallowed("ヤマダたろう", CharClass::Katakana),
+            Some((4, 'た'))
+        );
+        assert_eq!(
+            first_disallowed("ab\u{7}", CharClass::Text),
+            Some((3, '\u{7}'))
+        );
+        assert_eq!(first_disallowed("山田", CharClass::Name), None);
+    }
+
+    #[test]
+    fn digit_runs_are_exact() {
+        let v: Vec<&str> =
+            digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
+        assert_eq!(v, vec!["0110113719", "1310110098"]);
+    }
+}
+
+#[cfg(test)]
+mod trim_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn trims_every_edge_space() {
+        for sp in [
+            " ", "\t", "\u{3000}", "\u{A0}", "\u{200B}", "\u{FEFF}", "\u{2060}", "\u{1680}",
+            "\u{2003}", "\r\n",
+        ] {
+            assert_eq!(trim_edges(&format!("{sp}山田{sp}")), "山田", "{sp:?}");
+            assert_eq!(trim_edges(&format!("ヤマダ{sp}")), "ヤマダ", "{sp:?}");
+        }
+        assert_eq!(trim_edges("ヤマダ"), "ヤマダ");
+        assert_eq!(trim_edges(""), "");
+    }
+
+    #[test]
+    fn control_characters_found_on_bytes() {
+        assert_eq!(
+            first_disallowed("山田\u{85}x", CharClass::Name),
+            Some((3, '\u{85}'))
+        );
+        assert_eq!(first_disallowed("山田\u{A0}x", CharClass::Name), None);
+        assert_eq!(
+            first_disallowed("a\u{7F}", CharClass::Text),
+            Some((2, '\u{7F}'))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn fast_trim_equals_generic_trim(s in "\\PC{0,8}|[ \u{3000}\u{A0}\u{200B}\u{FEFF}a-zあア山]{0,8}") {
+            prop_assert_eq!(trim_edges(&s), s.trim_matches(is_edge_space));
+        }
+
+        #[test]
+        fn byte_scan_equals_char_scan(s in "\\PC{0,12}|[\u{0}-\u{9F}あ]{0,12}") {
+            let expected = s.chars().enumerate().find(|&(_, c)| c.is_control()).map(|(i, c)| (i as u32 + 1, c));
+            prop_assert_eq!(first_disallowed(&s, CharClass::Name), expected);
+        }
+    }
+}

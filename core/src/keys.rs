@@ -1,0 +1,183 @@
+//! The cross-row certificate checks: a compact index of every row's certificate key.
+//!
+//! K001 (the same certificate twice), K002 (overlapping validity periods in a full snapshot)
+//! and K003 (a 履歴キー repeated within one certificate) compare each row with the earlier rows
+//! of the same certificate. The index keeps a 128-bit fingerprint per certificate and about
+//! 24 bytes per row, never the values themselves.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::codes::Code;
+use crate::domain::date;
+use crate::layout::Layout;
+
+/// Identity hasher for keys that are already hashes.
+#[derive(Debug, Default)]
+pub(crate) struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// A fast, deterministic 64-bit hash of byte strings (multiply-rotate over 8-byte words, length
+/// separated). Two independent seeds make the 128-bit certificate fingerprint: a false
+/// "duplicate" needs a 128-bit collision.
+pub(crate) struct KeyHasher(u64);
+
+impl KeyHasher {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(Self::K);
+    }
+
+    fn add(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.word(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.word(u64::from_le_bytes(w));
+        self.word(bytes.len() as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// The cross-row certificate checks (K001 duplicate, K002 overlapping periods, K003 duplicate
+/// 履歴キー), as a reusable index: rows are observed in order and each is compared with the
+/// earlier rows of the same certificate. About 40 bytes per row.
+#[derive(Debug, Clone)]
+pub struct KeyTracker {
+    certificate: Vec<usize>,
+    history_key: Option<usize>,
+    no_overlap: bool,
+    index: HashMap<u128, u32, BuildHasherDefault<PreHashed>>,
+    entries: Vec<KeyEntry>,
+}
+
+impl KeyTracker {
+    /// An empty index for the layout's key configuration.
+    pub fn new(layout: &Layout) -> Self {
+        let k = layout.key_index();
+        Self {
+            certificate: k.certificate,
+            history_key: k.history_key,
+            no_overlap: layout.keys.no_overlap,
+            index: HashMap::default(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The 128-bit fingerprint of a row's certificate key, or `None` when every key field is
+    /// empty. `value(i)` gives layout field `i`'s (trimmed) value.
+    pub fn certificate_key<'v>(&self, value: &dyn Fn(usize) -> &'v str) -> Option<u128> {
+        if self.certificate.is_empty() || self.certificate.iter().all(|&i| value(i).is_empty()) {
+            return None;
+        }
+        let mut h1 = KeyHasher::new(0x243F_6A88_85A3_08D3);
+        let mut h2 = KeyHasher::new(0x1319_8A2E_0370_7344);
+        for &i in &self.certificate {
+            h1.add(value(i).as_bytes());
+            h2.add(value(i).as_bytes());
+        }
+        Some((u128::from(h1.finish()) << 64) | u128::from(h2.finish()))
+    }
+
+    /// Observes one row; returns the first finding against an earlier row of the same
+    /// certificate: (code, earlier row).
+    pub fn observe<'v>(
+        &mut self,
+        row: u32,
+        value: &dyn Fn(usize) -> &'v str,
+        valid_from: Option<date::Ymd>,
+        valid_to: Option<date::Ymd>,
+    ) -> Option<(Code, u32)> {
+        let key = self.certificate_key(value)?;
+        let history = self.history_key.map(|i| {
+            let mut h = KeyHasher::new(0xA409_3822_299F_31D0);
+            h.add(value(i).as_bytes());
+            h.finish()
+        });
+        let entry = KeyEntry {
+            row,
+            from: valid_from.map_or(NO_DATE, date::Ymd::to_days),
+            to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
+            history: history.unwrap_or(0),
+            next: u32::MAX,
+        };
+        let new_index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let Some(&head) = self.index.get(&key) else {
+            self.index.insert(key, new_index);
+            self.entries.push(entry);
+            return None;
+        };
+        let mut finding: Option<(Code, u32)> = None;
+        let mut i = head;
+        let mut last = head;
+        while let Some(e) = self.entries.get(i as usize).copied() {
+            if finding.is_none() {
+                finding = if history.is_some() {
+                    (e.history == entry.history).then_some((Code::DuplicateHistoryKey, e.row))
+                } else if e.from == entry.from && e.to == entry.to {
+                    Some((Code::DuplicateCertificate, e.row))
+                } else if self.no_overlap
+                    && e.from != NO_DATE
+                    && e.to != NO_DATE
+                    && entry.from != NO_DATE
+                    && entry.to != NO_DATE
+                    && e.from <= entry.to
+                    && entry.from <= e.to
+                {
+                    Some((Code::OverlappingPeriods, e.row))
+                } else {
+                    None
+                };
+            }
+            last = i;
+            i = e.next;
+        }
+        if let Some(tail) = self.entries.get_mut(last as usize) {
+            tail.next = new_index;
+        }
+        self.entries.push(entry);
+        finding
+    }
+}
+
+/// One row of one certificate, kept for the cross-row checks.
+#[derive(Debug, Clone, Copy)]
+struct KeyEntry {
+    row: u32,
+    from: i32,
+    to: i32,
+    history: u64,
+    /// Next entry of the same certificate, or `u32::MAX`.
+    next: u32,
+}
+
+const NO_DATE: i32 = i32::MIN;
