@@ -33,6 +33,7 @@ pub mod master;
 pub mod message;
 pub mod reader;
 pub mod records;
+pub mod redact;
 pub mod render;
 pub mod repair;
 pub mod report;

@@ -1,0 +1,914 @@
+//! Replacement values that look like the originals to every check.
+//!
+//! Each function takes the characters of one cell (as the checker sees them, edge spaces and
+//! all) and returns the same number of characters, changing only "substitutable" ones: digits,
+//! letters, kana, kanji, 外字 and 機種依存文字 — each for another of the same class. Spaces,
+//! punctuation, separators, quotes and line breaks never change, so the record structure and
+//! every finding about spacing or separators stay as they were.
+//!
+//! * My Numbers keep their digit count, the check-digit relation (valid stays valid; a wrong
+//!   check digit stays wrong by the same amount), the exponent form, full-width digits and the
+//!   all-same-digit form. The body goes through a keyed format-preserving permutation, so equal
+//!   numbers get equal replacements and different numbers different ones (K001/K002 survive).
+//! * Dates keep their form (ISO, `2013/1/1`, 和暦, serial …) and validity: a valid date is moved
+//!   by some days and written back into the same digit positions; an invalid one gets other
+//!   digits that are invalid in the same way. Every candidate is checked against the original
+//!   with the same functions the checker uses ([`DateSig`]).
+//! * Names, カナ and addresses: every character for another of its class (a 外字 for another
+//!   外字, 機種依存 for 機種依存, 半角カナ for 半角カナ …), the same character for the same
+//!   replacement within a cell, distinct characters for distinct replacements.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::check::trim_edges;
+use crate::domain::chars::{self, CharIssue};
+use crate::domain::checkdigit::{self, CheckOutcome};
+use crate::domain::date::{self, DateError, DateForm, DateNote, Era, Ymd};
+use crate::layout::{CharClass, Dialect, Field, Personal};
+use crate::repair::{self, RepairKind, RowContext, Unrepairable};
+use crate::synth::Rng;
+
+/// The secret that makes replacements reproducible for one seed and unguessable without it.
+#[derive(Clone)]
+pub(crate) struct Key([u8; 32]);
+
+impl Key {
+    pub(crate) fn new(seed: u64) -> Self {
+        let mut h = Sha256::new();
+        h.update(b"pmhcsv-redact-v1");
+        h.update(seed.to_le_bytes());
+        Self(h.finalize().into())
+    }
+
+    fn hash(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(self.0);
+        for p in parts {
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+        h.finalize().into()
+    }
+
+    /// A generator for one value of one kind: the same value always gets the same stream.
+    pub(crate) fn rng(&self, tag: &str, value: &str, attempt: u32) -> Rng {
+        let d = self.hash(&[tag.as_bytes(), value.as_bytes(), &attempt.to_le_bytes()]);
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[..8]);
+        Rng::new(u64::from_le_bytes(w))
+    }
+
+    fn prf(&self, tweak: &[u8], round: u8, x: u64) -> u64 {
+        let d = self.hash(&[tweak, &[round], &x.to_le_bytes()]);
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&d[..8]);
+        u64::from_le_bytes(w)
+    }
+
+    /// A keyed permutation of the digit strings of one length (digit values `0..=9`):
+    /// alternating Feistel rounds with addition mod 10^k, so each round — and the whole — is a
+    /// bijection. Strings longer than 36 digits are permuted in 36-digit blocks.
+    pub(crate) fn permute_digits(&self, tweak: &[u8], digits: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(digits.len());
+        for (block, chunk) in digits.chunks(36).enumerate() {
+            let mut t = tweak.to_vec();
+            t.extend_from_slice(&(block as u32).to_le_bytes());
+            t.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
+            out.extend(self.feistel(&t, chunk));
+        }
+        out
+    }
+
+    fn feistel(&self, tweak: &[u8], digits: &[u8]) -> Vec<u8> {
+        let n = digits.len();
+        let u = n / 2;
+        let v = n - u;
+        let num = |d: &[u8]| d.iter().fold(0u64, |a, &x| a * 10 + u64::from(x % 10));
+        let pow = |k: usize| 10u64.pow(k as u32);
+        let (mut a, mut b) = (num(&digits[..u]), num(&digits[u..]));
+        for round in 0..10u8 {
+            if round % 2 == 0 {
+                let m = pow(u);
+                a = ((u128::from(a) + u128::from(self.prf(tweak, round, b) % m)) % u128::from(m))
+                    as u64;
+            } else {
+                let m = pow(v);
+                b = ((u128::from(b) + u128::from(self.prf(tweak, round, a) % m)) % u128::from(m))
+                    as u64;
+            }
+        }
+        let mut out = vec![0u8; n];
+        let mut put = |mut x: u64, range: std::ops::Range<usize>| {
+            for i in range.rev() {
+                out[i] = (x % 10) as u8;
+                x /= 10;
+            }
+        };
+        put(a, 0..u);
+        put(b, u..n);
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character pools
+
+/// JIS X 0208 level 1 (第一水準) kanji: the common ones, in Unicode order (computed once from
+/// the CP932 encoder: Shift_JIS 0x889F–0x9872).
+fn level1_kanji() -> &'static [char] {
+    static LEVEL1: OnceLock<Vec<char>> = OnceLock::new();
+    LEVEL1.get_or_init(|| {
+        (0x4E00u32..=0x9FA0)
+            .filter_map(char::from_u32)
+            // `一` between katakana is what the long-vowel proposal looks for: never produce it.
+            .filter(|&c| c != '一')
+            .filter(|&c| {
+                matches!(super::lex::encode_char(c, super::lex::Enc::Cp932).as_deref(),
+                    Some(&[a, b]) if (0x889F..=0x9872).contains(&(u16::from(a) << 8 | u16::from(b))))
+            })
+            .collect()
+    })
+}
+const OUTSIDE_KANJI: &str = "𠮷鷗剝頰𩸽塡俱𠀋㐂𡈽";
+const VENDOR_SYMBOLS: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹ㈱㈲㈹㍻㍼㍽㍾";
+const HIRAGANA: &str = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんがぎぐげござじずぜぞだでどばびぶべぼぱぴぷぺぽ";
+const HIRAGANA_SMALL: &str = "ぁぃぅぇぉっゃゅょゎ";
+const KATAKANA: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンガギグゲゴザジズゼゾダデドバビブベボパピプペポヴ";
+const KATAKANA_SMALL: &str = "ァィゥェォッャュョヮ";
+const KATAKANA_OUTSIDE: &str = "ヷヸヹヺ";
+const HALF_KANA: &str = "ｦｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
+const HALF_KANA_SMALL: &str = "ｧｨｩｪｫｬｭｮｯ";
+const HALF_VOICEABLE: &str = "ｳｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ";
+const HALF_SEMI_VOICEABLE: &str = "ﾊﾋﾌﾍﾎ";
+const ADDRESS_KEEP: &str = "都道府県市区町村郡丁目番地号ヵヶ";
+
+fn in_pool(pool: &str, c: char) -> bool {
+    pool.contains(c)
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x2_0000..=0x3_134F)
+}
+
+/// The characters `c` may be replaced by (`None`: `c` is kept). The pool's characters share
+/// `c`'s class and its [`chars::classify`] result (checked again when picking).
+fn pool_for(c: char, next: Option<char>) -> Option<Pool> {
+    let p = |s: &'static str| Some(Pool::Str(s));
+    match c {
+        '0'..='9' => Some(Pool::Range('0', '9')),
+        'A'..='Z' => Some(Pool::Range('A', 'Z')),
+        'a'..='z' => Some(Pool::Range('a', 'z')),
+        '０'..='９' => Some(Pool::Range('０', '９')),
+        'Ａ'..='Ｚ' => Some(Pool::Range('Ａ', 'Ｚ')),
+        'ａ'..='ｚ' => Some(Pool::Range('ａ', 'ｚ')),
+        _ if in_pool(HIRAGANA_SMALL, c) => p(HIRAGANA_SMALL),
+        _ if in_pool(HIRAGANA, c) => p(HIRAGANA),
+        _ if in_pool(KATAKANA_SMALL, c) => p(KATAKANA_SMALL),
+        _ if in_pool(KATAKANA, c) => p(KATAKANA),
+        _ if in_pool(KATAKANA_OUTSIDE, c) => p(KATAKANA_OUTSIDE),
+        _ if in_pool(HALF_KANA_SMALL, c) => p(HALF_KANA_SMALL),
+        _ if in_pool(HALF_KANA, c) => match next {
+            // The builder combines ｶﾞ into ガ: keep a kana that can take the mark.
+            Some('ﾞ') if in_pool(HALF_VOICEABLE, c) => p(HALF_VOICEABLE),
+            Some('ﾟ') if in_pool(HALF_SEMI_VOICEABLE, c) => p(HALF_SEMI_VOICEABLE),
+            Some('ﾞ' | 'ﾟ') => p(HALF_KANA_NOT_VOICEABLE),
+            _ => p(HALF_KANA),
+        },
+        '\u{E000}'..='\u{F8FF}' => Some(Pool::Range('\u{E000}', '\u{E757}')),
+        '\u{F0000}'..='\u{10FFFF}' => Some(Pool::Range('\u{F0000}', '\u{F00FF}')),
+        _ if is_ideograph(c) => match chars::classify(c) {
+            None => Some(Pool::Chars(level1_kanji())),
+            // IBM extension kanji (CJK compatibility ideographs 﨎–鶴, all 機種依存 in CP932).
+            Some(CharIssue::VendorSpecific) => Some(Pool::Range('\u{FA0E}', '\u{FA2D}')),
+            Some(CharIssue::OutsideCp932) => p(OUTSIDE_KANJI),
+            _ => None,
+        },
+        _ if in_pool(VENDOR_SYMBOLS, c) => p(VENDOR_SYMBOLS),
+        _ => None,
+    }
+}
+
+const HALF_KANA_NOT_VOICEABLE: &str = "ｦｱｲｴｵﾅﾆﾇﾈﾉﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
+
+#[derive(Clone, Copy)]
+enum Pool {
+    Str(&'static str),
+    Range(char, char),
+    Chars(&'static [char]),
+}
+
+impl Pool {
+    fn pick(self, rng: &mut Rng) -> char {
+        match self {
+            Pool::Str(s) => {
+                let n = s.chars().count() as u64;
+                s.chars().nth(rng.below(n) as usize).unwrap_or('?')
+            }
+            Pool::Range(a, b) => {
+                let span = u64::from(u32::from(b) - u32::from(a) + 1);
+                char::from_u32(u32::from(a) + rng.below(span) as u32).unwrap_or(a)
+            }
+            Pool::Chars(cs) => cs
+                .get(rng.below(cs.len() as u64) as usize)
+                .copied()
+                .unwrap_or('?'),
+        }
+    }
+}
+
+/// Which characters a text replacement must keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextMode {
+    /// Names (氏名, 氏名カナ); in カナ fields `一` is kept (the long-vowel proposal looks at it).
+    Name { kana_field: bool },
+    /// Addresses: the structure words (都道府県市区町村, 丁目, 番地 …) are kept.
+    Address,
+    /// Everything substitutable changes (cells the checker does not read).
+    All,
+}
+
+/// Replaces the substitutable characters of a text value (see the module docs).
+/// `encodable` says whether the file's encoding can hold a character.
+pub(crate) fn redact_text(
+    value: &[char],
+    mode: TextMode,
+    rng: &mut Rng,
+    encodable: &dyn Fn(char) -> bool,
+) -> Vec<char> {
+    let keep = |c: char| match mode {
+        TextMode::Address => ADDRESS_KEEP.contains(c),
+        TextMode::Name { kana_field: true } => c == '一',
+        _ => false,
+    };
+    // One replacement per distinct character; the pool is the strictest any occurrence needs.
+    let mut pools: Vec<(char, Pool)> = Vec::new();
+    for (i, &c) in value.iter().enumerate() {
+        if keep(c) {
+            continue;
+        }
+        let Some(pool) = pool_for(c, value.get(i + 1).copied()) else {
+            continue;
+        };
+        match pools.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, existing)) => {
+                if matches!(pool, Pool::Str(s) if s.len() < pool_len(*existing)) {
+                    *existing = pool;
+                }
+            }
+            None => pools.push((c, pool)),
+        }
+    }
+    let mut map: HashMap<char, char> = HashMap::new();
+    let mut used: Vec<char> = Vec::new();
+    for &(c, pool) in &pools {
+        let class = chars::classify(c);
+        let mut chosen = None;
+        for attempt in 0..64 {
+            let cand = pool.pick(rng);
+            let fresh = attempt >= 48 || !used.contains(&cand);
+            if cand != c && fresh && chars::classify(cand) == class && encodable(cand) {
+                chosen = Some(cand);
+                break;
+            }
+        }
+        if let Some(r) = chosen {
+            used.push(r);
+            map.insert(c, r);
+        }
+    }
+    value
+        .iter()
+        .map(|c| map.get(c).copied().unwrap_or(*c))
+        .collect()
+}
+
+fn pool_len(p: Pool) -> usize {
+    match p {
+        Pool::Str(s) => s.len(),
+        Pool::Range(a, b) => (u32::from(b) - u32::from(a)) as usize * 3,
+        Pool::Chars(cs) => cs.len() * 3,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signatures: what the checker would conclude about a cell, without the value itself.
+
+/// The repair steps the builder would take (kind, applied, with a date note) and its problem.
+type RepairSig = (Vec<(RepairKind, bool, bool)>, Option<u8>);
+
+fn repair_sig(field: &Field, dialect: &Dialect, value: &str) -> (String, RepairSig) {
+    let rc = repair::repair_cell(field, dialect, value, RowContext::default());
+    let steps = rc
+        .repairs
+        .iter()
+        .map(|r| (r.kind, r.applied, r.date_note.is_some()))
+        .collect();
+    let problem = rc.problem.as_ref().map(|p| match p {
+        Unrepairable::ExponentMyNumber => 0,
+        Unrepairable::Date(e) => 1 + date_error_index(e),
+    });
+    (rc.value_or(value).to_owned(), (steps, problem))
+}
+
+fn date_error_index(e: &DateError) -> u8 {
+    match e {
+        DateError::Empty => 0,
+        DateError::Unrecognised => 1,
+        DateError::InvalidCalendarDate => 2,
+        DateError::BeforeEraStart { .. } => 3,
+        DateError::UnsupportedMeiji => 4,
+        DateError::AmbiguousTwoDigitYear => 5,
+        DateError::SerialOutOfRange => 6,
+        DateError::Serial60 => 7,
+    }
+}
+
+/// Everything the checker concludes about a My Number cell.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct NumberSig {
+    repair: Option<RepairSig>,
+    edge_space: bool,
+    empty: bool,
+    exponent: bool,
+    chars: usize,
+    ascii_digits: bool,
+    check: Option<(bool, bool)>,
+}
+
+/// The context a cell is judged in.
+pub(crate) struct CellCtx<'a> {
+    pub(crate) field: &'a Field,
+    pub(crate) dialect: &'a Dialect,
+    /// Build mode: the builder's repairs run first.
+    pub(crate) repair: bool,
+    /// The row's validity start as the checker read it (for R002).
+    pub(crate) valid_from: Option<Ymd>,
+}
+
+pub(crate) fn number_sig(ctx: &CellCtx<'_>, raw: &str) -> NumberSig {
+    let (value, repair) = if ctx.repair {
+        let (v, s) = repair_sig(ctx.field, ctx.dialect, raw);
+        (v, Some(s))
+    } else {
+        (raw.to_owned(), None)
+    };
+    let t = trim_edges(&value);
+    let twelve = t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit());
+    NumberSig {
+        repair,
+        edge_space: trim_edges(raw).len() != raw.len(),
+        empty: t.is_empty(),
+        exponent: is_exponent_form(t),
+        chars: t.chars().count(),
+        ascii_digits: t.bytes().all(|b| b.is_ascii_digit()),
+        check: twelve.then(|| {
+            (
+                checkdigit::my_number(t) == CheckOutcome::Valid,
+                checkdigit::is_all_same_digit(t),
+            )
+        }),
+    }
+}
+
+/// Everything the checker concludes about a date cell (and about its order against the row's
+/// validity start).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct DateSig {
+    repair: Option<RepairSig>,
+    edge_space: bool,
+    empty: bool,
+    strict: bool,
+    after_start: Option<bool>,
+    lenient: Result<(u8, Option<Era>, u8), u8>,
+}
+
+pub(crate) fn date_sig(ctx: &CellCtx<'_>, raw: &str) -> DateSig {
+    let (value, repair) = if ctx.repair {
+        let (v, s) = repair_sig(ctx.field, ctx.dialect, raw);
+        (v, Some(s))
+    } else {
+        (raw.to_owned(), None)
+    };
+    let t = trim_edges(&value);
+    let strict = date::parse_with_format(t, ctx.dialect.date_format.as_str());
+    let lenient = match date::parse_lenient(raw, true) {
+        Ok(l) => {
+            let (form, era) = match l.form {
+                DateForm::Iso => (0, None),
+                DateForm::Slash => (1, None),
+                DateForm::Kanji => (2, None),
+                DateForm::Compact => (3, None),
+                DateForm::Wareki { era } => (4, Some(era)),
+                DateForm::EraCode => (5, None),
+                DateForm::ExcelSerial => (6, None),
+            };
+            let note = match l.note {
+                None => 0,
+                Some(DateNote::EraOverflow { .. }) => 1,
+                Some(DateNote::BoundaryDay) => 2,
+            };
+            Ok((form, era, note))
+        }
+        Err(e) => Err(date_error_index(&e)),
+    };
+    DateSig {
+        repair,
+        edge_space: trim_edges(raw).len() != raw.len(),
+        empty: t.is_empty(),
+        strict: strict.is_some(),
+        after_start: strict.zip(ctx.valid_from).map(|(b, f)| b > f),
+        lenient,
+    }
+}
+
+/// `2.10988E+11` (same rule as the checker's).
+pub(crate) fn is_exponent_form(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else {
+        return false;
+    };
+    let (mant, exp) = (&b[..e], &b[e + 1..]);
+    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
+    !mant.is_empty()
+        && mant.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && mant.iter().filter(|c| **c == b'.').count() <= 1
+        && !exp.is_empty()
+        && exp.iter().all(u8::is_ascii_digit)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digits
+
+fn digit_value(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((u32::from(c) - u32::from('０')) as u8),
+        _ => None,
+    }
+}
+
+fn with_digit(template: char, d: u8) -> char {
+    let base = if template.is_ascii_digit() {
+        '0'
+    } else {
+        '０'
+    };
+    char::from_u32(u32::from(base) + u32::from(d % 10)).unwrap_or(template)
+}
+
+/// Writes `digits` into the digit positions `pos` of `value` (each keeps its width).
+fn place(value: &[char], pos: &[usize], digits: &[u8]) -> Vec<char> {
+    let mut out = value.to_vec();
+    for (&p, &d) in pos.iter().zip(digits) {
+        out[p] = with_digit(value[p], d);
+    }
+    out
+}
+
+fn all_same(d: &[u8]) -> bool {
+    d.windows(2).all(|w| w[0] == w[1])
+}
+
+/// The My Number check digit of a body of up to 11 digits, zero-padded on the left (the value
+/// the builder's leading-zero repair would check).
+fn padded_check(body: &[u8]) -> u8 {
+    if body.len() > 11 {
+        return checkdigit::my_number_check_digit(&body[body.len() - 11..]);
+    }
+    let mut d = vec![0u8; 11 - body.len()];
+    d.extend_from_slice(body);
+    checkdigit::my_number_check_digit(&d)
+}
+
+/// The canonical replacement of a digit string of a My Number (see the module docs).
+fn my_number_digits(key: &Key, d: &[u8], attempt: u32) -> Vec<u8> {
+    let n = d.len();
+    let tweak = |what: &str| {
+        let mut t = what.as_bytes().to_vec();
+        t.extend_from_slice(&attempt.to_le_bytes());
+        t
+    };
+    if n >= 2 && all_same(d) {
+        let shift = 1 + (key.prf(&tweak("same"), 0, n as u64) % 9) as u8;
+        return vec![(d[0] + shift) % 10; n];
+    }
+    if !(2..=12).contains(&n) {
+        return key.permute_digits(&tweak("digits"), d);
+    }
+    let (body, last) = d.split_at(n - 1);
+    let offset = (10 + last[0] - padded_check(body)) % 10;
+    let new_body = if body.len() >= 2 && all_same(body) {
+        let shift = 1 + (key.prf(&tweak("body-same"), 0, n as u64) % 9) as u8;
+        vec![(body[0] + shift) % 10; body.len()]
+    } else {
+        let mut b = key.permute_digits(&tweak("body"), body);
+        // Cycle-walk off the all-same bodies (a bijection on the others).
+        let mut guard = 0;
+        while body.len() >= 2 && all_same(&b) && guard < 100 {
+            b = key.permute_digits(&tweak("body"), &b);
+            guard += 1;
+        }
+        b
+    };
+    let mut out = new_body.clone();
+    out.push((padded_check(&new_body) + offset) % 10);
+    out
+}
+
+/// Replaces a My Number cell.
+pub(crate) fn redact_my_number(
+    value: &[char],
+    key: &Key,
+    ctx: &CellCtx<'_>,
+    rng_text: &mut Rng,
+    encodable: &dyn Fn(char) -> bool,
+    salt: u32,
+) -> Vec<char> {
+    let raw: String = value.iter().collect();
+    let goal = number_sig(ctx, &raw);
+    // Judged as the builder would after widening (`１.２E+11` is the same value as `1.2E+11`).
+    let exponent = is_exponent_form(&chars::fullwidth_alnum_to_halfwidth(trim_edges(&raw)));
+    // Digit positions: the mantissa only in the exponent form.
+    let mut pos = Vec::new();
+    let mut digits = Vec::new();
+    let mut seen_e = false;
+    for (i, &c) in value.iter().enumerate() {
+        if exponent && matches!(c, 'E' | 'e' | 'Ｅ' | 'ｅ') {
+            seen_e = true;
+        }
+        if exponent && seen_e {
+            continue;
+        }
+        if let Some(d) = digit_value(c) {
+            pos.push(i);
+            digits.push(d);
+        }
+    }
+    if digits.is_empty() {
+        return redact_text(value, TextMode::All, rng_text, encodable);
+    }
+    let mut first = None;
+    for attempt in salt * 24..salt * 24 + 24 {
+        let new = if exponent {
+            let mut m = key.permute_digits(&attempt.to_le_bytes(), &digits);
+            let mut guard = 0;
+            while digits[0] != 0 && m[0] == 0 && guard < 100 {
+                m = key.permute_digits(&attempt.to_le_bytes(), &m);
+                guard += 1;
+            }
+            m
+        } else {
+            my_number_digits(key, &digits, attempt)
+        };
+        let cand = place(value, &pos, &new);
+        if new == digits && digits.len() > 1 {
+            continue;
+        }
+        let s: String = cand.iter().collect();
+        if number_sig(ctx, &s) == goal {
+            return cand;
+        }
+        first.get_or_insert(cand);
+    }
+    // Nothing else is judged the same (e.g. the all-zero placeholder 000000000000): a value
+    // that carries no personal information is kept; otherwise the first candidate (the final
+    // comparison of findings will say so if it matters).
+    if all_same(&digits) {
+        return value.to_vec();
+    }
+    first.unwrap_or_else(|| value.to_vec())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+/// Runs of digits: (start index, length, value).
+fn digit_runs(value: &[char]) -> Vec<(usize, usize, u64)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < value.len() {
+        if digit_value(value[i]).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut v: u64 = 0;
+        while let Some(d) = value.get(i).copied().and_then(digit_value) {
+            v = v.saturating_mul(10).saturating_add(u64::from(d));
+            i += 1;
+        }
+        runs.push((start, i - start, v));
+    }
+    runs
+}
+
+/// Writes `n` into the run (zero-padded to its width); `false` if it does not fit.
+fn write_run(out: &mut [char], run: (usize, usize, u64), n: u64) -> bool {
+    let (start, len, _) = run;
+    let s = format!("{n:0len$}");
+    if s.len() != len {
+        return false;
+    }
+    for (k, b) in s.bytes().enumerate() {
+        out[start + k] = with_digit(out[start + k], b - b'0');
+    }
+    true
+}
+
+/// `d` written into the digit positions of `value`, which was read as `form`.
+fn render_date(value: &[char], form: &DateForm, d: Ymd) -> Option<Vec<char>> {
+    let runs = digit_runs(value);
+    let mut out = value.to_vec();
+    let (y, m, day) = (d.year as u64, u64::from(d.month), u64::from(d.day));
+    let ok = match form {
+        DateForm::Iso | DateForm::Slash | DateForm::Kanji => {
+            runs.len() >= 3
+                && write_run(&mut out, runs[0], y)
+                && write_run(&mut out, runs[1], m)
+                && write_run(&mut out, runs[2], day)
+        }
+        DateForm::Compact => {
+            runs.len() == 1 && write_run(&mut out, runs[0], y * 10_000 + m * 100 + day)
+        }
+        DateForm::Wareki { era } => {
+            let ey = i64::from(d.year) - i64::from(era.first_year()) + 1;
+            if ey < 1 {
+                return None;
+            }
+            if runs.len() == 2 {
+                // 元年: the year is not written in digits.
+                ey == 1 && write_run(&mut out, runs[0], m) && write_run(&mut out, runs[1], day)
+            } else {
+                runs.len() >= 3
+                    && write_run(&mut out, runs[0], ey as u64)
+                    && write_run(&mut out, runs[1], m)
+                    && write_run(&mut out, runs[2], day)
+            }
+        }
+        DateForm::EraCode => {
+            let run = *runs.first()?;
+            let code = digit_value(value[run.0])?;
+            let era = Era::from_code(code)?;
+            let ey = i64::from(d.year) - i64::from(era.first_year()) + 1;
+            (1..=99).contains(&ey)
+                && runs.len() == 1
+                && write_run(
+                    &mut out,
+                    run,
+                    u64::from(code) * 1_000_000 + ey as u64 * 10_000 + m * 100 + day,
+                )
+        }
+        DateForm::ExcelSerial => {
+            let serial = u64::from(date::date_to_excel_serial(d));
+            !runs.is_empty() && serial > 0 && write_run(&mut out, runs[0], serial)
+        }
+    };
+    ok.then_some(out)
+}
+
+/// Replaces a date cell (see the module docs). `tag` separates the streams of different fields.
+pub(crate) fn redact_date(
+    value: &[char],
+    key: &Key,
+    ctx: &CellCtx<'_>,
+    tag: &str,
+    encodable: &dyn Fn(char) -> bool,
+) -> Vec<char> {
+    let raw: String = value.iter().collect();
+    let goal = date_sig(ctx, &raw);
+    let accept = |cand: &[char]| -> bool {
+        cand != value && {
+            let s: String = cand.iter().collect();
+            date_sig(ctx, &s) == goal
+        }
+    };
+    let runs = digit_runs(value);
+    if let Ok(l) = date::parse_lenient(&raw, true) {
+        let mut rng = key.rng(tag, &raw, 0);
+        for attempt in 0..120u32 {
+            let span: i64 = match attempt {
+                0..=39 => 730,
+                40..=79 => 90,
+                _ => 10,
+            };
+            let mut delta = rng.below(span as u64) as i64 + 1;
+            if rng.below(2) == 0 {
+                delta = -delta;
+            }
+            let Some(nd) = l.date.add_days(delta as i32) else {
+                continue;
+            };
+            if let Some(cand) = render_date(value, &l.form, nd)
+                && accept(&cand)
+            {
+                return cand;
+            }
+        }
+    }
+    if !runs.is_empty() {
+        let mut rng = key.rng(tag, &raw, 1);
+        for attempt in 0..96u32 {
+            let mut cand = value.to_vec();
+            for (k, &run) in runs.iter().enumerate() {
+                let only_first = attempt < 32;
+                if only_first && k > 0 {
+                    continue;
+                }
+                let (start, len, _) = run;
+                for i in 0..len {
+                    // Keep the century of a four-digit year while that can work.
+                    if attempt < 64 && len == 4 && i == 0 {
+                        continue;
+                    }
+                    cand[start + i] = with_digit(value[start + i], rng.below(10) as u8);
+                }
+            }
+            if accept(&cand) {
+                return cand;
+            }
+        }
+    }
+    // No digits (or nothing else was judged the same): other characters of the same classes.
+    for attempt in 2..34u32 {
+        let mut rng = key.rng(tag, &raw, attempt);
+        let cand = redact_text(value, TextMode::All, &mut rng, encodable);
+        if accept(&cand) {
+            return cand;
+        }
+    }
+    let mut rng = key.rng(tag, &raw, 99);
+    redact_text(value, TextMode::All, &mut rng, encodable)
+}
+
+/// The text mode for a field that holds a name or an address.
+pub(crate) fn text_mode(field: Option<&Field>, kind: Personal) -> TextMode {
+    match kind {
+        Personal::Address => TextMode::Address,
+        _ => TextMode::Name {
+            kana_field: field.is_some_and(|f| f.chars == CharClass::Katakana),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Layout;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    fn s(v: &[char]) -> String {
+        v.iter().collect()
+    }
+
+    #[test]
+    fn digit_permutation_is_a_bijection() {
+        let key = Key::new(7);
+        for n in 1..=4usize {
+            let total = 10usize.pow(n as u32);
+            let mut seen = std::collections::HashSet::new();
+            for x in 0..total {
+                let d: Vec<u8> = format!("{x:0n$}").bytes().map(|b| b - b'0').collect();
+                let p = key.permute_digits(b"t", &d);
+                assert_eq!(p.len(), n);
+                assert!(seen.insert(p), "n={n}");
+            }
+        }
+    }
+
+    fn ctx<'a>(layout: &'a Layout, id: &str, repair: bool) -> CellCtx<'a> {
+        CellCtx {
+            field: &layout.fields[layout.field_index(id).unwrap()],
+            dialect: &layout.dialect,
+            repair,
+            valid_from: Ymd::new(2025, 4, 1),
+        }
+    }
+
+    #[test]
+    fn my_numbers_keep_their_class() {
+        let layout = Layout::full();
+        let key = Key::new(1);
+        let yes = |_: char| true;
+        for repair in [false, true] {
+            let c = ctx(&layout, "myNumber", repair);
+            for v in [
+                "123456789018",
+                "123456789012",
+                "23456789013",
+                "2.10988E+11",
+                "１２３４５６７８９０１８",
+                " 123456789018",
+                "111111111111",
+                "1234567890",
+                "000000000000",
+            ] {
+                let mut rng = Rng::new(3);
+                let out = redact_my_number(&chars(v), &key, &c, &mut rng, &yes, 0);
+                assert_eq!(
+                    number_sig(&c, &s(&out)),
+                    number_sig(&c, v),
+                    "{v} → {}",
+                    s(&out)
+                );
+                assert_eq!(out.len(), v.chars().count());
+                if v != "000000000000" {
+                    assert_ne!(s(&out), v);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equal_numbers_equal_replacements() {
+        let layout = Layout::full();
+        let c = ctx(&layout, "myNumber", false);
+        let key = Key::new(5);
+        let yes = |_: char| true;
+        let a = redact_my_number(&chars("123456789018"), &key, &c, &mut Rng::new(1), &yes, 0);
+        let b = redact_my_number(&chars("123456789018"), &key, &c, &mut Rng::new(2), &yes, 0);
+        let other = redact_my_number(&chars("023456789013"), &key, &c, &mut Rng::new(1), &yes, 0);
+        assert_eq!(a, b);
+        assert_ne!(a, other);
+    }
+
+    #[test]
+    fn dates_keep_form_validity_and_order() {
+        let layout = Layout::full();
+        let key = Key::new(9);
+        let yes = |_: char| true;
+        for repair in [false, true] {
+            let c = ctx(&layout, "basicFiveInfo.dateOfBirth", repair);
+            for v in [
+                "2013-01-01",
+                "2025-06-01",
+                "2013/1/1",
+                "2013-02-30",
+                "2013-02-29",
+                "平成25年1月1日",
+                "令和元年5月1日",
+                "平成32年3月31日",
+                "H25.1.1",
+                "4250101",
+                "41275",
+                "20130101",
+                "２０１３－０１－０１",
+                " 2013-01-01",
+                "不明",
+            ] {
+                let out = redact_date(&chars(v), &key, &c, "birth", &yes);
+                assert_eq!(date_sig(&c, &s(&out)), date_sig(&c, v), "{v} → {}", s(&out));
+                assert_ne!(s(&out), v, "{v}");
+                assert_eq!(out.len(), v.chars().count());
+            }
+        }
+    }
+
+    #[test]
+    fn text_keeps_classes_and_distinctness() {
+        let yes = |_: char| true;
+        let mut rng = Rng::new(4);
+        let v = chars("髙橋\u{E001}子　ﾔﾏﾀﾞ 𠮷田ア-ハ①１a");
+        let out = redact_text(&v, TextMode::Name { kana_field: false }, &mut rng, &yes);
+        assert_eq!(out.len(), v.len());
+        for (a, b) in v.iter().zip(&out) {
+            assert_eq!(chars::classify(*a), chars::classify(*b), "{a} → {b}");
+        }
+        assert_eq!(out[4], '　');
+        assert_eq!(out[8], 'ﾞ');
+        assert!(HALF_VOICEABLE.contains(out[7]));
+        assert_ne!(s(&out), s(&v));
+        let addr = chars("愛知県名古屋市中区栄1-1-1");
+        let out = redact_text(&addr, TextMode::Address, &mut rng, &yes);
+        assert_eq!(out[2], '県');
+        assert_eq!(out[11], '-');
+        assert_ne!(out[0], '愛');
+    }
+
+    #[test]
+    fn pools_hold_what_they_claim() {
+        let l1 = level1_kanji();
+        assert_eq!(l1.len(), 2964, "JIS X 0208 level 1 without 一");
+        for &c in l1 {
+            assert_eq!(chars::classify(c), None, "{c}");
+        }
+        assert!(l1.contains(&'亜') && l1.contains(&'腕') && !l1.contains(&'弌'));
+        for cp in 0xFA0E..=0xFA2D {
+            let c = char::from_u32(cp).unwrap();
+            assert_eq!(chars::classify(c), Some(CharIssue::VendorSpecific), "{c}");
+        }
+        assert!(
+            OUTSIDE_KANJI
+                .chars()
+                .filter(|&c| chars::classify(c) == Some(CharIssue::OutsideCp932))
+                .count()
+                >= 5
+        );
+    }
+}
