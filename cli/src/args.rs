@@ -64,6 +64,8 @@ pub struct ValidateArgs {
     pub mapping: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonChecks,
+    #[command(flatten)]
+    pub receipt: crate::receipt::ReceiptOpts,
 }
 
 /// Options shared by validate and build.
@@ -115,6 +117,8 @@ pub struct BuildArgs {
     pub show_values: bool,
     #[command(flatten)]
     pub common: CommonChecks,
+    #[command(flatten)]
+    pub receipt: crate::receipt::ReceiptOpts,
 }
 
 #[derive(clap::Args, Debug)]

@@ -2,6 +2,7 @@
 //! bytes to `pmh_core`, prints what core renders, and maps the result to an exit code.
 
 mod args;
+mod receipt;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -218,6 +219,7 @@ fn load_mapping(path: Option<&Path>, layout: &Layout) -> Result<Option<ColumnMap
 }
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
+    let receipt = receipt::prepare(&a.receipt)?;
     let layout = load_layout(&a.layout.layout)?;
     let opts = Options {
         max_diagnostics: a.max_diagnostics,
@@ -248,6 +250,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     };
     let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
     write_out(a.output.as_deref(), rendered.as_bytes())?;
+    receipt::write_validate(receipt.as_ref(), &layout, &a.inputs, &reports)?;
     let errors: u64 = reports.iter().map(|(_, r)| r.errors).sum();
     Ok(if errors == 0 {
         ExitCode::SUCCESS
@@ -257,6 +260,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
 }
 
 fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
+    let receipt = receipt::prepare(&a.receipt)?;
     let layout = load_layout(&a.layout.layout)?;
     let opts = Options {
         kind: InputKind::Source,
@@ -299,6 +303,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     };
     let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
     write_out(a.report.as_deref(), rendered.as_bytes())?;
+    receipt::write_build(receipt.as_ref(), &layout, &a.input, &report, &a.output)?;
     Ok(if report.errors == 0 {
         ExitCode::SUCCESS
     } else {

@@ -32,6 +32,7 @@ pub mod layout;
 pub mod master;
 pub mod message;
 pub mod reader;
+pub mod receipt;
 pub mod records;
 pub mod redact;
 pub mod render;

@@ -1,0 +1,155 @@
+//! End-to-end: `--receipt` and `--receipt-time` on `pmhcsv validate` and `pmhcsv build`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmhcsv"))
+        .args(args)
+        .output()
+        .expect("run pmhcsv")
+}
+
+fn fixture(p: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(p)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pmhcsv-receipt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn sha256(path: &str) -> String {
+    pmh_core::receipt::sha256_hex(&std::fs::read(path).unwrap())
+}
+
+#[test]
+fn validate_writes_a_reproducible_receipt() {
+    let r = tmp("validate.json");
+    let input = fixture("invalid/N001_my_number_check_digit.csv");
+    let args = [
+        "validate",
+        input.as_str(),
+        "--receipt",
+        r.to_str().unwrap(),
+        "--receipt-time",
+        "2025-04-01T09:00:00Z",
+    ];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "the exit code is the check's");
+    let first = std::fs::read(&r).unwrap();
+    let v = json(&r);
+    assert_eq!(v["tool"]["name"], "pmhcsv");
+    assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["command"], "validate");
+    assert_eq!(v["time"], "2025-04-01T09:00:00Z");
+    assert_eq!(v["layout"]["id"], "full");
+    let i = &v["inputs"][0];
+    assert_eq!(
+        i["name"], "N001_my_number_check_digit.csv",
+        "name without directories"
+    );
+    assert_eq!(i["sha256"], sha256(&input));
+    assert_eq!(i["bytes"], std::fs::metadata(&input).unwrap().len());
+    assert_eq!(i["encoding"], "utf-8-bom");
+    assert_eq!(i["errors_by_code"]["N001"], 1);
+    assert_eq!(v["output"], serde_json::Value::Null);
+    assert_eq!(v["summary"]["upload_ready"], false);
+    let text = String::from_utf8(first.clone()).unwrap();
+    assert!(
+        !text.contains("123456789012") && !text.contains("愛知"),
+        "no values"
+    );
+    run(&args);
+    assert_eq!(std::fs::read(&r).unwrap(), first, "same time, same receipt");
+}
+
+#[test]
+fn default_time_is_now_in_utc() {
+    let r = tmp("now.json");
+    let o = run(&[
+        "validate",
+        &fixture("valid/full_minimal.csv"),
+        "--receipt",
+        r.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&r);
+    let t = v["time"].as_str().unwrap();
+    assert!(pmh_core::receipt::is_rfc3339(t) && t.ends_with('Z'), "{t}");
+    assert!(t >= "2025-01-01", "{t}");
+}
+
+#[test]
+fn several_inputs_and_standard_input() {
+    let r = tmp("multi.json");
+    let a = fixture("valid/full_minimal.csv");
+    let b = fixture("invalid/S010_cp932.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_pmhcsv"))
+        .args(["validate", &a, &b, "-", "--receipt", r.to_str().unwrap()])
+        .stdin(std::fs::File::open(&a).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some());
+    let v = json(&r);
+    assert_eq!(v["summary"]["inputs"], 3);
+    assert_eq!(v["inputs"][1]["encoding"], "cp932");
+    assert_eq!(v["inputs"][2]["name"], "-");
+    assert_eq!(v["inputs"][2]["sha256"], sha256(&a));
+}
+
+#[test]
+fn build_receipt_has_the_output_hash() {
+    let r = tmp("build.json");
+    let out = tmp("built.csv");
+    let input = fixture("invalid/X003_halfwidth_kana.csv");
+    let o = run(&[
+        "build",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "--receipt",
+        r.to_str().unwrap(),
+        "--receipt-time",
+        "2025-04-01T18:00:00+09:00",
+    ]);
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(1));
+    let v = json(&r);
+    assert_eq!(v["command"], "build");
+    assert_eq!(v["time"], "2025-04-01T18:00:00+09:00");
+    assert_eq!(v["output"]["name"], "built.csv");
+    assert_eq!(v["output"]["sha256"], sha256(out.to_str().unwrap()));
+    assert_eq!(v["inputs"][0]["sha256"], sha256(&input));
+}
+
+#[test]
+fn a_bad_time_is_an_argument_error() {
+    let r = tmp("bad.json");
+    let o = run(&[
+        "validate",
+        &fixture("valid/full_minimal.csv"),
+        "--receipt",
+        r.to_str().unwrap(),
+        "--receipt-time",
+        "yesterday",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("RFC 3339"));
+    assert!(!r.exists(), "nothing written");
+    let o = run(&[
+        "validate",
+        &fixture("valid/full_minimal.csv"),
+        "--receipt-time",
+        "2025-04-01T09:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "--receipt-time needs --receipt");
+}
