@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{self, FromWorker, InputSource, JobId, ToWorker};
+use crate::protocol::{self, FromWorker, ToWorker};
 
 /// Appended to the glue to form the worker's source.
 const WORKER_BOOTSTRAP: &str = include_str!("worker_bootstrap.js");
@@ -36,10 +36,11 @@ pub struct WorkerHost {
 
 impl WorkerHost {
     /// Starts a worker and posts it the module. Every message from it (and a `BootFailed` for
-    /// script errors) goes to `on_message`, along with whether it had answered `Ready` before.
+    /// script errors) goes to `on_message`, with the bytes it carried and whether the worker
+    /// had answered `Ready` before.
     pub fn spawn(
         boot: &Boot,
-        on_message: impl Fn(FromWorker, bool) + 'static,
+        on_message: impl Fn(FromWorker, Option<Uint8Array>, bool) + 'static,
     ) -> Result<Self, JsValue> {
         let source = format!("{}\n{}", boot.glue, WORKER_BOOTSTRAP);
         let options = BlobPropertyBag::new();
@@ -59,16 +60,20 @@ impl WorkerHost {
         let on_message_event = {
             let (on_message, was_ready) = (on_message.clone(), was_ready.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let json = js_sys::Reflect::get(&event.data(), &"json".into())
+                let data = event.data();
+                let json = js_sys::Reflect::get(&data, &"json".into())
                     .ok()
                     .and_then(|v| v.as_string());
+                let bytes = js_sys::Reflect::get(&data, &"bytes".into())
+                    .ok()
+                    .and_then(|v| v.dyn_into::<Uint8Array>().ok());
                 match json.as_deref().map(protocol::decode::<FromWorker>) {
                     Some(Ok(message)) => {
                         let ready_before = was_ready.get();
                         if message == FromWorker::Ready {
                             was_ready.set(true);
                         }
-                        on_message(message, ready_before);
+                        on_message(message, bytes, ready_before);
                     }
                     Some(Err(error)) => web_sys::console::error_1(&error.into()),
                     None => {
@@ -82,6 +87,7 @@ impl WorkerHost {
                 FromWorker::BootFailed {
                     message: event.message(),
                 },
+                None,
                 was_ready.get(),
             );
         });
@@ -97,17 +103,16 @@ impl WorkerHost {
         })
     }
 
-    /// Asks the worker to check `bytes`, transferring (not copying) their buffer.
-    pub fn check(
-        &self,
-        job: JobId,
-        source: InputSource,
-        bytes: &Uint8Array,
-    ) -> Result<(), JsValue> {
-        let json = protocol::encode(&ToWorker::Check { job, source });
-        let message = crate::worker::envelope(&json, Some(bytes))?;
-        self.worker
-            .post_message_with_transfer(&message, &Array::of1(&bytes.buffer()))
+    /// Posts a request, with `bytes` beside it (transferred, not copied: the page loses them).
+    pub fn post(&self, request: &ToWorker, bytes: Option<&Uint8Array>) -> Result<(), JsValue> {
+        let json = protocol::encode(request);
+        let message = crate::worker::envelope(&json, bytes)?;
+        match bytes {
+            Some(bytes) => self
+                .worker
+                .post_message_with_transfer(&message, &Array::of1(&bytes.buffer())),
+            None => self.worker.post_message(&message),
+        }
     }
 }
 

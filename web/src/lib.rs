@@ -5,18 +5,23 @@
 //! ([`host`]), posts it the same bytes, and the worker's bootstrap calls [`worker_main`].
 //! Neither entry point runs on instantiation (there is no `#[wasm_bindgen(start)]`).
 //!
-//! Pure modules ([`state`], [`protocol`], [`job`], [`text`]) build natively and carry the unit
-//! tests; everything touching browser APIs is compiled for `wasm32` only.
+//! Pure modules ([`session`] and [`table`]: the worker's data; [`state`] and [`mapping`]: the
+//! page's; [`protocol`], [`text`]) build natively and carry the unit tests; everything touching
+//! browser APIs is compiled for `wasm32` only.
 
-pub mod job;
+pub mod mapping;
 pub mod protocol;
+pub mod session;
 pub mod state;
+pub mod table;
 pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
+#[cfg(target_arch = "wasm32")]
+mod dom;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]

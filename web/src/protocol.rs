@@ -2,15 +2,16 @@
 //!
 //! A message on the wire is a plain JS object `{ json: string, bytes?: Uint8Array }`:
 //! `json` is one of the enums below encoded with serde (so both sides share one definition,
-//! testable natively), and input data travels beside it in `bytes`, as a transferable buffer,
-//! never inside the JSON.
+//! testable natively), and bulk data (input files, downloads) travels beside it in `bytes`, as
+//! a transferable buffer, never inside the JSON.
+//!
+//! The worker owns the data (the table, its findings, the change log); the page asks for what
+//! it shows: a window of grid rows, a page of the findings list, the summary.
 
 use serde::{Deserialize, Serialize};
 
-use crate::job::InputStats;
-
-/// Identifies one check request, so that answers to an outdated request can be ignored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Identifies one request, so that answers to an outdated request can be ignored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct JobId(pub u32);
 
@@ -27,21 +28,435 @@ pub enum InputSource {
     },
 }
 
+impl InputSource {
+    /// A file name for reports: the file's own name, or `貼り付け` for pasted data.
+    pub fn report_name(&self) -> &str {
+        match self {
+            InputSource::Paste => "貼り付け",
+            InputSource::File { name } => name,
+        }
+    }
+}
+
+/// A sentence in both languages (messages from `pmh_core` come this way).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Msg {
+    /// Japanese.
+    pub ja: String,
+    /// English.
+    pub en: String,
+}
+
+impl Msg {
+    /// A message from its two texts.
+    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// Which record layout to check against.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LayoutSpec {
+    /// The built-in 全件 layout.
+    #[default]
+    Full,
+    /// The built-in 差分履歴 layout.
+    Diff,
+    /// A layout file the user loaded.
+    Custom {
+        /// File name.
+        name: String,
+        /// Its TOML text.
+        toml: String,
+    },
+}
+
+/// Severity of a finding, as the page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sev {
+    /// エラー: PMH will reject the data, or it is wrong.
+    Error,
+    /// 警告: likely wrong, or an inferred rule.
+    Warning,
+    /// 情報: for information (e.g. a repair that was made).
+    Info,
+}
+
+/// Which rows the grid shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+pub enum Filter {
+    /// Every data row.
+    #[default]
+    All,
+    /// Rows with an error or a warning.
+    Problems,
+    /// Rows with an error.
+    Errors,
+    /// Rows with a finding of this code (e.g. `V004`).
+    Code(String),
+}
+
+/// A cell: sheet row (header = 1) and 1-based input column (A = 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellRef {
+    /// Sheet row.
+    pub row: u32,
+    /// Input column, 1-based.
+    pub col: u32,
+}
+
+/// The grid rows wanted: `count` rows of `filter`'s view from index `start`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowReq {
+    /// Which rows.
+    pub filter: Filter,
+    /// First index in the filtered view.
+    pub start: u32,
+    /// How many rows.
+    pub count: u32,
+}
+
+/// A page of the findings list wanted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListReq {
+    /// Only this code, or every finding.
+    pub code: Option<String>,
+    /// First finding (0-based).
+    pub offset: u32,
+    /// How many.
+    pub limit: u32,
+}
+
+/// What the page shows of the results; every answer that changes them carries the new view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewReq {
+    /// Grid rows.
+    pub window: WindowReq,
+    /// Findings list page (omitted while scrolling).
+    pub list: Option<ListReq>,
+    /// Bring this cell into the window (the filter falls back to all rows if it hides it).
+    pub jump: Option<CellRef>,
+}
+
+/// A suggested repair: the cell's value before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepairView {
+    /// Value before the repair.
+    pub before: String,
+    /// Value after it.
+    pub after: String,
+    /// A proposal (X004, X009): the upload file keeps the value unless the user applies it.
+    pub proposal: bool,
+}
+
+/// One finding, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingView {
+    /// Stable code, e.g. `N001`.
+    pub code: String,
+    /// Severity.
+    pub severity: Sev,
+    /// Sheet row, if the finding is about one.
+    pub row: Option<u32>,
+    /// Input column (1-based), if known.
+    pub col: Option<u32>,
+    /// Field label, if the finding is about a field.
+    pub field: Option<Msg>,
+    /// Short title of the code.
+    pub title: Msg,
+    /// The finding's sentence (personal values masked, as in reports).
+    pub message: Msg,
+    /// How to fix it (修正方法).
+    pub hint: Msg,
+    /// The suggested repair, if any.
+    pub repair: Option<RepairView>,
+}
+
+/// The findings of one cell (`col` 0: of the row as a whole).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    /// Input column (1-based), or 0 for the row.
+    pub col: u32,
+    /// The most serious severity among them.
+    pub severity: Sev,
+    /// The findings.
+    pub findings: Vec<FindingView>,
+}
+
+/// One grid row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridRow {
+    /// Sheet row.
+    pub row: u32,
+    /// Cell values (may be shorter or longer than the header).
+    pub cells: Vec<String>,
+    /// A blank line.
+    pub blank: bool,
+    /// Findings by cell.
+    pub marks: Vec<Mark>,
+}
+
+/// Grid rows of one view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// The view.
+    pub filter: Filter,
+    /// Index of `rows[0]` in the view.
+    pub start: u32,
+    /// Rows in the whole view.
+    pub total: u32,
+    /// The rows.
+    pub rows: Vec<GridRow>,
+}
+
+/// A page of the findings list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingsPage {
+    /// The code shown, or every finding.
+    pub code: Option<String>,
+    /// Index of `items[0]`.
+    pub offset: u32,
+    /// Findings in the whole list.
+    pub total: u32,
+    /// The findings.
+    pub items: Vec<FindingView>,
+}
+
+/// Where a jump landed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jumped {
+    /// The cell.
+    pub cell: CellRef,
+    /// Its row's index in the window's view.
+    pub index: u32,
+}
+
+/// The answer to a [`ViewReq`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewData {
+    /// Grid rows.
+    pub window: Window,
+    /// Findings list page, if asked for.
+    pub list: Option<FindingsPage>,
+    /// Where a jump landed, if one was asked for.
+    pub jumped: Option<Jumped>,
+}
+
+/// Count of one code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeCount {
+    /// Code.
+    pub code: String,
+    /// Its default severity.
+    pub severity: Sev,
+    /// Its title.
+    pub title: Msg,
+    /// Findings (exact).
+    pub count: u64,
+    /// Findings that carry a repair the user can apply.
+    pub repairable: u64,
+}
+
+/// The state of the results after a check or a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Where the input came from.
+    pub source: Option<InputSource>,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
+    /// Encoding found.
+    pub encoding: Msg,
+    /// Input size in bytes.
+    pub bytes: u64,
+    /// Data rows (blank ones included).
+    pub rows: u64,
+    /// Error findings.
+    pub errors: u64,
+    /// Warning findings.
+    pub warnings: u64,
+    /// Info findings.
+    pub infos: u64,
+    /// Rows with at least one error.
+    pub error_rows: u64,
+    /// Rows with at least one error or warning.
+    pub problem_rows: u64,
+    /// No errors: PMH should accept the upload file.
+    pub upload_ready: bool,
+    /// Not every finding could be kept (counts stay exact).
+    pub truncated: bool,
+    /// Counts by code, in catalogue order.
+    pub codes: Vec<CodeCount>,
+    /// Findings about the whole file or its header row.
+    pub file_findings: Vec<FindingView>,
+    /// Entries in the change log.
+    pub changes: u32,
+    /// The layout's title.
+    pub layout: Msg,
+    /// The municipality master in use.
+    pub masters: Msg,
+}
+
+/// What the page needs to show the column mapping screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// Where the input came from.
+    pub source: Option<InputSource>,
+    /// Header cells, one per source column.
+    pub headers: Vec<String>,
+    /// A few non-empty values of each column.
+    pub samples: Vec<Vec<String>>,
+    /// Data rows.
+    pub rows: u64,
+    /// Encoding found.
+    pub encoding: Msg,
+    /// Worksheets, for a workbook.
+    pub sheets: Vec<String>,
+    /// The worksheet read (`None`: the first visible one).
+    pub sheet: Option<String>,
+}
+
+/// What to download.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DownloadKind {
+    /// The upload CSV in the layout's dialect (what `pmhcsv build` writes).
+    UploadCsv,
+    /// The JSON API request body (what `pmhcsv build --json` writes).
+    UploadJson,
+    /// The error report as CSV for Excel (what `pmhcsv validate --format csv` writes).
+    ReportCsv,
+    /// The change log as CSV for Excel.
+    ChangeLog,
+}
+
+/// Language of generated reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportLang {
+    /// Japanese.
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
 /// A request from the page to the worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Check the input in the message's `bytes`.
-    Check {
-        /// Echoed in every answer about this input.
+    /// Use this layout and these municipality master files (their bytes, concatenated, in the
+    /// message's `bytes`, `lens` giving each file's length).
+    Configure {
+        /// The layout.
+        layout: LayoutSpec,
+        /// Master file names.
+        masters: Vec<String>,
+        /// Master file sizes, in order.
+        lens: Vec<u32>,
+    },
+    /// Read an input (its bytes in `bytes`), or, without bytes, read another sheet of the
+    /// workbook read last.
+    Load {
+        /// Echoed in the answer.
         job: JobId,
         /// Where the bytes came from.
         source: InputSource,
+        /// The worksheet to read (workbooks only; `None`: the first visible one).
+        sheet: Option<String>,
+    },
+    /// Check the loaded input with this column mapping (the mapping file's JSON).
+    Check {
+        /// Echoed in the answer.
+        job: JobId,
+        /// The mapping, as the JSON the CLI's `--mapping` reads.
+        mapping: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Send another view of the results.
+    View {
+        /// Echoed.
+        job: JobId,
+        /// What to show.
+        view: ViewReq,
+    },
+    /// Set one cell, re-check its row and the rows sharing its certificate.
+    Edit {
+        /// Echoed.
+        job: JobId,
+        /// The cell.
+        cell: CellRef,
+        /// Its new value.
+        value: String,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Apply the repair suggested by finding `code` in one cell, or in every cell with it.
+    Repair {
+        /// Echoed.
+        job: JobId,
+        /// The cell whose finding was chosen.
+        cell: CellRef,
+        /// The finding's code.
+        code: String,
+        /// Every cell with a finding of this code.
+        all: bool,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Undo the last change.
+    Undo {
+        /// Echoed.
+        job: JobId,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Make a file to download.
+    Download {
+        /// Echoed.
+        job: JobId,
+        /// Which file.
+        kind: DownloadKind,
+        /// Language of reports.
+        lang: ReportLang,
+    },
+    /// Benchmark: time the core checker on the loaded input, `repeats` times.
+    Bench {
+        /// Echoed.
+        job: JobId,
+        /// Repetitions.
+        repeats: u32,
     },
 }
 
+/// What a long job is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Converting a workbook sheet.
+    Converting,
+    /// Reading (decoding and splitting) the input.
+    Reading,
+    /// Checking.
+    Checking,
+    /// Making a download.
+    Building,
+}
+
 /// A message from the worker to the page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
     /// The worker instantiated the wasm module and listens for requests.
@@ -52,28 +467,88 @@ pub enum FromWorker {
         /// The JS error, for the details line.
         message: String,
     },
-    /// A check is under way.
+    /// A long job is under way.
     Progress {
         /// The request this is about.
         job: JobId,
-        /// Bytes processed so far.
+        /// What it is doing.
+        phase: Phase,
+        /// Units done so far.
         done: u64,
-        /// Bytes in the whole input.
+        /// Units in all.
         total: u64,
     },
-    /// A check finished.
-    Finished {
-        /// The request this is about.
-        job: JobId,
-        /// Its result.
-        stats: InputStats,
+    /// `Configure` could not be applied.
+    ConfigFailed {
+        /// Why.
+        message: Msg,
     },
-    /// A request could not be carried out (for example, it had no bytes).
+    /// An input was read: the column mapping screen can be shown.
+    Loaded {
+        /// The request.
+        job: JobId,
+        /// Headers and samples.
+        preview: Preview,
+    },
+    /// A check finished.
+    Checked {
+        /// The request.
+        job: JobId,
+        /// Results.
+        summary: Summary,
+        /// The view asked for.
+        view: ViewData,
+        /// Time spent in the worker, in milliseconds.
+        worker_ms: f64,
+    },
+    /// A view of the results.
+    Viewed {
+        /// The request.
+        job: JobId,
+        /// The view.
+        view: ViewData,
+    },
+    /// An edit, repair or undo was applied and re-checked.
+    Changed {
+        /// The request.
+        job: JobId,
+        /// Results now.
+        summary: Summary,
+        /// The view asked for.
+        view: ViewData,
+        /// Cells changed.
+        cells: u32,
+        /// Time spent re-checking, in milliseconds.
+        recheck_ms: f64,
+    },
+    /// A download is ready; its bytes are in the message's `bytes`.
+    File {
+        /// The request.
+        job: JobId,
+        /// Suggested file name.
+        name: String,
+        /// MIME type.
+        mime: String,
+        /// Error findings in the file written (upload files).
+        errors: u64,
+    },
+    /// Benchmark timings.
+    Benched {
+        /// The request.
+        job: JobId,
+        /// Input bytes.
+        bytes: u64,
+        /// Data rows.
+        rows: u64,
+        /// Milliseconds per run.
+        runs_ms: Vec<f64>,
+    },
+    /// A request could not be carried out.
     Failed {
         /// The request this is about.
         job: JobId,
-        /// What went wrong, for the details line.
-        message: String,
+        /// What went wrong.
+        message: Msg,
     },
     /// The worker panicked; its wasm instance is dead and must be replaced.
     Panicked {
@@ -84,7 +559,7 @@ pub enum FromWorker {
 
 /// Encodes a message for the `json` field.
 pub fn encode<T: Serialize>(message: &T) -> String {
-    // Serializing these plain enums cannot fail (no maps with non-string keys, no I/O).
+    // Serializing these plain types cannot fail (no maps with non-string keys, no I/O).
     serde_json::to_string(message).unwrap_or_default()
 }
 
@@ -96,22 +571,48 @@ pub fn decode<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::job::Delimiter;
 
     #[test]
     fn requests_round_trip() {
-        let request = ToWorker::Check {
+        let request = ToWorker::Load {
             job: JobId(7),
             source: InputSource::File {
                 name: "受給者.csv".into(),
             },
+            sheet: None,
         };
         let json = encode(&request);
         assert_eq!(
             json,
-            r#"{"type":"check","job":7,"source":{"kind":"file","name":"受給者.csv"}}"#
+            r#"{"type":"load","job":7,"source":{"kind":"file","name":"受給者.csv"},"sheet":null}"#
         );
         assert_eq!(decode::<ToWorker>(&json), Ok(request));
+
+        let edit = ToWorker::Edit {
+            job: JobId(3),
+            cell: CellRef { row: 5, col: 2 },
+            value: "山田".into(),
+            at: "2025-01-01T00:00:00".into(),
+            view: ViewReq {
+                window: WindowReq {
+                    filter: Filter::Code("V004".into()),
+                    start: 0,
+                    count: 50,
+                },
+                list: Some(ListReq::default()),
+                jump: None,
+            },
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&edit)), Ok(edit));
+        let configure = ToWorker::Configure {
+            layout: LayoutSpec::Custom {
+                name: "x.toml".into(),
+                toml: "id = 'x'".into(),
+            },
+            masters: vec!["m.csv".into()],
+            lens: vec![10],
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&configure)), Ok(configure));
     }
 
     #[test]
@@ -120,17 +621,21 @@ mod tests {
             FromWorker::Ready,
             FromWorker::Progress {
                 job: JobId(1),
+                phase: Phase::Checking,
                 done: 5,
                 total: 10,
             },
-            FromWorker::Finished {
+            FromWorker::Loaded {
                 job: JobId(1),
-                stats: InputStats {
-                    bytes: 10,
-                    lines: 2,
-                    columns: 3,
-                    delimiter: Delimiter::Tab,
+                preview: Preview {
+                    headers: vec!["氏名".into()],
+                    samples: vec![vec!["山田".into()]],
+                    ..Preview::default()
                 },
+            },
+            FromWorker::Failed {
+                job: JobId(2),
+                message: Msg::new("だめ", "no"),
             },
             FromWorker::Panicked {
                 message: "boom".into(),
@@ -158,5 +663,18 @@ mod tests {
     fn garbage_is_an_error_not_a_panic() {
         assert!(decode::<FromWorker>("{").is_err());
         assert!(decode::<FromWorker>(r#"{"type":"nope"}"#).is_err());
+        assert!(decode::<ToWorker>(r#"{"type":"edit"}"#).is_err());
+    }
+
+    #[test]
+    fn report_names() {
+        assert_eq!(InputSource::Paste.report_name(), "貼り付け");
+        assert_eq!(
+            InputSource::File {
+                name: "a.csv".into()
+            }
+            .report_name(),
+            "a.csv"
+        );
     }
 }

@@ -2,11 +2,11 @@
 //!
 //! Translators review this one file: components never spell out UI text themselves, they ask
 //! for a [`Text`] (fixed wording) or call one of the formatting functions below (wording with
-//! numbers in it). Japanese is the default language.
+//! numbers in it). Messages about findings come from `pmh_core` (both languages at once).
+//! Japanese is the default language.
 
-use crate::job::{Delimiter, InputStats};
-use crate::protocol::InputSource;
-use crate::state::JobError;
+use crate::protocol::{DownloadKind, Filter, InputSource, Msg, Phase, Sev};
+use crate::state::{Busy, Task};
 
 /// The language the UI is shown in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,110 +45,277 @@ impl Lang {
             Lang::En => en,
         }
     }
-}
 
-/// A fixed piece of UI text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Text {
-    /// Page title and main heading.
-    Title,
-    /// The privacy promise, shown near the top of the page.
-    Privacy,
-    /// Accessible label of the language toggle group.
-    LanguageLabel,
-    /// Heading of the input section.
-    InputHeading,
-    /// Text inside the file drop area.
-    DropHint,
-    /// Text above the file picker button.
-    PickFile,
-    /// The file picker button.
-    PickButton,
-    /// Heading of the paste area.
-    PasteHeading,
-    /// Placeholder text of the paste area.
-    PastePlaceholder,
-    /// Button that sends the paste area's text to the checker.
-    PasteSubmit,
-    /// Heading of the results section.
-    ResultsHeading,
-    /// Results section before any input was given.
-    NoInputYet,
-    /// Status while the worker boots.
-    WorkerStarting,
-    /// Status once the worker answered.
-    WorkerReady,
-    /// Status when the worker could not be started.
-    WorkerFailed,
-    /// Label of the progress bar.
-    Checking,
-    /// Status while a dropped or picked file is read.
-    ReadingFile,
-}
-
-impl Text {
-    /// Every variant, for completeness tests.
-    pub const ALL: &'static [Text] = &[
-        Text::Title,
-        Text::Privacy,
-        Text::LanguageLabel,
-        Text::InputHeading,
-        Text::DropHint,
-        Text::PickFile,
-        Text::PickButton,
-        Text::PasteHeading,
-        Text::PastePlaceholder,
-        Text::PasteSubmit,
-        Text::ResultsHeading,
-        Text::NoInputYet,
-        Text::WorkerStarting,
-        Text::WorkerReady,
-        Text::WorkerFailed,
-        Text::Checking,
-        Text::ReadingFile,
-    ];
-
-    /// The text in `lang`.
-    pub fn get(self, lang: Lang) -> &'static str {
-        let (ja, en) = match self {
-            Text::Title => (
-                "PMH 医療費助成 アップロードファイル作成",
-                "PMH medical subsidy upload file builder",
-            ),
-            Text::Privacy => (
-                "このページはインターネットに接続せず、データはこのパソコンの外に送信されません。",
-                "This page does not connect to the internet, and your data never leaves this computer.",
-            ),
-            Text::LanguageLabel => ("表示言語", "Language"),
-            Text::InputHeading => ("1. データを読み込む", "1. Load your data"),
-            Text::DropHint => (
-                "ファイル（.csv / .tsv / .xlsx）をここにドロップ",
-                "Drop a file (.csv / .tsv / .xlsx) here",
-            ),
-            Text::PickFile => ("または", "or"),
-            Text::PickButton => ("ファイルを選択…", "Choose a file…"),
-            Text::PasteHeading => ("Excel から貼り付け", "Paste from Excel"),
-            Text::PastePlaceholder => (
-                "Excel で見出し行を含むセル範囲をコピーし、ここに貼り付けてください（Ctrl+V）。",
-                "Copy the cells in Excel, including the header row, and paste them here (Ctrl+V).",
-            ),
-            Text::PasteSubmit => ("貼り付けた内容を確認", "Check pasted data"),
-            Text::ResultsHeading => ("2. 確認結果", "2. Results"),
-            Text::NoInputYet => (
-                "まだデータが読み込まれていません。",
-                "No data has been loaded yet.",
-            ),
-            Text::WorkerStarting => ("確認機能を準備しています…", "Starting the checker…"),
-            Text::WorkerReady => ("確認機能の準備ができました。", "The checker is ready."),
-            Text::WorkerFailed => (
-                "確認機能を開始できませんでした。ページを再読み込みしてください。",
-                "The checker could not be started. Please reload the page.",
-            ),
-            Text::Checking => ("確認中", "Checking"),
-            Text::ReadingFile => ("ファイルを読み込んでいます…", "Reading the file…"),
-        };
-        lang.pick(ja, en)
+    /// The text of a two-language message.
+    pub fn msg(self, m: &Msg) -> &str {
+        self.pick(&m.ja, &m.en)
     }
+}
+
+macro_rules! texts {
+    ($($(#[doc = $doc:literal])* $name:ident => ($ja:literal, $en:literal),)*) => {
+        /// A fixed piece of UI text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Text { $($(#[doc = $doc])* $name,)* }
+
+        impl Text {
+            /// Every variant, for completeness tests.
+            pub const ALL: &'static [Text] = &[$(Text::$name,)*];
+
+            /// The text in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match self { $(Text::$name => lang.pick($ja, $en),)* }
+            }
+        }
+    };
+}
+
+texts! {
+    /// Page title and main heading.
+    Title => ("PMH 医療費助成 アップロードファイル作成", "PMH medical subsidy upload file builder"),
+    /// The privacy promise, shown near the top of the page.
+    Privacy => (
+        "このページはインターネットに接続せず、データはこのパソコンの外に送信されません。",
+        "This page does not connect to the internet, and your data never leaves this computer."
+    ),
+    /// Accessible label of the language toggle group.
+    LanguageLabel => ("表示言語", "Language"),
+    /// Accessible label of the step list.
+    StepsLabel => ("手順", "Steps"),
+    /// Step 1.
+    StepInput => ("1. 設定と読み込み", "1. Settings and data"),
+    /// Step 2.
+    StepMapping => ("2. 列の対応付け", "2. Column mapping"),
+    /// Step 3.
+    StepResults => ("3. 確認・修正・ダウンロード", "3. Check, fix and download"),
+    /// Heading of the settings.
+    SettingsHeading => ("レコードレイアウトと制度マスタ", "Record layout and municipality master"),
+    /// Label of the layout choice.
+    LayoutLabel => ("レコードレイアウト", "Record layout"),
+    /// 全件.
+    LayoutFull => ("全件（全受給者）", "Full (all recipients)"),
+    /// 差分履歴.
+    LayoutDiff => ("差分履歴", "Difference history"),
+    /// A layout file.
+    LayoutCustom => ("レイアウトファイル", "Layout file"),
+    /// Button to load a layout file.
+    LayoutFilePick => ("レイアウトファイル（.toml）を読み込む…", "Load a layout file (.toml)…"),
+    /// Label of the master files.
+    MastersLabel => ("制度マスタ（任意）", "Municipality master (optional)"),
+    /// Button to load master files.
+    MastersPick => ("制度マスタ（.csv）を読み込む…", "Load master files (.csv)…"),
+    /// Button to remove master files.
+    MastersClear => ("制度マスタを外す", "Remove the master"),
+    /// Heading of the input section.
+    InputHeading => ("データを読み込む", "Load your data"),
+    /// Text inside the file drop area.
+    DropHint => ("ファイル（.csv / .tsv / .xlsx）をここにドロップ", "Drop a file (.csv / .tsv / .xlsx) here"),
+    /// Text above the file picker button.
+    PickFile => ("または", "or"),
+    /// The file picker button.
+    PickButton => ("ファイルを選択…", "Choose a file…"),
+    /// Encodings understood.
+    EncodingsHint => (
+        "CSV は UTF-8・Shift_JIS・UTF-16 のどれでも読めます。",
+        "CSV may be UTF-8, Shift_JIS or UTF-16."
+    ),
+    /// Heading of the paste area.
+    PasteHeading => ("Excel から貼り付け", "Paste from Excel"),
+    /// Placeholder text of the paste area.
+    PastePlaceholder => (
+        "Excel で見出し行を含むセル範囲をコピーし、ここに貼り付けてください（Ctrl+V）。",
+        "Copy the cells in Excel, including the header row, and paste them here (Ctrl+V)."
+    ),
+    /// Button that sends the paste area's text.
+    PasteSubmit => ("入力した内容を読み込む", "Load the typed text"),
+    /// Status while the worker boots.
+    WorkerStarting => ("確認機能を準備しています…", "Starting the checker…"),
+    /// Status once the worker answered.
+    WorkerReady => ("確認機能の準備ができました。", "The checker is ready."),
+    /// Status when the worker could not be started.
+    WorkerFailed => (
+        "確認機能を開始できませんでした。ページを再読み込みしてください。",
+        "The checker could not be started. Please reload the page."
+    ),
+    /// Label of the progress bar.
+    Working => ("処理中", "Working"),
+    /// Dismiss a message.
+    Close => ("閉じる", "Close"),
+    /// Heading of the mapping step.
+    MappingHeading => ("列の対応付け", "Column mapping"),
+    /// What the mapping step is for.
+    MappingIntro => (
+        "元データの各列が PMH のどの項目にあたるかを確認してください。自動で照合した結果を、一覧で直せます。",
+        "Check which PMH field each column of your data holds. The automatic matching can be corrected below."
+    ),
+    /// Column header: column letter.
+    ColLetter => ("列", "Col."),
+    /// Column header: source header.
+    ColHeader => ("元データの見出し", "Header in your data"),
+    /// Column header: samples.
+    ColSamples => ("値の例", "Sample values"),
+    /// Column header: target.
+    ColTarget => ("PMH の項目", "PMH field"),
+    /// Target: keep as a certificate item.
+    TargetDetail => ("受給者証券面項目として残す", "Keep as a certificate item"),
+    /// Target: ignore.
+    TargetIgnore => ("使わない（出力しない）", "Do not use (leave out)"),
+    /// Group label of the fields in the dropdown.
+    FieldsGroup => ("PMH の項目", "PMH fields"),
+    /// Marker of a required field.
+    Required => ("必須", "required"),
+    /// A column without a header.
+    NoHeader => ("（見出しなし）", "(no header)"),
+    /// Saved mappings label.
+    SavedLabel => ("保存した対応付け", "Saved mappings"),
+    /// The automatic matching, in the saved mappings list.
+    SavedAuto => ("（自動で照合）", "(automatic matching)"),
+    /// Button: delete the saved mapping.
+    SavedDelete => ("この保存を削除", "Delete this saved mapping"),
+    /// Name field label.
+    MappingName => ("保存する名前", "Name to save as"),
+    /// Save button.
+    MappingSave => ("この対応付けを保存", "Save this mapping"),
+    /// Export button.
+    MappingExport => ("JSON ファイルに書き出す", "Export as JSON"),
+    /// Import button.
+    MappingImport => ("JSON ファイルを読み込む…", "Import JSON…"),
+    /// What is saved.
+    MappingSaveHint => (
+        "保存されるのは列の見出しと項目の対応だけで、データは保存されません（このパソコンのブラウザ内に保存）。",
+        "Only the column headers and their fields are saved, never data (in this computer's browser)."
+    ),
+    /// Run the check.
+    RunCheck => ("この対応付けで確認する", "Check with this mapping"),
+    /// Back to the input step.
+    BackToInput => ("データを読み込み直す", "Load other data"),
+    /// Sheet label.
+    SheetLabel => ("シート", "Sheet"),
+    /// The default sheet.
+    SheetDefault => ("（最初に表示されるシート）", "(first visible sheet)"),
+    /// Heading of the results.
+    ResultsHeading => ("確認結果", "Results"),
+    /// Upload ready.
+    VerdictReady => ("アップロードできます（エラーはありません）", "Ready to upload (no errors)"),
+    /// Label of the counts by code.
+    ByCode => ("種類別の件数", "Findings by code"),
+    /// Filter label.
+    FilterLabel => ("表示する行", "Rows shown"),
+    /// Filter: all.
+    FilterAll => ("すべての行", "All rows"),
+    /// Filter: problems.
+    FilterProblems => ("エラー・警告のある行", "Rows with errors or warnings"),
+    /// Filter: errors.
+    FilterErrors => ("エラーのある行", "Rows with errors"),
+    /// Undo button.
+    Undo => ("直前の変更を元に戻す", "Undo the last change"),
+    /// Back to the mapping.
+    BackToMapping => ("列の対応付けに戻る", "Back to the column mapping"),
+    /// Downloads heading.
+    Downloads => ("ダウンロード", "Downloads"),
+    /// Upload CSV.
+    DownloadUpload => ("アップロード用 CSV", "Upload CSV"),
+    /// JSON body.
+    DownloadJson => ("API 用 JSON", "API JSON body"),
+    /// Report CSV.
+    DownloadReport => ("確認結果 CSV（Excel 用）", "Findings CSV (for Excel)"),
+    /// Change log.
+    DownloadLog => ("変更履歴 CSV", "Change log CSV"),
+    /// Confirm: go ahead.
+    ConfirmYes => ("このままダウンロードする", "Download anyway"),
+    /// Confirm: cancel.
+    ConfirmNo => ("やめる", "Cancel"),
+    /// Grid label.
+    GridLabel => ("データ（行番号は Excel と同じ）", "Data (row numbers as in Excel)"),
+    /// Keyboard help of the grid.
+    GridHelp => (
+        "矢印キーで移動、Enter または F2 で編集、Enter で確定、Esc で取り消し。",
+        "Arrow keys move, Enter or F2 edits, Enter confirms, Esc cancels."
+    ),
+    /// Row number column.
+    RowHeader => ("行", "Row"),
+    /// Nothing to show.
+    NoRows => ("表示する行はありません。", "No rows to show."),
+    /// Loading rows.
+    LoadingRows => ("読み込み中…", "Loading…"),
+    /// Label of the cell editor.
+    EditLabel => ("セルの値", "Cell value"),
+    /// Heading of the cell panel.
+    CellHeading => ("選択中のセル", "Selected cell"),
+    /// No cell selected.
+    NoCell => (
+        "表のセルを選ぶと、ここに指摘と修正方法が表示されます。",
+        "Select a cell in the table to see its findings and how to fix them."
+    ),
+    /// No findings in the cell.
+    CellClean => ("このセルに指摘はありません。", "No findings in this cell."),
+    /// How to fix.
+    Fix => ("修正方法", "How to fix"),
+    /// Apply one repair.
+    ApplyRepair => ("この修正案を適用", "Apply this repair"),
+    /// The upload file already carries this repair.
+    RepairAuto => (
+        "この修正はアップロード用ファイルでは自動で行われます。元データの値も直すには「適用」を押してください。",
+        "The upload file gets this repair automatically. Apply it to change the value in your data too."
+    ),
+    /// A proposal.
+    RepairProposal => (
+        "修正案です。自動では直しません。正しければ「適用」を押してください。",
+        "A proposal: not applied automatically. Apply it if it is right."
+    ),
+    /// Findings list heading.
+    FindingsHeading => ("指摘一覧", "Findings"),
+    /// All codes in the list.
+    ListAllCodes => ("すべての指摘", "All findings"),
+    /// Previous page.
+    PagePrev => ("前へ", "Previous"),
+    /// Next page.
+    PageNext => ("次へ", "Next"),
+    /// Findings about the whole file.
+    FileFindings => ("ファイル全体についての指摘", "About the whole file"),
+    /// No findings at all.
+    NoFindings => ("指摘はありません。", "No findings."),
+    /// Severity: error.
+    SevError => ("エラー", "Error"),
+    /// Severity: warning.
+    SevWarning => ("警告", "Warning"),
+    /// Severity: info.
+    SevInfo => ("情報", "Info"),
+    /// Show only this code.
+    ShowCode => ("この種類の行だけ表示", "Show only these rows"),
+    /// Truncated findings.
+    Truncated => (
+        "指摘が多いため、表に色が付くのは最初の 1,000,000 件までです（件数は正確です）。",
+        "There are so many findings that only the first 1,000,000 are marked in the table (counts are exact)."
+    ),
+    /// Layout in use.
+    LayoutInUse => ("レイアウト", "Layout"),
+    /// Master in use.
+    MasterInUse => ("制度マスタ", "Master"),
+    /// Saved notice.
+    Saved => ("対応付けを保存しました。", "The mapping was saved."),
+    /// Deleted notice.
+    Deleted => ("保存した対応付けを削除しました。", "The saved mapping was deleted."),
+    /// Imported notice.
+    Imported => ("対応付けファイルを読み込みました。", "The mapping file was imported."),
+    /// A name is needed to save.
+    NameNeeded => ("保存する名前を入力してください。", "Enter a name to save the mapping under."),
+    /// Storage not available.
+    StorageFailed => (
+        "このブラウザでは保存できませんでした（保存領域が使えません）。JSON ファイルに書き出してください。",
+        "The mapping could not be saved in this browser (storage unavailable). Export it as JSON instead."
+    ),
+    /// Settings changed after load.
+    ConfigChanged => (
+        "設定を変更しました。列の対応付けを確認して、もう一度確認してください。",
+        "Settings changed. Review the column mapping and check again."
+    ),
+    /// Column header label in the grid for ignored columns.
+    Ignored => ("使わない", "not used"),
+    /// Column header label in the grid for certificate items.
+    DetailItem => ("券面項目", "certificate item"),
+    /// A row-level finding.
+    WholeRow => ("行全体", "whole row"),
 }
 
 /// Formats `n` with thousands separators (`12345` → `12,345`), as both languages write it.
@@ -164,7 +331,7 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// Describes where an input came from: 「貼り付け」 or the file name.
+/// Describes where an input came from: 「貼り付けたデータ」 or the file name.
 pub fn source_name(lang: Lang, source: &InputSource) -> String {
     match source {
         InputSource::Paste => lang.pick("貼り付けたデータ", "Pasted data").to_owned(),
@@ -174,63 +341,255 @@ pub fn source_name(lang: Lang, source: &InputSource) -> String {
     }
 }
 
-/// Progress line: 「確認中… 1,024 / 4,096 バイト（25%）」.
-pub fn progress(lang: Lang, done: u64, total: u64) -> String {
-    let percent = done.saturating_mul(100).checked_div(total).unwrap_or(100);
-    let (done, total) = (group_thousands(done), group_thousands(total));
+/// The label of a severity.
+pub fn severity(lang: Lang, s: Sev) -> &'static str {
+    match s {
+        Sev::Error => Text::SevError.get(lang),
+        Sev::Warning => Text::SevWarning.get(lang),
+        Sev::Info => Text::SevInfo.get(lang),
+    }
+}
+
+/// The progress line of a long job: 「確認中… 12,000 / 100,000 行（12%）」.
+pub fn busy_line(lang: Lang, busy: &Busy) -> String {
+    if busy.reading {
+        return lang
+            .pick("ファイルを読み込んでいます…", "Reading the file…")
+            .to_owned();
+    }
+    let percent = busy
+        .done
+        .saturating_mul(100)
+        .checked_div(busy.total)
+        .unwrap_or(0);
+    let (done, total) = (group_thousands(busy.done), group_thousands(busy.total));
+    match (busy.phase, &busy.task) {
+        (Some(Phase::Converting), _) => lang
+            .pick(
+                "Excel ファイルを変換しています…",
+                "Converting the Excel workbook…",
+            )
+            .to_owned(),
+        (Some(Phase::Reading), _) => lang.pick(
+            format!("データを読み込んでいます… {done} / {total} バイト（{percent}%）"),
+            format!("Reading the data… {done} / {total} bytes ({percent}%)"),
+        ),
+        (Some(Phase::Checking), _) => lang.pick(
+            format!("確認しています… {done} / {total} 行（{percent}%）"),
+            format!("Checking… {done} / {total} rows ({percent}%)"),
+        ),
+        (Some(Phase::Building), _) => lang.pick(
+            format!("ファイルを作成しています… {percent}%"),
+            format!("Making the file… {percent}%"),
+        ),
+        (None, Task::Load(_)) => lang.pick("読み込んでいます…", "Loading…").to_owned(),
+        (None, Task::Check) => lang.pick("確認しています…", "Checking…").to_owned(),
+        (None, Task::Download(_)) => lang
+            .pick("ファイルを作成しています…", "Making the file…")
+            .to_owned(),
+    }
+}
+
+/// The verdict when errors remain.
+pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
+    let (errors, rows) = (group_thousands(errors), group_thousands(rows));
     lang.pick(
-        format!("確認中… {done} / {total} バイト（{percent}%）"),
-        format!("Checking… {done} / {total} bytes ({percent}%)"),
+        format!("まだアップロードできません：エラー {errors} 件（{rows} 行）を直してください"),
+        format!("Not ready to upload: fix {errors} errors ({rows} rows)"),
     )
 }
 
-/// One-line summary of a finished check.
-pub fn stats_summary(lang: Lang, stats: &InputStats) -> String {
-    let bytes = group_thousands(stats.bytes);
-    let lines = group_thousands(stats.lines);
-    let columns = group_thousands(u64::from(stats.columns));
-    let delimiter = match (stats.delimiter, lang) {
-        (Delimiter::Tab, Lang::Ja) => "タブ区切り",
-        (Delimiter::Tab, Lang::En) => "tab-separated",
-        (Delimiter::Comma, Lang::Ja) => "カンマ区切り",
-        (Delimiter::Comma, Lang::En) => "comma-separated",
-        (Delimiter::None, Lang::Ja) => "区切りなし",
-        (Delimiter::None, Lang::En) => "no delimiter",
+/// The counts line of the summary.
+pub fn counts_line(lang: Lang, rows: u64, errors: u64, warnings: u64, infos: u64) -> String {
+    let [rows, errors, warnings, infos] = [rows, errors, warnings, infos].map(group_thousands);
+    lang.pick(
+        format!("データ {rows} 行 ／ エラー {errors} 件 ／ 警告 {warnings} 件 ／ 情報 {infos} 件"),
+        format!("{rows} data rows / {errors} errors / {warnings} warnings / {infos} info"),
+    )
+}
+
+/// What the mapping screen shows about the input.
+pub fn preview_line(
+    lang: Lang,
+    source: &InputSource,
+    rows: u64,
+    columns: usize,
+    encoding: &Msg,
+) -> String {
+    let name = source_name(lang, source);
+    let rows = group_thousands(rows);
+    let enc = lang.msg(encoding);
+    lang.pick(
+        format!("{name}：データ {rows} 行、{columns} 列（文字コード {enc}）"),
+        format!("{name}: {rows} data rows, {columns} columns (encoding {enc})"),
+    )
+}
+
+/// The saved mapping applied.
+pub fn saved_applied(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("保存した対応付け「{name}」を使っています（変更できます）。"),
+        format!("Using the saved mapping “{name}” (you can change it)."),
+    )
+}
+
+/// Required fields without a column.
+pub fn missing_required(lang: Lang, labels: &[String]) -> String {
+    lang.pick(
+        format!("必須項目で、対応する列がないもの：{}", labels.join("、")),
+        format!("Required fields without a column: {}", labels.join(", ")),
+    )
+}
+
+/// A field held by several columns.
+pub fn conflict(lang: Lang, label: &str, letters: &[String]) -> String {
+    lang.pick(
+        format!(
+            "「{label}」に複数の列（{}）が対応しています。1つにしてください。",
+            letters.join("、")
+        ),
+        format!(
+            "Several columns ({}) are mapped to “{label}”; keep one.",
+            letters.join(", ")
+        ),
+    )
+}
+
+/// A near-match suggestion.
+pub fn suggestion(lang: Lang, label: &str) -> String {
+    lang.pick(format!("「{label}」では？"), format!("“{label}”?"))
+}
+
+/// The button applying a suggestion.
+pub fn use_suggestion(lang: Lang, label: &str) -> String {
+    lang.pick(format!("「{label}」にする"), format!("Use “{label}”"))
+}
+
+/// Filter option for one code.
+pub fn filter_code(lang: Lang, code: &str, title: &Msg) -> String {
+    lang.pick(
+        format!("{code}（{}）のある行", title.ja),
+        format!("Rows with {code} ({})", title.en),
+    )
+}
+
+/// The label of a filter in the status line.
+pub fn filter_name(lang: Lang, filter: &Filter) -> String {
+    match filter {
+        Filter::All => Text::FilterAll.get(lang).to_owned(),
+        Filter::Problems => Text::FilterProblems.get(lang).to_owned(),
+        Filter::Errors => Text::FilterErrors.get(lang).to_owned(),
+        Filter::Code(code) => lang.pick(format!("{code} のある行"), format!("Rows with {code}")),
+    }
+}
+
+/// Rows in the current view.
+pub fn rows_shown(lang: Lang, total: u32) -> String {
+    let total = group_thousands(u64::from(total));
+    lang.pick(format!("{total} 行"), format!("{total} rows"))
+}
+
+/// The button applying a repair everywhere.
+pub fn apply_all(lang: Lang, code: &str, count: u64) -> String {
+    let count = group_thousands(count);
+    lang.pick(
+        format!("{code} の修正案をすべて適用（{count} 件）"),
+        format!("Apply every {code} repair ({count})"),
+    )
+}
+
+/// The last change.
+pub fn last_change(lang: Lang, cells: u32, ms: f64) -> String {
+    lang.pick(
+        format!("{cells} セルを変更し、{ms:.1} ms で確認し直しました。"),
+        format!("Changed {cells} cell(s) and re-checked in {ms:.1} ms."),
+    )
+}
+
+/// Changes so far.
+pub fn changes(lang: Lang, n: u32) -> String {
+    lang.pick(format!("変更 {n} 件"), format!("{n} change(s)"))
+}
+
+/// Check time.
+pub fn check_time(lang: Lang, worker_ms: f64, page_ms: u64) -> String {
+    let page = group_thousands(page_ms);
+    lang.pick(
+        format!("確認時間 {worker_ms:.0} ms（画面表示まで {page} ms）"),
+        format!("Checked in {worker_ms:.0} ms ({page} ms until shown)"),
+    )
+}
+
+/// Where a finding is: 「12 行 C 列（個人番号）」.
+pub fn place(lang: Lang, row: Option<u32>, col: Option<u32>, field: Option<&Msg>) -> String {
+    let letter = col.map(pmh_core::diagnostic::column_letter);
+    let field = field.map(|f| lang.msg(f).to_owned());
+    let mut parts = Vec::new();
+    if let Some(r) = row {
+        parts.push(lang.pick(format!("{r} 行"), format!("row {r}")));
+    }
+    if let Some(l) = letter {
+        parts.push(lang.pick(format!("{l} 列"), format!("column {l}")));
+    }
+    let mut s = parts.join(lang.pick(" ", ", "));
+    if let Some(f) = field {
+        if s.is_empty() {
+            s = f;
+        } else {
+            s = lang.pick(format!("{s}（{f}）"), format!("{s} ({f})"));
+        }
+    }
+    s
+}
+
+/// The page range of the findings list: 「1–50 / 120 件」.
+pub fn page_range(lang: Lang, offset: u32, shown: usize, total: u32) -> String {
+    let from = if shown == 0 { 0 } else { offset + 1 };
+    let to = offset + shown as u32;
+    let total = group_thousands(u64::from(total));
+    lang.pick(
+        format!("{from}–{to} ／ {total} 件"),
+        format!("{from}–{to} of {total}"),
+    )
+}
+
+/// Asks before downloading with errors left.
+pub fn confirm_download(lang: Lang, kind: DownloadKind, errors: u64, rows: u64) -> String {
+    let (errors, rows) = (group_thousands(errors), group_thousands(rows));
+    let what = match kind {
+        DownloadKind::UploadJson => lang.pick("API 用 JSON", "the API JSON body"),
+        _ => lang.pick("アップロード用 CSV", "the upload CSV"),
     };
     lang.pick(
-        format!("{bytes} バイト、{lines} 行、見出し {columns} 列（{delimiter}）を受け取りました。"),
-        format!("Received {bytes} bytes, {lines} lines, {columns} header columns ({delimiter})."),
+        format!("エラーが {errors} 件（{rows} 行）残っています。このまま{what}をダウンロードすると、PMH で受け付けられない可能性があります。ダウンロードしますか？"),
+        format!("{errors} errors remain ({rows} rows). If you download {what} now, PMH may reject it. Download anyway?"),
     )
 }
 
-/// Elapsed time line: 「処理時間 12 ms」.
-pub fn elapsed(lang: Lang, ms: u64) -> String {
-    let ms = group_thousands(ms);
-    lang.pick(format!("処理時間 {ms} ms"), format!("Took {ms} ms"))
+/// A download finished.
+pub fn downloaded(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!("「{name}」を保存しました。"),
+        format!("Saved “{name}”."),
+    )
 }
 
-/// Explains why a check did not finish.
-pub fn job_error(lang: Lang, error: &JobError) -> String {
-    match error {
-        JobError::ReadFailed(detail) => lang.pick(
-            format!("ファイルを読み込めませんでした（{detail}）。"),
-            format!("The file could not be read ({detail})."),
+/// A file had to be ignored.
+pub fn file_type_unknown(lang: Lang, name: &str) -> String {
+    lang.pick(
+        format!(
+            "「{name}」は読み込めない種類のファイルです。.csv、.tsv、.txt、.xlsx を選んでください。"
         ),
-        JobError::WorkerCrashed => lang.pick(
-            "確認中に内部エラーが発生しました。もう一度お試しください。データは送信されていません。",
-            "An internal error occurred while checking. Please try again. No data was sent anywhere.",
-        )
-        .to_owned(),
-        JobError::Worker(detail) => lang.pick(
-            format!("確認できませんでした（{detail}）。"),
-            format!("The check failed ({detail})."),
+        format!(
+            "“{name}” is not a file type this page reads. Choose a .csv, .tsv, .txt or .xlsx file."
         ),
-    }
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::JobId;
 
     #[test]
     fn every_text_has_both_languages() {
@@ -260,11 +619,39 @@ mod tests {
     }
 
     #[test]
-    fn progress_handles_empty_input() {
-        assert_eq!(progress(Lang::En, 0, 0), "Checking… 0 / 0 bytes (100%)");
+    fn formatted_lines() {
+        let busy = Busy {
+            job: JobId(1),
+            task: Task::Check,
+            reading: false,
+            phase: Some(Phase::Checking),
+            done: 2_500,
+            total: 10_000,
+            started_ms: 0,
+        };
         assert_eq!(
-            progress(Lang::Ja, 512, 2048),
-            "確認中… 512 / 2,048 バイト（25%）"
+            busy_line(Lang::Ja, &busy),
+            "確認しています… 2,500 / 10,000 行（25%）"
         );
+        assert_eq!(
+            busy_line(Lang::En, &busy),
+            "Checking… 2,500 / 10,000 rows (25%)"
+        );
+        assert_eq!(
+            verdict_not_ready(Lang::Ja, 1234, 12),
+            "まだアップロードできません：エラー 1,234 件（12 行）を直してください"
+        );
+        assert_eq!(
+            place(Lang::Ja, Some(12), Some(3), Some(&Msg::new("氏名", "Name"))),
+            "12 行 C 列（氏名）"
+        );
+        assert_eq!(
+            place(Lang::En, None, None, Some(&Msg::new("氏名", "Name"))),
+            "Name"
+        );
+        assert_eq!(page_range(Lang::Ja, 0, 0, 0), "0–0 ／ 0 件");
+        assert_eq!(page_range(Lang::En, 50, 50, 1200), "51–100 of 1,200");
+        assert!(confirm_download(Lang::Ja, DownloadKind::UploadCsv, 3, 2).contains("3 件（2 行）"));
+        assert_eq!(Lang::En.msg(&Msg::new("a", "b")), "b");
     }
 }

@@ -1,15 +1,23 @@
 //! The validation worker's side: entry point and message loop.
 //!
 //! Runs inside a dedicated worker started by [`crate::host`]. The worker's JS bootstrap
-//! (`worker_bootstrap.js`) instantiates this same wasm binary and calls [`worker_main`].
+//! (`worker_bootstrap.js`) instantiates this same wasm binary and calls [`worker_main`]. The
+//! worker holds the [`Session`] (the data and its findings) and answers the page's requests
+//! one at a time, in order.
+
+use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::job::{self, Progress};
-use crate::protocol::{self, FromWorker, JobId, ToWorker};
+use crate::protocol::{self, FromWorker, JobId, Msg, Phase, ToWorker, ViewReq};
+use crate::session::Session;
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::default());
+}
 
 /// Starts the worker: installs the panic hook and the message handler, then answers `Ready`.
 pub fn worker_main() {
@@ -26,6 +34,13 @@ pub fn worker_main() {
     // The handler lives as long as the worker.
     handler.forget();
     post(&scope, &FromWorker::Ready, None);
+}
+
+/// Milliseconds from the worker's clock (sub-millisecond where the browser allows).
+fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
+    scope
+        .performance()
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Handles one request from the page.
@@ -45,33 +60,217 @@ fn handle(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
             return;
         }
     };
-    match request {
-        ToWorker::Check { job, source: _ } => {
-            let bytes = Reflect::get(&data, &"bytes".into())
-                .ok()
-                .and_then(|v| v.dyn_into::<Uint8Array>().ok());
-            match bytes {
-                Some(bytes) => check(scope, job, &bytes.to_vec()),
-                None => post(
-                    scope,
-                    &FromWorker::Failed {
-                        job,
-                        message: "request without bytes".into(),
-                    },
-                    None,
-                ),
-            }
+    let bytes = Reflect::get(&data, &"bytes".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+        .map(|b| b.to_vec());
+    SESSION.with(|cell| {
+        let mut session = cell.borrow_mut();
+        answer(scope, &mut session, request, bytes);
+    });
+}
+
+/// Posts progress at most every ~50 ms of worker time (and always the last step).
+struct Progress<'a> {
+    scope: &'a DedicatedWorkerGlobalScope,
+    job: JobId,
+    last: f64,
+}
+
+impl Progress<'_> {
+    fn report(&mut self, phase: Phase, done: u64, total: u64) {
+        let t = now(self.scope);
+        if done < total && t - self.last < 50.0 {
+            return;
         }
+        self.last = t;
+        post(
+            self.scope,
+            &FromWorker::Progress {
+                job: self.job,
+                phase,
+                done,
+                total,
+            },
+            None,
+        );
     }
 }
 
-/// Runs one check and posts progress and the result.
-fn check(scope: &DedicatedWorkerGlobalScope, job: JobId, input: &[u8]) {
-    let mut on_progress = |Progress { done, total }| {
-        post(scope, &FromWorker::Progress { job, done, total }, None);
+fn failed(scope: &DedicatedWorkerGlobalScope, job: JobId, message: Msg) {
+    post(scope, &FromWorker::Failed { job, message }, None);
+}
+
+/// The summary and view after a change, or the failure.
+fn changed(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &mut Session,
+    job: JobId,
+    result: Result<u32, Msg>,
+    view: &ViewReq,
+    started: f64,
+) {
+    let cells = match result {
+        Ok(cells) => cells,
+        Err(message) => return failed(scope, job, message),
     };
-    let stats = job::run_check(input, &mut on_progress);
-    post(scope, &FromWorker::Finished { job, stats }, None);
+    let recheck_ms = now(scope) - started;
+    match (session.summary(), session.view(view)) {
+        (Ok(summary), Ok(view)) => post(
+            scope,
+            &FromWorker::Changed {
+                job,
+                summary,
+                view,
+                cells,
+                recheck_ms,
+            },
+            None,
+        ),
+        (Err(message), _) | (_, Err(message)) => failed(scope, job, message),
+    }
+}
+
+fn answer(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &mut Session,
+    request: ToWorker,
+    bytes: Option<Vec<u8>>,
+) {
+    match request {
+        ToWorker::Configure {
+            layout,
+            masters,
+            lens,
+        } => {
+            let bytes = bytes.unwrap_or_default();
+            let mut files: Vec<(&str, &[u8])> = Vec::new();
+            let mut at = 0usize;
+            for (name, &len) in masters.iter().zip(&lens) {
+                let end = (at + len as usize).min(bytes.len());
+                files.push((name, &bytes[at..end]));
+                at = end;
+            }
+            if let Err(message) = session.configure(&layout, &files) {
+                post(scope, &FromWorker::ConfigFailed { message }, None);
+            }
+        }
+        ToWorker::Load { job, source, sheet } => {
+            let mut progress = Progress {
+                scope,
+                job,
+                last: f64::MIN,
+            };
+            match session.load(source, bytes, sheet, &mut |p, d, t| {
+                progress.report(p, d, t)
+            }) {
+                Ok(preview) => post(scope, &FromWorker::Loaded { job, preview }, None),
+                Err(message) => failed(scope, job, message),
+            }
+        }
+        ToWorker::Check { job, mapping, view } => {
+            let started = now(scope);
+            let mut progress = Progress {
+                scope,
+                job,
+                last: f64::MIN,
+            };
+            if let Err(message) = session.check(&mapping, &mut |p, d, t| progress.report(p, d, t)) {
+                return failed(scope, job, message);
+            }
+            match (session.summary(), session.view(&view)) {
+                (Ok(summary), Ok(view)) => {
+                    let worker_ms = now(scope) - started;
+                    post(
+                        scope,
+                        &FromWorker::Checked {
+                            job,
+                            summary,
+                            view,
+                            worker_ms,
+                        },
+                        None,
+                    );
+                }
+                (Err(message), _) | (_, Err(message)) => failed(scope, job, message),
+            }
+        }
+        ToWorker::View { job, view } => match session.view(&view) {
+            Ok(view) => post(scope, &FromWorker::Viewed { job, view }, None),
+            Err(message) => failed(scope, job, message),
+        },
+        ToWorker::Edit {
+            job,
+            cell,
+            value,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.edit(cell, &value, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Repair {
+            job,
+            cell,
+            code,
+            all,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.repair(cell, &code, all, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Undo { job, at, view } => {
+            let started = now(scope);
+            let result = session.undo(&at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Download { job, kind, lang } => {
+            let mut progress = Progress {
+                scope,
+                job,
+                last: f64::MIN,
+            };
+            match session.download(kind, lang, &mut |p, d, t| progress.report(p, d, t)) {
+                Ok((name, mime, bytes, errors)) => {
+                    let bytes = Uint8Array::from(bytes.as_slice());
+                    post(
+                        scope,
+                        &FromWorker::File {
+                            job,
+                            name,
+                            mime: mime.to_owned(),
+                            errors,
+                        },
+                        Some(bytes),
+                    );
+                }
+                Err(message) => failed(scope, job, message),
+            }
+        }
+        ToWorker::Bench { job, repeats } => {
+            let result = session.bench(repeats, &mut |run| {
+                let t = now(scope);
+                run();
+                now(scope) - t
+            });
+            match result {
+                Ok((bytes, rows, runs_ms)) => post(
+                    scope,
+                    &FromWorker::Benched {
+                        job,
+                        bytes,
+                        rows,
+                        runs_ms,
+                    },
+                    None,
+                ),
+                Err(message) => failed(scope, job, message),
+            }
+        }
+    }
 }
 
 /// Posts a message to the page in the `{ json, bytes? }` shape; `bytes` is transferred.

@@ -153,6 +153,15 @@ fn build_page() -> Result<PathBuf> {
     let glue = read_text(&bindgen_dir.join("web.js"))?;
     let wasm_path = bindgen_dir.join("web_bg.wasm");
     let wasm = fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    // Inlined gzip-compressed (a third of the size); the page inflates it with the browser's
+    // DecompressionStream. Without a `gzip` program the module is inlined as is.
+    let (inlined, encoding) = match gzip(&wasm_path) {
+        Ok(packed) => (packed, "gzip"),
+        Err(why) => {
+            eprintln!("xtask: warning: {why}; inlining the wasm uncompressed");
+            (wasm.clone(), "identity")
+        }
+    };
     if contains_ignore_ascii_case(&glue, "</script") {
         return Err("the wasm-bindgen glue contains `</script`; it cannot be inlined".into());
     }
@@ -164,7 +173,8 @@ fn build_page() -> Result<PathBuf> {
         &[
             ("{{PMH_CSS}}", &css),
             ("{{PMH_GLUE_JS}}", &glue),
-            ("{{PMH_WASM_BASE64}}", &base64(&wasm)),
+            ("{{PMH_WASM_BASE64}}", &base64(&inlined)),
+            ("{{PMH_WASM_ENCODING}}", encoding),
             ("{{PMH_VERSION}}", env!("CARGO_PKG_VERSION")),
         ],
     )?;
@@ -177,10 +187,11 @@ fn build_page() -> Result<PathBuf> {
 
     let size = page.len() as u64;
     println!(
-        "wrote {PAGE_PATH}: {} bytes ({:.2} MB; wasm {} bytes, glue {} bytes) in {:.1} s",
+        "wrote {PAGE_PATH}: {} bytes ({:.2} MB; wasm {} bytes, inlined {encoding} {} bytes, glue {} bytes) in {:.1} s",
         group_thousands(size),
         size as f64 / 1e6,
         group_thousands(wasm.len() as u64),
+        group_thousands(inlined.len() as u64),
         group_thousands(glue.len() as u64),
         started.elapsed().as_secs_f64(),
     );
@@ -293,6 +304,20 @@ fn fill_template(template: &str, values: &[(&str, &str)]) -> Result<String> {
     }
     out.push_str(&template[copied..]);
     Ok(out)
+}
+
+/// The file compressed by the `gzip` program (`-9 -n`: best, no name or time stamp, so the
+/// page is reproducible).
+fn gzip(path: &Path) -> Result<Vec<u8>> {
+    let output = Command::new("gzip")
+        .args(["-9", "-n", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip ({e})"))?;
+    if !output.status.success() || output.stdout.len() < 18 {
+        return Err(format!("gzip failed ({})", output.status));
+    }
+    Ok(output.stdout)
 }
 
 /// Standard base64 (RFC 4648, with padding).

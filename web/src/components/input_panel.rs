@@ -1,11 +1,16 @@
-//! Input: a file drop/pick area and a paste area.
+//! Step 1, part 2: a file drop/pick area and a paste area.
 //!
-//! The paste area is uncontrolled (its text is read on submit, not mirrored in state): pastes
-//! of 100,000 rows must not be copied on every keystroke or re-render.
+//! A paste (Ctrl+V of cells copied from Excel, which arrive as tab-separated text) is taken
+//! from the clipboard event itself and never put into the text area: 100,000 pasted rows
+//! would make the text area itself slow. Text typed into the area is read on the button.
 
-use web_sys::{File, HtmlInputElement, HtmlTextAreaElement};
+use js_sys::JsString;
+use wasm_bindgen::JsCast;
+use web_sys::{File, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::components::settings::picked_files;
+use crate::dom;
 use crate::text::{Lang, Text};
 
 /// Props of [`InputPanel`].
@@ -13,8 +18,10 @@ use crate::text::{Lang, Text};
 pub struct InputPanelProps {
     /// UI language.
     pub lang: Lang,
-    /// Called with the paste area's text when the user pastes or presses the button.
-    pub on_paste: Callback<String>,
+    /// A long job runs.
+    pub busy: bool,
+    /// Called with pasted (or typed) text.
+    pub on_paste: Callback<JsString>,
     /// Called with a dropped or picked file.
     pub on_file: Callback<File>,
 }
@@ -26,37 +33,39 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
     let paste_ref = use_node_ref();
     let dragging = use_state(|| false);
 
-    let submit_paste = {
-        let (paste_ref, on_paste) = (paste_ref.clone(), props.on_paste.clone());
-        move || {
-            if let Some(area) = paste_ref.cast::<HtmlTextAreaElement>() {
-                let text = area.value();
-                if !text.is_empty() {
-                    on_paste.emit(text);
-                }
-            }
-        }
-    };
-    // Ctrl+V of cells from Excel: check at once, no extra click needed.
-    let oninput = {
-        let submit_paste = submit_paste.clone();
-        Callback::from(move |event: InputEvent| {
-            if event.input_type() == "insertFromPaste" {
-                submit_paste();
+    let onpaste = {
+        let on_paste = props.on_paste.clone();
+        Callback::from(move |event: Event| {
+            let Some(transfer) = event
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(web_sys::ClipboardEvent::clipboard_data)
+            else {
+                return; // let the browser paste into the area; the button reads it
+            };
+            let text = dom::pasted_text(&transfer);
+            if text.length() > 0 {
+                event.prevent_default();
+                on_paste.emit(text);
             }
         })
     };
-    let onclick = Callback::from(move |_: MouseEvent| submit_paste());
-
+    let onclick = {
+        let (paste_ref, on_paste) = (paste_ref.clone(), props.on_paste.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(area) = paste_ref.cast::<HtmlTextAreaElement>() {
+                let text = dom::textarea_text(&area);
+                if text.length() > 0 {
+                    on_paste.emit(text);
+                }
+            }
+        })
+    };
     let on_pick = {
         let on_file = props.on_file.clone();
         Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            if let Some(file) = picked_files(&event).into_iter().next() {
                 on_file.emit(file);
             }
-            // Picking the same file again must fire `change` again.
-            input.set_value("");
         })
     };
     let ondragover = {
@@ -103,10 +112,12 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
                             id="file-input"
                             class="visually-hidden"
                             type="file"
-                            accept=".csv,.tsv,.txt,.xlsx"
+                            accept=".csv,.tsv,.txt,.xlsx,.xlsm"
+                            disabled={props.busy}
                             onchange={on_pick}
                         />
                     </label>
+                    <p class="muted small">{ Text::EncodingsHint.get(lang) }</p>
                 </div>
                 <div class="paste-zone">
                     <label for="paste-area" class="paste-label">{ Text::PasteHeading.get(lang) }</label>
@@ -117,9 +128,9 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
                         spellcheck="false"
                         wrap="off"
                         placeholder={Text::PastePlaceholder.get(lang)}
-                        {oninput}
+                        {onpaste}
                     />
-                    <button id="paste-submit" type="button" class="primary" {onclick}>
+                    <button id="paste-submit" type="button" disabled={props.busy} {onclick}>
                         { Text::PasteSubmit.get(lang) }
                     </button>
                 </div>

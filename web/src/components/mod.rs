@@ -1,10 +1,17 @@
 //! The app's view components. They get state and callbacks through props and hold no
 //! validation logic.
 
+mod grid;
 mod input_panel;
 mod lang_toggle;
+mod mapping;
 mod results;
+mod settings;
+mod status;
 
 pub use input_panel::InputPanel;
 pub use lang_toggle::LangToggle;
-pub use results::Results;
+pub use mapping::MappingPanel;
+pub use results::ResultsPanel;
+pub use settings::SettingsPanel;
+pub use status::StatusBar;

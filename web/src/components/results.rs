@@ -1,90 +1,577 @@
-//! Results: worker status, progress, and the outcome of the latest check.
+//! Step 3: the summary (upload-ready or not, counts by code), downloads, the grid and the
+//! side panel (the selected cell's findings with 修正方法 and repairs, the findings list).
 
+use std::rc::Rc;
+
+use pmh_core::diagnostic::column_letter;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::state::{JobState, WorkerStatus};
+use crate::components::grid::{ColKind, ColumnHead, Grid};
+use crate::dom;
+use crate::mapping::Target;
+use crate::protocol::{CellRef, CodeCount, DownloadKind, Filter, FindingView, Sev};
+use crate::state::{Active, LayoutRef, MappingState, ResultsState};
 use crate::text::{self, Lang, Text};
 
-/// Props of [`Results`].
+/// Props of [`ResultsPanel`].
 #[derive(Properties, PartialEq)]
-pub struct ResultsProps {
+pub struct ResultsPanelProps {
     /// UI language.
     pub lang: Lang,
-    /// The worker's status.
-    pub worker: WorkerStatus,
-    /// The latest request.
-    pub job: JobState,
+    /// The results.
+    pub results: Rc<ResultsState>,
+    /// The mapping used (for the grid's column headers).
+    pub mapping: Option<Rc<MappingState>>,
+    /// The layout.
+    pub layout: LayoutRef,
+    /// A long job runs.
+    pub busy: bool,
+    /// Show other rows.
+    pub on_filter: Callback<Filter>,
+    /// Rows on screen (first, count).
+    pub on_need: Callback<(u32, u32)>,
+    /// A cell got the focus.
+    pub on_activate: Callback<Active>,
+    /// Bring a cell into view and focus it.
+    pub on_jump: Callback<CellRef>,
+    /// Edit a cell.
+    pub on_edit: Callback<(CellRef, String)>,
+    /// Apply a repair: cell, code, to every cell with the code.
+    pub on_repair: Callback<(CellRef, String, bool)>,
+    /// Undo the last change.
+    pub on_undo: Callback<()>,
+    /// Show findings list page: code, offset.
+    pub on_list: Callback<(Option<String>, u32)>,
+    /// Download a file.
+    pub on_download: Callback<DownloadKind>,
+    /// Answer the download confirmation.
+    pub on_confirm: Callback<bool>,
+    /// Back to the mapping.
+    pub on_back: Callback<()>,
+}
+
+fn sev_badge(lang: Lang, s: Sev) -> Html {
+    let class = match s {
+        Sev::Error => "badge sev-error",
+        Sev::Warning => "badge sev-warning",
+        Sev::Info => "badge sev-info",
+    };
+    html! { <span {class}>{ text::severity(lang, s) }</span> }
+}
+
+/// The grid's column headers from the mapping.
+fn columns(lang: Lang, layout: &LayoutRef, mapping: Option<&MappingState>) -> Vec<ColumnHead> {
+    let Some(m) = mapping else { return Vec::new() };
+    m.preview
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(c, header)| {
+            let (target, kind) = match m.targets.get(c) {
+                Some(Target::Field(id)) => (
+                    layout
+                        .0
+                        .field_index(id)
+                        .and_then(|i| layout.0.fields.get(i))
+                        .map_or_else(
+                            || id.clone(),
+                            |f| lang.pick(f.label_ja.clone(), f.label_en.clone()),
+                        ),
+                    ColKind::Field,
+                ),
+                Some(Target::Ignore) => (Text::Ignored.get(lang).to_owned(), ColKind::Ignored),
+                _ => (Text::DetailItem.get(lang).to_owned(), ColKind::Detail),
+            };
+            // Wide enough for the header, the field and the sample values (CJK characters are
+            // about twice as wide as ASCII ones).
+            let px =
+                |s: &str| -> u32 { s.chars().map(|c| if c.is_ascii() { 8 } else { 14 }).sum() };
+            let widest = m
+                .preview
+                .samples
+                .get(c)
+                .into_iter()
+                .flatten()
+                .map(|s| px(s))
+                .chain([px(header), px(&target) * 11 / 13])
+                .max()
+                .unwrap_or(0);
+            let width = (widest + 20).clamp(72, 240);
+            ColumnHead {
+                letter: column_letter(c as u32 + 1),
+                header: header.clone(),
+                target,
+                kind,
+                width,
+            }
+        })
+        .collect()
 }
 
 /// The results section.
-#[component(Results)]
-pub fn results(props: &ResultsProps) -> Html {
+#[component(ResultsPanel)]
+pub fn results_panel(props: &ResultsPanelProps) -> Html {
     let lang = props.lang;
-    let worker = match &props.worker {
-        WorkerStatus::Starting => html! {
-            <p id="worker-status" class="status">{ Text::WorkerStarting.get(lang) }</p>
-        },
-        WorkerStatus::Ready => html! {
-            <p id="worker-status" class="status is-ready">{ Text::WorkerReady.get(lang) }</p>
-        },
-        WorkerStatus::Failed(detail) => html! {
-            <div id="worker-status" class="status is-error" role="alert">
-                <p>{ Text::WorkerFailed.get(lang) }</p>
-                <p class="detail">{ detail.clone() }</p>
-            </div>
-        },
+    let r = &props.results;
+    let s = &r.summary;
+    let columns = {
+        let (layout, mapping) = (props.layout.clone(), props.mapping.clone());
+        use_memo((lang, layout, mapping), |(lang, layout, mapping)| {
+            columns(*lang, layout, mapping.as_deref())
+        })
     };
-    let job = match &props.job {
-        JobState::Idle => html! { <p class="muted">{ Text::NoInputYet.get(lang) }</p> },
-        JobState::Running {
-            source,
-            reading,
-            progress,
-            ..
-        } => {
-            let line = if *reading {
-                Text::ReadingFile.get(lang).to_owned()
-            } else {
-                text::progress(lang, progress.done, progress.total)
-            };
-            html! {
-                <div class="job is-running">
-                    <p class="source">{ text::source_name(lang, source) }</p>
-                    <progress
-                        max={progress.total.max(1).to_string()}
-                        value={progress.done.to_string()}
-                        aria-label={Text::Checking.get(lang)}
-                    />
-                    <p class="progress-text">{ line }</p>
-                </div>
-            }
+    // For the benchmark: the moment a change is on screen.
+    use_effect_with(Rc::as_ptr(s) as usize, |_| dom::mark("pmh:summary-shown"));
+
+    let verdict = if s.upload_ready {
+        html! { <p id="verdict" class="verdict is-ready">{ "✔ " }{ Text::VerdictReady.get(lang) }</p> }
+    } else {
+        html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_not_ready(lang, s.errors, s.error_rows) }</p> }
+    };
+    let source = s
+        .source
+        .as_ref()
+        .map(|src| text::source_name(lang, src))
+        .unwrap_or_default();
+    let sheet = s
+        .sheet
+        .as_ref()
+        .map(|n| format!(" [{n}]"))
+        .unwrap_or_default();
+
+    let download = |kind: DownloadKind, id: &'static str, label: Text, primary: bool| {
+        html! {
+            <button
+                type="button"
+                {id}
+                class={classes!(primary.then_some("primary"))}
+                disabled={props.busy}
+                onclick={props.on_download.reform(move |_: MouseEvent| kind)}
+            >
+                { label.get(lang) }
+            </button>
         }
-        JobState::Done {
-            source,
-            stats,
-            elapsed_ms,
-            ..
-        } => html! {
-            <div class="job is-done">
-                <p class="source">{ text::source_name(lang, source) }</p>
-                <p id="result-summary" class="summary">{ text::stats_summary(lang, stats) }</p>
-                <p class="muted">{ text::elapsed(lang, *elapsed_ms) }</p>
-            </div>
-        },
-        JobState::Failed { source, error, .. } => html! {
-            <div class="job is-error" role="alert">
-                <p class="source">{ text::source_name(lang, source) }</p>
-                <p>{ text::job_error(lang, error) }</p>
-            </div>
-        },
     };
+
+    let confirm = r.confirm.map(|kind| {
+        html! {
+            <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">
+                <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>
+                <div class="confirm-actions">
+                    <button type="button" id="confirm-no" class="primary" onclick={props.on_confirm.reform(|_: MouseEvent| false)} autofocus=true>
+                        { Text::ConfirmNo.get(lang) }
+                    </button>
+                    <button type="button" id="confirm-yes" onclick={props.on_confirm.reform(|_: MouseEvent| true)}>
+                        { Text::ConfirmYes.get(lang) }
+                    </button>
+                </div>
+            </div>
+        }
+    });
+    // Focus the safe answer when the question appears.
+    use_effect_with(r.confirm.is_some(), |&shown| {
+        if shown {
+            dom::focus_id("confirm-no");
+        }
+    });
+
+    let file_findings = (!s.file_findings.is_empty()).then(|| {
+        let items = s.file_findings.iter().map(|f| {
+            html! {
+                <li class="finding">
+                    { sev_badge(lang, f.severity) }
+                    <span class="code">{ f.code.clone() }</span>
+                    <span class="message">{ lang.msg(&f.message).to_owned() }</span>
+                    <span class="hint">{ format!("{}：{}", Text::Fix.get(lang), lang.msg(&f.hint)) }</span>
+                </li>
+            }
+        });
+        html! {
+            <details class="file-findings" open={s.file_findings.iter().any(|f| f.severity != Sev::Info)}>
+                <summary>{ format!("{}（{}）", Text::FileFindings.get(lang), s.file_findings.len()) }</summary>
+                <ul>{ for items }</ul>
+            </details>
+        }
+    });
+
+    // Toolbar: filter.
+    let filter = r.window.filter.clone();
+    let filter_value = match &filter {
+        Filter::All => "all".to_owned(),
+        Filter::Problems => "problems".to_owned(),
+        Filter::Errors => "errors".to_owned(),
+        Filter::Code(c) => format!("code:{c}"),
+    };
+    let on_filter = {
+        let cb = props.on_filter.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let v = select.value();
+            cb.emit(match v.as_str() {
+                "problems" => Filter::Problems,
+                "errors" => Filter::Errors,
+                v => v
+                    .strip_prefix("code:")
+                    .map_or(Filter::All, |c| Filter::Code(c.to_owned())),
+            });
+        })
+    };
+    let code_options = s.codes.iter().map(|c| {
+        let v = format!("code:{}", c.code);
+        html! { <option value={v.clone()} selected={filter_value == v}>{ text::filter_code(lang, &c.code, &c.title) }</option> }
+    });
+
     html! {
         <section class="panel results-panel" aria-labelledby="results-heading">
-            <h2 id="results-heading">{ Text::ResultsHeading.get(lang) }</h2>
-            <div id="results" aria-live="polite">
-                { job }
+            <div class="results-top">
+                <div class="summary-box" id="summary">
+                    <h2 id="results-heading" tabindex="-1">{ Text::ResultsHeading.get(lang) }</h2>
+                    { verdict }
+                    <p id="counts" class="counts">{ text::counts_line(lang, s.rows, s.errors, s.warnings, s.infos) }</p>
+                    <p class="muted small">
+                        { format!("{source}{sheet} ／ {}：{} ／ {}：{} ／ {}",
+                            Text::LayoutInUse.get(lang), lang.msg(&s.layout),
+                            Text::MasterInUse.get(lang), lang.msg(&s.masters),
+                            text::check_time(lang, r.check_ms.0, r.check_ms.1)) }
+                    </p>
+                    if s.truncated {
+                        <p class="warning-box">{ Text::Truncated.get(lang) }</p>
+                    }
+                </div>
+                <div class="downloads" role="group" aria-labelledby="downloads-heading">
+                    <h3 id="downloads-heading">{ Text::Downloads.get(lang) }</h3>
+                    { download(DownloadKind::UploadCsv, "download-csv", Text::DownloadUpload, true) }
+                    { download(DownloadKind::UploadJson, "download-json", Text::DownloadJson, false) }
+                    { download(DownloadKind::ReportCsv, "download-report", Text::DownloadReport, false) }
+                    { download(DownloadKind::ChangeLog, "download-log", Text::DownloadLog, false) }
+                </div>
             </div>
-            { worker }
+            { for confirm }
+            { for file_findings }
+            <div class="results-main">
+                <div class="grid-area">
+                    <div class="grid-toolbar">
+                        <label for="row-filter">{ Text::FilterLabel.get(lang) }</label>
+                        <select id="row-filter" onchange={on_filter}>
+                            <option value="all" selected={filter == Filter::All}>{ Text::FilterAll.get(lang) }</option>
+                            <option value="problems" selected={filter == Filter::Problems}>{ Text::FilterProblems.get(lang) }</option>
+                            <option value="errors" selected={filter == Filter::Errors}>{ Text::FilterErrors.get(lang) }</option>
+                            { for code_options }
+                        </select>
+                        <span class="muted" id="rows-shown">{ text::rows_shown(lang, r.window.total) }</span>
+                        <span class="spacer" />
+                        <span class="muted" id="changes">{ text::changes(lang, s.changes) }</span>
+                        <button type="button" id="undo" disabled={props.busy || s.changes == 0} onclick={props.on_undo.reform(|_: MouseEvent| ())}>
+                            { Text::Undo.get(lang) }
+                        </button>
+                        <button type="button" id="back-to-mapping" disabled={props.busy} onclick={props.on_back.reform(|_: MouseEvent| ())}>
+                            { Text::BackToMapping.get(lang) }
+                        </button>
+                    </div>
+                    <Grid
+                        {lang}
+                        columns={columns.clone()}
+                        window={r.window.clone()}
+                        active={r.active}
+                        scroll_nonce={r.scroll_nonce}
+                        on_need={props.on_need.clone()}
+                        on_activate={props.on_activate.clone()}
+                        on_edit={props.on_edit.clone()}
+                    />
+                    <p class="muted small grid-help">
+                        { Text::GridHelp.get(lang) }
+                        if let Some((cells, ms)) = r.last_change {
+                            <span id="last-change">{ " " }{ text::last_change(lang, cells, ms) }</span>
+                        }
+                    </p>
+                </div>
+                <aside class="side" aria-label={Text::CellHeading.get(lang)}>
+                    <CellPanel
+                        {lang}
+                        active={r.active}
+                        findings={Rc::new(r.active.map(|a| r.findings_of(a.cell)).unwrap_or_default())}
+                        value={r.active.and_then(|a| r.row(a.cell.row).and_then(|g| g.cells.get(a.cell.col.max(1) as usize - 1).cloned()))}
+                        codes={Rc::new(s.codes.clone())}
+                        busy={props.busy}
+                        on_repair={props.on_repair.clone()}
+                    />
+                    <CodesPanel
+                        {lang}
+                        codes={Rc::new(s.codes.clone())}
+                        busy={props.busy}
+                        on_filter={props.on_filter.clone()}
+                        on_repair={props.on_repair.clone()}
+                    />
+                    <FindingsList
+                        {lang}
+                        results={r.clone()}
+                        on_list={props.on_list.clone()}
+                        on_jump={props.on_jump.clone()}
+                    />
+                </aside>
+            </div>
         </section>
+    }
+}
+
+/// Props of [`CellPanel`].
+#[derive(Properties, PartialEq)]
+pub struct CellPanelProps {
+    /// UI language.
+    pub lang: Lang,
+    /// The selected cell.
+    pub active: Option<Active>,
+    /// Its findings.
+    pub findings: Rc<Vec<FindingView>>,
+    /// Its value.
+    pub value: Option<String>,
+    /// Counts by code (for "apply to all").
+    pub codes: Rc<Vec<CodeCount>>,
+    /// A long job runs.
+    pub busy: bool,
+    /// Apply a repair.
+    pub on_repair: Callback<(CellRef, String, bool)>,
+}
+
+/// The selected cell: where it is, its value, its findings with 修正方法 and repairs.
+#[component(CellPanel)]
+pub fn cell_panel(props: &CellPanelProps) -> Html {
+    let lang = props.lang;
+    let body = match props.active {
+        None => html! { <p class="muted">{ Text::NoCell.get(lang) }</p> },
+        Some(a) => {
+            let field = props
+                .findings
+                .iter()
+                .find(|f| f.col == Some(a.cell.col))
+                .and_then(|f| f.field.clone());
+            let place = text::place(
+                lang,
+                (a.cell.row > 0).then_some(a.cell.row),
+                (a.cell.col > 0).then_some(a.cell.col),
+                field.as_ref(),
+            );
+            let items = props.findings.iter().map(|f| {
+                let repair = f.repair.as_ref().filter(|_| f.col.is_some()).map(|rep| {
+                    let cell = CellRef { row: a.cell.row, col: f.col.unwrap_or(a.cell.col) };
+                    let code = f.code.clone();
+                    let one = props.on_repair.reform({
+                        let code = code.clone();
+                        move |_: MouseEvent| (cell, code.clone(), false)
+                    });
+                    let count = props
+                        .codes
+                        .iter()
+                        .find(|c| c.code == f.code)
+                        .map_or(0, |c| c.repairable);
+                    let all = props.on_repair.reform({
+                        let code = code.clone();
+                        move |_: MouseEvent| (cell, code.clone(), true)
+                    });
+                    html! {
+                        <div class="repair">
+                            <p class="repair-values">
+                                <span class="before">{ rep.before.clone() }</span>
+                                { " → " }
+                                <span class="after">{ rep.after.clone() }</span>
+                            </p>
+                            <p class="muted small">
+                                { if rep.proposal { Text::RepairProposal.get(lang) } else { Text::RepairAuto.get(lang) } }
+                            </p>
+                            <button type="button" class="primary apply-one" disabled={props.busy} onclick={one}>
+                                { Text::ApplyRepair.get(lang) }
+                            </button>
+                            if count > 1 {
+                                <button type="button" class="apply-all" disabled={props.busy} onclick={all}>
+                                    { text::apply_all(lang, &code, count) }
+                                </button>
+                            }
+                        </div>
+                    }
+                });
+                html! {
+                    <li class="finding" data-code={f.code.clone()}>
+                        <p class="finding-head">
+                            { sev_badge(lang, f.severity) }
+                            <span class="code">{ f.code.clone() }</span>
+                            <span class="title">{ lang.msg(&f.title).to_owned() }</span>
+                            if f.col.is_none() {
+                                <span class="muted">{ format!("（{}）", Text::WholeRow.get(lang)) }</span>
+                            }
+                        </p>
+                        <p class="message">{ lang.msg(&f.message).to_owned() }</p>
+                        <p class="hint"><strong>{ Text::Fix.get(lang) }</strong>{ "：" }{ lang.msg(&f.hint).to_owned() }</p>
+                        { for repair }
+                    </li>
+                }
+            });
+            html! {
+                <>
+                    <p class="cell-place" id="cell-place">{ place }</p>
+                    if let Some(v) = &props.value {
+                        <p class="cell-value"><code>{ if v.is_empty() { "（空）".to_owned() } else { v.clone() } }</code></p>
+                    }
+                    if props.findings.is_empty() {
+                        <p class="muted">{ Text::CellClean.get(lang) }</p>
+                    } else {
+                        <ul class="cell-findings" id="cell-findings">{ for items }</ul>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="side-section cell-panel" aria-labelledby="cell-heading" aria-live="polite">
+            <h3 id="cell-heading">{ Text::CellHeading.get(lang) }</h3>
+            { body }
+        </section>
+    }
+}
+
+/// Props of [`CodesPanel`].
+#[derive(Properties, PartialEq)]
+pub struct CodesPanelProps {
+    /// UI language.
+    pub lang: Lang,
+    /// Counts by code.
+    pub codes: Rc<Vec<CodeCount>>,
+    /// A long job runs.
+    pub busy: bool,
+    /// Show only the rows with a code.
+    pub on_filter: Callback<Filter>,
+    /// Apply every repair of a code.
+    pub on_repair: Callback<(CellRef, String, bool)>,
+}
+
+/// Counts by code, each with "show these rows" and, for repairs, "apply all".
+#[component(CodesPanel)]
+pub fn codes_panel(props: &CodesPanelProps) -> Html {
+    let lang = props.lang;
+    let rows = props.codes.iter().map(|c| {
+        let code = c.code.clone();
+        let show = props.on_filter.reform({
+            let code = code.clone();
+            move |_: MouseEvent| Filter::Code(code.clone())
+        });
+        let apply = (c.repairable > 0).then(|| {
+            let onclick = props.on_repair.reform({
+                let code = code.clone();
+                move |_: MouseEvent| (CellRef { row: 0, col: 0 }, code.clone(), true)
+            });
+            html! {
+                <button type="button" class="link-button" disabled={props.busy} {onclick}>
+                    { text::apply_all(lang, &c.code, c.repairable) }
+                </button>
+            }
+        });
+        html! {
+            <li class="code-count" data-code={c.code.clone()}>
+                { sev_badge(lang, c.severity) }
+                <span class="code">{ c.code.clone() }</span>
+                <span class="title">{ lang.msg(&c.title).to_owned() }</span>
+                <span class="count">{ text::group_thousands(c.count) }</span>
+                <button type="button" class="link-button" onclick={show}>{ Text::ShowCode.get(lang) }</button>
+                { for apply }
+            </li>
+        }
+    });
+    html! {
+        <details class="side-section codes-panel" open=true>
+            <summary><h3>{ Text::ByCode.get(lang) }</h3></summary>
+            if props.codes.is_empty() {
+                <p class="muted">{ Text::NoFindings.get(lang) }</p>
+            } else {
+                <ul class="code-counts" id="code-counts">{ for rows }</ul>
+            }
+        </details>
+    }
+}
+
+/// Props of [`FindingsList`].
+#[derive(Properties, PartialEq)]
+pub struct FindingsListProps {
+    /// UI language.
+    pub lang: Lang,
+    /// The results.
+    pub results: Rc<ResultsState>,
+    /// Show a page: code, offset.
+    pub on_list: Callback<(Option<String>, u32)>,
+    /// Jump to a cell.
+    pub on_jump: Callback<CellRef>,
+}
+
+/// Every finding, a page at a time; each one jumps to its cell.
+#[component(FindingsList)]
+pub fn findings_list(props: &FindingsListProps) -> Html {
+    let lang = props.lang;
+    let list = &props.results.list;
+    let codes = &props.results.summary.codes;
+    let code = list.code.clone();
+    let on_code = {
+        let cb = props.on_list.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let v = select.value();
+            cb.emit(((!v.is_empty()).then_some(v), 0));
+        })
+    };
+    let options = codes.iter().map(|c| {
+        html! {
+            <option value={c.code.clone()} selected={code.as_deref() == Some(c.code.as_str())}>
+                { format!("{} {}（{}）", c.code, lang.msg(&c.title), text::group_thousands(c.count)) }
+            </option>
+        }
+    });
+    let items = list.items.iter().map(|f| {
+        let place = text::place(lang, f.row, f.col, f.field.as_ref());
+        let body = html! {
+            <>
+                { sev_badge(lang, f.severity) }
+                <span class="code">{ f.code.clone() }</span>
+                <span class="place">{ place }</span>
+                <span class="message">{ lang.msg(&f.message).to_owned() }</span>
+            </>
+        };
+        match f.row {
+            Some(row) => {
+                let cell = CellRef { row, col: f.col.unwrap_or(1) };
+                let onclick = props.on_jump.reform(move |_: MouseEvent| cell);
+                html! { <li><button type="button" class="finding-link" {onclick}>{ body }</button></li> }
+            }
+            None => html! { <li class="finding-static">{ body }</li> },
+        }
+    });
+    let limit = crate::state::LIST_PAGE;
+    let prev = list.offset.saturating_sub(limit);
+    let next = list.offset + limit;
+    let on_prev = props.on_list.reform({
+        let code = code.clone();
+        move |_: MouseEvent| (code.clone(), prev)
+    });
+    let on_next = props.on_list.reform({
+        let code = code.clone();
+        move |_: MouseEvent| (code.clone(), next)
+    });
+    html! {
+        <details class="side-section findings-list" open=true>
+            <summary><h3>{ Text::FindingsHeading.get(lang) }</h3></summary>
+            <div class="list-tools">
+                <select id="list-code" aria-label={Text::FindingsHeading.get(lang)} onchange={on_code}>
+                    <option value="" selected={code.is_none()}>{ Text::ListAllCodes.get(lang) }</option>
+                    { for options }
+                </select>
+            </div>
+            if list.items.is_empty() {
+                <p class="muted">{ Text::NoFindings.get(lang) }</p>
+            } else {
+                <ol class="findings" id="findings">{ for items }</ol>
+            }
+            <div class="pager">
+                <button type="button" disabled={list.offset == 0} onclick={on_prev}>{ Text::PagePrev.get(lang) }</button>
+                <span class="muted">{ text::page_range(lang, list.offset, list.items.len(), list.total) }</span>
+                <button type="button" disabled={next >= list.total} onclick={on_next}>{ Text::PageNext.get(lang) }</button>
+            </div>
+        </details>
     }
 }

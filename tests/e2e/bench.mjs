@@ -1,0 +1,205 @@
+// Benchmark of the offline page in headless Chromium (not a test: it prints numbers).
+//
+// Run: `cargo xtask bench-web` (builds the page and the paste data, then runs this).
+// Environment: PMH_HTML (page), PMH_BENCH_TSV (the paste: a synthetic 全件 file as Excel puts it
+// on the clipboard), PMH_NATIVE_JSON (the native timings of the same checker run, from
+// `bench_native`), CHROMIUM (browser, default /usr/bin/chromium).
+//
+// Measures, on a 100,000-row paste:
+//   1. paste → column mapping shown, and "check" → summary and first grid page shown;
+//   2. editing one cell: the worker's re-check time and the time until the change is on screen;
+//   3. scrolling the grid: frame times while scrolling, and frames showing unloaded rows;
+//   4. the same core checker run in the worker (wasm) and natively: the throughput ratio.
+
+import { chromium } from "playwright-core";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const htmlPath = resolve(process.env.PMH_HTML ?? join(here, "../../dist/pmh-csv-builder.html"));
+const tsvPath = resolve(process.env.PMH_BENCH_TSV ?? "bench-paste.tsv");
+const native = JSON.parse(process.env.PMH_NATIVE_JSON ?? "null");
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const artifacts = join(here, "artifacts");
+
+if (!existsSync(htmlPath) || !existsSync(tsvPath)) {
+  console.error(`bench: missing ${existsSync(htmlPath) ? tsvPath : htmlPath} (run \`cargo xtask bench-web\`)`);
+  process.exit(2);
+}
+mkdirSync(artifacts, { recursive: true });
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN;
+};
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+});
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: "ja-JP" });
+const errors = [];
+page.on("pageerror", (e) => errors.push(String(e)));
+const requests = [];
+page.on("request", (r) => requests.push(r.url()));
+page.setDefaultTimeout(120_000);
+
+await page.goto(pathToFileURL(htmlPath).href);
+await page.locator("#worker-status.is-ready").waitFor();
+
+// Get the paste text into the page without timing it: a throw-away file input reads the file
+// from disk (no copy through the driver), and the text waits in a global.
+await page.evaluate(() => {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.id = "bench-source";
+  input.hidden = true;
+  document.body.append(input);
+});
+await page.locator("#bench-source").setInputFiles(tsvPath);
+const chars = await page.evaluate(async () => {
+  const input = document.getElementById("bench-source");
+  window.__benchText = await input.files[0].text();
+  input.remove();
+  return window.__benchText.length;
+});
+
+// 1. Paste → mapping → results.
+const mark = (name) => page.evaluate((n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN, name);
+await page.evaluate(() => {
+  performance.clearMarks();
+  const area = document.getElementById("paste-area");
+  const transfer = new DataTransfer();
+  transfer.setData("text/plain", window.__benchText);
+  performance.mark("bench:paste");
+  area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+});
+await page.locator("#run-check").waitFor();
+await page.screenshot({ path: join(artifacts, "bench-1-mapping.png") });
+const pasteToMapping = (await mark("pmh:mapping-shown")) - (await mark("bench:paste"));
+await page.locator("#run-check").click();
+await page.locator("#verdict").waitFor();
+await page.locator('#grid [data-r="2"][data-c="1"]').waitFor();
+const checkToResults = (await mark("pmh:results-shown")) - (await mark("pmh:check"));
+const workerCheck = await page.evaluate(() => document.querySelector(".summary-box .small")?.textContent ?? "");
+await page.screenshot({ path: join(artifacts, "bench-2-results.png") });
+
+// 2. Edit one cell, several times (different rows, so the certificate groups differ).
+const edits = [];
+for (const [row, value] of [
+  [50, "山田花子"],
+  [20_000, "佐藤次郎"],
+  [50_001, "999999999999"],
+  [75_000, "2020-02-30"],
+  [99_999, "田中一"],
+  [50, "山田太郎"],
+  [1_234, "鈴木"],
+  [88_888, "高橋"],
+  [42, "伊藤"],
+  [64_000, "渡辺"],
+]) {
+  const col = /^\d+$/.test(value) ? 2 : value.includes("-") ? 6 : 3;
+  await page.evaluate(({ row }) => {
+    const grid = document.getElementById("grid");
+    grid.scrollTop = Math.max(0, (row - 2 - 3) * 28);
+  }, { row });
+  const cell = page.locator(`#grid [data-r="${row}"][data-c="${col}"]`);
+  await cell.click();
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(value);
+  const before = await page.evaluate(() => document.getElementById("last-change")?.textContent ?? "");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((b) => (document.getElementById("last-change")?.textContent ?? "") !== b, before);
+  await page.waitForFunction(() => {
+    const e = performance.getEntriesByName("pmh:edit").at(-1);
+    const s = performance.getEntriesByName("pmh:summary-shown").at(-1);
+    return e && s && s.startTime > e.startTime;
+  });
+  const shown = (await mark("pmh:summary-shown")) - (await mark("pmh:edit"));
+  const text = await page.locator("#last-change").textContent();
+  const worker = Number(/([\d.]+) ms/.exec(text)?.[1]);
+  edits.push({ row, worker, shown });
+}
+await page.screenshot({ path: join(artifacts, "bench-3-edited.png") });
+
+// 3. Scroll: steady scrolling (a screen every 4 frames), then long jumps.
+const scroll = await page.evaluate(async () => {
+  const grid = document.getElementById("grid");
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const loadingVisible = () => {
+    const top = grid.scrollTop;
+    const bottom = top + grid.clientHeight;
+    return [...grid.querySelectorAll(".grid-row.is-loading")].some((row) => {
+      const y = row.offsetTop + 46;
+      return y + 28 > top + 46 && y < bottom;
+    });
+  };
+  const run = async (frames, step) => {
+    const times = [];
+    let blank = 0;
+    let last = performance.now();
+    for (let i = 0; i < frames; i++) {
+      grid.scrollTop += step;
+      await frame();
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+      if (loadingVisible()) blank++;
+    }
+    return { times, blank };
+  };
+  grid.scrollTop = 0;
+  await frame();
+  const steady = await run(240, 100);
+  const jumps = await run(60, 28 * 1500);
+  return { steady, jumps };
+});
+await page.screenshot({ path: join(artifacts, "bench-4-scrolled.png") });
+
+// 4. The core checker in the worker vs natively.
+await page.evaluate(() => window.pmhBench(5));
+await page.waitForFunction(() => typeof window.__pmhBench === "string");
+const wasm = JSON.parse(await page.evaluate(() => window.__pmhBench));
+await browser.close();
+
+const rows = wasm.rows;
+const wasmBest = Math.min(...wasm.runs_ms);
+const nativeBest = native ? Math.min(...native.native_ms) : NaN;
+const mb = wasm.bytes / 1e6;
+const frameStats = (s) =>
+  `mean ${f1(s.times.reduce((a, b) => a + b, 0) / s.times.length)} ms, p95 ${f1(pct(s.times, 95))} ms, ` +
+  `max ${f1(Math.max(...s.times))} ms, frames over 50 ms: ${s.times.filter((t) => t > 50).length}/${s.times.length}, ` +
+  `frames showing unloaded rows: ${s.blank}/${s.times.length}`;
+
+const lines = [
+  `pmh-csv-builder benchmark — ${rows.toLocaleString("en")} rows pasted (${f1(mb)} MB, ${chars.toLocaleString("en")} chars), headless Chromium, 1366×768`,
+  ``,
+  `paste → column mapping shown:              ${f1(pasteToMapping)} ms`,
+  `"check" → summary + first grid page shown: ${f1(checkToResults)} ms   (${workerCheck.split("／").at(-1)?.trim()})`,
+  `paste → results, without the user's click: ${f1(pasteToMapping + checkToResults)} ms   (target ≤ 2000 ms)`,
+  ``,
+  `re-check of one edited row (worker):       median ${f1(median(edits.map((e) => e.worker)))} ms, max ${f1(Math.max(...edits.map((e) => e.worker)))} ms   (target ≤ 50 ms)`,
+  `edit → change on screen (page):            median ${f1(median(edits.map((e) => e.shown)))} ms, max ${f1(Math.max(...edits.map((e) => e.shown)))} ms`,
+  ``,
+  `scrolling, a screen per 4 frames:          ${frameStats(scroll.steady)}`,
+  `scrolling, 1,500-row jumps per frame:      ${frameStats(scroll.jumps)}`,
+  ``,
+  `core checker, worker (wasm):               best ${f1(wasmBest)} ms of ${wasm.runs_ms.map(f1).join(", ")} → ${f1(mb / (wasmBest / 1000))} MB/s`,
+  `core checker, native (release):            best ${f1(nativeBest)} ms of ${native ? native.native_ms.map(f1).join(", ") : "n/a"} → ${f1(mb / (nativeBest / 1000))} MB/s`,
+  `wasm/native throughput ratio:              ${(nativeBest / wasmBest).toFixed(2)}   (target ≥ 0.5)`,
+  ``,
+  `network requests other than the page itself: ${requests.filter((u) => !u.startsWith("file:") && !u.startsWith("blob:") && !u.startsWith("data:")).length}`,
+];
+console.log(lines.join("\n"));
+if (errors.length) {
+  console.error(`page errors: ${errors.join("\n")}`);
+  process.exit(1);
+}

@@ -1,0 +1,150 @@
+//! Step 1, part 1: the record layout (全件 / 差分履歴 / a layout file) and the municipality
+//! master files.
+
+use web_sys::{File, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::state::{Config, LayoutChoice};
+use crate::text::{Lang, Text};
+
+/// Props of [`SettingsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct SettingsPanelProps {
+    /// UI language.
+    pub lang: Lang,
+    /// Current settings.
+    pub config: Config,
+    /// A long job runs: changes wait.
+    pub busy: bool,
+    /// A layout was chosen.
+    pub on_layout: Callback<LayoutChoice>,
+    /// A layout file was picked.
+    pub on_layout_file: Callback<File>,
+    /// Master files were picked.
+    pub on_masters: Callback<Vec<File>>,
+    /// The masters are removed.
+    pub on_masters_clear: Callback<()>,
+}
+
+/// Files of a file input (and clears it, so that picking the same file again fires again).
+pub fn picked_files(event: &Event) -> Vec<File> {
+    let input: HtmlInputElement = event.target_unchecked_into();
+    let mut out = Vec::new();
+    if let Some(files) = input.files() {
+        for i in 0..files.length() {
+            if let Some(f) = files.get(i) {
+                out.push(f);
+            }
+        }
+    }
+    input.set_value("");
+    out
+}
+
+/// The settings section.
+#[component(SettingsPanel)]
+pub fn settings_panel(props: &SettingsPanelProps) -> Html {
+    let lang = props.lang;
+    let config = &props.config;
+    let radio = |choice: LayoutChoice, id: &'static str, label: String, enabled: bool| {
+        let onchange = props.on_layout.reform(move |_: Event| choice);
+        html! {
+            <label class={classes!("radio", (!enabled).then_some("is-disabled"))} for={id}>
+                <input
+                    type="radio"
+                    name="layout"
+                    {id}
+                    checked={config.choice == choice}
+                    disabled={!enabled || props.busy}
+                    {onchange}
+                />
+                { label }
+            </label>
+        }
+    };
+    let custom_label = match &config.custom {
+        Some(c) => format!("{}：{}", Text::LayoutCustom.get(lang), c.name),
+        None => Text::LayoutCustom.get(lang).to_owned(),
+    };
+    let on_layout_file = {
+        let cb = props.on_layout_file.clone();
+        Callback::from(move |event: Event| {
+            if let Some(f) = picked_files(&event).into_iter().next() {
+                cb.emit(f);
+            }
+        })
+    };
+    let on_masters = {
+        let cb = props.on_masters.clone();
+        Callback::from(move |event: Event| {
+            let files = picked_files(&event);
+            if !files.is_empty() {
+                cb.emit(files);
+            }
+        })
+    };
+    let masters = if config.masters.is_empty() {
+        html! {}
+    } else {
+        let names = config
+            .masters
+            .iter()
+            .map(|m| html! { <li>{ m.name.clone() }</li> });
+        html! {
+            <div class="masters-loaded">
+                <ul class="file-list">{ for names }</ul>
+                if let Some(summary) = &config.masters_summary {
+                    <p class="muted" id="masters-summary">{ lang.msg(summary).to_owned() }</p>
+                }
+                <button
+                    type="button"
+                    class="link-button"
+                    disabled={props.busy}
+                    onclick={props.on_masters_clear.reform(|_: MouseEvent| ())}
+                >
+                    { Text::MastersClear.get(lang) }
+                </button>
+            </div>
+        }
+    };
+    html! {
+        <section class="panel settings-panel" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">{ Text::SettingsHeading.get(lang) }</h2>
+            <div class="settings-grid">
+                <fieldset class="layout-choice">
+                    <legend>{ Text::LayoutLabel.get(lang) }</legend>
+                    { radio(LayoutChoice::Full, "layout-full", Text::LayoutFull.get(lang).to_owned(), true) }
+                    { radio(LayoutChoice::Diff, "layout-diff", Text::LayoutDiff.get(lang).to_owned(), true) }
+                    { radio(LayoutChoice::Custom, "layout-custom", custom_label, config.custom.is_some()) }
+                    <label class="file-button">
+                        { Text::LayoutFilePick.get(lang) }
+                        <input
+                            id="layout-file"
+                            class="visually-hidden"
+                            type="file"
+                            accept=".toml"
+                            disabled={props.busy}
+                            onchange={on_layout_file}
+                        />
+                    </label>
+                </fieldset>
+                <fieldset class="masters">
+                    <legend>{ Text::MastersLabel.get(lang) }</legend>
+                    <label class="file-button">
+                        { Text::MastersPick.get(lang) }
+                        <input
+                            id="master-files"
+                            class="visually-hidden"
+                            type="file"
+                            accept=".csv,.txt"
+                            multiple=true
+                            disabled={props.busy}
+                            onchange={on_masters}
+                        />
+                    </label>
+                    { masters }
+                </fieldset>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,165 @@
+//! Small browser helpers for the page: clock, performance marks, downloads, localStorage,
+//! clipboard text and file reading. Nothing here sends anything anywhere: downloads are
+//! `blob:` links the browser saves locally, storage is the browser's own.
+
+use js_sys::{JsString, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, DataTransfer, File, HtmlAnchorElement, HtmlElement, Url};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `TextEncoder` (UTF-8), used so that large pasted text goes from a JS
+    /// string to bytes without passing through this module's memory.
+    #[wasm_bindgen(js_name = TextEncoder)]
+    type JsTextEncoder;
+
+    #[wasm_bindgen(constructor, js_class = "TextEncoder")]
+    fn new() -> JsTextEncoder;
+
+    #[wasm_bindgen(method, js_class = "TextEncoder")]
+    fn encode(this: &JsTextEncoder, text: &JsString) -> Uint8Array;
+}
+
+/// Page clock in whole milliseconds since the epoch (`Instant::now` panics on wasm32).
+pub fn now_ms() -> u64 {
+    // Date.now() is a non-negative, integer-valued f64: the cast is exact.
+    js_sys::Date::now() as u64
+}
+
+/// Local date and time for the change log: `2025-04-01 09:30:15`.
+pub fn now_local() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds()
+    )
+}
+
+/// Sets a performance mark (read by the benchmark and the browser's profiler).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// UTF-8 bytes of a JS string, made by the browser.
+pub fn utf8(text: &JsString) -> Uint8Array {
+    JsTextEncoder::new().encode(text)
+}
+
+/// The plain text of a paste event, as the JS string itself (not copied into this module).
+pub fn pasted_text(transfer: &DataTransfer) -> JsString {
+    js_sys::Reflect::get(transfer, &"getData".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(transfer, &"text/plain".into()).ok())
+        .and_then(|v| v.dyn_into::<JsString>().ok())
+        .unwrap_or_default()
+}
+
+/// The text of a text area, as the JS string itself.
+pub fn textarea_text(area: &web_sys::HtmlTextAreaElement) -> JsString {
+    js_sys::Reflect::get(area, &"value".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<JsString>().ok())
+        .unwrap_or_default()
+}
+
+/// Saves `bytes` as file `name` through a `blob:` link (a local download, no network).
+///
+/// # Errors
+/// The browser refused to make the Blob or the link.
+pub fn download(name: &str, mime: &str, bytes: &Uint8Array) -> Result<(), JsValue> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(bytes);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let a: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.set_hidden(true);
+    if let Some(body) = document.body() {
+        body.append_child(&a)?;
+        a.click();
+        body.remove_child(&a)?;
+    } else {
+        a.click();
+    }
+    // Give the browser time to start saving before the URL is revoked.
+    let revoke = Closure::once_into_js(move || {
+        let _ = Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    }
+    Ok(())
+}
+
+/// Saves text (UTF-8) as file `name`.
+///
+/// # Errors
+/// See [`download`].
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    download(name, mime, &Uint8Array::from(text.as_bytes()))
+}
+
+/// A value from localStorage (`None` if absent or storage is unavailable).
+pub fn storage_get(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Writes a localStorage value.
+///
+/// # Errors
+/// Storage is unavailable or full.
+pub fn storage_set(key: &str, value: &str) -> Result<(), JsValue> {
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .ok_or_else(|| JsValue::from_str("localStorage unavailable"))?;
+    storage.set_item(key, value)
+}
+
+/// The bytes of a file the user gave.
+///
+/// # Errors
+/// The browser could not read it.
+pub async fn file_bytes(file: &File) -> Result<Uint8Array, JsValue> {
+    let buffer = JsFuture::from(file.array_buffer()).await?;
+    Ok(Uint8Array::new(&buffer))
+}
+
+/// The text (UTF-8) of a file the user gave.
+///
+/// # Errors
+/// The browser could not read it.
+pub async fn file_text(file: &File) -> Result<String, JsValue> {
+    let text = JsFuture::from(file.text()).await?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// Focuses the element with `id`, if there is one.
+pub fn focus_id(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

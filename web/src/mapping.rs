@@ -1,0 +1,336 @@
+//! The column mapping screen's model: which PMH field each source column holds.
+//!
+//! Matching is `pmh_core`'s [`Matcher`] (labels, ids, aliases, width/case/space folding and
+//! near-match suggestions); the result is the very [`ColumnMapping`] JSON file that
+//! `pmhcsv --mapping` reads. Saved mappings (in the browser's localStorage) are those JSON
+//! objects: column names and field ids only, never data.
+
+use std::collections::BTreeMap;
+
+use pmh_core::header::{Matcher, Use};
+use pmh_core::{ColumnMapping, Layout};
+
+/// localStorage key of the saved mappings (a JSON array of mapping files).
+pub const STORE_KEY: &str = "pmhcsv.mappings.v1";
+
+/// What one source column becomes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// This PMH field (its id).
+    Field(String),
+    /// Kept as a 受給者証券面項目 (certificate-face item) under its header.
+    Detail,
+    /// Left out.
+    Ignore,
+}
+
+impl Target {
+    /// The value in a mapping file: the field id, `"*"` or `""`.
+    pub fn as_mapping_value(&self) -> &str {
+        match self {
+            Target::Field(id) => id,
+            Target::Detail => "*",
+            Target::Ignore => "",
+        }
+    }
+
+    /// Parses a mapping file value.
+    pub fn from_mapping_value(value: &str) -> Target {
+        match value {
+            "" => Target::Ignore,
+            "*" => Target::Detail,
+            id => Target::Field(id.to_owned()),
+        }
+    }
+}
+
+/// The target of every column, as `pmh_core` maps the header row (with `mapping` first).
+pub fn targets(
+    layout: &Layout,
+    headers: &[String],
+    mapping: Option<&ColumnMapping>,
+) -> Vec<Target> {
+    let map = Matcher::new(layout).map(layout, headers, mapping);
+    map.uses
+        .iter()
+        .map(|u| match u {
+            Use::Field(i) => layout
+                .fields
+                .get(*i)
+                .map_or(Target::Detail, |f| Target::Field(f.id.clone())),
+            Use::Detail => Target::Detail,
+            Use::Ignored => Target::Ignore,
+        })
+        .collect()
+}
+
+/// A near-matching field for each column that matched none (edit distance, as the checker's
+/// S014 suggestion): its id.
+pub fn suggestions(layout: &Layout, headers: &[String], targets: &[Target]) -> Vec<Option<String>> {
+    let matcher = Matcher::new(layout);
+    headers
+        .iter()
+        .zip(targets)
+        .map(|(h, t)| match t {
+            Target::Detail if !h.trim().is_empty() => matcher
+                .suggest(h)
+                .and_then(|i| layout.fields.get(i))
+                .map(|f| f.id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Sets column `col` to `target`, and every column with the same header too (a mapping file
+/// maps header names, so equal headers cannot differ).
+pub fn set_target(headers: &[String], targets: &mut [Target], col: usize, target: &Target) {
+    let Some(name) = headers.get(col).map(|h| h.trim()) else {
+        return;
+    };
+    for (h, t) in headers.iter().zip(targets.iter_mut()) {
+        if h.trim() == name {
+            *t = target.clone();
+        }
+    }
+}
+
+/// The mapping file for these choices: every named column with its target.
+pub fn to_mapping(
+    name: &str,
+    layout: &Layout,
+    headers: &[String],
+    targets: &[Target],
+) -> ColumnMapping {
+    let mut columns = BTreeMap::new();
+    for (h, t) in headers.iter().zip(targets) {
+        let h = h.trim();
+        if h.is_empty() {
+            continue; // an empty header cannot be named; the checker reports it (S015)
+        }
+        columns
+            .entry(h.to_owned())
+            .or_insert_with(|| t.as_mapping_value().to_owned());
+    }
+    ColumnMapping {
+        name: name.trim().to_owned(),
+        layout: layout.id.clone(),
+        columns,
+    }
+}
+
+/// Required fields that no column holds (layout indices).
+pub fn missing_required(layout: &Layout, targets: &[Target]) -> Vec<usize> {
+    layout
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.required
+                && !targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Field(id) if *id == f.id))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Fields held by more than one column: (field id, the 0-based columns).
+pub fn conflicts(targets: &[Target]) -> Vec<(String, Vec<usize>)> {
+    let mut by_field: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (col, t) in targets.iter().enumerate() {
+        if let Target::Field(id) = t {
+            by_field.entry(id).or_default().push(col);
+        }
+    }
+    by_field
+        .into_iter()
+        .filter(|(_, cols)| cols.len() > 1)
+        .map(|(id, cols)| (id.to_owned(), cols))
+        .collect()
+}
+
+/// The saved mappings in `json` (the localStorage value); unreadable entries are skipped.
+pub fn parse_store(json: &str) -> Vec<ColumnMapping> {
+    let Ok(values) = serde_json::from_str::<Vec<serde_json::Value>>(json) else {
+        return Vec::new();
+    };
+    values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<ColumnMapping>(v).ok())
+        .filter(|m| !m.name.trim().is_empty())
+        .collect()
+}
+
+/// The localStorage value for `saved`.
+pub fn store_json(saved: &[ColumnMapping]) -> String {
+    serde_json::to_string(saved).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// `saved` with `mapping` added, replacing one of the same name and layout; newest first.
+pub fn upsert(saved: &[ColumnMapping], mapping: ColumnMapping) -> Vec<ColumnMapping> {
+    let others: Vec<ColumnMapping> = saved
+        .iter()
+        .filter(|m| !(m.name == mapping.name && m.layout == mapping.layout))
+        .cloned()
+        .collect();
+    let mut out = vec![mapping];
+    out.extend(others);
+    out
+}
+
+/// `saved` without the mapping named `name` for `layout_id`.
+pub fn remove(saved: &[ColumnMapping], name: &str, layout_id: &str) -> Vec<ColumnMapping> {
+    saved
+        .iter()
+        .filter(|m| !(m.name == name && m.layout == layout_id))
+        .cloned()
+        .collect()
+}
+
+/// The saved mapping to offer for these headers: one for this layout that names every named
+/// column, naming the fewest others; the newest wins a tie.
+pub fn best_saved(saved: &[ColumnMapping], layout_id: &str, headers: &[String]) -> Option<usize> {
+    let named: Vec<&str> = headers
+        .iter()
+        .map(|h| h.trim())
+        .filter(|h| !h.is_empty())
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    saved
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.layout == layout_id || m.layout.is_empty())
+        .filter(|(_, m)| named.iter().all(|h| m.columns.contains_key(*h)))
+        .min_by_key(|(i, m)| (m.columns.len() - named.len().min(m.columns.len()), *i))
+        .map(|(i, _)| i)
+}
+
+/// The saved mappings made for `layout_id` (indices into `saved`).
+pub fn for_layout(saved: &[ColumnMapping], layout_id: &str) -> Vec<usize> {
+    saved
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.layout == layout_id || m.layout.is_empty())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn auto_matches_labels_ids_and_aliases() {
+        let layout = Layout::full();
+        let headers = h(&[
+            "個人番号",
+            "氏名ｶﾅ",
+            "basicFiveInfo.name",
+            "疾病名",
+            "公費負担者番",
+        ]);
+        let t = targets(&layout, &headers, None);
+        assert_eq!(t[0], Target::Field("myNumber".into()));
+        assert_eq!(t[1], Target::Field("basicFiveInfo.nameKana".into()));
+        assert_eq!(t[2], Target::Field("basicFiveInfo.name".into()));
+        assert_eq!(t[3], Target::Detail);
+        assert_eq!(t[4], Target::Detail);
+        let s = suggestions(&layout, &headers, &t);
+        assert_eq!(s[4].as_deref(), Some("medicalSubsidyInsurerNumber"));
+        assert_eq!(s[3], None);
+        assert_eq!(s[0], None);
+    }
+
+    #[test]
+    fn mapping_round_trips_through_the_core_json() {
+        let layout = Layout::full();
+        let headers = h(&["番号", "メモ", " 氏名 ", "疾病名", ""]);
+        let mut t = targets(&layout, &headers, None);
+        set_target(&headers, &mut t, 0, &Target::Field("myNumber".into()));
+        set_target(&headers, &mut t, 1, &Target::Ignore);
+        let m = to_mapping("区の様式", &layout, &headers, &t);
+        assert_eq!(m.name, "区の様式");
+        assert_eq!(m.layout, "full");
+        assert_eq!(m.columns.len(), 4, "the empty header is not named");
+        assert_eq!(m.columns["番号"], "myNumber");
+        assert_eq!(m.columns["メモ"], "");
+        assert_eq!(m.columns["氏名"], "basicFiveInfo.name");
+        assert_eq!(m.columns["疾病名"], "*");
+        // The CLI reads the same file and maps the header the same way.
+        let again = ColumnMapping::from_json(&m.to_json(), &layout).unwrap();
+        assert_eq!(again, m);
+        assert_eq!(targets(&layout, &headers, Some(&again))[..4], t[..4]);
+    }
+
+    #[test]
+    fn equal_headers_share_a_target() {
+        let headers = h(&["備考", "氏名", "備考 "]);
+        let mut t = vec![Target::Detail; 3];
+        set_target(&headers, &mut t, 0, &Target::Ignore);
+        assert_eq!(t, [Target::Ignore, Target::Detail, Target::Ignore]);
+        set_target(&headers, &mut t, 9, &Target::Detail);
+    }
+
+    #[test]
+    fn missing_and_conflicting_fields() {
+        let layout = Layout::full();
+        let t = vec![
+            Target::Field("myNumber".into()),
+            Target::Field("myNumber".into()),
+            Target::Detail,
+        ];
+        assert_eq!(conflicts(&t), vec![("myNumber".to_owned(), vec![0, 1])]);
+        let missing = missing_required(&layout, &t);
+        assert!(!missing.contains(&layout.field_index("myNumber").unwrap()));
+        assert!(missing.contains(&layout.field_index("basicFiveInfo.name").unwrap()));
+    }
+
+    #[test]
+    fn saved_mappings_store_and_offer() {
+        let layout = Layout::full();
+        let headers = h(&["番号", "氏名"]);
+        let t = targets(&layout, &headers, None);
+        let a = to_mapping("A", &layout, &headers, &t);
+        let mut b = to_mapping("B", &layout, &h(&["番号", "氏名", "その他"]), &t);
+        b.columns.insert("その他".into(), "".into());
+        let saved = upsert(&upsert(&[], a.clone()), b.clone());
+        assert_eq!(
+            saved.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            ["B", "A"]
+        );
+        // A names exactly these columns: it is preferred to B, which names one more.
+        assert_eq!(best_saved(&saved, "full", &headers), Some(1));
+        assert_eq!(best_saved(&saved, "diff", &headers), None);
+        assert_eq!(best_saved(&saved, "full", &h(&["番号", "未知"])), None);
+        assert_eq!(for_layout(&saved, "full"), [0, 1]);
+
+        let json = store_json(&saved);
+        assert!(!json.contains("山田"), "only names");
+        assert_eq!(parse_store(&json), saved);
+        assert_eq!(parse_store("not json"), vec![]);
+        assert_eq!(
+            parse_store(r#"[{"columns":{}}, {"name":"x","columns":{"a":""}}, 3]"#).len(),
+            1
+        );
+        let replaced = upsert(
+            &saved,
+            to_mapping("A", &layout, &h(&["x"]), &[Target::Ignore]),
+        );
+        assert_eq!(replaced.len(), 2);
+        assert_eq!(replaced[0].columns.len(), 1);
+        assert_eq!(remove(&replaced, "A", "full").len(), 1);
+    }
+
+    #[test]
+    fn mapping_values() {
+        for t in [Target::Field("x".into()), Target::Detail, Target::Ignore] {
+            assert_eq!(Target::from_mapping_value(t.as_mapping_value()), t);
+        }
+    }
+}
