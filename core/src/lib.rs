@@ -23,6 +23,7 @@ pub mod check;
 pub mod codes;
 pub mod decode;
 pub mod diagnostic;
+pub mod diff;
 pub mod docs;
 pub mod domain;
 pub mod front;

@@ -1,0 +1,592 @@
+//! `pmh_core::diff`: 差分履歴 records from two 全件 snapshots — add, change, delete,
+//! unchanged, key collisions, a moved validity period, renewals, the three historyKey schemes,
+//! the state across days, and the output validated against the diff layout.
+
+use std::cell::RefCell;
+
+use pmh_core::diff::{
+    Bytes, DiffConfig, DiffError, DiffIssue, DiffOutcome, DiffState, HistoryKeyScheme, RowKey,
+    Side, diff,
+};
+use pmh_core::{Checker, Layout, Options, Report, RowView};
+
+const MY_NUMBER: usize = 1;
+const ADDRESS: usize = 4;
+const VALID_FROM: usize = 19;
+
+/// Synthetic row `i` as fields (valid for the full layout; My Number unique per `i`).
+fn row(i: u64) -> Vec<String> {
+    let mut line = String::new();
+    pmh_core::synth::full_row(77, i, &mut line);
+    line.trim_end().split(',').map(str::to_owned).collect()
+}
+
+fn file(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut s = String::from("\u{FEFF}");
+    s.push_str(pmh_core::synth::FULL_HEADER);
+    s.push_str("\r\n");
+    for r in rows {
+        s.push_str(&r.join(","));
+        s.push_str("\r\n");
+    }
+    s.into_bytes()
+}
+
+struct Run {
+    out: Vec<u8>,
+    outcome: DiffOutcome,
+}
+
+fn run(
+    from: Option<&[u8]>,
+    to: &[u8],
+    cfg: &DiffConfig,
+    state: Option<&DiffState>,
+) -> Result<Run, DiffError> {
+    let full = Layout::full();
+    let diff_layout = Layout::diff();
+    let mut out = Vec::new();
+    let mut sink = |b: &[u8]| -> Result<(), String> {
+        out.extend_from_slice(b);
+        Ok(())
+    };
+    let mut f = from.map(Bytes);
+    let mut t = Bytes(to);
+    let outcome = diff(
+        &full,
+        &diff_layout,
+        &Options::default(),
+        cfg,
+        f.as_mut().map(|b| b as &mut dyn pmh_core::diff::Snapshot),
+        &mut t,
+        state,
+        &mut sink,
+    )?;
+    Ok(Run { out, outcome })
+}
+
+/// The diff file's rows as (field values by diff layout order), and its report.
+type Details = Vec<Vec<(String, String)>>;
+
+fn read_diff(bytes: &[u8]) -> (Report, Vec<Vec<String>>, Details) {
+    let layout = Layout::diff();
+    let rows = RefCell::new(Vec::new());
+    let details = RefCell::new(Vec::new());
+    let mut c = Checker::new(&layout, Options::default());
+    c.set_visitor(Box::new(|r: RowView<'_>| {
+        rows.borrow_mut()
+            .push(r.fields.iter().map(|s| (*s).to_owned()).collect());
+        details.borrow_mut().push(
+            r.details
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+        );
+    }));
+    c.feed(bytes);
+    (c.finish(), rows.into_inner(), details.into_inner())
+}
+
+fn field(layout: &Layout, id: &str) -> usize {
+    layout.field_index(id).unwrap()
+}
+
+/// The output has no errors (every input was clean) — the contract of `pmhcsv diff`. A diff
+/// without records is the header alone (S003, "nothing to upload").
+fn assert_clean(run: &Run) {
+    let (report, rows, _) = read_diff(&run.out);
+    if rows.is_empty() {
+        assert_eq!(report.errors, report.count(pmh_core::Code::HeaderOnly));
+        return;
+    }
+    let shown = pmh_core::render::text(
+        &Layout::diff(),
+        &[pmh_core::Input {
+            path: "diff.csv",
+            report: &report,
+        }],
+        pmh_core::RenderOptions::default(),
+    );
+    assert_eq!(report.errors, 0, "{shown}");
+    assert_eq!(run.outcome.output.errors, 0, "{shown}");
+}
+
+/// (myNumber, isDeleted, historyKey) of every output row.
+fn records(out: &[u8]) -> Vec<(String, String, String)> {
+    let d = Layout::diff();
+    let (_, rows, _) = read_diff(out);
+    rows.iter()
+        .map(|r| {
+            (
+                r[field(&d, "myNumber")].clone(),
+                r[field(&d, "isDeleted")].clone(),
+                r[field(&d, "historyKey")].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn add_change_delete_and_unchanged() {
+    let y: Vec<_> = (0..5).map(row).collect();
+    let mut t = vec![
+        y[0].clone(),
+        y[1].clone(),
+        y[2].clone(),
+        y[4].clone(),
+        row(10),
+    ];
+    t[2][ADDRESS].push_str("2階");
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    let c = r.outcome.counts;
+    assert_eq!(
+        (c.registered, c.updated, c.deleted, c.unchanged, c.skipped),
+        (1, 1, 1, 3, 0)
+    );
+    let recs = records(&r.out);
+    assert_eq!(recs.len(), 3);
+    // Deletions first, carrying the last content, then updates and registrations in file order.
+    assert_eq!(recs[0].0, y[3][MY_NUMBER]);
+    assert_eq!(recs[0].1, "1");
+    assert_eq!(recs[1].0, y[2][MY_NUMBER]);
+    assert_eq!(recs[1].1, "0");
+    assert_eq!(recs[2].0, row(10)[MY_NUMBER]);
+    let (_, rows, _) = read_diff(&r.out);
+    let d = Layout::diff();
+    assert_eq!(rows[0][field(&d, "basicFiveInfo.address")], y[3][ADDRESS]);
+    assert_eq!(rows[1][field(&d, "basicFiveInfo.address")], t[2][ADDRESS]);
+    for rec in &recs {
+        assert_eq!(rec.2.len(), 20, "default: 20 hex characters");
+        assert!(rec.2.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+    assert_clean(&r);
+    assert_eq!(r.outcome.to.errors, 0);
+    assert_eq!(r.outcome.from.as_ref().unwrap().errors, 0);
+}
+
+#[test]
+fn identical_snapshots_give_an_empty_diff() {
+    let y = file(&(0..20).map(row).collect::<Vec<_>>());
+    let r = run(Some(&y), &y, &DiffConfig::default(), None).unwrap();
+    assert_eq!(records(&r.out).len(), 0);
+    assert_eq!(r.outcome.counts.unchanged, 20);
+    assert!(
+        r.out.starts_with("\u{FEFF}機関別受給者証種別ID".as_bytes()),
+        "header only"
+    );
+}
+
+#[test]
+fn without_from_everything_is_registered() {
+    let t: Vec<_> = (0..7).map(row).collect();
+    let r = run(None, &file(&t), &DiffConfig::default(), None).unwrap();
+    assert_eq!(r.outcome.counts.registered, 7);
+    assert_eq!(records(&r.out).len(), 7);
+    assert_clean(&r);
+}
+
+#[test]
+fn deterministic_output() {
+    let y: Vec<_> = (0..30).map(row).collect();
+    let mut t: Vec<_> = (5..40).map(row).collect();
+    t[3][ADDRESS].push('X');
+    let a = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    let b = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    assert_eq!(a.out, b.out);
+    assert_eq!(a.outcome.state.to_text(), b.outcome.state.to_text());
+}
+
+#[test]
+fn key_collision_in_to_writes_nothing_for_that_certificate() {
+    let y: Vec<_> = (0..4).map(row).collect();
+    let mut dup = y[1].clone();
+    dup[ADDRESS].push('別');
+    let t = vec![y[0].clone(), y[1].clone(), dup, y[2].clone(), row(9)];
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    let collision = r
+        .outcome
+        .issues
+        .iter()
+        .find(|i| matches!(i, DiffIssue::Collision { side: Side::To, .. }))
+        .expect("collision reported");
+    assert!(collision.is_error());
+    let msg = collision.message_ja();
+    assert!(msg.contains("3行目") && msg.contains("4行目"), "{msg}");
+    assert!(!msg.contains(&y[1][MY_NUMBER]), "no values in messages");
+    let recs = records(&r.out);
+    assert!(
+        recs.iter().all(|x| x.0 != y[1][MY_NUMBER]),
+        "nothing for the collided certificate: {recs:?}"
+    );
+    // Row 3 of `from` vanished: still deleted; row 9 registered.
+    assert_eq!(r.outcome.counts.deleted, 1);
+    assert_eq!(r.outcome.counts.registered, 1);
+    assert_eq!(r.outcome.counts.skipped, 2);
+    assert_clean(&r);
+}
+
+#[test]
+fn key_collision_in_from_resends_the_later_row() {
+    let mut y: Vec<_> = (0..3).map(row).collect();
+    let mut dup = y[0].clone();
+    dup[ADDRESS].push('甲');
+    y.push(dup);
+    let t: Vec<_> = (0..3).map(row).collect();
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    assert!(r.outcome.issues.iter().any(|i| matches!(
+        i,
+        DiffIssue::Collision {
+            side: Side::From,
+            written: true,
+            ..
+        }
+    )));
+    let recs = records(&r.out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].0, y[0][MY_NUMBER]);
+    assert_eq!(recs[0].1, "0");
+    assert_clean(&r);
+}
+
+#[test]
+fn moved_validity_period_is_a_deletion_and_a_registration() {
+    let y: Vec<_> = (0..3).map(row).collect();
+    let mut t = y.clone();
+    let old = t[1][VALID_FROM].clone();
+    // One day later (still before validTo).
+    let d = pmh_core::domain::date::parse_iso(&old).unwrap();
+    t[1][VALID_FROM] = d.add_days(1).unwrap().to_string();
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    let recs = records(&r.out);
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    assert_eq!(
+        (recs[0].0.as_str(), recs[0].1.as_str()),
+        (y[1][MY_NUMBER].as_str(), "1")
+    );
+    assert_eq!(
+        (recs[1].0.as_str(), recs[1].1.as_str()),
+        (y[1][MY_NUMBER].as_str(), "0")
+    );
+    assert_ne!(recs[0].2, recs[1].2, "two history rows, two keys (no K003)");
+    let (_, rows, _) = read_diff(&r.out);
+    let dl = Layout::diff();
+    assert_eq!(rows[0][field(&dl, "validFrom")], old);
+    assert_eq!(rows[1][field(&dl, "validFrom")], t[1][VALID_FROM]);
+    assert_clean(&r);
+
+    // Keyed by certificate alone, the same change is one update.
+    let cfg = DiffConfig {
+        row_key: RowKey::Certificate,
+        ..DiffConfig::default()
+    };
+    let r = run(Some(&file(&y)), &file(&t), &cfg, None).unwrap();
+    let recs = records(&r.out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].1, "0");
+    assert_eq!(r.outcome.counts.updated, 1);
+}
+
+#[test]
+fn a_renewal_row_is_its_own_history_row() {
+    // Current and next year's certificate in one snapshot: not a collision.
+    let y: Vec<_> = (0..2).map(row).collect();
+    let mut next = y[0].clone();
+    let to = pmh_core::domain::date::parse_iso(&y[0][VALID_FROM + 1]).unwrap();
+    next[VALID_FROM] = to.add_days(1).unwrap().to_string();
+    next[VALID_FROM + 1] = to.add_days(365).unwrap().to_string();
+    let mut t = y.clone();
+    t.push(next);
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    assert!(
+        r.outcome.issues.iter().all(|i| !i.is_error()),
+        "{:?}",
+        r.outcome.issues
+    );
+    assert_eq!(r.outcome.counts.registered, 1);
+    assert_eq!(r.outcome.to.errors, 0);
+    assert_clean(&r);
+}
+
+#[test]
+fn period_scheme_keeps_the_key_across_updates() {
+    let y: Vec<_> = (0..3).map(row).collect();
+    let cfg = DiffConfig {
+        scheme: HistoryKeyScheme::Period,
+        ..DiffConfig::default()
+    };
+    let day1 = run(None, &file(&y), &cfg, None).unwrap();
+    let mut t = y.clone();
+    t[0][ADDRESS].push('A');
+    let day2 = run(Some(&file(&y)), &file(&t), &cfg, None).unwrap();
+    let k1 = &records(&day1.out)[0].2;
+    let k2 = &records(&day2.out)[0].2;
+    assert_eq!(k1, k2);
+    // Hash scheme: a new key for the new version.
+    let h1 = run(None, &file(&y), &DiffConfig::default(), None).unwrap();
+    let h2 = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    assert_ne!(records(&h1.out)[0].2, records(&h2.out)[0].2);
+}
+
+#[test]
+fn hash_scheme_deletions_use_the_key_of_the_last_content() {
+    let y: Vec<_> = (0..3).map(row).collect();
+    let day1 = run(None, &file(&y), &DiffConfig::default(), None).unwrap();
+    let key_of_row1 = records(&day1.out)[1].2.clone();
+    let t = vec![y[0].clone(), y[2].clone()];
+    let day2 = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    let recs = records(&day2.out);
+    assert_eq!(
+        recs,
+        vec![(y[1][MY_NUMBER].clone(), "1".into(), key_of_row1)]
+    );
+}
+
+#[test]
+fn sequence_scheme_across_three_days_with_state() {
+    let cfg = DiffConfig {
+        scheme: HistoryKeyScheme::Sequence,
+        ..DiffConfig::default()
+    };
+    let a: Vec<_> = (0..4).map(row).collect();
+    let day1 = run(None, &file(&a), &cfg, None).unwrap();
+    assert!(records(&day1.out).iter().all(|r| r.2 == "1"));
+    let state1 = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
+    assert_eq!(state1.len(), 4);
+
+    let mut b = a.clone();
+    b[0][ADDRESS].push('B');
+    b.remove(3);
+    let day2 = run(Some(&file(&a)), &file(&b), &cfg, Some(&state1)).unwrap();
+    let recs = records(&day2.out);
+    assert_eq!(
+        recs,
+        vec![
+            (a[3][MY_NUMBER].clone(), "1".into(), "1".into()),
+            (a[0][MY_NUMBER].clone(), "0".into(), "2".into()),
+        ]
+    );
+    assert_clean(&day2);
+    let state2 = DiffState::from_text(&day2.outcome.state.to_text()).unwrap();
+
+    let mut c = b.clone();
+    c[0][ADDRESS].push('C');
+    let day3 = run(Some(&file(&b)), &file(&c), &cfg, Some(&state2)).unwrap();
+    assert_eq!(
+        records(&day3.out),
+        vec![(a[0][MY_NUMBER].clone(), "0".into(), "3".into())]
+    );
+    assert!(day3.outcome.issues.is_empty(), "{:?}", day3.outcome.issues);
+
+    // The state of another day is noticed.
+    let stale = run(Some(&file(&b)), &file(&c), &cfg, Some(&state1)).unwrap();
+    assert!(
+        stale
+            .outcome
+            .issues
+            .contains(&DiffIssue::StateFromOtherSnapshot)
+    );
+}
+
+#[test]
+fn sequence_scheme_needs_a_state_when_there_is_a_from() {
+    let cfg = DiffConfig {
+        scheme: HistoryKeyScheme::Sequence,
+        ..DiffConfig::default()
+    };
+    let a = file(&(0..2).map(row).collect::<Vec<_>>());
+    let err = run(Some(&a), &a, &cfg, None).err().expect("an error");
+    assert!(matches!(err, DiffError::Config { .. }));
+    assert!(err.message_ja().contains("--state"));
+}
+
+#[test]
+fn empty_optional_field_required_in_diff_is_filled() {
+    let mut r0 = row(1);
+    r0[16] = String::new(); // 常に償還払い: optional in 全件, required in 差分履歴
+    let r = run(None, &file(&[r0]), &DiffConfig::default(), None).unwrap();
+    assert!(
+        r.outcome
+            .issues
+            .iter()
+            .any(|i| matches!(i, DiffIssue::Filled { count: 1, .. }))
+    );
+    let (_, rows, _) = read_diff(&r.out);
+    assert_eq!(
+        rows[0][field(&Layout::diff(), "isAlwaysReimbursement")],
+        "0"
+    );
+    assert_clean(&r);
+}
+
+#[test]
+fn certificate_items_of_both_days_are_kept() {
+    // Yesterday had an extra 券面 column that today lacks: the deletion still carries it.
+    let y: Vec<_> = (0..2).map(row).collect();
+    let mut yfile = String::from("\u{FEFF}");
+    yfile.push_str(pmh_core::synth::FULL_HEADER);
+    yfile.push_str(",備考\r\n");
+    for r in &y {
+        yfile.push_str(&r.join(","));
+        yfile.push_str(",旧券面\r\n");
+    }
+    let t = file(&y[..1]);
+    let r = run(Some(yfile.as_bytes()), &t, &DiffConfig::default(), None).unwrap();
+    let (_, _, details) = read_diff(&r.out);
+    assert_eq!(
+        details.len(),
+        2,
+        "the deletion and the update (券面 changed)"
+    );
+    assert!(details[0].iter().any(|(n, v)| n == "備考" && v == "旧券面"));
+    assert_clean(&r);
+}
+
+#[test]
+fn rows_without_a_certificate_key_are_reported() {
+    let mut r0 = row(1);
+    for i in [0, 1, 10, 11] {
+        r0[i] = String::new();
+    }
+    let r = run(None, &file(&[r0, row(2)]), &DiffConfig::default(), None).unwrap();
+    assert!(r.outcome.issues.iter().any(|i| matches!(
+        i,
+        DiffIssue::EmptyKey {
+            side: Side::To,
+            count: 1,
+            ..
+        }
+    )));
+    assert_eq!(records(&r.out).len(), 1);
+}
+
+#[test]
+fn a_non_diff_output_layout_is_a_config_error() {
+    let full = Layout::full();
+    let mut sink = |_: &[u8]| -> Result<(), String> { Ok(()) };
+    let a = file(&[row(1)]);
+    let err = diff(
+        &full,
+        &full,
+        &Options::default(),
+        &DiffConfig::default(),
+        None,
+        &mut Bytes(&a),
+        None,
+        &mut sink,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.message_ja().contains("履歴キー"),
+        "{}",
+        err.message_ja()
+    );
+}
+
+#[test]
+fn the_valid_fixtures_diff_cleanly() {
+    for f in conformance::fixture_files("valid") {
+        let name = conformance::name(&f);
+        if name.starts_with("diff") {
+            continue;
+        }
+        let bytes = std::fs::read(&f).unwrap();
+        let mut opts = conformance::options_for(&f);
+        opts.max_diagnostics = 1000;
+        let full = Layout::full();
+        let d = Layout::diff();
+        let mut out = Vec::new();
+        let mut sink = |b: &[u8]| -> Result<(), String> {
+            out.extend_from_slice(b);
+            Ok(())
+        };
+        let outcome = diff(
+            &full,
+            &d,
+            &opts,
+            &DiffConfig::default(),
+            None,
+            &mut Bytes(&bytes),
+            None,
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!(outcome.to.errors, 0, "{name}");
+        assert_eq!(outcome.output.errors, 0, "{name}: output");
+        assert!(outcome.counts.registered > 0, "{name}");
+    }
+}
+
+mod model {
+    //! Applying the diff to yesterday's state (as PMH would: a deletion removes a history row,
+    //! any other record sets it) gives exactly today's snapshot.
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    type Pmh = BTreeMap<(String, String), Vec<String>>;
+
+    fn key(full_fields: &[String]) -> (String, String) {
+        let l = Layout::full();
+        let cert: Vec<&str> = l
+            .key_index()
+            .certificate
+            .iter()
+            .map(|&i| full_fields[i].trim())
+            .collect();
+        (cert.join("|"), full_fields[VALID_FROM].clone())
+    }
+
+    fn snapshot(rows: &[Vec<String>]) -> Pmh {
+        rows.iter().map(|r| (key(r), r[..21].to_vec())).collect()
+    }
+
+    fn apply(mut pmh: Pmh, out: &[u8]) -> Pmh {
+        let d = Layout::diff();
+        let f = Layout::full();
+        let (_, rows, _) = read_diff(out);
+        for r in rows {
+            let full_fields: Vec<String> = f
+                .fields
+                .iter()
+                .map(|ff| r[field(&d, &ff.id)].clone())
+                .collect();
+            let k = key(&full_fields);
+            if r[field(&d, "isDeleted")] == "1" {
+                assert!(pmh.remove(&k).is_some(), "deleting a row PMH has");
+            } else {
+                pmh.insert(k, full_fields);
+            }
+        }
+        pmh
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn applying_the_diff_gives_today(
+            keep in proptest::collection::vec(any::<bool>(), 1..25),
+            change in proptest::collection::vec(any::<bool>(), 1..25),
+            new in 0u64..5,
+        ) {
+            let y: Vec<_> = (0..keep.len() as u64).map(row).collect();
+            let mut t = Vec::new();
+            for (i, r) in y.iter().enumerate() {
+                if keep[i] {
+                    let mut r = r.clone();
+                    if change.get(i).copied().unwrap_or(false) {
+                        r[ADDRESS].push('改');
+                    }
+                    t.push(r);
+                }
+            }
+            for n in 0..new {
+                t.push(row(1000 + n));
+            }
+            let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+            assert_clean(&r);
+            prop_assert_eq!(apply(snapshot(&y), &r.out), snapshot(&t));
+        }
+    }
+}
