@@ -1,15 +1,19 @@
 // End-to-end tests of the offline page in a real browser: Debian's headless Chromium driven
 // by playwright-core (which never downloads a browser), page loaded from disk via file://.
 //
-// Run: `cargo xtask e2e` (builds the page first), or `node --test` in this directory once
-// dist/pmh-csv-builder.html exists. Environment: PMH_HTML (page to test), CHROMIUM (browser,
-// default /usr/bin/chromium). Screenshots of each step go to ./artifacts/ (gitignored).
+// Run: `cargo xtask e2e` (builds the page and the CLI first), or `node --test` in this
+// directory once dist/pmh-csv-builder.html exists. Environment: PMH_HTML (page to test),
+// PMHCSV (the pmhcsv binary, for the byte-for-byte comparison of the upload file; default
+// target*/debug/pmhcsv, else `cargo run`), CHROMIUM (browser, default /usr/bin/chromium).
+// Screenshots of each step go to ./artifacts/ (gitignored).
 //
-// The tests share one browser page and run in order: each builds on the previous step.
+// The tests share one browser profile and page and run in order: each builds on the previous
+// step, as a clerk's session would.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -17,10 +21,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const htmlPath = resolve(process.env.PMH_HTML ?? join(here, "../../dist/pmh-csv-builder.html"));
+const root = resolve(here, "../..");
+const htmlPath = resolve(process.env.PMH_HTML ?? join(root, "dist/pmh-csv-builder.html"));
 const pageUrl = pathToFileURL(htmlPath).href;
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const artifacts = join(here, "artifacts");
+const fixtures = join(root, "fixtures");
 
 const TITLE_JA = "PMH 医療費助成 アップロードファイル作成";
 const TITLE_EN = "PMH medical subsidy upload file builder";
@@ -30,16 +36,103 @@ const CSP =
   "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; " +
   "worker-src blob:; connect-src 'none'; img-src data: blob:";
 
+// The pasted data: a municipality's own export. Its My Number column is headed 「番号」 (no
+// automatic match), it has a memo column to leave out and a disease name to keep as a
+// certificate item; two birth dates are in 和暦 (repairs X006) and one My Number has a wrong
+// check digit (N001).
+const HEADER = [
+  "機関別受給者証種別ID", "番号", "氏名", "氏名カナ", "住所", "生年月日", "性別", "不開示フラグ",
+  "公費負担者番号", "受給者証名", "公費受給者番号", "受給者証サブキー", "区分", "所得区分", "追加条件",
+  "指定医療機関情報", "常に償還払い", "自己負担上限額種別", "自己負担上限額", "有効期間開始日",
+  "有効期間終了日", "メモ", "疾病名",
+];
+const ROWS = [
+  ["KODOMO01", "123456789018", "愛知花子", "アイチ　ハナコ", "愛知県名古屋市中区栄1-1-1", "平成25年1月1日", "2", "0", "88134457", "子ども医療費受給者証", "00012345", "", "", "", "", "", "0", "", "", "2025-04-01", "2026-03-31", "電話あり", "喘息"],
+  ["KODOMO01", "023456789014", "山田太郎", "ヤマダ　タロウ", "愛知県名古屋市中区栄1-1-1", "2015-06-30", "1", "0", "88134457", "子ども医療費受給者証", "00012345", "", "", "", "", "", "0", "", "", "2025-04-01", "2026-03-31", "", "アトピー"],
+  ["NANBYO01", "983205673214", "佐藤一郎", "サトウ　イチロウ", "愛知県名古屋市中区栄1-1-1", "昭和25年12月31日", "1", "0", "54016027", "特定医療費(指定難病)受給者証", "1234566", "", "1", "一般", "01-1;02-3", "0110113719 札幌病院", "0", "月額", "10000", "2025-04-01", "2026-03-31", "", ""],
+];
+// As Excel puts copied cells on the clipboard: tab-separated, CRLF, a final line break.
+const TSV = [HEADER, ...ROWS].map((r) => r.join("\t")).join("\r\n") + "\r\n";
+const MAPPING_NAME = "区の様式";
+
 /** Every request the browser context saw (page and workers), in order. */
 const requests = [];
 /** Console errors and uncaught exceptions (page and workers). */
 const errors = [];
 let userDataDir;
+let scratch;
 let context;
 let page;
 
 async function screenshot(name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/** Pastes text as Ctrl+V of copied cells does: a paste event carrying text/plain. */
+async function paste(text) {
+  await page.locator("#paste-area").evaluate((area, text) => {
+    const transfer = new DataTransfer();
+    transfer.setData("text/plain", text);
+    area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+/** Drops a file with these bytes on the drop zone. */
+async function drop(name, bytes, type = "") {
+  await page.locator(".drop-zone").evaluate(
+    (zone, { name, base64, type }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type }));
+      zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { name, base64: Buffer.from(bytes).toString("base64"), type },
+  );
+}
+
+/** Clicks `locator` and returns the downloaded file's name and bytes. */
+async function download(locator) {
+  const [file] = await Promise.all([page.waitForEvent("download"), locator.click()]);
+  const path = join(scratch, `dl-${Date.now()}-${file.suggestedFilename()}`);
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** Goes back to step 1 (if needed) for a new input. */
+async function toInput() {
+  const button = page.getByRole("button", { name: "1. 設定と読み込み" });
+  if (!(await page.locator("#paste-area").isVisible())) await button.click();
+  await page.locator("#paste-area").waitFor();
+}
+
+async function runCheck() {
+  await page.locator("#run-check").click();
+  await page.locator("#verdict").waitFor();
+}
+
+/** Count of a code in the side panel (0 when absent). */
+async function codeCount(code) {
+  const item = page.locator(`#code-counts [data-code="${code}"] .count`);
+  return (await item.count()) ? Number((await item.textContent()).replaceAll(",", "")) : 0;
+}
+
+/** The `pmhcsv build` upload file for `input` with mapping file `mapping`. */
+function cliBuild(input, mapping) {
+  const out = join(scratch, `cli-${Date.now()}.csv`);
+  const args = ["build", input, "-o", out, "--mapping", mapping, "--report", join(scratch, "cli-report.txt")];
+  const candidates = [
+    process.env.PMHCSV,
+    join(root, process.env.CARGO_TARGET_DIR ?? "target", "debug/pmhcsv"),
+    join(root, "target-web/debug/pmhcsv"),
+    join(root, "target/debug/pmhcsv"),
+  ].filter((p) => p && existsSync(p));
+  const result = candidates.length
+    ? spawnSync(candidates[0], args, { encoding: "utf8" })
+    : spawnSync("cargo", ["run", "-q", "-p", "pmhcsv", "--", ...args], { cwd: root, encoding: "utf8" });
+  // 0: no errors, 1: errors found (the file is written either way).
+  assert.ok(result.status === 0 || result.status === 1, `pmhcsv build failed: ${result.stderr}`);
+  return readFileSync(out);
 }
 
 before(async () => {
@@ -47,9 +140,11 @@ before(async () => {
   assert.ok(existsSync(executablePath), `${executablePath} is missing: apt-get install chromium`);
   await mkdir(artifacts, { recursive: true });
   userDataDir = await mkdtemp(join(tmpdir(), "pmh-e2e-profile-"));
+  scratch = await mkdtemp(join(tmpdir(), "pmh-e2e-files-"));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
+    acceptDownloads: true,
     args: [
       "--headless",
       "--no-sandbox",
@@ -64,7 +159,7 @@ before(async () => {
   });
   context.on("request", (request) => requests.push(request.url()));
   page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(20_000);
   page.on("console", (message) => {
     if (message.type() === "error") {
       errors.push(`console${message.worker() ? " (worker)" : ""}: ${message.text()}`);
@@ -76,13 +171,14 @@ before(async () => {
 after(async () => {
   await context?.close();
   if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-test("boots: Japanese title and privacy sentence, no console errors", async (t) => {
+test("boots: Japanese title, privacy sentence, steps; no console errors", async (t) => {
   const started = Date.now();
   await page.goto(pageUrl);
   await page.getByRole("heading", { level: 1, name: TITLE_JA }).waitFor();
-  await page.locator("#worker-status.is-ready").waitFor();
+  await page.locator("#worker-status.is-ready").waitFor({ state: "attached" });
   t.diagnostic(`page booted and worker ready in ${Date.now() - started} ms`);
 
   assert.equal(await page.title(), TITLE_JA);
@@ -90,87 +186,288 @@ test("boots: Japanese title and privacy sentence, no console errors", async (t) 
   assert.ok(await page.getByText(PRIVACY_JA, { exact: true }).isVisible());
   assert.ok(await page.locator("#paste-area").isVisible());
   assert.ok(await page.getByText("ファイルを選択…", { exact: true }).isVisible());
-  assert.equal(await page.locator("#file-input").getAttribute("type"), "file");
+  assert.ok(await page.locator("#layout-full").isChecked());
   assert.ok(await page.locator("#pmh-fatal").isHidden(), "fatal-error banner is shown");
+  assert.equal(page.workers().length, 1, "exactly one worker");
+  assert.match(page.workers()[0].url(), /^blob:/);
   await screenshot("01-boot");
   assert.deepEqual(errors, []);
 });
 
-test("the worker answers a paste, with the same wasm binary in a Blob-URL worker", async () => {
-  const workers = page.workers();
-  assert.equal(workers.length, 1, "exactly one worker");
-  assert.match(workers[0].url(), /^blob:/);
+test("paste TSV → column mapping: auto-matched with samples, corrected by dropdown, saved, exported", async () => {
+  await paste(TSV);
+  await page.locator("#mapping-heading").waitFor();
+  assert.match(await page.locator("#preview-line").textContent(), /貼り付けたデータ：データ 3 行、23 列/);
+  // Auto-matched by label; 「番号」 is not a field name, so it is kept as a certificate item and
+  // 個人番号 is reported missing.
+  assert.equal(await page.locator("#target-0").inputValue(), "orgSpecificCertificateTypeId");
+  assert.equal(await page.locator("#target-2").inputValue(), "basicFiveInfo.name");
+  assert.equal(await page.locator("#target-1").inputValue(), "*");
+  assert.match(await page.locator("#mapping-missing").textContent(), /個人番号/);
+  assert.ok(await page.getByText("123456789018 ／ 023456789014 ／ 983205673214").isVisible(), "samples");
+  await screenshot("02-mapping-auto");
 
-  // Typed text + button.
-  const tsv = "氏名\t個人番号\t生年月日\n山田 太郎\t123456789018\t1980-01-02\n佐藤 花子\t987654321098\t1975-12-31\n";
-  await page.locator("#paste-area").fill(tsv);
-  await page.locator("#paste-submit").click();
-  const summary = page.locator("#result-summary");
-  await summary.waitFor();
-  assert.equal(
-    await summary.textContent(),
-    `${Buffer.byteLength(tsv)} バイト、3 行、見出し 3 列（タブ区切り）を受け取りました。`,
-  );
-  await screenshot("02-paste-button");
+  // Correct with the keyboard: focus the dropdown, pick the field.
+  await page.locator("#target-1").focus();
+  await page.locator("#target-1").selectOption("myNumber");
+  await page.locator("#target-21").selectOption("");
+  assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
+  assert.equal(await page.locator("#mapping-missing").count(), 0);
 
-  // A real paste fires `input` with inputType "insertFromPaste": checked without a click.
-  await page.locator("#paste-area").evaluate((area) => {
-    area.value = "a,b\r\n1,2\r\n3,4\r\n5,6";
-    area.dispatchEvent(new InputEvent("input", { inputType: "insertFromPaste", bubbles: true }));
-  });
-  await page.getByText("4 行、見出し 2 列（カンマ区切り）", { exact: false }).waitFor();
-  await screenshot("03-paste-event");
+  // Save under a name (column names only), then export the mapping file.
+  await page.locator("#mapping-name").fill(MAPPING_NAME);
+  await page.locator("#mapping-name").press("Enter");
+  await page.locator("#notice").getByText(`対応付け「${MAPPING_NAME}」を保存しました。`).waitFor();
+  const stored = await page.evaluate(() => localStorage.getItem("pmhcsv.mappings.v1"));
+  assert.ok(stored.includes(MAPPING_NAME));
+  for (const value of ["123456789018", "愛知花子", "喘息", "電話あり"]) {
+    assert.ok(!stored.includes(value), `data in localStorage: ${value}`);
+  }
+  const exported = await download(page.locator("#mapping-export"));
+  assert.equal(exported.name, `${MAPPING_NAME}.json`);
+  const mapping = JSON.parse(exported.bytes.toString("utf8"));
+  assert.equal(mapping.name, MAPPING_NAME);
+  assert.equal(mapping.layout, "full");
+  assert.equal(mapping.columns["番号"], "myNumber");
+  assert.equal(mapping.columns["メモ"], "");
+  assert.equal(mapping.columns["疾病名"], "*");
+  assert.equal(Object.keys(mapping.columns).length, 23);
+  writeFileSync(join(scratch, "mapping.json"), exported.bytes);
+  await screenshot("03-mapping-corrected");
   assert.deepEqual(errors, []);
 });
 
-test("picked and dropped files reach the worker, with progress shown", async () => {
-  // Record every text the results area shows, to see the worker's progress messages.
-  await page.locator("#results").evaluate((results) => {
-    window.__resultTexts = [];
-    new MutationObserver(() => window.__resultTexts.push(results.textContent)).observe(results, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-    });
-  });
-  const line = "1\t2\t3\t4\n";
-  const big = Buffer.from(line.repeat(1_000_000)); // 8 MB: about 100 progress messages
-  await page.locator("#file-input").setInputFiles({
-    name: "受給者一覧.tsv",
-    mimeType: "text/tab-separated-values",
-    buffer: big,
-  });
-  await page.getByText("1,000,000 行、見出し 4 列（タブ区切り）", { exact: false }).waitFor();
-  assert.ok(await page.getByText("ファイル「受給者一覧.tsv」").isVisible());
-  const texts = await page.evaluate(() => window.__resultTexts);
-  assert.ok(
-    texts.some((text) => /確認中… [\d,]+ \/ 8,000,000 バイト（\d+%）/.test(text)),
-    `no progress message among ${texts.length} renders`,
-  );
-  await screenshot("04-file-picked");
+test("results: summary with verdict and counts, problem cells coloured, findings listed", async () => {
+  await runCheck();
+  assert.match(await page.locator("#verdict").textContent(), /まだアップロードできません：エラー 1 件（1 行）/);
+  assert.match(await page.locator("#counts").textContent(), /データ 3 行 ／ エラー 1 件/);
+  assert.equal(await codeCount("N001"), 1);
+  assert.equal(await codeCount("X006"), 2);
+  // Row 3 (header = row 1), column B: the wrong check digit.
+  const cell = page.locator('#grid [data-r="3"][data-c="2"]');
+  assert.match(await cell.getAttribute("class"), /sev-error/);
+  assert.match(await cell.getAttribute("title"), /N001/);
+  assert.match(await page.locator('#grid [data-r="2"][data-c="6"]').getAttribute("class"), /sev-info/);
+  assert.match(await page.locator('#grid [data-r="2"][data-c="22"]').getAttribute("class"), /is-ignored/);
+  assert.ok(await page.locator("#findings").getByText("N001").isVisible());
+  await screenshot("04-results");
+  assert.deepEqual(errors, []);
+});
 
-  // Drag and drop: the same path, through the drop zone.
-  await page.locator(".drop-zone").evaluate((zone) => {
-    const transfer = new DataTransfer();
-    transfer.items.add(new File(["x,y\n1,2\n"], "dropped.csv", { type: "text/csv" }));
-    zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  });
-  await page.getByText("ファイル「dropped.csv」").waitFor();
-  await page.getByText("8 バイト、2 行、見出し 2 列（カンマ区切り）", { exact: false }).waitFor();
-  await screenshot("05-file-dropped");
+test("fix a cell by keyboard: the finding disappears at once", async () => {
+  // Jump from the finding to its cell.
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.c), "2");
+  assert.match(await page.locator("#cell-findings").textContent(), /修正方法：/);
+  await screenshot("05-jumped");
+
+  // F2 edits, Escape cancels, Enter confirms.
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(".cell-editor").count(), 0);
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("023456789013");
+  await screenshot("06-editing");
+  await page.keyboard.press("Enter");
+  await page.locator("#verdict", { hasText: "アップロードできます" }).waitFor();
+  const cell = page.locator('#grid [data-r="3"][data-c="2"]');
+  assert.doesNotMatch(await cell.getAttribute("class"), /sev-error/);
+  assert.equal(await cell.textContent(), "023456789013");
+  assert.equal(await codeCount("N001"), 0);
+  assert.match(await page.locator("#changes").textContent(), /変更 1 件/);
+  assert.match(await page.locator("#last-change").textContent(), /1 セルを変更し、[\d.]+ ms で確認し直しました/);
+  // The focus is back on the cell; arrows move it.
+  await page.waitForFunction(() => document.activeElement?.id?.startsWith("cell-"));
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "3");
+  await screenshot("07-fixed");
+  assert.deepEqual(errors, []);
+});
+
+test("apply a suggested repair to one cell, then to every cell with it; undo", async () => {
+  await page.locator('#grid [data-r="2"][data-c="6"]').click();
+  await page.locator("#cell-findings .apply-one").waitFor();
+  assert.match(await page.locator(".repair-values").textContent(), /平成25年1月1日 → 2013-01-01/);
+  await page.locator("#cell-findings .apply-one").click();
+  await page.locator('#grid [data-r="2"][data-c="6"]', { hasText: "2013-01-01" }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="X006"] .count') ||
+    document.querySelector('#code-counts [data-code="X006"] .count').textContent === "1");
+  assert.equal(await codeCount("X006"), 1);
+
+  // Undo brings it back; "apply all" from the counts fixes both.
+  await page.locator("#undo").click();
+  await page.locator('#grid [data-r="2"][data-c="6"]', { hasText: "平成25年1月1日" }).waitFor();
+  assert.equal(await codeCount("X006"), 2);
+  await page.locator('#code-counts [data-code="X006"]').getByRole("button", { name: /X006 の修正案をすべて適用（2 件）/ }).click();
+  await page.locator('#grid [data-r="4"][data-c="6"]', { hasText: "1950-12-31" }).waitFor();
+  assert.equal(await codeCount("X006"), 0);
+  assert.match(await page.locator("#changes").textContent(), /変更 5 件/);
+  await screenshot("08-repaired");
+  assert.deepEqual(errors, []);
+});
+
+test("downloads: error report and change log open in Japanese Excel (BOM, CRLF)", async () => {
+  const report = await download(page.locator("#download-report"));
+  assert.equal(report.name, "貼り付けデータ_確認結果.csv");
+  const text = report.bytes.toString("utf8");
+  assert.ok(text.startsWith("\uFEFFファイル,行,列,項目,項目ID,コード,重要度,メッセージ,修正方法,根拠,値\r\n"));
+  assert.ok(text.includes("M007"));
+  assert.ok(!text.includes("N001"), "the fixed finding is gone");
+
+  const log = await download(page.locator("#download-log"));
+  const lines = log.bytes.toString("utf8").split("\r\n").filter(Boolean);
+  assert.equal(lines[0], "\uFEFF番号,日時,操作,行,列,見出し,項目,コード,変更前,変更後");
+  assert.equal(lines.length, 1 + 5);
+  assert.match(lines[1], /^1,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,手入力,3,B,番号,個人番号,,023456789014,023456789013$/);
+  assert.match(lines[2], /修正案を適用,2,F,生年月日,生年月日,X006,平成25年1月1日,2013-01-01$/);
+  assert.match(lines[3], /元に戻す/);
+  assert.match(lines[5], /修正案を一括適用,4,F,生年月日,生年月日,X006,昭和25年12月31日,1950-12-31$/);
+
+  // No errors left: the upload file downloads without a question.
+  const upload = await download(page.locator("#download-csv"));
+  assert.equal(upload.name, "貼り付けデータ_PMH.csv");
+  const csv = upload.bytes.toString("utf8");
+  assert.ok(csv.startsWith("\uFEFF機関別受給者証種別ID,個人番号,"));
+  assert.ok(csv.includes("023456789013") && csv.includes("喘息") && !csv.includes("電話あり"));
+  await screenshot("09-downloads");
+  assert.deepEqual(errors, []);
+});
+
+test("saved mapping is offered after a reload; the upload CSV is byte-identical to pmhcsv build", async () => {
+  await page.reload();
+  await page.locator("#worker-status.is-ready").waitFor({ state: "attached" });
+  await paste(TSV);
+  await page.locator("#mapping-applied").waitFor();
+  assert.match(await page.locator("#mapping-applied").textContent(), new RegExp(`保存した対応付け「${MAPPING_NAME}」を使っています`));
+  assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
+  assert.equal(await page.locator("#target-21").inputValue(), "");
+  assert.equal(await page.locator("#saved-mapping option:checked").textContent(), MAPPING_NAME);
+  await screenshot("10-mapping-offered");
+
+  await runCheck();
+  // Errors remain (N001): the page asks first, saying how many rows are affected.
+  await page.locator("#download-csv").click();
+  await page.locator("#confirm").waitFor();
+  assert.match(await page.locator("#confirm-text").textContent(), /エラーが 1 件（1 行）残っています/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "confirm-no");
+  await screenshot("11-confirm");
+  await page.locator("#confirm-no").click();
+  assert.equal(await page.locator("#confirm").count(), 0);
+  await page.locator("#download-csv").click();
+  const upload = await download(page.locator("#confirm-yes"));
+
+  const input = join(scratch, "pasted.tsv");
+  writeFileSync(input, TSV, "utf8");
+  const cli = cliBuild(input, join(scratch, "mapping.json"));
+  assert.ok(cli.length > 500);
+  assert.ok(upload.bytes.equals(cli), "the page's upload CSV differs from pmhcsv build's");
+  assert.deepEqual(errors, []);
+});
+
+test("drop a CP932 CSV: decoded, checked, and built like pmhcsv build", async () => {
+  await toInput();
+  // Real Shift_JIS bytes (CP932): a Windows-Excel CSV with 愛知花子 in it.
+  const bytes = readFileSync(join(fixtures, "invalid/S010_cp932.csv"));
+  assert.ok(bytes.includes(Buffer.from([0x88, 0xa4, 0x92, 0x6d])), "「愛知」 in CP932");
+  await drop("受給者一覧_sjis.csv", bytes, "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  assert.match(await page.locator("#preview-line").textContent(), /ファイル「受給者一覧_sjis.csv」：.*Shift_JIS（CP932）/);
+  await screenshot("12-cp932-mapping");
+  const mapping = await download(page.locator("#mapping-export"));
+  writeFileSync(join(scratch, "cp932-mapping.json"), mapping.bytes);
+  await runCheck();
+  assert.ok(await page.locator("#grid .cell", { hasText: "愛知花子" }).first().isVisible());
+  await screenshot("13-cp932-results");
+
+  let upload;
+  if ((await page.locator("#verdict").textContent()).includes("まだ")) {
+    await page.locator("#download-csv").click();
+    upload = await download(page.locator("#confirm-yes"));
+  } else {
+    upload = await download(page.locator("#download-csv"));
+  }
+  assert.equal(upload.name, "受給者一覧_sjis_PMH.csv");
+  const input = join(scratch, "受給者一覧_sjis.csv");
+  writeFileSync(input, bytes);
+  const cli = cliBuild(input, join(scratch, "cp932-mapping.json"));
+  assert.ok(upload.bytes.equals(cli), "the page's upload CSV differs from pmhcsv build's");
+  assert.ok(upload.bytes.toString("utf8").includes("愛知花子"), "written as UTF-8");
+  assert.deepEqual(errors, []);
+});
+
+test("drop an .xlsx: the sheet becomes rows, leading zeros are restored; sheet choice", async () => {
+  await toInput();
+  await drop("受給者.xlsx", readFileSync(join(fixtures, "xlsx/full_numbers_dates.xlsx")));
+  await page.locator("#mapping-heading").waitFor();
+  assert.match(await page.locator("#preview-line").textContent(), /ファイル「受給者.xlsx」：データ 3 行、21 列/);
+  await runCheck();
+  // The number Excel stored without its leading zero is restored (X008), not an error.
+  assert.equal(await codeCount("V002"), 0);
+  assert.equal(await codeCount("X008"), 1);
+  await screenshot("14-xlsx-results");
+
+  await toInput();
+  await drop("シート.xlsx", readFileSync(join(fixtures, "xlsx/sheets.xlsx")));
+  await page.locator("#sheet-select").waitFor();
+  const sheets = await page.locator("#sheet-select option").allTextContents();
+  assert.ok(sheets.length >= 3, `sheets: ${sheets}`);
+  const other = await page.locator("#sheet-select option").nth(2).getAttribute("value");
+  await page.locator("#sheet-select").selectOption(other);
+  await page.waitForFunction((o) => document.querySelector("#sheet-select")?.value === o, other);
+  await screenshot("15-xlsx-sheets");
+  assert.deepEqual(errors, []);
+});
+
+test("settings: a municipality master and the 差分履歴 layout", async () => {
+  await toInput();
+  await page.locator("#master-files").setInputFiles(join(fixtures, "masters/example_master.csv"));
+  await page.locator("#masters-summary").waitFor();
+  assert.match(await page.locator("#masters-summary").textContent(), /制度マスタ（example_master.csv）/);
+  await paste(readFileSync(join(fixtures, "valid/full_minimal_with_master.csv"), "utf8").replace(/^\uFEFF/, ""));
+  await runCheck();
+  assert.match(await page.locator("#verdict").textContent(), /アップロードできます/);
+  assert.equal(await codeCount("M007"), 0, "the master was used");
+  await screenshot("16-master");
+
+  // Another layout: the mapping is matched again against it.
+  await toInput();
+  await page.locator("#layout-diff").check();
+  await page.getByRole("button", { name: "2. 列の対応付け" }).click();
+  await page.locator("#mapping-heading").waitFor();
+  assert.match(await page.locator("#mapping-missing").textContent(), /履歴/);
+  await screenshot("17-diff-layout");
+  await toInput();
+  await page.locator("#layout-full").check();
+  assert.deepEqual(errors, []);
+});
+
+test("bad input gets a clear Japanese message, not a crash", async () => {
+  await toInput();
+  await drop("壊れた.csv", Buffer.from([0x00, 0x9f, 0x92, 0x96, 0x00, 0xff, 0xfe, 0x00, 0x01, 0xc0, 0xc1, 0xf5]));
+  await page.locator("#error").waitFor();
+  assert.match(await page.locator("#error").textContent(), /文字コードを判別できません/);
+  await drop("結果.pdf", Buffer.from("%PDF-1.4"));
+  await page.locator("#error", { hasText: "読み込めない種類のファイル" }).waitFor();
+  assert.ok(await page.locator("#pmh-fatal").isHidden());
+  await screenshot("18-bad-input");
   assert.deepEqual(errors, []);
 });
 
 test("the language toggle switches to English and back", async () => {
+  await paste(TSV);
+  await runCheck();
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("heading", { level: 1, name: TITLE_EN }).waitFor();
   assert.equal(await page.locator("html").getAttribute("lang"), "en");
   assert.equal(await page.title(), TITLE_EN);
   assert.ok(await page.getByText(PRIVACY_EN, { exact: true }).isVisible());
-  assert.match(await page.locator("#result-summary").textContent(), /^Received 8 bytes, 2 lines/);
+  assert.match(await page.locator("#verdict").textContent(), /Not ready to upload: fix 1 error \(1 row\)/);
+  assert.match(await page.locator("#counts").textContent(), /3 data rows/);
   assert.equal(await page.getByRole("button", { name: "English" }).getAttribute("aria-pressed"), "true");
-  await screenshot("06-english");
+  await screenshot("19-english");
 
   await page.getByRole("button", { name: "日本語" }).click();
   await page.getByRole("heading", { level: 1, name: TITLE_JA }).waitFor();
@@ -179,7 +476,7 @@ test("the language toggle switches to English and back", async () => {
 });
 
 test("zero network requests, and the CSP blocks any attempt", async (t) => {
-  // Everything so far (boot, worker start, checks, toggling) stayed on this machine.
+  // Everything so far (boot, worker, loads, checks, downloads) stayed on this machine.
   const isLocal = (url) => url === pageUrl || url.startsWith("blob:") || url.startsWith("data:");
   t.diagnostic(`requests seen: ${JSON.stringify(requests.map((url) => url.slice(0, 60)))}`);
   assert.ok(requests.includes(pageUrl), "the page's own load was recorded");
@@ -211,5 +508,5 @@ test("zero network requests, and the CSP blocks any attempt", async (t) => {
   for (const error of errors) {
     assert.match(error, /example\.com.*Content Security Policy/);
   }
-  await screenshot("07-after-csp-check");
+  await screenshot("20-after-csp-check");
 });

@@ -979,17 +979,19 @@ pub fn app(props: &AppProps) -> Html {
                 <LangToggle {lang} on_change={on_lang} />
             </header>
             <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
-            <nav class="steps" aria-label={Text::StepsLabel.get(lang)}>
-                <ol>{ for steps }</ol>
-            </nav>
-            <StatusBar
-                {lang}
-                worker={state.worker.clone()}
-                busy={state.busy.clone()}
-                error={state.error.clone()}
-                notice={state.notice.clone()}
-                {on_dismiss}
-            />
+            <div class="nav-row">
+                <nav class="steps" aria-label={Text::StepsLabel.get(lang)}>
+                    <ol>{ for steps }</ol>
+                </nav>
+                <StatusBar
+                    {lang}
+                    worker={state.worker.clone()}
+                    busy={state.busy.clone()}
+                    error={state.error.clone()}
+                    notice={state.notice.clone()}
+                    {on_dismiss}
+                />
+            </div>
             <main>{ body }</main>
         </>
     }

@@ -208,9 +208,9 @@ texts! {
     /// Filter: errors.
     FilterErrors => ("エラーのある行", "Rows with errors"),
     /// Undo button.
-    Undo => ("直前の変更を元に戻す", "Undo the last change"),
+    Undo => ("元に戻す", "Undo"),
     /// Back to the mapping.
-    BackToMapping => ("列の対応付けに戻る", "Back to the column mapping"),
+    BackToMapping => ("対応付けを変更", "Edit mapping"),
     /// Downloads heading.
     Downloads => ("ダウンロード", "Downloads"),
     /// Upload CSV.
@@ -390,21 +390,52 @@ pub fn busy_line(lang: Lang, busy: &Busy) -> String {
     }
 }
 
+/// `n` and an English noun, plural when `n` is not 1: `1 error`, `2 errors`.
+pub fn count_en(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_thousands(n), if n == 1 { one } else { many })
+}
+
 /// The verdict when errors remain.
 pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
-    let (errors, rows) = (group_thousands(errors), group_thousands(rows));
-    lang.pick(
-        format!("まだアップロードできません：エラー {errors} 件（{rows} 行）を直してください"),
-        format!("Not ready to upload: fix {errors} errors ({rows} rows)"),
-    )
+    match lang {
+        Lang::Ja => format!(
+            "まだアップロードできません：エラー {} 件（{} 行）を直してください",
+            group_thousands(errors),
+            group_thousands(rows)
+        ),
+        Lang::En => format!(
+            "Not ready to upload: fix {} ({})",
+            count_en(errors, "error", "errors"),
+            count_en(rows, "row", "rows")
+        ),
+    }
 }
 
 /// The counts line of the summary.
 pub fn counts_line(lang: Lang, rows: u64, errors: u64, warnings: u64, infos: u64) -> String {
-    let [rows, errors, warnings, infos] = [rows, errors, warnings, infos].map(group_thousands);
+    match lang {
+        Lang::Ja => {
+            let [rows, errors, warnings, infos] =
+                [rows, errors, warnings, infos].map(group_thousands);
+            format!(
+                "データ {rows} 行 ／ エラー {errors} 件 ／ 警告 {warnings} 件 ／ 情報 {infos} 件"
+            )
+        }
+        Lang::En => format!(
+            "{} / {} / {} / {} info",
+            count_en(rows, "data row", "data rows"),
+            count_en(errors, "error", "errors"),
+            count_en(warnings, "warning", "warnings"),
+            group_thousands(infos)
+        ),
+    }
+}
+
+/// The facts line of the summary: input, layout, master, time.
+pub fn facts_line(lang: Lang, source: &str, layout: &str, master: &str, time: &str) -> String {
     lang.pick(
-        format!("データ {rows} 行 ／ エラー {errors} 件 ／ 警告 {warnings} 件 ／ 情報 {infos} 件"),
-        format!("{rows} data rows / {errors} errors / {warnings} warnings / {infos} info"),
+        format!("{source} ／ レイアウト：{layout} ／ 制度マスタ：{master} ／ {time}"),
+        format!("{source} / Layout: {layout} / Master: {master} / {time}"),
     )
 }
 
@@ -485,8 +516,10 @@ pub fn filter_name(lang: Lang, filter: &Filter) -> String {
 
 /// Rows in the current view.
 pub fn rows_shown(lang: Lang, total: u32) -> String {
-    let total = group_thousands(u64::from(total));
-    lang.pick(format!("{total} 行"), format!("{total} rows"))
+    match lang {
+        Lang::Ja => format!("{} 行", group_thousands(u64::from(total))),
+        Lang::En => count_en(u64::from(total), "row", "rows"),
+    }
 }
 
 /// The button applying a repair everywhere.
@@ -498,25 +531,41 @@ pub fn apply_all(lang: Lang, code: &str, count: u64) -> String {
     )
 }
 
+/// Milliseconds: one decimal below 10.
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.1}")
+    } else {
+        group_thousands(v.round() as u64)
+    }
+}
+
 /// The last change.
-pub fn last_change(lang: Lang, cells: u32, ms: f64) -> String {
-    lang.pick(
-        format!("{cells} セルを変更し、{ms:.1} ms で確認し直しました。"),
-        format!("Changed {cells} cell(s) and re-checked in {ms:.1} ms."),
-    )
+pub fn last_change(lang: Lang, cells: u32, millis: f64) -> String {
+    let t = ms(millis);
+    match lang {
+        Lang::Ja => format!("{cells} セルを変更し、{t} ms で確認し直しました。"),
+        Lang::En => format!(
+            "Changed {} and re-checked in {t} ms.",
+            count_en(u64::from(cells), "cell", "cells")
+        ),
+    }
 }
 
 /// Changes so far.
 pub fn changes(lang: Lang, n: u32) -> String {
-    lang.pick(format!("変更 {n} 件"), format!("{n} change(s)"))
+    match lang {
+        Lang::Ja => format!("変更 {n} 件"),
+        Lang::En => count_en(u64::from(n), "change", "changes"),
+    }
 }
 
 /// Check time.
 pub fn check_time(lang: Lang, worker_ms: f64, page_ms: u64) -> String {
-    let page = group_thousands(page_ms);
+    let (worker, page) = (ms(worker_ms), group_thousands(page_ms));
     lang.pick(
-        format!("確認時間 {worker_ms:.0} ms（画面表示まで {page} ms）"),
-        format!("Checked in {worker_ms:.0} ms ({page} ms until shown)"),
+        format!("確認時間 {worker} ms（画面表示まで {page} ms）"),
+        format!("Checked in {worker} ms ({page} ms until shown)"),
     )
 }
 
@@ -653,5 +702,21 @@ mod tests {
         assert_eq!(page_range(Lang::En, 50, 50, 1200), "51–100 of 1,200");
         assert!(confirm_download(Lang::Ja, DownloadKind::UploadCsv, 3, 2).contains("3 件（2 行）"));
         assert_eq!(Lang::En.msg(&Msg::new("a", "b")), "b");
+        assert_eq!(
+            verdict_not_ready(Lang::En, 1, 1),
+            "Not ready to upload: fix 1 error (1 row)"
+        );
+        assert_eq!(
+            counts_line(Lang::En, 100_000, 2, 1, 0),
+            "100,000 data rows / 2 errors / 1 warning / 0 info"
+        );
+        assert_eq!(
+            last_change(Lang::Ja, 1, 2.345),
+            "1 セルを変更し、2.3 ms で確認し直しました。"
+        );
+        assert_eq!(
+            check_time(Lang::En, 254.4, 1262),
+            "Checked in 254 ms (1,262 ms until shown)"
+        );
     }
 }

@@ -2,8 +2,12 @@
 //!
 //! Tasks:
 //! - `web`: build the staff web app into the single offline file `dist/pmh-csv-builder.html`.
-//! - `e2e`: `web`, then the browser end-to-end tests in `tests/e2e` (headless Debian Chromium).
+//! - `e2e`: `web` and the `pmhcsv` CLI, then the browser end-to-end tests in `tests/e2e`
+//!   (headless Debian Chromium; they compare the page's download with `pmhcsv build`).
 //! - `test`: every test: `cargo test --workspace` (native), then `e2e`.
+//! - `bench-web [ROWS]`: `web`, then the browser benchmark (`tests/e2e/bench.mjs`) on a
+//!   ROWS-row paste (default 100,000): time to results, one-row re-check, scrolling, and the
+//!   WASM-vs-native throughput of the checker.
 //!
 //! Standard library only: no dependency to build before the first task can run.
 
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
         Some("web") => build_page().map(drop),
         Some("e2e") => e2e(),
         Some("test") => test_all(),
+        Some("bench-web") => bench_web(args.get(1).map(String::as_str)),
         None | Some("help" | "-h" | "--help") => {
             print_help();
             Ok(())
@@ -52,8 +57,10 @@ fn print_help() {
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
          web   build the offline page {PAGE_PATH}\n  \
-         e2e   build the page, then run the browser tests in tests/e2e\n  \
-         test  all tests: cargo test --workspace, then e2e\n\n\
+         e2e   build the page and pmhcsv, then run the browser tests in tests/e2e\n  \
+         test  all tests: cargo test --workspace, then e2e\n  \
+         bench-web [ROWS]  build the page, then benchmark it in headless Chromium on a\n            \
+         ROWS-row paste (default 100000)\n\n\
          environment: CARGO_TARGET_DIR (respected), WASM_BINDGEN (path of the wasm-bindgen CLI),\n\
          CHROMIUM (browser for e2e, default /usr/bin/chromium)"
     );
@@ -204,15 +211,41 @@ fn build_page() -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Builds the page, then runs `node --test` on every `*.test.mjs` in `tests/e2e`.
+/// `npm ci` in `tests/e2e` (playwright-core; it never downloads a browser).
+fn npm_ci(e2e_dir: &Path) -> Result<()> {
+    run(Command::new("npm")
+        .current_dir(e2e_dir)
+        .args(["ci", "--no-audit", "--no-fund"]))
+    .map_err(|e| format!("{e}\n(needs Node.js >= 20 and npm on PATH; Debian bookworm's own nodejs is 18, too old for playwright-core)"))
+}
+
+/// Builds the `pmhcsv` CLI (debug) and returns its path: the e2e tests compare the page's
+/// upload file with what `pmhcsv build` writes.
+fn build_cli() -> Result<PathBuf> {
+    let root = workspace_root();
+    let target = target_dir(&root)?;
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    run(Command::new(&cargo)
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["build", "--quiet", "--package", "pmhcsv", "--bin", "pmhcsv"]))?;
+    let exe = target
+        .join("debug")
+        .join(format!("pmhcsv{}", env::consts::EXE_SUFFIX));
+    if exe.exists() {
+        Ok(exe)
+    } else {
+        Err(format!("{} was not built", exe.display()))
+    }
+}
+
+/// Builds the page and the CLI, then runs `node --test` on every `*.test.mjs` in `tests/e2e`.
 fn e2e() -> Result<()> {
     let page = build_page()?;
+    let cli = build_cli()?;
     let started = Instant::now();
     let e2e_dir = workspace_root().join("tests/e2e");
-    run(Command::new("npm")
-        .current_dir(&e2e_dir)
-        .args(["ci", "--no-audit", "--no-fund"]))
-    .map_err(|e| format!("{e}\n(needs Node.js >= 20 and npm on PATH; Debian bookworm's own nodejs is 18, too old for playwright-core)"))?;
+    npm_ci(&e2e_dir)?;
 
     let mut tests: Vec<PathBuf> = fs::read_dir(&e2e_dir)
         .map_err(|e| format!("{}: {e}", e2e_dir.display()))?
@@ -230,8 +263,61 @@ fn e2e() -> Result<()> {
     run(Command::new("node")
         .current_dir(&e2e_dir)
         .env("PMH_HTML", &page)
+        .env("PMHCSV", &cli)
         .arg("--test")
         .args(&tests))
+}
+
+/// Builds the page, writes the paste data and times the native checker (`bench_native`,
+/// release), then runs `tests/e2e/bench.mjs`, which prints the numbers.
+fn bench_web(rows: Option<&str>) -> Result<()> {
+    let rows: u64 = match rows {
+        Some(r) => r
+            .parse()
+            .map_err(|_| format!("bench-web: ROWS must be a number, not `{r}`"))?,
+        None => 100_000,
+    };
+    let page = build_page()?;
+    let root = workspace_root();
+    let target = target_dir(&root)?;
+    let data_dir = target.join("bench-web");
+    fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let tsv = data_dir.join(format!("paste-{rows}.tsv"));
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    eprintln!("xtask: generating {rows} rows and timing the native checker (release build)");
+    let output = Command::new(&cargo)
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "web",
+            "--bin",
+            "bench_native",
+            "--",
+        ])
+        .arg(rows.to_string())
+        .arg(&tsv)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "bench_native failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let native = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let e2e_dir = root.join("tests/e2e");
+    npm_ci(&e2e_dir)?;
+    run(Command::new("node")
+        .current_dir(&e2e_dir)
+        .env("PMH_HTML", &page)
+        .env("PMH_BENCH_TSV", &tsv)
+        .env("PMH_NATIVE_JSON", &native)
+        .arg("bench.mjs"))
 }
 
 /// All tests: the native workspace tests first (fast feedback), then the browser tests.

@@ -229,11 +229,14 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                     <h2 id="results-heading" tabindex="-1">{ Text::ResultsHeading.get(lang) }</h2>
                     { verdict }
                     <p id="counts" class="counts">{ text::counts_line(lang, s.rows, s.errors, s.warnings, s.infos) }</p>
-                    <p class="muted small">
-                        { format!("{source}{sheet} ／ {}：{} ／ {}：{} ／ {}",
-                            Text::LayoutInUse.get(lang), lang.msg(&s.layout),
-                            Text::MasterInUse.get(lang), lang.msg(&s.masters),
-                            text::check_time(lang, r.check_ms.0, r.check_ms.1)) }
+                    <p class="muted small" id="facts">
+                        { text::facts_line(
+                            lang,
+                            &format!("{source}{sheet}"),
+                            lang.msg(&s.layout),
+                            lang.msg(&s.masters),
+                            &text::check_time(lang, r.check_ms.0, r.check_ms.1),
+                        ) }
                     </p>
                     if s.truncated {
                         <p class="warning-box">{ Text::Truncated.get(lang) }</p>
