@@ -28,6 +28,11 @@ pub enum Command {
     Layout(LayoutArgs),
     /// Explain a finding code: what it means, why, and how to fix it. Without a code, list all.
     Explain(ExplainArgs),
+    /// Write a copy for the help desk: every personal value (個人番号, 氏名, カナ, 住所,
+    /// 生年月日) replaced by a synthetic one, every finding the same.
+    Redact(crate::redact::RedactArgs),
+    /// Write a 差分履歴 file from yesterday's and today's 全件 snapshots.
+    Diff(crate::diff::DiffArgs),
 }
 
 #[derive(clap::Args, Debug)]

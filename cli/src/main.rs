@@ -2,7 +2,9 @@
 //! bytes to `pmh_core`, prints what core renders, and maps the result to an exit code.
 
 mod args;
+mod diff;
 mod receipt;
+mod redact;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -43,6 +45,8 @@ fn main() -> ExitCode {
         Command::Master(a) => master_cmd(&a),
         Command::Layout(a) => layout_cmd(&a).map(|()| ExitCode::SUCCESS),
         Command::Explain(a) => explain(&a),
+        Command::Redact(a) => redact::run(&a),
+        Command::Diff(a) => diff::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,375 @@
+//! `pmhcsv diff`: 差分履歴 records from yesterday's and today's 全件 snapshots
+//! (`pmh_core::diff`). The files are streamed from disk (each twice); the output and the state
+//! are written next to their targets and renamed into place only when everything succeeded.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use pmh_core::diff::{DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot};
+use pmh_core::{Code, Input, Options, RenderOptions};
+
+use crate::Fail;
+use crate::args::LangArg;
+
+/// Arguments of `pmhcsv diff`.
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// Yesterday's full snapshot (全件). Omit it the first time: every row is registered.
+    #[arg(long, value_name = "YESTERDAY")]
+    pub from: Option<PathBuf>,
+    /// Today's full snapshot (全件).
+    #[arg(long, value_name = "TODAY")]
+    pub to: PathBuf,
+    /// The 差分履歴 file to write.
+    #[arg(long, short = 'o', value_name = "DIFF.csv")]
+    pub output: PathBuf,
+    /// Layout of the file written: `diff` (差分履歴) or a layout TOML file.
+    #[arg(long, default_value = "diff", value_name = "diff|PATH")]
+    pub layout: String,
+    /// Layout of the two snapshots: `full` (全件) or a layout TOML file.
+    #[arg(long, default_value = "full", value_name = "full|PATH")]
+    pub input_layout: String,
+    /// State kept between days (history keys, sequence numbers). Read when it exists, then
+    /// rewritten. Contains fingerprints derived from My Numbers: keep it like the snapshots.
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// How historyKey values are made (docs/diff.md).
+    #[arg(long, value_enum, default_value_t = SchemeArg::Hash)]
+    pub history_key: SchemeArg,
+    /// Hex characters of a `hash` or `period` historyKey (8–50).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub history_key_length: usize,
+    /// What identifies one history row: the certificate key plus 有効期間開始日 (`period`), or
+    /// the certificate key alone (`certificate`).
+    #[arg(long, value_enum, default_value_t = RowKeyArg::Period)]
+    pub row_key: RowKeyArg,
+    /// A value for empty cells of a field the diff layout requires (FIELD=VALUE, repeatable).
+    /// Default: isAlwaysReimbursement=0.
+    #[arg(long = "fill", value_name = "FIELD=VALUE")]
+    pub fills: Vec<String>,
+    /// The municipality master (制度マスタ) for the checks of the snapshots; repeatable.
+    #[arg(long = "master", value_name = "PATH")]
+    pub masters: Vec<PathBuf>,
+    /// A 公費負担者番号 known to be misprinted (reported as a warning); repeatable.
+    #[arg(long = "known-insurer-number", value_name = "NUMBER")]
+    pub known_insurer_numbers: Vec<String>,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    pub lang: LangArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum SchemeArg {
+    Hash,
+    Period,
+    Sequence,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RowKeyArg {
+    Period,
+    Certificate,
+}
+
+/// A snapshot on disk, streamed from its start on every read.
+struct FileSnapshot<'a>(&'a Path);
+
+impl Snapshot for FileSnapshot<'_> {
+    fn read(&mut self, sink: &mut dyn FnMut(&[u8])) -> Result<(), String> {
+        let mut f = File::open(self.0).map_err(|e| format!("{}: {e}", self.0.display()))?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            match f.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => sink(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("{}: {e}", self.0.display())),
+            }
+        }
+    }
+}
+
+fn partial(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".pmhcsv-partial");
+    PathBuf::from(p)
+}
+
+/// Writes `bytes` next to `path`, flushes it to disk, then renames it into place.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
+    let tmp = partial(path);
+    let mut f = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Fail(format!("{}: {e}", path.display()))
+    })
+}
+
+fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
+    let mut cfg = DiffConfig {
+        scheme: match a.history_key {
+            SchemeArg::Hash => HistoryKeyScheme::Hash,
+            SchemeArg::Period => HistoryKeyScheme::Period,
+            SchemeArg::Sequence => HistoryKeyScheme::Sequence,
+        },
+        key_length: a.history_key_length,
+        row_key: match a.row_key {
+            RowKeyArg::Period => RowKey::Period,
+            RowKeyArg::Certificate => RowKey::Certificate,
+        },
+        ..DiffConfig::default()
+    };
+    if !(8..=50).contains(&a.history_key_length) {
+        return Err(Fail(
+            "--history-key-length は 8〜50 で指定してください / --history-key-length must be 8–50"
+                .into(),
+        ));
+    }
+    for f in &a.fills {
+        let Some((field, value)) = f.split_once('=') else {
+            return Err(Fail(format!(
+                "--fill {f}: 項目=値 の形で指定してください / expected FIELD=VALUE"
+            )));
+        };
+        cfg.fills.retain(|(id, _)| id != field);
+        cfg.fills.push((field.trim().to_owned(), value.to_owned()));
+    }
+    Ok(cfg)
+}
+
+/// Runs `pmhcsv diff`.
+pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
+    let ja = matches!(a.lang, LangArg::Ja);
+    let full = crate::load_layout(&a.input_layout)?;
+    let diff_layout = crate::load_layout(&a.layout)?;
+    let cfg = config(a)?;
+    let opts = Options {
+        known_insurer_numbers: a.known_insurer_numbers.clone(),
+        masters: crate::load_masters(&a.masters)?,
+        ..Options::default()
+    };
+    for p in [Some(&a.to), a.from.as_ref()].into_iter().flatten() {
+        if same(p, &a.output) || a.state.as_deref().is_some_and(|s| same(p, s)) {
+            return Err(Fail(format!(
+                "{}: 入力ファイルを出力先・状態ファイルに指定することはできません / an input cannot be the output or the state file",
+                p.display()
+            )));
+        }
+    }
+    let state = match &a.state {
+        Some(p) if p.exists() => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+            Some(DiffState::from_text(&text).map_err(|e| Fail(format!("{}: {e}", p.display())))?)
+        }
+        _ => None,
+    };
+    if a.state.is_none() && matches!(a.history_key, SchemeArg::Sequence) {
+        return Err(Fail(
+            "--history-key sequence には --state が必要です（番号を日をまたいで保つため） / --history-key sequence needs --state".into(),
+        ));
+    }
+
+    let tmp = partial(&a.output);
+    let file = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let mut sink = |b: &[u8]| -> Result<(), String> { w.write_all(b).map_err(|e| e.to_string()) };
+    let mut from = a.from.as_deref().map(FileSnapshot);
+    let mut to = FileSnapshot(&a.to);
+    let result = pmh_core::diff::diff(
+        &full,
+        &diff_layout,
+        &opts,
+        &cfg,
+        from.as_mut().map(|f| f as &mut dyn Snapshot),
+        &mut to,
+        state.as_ref(),
+        &mut sink,
+    );
+    let flushed = w
+        .into_inner()
+        .map_err(|e| e.to_string())
+        .and_then(|f| f.sync_all().map_err(|e| e.to_string()));
+    let outcome = match (result, flushed) {
+        (Ok(o), Ok(())) => o,
+        (Err(e), _) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Fail(if ja { e.message_ja() } else { e.message_en() }));
+        }
+        (_, Err(e)) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Fail(format!("{}: {e}", tmp.display())));
+        }
+    };
+    std::fs::rename(&tmp, &a.output).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Fail(format!("{}: {e}", a.output.display()))
+    })?;
+    if let Some(p) = &a.state {
+        write_atomically(p, outcome.state.to_text().as_bytes())?;
+    }
+    let (text, ok) = summary(a, &diff_layout, &outcome, ja);
+    crate::write_out(None, text.as_bytes())?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn same(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The summary shown after a diff, and whether everything is fit to upload.
+fn summary(
+    a: &DiffArgs,
+    diff_layout: &pmh_core::Layout,
+    o: &DiffOutcome,
+    ja: bool,
+) -> (String, bool) {
+    let c = &o.counts;
+    let records = c.registered + c.updated + c.deleted;
+    // A diff without records is the header alone: S003 there means "nothing to upload".
+    let out_errors = if records == 0 {
+        o.output.errors - o.output.count(Code::HeaderOnly)
+    } else {
+        o.output.errors
+    };
+    let from_errors = o.from.as_ref().map_or(0, |r| r.errors);
+    let issue_errors = o.issues.iter().any(|i| i.is_error());
+    let ok = out_errors == 0 && from_errors == 0 && o.to.errors == 0 && !issue_errors;
+    let mut t = String::new();
+    let out = a.output.display();
+    let scheme = match a.history_key {
+        SchemeArg::Hash => "hash",
+        SchemeArg::Period => "period",
+        SchemeArg::Sequence => "sequence",
+    };
+    let input = |name: &str, p: &Path, r: &pmh_core::Report| {
+        if ja {
+            format!(
+                "  {name}: {}  {} 行（エラー {}、警告 {}）\n",
+                p.display(),
+                r.rows,
+                r.errors,
+                r.warnings
+            )
+        } else {
+            format!(
+                "  {name}: {}  {} rows ({} errors, {} warnings)\n",
+                p.display(),
+                r.rows,
+                r.errors,
+                r.warnings
+            )
+        }
+    };
+    if ja {
+        t.push_str(&format!("差分履歴ファイルを作成しました: {out}\n"));
+        t.push_str(&format!(
+            "  登録 {} 件・更新 {} 件・削除 {} 件（変更なし {} 件、出力しなかった行 {} 件）\n",
+            c.registered, c.updated, c.deleted, c.unchanged, c.skipped
+        ));
+        t.push_str(&format!(
+            "  履歴キー: {scheme}／行の識別: {}\n",
+            match a.row_key {
+                RowKeyArg::Period => "受給者証＋有効期間開始日",
+                RowKeyArg::Certificate => "受給者証",
+            }
+        ));
+    } else {
+        t.push_str(&format!("Wrote the diff-history file: {out}\n"));
+        t.push_str(&format!(
+            "  {} registered, {} updated, {} deleted ({} unchanged, {} rows not written)\n",
+            c.registered, c.updated, c.deleted, c.unchanged, c.skipped
+        ));
+        t.push_str(&format!(
+            "  historyKey: {scheme}; row key: {}\n",
+            match a.row_key {
+                RowKeyArg::Period => "certificate + validity start",
+                RowKeyArg::Certificate => "certificate",
+            }
+        ));
+    }
+    if let (Some(p), Some(r)) = (&a.from, &o.from) {
+        t.push_str(&input(if ja { "前回 --from" } else { "--from" }, p, r));
+    }
+    t.push_str(&input(if ja { "今回 --to" } else { "--to" }, &a.to, &o.to));
+    t.push_str(&if ja {
+        format!(
+            "  出力の検査（{}）: エラー {}、警告 {}\n",
+            diff_layout.title_ja, out_errors, o.output.warnings
+        )
+    } else {
+        format!(
+            "  Check of the output ({}): {} errors, {} warnings\n",
+            diff_layout.title_en, out_errors, o.output.warnings
+        )
+    });
+    if let Some(p) = &a.state {
+        t.push_str(&if ja {
+            format!(
+                "  状態ファイル: {}（{} 履歴行）\n",
+                p.display(),
+                o.state.len()
+            )
+        } else {
+            format!(
+                "  State: {} ({} history rows)\n",
+                p.display(),
+                o.state.len()
+            )
+        });
+    }
+    if records == 0 {
+        t.push_str(if ja {
+            "  差分はありません。出力ファイルは見出し行だけです（アップロードは不要です）。\n"
+        } else {
+            "  Nothing changed: the output holds the header row only (no upload needed).\n"
+        });
+    }
+    if from_errors + o.to.errors > 0 {
+        t.push_str(if ja {
+            "  入力ファイルにエラーがあります。pmhcsv validate で確認してください（出力にも同じ誤りが含まれます）。\n"
+        } else {
+            "  The snapshots have errors: check them with pmhcsv validate (the output carries them too).\n"
+        });
+    }
+    if !o.issues.is_empty() {
+        t.push_str(if ja { "注意:\n" } else { "Notes:\n" });
+        for i in &o.issues {
+            let m = if ja { i.message_ja() } else { i.message_en() };
+            t.push_str(&format!("  - {m}\n"));
+        }
+    }
+    if out_errors > 0 {
+        let name = a.output.display().to_string();
+        t.push_str(&pmh_core::render::text(
+            diff_layout,
+            &[Input {
+                path: &name,
+                report: &o.output,
+            }],
+            RenderOptions {
+                lang: if ja {
+                    pmh_core::Lang::Ja
+                } else {
+                    pmh_core::Lang::En
+                },
+                show_values: false,
+            },
+        ));
+    }
+    (t, ok)
+}

@@ -1,0 +1,162 @@
+//! `pmhcsv redact`: a copy for the help desk in which every personal value is synthetic and
+//! every finding is the same (`pmh_core::redact`).
+
+use std::hash::{BuildHasher, Hasher};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use pmh_core::redact::redact_with_summary;
+use pmh_core::{InputKind, Options};
+
+use crate::Fail;
+use crate::args::{LangArg, LayoutSel};
+
+/// Arguments of `pmhcsv redact`.
+#[derive(clap::Args, Debug)]
+pub struct RedactArgs {
+    /// The file to anonymise, as received (CSV/TSV in UTF-8, UTF-16 or CP932).
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Where to write the anonymised copy.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub layout: LayoutSel,
+    /// Column mapping JSON, as given to validate or build.
+    #[arg(long, value_name = "PATH")]
+    pub mapping: Option<PathBuf>,
+    /// Keep the findings of `pmhcsv build` (source data) rather than those of `validate`.
+    #[arg(long)]
+    pub build: bool,
+    /// Secret seed: the same seed gives the same copy. Default: a random seed, not shown.
+    /// Never send the seed with the copy.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// The municipality master (制度マスタ), as given to validate; repeatable.
+    #[arg(long = "master", value_name = "PATH")]
+    pub masters: Vec<PathBuf>,
+    /// A 公費負担者番号 known to be misprinted, as given to validate; repeatable.
+    #[arg(long = "known-insurer-number", value_name = "NUMBER")]
+    pub known_insurer_numbers: Vec<String>,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    pub lang: LangArg,
+}
+
+fn random_seed() -> u64 {
+    // RandomState is seeded from the operating system's random source.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(u64::from(std::process::id()));
+    h.finish()
+}
+
+/// Runs `pmhcsv redact`.
+pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
+    let ja = matches!(a.lang, LangArg::Ja);
+    let layout = crate::load_layout(&a.layout.layout)?;
+    let opts = Options {
+        kind: if a.build {
+            InputKind::Source
+        } else {
+            InputKind::Upload
+        },
+        repair: a.build,
+        mapping: crate::load_mapping(a.mapping.as_deref(), &layout)?,
+        known_insurer_numbers: a.known_insurer_numbers.clone(),
+        masters: crate::load_masters(&a.masters)?,
+        ..Options::default()
+    };
+    if same_file(&a.input, &a.output) {
+        return Err(Fail(
+            "出力先が入力ファイルと同じです。別の名前を指定してください / the output must not be the input file".into(),
+        ));
+    }
+    let input = std::fs::read(&a.input).map_err(|e| Fail(format!("{}: {e}", a.input.display())))?;
+    if input.starts_with(b"PK\x03\x04") {
+        return Err(Fail(format!(
+            "{}: Excel ブック (.xlsx) は匿名化できません。CSV で保存してから指定してください / workbooks cannot be redacted: save the sheet as CSV first",
+            a.input.display()
+        )));
+    }
+    let seed = a.seed.unwrap_or_else(random_seed);
+    let done = match redact_with_summary(&layout, &opts, &input, seed) {
+        Ok(d) => d,
+        Err(e) => {
+            let msg = if ja { e.message_ja() } else { e.message_en() };
+            eprintln!("pmhcsv: {msg}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut tmp = a.output.clone().into_os_string();
+    tmp.push(".pmhcsv-partial");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, &done.bytes).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, &a.output).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Fail(format!("{}: {e}", a.output.display()))
+    })?;
+    let s = &done.summary;
+    let out = a.output.display();
+    let text = if ja {
+        let mut t = format!(
+            "匿名化したファイルを書き出しました: {out}\n  置き換えた値: 個人番号 {} 件、氏名・氏名カナ {} 件、住所 {} 件、生年月日 {} 件、券面項目 {} 件\n",
+            s.my_numbers, s.names, s.addresses, s.birth_dates, s.detail_cells
+        );
+        if s.swallowed > 0 {
+            t.push_str(&format!(
+                "  読み取れない行（閉じていない引用符など）のセル {} 件は、文字をすべて置き換えました。\n",
+                s.swallowed
+            ));
+        }
+        if s.stand_in_bytes > 0 {
+            t.push_str(&format!(
+                "  テキストとして読めない部分 {} バイトは、同じ理由で読めない代わりのバイトに置き換えました。\n",
+                s.stand_in_bytes
+            ));
+        }
+        t.push_str(&format!(
+            "  検査結果は元のファイルと同じです（指摘 {} 件、コード・行・列が一致）。\n",
+            s.findings
+        ));
+        if a.seed.is_none() {
+            t.push_str("  乱数の種はその都度ランダムです。同じ匿名化を再現するには --seed を指定してください。\n");
+        }
+        t.push_str("  --seed の値はファイルと一緒に送らないでください（元の値の推測に使われるおそれがあります）。\n");
+        t
+    } else {
+        let mut t = format!(
+            "Wrote the anonymised copy: {out}\n  Replaced: {} My Numbers, {} names, {} addresses, {} birth dates, {} certificate items\n",
+            s.my_numbers, s.names, s.addresses, s.birth_dates, s.detail_cells
+        );
+        if s.swallowed > 0 {
+            t.push_str(&format!(
+                "  {} cells of unreadable rows (unclosed quotes etc.) had every character replaced.\n",
+                s.swallowed
+            ));
+        }
+        if s.stand_in_bytes > 0 {
+            t.push_str(&format!(
+                "  {} bytes that are not text were replaced by stand-in bytes that fail the same way.\n",
+                s.stand_in_bytes
+            ));
+        }
+        t.push_str(&format!(
+            "  Findings are the same as the original's ({} findings; code, row and column match).\n",
+            s.findings
+        ));
+        if a.seed.is_none() {
+            t.push_str("  The seed was random; pass --seed to reproduce this copy.\n");
+        }
+        t.push_str("  Never send the --seed value with the copy.\n");
+        t
+    };
+    crate::write_out(None, text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
