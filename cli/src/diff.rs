@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use pmh_core::diff::{DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot};
+use pmh_core::diff::{
+    DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot, StateInput,
+};
 use pmh_core::{Code, Input, Options, RenderOptions};
 
 use crate::Fail;
@@ -98,14 +100,20 @@ fn partial(path: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// Writes `bytes` next to `path`, flushes it to disk, then renames it into place.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
+/// Writes the state next to `path`, flushes it to disk, then renames it into place: a failure
+/// leaves the previous state as it was.
+fn write_state(path: &Path, state: &DiffState) -> Result<(), Fail> {
     let tmp = partial(path);
-    let mut f = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
-    drop(f);
+    let file = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let written = state
+        .write_text(&mut |b| w.write_all(b).map_err(|e| e.to_string()))
+        .and_then(|()| w.into_inner().map_err(|e| e.to_string()))
+        .and_then(|f| f.sync_all().map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Fail(format!("{}: {e}", tmp.display())));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Fail(format!("{}: {e}", path.display()))
@@ -124,6 +132,7 @@ fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
             RowKeyArg::Period => RowKey::Period,
             RowKeyArg::Certificate => RowKey::Certificate,
         },
+        make_state: a.state.is_some(),
         ..DiffConfig::default()
     };
     if !(8..=50).contains(&a.history_key_length) {
@@ -163,14 +172,8 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
             )));
         }
     }
-    let state = match &a.state {
-        Some(p) if p.exists() => {
-            let text =
-                std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
-            Some(DiffState::from_text(&text).map_err(|e| Fail(format!("{}: {e}", p.display())))?)
-        }
-        _ => None,
-    };
+    // The state is read by the diff after it has indexed the snapshots (lower peak memory).
+    let mut state = a.state.as_deref().filter(|p| p.exists()).map(FileSnapshot);
     if a.state.is_none() && matches!(a.history_key, SchemeArg::Sequence) {
         return Err(Fail(
             "--history-key sequence には --state が必要です（番号を日をまたいで保つため） / --history-key sequence needs --state".into(),
@@ -190,7 +193,10 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         &cfg,
         from.as_mut().map(|f| f as &mut dyn Snapshot),
         &mut to,
-        state.as_ref(),
+        match state.as_mut() {
+            Some(s) => StateInput::Reader(s),
+            None => StateInput::None,
+        },
         &mut sink,
     );
     let flushed = w
@@ -213,7 +219,7 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         Fail(format!("{}: {e}", a.output.display()))
     })?;
     if let Some(p) = &a.state {
-        write_atomically(p, outcome.state.to_text().as_bytes())?;
+        write_state(p, &outcome.state)?;
     }
     let (text, ok) = summary(a, &diff_layout, &outcome, ja);
     crate::write_out(None, text.as_bytes())?;

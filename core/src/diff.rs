@@ -29,13 +29,14 @@
 //! re-readable streams, receives the output bytes, and stores [`DiffState::to_text`].
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 
 use crate::check::{Checker, Options, RowView, trim_edges};
 use crate::domain::date;
+use crate::front::{Front, RecordBatch};
 use crate::header::Use;
 use crate::layout::{Layout, ValueType};
 use crate::report::Report;
@@ -139,6 +140,9 @@ pub struct DiffConfig {
     pub fills: Vec<(String, String)>,
     /// Id of the boolean deletion flag in the diff layout.
     pub deleted_field: String,
+    /// Build the state for the next run ([`DiffOutcome::state`]); without it the last pass
+    /// only looks at the rows it writes.
+    pub make_state: bool,
 }
 
 impl Default for DiffConfig {
@@ -149,6 +153,7 @@ impl Default for DiffConfig {
             row_key: RowKey::Period,
             fills: vec![("isAlwaysReimbursement".into(), "0".into())],
             deleted_field: "isDeleted".into(),
+            make_state: true,
         }
     }
 }
@@ -538,6 +543,7 @@ impl DiffState {
         &self.snapshot_sha256
     }
 
+    #[cfg(test)]
     fn find(&self, unit: u128) -> Option<&UnitState> {
         self.units
             .binary_search_by(|u| u.unit.cmp(&unit))
@@ -569,29 +575,48 @@ impl DiffState {
 
     /// The state as text (one line per history row; see docs/diff.md).
     pub fn to_text(&self) -> String {
-        let mut s = String::with_capacity(64 + self.units.len() * 72);
-        s.push_str(STATE_MAGIC);
-        s.push('\n');
-        s.push_str(&format!(
-            "scheme {}\nrow-key {}\nsnapshot {}\nunits {}\n",
+        let mut out = Vec::with_capacity(64 + self.units.len() * 72);
+        let _ = self.write_text(&mut |b| {
+            out.extend_from_slice(b);
+            Ok(())
+        });
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes [`DiffState::to_text`] to `sink` in chunks (no copy of the whole text).
+    ///
+    /// # Errors
+    /// The first error of `sink`.
+    pub fn write_text(
+        &self,
+        sink: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    ) -> Result<(), String> {
+        use std::fmt::Write as _;
+        let mut buf = String::with_capacity(1 << 16);
+        let _ = write!(
+            buf,
+            "{STATE_MAGIC}\nscheme {}\nrow-key {}\nsnapshot {}\nunits {}\n",
             self.scheme.map_or("hash", HistoryKeyScheme::as_str),
             self.row_key.map_or("period", RowKey::as_str),
             self.snapshot_sha256,
             self.units.len()
-        ));
+        );
         for u in &self.units {
-            s.push_str(&format!(
-                "{:032x} {:016x} {}\n",
-                u.unit,
-                u.content,
-                self.key_of(u)
-            ));
+            let _ = writeln!(buf, "{:032x} {:016x} {}", u.unit, u.content, self.key_of(u));
+            if buf.len() > (1 << 16) - 256 {
+                sink(buf.as_bytes())?;
+                buf.clear();
+            }
         }
-        s.push_str(&format!("counters {}\n", self.counters.len()));
+        let _ = writeln!(buf, "counters {}", self.counters.len());
         for (c, n) in &self.counters {
-            s.push_str(&format!("{c:032x} {n}\n"));
+            let _ = writeln!(buf, "{c:032x} {n}");
+            if buf.len() > (1 << 16) - 256 {
+                sink(buf.as_bytes())?;
+                buf.clear();
+            }
         }
-        s
+        sink(buf.as_bytes())
     }
 
     /// Reads a state written by [`DiffState::to_text`].
@@ -599,72 +624,179 @@ impl DiffState {
     /// # Errors
     /// A [`DiffError::Config`] naming the line when the text is not such a state.
     pub fn from_text(text: &str) -> Result<DiffState, DiffError> {
-        fn bad(line: usize, why: &str) -> DiffError {
-            DiffError::config(
-                format!(
-                    "状態ファイルの {line} 行目を読めません（{why}）。pmhcsv diff が書いたファイルを指定してください。"
-                ),
-                format!("state file, line {line}: {why}; pass a file written by pmhcsv diff"),
-            )
+        let mut r = DiffStateReader::new();
+        r.feed(text.as_bytes())?;
+        r.finish()
+    }
+}
+
+/// Reads a state file in chunks, line by line (the file is never held whole).
+#[derive(Debug, Default)]
+pub struct DiffStateReader {
+    partial: Vec<u8>,
+    line: usize,
+    phase: Phase,
+    remaining: usize,
+    state: DiffState,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    #[default]
+    Magic,
+    Scheme,
+    RowKey,
+    Snapshot,
+    UnitCount,
+    Units,
+    CounterCount,
+    Counters,
+    Done,
+}
+
+fn state_error(line: usize, why: &str) -> DiffError {
+    DiffError::config(
+        format!(
+            "状態ファイルの {line} 行目を読めません（{why}）。pmhcsv diff が書いたファイルを指定してください。"
+        ),
+        format!("state file, line {line}: {why}; pass a file written by pmhcsv diff"),
+    )
+}
+
+impl DiffStateReader {
+    /// A reader at the start of a state file.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the next chunk.
+    ///
+    /// # Errors
+    /// A [`DiffError::Config`] naming the first line that is not part of a state.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), DiffError> {
+        let mut rest = chunk;
+        while let Some(nl) = memchr::memchr(b'\n', rest) {
+            let line = if self.partial.is_empty() {
+                self.take_line(&rest[..nl])?;
+                rest = &rest[nl + 1..];
+                continue;
+            } else {
+                self.partial.extend_from_slice(&rest[..nl]);
+                std::mem::take(&mut self.partial)
+            };
+            self.take_line(&line)?;
+            rest = &rest[nl + 1..];
         }
-        type Lines<'a> = std::iter::Enumerate<std::str::Lines<'a>>;
-        fn next<'a>(lines: &mut Lines<'a>, what: &str) -> Result<(usize, &'a str), DiffError> {
-            lines
-                .next()
-                .map(|(i, l)| (i + 1, l))
-                .ok_or_else(|| bad(0, &format!("ends early: {what}")))
+        self.partial.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// Ends the file.
+    ///
+    /// # Errors
+    /// When the file ended before the state did.
+    pub fn finish(mut self) -> Result<DiffState, DiffError> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.take_line(&line)?;
         }
-        fn field(lines: &mut Lines<'_>, name: &str) -> Result<(usize, String), DiffError> {
-            let (n, l) = next(lines, name)?;
-            l.strip_prefix(name)
-                .and_then(|r| r.strip_prefix(' '))
-                .map(|v| (n, v.to_owned()))
-                .ok_or_else(|| bad(n, &format!("expected `{name}`")))
+        if self.phase != Phase::Done {
+            return Err(state_error(self.line + 1, "the file ends early"));
         }
-        let mut lines = text.lines().enumerate();
-        let (n, magic) = next(&mut lines, "empty file")?;
-        if magic != STATE_MAGIC {
-            return Err(bad(n, "not a pmhcsv diff state"));
-        }
-        let (n, scheme) = field(&mut lines, "scheme")?;
-        let scheme = HistoryKeyScheme::parse(&scheme).ok_or_else(|| bad(n, "unknown scheme"))?;
-        let (n, row_key) = field(&mut lines, "row-key")?;
-        let row_key = RowKey::parse(&row_key).ok_or_else(|| bad(n, "unknown row key"))?;
-        let (_, snapshot) = field(&mut lines, "snapshot")?;
-        let (n, count) = field(&mut lines, "units")?;
-        let count: usize = count.parse().map_err(|_| bad(n, "bad count"))?;
-        let mut st = DiffState {
-            scheme: Some(scheme),
-            row_key: Some(row_key),
-            snapshot_sha256: snapshot,
-            ..DiffState::default()
-        };
-        for _ in 0..count {
-            let (n, l) = next(&mut lines, "a history row")?;
-            let mut parts = l.splitn(3, ' ');
-            let unit = parts
-                .next()
-                .and_then(|p| u128::from_str_radix(p, 16).ok())
-                .ok_or_else(|| bad(n, "bad row key"))?;
-            let content = parts
-                .next()
-                .and_then(|p| u64::from_str_radix(p, 16).ok())
-                .ok_or_else(|| bad(n, "bad content"))?;
-            let key = parts.next().unwrap_or("");
-            st.push(unit, content, key);
-        }
-        let (n, count) = field(&mut lines, "counters")?;
-        let count: usize = count.parse().map_err(|_| bad(n, "bad count"))?;
-        for _ in 0..count {
-            let (n, l) = next(&mut lines, "a counter")?;
-            let (c, v) = l.split_once(' ').ok_or_else(|| bad(n, "bad counter"))?;
-            let c = u128::from_str_radix(c, 16).map_err(|_| bad(n, "bad counter"))?;
-            let v: u32 = v.parse().map_err(|_| bad(n, "bad counter"))?;
-            st.counters.push((c, v));
-        }
+        let mut st = self.state;
         st.units.sort_by_key(|u| u.unit);
         st.counters.sort_by_key(|c| c.0);
         Ok(st)
+    }
+
+    fn take_line(&mut self, raw: &[u8]) -> Result<(), DiffError> {
+        self.line += 1;
+        let n = self.line;
+        let bad = |why: &str| state_error(n, why);
+        let line = std::str::from_utf8(raw)
+            .map_err(|_| bad("not text"))?
+            .trim_end_matches('\r');
+        let value = |name: &str| -> Result<&str, DiffError> {
+            line.strip_prefix(name)
+                .and_then(|r| r.strip_prefix(' '))
+                .ok_or_else(|| bad(&format!("expected `{name}`")))
+        };
+        let count = |name: &str| -> Result<usize, DiffError> {
+            value(name)?.parse().map_err(|_| bad("bad count"))
+        };
+        match self.phase {
+            Phase::Magic => {
+                if line != STATE_MAGIC {
+                    return Err(bad("not a pmhcsv diff state"));
+                }
+                self.phase = Phase::Scheme;
+            }
+            Phase::Scheme => {
+                self.state.scheme = Some(
+                    HistoryKeyScheme::parse(value("scheme")?)
+                        .ok_or_else(|| bad("unknown scheme"))?,
+                );
+                self.phase = Phase::RowKey;
+            }
+            Phase::RowKey => {
+                self.state.row_key =
+                    Some(RowKey::parse(value("row-key")?).ok_or_else(|| bad("unknown row key"))?);
+                self.phase = Phase::Snapshot;
+            }
+            Phase::Snapshot => {
+                self.state.snapshot_sha256 = value("snapshot")?.to_owned();
+                self.phase = Phase::UnitCount;
+            }
+            Phase::UnitCount => {
+                self.remaining = count("units")?;
+                self.state.units.reserve(self.remaining.min(1 << 24));
+                self.phase = if self.remaining == 0 {
+                    Phase::CounterCount
+                } else {
+                    Phase::Units
+                };
+            }
+            Phase::Units => {
+                let mut parts = line.splitn(3, ' ');
+                let unit = parts
+                    .next()
+                    .and_then(|p| u128::from_str_radix(p, 16).ok())
+                    .ok_or_else(|| bad("bad row key"))?;
+                let content = parts
+                    .next()
+                    .and_then(|p| u64::from_str_radix(p, 16).ok())
+                    .ok_or_else(|| bad("bad content"))?;
+                self.state.push(unit, content, parts.next().unwrap_or(""));
+                self.remaining -= 1;
+                if self.remaining == 0 {
+                    self.phase = Phase::CounterCount;
+                }
+            }
+            Phase::CounterCount => {
+                self.remaining = count("counters")?;
+                self.phase = if self.remaining == 0 {
+                    Phase::Done
+                } else {
+                    Phase::Counters
+                };
+            }
+            Phase::Counters => {
+                let (c, v) = line.split_once(' ').ok_or_else(|| bad("bad counter"))?;
+                let c = u128::from_str_radix(c, 16).map_err(|_| bad("bad counter"))?;
+                let v: u32 = v.parse().map_err(|_| bad("bad counter"))?;
+                self.state.counters.push((c, v));
+                self.remaining -= 1;
+                if self.remaining == 0 {
+                    self.phase = Phase::Done;
+                }
+            }
+            Phase::Done => {
+                if !line.is_empty() {
+                    return Err(bad("text after the end of the state"));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -708,10 +840,30 @@ pub struct DiffOutcome {
 struct Entry {
     unit: u128,
     content: u64,
-    /// Index among the rows the checker visited.
-    idx: u32,
-    /// Sheet row (header = 1).
+    /// Sheet row (header = 1): how the passes find the row again.
     row: u32,
+    /// Index of the row key in the old state, [`NO_STATE`], or [`COLLIDED`].
+    st: u32,
+}
+
+/// An [`Entry`] whose row key the state does not know.
+const NO_STATE: u32 = u32::MAX;
+/// An [`Entry`] of a row key that several rows of `to` share.
+const COLLIDED: u32 = u32::MAX - 1;
+
+/// Finds each entry's row key in the state by walking both in row-key order (no random
+/// lookups: both are sorted).
+fn attach(entries: &mut [Entry], state: Option<&DiffState>) {
+    let Some(st) = state else { return };
+    let mut i = 0usize;
+    for e in entries {
+        while st.units.get(i).is_some_and(|u| u.unit < e.unit) {
+            i += 1;
+        }
+        if st.units.get(i).is_some_and(|u| u.unit == e.unit) {
+            e.st = u32::try_from(i).unwrap_or(NO_STATE);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -720,7 +872,6 @@ enum Action {
     None = 0,
     Register = 1,
     Update = 2,
-    Delete = 3,
 }
 
 /// The layout positions the diff needs.
@@ -945,25 +1096,27 @@ fn pass(
     Ok(checker.finish())
 }
 
-/// Indexes one snapshot: one entry per row with a certificate key.
+/// Indexes one snapshot: one entry per row with a certificate key. Returns the check's
+/// report, the entries sorted by row key, and the number of rows visited.
 fn index(
     plan: &Plan<'_>,
     opts: &Options,
     snap: &mut dyn Snapshot,
     side: Side,
     issues: &mut Vec<DiffIssue>,
-) -> Result<(Report, Vec<Entry>, u32), DiffError> {
+) -> Result<(Report, Vec<Entry>, u64), DiffError> {
     let mut entries = Vec::new();
     let mut empty: (Vec<u32>, u64) = (Vec::new(), 0);
-    let mut idx = 0u32;
+    let mut visited = 0u64;
     let report = pass(plan.full, opts, snap, &mut |r| {
+        visited += 1;
         let f = plan.facts(r);
         match f.unit {
             Some(unit) => entries.push(Entry {
                 unit,
                 content: f.content,
-                idx,
                 row: r.row,
+                st: NO_STATE,
             }),
             None => {
                 if empty.0.len() < LISTED_ROWS {
@@ -972,7 +1125,6 @@ fn index(
                 empty.1 += 1;
             }
         }
-        idx += 1;
     })?;
     if empty.1 > 0 {
         issues.push(DiffIssue::EmptyKey {
@@ -981,8 +1133,82 @@ fn index(
             count: empty.1,
         });
     }
-    entries.sort_unstable_by_key(|e| (e.unit, e.idx));
-    Ok((report, entries, idx))
+    entries.sort_unstable_by_key(|e| (e.unit, e.row));
+    Ok((report, entries, visited))
+}
+
+/// Reads a snapshot again, without checking it: the same decoding and records as the checker
+/// ([`Front`]), the columns as the first pass mapped them, and `visit` called with exactly the
+/// rows the checker visited. Returns the SHA-256 and the number of rows visited, so that the
+/// caller can tell whether the file changed in between.
+fn reread(
+    layout: &Layout,
+    first: &Report,
+    snap: &mut dyn Snapshot,
+    visit: &mut dyn FnMut(&RowView<'_>),
+) -> Result<(String, u64), DiffError> {
+    let n = layout.fields.len();
+    let mut field_col: Vec<Option<usize>> = vec![None; n];
+    let mut detail_cols = Vec::new();
+    for (c, u) in first.uses.iter().enumerate() {
+        match *u {
+            Use::Field(f) if f < n && field_col[f].is_none() => field_col[f] = Some(c),
+            Use::Detail if first.headers.get(c).is_some_and(|h| !h.trim().is_empty()) => {
+                detail_cols.push(c);
+            }
+            _ => {}
+        }
+    }
+    let headers: Vec<&str> = first.headers.iter().map(|h| h.trim()).collect();
+    // Without a header row the checker reads no row.
+    let readable = first.count(crate::codes::Code::NoHeader) == 0;
+    let mut row = 0u32;
+    let mut header_seen = false;
+    let mut visited = 0u64;
+    let mut handle = |batch: &RecordBatch| {
+        for rec in batch.records() {
+            row = row.saturating_add(1);
+            if rec.is_blank() {
+                continue;
+            }
+            if !std::mem::replace(&mut header_seen, true) {
+                continue;
+            }
+            if !readable || !rec.quotes_balanced() || rec.fields().all(str::is_empty) {
+                continue;
+            }
+            let fields: Vec<&str> = field_col
+                .iter()
+                .map(|c| c.map_or("", |c| rec.field(c)))
+                .collect();
+            let details: Vec<(&str, &str)> = detail_cols
+                .iter()
+                .map(|&c| (headers.get(c).copied().unwrap_or(""), rec.field(c)))
+                .collect();
+            visited += 1;
+            visit(&RowView {
+                row,
+                line: rec.line(),
+                fields: &fields,
+                details: &details,
+            });
+        }
+    };
+    let mut front = Front::new(layout.dialect.delimiter_byte());
+    snap.read(&mut |chunk| {
+        front.feed(chunk);
+        let ready: Vec<RecordBatch> = front.take_ready().collect();
+        for b in ready {
+            handle(&b);
+            front.recycle(b);
+        }
+    })
+    .map_err(DiffError::Io)?;
+    let (rest, summary) = front.finish();
+    for b in &rest {
+        handle(b);
+    }
+    Ok((summary.sha256, visited))
 }
 
 /// Groups of equal row keys in a sorted slice.
@@ -1075,6 +1301,22 @@ impl Writer<'_, '_> {
     }
 }
 
+/// The state of the previous run, if any.
+pub enum StateInput<'a> {
+    /// No state (the first run, or a scheme that needs none).
+    None,
+    /// A state already read.
+    Loaded(&'a DiffState),
+    /// A state file, read after the snapshots are indexed (less memory at the peak).
+    Reader(&'a mut dyn Snapshot),
+}
+
+impl<'a> From<Option<&'a DiffState>> for StateInput<'a> {
+    fn from(s: Option<&'a DiffState>) -> Self {
+        s.map_or(StateInput::None, StateInput::Loaded)
+    }
+}
+
 /// Makes the 差分履歴 records that turn `from` into `to` (see the module docs).
 ///
 /// `full` reads the snapshots, `diff_layout` writes the records; `opts` are the checks applied
@@ -1096,11 +1338,14 @@ pub fn diff(
     cfg: &DiffConfig,
     mut from: Option<&mut dyn Snapshot>,
     to: &mut dyn Snapshot,
-    state: Option<&DiffState>,
+    state: StateInput<'_>,
     out: &mut dyn FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<DiffOutcome, DiffError> {
     let plan = Plan::new(full, diff_layout, cfg)?;
-    if cfg.scheme == HistoryKeyScheme::Sequence && from.is_some() && state.is_none() {
+    if cfg.scheme == HistoryKeyScheme::Sequence
+        && from.is_some()
+        && matches!(state, StateInput::None)
+    {
         return Err(DiffError::config(
             "履歴キー方式 sequence には前回の状態ファイル (--state) が必要です。初回は --from なしで実行して全件を登録し、状態ファイルを作ってください。",
             "the sequence scheme needs the previous state (--state); run the first time without --from to register everything and create it",
@@ -1120,18 +1365,35 @@ pub fn diff(
     check_opts.output = None;
     check_opts.repair = false;
     check_opts.kind = crate::check::InputKind::Upload;
-    let mut quiet = check_opts.clone();
-    quiet.max_diagnostics = 0;
 
     // Pass 1 and 2: index both snapshots.
-    let (from_report, y, y_rows) = match from.as_deref_mut() {
+    let (from_report, y, y_visited) = match from.as_deref_mut() {
         Some(s) => {
             let (r, e, n) = index(&plan, &check_opts, s, Side::From, &mut issues)?;
             (Some(r), e, n)
         }
         None => (None, Vec::new(), 0),
     };
-    let (to_report, t, t_rows) = index(&plan, &check_opts, to, Side::To, &mut issues)?;
+    let (to_report, t, t_visited) = index(&plan, &check_opts, to, Side::To, &mut issues)?;
+    // The state is read only now, so that it does not add to the checker's memory.
+    let owned;
+    let state: Option<&DiffState> = match state {
+        StateInput::None => None,
+        StateInput::Loaded(s) => Some(s),
+        StateInput::Reader(r) => {
+            let mut reader = DiffStateReader::new();
+            let mut result = Ok(());
+            r.read(&mut |chunk| {
+                if result.is_ok() {
+                    result = reader.feed(chunk);
+                }
+            })
+            .map_err(DiffError::Io)?;
+            result?;
+            owned = reader.finish()?;
+            Some(&owned)
+        }
+    };
     if let Some(st) = state {
         if let Some(was) = st.scheme
             && was != cfg.scheme
@@ -1146,29 +1408,34 @@ pub fn diff(
         }
     }
 
-    // Merge: one action per row.
-    let mut y_act = vec![Action::None; y_rows as usize];
-    let mut t_act = vec![Action::None; t_rows as usize];
+    // Merge: one action per row of `to`, the deletions, and which state entries to carry.
+    let (mut y, mut t) = (y, t);
+    attach(&mut y, state);
+    attach(&mut t, state);
+    let mut t_act = vec![Action::None; t.iter().map(|e| e.row as usize + 1).max().unwrap_or(0)];
+    let mut deletions: Vec<(u32, u32)> = Vec::new();
+    let mut carried: Vec<u32> = Vec::new();
     let mut counts = DiffCounts::default();
-    // Units whose state entry is carried over unchanged (a collision in `to`).
-    let mut carried: HashSet<u128> = HashSet::new();
     {
         let mut yi = groups(&y).peekable();
-        let mut ti = groups(&t).peekable();
+        let mut ti = 0usize;
         loop {
-            let order = match (yi.peek(), ti.peek()) {
+            let tg_len = t.get(ti).map_or(0, |f| {
+                t[ti..].iter().take_while(|e| e.unit == f.unit).count()
+            });
+            let order = match (yi.peek(), t.get(ti)) {
                 (None, None) => break,
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
-                (Some(a), Some(b)) => a[0].unit.cmp(&b[0].unit),
+                (Some(a), Some(b)) => a[0].unit.cmp(&b.unit),
             };
-            let (yg, tg): (&[Entry], &[Entry]) = match order {
-                std::cmp::Ordering::Less => (yi.next().unwrap_or_default(), &[]),
-                std::cmp::Ordering::Greater => (&[], ti.next().unwrap_or_default()),
-                std::cmp::Ordering::Equal => {
-                    (yi.next().unwrap_or_default(), ti.next().unwrap_or_default())
-                }
+            let (yg, trange): (&[Entry], std::ops::Range<usize>) = match order {
+                std::cmp::Ordering::Less => (yi.next().unwrap_or_default(), ti..ti),
+                std::cmp::Ordering::Greater => (&[], ti..ti + tg_len),
+                std::cmp::Ordering::Equal => (yi.next().unwrap_or_default(), ti..ti + tg_len),
             };
+            ti = trange.end;
+            let tg = &mut t[trange];
             let listed = |g: &[Entry]| g.iter().take(LISTED_ROWS).map(|e| e.row).collect();
             if tg.len() > 1 {
                 issues.push(DiffIssue::Collision {
@@ -1178,7 +1445,12 @@ pub fn diff(
                     written: false,
                 });
                 counts.skipped += tg.len() as u64;
-                carried.insert(tg[0].unit);
+                if tg[0].st < COLLIDED {
+                    carried.push(tg[0].st);
+                }
+                for e in tg.iter_mut() {
+                    e.st = COLLIDED;
+                }
                 continue;
             }
             if yg.len() > 1 {
@@ -1189,27 +1461,31 @@ pub fn diff(
                     written: !tg.is_empty(),
                 });
                 match tg.first() {
-                    Some(te) => t_act[te.idx as usize] = Action::Update,
+                    Some(te) => t_act[te.row as usize] = Action::Update,
                     None => {
                         counts.skipped += yg.len() as u64;
-                        carried.insert(yg[0].unit);
+                        if yg[0].st < COLLIDED {
+                            carried.push(yg[0].st);
+                        }
                     }
                 }
                 continue;
             }
             match (yg.first(), tg.first()) {
                 (Some(ye), Some(te)) if ye.content == te.content => counts.unchanged += 1,
-                (Some(_), Some(te)) => t_act[te.idx as usize] = Action::Update,
-                (None, Some(te)) => t_act[te.idx as usize] = Action::Register,
-                (Some(ye), None) => y_act[ye.idx as usize] = Action::Delete,
+                (Some(_), Some(te)) => t_act[te.row as usize] = Action::Update,
+                (None, Some(te)) => t_act[te.row as usize] = Action::Register,
+                (Some(ye), None) => deletions.push((ye.row, ye.st)),
                 (None, None) => {}
             }
         }
     }
+    deletions.sort_unstable();
     let from_sha = from_report.as_ref().map(|r| r.sha256.clone());
     let to_sha = to_report.sha256.clone();
     drop(y);
-    drop(t);
+    // `to`'s fingerprints, by row, for the last pass.
+    t.sort_unstable_by_key(|e| e.row);
 
     // The output: header (券面項目 of `to`, then those only `from` has), deletions, then
     // registrations and updates.
@@ -1256,15 +1532,17 @@ pub fn diff(
 
     // Pass 3: deletions from `from`.
     let mut unknown: (Vec<u32>, u64) = (Vec::new(), 0);
-    if let Some(s) = from {
-        let mut idx = 0usize;
+    if let (Some(s), Some(first)) = (from, from_report.as_ref()) {
         let w = RefCell::new(&mut w);
-        let again = pass(plan.full, &quiet, s, &mut |r| {
-            if y_act.get(idx) == Some(&Action::Delete) {
-                let f = plan.facts(r);
-                let known = f
-                    .unit
-                    .and_then(|u| state.and_then(|st| st.find(u)))
+        let mut cursor = 0usize;
+        let again = reread(plan.full, first, s, &mut |r| {
+            while deletions.get(cursor).is_some_and(|d| d.0 < r.row) {
+                cursor += 1;
+            }
+            if let Some(&(_, st)) = deletions.get(cursor).filter(|d| d.0 == r.row) {
+                let known = state
+                    .filter(|_| st < COLLIDED)
+                    .and_then(|s| s.units.get(st as usize))
                     .map(|e| st_key(state, e));
                 let key = known.or_else(|| match cfg.scheme {
                     HistoryKeyScheme::Hash => Some(plan.hashed_key(r, true)),
@@ -1285,9 +1563,8 @@ pub fn diff(
                     }
                 }
             }
-            idx += 1;
         })?;
-        if Some(&again.sha256) != from_sha.as_ref() {
+        if Some(&again.0) != from_sha.as_ref() || again.1 != y_visited {
             return Err(DiffError::Changed(Side::From));
         }
     }
@@ -1301,22 +1578,38 @@ pub fn diff(
     // Pass 4: registrations and updates from `to`, and the new state.
     let mut incomplete = 0u64;
     {
-        let mut idx = 0usize;
         let w = RefCell::new(&mut w);
-        let again = pass(plan.full, &quiet, to, &mut |r| {
-            let act = t_act.get(idx).copied().unwrap_or(Action::None);
-            idx += 1;
-            let f = plan.facts(r);
-            let Some(unit) = f.unit else { return };
-            let old = state.and_then(|st| st.find(unit));
+        let mut cursor = 0usize;
+        let again = reread(plan.full, &to_report, to, &mut |r| {
+            let act = t_act.get(r.row as usize).copied().unwrap_or(Action::None);
+            while t.get(cursor).is_some_and(|e| e.row < r.row) {
+                cursor += 1;
+            }
+            let Some(&Entry {
+                unit, content, st, ..
+            }) = t.get(cursor).filter(|e| e.row == r.row)
+            else {
+                return; // no certificate key
+            };
+            if act == Action::None && !cfg.make_state {
+                return;
+            }
+            let cert = if cfg.scheme == HistoryKeyScheme::Sequence {
+                plan.facts(r).cert
+            } else {
+                0
+            };
+            let old = state
+                .filter(|_| st < COLLIDED)
+                .and_then(|s| s.units.get(st as usize));
             let key = match act {
                 Action::Register | Action::Update => {
                     let key = match cfg.scheme {
                         HistoryKeyScheme::Hash => plan.hashed_key(r, true),
                         HistoryKeyScheme::Period => plan.hashed_key(r, false),
                         HistoryKeyScheme::Sequence => {
-                            let n = counter(&mut counters, f.cert).saturating_add(1);
-                            counters.insert(f.cert, n);
+                            let n = counter(&mut counters, cert).saturating_add(1);
+                            counters.insert(cert, n);
                             n.to_string()
                         }
                     };
@@ -1342,18 +1635,21 @@ pub fn diff(
                     },
                 },
             };
-            if act == Action::None && carried.contains(&unit) {
+            if act == Action::None && st == COLLIDED {
                 return; // a collision: the old state entry is carried below
             }
-            new_state.push(unit, f.content, &key);
+            if !cfg.make_state {
+                return;
+            }
+            new_state.push(unit, content, &key);
             if cfg.scheme == HistoryKeyScheme::Sequence
                 && let Ok(n) = key.parse::<u32>()
             {
-                let c = counter(&mut counters, f.cert).max(n);
-                counters.insert(f.cert, c);
+                let c = counter(&mut counters, cert).max(n);
+                counters.insert(cert, c);
             }
         })?;
-        if again.sha256 != to_sha {
+        if again.0 != to_sha || again.1 != t_visited {
             return Err(DiffError::Changed(Side::To));
         }
     }
@@ -1384,8 +1680,8 @@ pub fn diff(
     // State: carried entries of collided units, then sort; counters from the old state and
     // this run.
     if let Some(st) = state {
-        for u in &carried {
-            if let Some(e) = st.find(*u) {
+        for &i in &carried {
+            if let Some(e) = st.units.get(i as usize) {
                 let key = st.key_of(e).to_owned();
                 new_state.push(e.unit, e.content, &key);
             }
@@ -1452,5 +1748,17 @@ mod tests {
         let err = DiffState::from_text("pmhcsv-diff-state 1\nscheme nope\n").unwrap_err();
         assert!(err.message_ja().contains("2 行目"), "{}", err.message_ja());
         assert!(DiffState::from_text("hello").is_err());
+        assert!(
+            DiffState::from_text(&text[..text.len() - 3]).is_err(),
+            "truncated"
+        );
+        // Fed in any chunking.
+        for size in [1, 7, 64] {
+            let mut r = DiffStateReader::new();
+            for c in text.as_bytes().chunks(size) {
+                r.feed(c).unwrap();
+            }
+            assert_eq!(r.finish().unwrap(), back);
+        }
     }
 }

@@ -59,7 +59,7 @@ fn run(
         cfg,
         f.as_mut().map(|b| b as &mut dyn pmh_core::diff::Snapshot),
         &mut t,
-        state,
+        state.into(),
         &mut sink,
     )?;
     Ok(Run { out, outcome })
@@ -471,7 +471,7 @@ fn a_non_diff_output_layout_is_a_config_error() {
         &DiffConfig::default(),
         None,
         &mut Bytes(&a),
-        None,
+        None.into(),
         &mut sink,
     )
     .err()
@@ -507,7 +507,7 @@ fn the_valid_fixtures_diff_cleanly() {
             &DiffConfig::default(),
             None,
             &mut Bytes(&bytes),
-            None,
+            None.into(),
             &mut sink,
         )
         .unwrap();

@@ -1,0 +1,232 @@
+//! Speed and memory benchmark of `pmhcsv diff` on a large pair of 全件 snapshots.
+//!
+//! ```text
+//! cargo bench-diff                 # 1,000,000 rows each
+//! cargo bench-diff -- --rows 200000
+//! ```
+//!
+//! Generates (once, under `bench-data/`) a deterministic synthetic snapshot FROM and a TODAY
+//! derived from it: 1% of the rows gone, 2% changed (certificate name), 0.1% with a moved
+//! validity start, 1% new. Builds the release CLI, makes the state for FROM (a first run
+//! without `--from`), then times `pmhcsv diff --from FROM --to TODAY --state …` (warm cache,
+//! best of three, the state restored before each run) and samples the child's peak RSS
+//! (VmHWM) from /proc. For scale it also times one `pmhcsv validate` of TODAY.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// One synthetic row, possibly changed for TODAY.
+fn row(seed: u64, i: u64, change: bool, move_start: bool, line: &mut String) {
+    line.clear();
+    pmh_core::synth::full_row(seed, i, line);
+    if !(change || move_start) {
+        return;
+    }
+    let mut fields: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+    if change {
+        fields[9].push_str("(再交付)");
+    }
+    if move_start
+        && let Some(d) = pmh_core::domain::date::parse_iso(&fields[19])
+        && let Some(d) = d.add_days(1)
+    {
+        fields[19] = d.to_string();
+    }
+    *line = fields.join(",");
+    line.push_str("\r\n");
+}
+
+fn generate(path: &Path, rows: u64, seed: u64, today: bool) -> std::io::Result<()> {
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    let tmp = path.with_extension("tmp");
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    w.write_all("\u{FEFF}".as_bytes())?;
+    w.write_all(pmh_core::synth::FULL_HEADER.as_bytes())?;
+    w.write_all(b"\r\n")?;
+    let mut line = String::with_capacity(512);
+    for i in 0..rows {
+        if today && i % 100 == 7 {
+            continue; // gone
+        }
+        row(
+            seed,
+            i,
+            today && i % 50 == 3,
+            today && i % 1000 == 11,
+            &mut line,
+        );
+        w.write_all(line.as_bytes())?;
+    }
+    if today {
+        for i in rows..rows + rows / 100 {
+            row(seed, i, false, false, &mut line);
+            w.write_all(line.as_bytes())?;
+        }
+    }
+    w.flush()?;
+    drop(w);
+    std::fs::rename(tmp, path)
+}
+
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Runs the CLI, sampling peak RSS: (time, peak KiB, exit code, stdout).
+fn measure(bin: &Path, args: &[&str]) -> (Duration, u64, i32, String) {
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pmhcsv");
+    let pid = child.id();
+    let mut peak = 0;
+    let status = loop {
+        if let Some(kb) = peak_rss_kb(pid) {
+            peak = peak.max(kb);
+        }
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let out = child.wait_with_output().expect("output");
+    assert!(
+        out.stderr.is_empty(),
+        "pmhcsv stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        elapsed,
+        peak,
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn main() {
+    let rows = arg("--rows", 1_000_000);
+    let seed = arg("--seed", 20_241_122);
+    let root = workspace();
+    let data = root.join("bench-data");
+    let from = data.join(format!("diff_from_{rows}_{seed}.csv"));
+    let to = data.join(format!("diff_to_{rows}_{seed}.csv"));
+    for (path, today) in [(&from, false), (&to, true)] {
+        if !path.exists() {
+            let t = Instant::now();
+            generate(path, rows, seed, today).expect("generate");
+            eprintln!(
+                "generated {} in {:.1}s",
+                path.display(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let ok = Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "--quiet", "-p", "pmhcsv"])
+        .status()
+        .expect("cargo build");
+    assert!(ok.success(), "building pmhcsv failed");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let bin = target.join("release/pmhcsv");
+    let s = |p: &Path| p.to_string_lossy().into_owned();
+    let out = data.join("diff_out.csv");
+    let state0 = data.join(format!("diff_state_{rows}_{seed}.txt"));
+    let state = data.join("diff_state_run.txt");
+
+    // Day 0: the state after registering FROM (not timed).
+    let _ = std::fs::remove_file(&state0);
+    let (d0, p0, code, _) = measure(
+        &bin,
+        &[
+            "diff",
+            "--to",
+            &s(&from),
+            "-o",
+            &s(&out),
+            "--state",
+            &s(&state0),
+        ],
+    );
+    assert_eq!(code, 0, "first run");
+
+    let mut best = Duration::MAX;
+    let mut peak = 0;
+    let mut summary = String::new();
+    for _ in 0..3 {
+        std::fs::copy(&state0, &state).expect("state copy");
+        let (d, kb, code, stdout) = measure(
+            &bin,
+            &[
+                "diff",
+                "--from",
+                &s(&from),
+                "--to",
+                &s(&to),
+                "-o",
+                &s(&out),
+                "--state",
+                &s(&state),
+            ],
+        );
+        assert_eq!(code, 0, "the synthetic pair must diff cleanly:\n{stdout}");
+        best = best.min(d);
+        peak = peak.max(kb);
+        summary = stdout;
+    }
+    let (v, vkb, _, _) = measure(
+        &bin,
+        &["validate", "--format", "json", "-o", "/dev/null", &s(&to)],
+    );
+    let mb = |p: &Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6);
+    println!(
+        "pmhcsv diff benchmark — {rows} rows each ({:.1} MB + {:.1} MB)",
+        mb(&from),
+        mb(&to)
+    );
+    println!("{}", summary.lines().nth(1).unwrap_or("").trim());
+    println!(
+        "  diff (first run, no --from, writes the state): {:>7.2} s  peak RSS {:>6.1} MB",
+        d0.as_secs_f64(),
+        p0 as f64 / 1024.0
+    );
+    println!(
+        "  diff --from --to --state (best of 3)          : {:>7.2} s  peak RSS {:>6.1} MB  ({:.0} rows/s per snapshot)",
+        best.as_secs_f64(),
+        peak as f64 / 1024.0,
+        rows as f64 / best.as_secs_f64()
+    );
+    println!(
+        "  for scale: one validate of TODAY             : {:>7.2} s  peak RSS {:>6.1} MB",
+        v.as_secs_f64(),
+        vkb as f64 / 1024.0
+    );
+    println!("  output {:.1} MB, state {:.1} MB", mb(&out), mb(&state));
+}
