@@ -91,7 +91,11 @@ fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], 
     for (r0, r1) in before_rows.iter().zip(&after_rows) {
         for (i, f) in layout.fields.iter().enumerate() {
             if f.personal == Personal::None {
-                assert_eq!(r0[i], r1[i], "{label}: non-personal field {} changed", f.id);
+                // A value spanning lines may hold spilled rows: redacted whatever its column
+                // (in build mode the visitor shows it trimmed; no synthetic value has a comma).
+                if !r0[i].contains(['\r', '\n', ',', '\t']) {
+                    assert_eq!(r0[i], r1[i], "{label}: non-personal field {} changed", f.id);
+                }
                 continue;
             }
             let v = r0[i].trim();

@@ -598,11 +598,12 @@ fn rewrite_field(
     out: &mut Out<'_>,
     summary: &mut RedactSummary,
 ) {
-    // Cells of unread records, cells swallowed by an unclosed quote and values spanning lines
-    // (in this layout always spilled rows) may hold anyone's data in any column: every letter,
-    // digit, kana and kanji is replaced, structure and spacing kept.
+    // Cells of unread records (an odd number of quotes: S007, which includes a quote left open
+    // to the end of the file) and values spanning lines (in this layout always spilled rows)
+    // may hold anyone's data in any column: every letter, digit, kana and kanji is replaced,
+    // structure and spacing kept.
     let spans_lines = f.content.iter().any(|u| matches!(u.ch, Some('\r' | '\n')));
-    if unread || f.swallowed || spans_lines {
+    if unread || spans_lines {
         if rw.swallowed(&f.content, out) {
             summary.swallowed += 1;
         }
