@@ -456,7 +456,72 @@ test("bad input gets a clear Japanese message, not a crash", async () => {
   assert.deepEqual(errors, []);
 });
 
+test("a large paste: progress is shown, the grid scrolls through every row, filters work", async (t) => {
+  // 60,000 rows (about 12 MB), one certificate each (recipient numbers 1…), except every
+  // 1,000th row, which repeats the row before it (K001), and every 500th My Number has a wrong
+  // check digit (N001).
+  const lines = [HEADER.join("\t")];
+  for (let i = 0; i < 60_000; i++) {
+    const row = [...ROWS[0]];
+    row[10] = String(i % 1000 === 999 ? i - 1 : i).padStart(8, "0");
+    if (i % 500 === 250) row[1] = "123456789012";
+    lines.push(row.join("\t"));
+  }
+  const big = lines.join("\r\n") + "\r\n";
+  await page.locator(".status-area").evaluate((area) => {
+    window.__statusTexts = [];
+    new MutationObserver(() => window.__statusTexts.push(area.textContent)).observe(area, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  await toInput();
+  await paste(big);
+  await page.locator("#mapping-applied").waitFor();
+  await page.locator("#run-check-top").click();
+  await page.locator("#verdict").waitFor();
+  const texts = await page.evaluate(() => window.__statusTexts);
+  assert.ok(texts.some((t) => /データを読み込んでいます… [\d,]+ \/ [\d,]+ バイト（\d+%）/.test(t)), "reading progress");
+  assert.ok(texts.some((t) => /確認しています… [\d,]+ \/ 60,001 行（\d+%）|確認しています…/.test(t)), "checking progress");
+  assert.match(await page.locator("#counts").textContent(), /データ 60,000 行/);
+  assert.equal(await page.locator("#rows-shown").textContent(), "60,000 行");
+  // Only the rows on screen are in the DOM.
+  assert.ok((await page.locator("#grid .grid-row").count()) < 80);
+
+  // Keyboard: Ctrl+End goes to the last row, which is loaded and shown.
+  await page.locator('#grid [data-r="2"][data-c="1"]').click();
+  await page.keyboard.press("Control+End");
+  await page.locator('#grid [data-r="60001"]').first().waitFor();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "60001");
+  await screenshot("19-large-end");
+
+  // Rows with errors only: the duplicates (K001) and the wrong check digits (N001).
+  assert.equal(await codeCount("K001"), 60);
+  assert.equal(await codeCount("N001"), 120);
+  await page.locator("#row-filter").selectOption("errors");
+  await page.locator("#rows-shown", { hasText: "180 行" }).waitFor();
+  await page.locator("#row-filter").selectOption("code:K001");
+  await page.locator("#rows-shown", { hasText: "60 行" }).waitFor();
+  await page.locator('#grid .grid-row[aria-rowindex="1001"]').waitFor();
+  await screenshot("20-large-filtered");
+  await page.locator("#row-filter").selectOption("all");
+
+  // Apply one repair to all 60,000 cells with it: one change, re-checked, with a busy line.
+  assert.equal(await codeCount("X006"), 60_000);
+  const started = Date.now();
+  await page.locator('#code-counts [data-code="X006"]').getByRole("button", { name: /すべて適用（60,000 件）/ }).click();
+  await page.locator("#last-change", { hasText: "60000 セルを変更し" }).waitFor({ timeout: 60_000 });
+  t.diagnostic(`60,000 repairs applied and re-checked in ${Date.now() - started} ms`);
+  assert.equal(await codeCount("X006"), 0);
+  assert.equal(await codeCount("K001"), 60);
+  const statusTexts = await page.evaluate(() => window.__statusTexts);
+  assert.ok(statusTexts.some((s) => s.includes("修正を適用して確認し直しています")), JSON.stringify(statusTexts.slice(-5)));
+  assert.deepEqual(errors, []);
+});
+
 test("the language toggle switches to English and back", async () => {
+  await toInput();
   await paste(TSV);
   await runCheck();
   await page.getByRole("button", { name: "English" }).click();
@@ -467,7 +532,7 @@ test("the language toggle switches to English and back", async () => {
   assert.match(await page.locator("#verdict").textContent(), /Not ready to upload: fix 1 error \(1 row\)/);
   assert.match(await page.locator("#counts").textContent(), /3 data rows/);
   assert.equal(await page.getByRole("button", { name: "English" }).getAttribute("aria-pressed"), "true");
-  await screenshot("19-english");
+  await screenshot("21-english");
 
   await page.getByRole("button", { name: "日本語" }).click();
   await page.getByRole("heading", { level: 1, name: TITLE_JA }).waitFor();
@@ -508,5 +573,5 @@ test("zero network requests, and the CSP blocks any attempt", async (t) => {
   for (const error of errors) {
     assert.match(error, /example\.com.*Content Security Policy/);
   }
-  await screenshot("20-after-csp-check");
+  await screenshot("22-after-csp-check");
 });

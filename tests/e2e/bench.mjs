@@ -115,15 +115,17 @@ for (const [row, value] of [
   await page.keyboard.press("F2");
   await page.keyboard.press("Control+A");
   await page.keyboard.type(value);
-  const before = await page.evaluate(() => document.getElementById("last-change")?.textContent ?? "");
+  const changed = await page.evaluate(() => performance.getEntriesByName("pmh:changed").length);
   await page.keyboard.press("Enter");
-  await page.waitForFunction((b) => (document.getElementById("last-change")?.textContent ?? "") !== b, before);
+  // The worker answered, and the page rendered the new summary after the edit.
+  await page.waitForFunction((n) => performance.getEntriesByName("pmh:changed").length > n, changed, { timeout: 20_000 });
   await page.waitForFunction(() => {
     const e = performance.getEntriesByName("pmh:edit").at(-1);
     const s = performance.getEntriesByName("pmh:summary-shown").at(-1);
     return e && s && s.startTime > e.startTime;
-  });
+  }, undefined, { timeout: 20_000 });
   const shown = (await mark("pmh:summary-shown")) - (await mark("pmh:edit"));
+  if (process.env.PMH_BENCH_DEBUG) console.error(`edited row ${row}`);
   const text = await page.locator("#last-change").textContent();
   const worker = Number(/([\d.]+) ms/.exec(text)?.[1]);
   edits.push({ row, worker, shown });

@@ -780,7 +780,15 @@ pub fn app(props: &AppProps) -> Html {
             };
             let job = ctx.job();
             let view = results.view_req(results.window.start, Some(results.list_req()), None);
-            ctx.post(job, &make(job, view), None);
+            let request = make(job, view);
+            // A repair of every cell with a finding can take a moment: show it.
+            if matches!(request, ToWorker::Repair { all: true, .. }) {
+                ctx.dispatch(Action::BulkChangeStarted {
+                    job,
+                    at_ms: dom::now_ms(),
+                });
+            }
+            ctx.post(job, &request, None);
         }
     };
     let on_edit = {

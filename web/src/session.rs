@@ -7,7 +7,7 @@
 //! re-checking edited rows quickly (a small input of the header and the edited rows, then the
 //! cross-row findings K001–K003 of the certificates the edit touched).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use pmh_core::header::Use;
@@ -674,15 +674,19 @@ impl Session {
         })?;
         let (_, results) = self.results()?;
         let mut edits: Vec<(CellRef, String)> = Vec::new();
+        let mut index: HashMap<CellRef, usize> = HashMap::new();
         let mut add = |row: u32, d: &Diagnostic| {
             if d.code == code
                 && let Some((col, after)) = repair_of(d)
             {
                 let target = CellRef { row, col };
                 // One value per cell: the last repair of a cell includes the earlier ones.
-                match edits.iter_mut().find(|(c, _)| *c == target) {
-                    Some(slot) => slot.1 = after.to_owned(),
-                    None => edits.push((target, after.to_owned())),
+                match index.get(&target) {
+                    Some(&k) => edits[k].1 = after.to_owned(),
+                    None => {
+                        index.insert(target, edits.len());
+                        edits.push((target, after.to_owned()));
+                    }
                 }
             }
         };

@@ -132,6 +132,8 @@ pub enum Task {
     Check,
     /// Making a download.
     Download(DownloadKind),
+    /// Applying a change to many cells.
+    Change,
 }
 
 /// A long job under way (progress bar).
@@ -313,6 +315,13 @@ pub enum Action {
     Activate(Option<Active>),
     /// Ask before downloading (errors remain), or stop asking.
     Confirm(Option<DownloadKind>),
+    /// A change of many cells was asked for (a repair of every cell with a finding).
+    BulkChangeStarted {
+        /// The request.
+        job: JobId,
+        /// Page clock.
+        at_ms: u64,
+    },
     /// A download was asked for.
     DownloadStarted {
         /// The request.
@@ -459,6 +468,17 @@ impl State {
             Action::WindowRequested(start) => self.edit_results(|r| r.requested = Some(start)),
             Action::Activate(active) => self.edit_results(|r| r.active = active),
             Action::Confirm(kind) => self.edit_results(|r| r.confirm = kind),
+            Action::BulkChangeStarted { job, at_ms } => {
+                self.busy = Some(Busy {
+                    job,
+                    task: Task::Change,
+                    reading: false,
+                    phase: None,
+                    done: 0,
+                    total: 0,
+                    started_ms: at_ms,
+                });
+            }
             Action::DownloadStarted { job, kind, at_ms } => {
                 self.edit_results(|r| r.confirm = None);
                 self.busy = Some(Busy {
@@ -586,12 +606,15 @@ impl State {
             }
             FromWorker::Viewed { view, .. } => self.apply_view(view),
             FromWorker::Changed {
+                job,
                 summary,
                 view,
                 cells,
                 recheck_ms,
-                ..
             } => {
+                if self.busy_with(job) {
+                    self.busy = None;
+                }
                 self.edit_results(|r| {
                     r.summary = Rc::new(summary);
                     r.last_change = Some((cells, recheck_ms));
@@ -968,6 +991,19 @@ mod tests {
         let r = state.results.clone().unwrap();
         assert_eq!(r.active.unwrap().index, 2);
         assert_eq!(r.last_change, Some((1, 2.5)));
+        let bulk = state.clone().reduce(Action::BulkChangeStarted {
+            job: JobId(11),
+            at_ms: 5,
+        });
+        assert!(bulk.is_busy());
+        let bulk = bulk.reduce(worker(FromWorker::Changed {
+            job: JobId(11),
+            summary: Summary::default(),
+            view: view(Filter::All, 0, 2..202, 300),
+            cells: 200,
+            recheck_ms: 900.0,
+        }));
+        assert!(!bulk.is_busy());
         assert!(r.summary.upload_ready);
 
         // A filter clears the rows and asks from the top.

@@ -387,6 +387,12 @@ pub fn busy_line(lang: Lang, busy: &Busy) -> String {
         (None, Task::Download(_)) => lang
             .pick("ファイルを作成しています…", "Making the file…")
             .to_owned(),
+        (None, Task::Change) => lang
+            .pick(
+                "修正を適用して確認し直しています…",
+                "Applying the repairs and checking again…",
+            )
+            .to_owned(),
     }
 }
 

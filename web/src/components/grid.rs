@@ -125,6 +125,16 @@ pub fn grid(props: &GridProps) -> Html {
             }
         });
     }
+    // Another view (filter): back to its top.
+    {
+        let (viewport, view) = (viewport.clone(), view.clone());
+        use_effect_with(window.filter.clone(), move |_| {
+            if let Some(el) = viewport.cast::<Element>() {
+                el.set_scroll_top(0);
+                view.set(visible_rows(&el));
+            }
+        });
+    }
     // Ask for rows whenever what is visible is not loaded.
     {
         let on_need = props.on_need.clone();

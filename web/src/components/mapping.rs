@@ -241,6 +241,17 @@ pub fn mapping_panel(props: &MappingPanelProps) -> Html {
             <div class="mapping-tools">
                 { sheets }
                 { saved_select }
+                <span class="spacer" />
+                // The main action first in the keyboard order too (before one dropdown per column).
+                <button
+                    type="button"
+                    id="run-check-top"
+                    class="primary"
+                    disabled={props.busy}
+                    onclick={props.on_check.reform(|_: MouseEvent| ())}
+                >
+                    { Text::RunCheck.get(lang) }
+                </button>
             </div>
             if let Some(name) = &m.applied {
                 <p class="applied" id="mapping-applied">{ text::saved_applied(lang, name) }</p>
