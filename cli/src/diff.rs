@@ -248,7 +248,9 @@ fn summary(
     let records = c.registered + c.updated + c.deleted;
     // A diff without records is the header alone: S003 there means "nothing to upload".
     let out_errors = if records == 0 {
-        o.output.errors - o.output.count(Code::HeaderOnly)
+        o.output
+            .errors
+            .saturating_sub(o.output.count(Code::HeaderOnly))
     } else {
         o.output.errors
     };

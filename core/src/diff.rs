@@ -240,6 +240,11 @@ pub enum DiffIssue {
         /// The state's scheme.
         was: HistoryKeyScheme,
     },
+    /// The state was written with another row key: it cannot be matched to this run's rows.
+    StateRowKeyChanged {
+        /// The state's row key.
+        was: RowKey,
+    },
     /// Fields of the full layout that the diff layout does not have (not written).
     FieldsNotInDiffLayout {
         /// Field ids.
@@ -323,6 +328,10 @@ impl DiffIssue {
                 "状態ファイルは履歴キー方式「{}」で作られています。方式を変えると、以前に送った履歴行と新しい履歴キーが対応しなくなります。",
                 was.as_str()
             ),
+            DiffIssue::StateRowKeyChanged { was } => format!(
+                "状態ファイルは行の識別「{}」で作られているため、今回の行と対応づけられません（履歴キーは計算し直しました）。--row-key を前回と同じにしてください。",
+                was.as_str()
+            ),
             DiffIssue::FieldsNotInDiffLayout { fields } => format!(
                 "全件レイアウトの項目 {} は差分履歴レイアウトにないため出力していません。",
                 fields.join("・")
@@ -373,6 +382,10 @@ impl DiffIssue {
             DiffIssue::StateFromOtherSnapshot => "the state was written after another snapshot than --from: pass the previous --to file as --from (history keys may not match).".into(),
             DiffIssue::StateSchemeChanged { was } => format!(
                 "the state was made with the \"{}\" historyKey scheme; changing it breaks the link to the history rows already sent.",
+                was.as_str()
+            ),
+            DiffIssue::StateRowKeyChanged { was } => format!(
+                "the state was made with row key \"{}\" and cannot be matched to this run's rows (keys were recomputed); use the same --row-key as before.",
                 was.as_str()
             ),
             DiffIssue::FieldsNotInDiffLayout { fields } => format!(
@@ -1399,6 +1412,11 @@ pub fn diff(
             && was != cfg.scheme
         {
             issues.push(DiffIssue::StateSchemeChanged { was });
+        }
+        if let Some(was) = st.row_key
+            && was != cfg.row_key
+        {
+            issues.push(DiffIssue::StateRowKeyChanged { was });
         }
         if let Some(fr) = &from_report
             && !st.snapshot_sha256.is_empty()

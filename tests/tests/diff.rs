@@ -590,3 +590,29 @@ mod model {
         }
     }
 }
+
+#[test]
+fn a_state_made_with_another_row_key_or_scheme_is_noticed() {
+    let a: Vec<_> = (0..3).map(row).collect();
+    let day1 = run(None, &file(&a), &DiffConfig::default(), None).unwrap();
+    let state = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
+    let cfg = DiffConfig {
+        row_key: RowKey::Certificate,
+        scheme: HistoryKeyScheme::Period,
+        ..DiffConfig::default()
+    };
+    let day2 = run(Some(&file(&a)), &file(&a), &cfg, Some(&state)).unwrap();
+    let issues = &day2.outcome.issues;
+    assert!(
+        issues
+            .iter()
+            .any(|i| matches!(i, DiffIssue::StateRowKeyChanged { .. }))
+    );
+    assert!(
+        issues
+            .iter()
+            .any(|i| matches!(i, DiffIssue::StateSchemeChanged { .. }))
+    );
+    assert!(issues.iter().all(|i| !i.is_error()), "warnings, not errors");
+    assert_eq!(records(&day2.out).len(), 0);
+}
