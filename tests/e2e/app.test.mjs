@@ -59,6 +59,8 @@ const MAPPING_NAME = "区の様式";
 const requests = [];
 /** Console errors and uncaught exceptions (page and workers). */
 const errors = [];
+/** Browser dialogs seen. */
+const dialogs = [];
 let userDataDir;
 let scratch;
 let context;
@@ -166,6 +168,11 @@ before(async () => {
     }
   });
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.stack ?? error}`));
+  // "Your changes will be lost" questions (new input over edited data, reload): yes.
+  page.on("dialog", (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.accept();
+  });
 });
 
 after(async () => {
@@ -337,7 +344,9 @@ test("downloads: error report and change log open in Japanese Excel (BOM, CRLF)"
 });
 
 test("saved mapping is offered after a reload; the upload CSV is byte-identical to pmhcsv build", async () => {
+  // The page has unsaved edits: the browser asks before reloading.
   await page.reload();
+  assert.ok(dialogs.some((d) => d.startsWith("beforeunload")), `dialogs: ${dialogs}`);
   await page.locator("#worker-status.is-ready").waitFor({ state: "attached" });
   await paste(TSV);
   await page.locator("#mapping-applied").waitFor();
@@ -346,6 +355,18 @@ test("saved mapping is offered after a reload; the upload CSV is byte-identical 
   assert.equal(await page.locator("#target-21").inputValue(), "");
   assert.equal(await page.locator("#saved-mapping option:checked").textContent(), MAPPING_NAME);
   await screenshot("10-mapping-offered");
+
+  // Back to the automatic matching, then import the exported mapping file: the same choices.
+  await page.locator("#saved-mapping").selectOption("");
+  assert.equal(await page.locator("#target-1").inputValue(), "*");
+  await page.locator("#mapping-import").setInputFiles(join(scratch, "mapping.json"));
+  await page.locator("#notice", { hasText: "対応付けファイルを読み込みました。" }).waitFor();
+  assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
+  assert.equal(await page.locator("#target-21").inputValue(), "");
+  // A mapping naming a field the layout lacks is refused, in Japanese.
+  writeFileSync(join(scratch, "bad-mapping.json"), JSON.stringify({ columns: { 番号: "noSuchField" } }));
+  await page.locator("#mapping-import").setInputFiles(join(scratch, "bad-mapping.json"));
+  await page.locator("#error", { hasText: "noSuchField" }).waitFor();
 
   await runCheck();
   // Errors remain (N001): the page asks first, saying how many rows are affected.
@@ -431,6 +452,35 @@ test("settings: a municipality master and the 差分履歴 layout", async () => 
   assert.match(await page.locator("#verdict").textContent(), /アップロードできます/);
   assert.equal(await codeCount("M007"), 0, "the master was used");
   await screenshot("16-master");
+
+  // The JSON API request body.
+  const json = await download(page.locator("#download-json"));
+  assert.equal(json.name, "貼り付けデータ_PMH.json");
+  const records = JSON.parse(json.bytes.toString("utf8"));
+  assert.equal(records.length, 3);
+  assert.equal(records[0].basicFiveInfo.name, "愛知花子");
+  assert.equal(records[0].isNotDisclosed, false);
+
+  // A layout file (here: the built-in 全件 layout under another name and title).
+  await toInput();
+  const toml = readFileSync(join(root, "core/layouts/full.toml"), "utf8")
+    .replace(/^id = .*$/m, 'id = "full-city"')
+    .replace(/^title_ja = .*$/m, 'title_ja = "市の全件レイアウト"');
+  const tomlPath = join(scratch, "市のレイアウト.toml");
+  writeFileSync(tomlPath, toml);
+  await page.locator("#layout-file").setInputFiles(tomlPath);
+  await page.locator("#layout-custom:checked").waitFor();
+  assert.match(await page.locator('label[for="layout-custom"]').textContent(), /市のレイアウト.toml/);
+  await paste(readFileSync(join(fixtures, "valid/full_minimal_with_master.csv"), "utf8").replace(/^\uFEFF/, ""));
+  await runCheck();
+  assert.match(await page.locator("#facts").textContent(), /レイアウト：市の全件レイアウト/);
+  // A broken layout file is refused with its line and column; the layout in use stays.
+  await toInput();
+  writeFileSync(join(scratch, "壊れた.toml"), "id = \"x\"\nfields = [\n");
+  await page.locator("#layout-file").setInputFiles(join(scratch, "壊れた.toml"));
+  await page.locator("#error", { hasText: "レイアウトファイルとして使えません" }).waitFor();
+  assert.ok(await page.locator("#layout-custom").isChecked());
+  await page.locator("#layout-full").check();
 
   // Another layout: the mapping is matched again against it.
   await toInput();
@@ -522,7 +572,11 @@ test("a large paste: progress is shown, the grid scrolls through every row, filt
 
 test("the language toggle switches to English and back", async () => {
   await toInput();
+  // 60,000 cells were repaired: a new paste asks first.
+  const asked = dialogs.length;
   await paste(TSV);
+  await page.locator("#mapping-heading").waitFor();
+  assert.match(dialogs.slice(asked).join(), /confirm: 変更したデータは、新しいデータを読み込むと失われます/);
   await runCheck();
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("heading", { level: 1, name: TITLE_EN }).waitFor();

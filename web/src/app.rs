@@ -446,7 +446,28 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
+    // Ask before closing or reloading the page while edits exist.
+    let edited = state
+        .results
+        .as_ref()
+        .is_some_and(|r| r.summary.changes > 0);
+    use_effect_with(edited, |&edited| {
+        dom::guard_unload(edited);
+    });
+
     // ---- input ----
+    // A new input replaces the data: ask first when it was edited.
+    let may_replace = {
+        let ctx = ctx.clone();
+        move || {
+            let state = ctx.state();
+            let edited = state
+                .results
+                .as_ref()
+                .is_some_and(|r| r.summary.changes > 0);
+            !edited || dom::confirm(Text::DiscardChanges.get(state.lang))
+        }
+    };
     let load_bytes = {
         let ctx = ctx.clone();
         move |source: InputSource, bytes: Uint8Array| {
@@ -470,8 +491,11 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     let on_paste = {
-        let load_bytes = load_bytes.clone();
+        let (load_bytes, may_replace) = (load_bytes.clone(), may_replace.clone());
         Callback::from(move |text: JsString| {
+            if !may_replace() {
+                return;
+            }
             dom::mark("pmh:input");
             load_bytes(InputSource::Paste, dom::utf8(&text));
         })
@@ -479,6 +503,9 @@ pub fn app(props: &AppProps) -> Html {
     let on_file = {
         let ctx = ctx.clone();
         Callback::from(move |file: File| {
+            if !may_replace() {
+                return;
+            }
             let name = file.name();
             if !accepted_input(&name) {
                 return ctx.dispatch(Action::Error(Msg::new(

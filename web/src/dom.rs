@@ -153,6 +153,30 @@ pub async fn file_text(file: &File) -> Result<String, JsValue> {
     Ok(text.as_string().unwrap_or_default())
 }
 
+/// Asks a yes/no question in the browser's own dialog (keyboard accessible, blocking).
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(true)
+}
+
+/// While `on`, the browser asks before the page is closed or reloaded (edits would be lost).
+pub fn guard_unload(on: bool) {
+    let Some(w) = web_sys::window() else { return };
+    if on {
+        let handler = Closure::<dyn FnMut(web_sys::BeforeUnloadEvent)>::new(
+            |event: web_sys::BeforeUnloadEvent| {
+                event.prevent_default();
+                event.set_return_value("unsaved");
+            },
+        );
+        w.set_onbeforeunload(Some(handler.as_ref().unchecked_ref()));
+        handler.forget();
+    } else {
+        w.set_onbeforeunload(None);
+    }
+}
+
 /// Focuses the element with `id`, if there is one.
 pub fn focus_id(id: &str) {
     if let Some(el) = web_sys::window()

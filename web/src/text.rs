@@ -310,6 +310,11 @@ texts! {
         "設定を変更しました。列の対応付けを確認して、もう一度確認してください。",
         "Settings changed. Review the column mapping and check again."
     ),
+    /// Asked before a new input replaces edited data.
+    DiscardChanges => (
+        "変更したデータは、新しいデータを読み込むと失われます。必要なら先に「アップロード用 CSV」や「変更履歴 CSV」を保存してください。新しいデータを読み込みますか？",
+        "Your changes are lost when new data is loaded. Save the upload CSV or the change log first if you need them. Load the new data?"
+    ),
     /// Column header label in the grid for ignored columns.
     Ignored => ("使わない", "not used"),
     /// Column header label in the grid for certificate items.
