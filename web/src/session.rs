@@ -264,6 +264,10 @@ impl Session {
             input.results = None;
             let delimiter = self.layout.dialect.delimiter_byte();
             if input.delimiter != delimiter {
+                // Split again as the new layout's delimiter says, keeping the edits.
+                if input.table.is_edited() {
+                    input.bytes = input.table.to_csv(input.delimiter);
+                }
                 input.table = Table::load(&input.bytes, delimiter, &mut |_| {});
                 input.delimiter = delimiter;
             }
@@ -1784,6 +1788,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.layout().id, "full");
+    }
+
+    #[test]
+    fn edits_survive_a_layout_with_another_delimiter() {
+        let mut s = checked(fixture("valid/full_minimal.csv"));
+        s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
+        let tabbed =
+            pmh_core::layout::FULL_TOML.replace("delimiter = \",\"", "delimiter = \"\\t\"");
+        let spec = LayoutSpec::Custom {
+            name: "tab.toml".into(),
+            toml: tabbed,
+        };
+        s.configure(&spec, &[]).unwrap();
+        assert_eq!(s.layout().dialect.delimiter_byte(), b'\t');
+        let headers = s.loaded().unwrap().table.headers();
+        assert_eq!(headers.len(), 21, "still split into columns");
+        let t = crate::mapping::targets(s.layout(), &headers, None);
+        let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
+        s.check(&m.to_json(), &mut no_progress()).unwrap();
+        let view = view_all(&mut s);
+        assert_eq!(view.window.rows[0].cells[2], "愛知花代");
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub fn grid(props: &GridProps) -> Html {
     // The cell being edited: (active cell, value when editing began).
     let editing = use_state(|| None::<(Active, String)>);
     let committed = use_mut_ref(|| false);
+    // Whether the user typed in the editor (an <input> drops line breaks from the value it was
+    // given, so an untouched multi-line value must not count as an edit).
+    let dirty = use_mut_ref(|| false);
     let pending_focus = use_mut_ref(|| false);
     let window = &props.window;
     let total = window.total;
@@ -219,9 +222,10 @@ pub fn grid(props: &GridProps) -> Html {
     };
 
     let start_edit = {
-        let (editing, committed, pending_focus, row_at) = (
+        let (editing, committed, dirty, pending_focus, row_at) = (
             editing.clone(),
             committed.clone(),
+            dirty.clone(),
             pending_focus.clone(),
             row_at.clone(),
         );
@@ -238,6 +242,7 @@ pub fn grid(props: &GridProps) -> Html {
                 .cloned()
                 .unwrap_or_default();
             *committed.borrow_mut() = false;
+            *dirty.borrow_mut() = false;
             *pending_focus.borrow_mut() = true;
             editing.set(Some((active, value)));
         }
@@ -344,9 +349,10 @@ pub fn grid(props: &GridProps) -> Html {
 
     // The editor.
     let finish_edit = {
-        let (editing, committed, pending_focus, on_edit) = (
+        let (editing, committed, dirty, pending_focus, on_edit) = (
             editing.clone(),
             committed.clone(),
+            dirty.clone(),
             pending_focus.clone(),
             props.on_edit.clone(),
         );
@@ -356,6 +362,7 @@ pub fn grid(props: &GridProps) -> Html {
             }
             *committed.borrow_mut() = true;
             if let (Some((a, before)), Some(value)) = (&*editing, value)
+                && *dirty.borrow()
                 && *before != value
             {
                 on_edit.emit((a.cell, value));
@@ -381,6 +388,10 @@ pub fn grid(props: &GridProps) -> Html {
                 _ => {}
             }
         })
+    };
+    let editor_input = {
+        let dirty = dirty.clone();
+        Callback::from(move |_: InputEvent| *dirty.borrow_mut() = true)
     };
     let editor_blur = {
         let finish_edit = finish_edit.clone();
@@ -463,6 +474,7 @@ pub fn grid(props: &GridProps) -> Html {
                         value={initial}
                         aria-label={format!("{} {}{}", Text::EditLabel.get(lang), head.letter, row.row)}
                         onkeydown={editor_keydown.clone()}
+                        oninput={editor_input.clone()}
                         onblur={editor_blur.clone()}
                     />
                 }
