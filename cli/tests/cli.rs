@@ -115,6 +115,8 @@ fn every_format() {
     }
     assert_eq!(d["code"], "K001");
     assert_eq!(d["row"], 4);
+    // Regression: cross-row findings once lost their column.
+    assert_eq!(d["column"], "B");
 
     let csv = run(&["validate", "--format", "csv", f]);
     assert!(

@@ -453,8 +453,9 @@ impl<'l> Back<'l> {
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
-        self.row_checks(row, line, &dates);
-        self.key_checks(row, line, text, ranges, &dates);
+        // `field_cols` is moved out of self here, so the row and key checks get it passed in.
+        self.row_checks(row, line, &dates, &field_cols);
+        self.key_checks(row, line, text, ranges, &dates, &field_cols);
         if self.opts.masters.is_some() {
             self.master_checks(row, line, text, ranges, &field_cols);
         }
@@ -1126,11 +1127,11 @@ impl<'l> Back<'l> {
         }
     }
 
-    fn row_checks(&mut self, row: u32, line: u64, dates: &RowDates) {
+    fn row_checks(&mut self, row: u32, line: u64, dates: &RowDates, field_cols: &[Option<u32>]) {
         if let (Some(from), Some(to)) = (dates.valid_from, dates.valid_to)
             && from > to
         {
-            let col = self.column_of(self.keys.valid_to);
+            let col = column_of(field_cols, self.keys.valid_to);
             let mut d = Diagnostic::new(Code::PeriodReversed)
                 .at(row, line)
                 .column(col)
@@ -1144,7 +1145,7 @@ impl<'l> Back<'l> {
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
         {
-            let col = self.column_of(self.keys.date_of_birth);
+            let col = column_of(field_cols, self.keys.date_of_birth);
             let mut d = Diagnostic::new(Code::BirthAfterStart)
                 .at(row, line)
                 .column(col)
@@ -1157,10 +1158,6 @@ impl<'l> Back<'l> {
         }
     }
 
-    fn column_of(&self, field: Option<usize>) -> Option<u32> {
-        self.field_cols.get(field?).copied().flatten()
-    }
-
     fn key_checks(
         &mut self,
         row: u32,
@@ -1168,6 +1165,7 @@ impl<'l> Back<'l> {
         text: &str,
         values: &[(usize, usize)],
         dates: &RowDates,
+        field_cols: &[Option<u32>],
     ) {
         let value = |i: usize| {
             values
@@ -1186,7 +1184,7 @@ impl<'l> Back<'l> {
         } else {
             self.keys.certificate.first().copied()
         };
-        let col = self.column_of(field);
+        let col = column_of(field_cols, field);
         let mut d = Diagnostic::new(code)
             .at(row, line)
             .column(col)
@@ -1268,6 +1266,11 @@ impl<'l> Back<'l> {
             }
         }
     }
+}
+
+/// The input column (1-based) of a layout field, when the file has one.
+fn column_of(field_cols: &[Option<u32>], field: Option<usize>) -> Option<u32> {
+    field_cols.get(field?).copied().flatten()
 }
 
 /// A row's field values (repaired in build mode) and its 券面項目 as (header, value).

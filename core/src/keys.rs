@@ -76,7 +76,8 @@ pub struct KeyTracker {
     certificate: Vec<usize>,
     history_key: Option<usize>,
     no_overlap: bool,
-    index: HashMap<u128, u32, BuildHasherDefault<PreHashed>>,
+    /// Certificate fingerprint → (first, last) entry of its rows.
+    index: HashMap<u128, (u32, u32), BuildHasherDefault<PreHashed>>,
     entries: Vec<KeyEntry>,
 }
 
@@ -131,39 +132,41 @@ impl KeyTracker {
             next: u32::MAX,
         };
         let new_index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        let Some(&head) = self.index.get(&key) else {
-            self.index.insert(key, new_index);
+        let Some(&(head, tail)) = self.index.get(&key) else {
+            self.index.insert(key, (new_index, new_index));
             self.entries.push(entry);
             return None;
         };
+        // Compare with the earlier rows of this certificate until the first finding; the
+        // group's tail is stored, so appending never walks the group.
         let mut finding: Option<(Code, u32)> = None;
         let mut i = head;
-        let mut last = head;
         while let Some(e) = self.entries.get(i as usize).copied() {
-            if finding.is_none() {
-                finding = if history.is_some() {
-                    (e.history == entry.history).then_some((Code::DuplicateHistoryKey, e.row))
-                } else if e.from == entry.from && e.to == entry.to {
-                    Some((Code::DuplicateCertificate, e.row))
-                } else if self.no_overlap
-                    && e.from != NO_DATE
-                    && e.to != NO_DATE
-                    && entry.from != NO_DATE
-                    && entry.to != NO_DATE
-                    && e.from <= entry.to
-                    && entry.from <= e.to
-                {
-                    Some((Code::OverlappingPeriods, e.row))
-                } else {
-                    None
-                };
+            finding = if history.is_some() {
+                (e.history == entry.history).then_some((Code::DuplicateHistoryKey, e.row))
+            } else if e.from == entry.from && e.to == entry.to {
+                Some((Code::DuplicateCertificate, e.row))
+            } else if self.no_overlap
+                && e.from != NO_DATE
+                && e.to != NO_DATE
+                && entry.from != NO_DATE
+                && entry.to != NO_DATE
+                && e.from <= entry.to
+                && entry.from <= e.to
+            {
+                Some((Code::OverlappingPeriods, e.row))
+            } else {
+                None
+            };
+            if finding.is_some() {
+                break;
             }
-            last = i;
             i = e.next;
         }
-        if let Some(tail) = self.entries.get_mut(last as usize) {
-            tail.next = new_index;
+        if let Some(t) = self.entries.get_mut(tail as usize) {
+            t.next = new_index;
         }
+        self.index.insert(key, (head, new_index));
         self.entries.push(entry);
         finding
     }
@@ -181,3 +184,52 @@ struct KeyEntry {
 }
 
 const NO_DATE: i32 = i32::MIN;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u8, d: u8) -> Option<date::Ymd> {
+        date::Ymd::new(y, m, d)
+    }
+
+    #[test]
+    fn large_groups_append_without_walking() {
+        // 50,000 copies of one certificate: each is a duplicate of the first row, found at
+        // once; the group's tail is stored, so this is linear.
+        let layout = Layout::full();
+        let mut t = KeyTracker::new(&layout);
+        let my = layout.field_index("myNumber").unwrap();
+        let value = |i: usize| if i == my { "123456789018" } else { "" };
+        assert_eq!(
+            t.observe(2, &value, ymd(2025, 4, 1), ymd(2026, 3, 31)),
+            None
+        );
+        for row in 3..50_002 {
+            assert_eq!(
+                t.observe(row, &value, ymd(2025, 4, 1), ymd(2026, 3, 31)),
+                Some((Code::DuplicateCertificate, 2))
+            );
+        }
+    }
+
+    #[test]
+    fn renewal_is_not_an_overlap_but_a_shared_day_is() {
+        let layout = Layout::full();
+        let mut t = KeyTracker::new(&layout);
+        let my = layout.field_index("myNumber").unwrap();
+        let value = |i: usize| if i == my { "123456789018" } else { "" };
+        assert_eq!(
+            t.observe(2, &value, ymd(2025, 4, 1), ymd(2026, 3, 31)),
+            None
+        );
+        assert_eq!(
+            t.observe(3, &value, ymd(2026, 4, 1), ymd(2027, 3, 31)),
+            None
+        );
+        assert_eq!(
+            t.observe(4, &value, ymd(2027, 3, 31), ymd(2028, 3, 31)),
+            Some((Code::OverlappingPeriods, 3))
+        );
+    }
+}
