@@ -199,6 +199,12 @@ fn check_input(
     })
 }
 
+/// A rough row count from the file size (rows are ~250 bytes), to size the key index once.
+fn expected_rows(path: &Path) -> Option<usize> {
+    let len = std::fs::metadata(path).ok()?.len();
+    usize::try_from(len / 200).ok()
+}
+
 fn load_masters(paths: &[PathBuf]) -> Result<Option<Arc<Masters>>, Fail> {
     if paths.is_empty() {
         return Ok(None);
@@ -236,6 +242,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     for path in &a.inputs {
         let source = open_input(path, a.common.sheet.as_deref())?;
         let mut o = opts.clone();
+        o.expected_rows = expected_rows(path);
         if matches!(source, Source::Converted(_)) {
             o.kind = InputKind::Source; // a workbook is source data, not an upload file
         }
@@ -278,6 +285,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         } else {
             OutputFormat::Csv
         }),
+        expected_rows: expected_rows(&a.input),
     };
     let source = open_input(&a.input, a.common.sheet.as_deref())?;
     // Write next to the target and rename at the end: a failed build leaves no half file.

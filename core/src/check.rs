@@ -54,6 +54,9 @@ pub struct Options {
     pub kind: InputKind,
     /// At most this many findings are kept (counts stay exact). `0` keeps none.
     pub max_diagnostics: usize,
+    /// Expected number of rows, if known (e.g. from the file size): sizes the certificate-key
+    /// index once instead of growing it. Only a hint.
+    pub expected_rows: Option<usize>,
     /// Explicit column mapping.
     pub mapping: Option<ColumnMapping>,
     /// 公費負担者番号 known to be printed with a wrong check digit (N003 becomes N008).
@@ -72,6 +75,7 @@ impl Default for Options {
         Self {
             kind: InputKind::Upload,
             max_diagnostics: 1000,
+            expected_rows: None,
             mapping: None,
             known_insurer_numbers: Vec::new(),
             masters: None,
@@ -225,6 +229,7 @@ impl<'l> Back<'l> {
     /// The validation stage for `layout`.
     pub fn new(layout: &'l Layout, opts: Options) -> Self {
         let max = opts.max_diagnostics;
+        let expected_rows = opts.expected_rows.unwrap_or(0);
         Self {
             layout,
             matcher: Matcher::new(layout),
@@ -238,7 +243,7 @@ impl<'l> Back<'l> {
             row: 0,
             data_rows: 0,
             blank_rows: 0,
-            key_tracker: KeyTracker::new(layout),
+            key_tracker: KeyTracker::with_capacity(layout, expected_rows),
             values: Vec::new(),
             field_cols: Vec::new(),
             insurer_field: layout
@@ -386,7 +391,8 @@ impl<'l> Back<'l> {
                 .push(Diagnostic::new(Code::BlankRow).at(row, line));
             return;
         }
-        if text.contains('\u{FFFD}') {
+        // A clean record (front end's all-clear scan) has no U+FFFD: skip the search.
+        if !self.clean && text.contains('\u{FFFD}') {
             let col = (0..ends.len())
                 .find(|&i| field(i).contains('\u{FFFD}'))
                 .map(|c| c as u32 + 1);

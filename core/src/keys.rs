@@ -84,13 +84,20 @@ pub struct KeyTracker {
 impl KeyTracker {
     /// An empty index for the layout's key configuration.
     pub fn new(layout: &Layout) -> Self {
+        Self::with_capacity(layout, 0)
+    }
+
+    /// An empty index with room for `rows` rows (capped, so a wrong hint cannot exhaust
+    /// memory).
+    pub fn with_capacity(layout: &Layout, rows: usize) -> Self {
         let k = layout.key_index();
+        let rows = rows.min(4_000_000);
         Self {
             certificate: k.certificate,
             history_key: k.history_key,
             no_overlap: layout.keys.no_overlap,
-            index: HashMap::default(),
-            entries: Vec::new(),
+            index: HashMap::with_capacity_and_hasher(rows, BuildHasherDefault::default()),
+            entries: Vec::with_capacity(rows),
         }
     }
 

@@ -402,6 +402,8 @@ impl Session {
             known_insurer_numbers: Vec::new(),
             masters: self.masters.clone(),
             repair: true,
+            // Only sizes the key index; findings and output do not depend on it.
+            expected_rows: None,
             output: None,
         }
     }
@@ -833,6 +835,8 @@ impl Session {
             known_insurer_numbers: Vec::new(),
             masters,
             repair: true,
+            // Only sizes the key index; findings and output do not depend on it.
+            expected_rows: None,
             output: None,
         };
         let table = &input.table;
@@ -1061,6 +1065,8 @@ impl Session {
             known_insurer_numbers: Vec::new(),
             masters: self.masters.clone(),
             repair: true,
+            // Only sizes the key index; findings and output do not depend on it.
+            expected_rows: None,
             output: Some(format),
         };
         let mut checker = Checker::new(&self.layout, opts);
@@ -1339,6 +1345,7 @@ mod tests {
             known_insurer_numbers: Vec::new(),
             masters: None,
             repair: true,
+            expected_rows: None,
             output: Some(OutputFormat::Csv),
         };
         let mut c = Checker::new(&layout, opts);
