@@ -115,7 +115,9 @@ fn snapshots_text_ja() {
         // Show the input readably: CP932 fixtures are decoded for the reviewer.
         let input = match std::str::from_utf8(&bytes) {
             Ok(t) => t.to_owned(),
-            Err(_) => match encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(&bytes) {
+            Err(_) => match encoding_rs::SHIFT_JIS
+                .decode_without_bom_handling_and_without_replacement(&bytes)
+            {
                 Some(t) => format!("[CP932] {t}"),
                 None => String::from_utf8_lossy(&bytes).into_owned(),
             },
