@@ -13,6 +13,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -119,10 +120,8 @@ async function codeCount(code) {
   return (await item.count()) ? Number((await item.textContent()).replaceAll(",", "")) : 0;
 }
 
-/** The `pmhcsv build` upload file for `input` with mapping file `mapping`. */
-function cliBuild(input, mapping) {
-  const out = join(scratch, `cli-${Date.now()}.csv`);
-  const args = ["build", input, "-o", out, "--mapping", mapping, "--report", join(scratch, "cli-report.txt")];
+/** The pmhcsv binary: $PMHCSV, else a debug build, else `cargo run`. */
+function pmhcsv(args) {
   const candidates = [
     process.env.PMHCSV,
     join(root, process.env.CARGO_TARGET_DIR ?? "target", "debug/pmhcsv"),
@@ -130,12 +129,41 @@ function cliBuild(input, mapping) {
     join(root, "target/debug/pmhcsv"),
   ].filter((p) => p && existsSync(p));
   const result = candidates.length
-    ? spawnSync(candidates[0], args, { encoding: "utf8" })
-    : spawnSync("cargo", ["run", "-q", "-p", "pmhcsv", "--", ...args], { cwd: root, encoding: "utf8" });
-  // 0: no errors, 1: errors found (the file is written either way).
-  assert.ok(result.status === 0 || result.status === 1, `pmhcsv build failed: ${result.stderr}`);
+    ? spawnSync(candidates[0], args, { encoding: "utf8", maxBuffer: 64 << 20 })
+    : spawnSync("cargo", ["run", "-q", "-p", "pmhcsv", "--", ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+  // 0: no errors, 1: errors found (files are written either way).
+  assert.ok(result.status === 0 || result.status === 1, `pmhcsv ${args[0]} failed: ${result.stderr}`);
+  return result;
+}
+
+/** The `pmhcsv build` upload file for `input` with mapping file `mapping`. */
+function cliBuild(input, mapping) {
+  const out = join(scratch, `cli-${Date.now()}.csv`);
+  pmhcsv(["build", input, "-o", out, "--mapping", mapping, "--report", join(scratch, "cli-report.txt")]);
   return readFileSync(out);
 }
+
+/** `pmhcsv validate --format json` of a file: its input facts, counts and findings. */
+function cliValidate(input, options = []) {
+  const json = JSON.parse(pmhcsv(["validate", "--format", "json", ...options, input]).stdout);
+  return {
+    layout: json.layout,
+    tool: json.tool,
+    input: json.inputs[0],
+    counts: json.counts,
+    findings: json.diagnostics.map((d) => [d.code, d.row ?? null, d.column ?? null]),
+  };
+}
+
+/** The receipt `pmhcsv build --receipt` writes for `input`. */
+function cliReceipt(input, options = []) {
+  const out = join(scratch, `cli-receipt-${Date.now()}.csv`);
+  const receipt = join(scratch, `cli-receipt-${Date.now()}.json`);
+  pmhcsv(["build", input, "-o", out, "--receipt", receipt, "--report", join(scratch, "cli-report.txt"), ...options]);
+  return JSON.parse(readFileSync(receipt, "utf8"));
+}
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 before(async () => {
   assert.ok(existsSync(htmlPath), `${htmlPath} is missing: run \`cargo xtask web\` first`);
@@ -594,6 +622,154 @@ test("the language toggle switches to English and back", async () => {
   assert.deepEqual(errors, []);
 });
 
+// The municipality master loaded in the settings test is still in use: the CLI gets it too.
+const MASTER_OPTIONS = ["--master", join(fixtures, "masters/example_master.csv")];
+
+test("help desk copy: personal values replaced, the same findings as pmhcsv validate sees", async () => {
+  await toInput();
+  assert.match(await page.locator("#masters-summary").textContent(), /example_master.csv/);
+  const name = "K001_duplicate_certificate.csv";
+  const original = join(fixtures, "invalid", name);
+  const bytes = readFileSync(original);
+  await drop(name, bytes, "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.equal(await codeCount("K001"), 1);
+  assert.match(await page.locator("#helpdesk-note").textContent(),
+    /個人番号・氏名・カナ・住所・生年月日を架空の値に置き換えた写しです。指摘はすべて元と同じです。このアプリでの修正は含みません/);
+  const copy = await download(page.locator("#download-helpdesk"));
+  assert.equal(copy.name, "K001_duplicate_certificate-helpdesk.csv");
+  await page.locator("#notice", { hasText: "K001_duplicate_certificate-helpdesk.csv" }).waitFor();
+  await screenshot("22-helpdesk-copy");
+
+  // No personal value of the original anywhere in the copy.
+  const [header, ...rows] = bytes.toString("utf8").replace(/^\uFEFF/, "").split("\r\n").filter(Boolean).map((l) => l.split(","));
+  const personal = ["個人番号", "氏名", "氏名カナ", "住所", "生年月日"].map((h) => header.indexOf(h));
+  assert.ok(personal.every((i) => i >= 0), `header: ${header}`);
+  const values = new Set(rows.flatMap((r) => personal.map((i) => r[i])).filter(Boolean));
+  assert.ok(values.has("123456789018") && values.has("愛知花子") && values.has("アイチ　ハナコ"), [...values].join());
+  const text = copy.bytes.toString("utf8");
+  for (const value of values) assert.ok(!text.includes(value), `personal value in the copy: ${value}`);
+  // Non-personal values are kept.
+  assert.ok(text.includes("子ども医療費受給者証") && text.includes("88134457"));
+  assert.equal(text.split("\r\n").length, bytes.toString("utf8").split("\r\n").length);
+
+  // The CLI finds exactly the same (code, row, column) in both.
+  const copyPath = join(scratch, copy.name);
+  writeFileSync(copyPath, copy.bytes);
+  const before = cliValidate(original, MASTER_OPTIONS);
+  const after = cliValidate(copyPath, MASTER_OPTIONS);
+  assert.ok(before.findings.some(([code]) => code === "K001"), JSON.stringify(before.findings));
+  assert.deepEqual(after.findings, before.findings);
+  assert.deepEqual(after.counts, before.counts);
+  // A new random seed each time: another copy, the same findings.
+  const again = await download(page.locator("#download-helpdesk"));
+  assert.ok(!again.bytes.equals(copy.bytes), "the seed is random");
+  writeFileSync(join(scratch, "again.csv"), again.bytes);
+  assert.deepEqual(cliValidate(join(scratch, "again.csv"), MASTER_OPTIONS).findings, before.findings);
+  // Without the master as well.
+  assert.deepEqual(cliValidate(copyPath).findings, cliValidate(original).findings);
+  assert.deepEqual(errors, []);
+});
+
+test("receipt (JSON): layout, input SHA-256 and counts as the CLI reports them; the upload CSV's SHA-256", async () => {
+  const name = "K001_duplicate_certificate.csv";
+  const original = join(fixtures, "invalid", name);
+  const cli = cliValidate(original, MASTER_OPTIONS);
+  assert.match(await page.locator("#receipt-note").textContent(), /アップロード用 CSV はまだ保存していません/);
+  const startedAt = Date.now();
+  const file = await download(page.locator("#download-receipt"));
+  assert.equal(file.name, "K001_duplicate_certificate_確認の記録.json");
+  const receipt = JSON.parse(file.bytes.toString("utf8"));
+  assert.equal(receipt.receipt, "pmhcsv-receipt");
+  assert.equal(receipt.tool.name, "pmh-csv-builder");
+  assert.equal(receipt.command, "build");
+  assert.equal(receipt.layout.id, "full");
+  assert.deepEqual(receipt.layout, cli.layout);
+  assert.equal(receipt.tool.version, cli.tool.version);
+  // The browser's clock, as toISOString() gives it.
+  assert.match(receipt.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.ok(Math.abs(Date.parse(receipt.time) - startedAt) < 60_000, receipt.time);
+  const input = receipt.inputs[0];
+  assert.equal(input.name, name);
+  assert.equal(input.format, "csv");
+  assert.equal(input.sha256, cli.input.sha256);
+  assert.equal(input.sha256, sha256(readFileSync(original)));
+  assert.equal(input.bytes, cli.input.bytes);
+  assert.equal(input.encoding, cli.input.encoding);
+  assert.equal(input.rows, cli.input.rows);
+  assert.deepEqual(input.counts, cli.counts);
+  assert.deepEqual(input.errors_by_code, { K001: 1 });
+  // Everything about the input is what `pmhcsv build --receipt` records.
+  const cliReceiptJson = cliReceipt(original, MASTER_OPTIONS);
+  assert.deepEqual(input, cliReceiptJson.inputs[0]);
+  assert.equal(receipt.layout.version, cliReceiptJson.layout.version);
+  assert.equal(receipt.output.name, "K001_duplicate_certificate_PMH.csv");
+  assert.equal(receipt.output.sha256, cliReceiptJson.output.sha256);
+  for (const value of ["123456789018", "愛知花子"]) assert.ok(!file.bytes.toString("utf8").includes(value));
+
+  // Save the upload CSV (errors remain: confirmed), then the receipt names that very file.
+  await page.locator("#download-csv").click();
+  const upload = await download(page.locator("#confirm-yes"));
+  await page.locator("#receipt-note", { hasText: "保存したアップロード用 CSV の SHA-256 を記録します" }).waitFor();
+  const saved = JSON.parse((await download(page.locator("#download-receipt"))).bytes.toString("utf8"));
+  assert.equal(saved.output.sha256, sha256(upload.bytes));
+  assert.equal(saved.output.bytes, upload.bytes.length);
+
+  // Edit (the duplicate gets another My Number): the receipt counts the data now, the input
+  // stays the file as loaded, and the help-desk copy still is that file, anonymised.
+  await page.locator('#grid [data-r="4"][data-c="2"]').click();
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("983205673214");
+  await page.keyboard.press("Enter");
+  await page.locator("#verdict", { hasText: "アップロードできます" }).waitFor();
+  await page.locator("#receipt-note", { hasText: "アップロード用 CSV を保存した後に変更があります" }).waitFor();
+  assert.match(await page.locator("#receipt-note").textContent(), /件数は、このアプリでの変更 1 件の後のものです/);
+  await screenshot("23-receipt-after-edit");
+  const edited = JSON.parse((await download(page.locator("#download-receipt"))).bytes.toString("utf8"));
+  assert.equal(edited.inputs[0].sha256, cli.input.sha256);
+  assert.deepEqual(edited.inputs[0].counts, {});
+  assert.equal(edited.summary.upload_ready, true);
+  assert.notEqual(edited.output.sha256, saved.output.sha256);
+  const uploadNow = await download(page.locator("#download-csv"));
+  assert.equal(edited.output.sha256, sha256(uploadNow.bytes));
+  await page.locator("#receipt-note", { hasText: "保存したアップロード用 CSV の SHA-256 を記録します" }).waitFor();
+  const copy = await download(page.locator("#download-helpdesk"));
+  writeFileSync(join(scratch, "edited-copy.csv"), copy.bytes);
+  assert.deepEqual(cliValidate(join(scratch, "edited-copy.csv"), MASTER_OPTIONS).findings, cli.findings, "edits are not in the copy");
+  assert.ok(!copy.bytes.toString("utf8").includes("983205673214"));
+
+  // In English.
+  await page.getByRole("button", { name: "English" }).click();
+  assert.ok(await page.getByRole("button", { name: "Save anonymised copy for the help desk" }).isVisible());
+  assert.ok(await page.getByRole("button", { name: "Receipt (JSON)" }).isVisible());
+  assert.match(await page.locator("#helpdesk-note").textContent(), /every finding stays the same/);
+  const english = await download(page.locator("#download-receipt"));
+  assert.equal(english.name, "K001_duplicate_certificate_receipt.json");
+  await screenshot("24-receipt-english");
+  await page.getByRole("button", { name: "日本語" }).click();
+  assert.deepEqual(errors, []);
+});
+
+test("an Excel workbook: the help-desk copy is a CSV of the sheet; the receipt records the workbook", async () => {
+  await toInput();
+  const book = readFileSync(join(fixtures, "xlsx/full_numbers_dates.xlsx"));
+  await drop("受給者.xlsx", book);
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.match(await page.locator("#helpdesk-note").textContent(), /Excel ファイルは、読み込んだシートを CSV にしたものを匿名化します/);
+  const copy = await download(page.locator("#download-helpdesk"));
+  assert.equal(copy.name, "受給者-helpdesk.csv");
+  assert.notEqual(copy.bytes.subarray(0, 2).toString("latin1"), "PK", "a CSV, not a workbook");
+  const receipt = JSON.parse((await download(page.locator("#download-receipt"))).bytes.toString("utf8"));
+  assert.equal(receipt.inputs[0].format, "xlsx");
+  assert.equal(receipt.inputs[0].sha256, sha256(book));
+  assert.equal(receipt.inputs[0].bytes, book.length);
+  await screenshot("25-xlsx-helpdesk");
+  assert.deepEqual(errors, []);
+});
+
 test("zero network requests, and the CSP blocks any attempt", async (t) => {
   // Everything so far (boot, worker, loads, checks, downloads) stayed on this machine.
   const isLocal = (url) => url === pageUrl || url.startsWith("blob:") || url.startsWith("data:");
@@ -627,5 +803,5 @@ test("zero network requests, and the CSP blocks any attempt", async (t) => {
   for (const error of errors) {
     assert.match(error, /example\.com.*Content Security Policy/);
   }
-  await screenshot("22-after-csp-check");
+  await screenshot("26-after-csp-check");
 });

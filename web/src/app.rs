@@ -886,7 +886,17 @@ pub fn app(props: &AppProps) -> Html {
                 Lang::Ja => ReportLang::Ja,
                 Lang::En => ReportLang::En,
             };
-            ctx.post(job, &ToWorker::Download { job, kind, lang }, None);
+            let time = dom::now_iso();
+            ctx.post(
+                job,
+                &ToWorker::Download {
+                    job,
+                    kind,
+                    lang,
+                    time,
+                },
+                None,
+            );
         }
     };
     let on_download = {

@@ -28,6 +28,12 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// UTC date and time as RFC 3339 with milliseconds (`new Date().toISOString()`):
+/// `2025-04-01T00:30:15.123Z`, for the receipt.
+pub fn now_iso() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
 /// Local date and time for the change log: `2025-04-01 09:30:15`.
 pub fn now_local() -> String {
     let d = js_sys::Date::new_0();

@@ -270,6 +270,8 @@ pub struct Summary {
     pub source: Option<InputSource>,
     /// The sheet read, for a workbook.
     pub sheet: Option<String>,
+    /// The input is a workbook (its sheet was converted to CSV).
+    pub workbook: bool,
     /// Encoding found.
     pub encoding: Msg,
     /// Input size in bytes.
@@ -333,6 +335,11 @@ pub enum DownloadKind {
     ReportCsv,
     /// The change log as CSV for Excel.
     ChangeLog,
+    /// 「ヘルプデスク用に匿名化して保存」: the input as loaded with every personal value
+    /// synthetic and the same findings (what `pmhcsv redact --build` writes).
+    Helpdesk,
+    /// 「確認の記録（JSON）」: the receipt (what `pmhcsv build --receipt` writes).
+    Receipt,
 }
 
 /// Language of generated reports.
@@ -431,6 +438,9 @@ pub enum ToWorker {
         kind: DownloadKind,
         /// Language of reports.
         lang: ReportLang,
+        /// Page clock, RFC 3339 UTC (`new Date().toISOString()`): the receipt's time.
+        #[serde(default)]
+        time: String,
     },
     /// Benchmark: time the core checker on the loaded input, `repeats` times.
     Bench {
@@ -613,6 +623,24 @@ mod tests {
             lens: vec![10],
         };
         assert_eq!(decode::<ToWorker>(&encode(&configure)), Ok(configure));
+        let download = ToWorker::Download {
+            job: JobId(4),
+            kind: DownloadKind::Helpdesk,
+            lang: ReportLang::Ja,
+            time: "2025-04-01T00:00:00.000Z".into(),
+        };
+        let json = encode(&download);
+        assert!(json.contains(r#""kind":"helpdesk""#), "{json}");
+        assert_eq!(decode::<ToWorker>(&json), Ok(download));
+        assert_eq!(
+            decode::<ToWorker>(r#"{"type":"download","job":1,"kind":"receipt","lang":"en"}"#),
+            Ok(ToWorker::Download {
+                job: JobId(1),
+                kind: DownloadKind::Receipt,
+                lang: ReportLang::En,
+                time: String::new(),
+            })
+        );
     }
 
     #[test]

@@ -10,8 +10,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use pmh_core::decode::TextEncoding;
 use pmh_core::header::Use;
 use pmh_core::master::Masters;
+use pmh_core::receipt::{ReceiptInput, ReceiptOutput, ReceiptRequest, sha256_hex};
+use pmh_core::redact::RedactError;
 use pmh_core::render::{self, Input, RenderOptions};
 use pmh_core::write::OutputFormat;
 use pmh_core::{
@@ -43,6 +46,18 @@ const SAMPLE_ROWS: usize = 200;
 
 /// Progress callback: phase, done, total.
 pub type ProgressFn<'a> = dyn FnMut(Phase, u64, u64) + 'a;
+
+/// Tool name recorded in receipts made by the page (the CLI records `pmhcsv`).
+pub const RECEIPT_TOOL: &str = "pmh-csv-builder";
+
+/// What some downloads need from outside the worker's data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DownloadExtra<'a> {
+    /// Page clock, RFC 3339 (`new Date().toISOString()`), recorded in the receipt.
+    pub time: &'a str,
+    /// Secret seed of the help-desk copy (from the browser's `crypto.getRandomValues`).
+    pub seed: u64,
+}
 
 /// One cell change, as the change log lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +122,11 @@ struct Loaded {
     /// The bytes fed to the checker (a workbook sheet converted to CSV, or the input itself),
     /// or, once edits were folded in, the table written out as CSV.
     bytes: Vec<u8>,
+    /// The bytes as loaded, once `bytes` holds folded edits (`None`: `bytes` are still them).
+    /// The help-desk copy anonymises these.
+    original: Option<Vec<u8>>,
+    /// Size, SHA-256 and encoding of the bytes as loaded (the sheet's CSV for a workbook).
+    measured: (u64, String, TextEncoding),
     table: Table,
     /// The delimiter the table was split with (the layout's).
     delimiter: u8,
@@ -115,6 +135,47 @@ struct Loaded {
     /// Groups that can still be undone, newest last.
     undo: Vec<u32>,
     next_group: u32,
+}
+
+impl Loaded {
+    /// Writes the edits into `bytes` (the table as CSV), keeping the bytes as loaded.
+    fn fold_edits(&mut self) {
+        let csv = self.table.to_csv(self.delimiter);
+        let before = std::mem::replace(&mut self.bytes, csv);
+        self.original.get_or_insert(before);
+    }
+
+    /// The bytes as loaded: the pasted text as UTF-8, the file, or the workbook sheet's CSV.
+    fn as_loaded(&self) -> &[u8] {
+        self.original.as_deref().unwrap_or(&self.bytes)
+    }
+
+    /// The bytes the upload file is built from: the table with the edits, as CSV, once a cell
+    /// was changed; else the bytes fed to the check.
+    fn current(&self) -> std::borrow::Cow<'_, [u8]> {
+        if self.table.is_edited() {
+            std::borrow::Cow::Owned(self.table.to_csv(self.delimiter))
+        } else {
+            std::borrow::Cow::Borrowed(&self.bytes)
+        }
+    }
+}
+
+/// Why the help-desk copy was not made, for the page (the core's own message speaks of the
+/// CLI's `--seed`).
+fn redact_msg(e: &RedactError) -> Msg {
+    match e {
+        RedactError::FindingsChanged {
+            original, redacted, ..
+        } => Msg::new(
+            format!(
+                "匿名化したファイルの確認結果が元のファイルと一致しなかったため、匿名化ファイルは保存していません（元のファイルの指摘 {original} 件、匿名化後 {redacted} 件）。もう一度お試しください（毎回別の乱数で作ります）。繰り返し起きる場合は、ファイルは送らず、このメッセージだけを開発元にお伝えください。"
+            ),
+            format!(
+                "The anonymised copy was not saved: its findings did not match the original's ({original} before, {redacted} after). Please try again (each attempt uses new random values). If it keeps happening, report this message (not the file) to the developers."
+            ),
+        ),
+    }
 }
 
 /// Everything the worker holds.
@@ -266,7 +327,7 @@ impl Session {
             if input.delimiter != delimiter {
                 // Split again as the new layout's delimiter says, keeping the edits.
                 if input.table.is_edited() {
-                    input.bytes = input.table.to_csv(input.delimiter);
+                    input.fold_edits();
                 }
                 input.table = Table::load(&input.bytes, delimiter, &mut |_| {});
                 input.delimiter = delimiter;
@@ -364,12 +425,16 @@ impl Session {
             sheets: sheets.clone(),
             sheet: sheet.clone(),
         };
+        let front = table.summary();
+        let measured = (front.bytes, front.sha256.clone(), front.encoding);
         self.input = Some(Loaded {
             source,
             workbook,
             sheets,
             sheet,
             bytes: csv,
+            original: None,
+            measured,
             table,
             delimiter,
             results: None,
@@ -423,7 +488,7 @@ impl Session {
         })?;
         if input.table.is_edited() {
             // Fold the edits into the input so that the check sees plain record batches.
-            input.bytes = input.table.to_csv(input.delimiter);
+            input.fold_edits();
             input.table = Table::load(&input.bytes, input.delimiter, &mut |_| {});
         }
         let table = &input.table;
@@ -539,6 +604,7 @@ impl Session {
         Ok(Summary {
             source: Some(input.source.clone()),
             sheet: input.sheet.clone(),
+            workbook: input.workbook.is_some(),
             encoding: encoding_msg(r.meta.encoding),
             bytes: r.meta.bytes,
             rows: r.meta.rows,
@@ -982,14 +1048,17 @@ impl Session {
     ///
     /// The upload files are what `pmhcsv build` writes for the same input and mapping: the
     /// very same core calls and options on the very same bytes (the edited table written out
-    /// as CSV once cells were changed).
+    /// as CSV once cells were changed). The help-desk copy is what `pmhcsv redact --build`
+    /// writes for the input as loaded; the receipt what `pmhcsv build --receipt` writes.
     ///
     /// # Errors
-    /// Nothing was checked yet.
+    /// Nothing was checked yet; the help-desk copy would not reproduce the findings; a receipt
+    /// time that is not RFC 3339.
     pub fn download(
         &self,
         kind: DownloadKind,
         lang: ReportLang,
+        extra: &DownloadExtra<'_>,
         progress: &mut ProgressFn<'_>,
     ) -> Result<(String, &'static str, Vec<u8>, u64), Msg> {
         let (input, results) = self.results()?;
@@ -1001,20 +1070,26 @@ impl Session {
                 } else {
                     OutputFormat::Json
                 };
-                let edited;
-                let bytes: &[u8] = if input.table.is_edited() {
-                    edited = input.table.to_csv(input.delimiter);
-                    &edited
-                } else {
-                    &input.bytes
-                };
-                let (out, report) = self.build(bytes, &results.mapping, format, progress);
+                let (out, report) =
+                    self.build(&input.current(), &results.mapping, format, progress);
                 let (name, mime) = if format == OutputFormat::Csv {
-                    (format!("{stem}_PMH.csv"), "text/csv")
+                    (upload_csv_name(&stem), "text/csv")
                 } else {
                     (format!("{stem}_PMH.json"), "application/json")
                 };
                 Ok((name, mime, out, report.errors))
+            }
+            DownloadKind::Helpdesk => {
+                let bytes = self.helpdesk_copy(extra.seed)?;
+                Ok((format!("{stem}-helpdesk.csv"), "text/csv", bytes, 0))
+            }
+            DownloadKind::Receipt => {
+                let json = self.receipt(extra.time, progress)?;
+                let name = match lang {
+                    ReportLang::Ja => format!("{stem}_確認の記録.json"),
+                    ReportLang::En => format!("{stem}_receipt.json"),
+                };
+                Ok((name, "application/json", json.into_bytes(), 0))
             }
             DownloadKind::ReportCsv => {
                 let report = Self::current_report(results);
@@ -1048,6 +1123,70 @@ impl Session {
                 Ok((name, "text/csv", text.into_bytes(), 0))
             }
         }
+    }
+
+    /// The help-desk copy: the input as loaded (edits not included) with every personal value
+    /// replaced by a synthetic one, its findings checked to be the same (code, row, column)
+    /// under the options of the check, as `pmhcsv redact --build` makes it.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or the copy's findings would differ.
+    pub fn helpdesk_copy(&self, seed: u64) -> Result<Vec<u8>, Msg> {
+        let (input, results) = self.results()?;
+        let opts = self.grid_options(&results.mapping);
+        pmh_core::redact::redact(&self.layout, &opts, input.as_loaded(), seed)
+            .map_err(|e| redact_msg(&e))
+    }
+
+    /// The receipt of the current state (JSON, as `pmhcsv build --receipt` writes it): the
+    /// input as loaded (name, size, SHA-256 — of the workbook for an Excel file — and
+    /// encoding), the findings of the data as it is now, and the upload CSV the page writes
+    /// now (the same bytes as its download). `time` comes from the page's clock.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or `time` is not RFC 3339.
+    pub fn receipt(&self, time: &str, progress: &mut ProgressFn<'_>) -> Result<String, Msg> {
+        if !pmh_core::receipt::is_rfc3339(time) {
+            return Err(Msg::new(
+                format!("確認の記録を作れません：日時「{time}」を読み取れません。"),
+                format!("The receipt cannot be made: the time “{time}” is not valid."),
+            ));
+        }
+        let (input, results) = self.results()?;
+        let (out, mut report) = self.build(
+            &input.current(),
+            &results.mapping,
+            OutputFormat::Csv,
+            progress,
+        );
+        let out_name = upload_csv_name(&file_stem(&input.source));
+        let out_sha = sha256_hex(&out);
+        let (bytes, sha, encoding) = &input.measured;
+        // The findings are those of the data now; the encoding is the file's as loaded.
+        report.encoding = *encoding;
+        let (bytes, sha, format) = match &input.workbook {
+            Some(book) => (book.len() as u64, sha256_hex(book), "xlsx"),
+            None => (*bytes, sha.clone(), "csv"),
+        };
+        Ok(pmh_core::receipt::receipt(&ReceiptRequest {
+            tool_name: RECEIPT_TOOL,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            command: "build",
+            time,
+            layout: &self.layout,
+            inputs: &[ReceiptInput {
+                name: input.source.report_name(),
+                bytes,
+                sha256: &sha,
+                format,
+                report: &report,
+            }],
+            output: Some(ReceiptOutput {
+                name: &out_name,
+                bytes: out.len() as u64,
+                sha256: &out_sha,
+            }),
+        }))
     }
 
     /// `pmhcsv build` on `bytes`: the upload file and the report.
@@ -1173,6 +1312,11 @@ fn list_page(layout: &Layout, results: &Results, req: &ListReq) -> FindingsPage 
         total,
         items,
     }
+}
+
+/// The upload CSV's file name.
+fn upload_csv_name(stem: &str) -> String {
+    format!("{stem}_PMH.csv")
 }
 
 /// A file name stem from the input's name: `受給者一覧.xlsx` → `受給者一覧`.
@@ -1633,7 +1777,12 @@ mod tests {
         assert_eq!(kinds[0], ChangeKind::Repair(Code::RepairDate));
         assert_eq!(kinds[1], ChangeKind::RepairAll(Code::RepairDate));
         let (_, _, log, _) = s
-            .download(DownloadKind::ChangeLog, ReportLang::Ja, &mut no_progress())
+            .download(
+                DownloadKind::ChangeLog,
+                ReportLang::Ja,
+                &DownloadExtra::default(),
+                &mut no_progress(),
+            )
             .unwrap();
         let log = String::from_utf8(log).unwrap();
         assert!(log.starts_with("\u{FEFF}番号,日時,操作,行,列"));
@@ -1648,7 +1797,12 @@ mod tests {
         let mut s = checked(bytes.clone());
         let mapping = s.results().unwrap().1.mapping.to_json();
         let (name, mime, csv, errors) = s
-            .download(DownloadKind::UploadCsv, ReportLang::Ja, &mut no_progress())
+            .download(
+                DownloadKind::UploadCsv,
+                ReportLang::Ja,
+                &DownloadExtra::default(),
+                &mut no_progress(),
+            )
             .unwrap();
         let (cli, report) = cli_build(&bytes, &mapping);
         assert_eq!(csv, cli);
@@ -1657,13 +1811,23 @@ mod tests {
         assert!(csv.starts_with("\u{FEFF}機関別受給者証種別ID".as_bytes()));
 
         let (_, _, json, _) = s
-            .download(DownloadKind::UploadJson, ReportLang::Ja, &mut no_progress())
+            .download(
+                DownloadKind::UploadJson,
+                ReportLang::Ja,
+                &DownloadExtra::default(),
+                &mut no_progress(),
+            )
             .unwrap();
         let parsed: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert!(parsed.is_array());
 
         let (name, _, report_csv, _) = s
-            .download(DownloadKind::ReportCsv, ReportLang::Ja, &mut no_progress())
+            .download(
+                DownloadKind::ReportCsv,
+                ReportLang::Ja,
+                &DownloadExtra::default(),
+                &mut no_progress(),
+            )
             .unwrap();
         assert_eq!(name, "t_確認結果.csv");
         let report_csv = String::from_utf8(report_csv).unwrap();
@@ -1673,18 +1837,283 @@ mod tests {
         // After an edit the upload file is built from the edited table.
         s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
         let (_, _, edited, _) = s
-            .download(DownloadKind::UploadCsv, ReportLang::Ja, &mut no_progress())
+            .download(
+                DownloadKind::UploadCsv,
+                ReportLang::Ja,
+                &DownloadExtra::default(),
+                &mut no_progress(),
+            )
             .unwrap();
         let edited = String::from_utf8(edited).unwrap();
         assert!(edited.contains("愛知花代"));
         let (_, _, report_csv, _) = s
-            .download(DownloadKind::ReportCsv, ReportLang::En, &mut no_progress())
+            .download(
+                DownloadKind::ReportCsv,
+                ReportLang::En,
+                &DownloadExtra::default(),
+                &mut no_progress(),
+            )
             .unwrap();
         assert!(
             String::from_utf8(report_csv)
                 .unwrap()
                 .starts_with("\u{FEFF}file,row,column")
         );
+    }
+
+    /// (code, row, column) of every finding of `bytes` under the grid's options.
+    fn positions(s: &Session, bytes: &[u8]) -> Vec<(Code, Option<u32>, Option<u32>)> {
+        let opts = s.grid_options(&s.results().unwrap().1.mapping);
+        let report = run_checker(s.layout(), opts, bytes, &mut |_| {});
+        let mut v: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.row, d.column))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_helpdesk_copy_is_anonymous_with_the_same_findings() {
+        let bytes = fixture("invalid/K001_duplicate_certificate.csv");
+        let mut s = checked(bytes.clone());
+        let extra = DownloadExtra { time: "", seed: 7 };
+        let (name, mime, copy, _) = s
+            .download(
+                DownloadKind::Helpdesk,
+                ReportLang::Ja,
+                &extra,
+                &mut no_progress(),
+            )
+            .unwrap();
+        assert_eq!((name.as_str(), mime), ("t-helpdesk.csv", "text/csv"));
+        let text = String::from_utf8(copy.clone()).unwrap();
+        for personal in [
+            "123456789018",
+            "023456789013",
+            "愛知花子",
+            "山田太郎",
+            "アイチ　ハナコ",
+            "愛知県名古屋市",
+            "2013-01-01",
+            "2015-06-30",
+        ] {
+            assert!(!text.contains(personal), "{personal} in {text}");
+        }
+        assert!(text.contains("子ども医療費受給者証") && text.contains("88134457"));
+        let original = positions(&s, &bytes);
+        assert!(original.iter().any(|p| p.0 == Code::DuplicateCertificate));
+        assert_eq!(positions(&s, &copy), original);
+        // The same seed gives the same copy; another seed another one.
+        assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
+        assert_ne!(s.helpdesk_copy(8).unwrap(), copy);
+
+        // Edits are not included: the file is anonymised as loaded, also once the edits were
+        // folded into the checked bytes (a new check).
+        s.edit(CellRef { row: 4, col: 2 }, "983205673214", "t")
+            .unwrap();
+        assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
+        let mapping = s.results().unwrap().1.mapping.to_json();
+        s.check(&mapping, &mut no_progress()).unwrap();
+        assert!(s.loaded().unwrap().original.is_some());
+        assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
+    }
+
+    #[test]
+    fn the_helpdesk_copy_keeps_the_encoding_and_needs_a_check() {
+        let bytes = fixture("invalid/S010_cp932.csv");
+        let s = checked(bytes.clone());
+        let copy = s.helpdesk_copy(1).unwrap();
+        assert!(!copy.starts_with(b"\xEF\xBB\xBF"));
+        assert!(String::from_utf8(copy.clone()).is_err(), "still CP932");
+        assert_eq!(positions(&s, &copy), positions(&s, &bytes));
+        let mut fresh = Session::default();
+        fresh
+            .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
+            .unwrap();
+        assert!(fresh.helpdesk_copy(1).unwrap_err().ja.contains("確認"));
+    }
+
+    #[test]
+    fn redaction_failures_read_as_the_page_speaks() {
+        let m = redact_msg(&RedactError::FindingsChanged {
+            original: 3,
+            redacted: 2,
+            first: None,
+        });
+        assert!(
+            m.ja.contains("元のファイルの指摘 3 件、匿名化後 2 件"),
+            "{}",
+            m.ja
+        );
+        assert!(!m.ja.contains("--seed"));
+        assert!(m.en.contains("3 before, 2 after"));
+    }
+
+    #[test]
+    fn the_receipt_records_the_input_the_findings_and_the_upload_csv() {
+        let bytes = fixture("invalid/X006_wareki_date.csv");
+        let mut s = checked(bytes.clone());
+        let time = "2025-04-01T00:30:15.123Z";
+        let extra = DownloadExtra { time, seed: 0 };
+        let receipt = |s: &Session| {
+            let (name, mime, json, _) = s
+                .download(
+                    DownloadKind::Receipt,
+                    ReportLang::Ja,
+                    &extra,
+                    &mut no_progress(),
+                )
+                .unwrap();
+            assert_eq!(
+                (name.as_str(), mime),
+                ("t_確認の記録.json", "application/json")
+            );
+            serde_json::from_slice::<serde_json::Value>(&json).unwrap()
+        };
+        let upload = |s: &Session| {
+            s.download(
+                DownloadKind::UploadCsv,
+                ReportLang::Ja,
+                &extra,
+                &mut no_progress(),
+            )
+            .unwrap()
+            .2
+        };
+        let v = receipt(&s);
+        assert_eq!(v["tool"]["name"], RECEIPT_TOOL);
+        assert_eq!(v["command"], "build");
+        assert_eq!(v["time"], time);
+        assert_eq!(v["layout"]["id"], "full");
+        let input = &v["inputs"][0];
+        assert_eq!(input["name"], "t.csv");
+        assert_eq!(input["format"], "csv");
+        assert_eq!(input["bytes"], bytes.len());
+        assert_eq!(input["sha256"], sha256_hex(&bytes));
+        assert_eq!(input["encoding"], "utf-8-bom");
+        let mapping = s.results().unwrap().1.mapping.to_json();
+        let (cli, report) = cli_build(&bytes, &mapping);
+        for (code, n) in report.codes_found() {
+            assert_eq!(input["counts"][code.as_str()], n);
+        }
+        assert_eq!(input["rows"], report.rows);
+        assert_eq!(v["output"]["name"], "t_PMH.csv");
+        assert_eq!(v["output"]["sha256"], sha256_hex(&cli));
+        assert_eq!(v["output"]["sha256"], sha256_hex(&upload(&s)));
+        assert_eq!(v["output"]["bytes"], cli.len());
+
+        // After an edit: the same input, the counts and the upload CSV of the data now.
+        let x006 = input["counts"]["X006"].as_u64().unwrap();
+        let cell = view_all(&mut s).window.rows[0]
+            .marks
+            .iter()
+            .find(|m| m.findings.iter().any(|f| f.code == "X006"))
+            .map(|m| CellRef { row: 2, col: m.col })
+            .unwrap();
+        s.repair(cell, "X006", false, "t").unwrap();
+        // (A repair the build makes anyway leaves the upload CSV as it was.)
+        assert_eq!(receipt(&s)["output"], v["output"]);
+        s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
+        let after = receipt(&s);
+        assert_eq!(after["inputs"][0]["sha256"], sha256_hex(&bytes));
+        assert_eq!(after["inputs"][0]["encoding"], "utf-8-bom");
+        assert_eq!(after["inputs"][0]["counts"]["X006"], x006 - 1);
+        assert_ne!(after["output"]["sha256"], v["output"]["sha256"]);
+        assert_eq!(after["output"]["sha256"], sha256_hex(&upload(&s)));
+
+        // The page's clock must be a real time.
+        let bad = s.download(
+            DownloadKind::Receipt,
+            ReportLang::En,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        );
+        assert!(bad.unwrap_err().ja.contains("日時"));
+    }
+
+    #[test]
+    fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
+        let text = String::from_utf8(fixture("invalid/N001_my_number_check_digit.csv"))
+            .unwrap()
+            .trim_start_matches('\u{FEFF}')
+            .replace(',', "\t");
+        let mut s = Session::default();
+        let p = s
+            .load(
+                InputSource::Paste,
+                Some(text.clone().into_bytes()),
+                None,
+                &mut no_progress(),
+            )
+            .unwrap();
+        let targets = crate::mapping::targets(s.layout(), &p.headers, None);
+        let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
+        s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+        let extra = DownloadExtra {
+            time: "2025-04-01T00:00:00Z",
+            seed: 99,
+        };
+        let (name, _, copy, _) = s
+            .download(
+                DownloadKind::Helpdesk,
+                ReportLang::Ja,
+                &extra,
+                &mut no_progress(),
+            )
+            .unwrap();
+        assert_eq!(name, "貼り付けデータ-helpdesk.csv");
+        assert!(
+            positions(&s, text.as_bytes())
+                .iter()
+                .any(|p| p.0 == Code::MyNumberCheckDigit)
+        );
+        assert_eq!(positions(&s, &copy), positions(&s, text.as_bytes()));
+        assert!(
+            String::from_utf8(copy).unwrap().contains('\t'),
+            "tab-separated as pasted"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&s.receipt(extra.time, &mut no_progress()).unwrap()).unwrap();
+        assert_eq!(v["inputs"][0]["name"], "貼り付け");
+        assert_eq!(v["inputs"][0]["sha256"], sha256_hex(text.as_bytes()));
+        assert_eq!(v["inputs"][0]["bytes"], text.len());
+        assert_eq!(v["output"]["name"], "貼り付けデータ_PMH.csv");
+    }
+
+    #[test]
+    fn the_receipt_of_a_workbook_records_the_workbook() {
+        let book = fixture("xlsx/full_numbers_dates.xlsx");
+        let mut s = Session::default();
+        let p = s
+            .load(
+                InputSource::File {
+                    name: "受給者.xlsx".into(),
+                },
+                Some(book.clone()),
+                None,
+                &mut no_progress(),
+            )
+            .unwrap();
+        let targets = crate::mapping::targets(s.layout(), &p.headers, None);
+        let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
+        s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+        assert!(s.summary().unwrap().workbook);
+        let json = s
+            .receipt("2025-04-01T00:00:00Z", &mut no_progress())
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let input = &v["inputs"][0];
+        assert_eq!(input["name"], "受給者.xlsx");
+        assert_eq!(input["format"], "xlsx");
+        assert_eq!(input["bytes"], book.len());
+        assert_eq!(input["sha256"], sha256_hex(&book));
+        // The help-desk copy is the sheet's CSV, anonymised.
+        let copy = s.helpdesk_copy(3).unwrap();
+        assert!(!xlsx::is_xlsx(&copy));
+        let sheet = s.loaded().unwrap().as_loaded().to_vec();
+        assert_eq!(positions(&s, &copy), positions(&s, &sheet));
     }
 
     #[test]

@@ -200,6 +200,19 @@ pub struct ResultsState {
     pub last_change: Option<(u32, f64)>,
     /// Time the worker spent on the check, and from request to answer on the page.
     pub check_ms: (f64, u64),
+    /// The upload CSV was saved with these results, when there were this many changes.
+    pub upload_saved: Option<u32>,
+}
+
+/// Whether the upload CSV the receipt describes is the one the user saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadSaved {
+    /// Not saved since the check: the receipt records the file the data makes now.
+    No,
+    /// Saved, and nothing changed since: the receipt records that very file.
+    Current,
+    /// Saved, then cells were changed: the receipt records the file the data makes now.
+    Stale,
 }
 
 /// Everything the UI shows, apart from the data itself.
@@ -601,6 +614,7 @@ impl State {
                     confirm: None,
                     last_change: None,
                     check_ms: (worker_ms, at_ms.saturating_sub(busy.started_ms)),
+                    upload_saved: None,
                 }));
                 self.screen = Screen::Results;
             }
@@ -622,8 +636,11 @@ impl State {
                 self.apply_view(view);
             }
             FromWorker::File { job, .. } => {
-                if self.busy_with(job) {
-                    self.busy = None;
+                let Some(busy) = self.busy.take_if(|b| b.job == job) else {
+                    return;
+                };
+                if busy.task == Task::Download(DownloadKind::UploadCsv) {
+                    self.edit_results(|r| r.upload_saved = Some(r.summary.changes));
                 }
             }
             FromWorker::Benched { .. } => {}
@@ -700,6 +717,15 @@ impl ResultsState {
             code: self.list.code.clone(),
             offset: self.list.offset,
             limit: LIST_PAGE,
+        }
+    }
+
+    /// Whether the upload CSV was saved for the data as it is now.
+    pub fn upload_saved(&self) -> UploadSaved {
+        match self.upload_saved {
+            None => UploadSaved::No,
+            Some(changes) if changes == self.summary.changes => UploadSaved::Current,
+            Some(_) => UploadSaved::Stale,
         }
     }
 
@@ -1061,6 +1087,81 @@ mod tests {
             errors: 1,
         }));
         assert!(!state.is_busy());
+    }
+
+    #[test]
+    fn the_receipt_knows_whether_the_upload_csv_was_saved() {
+        let file = |job: u32| {
+            worker(FromWorker::File {
+                job: JobId(job),
+                name: "x".into(),
+                mime: "text/csv".into(),
+                errors: 0,
+            })
+        };
+        let download = |job: u32, kind: DownloadKind| Action::DownloadStarted {
+            job: JobId(job),
+            kind,
+            at_ms: 3_000,
+        };
+        let saved = |s: &State| s.results.as_ref().unwrap().upload_saved();
+        let state = to_results();
+        assert_eq!(saved(&state), UploadSaved::No);
+        // Other downloads (the help-desk copy, the receipt, the JSON body) do not count.
+        let state = [
+            download(5, DownloadKind::Helpdesk),
+            file(5),
+            download(6, DownloadKind::Receipt),
+            file(6),
+            download(7, DownloadKind::UploadJson),
+            file(7),
+        ]
+        .into_iter()
+        .fold(state, State::reduce);
+        assert!(!state.is_busy());
+        assert_eq!(saved(&state), UploadSaved::No);
+        // The upload CSV.
+        let state = state
+            .reduce(download(8, DownloadKind::UploadCsv))
+            .reduce(file(8));
+        assert!(!state.is_busy());
+        assert_eq!(saved(&state), UploadSaved::Current);
+        // A stale answer (another job) changes nothing.
+        let state = state
+            .reduce(download(9, DownloadKind::Receipt))
+            .reduce(file(8));
+        assert!(state.is_busy());
+        assert_eq!(saved(&state), UploadSaved::Current);
+        let state = state.reduce(file(9));
+        // A change after saving: the saved file is out of date.
+        let changed = state.clone().reduce(worker(FromWorker::Changed {
+            job: JobId(10),
+            summary: Summary {
+                changes: 1,
+                ..Summary::default()
+            },
+            view: view(Filter::All, 0, 2..202, 300),
+            cells: 1,
+            recheck_ms: 1.0,
+        }));
+        assert_eq!(saved(&changed), UploadSaved::Stale);
+        let again = changed
+            .reduce(download(11, DownloadKind::UploadCsv))
+            .reduce(file(11));
+        assert_eq!(saved(&again), UploadSaved::Current);
+        // A new check starts over.
+        let rechecked = again
+            .reduce(Action::CheckStarted {
+                job: JobId(12),
+                at_ms: 4_000,
+            })
+            .reduce(worker(FromWorker::Checked {
+                job: JobId(12),
+                summary: Summary::default(),
+                view: view(Filter::All, 0, 2..202, 300),
+                worker_ms: 1.0,
+            }));
+        assert_eq!(saved(&rechecked), UploadSaved::No);
     }
 
     #[test]

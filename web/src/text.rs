@@ -6,7 +6,7 @@
 //! Japanese is the default language.
 
 use crate::protocol::{DownloadKind, Filter, InputSource, Msg, Phase, Sev};
-use crate::state::{Busy, Task};
+use crate::state::{Busy, Task, UploadSaved};
 
 /// The language the UI is shown in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -221,6 +221,27 @@ texts! {
     DownloadReport => ("確認結果 CSV（Excel 用）", "Findings CSV (for Excel)"),
     /// Change log.
     DownloadLog => ("変更履歴 CSV", "Change log CSV"),
+    /// Heading of the help-desk copy and the receipt.
+    DownloadsMore => ("ヘルプデスク・記録", "Help desk and records"),
+    /// The anonymised copy for the help desk.
+    DownloadHelpdesk => ("ヘルプデスク用に匿名化して保存", "Save anonymised copy for the help desk"),
+    /// What the anonymised copy is.
+    HelpdeskNote => (
+        "個人番号・氏名・カナ・住所・生年月日を架空の値に置き換えた写しです。指摘はすべて元と同じです。このアプリでの修正は含みません（読み込んだファイルを匿名化します）。",
+        "My Numbers, names, kana, addresses and birth dates are replaced by synthetic values; every finding stays the same. Edits made here are not included (the file is anonymised as loaded)."
+    ),
+    /// The anonymised copy of a workbook.
+    HelpdeskNoteWorkbook => (
+        "Excel ファイルは、読み込んだシートを CSV にしたものを匿名化します。",
+        "For an Excel workbook, the copy is a CSV of the sheet read."
+    ),
+    /// The receipt.
+    DownloadReceipt => ("確認の記録（JSON）", "Receipt (JSON)"),
+    /// What the receipt is.
+    ReceiptNote => (
+        "ツールとレイアウトの版、ファイルの SHA-256、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
+        "Tool and layout versions, the file's SHA-256, encoding, row counts, findings by code and the time (no values from the data)."
+    ),
     /// Confirm: go ahead.
     ConfirmYes => ("このままダウンロードする", "Download anyway"),
     /// Confirm: cancel.
@@ -389,6 +410,12 @@ pub fn busy_line(lang: Lang, busy: &Busy) -> String {
         ),
         (None, Task::Load(_)) => lang.pick("読み込んでいます…", "Loading…").to_owned(),
         (None, Task::Check) => lang.pick("確認しています…", "Checking…").to_owned(),
+        (_, Task::Download(DownloadKind::Helpdesk)) => lang
+            .pick(
+                "匿名化して、確認結果が元と同じかを確かめています…",
+                "Anonymising, and checking that the findings stay the same…",
+            )
+            .to_owned(),
         (None, Task::Download(_)) => lang
             .pick("ファイルを作成しています…", "Making the file…")
             .to_owned(),
@@ -626,6 +653,36 @@ pub fn confirm_download(lang: Lang, kind: DownloadKind, errors: u64, rows: u64) 
     )
 }
 
+/// What the receipt records of the upload CSV, and of edits.
+pub fn receipt_upload(lang: Lang, saved: UploadSaved, changes: u32) -> String {
+    let upload = match saved {
+        UploadSaved::No => lang.pick(
+            "アップロード用 CSV はまだ保存していません。今の内容で作る場合の SHA-256 を記録します。",
+            "The upload CSV has not been saved yet: the receipt records the SHA-256 of the file the data makes now.",
+        ),
+        UploadSaved::Current => lang.pick(
+            "保存したアップロード用 CSV の SHA-256 を記録します。",
+            "The receipt records the SHA-256 of the upload CSV you saved.",
+        ),
+        UploadSaved::Stale => lang.pick(
+            "アップロード用 CSV を保存した後に変更があります。今の内容の SHA-256 を記録するので、アップロード用 CSV も保存し直してください。",
+            "The data changed after the upload CSV was saved: the receipt records the SHA-256 of the data now, so save the upload CSV again too.",
+        ),
+    };
+    if changes == 0 {
+        upload.to_owned()
+    } else {
+        let edits = lang.pick(
+            format!("件数は、このアプリでの変更 {changes} 件の後のものです。"),
+            format!(
+                "The counts are after the {} made here.",
+                count_en(u64::from(changes), "change", "changes")
+            ),
+        );
+        format!("{upload}{}{edits}", lang.pick("", " "))
+    }
+}
+
 /// A download finished.
 pub fn downloaded(lang: Lang, name: &str) -> String {
     lang.pick(
@@ -712,6 +769,22 @@ mod tests {
         assert_eq!(page_range(Lang::Ja, 0, 0, 0), "0–0 ／ 0 件");
         assert_eq!(page_range(Lang::En, 50, 50, 1200), "51–100 of 1,200");
         assert!(confirm_download(Lang::Ja, DownloadKind::UploadCsv, 3, 2).contains("3 件（2 行）"));
+        assert!(
+            receipt_upload(Lang::Ja, UploadSaved::No, 0).starts_with("アップロード用 CSV はまだ")
+        );
+        assert!(
+            receipt_upload(Lang::Ja, UploadSaved::Stale, 2).ends_with("変更 2 件の後のものです。")
+        );
+        assert!(
+            receipt_upload(Lang::En, UploadSaved::Current, 1)
+                .ends_with("you saved. The counts are after the 1 change made here.")
+        );
+        let redacting = Busy {
+            task: Task::Download(DownloadKind::Helpdesk),
+            phase: None,
+            ..busy.clone()
+        };
+        assert!(busy_line(Lang::Ja, &redacting).starts_with("匿名化して"));
         assert_eq!(Lang::En.msg(&Msg::new("a", "b")), "b");
         assert_eq!(
             verdict_not_ready(Lang::En, 1, 1),

@@ -12,8 +12,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{self, FromWorker, JobId, Msg, Phase, ToWorker, ViewReq};
-use crate::session::Session;
+use crate::protocol::{self, DownloadKind, FromWorker, JobId, Msg, Phase, ToWorker, ViewReq};
+use crate::session::{DownloadExtra, Session};
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::default());
@@ -95,6 +95,26 @@ impl Progress<'_> {
             None,
         );
     }
+}
+
+/// A random seed from `crypto.getRandomValues` (the worker's own `crypto`).
+fn random_seed(scope: &DedicatedWorkerGlobalScope) -> Result<u64, Msg> {
+    let mut bytes = [0u8; 8];
+    scope
+        .crypto()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes))
+        .map_err(|e| {
+            let detail = crate::host::describe_js_error(&e);
+            Msg::new(
+                format!(
+                    "乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"
+                ),
+                format!(
+                    "The anonymised copy was not made: no random numbers are available ({detail})."
+                ),
+            )
+        })?;
+    Ok(u64::from_le_bytes(bytes))
 }
 
 fn failed(scope: &DedicatedWorkerGlobalScope, job: JobId, message: Msg) {
@@ -227,13 +247,29 @@ fn answer(
             let result = session.undo(&at);
             changed(scope, session, job, result, &view, started);
         }
-        ToWorker::Download { job, kind, lang } => {
+        ToWorker::Download {
+            job,
+            kind,
+            lang,
+            time,
+        } => {
+            // The help-desk copy's seed: random, from the browser's cryptographic source,
+            // never shown or sent (whoever has it and the copy could test guesses).
+            let seed = if kind == DownloadKind::Helpdesk {
+                match random_seed(scope) {
+                    Ok(seed) => seed,
+                    Err(message) => return failed(scope, job, message),
+                }
+            } else {
+                0
+            };
             let mut progress = Progress {
                 scope,
                 job,
                 last: f64::MIN,
             };
-            match session.download(kind, lang, &mut |p, d, t| progress.report(p, d, t)) {
+            let extra = DownloadExtra { time: &time, seed };
+            match session.download(kind, lang, &extra, &mut |p, d, t| progress.report(p, d, t)) {
                 Ok((name, mime, bytes, errors)) => {
                     let bytes = Uint8Array::from(bytes.as_slice());
                     post(

@@ -250,6 +250,21 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                     { download(DownloadKind::ChangeLog, "download-log", Text::DownloadLog, false) }
                 </div>
             </div>
+            <div class="downloads-more" role="group" aria-labelledby="downloads-more-heading">
+                <h3 id="downloads-more-heading">{ Text::DownloadsMore.get(lang) }</h3>
+                { download(DownloadKind::Helpdesk, "download-helpdesk", Text::DownloadHelpdesk, false) }
+                <p class="muted small download-note" id="helpdesk-note">
+                    { Text::HelpdeskNote.get(lang) }
+                    if s.workbook {
+                        { lang.pick("", " ") }{ Text::HelpdeskNoteWorkbook.get(lang) }
+                    }
+                </p>
+                { download(DownloadKind::Receipt, "download-receipt", Text::DownloadReceipt, false) }
+                <p class="muted small download-note" id="receipt-note">
+                    { Text::ReceiptNote.get(lang) }{ lang.pick("", " ") }
+                    { text::receipt_upload(lang, r.upload_saved(), s.changes) }
+                </p>
+            </div>
             { for confirm }
             { for file_findings }
             <div class="results-main">
