@@ -2,6 +2,8 @@
 //! CLI does (layout chosen from the file name, options from an optional sidecar JSON, `X…`
 //! fixtures in build mode).
 
+pub mod bench;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

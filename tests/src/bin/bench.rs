@@ -11,23 +11,11 @@
 //! (b) the real `pmhcsv validate` process, best of three each, and samples the child's peak
 //! RSS (VmHWM) from /proc.
 
-use std::io::{BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::io::{BufWriter, Write};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use conformance::bench::{arg, measure, release_cli, workspace};
 
 fn generate(path: &Path, rows: u64, seed: u64) -> std::io::Result<()> {
     std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
@@ -60,43 +48,13 @@ fn bare_count(path: &Path) -> u64 {
     n
 }
 
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 fn validate_once(bin: &Path, file: &Path) -> (Duration, u64, i32) {
-    let start = Instant::now();
-    let mut child = Command::new(bin)
-        .args(["validate", "--format", "json", "-o", "/dev/null"])
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn pmhcsv");
-    let pid = child.id();
-    let mut peak = 0;
-    let status = loop {
-        if let Some(kb) = peak_rss_kb(pid) {
-            peak = peak.max(kb);
-        }
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    assert!(err.is_empty(), "pmhcsv stderr: {err}");
-    (elapsed, peak, status.code().unwrap_or(-1))
+    let f = file.to_string_lossy();
+    let r = measure(
+        bin,
+        &["validate", "--format", "json", "-o", "/dev/null", &f],
+    );
+    (r.elapsed, r.peak_kb, r.code)
 }
 
 fn main() {
@@ -113,16 +71,7 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "pmhcsv"])
-        .status()
-        .expect("cargo build");
-    assert!(ok.success(), "building pmhcsv failed");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let bin = target.join("release/pmhcsv");
+    let bin = release_cli();
     let bytes = std::fs::metadata(&file).expect("file").len();
     let mb = bytes as f64 / 1e6;
 

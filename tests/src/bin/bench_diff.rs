@@ -13,22 +13,10 @@
 //! (VmHWM) from /proc. For scale it also times one `pmhcsv validate` of TODAY.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use conformance::bench::{arg, release_cli, workspace};
 
 /// One synthetic row, possibly changed for TODAY.
 fn row(seed: u64, i: u64, change: bool, move_start: bool, line: &mut String) {
@@ -83,49 +71,10 @@ fn generate(path: &Path, rows: u64, seed: u64, today: bool) -> std::io::Result<(
     std::fs::rename(tmp, path)
 }
 
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 /// Runs the CLI, sampling peak RSS: (time, peak KiB, exit code, stdout).
 fn measure(bin: &Path, args: &[&str]) -> (Duration, u64, i32, String) {
-    let start = Instant::now();
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn pmhcsv");
-    let pid = child.id();
-    let mut peak = 0;
-    let status = loop {
-        if let Some(kb) = peak_rss_kb(pid) {
-            peak = peak.max(kb);
-        }
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
-    let out = child.wait_with_output().expect("output");
-    assert!(
-        out.stderr.is_empty(),
-        "pmhcsv stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        elapsed,
-        peak,
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let r = conformance::bench::measure(bin, args);
+    (r.elapsed, r.peak_kb, r.code, r.stdout)
 }
 
 fn main() {
@@ -146,16 +95,7 @@ fn main() {
             );
         }
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "pmhcsv"])
-        .status()
-        .expect("cargo build");
-    assert!(ok.success(), "building pmhcsv failed");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let bin = target.join("release/pmhcsv");
+    let bin = release_cli();
     let s = |p: &Path| p.to_string_lossy().into_owned();
     let out = data.join("diff_out.csv");
     let state0 = data.join(format!("diff_state_{rows}_{seed}.txt"));

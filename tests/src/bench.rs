@@ -1,0 +1,94 @@
+//! Shared pieces of the benchmark binaries (`cargo bench-validate`, `cargo bench-diff`):
+//! arguments, the release CLI, and running it while sampling its peak memory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The value of `--name N` on the command line, or `default`.
+pub fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Builds the release `pmhcsv` and returns its path (respects `CARGO_TARGET_DIR`).
+pub fn release_cli() -> PathBuf {
+    let root = workspace();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let ok = Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "--quiet", "-p", "pmhcsv"])
+        .status()
+        .expect("cargo build");
+    assert!(ok.success(), "building pmhcsv failed");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    target.join("release/pmhcsv")
+}
+
+/// Peak resident memory (VmHWM, KiB) of a running process.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// One timed run of a command, sampling its peak RSS every 5 ms.
+pub struct Run {
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Peak resident memory in KiB.
+    pub peak_kb: u64,
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+}
+
+/// Runs `bin args…` to completion; panics if it writes to standard error.
+pub fn measure(bin: &Path, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pmhcsv");
+    let pid = child.id();
+    let mut peak_kb = 0;
+    let status = loop {
+        if let Some(kb) = peak_rss_kb(pid) {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let out = child.wait_with_output().expect("output");
+    assert!(
+        out.stderr.is_empty(),
+        "pmhcsv stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Run {
+        elapsed,
+        peak_kb,
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+    }
+}
