@@ -1,32 +1,9 @@
 //! End-to-end: the real `pmhcsv` binary on fixture files — exit codes, every format, custom
 //! layouts, masking, explain and layout output.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pmhcsv"))
-}
-
-fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(p)
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run pmhcsv")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pmhcsv-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+use common::{bin, fixture_path as fixture, run, stdout, tmp};
 
 #[test]
 fn exit_0_for_a_clean_file() {

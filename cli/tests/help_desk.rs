@@ -1,37 +1,11 @@
 //! End-to-end: `pmhcsv redact` (help-desk copies) and `pmhcsv diff` (差分履歴 from two
 //! snapshots) — exit codes, files written, messages, and that the results validate.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmhcsv"))
-        .args(args)
-        .output()
-        .expect("run pmhcsv")
-}
-
-fn fixture(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(p)
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pmhcsv-helpdesk-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{fixture, run, stderr, stdout, tmp};
 
 /// (code, row, column) of a JSON report's findings, sorted.
 fn findings(path: &str, layout: &str, extra: &[&str]) -> Vec<(String, String, String)> {
