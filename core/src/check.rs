@@ -191,6 +191,11 @@ pub struct Back<'l> {
     insurer_field: Option<usize>,
     /// Fields holding the master-checked values.
     type_field: Option<usize>,
+    /// Fields the layout marks for the master checks (`master_segment`,
+    /// `master_income_segment`) and the 追加条件 field, resolved once.
+    segment_field: Option<usize>,
+    income_segment_field: Option<usize>,
+    conditions_field: Option<usize>,
     /// The current record has no character that a character scan could flag.
     clean: bool,
     header_columns: usize,
@@ -251,6 +256,18 @@ impl<'l> Back<'l> {
                 .iter()
                 .position(|f| f.has_check(Check::InsurerNumber)),
             type_field: layout.field_index("orgSpecificCertificateTypeId"),
+            segment_field: layout
+                .fields
+                .iter()
+                .position(|f| f.has_check(Check::MasterSegment)),
+            income_segment_field: layout
+                .fields
+                .iter()
+                .position(|f| f.has_check(Check::MasterIncomeSegment)),
+            conditions_field: layout
+                .fields
+                .iter()
+                .position(|f| f.value_type == ValueType::Conditions),
             clean: false,
             header_columns: 0,
             repaired_text: String::new(),
@@ -636,13 +653,12 @@ impl<'l> Back<'l> {
                 _ => {}
             }
         }
-        for (id, code, seg) in [
-            ("segment", Code::UnknownSegment, true),
-            ("incomeSegment", Code::UnknownIncomeSegment, false),
-        ] {
-            let Some(fi) = layout.field_index(id) else {
-                continue;
-            };
+        let segments = [
+            (self.segment_field, Code::UnknownSegment, true),
+            (self.income_segment_field, Code::UnknownIncomeSegment, false),
+        ];
+        for (field, code, seg) in segments {
+            let Some(fi) = field else { continue };
             let v = get(fi);
             if v.is_empty() {
                 continue;
@@ -656,11 +672,7 @@ impl<'l> Back<'l> {
                 push(&mut self.sink, code, fi, v, None, valid, more);
             }
         }
-        if let Some(fi) = layout
-            .fields
-            .iter()
-            .position(|f| f.value_type == ValueType::Conditions)
-        {
+        if let Some(fi) = self.conditions_field {
             let v = get(fi);
             for p in masters.check_conditions(type_id, v) {
                 match p {
@@ -1442,6 +1454,41 @@ mod medical_code_tests {
         // Outside 11–14 a bare 7-digit code is never rejected.
         assert_eq!(check("54016027", "0110091"), 0);
         assert_eq!(check("", "0110091"), 0);
+    }
+}
+
+#[cfg(test)]
+mod repair_problem_tests {
+    use super::*;
+
+    #[test]
+    fn a_date_that_cannot_be_repaired_says_why() {
+        let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日\r\n\
+                   A1,123456789018,山田花子,ヤマダ　ハナコ,東京都,平成元年1月7日,2,0,受給者証,2025-04-01,2026-03-31\r\n";
+        let layout = Layout::full();
+        let opts = Options {
+            kind: InputKind::Source,
+            repair: true,
+            ..Options::default()
+        };
+        let r = check_bytes(&layout, opts, csv.as_bytes());
+        let d = r
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::Date)
+            .expect("V004");
+        assert_eq!(
+            d.detail,
+            Detail::DateProblem {
+                ja: "その元号が始まる前の日付です",
+                en: "before the era began"
+            }
+        );
+        assert!(
+            crate::message::message(&layout, d, true)
+                .ja
+                .contains("元号が始まる前")
+        );
     }
 }
 
