@@ -236,7 +236,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         mapping: load_mapping(a.mapping.as_deref(), &layout)?,
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters)?,
-        ..Options::default()
+        ..Options::validate()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
     for path in &a.inputs {
@@ -273,19 +273,18 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
 fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     let receipt = receipt::prepare(&a.receipt)?;
     let layout = load_layout(&a.layout.layout)?;
+    let format = if a.json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Csv
+    };
     let opts = Options {
-        kind: InputKind::Source,
         max_diagnostics: a.max_diagnostics,
         mapping: load_mapping(a.mapping.as_deref(), &layout)?,
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters)?,
-        repair: true,
-        output: Some(if a.json {
-            OutputFormat::Json
-        } else {
-            OutputFormat::Csv
-        }),
         expected_rows: expected_rows(&a.input),
+        ..Options::build(format)
     };
     let source = open_input(&a.input, a.common.sheet.as_deref())?;
     // Write next to the target and rename at the end: a failed build leaves no half file.

@@ -85,6 +85,41 @@ impl Default for Options {
     }
 }
 
+/// The option presets every front end uses, so that the CLI and the page cannot drift apart:
+/// `pmhcsv validate` ([`Options::validate`]), `pmhcsv build` and the page's downloads
+/// ([`Options::build`]), and the page's grid ([`Options::grid`]). Callers then set what is
+/// theirs (mapping, masters, limits) on the returned value.
+impl Options {
+    /// `pmhcsv validate`: an upload file checked as it is, no repairs, no output.
+    #[must_use]
+    pub fn validate() -> Self {
+        Self::default()
+    }
+
+    /// `pmhcsv build` and the page's downloads: source data in any supported encoding, the safe
+    /// repairs applied and reported, the upload file written in `output`.
+    #[must_use]
+    pub fn build(output: OutputFormat) -> Self {
+        Self {
+            kind: InputKind::Source,
+            repair: true,
+            output: Some(output),
+            ..Self::default()
+        }
+    }
+
+    /// The page's grid: exactly [`Options::build`]'s checks, without writing output, keeping up
+    /// to `max_diagnostics` findings.
+    #[must_use]
+    pub fn grid(max_diagnostics: usize) -> Self {
+        Self {
+            output: None,
+            max_diagnostics,
+            ..Self::build(OutputFormat::Csv)
+        }
+    }
+}
+
 /// Findings collector: O(1) per finding, exact counts when the list is truncated.
 pub(crate) struct Sink {
     pub(crate) kept: Vec<Diagnostic>,

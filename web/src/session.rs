@@ -18,8 +18,8 @@ use pmh_core::redact::RedactError;
 use pmh_core::render::{self, Input, RenderOptions};
 use pmh_core::write::OutputFormat;
 use pmh_core::{
-    Back, Checker, Code, ColumnMapping, Detail, Diagnostic, InputKind, KeyTracker, Layout, Options,
-    Report, RowView, Severity, records, xlsx,
+    Back, Checker, Code, ColumnMapping, Detail, Diagnostic, KeyTracker, Layout, Options, Report,
+    RowView, Severity, records, xlsx,
 };
 
 use crate::protocol::{
@@ -461,15 +461,9 @@ impl Session {
     /// every finding.
     fn grid_options(&self, mapping: &ColumnMapping) -> Options {
         Options {
-            kind: InputKind::Source,
-            max_diagnostics: MAX_FINDINGS,
             mapping: Some(mapping.clone()),
-            known_insurer_numbers: Vec::new(),
             masters: self.masters.clone(),
-            repair: true,
-            // Only sizes the key index; findings and output do not depend on it.
-            expected_rows: None,
-            output: None,
+            ..Options::grid(MAX_FINDINGS)
         }
     }
 
@@ -895,15 +889,9 @@ impl Session {
             return;
         };
         let opts = Options {
-            kind: InputKind::Source,
-            max_diagnostics: MAX_FINDINGS,
             mapping: Some(results.mapping.clone()),
-            known_insurer_numbers: Vec::new(),
             masters,
-            repair: true,
-            // Only sizes the key index; findings and output do not depend on it.
-            expected_rows: None,
-            output: None,
+            ..Options::grid(MAX_FINDINGS)
         };
         let table = &input.table;
         let line_of = |row: u32| table.record(row as usize - 1).map_or(0, |r| r.line);
@@ -1198,15 +1186,10 @@ impl Session {
         progress: &mut ProgressFn<'_>,
     ) -> (Vec<u8>, Report) {
         let opts = Options {
-            kind: InputKind::Source,
             max_diagnostics: CLI_MAX_DIAGNOSTICS,
             mapping: Some(mapping.clone()),
-            known_insurer_numbers: Vec::new(),
             masters: self.masters.clone(),
-            repair: true,
-            // Only sizes the key index; findings and output do not depend on it.
-            expected_rows: None,
-            output: Some(format),
+            ..Options::build(format)
         };
         let mut checker = Checker::new(&self.layout, opts);
         let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 4);
@@ -1483,14 +1466,8 @@ mod tests {
     fn cli_build(bytes: &[u8], mapping: &str) -> (Vec<u8>, Report) {
         let layout = Layout::full();
         let opts = Options {
-            kind: InputKind::Source,
-            max_diagnostics: 1000,
             mapping: Some(ColumnMapping::from_json(mapping, &layout).unwrap()),
-            known_insurer_numbers: Vec::new(),
-            masters: None,
-            repair: true,
-            expected_rows: None,
-            output: Some(OutputFormat::Csv),
+            ..Options::build(OutputFormat::Csv)
         };
         let mut c = Checker::new(&layout, opts);
         let mut out = Vec::new();
