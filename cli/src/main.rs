@@ -13,13 +13,12 @@ use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
 use clap::Parser;
-use pmh_core::master::Masters;
-use pmh_core::write::OutputFormat;
+use pmh_core::Masters;
+use pmh_core::OutputFormat;
 use pmh_core::{
     Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
     RenderOptions, Report, docs, xlsx,
 };
-use sha2::{Digest, Sha256};
 
 use args::{
     BuildArgs, Cli, Command, ExplainArgs, LayoutArgs, LayoutFormat, MasterArgs, ValidateArgs,
@@ -133,11 +132,11 @@ fn check_input(
     std::thread::scope(|scope| {
         // Three threads: hashing, reading + decoding + splitting, and checking (here).
         let hasher = scope.spawn(move || {
-            let mut sha = Sha256::new();
+            let mut sha = pmh_core::receipt::Sha256Hasher::new();
             for chunk in chunks {
                 sha.update(&chunk);
             }
-            pmh_core::front::hex(&sha.finalize())
+            sha.finish()
         });
         let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
             let mut front = Front::new(layout.dialect.delimiter_byte()).without_hash();

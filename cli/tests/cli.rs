@@ -159,7 +159,7 @@ fn max_diagnostics_truncates_but_counts_exactly() {
 #[test]
 fn custom_layout_file() {
     // A vendor layout: 氏名 may be 10 characters at most, and sex code 3 is allowed.
-    let layout = pmh_core::layout::FULL_TOML
+    let layout = pmh_core::FULL_TOML
         .replacen("id = \"full\"", "id = \"vendor\"", 1)
         .replacen("max_length = 100\nchars = \"name\"", "max_length = 3\nchars = \"name\"", 1)
         .replacen("  { code = \"2\", ja = \"女\", en = \"female\" },", "  { code = \"2\", ja = \"女\", en = \"female\" },\n  { code = \"3\", ja = \"不明\", en = \"unknown\" },", 1);

@@ -1,7 +1,15 @@
 //! Validate and build PMH 医療費助成 upload files.
 //!
+//! The folders are the pipeline:
+//!
 //! ```text
-//! bytes ─Decoder─▶ UTF-8 ─RecordReader─▶ records ─Checker─▶ Report ─render─▶ text | json | csv | junit | github
+//! input/     bytes ─decode─▶ UTF-8 ─reader─▶ records (with lines) ─front─▶ batches   (.xlsx → CSV text first)
+//! layout/    layout TOML ─▶ Layout;  header row ─header─▶ column → field
+//! check/     records ─cells · rows · keys · master · conditions · repair─▶ findings
+//! findings/  codes (the catalogue: severity, words, emitting check) · diagnostic · message · report
+//! output/    report ─render─▶ text | json | csv | junit | github;  rows ─write─▶ upload CSV | JSON;  receipt · docs
+//! tools/     diff (差分履歴 from two 全件 snapshots) · redact (help-desk copies)
+//! domain/    Japanese public-data rules used by check/: check digits, dates and 和暦, characters, code tables
 //! ```
 //!
 //! This crate performs no I/O, reads no clock and no environment: callers pass bytes (in
@@ -18,36 +26,35 @@
 #![warn(clippy::disallowed_methods)]
 #![warn(missing_docs)]
 
-pub(crate) mod cells;
-pub mod check;
-pub mod codes;
-pub mod decode;
-pub mod diagnostic;
-pub mod diff;
-pub mod docs;
-pub mod domain;
-pub mod front;
-pub mod header;
-pub mod keys;
-pub mod layout;
-pub mod master;
-pub mod message;
-pub mod reader;
-pub mod receipt;
-pub mod records;
-pub mod redact;
-pub mod render;
-pub mod repair;
-pub mod report;
+mod check;
+mod domain;
+mod findings;
+mod input;
+mod layout;
+mod output;
+#[cfg(any(test, feature = "synth"))]
 pub mod synth;
-pub mod write;
-pub mod xlsx;
+mod tools;
 
-pub use check::{Back, Checker, InputKind, KeyTracker, Options, RowView, RowVisitor, check_bytes};
-pub use codes::{Code, CodeInfo, Severity};
-pub use diagnostic::{Detail, Diagnostic};
-pub use front::{Front, FrontSummary, RecordBatch};
-pub use header::ColumnMapping;
-pub use layout::{Basis, ConfigError, Layout};
-pub use render::{Format, Input, Lang, RenderOptions};
-pub use report::Report;
+// Checking: one streaming checker and its option presets.
+pub use check::keys::KeyTracker;
+pub use check::master::Masters;
+pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes};
+// Findings: codes, one finding, its words, the report of one input.
+pub use findings::codes::{Code, CodeInfo, Severity};
+pub use findings::diagnostic::{Detail, Diagnostic, column_letter};
+pub use findings::message::message;
+pub use findings::report::Report;
+// Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
+pub use input::decode::{Decoder, TextEncoding};
+pub use input::front::{Front, FrontSummary, RecordBatch};
+pub use input::{records, xlsx};
+// Layouts and header matching.
+pub use layout::header::{ColumnMapping, Matcher, Use, fold};
+pub use layout::{Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, Personal, ValueType};
+// Output: reports, the upload file, receipts, generated docs.
+pub use output::render::{Format, Input, Lang, RenderOptions};
+pub use output::write::OutputFormat;
+pub use output::{docs, receipt, render};
+// Whole-file tools.
+pub use tools::{diff, redact};

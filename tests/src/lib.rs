@@ -7,8 +7,8 @@ pub mod bench;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pmh_core::master::Masters;
-use pmh_core::write::OutputFormat;
+use pmh_core::Masters;
+use pmh_core::OutputFormat;
 use pmh_core::{Checker, InputKind, Layout, Options, Report};
 
 /// The repository's `fixtures/` directory.

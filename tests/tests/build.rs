@@ -2,7 +2,7 @@
 //! input row is in the output or in the report, and repairs are what they claim to be.
 
 use conformance::{fixture_files, layout_for, name, options_for};
-use pmh_core::write::OutputFormat;
+use pmh_core::OutputFormat;
 use pmh_core::{Checker, Code, InputKind, Layout, Options, Report, check_bytes};
 use proptest::prelude::*;
 

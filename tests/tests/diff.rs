@@ -2,6 +2,7 @@
 //! unchanged, key collisions, a moved validity period, renewals, the three historyKey schemes,
 //! the state across days, and the output validated against the diff layout.
 
+use chrono::{Days, NaiveDate};
 use std::cell::RefCell;
 
 use pmh_core::diff::{
@@ -254,8 +255,8 @@ fn moved_validity_period_is_a_deletion_and_a_registration() {
     let mut t = y.clone();
     let old = t[1][VALID_FROM].clone();
     // One day later (still before validTo).
-    let d = pmh_core::domain::date::parse_iso(&old).unwrap();
-    t[1][VALID_FROM] = d.add_days(1).unwrap().to_string();
+    let d = iso(&old);
+    t[1][VALID_FROM] = (d + Days::new(1)).to_string();
     let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
     let recs = records(&r.out);
     assert_eq!(recs.len(), 2, "{recs:?}");
@@ -291,9 +292,9 @@ fn a_renewal_row_is_its_own_history_row() {
     // Current and next year's certificate in one snapshot: not a collision.
     let y: Vec<_> = (0..2).map(row).collect();
     let mut next = y[0].clone();
-    let to = pmh_core::domain::date::parse_iso(&y[0][VALID_FROM + 1]).unwrap();
-    next[VALID_FROM] = to.add_days(1).unwrap().to_string();
-    next[VALID_FROM + 1] = to.add_days(365).unwrap().to_string();
+    let to = iso(&y[0][VALID_FROM + 1]);
+    next[VALID_FROM] = (to + Days::new(1)).to_string();
+    next[VALID_FROM + 1] = (to + Days::new(365)).to_string();
     let mut t = y.clone();
     t.push(next);
     let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
@@ -615,4 +616,9 @@ fn a_state_made_with_another_row_key_or_scheme_is_noticed() {
     );
     assert!(issues.iter().all(|i| !i.is_error()), "warnings, not errors");
     assert_eq!(records(&day2.out).len(), 0);
+}
+
+/// A `YYYY-MM-DD` date of a generated file.
+fn iso(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
 }

@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use conformance::{fixture_files, layout_for, name, options_for};
-use pmh_core::decode::Decoder;
-use pmh_core::layout::Personal;
+use pmh_core::Decoder;
+use pmh_core::Personal;
 use pmh_core::redact::{redact, redact_with_summary};
 use pmh_core::{Checker, Layout, Options, Report, RowView};
 use proptest::prelude::*;
@@ -242,7 +242,7 @@ fn mutate(fields: &mut [String], kind: u8, prev: Option<&[String]>) {
                 .collect();
             if d.len() == 12 {
                 d[0] = 0;
-                d[11] = pmh_core::domain::checkdigit::my_number_check_digit(&d[..11]);
+                d[11] = pmh_core::synth::my_number_check_digit(&d[..11]);
                 fields[MY_NUMBER] = d[1..].iter().map(|x| char::from(b'0' + x)).collect();
             }
         }

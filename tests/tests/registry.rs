@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use pmh_core::layout::{Basis, ValueType};
+use pmh_core::{Basis, ValueType};
 use pmh_core::{Code, Layout};
 
 fn layouts() -> [Layout; 2] {
@@ -46,7 +46,7 @@ fn names_do_not_collide_across_fields() {
         let mut seen = std::collections::HashMap::new();
         for (i, f) in l.fields.iter().enumerate() {
             for n in std::iter::once(&f.label_ja).chain(f.aliases.iter()) {
-                let k = pmh_core::header::fold(n);
+                let k = pmh_core::fold(n);
                 if let Some(j) = seen.insert(k.clone(), i) {
                     assert_eq!(i, j, "{}: '{n}' names two fields", l.id);
                 }
@@ -111,7 +111,7 @@ fn codes_are_unique_categorised_and_documented() {
 
 #[test]
 fn bad_layout_files_are_config_errors() {
-    let good = pmh_core::layout::FULL_TOML;
+    let good = pmh_core::FULL_TOML;
     for (what, text) in [
         ("syntax", "id = ".to_owned()),
         ("empty", String::new()),

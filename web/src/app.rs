@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use js_sys::{JsString, Uint8Array};
-use pmh_core::master::Masters;
+use pmh_core::Masters;
 use pmh_core::{ColumnMapping, Layout};
 use web_sys::File;
 use yew::prelude::*;

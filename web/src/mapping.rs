@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use pmh_core::header::{Matcher, Use};
 use pmh_core::{ColumnMapping, Layout};
+use pmh_core::{Matcher, Use};
 
 /// localStorage key of the saved mappings (a JSON array of mapping files).
 pub const STORE_KEY: &str = "pmhcsv.mappings.v1";

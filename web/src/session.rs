@@ -10,13 +10,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use pmh_core::decode::TextEncoding;
-use pmh_core::header::Use;
-use pmh_core::master::Masters;
+use pmh_core::Masters;
+use pmh_core::OutputFormat;
+use pmh_core::TextEncoding;
+use pmh_core::Use;
 use pmh_core::receipt::{ReceiptInput, ReceiptOutput, ReceiptRequest, sha256_hex};
 use pmh_core::redact::RedactError;
 use pmh_core::render::{self, Input, RenderOptions};
-use pmh_core::write::OutputFormat;
 use pmh_core::{
     Back, Checker, Code, ColumnMapping, Detail, Diagnostic, KeyTracker, Layout, Options, Report,
     RowView, Severity, records, xlsx,
@@ -225,8 +225,8 @@ fn repair_of(d: &Diagnostic) -> Option<(u32, &str)> {
 }
 
 /// The label of an encoding, in both languages.
-pub fn encoding_msg(e: pmh_core::decode::TextEncoding) -> Msg {
-    use pmh_core::decode::TextEncoding as E;
+pub fn encoding_msg(e: pmh_core::TextEncoding) -> Msg {
+    use pmh_core::TextEncoding as E;
     match e {
         E::Ascii => Msg::new("ASCII（UTF-8）", "ASCII (UTF-8)"),
         E::Utf8 => Msg::new("UTF-8（BOMなし）", "UTF-8 (no BOM)"),
@@ -240,7 +240,7 @@ pub fn encoding_msg(e: pmh_core::decode::TextEncoding) -> Msg {
 
 /// A finding, ready to show.
 pub fn finding_view(layout: &Layout, d: &Diagnostic) -> FindingView {
-    let message = pmh_core::message::message(layout, d, false);
+    let message = pmh_core::message(layout, d, false);
     let info = d.code.info();
     let repair = match &d.detail {
         Detail::Repair { after } => Some(RepairView {
@@ -393,7 +393,7 @@ impl Session {
                 "The data is empty. Paste data including its header row, or choose a file.",
             ));
         }
-        if encoding == pmh_core::decode::TextEncoding::Unknown {
+        if encoding == pmh_core::TextEncoding::Unknown {
             return Err(Msg::new(
                 "文字コードを判別できません。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx）のファイルを選んでください。",
                 "The text encoding cannot be recognised. Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx).",
@@ -1384,7 +1384,7 @@ fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: ReportLa
             c.at.clone(),
             action.to_owned(),
             c.cell.row.to_string(),
-            pmh_core::diagnostic::column_letter(c.cell.col),
+            pmh_core::column_letter(c.cell.col),
             header.to_owned(),
             field.to_owned(),
             code.to_owned(),
@@ -2195,7 +2195,7 @@ mod tests {
         s.configure(
             &LayoutSpec::Custom {
                 name: "full.toml".into(),
-                toml: pmh_core::layout::FULL_TOML.into(),
+                toml: pmh_core::FULL_TOML.into(),
             },
             &[],
         )
@@ -2207,8 +2207,7 @@ mod tests {
     fn edits_survive_a_layout_with_another_delimiter() {
         let mut s = checked(fixture("valid/full_minimal.csv"));
         s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
-        let tabbed =
-            pmh_core::layout::FULL_TOML.replace("delimiter = \",\"", "delimiter = \"\\t\"");
+        let tabbed = pmh_core::FULL_TOML.replace("delimiter = \",\"", "delimiter = \"\\t\"");
         let spec = LayoutSpec::Custom {
             name: "tab.toml".into(),
             toml: tabbed,

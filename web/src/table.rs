@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use pmh_core::front::FrontSummary;
+use pmh_core::FrontSummary;
 use pmh_core::{Front, RecordBatch};
 
 /// Bytes fed to the front end per call (and per progress report).

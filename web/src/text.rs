@@ -609,7 +609,7 @@ pub fn check_time(lang: Lang, worker_ms: f64, page_ms: u64) -> String {
 
 /// Where a finding is: 「12 行 C 列（個人番号）」.
 pub fn place(lang: Lang, row: Option<u32>, col: Option<u32>, field: Option<&Msg>) -> String {
-    let letter = col.map(pmh_core::diagnostic::column_letter);
+    let letter = col.map(pmh_core::column_letter);
     let field = field.map(|f| lang.msg(f).to_owned());
     let mut parts = Vec::new();
     if let Some(r) = row {

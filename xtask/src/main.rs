@@ -294,6 +294,8 @@ fn bench_web(rows: Option<&str>) -> Result<()> {
             "--release",
             "--package",
             "web",
+            "--features",
+            "bench",
             "--bin",
             "bench_native",
             "--",

@@ -206,6 +206,10 @@ pub fn medical_institution_code7(s: &str, prefecture: u8) -> CheckOutcome {
 /// the last digit (§3, VERIFIED). `00`-padded 国保 numbers validate as 8 digits because leading
 /// zeros do not change the Luhn sum.
 #[must_use]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "reference rule with tests; no check uses it yet")
+)]
 pub fn insurance_number(s: &str) -> CheckOutcome {
     match s.len() {
         6 => luhn_outcome::<6>(s),
@@ -218,6 +222,10 @@ pub fn insurance_number(s: &str) -> CheckOutcome {
 /// `(11 − (d1·6 + d2·5 + d3·4 + d4·3 + d5·2) mod 11) mod 10` (§5.1: rule INFERRED, verified on
 /// 15 real codes). Useful for validating the uploading municipality.
 #[must_use]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "reference rule with tests; no check uses it yet")
+)]
 pub fn local_government_code(s: &str) -> CheckOutcome {
     let Some(d) = digits::<6>(s) else {
         return CheckOutcome::NotApplicable;

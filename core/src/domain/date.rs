@@ -527,6 +527,10 @@ pub fn to_wareki(d: Ymd) -> Option<(Era, u32, u8, u8)> {
 
 /// Ways to write a 和暦 date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "reference rule with tests; no check uses it yet")
+)]
 pub enum WarekiStyle {
     /// `令和7年4月1日`; year 1 is written `元年` (the official style).
     Kanji,
@@ -539,6 +543,10 @@ pub enum WarekiStyle {
 /// Formats `d` as 和暦 in `style`; `None` when [`to_wareki`] is `None` or the style cannot
 /// express the era year (GYYMMDD beyond year 99).
 #[must_use]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "reference rule with tests; no check uses it yet")
+)]
 pub fn format_wareki(d: Ymd, style: WarekiStyle) -> Option<String> {
     let (era, year, month, day) = to_wareki(d)?;
     match style {

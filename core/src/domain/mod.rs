@@ -3,7 +3,7 @@
 //! Pure functions over `&str`; no knowledge of layouts or diagnostics. The validator wires
 //! them to fields through the layout data.
 
-pub mod chars;
-pub mod checkdigit;
-pub mod date;
-pub mod tables;
+pub(crate) mod chars;
+pub(crate) mod checkdigit;
+pub(crate) mod date;
+pub(crate) mod tables;

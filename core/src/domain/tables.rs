@@ -14,6 +14,14 @@
 //! * Sex codes 1 = 男, 2 = 女: INFERRED (pmh-layout §2 row 7: only `"2"` is seen in the spec).
 //!   Code 3 (不明) is UNKNOWN and therefore not listed; a layout that needs it must add it.
 
+#![cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "prefectures, 地単公費 categories and sex codes are reference tables with tests that no check uses yet"
+    )
+)]
+
 /// One prefecture (都道府県) with its JIS X 0401 code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Prefecture {

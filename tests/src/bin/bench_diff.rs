@@ -30,8 +30,8 @@ fn row(seed: u64, i: u64, change: bool, move_start: bool, line: &mut String) {
         fields[9].push_str("(再交付)");
     }
     if move_start
-        && let Some(d) = pmh_core::domain::date::parse_iso(&fields[19])
-        && let Some(d) = d.add_days(1)
+        && let Ok(d) = chrono::NaiveDate::parse_from_str(&fields[19], "%Y-%m-%d")
+        && let Some(d) = d.succ_opt()
     {
         fields[19] = d.to_string();
     }

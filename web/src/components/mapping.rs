@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use pmh_core::ColumnMapping;
-use pmh_core::diagnostic::column_letter;
+use pmh_core::column_letter;
 use web_sys::{File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use pmh_core::diagnostic::column_letter;
+use pmh_core::column_letter;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 

@@ -1,8 +1,8 @@
 //! Every sentence a finding can produce, in Japanese and English: the only place that turns the
 //! facts of a [`Diagnostic`] into words. Translators review this file alone.
 
-use crate::codes::Code;
-use crate::diagnostic::{Detail, Diagnostic};
+use crate::findings::codes::Code;
+use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::layout::{Layout, Personal, ValueType};
 
 /// A finding's sentence in both languages.
@@ -180,7 +180,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             },
         ) => {
             let other = other_column
-                .map(crate::diagnostic::column_letter)
+                .map(crate::findings::diagnostic::column_letter)
                 .unwrap_or_default();
             (
                 format!("列「{header}」は{other}列と同じ項目「{label_ja}」を表しています。"),

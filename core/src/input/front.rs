@@ -5,10 +5,10 @@
 //! validates their UTF-8. Its output, [`RecordBatch`], is plain owned data: the CLI runs this
 //! stage on one thread and the validation ([`crate::check::Back`]) on another.
 
-use sha2::{Digest, Sha256};
+use crate::input::hash::Sha256Hasher;
 
-use crate::decode::{Decoder, TextEncoding};
-use crate::reader::{Event, LineEndings, RecordReader};
+use crate::input::decode::{Decoder, TextEncoding};
+use crate::input::reader::{Event, LineEndings, RecordReader};
 
 /// Records per batch: large enough to make hand-over cheap, small enough to stay in cache.
 const BATCH_RECORDS: usize = 256;
@@ -92,7 +92,7 @@ pub struct Front {
     layout_delimiter: u8,
     delimiter: u8,
     /// `None` when the caller hashes the input itself (the CLI does, on another thread).
-    sha: Option<Sha256>,
+    sha: Option<Sha256Hasher>,
     bytes: u64,
     batch: RecordBatch,
     ready: Vec<RecordBatch>,
@@ -109,7 +109,7 @@ impl Front {
             head: Vec::new(),
             layout_delimiter,
             delimiter: layout_delimiter,
-            sha: Some(Sha256::new()),
+            sha: Some(Sha256Hasher::new()),
             bytes: 0,
             batch: RecordBatch::default(),
             ready: Vec::new(),
@@ -165,7 +165,7 @@ impl Front {
             encoding: self.decoder.encoding(),
             failure: self.decoder.failure(),
             bytes: self.bytes,
-            sha256: self.sha.map(|h| hex(&h.finalize())).unwrap_or_default(),
+            sha256: self.sha.map(Sha256Hasher::finish).unwrap_or_default(),
             line_endings: self
                 .reader
                 .as_ref()
@@ -249,17 +249,6 @@ impl Front {
         }
         self.reader = Some(reader);
     }
-}
-
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// The delimiter of a header line: tab when it has more tabs than the layout's delimiter.

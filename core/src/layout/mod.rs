@@ -5,15 +5,17 @@
 //! is a [`ConfigError`] with a clear message, never a panic. The two PMH layouts are embedded in
 //! the binary and are the defaults.
 
+pub(crate) mod header;
+
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 /// The embedded 全件 (full snapshot) layout source.
-pub const FULL_TOML: &str = include_str!("../layouts/full.toml");
+pub const FULL_TOML: &str = include_str!("../../layouts/full.toml");
 /// The embedded 差分履歴 (diff history) layout source.
-pub const DIFF_TOML: &str = include_str!("../layouts/diff.toml");
+pub const DIFF_TOML: &str = include_str!("../../layouts/diff.toml");
 
 /// A configuration problem: a layout, master or mapping file that cannot be used.
 ///
@@ -203,11 +205,11 @@ pub enum CharLevel {
 
 impl CharLevel {
     /// The severity findings get (for `Ignore`, never used).
-    pub fn severity(self) -> crate::codes::Severity {
+    pub fn severity(self) -> crate::findings::codes::Severity {
         match self {
-            CharLevel::Error => crate::codes::Severity::Error,
-            CharLevel::Warning => crate::codes::Severity::Warning,
-            CharLevel::Info | CharLevel::Ignore => crate::codes::Severity::Info,
+            CharLevel::Error => crate::findings::codes::Severity::Error,
+            CharLevel::Warning => crate::findings::codes::Severity::Warning,
+            CharLevel::Info | CharLevel::Ignore => crate::findings::codes::Severity::Info,
         }
     }
 }

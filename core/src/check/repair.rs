@@ -66,33 +66,6 @@ pub enum RepairKind {
     LeadingZeros,
 }
 
-impl RepairKind {
-    /// Every kind, in step order.
-    pub const ALL: [RepairKind; 7] = [
-        RepairKind::Trim,
-        RepairKind::MacJis,
-        RepairKind::Width,
-        RepairKind::HalfwidthKana,
-        RepairKind::LongVowel,
-        RepairKind::Date,
-        RepairKind::LeadingZeros,
-    ];
-
-    /// Stable snake_case name, e.g. `halfwidth_kana`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RepairKind::Trim => "trim",
-            RepairKind::Width => "width",
-            RepairKind::HalfwidthKana => "halfwidth_kana",
-            RepairKind::LongVowel => "long_vowel",
-            RepairKind::MacJis => "mac_jis",
-            RepairKind::Date => "date",
-            RepairKind::LeadingZeros => "leading_zeros",
-        }
-    }
-}
-
 /// One step of [`repair_cell`]: what it saw and what it wrote (or proposes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repair {
@@ -149,16 +122,6 @@ impl CellRepair {
     #[must_use]
     pub fn value_or<'a>(&'a self, original: &'a str) -> &'a str {
         self.value.as_deref().unwrap_or(original)
-    }
-
-    /// The applied steps.
-    pub fn applied(&self) -> impl Iterator<Item = &Repair> {
-        self.repairs.iter().filter(|r| r.applied)
-    }
-
-    /// The proposals (steps not applied).
-    pub fn proposals(&self) -> impl Iterator<Item = &Repair> {
-        self.repairs.iter().filter(|r| !r.applied)
     }
 }
 
@@ -687,8 +650,8 @@ mod tests {
         assert_eq!(r.repairs[0].before, "アイチ−ハナコ");
         assert_eq!(r.repairs[0].after, "アイチーハナコ");
         assert_eq!(r.value, None);
-        assert_eq!(r.proposals().count(), 1);
-        assert_eq!(r.applied().count(), 0);
+        assert_eq!(r.repairs.iter().filter(|x| !x.applied).count(), 1);
+        assert_eq!(r.repairs.iter().filter(|x| x.applied).count(), 0);
         for dash in ['-', '－', '‐', '―', '—', '─'] {
             let v = format!("コ{dash}ヒ{dash}");
             let r = repair(KANA, &v);
@@ -1020,24 +983,6 @@ mod tests {
     }
 
     #[test]
-    fn kind_names_are_stable_and_distinct() {
-        let names: Vec<&str> = RepairKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "trim",
-                "mac_jis",
-                "width",
-                "halfwidth_kana",
-                "long_vowel",
-                "date",
-                "leading_zeros"
-            ]
-        );
-    }
-
-    // Spec: issue 3 item 5 and domain-codes §8.4.
-    #[test]
     fn character_findings() {
         let name = field(NAME);
         let found = char_findings(&name, "髙橋①\u{E000}𠮷髙");
@@ -1108,7 +1053,7 @@ mod tests {
         let once = first.value_or(s);
         let second = repair_cell(f, d, once, ctx);
         prop_assert_eq!(
-            second.applied().count(),
+            second.repairs.iter().filter(|x| x.applied).count(),
             0,
             "{} {:?} → {:?}: {:?}",
             f.id,

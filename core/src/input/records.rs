@@ -6,8 +6,8 @@
 //! numbers and quote balance) instead of splitting the input a second way.
 
 use crate::check::{KeyTracker, trim_edges};
-use crate::decode::TextEncoding;
-use crate::front::{RecMeta, RecordBatch};
+use crate::input::decode::TextEncoding;
+use crate::input::front::{RecMeta, RecordBatch};
 
 /// One record (or blank line) of a [`RecordBatch`].
 #[derive(Debug, Clone, Copy)]

@@ -38,11 +38,6 @@ impl Record<'_> {
         self.ends.len()
     }
 
-    /// Whether the record has no fields.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     /// Bytes of field `i`.
     pub fn field(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };

@@ -1,10 +1,10 @@
 //! One finding about an input file: code, severity, where it is (as a person sees it in Excel)
-//! and the facts needed to phrase it. Sentences are made in [`crate::message`] only.
+//! and the facts needed to phrase it. Sentences are made in [`crate::findings::message`] only.
 
-use crate::codes::{Code, Severity};
+use crate::findings::codes::{Code, Severity};
 use crate::layout::Basis;
 
-/// Facts of one finding; turned into sentences by [`crate::message`].
+/// Facts of one finding; turned into sentences by [`crate::findings::message`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
     /// Nothing beyond the code, row and field.

@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::codes::Code;
+use crate::findings::codes::Code;
 use crate::layout::{Basis, CharClass, Encoding, Field, Layout, LineEnding, Rule, ValueType};
-use crate::render::Lang;
+use crate::output::render::Lang;
 
 fn basis_mark(b: Basis) -> &'static str {
     match b {
@@ -170,7 +170,7 @@ pub fn template(layout: &Layout) -> Vec<u8> {
         if i > 0 {
             s.push_str(delim);
         }
-        crate::render::csv_field(&mut s, &f.label_ja);
+        crate::output::render::csv_field(&mut s, &f.label_ja);
     }
     s.push_str(match layout.dialect.line_ending {
         LineEnding::Crlf => "\r\n",

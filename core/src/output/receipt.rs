@@ -28,12 +28,12 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::input::hash::{Sha256Hasher, sha256_hex};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use crate::codes::{Code, Severity};
+use crate::findings::codes::{Code, Severity};
+use crate::findings::report::Report;
 use crate::layout::Layout;
-use crate::report::Report;
 
 /// Version of the receipt format.
 pub const RECEIPT_VERSION: u32 = 1;
@@ -316,34 +316,6 @@ pub fn format_rfc3339_utc(unix_seconds: i64) -> String {
         secs % 3600 / 60,
         secs % 60
     )
-}
-
-/// Incremental SHA-256 for callers that hash what they read or write in chunks.
-#[derive(Debug, Clone, Default)]
-pub struct Sha256Hasher(Sha256);
-
-impl Sha256Hasher {
-    /// A fresh hasher.
-    pub fn new() -> Self {
-        Self(Sha256::new())
-    }
-
-    /// Adds bytes.
-    pub fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
-    /// The digest, lower-case hex.
-    pub fn finish(self) -> String {
-        crate::front::hex(&self.0.finalize())
-    }
-}
-
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let mut h = Sha256Hasher::new();
-    h.update(bytes);
-    h.finish()
 }
 
 #[cfg(test)]

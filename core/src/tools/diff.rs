@@ -32,15 +32,15 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
-use sha2::{Digest, Sha256};
+use crate::input::hash::Sha256Hasher;
 
 use crate::check::{Checker, Options, RowView, trim_edges};
 use crate::domain::date;
-use crate::front::{Front, RecordBatch};
-use crate::header::Use;
+use crate::findings::report::Report;
+use crate::input::front::{Front, RecordBatch};
+use crate::layout::header::Use;
 use crate::layout::{Layout, ValueType};
-use crate::report::Report;
-use crate::write;
+use crate::output::write;
 
 /// A snapshot that can be read from its start as many times as needed.
 pub trait Snapshot {
@@ -1032,29 +1032,29 @@ impl<'l> Plan<'l> {
     /// The `hash` / `period` historyKey of a row.
     fn hashed_key(&self, r: &RowView<'_>, with_content: bool) -> String {
         let get = |i: usize| r.fields.get(i).map_or("", |v| trim_edges(v));
-        let mut h = Sha256::new();
+        let mut h = Sha256Hasher::new();
         h.update(b"pmhcsv-history-key-v1");
-        h.update([0x1E]);
+        h.update(&[0x1E]);
         for &i in &self.cert {
             h.update(get(i).as_bytes());
-            h.update([0x1F]);
+            h.update(&[0x1F]);
         }
-        h.update([0x1E]);
+        h.update(&[0x1E]);
         h.update(self.valid_from.map_or("", get).as_bytes());
         if with_content {
-            h.update([0x1E]);
+            h.update(&[0x1E]);
             for v in r.fields {
                 h.update(v.as_bytes());
-                h.update([0x1F]);
+                h.update(&[0x1F]);
             }
             for (name, value) in r.details {
                 h.update(name.as_bytes());
-                h.update([0x1D]);
+                h.update(&[0x1D]);
                 h.update(value.as_bytes());
-                h.update([0x1F]);
+                h.update(&[0x1F]);
             }
         }
-        let hex = crate::front::hex(&h.finalize());
+        let hex = h.finish();
         hex[..self.key_length.min(hex.len())].to_owned()
     }
 
@@ -1174,7 +1174,7 @@ fn reread(
     }
     let headers: Vec<&str> = first.headers.iter().map(|h| h.trim()).collect();
     // Without a header row the checker reads no row.
-    let readable = first.count(crate::codes::Code::NoHeader) == 0;
+    let readable = first.count(crate::findings::codes::Code::NoHeader) == 0;
     let mut row = 0u32;
     let mut header_seen = false;
     let mut visited = 0u64;

@@ -11,31 +11,36 @@
 //! Memory is bounded by the longest record plus the certificate-key index (a few dozen bytes
 //! per row), never by the file: the CLI feeds 64 KiB chunks.
 
+pub(crate) mod cells;
+pub(crate) mod keys;
+pub(crate) mod master;
+pub(crate) mod repair;
+
 use std::sync::Arc;
 
+use self::repair::{RepairKind, RowContext, Unrepairable};
 /// Re-exported: other modules trim the way the checker does.
-pub(crate) use crate::cells::trim_edges;
-use crate::cells::{
+pub(crate) use crate::check::cells::trim_edges;
+use crate::check::cells::{
     char_count, conditions_error, digit_runs, first_disallowed, is_exponent_form,
     length_surely_fits,
 };
-use crate::codes::{Code, Severity};
-use crate::decode::TextEncoding;
-use crate::diagnostic::{Detail, Diagnostic};
+pub use crate::check::keys::KeyTracker;
+use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
 use crate::domain::chars::CharIssue;
 use crate::domain::{checkdigit, date, tables};
-use crate::front::{Front, FrontSummary, RecordBatch};
-use crate::header::Use;
-use crate::header::{ColumnMapping, HeaderMap, Matcher};
-pub use crate::keys::KeyTracker;
+use crate::findings::codes::{Code, Severity};
+use crate::findings::diagnostic::{Detail, Diagnostic};
+use crate::findings::report::Report;
+use crate::input::decode::TextEncoding;
+use crate::input::front::{Front, FrontSummary, RecordBatch};
+use crate::input::reader::LineEndings;
+use crate::layout::header::Use;
+use crate::layout::header::{ColumnMapping, HeaderMap, Matcher};
 use crate::layout::{
     Basis, CharClass, CharLevel, Check, Encoding, KeyIndex, Layout, LineEnding, Rule, ValueType,
 };
-use crate::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
-use crate::reader::LineEndings;
-use crate::repair::{self, RepairKind, RowContext, Unrepairable};
-use crate::report::Report;
-use crate::write::{self, OutputFormat};
+use crate::output::write::{self, OutputFormat};
 
 /// What the input is meant to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1520,7 +1525,7 @@ mod repair_problem_tests {
             }
         );
         assert!(
-            crate::message::message(&layout, d, true)
+            crate::findings::message::message(&layout, d, true)
                 .ja
                 .contains("元号が始まる前")
         );

@@ -8,12 +8,12 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::codes::Severity;
-use crate::decode::TextEncoding;
-use crate::diagnostic::{Diagnostic, column_letter};
+use crate::findings::codes::Severity;
+use crate::findings::diagnostic::{Diagnostic, column_letter};
+use crate::findings::message::{Message, message, shown_value};
+use crate::findings::report::Report;
+use crate::input::decode::TextEncoding;
 use crate::layout::Layout;
-use crate::message::{Message, message, shown_value};
-use crate::report::Report;
 
 /// Name and version of this tool, as written into reports.
 pub const TOOL_NAME: &str = "pmhcsv";

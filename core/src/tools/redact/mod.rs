@@ -27,7 +27,6 @@
 //!   seed and the copy could test guesses of the originals, so the seed must never travel with
 //!   the file. Different seeds give unrelated replacements.
 
-mod lex;
 mod values;
 
 use std::cell::RefCell;
@@ -36,14 +35,14 @@ use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::check::{Checker, Options, RowView, trim_edges};
-use crate::codes::Code;
-use crate::decode::{Decoder, TextEncoding};
 use crate::domain::date::{self, Ymd};
-use crate::header::{Use, fold};
+use crate::findings::codes::Code;
+use crate::findings::report::Report;
+use crate::input::decode::{Decoder, TextEncoding};
+use crate::layout::header::{Use, fold};
 use crate::layout::{Field, Layout, Personal};
-use crate::report::Report;
 
-use lex::{Enc, FieldUnits, Lexer, RecordUnits, Unit, encode_char};
+use crate::input::lex::{Enc, FieldUnits, Lexer, RecordUnits, Unit, encode_char};
 use values::{CellCtx, Key, TextMode};
 
 /// Bytes handed to the checker at a time.
@@ -127,7 +126,7 @@ impl RedactError {
                         f.row.map_or(String::new(), |r| format!(" {r}行目")),
                         f.column.map_or(String::new(), |c| format!(
                             " {}列",
-                            crate::diagnostic::column_letter(c)
+                            crate::findings::diagnostic::column_letter(c)
                         ))
                     )
                 });
@@ -153,7 +152,7 @@ impl RedactError {
                         f.row.map_or(String::new(), |r| format!(" row {r}")),
                         f.column.map_or(String::new(), |c| format!(
                             " column {}",
-                            crate::diagnostic::column_letter(c)
+                            crate::findings::diagnostic::column_letter(c)
                         ))
                     )
                 });

@@ -1,11 +1,11 @@
 //! The result of checking one input file: every finding kept (up to the limit), exact counts,
 //! and what was learnt about the file (encoding, size, hash, columns).
 
-use crate::codes::{Code, Severity};
-use crate::decode::TextEncoding;
-use crate::diagnostic::Diagnostic;
-use crate::header::Use;
-use crate::reader::LineEndings;
+use crate::findings::codes::{Code, Severity};
+use crate::findings::diagnostic::Diagnostic;
+use crate::input::decode::TextEncoding;
+use crate::input::reader::LineEndings;
+use crate::layout::header::Use;
 
 /// Everything known after checking one input.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,34 +71,19 @@
 //! - 追加条件 malformed (`項目コード-コード;...`, `-` or `‐` U+2010) or a pair not allowed for the
 //!   type (only the syntax is checked when the master defines no items for it).
 //!
-//! # Example
-//!
-//! ```
-//! use pmh_core::master::{Masters, CodeCheck, InsurerMatch};
-//! let csv = "種類,機関別受給者証種別ID,コード,名称,公費負担者番号,法別番号\r\n\
-//!            受給者証種別,KODOMO01,,子ども医療費受給者証,88134457,\r\n\
-//!            受給者証種別,NANBYO01,,特定医療費(指定難病)受給者証,,54\r\n\
-//!            所得区分,,一般,一般\r\n";
-//! let m = Masters::from_files([("master.csv", csv.as_bytes())]).unwrap();
-//! assert_eq!(m.check_certificate_type("KODOMO01"), CodeCheck::Ok);
-//! assert!(matches!(m.check_certificate_type("KODOMO02"), CodeCheck::Unknown { .. }));
-//! assert_eq!(m.check_insurer_number("NANBYO01", "54016027"), InsurerMatch::Ok);
-//! assert_eq!(m.check_income_segment("KODOMO01", "一般"), CodeCheck::Ok);
-//! assert_eq!(m.check_segment("KODOMO01", "1"), CodeCheck::NoRule);
-//! assert!(m.certificate_type("NANBYO01").unwrap().recipient_check_digit); // 54 is national
-//! ```
+//! The example of these checks is the unit test `tests::module_example`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use sha2::{Digest, Sha256};
+use crate::input::hash::sha256_hex;
 
-use crate::decode::{Decoder, TextEncoding};
 use crate::domain::chars::{fullwidth_alnum_to_halfwidth, is_edge_trim_char};
 use crate::domain::tables;
-use crate::header::fold;
+use crate::input::decode::{Decoder, TextEncoding};
+use crate::input::reader::{Event, RecordReader};
 use crate::layout::ConfigError;
-use crate::reader::{Event, RecordReader};
+use crate::layout::header::fold;
 
 /// At most this many valid values are listed in a [`CodeCheck::Unknown`] or
 /// [`ConditionProblem`]; the rest are counted in `more`.
@@ -402,7 +387,7 @@ impl Masters {
         }
         next.sources.push(Source {
             name: source.to_owned(),
-            sha256: hex(&Sha256::digest(bytes)),
+            sha256: sha256_hex(bytes),
             encoding,
         });
         *self = next;
@@ -823,15 +808,6 @@ fn is_condition_code(s: &str) -> bool {
 
 fn is_alnum_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= CODE_MAX_CHARS && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 /// Several errors of one file → one [`ConfigError`].
@@ -1861,6 +1837,31 @@ mod tests {
     }
 
     #[test]
+    fn module_example() {
+        let csv = "種類,機関別受給者証種別ID,コード,名称,公費負担者番号,法別番号\r\n\
+                   受給者証種別,KODOMO01,,子ども医療費受給者証,88134457,\r\n\
+                   受給者証種別,NANBYO01,,特定医療費(指定難病)受給者証,,54\r\n\
+                   所得区分,,一般,一般\r\n";
+        let m = Masters::from_files([("master.csv", csv.as_bytes())]).unwrap();
+        assert_eq!(m.check_certificate_type("KODOMO01"), CodeCheck::Ok);
+        assert!(matches!(
+            m.check_certificate_type("KODOMO02"),
+            CodeCheck::Unknown { .. }
+        ));
+        assert_eq!(
+            m.check_insurer_number("NANBYO01", "54016027"),
+            InsurerMatch::Ok
+        );
+        assert_eq!(m.check_income_segment("KODOMO01", "一般"), CodeCheck::Ok);
+        assert_eq!(m.check_segment("KODOMO01", "1"), CodeCheck::NoRule);
+        assert!(
+            m.certificate_type("NANBYO01")
+                .unwrap()
+                .recipient_check_digit
+        ); // 54 is national
+    }
+
+    #[test]
     fn japanese_header() {
         let m = load(JA).unwrap();
         assert!(!m.is_empty());
@@ -2221,18 +2222,18 @@ mod tests {
 
     #[test]
     fn example_fixture_matches_valid_fixtures() {
-        let bytes = include_bytes!("../../fixtures/masters/example_master.csv");
+        let bytes = include_bytes!("../../../fixtures/masters/example_master.csv");
         let m = Masters::from_files([("example_master.csv", &bytes[..])]).unwrap();
         assert_eq!(
             m.certificate_type_ids().collect::<Vec<_>>(),
             ["KODOMO01", "NANBYO01"]
         );
         let fixtures: [&str; 5] = [
-            include_str!("../../fixtures/valid/diff_history.csv"),
-            include_str!("../../fixtures/valid/full_certificate_items.csv"),
-            include_str!("../../fixtures/valid/full_id_headers.csv"),
-            include_str!("../../fixtures/valid/full_minimal.csv"),
-            include_str!("../../fixtures/valid/full_renewal_not_overlapping.csv"),
+            include_str!("../../../fixtures/valid/diff_history.csv"),
+            include_str!("../../../fixtures/valid/full_certificate_items.csv"),
+            include_str!("../../../fixtures/valid/full_id_headers.csv"),
+            include_str!("../../../fixtures/valid/full_minimal.csv"),
+            include_str!("../../../fixtures/valid/full_renewal_not_overlapping.csv"),
         ];
         let mut rows = 0;
         for text in fixtures {

@@ -23,13 +23,13 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
+use crate::check::repair::{self, RepairKind, RowContext, Unrepairable};
 use crate::check::trim_edges;
 use crate::domain::chars::{self, CharIssue};
 use crate::domain::checkdigit::{self, CheckOutcome};
 use crate::domain::date::{self, DateError, DateForm, DateNote, Era, Ymd};
 use crate::layout::{CharClass, Dialect, Field, Personal};
-use crate::repair::{self, RepairKind, RowContext, Unrepairable};
-use crate::synth::Rng;
+use crate::tools::rng::Rng;
 
 /// The secret that makes replacements reproducible for one seed and unguessable without it.
 #[derive(Clone)]
@@ -126,7 +126,7 @@ fn level1_kanji() -> &'static [char] {
             // `一` between katakana is what the long-vowel proposal looks for: never produce it.
             .filter(|&c| c != '一')
             .filter(|&c| {
-                matches!(super::lex::encode_char(c, super::lex::Enc::Cp932).as_deref(),
+                matches!(crate::input::lex::encode_char(c, crate::input::lex::Enc::Cp932).as_deref(),
                     Some(&[a, b]) if (0x889F..=0x9872).contains(&(u16::from(a) << 8 | u16::from(b))))
             })
             .collect()

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::codes::Code;
 use crate::domain::date;
+use crate::findings::codes::Code;
 use crate::layout::Layout;
 
 /// Identity hasher for keys that are already hashes.

@@ -1,0 +1,8 @@
+//! What a check finds: the code catalogue ([`codes`]: every code's severity, titles, reason,
+//! 修正方法 and the function that emits it), one finding ([`diagnostic`]), its sentences in
+//! Japanese and English ([`message`]), and the report of one input ([`report`]).
+
+pub(crate) mod codes;
+pub(crate) mod diagnostic;
+pub(crate) mod message;
+pub(crate) mod report;

@@ -1,0 +1,8 @@
+//! What leaves the core: reports rendered as text, JSON, CSV, JUnit and GitHub annotations
+//! ([`render`]), the upload file in the layout's dialect or as the JSON API body ([`write`]),
+//! receipts ([`receipt`]) and documentation generated from the data ([`docs`]).
+
+pub mod docs;
+pub mod receipt;
+pub mod render;
+pub(crate) mod write;
