@@ -1,48 +1,9 @@
 //! Checks and helpers on one cell's text: edge spaces, character classes, lengths, Excel's
-//! exponent form, 追加条件 grammar, digit runs. Byte-level where the hot path needs it.
+//! exponent form, digit runs. Byte-level where the hot path needs it.
 
 use crate::layout::CharClass;
 
-fn is_edge_space(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-        )
-}
-
-/// Whether the UTF-8 character starting at `b[0]` may be one that [`trim_edges`] removes.
-/// Byte-level and conservative: `false` proves the character is not white space or a
-/// zero-width/BOM character.
-pub(crate) fn may_be_edge_space_at(b: &[u8]) -> bool {
-    match b {
-        [c, ..] if *c < 0x80 => *c <= b' ' || *c == 0x7F,
-        [0xC2, 0x85 | 0xA0, ..]
-        | [0xE1, 0x9A, 0x80, ..]
-        | [0xE3, 0x80, 0x80, ..]
-        | [0xEF, 0xBB, 0xBF, ..] => true,
-        [0xE2, 0x80 | 0x81, ..] => true,
-        _ => false,
-    }
-}
-
-/// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
-pub(crate) fn trim_edges(s: &str) -> &str {
-    let b = s.as_bytes();
-    let Some(&last) = b.last() else { return s };
-    // Hot path: decide on bytes that neither edge can be trimmed.
-    let end_may = if last < 0x80 {
-        last <= b' ' || last == 0x7F
-    } else {
-        let n = b.len();
-        (n >= 2 && may_be_edge_space_at(&b[n - 2..]))
-            || (n >= 3 && may_be_edge_space_at(&b[n - 3..]))
-    };
-    if !end_may && !may_be_edge_space_at(b) {
-        return s;
-    }
-    s.trim_matches(is_edge_space)
-}
+pub(crate) use crate::domain::chars::trim_edges;
 
 /// Whether the byte length alone proves the character count is within bounds (a UTF-8
 /// character is 1–4 bytes), so the common case needs no counting.
@@ -111,24 +72,6 @@ pub(crate) fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)>
     }
 }
 
-/// 1-based index of the first malformed entry of `項目コード-コード;...`, if any.
-pub(crate) fn conditions_error(s: &str) -> Option<u32> {
-    for (i, entry) in s.split(';').enumerate() {
-        let idx = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let entry = entry.trim();
-        if entry.is_empty() && i > 0 && s.trim_end().ends_with(';') {
-            continue; // a trailing ';' is tolerated
-        }
-        let mut parts = entry.splitn(2, ['-', '‐']);
-        let (item, code) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let good = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric());
-        if !good(item) || !good(code) {
-            return Some(idx);
-        }
-    }
-    None
-}
-
 /// Maximal runs of exactly `len` ASCII digits inside a text.
 pub(crate) fn digit_runs(s: &str, len: usize) -> impl Iterator<Item = &str> {
     s.split(|c: char| !c.is_ascii_digit())
@@ -147,16 +90,6 @@ mod tests {
         assert!(!is_exponent_form("123456789018"));
         assert!(!is_exponent_form("E+11"));
         assert!(!is_exponent_form("22E"));
-    }
-
-    #[test]
-    fn conditions_grammar() {
-        assert_eq!(conditions_error("01-1;02-3"), None);
-        assert_eq!(conditions_error("01‐1"), None);
-        assert_eq!(conditions_error("01-1;"), None);
-        assert_eq!(conditions_error("01-1;023"), Some(2));
-        assert_eq!(conditions_error("-1"), Some(1));
-        assert_eq!(conditions_error("01-"), Some(1));
     }
 
     #[test]
@@ -219,7 +152,7 @@ mod trim_tests {
     proptest! {
         #[test]
         fn fast_trim_equals_generic_trim(s in "\\PC{0,8}|[ \u{3000}\u{A0}\u{200B}\u{FEFF}a-zあア山]{0,8}") {
-            prop_assert_eq!(trim_edges(&s), s.trim_matches(is_edge_space));
+            prop_assert_eq!(trim_edges(&s), s.trim_matches(crate::domain::chars::is_edge_space));
         }
 
         #[test]

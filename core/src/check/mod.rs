@@ -12,6 +12,7 @@
 //! per row), never by the file: the CLI feeds 64 KiB chunks.
 
 pub(crate) mod cells;
+pub(crate) mod conditions;
 pub(crate) mod keys;
 pub(crate) mod master;
 pub(crate) mod repair;
@@ -22,8 +23,7 @@ use self::repair::{RepairKind, RowContext, Unrepairable};
 /// Re-exported: other modules trim the way the checker does.
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
-    char_count, conditions_error, digit_runs, first_disallowed, is_exponent_form,
-    length_surely_fits,
+    char_count, digit_runs, first_disallowed, is_exponent_form, length_surely_fits,
 };
 pub use crate::check::keys::KeyTracker;
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
@@ -716,7 +716,6 @@ impl<'l> Back<'l> {
             let v = get(fi);
             for p in masters.check_conditions(type_id, v) {
                 match p {
-                    ConditionProblem::Malformed { .. } => {} // V007 already
                     ConditionProblem::UnknownItem {
                         item, valid, more, ..
                     } => {
@@ -1020,7 +1019,7 @@ impl<'l> Back<'l> {
                 }
             }
             ValueType::Conditions => {
-                if let Some(index) = conditions_error(value) {
+                if let Some(index) = conditions::first_malformed(value) {
                     ok = false;
                     self.sink.push(
                         at(Code::ConditionsSyntax, Rule::Codes)
@@ -1557,5 +1556,42 @@ mod master_rule_tests {
         let unchecked = with_master(&format!("{header}受給者証種別,NANBYO01,難病,54,しない\r\n"));
         assert_eq!(unchecked.count(Code::RecipientCheckDigit), 0);
         assert_eq!(unchecked.count(Code::NoMaster), 0);
+    }
+
+    /// Issue 8: V007 and M005/M006 read 追加条件 with one grammar. With the example master,
+    /// `01-1;;02-3;` validated clean (the master's "malformed" was dropped as "V007 already",
+    /// which had tolerated the empty entry) and `01 - 1` was V007 for one parser only.
+    #[test]
+    fn conditions_have_one_grammar() {
+        let master = include_bytes!("../../../fixtures/masters/example_master.csv");
+        let mut m = Masters::new();
+        m.load_csv(master, "example_master.csv").unwrap();
+        m.validate().unwrap();
+        let m = Arc::new(m);
+        let check = |conditions: &str| {
+            let csv = format!(
+                "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,追加条件,有効期間開始日,有効期間終了日\r\n\
+                 NANBYO01,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,54016027,特定医療費受給者証,1234566,{conditions},2025-04-01,2026-03-31\r\n"
+            );
+            let opts = Options {
+                masters: Some(Arc::clone(&m)),
+                ..Options::default()
+            };
+            let r = check_bytes(&Layout::full(), opts, csv.as_bytes());
+            // S011 (no BOM) and S017 (optional columns absent) are this short file's own.
+            let mut codes: Vec<&str> = r
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .filter(|c| !["S011", "S017"].contains(c))
+                .collect();
+            codes.dedup();
+            codes
+        };
+        assert_eq!(check("01-1"), Vec::<&str>::new());
+        assert_eq!(check("01-1;;02-3;"), ["V007"]);
+        assert_eq!(check("01 - 1"), ["V007"]);
+        assert_eq!(check("99-1"), ["M005"]);
+        assert_eq!(check("01-9"), ["M006"]);
     }
 }

@@ -138,7 +138,7 @@ impl RowContext {
     /// digits are tolerated, as [`repair_cell`] would repair them).
     #[must_use]
     pub fn from_insurer_number(raw: &str) -> RowContext {
-        let trimmed = chars::trim_edges(raw).unwrap_or(raw);
+        let trimmed = chars::trim_edges(raw);
         let number: Cow<'_, str> = if has_fullwidth_alnum(trimmed) {
             Cow::Owned(chars::fullwidth_alnum_to_halfwidth(trimmed))
         } else {
@@ -223,7 +223,7 @@ fn is_clean_fast(plan: &Plan, dialect: &Dialect, value: &str) -> bool {
         // Only ァ–ヶ, ー, ・ and inner single spaces: nothing to trim, widen or propose.
         return true;
     }
-    let edge = |c: Option<char>| c.is_some_and(chars::is_edge_trim_char);
+    let edge = |c: Option<char>| c.is_some_and(chars::is_edge_space);
     if edge(value.chars().next()) || edge(value.chars().next_back()) {
         return false;
     }
@@ -280,7 +280,8 @@ fn repair_slow(plan: &Plan, dialect: &Dialect, value: &str) -> CellRepair {
         cur: Cow::Borrowed(value),
         out: CellRepair::default(),
     };
-    if let Some(trimmed) = chars::trim_edges(value) {
+    let trimmed = chars::trim_edges(value);
+    if trimmed.len() != value.len() {
         s.record(RepairKind::Trim, trimmed.to_owned(), true);
         s.cur = Cow::Borrowed(trimmed);
     }

@@ -594,29 +594,51 @@ pub fn lookalike_long_vowel_fix(s: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Whether [`trim_edges`] removes `c`: ASCII whitespace, U+3000, NBSP U+00A0, zero-width
-/// U+200B/U+200C/U+200D, U+2060 and BOM U+FEFF.
+/// Whether [`trim_edges`] removes `c` at an edge: Unicode white space (ASCII spaces, tabs and
+/// line breaks, NBSP U+00A0, ideographic space U+3000, the U+2000 spaces …) and the zero-width
+/// characters U+200B/U+200C/U+200D, U+2060 and BOM U+FEFF. The one definition of "edge space"
+/// for the checker (V008), the repairs (X001), the master reader and the date parser.
 #[must_use]
-pub const fn is_edge_trim_char(c: char) -> bool {
-    c.is_ascii_whitespace()
+pub fn is_edge_space(c: char) -> bool {
+    c.is_whitespace()
         || matches!(
             c,
-            '\u{3000}'
-                | '\u{00A0}'
-                | '\u{200B}'
-                | '\u{200C}'
-                | '\u{200D}'
-                | '\u{2060}'
-                | '\u{FEFF}'
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
         )
 }
 
-/// `s` without leading and trailing [`is_edge_trim_char`] characters; `None` if there were none
-/// (so the caller knows whether to report a fix).
+/// Whether the UTF-8 character starting at `b[0]` may be one that [`trim_edges`] removes.
+/// Byte-level and conservative: `false` proves the character is not white space or a
+/// zero-width/BOM character.
+pub(crate) fn may_be_edge_space_at(b: &[u8]) -> bool {
+    match b {
+        [c, ..] if *c < 0x80 => *c <= b' ' || *c == 0x7F,
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE3, 0x80, 0x80, ..]
+        | [0xEF, 0xBB, 0xBF, ..] => true,
+        [0xE2, 0x80 | 0x81, ..] => true,
+        _ => false,
+    }
+}
+
+/// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
 #[must_use]
-pub fn trim_edges(s: &str) -> Option<&str> {
-    let t = s.trim_matches(is_edge_trim_char);
-    (t.len() != s.len()).then_some(t)
+pub fn trim_edges(s: &str) -> &str {
+    let b = s.as_bytes();
+    let Some(&last) = b.last() else { return s };
+    // Hot path: decide on bytes that neither edge can be trimmed.
+    let end_may = if last < 0x80 {
+        last <= b' ' || last == 0x7F
+    } else {
+        let n = b.len();
+        (n >= 2 && may_be_edge_space_at(&b[n - 2..]))
+            || (n >= 3 && may_be_edge_space_at(&b[n - 3..]))
+    };
+    if !end_may && !may_be_edge_space_at(b) {
+        return s;
+    }
+    s.trim_matches(is_edge_space)
 }
 
 #[cfg(test)]
@@ -933,19 +955,19 @@ mod tests {
 
     #[test]
     fn trimming() {
-        assert_eq!(trim_edges("abc"), None);
-        assert_eq!(trim_edges(""), None);
-        assert_eq!(trim_edges(" abc "), Some("abc"));
+        assert_eq!(trim_edges("abc"), "abc");
+        assert_eq!(trim_edges(""), "");
+        assert_eq!(trim_edges(" abc "), "abc");
         assert_eq!(
             trim_edges("\u{3000}山田\u{3000}太郎\u{3000}"),
-            Some("山田\u{3000}太郎")
+            "山田\u{3000}太郎"
         );
-        assert_eq!(trim_edges("\u{FEFF}abc"), Some("abc"));
+        assert_eq!(trim_edges("\u{FEFF}abc"), "abc");
         assert_eq!(
             trim_edges("\u{200B}\u{200C}\u{200D}\u{2060}\u{A0}x\t\r\n"),
-            Some("x")
+            "x"
         );
-        assert_eq!(trim_edges("   "), Some(""));
+        assert_eq!(trim_edges("   "), "");
     }
 
     #[test]

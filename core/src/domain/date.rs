@@ -596,15 +596,6 @@ fn resolve_era(
     Ok((date, note))
 }
 
-/// Whether `c` is trimmed from the edges before lenient parsing.
-fn is_edge_space(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-        )
-}
-
 /// Maps dash look-alikes that NFKC leaves alone to `-`.
 fn fold_dash(c: char) -> char {
     match c {
@@ -634,7 +625,7 @@ fn fold_dash(c: char) -> char {
 /// `NN/NN/NN` form are [`DateError::AmbiguousTwoDigitYear`]; a 1–5 digit number without
 /// `allow_serial` is [`DateError::Unrecognised`].
 pub fn parse_lenient(s: &str, allow_serial: bool) -> Result<LenientDate, DateError> {
-    let trimmed = s.trim_matches(is_edge_space);
+    let trimmed = crate::domain::chars::trim_edges(s);
     if trimmed.is_empty() {
         return Err(DateError::Empty);
     }
@@ -650,7 +641,7 @@ pub fn parse_lenient(s: &str, allow_serial: bool) -> Result<LenientDate, DateErr
     } else {
         Cow::Owned(trimmed.nfkc().map(fold_dash).collect())
     };
-    let text = normalised.trim_matches(is_edge_space);
+    let text = crate::domain::chars::trim_edges(&normalised);
     if text.is_empty() {
         return Err(DateError::Empty);
     }

@@ -1,0 +1,102 @@
+//! The 追加条件 grammar, in one place (pmh-layout.md row 15, grammar VERIFIED): `項目コード-コード`
+//! pairs joined by `;`. The hyphen is `-` or `‐` (U+2010, as the spec prints it); both codes are
+//! 半角英数. Spaces around an entry and one trailing `;` are tolerated; an empty entry anywhere
+//! else (`01-1;;02-3`), a space inside an entry (`01 - 1`) or a code that is not 半角英数 makes
+//! the entry malformed.
+//!
+//! V007 (syntax) and the master checks M005/M006 (unknown item or code) both read a value
+//! through [`entries`] and nothing else, so a value can never be well-formed for one and
+//! malformed for the other.
+
+use crate::domain::chars::trim_edges;
+
+/// One well-formed entry of a 追加条件 value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Condition<'a> {
+    /// 1-based position of the entry among the `;`-separated entries.
+    pub(crate) index: u32,
+    /// 項目コード.
+    pub(crate) item: &'a str,
+    /// コード.
+    pub(crate) code: &'a str,
+}
+
+/// The entries of a 追加条件 value, in order: `Ok` for a well-formed entry, `Err(index)` (1-based)
+/// for a malformed one. An empty value (after trimming its edges) has no entries.
+pub(crate) fn entries(value: &str) -> impl Iterator<Item = Result<Condition<'_>, u32>> {
+    let value = trim_edges(value);
+    let parts = if value.is_empty() {
+        0
+    } else {
+        value.split(';').count()
+    };
+    value
+        .split(';')
+        .take(parts)
+        .enumerate()
+        .filter_map(move |(i, part)| {
+            let entry = trim_edges(part);
+            if entry.is_empty() && i + 1 == parts && parts > 1 {
+                return None; // one trailing ';'
+            }
+            let index = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            Some(
+                entry
+                    .split_once(['-', '\u{2010}'])
+                    .filter(|(item, code)| is_code(item) && is_code(code))
+                    .map(|(item, code)| Condition { index, item, code })
+                    .ok_or(index),
+            )
+        })
+}
+
+/// 1-based index of the first malformed entry (V007), if any.
+pub(crate) fn first_malformed(value: &str) -> Option<u32> {
+    entries(value).find_map(Result::err)
+}
+
+fn is_code(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(v: &str) -> Vec<Result<(u32, &str, &str), u32>> {
+        entries(v)
+            .map(|e| e.map(|c| (c.index, c.item, c.code)))
+            .collect()
+    }
+
+    #[test]
+    fn well_formed() {
+        assert_eq!(pairs(""), []);
+        assert_eq!(pairs("  "), []);
+        assert_eq!(pairs("01-1;02-3"), [Ok((1, "01", "1")), Ok((2, "02", "3"))]);
+        assert_eq!(pairs("01‐1"), [Ok((1, "01", "1"))]);
+        assert_eq!(pairs("01-1;"), [Ok((1, "01", "1"))]);
+        assert_eq!(
+            pairs("01-1; 02-3 "),
+            [Ok((1, "01", "1")), Ok((2, "02", "3"))]
+        );
+    }
+
+    #[test]
+    fn malformed() {
+        // Issue 8: both parsers used to accept these in one place or the other.
+        assert_eq!(first_malformed("01-1;;02-3;"), Some(2));
+        assert_eq!(first_malformed("01 - 1"), Some(1));
+        assert_eq!(first_malformed("01-1;023"), Some(2));
+        assert_eq!(first_malformed("-1"), Some(1));
+        assert_eq!(first_malformed("01-"), Some(1));
+        assert_eq!(first_malformed(";"), Some(1));
+        assert_eq!(first_malformed("01-1;;"), Some(2));
+        assert_eq!(first_malformed("０１-1"), Some(1));
+        assert_eq!(first_malformed("01-1-2"), Some(1));
+        assert_eq!(
+            pairs("01-1;x;02-3"),
+            [Ok((1, "01", "1")), Err(2), Ok((3, "02", "3"))]
+        );
+    }
+}
