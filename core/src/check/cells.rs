@@ -23,19 +23,17 @@ pub(crate) fn char_count(s: &str) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// `2.10988E+11`: what Excel writes for a 12-digit number in General format.
+/// `2.10988E+11`, `1E+11`, `2.1e11`: a number as Excel's General format shows 12 or more
+/// digits (the last digits are gone). The one test of it: the checker (N002), the repairs
+/// (never padded or rewritten) and redaction (kept in that form) all call this.
 pub(crate) fn is_exponent_form(s: &str) -> bool {
-    let b = s.as_bytes();
-    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else {
+    let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
         return false;
     };
-    let (mant, exp) = (&b[..e], &b[e + 1..]);
-    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
-    !mant.is_empty()
-        && mant.iter().all(|c| c.is_ascii_digit() || *c == b'.')
-        && mant.iter().filter(|c| **c == b'.').count() <= 1
-        && !exp.is_empty()
-        && exp.iter().all(u8::is_ascii_digit)
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    !int.is_empty() && digits(int) && digits(frac) && !exponent.is_empty() && digits(exponent)
 }
 
 /// The first character (1-based position) that the class does not allow.
@@ -90,6 +88,11 @@ mod tests {
         assert!(!is_exponent_form("123456789018"));
         assert!(!is_exponent_form("E+11"));
         assert!(!is_exponent_form("22E"));
+        // A mantissa without an integer digit is not Excel's (issue 8: the checker's old copy
+        // accepted these, the repairs' did not).
+        assert!(!is_exponent_form(".5E3"));
+        assert!(!is_exponent_form(".E5"));
+        assert!(!is_exponent_form("1.2.3E4"));
     }
 
     #[test]

@@ -36,6 +36,7 @@
 
 use std::borrow::Cow;
 
+use crate::check::cells::is_exponent_form;
 use crate::domain::chars::{self, CharIssue};
 use crate::domain::checkdigit;
 use crate::domain::date::{self, DateError, DateForm, DateNote};
@@ -393,17 +394,6 @@ fn has_fullwidth_alnum(s: &str) -> bool {
 
 fn is_halfwidth_kana(c: char) -> bool {
     ('\u{FF61}'..='\u{FF9F}').contains(&c)
-}
-
-/// `2.10988E+11`, `1E+11`, `2.1e11`: a number as Excel's General format shows 12+ digits.
-fn is_exponent_form(s: &str) -> bool {
-    let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
-        return false;
-    };
-    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    !int.is_empty() && digits(int) && digits(frac) && !exponent.is_empty() && digits(exponent)
 }
 
 /// At most this many [`CharFinding`]s per cell.

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 use sha2::{Digest, Sha256};
 
 use crate::check::repair::{self, RepairKind, RowContext, Unrepairable};
+use crate::check::cells::is_exponent_form;
 use crate::check::trim_edges;
 use crate::domain::chars::{self, CharIssue};
 use crate::domain::checkdigit::{self, CheckOutcome};
@@ -423,21 +424,6 @@ pub(crate) fn date_sig(ctx: &CellCtx<'_>, raw: &str) -> DateSig {
         after_start: strict.zip(ctx.valid_from).map(|(b, f)| b > f),
         lenient,
     }
-}
-
-/// `2.10988E+11` (same rule as the checker's).
-pub(crate) fn is_exponent_form(s: &str) -> bool {
-    let b = s.as_bytes();
-    let Some(e) = b.iter().position(|&c| c == b'E' || c == b'e') else {
-        return false;
-    };
-    let (mant, exp) = (&b[..e], &b[e + 1..]);
-    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
-    !mant.is_empty()
-        && mant.iter().all(|c| c.is_ascii_digit() || *c == b'.')
-        && mant.iter().filter(|c| **c == b'.').count() <= 1
-        && !exp.is_empty()
-        && exp.iter().all(u8::is_ascii_digit)
 }
 
 // ---------------------------------------------------------------------------------------------
