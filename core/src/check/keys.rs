@@ -10,7 +10,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::domain::date;
 use crate::findings::codes::Code;
+use crate::input::hash::Fingerprint;
 use crate::layout::Layout;
+
+/// [`Fingerprint`] domains of the certificate key and of the 履歴キー (a false "duplicate"
+/// needs a 128-bit collision of the certificate key).
+const CERTIFICATE_DOMAIN: u64 = 0x243F_6A88_85A3_08D3;
+const HISTORY_KEY_DOMAIN: u64 = 0xA409_3822_299F_31D0;
 
 /// Identity hasher for keys that are already hashes.
 #[derive(Debug, Default)]
@@ -27,44 +33,6 @@ impl Hasher for PreHashed {
     }
     fn write_u128(&mut self, n: u128) {
         self.0 = n as u64;
-    }
-}
-
-/// A fast, deterministic 64-bit hash of byte strings (multiply-rotate over 8-byte words, length
-/// separated). Two independent seeds make the 128-bit certificate fingerprint: a false
-/// "duplicate" needs a 128-bit collision.
-pub(crate) struct KeyHasher(u64);
-
-impl KeyHasher {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn word(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(Self::K);
-    }
-
-    fn add(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.word(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        self.word(u64::from_le_bytes(w));
-        self.word(bytes.len() as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
     }
 }
 
@@ -107,13 +75,11 @@ impl KeyTracker {
         if self.certificate.is_empty() || self.certificate.iter().all(|&i| value(i).is_empty()) {
             return None;
         }
-        let mut h1 = KeyHasher::new(0x243F_6A88_85A3_08D3);
-        let mut h2 = KeyHasher::new(0x1319_8A2E_0370_7344);
+        let mut h = Fingerprint::new(CERTIFICATE_DOMAIN);
         for &i in &self.certificate {
-            h1.add(value(i).as_bytes());
-            h2.add(value(i).as_bytes());
+            h.add(value(i).as_bytes());
         }
-        Some((u128::from(h1.finish()) << 64) | u128::from(h2.finish()))
+        Some(h.finish128())
     }
 
     /// Observes one row; returns the first finding against an earlier row of the same
@@ -127,9 +93,9 @@ impl KeyTracker {
     ) -> Option<(Code, u32)> {
         let key = self.certificate_key(value)?;
         let history = self.history_key.map(|i| {
-            let mut h = KeyHasher::new(0xA409_3822_299F_31D0);
+            let mut h = Fingerprint::new(HISTORY_KEY_DOMAIN);
             h.add(value(i).as_bytes());
-            h.finish()
+            h.finish64()
         });
         let entry = KeyEntry {
             row,

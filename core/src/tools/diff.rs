@@ -32,7 +32,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::input::hash::Sha256Hasher;
+use crate::input::hash::{Fingerprint, Sha256Hasher};
 
 use crate::check::{Checker, Options, RowView, trim_edges};
 use crate::domain::date;
@@ -452,65 +452,6 @@ impl fmt::Display for DiffError {
 }
 
 impl std::error::Error for DiffError {}
-
-// ---------------------------------------------------------------------------------------------
-// Fingerprints (stable: they are stored in the state file)
-
-/// A stable 128-bit fingerprint: two 64-bit multiply-rotate lanes over 8-byte little-endian
-/// words, each input length-separated, finished with the SplitMix64 finaliser. Defined here
-/// (not `std`'s hasher) because the state file stores it across versions.
-#[derive(Clone)]
-struct Fp {
-    a: u64,
-    b: u64,
-}
-
-impl Fp {
-    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
-    const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
-
-    fn new(domain: u64) -> Self {
-        Self {
-            a: domain ^ 0x243F_6A88_85A3_08D3,
-            b: domain.rotate_left(32) ^ 0x1319_8A2E_0370_7344,
-        }
-    }
-
-    fn word(&mut self, w: u64) {
-        self.a = (self.a ^ w).wrapping_mul(Self::K1).rotate_left(31);
-        self.b = (self.b.rotate_left(17) ^ w).wrapping_mul(Self::K2);
-    }
-
-    fn add(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.word(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        self.word(u64::from_le_bytes(w));
-        self.word(bytes.len() as u64 ^ 0xFF00_0000_0000_0000);
-    }
-
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn finish128(&self) -> u128 {
-        let hi = Self::mix(self.a ^ self.b.rotate_left(7));
-        let lo = Self::mix(self.b ^ hi);
-        (u128::from(hi) << 64) | u128::from(lo)
-    }
-
-    fn finish64(&self) -> u64 {
-        Self::mix(self.a ^ Self::mix(self.b))
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -1002,7 +943,7 @@ impl<'l> Plan<'l> {
 
     fn facts(&self, r: &RowView<'_>) -> RowFacts {
         let get = |i: usize| r.fields.get(i).map_or("", |v| trim_edges(v));
-        let mut cert = Fp::new(1);
+        let mut cert = Fingerprint::new(1);
         let mut any = false;
         for &i in &self.cert {
             any |= !get(i).is_empty();
@@ -1013,7 +954,7 @@ impl<'l> Plan<'l> {
             unit.add(&[0x1E]);
             unit.add(self.valid_from.map_or("", get).as_bytes());
         }
-        let mut content = Fp::new(2);
+        let mut content = Fingerprint::new(2);
         for v in r.fields {
             content.add(v.as_bytes());
         }
@@ -1738,10 +1679,10 @@ mod tests {
     #[test]
     fn fingerprints_are_stable() {
         // Stored in state files: these values must never change.
-        let mut f = Fp::new(1);
+        let mut f = Fingerprint::new(1);
         f.add(b"123456789018");
         assert_eq!(f.finish128(), 0xb665_923a_82db_ddeb_be30_5b7c_1f40_38bb);
-        let mut g = Fp::new(2);
+        let mut g = Fingerprint::new(2);
         g.add(b"");
         assert_eq!(format!("{:016x}", g.finish64()), "d2d279f1c3b21b01");
     }

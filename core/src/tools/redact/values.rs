@@ -23,8 +23,8 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
-use crate::check::repair::{self, RepairKind, RowContext, Unrepairable};
 use crate::check::cells::is_exponent_form;
+use crate::check::repair::{self, RepairKind, RowContext, Unrepairable};
 use crate::check::trim_edges;
 use crate::domain::chars::{self, CharIssue};
 use crate::domain::checkdigit::{self, CheckOutcome};
