@@ -134,8 +134,9 @@ pub fn with_luhn(body: &str) -> String {
 pub const FULL_HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,自己負担上限額,有効期間開始日,有効期間終了日,受給者証番号,疾病名,指定医療機関名";
 
 fn push_date(out: &mut String, days: i32) {
-    let d = crate::domain::date::Ymd::from_days(days);
-    out.push_str(&d.to_string());
+    if let Some(d) = crate::domain::date::Ymd::from_days(days) {
+        out.push_str(&d.to_string());
+    }
 }
 
 /// Writes synthetic row `i` (valid for the built-in 全件 layout) as CSV with CRLF into `out`.

@@ -1063,7 +1063,7 @@ mod tests {
         // Spec: issue 3 tests: era round trips.
         #[test]
         fn wareki_round_trip(days in Ymd::new(1912, 7, 30).unwrap().to_days()..=Ymd::new(2100, 12, 31).unwrap().to_days()) {
-            let d = Ymd::from_days(days);
+            let d = Ymd::from_days(days).unwrap();
             let f = field(VALID_FROM);
             let dialect = full().dialect;
             for style in [WarekiStyle::Kanji, WarekiStyle::Letter, WarekiStyle::EraCode] {

@@ -1,8 +1,8 @@
 //! Calendar dates: strict ISO parsing for the hot path, 和暦 (Japanese eras), Excel serials and
 //! a lenient parser that proposes repairs.
 //!
-//! * [`Ymd`] is a proleptic Gregorian date; day arithmetic uses Howard Hinnant's
-//!   `days_from_civil` / `civil_from_days` algorithms (no tables, no clock).
+//! * [`Ymd`] is a proleptic Gregorian date (`0..=9999`); validity and day arithmetic are
+//!   `chrono`'s (`NaiveDate`). The 和暦 era table and the Excel serial rules are ours.
 //! * [`parse_iso`] accepts exactly `YYYY-MM-DD` (the PMH form, pmh-layout §2, VERIFIED) without
 //!   allocating.
 //! * [`parse_lenient`] recognises what staff paste (domain-codes §7.2, VERIFIED by a reference
@@ -25,6 +25,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
 /// A valid proleptic Gregorian calendar date.
@@ -41,24 +42,6 @@ pub struct Ymd {
     pub day: u8,
 }
 
-/// Whether `year` is a Gregorian leap year.
-#[must_use]
-pub const fn is_leap_year(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-/// Number of days in `month` of `year`; 0 for a month outside 1–12.
-#[must_use]
-pub const fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
 /// Days from 1970-01-01 to 1899-12-30 (Excel serial 0 for serials ≥ 61).
 const EXCEL_EPOCH_DAYS: i32 = -25_569;
 /// Largest serial the 1900 system represents: 9999-12-31 (ECMA-376).
@@ -67,61 +50,48 @@ pub const EXCEL_SERIAL_MAX: u32 = 2_958_465;
 /// range 1900-01-01 … 2100-12-31).
 pub const EXCEL_SERIAL_SANE_MAX: u32 = 73_415;
 
+/// 1970-01-01 in `chrono`'s day count (days since 0001-01-01, which is day 1).
+const UNIX_EPOCH_FROM_CE: i32 = 719_163;
+
 impl Ymd {
     /// The date `year-month-day` if it exists in the Gregorian calendar and `year` is in
     /// `0..=9999` (the range the four-digit `YYYY-MM-DD` form can express).
     #[must_use]
-    pub const fn new(year: i32, month: u8, day: u8) -> Option<Ymd> {
-        if year < 0 || year > 9999 || day == 0 || day > days_in_month(year, month) {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Ymd> {
+        if !(0..=9999).contains(&year) {
             return None;
         }
+        NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day))?;
         Some(Ymd { year, month, day })
     }
 
-    /// Days since 1970-01-01 (negative before), proleptic Gregorian.
-    ///
-    /// Howard Hinnant's `days_from_civil`. Computed in `i64`, so a hand-built `Ymd` with an
-    /// absurd year saturates instead of overflowing.
-    #[must_use]
-    pub fn to_days(self) -> i32 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400; // [0, 399]
-        let mp = (i64::from(self.month) + 9) % 12; // March = 0
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1; // [0, 365]
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-        let days = era * 146_097 + doe - 719_468;
-        i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX })
+    fn from_naive(d: NaiveDate) -> Option<Ymd> {
+        // Month and day come from a valid `NaiveDate`: 1–12 and 1–31.
+        Ymd::new(d.year(), d.month() as u8, d.day() as u8)
     }
 
-    /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    ///
-    /// Total for every `i32`; years outside `0..=9999` only occur for `days` outside
-    /// `-719_528..=2_932_896`.
+    /// Days since 1970-01-01 (negative before), proleptic Gregorian. A hand-built `Ymd` that
+    /// is not a real date saturates (`i32::MIN` / `i32::MAX`) instead of being guessed.
     #[must_use]
-    pub fn from_days(days: i32) -> Ymd {
-        let z = i64::from(days) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097; // [0, 146096]
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-        let mp = (5 * doy + 2) / 153; // [0, 11]
-        let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
-        let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Ymd {
-            // |year| < 6_000_000 for any i32 day count.
-            year: year as i32,
-            month: month as u8,
-            day: day as u8,
+    pub fn to_days(self) -> i32 {
+        match NaiveDate::from_ymd_opt(self.year, u32::from(self.month), u32::from(self.day)) {
+            Some(d) => d.num_days_from_ce() - UNIX_EPOCH_FROM_CE,
+            None if self.year < 0 => i32::MIN,
+            None => i32::MAX,
         }
+    }
+
+    /// The date `days` after 1970-01-01; `None` outside `0..=9999`.
+    #[must_use]
+    pub fn from_days(days: i32) -> Option<Ymd> {
+        NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_FROM_CE)?)
+            .and_then(Ymd::from_naive)
     }
 
     /// This date moved by `days` (negative moves back); `None` if that leaves `0..=9999`.
     #[must_use]
     pub fn add_days(self, days: i32) -> Option<Ymd> {
-        let d = Ymd::from_days(self.to_days().checked_add(days)?);
-        Ymd::new(d.year, d.month, d.day)
+        Ymd::from_days(self.to_days().checked_add(days)?)
     }
 }
 
@@ -472,12 +442,35 @@ pub fn excel_serial_to_date(serial: f64) -> Result<Ymd, DateError> {
         return Err(DateError::SerialOutOfRange);
     }
     // In range 1..=2_958_465 after the checks above, so the cast is exact.
-    let n = serial.floor() as i32;
-    match n {
+    match serial.floor() as i32 {
         60 => Err(DateError::Serial60),
-        // 1..=59: Lotus-compatible leap day not yet passed, epoch 1899-12-31.
-        ..=59 => Ok(Ymd::from_days(EXCEL_EPOCH_DAYS + 1 + n)),
-        _ => Ok(Ymd::from_days(EXCEL_EPOCH_DAYS + n)),
+        n => excel_day_to_date(n, ExcelDates::System1900).ok_or(DateError::SerialOutOfRange),
+    }
+}
+
+/// A workbook's date system (`<workbookPr date1904="1"/>` selects 1904).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExcelDates {
+    /// Serial 1 = 1900-01-01, with Lotus 1-2-3's fake 1900-02-29 at serial 60.
+    System1900,
+    /// Serial 0 = 1904-01-01 (old Mac Excel).
+    System1904,
+}
+
+/// The date of a whole Excel serial day in `system`: the one place that knows the epochs and
+/// the 1900 system's fake leap day. `None` for 1900 serials 0 ("1900-01-00") and 60
+/// (1900-02-29, which never existed), negative days and dates after 9999-12-31.
+#[must_use]
+pub fn excel_day_to_date(day: i32, system: ExcelDates) -> Option<Ymd> {
+    match system {
+        ExcelDates::System1904 if day >= 0 => Ymd::from_days(EXCEL_EPOCH_DAYS + 1462 + day),
+        ExcelDates::System1904 => None,
+        ExcelDates::System1900 => match day {
+            ..=0 | 60 => None,
+            // Before the fake leap day, serial 1 = 1900-01-01 (epoch 1899-12-31).
+            1..=59 => Ymd::from_days(EXCEL_EPOCH_DAYS + 1 + day),
+            _ => Ymd::from_days(EXCEL_EPOCH_DAYS + day),
+        },
     }
 }
 
@@ -1003,9 +996,12 @@ mod tests {
         assert_eq!(ymd(1969, 12, 31).to_days(), -1);
         assert_eq!(ymd(2000, 3, 1).to_days(), 11_017);
         assert_eq!(ymd(1899, 12, 30).to_days(), EXCEL_EPOCH_DAYS);
-        assert_eq!(Ymd::from_days(0), ymd(1970, 1, 1));
-        assert!(Ymd::from_days(i32::MIN).year < 0);
-        let _ = Ymd::from_days(i32::MAX);
+        assert_eq!(Ymd::from_days(0), Some(ymd(1970, 1, 1)));
+        assert_eq!(Ymd::from_days(ymd(0, 1, 1).to_days()), Some(ymd(0, 1, 1)));
+        assert_eq!(Ymd::from_days(ymd(0, 1, 1).to_days() - 1), None);
+        assert_eq!(Ymd::from_days(ymd(9999, 12, 31).to_days() + 1), None);
+        assert_eq!(Ymd::from_days(i32::MIN), None);
+        assert_eq!(Ymd::from_days(i32::MAX), None);
         let absurd = Ymd {
             year: i32::MAX,
             month: 255,
@@ -1362,7 +1358,7 @@ mod tests {
     proptest! {
         #[test]
         fn wareki_round_trip(days in ymd(1912, 7, 30).to_days()..=ymd(2100, 12, 31).to_days()) {
-            let d = Ymd::from_days(days);
+            let d = Ymd::from_days(days).unwrap();
             let (era, ..) = to_wareki(d).unwrap();
             for style in [WarekiStyle::Kanji, WarekiStyle::Letter, WarekiStyle::EraCode] {
                 let text = format_wareki(d, style).unwrap();
@@ -1376,15 +1372,23 @@ mod tests {
 
         #[test]
         fn days_round_trip(days in any::<i32>()) {
-            prop_assert_eq!(Ymd::from_days(days).to_days(), days);
+            // Every day count inside 0000–9999 round-trips; every other is refused.
+            match Ymd::from_days(days) {
+                Some(d) => prop_assert_eq!(d.to_days(), days),
+                None => prop_assert!(
+                    days < ymd(0, 1, 1).to_days() || days > ymd(9999, 12, 31).to_days()
+                ),
+            }
         }
 
         #[test]
         fn ymd_round_trip(y in 0i32..=9999, m in 1u8..=12, d in 1u8..=31) {
             if let Some(date) = Ymd::new(y, m, d) {
-                prop_assert_eq!(Ymd::from_days(date.to_days()), date);
+                prop_assert_eq!(Ymd::from_days(date.to_days()), Some(date));
                 prop_assert_eq!(parse_iso(&date.to_string()), Some(date));
-                prop_assert!(Ymd::from_days(date.to_days() + 1) > date);
+                if date < ymd(9999, 12, 31) {
+                    prop_assert!(Ymd::from_days(date.to_days() + 1).unwrap() > date);
+                }
             }
         }
 

@@ -55,6 +55,8 @@ use std::io::Cursor;
 
 use calamine::{DataRef, ExcelDateTime, Reader, Sheet, SheetType, SheetVisible, Xlsx};
 
+use crate::domain::date::{ExcelDates, Ymd, excel_day_to_date};
+
 /// Why a workbook (or the requested sheet) cannot be turned into CSV text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XlsxError {
@@ -93,10 +95,6 @@ const MAX_OUTPUT_BYTES: usize = 1 << 30;
 const MAX_SERIAL_1900: i64 = 2_958_465;
 /// Largest 1904-system serial: 9999-12-31.
 const MAX_SERIAL_1904: i64 = MAX_SERIAL_1900 - 1462;
-/// 1899-12-30 (serial 0 of the 1900 system for serials ≥ 61) in days since 1970-01-01.
-const EPOCH_1900: i64 = -25_569;
-/// 1904-01-01 (serial 0 of the 1904 system) in days since 1970-01-01.
-const EPOCH_1904: i64 = EPOCH_1900 + 1462;
 const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Whether `bytes` looks like an `.xlsx` workbook: a ZIP archive (`PK\x03\x04`) naming an
@@ -747,7 +745,7 @@ fn write_scientific(digits: &str, exp: i32, out: &mut String) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct DateTime {
     /// `None` for a time of day only.
-    date: Option<(i64, u32, u32)>,
+    date: Option<Ymd>,
     seconds: u32,
 }
 
@@ -779,19 +777,13 @@ impl DateTime {
         if days > max {
             return None;
         }
-        let epoch_days = if is_1904 {
-            EPOCH_1904 + days
+        let system = if is_1904 {
+            ExcelDates::System1904
         } else {
-            match days {
-                // 1900-01-00 and the Lotus 1-2-3 leap day 1900-02-29: no such dates.
-                0 | 60 => return None,
-                // Before the fake leap day, serial 1 = 1900-01-01.
-                1..=59 => EPOCH_1900 + 1 + days,
-                _ => EPOCH_1900 + days,
-            }
+            ExcelDates::System1900
         };
         Some(Self {
-            date: Some(civil_from_days(epoch_days)),
+            date: Some(excel_day_to_date(i32::try_from(days).ok()?, system)?),
             seconds,
         })
     }
@@ -803,8 +795,8 @@ impl DateTime {
             self.seconds % 60,
         );
         match self.date {
-            Some((year, month, day)) => {
-                let _ = write!(out, "{year:04}-{month:02}-{day:02}");
+            Some(date) => {
+                let _ = write!(out, "{date}");
                 if self.seconds > 0 {
                     let _ = write!(out, " {h:02}:{m:02}:{s:02}");
                 }
@@ -814,24 +806,6 @@ impl DateTime {
             }
         }
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
 }
 
 /// An ISO 8601 date cell (`t="d"`): `YYYY-MM-DD`, optionally `THH:MM:SS`, fraction, zone.
@@ -850,17 +824,11 @@ fn iso_datetime(s: &str) -> Option<DateTime> {
         return None;
     }
     let (year, month, day) = (num(&b[..4])?, num(&b[5..7])?, num(&b[8..10])?);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day == 0 || day > days_in_month {
-        return None;
-    }
+    let date = Ymd::new(
+        i32::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )?;
     let mut seconds = 0;
     if b.len() > 10 {
         if b.len() < 19 || !matches!(b[10], b'T' | b' ') || b[13] != b':' || b[16] != b':' {
@@ -891,7 +859,7 @@ fn iso_datetime(s: &str) -> Option<DateTime> {
         seconds = h * 3600 + m * 60 + sec;
     }
     Some(DateTime {
-        date: Some((i64::from(year), month, day)),
+        date: Some(date),
         seconds,
     })
 }

@@ -256,66 +256,22 @@ pub fn receipt(req: &ReceiptRequest<'_>) -> String {
 /// Whether `s` is an RFC 3339 date-time (`2025-04-01T09:00:00Z`, `2025-04-01T18:00:00.5+09:00`):
 /// a real calendar date, hours 00–23, minutes 00–59, seconds 00–60, and `Z` or an offset.
 pub fn is_rfc3339(s: &str) -> bool {
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = b.get(r)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
-    };
-    let date_ok = b.len() >= 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b't')
-        && b[13] == b':'
-        && b[16] == b':'
-        && s.get(..10)
-            .and_then(crate::domain::date::parse_iso)
-            .is_some();
-    if !date_ok {
-        return false;
-    }
-    let (Some(h), Some(m), Some(sec)) = (num(11..13), num(14..16), num(17..19)) else {
-        return false;
-    };
-    if h > 23 || m > 59 || sec > 60 {
-        return false;
-    }
-    let mut rest = &b[19..];
-    if let Some(frac) = rest.strip_prefix(b".") {
-        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &frac[n..];
-    }
-    match rest {
-        [b'Z' | b'z'] => true,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let _ = sign;
-            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
-                && (h1 - b'0') * 10 + (h2 - b'0') <= 23
-                && (m1 - b'0') * 10 + (m2 - b'0') <= 59
-        }
-        _ => false,
-    }
+    // chrono's parser also takes a space for the `T` (RFC 3339 §5.6 allows it as a note);
+    // receipts keep the strict `T` form.
+    s.as_bytes()
+        .get(10)
+        .is_some_and(|b| matches!(b, b'T' | b't'))
+        && chrono::DateTime::parse_from_rfc3339(s).is_ok()
 }
 
 /// Seconds since 1970-01-01T00:00:00Z as RFC 3339 UTC (`2025-04-01T09:00:00Z`). The caller
 /// reads the clock; this only formats.
 pub fn format_rfc3339_utc(unix_seconds: i64) -> String {
-    let days = unix_seconds.div_euclid(86_400);
-    let secs = unix_seconds.rem_euclid(86_400);
-    let d = crate::domain::date::Ymd::from_days(i32::try_from(days).unwrap_or(0));
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        d.year,
-        d.month,
-        d.day,
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    // Outside what chrono represents (not a clock a caller can have): the epoch, never a panic.
+    chrono::DateTime::from_timestamp(unix_seconds, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 #[cfg(test)]
