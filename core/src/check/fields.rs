@@ -1,0 +1,290 @@
+//! One cell at a time (V codes: required, length, characters, dates, codes, flags, 追加条件;
+//! C codes: characters outside the safe set) and the identifiers' check digits (N codes).
+
+use super::*;
+
+impl<'l> Back<'l> {
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "hot path: plain arguments, no per-cell allocation"
+    )]
+    pub(super) fn cell(
+        &mut self,
+        fi: usize,
+        raw: &str,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        text: &str,
+        values: &[(usize, usize)],
+        dates: &mut RowDates,
+    ) {
+        let layout = self.layout;
+        let f = &layout.fields[fi];
+        let at = |code: Code, rule: Rule| {
+            Diagnostic::new(code)
+                .at(row, line)
+                .column(col)
+                .field(fi, f.basis_of(rule))
+        };
+        let value = trim_edges(raw);
+        if value.is_empty() {
+            if f.required {
+                self.sink.push(at(Code::Required, Rule::Required));
+            }
+            if !raw.is_empty() {
+                self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
+            }
+            return;
+        }
+        if value.len() != raw.len() {
+            self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
+        }
+        // Excel's exponent form destroys identifiers: say so instead of "not digits".
+        if f.has_check(Check::MyNumber) && is_exponent_form(value) {
+            self.sink
+                .push(at(Code::MyNumberExponent, Rule::Checks).value(value));
+            return;
+        }
+        let mut ok = true;
+        let (min, max) = f.length_bounds();
+        if (min.is_some() || max.is_some()) && !length_surely_fits(value, min, max) {
+            let n = char_count(value);
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                ok = false;
+                self.sink
+                    .push(
+                        at(Code::Length, Rule::Length)
+                            .value(value)
+                            .detail(Detail::Length {
+                                min,
+                                max,
+                                actual: n,
+                            }),
+                    );
+            }
+        }
+        match f.value_type {
+            ValueType::Text | ValueType::Digits => {
+                let class = if f.value_type == ValueType::Digits {
+                    CharClass::Digits
+                } else {
+                    f.chars
+                };
+                // A clean record has no control character: nothing to find for text classes.
+                let scan = !(self.clean && matches!(class, CharClass::Text | CharClass::Name));
+                if let Some((pos, ch)) = if scan {
+                    first_disallowed(value, class)
+                } else {
+                    None
+                } {
+                    ok = false;
+                    self.sink.push(
+                        at(Code::Chars, Rule::Chars)
+                            .value(value)
+                            .detail(Detail::Char { ch, pos }),
+                    );
+                }
+            }
+            ValueType::Code => {
+                if !f.codes.iter().any(|c| c.code == value) {
+                    ok = false;
+                    self.sink
+                        .push(at(Code::NotInCodeList, Rule::Codes).value(value));
+                }
+            }
+            ValueType::Date => {
+                let parsed = date::parse_with_format(value, layout.dialect.date_format.as_str());
+                match parsed {
+                    Some(d) => dates.set(&self.keys, fi, d),
+                    None => {
+                        ok = false;
+                        let detail = match &self.date_problems[fi] {
+                            Some(e) => {
+                                let (ja, en) = date_error_text(e);
+                                Detail::DateProblem { ja, en }
+                            }
+                            None => Detail::Date {
+                                recognised: date::parse_lenient(value, true)
+                                    .ok()
+                                    .map(|l| l.date.to_string()),
+                            },
+                        };
+                        self.sink
+                            .push(at(Code::Date, Rule::Codes).value(value).detail(detail));
+                    }
+                }
+            }
+            ValueType::Boolean => {
+                let d = &layout.dialect;
+                if value != d.boolean_true && value != d.boolean_false {
+                    ok = false;
+                    self.sink.push(at(Code::Boolean, Rule::Codes).value(value));
+                }
+            }
+            ValueType::Conditions => {
+                if let Some(index) = conditions::first_malformed(value) {
+                    ok = false;
+                    self.sink.push(
+                        at(Code::ConditionsSyntax, Rule::Codes)
+                            .value(value)
+                            .detail(Detail::Entry { index }),
+                    );
+                }
+            }
+        }
+        if f.value_type == ValueType::Text && !self.clean && !value.is_ascii() {
+            for cf in repair::char_findings(f, value) {
+                let code = match cf.issue {
+                    CharIssue::Gaiji => Code::Gaiji,
+                    CharIssue::VendorSpecific => Code::VendorChar,
+                    CharIssue::OutsideCp932 => Code::OutsideCp932,
+                    CharIssue::HalfWidthKana => Code::HalfwidthKanaInText,
+                    CharIssue::Control => continue, // V003 already
+                };
+                let d = Diagnostic::new(code).at(row, line).column(col);
+                let mut d = d.value(value).detail(Detail::CharIssue {
+                    ch: cf.ch,
+                    pos: cf.pos,
+                    suggestion: cf.suggestion,
+                });
+                d.field = Some(fi);
+                // PMH's character set is not public (inferred rule); a 外字 is broken
+                // everywhere but on its own PC, so it stays an error. The layout may set the
+                // level per field (`char_issues`).
+                let d = if code == Code::Gaiji {
+                    d.strict_basis(Basis::Inferred)
+                } else {
+                    d.with_basis(Basis::Inferred)
+                };
+                match f.char_issues {
+                    None => self.sink.push(d),
+                    Some(CharLevel::Ignore) => {}
+                    Some(level) => self.sink.push(Diagnostic {
+                        severity: level.severity(),
+                        ..d
+                    }),
+                }
+            }
+        }
+        if ok && !f.checks.is_empty() {
+            self.named_checks(fi, value, row, line, col, text, values);
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "hot path: plain arguments, no per-cell allocation"
+    )]
+    pub(super) fn named_checks(
+        &mut self,
+        fi: usize,
+        value: &str,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        text: &str,
+        values: &[(usize, usize)],
+    ) {
+        let f = &self.layout.fields[fi];
+        let at = |code: Code| {
+            Diagnostic::new(code)
+                .at(row, line)
+                .column(col)
+                .field(fi, f.basis_of(Rule::Checks))
+        };
+        for check in &f.checks {
+            match check {
+                Check::MyNumber => match checkdigit::my_number(value) {
+                    checkdigit::CheckOutcome::Invalid { .. } => {
+                        self.sink.push(at(Code::MyNumberCheckDigit).value(value));
+                    }
+                    checkdigit::CheckOutcome::Valid if checkdigit::is_all_same_digit(value) => {
+                        self.sink.push(at(Code::MyNumberSameDigits).value(value));
+                    }
+                    _ => {}
+                },
+                Check::InsurerNumber => {
+                    if value.len() == 8 && !checkdigit::insurer_prefecture_valid(value) {
+                        self.sink.push(at(Code::InsurerPrefecture).value(value));
+                    }
+                    if let checkdigit::CheckOutcome::Invalid { expected } =
+                        checkdigit::insurer_number(value)
+                    {
+                        let known = self.opts.known_insurer_numbers.iter().any(|k| k == value);
+                        let code = if known {
+                            Code::InsurerCheckDigitOverridden
+                        } else {
+                            Code::InsurerCheckDigit
+                        };
+                        self.sink.push(
+                            at(code)
+                                .value(value)
+                                .detail(Detail::Expected { digit: expected }),
+                        );
+                    }
+                }
+                Check::RecipientNumber => {
+                    // Only national programmes use the check digit: the master says so per
+                    // certificate type when given; otherwise 法別 in the national table.
+                    let get = |i: Option<usize>| {
+                        i.and_then(|i| values.get(i))
+                            .and_then(|&(s, e)| text.get(s..e))
+                            .map_or("", trim_edges)
+                    };
+                    let from_master = self
+                        .opts
+                        .masters
+                        .as_deref()
+                        .and_then(|m| m.certificate_type(get(self.type_field)))
+                        .map(|t| t.recipient_check_digit);
+                    let national = from_master.unwrap_or_else(|| {
+                        tables::insurer_kind(get(self.insurer_field))
+                            == Some(tables::InsurerKind::National)
+                    });
+                    if national
+                        && let checkdigit::CheckOutcome::Invalid { expected } =
+                            checkdigit::recipient_number(value)
+                    {
+                        self.sink.push(
+                            at(Code::RecipientCheckDigit)
+                                .value(value)
+                                .detail(Detail::Expected { digit: expected }),
+                        );
+                    }
+                }
+                Check::MedicalInstitutionCodes => {
+                    // 10-digit codes carry their prefecture. A bare 7-digit code can only be
+                    // checked in prefectures 11–14 (known here from the row's 公費負担者番号);
+                    // elsewhere it is never rejected (domain-codes §4.2).
+                    let insurer = self
+                        .insurer_field
+                        .and_then(|i| values.get(i))
+                        .and_then(|&(s, e)| text.get(s..e))
+                        .map_or("", trim_edges);
+                    let prefecture = insurer
+                        .get(2..4)
+                        .and_then(|p| p.parse::<u8>().ok())
+                        .filter(|_| insurer.len() == 8);
+                    let tens =
+                        digit_runs(value, 10).map(|c| (c, checkdigit::medical_institution_code(c)));
+                    let sevens = digit_runs(value, 7).filter_map(|c| {
+                        prefecture.map(|p| (c, checkdigit::medical_institution_code7(c, p)))
+                    });
+                    for (code, outcome) in tens.chain(sevens) {
+                        if let checkdigit::CheckOutcome::Invalid { expected } = outcome {
+                            self.sink.push(
+                                at(Code::MedicalInstitutionCheckDigit)
+                                    .value(code)
+                                    .detail(Detail::Expected { digit: expected }),
+                            );
+                        }
+                    }
+                }
+                // Master checks need a municipality master (domain-rules issue); without one they
+                // are skipped.
+                Check::MasterSegment | Check::MasterIncomeSegment => {}
+            }
+        }
+    }
+}

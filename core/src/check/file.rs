@@ -1,0 +1,212 @@
+//! Whole-file and structure checks (S codes): the header row, blank rows, the dialect
+//! (encoding, BOM, delimiter, line endings) and what is only known at the end of the file.
+
+use super::*;
+
+impl<'l> Back<'l> {
+    pub(super) fn blank(&mut self, line: u64) {
+        self.row = self.row.saturating_add(1);
+        if self.header.is_some() {
+            self.data_rows += 1;
+            self.blank_rows += 1;
+            self.sink
+                .push(Diagnostic::new(Code::BlankRow).at(self.row, line));
+        }
+    }
+
+    pub(super) fn header_row(&mut self, headers: Vec<String>, line: u64) {
+        let layout = self.layout;
+        let map = self
+            .matcher
+            .map(layout, &headers, self.opts.mapping.as_ref());
+        self.header_columns = headers.len();
+        self.field_cols = map
+            .field_column
+            .iter()
+            .map(|c| c.map(|c| c as u32 + 1))
+            .collect();
+        if !map.any_field() {
+            self.sink
+                .push(Diagnostic::new(Code::NoHeader).at(self.row, line));
+            self.stopped = true;
+            self.header = Some(map);
+            return;
+        }
+        let row = self.row;
+        for &(col, first, f) in &map.duplicates {
+            self.sink.push(
+                Diagnostic::new(Code::DuplicateColumn)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1))
+                    .field(f, Basis::Verified)
+                    .detail(Detail::Header {
+                        header: headers[col].clone(),
+                        suggestion: None,
+                        other_column: Some(first as u32 + 1),
+                    }),
+            );
+        }
+        for &(col, suggestion) in &map.unknown_among_fixed {
+            self.sink.push(
+                Diagnostic::new(Code::UnknownColumn)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1))
+                    .detail(Detail::Header {
+                        header: headers[col].clone(),
+                        suggestion,
+                        other_column: None,
+                    }),
+            );
+        }
+        for &col in &map.empty_headers {
+            self.sink.push(
+                Diagnostic::new(Code::EmptyHeader)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1)),
+            );
+        }
+        for (fi, f) in layout.fields.iter().enumerate() {
+            if map.field_column[fi].is_none() {
+                if !f.required && self.opts.kind == InputKind::Source {
+                    continue; // source data for build: absent optional columns are normal
+                }
+                let code = if f.required {
+                    Code::MissingColumn
+                } else {
+                    Code::OptionalColumnAbsent
+                };
+                self.sink
+                    .push(Diagnostic::new(code).field(fi, f.basis_of(Rule::Required)));
+            }
+        }
+        if self.opts.kind == InputKind::Upload {
+            self.delimiter_check(line);
+        }
+        self.detail_cols = (0..map.uses.len())
+            .filter(|&c| map.uses[c] == Use::Detail && !map.headers[c].trim().is_empty())
+            .collect();
+        if self.opts.output == Some(OutputFormat::Csv) {
+            let names: Vec<&str> = self
+                .detail_cols
+                .iter()
+                .map(|&c| map.headers[c].trim())
+                .collect();
+            write::csv_header(&mut self.out, self.layout, &names);
+        }
+        self.header = Some(map);
+    }
+
+    pub(super) fn delimiter_check(&mut self, line: u64) {
+        let d = &self.layout.dialect;
+        if self.delimiter != d.delimiter_byte() {
+            let name = |b: u8| match b {
+                b'\t' => "TAB",
+                b',' => ",",
+                b';' => ";",
+                _ => "?",
+            };
+            self.sink.push(
+                Diagnostic::new(Code::DelimiterMismatch)
+                    .at(self.row, line)
+                    .detail(Detail::Dialect {
+                        expected: name(d.delimiter_byte()),
+                        found: name(self.delimiter),
+                    }),
+            );
+        }
+    }
+
+    /// Encoding and BOM against the dialect: decided over the whole file, so checked at the
+    /// end (an ASCII header can come before the first Japanese byte).
+    pub(super) fn encoding_checks(&mut self, enc: TextEncoding) {
+        let d = &self.layout.dialect;
+        let utf8_expected = d.encoding == Encoding::Utf8;
+        if utf8_expected && !enc.is_utf8() && enc != TextEncoding::Unknown {
+            let found = if enc == TextEncoding::Cp932 {
+                "Shift_JIS (CP932)"
+            } else {
+                "UTF-16"
+            };
+            self.sink
+                .push(Diagnostic::new(Code::NotUtf8).detail(Detail::Encoding { found }));
+        }
+        if utf8_expected && enc.is_utf8() && enc.has_bom() != d.bom {
+            let (expected, found) = if d.bom {
+                ("BOM あり", "BOM なし")
+            } else {
+                ("BOM なし", "BOM あり")
+            };
+            self.sink.push(
+                Diagnostic::new(Code::BomMismatch)
+                    .with_basis(Basis::Inferred)
+                    .detail(Detail::Dialect { expected, found }),
+            );
+        }
+    }
+
+    pub(super) fn finish_file(&mut self, summary: &FrontSummary) {
+        if self.opts.output == Some(OutputFormat::Json) {
+            write::json_close(&mut self.out, self.rows_written == 0);
+        }
+        if self.opts.masters.is_none()
+            && self.header.is_some()
+            && self.type_field.is_some()
+            && !self.stopped
+        {
+            self.sink.push(Diagnostic::new(Code::NoMaster));
+        }
+        if summary.bytes == 0 {
+            self.sink.push(Diagnostic::new(Code::EmptyFile));
+            return;
+        }
+        if summary.encoding == TextEncoding::Unknown {
+            let why = summary.failure.unwrap_or("");
+            self.sink.push(
+                Diagnostic::new(Code::UnknownEncoding).detail(Detail::Header {
+                    header: why.to_owned(),
+                    suggestion: None,
+                    other_column: None,
+                }),
+            );
+            return;
+        }
+        if self.header.is_some() && self.data_rows == 0 && !self.stopped {
+            self.sink.push(Diagnostic::new(Code::HeaderOnly));
+        }
+        if self.header.is_none() {
+            // Only line breaks: nothing readable.
+            self.sink.push(Diagnostic::new(Code::EmptyFile));
+        }
+        if self.opts.kind == InputKind::Upload && !self.stopped && self.header.is_some() {
+            self.encoding_checks(summary.encoding);
+            let le: LineEndings = summary.line_endings;
+            let expected = self.layout.dialect.line_ending;
+            let (exp_name, bad) = match expected {
+                LineEnding::Crlf => ("CRLF", le.lf + le.cr),
+                LineEnding::Lf => ("LF", le.crlf + le.cr),
+            };
+            if bad > 0 {
+                let found = if le.lf >= le.cr && le.lf >= le.crlf {
+                    "LF"
+                } else if le.cr > le.crlf {
+                    "CR"
+                } else {
+                    "CRLF"
+                };
+                let found = if found == exp_name {
+                    "混在 (mixed)"
+                } else {
+                    found
+                };
+                self.sink.push(
+                    Diagnostic::new(Code::LineEndingMismatch)
+                        .with_basis(Basis::Inferred)
+                        .detail(Detail::Dialect {
+                            expected: exp_name,
+                            found,
+                        }),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! Builder repairs: named, per-cell transformations of what Excel and hand-typing do to data
+//! (issue 3 item 4), and character findings for names, カナ and addresses (item 5).
+//!
+//! [`repair_cell`] looks at one cell of one field and returns a [`CellRepair`]: the repaired
+//! value (if an applied repair changed it), every step with its before/after (so the report can
+//! show row, field, before and after), and an [`Unrepairable`] problem when the damage cannot be
+//! undone. [`char_findings`] lists the characters of a name, カナ or address that downstream
+//! CP932 systems cannot hold. Both are pure and allocate nothing for a clean cell.
+//!
+//! Steps, in order (each sees the result of the applied steps before it):
+//!
+//! | Step | Fields | Applied or proposed | Basis |
+//! |---|---|---|---|
+//! | [`RepairKind::Trim`] | all | applied | domain-codes §9, issue 3 item 4 |
+//! | [`RepairKind::MacJis`] | text (`chars = "text"`) / names and addresses (`chars = "name"`) | applied / **proposed** | §8.3 |
+//! | [`RepairKind::Width`] | digits, code, date, boolean, conditions; text with `chars = "digits"` or `"alnum"` | applied | §8.2, §10.2 |
+//! | [`RepairKind::HalfwidthKana`] | `chars = "katakana"` | applied | §8.2 |
+//! | [`RepairKind::LongVowel`] | `chars = "katakana"` | **proposed** | §8.3 policy |
+//! | [`RepairKind::Date`] | date | applied (with a [`DateNote`] to confirm) | §7, §9.3 |
+//! | [`RepairKind::LeadingZeros`] | My Number (11 → 12 digits); national 受給者番号 (6 → 7) | applied only when the check digit then passes | §9.2 |
+//!
+//! Policies (INFERRED from domain-codes §8–§10 and the issue):
+//! * Names and addresses (`chars = "name"`) are never normalised: no NFKC, no width change, no
+//!   kana change. Only edge trimming is applied; a Mac/JIS form (`〜`) is proposed, never
+//!   changed silently, and everything else is a [`CharFinding`].
+//! * In カナ fields the Mac/JIS step does not run: every Mac/JIS form is invalid there in either
+//!   spelling, and the dash forms (`−`, `—`) are what the long-vowel proposal replaces by `ー`.
+//! * Excel serials are read only in date fields and only in 1..=73415 (1900-01-01 …
+//!   2100-12-31, [`date::parse_lenient`]). `45748` in a number field stays `45748`.
+//! * Leading zeros are restored only for exact lengths (11-digit My Number, 6-digit national
+//!   受給者番号), only when the padded value passes its check digit, and never to an
+//!   all-same-digit placeholder. Every such repair is reported.
+//! * A value that is already valid gets no problem: an unparseable date is reported only when it
+//!   is not already in the dialect's format, an empty cell never (required-ness is the
+//!   validator's finding).
+
+use std::borrow::Cow;
+
+use crate::check::cells::is_exponent_form;
+use crate::domain::chars::{self, CharIssue};
+use crate::domain::checkdigit;
+use crate::domain::date::{self, DateError, DateForm, DateNote};
+use crate::domain::tables;
+use crate::layout::{CharClass, Check, Dialect, Field, ValueType};
+
+/// A named transformation of one cell. Stable: reports and the fixture catalogue use
+/// [`RepairKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RepairKind {
+    /// NBSP, zero-width, BOM, ideographic and ASCII spaces removed at the edges (all fields).
+    Trim,
+    /// 全角 digits and Latin letters → 半角 in number, code, date, boolean and conditions fields
+    /// and in text fields of class digits / alnum; never in names, addresses or カナ.
+    Width,
+    /// 半角カナ → 全角 with voiced marks combined (`ｶﾞ` → `ガ`), in カナ fields only.
+    HalfwidthKana,
+    /// Look-alike hyphens and dashes between katakana → `ー` (`アイチ−ハナコ` → `アイチーハナコ`).
+    /// Always a proposal.
+    LongVowel,
+    /// Mac/JIS code points → their CP932 forms (`〜` → `～`, `−` → `－`, `—` → `―`, `‖` → `∥`,
+    /// `¢ £ ¬` → `￠ ￡ ￢`). Applied in text fields, a proposal in names and addresses.
+    MacJis,
+    /// A date in another form (和暦, `2013/1/1`, `2013年1月1日`, `20130101`, `4250101`, an Excel
+    /// serial) rewritten in the dialect's date format (date fields only).
+    Date,
+    /// Leading zeros that Excel dropped, restored because the check digit then passes.
+    LeadingZeros,
+}
+
+/// One step of [`repair_cell`]: what it saw and what it wrote (or proposes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// Which transformation.
+    pub kind: RepairKind,
+    /// The value before this step (after the applied steps before it).
+    pub before: String,
+    /// The value this step wrote, or proposes when `applied` is false.
+    pub after: String,
+    /// Whether the step changed the value. `false` is a proposal for the user to confirm.
+    pub applied: bool,
+    /// For [`RepairKind::Date`]: something staff must confirm about the date (`平成32年3月31日`
+    /// read as 2020-03-31 is [`DateNote::EraOverflow`]; the caller reports a warning).
+    pub date_note: Option<DateNote>,
+    /// For [`RepairKind::Date`]: how the date was written (和暦, Excel serial, …), for the
+    /// message.
+    pub date_form: Option<DateForm>,
+}
+
+/// Damage that cannot be repaired: the cell keeps its value and the caller reports an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unrepairable {
+    /// A My Number in Excel's exponent form (`2.10988E+11`): the last digits are gone and no
+    /// rule can recover them (domain-codes §9.2). The source must be exported again with the
+    /// column formatted as text.
+    ExponentMyNumber,
+    /// A date field whose value is not in the dialect's format and cannot be read as a date
+    /// (`平成元年1月7日` is [`DateError::BeforeEraStart`], `25/1/1`
+    /// [`DateError::AmbiguousTwoDigitYear`]).
+    Date(DateError),
+}
+
+/// The outcome of [`repair_cell`] for one cell.
+///
+/// `CellRepair::default()` (nothing to do) is what a clean cell gets, without allocating.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CellRepair {
+    /// The repaired value when an applied repair changed it; `None` when the cell stays as it is.
+    pub value: Option<String>,
+    /// Every step that applied or proposes something, in step order.
+    pub repairs: Vec<Repair>,
+    /// Damage that cannot be repaired.
+    pub problem: Option<Unrepairable>,
+}
+
+impl CellRepair {
+    /// Whether there is nothing to apply, propose or report.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        self.value.is_none() && self.repairs.is_empty() && self.problem.is_none()
+    }
+
+    /// The value to write: the repaired value, or `original` when nothing was applied.
+    #[must_use]
+    pub fn value_or<'a>(&'a self, original: &'a str) -> &'a str {
+        self.value.as_deref().unwrap_or(original)
+    }
+}
+
+/// What [`repair_cell`] needs to know about the rest of the row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowContext {
+    /// The row's 公費負担者番号 is a national programme (法別 in the national table,
+    /// domain-codes §6.1), so its 受給者番号 carries the national check digit.
+    pub national_programme: bool,
+}
+
+impl RowContext {
+    /// The context for a row whose 公費負担者番号 cell holds `raw` (edge spaces and 全角
+    /// digits are tolerated, as [`repair_cell`] would repair them).
+    #[must_use]
+    pub fn from_insurer_number(raw: &str) -> RowContext {
+        let trimmed = chars::trim_edges(raw);
+        let number: Cow<'_, str> = if has_fullwidth_alnum(trimmed) {
+            Cow::Owned(chars::fullwidth_alnum_to_halfwidth(trimmed))
+        } else {
+            Cow::Borrowed(trimmed)
+        };
+        RowContext {
+            national_programme: tables::insurer_kind(&number)
+                == Some(tables::InsurerKind::National),
+        }
+    }
+}
+
+/// What the Mac/JIS step does in a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MacJisMode {
+    Off,
+    Apply,
+    Propose,
+}
+
+/// Which steps run for a field (derived from the layout data; a few enum matches).
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    mac_jis: MacJisMode,
+    width: bool,
+    kana: bool,
+    date: bool,
+    my_number: bool,
+    recipient: bool,
+}
+
+impl Plan {
+    fn of(field: &Field, ctx: RowContext) -> Plan {
+        let text_class = (field.value_type == ValueType::Text).then_some(field.chars);
+        let width = match field.value_type {
+            ValueType::Digits
+            | ValueType::Code
+            | ValueType::Date
+            | ValueType::Boolean
+            | ValueType::Conditions => true,
+            ValueType::Text => matches!(field.chars, CharClass::Digits | CharClass::Alnum),
+        };
+        let mac_jis = match text_class {
+            Some(CharClass::Text) => MacJisMode::Apply,
+            Some(CharClass::Name) => MacJisMode::Propose,
+            _ => MacJisMode::Off,
+        };
+        Plan {
+            mac_jis,
+            width,
+            kana: text_class == Some(CharClass::Katakana),
+            date: field.value_type == ValueType::Date,
+            my_number: field.has_check(Check::MyNumber),
+            recipient: ctx.national_programme && field.has_check(Check::RecipientNumber),
+        }
+    }
+}
+
+/// Repairs one cell of `field` (see the module docs for the steps and policies).
+///
+/// Fast: a clean cell costs one scan of the value (plus a strict date parse in date fields) and
+/// no allocation, and returns `CellRepair::default()`. Never panics.
+#[must_use]
+pub fn repair_cell(field: &Field, dialect: &Dialect, value: &str, ctx: RowContext) -> CellRepair {
+    if value.is_empty() {
+        return CellRepair::default();
+    }
+    let plan = Plan::of(field, ctx);
+    if is_clean_fast(&plan, dialect, value) {
+        return CellRepair::default();
+    }
+    repair_slow(&plan, dialect, value)
+}
+
+/// The common cases that need no step at all, decided without allocating. `false` only means
+/// "look closer": [`repair_slow`] then decides (and still allocates nothing if no step applies).
+fn is_clean_fast(plan: &Plan, dialect: &Dialect, value: &str) -> bool {
+    if plan.date {
+        return date::parse_with_format(value, dialect.date_format.as_str()).is_some();
+    }
+    if plan.kana && chars::is_fullwidth_katakana_name(value) {
+        // Only ァ–ヶ, ー, ・ and inner single spaces: nothing to trim, widen or propose.
+        return true;
+    }
+    let edge = |c: Option<char>| c.is_some_and(chars::is_edge_space);
+    if edge(value.chars().next()) || edge(value.chars().next_back()) {
+        return false;
+    }
+    if !value.is_ascii() {
+        // Padding and the exponent form need ASCII digits, so only the character steps remain.
+        let mac_jis = plan.mac_jis != MacJisMode::Off && has_mac_jis(value);
+        let width = plan.width && has_fullwidth_alnum(value);
+        return !(plan.kana || mac_jis || width);
+    }
+    let b = value.as_bytes();
+    if plan.my_number && !(b.len() == 12 && b.iter().all(u8::is_ascii_digit)) {
+        return false; // 11 digits or an exponent form
+    }
+    !(plan.recipient && b.len() == 6)
+}
+
+/// Records steps on a working value that is only copied when a step applies.
+struct Steps<'a> {
+    cur: Cow<'a, str>,
+    out: CellRepair,
+}
+
+impl<'a> Steps<'a> {
+    fn apply(&mut self, kind: RepairKind, after: String) {
+        self.record(kind, after.clone(), true);
+        self.cur = Cow::Owned(after);
+    }
+
+    fn propose(&mut self, kind: RepairKind, after: String) {
+        self.record(kind, after, false);
+    }
+
+    fn record(&mut self, kind: RepairKind, after: String, applied: bool) {
+        self.out.repairs.push(Repair {
+            kind,
+            before: self.cur.as_ref().to_owned(),
+            after,
+            applied,
+            date_note: None,
+            date_form: None,
+        });
+    }
+
+    fn finish(mut self) -> CellRepair {
+        if self.out.repairs.iter().any(|r| r.applied) {
+            self.out.value = Some(self.cur.into_owned());
+        }
+        self.out
+    }
+}
+
+fn repair_slow(plan: &Plan, dialect: &Dialect, value: &str) -> CellRepair {
+    let mut s = Steps {
+        cur: Cow::Borrowed(value),
+        out: CellRepair::default(),
+    };
+    let trimmed = chars::trim_edges(value);
+    if trimmed.len() != value.len() {
+        s.record(RepairKind::Trim, trimmed.to_owned(), true);
+        s.cur = Cow::Borrowed(trimmed);
+    }
+    if s.cur.is_empty() {
+        return s.finish();
+    }
+
+    if plan.mac_jis != MacJisMode::Off && has_mac_jis(&s.cur) {
+        let after: String = s
+            .cur
+            .chars()
+            .map(|c| chars::mac_jis_to_cp932(c).unwrap_or(c))
+            .collect();
+        if plan.mac_jis == MacJisMode::Apply {
+            s.apply(RepairKind::MacJis, after);
+        } else {
+            s.propose(RepairKind::MacJis, after);
+        }
+    }
+
+    if plan.width && has_fullwidth_alnum(&s.cur) {
+        let after = chars::fullwidth_alnum_to_halfwidth(&s.cur);
+        s.apply(RepairKind::Width, after);
+    }
+
+    if plan.kana && !chars::is_fullwidth_katakana_name(&s.cur) {
+        if s.cur.chars().any(is_halfwidth_kana) {
+            let after = chars::halfwidth_kana_to_fullwidth(&s.cur);
+            s.apply(RepairKind::HalfwidthKana, after);
+        }
+        if let Some(after) = chars::lookalike_long_vowel_fix(&s.cur) {
+            s.propose(RepairKind::LongVowel, after);
+        }
+    }
+
+    if plan.date {
+        repair_date(&mut s, dialect);
+    }
+
+    if plan.my_number {
+        if is_exponent_form(&s.cur) {
+            s.out.problem = Some(Unrepairable::ExponentMyNumber);
+        } else if s.cur.len() == 11 {
+            pad(&mut s, 12, checkdigit::my_number);
+        }
+    }
+    if plan.recipient && s.cur.len() == 6 {
+        pad(&mut s, 7, checkdigit::recipient_number);
+    }
+    s.finish()
+}
+
+fn repair_date(s: &mut Steps<'_>, dialect: &Dialect) {
+    let format = dialect.date_format.as_str();
+    if date::parse_with_format(&s.cur, format).is_some() {
+        return;
+    }
+    match date::parse_lenient(&s.cur, true) {
+        Ok(lenient) => {
+            // `format_date` only fails outside years 0..=9999, which `parse_lenient` never
+            // returns; the written value is then left alone rather than guessed.
+            if let Some(after) = date::format_date(lenient.date, format)
+                && after != *s.cur
+            {
+                s.apply(RepairKind::Date, after);
+                if let Some(r) = s.out.repairs.last_mut() {
+                    r.date_note = lenient.note;
+                    r.date_form = Some(lenient.form);
+                }
+            }
+        }
+        // Only spaces left: an empty cell, not a bad date (required-ness is checked elsewhere).
+        Err(DateError::Empty) => {}
+        Err(e) => s.out.problem = Some(Unrepairable::Date(e)),
+    }
+}
+
+/// Restores leading zeros when the padded value passes `check` and is not a placeholder.
+fn pad(s: &mut Steps<'_>, len: usize, check: fn(&str) -> checkdigit::CheckOutcome) {
+    if let Some(padded) = checkdigit::pad_leading_zeros_if_valid(&s.cur, len, check)
+        && !checkdigit::is_all_same_digit(&padded)
+    {
+        s.apply(RepairKind::LeadingZeros, padded);
+    }
+}
+
+/// The character starting at byte `i`, which must be a UTF-8 lead byte.
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|rest| rest.chars().next())
+}
+
+/// Whether `s` holds a character [`chars::mac_jis_to_cp932`] maps.
+///
+/// Every such character (U+00A2/A3/AC, U+2014/2016/2212, U+301C) starts with UTF-8 lead byte
+/// `C2`, `E2` or `E3`, so only those positions are decoded (a lead byte is never a continuation
+/// byte, so each hit is a character boundary). Kanji (`E4`–`E9`) are skipped by `memchr`.
+fn has_mac_jis(s: &str) -> bool {
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, s.as_bytes())
+        .any(|i| char_at(s, i).and_then(chars::mac_jis_to_cp932).is_some())
+}
+
+/// Whether `s` holds a character [`chars::fullwidth_alnum_to_halfwidth`] converts
+/// (`０`–`９`, `Ａ`–`Ｚ`, `ａ`–`ｚ`: all U+FFxx, UTF-8 lead byte `EF`).
+fn has_fullwidth_alnum(s: &str) -> bool {
+    memchr::memchr_iter(0xEF, s.as_bytes()).any(|i| {
+        char_at(s, i).is_some_and(|c| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ'))
+    })
+}
+
+fn is_halfwidth_kana(c: char) -> bool {
+    ('\u{FF61}'..='\u{FF9F}').contains(&c)
+}
+
+/// At most this many [`CharFinding`]s per cell.
+pub const MAX_CHAR_FINDINGS: usize = 10;
+
+/// A character of a name, カナ or address that downstream CP932 systems cannot hold as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharFinding {
+    /// Why the character is a problem.
+    pub issue: CharIssue,
+    /// The character (its code point goes into the message).
+    pub ch: char,
+    /// Position of its first occurrence, 1-based, in characters.
+    pub pos: u32,
+    /// A standard form for the user to confirm (`髙` → `高`, `①` → `(1)`), if one exists.
+    pub suggestion: Option<&'static str>,
+}
+
+/// The characters of `value` to flag in a text field (domain-codes §8.4): 外字 (private use),
+/// 機種依存文字 (NEC/IBM extensions such as `①` `㈱` `髙` `﨑`), characters outside CP932, and in
+/// names and addresses (`chars = "name"`) 半角カナ.
+///
+/// One finding per distinct character, in order of first occurrence, at most
+/// [`MAX_CHAR_FINDINGS`]. Only text fields of class name, katakana or text are examined (the
+/// other classes accept ASCII only, which the character-class check reports). Not reported
+/// here: control characters (a character-class finding), Mac/JIS forms (a [`RepairKind::MacJis`]
+/// repair or proposal), and 半角カナ in カナ fields (repaired by
+/// [`RepairKind::HalfwidthKana`]). Pure ASCII returns an empty `Vec` without allocating, and so
+/// does any clean value.
+#[must_use]
+pub fn char_findings(field: &Field, value: &str) -> Vec<CharFinding> {
+    let name = match (field.value_type, field.chars) {
+        (ValueType::Text, CharClass::Name) => true,
+        (ValueType::Text, CharClass::Katakana | CharClass::Text) => false,
+        _ => return Vec::new(),
+    };
+    if value.is_ascii() || chars::all_clear(value) {
+        return Vec::new();
+    }
+    let mut found: Vec<CharFinding> = Vec::new();
+    for (i, ch) in value.chars().enumerate() {
+        if ch.is_ascii() {
+            continue;
+        }
+        let Some(issue) = chars::classify(ch) else {
+            continue;
+        };
+        let report = match issue {
+            CharIssue::Gaiji | CharIssue::VendorSpecific | CharIssue::OutsideCp932 => true,
+            CharIssue::HalfWidthKana => name,
+            CharIssue::Control => false,
+        };
+        if !report || found.iter().any(|f| f.ch == ch) {
+            continue;
+        }
+        found.push(CharFinding {
+            issue,
+            ch,
+            pos: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            suggestion: chars::suggestion(ch),
+        });
+        if found.len() == MAX_CHAR_FINDINGS {
+            break;
+        }
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------------------------
+// The repairs of one row, reported (X codes) and applied before the checks
+
+use crate::check::Back;
+use crate::findings::codes::Code;
+use crate::findings::diagnostic::{Detail, Diagnostic};
+use crate::layout::Basis;
+
+impl<'l> Back<'l> {
+    /// Build mode: repairs every cell of the row into `text` (values concatenated, `ranges` per
+    /// field) and reports each repair, proposal and unrepairable value.
+    #[expect(clippy::too_many_arguments, reason = "borrow-split parts of self")]
+    pub(crate) fn repair_row(
+        &mut self,
+        all: &str,
+        values: &[(usize, usize)],
+        field_cols: &[Option<u32>],
+        row: u32,
+        line: u64,
+        text: &mut String,
+        ranges: &mut Vec<(usize, usize)>,
+    ) {
+        let layout = self.layout;
+        text.clear();
+        ranges.clear();
+        let get = |i: usize| {
+            values
+                .get(i)
+                .and_then(|&(s, e)| all.get(s..e))
+                .unwrap_or("")
+        };
+        let ctx = self.insurer_field.map_or(RowContext::default(), |i| {
+            RowContext::from_insurer_number(get(i))
+        });
+        for (fi, f) in layout.fields.iter().enumerate() {
+            let raw = get(fi);
+            self.date_problems[fi] = None;
+            let start = text.len();
+            if field_cols[fi].is_none() || raw.is_empty() {
+                text.push_str(raw);
+                ranges.push((start, text.len()));
+                continue;
+            }
+            let cr = repair_cell(f, &layout.dialect, raw, ctx);
+            text.push_str(cr.value_or(raw));
+            ranges.push((start, text.len()));
+            if cr.is_clean() {
+                continue;
+            }
+            let col = field_cols[fi];
+            for r in &cr.repairs {
+                let code = match (r.kind, r.applied) {
+                    (RepairKind::Trim, _) => Code::RepairTrim,
+                    (RepairKind::Width, _) => Code::RepairWidth,
+                    (RepairKind::HalfwidthKana, _) => Code::RepairKana,
+                    (RepairKind::LongVowel, _) => Code::ProposeLongVowel,
+                    (RepairKind::MacJis, true) => Code::RepairMacJis,
+                    (RepairKind::MacJis, false) => Code::ProposeMacJis,
+                    (RepairKind::Date, _) if r.date_note.is_some() => Code::RepairEraOverflow,
+                    (RepairKind::Date, _) => Code::RepairDate,
+                    (RepairKind::LeadingZeros, _) => Code::RepairLeadingZeros,
+                };
+                self.sink.push(
+                    Diagnostic::new(code)
+                        .at(row, line)
+                        .column(col)
+                        .field(fi, Basis::Verified)
+                        .value(&r.before)
+                        .detail(Detail::Repair {
+                            after: r.after.clone(),
+                        }),
+                );
+            }
+            if let Some(Unrepairable::Date(e)) = cr.problem {
+                self.date_problems[fi] = Some(e);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

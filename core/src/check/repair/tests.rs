@@ -1,0 +1,646 @@
+use super::*;
+use crate::domain::date::{Era, WarekiStyle, Ymd};
+use crate::layout::{DateFormat, Layout};
+use proptest::prelude::*;
+
+fn full() -> Layout {
+    Layout::full()
+}
+
+fn field(id: &str) -> Field {
+    let layout = full();
+    let i = layout.field_index(id).unwrap();
+    layout.fields[i].clone()
+}
+
+const NATIONAL: RowContext = RowContext {
+    national_programme: true,
+};
+const LOCAL: RowContext = RowContext {
+    national_programme: false,
+};
+
+fn repair(id: &str, value: &str) -> CellRepair {
+    repair_cell(&field(id), &full().dialect, value, LOCAL)
+}
+
+fn kinds(r: &CellRepair) -> Vec<(RepairKind, bool)> {
+    r.repairs.iter().map(|x| (x.kind, x.applied)).collect()
+}
+
+/// The single applied repair of `kind` and the final value.
+#[track_caller]
+fn assert_applied(r: &CellRepair, kind: RepairKind, before: &str, after: &str, value: &str) {
+    let step = r
+        .repairs
+        .iter()
+        .find(|x| x.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} in {r:?}"));
+    assert!(step.applied, "{r:?}");
+    assert_eq!((step.before.as_str(), step.after.as_str()), (before, after));
+    assert_eq!(r.value.as_deref(), Some(value), "{r:?}");
+}
+
+const MY_NUMBER: &str = "myNumber";
+const NAME: &str = "basicFiveInfo.name";
+const KANA: &str = "basicFiveInfo.nameKana";
+const ADDRESS: &str = "basicFiveInfo.address";
+const BIRTH: &str = "basicFiveInfo.dateOfBirth";
+const VALID_FROM: &str = "validFrom";
+const RECIPIENT: &str = "medicalSubsidyRecipientNumber";
+const CERT_NAME: &str = "certificationName";
+const AMOUNT: &str = "maxCopaymentAmount.amount";
+
+#[test]
+fn clean_values_get_nothing() {
+    for (id, v) in [
+        (MY_NUMBER, "123456789018"),
+        (NAME, "山田太郎"),
+        (NAME, "山田　太郎"),
+        (KANA, "ヤマダ　タロウ"),
+        (KANA, "アイチハナコ"),
+        (ADDRESS, "愛知県名古屋市中区三の丸３－１－２"),
+        (BIRTH, "2013-01-01"),
+        (VALID_FROM, "2025-04-01"),
+        ("basicFiveInfo.sex", "2"),
+        ("isNotDisclosed", "0"),
+        ("medicalSubsidyInsurerNumber", "54016027"),
+        (RECIPIENT, "1234566"),
+        (RECIPIENT, "ABC-123"),
+        (CERT_NAME, "子ども医療費受給者証"),
+        (AMOUNT, "45748"),
+        ("additionalConditions", "01-1;02-3"),
+        (MY_NUMBER, ""),
+        (BIRTH, ""),
+        (MY_NUMBER, "12345"), // wrong length: the validator's finding, not a repair
+    ] {
+        let r = repair_cell(&field(id), &full().dialect, v, NATIONAL);
+        assert!(r.is_clean(), "{id} {v:?}: {r:?}");
+        assert_eq!(r.value_or(v), v);
+    }
+}
+
+#[test]
+fn trim_edges_in_every_field() {
+    let r = repair(MY_NUMBER, " 123456789018\u{3000}");
+    assert_eq!(kinds(&r), [(RepairKind::Trim, true)]);
+    assert_applied(
+        &r,
+        RepairKind::Trim,
+        " 123456789018\u{3000}",
+        "123456789018",
+        "123456789018",
+    );
+    let r = repair(NAME, "\u{A0}山田\u{3000}太郎\u{200B}");
+    assert_eq!(kinds(&r), [(RepairKind::Trim, true)]);
+    assert_eq!(r.value.as_deref(), Some("山田\u{3000}太郎"));
+    let r = repair(KANA, "\u{FEFF}ヤマダ ");
+    assert_eq!(r.value.as_deref(), Some("ヤマダ"));
+    let r = repair(BIRTH, "\t2013-01-01\r\n");
+    assert_eq!(kinds(&r), [(RepairKind::Trim, true)]);
+    assert_eq!(r.value.as_deref(), Some("2013-01-01"));
+    // Only spaces: trimmed to empty; no date problem (required-ness is checked elsewhere).
+    let r = repair(BIRTH, " \u{3000} ");
+    assert_eq!(r.value.as_deref(), Some(""));
+    assert_eq!(r.problem, None);
+}
+
+// Spec: issue 3 item 4, 全角 digits/letters → 半角 in code and number fields only.
+#[test]
+fn width() {
+    let r = repair(MY_NUMBER, "１２３４５６７８９０１８");
+    assert_eq!(kinds(&r), [(RepairKind::Width, true)]);
+    assert_applied(
+        &r,
+        RepairKind::Width,
+        "１２３４５６７８９０１８",
+        "123456789018",
+        "123456789018",
+    );
+    let r = repair("orgSpecificCertificateTypeId", "ＫＯＤＯＭＯ０１");
+    assert_eq!(r.value.as_deref(), Some("KODOMO01"));
+    let r = repair(RECIPIENT, "ａｂ１２");
+    assert_eq!(r.value.as_deref(), Some("ab12"));
+    assert_eq!(
+        repair("basicFiveInfo.sex", "２").value.as_deref(),
+        Some("2")
+    );
+    assert_eq!(repair("isNotDisclosed", "１").value.as_deref(), Some("1"));
+    assert_eq!(
+        repair("additionalConditions", "０１-１").value.as_deref(),
+        Some("01-1")
+    );
+    assert_eq!(repair(AMOUNT, "１０００").value.as_deref(), Some("1000"));
+    // Never in names, addresses, カナ or free text.
+    for (id, v) in [
+        (NAME, "山田１郎"),
+        (ADDRESS, "中区三の丸３－１－２"),
+        (KANA, "ヤマダ１"),
+        (CERT_NAME, "第１種"),
+    ] {
+        let r = repair(id, v);
+        assert!(
+            r.repairs.iter().all(|x| x.kind != RepairKind::Width),
+            "{r:?}"
+        );
+        assert_eq!(r.value, None, "{id} {v}");
+    }
+}
+
+// Spec: issue 3 item 4 and domain-codes §8.2.
+#[test]
+fn halfwidth_kana_only_in_kana_fields() {
+    let r = repair(KANA, "ｶﾞ");
+    assert_applied(&r, RepairKind::HalfwidthKana, "ｶﾞ", "ガ", "ガ");
+    let r = repair(KANA, "ﾔﾏﾀﾞ ﾀﾛｳ");
+    assert_eq!(r.value.as_deref(), Some("ヤマダ タロウ"));
+    assert_eq!(kinds(&r), [(RepairKind::HalfwidthKana, true)]);
+    // ｰ becomes ー with the rest; ﾜﾞ stays inside CP932.
+    assert_eq!(repair(KANA, "ｺｰﾋｰ").value.as_deref(), Some("コーヒー"));
+    assert_eq!(repair(KANA, "ﾜﾞ").value.as_deref(), Some("ワ゛"));
+    // A name field is never changed: only flagged.
+    let r = repair(NAME, "ｶﾞ");
+    assert!(r.is_clean(), "{r:?}");
+    let found = char_findings(&field(NAME), "ｶﾞ");
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|f| f.issue == CharIssue::HalfWidthKana));
+    assert!(repair(ADDRESS, "ｱｲﾁｹﾝ").is_clean());
+}
+
+// Spec: domain-codes §8.3 policy: ー between katakana is proposed, never silent.
+#[test]
+fn long_vowel_is_a_proposal() {
+    let r = repair(KANA, "アイチ−ハナコ");
+    assert_eq!(kinds(&r), [(RepairKind::LongVowel, false)]);
+    assert_eq!(r.repairs[0].before, "アイチ−ハナコ");
+    assert_eq!(r.repairs[0].after, "アイチーハナコ");
+    assert_eq!(r.value, None);
+    assert_eq!(r.repairs.iter().filter(|x| !x.applied).count(), 1);
+    assert_eq!(r.repairs.iter().filter(|x| x.applied).count(), 0);
+    for dash in ['-', '－', '‐', '―', '—', '─'] {
+        let v = format!("コ{dash}ヒ{dash}");
+        let r = repair(KANA, &v);
+        assert_eq!(kinds(&r), [(RepairKind::LongVowel, false)], "{v}");
+        assert_eq!(r.repairs[0].after, "コーヒー");
+    }
+    // After widening: the proposal is made on the widened value.
+    let r = repair(KANA, "ｺ-ﾋ-");
+    assert_eq!(
+        kinds(&r),
+        [
+            (RepairKind::HalfwidthKana, true),
+            (RepairKind::LongVowel, false)
+        ]
+    );
+    assert_eq!(r.value.as_deref(), Some("コ-ヒ-"));
+    assert_eq!(r.repairs[1].before, "コ-ヒ-");
+    assert_eq!(r.repairs[1].after, "コーヒー");
+    // Not in names.
+    assert!(repair(NAME, "アイチ-ハナコ").is_clean());
+}
+
+// Spec: domain-codes §8.3 (CP932 vs JIS pairs).
+#[test]
+fn mac_jis() {
+    // Address (name class): a proposal only.
+    let r = repair(ADDRESS, "東京都千代田区1〜3");
+    assert_eq!(kinds(&r), [(RepairKind::MacJis, false)]);
+    assert_eq!(r.repairs[0].after, "東京都千代田区1～3");
+    assert_eq!(r.value, None);
+    let r = repair(NAME, "山田—太郎");
+    assert_eq!(kinds(&r), [(RepairKind::MacJis, false)]);
+    assert_eq!(r.repairs[0].after, "山田―太郎");
+    // Free text: applied, every pair.
+    let r = repair(CERT_NAME, "〜−—‖¢£¬");
+    assert_applied(
+        &r,
+        RepairKind::MacJis,
+        "〜−—‖¢£¬",
+        "～－―∥￠￡￢",
+        "～－―∥￠￡￢",
+    );
+    // After trimming, on the trimmed value.
+    let r = repair(CERT_NAME, " 医療費〜 ");
+    assert_eq!(
+        kinds(&r),
+        [(RepairKind::Trim, true), (RepairKind::MacJis, true)]
+    );
+    assert_eq!(r.repairs[1].before, "医療費〜");
+    assert_eq!(r.value.as_deref(), Some("医療費～"));
+    // Not in カナ (the dash is a long-vowel proposal there) nor in number fields.
+    let r = repair(KANA, "アイチ〜");
+    assert!(
+        r.repairs.iter().all(|x| x.kind != RepairKind::MacJis),
+        "{r:?}"
+    );
+    assert!(repair(AMOUNT, "1〜3").is_clean());
+}
+
+// Spec: issue 3 item 4 and domain-codes §7.2: every form listed.
+#[test]
+fn dates_from_every_listed_form() {
+    for (input, iso, form) in [
+        (
+            "平成25年1月1日",
+            "2013-01-01",
+            DateForm::Wareki { era: Era::Heisei },
+        ),
+        (
+            "H25.1.1",
+            "2013-01-01",
+            DateForm::Wareki { era: Era::Heisei },
+        ),
+        (
+            "h25/1/1",
+            "2013-01-01",
+            DateForm::Wareki { era: Era::Heisei },
+        ),
+        (
+            "平25.1.1",
+            "2013-01-01",
+            DateForm::Wareki { era: Era::Heisei },
+        ),
+        (
+            "㍻25.1.1",
+            "2013-01-01",
+            DateForm::Wareki { era: Era::Heisei },
+        ),
+        ("R7/4/1", "2025-04-01", DateForm::Wareki { era: Era::Reiwa }),
+        (
+            "令和7年4月1日",
+            "2025-04-01",
+            DateForm::Wareki { era: Era::Reiwa },
+        ),
+        (
+            "令和元年5月1日",
+            "2019-05-01",
+            DateForm::Wareki { era: Era::Reiwa },
+        ),
+        (
+            "昭和64年1月7日",
+            "1989-01-07",
+            DateForm::Wareki { era: Era::Showa },
+        ),
+        ("2013/1/1", "2013-01-01", DateForm::Slash),
+        ("2013/1/1 0:00", "2013-01-01", DateForm::Slash),
+        ("2013.1.1", "2013-01-01", DateForm::Slash),
+        ("2013年1月1日", "2013-01-01", DateForm::Kanji),
+        ("20130101", "2013-01-01", DateForm::Compact),
+        ("4250101", "2013-01-01", DateForm::EraCode),
+        ("45748", "2025-04-01", DateForm::ExcelSerial),
+        ("41275", "2013-01-01", DateForm::ExcelSerial),
+    ] {
+        let r = repair(VALID_FROM, input);
+        assert_eq!(kinds(&r), [(RepairKind::Date, true)], "{input}");
+        assert_applied(&r, RepairKind::Date, input, iso, iso);
+        assert_eq!(r.repairs[0].date_form, Some(form), "{input}");
+        assert_eq!(r.repairs[0].date_note, None, "{input}");
+        assert_eq!(r.problem, None);
+    }
+    // Full-width: widened first, then read.
+    let r = repair(BIRTH, "平成２５年１月１日");
+    assert_eq!(
+        kinds(&r),
+        [(RepairKind::Width, true), (RepairKind::Date, true)]
+    );
+    assert_eq!(r.repairs[0].after, "平成25年1月1日");
+    assert_eq!(r.value.as_deref(), Some("2013-01-01"));
+    let r = repair(BIRTH, "２０１３－０１－０１");
+    assert_eq!(r.value.as_deref(), Some("2013-01-01"));
+}
+
+// Spec: domain-codes §7.1 (era overflow legal on pre-printed certificates).
+#[test]
+fn era_overflow_is_repaired_with_a_note() {
+    let r = repair("validTo", "平成32年3月31日");
+    assert_applied(
+        &r,
+        RepairKind::Date,
+        "平成32年3月31日",
+        "2020-03-31",
+        "2020-03-31",
+    );
+    assert_eq!(
+        r.repairs[0].date_note,
+        Some(DateNote::EraOverflow {
+            era: Era::Heisei,
+            year: 32
+        })
+    );
+    let r = repair(BIRTH, "明治45年7月30日");
+    assert_eq!(r.value.as_deref(), Some("1912-07-30"));
+    assert_eq!(r.repairs[0].date_note, Some(DateNote::BoundaryDay));
+}
+
+#[test]
+fn unreadable_dates_are_problems() {
+    for (input, err) in [
+        (
+            "平成元年1月7日",
+            DateError::BeforeEraStart { era: Era::Heisei },
+        ),
+        ("25/1/1", DateError::AmbiguousTwoDigitYear),
+        ("2013/2/30", DateError::InvalidCalendarDate),
+        ("明治5年1月1日", DateError::UnsupportedMeiji),
+        ("60", DateError::Serial60),
+        ("73416", DateError::SerialOutOfRange),
+        ("いつか", DateError::Unrecognised),
+    ] {
+        let r = repair(VALID_FROM, input);
+        assert_eq!(r.problem, Some(Unrepairable::Date(err)), "{input}");
+        assert_eq!(r.value, None, "{input}");
+        assert!(r.repairs.is_empty(), "{input}");
+    }
+}
+
+// Spec: domain-codes §7.2 (serials only in date columns).
+#[test]
+fn serials_only_in_date_fields() {
+    assert_eq!(
+        repair(VALID_FROM, "45748").value.as_deref(),
+        Some("2025-04-01")
+    );
+    for id in [AMOUNT, RECIPIENT, CERT_NAME, "certificationSubKey"] {
+        assert!(repair(id, "45748").is_clean(), "{id}");
+    }
+}
+
+#[test]
+fn dates_follow_the_dialect_format() {
+    let f = field(VALID_FROM);
+    let mut dialect = full().dialect;
+    dialect.date_format = DateFormat::Slash;
+    let r = repair_cell(&f, &dialect, "2013-01-01", LOCAL);
+    assert_eq!(r.value.as_deref(), Some("2013/01/01"));
+    assert_eq!(r.repairs[0].date_form, Some(DateForm::Iso));
+    assert!(repair_cell(&f, &dialect, "2013/01/01", LOCAL).is_clean());
+    assert_eq!(
+        repair_cell(&f, &dialect, "H25.1.1", LOCAL).value.as_deref(),
+        Some("2013/01/01")
+    );
+    dialect.date_format = DateFormat::Compact;
+    assert!(repair_cell(&f, &dialect, "20130101", LOCAL).is_clean());
+    assert_eq!(
+        repair_cell(&f, &dialect, "4250101", LOCAL).value.as_deref(),
+        Some("20130101")
+    );
+    assert_eq!(
+        repair_cell(&f, &dialect, "2013-01-01", LOCAL)
+            .value
+            .as_deref(),
+        Some("20130101")
+    );
+}
+
+// Spec: domain-codes §9.2 (a My Number starting with 0 loses it in Excel).
+#[test]
+fn my_number_leading_zero() {
+    assert_eq!(
+        checkdigit::my_number("023456789013"),
+        checkdigit::CheckOutcome::Valid
+    );
+    let r = repair(MY_NUMBER, "23456789013");
+    assert_eq!(kinds(&r), [(RepairKind::LeadingZeros, true)]);
+    assert_applied(
+        &r,
+        RepairKind::LeadingZeros,
+        "23456789013",
+        "023456789013",
+        "023456789013",
+    );
+    // Padded value fails the check digit: left alone (the validator reports the length).
+    assert_ne!(
+        checkdigit::my_number("012345678901"),
+        checkdigit::CheckOutcome::Valid
+    );
+    assert!(repair(MY_NUMBER, "12345678901").is_clean());
+    // Never to a placeholder, never for other lengths.
+    assert_eq!(
+        checkdigit::my_number("000000000000"),
+        checkdigit::CheckOutcome::Valid
+    );
+    assert!(repair(MY_NUMBER, "00000000000").is_clean());
+    assert!(repair(MY_NUMBER, "3456789013").is_clean());
+    // Full width and trimmed first.
+    let r = repair(MY_NUMBER, " ２３４５６７８９０１３");
+    assert_eq!(
+        kinds(&r),
+        [
+            (RepairKind::Trim, true),
+            (RepairKind::Width, true),
+            (RepairKind::LeadingZeros, true)
+        ]
+    );
+    assert_eq!(r.value.as_deref(), Some("023456789013"));
+    // Only in fields that carry the My Number check.
+    assert!(repair(AMOUNT, "23456789013").is_clean());
+}
+
+// Spec: domain-codes §9.2: Excel's exponent form destroys the digits.
+#[test]
+fn my_number_exponent_form_is_unrepairable() {
+    for v in ["2.10988E+11", "2.10988e+11", "1E+11", "2.1E11"] {
+        let r = repair(MY_NUMBER, v);
+        assert_eq!(r.problem, Some(Unrepairable::ExponentMyNumber), "{v}");
+        assert_eq!(r.value, None);
+        assert!(r.repairs.is_empty());
+    }
+    let r = repair(MY_NUMBER, " 2.10988E+11 ");
+    assert_eq!(r.problem, Some(Unrepairable::ExponentMyNumber));
+    assert_eq!(kinds(&r), [(RepairKind::Trim, true)]);
+    for v in ["E+11", "2.1E", "2..1E+11", "2.1E+1a", "abc", "210987654320"] {
+        assert!(!is_exponent_form(v), "{v}");
+    }
+    assert!(repair(AMOUNT, "2.10988E+11").is_clean());
+}
+
+// Spec: domain-codes §2.3–§2.4 (national 受給者番号: Luhn over 6 digits).
+#[test]
+fn recipient_leading_zero_only_for_national_programmes() {
+    assert_eq!(
+        checkdigit::recipient_number("0123455"),
+        checkdigit::CheckOutcome::Valid
+    );
+    let f = field(RECIPIENT);
+    let d = full().dialect;
+    let r = repair_cell(&f, &d, "123455", NATIONAL);
+    assert_applied(&r, RepairKind::LeadingZeros, "123455", "0123455", "0123455");
+    assert!(repair_cell(&f, &d, "123455", LOCAL).is_clean());
+    // Padded value does not validate.
+    assert_ne!(
+        checkdigit::recipient_number("0123456"),
+        checkdigit::CheckOutcome::Valid
+    );
+    assert!(repair_cell(&f, &d, "123456", NATIONAL).is_clean());
+    // Other lengths, other fields: never.
+    assert!(repair_cell(&f, &d, "23455", NATIONAL).is_clean());
+    assert!(repair_cell(&field("certificationSubKey"), &d, "123455", NATIONAL).is_clean());
+}
+
+#[test]
+fn row_context_from_insurer_number() {
+    // 54 難病 (national) / 88 地単 (§6).
+    assert!(RowContext::from_insurer_number("54016027").national_programme);
+    assert!(RowContext::from_insurer_number(" ５４０１６０２７　").national_programme);
+    assert!(!RowContext::from_insurer_number("88134457").national_programme);
+    assert!(!RowContext::from_insurer_number("").national_programme);
+    assert!(!RowContext::from_insurer_number("5401602").national_programme);
+}
+
+#[test]
+fn prefilters_agree_with_the_conversions() {
+    for cp in 0..=0x3_FFFF {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        let s = format!("漢{c}あ");
+        assert_eq!(
+            has_mac_jis(&s),
+            chars::mac_jis_to_cp932(c).is_some(),
+            "U+{cp:04X}"
+        );
+        assert_eq!(
+            has_fullwidth_alnum(&s),
+            chars::fullwidth_alnum_to_halfwidth(&s) != s,
+            "U+{cp:04X}"
+        );
+    }
+}
+
+#[test]
+fn character_findings() {
+    let name = field(NAME);
+    let found = char_findings(&name, "髙橋①\u{E000}𠮷髙");
+    let summary: Vec<_> = found
+        .iter()
+        .map(|f| (f.issue, f.ch, f.pos, f.suggestion))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (CharIssue::VendorSpecific, '髙', 1, Some("高")),
+            (CharIssue::VendorSpecific, '①', 3, Some("(1)")),
+            (CharIssue::Gaiji, '\u{E000}', 4, None),
+            (CharIssue::OutsideCp932, '\u{20BB7}', 5, Some("吉")),
+        ]
+    );
+    let found = char_findings(&field(ADDRESS), "大阪府㈱\u{FA11}");
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].suggestion, Some("(株)"));
+    assert_eq!(found[1].suggestion, Some("崎"));
+    // カナ: outside CP932 with a suggestion; half-width kana are a repair there, not a finding.
+    let kana = field(KANA);
+    let found = char_findings(&kana, "ヷｶ");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].issue, found[0].suggestion),
+        (CharIssue::OutsideCp932, Some("ワ゛"))
+    );
+    // Free text is examined too; half-width kana only in names.
+    assert_eq!(char_findings(&field(CERT_NAME), "①ｶ").len(), 1);
+    // Mac/JIS forms and controls are someone else's finding.
+    assert!(char_findings(&name, "山田〜太郎\u{85}").is_empty());
+    // Clean, ASCII and non-text fields: nothing.
+    assert!(char_findings(&name, "山田太郎").is_empty());
+    assert!(char_findings(&name, "Smith John").is_empty());
+    assert!(char_findings(&field(MY_NUMBER), "①").is_empty());
+    assert!(char_findings(&field(RECIPIENT), "①").is_empty());
+    assert!(char_findings(&field(BIRTH), "㍻25.1.1").is_empty());
+    // Capped, one per distinct character.
+    let many: String = ('\u{E000}'..='\u{E020}').chain(['\u{E000}'; 5]).collect();
+    let found = char_findings(&name, &many);
+    assert_eq!(found.len(), MAX_CHAR_FINDINGS);
+    assert_eq!(found.last().map(|f| f.pos), Some(10));
+    assert_eq!(char_findings(&name, "髙髙髙").len(), 1);
+}
+
+fn all_fields() -> Vec<(Field, Dialect)> {
+    [Layout::full(), Layout::diff()]
+        .into_iter()
+        .flat_map(|l| {
+            let d = l.dialect.clone();
+            l.fields.into_iter().map(move |f| (f, d.clone()))
+        })
+        .collect()
+}
+
+/// Repairing the repaired value applies nothing more and reports the same problem.
+fn assert_idempotent(
+    f: &Field,
+    d: &Dialect,
+    s: &str,
+    ctx: RowContext,
+) -> Result<(), TestCaseError> {
+    let first = repair_cell(f, d, s, ctx);
+    for r in &first.repairs {
+        prop_assert_ne!(&r.before, &r.after, "{} {:?}", f.id, r);
+    }
+    let once = first.value_or(s);
+    let second = repair_cell(f, d, once, ctx);
+    prop_assert_eq!(
+        second.repairs.iter().filter(|x| x.applied).count(),
+        0,
+        "{} {:?} → {:?}: {:?}",
+        f.id,
+        s,
+        once,
+        second
+    );
+    prop_assert_eq!(second.value, None);
+    prop_assert_eq!(&second.problem, &first.problem, "{} {:?}", f.id, s);
+    let _ = char_findings(f, s);
+    let _ = char_findings(f, once);
+    Ok(())
+}
+
+proptest! {
+    // Spec: issue 3 tests: era round trips.
+    #[test]
+    fn wareki_round_trip(days in Ymd::new(1912, 7, 30).unwrap().to_days()..=Ymd::new(2100, 12, 31).unwrap().to_days()) {
+        let d = Ymd::from_days(days).unwrap();
+        let f = field(VALID_FROM);
+        let dialect = full().dialect;
+        for style in [WarekiStyle::Kanji, WarekiStyle::Letter, WarekiStyle::EraCode] {
+            let text = date::format_wareki(d, style).unwrap();
+            let r = repair_cell(&f, &dialect, &text, LOCAL);
+            prop_assert_eq!(r.value, Some(d.to_string()), "{}", text);
+            prop_assert_eq!(r.repairs.len(), 1);
+            prop_assert_eq!(r.repairs[0].kind, RepairKind::Date);
+            prop_assert_eq!(&r.repairs[0].date_note, &None);
+            prop_assert_eq!(r.problem, None);
+        }
+    }
+
+    #[test]
+    fn width_is_idempotent(s in "[０-９Ａ-Ｚａ-ｚ0-9A-Za-z －ー]{0,16}") {
+        for id in [MY_NUMBER, RECIPIENT, "orgSpecificCertificateTypeId", "basicFiveInfo.sex", AMOUNT] {
+            let f = field(id);
+            let d = full().dialect;
+            let once = repair_cell(&f, &d, &s, LOCAL);
+            let v = once.value_or(&s);
+            prop_assert!(!has_fullwidth_alnum(v), "{}", v);
+            let twice = repair_cell(&f, &d, v, LOCAL);
+            prop_assert!(twice.repairs.iter().all(|r| r.kind != RepairKind::Width));
+            prop_assert_eq!(twice.value, None);
+        }
+    }
+
+    #[test]
+    fn never_panics_and_is_idempotent(s in any::<String>(), national in any::<bool>()) {
+        let ctx = RowContext { national_programme: national };
+        for (f, d) in all_fields() {
+            assert_idempotent(&f, &d, &s, ctx)?;
+        }
+    }
+
+    #[test]
+    fn idempotent_on_damaged_looking_values(
+        s in "[ 　\u{A0}\u{200B}0-9０-９.E+/年月日元平成令和㍻HRhr\u{FF61}-\u{FF9F}ア-ン〜−—ー\\-]{0,14}",
+        national in any::<bool>(),
+    ) {
+        let ctx = RowContext { national_programme: national };
+        for (f, d) in all_fields() {
+            assert_idempotent(&f, &d, &s, ctx)?;
+        }
+    }
+}

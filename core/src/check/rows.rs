@@ -1,0 +1,86 @@
+//! Checks across the fields of one row (R codes: validity period order, birth before
+//! validity) and across rows (K codes, through the certificate-key index in [`keys`]).
+
+use super::*;
+
+impl<'l> Back<'l> {
+    pub(super) fn row_checks(
+        &mut self,
+        row: u32,
+        line: u64,
+        dates: &RowDates,
+        field_cols: &[Option<u32>],
+    ) {
+        if let (Some(from), Some(to)) = (dates.valid_from, dates.valid_to)
+            && from > to
+        {
+            let col = column_of(field_cols, self.keys.valid_to);
+            let mut d = Diagnostic::new(Code::PeriodReversed)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Dates {
+                    first: from.to_string(),
+                    second: to.to_string(),
+                });
+            d.field = self.keys.valid_to;
+            self.sink.push(d.strict_basis(Basis::Inferred));
+        }
+        if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
+            && birth > from
+        {
+            let col = column_of(field_cols, self.keys.date_of_birth);
+            let mut d = Diagnostic::new(Code::BirthAfterStart)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Dates {
+                    first: birth.to_string(),
+                    second: from.to_string(),
+                });
+            d.field = self.keys.date_of_birth;
+            self.sink.push(d.with_basis(Basis::Inferred));
+        }
+    }
+
+    pub(super) fn key_checks(
+        &mut self,
+        row: u32,
+        line: u64,
+        text: &str,
+        values: &[(usize, usize)],
+        dates: &RowDates,
+        field_cols: &[Option<u32>],
+    ) {
+        let value = |i: usize| {
+            values
+                .get(i)
+                .and_then(|&(s, e)| text.get(s..e))
+                .map_or("", trim_edges)
+        };
+        let Some((code, other)) =
+            self.key_tracker
+                .observe(row, &value, dates.valid_from, dates.valid_to)
+        else {
+            return;
+        };
+        let field = if code == Code::DuplicateHistoryKey {
+            self.keys.history_key
+        } else {
+            self.keys.certificate.first().copied()
+        };
+        let col = column_of(field_cols, field);
+        let mut d = Diagnostic::new(code)
+            .at(row, line)
+            .column(col)
+            .detail(Detail::OtherRow { row: other });
+        if code == Code::DuplicateHistoryKey {
+            d.value = self.keys.history_key.map(|i| value(i).to_owned());
+        }
+        d.field = field;
+        let basis = if code == Code::DuplicateHistoryKey {
+            Basis::Verified
+        } else {
+            self.layout.keys.certificate_basis
+        };
+        self.sink.push(d.strict_basis(basis));
+    }
+}

@@ -1,0 +1,179 @@
+//! Unit tests of the checker, grouped by what they pin down.
+
+#[cfg(test)]
+mod visitor_tests {
+    use crate::check::*;
+
+    #[test]
+    fn visitor_sees_every_data_row_with_details() {
+        let layout = Layout::full();
+        let file = crate::synth::full_file(3, 25);
+        let rows = std::cell::RefCell::new(Vec::new());
+        let mut c = Checker::new(&layout, Options::default());
+        c.set_visitor(Box::new(|r: RowView<'_>| {
+            rows.borrow_mut()
+                .push((r.row, r.fields[1].to_owned(), r.details.len()));
+        }));
+        c.feed(file.as_bytes());
+        let report = c.finish();
+        let rows = rows.into_inner();
+        assert_eq!(rows.len() as u64, report.rows);
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(rows[0].1, crate::synth::my_number(0));
+        assert_eq!(rows[0].2, 3, "three 券面 columns");
+    }
+}
+
+#[cfg(test)]
+mod char_level_tests {
+    use crate::check::*;
+
+    #[test]
+    fn layout_sets_the_level_of_character_findings() {
+        let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日\r\n\
+                   A1,123456789018,髙橋花子,タカハシ　ハナコ,東京都,2013-01-01,2,0,受給者証①,2025-04-01,2026-03-31\r\n";
+        let layout = Layout::full();
+        let r = check_bytes(&layout, Options::default(), csv.as_bytes());
+        let vendor: Vec<(Option<usize>, Severity)> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::VendorChar)
+            .map(|d| (d.field, d.severity))
+            .collect();
+        let name = layout.field_index("basicFiveInfo.name");
+        let cert = layout.field_index("certificationName");
+        assert!(vendor.contains(&(name, Severity::Warning)), "{vendor:?}");
+        assert!(vendor.contains(&(cert, Severity::Info)), "{vendor:?}");
+        let ignore =
+            crate::layout::FULL_TOML.replace("char_issues = \"info\"", "char_issues = \"ignore\"");
+        let layout = Layout::from_toml(&ignore).unwrap();
+        let r = check_bytes(&layout, Options::default(), csv.as_bytes());
+        assert_eq!(r.count(Code::VendorChar), 1);
+    }
+}
+
+#[cfg(test)]
+mod medical_code_tests {
+    use crate::check::*;
+
+    fn check(insurer: &str, institutions: &str) -> u64 {
+        let csv = format!(
+            "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,指定医療機関情報,有効期間開始日,有効期間終了日\r\n\
+             A1,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,{insurer},受給者証,{institutions},2025-04-01,2026-03-31\r\n"
+        );
+        check_bytes(&Layout::full(), Options::default(), csv.as_bytes())
+            .count(Code::MedicalInstitutionCheckDigit)
+    }
+
+    #[test]
+    fn seven_digit_codes_only_where_checkable() {
+        // 1310110098 is valid (三井記念病院); its 7-digit form 0110098 is checkable in Tokyo.
+        assert_eq!(check("88134457", "1310110098 三井記念病院"), 0);
+        assert_eq!(check("88134457", "1310110091"), 1);
+        assert_eq!(check("88134457", "0110098"), 0);
+        assert_eq!(check("88134457", "0110091"), 1);
+        // Outside 11–14 a bare 7-digit code is never rejected.
+        assert_eq!(check("54016027", "0110091"), 0);
+        assert_eq!(check("", "0110091"), 0);
+    }
+}
+
+#[cfg(test)]
+mod repair_problem_tests {
+    use crate::check::*;
+
+    #[test]
+    fn a_date_that_cannot_be_repaired_says_why() {
+        let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日\r\n\
+                   A1,123456789018,山田花子,ヤマダ　ハナコ,東京都,平成元年1月7日,2,0,受給者証,2025-04-01,2026-03-31\r\n";
+        let layout = Layout::full();
+        let opts = Options {
+            kind: InputKind::Source,
+            repair: true,
+            ..Options::default()
+        };
+        let r = check_bytes(&layout, opts, csv.as_bytes());
+        let d = r
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::Date)
+            .expect("V004");
+        assert_eq!(
+            d.detail,
+            Detail::DateProblem {
+                ja: "その元号が始まる前の日付です",
+                en: "before the era began"
+            }
+        );
+        assert!(
+            crate::findings::message::message(&layout, d, true)
+                .ja
+                .contains("元号が始まる前")
+        );
+    }
+}
+
+#[cfg(test)]
+mod master_rule_tests {
+    use crate::check::*;
+
+    fn with_master(master: &str) -> Report {
+        let mut m = Masters::new();
+        m.load_csv(master.as_bytes(), "m.csv").unwrap();
+        m.validate().unwrap();
+        let csv = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,有効期間開始日,有効期間終了日\r\n\
+                   NANBYO01,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,54016027,特定医療費受給者証,1234567,2025-04-01,2026-03-31\r\n";
+        let opts = Options {
+            masters: Some(Arc::new(m)),
+            ..Options::default()
+        };
+        check_bytes(&Layout::full(), opts, csv.as_bytes())
+    }
+
+    #[test]
+    fn master_decides_whether_the_recipient_number_has_a_check_digit() {
+        let header = "種類,機関別受給者証種別ID,名称,法別番号,受給者番号検証\r\n";
+        let checked = with_master(&format!("{header}受給者証種別,NANBYO01,難病,54,する\r\n"));
+        assert_eq!(checked.count(Code::RecipientCheckDigit), 1);
+        let unchecked = with_master(&format!("{header}受給者証種別,NANBYO01,難病,54,しない\r\n"));
+        assert_eq!(unchecked.count(Code::RecipientCheckDigit), 0);
+        assert_eq!(unchecked.count(Code::NoMaster), 0);
+    }
+
+    /// Issue 8: V007 and M005/M006 read 追加条件 with one grammar. With the example master,
+    /// `01-1;;02-3;` validated clean (the master's "malformed" was dropped as "V007 already",
+    /// which had tolerated the empty entry) and `01 - 1` was V007 for one parser only.
+    #[test]
+    fn conditions_have_one_grammar() {
+        let master = include_bytes!("../../../fixtures/masters/example_master.csv");
+        let mut m = Masters::new();
+        m.load_csv(master, "example_master.csv").unwrap();
+        m.validate().unwrap();
+        let m = Arc::new(m);
+        let check = |conditions: &str| {
+            let csv = format!(
+                "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,追加条件,有効期間開始日,有効期間終了日\r\n\
+                 NANBYO01,123456789018,山田花子,ヤマダ　ハナコ,東京都,2013-01-01,2,0,54016027,特定医療費受給者証,1234566,{conditions},2025-04-01,2026-03-31\r\n"
+            );
+            let opts = Options {
+                masters: Some(Arc::clone(&m)),
+                ..Options::default()
+            };
+            let r = check_bytes(&Layout::full(), opts, csv.as_bytes());
+            // S011 (no BOM) and S017 (optional columns absent) are this short file's own.
+            let mut codes: Vec<&str> = r
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .filter(|c| !["S011", "S017"].contains(c))
+                .collect();
+            codes.dedup();
+            codes
+        };
+        assert_eq!(check("01-1"), Vec::<&str>::new());
+        assert_eq!(check("01-1;;02-3;"), ["V007"]);
+        assert_eq!(check("01 - 1"), ["V007"]);
+        assert_eq!(check("99-1"), ["M005"]);
+        assert_eq!(check("01-9"), ["M006"]);
+    }
+}
