@@ -8,10 +8,15 @@ impl<'l> Back<'l> {
         self.row = self.row.saturating_add(1);
         if self.header.is_some() {
             self.data_rows += 1;
-            self.blank_rows += 1;
-            self.sink
-                .push(Diagnostic::new(Code::BlankRow).at(self.row, line));
+            self.blank_row(self.row, line);
         }
+    }
+
+    /// S009: an empty line, or a record with no text at all.
+    pub(super) fn blank_row(&mut self, row: u32, line: u64) {
+        self.blank_rows += 1;
+        self.sink
+            .push(Diagnostic::new(Code::BlankRow).at(row, line));
     }
 
     pub(super) fn header_row(&mut self, headers: Vec<String>, line: u64) {

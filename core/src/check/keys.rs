@@ -83,14 +83,14 @@ impl KeyTracker {
     }
 
     /// Observes one row; returns the first finding against an earlier row of the same
-    /// certificate: (code, earlier row).
+    /// certificate. The one place that decides K001, K002 and K003.
     pub fn observe<'v>(
         &mut self,
         row: u32,
         value: &dyn Fn(usize) -> &'v str,
         valid_from: Option<date::Ymd>,
         valid_to: Option<date::Ymd>,
-    ) -> Option<(Code, u32)> {
+    ) -> Option<KeyFinding> {
         let key = self.certificate_key(value)?;
         let history = self.history_key.map(|i| {
             let mut h = Fingerprint::new(HISTORY_KEY_DOMAIN);
@@ -141,8 +141,23 @@ impl KeyTracker {
         }
         self.index.insert(key, (head, new_index));
         self.entries.push(entry);
-        finding
+        finding.map(|(code, other_row)| KeyFinding {
+            code,
+            other_row,
+            on_history_key: history.is_some(),
+        })
     }
+}
+
+/// A row that repeats an earlier row's certificate ([`KeyTracker::observe`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyFinding {
+    /// K001, K002 or K003.
+    pub code: Code,
+    /// The earlier row.
+    pub other_row: u32,
+    /// Found on the 履歴キー (K003) rather than on the certificate and its period.
+    pub on_history_key: bool,
 }
 
 /// One row of one certificate, kept for the cross-row checks.
@@ -162,6 +177,10 @@ const NO_DATE: i32 = i32::MIN;
 mod tests {
     use super::*;
 
+    fn pair(f: KeyFinding) -> (Code, u32) {
+        (f.code, f.other_row)
+    }
+
     fn ymd(y: i32, m: u8, d: u8) -> Option<date::Ymd> {
         date::Ymd::new(y, m, d)
     }
@@ -175,12 +194,14 @@ mod tests {
         let my = layout.field_index("myNumber").unwrap();
         let value = |i: usize| if i == my { "123456789018" } else { "" };
         assert_eq!(
-            t.observe(2, &value, ymd(2025, 4, 1), ymd(2026, 3, 31)),
+            t.observe(2, &value, ymd(2025, 4, 1), ymd(2026, 3, 31))
+                .map(pair),
             None
         );
         for row in 3..50_002 {
             assert_eq!(
-                t.observe(row, &value, ymd(2025, 4, 1), ymd(2026, 3, 31)),
+                t.observe(row, &value, ymd(2025, 4, 1), ymd(2026, 3, 31))
+                    .map(pair),
                 Some((Code::DuplicateCertificate, 2))
             );
         }
@@ -193,15 +214,18 @@ mod tests {
         let my = layout.field_index("myNumber").unwrap();
         let value = |i: usize| if i == my { "123456789018" } else { "" };
         assert_eq!(
-            t.observe(2, &value, ymd(2025, 4, 1), ymd(2026, 3, 31)),
+            t.observe(2, &value, ymd(2025, 4, 1), ymd(2026, 3, 31))
+                .map(pair),
             None
         );
         assert_eq!(
-            t.observe(3, &value, ymd(2026, 4, 1), ymd(2027, 3, 31)),
+            t.observe(3, &value, ymd(2026, 4, 1), ymd(2027, 3, 31))
+                .map(pair),
             None
         );
         assert_eq!(
-            t.observe(4, &value, ymd(2027, 3, 31), ymd(2028, 3, 31)),
+            t.observe(4, &value, ymd(2027, 3, 31), ymd(2028, 3, 31))
+                .map(pair),
             Some((Code::OverlappingPeriods, 3))
         );
     }

@@ -435,9 +435,7 @@ impl<'l> Back<'l> {
             return;
         }
         if text.is_empty() {
-            self.blank_rows += 1;
-            self.sink
-                .push(Diagnostic::new(Code::BlankRow).at(row, line));
+            self.blank_row(row, line);
             return;
         }
         // A clean record (front end's all-clear scan) has no U+FFFD: skip the search.

@@ -56,27 +56,29 @@ impl<'l> Back<'l> {
                 .and_then(|&(s, e)| text.get(s..e))
                 .map_or("", trim_edges)
         };
-        let Some((code, other)) =
-            self.key_tracker
-                .observe(row, &value, dates.valid_from, dates.valid_to)
+        let Some(found) = self
+            .key_tracker
+            .observe(row, &value, dates.valid_from, dates.valid_to)
         else {
             return;
         };
-        let field = if code == Code::DuplicateHistoryKey {
+        let field = if found.on_history_key {
             self.keys.history_key
         } else {
             self.keys.certificate.first().copied()
         };
         let col = column_of(field_cols, field);
-        let mut d = Diagnostic::new(code)
+        let mut d = Diagnostic::new(found.code)
             .at(row, line)
             .column(col)
-            .detail(Detail::OtherRow { row: other });
-        if code == Code::DuplicateHistoryKey {
+            .detail(Detail::OtherRow {
+                row: found.other_row,
+            });
+        if found.on_history_key {
             d.value = self.keys.history_key.map(|i| value(i).to_owned());
         }
         d.field = field;
-        let basis = if code == Code::DuplicateHistoryKey {
+        let basis = if found.on_history_key {
             Basis::Verified
         } else {
             self.layout.keys.certificate_basis

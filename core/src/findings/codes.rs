@@ -60,8 +60,19 @@ pub struct CodeInfo {
     pub hint_en: &'static str,
 }
 
+/// Where a code is checked: the source file and the function that emits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Emitter {
+    /// Path from the repository root, e.g. `core/src/check/fields.rs`.
+    pub file: &'static str,
+    /// `Type::method` or function name, e.g. `Back::named_checks`.
+    pub function: &'static str,
+}
+
+/// The registry: every code with its stable id and the one function that emits it (as ruff's
+/// rule registry does). Severity, titles and 修正方法 are in [`Code::info`] below.
 macro_rules! codes {
-    ($($variant:ident = $code:literal,)*) => {
+    ($($variant:ident = $code:literal => $file:literal, $function:literal;)*) => {
         /// A finding code. See [`Code::info`] for its meaning.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $(#[doc = $code] $variant,)* }
@@ -81,6 +92,14 @@ macro_rules! codes {
                 Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
             }
 
+            /// The one function that emits this code (`pmhcsv explain` shows it; a test
+            /// scans `core/src/check/` and fails when a code is emitted anywhere else).
+            pub fn emitter(self) -> Emitter {
+                match self {
+                    $(Code::$variant => Emitter { file: $file, function: $function },)*
+                }
+            }
+
             /// Position in [`Code::ALL`], for O(1) counting.
             pub fn index(self) -> usize {
                 self as usize
@@ -90,64 +109,64 @@ macro_rules! codes {
 }
 
 codes! {
-    EmptyFile = "S001",
-    UnknownEncoding = "S002",
-    HeaderOnly = "S003",
-    MissingColumn = "S004",
-    DuplicateColumn = "S005",
-    RaggedRow = "S006",
-    UnclosedQuote = "S007",
-    UndecodableBytes = "S008",
-    BlankRow = "S009",
-    NotUtf8 = "S010",
-    BomMismatch = "S011",
-    LineEndingMismatch = "S012",
-    DelimiterMismatch = "S013",
-    UnknownColumn = "S014",
-    EmptyHeader = "S015",
-    NoHeader = "S016",
-    OptionalColumnAbsent = "S017",
-    Required = "V001",
-    Length = "V002",
-    Chars = "V003",
-    Date = "V004",
-    NotInCodeList = "V005",
-    Boolean = "V006",
-    ConditionsSyntax = "V007",
-    Whitespace = "V008",
-    PeriodReversed = "R001",
-    BirthAfterStart = "R002",
-    DuplicateCertificate = "K001",
-    OverlappingPeriods = "K002",
-    DuplicateHistoryKey = "K003",
-    MyNumberCheckDigit = "N001",
-    MyNumberExponent = "N002",
-    InsurerCheckDigit = "N003",
-    InsurerPrefecture = "N004",
-    RecipientCheckDigit = "N005",
-    MedicalInstitutionCheckDigit = "N006",
-    MyNumberSameDigits = "N007",
-    InsurerCheckDigitOverridden = "N008",
-    Gaiji = "C001",
-    VendorChar = "C002",
-    OutsideCp932 = "C003",
-    HalfwidthKanaInText = "C004",
-    UnknownCertificateType = "M001",
-    InsurerNotRegistered = "M002",
-    UnknownSegment = "M003",
-    UnknownIncomeSegment = "M004",
-    UnknownConditionItem = "M005",
-    UnknownConditionCode = "M006",
-    NoMaster = "M007",
-    RepairTrim = "X001",
-    RepairWidth = "X002",
-    RepairKana = "X003",
-    ProposeLongVowel = "X004",
-    RepairMacJis = "X005",
-    RepairDate = "X006",
-    RepairEraOverflow = "X007",
-    RepairLeadingZeros = "X008",
-    ProposeMacJis = "X009",
+    EmptyFile = "S001" => "core/src/check/file.rs", "Back::finish_file";
+    UnknownEncoding = "S002" => "core/src/check/file.rs", "Back::finish_file";
+    HeaderOnly = "S003" => "core/src/check/file.rs", "Back::finish_file";
+    MissingColumn = "S004" => "core/src/check/file.rs", "Back::header_row";
+    DuplicateColumn = "S005" => "core/src/check/file.rs", "Back::header_row";
+    RaggedRow = "S006" => "core/src/check/mod.rs", "Back::record";
+    UnclosedQuote = "S007" => "core/src/check/mod.rs", "Back::record";
+    UndecodableBytes = "S008" => "core/src/check/mod.rs", "Back::record";
+    BlankRow = "S009" => "core/src/check/file.rs", "Back::blank_row";
+    NotUtf8 = "S010" => "core/src/check/file.rs", "Back::encoding_checks";
+    BomMismatch = "S011" => "core/src/check/file.rs", "Back::encoding_checks";
+    LineEndingMismatch = "S012" => "core/src/check/file.rs", "Back::finish_file";
+    DelimiterMismatch = "S013" => "core/src/check/file.rs", "Back::delimiter_check";
+    UnknownColumn = "S014" => "core/src/check/file.rs", "Back::header_row";
+    EmptyHeader = "S015" => "core/src/check/file.rs", "Back::header_row";
+    NoHeader = "S016" => "core/src/check/file.rs", "Back::header_row";
+    OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
+    Required = "V001" => "core/src/check/fields.rs", "Back::cell";
+    Length = "V002" => "core/src/check/fields.rs", "Back::cell";
+    Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
+    Date = "V004" => "core/src/check/fields.rs", "Back::cell";
+    NotInCodeList = "V005" => "core/src/check/fields.rs", "Back::cell";
+    Boolean = "V006" => "core/src/check/fields.rs", "Back::cell";
+    ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
+    Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
+    PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
+    BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
+    DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
+    OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe";
+    DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe";
+    MyNumberCheckDigit = "N001" => "core/src/check/fields.rs", "Back::named_checks";
+    MyNumberExponent = "N002" => "core/src/check/fields.rs", "Back::cell";
+    InsurerCheckDigit = "N003" => "core/src/check/fields.rs", "Back::named_checks";
+    InsurerPrefecture = "N004" => "core/src/check/fields.rs", "Back::named_checks";
+    RecipientCheckDigit = "N005" => "core/src/check/fields.rs", "Back::named_checks";
+    MedicalInstitutionCheckDigit = "N006" => "core/src/check/fields.rs", "Back::named_checks";
+    MyNumberSameDigits = "N007" => "core/src/check/fields.rs", "Back::named_checks";
+    InsurerCheckDigitOverridden = "N008" => "core/src/check/fields.rs", "Back::named_checks";
+    Gaiji = "C001" => "core/src/check/fields.rs", "Back::cell";
+    VendorChar = "C002" => "core/src/check/fields.rs", "Back::cell";
+    OutsideCp932 = "C003" => "core/src/check/fields.rs", "Back::cell";
+    HalfwidthKanaInText = "C004" => "core/src/check/fields.rs", "Back::cell";
+    UnknownCertificateType = "M001" => "core/src/check/master/rules.rs", "Back::master_checks";
+    InsurerNotRegistered = "M002" => "core/src/check/master/rules.rs", "Back::master_checks";
+    UnknownSegment = "M003" => "core/src/check/master/rules.rs", "Back::master_checks";
+    UnknownIncomeSegment = "M004" => "core/src/check/master/rules.rs", "Back::master_checks";
+    UnknownConditionItem = "M005" => "core/src/check/master/rules.rs", "Back::master_checks";
+    UnknownConditionCode = "M006" => "core/src/check/master/rules.rs", "Back::master_checks";
+    NoMaster = "M007" => "core/src/check/file.rs", "Back::finish_file";
+    RepairTrim = "X001" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairWidth = "X002" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairKana = "X003" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    ProposeLongVowel = "X004" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairMacJis = "X005" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairDate = "X006" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairEraOverflow = "X007" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairLeadingZeros = "X008" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
 }
 
 impl Code {

@@ -185,22 +185,27 @@ pub fn template(layout: &Layout) -> Vec<u8> {
 /// What a code means, why it matters and how to fix it.
 pub fn explain(code: Code, lang: Lang) -> String {
     let i = code.info();
+    let e = code.emitter();
     match lang {
         Lang::Ja => format!(
-            "{} [{}] {}\n\n理由: {}\n\n修正方法: {}\n",
+            "{} [{}] {}\n\n理由: {}\n\n修正方法: {}\n\n検査箇所: {} ({})\n",
             code.as_str(),
             i.severity.label_ja(),
             i.title_ja,
             i.why_ja,
-            i.hint_ja
+            i.hint_ja,
+            e.file,
+            e.function
         ),
         Lang::En => format!(
-            "{} [{}] {}\n\nWhy: {}\n\nFix: {}\n",
+            "{} [{}] {}\n\nWhy: {}\n\nFix: {}\n\nChecked in: {} ({})\n",
             code.as_str(),
             i.severity.as_str(),
             i.title_en,
             i.why_en,
-            i.hint_en
+            i.hint_en,
+            e.file,
+            e.function
         ),
     }
 }
@@ -208,7 +213,10 @@ pub fn explain(code: Code, lang: Lang) -> String {
 /// The whole code catalogue as Markdown.
 pub fn codes_markdown() -> String {
     let mut o = String::from("# 指摘コード一覧 / finding codes\n\n");
-    o.push_str("Generated from `core/src/codes.rs`. Codes are never renumbered.\n\n");
+    o.push_str(
+        "Generated from `core/src/findings/codes.rs`. Codes are never renumbered. Each code is \
+         emitted by exactly one function (検査箇所 / checked in), which a test verifies.\n\n",
+    );
     for c in Code::ALL {
         let i = c.info();
         let _ = writeln!(o, "## {} — {} / {}\n", c.as_str(), i.title_ja, i.title_en);
@@ -221,7 +229,13 @@ pub fn codes_markdown() -> String {
         let _ = writeln!(o, "- 理由: {}", i.why_ja);
         let _ = writeln!(o, "- Why: {}", i.why_en);
         let _ = writeln!(o, "- 修正方法: {}", i.hint_ja);
-        let _ = writeln!(o, "- Fix: {}\n", i.hint_en);
+        let _ = writeln!(o, "- Fix: {}", i.hint_en);
+        let e = c.emitter();
+        let _ = writeln!(
+            o,
+            "- 検査箇所 / checked in: `{}` (`{}`)\n",
+            e.file, e.function
+        );
     }
     o
 }
