@@ -54,7 +54,7 @@ pub use layout::header::{ColumnMapping, Matcher, Use, fold};
 pub use layout::{Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, Personal, ValueType};
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};
-pub use output::write::OutputFormat;
+pub use output::write::{OutputFormat, push_csv_field};
 pub use output::{docs, receipt, render};
 // Whole-file tools.
 pub use tools::{diff, redact};

@@ -393,15 +393,9 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
     s
 }
 
-/// Quotes one CSV field when needed (RFC 4180).
+/// Quotes one comma-separated field when needed (RFC 4180).
 pub(crate) fn csv_field(out: &mut String, v: &str) {
-    if v.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(v);
-    }
+    crate::output::write::push_csv_field(out, v, ',', false);
 }
 
 /// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row.

@@ -34,19 +34,29 @@ fn eol(layout: &Layout) -> &'static str {
 
 fn push_field(line: &mut String, v: &str, layout: &Layout) {
     let d = &layout.dialect;
-    let delim = d.delimiter_byte() as char;
-    let needs = d.quoting == Quoting::Always || v.contains([delim, '"', '\n', '\r']);
-    if needs {
-        line.push('"');
+    push_csv_field(
+        line,
+        v,
+        d.delimiter_byte() as char,
+        d.quoting == Quoting::Always,
+    );
+}
+
+/// Appends one CSV field (RFC 4180): quoted when `always` or when it holds the delimiter, a
+/// quote or a line break, with `"` doubled. The one quoting rule of every CSV this project
+/// writes: upload files, reports, change logs and the page's copies.
+pub fn push_csv_field(out: &mut String, v: &str, delimiter: char, always: bool) {
+    if always || v.contains([delimiter, '"', '\n', '\r']) {
+        out.push('"');
         for c in v.chars() {
             if c == '"' {
-                line.push('"');
+                out.push('"');
             }
-            line.push(c);
+            out.push(c);
         }
-        line.push('"');
+        out.push('"');
     } else {
-        line.push_str(v);
+        out.push_str(v);
     }
 }
 
