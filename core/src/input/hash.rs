@@ -1,6 +1,6 @@
 //! Hashes in one place. SHA-256: the input's fingerprint, the master files', receipts' and the diff's
 //! hashed historyKeys all go through [`Sha256Hasher`] and [`hex`].
-//! [`Fingerprint`]: the fast 128-bit hash of certificate keys (checker and diff).
+//! [`Fingerprint`]: the 128-bit row fingerprints of `pmhcsv diff`'s state file.
 
 use sha2::{Digest, Sha256};
 
@@ -49,7 +49,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// A stable 128-bit fingerprint: two 64-bit multiply-rotate lanes over 8-byte little-endian
 /// words, each input length-separated, finished with the SplitMix64 finaliser. Defined here
 /// (not `std`'s hasher) because `pmhcsv diff`'s state file stores it across versions (the
-/// values are pinned by a test); the checker's certificate-key index uses the same hash.
+/// values are pinned by a test).
 #[derive(Clone)]
 pub(crate) struct Fingerprint {
     a: u64,
