@@ -1030,6 +1030,9 @@ impl<'l> Back<'l> {
                 let code = match cf.issue {
                     CharIssue::Gaiji => Code::Gaiji,
                     CharIssue::VendorSpecific => Code::VendorChar,
+                    // The decoder writes U+FFFD for bytes it could not read; every U+FFFD in a
+                    // row is reported once, by the row's S008, not again as outside CP932.
+                    CharIssue::OutsideCp932 if cf.ch == '\u{FFFD}' => continue,
                     CharIssue::OutsideCp932 => Code::OutsideCp932,
                     CharIssue::HalfWidthKana => Code::HalfwidthKanaInText,
                     CharIssue::Control => continue, // V003 already
