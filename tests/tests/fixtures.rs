@@ -171,6 +171,39 @@ fn chunking_does_not_change_findings() {
     }
 }
 
+/// Chunks that end inside a character make the decoder hold bytes back and emit nothing: the
+/// same findings as the whole file. Every fixture re-encoded as UTF-16 (2-byte units) and fed
+/// one byte at a time.
+#[test]
+fn one_byte_chunks_of_utf16_do_not_change_findings() {
+    let mut reencoded = 0;
+    for f in fixture_files("invalid")
+        .into_iter()
+        .chain(fixture_files("valid"))
+    {
+        let bytes = std::fs::read(&f).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let text = text.trim_start_matches('\u{FEFF}');
+        let layout = conformance::layout_for(&f);
+        for be in [false, true] {
+            let utf16: Vec<u8> = std::iter::once(0xFEFF)
+                .chain(text.encode_utf16())
+                .flat_map(|u: u16| if be { u.to_be_bytes() } else { u.to_le_bytes() })
+                .collect();
+            let whole = check_bytes(&layout, conformance::options_for(&f), &utf16);
+            let mut c = pmh_core::Checker::new(&layout, conformance::options_for(&f));
+            for b in utf16.chunks(1) {
+                c.feed(b);
+            }
+            assert_eq!(c.finish(), whole, "{} (UTF-16, be: {be})", f.display());
+            reencoded += 1;
+        }
+    }
+    assert!(reencoded > 100, "{reencoded}");
+}
+
 /// Japanese text report of every invalid fixture, input embedded at the top for review.
 #[test]
 fn snapshots_text_ja() {
