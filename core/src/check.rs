@@ -1044,19 +1044,14 @@ impl<'l> Back<'l> {
                     suggestion: cf.suggestion,
                 });
                 d.field = Some(fi);
-                // PMH's character set is not public (inferred rule); a 外字 is broken
-                // everywhere but on its own PC, so it stays an error. The layout may set the
-                // level per field (`char_issues`).
-                let d = if code == Code::Gaiji {
-                    d.strict_basis(Basis::Inferred)
-                } else {
-                    d.with_basis(Basis::Inferred)
-                };
+                // PMH's character set is not public (inferred rule): at most a warning. The
+                // layout may set the level per field (`char_issues`), within the same policy.
+                let d = d.with_basis(Basis::Inferred);
                 match f.char_issues {
                     None => self.sink.push(d),
                     Some(CharLevel::Ignore) => {}
                     Some(level) => self.sink.push(Diagnostic {
-                        severity: level.severity(),
+                        severity: code.policy_severity(d.basis, level.severity()),
                         ..d
                     }),
                 }
@@ -1196,7 +1191,7 @@ impl<'l> Back<'l> {
                     second: to.to_string(),
                 });
             d.field = self.keys.valid_to;
-            self.sink.push(d.strict_basis(Basis::Inferred));
+            self.sink.push(d.with_basis(Basis::Inferred));
         }
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
@@ -1254,7 +1249,7 @@ impl<'l> Back<'l> {
         } else {
             self.layout.keys.certificate_basis
         };
-        self.sink.push(d.strict_basis(basis));
+        self.sink.push(d.with_basis(basis));
     }
 
     fn finish_file(&mut self, summary: &FrontSummary) {
