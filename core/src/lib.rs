@@ -41,7 +41,7 @@ pub use check::keys::{KeyFinding, KeyTracker};
 pub use check::master::Masters;
 pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes};
 // Findings: codes, one finding, its words, the report of one input.
-pub use findings::codes::{Code, CodeInfo, Emitter, Severity};
+pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severity};
 pub use findings::diagnostic::{Detail, Diagnostic, column_letter};
 pub use findings::message::message;
 pub use findings::report::Report;

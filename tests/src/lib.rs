@@ -7,9 +7,9 @@ pub mod bench;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pmh_core::Masters;
-use pmh_core::OutputFormat;
-use pmh_core::{Checker, InputKind, Layout, Options, Report};
+use std::collections::{BTreeMap, BTreeSet};
+
+use pmh_core::{Checker, Code, InputKind, Layout, Masters, Options, OutputFormat, Report};
 
 /// The repository's `fixtures/` directory.
 pub fn fixtures_dir() -> PathBuf {
@@ -38,11 +38,14 @@ pub fn layout_for(path: &Path) -> Layout {
     }
 }
 
-/// `X…` fixtures are about repairs: they are checked in build mode, as `pmhcsv build` does.
+/// `X…` fixtures are about repairs, and workbooks are source data: both are checked in build
+/// mode, as `pmhcsv build` does.
 pub fn is_build_fixture(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('X'))
+    path.extension().is_some_and(|x| x == "xlsx")
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('X'))
 }
 
 /// Options for a fixture: from the sidecar `<stem>.json` (`known_insurer_numbers`, `masters`
@@ -100,4 +103,100 @@ pub fn name(path: &Path) -> String {
         .and_then(|n| n.to_str())
         .unwrap_or("")
         .to_owned()
+}
+
+/// What a fixture produces, or must produce: a set of codes, or (a workbook) nothing at all
+/// because it cannot be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exactly these codes (the empty set: no finding at all).
+    Codes(BTreeSet<Code>),
+    /// The workbook cannot be read (the CLI exits 2).
+    Unreadable,
+}
+
+/// The manifest `fixtures/expected-codes.txt`: fixture path (under `fixtures/`) → its declared
+/// outcome. Panics on a malformed line, an unknown code or a fixture listed twice.
+pub fn declared_outcomes() -> BTreeMap<String, Outcome> {
+    let path = fixtures_dir().join("expected-codes.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let file = words.next().unwrap_or_default().to_owned();
+        let rest: Vec<&str> = words.collect();
+        let outcome = match rest.as_slice() {
+            [] => panic!("expected-codes.txt:{}: {file} declares nothing", i + 1),
+            ["none"] => Outcome::Codes(BTreeSet::new()),
+            ["unreadable"] => Outcome::Unreadable,
+            codes => Outcome::Codes(
+                codes
+                    .iter()
+                    .map(|c| {
+                        Code::parse(c).unwrap_or_else(|| {
+                            panic!("expected-codes.txt:{}: unknown code {c}", i + 1)
+                        })
+                    })
+                    .collect(),
+            ),
+        };
+        assert!(
+            out.insert(file.clone(), outcome).is_none(),
+            "expected-codes.txt:{}: {file} listed twice",
+            i + 1
+        );
+    }
+    out
+}
+
+/// Every fixture the manifest must cover, as paths under `fixtures/`: the CSV files of
+/// `valid/` and `invalid/` and the workbooks of `xlsx/`.
+pub fn all_fixtures() -> Vec<String> {
+    let mut v: Vec<String> = ["valid", "invalid"]
+        .into_iter()
+        .flat_map(|sub| {
+            fixture_files(sub)
+                .into_iter()
+                .map(move |f| format!("{sub}/{}", name(&f)))
+        })
+        .collect();
+    let mut books: Vec<String> = std::fs::read_dir(fixtures_dir().join("xlsx"))
+        .expect("fixtures/xlsx")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .map(|p| format!("xlsx/{}", name(&p)))
+        .collect();
+    books.sort();
+    v.extend(books);
+    v
+}
+
+/// Checks a fixture (path under `fixtures/`) the way the CLI would: a workbook is converted to
+/// CSV text first (its first sheet), then checked in build mode; anything else is checked as
+/// bytes. Returns the report too, for messages (`None` for an unreadable workbook).
+pub fn produced_outcome(rel: &str) -> (Outcome, Option<(Layout, Report)>) {
+    let path = fixtures_dir().join(rel);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let (layout, report) = if pmh_core::xlsx::is_xlsx(&bytes) {
+        let Ok(csv) = pmh_core::xlsx::sheet_to_csv(&bytes, None) else {
+            return (Outcome::Unreadable, None);
+        };
+        let layout = layout_for(&path);
+        let report = pmh_core::check_bytes(&layout, options_for(&path), &csv);
+        (layout, report)
+    } else {
+        check_fixture(&path)
+    };
+    // From the counts, which stay exact when the list of findings is cut.
+    let codes = Code::ALL
+        .iter()
+        .copied()
+        .filter(|&c| report.count(c) > 0)
+        .collect();
+    (Outcome::Codes(codes), Some((layout, report)))
 }

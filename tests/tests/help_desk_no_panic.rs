@@ -1,7 +1,9 @@
 //! No input may panic redaction, the diff or the state reader; and redaction keeps the
-//! findings of any CSV-shaped text, not only of well-formed files.
+//! findings of any CSV-shaped text, not only of well-formed files. The diff and state-reader
+//! properties assert that their generators reach the branch that matters: snapshots whose diff
+//! writes records, and real state files (edited) that are read to the end.
 
-use pmh_core::diff::{Bytes, DiffConfig, DiffStateReader, Snapshot, diff};
+use pmh_core::diff::{Bytes, DiffConfig, DiffState, DiffStateReader, Snapshot, diff};
 use pmh_core::redact::redact;
 use pmh_core::{InputKind, Layout, Options};
 use proptest::prelude::*;
@@ -89,8 +91,42 @@ proptest! {
         prop_assert!(r.is_ok(), "cp932: {:?}", r.err().map(|e| e.message_en()));
     }
 
-    #[test]
-    fn diff_arbitrary_snapshots(a in csvish(), b in csvish()) {
+}
+
+/// Runs `cases` cases of `strategy` through `test`, which returns whether the case reached the
+/// branch that matters; returns how many did.
+fn reached<S: Strategy>(cases: u32, strategy: &S, test: impl Fn(S::Value) -> bool) -> (u32, u32) {
+    use std::cell::Cell;
+    let (n, hit) = (Cell::new(0), Cell::new(0));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
+    runner
+        .run(strategy, |v| {
+            n.set(n.get() + 1);
+            hit.set(hit.get() + u32::from(test(v)));
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    (hit.get(), n.get())
+}
+
+/// Rows a diff can pair up: the same certificate in both snapshots, some values changed.
+fn snapshot_rows() -> impl Strategy<Value = String> {
+    let row = (0u8..4, csvish(), prop::sample::select(vec!["2013-01-01", "2014-02-03"]))
+        .prop_map(|(who, noise, birth)| {
+            let (n, name) = [
+                ("123456789018", "愛知花子"),
+                ("023456789013", "山田太郎"),
+                ("983205673219", "佐藤一郎"),
+                ("111111111111", "鈴木"),
+            ][usize::from(who)];
+            format!("KODOMO01,{n},{name},アイチ　ハナコ,愛知県{noise},{birth},2,0,子ども医療費受給者証,2025-04-01,2026-03-31,,\r\n")
+        });
+    prop::collection::vec(row, 0..6).prop_map(|v| v.concat())
+}
+
+#[test]
+fn diff_arbitrary_snapshots() {
+    let (hit, n) = reached(300, &(snapshot_rows(), snapshot_rows()), |(a, b)| {
         let a = format!("{HEADER}{a}");
         let b = format!("{HEADER}{b}");
         let mut out = Vec::new();
@@ -109,18 +145,68 @@ proptest! {
             None.into(),
             &mut sink,
         );
-        prop_assert!(r.is_ok());
-    }
+        let o = r.unwrap_or_else(|e| panic!("{}", e.message_en()));
+        let c = o.counts;
+        c.registered + c.updated + c.deleted > 0
+    });
+    // The generator makes snapshots that differ in records the diff writes.
+    assert!(hit * 100 >= n * 50, "{hit} of {n} diffs wrote records");
+}
 
-    #[test]
-    fn state_reader_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300), chunk in 1usize..40) {
+/// A real state file: the one a first run on fixtures/valid/full_minimal.csv leaves.
+fn a_state() -> String {
+    let to = std::fs::read(conformance::fixtures_dir().join("valid/full_minimal.csv")).unwrap();
+    let mut sink = |_: &[u8]| -> Result<(), String> { Ok(()) };
+    let o = diff(
+        &Layout::full(),
+        &Layout::diff(),
+        &Options::default(),
+        &DiffConfig::default(),
+        None,
+        &mut Bytes(&to),
+        None.into(),
+        &mut sink,
+    )
+    .unwrap();
+    assert_eq!(o.state.len(), 3);
+    o.state.to_text()
+}
+
+#[test]
+fn state_reader_edited_real_states() {
+    let text = a_state();
+    let good = DiffState::from_text(&text).unwrap();
+    let len = text.len();
+    // Edits: (position, kind, byte). Kinds: overwrite, delete, insert, truncate.
+    let edits = prop::collection::vec((0..len, 0u8..4, any::<u8>()), 0..3);
+    let (hit, n) = reached(300, &(edits, 1usize..40), |(edits, chunk)| {
+        let mut bytes = text.clone().into_bytes();
+        for &(at, kind, b) in &edits {
+            let at = at.min(bytes.len().saturating_sub(1));
+            match kind {
+                0 if !bytes.is_empty() => bytes[at] = b,
+                1 if !bytes.is_empty() => {
+                    bytes.remove(at);
+                }
+                2 => bytes.insert(at, b),
+                _ => bytes.truncate(at),
+            }
+        }
         let mut r = DiffStateReader::new();
-        let mut ok = true;
-        for c in bytes.chunks(chunk) {
-            ok &= r.feed(c).is_ok();
+        let fed = bytes.chunks(chunk).all(|c| r.feed(c).is_ok());
+        if !fed {
+            return false;
         }
-        if ok {
-            let _ = r.finish();
+        let state = r.finish();
+        if bytes == text.as_bytes() {
+            assert_eq!(state.as_ref().ok(), Some(&good), "chunks of {chunk}");
         }
-    }
+        true
+    });
+    // Most edited states still reach the end of the reader (where a truncated or edited state
+    // must be refused or read, never panic).
+    assert!(
+        hit * 100 >= n * 40,
+        "{hit} of {n} states were read to the end"
+    );
 }

@@ -138,6 +138,9 @@ impl<'l> Back<'l> {
                 let code = match cf.issue {
                     CharIssue::Gaiji => Code::Gaiji,
                     CharIssue::VendorSpecific => Code::VendorChar,
+                    // The decoder writes U+FFFD for bytes it could not read; every U+FFFD in a
+                    // row is reported once, by the row's S008, not again as outside CP932.
+                    CharIssue::OutsideCp932 if cf.ch == '\u{FFFD}' => continue,
                     CharIssue::OutsideCp932 => Code::OutsideCp932,
                     CharIssue::HalfWidthKana => Code::HalfwidthKanaInText,
                     CharIssue::Control => continue, // V003 already
@@ -149,19 +152,15 @@ impl<'l> Back<'l> {
                     suggestion: cf.suggestion,
                 });
                 d.field = Some(fi);
-                // PMH's character set is not public (inferred rule); a 外字 is broken
-                // everywhere but on its own PC, so it stays an error. The layout may set the
-                // level per field (`char_issues`).
-                let d = if code == Code::Gaiji {
-                    d.strict_basis(Basis::Inferred)
-                } else {
-                    d.with_basis(Basis::Inferred)
-                };
+                // PMH's character set is not public (inferred rule): the policy decides
+                // (`Code::policy_severity`). The layout may set the level per field
+                // (`char_issues`), within the same policy.
+                let d = d.with_basis(Basis::Inferred);
                 match f.char_issues {
                     None => self.sink.push(d),
                     Some(CharLevel::Ignore) => {}
                     Some(level) => self.sink.push(Diagnostic {
-                        severity: level.severity(),
+                        severity: code.policy_severity(d.basis, level.severity()),
                         ..d
                     }),
                 }

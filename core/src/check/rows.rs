@@ -23,7 +23,7 @@ impl<'l> Back<'l> {
                     second: to.to_string(),
                 });
             d.field = self.keys.valid_to;
-            self.sink.push(d.strict_basis(Basis::Inferred));
+            self.sink.push(d.with_basis(Basis::Inferred));
         }
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
@@ -83,6 +83,6 @@ impl<'l> Back<'l> {
         } else {
             self.layout.keys.certificate_basis
         };
-        self.sink.push(d.strict_basis(basis));
+        self.sink.push(d.with_basis(basis));
     }
 }

@@ -9,6 +9,26 @@
 
 use serde::Serialize;
 
+use crate::layout::Basis;
+
+/// The inferred-rule policy. A finding from a rule whose basis is not `verified` (PMH's rules
+/// are partly unpublished) is at most a warning — EXCEPT the codes listed here, where the data
+/// is wrong whatever PMH's rules are, so they keep their severity (a wrong ✔ is the worst
+/// answer this tool can give):
+///
+/// - R001: the validity period ends before it starts;
+/// - K001: the same certificate twice in one file;
+/// - K002: two validity periods of one certificate overlap in a 全件 snapshot (which one is in
+///   force on the shared days cannot be told);
+/// - C001: a 外字 (private-use character), which shows as another character or nothing on
+///   every PC but the one that made it.
+pub const STRICT_WHEN_INFERRED: &[Code] = &[
+    Code::PeriodReversed,
+    Code::DuplicateCertificate,
+    Code::OverlappingPeriods,
+    Code::Gaiji,
+];
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -715,6 +735,22 @@ impl Code {
     /// The code's default severity.
     pub fn severity(self) -> Severity {
         self.info().severity
+    }
+
+    /// Whether the code is on [`STRICT_WHEN_INFERRED`].
+    pub fn strict_when_inferred(self) -> bool {
+        STRICT_WHEN_INFERRED.contains(&self)
+    }
+
+    /// The inferred-rule policy ([`STRICT_WHEN_INFERRED`]): the severity a finding of this code
+    /// gets when its rule's basis is `basis` and it would otherwise be `severity`.
+    #[must_use]
+    pub fn policy_severity(self, basis: Basis, severity: Severity) -> Severity {
+        if basis == Basis::Verified || self.strict_when_inferred() {
+            severity
+        } else {
+            severity.max(Severity::Warning)
+        }
     }
 }
 

@@ -178,21 +178,12 @@ impl Diagnostic {
         self.with_basis(basis)
     }
 
-    /// Sets the basis; a finding from an inferred or unknown rule is at most a warning.
+    /// Sets the basis; a finding from an inferred or unknown rule is at most a warning, except
+    /// the codes of [`crate::codes::STRICT_WHEN_INFERRED`] (see [`Code::policy_severity`]).
     #[must_use]
     pub fn with_basis(mut self, basis: Basis) -> Self {
         self.basis = basis;
-        if basis != Basis::Verified && self.severity == Severity::Error {
-            self.severity = Severity::Warning;
-        }
-        self
-    }
-
-    /// Keeps a rule's severity even when its basis is not verified (for rules whose
-    /// consequence is certain, e.g. a validity period that ends before it starts).
-    #[must_use]
-    pub fn strict_basis(mut self, basis: Basis) -> Self {
-        self.basis = basis;
+        self.severity = self.code.policy_severity(basis, self.severity);
         self
     }
 
@@ -244,7 +235,11 @@ mod tests {
         assert_eq!(d.severity, Severity::Warning);
         let d = Diagnostic::new(Code::Length).field(0, Basis::Verified);
         assert_eq!(d.severity, Severity::Error);
-        let d = Diagnostic::new(Code::PeriodReversed).strict_basis(Basis::Inferred);
+        let d = Diagnostic::new(Code::PeriodReversed).with_basis(Basis::Inferred);
         assert_eq!(d.severity, Severity::Error);
+        let d = Diagnostic::new(Code::OverlappingPeriods).with_basis(Basis::Inferred);
+        assert_eq!(d.severity, Severity::Error);
+        let d = Diagnostic::new(Code::BirthAfterStart).with_basis(Basis::Inferred);
+        assert_eq!(d.severity, Severity::Warning);
     }
 }

@@ -142,6 +142,11 @@ impl RecordReader {
                 self.rec_inner = 0;
                 self.rec_quotes = 0;
             }
+            // csv-core takes an empty input for the end of the file: an empty chunk (the
+            // decoder held back part of a character) must not end the record.
+            if input.is_empty() && !eof {
+                return;
+            }
             let (res, nin, nout, nend) = self.core.read_record(
                 input,
                 &mut self.out[self.nout..],

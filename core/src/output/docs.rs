@@ -217,14 +217,24 @@ pub fn codes_markdown() -> String {
         "Generated from `core/src/findings/codes.rs`. Codes are never renumbered. Each code is \
          emitted by exactly one function (検査箇所 / checked in), which a test verifies.\n\n",
     );
+    o.push_str(
+        "推定規則・根拠不明の規則による指摘は最大でも警告です（下記「推定規則でもエラー」のコードを除く）。 / \
+         A finding from a rule whose basis is not verified is at most a warning, except the codes \
+         marked \"error even when inferred\" below (the data contradicts itself).\n\n",
+    );
     for c in Code::ALL {
         let i = c.info();
         let _ = writeln!(o, "## {} — {} / {}\n", c.as_str(), i.title_ja, i.title_en);
         let _ = writeln!(
             o,
-            "- 重要度 / severity: {} ({})",
+            "- 重要度 / severity: {} ({}){}",
             i.severity.label_ja(),
-            i.severity.as_str()
+            i.severity.as_str(),
+            if c.strict_when_inferred() {
+                " — 推定規則でもエラー / error even when inferred"
+            } else {
+                ""
+            }
         );
         let _ = writeln!(o, "- 理由: {}", i.why_ja);
         let _ = writeln!(o, "- Why: {}", i.why_en);

@@ -398,6 +398,57 @@ fn wareki_formatting() {
     assert_eq!(format_wareki(ymd(2200, 1, 1), WarekiStyle::EraCode), None);
 }
 
+/// Date-shaped text in the forms source data has (ISO-like, 和暦, era letters, compact,
+/// serials; full-width, padded; months and days one past their range): the lenient parser
+/// never panics, and both of its outcomes are reached.
+#[test]
+fn lenient_reaches_both_outcomes_on_date_shaped_text() {
+    let era = prop::sample::select(vec!["平成", "令和", "昭和", "大正", "明治"]);
+    let letter = prop::sample::select(vec!["H", "R", "S", "T", "M", "h", "r"]);
+    let sep = prop::sample::select(vec!["-", "/", "."]);
+    let y = prop_oneof![
+        Just("元".to_owned()),
+        (1u32..65).prop_map(|y| y.to_string())
+    ];
+    let style = prop_oneof![
+        (1868u32..2100, sep.clone(), 0u32..14, 0u32..33)
+            .prop_map(|(y, s, m, d)| format!("{y}{s}{m}{s}{d}")),
+        (era, y.clone(), 0u32..14, 0u32..33).prop_map(|(e, y, m, d)| format!("{e}{y}年{m}月{d}日")),
+        (letter, y, sep, 0u32..14, 0u32..33)
+            .prop_map(|(e, y, s, m, d)| format!("{e}{y}{s}{m}{s}{d}")),
+        (1868u32..2100, 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y}{m:02}{d:02}")),
+        (1u32..80000).prop_map(|n| n.to_string()),
+    ];
+    let text = (style, any::<bool>(), any::<bool>()).prop_map(|(t, wide, pad)| {
+        let t = if pad { format!(" {t}\u{3000}") } else { t };
+        if !wide {
+            return t;
+        }
+        t.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) if c.is_ascii_digit() => char::from_u32(0xFF10 + d).unwrap_or(c),
+                _ => c,
+            })
+            .collect()
+    });
+    let (ok, err) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(512));
+    runner
+        .run(&(text, any::<bool>()), |(s, allow)| {
+            let c = if parse_lenient(&s, allow).is_ok() {
+                &ok
+            } else {
+                &err
+            };
+            c.set(c.get() + 1);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (ok, err) = (ok.get(), err.get());
+    assert!(ok * 100 >= (ok + err) * 30, "{ok} parsed, {err} refused");
+    assert!(err * 100 >= (ok + err) * 10, "{ok} parsed, {err} refused");
+}
+
 proptest! {
     #[test]
     fn wareki_round_trip(days in ymd(1912, 7, 30).to_days()..=ymd(2100, 12, 31).to_days()) {
