@@ -15,6 +15,7 @@ use std::sync::{Arc, mpsc};
 use clap::Parser;
 use pmh_core::Masters;
 use pmh_core::OutputFormat;
+use pmh_core::xlsx::NumericCells;
 use pmh_core::{
     Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
     RenderOptions, Report, docs, xlsx,
@@ -83,7 +84,19 @@ fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
 /// An input opened for checking: a stream, or an .xlsx sheet already turned into CSV text.
 enum Source {
     Stream(Box<dyn Read + Send>),
-    Converted(Vec<u8>),
+    /// A workbook's sheet as CSV, with the cells that were numbers (leading zeros restored
+    /// only there, X008); or bytes in a ZIP that is no workbook.
+    Converted(Vec<u8>, Option<Arc<NumericCells>>),
+}
+
+impl Source {
+    /// The workbook's number cells, for `Options::numeric_cells`.
+    fn numeric_cells(&self) -> Option<Arc<NumericCells>> {
+        match self {
+            Source::Converted(_, cells) => cells.clone(),
+            Source::Stream(_) => None,
+        }
+    }
 }
 
 fn open_input(path: &Path, sheet: Option<&str>) -> Result<Source, Fail> {
@@ -101,11 +114,11 @@ fn open_input(path: &Path, sheet: Option<&str>) -> Result<Source, Fail> {
         file.read_to_end(&mut bytes)
             .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
         if xlsx::is_xlsx(&bytes) {
-            let csv = xlsx::sheet_to_csv(&bytes, sheet)
+            let (csv, numbers) = xlsx::sheet_to_csv_with_numbers(&bytes, sheet)
                 .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-            return Ok(Source::Converted(csv));
+            return Ok(Source::Converted(csv, Some(Arc::new(numbers))));
         }
-        return Ok(Source::Converted(bytes));
+        return Ok(Source::Converted(bytes, None));
     }
     Ok(Source::Stream(Box::new(
         io::Cursor::new(magic[..n].to_vec()).chain(file),
@@ -124,7 +137,7 @@ fn check_input(
 ) -> Result<Report, Fail> {
     let mut reader: Box<dyn Read + Send> = match source {
         Source::Stream(r) => r,
-        Source::Converted(bytes) => Box::new(io::Cursor::new(bytes)),
+        Source::Converted(bytes, _) => Box::new(io::Cursor::new(bytes)),
     };
     let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
@@ -242,9 +255,10 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         let source = open_input(path, a.common.sheet.as_deref())?;
         let mut o = opts.clone();
         o.expected_rows = expected_rows(path);
-        if matches!(source, Source::Converted(_)) {
+        if matches!(source, Source::Converted(..)) {
             o.kind = InputKind::Source; // a workbook is source data, not an upload file
         }
+        o.numeric_cells = source.numeric_cells();
         reports.push((
             path.display().to_string(),
             check_input(&layout, &o, source, path, None)?,
@@ -286,6 +300,10 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         ..Options::build(format)
     };
     let source = open_input(&a.input, a.common.sheet.as_deref())?;
+    let opts = Options {
+        numeric_cells: source.numeric_cells(),
+        ..opts
+    };
     // Write next to the target and rename at the end: a failed build leaves no half file.
     let mut tmp = a.output.clone().into_os_string();
     tmp.push(".pmhcsv-partial");

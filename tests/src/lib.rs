@@ -183,11 +183,15 @@ pub fn produced_outcome(rel: &str) -> (Outcome, Option<(Layout, Report)>) {
     let path = fixtures_dir().join(rel);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let (layout, report) = if pmh_core::xlsx::is_xlsx(&bytes) {
-        let Ok(csv) = pmh_core::xlsx::sheet_to_csv(&bytes, None) else {
+        let Ok((csv, numbers)) = pmh_core::xlsx::sheet_to_csv_with_numbers(&bytes, None) else {
             return (Outcome::Unreadable, None);
         };
         let layout = layout_for(&path);
-        let report = pmh_core::check_bytes(&layout, options_for(&path), &csv);
+        let opts = Options {
+            numeric_cells: Some(Arc::new(numbers)),
+            ..options_for(&path)
+        };
+        let report = pmh_core::check_bytes(&layout, opts, &csv);
         (layout, report)
     } else {
         check_fixture(&path)

@@ -37,6 +37,7 @@ use crate::findings::report::Report;
 use crate::input::decode::TextEncoding;
 use crate::input::front::{Front, FrontSummary, RecordBatch};
 use crate::input::reader::LineEndings;
+use crate::input::xlsx::NumericCells;
 use crate::layout::header::Use;
 use crate::layout::header::{ColumnMapping, HeaderMap, Matcher};
 use crate::layout::{
@@ -75,6 +76,9 @@ pub struct Options {
     pub repair: bool,
     /// Write the (repaired) upload file in this format; take it with [`Back::take_output`].
     pub output: Option<OutputFormat>,
+    /// The cells that were numbers in the source workbook (`xlsx::sheet_to_csv_with_numbers`):
+    /// only there are leading zeros restored (X008); elsewhere they are proposed (X010).
+    pub numeric_cells: Option<Arc<NumericCells>>,
 }
 
 impl Default for Options {
@@ -88,6 +92,7 @@ impl Default for Options {
             masters: None,
             repair: false,
             output: None,
+            numeric_cells: None,
         }
     }
 }

@@ -187,6 +187,7 @@ codes! {
     RepairEraOverflow = "X007" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairLeadingZeros = "X008" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    ProposeLeadingZeros = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
 }
 
 impl Code {
@@ -715,8 +716,8 @@ impl Code {
                 Warning,
                 "先頭の 0 を補いました",
                 "Leading zeros restored",
-                "Excel で先頭の 0 が消えた番号に 0 を補い、検査用数字が合うことを確認しました。",
-                "Leading zeros that Excel dropped were restored; the check digit matches after restoring.",
+                "Excel の数値のセルは先頭の 0 を持てないため、0 が消えたことが確かなセル（.xlsx の数値）に限って 0 を補い、検査用数字が合うことを確認しました。",
+                "An Excel number cannot keep leading zeros, so they were restored where the workbook proves they were lost (an .xlsx number cell); the check digit matches after restoring.",
                 "元の記録の番号と一致するか確認してください。",
                 "Check that the number matches the source record.",
             ),
@@ -728,6 +729,15 @@ impl Code {
                 "〜 (wave dash) and similar cannot be written in Shift_JIS. Names and addresses are never changed automatically.",
                 "修正案の値でよければ、その値に直してください。",
                 "If the proposal is right, use it.",
+            ),
+            Code::ProposeLeadingZeros => i(
+                Warning,
+                "先頭の 0 を補う修正案",
+                "Leading zero proposed",
+                "0 を補うと検査用数字は合いますが、Excel で 0 が消えたのか、1桁抜けたのか（その場合は別の人の番号になり得ます）はファイルからは分かりません。そのため自動では直していません。",
+                "The check digit matches with a leading zero, but whether Excel dropped a zero or a digit was lost (which can give another person's number) cannot be told from the file, so it was not changed.",
+                "元の記録（住民記録・申請書）で番号を確認し、正しければ修正案の値に直してください。Excel で作る場合は、列を「文字列」にしてから入力すると 0 は消えません。",
+                "Check the number in the source record and use the proposal if it is right. In Excel, format the column as Text before typing so the zero is kept.",
             ),
         }
     }

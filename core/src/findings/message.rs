@@ -461,14 +461,18 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairDate
             | Code::RepairEraOverflow
             | Code::RepairLeadingZeros
-            | Code::ProposeMacJis,
+            | Code::ProposeMacJis
+            | Code::ProposeLeadingZeros,
             Detail::Repair { after },
         ) => {
             let kind = field.map_or(Personal::None, |f| f.personal);
             let after = if show_values { after.clone() } else { mask(kind, after) };
             let (a_ja, a_en) = quoted(Some(&after));
             let info = d.code.info();
-            if matches!(d.code, Code::ProposeLongVowel | Code::ProposeMacJis) {
+            if matches!(
+                d.code,
+                Code::ProposeLongVowel | Code::ProposeMacJis | Code::ProposeLeadingZeros
+            ) {
                 (
                     format!("「{label_ja}」{v_ja}: {}。修正案は{a_ja}です（自動では直していません）。", info.title_ja),
                     format!("\"{label_en}\" {v_en}: {}; proposed {a_en} (not applied).", info.title_en),

@@ -17,7 +17,7 @@
 //! | [`RepairKind::HalfwidthKana`] | `chars = "katakana"` | applied | §8.2 |
 //! | [`RepairKind::LongVowel`] | `chars = "katakana"` | **proposed** | §8.3 policy |
 //! | [`RepairKind::Date`] | date | applied (with a [`DateNote`] to confirm) | §7, §9.3 |
-//! | [`RepairKind::LeadingZeros`] | My Number (11 → 12 digits); national 受給者番号 (6 → 7) | applied only when the check digit then passes | §9.2 |
+//! | [`RepairKind::LeadingZeros`] | My Number (11 → 12 digits); national 受給者番号 (6 → 7) | when the check digit then passes: applied for an `.xlsx` number cell (X008), proposed otherwise (X010) | §9.2 |
 //!
 //! Policies (INFERRED from domain-codes §8–§10 and the issue):
 //! * Names and addresses (`chars = "name"`) are never normalised: no NFKC, no width change, no
@@ -132,6 +132,11 @@ pub struct RowContext {
     /// The row's 公費負担者番号 is a national programme (法別 in the national table,
     /// domain-codes §6.1), so its 受給者番号 carries the national check digit.
     pub national_programme: bool,
+    /// The cell came from a numeric spreadsheet cell (an `.xlsx` number): a number has no
+    /// leading zeros, so an 11-digit My Number there provably lost its zero. Anywhere else an
+    /// 11-digit value may be a dropped digit, and padding it could make another person's
+    /// number (issue 9): then the padding is only proposed (X010).
+    pub numeric_source: bool,
 }
 
 impl RowContext {
@@ -148,6 +153,7 @@ impl RowContext {
         RowContext {
             national_programme: tables::insurer_kind(&number)
                 == Some(tables::InsurerKind::National),
+            numeric_source: false,
         }
     }
 }
@@ -169,6 +175,8 @@ struct Plan {
     date: bool,
     my_number: bool,
     recipient: bool,
+    /// Leading zeros may be restored, not only proposed ([`RowContext::numeric_source`]).
+    pad_proven: bool,
 }
 
 impl Plan {
@@ -194,6 +202,7 @@ impl Plan {
             date: field.value_type == ValueType::Date,
             my_number: field.has_check(Check::MyNumber),
             recipient: ctx.national_programme && field.has_check(Check::RecipientNumber),
+            pad_proven: ctx.numeric_source,
         }
     }
 }
@@ -326,11 +335,11 @@ fn repair_slow(plan: &Plan, dialect: &Dialect, value: &str) -> CellRepair {
         if is_exponent_form(&s.cur) {
             s.out.problem = Some(Unrepairable::ExponentMyNumber);
         } else if s.cur.len() == 11 {
-            pad(&mut s, 12, checkdigit::my_number);
+            pad(&mut s, 12, checkdigit::my_number, plan.pad_proven);
         }
     }
     if plan.recipient && s.cur.len() == 6 {
-        pad(&mut s, 7, checkdigit::recipient_number);
+        pad(&mut s, 7, checkdigit::recipient_number, plan.pad_proven);
     }
     s.finish()
 }
@@ -360,12 +369,19 @@ fn repair_date(s: &mut Steps<'_>, dialect: &Dialect) {
     }
 }
 
-/// Restores leading zeros when the padded value passes `check` and is not a placeholder.
-fn pad(s: &mut Steps<'_>, len: usize, check: fn(&str) -> checkdigit::CheckOutcome) {
+/// Leading zeros for a number that is `len` digits with them, when the padded value passes
+/// `check` and is not a placeholder: applied only when the cell was a spreadsheet number
+/// (`proven`), proposed otherwise — a check digit that passes after padding does not prove the
+/// zero was lost (a dropped digit passes in about one case in ten).
+fn pad(s: &mut Steps<'_>, len: usize, check: fn(&str) -> checkdigit::CheckOutcome, proven: bool) {
     if let Some(padded) = checkdigit::pad_leading_zeros_if_valid(&s.cur, len, check)
         && !checkdigit::is_all_same_digit(&padded)
     {
-        s.apply(RepairKind::LeadingZeros, padded);
+        if proven {
+            s.apply(RepairKind::LeadingZeros, padded);
+        } else {
+            s.propose(RepairKind::LeadingZeros, padded);
+        }
     }
 }
 
@@ -505,7 +521,21 @@ impl<'l> Back<'l> {
                 ranges.push((start, text.len()));
                 continue;
             }
-            let cr = repair_cell(f, &layout.dialect, raw, ctx);
+            let numeric_source = self
+                .opts
+                .numeric_cells
+                .as_ref()
+                .zip(field_cols[fi])
+                .is_some_and(|(cells, col)| cells.contains(row, col));
+            let cr = repair_cell(
+                f,
+                &layout.dialect,
+                raw,
+                RowContext {
+                    numeric_source,
+                    ..ctx
+                },
+            );
             text.push_str(cr.value_or(raw));
             ranges.push((start, text.len()));
             if cr.is_clean() {
@@ -522,7 +552,8 @@ impl<'l> Back<'l> {
                     (RepairKind::MacJis, false) => Code::ProposeMacJis,
                     (RepairKind::Date, _) if r.date_note.is_some() => Code::RepairEraOverflow,
                     (RepairKind::Date, _) => Code::RepairDate,
-                    (RepairKind::LeadingZeros, _) => Code::RepairLeadingZeros,
+                    (RepairKind::LeadingZeros, true) => Code::RepairLeadingZeros,
+                    (RepairKind::LeadingZeros, false) => Code::ProposeLeadingZeros,
                 };
                 self.sink.push(
                     Diagnostic::new(code)

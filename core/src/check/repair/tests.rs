@@ -13,12 +13,36 @@ fn field(id: &str) -> Field {
     layout.fields[i].clone()
 }
 
+// Cells as a spreadsheet number holds them: leading zeros provably lost (X008 applies).
 const NATIONAL: RowContext = RowContext {
     national_programme: true,
+    numeric_source: true,
 };
 const LOCAL: RowContext = RowContext {
     national_programme: false,
+    numeric_source: true,
 };
+// Text from a CSV: padding is only proposed (X010).
+const LOCAL_TEXT: RowContext = RowContext {
+    national_programme: false,
+    numeric_source: false,
+};
+
+/// Issue 9 (2): an 11-digit My Number in text may be a dropped digit; padding it can give
+/// another person's valid number, so it is proposed with the candidate, never applied.
+#[test]
+fn leading_zeros_in_text_are_only_proposed() {
+    let f = field("myNumber");
+    let r = repair_cell(&f, &full().dialect, "23456789013", LOCAL_TEXT);
+    assert_eq!(r.value, None);
+    assert_eq!(r.repairs.len(), 1);
+    assert_eq!(r.repairs[0].kind, RepairKind::LeadingZeros);
+    assert!(!r.repairs[0].applied);
+    assert_eq!(r.repairs[0].after, "023456789013");
+    let r = repair_cell(&f, &full().dialect, "23456789013", LOCAL);
+    assert_eq!(r.value.as_deref(), Some("023456789013"));
+    assert!(r.repairs[0].applied);
+}
 
 fn repair(id: &str, value: &str) -> CellRepair {
     repair_cell(&field(id), &full().dialect, value, LOCAL)
@@ -627,7 +651,10 @@ proptest! {
 
     #[test]
     fn never_panics_and_is_idempotent(s in any::<String>(), national in any::<bool>()) {
-        let ctx = RowContext { national_programme: national };
+        let ctx = RowContext {
+            national_programme: national,
+            numeric_source: true,
+        };
         for (f, d) in all_fields() {
             assert_idempotent(&f, &d, &s, ctx)?;
         }
@@ -638,7 +665,10 @@ proptest! {
         s in "[ 　\u{A0}\u{200B}0-9０-９.E+/年月日元平成令和㍻HRhr\u{FF61}-\u{FF9F}ア-ン〜−—ー\\-]{0,14}",
         national in any::<bool>(),
     ) {
-        let ctx = RowContext { national_programme: national };
+        let ctx = RowContext {
+            national_programme: national,
+            numeric_source: true,
+        };
         for (f, d) in all_fields() {
             assert_idempotent(&f, &d, &s, ctx)?;
         }

@@ -144,7 +144,46 @@ pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, XlsxError> {
 /// `.xls`, `.xlsb`), the sheet does not exist (the message lists the sheets), the sheet XML is
 /// damaged, or the used range exceeds the limits.
 pub fn sheet_to_csv(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<u8>, XlsxError> {
+    sheet_to_csv_with_numbers(bytes, sheet).map(|(csv, _)| csv)
+}
+
+/// [`sheet_to_csv`], and which cells were whole numbers: pass them as
+/// `Options::numeric_cells`, so that leading zeros Excel dropped from a number are restored
+/// (X008) where the workbook proves it, and only proposed elsewhere.
+///
+/// # Errors
+/// As [`sheet_to_csv`].
+pub fn sheet_to_csv_with_numbers(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(Vec<u8>, NumericCells), XlsxError> {
     guard(|| convert(bytes, sheet))
+}
+
+/// The cells of a converted sheet that held whole numbers (not text), by the report's row
+/// (the sheet's row number) and column (1-based).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumericCells(std::collections::HashSet<(u32, u32)>);
+
+impl NumericCells {
+    /// Whether the cell at `row` (as the report numbers rows) and `column` (1-based) was a
+    /// whole number in the workbook.
+    #[must_use]
+    pub fn contains(&self, row: u32, column: u32) -> bool {
+        self.0.contains(&(row, column))
+    }
+
+    /// How many cells.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// Runs `f`, turning a panic inside calamine into an error where panics unwind (native).
@@ -161,7 +200,7 @@ fn guard<T>(f: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
     })
 }
 
-fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<u8>, XlsxError> {
+fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells), XlsxError> {
     let mut workbook = open(bytes)?;
     let name = pick_sheet(workbook.sheets_metadata(), sheet)?;
     let is_1904 = workbook.has_1904_epoch();
@@ -338,7 +377,7 @@ fn read_sheet(
     sheet: &str,
     is_1904: bool,
     sorted: bool,
-) -> Result<Vec<u8>, Stop> {
+) -> Result<(Vec<u8>, NumericCells), Stop> {
     let mut reader = workbook
         .worksheet_cells_reader(sheet)
         .map_err(|e| read_error(sheet, e))?;
@@ -385,7 +424,8 @@ fn read_sheet(
             writer.cell(row, col, cell.get_value(), format_of(style))?;
         }
     }
-    Ok(writer.finish()?)
+    let numbers = NumericCells(std::mem::take(&mut writer.numbers));
+    Ok((writer.finish()?, numbers))
 }
 
 fn is_blank(value: &DataRef<'_>) -> bool {
@@ -439,6 +479,8 @@ struct CsvWriter<'s> {
     width: u32,
     last: Option<(u32, u32)>,
     scratch: String,
+    /// Cells holding whole numbers: (sheet row, column), both 1-based.
+    numbers: std::collections::HashSet<(u32, u32)>,
 }
 
 impl<'s> CsvWriter<'s> {
@@ -453,6 +495,7 @@ impl<'s> CsvWriter<'s> {
             width: 0,
             last: None,
             scratch: String::new(),
+            numbers: std::collections::HashSet::new(),
         }
     }
 
@@ -520,6 +563,14 @@ impl<'s> CsvWriter<'s> {
         };
         self.out.resize(self.out.len() + commas as usize, b',');
         self.fields = col + 1;
+        let whole = match value {
+            DataRef::Float(x) => x.fract() == 0.0 && x.abs() < 1e15,
+            DataRef::Int(_) => true,
+            _ => false,
+        };
+        if whole {
+            self.numbers.insert((row as u32 + 1, col + 1));
+        }
         self.value(value, format);
         if self.out.len() > MAX_OUTPUT_BYTES {
             return Err(self.too_long().into());
