@@ -140,10 +140,8 @@ fn valid_fixtures_have_no_errors() {
 
 /// Codes whose fixture must be a workbook, not a CSV: X008 restores a leading zero only where
 /// an `.xlsx` number cell proves it was lost.
-const WORKBOOK_ONLY: &[(Code, &str)] = &[(
-    Code::RepairLeadingZeros,
-    "xlsx/full_numbers_dates.xlsx",
-)];
+const WORKBOOK_ONLY: &[(Code, &str)] =
+    &[(Code::RepairLeadingZeros, "xlsx/full_numbers_dates.xlsx")];
 
 #[test]
 fn every_code_has_a_fixture() {
