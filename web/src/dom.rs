@@ -113,14 +113,6 @@ pub fn download(name: &str, mime: &str, bytes: &Uint8Array) -> Result<(), JsValu
     Ok(())
 }
 
-/// Saves text (UTF-8) as file `name`.
-///
-/// # Errors
-/// See [`download`].
-pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    download(name, mime, &Uint8Array::from(text.as_bytes()))
-}
-
 /// A value from localStorage (`None` if absent or storage is unavailable).
 pub fn storage_get(key: &str) -> Option<String> {
     web_sys::window()?
@@ -181,6 +173,28 @@ pub fn guard_unload(on: bool) {
     } else {
         w.set_onbeforeunload(None);
     }
+}
+
+/// Sets a property of `window` (hooks for the benchmark script).
+pub fn set_global(name: &str, value: &JsValue) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &name.into(), value);
+    }
+}
+
+/// Keeps `<html lang>` and the window title in step with the UI language.
+pub fn set_document_lang(tag: &str, title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(root) = document.document_element() {
+            let _ = root.set_attribute("lang", tag);
+        }
+        document.set_title(title);
+    }
+}
+
+/// Runs `f` once the screen was drawn (a zero-delay timer: Yew renders before it fires).
+pub fn after_render(f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(0, f).forget();
 }
 
 /// Focuses the element with `id`, if there is one.

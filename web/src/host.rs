@@ -5,7 +5,6 @@
 //! URL: `file://` pages cannot start workers from a path. The page then posts the wasm bytes;
 //! the bootstrap instantiates them and calls `worker_main`.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
@@ -36,11 +35,10 @@ pub struct WorkerHost {
 
 impl WorkerHost {
     /// Starts a worker and posts it the module. Every message from it (and a `BootFailed` for
-    /// script errors) goes to `on_message`, with the bytes it carried and whether the worker
-    /// had answered `Ready` before.
+    /// script errors) goes to `on_message`, with the bytes it carried.
     pub fn spawn(
         boot: &Boot,
-        on_message: impl Fn(FromWorker, Option<Uint8Array>, bool) + 'static,
+        on_message: impl Fn(FromWorker, Option<Uint8Array>) + 'static,
     ) -> Result<Self, JsValue> {
         let source = format!("{}\n{}", boot.glue, WORKER_BOOTSTRAP);
         let options = BlobPropertyBag::new();
@@ -56,9 +54,8 @@ impl WorkerHost {
         };
 
         let on_message = Rc::new(on_message);
-        let was_ready = Rc::new(Cell::new(false));
         let on_message_event = {
-            let (on_message, was_ready) = (on_message.clone(), was_ready.clone());
+            let on_message = on_message.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let data = event.data();
                 let json = js_sys::Reflect::get(&data, &"json".into())
@@ -68,13 +65,7 @@ impl WorkerHost {
                     .ok()
                     .and_then(|v| v.dyn_into::<Uint8Array>().ok());
                 match json.as_deref().map(protocol::decode::<FromWorker>) {
-                    Some(Ok(message)) => {
-                        let ready_before = was_ready.get();
-                        if message == FromWorker::Ready {
-                            was_ready.set(true);
-                        }
-                        on_message(message, bytes, ready_before);
-                    }
+                    Some(Ok(message)) => on_message(message, bytes),
                     Some(Err(error)) => web_sys::console::error_1(&error.into()),
                     None => {
                         web_sys::console::error_1(&"page: worker message without `json`".into())
@@ -88,7 +79,6 @@ impl WorkerHost {
                     message: event.message(),
                 },
                 None,
-                was_ready.get(),
             );
         });
         worker.set_onmessage(Some(on_message_event.as_ref().unchecked_ref()));

@@ -9,6 +9,7 @@
 //! page's; [`protocol`], [`text`]) build natively and carry the unit tests; everything touching
 //! browser APIs is compiled for `wasm32` only.
 
+pub mod error;
 pub mod mapping;
 pub mod protocol;
 pub mod session;
@@ -23,9 +24,13 @@ mod components;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod effects;
+#[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]
 mod panic;
+#[cfg(target_arch = "wasm32")]
+mod screens;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 

@@ -5,6 +5,9 @@
 //! numbers in it). Messages about findings come from `pmh_core` (both languages at once).
 //! Japanese is the default language.
 
+use pmh_core::master::Masters;
+
+use crate::error::{AppError, Notice};
 use crate::protocol::{DownloadKind, Filter, InputSource, Msg, Phase, Sev};
 use crate::state::{Busy, Task, UploadSaved};
 
@@ -335,6 +338,11 @@ texts! {
     DiscardChanges => (
         "変更したデータは、新しいデータを読み込むと失われます。必要なら先に「アップロード用 CSV」や「変更履歴 CSV」を保存してください。新しいデータを読み込みますか？",
         "Your changes are lost when new data is loaded. Save the upload CSV or the change log first if you need them. Load the new data?"
+    ),
+    /// The worker died; its data is gone.
+    WorkerPanicked => (
+        "確認中に内部エラーが発生しました。お手数ですが、データをもう一度読み込んでください。データはどこにも送信されていません。",
+        "An internal error occurred while checking. Please load the data again. No data was sent anywhere."
     ),
     /// Column header label in the grid for ignored columns.
     Ignored => ("使わない", "not used"),
@@ -701,6 +709,93 @@ pub fn file_type_unknown(lang: Lang, name: &str) -> String {
             "“{name}” is not a file type this page reads. Choose a .csv, .tsv, .txt or .xlsx file."
         ),
     )
+}
+
+/// An error of `pmh_core` whose wording the page shows.
+#[derive(Clone, Copy, Debug)]
+pub enum CoreError<'a> {
+    /// A layout, master or mapping file that cannot be used.
+    Config(&'a pmh_core::ConfigError),
+    /// A workbook that cannot be read.
+    Xlsx(&'a pmh_core::xlsx::XlsxError),
+}
+
+/// The text of a core error, in both languages. The one place that reads the core's wording:
+/// when the core's errors become enums, only this function changes.
+pub fn core_error(error: CoreError<'_>) -> Msg {
+    match error {
+        CoreError::Config(e) => Msg::new(e.ja.clone(), e.en.clone()),
+        CoreError::Xlsx(e) => Msg::new(e.ja.clone(), e.en.clone()),
+    }
+}
+
+/// What the municipality master defines, in both languages.
+pub fn masters_summary(masters: &Masters) -> Msg {
+    Msg::new(masters.describe(), masters.describe_en())
+}
+
+/// The text of an error on the page.
+pub fn error(lang: Lang, error: &AppError) -> String {
+    match error {
+        AppError::ReadFailed { name: None, detail } => lang.pick(
+            format!("ファイルを読み込めませんでした（{detail}）。"),
+            format!("The file could not be read ({detail})."),
+        ),
+        AppError::ReadFailed {
+            name: Some(name),
+            detail,
+        } => lang.pick(
+            format!("「{name}」を読めませんでした（{detail}）。"),
+            format!("“{name}” could not be read ({detail})."),
+        ),
+        AppError::SaveFailed { detail } => lang.pick(
+            format!("ファイルを保存できませんでした（{detail}）。"),
+            format!("The file could not be saved ({detail})."),
+        ),
+        AppError::Unreachable { detail } => lang.pick(
+            format!("確認機能に依頼できませんでした（{detail}）。"),
+            format!("The checker could not be reached ({detail})."),
+        ),
+        AppError::StorageFailed => Text::StorageFailed.get(lang).to_owned(),
+        AppError::NameNeeded => Text::NameNeeded.get(lang).to_owned(),
+        AppError::FileType { name } => file_type_unknown(lang, name),
+        AppError::Layout { name: None, reason }
+        | AppError::Mapping { name: None, reason }
+        | AppError::Masters(reason)
+        | AppError::Worker(reason) => lang.msg(reason).to_owned(),
+        AppError::Layout {
+            name: Some(name),
+            reason,
+        } => lang.pick(
+            format!(
+                "「{name}」はレイアウトファイルとして使えません：{}",
+                reason.ja
+            ),
+            format!("“{name}” cannot be used as a layout file: {}", reason.en),
+        ),
+        AppError::Mapping {
+            name: Some(name),
+            reason,
+        } => lang.pick(
+            format!("「{name}」：{}", reason.ja),
+            format!("“{name}”: {}", reason.en),
+        ),
+        AppError::WorkerPanicked => Text::WorkerPanicked.get(lang).to_owned(),
+    }
+}
+
+/// The text of a status line.
+pub fn notice(lang: Lang, notice: &Notice) -> String {
+    match notice {
+        Notice::Downloaded(name) => downloaded(lang, name),
+        Notice::MappingSaved(name) => lang.pick(
+            format!("対応付け「{name}」を保存しました。"),
+            format!("Saved the mapping “{name}”."),
+        ),
+        Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
+        Notice::MappingImported => Text::Imported.get(lang).to_owned(),
+        Notice::ConfigChanged => Text::ConfigChanged.get(lang).to_owned(),
+    }
 }
 
 #[cfg(test)]
