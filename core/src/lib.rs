@@ -28,6 +28,7 @@ pub mod docs;
 pub mod domain;
 pub mod front;
 pub mod header;
+pub mod incremental;
 pub mod keys;
 pub mod layout;
 pub mod master;

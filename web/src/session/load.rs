@@ -1,0 +1,199 @@
+use super::*;
+
+impl Session {
+    /// Reads an input: `bytes` (a CSV/TSV file in any supported encoding, pasted text, or an
+    /// `.xlsx` workbook), or, when `None`, sheet `sheet` of the workbook read last.
+    ///
+    /// # Errors
+    /// A workbook that cannot be read, a missing sheet, an input with no text or no header row.
+    pub fn load(
+        &mut self,
+        source: InputSource,
+        bytes: Option<Vec<u8>>,
+        sheet: Option<String>,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<Preview, Msg> {
+        let (workbook, sheets, csv) = match bytes {
+            Some(bytes) if xlsx::is_xlsx(&bytes) => {
+                progress(Phase::Converting, 0, bytes.len() as u64);
+                let sheets = xlsx::sheet_names(&bytes).map_err(|e| Msg::new(e.ja, e.en))?;
+                let csv = xlsx::sheet_to_csv(&bytes, sheet.as_deref())
+                    .map_err(|e| Msg::new(e.ja, e.en))?;
+                (Some(bytes), sheets, csv)
+            }
+            Some(bytes) => (None, Vec::new(), bytes),
+            None => {
+                let Some(Loaded {
+                    workbook: Some(workbook),
+                    sheets,
+                    ..
+                }) = self.input.take()
+                else {
+                    return Err(Msg::new(
+                        "シートを選び直すには、Excel ファイルをもう一度読み込んでください。",
+                        "To choose another sheet, load the Excel file again.",
+                    ));
+                };
+                progress(Phase::Converting, 0, workbook.len() as u64);
+                let csv = match xlsx::sheet_to_csv(&workbook, sheet.as_deref()) {
+                    Ok(csv) => csv,
+                    Err(e) => {
+                        self.input = None;
+                        return Err(Msg::new(e.ja, e.en));
+                    }
+                };
+                (Some(workbook), sheets, csv)
+            }
+        };
+        self.input = None;
+        let total = csv.len() as u64;
+        let delimiter = self.layout.dialect.delimiter_byte();
+        let table = Table::load(&csv, delimiter, &mut |done| {
+            progress(Phase::Reading, done as u64, total);
+        });
+        let encoding = table.summary().encoding;
+        if csv.is_empty() {
+            return Err(Msg::new(
+                "データが空です。見出し行を含むデータを貼り付けるか、ファイルを選んでください。",
+                "The data is empty. Paste data including its header row, or choose a file.",
+            ));
+        }
+        if encoding == pmh_core::decode::TextEncoding::Unknown {
+            return Err(Msg::new(
+                "文字コードを判別できません。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx）のファイルを選んでください。",
+                "The text encoding cannot be recognised. Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx).",
+            ));
+        }
+        let Some(header) = table.header_index() else {
+            return Err(Msg::new(
+                "見出し行が見つかりません（空行だけのデータです）。",
+                "No header row was found (the data has only blank lines).",
+            ));
+        };
+        let headers = table.headers();
+        let mut samples = vec![Vec::new(); headers.len()];
+        for i in (header + 1..table.len()).take(SAMPLE_ROWS) {
+            let Some(rec) = table.record(i) else { continue };
+            for (col, cell) in rec.cells.iter().enumerate().take(headers.len()) {
+                let cell = cell.trim();
+                if !cell.is_empty() && samples[col].len() < SAMPLES {
+                    samples[col].push(cell.chars().take(60).collect());
+                }
+            }
+        }
+        let preview = Preview {
+            source: Some(source.clone()),
+            rows: (table.len() - header - 1) as u64,
+            headers,
+            samples,
+            encoding: encoding_msg(encoding),
+            sheets: sheets.clone(),
+            sheet: sheet.clone(),
+        };
+        let front = table.summary();
+        let measured = (front.bytes, front.sha256.clone(), front.encoding);
+        self.input = Some(Loaded {
+            source,
+            workbook,
+            sheets,
+            sheet,
+            bytes: csv,
+            original: None,
+            measured,
+            table,
+            delimiter,
+            results: None,
+            log: Vec::new(),
+            undo: Vec::new(),
+            next_group: 1,
+        });
+        Ok(preview)
+    }
+
+    /// Checks the loaded input with `mapping` (the JSON of a mapping file).
+    ///
+    /// # Errors
+    /// No input, or a mapping that does not fit the layout.
+    pub fn check(&mut self, mapping: &str, progress: &mut ProgressFn<'_>) -> Result<(), Msg> {
+        let mapping =
+            ColumnMapping::from_json(mapping, &self.layout).map_err(|e| config_msg(&e))?;
+        let opts = self.grid_options(&mapping);
+        let layout = &self.layout;
+        let tracker = &self.tracker;
+        let input = self.input.as_mut().ok_or_else(|| {
+            Msg::new("データが読み込まれていません。", "No data has been loaded.")
+        })?;
+        if input.table.is_edited() {
+            // Fold the edits into the input so that the check sees plain record batches.
+            input.fold_edits();
+            input.table = Table::load(&input.bytes, input.delimiter, &mut |_| {});
+        }
+        let table = &input.table;
+        let Some(batches) = table.pristine_batches() else {
+            return Err(Msg::new(
+                "内部エラー: 表を読み直せません。",
+                "internal: table not reloaded",
+            ));
+        };
+        let mut keys: Vec<Option<u128>> = vec![None; table.len() + 2];
+        let total: u64 = batches.iter().map(|b| b.len() as u64).sum();
+        let mut back = Back::new(layout, opts);
+        back.set_visitor(Box::new(|row: RowView<'_>| {
+            if let Some(slot) = keys.get_mut(row.row as usize) {
+                *slot = records::certificate_key(tracker, row.fields);
+            }
+        }));
+        let mut done = 0u64;
+        let step = (total / 50).max(4096);
+        let mut next_report = step;
+        progress(Phase::Checking, 0, total);
+        for batch in batches {
+            back.consume(batch);
+            done += batch.len() as u64;
+            if done >= next_report {
+                progress(Phase::Checking, done, total);
+                next_report = done + step;
+            }
+        }
+        let mut report = back.finish(table.summary());
+        progress(Phase::Checking, total, total);
+        let header_row = table.header_index().map_or(0, |h| h as u32 + 1);
+        let truncated = report.truncated();
+        let findings = FileFindings::from_report(&mut report, header_row);
+        input.results = Some(Results {
+            mapping,
+            meta: report,
+            findings,
+            truncated,
+            keys,
+            view_cache: None,
+        });
+        Ok(())
+    }
+
+    /// Benchmark: times `run` over the loaded input's bytes with the grid's options (the
+    /// checker alone, as `pmhcsv` runs it). Returns (bytes, rows, and what `time` returned
+    /// for each run).
+    ///
+    /// # Errors
+    /// Nothing was checked yet.
+    pub fn bench(
+        &self,
+        repeats: u32,
+        time: &mut dyn FnMut(&mut dyn FnMut()) -> f64,
+    ) -> Result<(u64, u64, Vec<f64>), Msg> {
+        let (input, results) = self.results()?;
+        let opts = self.grid_options(&results.mapping);
+        let mut runs = Vec::new();
+        for _ in 0..repeats.max(1) {
+            runs.push(time(&mut || {
+                let mut checker = Checker::new(&self.layout, opts.clone());
+                for chunk in input.bytes.chunks(64 * 1024) {
+                    checker.feed(chunk);
+                }
+                let _ = checker.finish();
+            }));
+        }
+        Ok((input.bytes.len() as u64, results.meta.rows, runs))
+    }
+}
