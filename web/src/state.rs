@@ -2173,6 +2173,11 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn views_and_downloads_go_through_the_reducer() {
+        let edited = to_results();
         // Scrolling within the loaded rows asks for nothing.
         let (_, fx) = step(
             edited.clone(),

@@ -12,7 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{self, DownloadKind, FromWorker, JobId, Msg, Phase, ToWorker, ViewReq};
+use crate::protocol::{
+    self, DownloadKind, FromWorker, JobId, LayoutSpec, Msg, Phase, ReportLang, ToWorker, ViewReq,
+};
 use crate::session::{DownloadExtra, Session};
 
 thread_local! {
@@ -151,6 +153,105 @@ fn changed(
     }
 }
 
+/// Sets the layout and the master files (their bytes concatenated, `lens` long each).
+fn configure(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &mut Session,
+    layout: &LayoutSpec,
+    masters: &[String],
+    lens: &[u32],
+    bytes: Vec<u8>,
+) {
+    let mut files: Vec<(&str, &[u8])> = Vec::new();
+    let mut at = 0usize;
+    for (name, &len) in masters.iter().zip(lens) {
+        let end = (at + len as usize).min(bytes.len());
+        files.push((name, &bytes[at..end]));
+        at = end;
+    }
+    if let Err(message) = session.configure(layout, &files) {
+        post(scope, &FromWorker::ConfigFailed { message }, None);
+    }
+}
+
+/// Checks the loaded input and answers with the summary and the first view.
+fn check(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &mut Session,
+    job: JobId,
+    mapping: &str,
+    view: &ViewReq,
+) {
+    let started = now(scope);
+    let mut progress = Progress {
+        scope,
+        job,
+        last: f64::MIN,
+    };
+    if let Err(message) = session.check(mapping, &mut |p, d, t| progress.report(p, d, t)) {
+        return failed(scope, job, message);
+    }
+    match (session.summary(), session.view(view)) {
+        (Ok(summary), Ok(view)) => {
+            let worker_ms = now(scope) - started;
+            post(
+                scope,
+                &FromWorker::Checked {
+                    job,
+                    summary,
+                    view,
+                    worker_ms,
+                },
+                None,
+            );
+        }
+        (Err(message), _) | (_, Err(message)) => failed(scope, job, message),
+    }
+}
+
+/// Makes a file to download and posts its bytes (transferred).
+fn download(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &Session,
+    job: JobId,
+    kind: DownloadKind,
+    lang: ReportLang,
+    time: &str,
+) {
+    // The help-desk copy's seed: random, from the browser's cryptographic source, never shown
+    // or sent (whoever has it and the copy could test guesses).
+    let seed = if kind == DownloadKind::Helpdesk {
+        match random_seed(scope) {
+            Ok(seed) => seed,
+            Err(message) => return failed(scope, job, message),
+        }
+    } else {
+        0
+    };
+    let mut progress = Progress {
+        scope,
+        job,
+        last: f64::MIN,
+    };
+    let extra = DownloadExtra { time, seed };
+    match session.download(kind, lang, &extra, &mut |p, d, t| progress.report(p, d, t)) {
+        Ok((name, mime, bytes, errors)) => {
+            let bytes = Uint8Array::from(bytes.as_slice());
+            post(
+                scope,
+                &FromWorker::File {
+                    job,
+                    name,
+                    mime: mime.to_owned(),
+                    errors,
+                },
+                Some(bytes),
+            );
+        }
+        Err(message) => failed(scope, job, message),
+    }
+}
+
 fn answer(
     scope: &DedicatedWorkerGlobalScope,
     session: &mut Session,
@@ -162,19 +263,14 @@ fn answer(
             layout,
             masters,
             lens,
-        } => {
-            let bytes = bytes.unwrap_or_default();
-            let mut files: Vec<(&str, &[u8])> = Vec::new();
-            let mut at = 0usize;
-            for (name, &len) in masters.iter().zip(&lens) {
-                let end = (at + len as usize).min(bytes.len());
-                files.push((name, &bytes[at..end]));
-                at = end;
-            }
-            if let Err(message) = session.configure(&layout, &files) {
-                post(scope, &FromWorker::ConfigFailed { message }, None);
-            }
-        }
+        } => configure(
+            scope,
+            session,
+            &layout,
+            &masters,
+            &lens,
+            bytes.unwrap_or_default(),
+        ),
         ToWorker::Load { job, source, sheet } => {
             let mut progress = Progress {
                 scope,
@@ -188,33 +284,7 @@ fn answer(
                 Err(message) => failed(scope, job, message),
             }
         }
-        ToWorker::Check { job, mapping, view } => {
-            let started = now(scope);
-            let mut progress = Progress {
-                scope,
-                job,
-                last: f64::MIN,
-            };
-            if let Err(message) = session.check(&mapping, &mut |p, d, t| progress.report(p, d, t)) {
-                return failed(scope, job, message);
-            }
-            match (session.summary(), session.view(&view)) {
-                (Ok(summary), Ok(view)) => {
-                    let worker_ms = now(scope) - started;
-                    post(
-                        scope,
-                        &FromWorker::Checked {
-                            job,
-                            summary,
-                            view,
-                            worker_ms,
-                        },
-                        None,
-                    );
-                }
-                (Err(message), _) | (_, Err(message)) => failed(scope, job, message),
-            }
-        }
+        ToWorker::Check { job, mapping, view } => check(scope, session, job, &mapping, &view),
         ToWorker::View { job, view } => match session.view(&view) {
             Ok(view) => post(scope, &FromWorker::Viewed { job, view }, None),
             Err(message) => failed(scope, job, message),
@@ -252,40 +322,7 @@ fn answer(
             kind,
             lang,
             time,
-        } => {
-            // The help-desk copy's seed: random, from the browser's cryptographic source,
-            // never shown or sent (whoever has it and the copy could test guesses).
-            let seed = if kind == DownloadKind::Helpdesk {
-                match random_seed(scope) {
-                    Ok(seed) => seed,
-                    Err(message) => return failed(scope, job, message),
-                }
-            } else {
-                0
-            };
-            let mut progress = Progress {
-                scope,
-                job,
-                last: f64::MIN,
-            };
-            let extra = DownloadExtra { time: &time, seed };
-            match session.download(kind, lang, &extra, &mut |p, d, t| progress.report(p, d, t)) {
-                Ok((name, mime, bytes, errors)) => {
-                    let bytes = Uint8Array::from(bytes.as_slice());
-                    post(
-                        scope,
-                        &FromWorker::File {
-                            job,
-                            name,
-                            mime: mime.to_owned(),
-                            errors,
-                        },
-                        Some(bytes),
-                    );
-                }
-                Err(message) => failed(scope, job, message),
-            }
-        }
+        } => download(scope, session, job, kind, lang, &time),
         ToWorker::Bench { job, repeats } => {
             let result = session.bench(repeats, &mut |run| {
                 let t = now(scope);
