@@ -1313,8 +1313,8 @@ impl State {
                     b.done = done.min(total);
                 }
             }
-            FromWorker::ConfigFailed { message } => {
-                self.error = Some(AppError::Worker(message));
+            FromWorker::ConfigFailed { error } => {
+                self.error = Some(AppError::Worker(error));
             }
             FromWorker::Loaded { job, preview } => {
                 self.on_loaded(job, preview);
@@ -1360,12 +1360,12 @@ impl State {
                 let value = serde_json::json!({ "bytes": bytes, "rows": rows, "runs_ms": runs_ms });
                 return vec![Effect::PublishBench(value.to_string())];
             }
-            FromWorker::Failed { job, message } => {
+            FromWorker::Failed { job, error } => {
                 if self.busy_with(job) {
                     self.busy = None;
                 }
                 self.edit_results(|r| r.requested = None);
-                self.fail(AppError::Worker(message));
+                self.fail(AppError::Worker(error));
             }
         }
         Vec::new()
@@ -1576,6 +1576,7 @@ pub fn window_needed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::WorkerError;
     use crate::protocol::{Jumped, Mark, Sev};
 
     fn preview(headers: &[&str]) -> Preview {
@@ -1792,7 +1793,7 @@ mod tests {
         assert!(state.is_busy());
         let state = state.reduce(worker(FromWorker::Failed {
             job: JobId(1),
-            message: Msg::new("古い", "old"),
+            error: WorkerError::NotLoaded,
         }));
         assert!(state.is_busy(), "an old failure does not end the new job");
         assert!(state.error.is_some());

@@ -12,8 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::error::WorkerError;
 use crate::protocol::{
-    self, DownloadKind, FromWorker, JobId, LayoutSpec, Msg, Phase, ReportLang, ToWorker, ViewReq,
+    self, DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
 };
 use crate::session::{DownloadExtra, Session};
 
@@ -100,27 +101,20 @@ impl Progress<'_> {
 }
 
 /// A random seed from `crypto.getRandomValues` (the worker's own `crypto`).
-fn random_seed(scope: &DedicatedWorkerGlobalScope) -> Result<u64, Msg> {
+fn random_seed(scope: &DedicatedWorkerGlobalScope) -> Result<u64, WorkerError> {
     let mut bytes = [0u8; 8];
     scope
         .crypto()
         .and_then(|c| c.get_random_values_with_u8_array(&mut bytes))
         .map_err(|e| {
             let detail = crate::host::describe_js_error(&e);
-            Msg::new(
-                format!(
-                    "乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"
-                ),
-                format!(
-                    "The anonymised copy was not made: no random numbers are available ({detail})."
-                ),
-            )
+            WorkerError::NoRandom { detail }
         })?;
     Ok(u64::from_le_bytes(bytes))
 }
 
-fn failed(scope: &DedicatedWorkerGlobalScope, job: JobId, message: Msg) {
-    post(scope, &FromWorker::Failed { job, message }, None);
+fn failed(scope: &DedicatedWorkerGlobalScope, job: JobId, error: WorkerError) {
+    post(scope, &FromWorker::Failed { job, error }, None);
 }
 
 /// The summary and view after a change, or the failure.
@@ -128,7 +122,7 @@ fn changed(
     scope: &DedicatedWorkerGlobalScope,
     session: &mut Session,
     job: JobId,
-    result: Result<u32, Msg>,
+    result: Result<u32, WorkerError>,
     view: &ViewReq,
     started: f64,
 ) {
@@ -169,8 +163,8 @@ fn configure(
         files.push((name, &bytes[at..end]));
         at = end;
     }
-    if let Err(message) = session.configure(layout, &files) {
-        post(scope, &FromWorker::ConfigFailed { message }, None);
+    if let Err(error) = session.configure(layout, &files) {
+        post(scope, &FromWorker::ConfigFailed { error }, None);
     }
 }
 

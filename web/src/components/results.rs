@@ -184,12 +184,12 @@ fn downloads_more(
             <p class="muted small download-note" id="helpdesk-note">
                 { Text::HelpdeskNote.get(lang) }
                 if s.workbook {
-                    { lang.pick("", " ") }{ Text::HelpdeskNoteWorkbook.get(lang) }
+                    { text::sentence_gap(lang) }{ Text::HelpdeskNoteWorkbook.get(lang) }
                 }
             </p>
             { button((DownloadKind::Receipt, "download-receipt", Text::DownloadReceipt, false)) }
             <p class="muted small download-note" id="receipt-note">
-                { Text::ReceiptNote.get(lang) }{ lang.pick("", " ") }
+                { Text::ReceiptNote.get(lang) }{ text::sentence_gap(lang) }
                 { text::receipt_upload(lang, r.upload_saved(), s.changes) }
             </p>
         </div>
@@ -479,7 +479,7 @@ pub fn cell_panel(props: &CellPanelProps) -> Html {
                 <>
                     <p class="cell-place" id="cell-place">{ place }</p>
                     if let Some(v) = &props.value {
-                        <p class="cell-value"><code>{ if v.is_empty() { "（空）".to_owned() } else { v.clone() } }</code></p>
+                        <p class="cell-value"><code>{ if v.is_empty() { Text::EmptyValue.get(lang).to_owned() } else { v.clone() } }</code></p>
                     }
                     if props.findings.is_empty() {
                         <p class="muted">{ Text::CellClean.get(lang) }</p>

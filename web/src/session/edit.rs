@@ -5,7 +5,7 @@ impl Session {
     ///
     /// # Errors
     /// Nothing was checked yet, or the cell is not in a data row.
-    pub fn edit(&mut self, cell: CellRef, value: &str, at: &str) -> Result<u32, Msg> {
+    pub fn edit(&mut self, cell: CellRef, value: &str, at: &str) -> Result<u32, WorkerError> {
         self.change(&[(cell, value.to_owned())], ChangeKind::Edit, at)
     }
 
@@ -14,12 +14,15 @@ impl Session {
     ///
     /// # Errors
     /// Nothing was checked yet, or there is no such repair.
-    pub fn repair(&mut self, cell: CellRef, code: &str, all: bool, at: &str) -> Result<u32, Msg> {
-        let code = Code::parse(code).ok_or_else(|| {
-            Msg::new(
-                format!("不明なコード: {code}"),
-                format!("unknown code: {code}"),
-            )
+    pub fn repair(
+        &mut self,
+        cell: CellRef,
+        code: &str,
+        all: bool,
+        at: &str,
+    ) -> Result<u32, WorkerError> {
+        let code = Code::parse(code).ok_or_else(|| WorkerError::UnknownCode {
+            code: code.to_owned(),
         })?;
         let (_, results) = self.results()?;
         let mut edits: Vec<(CellRef, String)> = Vec::new();
@@ -51,10 +54,7 @@ impl Session {
             }
         }
         if edits.is_empty() {
-            return Err(Msg::new(
-                "この修正案は見つかりません（すでに直っている可能性があります）。",
-                "This suggested repair was not found (it may already be fixed).",
-            ));
+            return Err(WorkerError::RepairNotFound);
         }
         let kind = if all {
             ChangeKind::RepairAll(code)
@@ -68,13 +68,10 @@ impl Session {
     ///
     /// # Errors
     /// Nothing to undo.
-    pub fn undo(&mut self, at: &str) -> Result<u32, Msg> {
+    pub fn undo(&mut self, at: &str) -> Result<u32, WorkerError> {
         let input = self.loaded_mut()?;
         let Some(group) = input.undo.pop() else {
-            return Err(Msg::new(
-                "元に戻す変更はありません。",
-                "There is nothing to undo.",
-            ));
+            return Err(WorkerError::NothingToUndo);
         };
         let edits: Vec<(CellRef, String)> = input
             .log
@@ -102,16 +99,16 @@ impl Session {
         edits: &[(CellRef, String)],
         kind: ChangeKind,
         at: &str,
-    ) -> Result<u32, Msg> {
+    ) -> Result<u32, WorkerError> {
         let (input, _) = self.results()?;
         let header_row = input.table.header_index().map_or(0, |h| h as u32 + 1);
         let last = input.table.len() as u32;
         for (cell, _) in edits {
             if cell.row <= header_row || cell.row > last || cell.col == 0 {
-                return Err(Msg::new(
-                    format!("{}行{}列はデータのセルではありません。", cell.row, cell.col),
-                    format!("Row {}, column {} is not a data cell.", cell.row, cell.col),
-                ));
+                return Err(WorkerError::NotADataCell {
+                    row: cell.row,
+                    col: cell.col,
+                });
             }
         }
         let input = self.loaded_mut()?;

@@ -22,35 +22,30 @@ impl Session {
         lang: ReportLang,
         extra: &DownloadExtra<'_>,
         progress: &mut ProgressFn<'_>,
-    ) -> Result<(String, &'static str, Vec<u8>, u64), Msg> {
+    ) -> Result<(String, &'static str, Vec<u8>, u64), WorkerError> {
         let (input, results) = self.results()?;
-        let stem = file_stem(&input.source);
+        let ui = match lang {
+            ReportLang::Ja => Lang::Ja,
+            ReportLang::En => Lang::En,
+        };
+        let name = text::download_name(ui, kind, &file_stem(&input.source));
         match kind {
             DownloadKind::UploadCsv | DownloadKind::UploadJson => {
-                let format = if kind == DownloadKind::UploadCsv {
-                    OutputFormat::Csv
+                let (format, mime) = if kind == DownloadKind::UploadCsv {
+                    (OutputFormat::Csv, "text/csv")
                 } else {
-                    OutputFormat::Json
+                    (OutputFormat::Json, "application/json")
                 };
                 let (out, report) =
                     self.build(&input.current(), &results.mapping, format, progress);
-                let (name, mime) = if format == OutputFormat::Csv {
-                    (upload_csv_name(&stem), "text/csv")
-                } else {
-                    (format!("{stem}_PMH.json"), "application/json")
-                };
                 Ok((name, mime, out, report.errors))
             }
             DownloadKind::Helpdesk => {
                 let bytes = self.helpdesk_copy(extra.seed)?;
-                Ok((format!("{stem}-helpdesk.csv"), "text/csv", bytes, 0))
+                Ok((name, "text/csv", bytes, 0))
             }
             DownloadKind::Receipt => {
                 let json = self.receipt(extra.time, progress)?;
-                let name = match lang {
-                    ReportLang::Ja => format!("{stem}_確認の記録.json"),
-                    ReportLang::En => format!("{stem}_receipt.json"),
-                };
                 Ok((name, "application/json", json.into_bytes(), 0))
             }
             DownloadKind::ReportCsv => {
@@ -70,18 +65,10 @@ impl Session {
                     }],
                     opts,
                 );
-                let name = match lang {
-                    ReportLang::Ja => format!("{stem}_確認結果.csv"),
-                    ReportLang::En => format!("{stem}_findings.csv"),
-                };
                 Ok((name, "text/csv", text.into_bytes(), report.errors))
             }
             DownloadKind::ChangeLog => {
-                let text = change_log_csv(&self.layout, input, &results.meta, lang);
-                let name = match lang {
-                    ReportLang::Ja => format!("{stem}_変更履歴.csv"),
-                    ReportLang::En => format!("{stem}_changes.csv"),
-                };
+                let text = change_log_csv(&self.layout, input, &results.meta, ui);
                 Ok((name, "text/csv", text.into_bytes(), 0))
             }
         }
@@ -93,11 +80,11 @@ impl Session {
     ///
     /// # Errors
     /// Nothing was checked yet, or the copy's findings would differ.
-    pub fn helpdesk_copy(&self, seed: u64) -> Result<Vec<u8>, Msg> {
+    pub fn helpdesk_copy(&self, seed: u64) -> Result<Vec<u8>, WorkerError> {
         let (input, results) = self.results()?;
         let opts = self.grid_options(&results.mapping);
         pmh_core::redact::redact(&self.layout, &opts, input.as_loaded(), seed)
-            .map_err(|e| redact_msg(&e))
+            .map_err(|e| redact_error(&e))
     }
 
     /// The receipt of the current state (JSON, as `pmhcsv build --receipt` writes it): the
@@ -107,12 +94,15 @@ impl Session {
     ///
     /// # Errors
     /// Nothing was checked yet, or `time` is not RFC 3339.
-    pub fn receipt(&self, time: &str, progress: &mut ProgressFn<'_>) -> Result<String, Msg> {
+    pub fn receipt(
+        &self,
+        time: &str,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<String, WorkerError> {
         if !pmh_core::receipt::is_rfc3339(time) {
-            return Err(Msg::new(
-                format!("確認の記録を作れません：日時「{time}」を読み取れません。"),
-                format!("The receipt cannot be made: the time “{time}” is not valid."),
-            ));
+            return Err(WorkerError::ReceiptTime {
+                time: time.to_owned(),
+            });
         }
         let (input, results) = self.results()?;
         let (out, mut report) = self.build(
@@ -121,7 +111,8 @@ impl Session {
             OutputFormat::Csv,
             progress,
         );
-        let out_name = upload_csv_name(&file_stem(&input.source));
+        let out_name =
+            text::download_name(Lang::Ja, DownloadKind::UploadCsv, &file_stem(&input.source));
         let out_sha = sha256_hex(&out);
         let (bytes, sha, encoding) = &input.measured;
         // The findings are those of the data now; the encoding is the file's as loaded.
@@ -183,30 +174,21 @@ impl Session {
 
 /// Why the help-desk copy was not made, for the page (the core's own message speaks of the
 /// CLI's `--seed`).
-pub(super) fn redact_msg(e: &RedactError) -> Msg {
+pub(super) fn redact_error(e: &RedactError) -> WorkerError {
     match e {
         RedactError::FindingsChanged {
             original, redacted, ..
-        } => Msg::new(
-            format!(
-                "匿名化したファイルの確認結果が元のファイルと一致しなかったため、匿名化ファイルは保存していません（元のファイルの指摘 {original} 件、匿名化後 {redacted} 件）。もう一度お試しください（毎回別の乱数で作ります）。繰り返し起きる場合は、ファイルは送らず、このメッセージだけを開発元にお伝えください。"
-            ),
-            format!(
-                "The anonymised copy was not saved: its findings did not match the original's ({original} before, {redacted} after). Please try again (each attempt uses new random values). If it keeps happening, report this message (not the file) to the developers."
-            ),
-        ),
+        } => WorkerError::RedactMismatch {
+            original: *original,
+            redacted: *redacted,
+        },
     }
-}
-
-/// The upload CSV's file name.
-fn upload_csv_name(stem: &str) -> String {
-    format!("{stem}_PMH.csv")
 }
 
 /// A file name stem from the input's name: `受給者一覧.xlsx` → `受給者一覧`.
 fn file_stem(source: &InputSource) -> String {
     match source {
-        InputSource::Paste => "貼り付けデータ".to_owned(),
+        InputSource::Paste => text::PASTE_STEM.to_owned(),
         InputSource::File { name } => {
             let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
             let stem: String = stem
@@ -239,45 +221,24 @@ fn csv_cell(out: &mut String, v: &str) {
 }
 
 /// The change log as CSV for Excel (UTF-8 with BOM, CRLF), one change per row.
-fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: ReportLang) -> String {
-    let ja = lang == ReportLang::Ja;
+fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) -> String {
     let mut out = String::from("\u{FEFF}");
-    out.push_str(if ja {
-        "番号,日時,操作,行,列,見出し,項目,コード,変更前,変更後\r\n"
-    } else {
-        "no,time,action,row,column,header,field,code,before,after\r\n"
-    });
+    out.push_str(text::change_log_header(lang));
+    out.push_str("\r\n");
     for (n, c) in input.log.iter().enumerate() {
-        let (action, code) = match &c.kind {
-            ChangeKind::Edit => (if ja { "手入力" } else { "edit" }, ""),
-            ChangeKind::Repair(code) => (if ja { "修正案を適用" } else { "repair" }, code.as_str()),
-            ChangeKind::RepairAll(code) => (
-                if ja {
-                    "修正案を一括適用"
-                } else {
-                    "repair all"
-                },
-                code.as_str(),
-            ),
-            ChangeKind::Undo => (if ja { "元に戻す" } else { "undo" }, ""),
+        let action = text::change_action(lang, &c.kind);
+        let code = match &c.kind {
+            ChangeKind::Repair(code) | ChangeKind::RepairAll(code) => code.as_str(),
+            ChangeKind::Edit | ChangeKind::Undo => "",
         };
         let col = c.cell.col as usize - 1;
         let header = meta.headers.get(col).map_or("", |h| h.trim());
         let field = match meta.uses.get(col) {
-            Some(Use::Field(i)) => layout.fields.get(*i).map_or("", |f| {
-                if ja {
-                    f.label_ja.as_str()
-                } else {
-                    f.label_en.as_str()
-                }
-            }),
-            Some(Use::Detail) => {
-                if ja {
-                    "受給者証券面項目"
-                } else {
-                    "certificate item"
-                }
-            }
+            Some(Use::Field(i)) => layout
+                .fields
+                .get(*i)
+                .map_or("", |f| lang.pick(f.label_ja.as_str(), f.label_en.as_str())),
+            Some(Use::Detail) => text::Text::CertificateItem.get(lang),
             _ => "",
         };
         let cells = [

@@ -1,5 +1,12 @@
 use super::*;
 
+/// A workbook that cannot be read, as the worker reports it.
+fn workbook_error(e: &xlsx::XlsxError) -> WorkerError {
+    WorkerError::Workbook {
+        reason: text::core_error(text::CoreError::Xlsx(e)),
+    }
+}
+
 impl Session {
     /// Reads an input: `bytes` (a CSV/TSV file in any supported encoding, pasted text, or an
     /// `.xlsx` workbook), or, when `None`, sheet `sheet` of the workbook read last.
@@ -12,13 +19,13 @@ impl Session {
         bytes: Option<Vec<u8>>,
         sheet: Option<String>,
         progress: &mut ProgressFn<'_>,
-    ) -> Result<Preview, Msg> {
+    ) -> Result<Preview, WorkerError> {
         let (workbook, sheets, csv) = match bytes {
             Some(bytes) if xlsx::is_xlsx(&bytes) => {
                 progress(Phase::Converting, 0, bytes.len() as u64);
-                let sheets = xlsx::sheet_names(&bytes).map_err(|e| Msg::new(e.ja, e.en))?;
-                let csv = xlsx::sheet_to_csv(&bytes, sheet.as_deref())
-                    .map_err(|e| Msg::new(e.ja, e.en))?;
+                let sheets = xlsx::sheet_names(&bytes).map_err(|e| workbook_error(&e))?;
+                let csv =
+                    xlsx::sheet_to_csv(&bytes, sheet.as_deref()).map_err(|e| workbook_error(&e))?;
                 (Some(bytes), sheets, csv)
             }
             Some(bytes) => (None, Vec::new(), bytes),
@@ -29,17 +36,14 @@ impl Session {
                     ..
                 }) = self.input.take()
                 else {
-                    return Err(Msg::new(
-                        "シートを選び直すには、Excel ファイルをもう一度読み込んでください。",
-                        "To choose another sheet, load the Excel file again.",
-                    ));
+                    return Err(WorkerError::NoWorkbook);
                 };
                 progress(Phase::Converting, 0, workbook.len() as u64);
                 let csv = match xlsx::sheet_to_csv(&workbook, sheet.as_deref()) {
                     Ok(csv) => csv,
                     Err(e) => {
                         self.input = None;
-                        return Err(Msg::new(e.ja, e.en));
+                        return Err(workbook_error(&e));
                     }
                 };
                 (Some(workbook), sheets, csv)
@@ -53,22 +57,13 @@ impl Session {
         });
         let encoding = table.summary().encoding;
         if csv.is_empty() {
-            return Err(Msg::new(
-                "データが空です。見出し行を含むデータを貼り付けるか、ファイルを選んでください。",
-                "The data is empty. Paste data including its header row, or choose a file.",
-            ));
+            return Err(WorkerError::Empty);
         }
         if encoding == pmh_core::decode::TextEncoding::Unknown {
-            return Err(Msg::new(
-                "文字コードを判別できません。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx）のファイルを選んでください。",
-                "The text encoding cannot be recognised. Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx).",
-            ));
+            return Err(WorkerError::UnknownEncoding);
         }
         let Some(header) = table.header_index() else {
-            return Err(Msg::new(
-                "見出し行が見つかりません（空行だけのデータです）。",
-                "No header row was found (the data has only blank lines).",
-            ));
+            return Err(WorkerError::NoHeader);
         };
         let headers = table.headers();
         let mut samples = vec![Vec::new(); headers.len()];
@@ -86,7 +81,7 @@ impl Session {
             rows: (table.len() - header - 1) as u64,
             headers,
             samples,
-            encoding: encoding_msg(encoding),
+            encoding: text::encoding(encoding),
             sheets: sheets.clone(),
             sheet: sheet.clone(),
         };
@@ -114,15 +109,17 @@ impl Session {
     ///
     /// # Errors
     /// No input, or a mapping that does not fit the layout.
-    pub fn check(&mut self, mapping: &str, progress: &mut ProgressFn<'_>) -> Result<(), Msg> {
+    pub fn check(
+        &mut self,
+        mapping: &str,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<(), WorkerError> {
         let mapping =
-            ColumnMapping::from_json(mapping, &self.layout).map_err(|e| config_msg(&e))?;
+            ColumnMapping::from_json(mapping, &self.layout).map_err(|e| config_error(&e))?;
         let opts = self.grid_options(&mapping);
         let layout = &self.layout;
         let tracker = &self.tracker;
-        let input = self.input.as_mut().ok_or_else(|| {
-            Msg::new("データが読み込まれていません。", "No data has been loaded.")
-        })?;
+        let input = self.input.as_mut().ok_or(WorkerError::NotLoaded)?;
         if input.table.is_edited() {
             // Fold the edits into the input so that the check sees plain record batches.
             input.fold_edits();
@@ -130,10 +127,7 @@ impl Session {
         }
         let table = &input.table;
         let Some(batches) = table.pristine_batches() else {
-            return Err(Msg::new(
-                "内部エラー: 表を読み直せません。",
-                "internal: table not reloaded",
-            ));
+            return Err(WorkerError::TableNotReloaded);
         };
         let mut keys: Vec<Option<u128>> = vec![None; table.len() + 2];
         let total: u64 = batches.iter().map(|b| b.len() as u64).sum();
@@ -181,7 +175,7 @@ impl Session {
         &self,
         repeats: u32,
         time: &mut dyn FnMut(&mut dyn FnMut()) -> f64,
-    ) -> Result<(u64, u64, Vec<f64>), Msg> {
+    ) -> Result<(u64, u64, Vec<f64>), WorkerError> {
         let (input, results) = self.results()?;
         let opts = self.grid_options(&results.mapping);
         let mut runs = Vec::new();

@@ -27,12 +27,14 @@ use pmh_core::{
     RowView, Severity, records, xlsx,
 };
 
+use crate::error::WorkerError;
 use crate::protocol::{
     CellRef, CodeCount, DownloadKind, Filter, FindingView, FindingsPage, GridRow, InputSource,
     Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Preview, RepairView, ReportLang, Sev, Summary,
     ViewData, ViewReq, Window,
 };
 use crate::table::{CHUNK, Table};
+use crate::text::{self, Lang};
 
 mod edit;
 mod export;
@@ -179,8 +181,11 @@ impl Default for Session {
     }
 }
 
-fn config_msg(e: &pmh_core::ConfigError) -> Msg {
-    Msg::new(e.ja.clone(), e.en.clone())
+/// A core configuration error (master, mapping) as the worker reports it.
+fn config_error(e: &pmh_core::ConfigError) -> WorkerError {
+    WorkerError::Config {
+        reason: text::core_error(text::CoreError::Config(e)),
+    }
 }
 
 fn sev(s: Severity) -> Sev {
@@ -200,20 +205,6 @@ fn repair_of(d: &Diagnostic) -> Option<(u32, &str)> {
     match (&d.detail, d.column) {
         (Detail::Repair { after }, Some(col)) => Some((col, after.as_str())),
         _ => None,
-    }
-}
-
-/// The label of an encoding, in both languages.
-pub fn encoding_msg(e: pmh_core::decode::TextEncoding) -> Msg {
-    use pmh_core::decode::TextEncoding as E;
-    match e {
-        E::Ascii => Msg::new("ASCII（UTF-8）", "ASCII (UTF-8)"),
-        E::Utf8 => Msg::new("UTF-8（BOMなし）", "UTF-8 (no BOM)"),
-        E::Utf8Bom => Msg::new("UTF-8（BOMあり）", "UTF-8 with BOM"),
-        E::Utf16Le => Msg::new("UTF-16LE", "UTF-16LE"),
-        E::Utf16Be => Msg::new("UTF-16BE", "UTF-16BE"),
-        E::Cp932 => Msg::new("Shift_JIS（CP932）", "Shift_JIS (CP932)"),
-        E::Unknown => Msg::new("不明", "unknown"),
     }
 }
 
@@ -266,22 +257,25 @@ impl Session {
     ///
     /// # Errors
     /// A bad layout or master file; nothing changes then.
-    pub fn configure(&mut self, spec: &LayoutSpec, masters: &[(&str, &[u8])]) -> Result<(), Msg> {
+    pub fn configure(
+        &mut self,
+        spec: &LayoutSpec,
+        masters: &[(&str, &[u8])],
+    ) -> Result<(), WorkerError> {
         let layout = match spec {
             LayoutSpec::Full => Layout::full(),
             LayoutSpec::Diff => Layout::diff(),
-            LayoutSpec::Custom { toml, .. } => Layout::from_toml(toml).map_err(|e| {
-                Msg::new(
-                    format!("レイアウトファイルを使えません: {}", e.ja),
-                    format!("The layout file cannot be used: {}", e.en),
-                )
-            })?,
+            LayoutSpec::Custom { toml, .. } => {
+                Layout::from_toml(toml).map_err(|e| WorkerError::Layout {
+                    reason: text::core_error(text::CoreError::Config(&e)),
+                })?
+            }
         };
         let masters = if masters.is_empty() {
             None
         } else {
             Some(Arc::new(
-                Masters::from_files(masters.iter().copied()).map_err(|e| config_msg(&e))?,
+                Masters::from_files(masters.iter().copied()).map_err(|e| config_error(&e))?,
             ))
         };
         self.tracker = KeyTracker::new(&layout);
@@ -302,16 +296,12 @@ impl Session {
         Ok(())
     }
 
-    fn loaded(&self) -> Result<&Loaded, Msg> {
-        self.input
-            .as_ref()
-            .ok_or_else(|| Msg::new("データが読み込まれていません。", "No data has been loaded."))
+    fn loaded(&self) -> Result<&Loaded, WorkerError> {
+        self.input.as_ref().ok_or(WorkerError::NotLoaded)
     }
 
-    fn loaded_mut(&mut self) -> Result<&mut Loaded, Msg> {
-        self.input
-            .as_mut()
-            .ok_or_else(|| Msg::new("データが読み込まれていません。", "No data has been loaded."))
+    fn loaded_mut(&mut self) -> Result<&mut Loaded, WorkerError> {
+        self.input.as_mut().ok_or(WorkerError::NotLoaded)
     }
 
     /// The options of the grid's checks: `pmhcsv build`'s, without writing output, keeping
@@ -324,14 +314,9 @@ impl Session {
         }
     }
 
-    fn results(&self) -> Result<(&Loaded, &Results), Msg> {
+    fn results(&self) -> Result<(&Loaded, &Results), WorkerError> {
         let input = self.loaded()?;
-        let results = input.results.as_ref().ok_or_else(|| {
-            Msg::new(
-                "まだ確認していません。",
-                "The data has not been checked yet.",
-            )
-        })?;
+        let results = input.results.as_ref().ok_or(WorkerError::NotChecked)?;
         Ok((input, results))
     }
 

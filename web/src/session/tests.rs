@@ -1,6 +1,7 @@
-use super::export::redact_msg;
+use super::export::redact_error;
 use super::*;
 use crate::protocol::WindowReq;
+use crate::text::Lang;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures");
 
@@ -157,7 +158,7 @@ fn bad_inputs_are_clear_errors() {
         None,
         &mut no_progress(),
     );
-    assert!(empty.unwrap_err().ja.contains("空"));
+    assert_eq!(empty.unwrap_err(), WorkerError::Empty);
     let blank = s.load(
         InputSource::Paste,
         Some(b"\r\n\r\n".to_vec()),
@@ -504,23 +505,33 @@ fn the_helpdesk_copy_keeps_the_encoding_and_needs_a_check() {
     fresh
         .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
         .unwrap();
-    assert!(fresh.helpdesk_copy(1).unwrap_err().ja.contains("確認"));
+    assert_eq!(fresh.helpdesk_copy(1).unwrap_err(), WorkerError::NotChecked);
 }
 
 #[test]
 fn redaction_failures_read_as_the_page_speaks() {
-    let m = redact_msg(&RedactError::FindingsChanged {
+    let e = redact_error(&RedactError::FindingsChanged {
         original: 3,
         redacted: 2,
         first: None,
     });
-    assert!(
-        m.ja.contains("元のファイルの指摘 3 件、匿名化後 2 件"),
-        "{}",
-        m.ja
+    assert_eq!(
+        e,
+        WorkerError::RedactMismatch {
+            original: 3,
+            redacted: 2
+        }
     );
-    assert!(!m.ja.contains("--seed"));
-    assert!(m.en.contains("3 before, 2 after"));
+    let (ja, en) = (
+        crate::text::worker_error(Lang::Ja, &e),
+        crate::text::worker_error(Lang::En, &e),
+    );
+    assert!(
+        ja.contains("元のファイルの指摘 3 件、匿名化後 2 件"),
+        "{ja}"
+    );
+    assert!(!ja.contains("--seed"));
+    assert!(en.contains("3 before, 2 after"));
 }
 
 #[test]
@@ -602,7 +613,7 @@ fn the_receipt_records_the_input_the_findings_and_the_upload_csv() {
         &DownloadExtra::default(),
         &mut no_progress(),
     );
-    assert!(bad.unwrap_err().ja.contains("日時"));
+    assert!(matches!(bad.unwrap_err(), WorkerError::ReceiptTime { .. }));
 }
 
 #[test]
@@ -780,10 +791,10 @@ fn configure_changes_layout_and_masters() {
         },
         &[],
     );
+    let bad = bad.unwrap_err();
+    assert!(matches!(bad, WorkerError::Layout { .. }));
     assert!(
-        bad.unwrap_err()
-            .ja
-            .starts_with("レイアウトファイルを使えません")
+        crate::text::worker_error(Lang::Ja, &bad).starts_with("レイアウトファイルを使えません")
     );
     s.configure(&LayoutSpec::Diff, &[]).unwrap();
     assert_eq!(s.layout().id, "diff");

@@ -5,7 +5,7 @@ impl Session {
     ///
     /// # Errors
     /// Nothing was checked yet.
-    pub fn summary(&self) -> Result<Summary, Msg> {
+    pub fn summary(&self) -> Result<Summary, WorkerError> {
         let (input, r) = self.results()?;
         let layout = &self.layout;
         let mut error_rows = 0;
@@ -42,14 +42,14 @@ impl Session {
             })
             .collect();
         let masters = match &self.masters {
-            Some(m) => Msg::new(m.describe(), m.describe_en()),
-            None => Msg::new(Masters::new().describe(), Masters::new().describe_en()),
+            Some(m) => text::masters_summary(m),
+            None => text::masters_summary(&Masters::new()),
         };
         Ok(Summary {
             source: Some(input.source.clone()),
             sheet: input.sheet.clone(),
             workbook: input.workbook.is_some(),
-            encoding: encoding_msg(r.meta.encoding),
+            encoding: text::encoding(r.meta.encoding),
             bytes: r.meta.bytes,
             rows: r.meta.rows,
             errors: r.findings.severity_count(Severity::Error),
@@ -109,18 +109,11 @@ impl Session {
     ///
     /// # Errors
     /// Nothing was checked yet.
-    pub fn view(&mut self, req: &ViewReq) -> Result<ViewData, Msg> {
+    pub fn view(&mut self, req: &ViewReq) -> Result<ViewData, WorkerError> {
         let layout = &self.layout;
-        let input = self.input.as_mut().ok_or_else(|| {
-            Msg::new("データが読み込まれていません。", "No data has been loaded.")
-        })?;
+        let input = self.input.as_mut().ok_or(WorkerError::NotLoaded)?;
         let table = &input.table;
-        let results = input.results.as_mut().ok_or_else(|| {
-            Msg::new(
-                "まだ確認していません。",
-                "The data has not been checked yet.",
-            )
-        })?;
+        let results = input.results.as_mut().ok_or(WorkerError::NotChecked)?;
         // Data rows are the sheet rows after the header.
         let first = table.header_index().map_or(1, |h| h as u32 + 2);
         let last = table.len() as u32;
