@@ -28,6 +28,8 @@ pub struct Store {
     running: Cell<bool>,
     render: RefCell<Option<Rc<dyn Fn()>>>,
     host: RefCell<Option<WorkerHost>>,
+    /// While set, the browser asks before the page is closed (edits would be lost).
+    unload_guard: RefCell<Option<gloo_events::EventListener>>,
 }
 
 impl Store {
@@ -41,6 +43,7 @@ impl Store {
             running: Cell::new(false),
             render: RefCell::new(None),
             host: RefCell::new(None),
+            unload_guard: RefCell::new(None),
         })
     }
 
@@ -147,7 +150,9 @@ impl Store {
             Effect::Mark(name) => dom::mark(name),
             Effect::PublishBench(json) => dom::set_global("__pmhBench", &JsString::from(json)),
             Effect::Document(lang) => dom::set_document_lang(lang.tag(), Text::Title.get(lang)),
-            Effect::GuardUnload(on) => dom::guard_unload(on),
+            Effect::GuardUnload(on) => {
+                *self.unload_guard.borrow_mut() = if on { dom::unload_guard() } else { None };
+            }
             Effect::FocusLater(id, mark) => dom::after_render(move || {
                 dom::focus_id(id);
                 dom::mark(mark);
@@ -203,10 +208,7 @@ impl Store {
                     };
                     store.post(job, &request, Some(&bytes));
                 }
-                Err(error) => store.send(Action::ReadFailed {
-                    job,
-                    detail: describe_js_error(&error),
-                }),
+                Err(detail) => store.send(Action::ReadFailed { job, detail }),
             }
         });
     }
@@ -229,9 +231,7 @@ fn read_text(file: Handle, name: String, purpose: TextFile, send: impl Fn(Action
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        let result = dom::file_text(&file)
-            .await
-            .map_err(|e| describe_js_error(&e));
+        let result = dom::file_text(&file).await;
         send(Action::TextRead {
             purpose,
             name,
@@ -249,7 +249,7 @@ fn read_masters(files: Vec<(Handle, String)>, send: impl Fn(Action) + 'static) {
             };
             match dom::file_bytes(file).await {
                 Ok(bytes) => loaded.push((name, bytes.to_vec())),
-                Err(e) => return send(Action::MastersRead(Err((name, describe_js_error(&e))))),
+                Err(detail) => return send(Action::MastersRead(Err((name, detail)))),
             }
         }
         send(Action::MastersRead(Ok(loaded)));

@@ -7,6 +7,7 @@
 
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -29,8 +30,8 @@ pub struct Boot {
 pub struct WorkerHost {
     worker: Worker,
     url: String,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    /// Removed (with the worker) when the host is dropped.
+    _listeners: [EventListener; 2],
 }
 
 impl WorkerHost {
@@ -56,7 +57,10 @@ impl WorkerHost {
         let on_message = Rc::new(on_message);
         let on_message_event = {
             let on_message = on_message.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            EventListener::new(&worker, "message", move |event| {
+                let Some(event) = event.dyn_ref::<MessageEvent>() else {
+                    return;
+                };
                 let data = event.data();
                 let json = js_sys::Reflect::get(&data, &"json".into())
                     .ok()
@@ -73,23 +77,19 @@ impl WorkerHost {
                 }
             })
         };
-        let on_error_event = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            on_message(
-                FromWorker::BootFailed {
-                    message: event.message(),
-                },
-                None,
-            );
+        let on_error_event = EventListener::new(&worker, "error", move |event| {
+            let message = event
+                .dyn_ref::<ErrorEvent>()
+                .map(ErrorEvent::message)
+                .unwrap_or_default();
+            on_message(FromWorker::BootFailed { message }, None);
         });
-        worker.set_onmessage(Some(on_message_event.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error_event.as_ref().unchecked_ref()));
         // The first message is the module; the bootstrap queues anything posted after it.
         worker.post_message(&boot.wasm)?;
         Ok(WorkerHost {
             worker,
             url,
-            _on_message: on_message_event,
-            _on_error: on_error_event,
+            _listeners: [on_message_event, on_error_event],
         })
     }
 
@@ -108,8 +108,6 @@ impl WorkerHost {
 
 impl Drop for WorkerHost {
     fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
         self.worker.terminate();
         let _ = Url::revoke_object_url(&self.url);
     }
