@@ -13,7 +13,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{self, FromWorker, ToWorker};
+use crate::protocol::{FromWorker, ToWorker};
+use crate::wire;
 
 /// Appended to the glue to form the worker's source.
 const WORKER_BOOTSTRAP: &str = include_str!("worker_bootstrap.js");
@@ -61,19 +62,9 @@ impl WorkerHost {
                 let Some(event) = event.dyn_ref::<MessageEvent>() else {
                     return;
                 };
-                let data = event.data();
-                let json = js_sys::Reflect::get(&data, &"json".into())
-                    .ok()
-                    .and_then(|v| v.as_string());
-                let bytes = js_sys::Reflect::get(&data, &"bytes".into())
-                    .ok()
-                    .and_then(|v| v.dyn_into::<Uint8Array>().ok());
-                match json.as_deref().map(protocol::decode::<FromWorker>) {
-                    Some(Ok(message)) => on_message(message, bytes),
-                    Some(Err(error)) => web_sys::console::error_1(&error.into()),
-                    None => {
-                        web_sys::console::error_1(&"page: worker message without `json`".into())
-                    }
+                match wire::open::<FromWorker>(&event.data()) {
+                    Ok((message, bytes)) => on_message(message, bytes),
+                    Err(error) => web_sys::console::error_1(&format!("page: {error}").into()),
                 }
             })
         };
@@ -95,8 +86,7 @@ impl WorkerHost {
 
     /// Posts a request, with `bytes` beside it (transferred, not copied: the page loses them).
     pub fn post(&self, request: &ToWorker, bytes: Option<&Uint8Array>) -> Result<(), JsValue> {
-        let json = protocol::encode(request);
-        let message = crate::worker::envelope(&json, bytes)?;
+        let message = wire::envelope(request, bytes)?;
         match bytes {
             Some(bytes) => self
                 .worker

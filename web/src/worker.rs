@@ -7,16 +7,17 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::error::WorkerError;
 use crate::protocol::{
-    self, DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
+    DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
 };
 use crate::session::{DownloadExtra, Session};
+use crate::wire;
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::default());
@@ -48,25 +49,13 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
 
 /// Handles one request from the page.
 fn handle(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
-    let data = event.data();
-    let json = Reflect::get(&data, &"json".into())
-        .ok()
-        .and_then(|v| v.as_string());
-    let request = match json.as_deref().map(protocol::decode::<ToWorker>) {
-        Some(Ok(request)) => request,
-        Some(Err(error)) => {
-            web_sys::console::error_1(&error.into());
-            return;
-        }
-        None => {
-            web_sys::console::error_1(&"worker message without `json`".into());
+    let (request, bytes) = match wire::open::<ToWorker>(&event.data()) {
+        Ok((request, bytes)) => (request, bytes.map(|b| b.to_vec())),
+        Err(error) => {
+            web_sys::console::error_1(&format!("worker: {error}").into());
             return;
         }
     };
-    let bytes = Reflect::get(&data, &"bytes".into())
-        .ok()
-        .and_then(|v| v.dyn_into::<Uint8Array>().ok())
-        .map(|b| b.to_vec());
     SESSION.with(|cell| {
         let mut session = cell.borrow_mut();
         answer(scope, &mut session, request, bytes);
@@ -340,28 +329,17 @@ fn answer(
     }
 }
 
-/// Posts a message to the page in the `{ json, bytes? }` shape; `bytes` is transferred.
+/// Posts a message to the page ([`wire::envelope`]); `bytes` is transferred.
 pub(crate) fn post(
     scope: &DedicatedWorkerGlobalScope,
     message: &FromWorker,
     bytes: Option<Uint8Array>,
 ) {
-    let result =
-        envelope(&protocol::encode(message), bytes.as_ref()).and_then(|object| match &bytes {
-            Some(bytes) => scope.post_message_with_transfer(&object, &Array::of1(&bytes.buffer())),
-            None => scope.post_message(&object),
-        });
+    let result = wire::envelope(message, bytes.as_ref()).and_then(|object| match &bytes {
+        Some(bytes) => scope.post_message_with_transfer(&object, &Array::of1(&bytes.buffer())),
+        None => scope.post_message(&object),
+    });
     if let Err(error) = result {
         web_sys::console::error_2(&"worker: postMessage failed".into(), &error);
     }
-}
-
-/// Builds the `{ json, bytes? }` message object (shared with the page side).
-pub(crate) fn envelope(json: &str, bytes: Option<&Uint8Array>) -> Result<Object, JsValue> {
-    let object = Object::new();
-    Reflect::set(&object, &"json".into(), &json.into())?;
-    if let Some(bytes) = bytes {
-        Reflect::set(&object, &"bytes".into(), bytes)?;
-    }
-    Ok(object)
 }
