@@ -318,8 +318,6 @@ texts! {
     LayoutInUse => ("レイアウト", "Layout"),
     /// Master in use.
     MasterInUse => ("制度マスタ", "Master"),
-    /// Saved notice.
-    Saved => ("対応付けを保存しました。", "The mapping was saved."),
     /// Deleted notice.
     Deleted => ("保存した対応付けを削除しました。", "The saved mapping was deleted."),
     /// Imported notice.
