@@ -39,7 +39,7 @@ mod tools;
 // Checking: one streaming checker and its option presets.
 pub use check::keys::{KeyFinding, KeyTracker};
 pub use check::master::Masters;
-pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes};
+pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes, incremental};
 // Findings: codes, one finding, its words, the report of one input.
 pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severity};
 pub use findings::diagnostic::{Detail, Diagnostic, column_letter};

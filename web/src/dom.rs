@@ -1,11 +1,13 @@
 //! Small browser helpers for the page: clock, performance marks, downloads, localStorage,
-//! clipboard text and file reading. Nothing here sends anything anywhere: downloads are
-//! `blob:` links the browser saves locally, storage is the browser's own.
+//! clipboard text and file reading (storage, timers, file reading, dialogs and events through
+//! gloo). Nothing here sends anything anywhere: downloads are `blob:` links the browser saves
+//! locally, storage is the browser's own.
 
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_storage::{LocalStorage, Storage};
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, DataTransfer, File, HtmlAnchorElement, HtmlElement, Url};
 
 #[wasm_bindgen]
@@ -103,84 +105,91 @@ pub fn download(name: &str, mime: &str, bytes: &Uint8Array) -> Result<(), JsValu
         a.click();
     }
     // Give the browser time to start saving before the URL is revoked.
-    let revoke = Closure::once_into_js(move || {
+    gloo_timers::callback::Timeout::new(60_000, move || {
         let _ = Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
-    }
+    })
+    .forget();
     Ok(())
-}
-
-/// Saves text (UTF-8) as file `name`.
-///
-/// # Errors
-/// See [`download`].
-pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    download(name, mime, &Uint8Array::from(text.as_bytes()))
 }
 
 /// A value from localStorage (`None` if absent or storage is unavailable).
 pub fn storage_get(key: &str) -> Option<String> {
-    web_sys::window()?
-        .local_storage()
-        .ok()??
-        .get_item(key)
-        .ok()?
+    LocalStorage::raw().get_item(key).ok()?
 }
 
-/// Writes a localStorage value.
+/// Writes a localStorage value (the text as given, not re-encoded).
 ///
 /// # Errors
 /// Storage is unavailable or full.
 pub fn storage_set(key: &str, value: &str) -> Result<(), JsValue> {
-    let storage = web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .ok_or_else(|| JsValue::from_str("localStorage unavailable"))?;
-    storage.set_item(key, value)
+    LocalStorage::raw().set_item(key, value)
 }
 
-/// The bytes of a file the user gave.
+/// The bytes of a file the user gave, as a JS buffer (they never enter wasm memory).
 ///
 /// # Errors
-/// The browser could not read it.
-pub async fn file_bytes(file: &File) -> Result<Uint8Array, JsValue> {
-    let buffer = JsFuture::from(file.array_buffer()).await?;
-    Ok(Uint8Array::new(&buffer))
+/// The browser could not read it (its message).
+pub async fn file_bytes(file: &File) -> Result<Uint8Array, String> {
+    let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));
+    gloo_file::futures::read_as_array_buffer(&blob)
+        .await
+        .map(|buffer| Uint8Array::new(&buffer))
+        .map_err(|e| e.to_string())
 }
 
 /// The text (UTF-8) of a file the user gave.
 ///
 /// # Errors
-/// The browser could not read it.
-pub async fn file_text(file: &File) -> Result<String, JsValue> {
-    let text = JsFuture::from(file.text()).await?;
-    Ok(text.as_string().unwrap_or_default())
+/// The browser could not read it (its message).
+pub async fn file_text(file: &File) -> Result<String, String> {
+    let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));
+    gloo_file::futures::read_as_text(&blob)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Asks a yes/no question in the browser's own dialog (keyboard accessible, blocking).
 pub fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(message).ok())
-        .unwrap_or(true)
+    gloo_dialogs::confirm(message)
 }
 
-/// While `on`, the browser asks before the page is closed or reloaded (edits would be lost).
-pub fn guard_unload(on: bool) {
-    let Some(w) = web_sys::window() else { return };
-    if on {
-        let handler = Closure::<dyn FnMut(web_sys::BeforeUnloadEvent)>::new(
-            |event: web_sys::BeforeUnloadEvent| {
-                event.prevent_default();
-                event.set_return_value("unsaved");
-            },
-        );
-        w.set_onbeforeunload(Some(handler.as_ref().unchecked_ref()));
-        handler.forget();
-    } else {
-        w.set_onbeforeunload(None);
+/// A listener that makes the browser ask before the page is closed or reloaded (edits would
+/// be lost); dropping it stops asking.
+pub fn unload_guard() -> Option<EventListener> {
+    let window = web_sys::window()?;
+    Some(EventListener::new_with_options(
+        &window,
+        "beforeunload",
+        EventListenerOptions::enable_prevent_default(),
+        |event| {
+            event.prevent_default();
+            if let Some(e) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+                e.set_return_value("unsaved");
+            }
+        },
+    ))
+}
+
+/// Sets a property of `window` (hooks for the benchmark script).
+pub fn set_global(name: &str, value: &JsValue) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &name.into(), value);
     }
+}
+
+/// Keeps `<html lang>` and the window title in step with the UI language.
+pub fn set_document_lang(tag: &str, title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(root) = document.document_element() {
+            let _ = root.set_attribute("lang", tag);
+        }
+        document.set_title(title);
+    }
+}
+
+/// Runs `f` once the screen was drawn (a zero-delay timer: Yew renders before it fires).
+pub fn after_render(f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(0, f).forget();
 }
 
 /// Focuses the element with `id`, if there is one.

@@ -5,15 +5,16 @@
 //! URL: `file://` pages cannot start workers from a path. The page then posts the wasm bytes;
 //! the bootstrap instantiates them and calls `worker_main`.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
-use crate::protocol::{self, FromWorker, ToWorker};
+use crate::protocol::{FromWorker, ToWorker};
+use crate::wire;
 
 /// Appended to the glue to form the worker's source.
 const WORKER_BOOTSTRAP: &str = include_str!("worker_bootstrap.js");
@@ -30,17 +31,16 @@ pub struct Boot {
 pub struct WorkerHost {
     worker: Worker,
     url: String,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    /// Removed (with the worker) when the host is dropped.
+    _listeners: [EventListener; 2],
 }
 
 impl WorkerHost {
     /// Starts a worker and posts it the module. Every message from it (and a `BootFailed` for
-    /// script errors) goes to `on_message`, with the bytes it carried and whether the worker
-    /// had answered `Ready` before.
+    /// script errors) goes to `on_message`, with the bytes it carried.
     pub fn spawn(
         boot: &Boot,
-        on_message: impl Fn(FromWorker, Option<Uint8Array>, bool) + 'static,
+        on_message: impl Fn(FromWorker, Option<Uint8Array>) + 'static,
     ) -> Result<Self, JsValue> {
         let source = format!("{}\n{}", boot.glue, WORKER_BOOTSTRAP);
         let options = BlobPropertyBag::new();
@@ -56,57 +56,37 @@ impl WorkerHost {
         };
 
         let on_message = Rc::new(on_message);
-        let was_ready = Rc::new(Cell::new(false));
         let on_message_event = {
-            let (on_message, was_ready) = (on_message.clone(), was_ready.clone());
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let data = event.data();
-                let json = js_sys::Reflect::get(&data, &"json".into())
-                    .ok()
-                    .and_then(|v| v.as_string());
-                let bytes = js_sys::Reflect::get(&data, &"bytes".into())
-                    .ok()
-                    .and_then(|v| v.dyn_into::<Uint8Array>().ok());
-                match json.as_deref().map(protocol::decode::<FromWorker>) {
-                    Some(Ok(message)) => {
-                        let ready_before = was_ready.get();
-                        if message == FromWorker::Ready {
-                            was_ready.set(true);
-                        }
-                        on_message(message, bytes, ready_before);
-                    }
-                    Some(Err(error)) => web_sys::console::error_1(&error.into()),
-                    None => {
-                        web_sys::console::error_1(&"page: worker message without `json`".into())
-                    }
+            let on_message = on_message.clone();
+            EventListener::new(&worker, "message", move |event| {
+                let Some(event) = event.dyn_ref::<MessageEvent>() else {
+                    return;
+                };
+                match wire::open::<FromWorker>(&event.data()) {
+                    Ok((message, bytes)) => on_message(message, bytes),
+                    Err(error) => web_sys::console::error_1(&format!("page: {error}").into()),
                 }
             })
         };
-        let on_error_event = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            on_message(
-                FromWorker::BootFailed {
-                    message: event.message(),
-                },
-                None,
-                was_ready.get(),
-            );
+        let on_error_event = EventListener::new(&worker, "error", move |event| {
+            let message = event
+                .dyn_ref::<ErrorEvent>()
+                .map(ErrorEvent::message)
+                .unwrap_or_default();
+            on_message(FromWorker::BootFailed { message }, None);
         });
-        worker.set_onmessage(Some(on_message_event.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error_event.as_ref().unchecked_ref()));
         // The first message is the module; the bootstrap queues anything posted after it.
         worker.post_message(&boot.wasm)?;
         Ok(WorkerHost {
             worker,
             url,
-            _on_message: on_message_event,
-            _on_error: on_error_event,
+            _listeners: [on_message_event, on_error_event],
         })
     }
 
     /// Posts a request, with `bytes` beside it (transferred, not copied: the page loses them).
     pub fn post(&self, request: &ToWorker, bytes: Option<&Uint8Array>) -> Result<(), JsValue> {
-        let json = protocol::encode(request);
-        let message = crate::worker::envelope(&json, bytes)?;
+        let message = wire::envelope(request, bytes)?;
         match bytes {
             Some(bytes) => self
                 .worker
@@ -118,8 +98,6 @@ impl WorkerHost {
 
 impl Drop for WorkerHost {
     fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
         self.worker.terminate();
         let _ = Url::revoke_object_url(&self.url);
     }

@@ -5,10 +5,13 @@
 //! ([`host`]), posts it the same bytes, and the worker's bootstrap calls [`worker_main`].
 //! Neither entry point runs on instantiation (there is no `#[wasm_bindgen(start)]`).
 //!
-//! Pure modules ([`session`] and [`table`]: the worker's data; [`state`] and [`mapping`]: the
-//! page's; [`protocol`], [`text`]) build natively and carry the unit tests; everything touching
-//! browser APIs is compiled for `wasm32` only.
+//! Pure modules ([`session`] and [`table`]: the worker's data; [`state`] (the reducer, which
+//! returns the effects to run) and [`mapping`]: the page's; [`protocol`], [`error`], [`text`])
+//! build natively and carry the unit tests; everything touching browser APIs is compiled for
+//! `wasm32` only: the one effect executor (`effects`), the components, the worker's message
+//! loop and the browser glue. See docs/web.md.
 
+pub mod error;
 pub mod mapping;
 pub mod protocol;
 pub mod session;
@@ -23,9 +26,15 @@ mod components;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod effects;
+#[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]
 mod panic;
+#[cfg(target_arch = "wasm32")]
+mod screens;
+#[cfg(target_arch = "wasm32")]
+mod wire;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 

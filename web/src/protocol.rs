@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::WorkerError;
+
 /// Identifies one request, so that answers to an outdated request can be ignored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -32,7 +34,7 @@ impl InputSource {
     /// A file name for reports: the file's own name, or `貼り付け` for pasted data.
     pub fn report_name(&self) -> &str {
         match self {
-            InputSource::Paste => "貼り付け",
+            InputSource::Paste => crate::text::PASTE_REPORT_NAME,
             InputSource::File { name } => name,
         }
     }
@@ -491,7 +493,7 @@ pub enum FromWorker {
     /// `Configure` could not be applied.
     ConfigFailed {
         /// Why.
-        message: Msg,
+        error: WorkerError,
     },
     /// An input was read: the column mapping screen can be shown.
     Loaded {
@@ -558,7 +560,7 @@ pub enum FromWorker {
         /// The request this is about.
         job: JobId,
         /// What went wrong.
-        message: Msg,
+        error: WorkerError,
     },
     /// The worker panicked; its wasm instance is dead and must be replaced.
     Panicked {
@@ -663,7 +665,12 @@ mod tests {
             },
             FromWorker::Failed {
                 job: JobId(2),
-                message: Msg::new("だめ", "no"),
+                error: WorkerError::NotADataCell { row: 1, col: 2 },
+            },
+            FromWorker::ConfigFailed {
+                error: WorkerError::Config {
+                    reason: Msg::new("だめ", "no"),
+                },
             },
             FromWorker::Panicked {
                 message: "boom".into(),

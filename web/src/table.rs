@@ -195,27 +195,15 @@ fn write_record(out: &mut Vec<u8>, rec: &RecordRef<'_>, delimiter: u8) {
         out.extend_from_slice(b"\"\"\r\n");
         return;
     }
+    let mut line = String::new();
     for (k, cell) in rec.cells.iter().enumerate() {
         if k > 0 {
-            out.push(delimiter);
+            line.push(char::from(delimiter));
         }
-        let needs_quotes = cell
-            .bytes()
-            .any(|b| b == delimiter || b == b'"' || b == b'\r' || b == b'\n');
-        if needs_quotes {
-            out.push(b'"');
-            for b in cell.bytes() {
-                if b == b'"' {
-                    out.push(b'"');
-                }
-                out.push(b);
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(cell.as_bytes());
-        }
+        pmh_core::push_csv_field(&mut line, cell, char::from(delimiter), false);
     }
-    out.extend_from_slice(b"\r\n");
+    line.push_str("\r\n");
+    out.extend_from_slice(line.as_bytes());
 }
 
 #[cfg(test)]

@@ -5,6 +5,11 @@
 //! numbers in it). Messages about findings come from `pmh_core` (both languages at once).
 //! Japanese is the default language.
 
+use pmh_core::Masters;
+
+use pmh_core::TextEncoding;
+
+use crate::error::{AppError, Notice, WorkerError};
 use crate::protocol::{DownloadKind, Filter, InputSource, Msg, Phase, Sev};
 use crate::state::{Busy, Task, UploadSaved};
 
@@ -313,8 +318,6 @@ texts! {
     LayoutInUse => ("レイアウト", "Layout"),
     /// Master in use.
     MasterInUse => ("制度マスタ", "Master"),
-    /// Saved notice.
-    Saved => ("対応付けを保存しました。", "The mapping was saved."),
     /// Deleted notice.
     Deleted => ("保存した対応付けを削除しました。", "The saved mapping was deleted."),
     /// Imported notice.
@@ -336,6 +339,15 @@ texts! {
         "変更したデータは、新しいデータを読み込むと失われます。必要なら先に「アップロード用 CSV」や「変更履歴 CSV」を保存してください。新しいデータを読み込みますか？",
         "Your changes are lost when new data is loaded. Save the upload CSV or the change log first if you need them. Load the new data?"
     ),
+    /// The worker died; its data is gone.
+    WorkerPanicked => (
+        "確認中に内部エラーが発生しました。お手数ですが、データをもう一度読み込んでください。データはどこにも送信されていません。",
+        "An internal error occurred while checking. Please load the data again. No data was sent anywhere."
+    ),
+    /// A column kept as a certificate-face item, in the change log.
+    CertificateItem => ("受給者証券面項目", "certificate item"),
+    /// A cell without a value, in the side panel.
+    EmptyValue => ("（空）", "(empty)"),
     /// Column header label in the grid for ignored columns.
     Ignored => ("使わない", "not used"),
     /// Column header label in the grid for certificate items.
@@ -701,6 +713,224 @@ pub fn file_type_unknown(lang: Lang, name: &str) -> String {
             "“{name}” is not a file type this page reads. Choose a .csv, .tsv, .txt or .xlsx file."
         ),
     )
+}
+
+/// An error of `pmh_core` whose wording the page shows.
+#[derive(Clone, Copy, Debug)]
+pub enum CoreError<'a> {
+    /// A layout, master or mapping file that cannot be used.
+    Config(&'a pmh_core::ConfigError),
+    /// A workbook that cannot be read.
+    Xlsx(&'a pmh_core::xlsx::XlsxError),
+}
+
+/// The text of a core error, in both languages. The one place that reads the core's wording:
+/// when the core's errors become enums, only this function changes.
+pub fn core_error(error: CoreError<'_>) -> Msg {
+    match error {
+        CoreError::Config(e) => Msg::new(e.ja.clone(), e.en.clone()),
+        CoreError::Xlsx(e) => Msg::new(e.ja.clone(), e.en.clone()),
+    }
+}
+
+/// What the municipality master defines, in both languages.
+pub fn masters_summary(masters: &Masters) -> Msg {
+    Msg::new(masters.describe(), masters.describe_en())
+}
+
+/// The text of an error on the page.
+pub fn error(lang: Lang, error: &AppError) -> String {
+    match error {
+        AppError::ReadFailed { name: None, detail } => lang.pick(
+            format!("ファイルを読み込めませんでした（{detail}）。"),
+            format!("The file could not be read ({detail})."),
+        ),
+        AppError::ReadFailed {
+            name: Some(name),
+            detail,
+        } => lang.pick(
+            format!("「{name}」を読めませんでした（{detail}）。"),
+            format!("“{name}” could not be read ({detail})."),
+        ),
+        AppError::SaveFailed { detail } => lang.pick(
+            format!("ファイルを保存できませんでした（{detail}）。"),
+            format!("The file could not be saved ({detail})."),
+        ),
+        AppError::Unreachable { detail } => lang.pick(
+            format!("確認機能に依頼できませんでした（{detail}）。"),
+            format!("The checker could not be reached ({detail})."),
+        ),
+        AppError::StorageFailed => Text::StorageFailed.get(lang).to_owned(),
+        AppError::NameNeeded => Text::NameNeeded.get(lang).to_owned(),
+        AppError::FileType { name } => file_type_unknown(lang, name),
+        AppError::Layout { name: None, reason }
+        | AppError::Mapping { name: None, reason }
+        | AppError::Masters(reason) => lang.msg(reason).to_owned(),
+        AppError::Worker(e) => worker_error(lang, e),
+        AppError::Layout {
+            name: Some(name),
+            reason,
+        } => lang.pick(
+            format!(
+                "「{name}」はレイアウトファイルとして使えません：{}",
+                reason.ja
+            ),
+            format!("“{name}” cannot be used as a layout file: {}", reason.en),
+        ),
+        AppError::Mapping {
+            name: Some(name),
+            reason,
+        } => lang.pick(
+            format!("「{name}」：{}", reason.ja),
+            format!("“{name}”: {}", reason.en),
+        ),
+        AppError::WorkerPanicked => Text::WorkerPanicked.get(lang).to_owned(),
+    }
+}
+
+/// The text of an error of the worker.
+pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
+    let pick = |ja: &str, en: &str| lang.pick(ja, en).to_owned();
+    match error {
+        WorkerError::NotLoaded => pick("データが読み込まれていません。", "No data has been loaded."),
+        WorkerError::NotChecked => pick("まだ確認していません。", "The data has not been checked yet."),
+        WorkerError::NoWorkbook => pick(
+            "シートを選び直すには、Excel ファイルをもう一度読み込んでください。",
+            "To choose another sheet, load the Excel file again.",
+        ),
+        WorkerError::Empty => pick(
+            "データが空です。見出し行を含むデータを貼り付けるか、ファイルを選んでください。",
+            "The data is empty. Paste data including its header row, or choose a file.",
+        ),
+        WorkerError::UnknownEncoding => pick(
+            "文字コードを判別できません。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx）のファイルを選んでください。",
+            "The text encoding cannot be recognised. Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx).",
+        ),
+        WorkerError::NoHeader => pick(
+            "見出し行が見つかりません（空行だけのデータです）。",
+            "No header row was found (the data has only blank lines).",
+        ),
+        WorkerError::TableNotReloaded => pick(
+            "内部エラー: 表を読み直せません。",
+            "internal: table not reloaded",
+        ),
+        WorkerError::UnknownCode { code } => {
+            lang.pick(format!("不明なコード: {code}"), format!("unknown code: {code}"))
+        }
+        WorkerError::RepairNotFound => pick(
+            "この修正案は見つかりません（すでに直っている可能性があります）。",
+            "This suggested repair was not found (it may already be fixed).",
+        ),
+        WorkerError::NothingToUndo => {
+            pick("元に戻す変更はありません。", "There is nothing to undo.")
+        }
+        WorkerError::NotADataCell { row, col } => lang.pick(
+            format!("{row}行{col}列はデータのセルではありません。"),
+            format!("Row {row}, column {col} is not a data cell."),
+        ),
+        WorkerError::ReceiptTime { time } => lang.pick(
+            format!("確認の記録を作れません：日時「{time}」を読み取れません。"),
+            format!("The receipt cannot be made: the time “{time}” is not valid."),
+        ),
+        WorkerError::RedactMismatch { original, redacted } => lang.pick(
+            format!(
+                "匿名化したファイルの確認結果が元のファイルと一致しなかったため、匿名化ファイルは保存していません（元のファイルの指摘 {original} 件、匿名化後 {redacted} 件）。もう一度お試しください（毎回別の乱数で作ります）。繰り返し起きる場合は、ファイルは送らず、このメッセージだけを開発元にお伝えください。"
+            ),
+            format!(
+                "The anonymised copy was not saved: its findings did not match the original's ({original} before, {redacted} after). Please try again (each attempt uses new random values). If it keeps happening, report this message (not the file) to the developers."
+            ),
+        ),
+        WorkerError::NoRandom { detail } => lang.pick(
+            format!("乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"),
+            format!("The anonymised copy was not made: no random numbers are available ({detail})."),
+        ),
+        WorkerError::Layout { reason } => lang.pick(
+            format!("レイアウトファイルを使えません: {}", reason.ja),
+            format!("The layout file cannot be used: {}", reason.en),
+        ),
+        WorkerError::Config { reason } | WorkerError::Workbook { reason } => {
+            lang.msg(reason).to_owned()
+        }
+    }
+}
+
+/// The label of a text encoding, in both languages.
+pub fn encoding(e: TextEncoding) -> Msg {
+    let (ja, en) = match e {
+        TextEncoding::Ascii => ("ASCII（UTF-8）", "ASCII (UTF-8)"),
+        TextEncoding::Utf8 => ("UTF-8（BOMなし）", "UTF-8 (no BOM)"),
+        TextEncoding::Utf8Bom => ("UTF-8（BOMあり）", "UTF-8 with BOM"),
+        TextEncoding::Utf16Le => ("UTF-16LE", "UTF-16LE"),
+        TextEncoding::Utf16Be => ("UTF-16BE", "UTF-16BE"),
+        TextEncoding::Cp932 => ("Shift_JIS（CP932）", "Shift_JIS (CP932)"),
+        TextEncoding::Unknown => ("不明", "unknown"),
+    };
+    Msg::new(ja, en)
+}
+
+/// The input's name in reports and receipts, for pasted data (as the CLI names a file).
+pub const PASTE_REPORT_NAME: &str = "貼り付け";
+
+/// The file name stem of downloads made from pasted data.
+pub const PASTE_STEM: &str = "貼り付けデータ";
+
+/// The name of a generated file, from the input's stem, in the language of the reports.
+pub fn download_name(lang: Lang, kind: DownloadKind, stem: &str) -> String {
+    match kind {
+        DownloadKind::UploadCsv => format!("{stem}_PMH.csv"),
+        DownloadKind::UploadJson => format!("{stem}_PMH.json"),
+        DownloadKind::Helpdesk => format!("{stem}-helpdesk.csv"),
+        DownloadKind::Receipt => lang.pick(
+            format!("{stem}_確認の記録.json"),
+            format!("{stem}_receipt.json"),
+        ),
+        DownloadKind::ReportCsv => lang.pick(
+            format!("{stem}_確認結果.csv"),
+            format!("{stem}_findings.csv"),
+        ),
+        DownloadKind::ChangeLog => lang.pick(
+            format!("{stem}_変更履歴.csv"),
+            format!("{stem}_changes.csv"),
+        ),
+    }
+}
+
+/// The header row of the change log CSV.
+pub fn change_log_header(lang: Lang) -> &'static str {
+    lang.pick(
+        "番号,日時,操作,行,列,見出し,項目,コード,変更前,変更後",
+        "no,time,action,row,column,header,field,code,before,after",
+    )
+}
+
+/// What made a change, as the change log says it.
+pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static str {
+    use crate::session::ChangeKind;
+    match kind {
+        ChangeKind::Edit => lang.pick("手入力", "edit"),
+        ChangeKind::Repair(_) => lang.pick("修正案を適用", "repair"),
+        ChangeKind::RepairAll(_) => lang.pick("修正案を一括適用", "repair all"),
+        ChangeKind::Undo => lang.pick("元に戻す", "undo"),
+    }
+}
+
+/// What separates two sentences: nothing in Japanese, a space in English.
+pub fn sentence_gap(lang: Lang) -> &'static str {
+    lang.pick("", " ")
+}
+
+/// The text of a status line.
+pub fn notice(lang: Lang, notice: &Notice) -> String {
+    match notice {
+        Notice::Downloaded(name) => downloaded(lang, name),
+        Notice::MappingSaved(name) => lang.pick(
+            format!("対応付け「{name}」を保存しました。"),
+            format!("Saved the mapping “{name}”."),
+        ),
+        Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
+        Notice::MappingImported => Text::Imported.get(lang).to_owned(),
+        Notice::ConfigChanged => Text::ConfigChanged.get(lang).to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -7,13 +7,17 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{self, DownloadKind, FromWorker, JobId, Msg, Phase, ToWorker, ViewReq};
+use crate::error::WorkerError;
+use crate::protocol::{
+    DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
+};
 use crate::session::{DownloadExtra, Session};
+use crate::wire;
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::default());
@@ -45,25 +49,13 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
 
 /// Handles one request from the page.
 fn handle(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
-    let data = event.data();
-    let json = Reflect::get(&data, &"json".into())
-        .ok()
-        .and_then(|v| v.as_string());
-    let request = match json.as_deref().map(protocol::decode::<ToWorker>) {
-        Some(Ok(request)) => request,
-        Some(Err(error)) => {
-            web_sys::console::error_1(&error.into());
-            return;
-        }
-        None => {
-            web_sys::console::error_1(&"worker message without `json`".into());
+    let (request, bytes) = match wire::open::<ToWorker>(&event.data()) {
+        Ok((request, bytes)) => (request, bytes.map(|b| b.to_vec())),
+        Err(error) => {
+            web_sys::console::error_1(&format!("worker: {error}").into());
             return;
         }
     };
-    let bytes = Reflect::get(&data, &"bytes".into())
-        .ok()
-        .and_then(|v| v.dyn_into::<Uint8Array>().ok())
-        .map(|b| b.to_vec());
     SESSION.with(|cell| {
         let mut session = cell.borrow_mut();
         answer(scope, &mut session, request, bytes);
@@ -98,27 +90,20 @@ impl Progress<'_> {
 }
 
 /// A random seed from `crypto.getRandomValues` (the worker's own `crypto`).
-fn random_seed(scope: &DedicatedWorkerGlobalScope) -> Result<u64, Msg> {
+fn random_seed(scope: &DedicatedWorkerGlobalScope) -> Result<u64, WorkerError> {
     let mut bytes = [0u8; 8];
     scope
         .crypto()
         .and_then(|c| c.get_random_values_with_u8_array(&mut bytes))
         .map_err(|e| {
             let detail = crate::host::describe_js_error(&e);
-            Msg::new(
-                format!(
-                    "乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"
-                ),
-                format!(
-                    "The anonymised copy was not made: no random numbers are available ({detail})."
-                ),
-            )
+            WorkerError::NoRandom { detail }
         })?;
     Ok(u64::from_le_bytes(bytes))
 }
 
-fn failed(scope: &DedicatedWorkerGlobalScope, job: JobId, message: Msg) {
-    post(scope, &FromWorker::Failed { job, message }, None);
+fn failed(scope: &DedicatedWorkerGlobalScope, job: JobId, error: WorkerError) {
+    post(scope, &FromWorker::Failed { job, error }, None);
 }
 
 /// The summary and view after a change, or the failure.
@@ -126,7 +111,7 @@ fn changed(
     scope: &DedicatedWorkerGlobalScope,
     session: &mut Session,
     job: JobId,
-    result: Result<u32, Msg>,
+    result: Result<u32, WorkerError>,
     view: &ViewReq,
     started: f64,
 ) {
@@ -151,6 +136,105 @@ fn changed(
     }
 }
 
+/// Sets the layout and the master files (their bytes concatenated, `lens` long each).
+fn configure(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &mut Session,
+    layout: &LayoutSpec,
+    masters: &[String],
+    lens: &[u32],
+    bytes: Vec<u8>,
+) {
+    let mut files: Vec<(&str, &[u8])> = Vec::new();
+    let mut at = 0usize;
+    for (name, &len) in masters.iter().zip(lens) {
+        let end = (at + len as usize).min(bytes.len());
+        files.push((name, &bytes[at..end]));
+        at = end;
+    }
+    if let Err(error) = session.configure(layout, &files) {
+        post(scope, &FromWorker::ConfigFailed { error }, None);
+    }
+}
+
+/// Checks the loaded input and answers with the summary and the first view.
+fn check(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &mut Session,
+    job: JobId,
+    mapping: &str,
+    view: &ViewReq,
+) {
+    let started = now(scope);
+    let mut progress = Progress {
+        scope,
+        job,
+        last: f64::MIN,
+    };
+    if let Err(message) = session.check(mapping, &mut |p, d, t| progress.report(p, d, t)) {
+        return failed(scope, job, message);
+    }
+    match (session.summary(), session.view(view)) {
+        (Ok(summary), Ok(view)) => {
+            let worker_ms = now(scope) - started;
+            post(
+                scope,
+                &FromWorker::Checked {
+                    job,
+                    summary,
+                    view,
+                    worker_ms,
+                },
+                None,
+            );
+        }
+        (Err(message), _) | (_, Err(message)) => failed(scope, job, message),
+    }
+}
+
+/// Makes a file to download and posts its bytes (transferred).
+fn download(
+    scope: &DedicatedWorkerGlobalScope,
+    session: &Session,
+    job: JobId,
+    kind: DownloadKind,
+    lang: ReportLang,
+    time: &str,
+) {
+    // The help-desk copy's seed: random, from the browser's cryptographic source, never shown
+    // or sent (whoever has it and the copy could test guesses).
+    let seed = if kind == DownloadKind::Helpdesk {
+        match random_seed(scope) {
+            Ok(seed) => seed,
+            Err(message) => return failed(scope, job, message),
+        }
+    } else {
+        0
+    };
+    let mut progress = Progress {
+        scope,
+        job,
+        last: f64::MIN,
+    };
+    let extra = DownloadExtra { time, seed };
+    match session.download(kind, lang, &extra, &mut |p, d, t| progress.report(p, d, t)) {
+        Ok((name, mime, bytes, errors)) => {
+            let bytes = Uint8Array::from(bytes.as_slice());
+            post(
+                scope,
+                &FromWorker::File {
+                    job,
+                    name,
+                    mime: mime.to_owned(),
+                    errors,
+                },
+                Some(bytes),
+            );
+        }
+        Err(message) => failed(scope, job, message),
+    }
+}
+
 fn answer(
     scope: &DedicatedWorkerGlobalScope,
     session: &mut Session,
@@ -162,19 +246,14 @@ fn answer(
             layout,
             masters,
             lens,
-        } => {
-            let bytes = bytes.unwrap_or_default();
-            let mut files: Vec<(&str, &[u8])> = Vec::new();
-            let mut at = 0usize;
-            for (name, &len) in masters.iter().zip(&lens) {
-                let end = (at + len as usize).min(bytes.len());
-                files.push((name, &bytes[at..end]));
-                at = end;
-            }
-            if let Err(message) = session.configure(&layout, &files) {
-                post(scope, &FromWorker::ConfigFailed { message }, None);
-            }
-        }
+        } => configure(
+            scope,
+            session,
+            &layout,
+            &masters,
+            &lens,
+            bytes.unwrap_or_default(),
+        ),
         ToWorker::Load { job, source, sheet } => {
             let mut progress = Progress {
                 scope,
@@ -188,33 +267,7 @@ fn answer(
                 Err(message) => failed(scope, job, message),
             }
         }
-        ToWorker::Check { job, mapping, view } => {
-            let started = now(scope);
-            let mut progress = Progress {
-                scope,
-                job,
-                last: f64::MIN,
-            };
-            if let Err(message) = session.check(&mapping, &mut |p, d, t| progress.report(p, d, t)) {
-                return failed(scope, job, message);
-            }
-            match (session.summary(), session.view(&view)) {
-                (Ok(summary), Ok(view)) => {
-                    let worker_ms = now(scope) - started;
-                    post(
-                        scope,
-                        &FromWorker::Checked {
-                            job,
-                            summary,
-                            view,
-                            worker_ms,
-                        },
-                        None,
-                    );
-                }
-                (Err(message), _) | (_, Err(message)) => failed(scope, job, message),
-            }
-        }
+        ToWorker::Check { job, mapping, view } => check(scope, session, job, &mapping, &view),
         ToWorker::View { job, view } => match session.view(&view) {
             Ok(view) => post(scope, &FromWorker::Viewed { job, view }, None),
             Err(message) => failed(scope, job, message),
@@ -252,40 +305,7 @@ fn answer(
             kind,
             lang,
             time,
-        } => {
-            // The help-desk copy's seed: random, from the browser's cryptographic source,
-            // never shown or sent (whoever has it and the copy could test guesses).
-            let seed = if kind == DownloadKind::Helpdesk {
-                match random_seed(scope) {
-                    Ok(seed) => seed,
-                    Err(message) => return failed(scope, job, message),
-                }
-            } else {
-                0
-            };
-            let mut progress = Progress {
-                scope,
-                job,
-                last: f64::MIN,
-            };
-            let extra = DownloadExtra { time: &time, seed };
-            match session.download(kind, lang, &extra, &mut |p, d, t| progress.report(p, d, t)) {
-                Ok((name, mime, bytes, errors)) => {
-                    let bytes = Uint8Array::from(bytes.as_slice());
-                    post(
-                        scope,
-                        &FromWorker::File {
-                            job,
-                            name,
-                            mime: mime.to_owned(),
-                            errors,
-                        },
-                        Some(bytes),
-                    );
-                }
-                Err(message) => failed(scope, job, message),
-            }
-        }
+        } => download(scope, session, job, kind, lang, &time),
         ToWorker::Bench { job, repeats } => {
             let result = session.bench(repeats, &mut |run| {
                 let t = now(scope);
@@ -309,28 +329,17 @@ fn answer(
     }
 }
 
-/// Posts a message to the page in the `{ json, bytes? }` shape; `bytes` is transferred.
+/// Posts a message to the page ([`wire::envelope`]); `bytes` is transferred.
 pub(crate) fn post(
     scope: &DedicatedWorkerGlobalScope,
     message: &FromWorker,
     bytes: Option<Uint8Array>,
 ) {
-    let result =
-        envelope(&protocol::encode(message), bytes.as_ref()).and_then(|object| match &bytes {
-            Some(bytes) => scope.post_message_with_transfer(&object, &Array::of1(&bytes.buffer())),
-            None => scope.post_message(&object),
-        });
+    let result = wire::envelope(message, bytes.as_ref()).and_then(|object| match &bytes {
+        Some(bytes) => scope.post_message_with_transfer(&object, &Array::of1(&bytes.buffer())),
+        None => scope.post_message(&object),
+    });
     if let Err(error) = result {
         web_sys::console::error_2(&"worker: postMessage failed".into(), &error);
     }
-}
-
-/// Builds the `{ json, bytes? }` message object (shared with the page side).
-pub(crate) fn envelope(json: &str, bytes: Option<&Uint8Array>) -> Result<Object, JsValue> {
-    let object = Object::new();
-    Reflect::set(&object, &"json".into(), &json.into())?;
-    if let Some(bytes) = bytes {
-        Reflect::set(&object, &"bytes".into(), bytes)?;
-    }
-    Ok(object)
 }

@@ -15,6 +15,7 @@ pub(crate) mod cells;
 pub(crate) mod conditions;
 mod fields;
 mod file;
+pub mod incremental;
 pub(crate) mod keys;
 pub(crate) mod master;
 pub(crate) mod repair;

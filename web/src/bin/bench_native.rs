@@ -26,14 +26,14 @@ fn main() {
     let preview = match session.load(InputSource::Paste, Some(tsv.into_bytes()), None, &mut quiet) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("bench_native: {}", e.en);
+            eprintln!("bench_native: {}", e);
             std::process::exit(2);
         }
     };
     let targets = web::mapping::targets(session.layout(), &preview.headers, None);
     let mapping = web::mapping::to_mapping("", session.layout(), &preview.headers, &targets);
     if let Err(e) = session.check(&mapping.to_json(), &mut quiet) {
-        eprintln!("bench_native: {}", e.en);
+        eprintln!("bench_native: {}", e);
         std::process::exit(2);
     }
     let timed = session.bench(5, &mut |run| {
@@ -50,7 +50,7 @@ fn main() {
             );
         }
         Err(e) => {
-            eprintln!("bench_native: {}", e.en);
+            eprintln!("bench_native: {}", e);
             std::process::exit(2);
         }
     }

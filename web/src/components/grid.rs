@@ -101,55 +101,156 @@ fn visible_rows(viewport: &Element) -> (u32, u32) {
     (first, visible)
 }
 
-/// The grid.
-#[component(Grid)]
-pub fn grid(props: &GridProps) -> Html {
-    let lang = props.lang;
-    let viewport = use_node_ref();
-    let editor = use_node_ref();
-    let view = use_state(|| (0u32, 16u32));
-    // The cell being edited: (active cell, value when editing began).
-    let editing = use_state(|| None::<(Active, String)>);
-    let committed = use_mut_ref(|| false);
-    // Whether the user typed in the editor (an <input> drops line breaks from the value it was
-    // given, so an untouched multi-line value must not count as an edit).
-    let dirty = use_mut_ref(|| false);
-    let pending_focus = use_mut_ref(|| false);
-    let window = &props.window;
-    let total = window.total;
-    let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
+/// Where a key moves the focus in the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Nav {
+    /// To (view index, column).
+    To(u32, u32),
+    /// Start editing the focused cell.
+    Edit,
+}
 
-    // Measure once mounted (the viewport's height is set by the stylesheet).
+/// What `key` does from (`index`, `col`) in a view of `total` rows and `ncols` columns, with
+/// `page` rows per page.
+fn navigate(
+    key: &str,
+    ctrl: bool,
+    (index, col): (u32, u32),
+    total: u32,
+    ncols: u32,
+    page: u32,
+) -> Option<Nav> {
+    let last = total.saturating_sub(1);
+    let to = match key {
+        "ArrowDown" => (index.saturating_add(1).min(last), col),
+        "ArrowUp" => (index.saturating_sub(1), col),
+        "PageDown" => (index.saturating_add(page).min(last), col),
+        "PageUp" => (index.saturating_sub(page), col),
+        "ArrowRight" => (index, (col + 1).min(ncols)),
+        "ArrowLeft" => (index, col.saturating_sub(1).max(1)),
+        "Home" if ctrl => (0, 1),
+        "End" if ctrl => (last, ncols),
+        "Home" => (index, 1),
+        "End" => (index, ncols),
+        "Enter" | "F2" => return Some(Nav::Edit),
+        _ => return None,
+    };
+    Some(Nav::To(to.0, to.1))
+}
+
+/// Scrolls the viewport so that view index `index` is on screen.
+fn keep_on_screen(viewport: &NodeRef, index: u32, (first, visible): (u32, u32)) {
+    if let Some(el) = viewport.cast::<Element>() {
+        if index < first {
+            el.set_scroll_top(i32::try_from(index * ROW_H).unwrap_or(i32::MAX));
+        } else if index >= first + visible {
+            let top = (index + 1).saturating_sub(visible) * ROW_H;
+            el.set_scroll_top(i32::try_from(top).unwrap_or(i32::MAX));
+        }
+    }
+}
+
+/// The grid's own UI state: what is on screen, the cell being edited, where the focus goes.
+#[derive(Clone)]
+struct GridUi {
+    viewport: NodeRef,
+    editor: NodeRef,
+    /// Visible rows: (first, count).
+    view: UseStateHandle<(u32, u32)>,
+    /// The cell being edited: (active cell, value when editing began).
+    editing: UseStateHandle<Option<(Active, String)>>,
+    committed: Rc<std::cell::RefCell<bool>>,
+    /// Whether the user typed in the editor (an <input> drops line breaks from the value it
+    /// was given, so an untouched multi-line value must not count as an edit).
+    dirty: Rc<std::cell::RefCell<bool>>,
+    pending_focus: Rc<std::cell::RefCell<bool>>,
+}
+
+impl GridUi {
+    fn row_at(window: &Window, index: u32) -> Option<&GridRow> {
+        index
+            .checked_sub(window.start)
+            .and_then(|k| window.rows.get(k as usize))
+    }
+
+    fn start_edit(&self, window: &Window, active: Active) {
+        let Some(row) = Self::row_at(window, active.index) else {
+            return;
+        };
+        if active.cell.col == 0 || row.row == 0 {
+            return;
+        }
+        let value = row
+            .cells
+            .get(active.cell.col as usize - 1)
+            .cloned()
+            .unwrap_or_default();
+        *self.committed.borrow_mut() = false;
+        *self.dirty.borrow_mut() = false;
+        *self.pending_focus.borrow_mut() = true;
+        self.editing.set(Some((active, value)));
+    }
+
+    fn finish_edit(&self, value: Option<String>, on_edit: &Callback<(CellRef, String)>) {
+        if *self.committed.borrow() {
+            return;
+        }
+        *self.committed.borrow_mut() = true;
+        if let (Some((a, before)), Some(value)) = (&*self.editing, value)
+            && *self.dirty.borrow()
+            && *before != value
+        {
+            on_edit.emit((a.cell, value));
+        }
+        *self.pending_focus.borrow_mut() = true;
+        self.editing.set(None);
+    }
+}
+
+#[hook]
+fn use_grid_ui() -> GridUi {
+    GridUi {
+        viewport: use_node_ref(),
+        editor: use_node_ref(),
+        view: use_state(|| (0u32, 16u32)),
+        editing: use_state(|| None::<(Active, String)>),
+        committed: use_mut_ref(|| false),
+        dirty: use_mut_ref(|| false),
+        pending_focus: use_mut_ref(|| false),
+    }
+}
+
+/// Keeps the grid in step with its props: measures the viewport, returns to the top on a new
+/// filter, asks for rows that are not loaded, scrolls to jumps and moves the focus.
+#[hook]
+fn use_grid_sync(ui: &GridUi, props: &GridProps) {
     {
-        let (viewport, view) = (viewport.clone(), view.clone());
+        let (viewport, view) = (ui.viewport.clone(), ui.view.clone());
         use_effect_with((), move |()| {
             if let Some(el) = viewport.cast::<Element>() {
                 view.set(visible_rows(&el));
             }
         });
     }
-    // Another view (filter): back to its top.
     {
-        let (viewport, view) = (viewport.clone(), view.clone());
-        use_effect_with(window.filter.clone(), move |_| {
+        let (viewport, view) = (ui.viewport.clone(), ui.view.clone());
+        use_effect_with(props.window.filter.clone(), move |_| {
             if let Some(el) = viewport.cast::<Element>() {
                 el.set_scroll_top(0);
                 view.set(visible_rows(&el));
             }
         });
     }
-    // Ask for rows whenever what is visible is not loaded.
     {
         let on_need = props.on_need.clone();
-        let key = (*view, Rc::as_ptr(window) as usize);
+        let key = (*ui.view, Rc::as_ptr(&props.window) as usize);
         use_effect_with(key, move |&((first, visible), _)| {
             on_need.emit((first, visible));
         });
     }
-    // Jumps: scroll the focused row into view, then focus it.
     {
         let (viewport, pending_focus, active) =
-            (viewport.clone(), pending_focus.clone(), props.active);
+            (ui.viewport.clone(), ui.pending_focus.clone(), props.active);
         use_effect_with(props.scroll_nonce, move |&nonce| {
             if nonce > 0
                 && let (Some(el), Some(a)) = (viewport.cast::<Element>(), active)
@@ -162,45 +263,53 @@ pub fn grid(props: &GridProps) -> Html {
         });
     }
     // After every render: move the focus where it was asked to go.
-    {
-        let (pending_focus, editor, editing, active) = (
-            pending_focus.clone(),
-            editor.clone(),
-            editing.clone(),
-            props.active,
-        );
-        use_effect(move || {
-            if let Some(input) = editor.cast::<HtmlInputElement>() {
-                if editing.is_some() && *pending_focus.borrow() {
-                    let _ = input.focus();
-                    input.select();
-                    *pending_focus.borrow_mut() = false;
-                }
-            } else if *pending_focus.borrow()
-                && let Some(a) = active
-                && let Some(el) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id(&cell_id(a.index, a.cell.col)))
-                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            {
-                let _ = el.focus();
-                *pending_focus.borrow_mut() = false;
+    let (ui, active) = (ui.clone(), props.active);
+    use_effect(move || {
+        if let Some(input) = ui.editor.cast::<HtmlInputElement>() {
+            if ui.editing.is_some() && *ui.pending_focus.borrow() {
+                let _ = input.focus();
+                input.select();
+                *ui.pending_focus.borrow_mut() = false;
             }
-        });
-    }
+        } else if *ui.pending_focus.borrow()
+            && let Some(a) = active
+            && let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&cell_id(a.index, a.cell.col)))
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        {
+            let _ = el.focus();
+            *ui.pending_focus.borrow_mut() = false;
+        }
+    });
+}
 
-    let row_at = {
-        let window = window.clone();
-        move |index: u32| -> Option<GridRow> {
-            index
-                .checked_sub(window.start)
-                .and_then(|k| window.rows.get(k as usize))
-                .cloned()
+/// The grid's event handlers (delegated: one per event for the whole grid).
+struct Handlers {
+    onscroll: Callback<Event>,
+    onclick: Callback<MouseEvent>,
+    ondblclick: Callback<MouseEvent>,
+    onfocusin: Callback<FocusEvent>,
+    onkeydown: Callback<KeyboardEvent>,
+}
+
+fn active_at(target: Option<web_sys::EventTarget>) -> Option<Active> {
+    cell_at(target).map(|(index, row, col)| Active {
+        index,
+        cell: CellRef { row, col },
+    })
+}
+
+fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
+    let activate = {
+        let (on_activate, pending_focus) = (props.on_activate.clone(), ui.pending_focus.clone());
+        move |active: Active| {
+            *pending_focus.borrow_mut() = true;
+            on_activate.emit(active);
         }
     };
-
     let onscroll = {
-        let (viewport, view) = (viewport.clone(), view.clone());
+        let (viewport, view) = (ui.viewport.clone(), ui.view.clone());
         Callback::from(move |_: Event| {
             if let Some(el) = viewport.cast::<Element>() {
                 let now = visible_rows(&el);
@@ -210,336 +319,299 @@ pub fn grid(props: &GridProps) -> Html {
             }
         })
     };
-
-    let activate = {
-        let (on_activate, pending_focus) = (props.on_activate.clone(), pending_focus.clone());
-        move |active: Active, focus: bool| {
-            if focus {
-                *pending_focus.borrow_mut() = true;
-            }
-            on_activate.emit(active);
-        }
-    };
-
-    let start_edit = {
-        let (editing, committed, dirty, pending_focus, row_at) = (
-            editing.clone(),
-            committed.clone(),
-            dirty.clone(),
-            pending_focus.clone(),
-            row_at.clone(),
-        );
-        move |active: Active| {
-            let Some(row) = row_at(active.index) else {
-                return;
-            };
-            if active.cell.col == 0 || row.row == 0 {
-                return;
-            }
-            let value = row
-                .cells
-                .get(active.cell.col as usize - 1)
-                .cloned()
-                .unwrap_or_default();
-            *committed.borrow_mut() = false;
-            *dirty.borrow_mut() = false;
-            *pending_focus.borrow_mut() = true;
-            editing.set(Some((active, value)));
-        }
-    };
-
     let onclick = {
         let activate = activate.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some((index, row, col)) = cell_at(e.target()) {
-                activate(
-                    Active {
-                        index,
-                        cell: CellRef { row, col },
-                    },
-                    true,
-                );
-            }
-        })
+        Callback::from(move |e: MouseEvent| active_at(e.target()).into_iter().for_each(&activate))
     };
     let ondblclick = {
-        let start_edit = start_edit.clone();
+        let (ui, window) = (ui.clone(), props.window.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some((index, row, col)) = cell_at(e.target()) {
-                start_edit(Active {
-                    index,
-                    cell: CellRef { row, col },
-                });
+            if let Some(a) = active_at(e.target()) {
+                ui.start_edit(&window, a);
             }
         })
     };
     let onfocusin = {
         let (on_activate, current) = (props.on_activate.clone(), props.active);
         Callback::from(move |e: FocusEvent| {
-            if let Some((index, row, col)) = cell_at(e.target()) {
-                let a = Active {
-                    index,
-                    cell: CellRef { row, col },
-                };
-                if current != Some(a) {
-                    on_activate.emit(a);
-                }
+            if let Some(a) = active_at(e.target())
+                && current != Some(a)
+            {
+                on_activate.emit(a);
             }
         })
     };
     let onkeydown = {
-        let (viewport, view, row_at, activate, start_edit) = (
-            viewport.clone(),
-            view.clone(),
-            row_at.clone(),
-            activate.clone(),
-            start_edit.clone(),
-        );
-        let (active, editing_now) = (props.active, editing.is_some());
+        let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
+        let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
-            if editing_now || total == 0 {
+            let total = window.total;
+            if ui.editing.is_some() || total == 0 {
                 return;
             }
+            let (first, visible) = *ui.view;
             let a = active.unwrap_or(Active {
-                index: view.0,
+                index: first,
                 cell: CellRef { row: 0, col: 1 },
             });
-            let (first, visible) = *view;
             let page = visible.saturating_sub(1).max(1);
             let ctrl = e.ctrl_key() || e.meta_key();
-            let (mut index, mut col) = (a.index, a.cell.col.max(1));
-            match e.key().as_str() {
-                "ArrowDown" => index = (index + 1).min(total - 1),
-                "ArrowUp" => index = index.saturating_sub(1),
-                "PageDown" => index = (index + page).min(total - 1),
-                "PageUp" => index = index.saturating_sub(page),
-                "ArrowRight" => col = (col + 1).min(ncols),
-                "ArrowLeft" => col = col.saturating_sub(1).max(1),
-                "Home" if ctrl => (index, col) = (0, 1),
-                "End" if ctrl => (index, col) = (total - 1, ncols),
-                "Home" => col = 1,
-                "End" => col = ncols,
-                "Enter" | "F2" => {
+            let from = (a.index, a.cell.col.max(1));
+            match navigate(&e.key(), ctrl, from, total, ncols, page) {
+                None => {}
+                Some(Nav::Edit) => {
                     e.prevent_default();
-                    start_edit(a);
-                    return;
+                    ui.start_edit(&window, a);
                 }
-                _ => return,
-            }
-            e.prevent_default();
-            // Keep the row on screen.
-            if let Some(el) = viewport.cast::<Element>() {
-                if index < first {
-                    el.set_scroll_top(i32::try_from(index * ROW_H).unwrap_or(i32::MAX));
-                } else if index >= first + visible {
-                    let top = (index + 1).saturating_sub(visible) * ROW_H;
-                    el.set_scroll_top(i32::try_from(top).unwrap_or(i32::MAX));
+                Some(Nav::To(index, col)) => {
+                    e.prevent_default();
+                    keep_on_screen(&ui.viewport, index, (first, visible));
+                    let row = GridUi::row_at(&window, index).map_or(0, |g| g.row);
+                    activate(Active {
+                        index,
+                        cell: CellRef { row, col },
+                    });
                 }
             }
-            let row = row_at(index).map_or(0, |g| g.row);
-            activate(
-                Active {
-                    index,
-                    cell: CellRef { row, col },
-                },
-                true,
-            );
         })
     };
+    Handlers {
+        onscroll,
+        onclick,
+        ondblclick,
+        onfocusin,
+        onkeydown,
+    }
+}
 
-    // The editor.
-    let finish_edit = {
-        let (editing, committed, dirty, pending_focus, on_edit) = (
-            editing.clone(),
-            committed.clone(),
-            dirty.clone(),
-            pending_focus.clone(),
-            props.on_edit.clone(),
-        );
-        move |value: Option<String>| {
-            if *committed.borrow() {
-                return;
-            }
-            *committed.borrow_mut() = true;
-            if let (Some((a, before)), Some(value)) = (&*editing, value)
-                && *dirty.borrow()
-                && *before != value
-            {
-                on_edit.emit((a.cell, value));
-            }
-            *pending_focus.borrow_mut() = true;
-            editing.set(None);
-        }
-    };
-    let editor_keydown = {
-        let finish_edit = finish_edit.clone();
+/// The in-place editor's handlers: Enter confirms, Esc cancels, leaving the cell confirms.
+#[derive(Clone)]
+struct EditorHandlers {
+    keydown: Callback<KeyboardEvent>,
+    input: Callback<InputEvent>,
+    blur: Callback<FocusEvent>,
+}
+
+fn editor_handlers(ui: &GridUi, on_edit: &Callback<(CellRef, String)>) -> EditorHandlers {
+    let keydown = {
+        let (ui, on_edit) = (ui.clone(), on_edit.clone());
         Callback::from(move |e: KeyboardEvent| {
             e.stop_propagation();
             let input: HtmlInputElement = e.target_unchecked_into();
             match e.key().as_str() {
                 "Enter" => {
                     e.prevent_default();
-                    finish_edit(Some(input.value()));
+                    ui.finish_edit(Some(input.value()), &on_edit);
                 }
                 "Escape" => {
                     e.prevent_default();
-                    finish_edit(None);
+                    ui.finish_edit(None, &on_edit);
                 }
                 _ => {}
             }
         })
     };
-    let editor_input = {
-        let dirty = dirty.clone();
+    let input = {
+        let dirty = ui.dirty.clone();
         Callback::from(move |_: InputEvent| *dirty.borrow_mut() = true)
     };
-    let editor_blur = {
-        let finish_edit = finish_edit.clone();
+    let blur = {
+        let (ui, on_edit) = (ui.clone(), on_edit.clone());
         Callback::from(move |e: FocusEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            finish_edit(Some(input.value()));
+            ui.finish_edit(Some(input.value()), &on_edit);
         })
     };
+    EditorHandlers {
+        keydown,
+        input,
+        blur,
+    }
+}
+
+/// What every row needs to draw itself.
+struct RowCtx<'a> {
+    lang: Lang,
+    columns: &'a [ColumnHead],
+    active: Option<Active>,
+    /// The one cell in the tab order: (view index, column).
+    tab_target: (u32, u32),
+    editing: Option<&'a (Active, String)>,
+    editor: &'a NodeRef,
+    editor_handlers: &'a EditorHandlers,
+}
+
+fn kind_class(kind: ColKind) -> Option<&'static str> {
+    match kind {
+        ColKind::Ignored => Some("is-ignored"),
+        ColKind::Detail => Some("is-detail"),
+        ColKind::Field => None,
+    }
+}
+
+/// The findings of a mark as a tooltip: one `CODE message` per line.
+fn findings_title(lang: Lang, mark: &crate::protocol::Mark) -> String {
+    mark.findings
+        .iter()
+        .map(|f| format!("{} {}", f.code, lang.msg(&f.message)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn loading_row(lang: Lang, index: u32) -> Html {
+    html! {
+        <div class="grid-row is-loading" role="row" style={format!("top:{}px", index * ROW_H)} key={format!("l{index}")}>
+            <div class="row-num">{ "…" }</div>
+            <div class="cell loading">{ Text::LoadingRows.get(lang) }</div>
+        </div>
+    }
+}
+
+fn row_html(cx: &RowCtx<'_>, index: u32, row: &GridRow) -> Html {
+    let row_sev = row.marks.iter().map(|m| m.severity).min().map(sev_class);
+    let row_title = row
+        .marks
+        .iter()
+        .find(|m| m.col == 0)
+        .map(|m| findings_title(cx.lang, m));
+    let is_active_row = cx.active.is_some_and(|a| a.index == index);
+    let cells = cx
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, head)| cell_html(cx, index, row, c as u32 + 1, head));
+    html! {
+        <div
+            class={classes!("grid-row", is_active_row.then_some("is-active-row"), row.blank.then_some("is-blank"))}
+            role="row"
+            aria-rowindex={row.row.to_string()}
+            style={format!("top:{}px", index * ROW_H)}
+            key={format!("r{}", row.row)}
+        >
+            <div
+                role="rowheader"
+                class={classes!("row-num", row_sev)}
+                title={row_title}
+                data-i={index.to_string()}
+                data-r={row.row.to_string()}
+                data-c="0"
+            >
+                { row.row }
+            </div>
+            { for cells }
+        </div>
+    }
+}
+
+fn cell_html(cx: &RowCtx<'_>, index: u32, row: &GridRow, col: u32, head: &ColumnHead) -> Html {
+    let lang = cx.lang;
+    let value = row.cells.get(col as usize - 1).map_or("", String::as_str);
+    let mark = row.marks.iter().find(|m| m.col == col);
+    let active = cx
+        .active
+        .is_some_and(|a| a.index == index && a.cell.col == col);
+    let tabindex = if (index, col) == cx.tab_target {
+        "0"
+    } else {
+        "-1"
+    };
+    let title = match mark {
+        Some(m) => Some(findings_title(lang, m)),
+        None if value.chars().count() > 12 => Some(value.to_owned()),
+        None => None,
+    };
+    let class = classes!(
+        "cell",
+        mark.map(|m| sev_class(m.severity)),
+        active.then_some("is-active"),
+        kind_class(head.kind)
+    );
+    let editing = cx
+        .editing
+        .filter(|(a, _)| a.index == index && a.cell.col == col);
+    let content = match editing {
+        Some((_, initial)) => html! {
+            <input
+                ref={cx.editor.clone()}
+                class="cell-editor"
+                type="text"
+                value={initial.clone()}
+                aria-label={format!("{} {}{}", Text::EditLabel.get(lang), head.letter, row.row)}
+                onkeydown={cx.editor_handlers.keydown.clone()}
+                oninput={cx.editor_handlers.input.clone()}
+                onblur={cx.editor_handlers.blur.clone()}
+            />
+        },
+        None => html! { { value.to_owned() } },
+    };
+    html! {
+        <div
+            role="gridcell"
+            id={cell_id(index, col)}
+            {class}
+            style={format!("width:{}px", head.width)}
+            {tabindex}
+            {title}
+            aria-selected={active.then_some("true")}
+            aria-invalid={mark.filter(|m| m.severity == Sev::Error).map(|_| "true")}
+            data-i={index.to_string()}
+            data-r={row.row.to_string()}
+            data-c={col.to_string()}
+        >
+            { content }
+        </div>
+    }
+}
+
+fn column_head(c: &ColumnHead) -> Html {
+    let class = classes!("col-head", kind_class(c.kind));
+    html! {
+        <div role="columnheader" {class} style={format!("width:{}px", c.width)} title={format!("{} {} → {}", c.letter, c.header, c.target)}>
+            <span class="col-letter">{ c.letter.clone() }</span>
+            <span class="col-name">{ c.header.clone() }</span>
+            <span class="col-target">{ c.target.clone() }</span>
+        </div>
+    }
+}
+
+/// The grid.
+#[component(Grid)]
+pub fn grid(props: &GridProps) -> Html {
+    let lang = props.lang;
+    let ui = use_grid_ui();
+    use_grid_sync(&ui, props);
+    let Handlers {
+        onscroll,
+        onclick,
+        ondblclick,
+        onfocusin,
+        onkeydown,
+    } = handlers(&ui, props);
+    let editor_handlers = editor_handlers(&ui, &props.on_edit);
+    let window = &props.window;
+    let total = window.total;
+    let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
 
     // Rows to render.
-    let (first, visible) = *view;
+    let (first, visible) = *ui.view;
     let from = first.saturating_sub(OVERSCAN);
     let to = (first + visible + OVERSCAN).min(total);
-    let tab_target = props
-        .active
-        .map_or((from.max(first), 1), |a| (a.index, a.cell.col));
-    let rows = (from..to).map(|index| {
-        let top = format!("top:{}px", index * ROW_H);
-        let Some(row) = row_at(index) else {
-            return html! {
-                <div class="grid-row is-loading" role="row" style={top} key={format!("l{index}")}>
-                    <div class="row-num">{ "…" }</div>
-                    <div class="cell loading">{ Text::LoadingRows.get(lang) }</div>
-                </div>
-            };
-        };
-        let mark_of = |col: u32| row.marks.iter().find(|m| m.col == col);
-        let row_mark = mark_of(0);
-        let row_sev = row
-            .marks
-            .iter()
-            .map(|m| m.severity)
-            .min()
-            .map(sev_class);
-        let row_title = row_mark.map(|m| {
-            m.findings
-                .iter()
-                .map(|f| format!("{} {}", f.code, lang.msg(&f.message)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        });
-        let is_active_row = props.active.is_some_and(|a| a.index == index);
-        let cells = props.columns.iter().enumerate().map(|(c, head)| {
-            let col = c as u32 + 1;
-            let value = row.cells.get(c).map_or("", String::as_str);
-            let mark = mark_of(col);
-            let active = props.active.is_some_and(|a| a.index == index && a.cell.col == col);
-            let tabindex = if (index, col) == tab_target { "0" } else { "-1" };
-            let title = match mark {
-                Some(m) => Some(
-                    m.findings
-                        .iter()
-                        .map(|f| format!("{} {}", f.code, lang.msg(&f.message)))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-                None if value.chars().count() > 12 => Some(value.to_owned()),
-                None => None,
-            };
-            let class = classes!(
-                "cell",
-                mark.map(|m| sev_class(m.severity)),
-                active.then_some("is-active"),
-                match head.kind {
-                    ColKind::Ignored => Some("is-ignored"),
-                    ColKind::Detail => Some("is-detail"),
-                    ColKind::Field => None,
-                }
-            );
-            let editing_here = editing
-                .as_ref()
-                .is_some_and(|(a, _)| a.index == index && a.cell.col == col);
-            let content = if editing_here {
-                let initial = editing.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
-                html! {
-                    <input
-                        ref={editor.clone()}
-                        class="cell-editor"
-                        type="text"
-                        value={initial}
-                        aria-label={format!("{} {}{}", Text::EditLabel.get(lang), head.letter, row.row)}
-                        onkeydown={editor_keydown.clone()}
-                        oninput={editor_input.clone()}
-                        onblur={editor_blur.clone()}
-                    />
-                }
-            } else {
-                html! { { value.to_owned() } }
-            };
-            html! {
-                <div
-                    role="gridcell"
-                    id={cell_id(index, col)}
-                    {class}
-                    style={format!("width:{}px", head.width)}
-                    {tabindex}
-                    {title}
-                    aria-selected={active.then_some("true")}
-                    aria-invalid={mark.filter(|m| m.severity == Sev::Error).map(|_| "true")}
-                    data-i={index.to_string()}
-                    data-r={row.row.to_string()}
-                    data-c={col.to_string()}
-                >
-                    { content }
-                </div>
-            }
-        });
-        html! {
-            <div
-                class={classes!("grid-row", is_active_row.then_some("is-active-row"), row.blank.then_some("is-blank"))}
-                role="row"
-                aria-rowindex={row.row.to_string()}
-                style={top}
-                key={format!("r{}", row.row)}
-            >
-                <div
-                    role="rowheader"
-                    class={classes!("row-num", row_sev)}
-                    title={row_title}
-                    data-i={index.to_string()}
-                    data-r={row.row.to_string()}
-                    data-c="0"
-                >
-                    { row.row }
-                </div>
-                { for cells }
-            </div>
-        }
+    let cx = RowCtx {
+        lang,
+        columns: &props.columns,
+        active: props.active,
+        tab_target: props
+            .active
+            .map_or((from.max(first), 1), |a| (a.index, a.cell.col)),
+        editing: ui.editing.as_ref(),
+        editor: &ui.editor,
+        editor_handlers: &editor_handlers,
+    };
+    let rows = (from..to).map(|index| match GridUi::row_at(window, index) {
+        Some(row) => row_html(&cx, index, row),
+        None => loading_row(lang, index),
     });
-
     let width: u32 = ROWNUM_W + props.columns.iter().map(|c| c.width).sum::<u32>();
-    let heads = props.columns.iter().map(|c| {
-        let class = classes!(
-            "col-head",
-            match c.kind {
-                ColKind::Ignored => Some("is-ignored"),
-                ColKind::Detail => Some("is-detail"),
-                ColKind::Field => None,
-            }
-        );
-        html! {
-            <div role="columnheader" {class} style={format!("width:{}px", c.width)} title={format!("{} {} → {}", c.letter, c.header, c.target)}>
-                <span class="col-letter">{ c.letter.clone() }</span>
-                <span class="col-name">{ c.header.clone() }</span>
-                <span class="col-target">{ c.target.clone() }</span>
-            </div>
-        }
-    });
 
     html! {
         <div
@@ -549,7 +621,7 @@ pub fn grid(props: &GridProps) -> Html {
             aria-label={Text::GridLabel.get(lang)}
             aria-rowcount={(total + 1).to_string()}
             aria-colcount={(ncols + 1).to_string()}
-            ref={viewport}
+            ref={ui.viewport.clone()}
             {onscroll}
             {onclick}
             {ondblclick}
@@ -559,7 +631,7 @@ pub fn grid(props: &GridProps) -> Html {
             <div class="grid-canvas" style={format!("width:{width}px;height:{}px", HEAD_H + total * ROW_H)}>
                 <div class="grid-head" role="row" aria-rowindex="1">
                     <div role="columnheader" class="row-num corner">{ Text::RowHeader.get(lang) }</div>
-                    { for heads }
+                    { for props.columns.iter().map(column_head) }
                 </div>
                 <div class="grid-body" style={format!("height:{}px", total * ROW_H)}>
                     { for rows }

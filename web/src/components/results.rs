@@ -109,21 +109,9 @@ fn columns(lang: Lang, layout: &LayoutRef, mapping: Option<&MappingState>) -> Ve
         .collect()
 }
 
-/// The results section.
-#[component(ResultsPanel)]
-pub fn results_panel(props: &ResultsPanelProps) -> Html {
-    let lang = props.lang;
-    let r = &props.results;
+/// The verdict, counts and facts of the check.
+fn summary_box(lang: Lang, r: &ResultsState) -> Html {
     let s = &r.summary;
-    let columns = {
-        let (layout, mapping) = (props.layout.clone(), props.mapping.clone());
-        use_memo((lang, layout, mapping), |(lang, layout, mapping)| {
-            columns(*lang, layout, mapping.as_deref())
-        })
-    };
-    // For the benchmark: the moment a change is on screen.
-    use_effect_with(Rc::as_ptr(s) as usize, |_| dom::mark("pmh:summary-shown"));
-
     let verdict = if s.upload_ready {
         html! { <p id="verdict" class="verdict is-ready">{ "✔ " }{ Text::VerdictReady.get(lang) }</p> }
     } else {
@@ -139,45 +127,99 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         .as_ref()
         .map(|n| format!(" [{n}]"))
         .unwrap_or_default();
+    html! {
+        <div class="summary-box" id="summary">
+            <h2 id="results-heading" tabindex="-1">{ Text::ResultsHeading.get(lang) }</h2>
+            { verdict }
+            <p id="counts" class="counts">{ text::counts_line(lang, s.rows, s.errors, s.warnings, s.infos) }</p>
+            <p class="muted small" id="facts">
+                { text::facts_line(
+                    lang,
+                    &format!("{source}{sheet}"),
+                    lang.msg(&s.layout),
+                    lang.msg(&s.masters),
+                    &text::check_time(lang, r.check_ms.0, r.check_ms.1),
+                ) }
+            </p>
+            if s.truncated {
+                <p class="warning-box">{ Text::Truncated.get(lang) }</p>
+            }
+        </div>
+    }
+}
 
-    let download = |kind: DownloadKind, id: &'static str, label: Text, primary: bool| {
-        html! {
-            <button
-                type="button"
-                {id}
-                class={classes!(primary.then_some("primary"))}
-                disabled={props.busy}
-                onclick={props.on_download.reform(move |_: MouseEvent| kind)}
-            >
-                { label.get(lang) }
-            </button>
-        }
-    };
+/// One download button.
+fn download_button(
+    lang: Lang,
+    busy: bool,
+    on_download: &Callback<DownloadKind>,
+    (kind, id, label, primary): (DownloadKind, &'static str, Text, bool),
+) -> Html {
+    html! {
+        <button
+            type="button"
+            {id}
+            class={classes!(primary.then_some("primary"))}
+            disabled={busy}
+            onclick={on_download.reform(move |_: MouseEvent| kind)}
+        >
+            { label.get(lang) }
+        </button>
+    }
+}
 
-    let confirm = r.confirm.map(|kind| {
+/// The help-desk copy and the receipt, with their notes.
+fn downloads_more(
+    lang: Lang,
+    r: &ResultsState,
+    busy: bool,
+    on_download: &Callback<DownloadKind>,
+) -> Html {
+    let s = &r.summary;
+    let button = |spec| download_button(lang, busy, on_download, spec);
+    html! {
+        <div class="downloads-more" role="group" aria-labelledby="downloads-more-heading">
+            <h3 id="downloads-more-heading">{ Text::DownloadsMore.get(lang) }</h3>
+            { button((DownloadKind::Helpdesk, "download-helpdesk", Text::DownloadHelpdesk, false)) }
+            <p class="muted small download-note" id="helpdesk-note">
+                { Text::HelpdeskNote.get(lang) }
+                if s.workbook {
+                    { text::sentence_gap(lang) }{ Text::HelpdeskNoteWorkbook.get(lang) }
+                }
+            </p>
+            { button((DownloadKind::Receipt, "download-receipt", Text::DownloadReceipt, false)) }
+            <p class="muted small download-note" id="receipt-note">
+                { Text::ReceiptNote.get(lang) }{ text::sentence_gap(lang) }
+                { text::receipt_upload(lang, r.upload_saved(), s.changes) }
+            </p>
+        </div>
+    }
+}
+
+/// The question before an upload file is downloaded while errors remain.
+fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Option<Html> {
+    let s = &r.summary;
+    r.confirm.map(|kind| {
         html! {
             <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">
                 <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>
                 <div class="confirm-actions">
-                    <button type="button" id="confirm-no" class="primary" onclick={props.on_confirm.reform(|_: MouseEvent| false)} autofocus=true>
+                    <button type="button" id="confirm-no" class="primary" onclick={on_confirm.reform(|_: MouseEvent| false)} autofocus=true>
                         { Text::ConfirmNo.get(lang) }
                     </button>
-                    <button type="button" id="confirm-yes" onclick={props.on_confirm.reform(|_: MouseEvent| true)}>
+                    <button type="button" id="confirm-yes" onclick={on_confirm.reform(|_: MouseEvent| true)}>
                         { Text::ConfirmYes.get(lang) }
                     </button>
                 </div>
             </div>
         }
-    });
-    // Focus the safe answer when the question appears.
-    use_effect_with(r.confirm.is_some(), |&shown| {
-        if shown {
-            dom::focus_id("confirm-no");
-        }
-    });
+    })
+}
 
-    let file_findings = (!s.file_findings.is_empty()).then(|| {
-        let items = s.file_findings.iter().map(|f| {
+/// Findings about the whole file or its header.
+fn file_findings_box(lang: Lang, findings: &[FindingView]) -> Option<Html> {
+    (!findings.is_empty()).then(|| {
+        let items = findings.iter().map(|f| {
             html! {
                 <li class="finding">
                     { sev_badge(lang, f.severity) }
@@ -188,14 +230,18 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             }
         });
         html! {
-            <details class="file-findings" open={s.file_findings.iter().any(|f| f.severity != Sev::Info)}>
-                <summary>{ format!("{}（{}）", Text::FileFindings.get(lang), s.file_findings.len()) }</summary>
+            <details class="file-findings" open={findings.iter().any(|f| f.severity != Sev::Info)}>
+                <summary>{ format!("{}（{}）", Text::FileFindings.get(lang), findings.len()) }</summary>
                 <ul>{ for items }</ul>
             </details>
         }
-    });
+    })
+}
 
-    // Toolbar: filter.
+/// The grid's toolbar: the row filter, the change count, undo and back.
+fn toolbar(props: &ResultsPanelProps) -> Html {
+    let (lang, r) = (props.lang, &props.results);
+    let s = &r.summary;
     let filter = r.window.filter.clone();
     let filter_value = match &filter {
         Filter::All => "all".to_owned(),
@@ -203,90 +249,118 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         Filter::Errors => "errors".to_owned(),
         Filter::Code(c) => format!("code:{c}"),
     };
-    let on_filter = {
-        let cb = props.on_filter.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            let v = select.value();
-            cb.emit(match v.as_str() {
-                "problems" => Filter::Problems,
-                "errors" => Filter::Errors,
-                v => v
-                    .strip_prefix("code:")
-                    .map_or(Filter::All, |c| Filter::Code(c.to_owned())),
-            });
-        })
-    };
+    let on_filter = props.on_filter.reform(|e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        match select.value().as_str() {
+            "problems" => Filter::Problems,
+            "errors" => Filter::Errors,
+            v => v
+                .strip_prefix("code:")
+                .map_or(Filter::All, |c| Filter::Code(c.to_owned())),
+        }
+    });
     let code_options = s.codes.iter().map(|c| {
         let v = format!("code:{}", c.code);
         html! { <option value={v.clone()} selected={filter_value == v}>{ text::filter_code(lang, &c.code, &c.title) }</option> }
     });
+    html! {
+        <div class="grid-toolbar">
+            <label for="row-filter">{ Text::FilterLabel.get(lang) }</label>
+            <select id="row-filter" onchange={on_filter}>
+                <option value="all" selected={filter == Filter::All}>{ Text::FilterAll.get(lang) }</option>
+                <option value="problems" selected={filter == Filter::Problems}>{ Text::FilterProblems.get(lang) }</option>
+                <option value="errors" selected={filter == Filter::Errors}>{ Text::FilterErrors.get(lang) }</option>
+                { for code_options }
+            </select>
+            <span class="muted" id="rows-shown">{ text::rows_shown(lang, r.window.total) }</span>
+            <span class="spacer" />
+            <span class="muted" id="changes">{ text::changes(lang, s.changes) }</span>
+            <button type="button" id="undo" disabled={props.busy || s.changes == 0} onclick={props.on_undo.reform(|_: MouseEvent| ())}>
+                { Text::Undo.get(lang) }
+            </button>
+            <button type="button" id="back-to-mapping" disabled={props.busy} onclick={props.on_back.reform(|_: MouseEvent| ())}>
+                { Text::BackToMapping.get(lang) }
+            </button>
+        </div>
+    }
+}
+
+/// The side panel: the selected cell, counts by code, the findings list.
+fn side_panel(props: &ResultsPanelProps) -> Html {
+    let (lang, r) = (props.lang, &props.results);
+    let codes = Rc::new(r.summary.codes.clone());
+    let value = r.active.and_then(|a| {
+        r.row(a.cell.row)
+            .and_then(|g| g.cells.get(a.cell.col.max(1) as usize - 1).cloned())
+    });
+    html! {
+        <aside class="side" aria-label={Text::CellHeading.get(lang)}>
+            <CellPanel
+                {lang}
+                active={r.active}
+                findings={Rc::new(r.active.map(|a| r.findings_of(a.cell)).unwrap_or_default())}
+                {value}
+                codes={codes.clone()}
+                busy={props.busy}
+                on_repair={props.on_repair.clone()}
+            />
+            <CodesPanel
+                {lang}
+                {codes}
+                busy={props.busy}
+                on_filter={props.on_filter.clone()}
+                on_repair={props.on_repair.clone()}
+            />
+            <FindingsList
+                {lang}
+                results={r.clone()}
+                on_list={props.on_list.clone()}
+                on_jump={props.on_jump.clone()}
+            />
+        </aside>
+    }
+}
+
+/// The results section.
+#[component(ResultsPanel)]
+pub fn results_panel(props: &ResultsPanelProps) -> Html {
+    let lang = props.lang;
+    let r = &props.results;
+    let s = &r.summary;
+    let columns = {
+        let (layout, mapping) = (props.layout.clone(), props.mapping.clone());
+        use_memo((lang, layout, mapping), |(lang, layout, mapping)| {
+            columns(*lang, layout, mapping.as_deref())
+        })
+    };
+    // For the benchmark: the moment a change is on screen.
+    use_effect_with(Rc::as_ptr(s) as usize, |_| dom::mark("pmh:summary-shown"));
+    // Focus the safe answer when the question appears.
+    use_effect_with(r.confirm.is_some(), |&shown| {
+        if shown {
+            dom::focus_id("confirm-no");
+        }
+    });
+    let button = |spec| download_button(lang, props.busy, &props.on_download, spec);
 
     html! {
         <section class="panel results-panel" aria-labelledby="results-heading">
             <div class="results-top">
-                <div class="summary-box" id="summary">
-                    <h2 id="results-heading" tabindex="-1">{ Text::ResultsHeading.get(lang) }</h2>
-                    { verdict }
-                    <p id="counts" class="counts">{ text::counts_line(lang, s.rows, s.errors, s.warnings, s.infos) }</p>
-                    <p class="muted small" id="facts">
-                        { text::facts_line(
-                            lang,
-                            &format!("{source}{sheet}"),
-                            lang.msg(&s.layout),
-                            lang.msg(&s.masters),
-                            &text::check_time(lang, r.check_ms.0, r.check_ms.1),
-                        ) }
-                    </p>
-                    if s.truncated {
-                        <p class="warning-box">{ Text::Truncated.get(lang) }</p>
-                    }
-                </div>
+                { summary_box(lang, r) }
                 <div class="downloads" role="group" aria-labelledby="downloads-heading">
                     <h3 id="downloads-heading">{ Text::Downloads.get(lang) }</h3>
-                    { download(DownloadKind::UploadCsv, "download-csv", Text::DownloadUpload, true) }
-                    { download(DownloadKind::UploadJson, "download-json", Text::DownloadJson, false) }
-                    { download(DownloadKind::ReportCsv, "download-report", Text::DownloadReport, false) }
-                    { download(DownloadKind::ChangeLog, "download-log", Text::DownloadLog, false) }
+                    { button((DownloadKind::UploadCsv, "download-csv", Text::DownloadUpload, true)) }
+                    { button((DownloadKind::UploadJson, "download-json", Text::DownloadJson, false)) }
+                    { button((DownloadKind::ReportCsv, "download-report", Text::DownloadReport, false)) }
+                    { button((DownloadKind::ChangeLog, "download-log", Text::DownloadLog, false)) }
                 </div>
             </div>
-            <div class="downloads-more" role="group" aria-labelledby="downloads-more-heading">
-                <h3 id="downloads-more-heading">{ Text::DownloadsMore.get(lang) }</h3>
-                { download(DownloadKind::Helpdesk, "download-helpdesk", Text::DownloadHelpdesk, false) }
-                <p class="muted small download-note" id="helpdesk-note">
-                    { Text::HelpdeskNote.get(lang) }
-                    if s.workbook {
-                        { lang.pick("", " ") }{ Text::HelpdeskNoteWorkbook.get(lang) }
-                    }
-                </p>
-                { download(DownloadKind::Receipt, "download-receipt", Text::DownloadReceipt, false) }
-                <p class="muted small download-note" id="receipt-note">
-                    { Text::ReceiptNote.get(lang) }{ lang.pick("", " ") }
-                    { text::receipt_upload(lang, r.upload_saved(), s.changes) }
-                </p>
-            </div>
-            { for confirm }
-            { for file_findings }
+            { downloads_more(lang, r, props.busy, &props.on_download) }
+            { for confirm_box(lang, r, &props.on_confirm) }
+            { for file_findings_box(lang, &s.file_findings) }
             <div class="results-main">
                 <div class="grid-area">
-                    <div class="grid-toolbar">
-                        <label for="row-filter">{ Text::FilterLabel.get(lang) }</label>
-                        <select id="row-filter" onchange={on_filter}>
-                            <option value="all" selected={filter == Filter::All}>{ Text::FilterAll.get(lang) }</option>
-                            <option value="problems" selected={filter == Filter::Problems}>{ Text::FilterProblems.get(lang) }</option>
-                            <option value="errors" selected={filter == Filter::Errors}>{ Text::FilterErrors.get(lang) }</option>
-                            { for code_options }
-                        </select>
-                        <span class="muted" id="rows-shown">{ text::rows_shown(lang, r.window.total) }</span>
-                        <span class="spacer" />
-                        <span class="muted" id="changes">{ text::changes(lang, s.changes) }</span>
-                        <button type="button" id="undo" disabled={props.busy || s.changes == 0} onclick={props.on_undo.reform(|_: MouseEvent| ())}>
-                            { Text::Undo.get(lang) }
-                        </button>
-                        <button type="button" id="back-to-mapping" disabled={props.busy} onclick={props.on_back.reform(|_: MouseEvent| ())}>
-                            { Text::BackToMapping.get(lang) }
-                        </button>
-                    </div>
+                    { toolbar(props) }
                     <Grid
                         {lang}
                         columns={columns.clone()}
@@ -304,30 +378,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                         }
                     </p>
                 </div>
-                <aside class="side" aria-label={Text::CellHeading.get(lang)}>
-                    <CellPanel
-                        {lang}
-                        active={r.active}
-                        findings={Rc::new(r.active.map(|a| r.findings_of(a.cell)).unwrap_or_default())}
-                        value={r.active.and_then(|a| r.row(a.cell.row).and_then(|g| g.cells.get(a.cell.col.max(1) as usize - 1).cloned()))}
-                        codes={Rc::new(s.codes.clone())}
-                        busy={props.busy}
-                        on_repair={props.on_repair.clone()}
-                    />
-                    <CodesPanel
-                        {lang}
-                        codes={Rc::new(s.codes.clone())}
-                        busy={props.busy}
-                        on_filter={props.on_filter.clone()}
-                        on_repair={props.on_repair.clone()}
-                    />
-                    <FindingsList
-                        {lang}
-                        results={r.clone()}
-                        on_list={props.on_list.clone()}
-                        on_jump={props.on_jump.clone()}
-                    />
-                </aside>
+                { side_panel(props) }
             </div>
         </section>
     }
@@ -428,7 +479,7 @@ pub fn cell_panel(props: &CellPanelProps) -> Html {
                 <>
                     <p class="cell-place" id="cell-place">{ place }</p>
                     if let Some(v) = &props.value {
-                        <p class="cell-value"><code>{ if v.is_empty() { "（空）".to_owned() } else { v.clone() } }</code></p>
+                        <p class="cell-value"><code>{ if v.is_empty() { Text::EmptyValue.get(lang).to_owned() } else { v.clone() } }</code></p>
                     }
                     if props.findings.is_empty() {
                         <p class="muted">{ Text::CellClean.get(lang) }</p>

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::protocol::Msg;
+use crate::error::{AppError, Notice};
 use crate::state::{Busy, WorkerStatus};
 use crate::text::{self, Lang, Text};
 
@@ -17,9 +17,9 @@ pub struct StatusBarProps {
     /// A long job.
     pub busy: Option<Busy>,
     /// The last error.
-    pub error: Option<Msg>,
+    pub error: Option<AppError>,
     /// A status line.
-    pub notice: Option<Msg>,
+    pub notice: Option<Notice>,
     /// Clears the error and the status line.
     pub on_dismiss: Callback<()>,
 }
@@ -62,7 +62,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 { for busy }
                 if let Some(n) = &props.notice {
                     <p class="notice" id="notice" role="status">
-                        { lang.msg(n).to_owned() }
+                        { text::notice(lang, n) }
                         <button type="button" class="link-button" onclick={dismiss.clone()}>
                             { Text::Close.get(lang) }
                         </button>
@@ -71,7 +71,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
             </div>
             if let Some(e) = &props.error {
                 <div class="error-box" id="error" role="alert">
-                    <p>{ lang.msg(e).to_owned() }</p>
+                    <p>{ text::error(lang, e) }</p>
                     <button type="button" class="link-button" onclick={dismiss}>
                         { Text::Close.get(lang) }
                     </button>

@@ -521,12 +521,14 @@ impl<'l> Back<'l> {
                 ranges.push((start, text.len()));
                 continue;
             }
-            let numeric_source = self
-                .opts
-                .numeric_cells
-                .as_ref()
-                .zip(field_cols[fi])
-                .is_some_and(|(cells, col)| cells.contains(row, col));
+            let numeric_source = (f.has_check(Check::MyNumber)
+                || f.has_check(Check::RecipientNumber))
+                && self
+                    .opts
+                    .numeric_cells
+                    .as_ref()
+                    .zip(field_cols[fi])
+                    .is_some_and(|(cells, col)| cells.contains(row, col));
             let cr = repair_cell(
                 f,
                 &layout.dialect,

@@ -166,6 +166,28 @@ pub fn sheet_to_csv_with_numbers(
 pub struct NumericCells(std::collections::HashSet<(u32, u32)>);
 
 impl NumericCells {
+    /// Forgets a cell (it was edited: its value no longer comes from the workbook's number).
+    pub fn remove(&mut self, row: u32, column: u32) {
+        self.0.remove(&(row, column));
+    }
+
+    /// The cells of whole-file rows `rows`, numbered as a part of the file whose data record k
+    /// (0-based) is its row k + 2 (what `incremental::check_part` checks).
+    #[must_use]
+    pub fn for_part(&self, rows: impl Iterator<Item = u32>) -> NumericCells {
+        let columns = self.0.iter().map(|&(_, c)| c).max().unwrap_or(0);
+        let mut part = std::collections::HashSet::new();
+        for (k, row) in rows.enumerate() {
+            let local = u32::try_from(k + 2).unwrap_or(u32::MAX);
+            for c in 1..=columns {
+                if self.contains(row, c) {
+                    part.insert((local, c));
+                }
+            }
+        }
+        NumericCells(part)
+    }
+
     /// Whether the cell at `row` (as the report numbers rows) and `column` (1-based) was a
     /// whole number in the workbook.
     #[must_use]

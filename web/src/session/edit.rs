@@ -1,0 +1,228 @@
+use super::*;
+
+impl Session {
+    /// Sets one cell and re-checks. Returns how many cells changed (0 or 1).
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or the cell is not in a data row.
+    pub fn edit(&mut self, cell: CellRef, value: &str, at: &str) -> Result<u32, WorkerError> {
+        self.change(&[(cell, value.to_owned())], ChangeKind::Edit, at)
+    }
+
+    /// Applies the repair suggested by the `code` finding of `cell`, or, with `all`, of every
+    /// cell with a `code` finding. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or there is no such repair.
+    pub fn repair(
+        &mut self,
+        cell: CellRef,
+        code: &str,
+        all: bool,
+        at: &str,
+    ) -> Result<u32, WorkerError> {
+        let code = Code::parse(code).ok_or_else(|| WorkerError::UnknownCode {
+            code: code.to_owned(),
+        })?;
+        let (_, results) = self.results()?;
+        let mut edits: Vec<(CellRef, String)> = Vec::new();
+        let mut index: HashMap<CellRef, usize> = HashMap::new();
+        let mut add = |row: u32, d: &Diagnostic| {
+            if d.code == code
+                && let Some((col, after)) = repair_of(d)
+            {
+                let target = CellRef { row, col };
+                // One value per cell: the last repair of a cell includes the earlier ones.
+                match index.get(&target) {
+                    Some(&k) => edits[k].1 = after.to_owned(),
+                    None => {
+                        index.insert(target, edits.len());
+                        edits.push((target, after.to_owned()));
+                    }
+                }
+            }
+        };
+        if all {
+            for (&row, findings) in results.findings.rows() {
+                for d in findings {
+                    add(row, d);
+                }
+            }
+        } else if let Some(findings) = results.findings.rows().get(&cell.row) {
+            for d in findings.iter().filter(|d| d.column == Some(cell.col)) {
+                add(cell.row, d);
+            }
+        }
+        if edits.is_empty() {
+            return Err(WorkerError::RepairNotFound);
+        }
+        let kind = if all {
+            ChangeKind::RepairAll(code)
+        } else {
+            ChangeKind::Repair(code)
+        };
+        self.change(&edits, kind, at)
+    }
+
+    /// Undoes the newest change that was not undone yet. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing to undo.
+    pub fn undo(&mut self, at: &str) -> Result<u32, WorkerError> {
+        let input = self.loaded_mut()?;
+        let Some(group) = input.undo.pop() else {
+            return Err(WorkerError::NothingToUndo);
+        };
+        let edits: Vec<(CellRef, String)> = input
+            .log
+            .iter()
+            .rev()
+            .filter(|c| c.group == group)
+            .map(|c| (c.cell, c.before.clone()))
+            .collect();
+        let n = self.change(&edits, ChangeKind::Undo, at)?;
+        // An undo cannot itself be undone.
+        if let Some(input) = self.input.as_mut() {
+            input.undo.retain(|&g| g + 1 != input.next_group);
+        }
+        Ok(n)
+    }
+
+    /// Whether a change can be undone.
+    pub fn can_undo(&self) -> bool {
+        self.input.as_ref().is_some_and(|i| !i.undo.is_empty())
+    }
+
+    /// Applies cell edits (one change-log group) and re-checks the rows they touch.
+    fn change(
+        &mut self,
+        edits: &[(CellRef, String)],
+        kind: ChangeKind,
+        at: &str,
+    ) -> Result<u32, WorkerError> {
+        let (input, _) = self.results()?;
+        let header_row = input.table.header_index().map_or(0, |h| h as u32 + 1);
+        let last = input.table.len() as u32;
+        for (cell, _) in edits {
+            if cell.row <= header_row || cell.row > last || cell.col == 0 {
+                return Err(WorkerError::NotADataCell {
+                    row: cell.row,
+                    col: cell.col,
+                });
+            }
+        }
+        let input = self.loaded_mut()?;
+        let group = input.next_group;
+        let mut rows = Vec::new();
+        for (cell, value) in edits {
+            let i = cell.row as usize - 1;
+            let current = input
+                .table
+                .record(i)
+                .map(|r| {
+                    r.cells
+                        .get(cell.col as usize - 1)
+                        .map_or(String::new(), |c| (*c).to_owned())
+                })
+                .unwrap_or_default();
+            if current == *value {
+                continue;
+            }
+            let Some(before) = input.table.set_cell(i, cell.col as usize - 1, value) else {
+                continue;
+            };
+            if let Some(numeric) = input.numeric.as_mut() {
+                Arc::make_mut(numeric).remove(cell.row, cell.col);
+            }
+            input.log.push(Change {
+                group,
+                at: at.to_owned(),
+                kind: kind.clone(),
+                cell: *cell,
+                before,
+                after: value.clone(),
+            });
+            rows.push(cell.row);
+        }
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        input.next_group += 1;
+        if kind != ChangeKind::Undo {
+            input.undo.push(group);
+        }
+        let changed = rows.len() as u32;
+        rows.sort_unstable();
+        rows.dedup();
+        self.recheck(&rows);
+        Ok(changed)
+    }
+
+    /// Re-checks sheet rows `rows` (sorted, distinct) after an edit, through the core's
+    /// checker ([`incremental::check_part`]): first the edited rows alone (their findings and
+    /// their new certificate keys), then, if other rows share an old or new key of theirs, the
+    /// edited rows together with those rows, so that every cross-row finding (K001–K003) of the
+    /// certificates involved is the checker's own. The core then swaps those rows' findings and
+    /// keeps the exact counts ([`FileFindings::replace_rows`]).
+    fn recheck(&mut self, rows: &[u32]) {
+        let opts = match self.input.as_ref().and_then(|i| i.results.as_ref()) {
+            Some(results) => self.grid_options(&results.mapping),
+            None => return,
+        };
+        let layout = &self.layout;
+        let Some(input) = self.input.as_mut() else {
+            return;
+        };
+        let Some(results) = input.results.as_mut() else {
+            return;
+        };
+        let (table, delimiter) = (&input.table, input.delimiter);
+        let part = |rows: &[u32]| {
+            let at: Vec<RowAt> = rows
+                .iter()
+                .map(|&row| RowAt {
+                    row,
+                    line: table.record(row as usize - 1).map_or(0, |r| r.line),
+                })
+                .collect();
+            let recs: Vec<usize> = rows.iter().map(|&r| r as usize - 1).collect();
+            let csv = table.subset_csv(&recs, delimiter);
+            incremental::check_part(layout, opts.clone(), &csv, &at)
+        };
+
+        // 1. The edited rows alone.
+        let own = part(rows);
+        // 2. Every row sharing a key the edited rows had or have now.
+        let mut keys: Vec<u128> = Vec::new();
+        for (k, &row) in rows.iter().enumerate() {
+            if let Some(slot) = results.keys.get_mut(row as usize) {
+                keys.extend(*slot);
+                *slot = own.keys[k];
+            }
+            keys.extend(own.keys[k]);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let group: Vec<u32> = if keys.is_empty() {
+            Vec::new()
+        } else {
+            results
+                .keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.is_some_and(|k| keys.binary_search(&k).is_ok()))
+                .map(|(r, _)| r as u32)
+                .collect()
+        };
+        let mut together: Vec<u32> = rows.iter().chain(&group).copied().collect();
+        together.sort_unstable();
+        together.dedup();
+        let found = if together.len() > rows.len() {
+            part(&together)
+        } else {
+            own
+        };
+        results.findings.replace_rows(found);
+        results.view_cache = None;
+    }
+}

@@ -1,0 +1,260 @@
+use super::*;
+
+impl Session {
+    /// The current results as a core report (every finding, in file order).
+    fn current_report(results: &Results) -> Report {
+        results.findings.report(&results.meta)
+    }
+
+    /// Makes a file to download: (name, MIME type, bytes, error findings in it).
+    ///
+    /// The upload files are what `pmhcsv build` writes for the same input and mapping: the
+    /// very same core calls and options on the very same bytes (the edited table written out
+    /// as CSV once cells were changed). The help-desk copy is what `pmhcsv redact --build`
+    /// writes for the input as loaded; the receipt what `pmhcsv build --receipt` writes.
+    ///
+    /// # Errors
+    /// Nothing was checked yet; the help-desk copy would not reproduce the findings; a receipt
+    /// time that is not RFC 3339.
+    pub fn download(
+        &self,
+        kind: DownloadKind,
+        lang: ReportLang,
+        extra: &DownloadExtra<'_>,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<(String, &'static str, Vec<u8>, u64), WorkerError> {
+        let (input, results) = self.results()?;
+        let ui = match lang {
+            ReportLang::Ja => Lang::Ja,
+            ReportLang::En => Lang::En,
+        };
+        let name = text::download_name(ui, kind, &file_stem(&input.source));
+        match kind {
+            DownloadKind::UploadCsv | DownloadKind::UploadJson => {
+                let (format, mime) = if kind == DownloadKind::UploadCsv {
+                    (OutputFormat::Csv, "text/csv")
+                } else {
+                    (OutputFormat::Json, "application/json")
+                };
+                let (out, report) =
+                    self.build(&input.current(), &results.mapping, format, progress);
+                Ok((name, mime, out, report.errors))
+            }
+            DownloadKind::Helpdesk => {
+                let bytes = self.helpdesk_copy(extra.seed)?;
+                Ok((name, "text/csv", bytes, 0))
+            }
+            DownloadKind::Receipt => {
+                let json = self.receipt(extra.time, progress)?;
+                Ok((name, "application/json", json.into_bytes(), 0))
+            }
+            DownloadKind::ReportCsv => {
+                let report = Self::current_report(results);
+                let opts = RenderOptions {
+                    lang: match lang {
+                        ReportLang::Ja => pmh_core::Lang::Ja,
+                        ReportLang::En => pmh_core::Lang::En,
+                    },
+                    show_values: false,
+                };
+                let text = render::csv(
+                    &self.layout,
+                    &[Input {
+                        path: input.source.report_name(),
+                        report: &report,
+                    }],
+                    opts,
+                );
+                Ok((name, "text/csv", text.into_bytes(), report.errors))
+            }
+            DownloadKind::ChangeLog => {
+                let text = change_log_csv(&self.layout, input, &results.meta, ui);
+                Ok((name, "text/csv", text.into_bytes(), 0))
+            }
+        }
+    }
+
+    /// The help-desk copy: the input as loaded (edits not included) with every personal value
+    /// replaced by a synthetic one, its findings checked to be the same (code, row, column)
+    /// under the options of the check, as `pmhcsv redact --build` makes it.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or the copy's findings would differ.
+    pub fn helpdesk_copy(&self, seed: u64) -> Result<Vec<u8>, WorkerError> {
+        let (input, results) = self.results()?;
+        let opts = self.grid_options(&results.mapping);
+        pmh_core::redact::redact(&self.layout, &opts, input.as_loaded(), seed)
+            .map_err(|e| redact_error(&e))
+    }
+
+    /// The receipt of the current state (JSON, as `pmhcsv build --receipt` writes it): the
+    /// input as loaded (name, size, SHA-256 — of the workbook for an Excel file — and
+    /// encoding), the findings of the data as it is now, and the upload CSV the page writes
+    /// now (the same bytes as its download). `time` comes from the page's clock.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or `time` is not RFC 3339.
+    pub fn receipt(
+        &self,
+        time: &str,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<String, WorkerError> {
+        if !pmh_core::receipt::is_rfc3339(time) {
+            return Err(WorkerError::ReceiptTime {
+                time: time.to_owned(),
+            });
+        }
+        let (input, results) = self.results()?;
+        let (out, mut report) = self.build(
+            &input.current(),
+            &results.mapping,
+            OutputFormat::Csv,
+            progress,
+        );
+        let out_name =
+            text::download_name(Lang::Ja, DownloadKind::UploadCsv, &file_stem(&input.source));
+        let out_sha = sha256_hex(&out);
+        let (bytes, sha, encoding) = &input.measured;
+        // The findings are those of the data now; the encoding is the file's as loaded.
+        report.encoding = *encoding;
+        let (bytes, sha, format) = match &input.workbook {
+            Some(book) => (book.len() as u64, sha256_hex(book), "xlsx"),
+            None => (*bytes, sha.clone(), "csv"),
+        };
+        Ok(pmh_core::receipt::receipt(&ReceiptRequest {
+            tool_name: RECEIPT_TOOL,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            command: "build",
+            time,
+            layout: &self.layout,
+            inputs: &[ReceiptInput {
+                name: input.source.report_name(),
+                bytes,
+                sha256: &sha,
+                format,
+                report: &report,
+            }],
+            output: Some(ReceiptOutput {
+                name: &out_name,
+                bytes: out.len() as u64,
+                sha256: &out_sha,
+            }),
+        }))
+    }
+
+    /// `pmhcsv build` on `bytes`: the upload file and the report.
+    fn build(
+        &self,
+        bytes: &[u8],
+        mapping: &ColumnMapping,
+        format: OutputFormat,
+        progress: &mut ProgressFn<'_>,
+    ) -> (Vec<u8>, Report) {
+        let opts = Options {
+            max_diagnostics: CLI_MAX_DIAGNOSTICS,
+            mapping: Some(mapping.clone()),
+            masters: self.masters.clone(),
+            numeric_cells: self.input.as_ref().and_then(|i| i.numeric.clone()),
+            ..Options::build(format)
+        };
+        let mut checker = Checker::new(&self.layout, opts);
+        let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 4);
+        let total = bytes.len() as u64;
+        let mut done = 0;
+        for chunk in bytes.chunks(CHUNK) {
+            checker.feed(chunk);
+            out.extend_from_slice(&checker.take_output());
+            done += chunk.len() as u64;
+            progress(Phase::Building, done, total);
+        }
+        let (report, tail) = checker.finish_with_output();
+        out.extend_from_slice(&tail);
+        (out, report)
+    }
+}
+
+/// Why the help-desk copy was not made, for the page (the core's own message speaks of the
+/// CLI's `--seed`).
+pub(super) fn redact_error(e: &RedactError) -> WorkerError {
+    match e {
+        RedactError::FindingsChanged {
+            original, redacted, ..
+        } => WorkerError::RedactMismatch {
+            original: *original,
+            redacted: *redacted,
+        },
+    }
+}
+
+/// A file name stem from the input's name: `受給者一覧.xlsx` → `受給者一覧`.
+fn file_stem(source: &InputSource) -> String {
+    match source {
+        InputSource::Paste => text::PASTE_STEM.to_owned(),
+        InputSource::File { name } => {
+            let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+            let stem: String = stem
+                .chars()
+                .map(|c| {
+                    if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            if stem.trim().is_empty() {
+                "pmh".to_owned()
+            } else {
+                stem
+            }
+        }
+    }
+}
+
+fn csv_cell(out: &mut String, v: &str) {
+    pmh_core::push_csv_field(out, v, ',', false);
+}
+
+/// The change log as CSV for Excel (UTF-8 with BOM, CRLF), one change per row.
+fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) -> String {
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(text::change_log_header(lang));
+    out.push_str("\r\n");
+    for (n, c) in input.log.iter().enumerate() {
+        let action = text::change_action(lang, &c.kind);
+        let code = match &c.kind {
+            ChangeKind::Repair(code) | ChangeKind::RepairAll(code) => code.as_str(),
+            ChangeKind::Edit | ChangeKind::Undo => "",
+        };
+        let col = c.cell.col as usize - 1;
+        let header = meta.headers.get(col).map_or("", |h| h.trim());
+        let field = match meta.uses.get(col) {
+            Some(Use::Field(i)) => layout
+                .fields
+                .get(*i)
+                .map_or("", |f| lang.pick(f.label_ja.as_str(), f.label_en.as_str())),
+            Some(Use::Detail) => text::Text::CertificateItem.get(lang),
+            _ => "",
+        };
+        let cells = [
+            (n + 1).to_string(),
+            c.at.clone(),
+            action.to_owned(),
+            c.cell.row.to_string(),
+            pmh_core::column_letter(c.cell.col),
+            header.to_owned(),
+            field.to_owned(),
+            code.to_owned(),
+            c.before.clone(),
+            c.after.clone(),
+        ];
+        for (k, v) in cells.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            csv_cell(&mut out, v);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}

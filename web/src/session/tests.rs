@@ -1,0 +1,933 @@
+use super::export::redact_error;
+use super::*;
+use crate::protocol::WindowReq;
+use crate::text::Lang;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures");
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{FIXTURES}/{path}")).unwrap()
+}
+
+fn no_progress() -> impl FnMut(Phase, u64, u64) {
+    |_, _, _| {}
+}
+
+/// Loads `bytes` and checks them with the automatic mapping.
+fn checked(bytes: Vec<u8>) -> Session {
+    let mut s = Session::default();
+    let preview = s
+        .load(
+            InputSource::File {
+                name: "t.csv".into(),
+            },
+            Some(bytes),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
+    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s
+}
+
+fn view_all(s: &mut Session) -> ViewData {
+    s.view(&ViewReq {
+        window: WindowReq {
+            filter: Filter::All,
+            start: 0,
+            count: 100,
+        },
+        list: Some(ListReq {
+            code: None,
+            offset: 0,
+            limit: 100,
+        }),
+        jump: None,
+    })
+    .unwrap()
+}
+
+fn codes_of(s: &Session) -> Vec<(String, u64)> {
+    s.summary()
+        .unwrap()
+        .codes
+        .into_iter()
+        .map(|c| (c.code, c.count))
+        .collect()
+}
+
+/// What `pmhcsv build` computes for `bytes`: the checker alone, CLI options.
+fn cli_build(bytes: &[u8], mapping: &str) -> (Vec<u8>, Report) {
+    let layout = Layout::full();
+    let opts = Options {
+        mapping: Some(ColumnMapping::from_json(mapping, &layout).unwrap()),
+        ..Options::build(OutputFormat::Csv)
+    };
+    let mut c = Checker::new(&layout, opts);
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(64 * 1024) {
+        c.feed(chunk);
+        out.extend(c.take_output());
+    }
+    let (report, tail) = c.finish_with_output();
+    out.extend(tail);
+    (out, report)
+}
+
+fn full_check_counts(s: &Session) -> Vec<(String, u64)> {
+    // A fresh full check of the current (edited) table: what incremental re-checks must match.
+    let (input, results) = s.results().unwrap();
+    let bytes = input.table.to_csv(b',');
+    let mut fresh = Session::default();
+    fresh
+        .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
+        .unwrap();
+    fresh
+        .check(&results.mapping.to_json(), &mut no_progress())
+        .unwrap();
+    codes_of(&fresh)
+}
+
+#[test]
+fn loads_checks_and_shows_a_clean_file() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let summary = s.summary().unwrap();
+    assert_eq!(summary.rows, 3);
+    assert_eq!(summary.errors, 0);
+    assert!(!summary.truncated);
+    assert!(summary.upload_ready);
+    // Without a master the checker says so once (M007, info).
+    assert_eq!(summary.file_findings.len(), 1);
+    assert_eq!(summary.file_findings[0].code, "M007");
+    let view = view_all(&mut s);
+    assert_eq!(view.window.total, 3);
+    assert_eq!(view.window.rows[0].row, 2);
+    assert_eq!(view.window.rows[0].cells[2], "愛知花子");
+    assert!(view.window.rows.iter().all(|r| r.marks.is_empty()));
+}
+
+#[test]
+fn preview_has_headers_samples_and_sheets() {
+    let mut s = Session::default();
+    let p = s
+        .load(
+            InputSource::Paste,
+            Some("氏名\t個人番号\r\n山田\t1\r\n\t2\r\n佐藤\t3\r\n田中\t4\r\n".into()),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(p.headers, ["氏名", "個人番号"]);
+    assert_eq!(p.samples[0], ["山田", "佐藤", "田中"]);
+    assert_eq!(p.rows, 4);
+    assert!(p.sheets.is_empty());
+
+    let p = s
+        .load(
+            InputSource::File {
+                name: "b.xlsx".into(),
+            },
+            Some(fixture("xlsx/full_numbers_dates.xlsx")),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert!(!p.sheets.is_empty());
+    assert!(p.headers.iter().any(|h| h == "個人番号"), "{:?}", p.headers);
+    // Another sheet of the same workbook, without sending it again.
+    let first = p.sheets[0].clone();
+    let again = s
+        .load(
+            InputSource::Paste,
+            None,
+            Some(first.clone()),
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(again.sheet, Some(first));
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    let mut s = Session::default();
+    let empty = s.load(
+        InputSource::Paste,
+        Some(Vec::new()),
+        None,
+        &mut no_progress(),
+    );
+    assert_eq!(empty.unwrap_err(), WorkerError::Empty);
+    let blank = s.load(
+        InputSource::Paste,
+        Some(b"\r\n\r\n".to_vec()),
+        None,
+        &mut no_progress(),
+    );
+    assert!(blank.is_err());
+    let binary = s.load(
+        InputSource::Paste,
+        Some(vec![0, 159, 146, 150, 0, 255, 0, 1, 2, 3]),
+        None,
+        &mut no_progress(),
+    );
+    assert!(binary.is_err());
+    let broken = s.load(
+        InputSource::Paste,
+        Some(fixture("xlsx/truncated.xlsx")),
+        None,
+        &mut no_progress(),
+    );
+    assert!(broken.is_err());
+    // No sheet to switch to.
+    assert!(
+        s.load(
+            InputSource::Paste,
+            None,
+            Some("x".into()),
+            &mut no_progress()
+        )
+        .is_err()
+    );
+    assert!(s.summary().is_err());
+    assert!(s.edit(CellRef { row: 2, col: 1 }, "x", "").is_err());
+    assert!(s.check("{}", &mut no_progress()).is_err());
+}
+
+#[test]
+fn cp932_input_is_decoded() {
+    let mut s = checked(fixture("invalid/S010_cp932.csv"));
+    let summary = s.summary().unwrap();
+    assert_eq!(summary.encoding.ja, "Shift_JIS（CP932）");
+    assert_eq!(summary.errors, 0, "source data may be CP932");
+    let view = view_all(&mut s);
+    assert!(view.window.rows[0].cells.iter().any(|c| c.contains("愛知")));
+}
+
+#[test]
+fn editing_a_cell_rechecks_its_row() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let bad = text.replacen("123456789018", "123456789012", 1);
+    let mut s = checked(bad.into_bytes());
+    assert_eq!(s.summary().unwrap().errors, 1);
+    let view = view_all(&mut s);
+    let mark = &view.window.rows[0].marks[0];
+    assert_eq!((mark.col, mark.severity), (2, Sev::Error));
+    assert_eq!(mark.findings[0].code, "N001");
+    assert!(mark.findings[0].message.ja.contains("検査用数字"));
+    assert_eq!(view.list.as_ref().unwrap().items[0].code, "N001");
+
+    // Problems view: only that row.
+    let problems = s
+        .view(&ViewReq {
+            window: WindowReq {
+                filter: Filter::Problems,
+                start: 0,
+                count: 10,
+            },
+            ..ViewReq::default()
+        })
+        .unwrap();
+    assert_eq!(problems.window.total, 1);
+
+    let n = s
+        .edit(CellRef { row: 2, col: 2 }, "123456789018", "t1")
+        .unwrap();
+    assert_eq!(n, 1);
+    let summary = s.summary().unwrap();
+    assert_eq!(summary.errors, 0);
+    assert!(summary.upload_ready);
+    assert_eq!(summary.changes, 1);
+    assert!(view_all(&mut s).window.rows[0].marks.is_empty());
+    // The same value again changes nothing and is not logged.
+    assert_eq!(
+        s.edit(CellRef { row: 2, col: 2 }, "123456789018", "t2")
+            .unwrap(),
+        0
+    );
+    assert_eq!(s.changes().len(), 1);
+    // Header and out-of-range cells are refused.
+    assert!(s.edit(CellRef { row: 1, col: 1 }, "x", "").is_err());
+    assert!(s.edit(CellRef { row: 99, col: 1 }, "x", "").is_err());
+    assert!(s.edit(CellRef { row: 2, col: 0 }, "x", "").is_err());
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+}
+
+#[test]
+fn cross_row_findings_follow_edits() {
+    let mut s = checked(fixture("invalid/K001_duplicate_certificate.csv"));
+    let k001 = |s: &Session| {
+        s.summary()
+            .unwrap()
+            .codes
+            .iter()
+            .find(|c| c.code == "K001")
+            .map_or(0, |c| c.count)
+    };
+    assert_eq!(k001(&s), 1);
+    let view = view_all(&mut s);
+    let dup_row = view
+        .window
+        .rows
+        .iter()
+        .find(|r| {
+            r.marks
+                .iter()
+                .any(|m| m.findings.iter().any(|f| f.code == "K001"))
+        })
+        .unwrap()
+        .row;
+    assert_eq!(dup_row, 4);
+    // Change the earlier row's My Number: the later row is no longer a duplicate.
+    s.edit(CellRef { row: 2, col: 2 }, "983205673214", "t")
+        .unwrap();
+    assert_eq!(k001(&s), 0);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    // Change it back: the duplicate returns, reported on the later row, naming row 2.
+    s.undo("t").unwrap();
+    assert_eq!(k001(&s), 1);
+    let view = view_all(&mut s);
+    let f = view.window.rows[2]
+        .marks
+        .iter()
+        .flat_map(|m| &m.findings)
+        .find(|f| f.code == "K001")
+        .unwrap();
+    assert!(f.message.ja.contains('2'), "{}", f.message.ja);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    // Make row 3 a duplicate of row 2 as well.
+    s.edit(CellRef { row: 3, col: 2 }, "123456789018", "t")
+        .unwrap();
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    assert!(k001(&s) >= 2);
+    assert_eq!(s.changes().len(), 3);
+}
+
+#[test]
+fn repairs_apply_to_one_cell_or_all() {
+    let mut s = checked(fixture("invalid/X006_wareki_date.csv"));
+    let before = codes_of(&s);
+    let x006 = before
+        .iter()
+        .find(|(c, _)| c == "X006")
+        .map(|(_, n)| *n)
+        .unwrap();
+    assert!(x006 >= 2, "{before:?}");
+    let view = view_all(&mut s);
+    let (row, col, after) = view
+        .window
+        .rows
+        .iter()
+        .flat_map(|r| r.marks.iter().map(move |m| (r.row, m)))
+        .flat_map(|(row, m)| m.findings.iter().map(move |f| (row, m.col, f)))
+        .find(|(_, _, f)| f.code == "X006")
+        .map(|(row, col, f)| (row, col, f.repair.clone().unwrap().after))
+        .unwrap();
+    assert_eq!(
+        s.repair(CellRef { row, col }, "X006", false, "t").unwrap(),
+        1
+    );
+    let cells = view_all(&mut s).window.rows[(row - 2) as usize]
+        .cells
+        .clone();
+    assert_eq!(cells[col as usize - 1], after);
+    let left = codes_of(&s)
+        .iter()
+        .find(|(c, _)| c == "X006")
+        .map_or(0, |(_, n)| *n);
+    assert_eq!(left, x006 - 1);
+    assert_eq!(
+        s.repair(CellRef { row, col }, "X006", true, "t").unwrap() as u64,
+        x006 - 1
+    );
+    assert!(!codes_of(&s).iter().any(|(c, _)| c == "X006"));
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    assert!(s.repair(CellRef { row, col }, "X006", false, "t").is_err());
+    assert!(s.repair(CellRef { row, col }, "nope", false, "t").is_err());
+    // The log names what was done.
+    let kinds: Vec<_> = s.changes().iter().map(|c| c.kind.clone()).collect();
+    assert_eq!(kinds[0], ChangeKind::Repair(Code::RepairDate));
+    assert_eq!(kinds[1], ChangeKind::RepairAll(Code::RepairDate));
+    let (_, _, log, _) = s
+        .download(
+            DownloadKind::ChangeLog,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    let log = String::from_utf8(log).unwrap();
+    assert!(log.starts_with("\u{FEFF}番号,日時,操作,行,列"));
+    assert!(log.contains("修正案を一括適用"));
+    assert!(log.contains("平成25年1月1日"));
+    assert_eq!(log.matches("\r\n").count(), 1 + s.changes().len());
+}
+
+#[test]
+fn downloads_are_what_the_cli_writes() {
+    let bytes = fixture("invalid/X006_wareki_date.csv");
+    let mut s = checked(bytes.clone());
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    let (name, mime, csv, errors) = s
+        .download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    let (cli, report) = cli_build(&bytes, &mapping);
+    assert_eq!(csv, cli);
+    assert_eq!(errors, report.errors);
+    assert_eq!((name.as_str(), mime), ("t_PMH.csv", "text/csv"));
+    assert!(csv.starts_with("\u{FEFF}機関別受給者証種別ID".as_bytes()));
+
+    let (_, _, json, _) = s
+        .download(
+            DownloadKind::UploadJson,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(parsed.is_array());
+
+    let (name, _, report_csv, _) = s
+        .download(
+            DownloadKind::ReportCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(name, "t_確認結果.csv");
+    let report_csv = String::from_utf8(report_csv).unwrap();
+    assert!(report_csv.starts_with("\u{FEFF}ファイル,行,列,項目"));
+    assert!(report_csv.contains("X006"));
+
+    // After an edit the upload file is built from the edited table.
+    s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
+    let (_, _, edited, _) = s
+        .download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    let edited = String::from_utf8(edited).unwrap();
+    assert!(edited.contains("愛知花代"));
+    let (_, _, report_csv, _) = s
+        .download(
+            DownloadKind::ReportCsv,
+            ReportLang::En,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert!(
+        String::from_utf8(report_csv)
+            .unwrap()
+            .starts_with("\u{FEFF}file,row,column")
+    );
+}
+
+/// (code, row, column) of every finding of `bytes` under the grid's options.
+fn positions(s: &Session, bytes: &[u8]) -> Vec<(Code, Option<u32>, Option<u32>)> {
+    let opts = s.grid_options(&s.results().unwrap().1.mapping);
+    let report = pmh_core::check_bytes(s.layout(), opts, bytes);
+    let mut v: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.row, d.column))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_helpdesk_copy_is_anonymous_with_the_same_findings() {
+    let bytes = fixture("invalid/K001_duplicate_certificate.csv");
+    let mut s = checked(bytes.clone());
+    let extra = DownloadExtra { time: "", seed: 7 };
+    let (name, mime, copy, _) = s
+        .download(
+            DownloadKind::Helpdesk,
+            ReportLang::Ja,
+            &extra,
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!((name.as_str(), mime), ("t-helpdesk.csv", "text/csv"));
+    let text = String::from_utf8(copy.clone()).unwrap();
+    for personal in [
+        "123456789018",
+        "023456789013",
+        "愛知花子",
+        "山田太郎",
+        "アイチ　ハナコ",
+        "愛知県名古屋市",
+        "2013-01-01",
+        "2015-06-30",
+    ] {
+        assert!(!text.contains(personal), "{personal} in {text}");
+    }
+    assert!(text.contains("子ども医療費受給者証") && text.contains("88134457"));
+    let original = positions(&s, &bytes);
+    assert!(original.iter().any(|p| p.0 == Code::DuplicateCertificate));
+    assert_eq!(positions(&s, &copy), original);
+    // The same seed gives the same copy; another seed another one.
+    assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
+    assert_ne!(s.helpdesk_copy(8).unwrap(), copy);
+
+    // Edits are not included: the file is anonymised as loaded, also once the edits were
+    // folded into the checked bytes (a new check).
+    s.edit(CellRef { row: 4, col: 2 }, "983205673214", "t")
+        .unwrap();
+    assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    s.check(&mapping, &mut no_progress()).unwrap();
+    assert!(s.loaded().unwrap().original.is_some());
+    assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
+}
+
+#[test]
+fn the_helpdesk_copy_keeps_the_encoding_and_needs_a_check() {
+    let bytes = fixture("invalid/S010_cp932.csv");
+    let s = checked(bytes.clone());
+    let copy = s.helpdesk_copy(1).unwrap();
+    assert!(!copy.starts_with(b"\xEF\xBB\xBF"));
+    assert!(String::from_utf8(copy.clone()).is_err(), "still CP932");
+    assert_eq!(positions(&s, &copy), positions(&s, &bytes));
+    let mut fresh = Session::default();
+    fresh
+        .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
+        .unwrap();
+    assert_eq!(fresh.helpdesk_copy(1).unwrap_err(), WorkerError::NotChecked);
+}
+
+#[test]
+fn redaction_failures_read_as_the_page_speaks() {
+    let e = redact_error(&RedactError::FindingsChanged {
+        original: 3,
+        redacted: 2,
+        first: None,
+    });
+    assert_eq!(
+        e,
+        WorkerError::RedactMismatch {
+            original: 3,
+            redacted: 2
+        }
+    );
+    let (ja, en) = (
+        crate::text::worker_error(Lang::Ja, &e),
+        crate::text::worker_error(Lang::En, &e),
+    );
+    assert!(
+        ja.contains("元のファイルの指摘 3 件、匿名化後 2 件"),
+        "{ja}"
+    );
+    assert!(!ja.contains("--seed"));
+    assert!(en.contains("3 before, 2 after"));
+}
+
+#[test]
+fn the_receipt_records_the_input_the_findings_and_the_upload_csv() {
+    let bytes = fixture("invalid/X006_wareki_date.csv");
+    let mut s = checked(bytes.clone());
+    let time = "2025-04-01T00:30:15.123Z";
+    let extra = DownloadExtra { time, seed: 0 };
+    let receipt = |s: &Session| {
+        let (name, mime, json, _) = s
+            .download(
+                DownloadKind::Receipt,
+                ReportLang::Ja,
+                &extra,
+                &mut no_progress(),
+            )
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), mime),
+            ("t_確認の記録.json", "application/json")
+        );
+        serde_json::from_slice::<serde_json::Value>(&json).unwrap()
+    };
+    let upload = |s: &Session| {
+        s.download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &extra,
+            &mut no_progress(),
+        )
+        .unwrap()
+        .2
+    };
+    let v = receipt(&s);
+    assert_eq!(v["tool"]["name"], RECEIPT_TOOL);
+    assert_eq!(v["command"], "build");
+    assert_eq!(v["time"], time);
+    assert_eq!(v["layout"]["id"], "full");
+    let input = &v["inputs"][0];
+    assert_eq!(input["name"], "t.csv");
+    assert_eq!(input["format"], "csv");
+    assert_eq!(input["bytes"], bytes.len());
+    assert_eq!(input["sha256"], sha256_hex(&bytes));
+    assert_eq!(input["encoding"], "utf-8-bom");
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    let (cli, report) = cli_build(&bytes, &mapping);
+    for (code, n) in report.codes_found() {
+        assert_eq!(input["counts"][code.as_str()], n);
+    }
+    assert_eq!(input["rows"], report.rows);
+    assert_eq!(v["output"]["name"], "t_PMH.csv");
+    assert_eq!(v["output"]["sha256"], sha256_hex(&cli));
+    assert_eq!(v["output"]["sha256"], sha256_hex(&upload(&s)));
+    assert_eq!(v["output"]["bytes"], cli.len());
+
+    // After an edit: the same input, the counts and the upload CSV of the data now.
+    let x006 = input["counts"]["X006"].as_u64().unwrap();
+    let cell = view_all(&mut s).window.rows[0]
+        .marks
+        .iter()
+        .find(|m| m.findings.iter().any(|f| f.code == "X006"))
+        .map(|m| CellRef { row: 2, col: m.col })
+        .unwrap();
+    s.repair(cell, "X006", false, "t").unwrap();
+    // (A repair the build makes anyway leaves the upload CSV as it was.)
+    assert_eq!(receipt(&s)["output"], v["output"]);
+    s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
+    let after = receipt(&s);
+    assert_eq!(after["inputs"][0]["sha256"], sha256_hex(&bytes));
+    assert_eq!(after["inputs"][0]["encoding"], "utf-8-bom");
+    assert_eq!(after["inputs"][0]["counts"]["X006"], x006 - 1);
+    assert_ne!(after["output"]["sha256"], v["output"]["sha256"]);
+    assert_eq!(after["output"]["sha256"], sha256_hex(&upload(&s)));
+
+    // The page's clock must be a real time.
+    let bad = s.download(
+        DownloadKind::Receipt,
+        ReportLang::En,
+        &DownloadExtra::default(),
+        &mut no_progress(),
+    );
+    assert!(matches!(bad.unwrap_err(), WorkerError::ReceiptTime { .. }));
+}
+
+#[test]
+fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
+    let text = String::from_utf8(fixture("invalid/N001_my_number_check_digit.csv"))
+        .unwrap()
+        .trim_start_matches('\u{FEFF}')
+        .replace(',', "\t");
+    let mut s = Session::default();
+    let p = s
+        .load(
+            InputSource::Paste,
+            Some(text.clone().into_bytes()),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let targets = crate::mapping::targets(s.layout(), &p.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
+    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    let extra = DownloadExtra {
+        time: "2025-04-01T00:00:00Z",
+        seed: 99,
+    };
+    let (name, _, copy, _) = s
+        .download(
+            DownloadKind::Helpdesk,
+            ReportLang::Ja,
+            &extra,
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(name, "貼り付けデータ-helpdesk.csv");
+    assert!(
+        positions(&s, text.as_bytes())
+            .iter()
+            .any(|p| p.0 == Code::MyNumberCheckDigit)
+    );
+    assert_eq!(positions(&s, &copy), positions(&s, text.as_bytes()));
+    assert!(
+        String::from_utf8(copy).unwrap().contains('\t'),
+        "tab-separated as pasted"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&s.receipt(extra.time, &mut no_progress()).unwrap()).unwrap();
+    assert_eq!(v["inputs"][0]["name"], "貼り付け");
+    assert_eq!(v["inputs"][0]["sha256"], sha256_hex(text.as_bytes()));
+    assert_eq!(v["inputs"][0]["bytes"], text.len());
+    assert_eq!(v["output"]["name"], "貼り付けデータ_PMH.csv");
+}
+
+#[test]
+fn the_receipt_of_a_workbook_records_the_workbook() {
+    let book = fixture("xlsx/full_numbers_dates.xlsx");
+    let mut s = Session::default();
+    let p = s
+        .load(
+            InputSource::File {
+                name: "受給者.xlsx".into(),
+            },
+            Some(book.clone()),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let targets = crate::mapping::targets(s.layout(), &p.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
+    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    assert!(s.summary().unwrap().workbook);
+    let json = s
+        .receipt("2025-04-01T00:00:00Z", &mut no_progress())
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let input = &v["inputs"][0];
+    assert_eq!(input["name"], "受給者.xlsx");
+    assert_eq!(input["format"], "xlsx");
+    assert_eq!(input["bytes"], book.len());
+    assert_eq!(input["sha256"], sha256_hex(&book));
+    // The help-desk copy is the sheet's CSV, anonymised.
+    let copy = s.helpdesk_copy(3).unwrap();
+    assert!(!xlsx::is_xlsx(&copy));
+    let sheet = s.loaded().unwrap().as_loaded().to_vec();
+    assert_eq!(positions(&s, &copy), positions(&s, &sheet));
+}
+
+#[test]
+fn views_filter_jump_and_page() {
+    let mut text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let row = text.lines().nth(1).unwrap().to_owned();
+    for i in 0..300 {
+        // Every 10th row has an impossible date.
+        let r = if i % 10 == 0 {
+            row.replace("2013-01-01", "2013-02-30")
+        } else {
+            row.replace("123456789018", &pmh_core::synth::my_number(i))
+        };
+        text.push_str(&r);
+        text.push_str("\r\n");
+    }
+    let mut s = checked(text.into_bytes());
+    let summary = s.summary().unwrap();
+    assert_eq!(summary.rows, 303);
+    assert!(summary.error_rows >= 30);
+    let req = |filter: Filter, start: u32, jump: Option<CellRef>| ViewReq {
+        window: WindowReq {
+            filter,
+            start,
+            count: 20,
+        },
+        list: Some(ListReq {
+            code: Some("V004".into()),
+            offset: 5,
+            limit: 10,
+        }),
+        jump,
+    };
+    let v = s.view(&req(Filter::Code("V004".into()), 0, None)).unwrap();
+    assert_eq!(v.window.total, 30);
+    assert_eq!(v.window.rows.len(), 20);
+    let list = v.list.unwrap();
+    assert_eq!((list.total, list.offset, list.items.len()), (30, 5, 10));
+    assert!(list.items.iter().all(|f| f.code == "V004"));
+    let v = s.view(&req(Filter::All, 290, None)).unwrap();
+    assert_eq!(v.window.start, 290);
+    assert_eq!(v.window.rows.len(), 13);
+    // Past the end: clamped.
+    let v = s.view(&req(Filter::All, 10_000, None)).unwrap();
+    assert_eq!(v.window.start, 302);
+    // Jump to a row the filter hides: back to all rows.
+    let cell = CellRef { row: 150, col: 3 };
+    let v = s.view(&req(Filter::Errors, 0, Some(cell))).unwrap();
+    assert_eq!(v.window.filter, Filter::All);
+    let jumped = v.jumped.unwrap();
+    assert_eq!(jumped.index, 148);
+    assert!(v.window.rows.iter().any(|r| r.row == 150));
+    // A jump within the filter stays in it.
+    let v = s
+        .view(&req(Filter::Errors, 0, Some(CellRef { row: 105, col: 6 })))
+        .unwrap();
+    assert_eq!(v.window.filter, Filter::Errors);
+    assert_eq!(v.jumped.unwrap().index, 10);
+}
+
+#[test]
+fn configure_changes_layout_and_masters() {
+    let mut s = checked(fixture("valid/full_minimal_with_master.csv"));
+    assert!(
+        s.summary()
+            .unwrap()
+            .file_findings
+            .iter()
+            .any(|f| f.code == "M007")
+    );
+    let master = fixture("masters/example_master.csv");
+    s.configure(&LayoutSpec::Full, &[("example_master.csv", &master)])
+        .unwrap();
+    assert!(s.summary().is_err(), "results are dropped");
+    let headers = s.loaded().unwrap().table.headers();
+    let t = crate::mapping::targets(s.layout(), &headers, None);
+    let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
+    s.check(&m.to_json(), &mut no_progress()).unwrap();
+    let summary = s.summary().unwrap();
+    assert!(!summary.file_findings.iter().any(|f| f.code == "M007"));
+    assert!(summary.masters.ja.contains("example_master.csv"));
+    assert_eq!(summary.errors, 0);
+
+    assert!(
+        s.configure(&LayoutSpec::Full, &[("bad.csv", b"x,y\r\n")])
+            .is_err()
+    );
+    let bad = s.configure(
+        &LayoutSpec::Custom {
+            name: "x.toml".into(),
+            toml: "id = ".into(),
+        },
+        &[],
+    );
+    let bad = bad.unwrap_err();
+    assert!(matches!(bad, WorkerError::Layout { .. }));
+    assert!(
+        crate::text::worker_error(Lang::Ja, &bad).starts_with("レイアウトファイルを使えません")
+    );
+    s.configure(&LayoutSpec::Diff, &[]).unwrap();
+    assert_eq!(s.layout().id, "diff");
+    s.configure(
+        &LayoutSpec::Custom {
+            name: "full.toml".into(),
+            toml: pmh_core::FULL_TOML.into(),
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.layout().id, "full");
+}
+
+#[test]
+fn edits_survive_a_layout_with_another_delimiter() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
+    let tabbed = pmh_core::FULL_TOML.replace("delimiter = \",\"", "delimiter = \"\\t\"");
+    let spec = LayoutSpec::Custom {
+        name: "tab.toml".into(),
+        toml: tabbed,
+    };
+    s.configure(&spec, &[]).unwrap();
+    assert_eq!(s.layout().dialect.delimiter_byte(), b'\t');
+    let headers = s.loaded().unwrap().table.headers();
+    assert_eq!(headers.len(), 21, "still split into columns");
+    let t = crate::mapping::targets(s.layout(), &headers, None);
+    let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
+    s.check(&m.to_json(), &mut no_progress()).unwrap();
+    let view = view_all(&mut s);
+    assert_eq!(view.window.rows[0].cells[2], "愛知花代");
+}
+
+#[test]
+fn bench_times_every_run() {
+    let s = checked(fixture("valid/full_minimal.csv"));
+    let mut calls = 0;
+    let (bytes, rows, runs) = s
+        .bench(3, &mut |f| {
+            f();
+            calls += 1;
+            1.5
+        })
+        .unwrap();
+    assert_eq!((rows, runs.len(), calls), (3, 3, 3));
+    assert!(bytes > 100);
+}
+
+#[test]
+fn blank_and_short_rows_can_be_filled_in() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let mut lines: Vec<&str> = text.split("\r\n").collect();
+    lines.insert(2, "");
+    let text = lines.join("\r\n");
+    let mut s = checked(text.into_bytes());
+    assert!(codes_of(&s).iter().any(|(c, _)| c == "S009"));
+    let v = view_all(&mut s);
+    assert!(v.window.rows[1].blank);
+    s.edit(CellRef { row: 3, col: 3 }, "名前", "t").unwrap();
+    assert!(!codes_of(&s).iter().any(|(c, _)| c == "S009"));
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+}
+
+/// Every finding of the session, in order, as (code, row, column, detail).
+fn ordered(s: &Session) -> Vec<(Code, Option<u32>, Option<u32>, String)> {
+    let (_, results) = s.results().unwrap();
+    results
+        .findings
+        .report(&results.meta)
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.row, d.column, format!("{:?}", d.detail)))
+        .collect()
+}
+
+#[test]
+fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
+    let master = fixture("masters/example_master.csv");
+    let session = || {
+        let mut s = Session::default();
+        s.configure(&LayoutSpec::Full, &[("m.csv", &master)])
+            .unwrap();
+        s
+    };
+    let mut s = session();
+    s.load(
+        InputSource::Paste,
+        Some(fixture("invalid/K001_duplicate_certificate.csv")),
+        None,
+        &mut no_progress(),
+    )
+    .unwrap();
+    let mapping = {
+        let (input, _) = (s.loaded().unwrap(), ());
+        let headers = input.table.headers();
+        let targets = crate::mapping::targets(s.layout(), &headers, None);
+        crate::mapping::to_mapping("", s.layout(), &headers, &targets).to_json()
+    };
+    s.check(&mapping, &mut no_progress()).unwrap();
+    let fresh = |s: &Session| {
+        let bytes = s.loaded().unwrap().table.to_csv(b',');
+        let mut f = session();
+        f.load(InputSource::Paste, Some(bytes), None, &mut no_progress())
+            .unwrap();
+        f.check(&mapping, &mut no_progress()).unwrap();
+        ordered(&f)
+    };
+    // A type whose insurer number (M002) and 区分 (M003) the master lacks, on both rows of a
+    // duplicate pair (K001 on row 4).
+    for (row, col, value) in [(4, 1, "NANBYO01"), (4, 13, "9"), (2, 1, "NANBYO01")] {
+        s.edit(CellRef { row, col }, value, "t").unwrap();
+        assert_eq!(ordered(&s), fresh(&s), "row {row} col {col}");
+    }
+    // The test means something: a key finding and a master finding on the same row.
+    let row4: Vec<Code> = ordered(&s)
+        .into_iter()
+        .filter(|f| f.1 == Some(4))
+        .map(|f| f.0)
+        .collect();
+    assert!(
+        row4.contains(&Code::DuplicateCertificate) && row4.iter().any(|c| c.as_str() == "M002"),
+        "{row4:?}"
+    );
+    for (cell, value) in [
+        (CellRef { row: 2, col: 13 }, "9"),
+        (CellRef { row: 2, col: 2 }, "983205673214"),
+        (CellRef { row: 3, col: 2 }, "123456789018"),
+        (CellRef { row: 2, col: 2 }, "123456789018"),
+    ] {
+        s.edit(cell, value, "t").unwrap();
+        assert_eq!(ordered(&s), fresh(&s), "after {cell:?} = {value}");
+    }
+    s.undo("t").unwrap();
+    assert_eq!(ordered(&s), fresh(&s));
+}

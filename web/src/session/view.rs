@@ -1,0 +1,220 @@
+use super::*;
+
+impl Session {
+    /// The summary of the current results.
+    ///
+    /// # Errors
+    /// Nothing was checked yet.
+    pub fn summary(&self) -> Result<Summary, WorkerError> {
+        let (input, r) = self.results()?;
+        let layout = &self.layout;
+        let mut error_rows = 0;
+        let mut problem_rows = 0;
+        let mut repairable = vec![0u64; Code::ALL.len()];
+        for findings in r.findings.rows().values() {
+            let worst = findings.iter().map(|d| d.severity).min();
+            if worst == Some(Severity::Error) {
+                error_rows += 1;
+            }
+            if worst.is_some_and(|s| s != Severity::Info) {
+                problem_rows += 1;
+            }
+            for d in findings {
+                if repair_of(d).is_some() {
+                    repairable[d.code.index()] += 1;
+                }
+            }
+        }
+        let codes = Code::ALL
+            .iter()
+            .filter_map(|&c| {
+                let count = r.findings.count_of(c);
+                (count > 0).then(|| {
+                    let info = c.info();
+                    CodeCount {
+                        code: c.as_str().to_owned(),
+                        severity: sev(info.severity),
+                        title: Msg::new(info.title_ja, info.title_en),
+                        count,
+                        repairable: repairable[c.index()],
+                    }
+                })
+            })
+            .collect();
+        let masters = match &self.masters {
+            Some(m) => text::masters_summary(m),
+            None => text::masters_summary(&Masters::new()),
+        };
+        Ok(Summary {
+            source: Some(input.source.clone()),
+            sheet: input.sheet.clone(),
+            workbook: input.workbook.is_some(),
+            encoding: text::encoding(r.meta.encoding),
+            bytes: r.meta.bytes,
+            rows: r.meta.rows,
+            errors: r.findings.severity_count(Severity::Error),
+            warnings: r.findings.severity_count(Severity::Warning),
+            infos: r.findings.severity_count(Severity::Info),
+            error_rows,
+            problem_rows,
+            upload_ready: r.findings.severity_count(Severity::Error) == 0,
+            truncated: r.truncated,
+            codes,
+            file_findings: r
+                .findings
+                .file_level()
+                .map(|d| finding_view(layout, d))
+                .collect(),
+            changes: u32::try_from(input.log.len()).unwrap_or(u32::MAX),
+            layout: Msg::new(layout.title_ja.clone(), layout.title_en.clone()),
+            masters,
+        })
+    }
+
+    /// Sheet rows of a filtered view, in order (cached until the results change).
+    fn view_rows<'a>(
+        results: &'a mut Results,
+        first: u32,
+        last: u32,
+        filter: &Filter,
+    ) -> &'a [u32] {
+        let fresh = matches!(&results.view_cache, Some((f, _)) if f == filter);
+        if !fresh {
+            let keep = |findings: &Vec<Diagnostic>| match filter {
+                Filter::All => true,
+                Filter::Problems => findings.iter().any(|d| d.severity != Severity::Info),
+                Filter::Errors => findings.iter().any(|d| d.severity == Severity::Error),
+                Filter::Code(code) => findings.iter().any(|d| d.code.as_str() == code),
+            };
+            let rows: Vec<u32> = if *filter == Filter::All {
+                (first..=last).collect()
+            } else {
+                results
+                    .findings
+                    .rows()
+                    .iter()
+                    .filter(|(_, f)| keep(f))
+                    .map(|(&r, _)| r)
+                    .collect()
+            };
+            results.view_cache = Some((filter.clone(), rows));
+        }
+        results
+            .view_cache
+            .as_ref()
+            .map_or(&[], |(_, rows)| rows.as_slice())
+    }
+
+    /// Answers a view request.
+    ///
+    /// # Errors
+    /// Nothing was checked yet.
+    pub fn view(&mut self, req: &ViewReq) -> Result<ViewData, WorkerError> {
+        let layout = &self.layout;
+        let input = self.input.as_mut().ok_or(WorkerError::NotLoaded)?;
+        let table = &input.table;
+        let results = input.results.as_mut().ok_or(WorkerError::NotChecked)?;
+        // Data rows are the sheet rows after the header.
+        let first = table.header_index().map_or(1, |h| h as u32 + 2);
+        let last = table.len() as u32;
+        let mut filter = req.window.filter.clone();
+        let count = req.window.count.min(MAX_WINDOW);
+        let mut start = req.window.start;
+        let mut jumped = None;
+        if let Some(cell) = req.jump
+            && cell.row >= first
+            && cell.row <= last
+        {
+            let mut index = Self::view_rows(results, first, last, &filter).binary_search(&cell.row);
+            if index.is_err() && filter != Filter::All {
+                filter = Filter::All;
+                index = Self::view_rows(results, first, last, &filter).binary_search(&cell.row);
+            }
+            if let Ok(index) = index {
+                let index = index as u32;
+                start = index.saturating_sub(count / 4);
+                jumped = Some(Jumped { cell, index });
+            }
+        }
+        let rows = Self::view_rows(results, first, last, &filter);
+        let total = rows.len() as u32;
+        let start = start.min(total.saturating_sub(1));
+        let end = (start + count).min(total);
+        let chosen: Vec<u32> = rows
+            .get(start as usize..end as usize)
+            .unwrap_or(&[])
+            .to_vec();
+        let rows = chosen
+            .iter()
+            .map(|&row| grid_row(layout, table, results, row))
+            .collect();
+        let list = req.list.as_ref().map(|l| list_page(layout, results, l));
+        Ok(ViewData {
+            window: Window {
+                filter,
+                start,
+                total,
+                rows,
+            },
+            list,
+            jumped,
+        })
+    }
+}
+
+/// The findings of one sheet row, as a grid row.
+fn grid_row(layout: &Layout, table: &Table, results: &Results, row: u32) -> GridRow {
+    let rec = table.record(row as usize - 1);
+    let (cells, blank) = rec.map_or((Vec::new(), false), |r| {
+        (r.cells.iter().map(|c| (*c).to_owned()).collect(), r.blank)
+    });
+    let mut marks: Vec<Mark> = Vec::new();
+    if let Some(findings) = results.findings.rows().get(&row) {
+        for d in findings {
+            let col = d.column.unwrap_or(0);
+            let view = finding_view(layout, d);
+            match marks.iter_mut().find(|m| m.col == col) {
+                Some(m) => {
+                    m.severity = m.severity.min(view.severity);
+                    m.findings.push(view);
+                }
+                None => marks.push(Mark {
+                    col,
+                    severity: view.severity,
+                    findings: vec![view],
+                }),
+            }
+        }
+    }
+    marks.sort_by_key(|m| m.col);
+    GridRow {
+        row,
+        cells,
+        blank,
+        marks,
+    }
+}
+
+/// A page of the findings list.
+fn list_page(layout: &Layout, results: &Results, req: &ListReq) -> FindingsPage {
+    let code = req.code.as_deref().and_then(Code::parse);
+    let all = results
+        .findings
+        .iter()
+        .filter(|d| code.is_none_or(|c| d.code == c));
+    let mut total = 0u32;
+    let mut items = Vec::new();
+    let limit = req.limit.min(MAX_LIST) as usize;
+    for d in all {
+        if total >= req.offset && items.len() < limit {
+            items.push(finding_view(layout, d));
+        }
+        total += 1;
+    }
+    FindingsPage {
+        code: code.map(|c| c.as_str().to_owned()),
+        offset: req.offset,
+        total,
+        items,
+    }
+}

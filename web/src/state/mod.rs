@@ -1,0 +1,618 @@
+//! UI state and the reducer: the only place where UI state changes and where it is decided
+//! what happens next.
+//!
+//! [`State::update`] takes an [`Action`] (something the user did, or an answer from the
+//! outside world) and returns the [`Effect`]s to run: posting to the worker, reading a file,
+//! localStorage, a download, a question to the user, a performance mark. One executor
+//! (`effects.rs`, browser only) runs them and reports back with more actions. The reducer is
+//! pure and synchronous — the clock comes in as [`Now`], browser objects as opaque
+//! [`Handle`]s — so every decision is unit-tested natively. It always sees the latest state:
+//! callbacks send actions and never read a copy of the state.
+//!
+//! Large data (the table, the findings) stays in the worker; the state holds what is on
+//! screen, behind `Rc`s so that cloning it per action is cheap.
+
+use std::any::Any;
+use std::fmt;
+use std::rc::Rc;
+
+use pmh_core::{ColumnMapping, Layout};
+
+use crate::error::{AppError, Notice};
+use crate::mapping::{self, Target};
+use crate::protocol::{
+    CellRef, DownloadKind, Filter, FindingView, FindingsPage, FromWorker, GridRow, InputSource,
+    JobId, LayoutSpec, ListReq, Msg, Phase, Preview, ReportLang, Summary, ToWorker, ViewData,
+    ViewReq, Window, WindowReq,
+};
+use crate::text::{self, Lang, Text};
+
+/// Grid rows asked for per window.
+pub const WINDOW_ROWS: u32 = 200;
+/// Findings per page of the side list.
+pub const LIST_PAGE: u32 = 50;
+/// Rows kept loaded beyond the visible ones before a new window is asked for.
+pub const MARGIN_ROWS: u32 = 20;
+
+/// A layout shared by the state and the components (compared by identity).
+#[derive(Clone, Debug)]
+pub struct LayoutRef(pub Rc<Layout>);
+
+impl PartialEq for LayoutRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Default for LayoutRef {
+    fn default() -> Self {
+        LayoutRef(Rc::new(Layout::full()))
+    }
+}
+
+/// Which layout the user chose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LayoutChoice {
+    /// 全件.
+    #[default]
+    Full,
+    /// 差分履歴.
+    Diff,
+    /// A layout file.
+    Custom,
+}
+
+/// A layout file the user loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomLayout {
+    /// File name.
+    pub name: String,
+    /// Its text.
+    pub toml: Rc<str>,
+}
+
+/// A municipality master file the user loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MasterFile {
+    /// File name.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Rc<[u8]>,
+}
+
+/// Layout and masters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// The choice.
+    pub choice: LayoutChoice,
+    /// The layout in use.
+    pub layout: LayoutRef,
+    /// The layout file, once one was loaded (kept when the user switches back and forth).
+    pub custom: Option<CustomLayout>,
+    /// Master files in use.
+    pub masters: Vec<MasterFile>,
+    /// What the masters define.
+    pub masters_summary: Option<Msg>,
+}
+
+impl Config {
+    /// The layout as the worker is told.
+    pub fn spec(&self) -> LayoutSpec {
+        match (&self.choice, &self.custom) {
+            (LayoutChoice::Diff, _) => LayoutSpec::Diff,
+            (LayoutChoice::Custom, Some(c)) => LayoutSpec::Custom {
+                name: c.name.clone(),
+                toml: c.toml.to_string(),
+            },
+            _ => LayoutSpec::Full,
+        }
+    }
+}
+
+/// Life cycle of the validation worker.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum WorkerStatus {
+    /// Spawned, not yet answered. Requests posted now are queued by the worker's bootstrap.
+    #[default]
+    Starting,
+    /// Answered `Ready`.
+    Ready,
+    /// Could not be started; the detail is for the details line.
+    Failed(String),
+}
+
+/// The step shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Screen {
+    /// Settings and input.
+    #[default]
+    Input,
+    /// Column mapping.
+    Mapping,
+    /// Results, fixing and downloads.
+    Results,
+}
+
+/// What a long job does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Reading an input.
+    Load(InputSource),
+    /// Checking.
+    Check,
+    /// Making a download.
+    Download(DownloadKind),
+    /// Applying a change to many cells.
+    Change,
+}
+
+/// A long job under way (progress bar).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Busy {
+    /// The request.
+    pub job: JobId,
+    /// What it does.
+    pub task: Task,
+    /// A file is still being read on the page, before the worker has it.
+    pub reading: bool,
+    /// What the worker reports doing.
+    pub phase: Option<Phase>,
+    /// Progress.
+    pub done: u64,
+    /// Out of.
+    pub total: u64,
+    /// Page clock when it started, milliseconds.
+    pub started_ms: u64,
+}
+
+/// The column mapping screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappingState {
+    /// Headers and samples of the input.
+    pub preview: Rc<Preview>,
+    /// What each column becomes.
+    pub targets: Vec<Target>,
+    /// Near-matching field for unmatched columns.
+    pub suggestions: Vec<Option<String>>,
+    /// The saved mapping in use, by name.
+    pub applied: Option<String>,
+    /// The name to save under.
+    pub name: String,
+}
+
+/// The cell with the keyboard focus: its index in the grid's view and its sheet position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Active {
+    /// Index of its row in the view.
+    pub index: u32,
+    /// The cell.
+    pub cell: CellRef,
+}
+
+/// The results screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultsState {
+    /// Counts, verdict, file-level findings.
+    pub summary: Rc<Summary>,
+    /// Grid rows loaded.
+    pub window: Rc<Window>,
+    /// Start of a window asked for and not yet received.
+    pub requested: Option<u32>,
+    /// The findings list page shown.
+    pub list: Rc<FindingsPage>,
+    /// The focused cell.
+    pub active: Option<Active>,
+    /// Bumped to make the grid scroll to `active` (and focus it).
+    pub scroll_nonce: u32,
+    /// A download waiting for the user to confirm (errors remain).
+    pub confirm: Option<DownloadKind>,
+    /// The last change: cells changed and time to re-check, in milliseconds.
+    pub last_change: Option<(u32, f64)>,
+    /// Time the worker spent on the check, and from request to answer on the page.
+    pub check_ms: (f64, u64),
+    /// The upload CSV was saved with these results, when there were this many changes.
+    pub upload_saved: Option<u32>,
+}
+
+/// Whether the upload CSV the receipt describes is the one the user saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadSaved {
+    /// Not saved since the check: the receipt records the file the data makes now.
+    No,
+    /// Saved, and nothing changed since: the receipt records that very file.
+    Current,
+    /// Saved, then cells were changed: the receipt records the file the data makes now.
+    Stale,
+}
+
+/// Everything the UI shows, apart from the data itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// Language of the UI.
+    pub lang: Lang,
+    /// The worker.
+    pub worker: WorkerStatus,
+    /// Layout and masters.
+    pub config: Config,
+    /// Saved column mappings (from localStorage).
+    pub saved: Rc<Vec<ColumnMapping>>,
+    /// The step shown.
+    pub screen: Screen,
+    /// A long job under way.
+    pub busy: Option<Busy>,
+    /// The last error, shown until the next action.
+    pub error: Option<AppError>,
+    /// A status line (e.g. "saved").
+    pub notice: Option<Notice>,
+    /// The mapping screen, once an input was read.
+    pub mapping: Option<Rc<MappingState>>,
+    /// The results, once checked.
+    pub results: Option<Rc<ResultsState>>,
+    /// The last job id handed out (ids identify requests to the worker).
+    pub last_job: u32,
+}
+
+/// The page's clock when an action is applied (the reducer does not read clocks).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Now {
+    /// Milliseconds since the epoch.
+    pub ms: u64,
+    /// Local date and time for the change log: `2025-04-01 09:30:15`.
+    pub local: String,
+    /// UTC, RFC 3339 with milliseconds, for the receipt.
+    pub iso: String,
+}
+
+/// A browser object (a `File`, a `Uint8Array`) carried through the reducer untouched, for the
+/// executor. Compared by identity.
+#[derive(Clone)]
+pub struct Handle(Rc<dyn Any>);
+
+impl Handle {
+    /// Wraps a value.
+    pub fn new<T: 'static>(value: T) -> Self {
+        Handle(Rc::new(value))
+    }
+
+    /// The value, if it is a `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref()
+    }
+}
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Handle")
+    }
+}
+
+/// Bytes beside a worker request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    /// Bytes held by the page's state (master files).
+    Bytes(Rc<[u8]>),
+    /// A JS buffer (`Uint8Array`) that never entered wasm memory (a paste, a download).
+    Js(Handle),
+    /// Text made on the page (an exported mapping).
+    Text(String),
+}
+
+/// A file's name and bytes.
+pub type NamedBytes = (String, Vec<u8>);
+
+/// A user file the page itself reads as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFile {
+    /// A layout TOML.
+    Layout,
+    /// A mapping JSON to import.
+    Mapping,
+}
+
+/// Something that happened; [`State::update`] turns it into the next state and effects.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The app is shown: start the worker, read the saved mappings.
+    Started,
+    /// The user picked a language.
+    SetLang(Lang),
+    /// The worker could not be spawned at all (for example, blocked by a browser policy).
+    SpawnFailed(String),
+    /// A message arrived from the worker, with the bytes it carried.
+    Worker(Box<FromWorker>, Option<Handle>),
+    /// A request could not be posted to the worker.
+    PostFailed {
+        /// The request.
+        job: JobId,
+        /// The browser's error text.
+        detail: String,
+    },
+    /// The user chose a layout.
+    PickLayout(LayoutChoice),
+    /// The user gave a layout file.
+    LayoutFile(Handle, String),
+    /// The user gave master files (file, name).
+    MasterFiles(Vec<(Handle, String)>),
+    /// The master files were read: (name, bytes), or the name and the browser's error.
+    MastersRead(Result<Vec<NamedBytes>, (String, String)>),
+    /// The user removed the masters.
+    ClearMasters,
+    /// A user file was read as text.
+    TextRead {
+        /// What it is for.
+        purpose: TextFile,
+        /// Its name.
+        name: String,
+        /// The text, or the browser's error.
+        result: Result<String, String>,
+    },
+    /// Text was pasted (its UTF-8 bytes, made by the browser, and their length).
+    Paste {
+        /// A `Uint8Array`.
+        bytes: Handle,
+        /// Its length.
+        len: u64,
+        /// The user agreed to discard the edits.
+        confirmed: bool,
+    },
+    /// The user dropped or picked an input file.
+    OpenFile {
+        /// A `File`.
+        file: Handle,
+        /// Its name.
+        name: String,
+        /// Its size.
+        size: u64,
+        /// The user agreed to discard the edits.
+        confirmed: bool,
+    },
+    /// Reading a dropped or picked file failed on the page.
+    ReadFailed {
+        /// The request.
+        job: JobId,
+        /// Browser's error text.
+        detail: String,
+    },
+    /// The saved mappings as stored (`None`: nothing stored or no storage).
+    SavedRead(Option<String>),
+    /// Column `col` becomes `target`.
+    SetTarget {
+        /// 0-based source column.
+        col: usize,
+        /// What it becomes.
+        target: Target,
+    },
+    /// Use the saved mapping at this index, or the automatic matching.
+    UseSaved(Option<usize>),
+    /// Use a mapping (saved or imported).
+    UseMapping(ColumnMapping),
+    /// The name to save the mapping under.
+    SetMappingName(String),
+    /// Save the mapping under its name.
+    SaveMapping,
+    /// Delete a saved mapping.
+    DeleteSaved(String),
+    /// The saved mappings were written to storage.
+    SavedWritten {
+        /// The list now stored.
+        saved: Rc<Vec<ColumnMapping>>,
+        /// The mapping saved (to use now), or `None` after a delete.
+        used: Option<ColumnMapping>,
+    },
+    /// Download the mapping as JSON.
+    ExportMapping,
+    /// The user gave a mapping JSON to import.
+    ImportMapping(Handle, String),
+    /// Read another sheet of the workbook.
+    Sheet(Option<String>),
+    /// Check with the mapping shown.
+    Check,
+    /// Show another step.
+    GoTo(Screen),
+    /// Clear the error and the status line.
+    Dismiss,
+    /// Show other rows in the grid.
+    SetFilter(Filter),
+    /// Rows `first..first + visible` of the view are on screen.
+    Need {
+        /// First visible index.
+        first: u32,
+        /// Visible rows.
+        visible: u32,
+    },
+    /// The focused cell.
+    Activate(Active),
+    /// Bring a cell into view.
+    Jump(CellRef),
+    /// Set a cell.
+    Edit(CellRef, String),
+    /// Apply the repair of finding `code` to one cell, or to every cell with it.
+    Repair(CellRef, String, bool),
+    /// Undo the last change.
+    Undo,
+    /// Show a page of the findings list.
+    List(Option<String>, u32),
+    /// The user asked for a download.
+    Download(DownloadKind),
+    /// The user answered the download question.
+    Confirm(bool),
+    /// A download was handed to the browser (`Ok`) or refused.
+    Saved(Result<String, String>),
+    /// Benchmark: time the checker `n` times (`window.pmhBench`).
+    Bench(u32),
+    /// localStorage refused a write.
+    StorageFailed,
+}
+
+/// Something for the executor to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Start a worker (terminating any previous one).
+    SpawnWorker,
+    /// Post a request to the worker.
+    Post {
+        /// The request's id (to report a failure to post).
+        job: JobId,
+        /// The request.
+        request: ToWorker,
+        /// Bytes beside it.
+        bytes: Option<Payload>,
+    },
+    /// Read an input file into a JS buffer and post it with `Load` (never entering this
+    /// thread's wasm memory); [`Action::ReadFailed`] if the browser cannot read it.
+    LoadFile {
+        /// The request.
+        job: JobId,
+        /// The `File`.
+        file: Handle,
+        /// Where it comes from.
+        source: InputSource,
+    },
+    /// Read a user file as text; answers [`Action::TextRead`].
+    ReadText {
+        /// The `File`.
+        file: Handle,
+        /// Its name.
+        name: String,
+        /// What it is for.
+        purpose: TextFile,
+    },
+    /// Read master files; answers [`Action::MastersRead`].
+    ReadMasters(Vec<(Handle, String)>),
+    /// Read the saved mappings from localStorage; answers [`Action::SavedRead`].
+    ReadSaved,
+    /// Write a localStorage value; then `then`, or [`Action::StorageFailed`].
+    Store {
+        /// Key.
+        key: &'static str,
+        /// Value.
+        value: String,
+        /// What to apply once written.
+        then: Box<Action>,
+    },
+    /// Save a file through a `blob:` link; answers [`Action::Saved`] when `report`.
+    Download {
+        /// File name.
+        name: String,
+        /// MIME type.
+        mime: String,
+        /// The bytes.
+        data: Payload,
+        /// Say so in the status line.
+        report: bool,
+    },
+    /// Ask a yes/no question in the browser's dialog; on yes, apply `yes`.
+    Ask {
+        /// The question.
+        question: Text,
+        /// What to do on yes.
+        yes: Box<Action>,
+    },
+    /// A performance mark (read by the benchmark).
+    Mark(&'static str),
+    /// Give the benchmark script its timings (`window.__pmhBench`, JSON).
+    PublishBench(String),
+    /// `<html lang>` and the window title.
+    Document(Lang),
+    /// Ask before the page is closed or reloaded (edits would be lost), or stop asking.
+    GuardUnload(bool),
+    /// Once the screen is drawn: focus the element with this id and set a mark.
+    FocusLater(&'static str, &'static str),
+}
+
+impl ResultsState {
+    /// The view request for the grid's current view from `start`, with the findings list
+    /// page (`list`) and a jump.
+    pub fn view_req(&self, start: u32, list: Option<ListReq>, jump: Option<CellRef>) -> ViewReq {
+        ViewReq {
+            window: WindowReq {
+                filter: self.window.filter.clone(),
+                start,
+                count: WINDOW_ROWS,
+            },
+            list,
+            jump,
+        }
+    }
+
+    /// The findings list page shown now (to ask for it again after a change).
+    pub fn list_req(&self) -> ListReq {
+        ListReq {
+            code: self.list.code.clone(),
+            offset: self.list.offset,
+            limit: LIST_PAGE,
+        }
+    }
+
+    /// Whether the upload CSV was saved for the data as it is now.
+    pub fn upload_saved(&self) -> UploadSaved {
+        match self.upload_saved {
+            None => UploadSaved::No,
+            Some(changes) if changes == self.summary.changes => UploadSaved::Current,
+            Some(_) => UploadSaved::Stale,
+        }
+    }
+
+    /// The loaded grid row with sheet row `row`.
+    pub fn row(&self, row: u32) -> Option<&GridRow> {
+        self.window.rows.iter().find(|g| g.row == row)
+    }
+
+    /// The findings of a cell (and of its row as a whole), most serious first.
+    pub fn findings_of(&self, cell: CellRef) -> Vec<FindingView> {
+        let Some(row) = self.row(cell.row) else {
+            return Vec::new();
+        };
+        let mut out: Vec<FindingView> = row
+            .marks
+            .iter()
+            .filter(|m| m.col == cell.col || m.col == 0)
+            .flat_map(|m| m.findings.iter().cloned())
+            .collect();
+        out.sort_by_key(|f| f.severity);
+        out
+    }
+}
+
+/// The window to ask for so that rows `first..first + visible` are loaded with a margin, or
+/// `None` if they are (or a request for them is under way).
+pub fn window_needed(
+    window: &Window,
+    requested: Option<u32>,
+    first: u32,
+    visible: u32,
+) -> Option<u32> {
+    let total = window.total;
+    if total == 0 {
+        return None;
+    }
+    let want_start = first.saturating_sub(MARGIN_ROWS);
+    let want_end = (first + visible + MARGIN_ROWS).min(total);
+    let have_start = window.start;
+    let have_end = window.start + window.rows.len() as u32;
+    let covered = have_start <= want_start && want_end <= have_end;
+    if covered {
+        return None;
+    }
+    // Centre the new window on the visible rows.
+    let start = first
+        .saturating_sub((WINDOW_ROWS.saturating_sub(visible)) / 2)
+        .min(total.saturating_sub(WINDOW_ROWS));
+    if let Some(pending) = requested {
+        let pending_end = pending + WINDOW_ROWS;
+        if pending <= want_start && want_end <= pending_end.min(total) {
+            return None;
+        }
+    }
+    Some(start)
+}
+
+mod reduce;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,718 @@
+use super::*;
+use crate::error::WorkerError;
+use crate::protocol::{Jumped, Mark, Sev};
+
+fn preview(headers: &[&str]) -> Preview {
+    Preview {
+        source: Some(InputSource::Paste),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        samples: vec![Vec::new(); headers.len()],
+        rows: 2,
+        ..Preview::default()
+    }
+}
+
+fn worker(message: FromWorker) -> Action {
+    Action::Worker(Box::new(message), None)
+}
+
+/// A paste, started at 1,000 ms (job ids count up from 1).
+fn load(job: u32) -> Action {
+    let _ = job;
+    Action::Paste {
+        bytes: Handle::new(()),
+        len: 100,
+        confirmed: false,
+    }
+}
+
+fn at(ms: u64) -> Now {
+    Now {
+        ms,
+        local: "2025-04-01 09:30:15".into(),
+        iso: "2025-04-01T00:30:15.000Z".into(),
+    }
+}
+
+/// Applies `action` as job `job` (the next id handed out) at 1,000 ms, with its effects.
+fn step(mut state: State, job: u32, action: Action) -> (State, Vec<Effect>) {
+    state.last_job = job - 1;
+    let fx = state.update(action, &at(1_000));
+    (state, fx)
+}
+
+fn as_job(state: State, job: u32, action: Action) -> State {
+    step(state, job, action).0
+}
+
+fn grid_row(row: u32) -> GridRow {
+    GridRow {
+        row,
+        cells: vec!["a".into(), "b".into()],
+        blank: false,
+        marks: vec![Mark {
+            col: 2,
+            severity: Sev::Error,
+            findings: vec![finding("N001", Sev::Error)],
+        }],
+    }
+}
+
+fn finding(code: &str, severity: Sev) -> FindingView {
+    FindingView {
+        code: code.into(),
+        severity,
+        row: Some(2),
+        col: Some(2),
+        field: None,
+        title: Msg::default(),
+        message: Msg::new("m", "m"),
+        hint: Msg::default(),
+        repair: None,
+    }
+}
+
+fn view(filter: Filter, start: u32, rows: std::ops::Range<u32>, total: u32) -> ViewData {
+    ViewData {
+        window: Window {
+            filter,
+            start,
+            total,
+            rows: rows.map(grid_row).collect(),
+        },
+        list: Some(FindingsPage::default()),
+        jumped: None,
+    }
+}
+
+fn run(actions: impl IntoIterator<Item = Action>) -> State {
+    actions.into_iter().fold(State::default(), |mut s, a| {
+        let _ = s.update(a, &at(1_000));
+        s
+    })
+}
+
+fn to_results() -> State {
+    let state = run([
+        worker(FromWorker::Ready),
+        load(1),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: preview(&["個人番号", "氏名", "メモ"]),
+        }),
+        Action::Check,
+    ]);
+    let mut state = state;
+    let _ = state.update(
+        worker(FromWorker::Checked {
+            job: JobId(2),
+            summary: Summary {
+                rows: 300,
+                errors: 1,
+                ..Summary::default()
+            },
+            view: view(Filter::All, 0, 2..202, 300),
+            worker_ms: 120.5,
+        }),
+        &at(1_500),
+    );
+    state
+}
+
+#[test]
+fn starts_on_the_input_step_in_japanese() {
+    let state = State::default();
+    assert_eq!(state.lang, Lang::Ja);
+    assert_eq!(state.worker, WorkerStatus::Starting);
+    assert_eq!(state.screen, Screen::Input);
+    assert_eq!(state.config.layout.0.id, "full");
+    assert_eq!(state.config.spec(), LayoutSpec::Full);
+    assert_eq!(run([Action::SetLang(Lang::En)]).lang, Lang::En);
+    // Steps that have nothing to show are not reachable.
+    assert_eq!(run([Action::GoTo(Screen::Results)]).screen, Screen::Input);
+}
+
+#[test]
+fn load_shows_the_mapping_with_automatic_targets() {
+    let state = run([
+        load(1),
+        worker(FromWorker::Progress {
+            job: JobId(1),
+            phase: Phase::Reading,
+            done: 500,
+            total: 100,
+        }),
+    ]);
+    let busy = state.busy.clone().unwrap();
+    assert_eq!((busy.done, busy.phase), (100, Some(Phase::Reading)));
+    let state = state.reduce(worker(FromWorker::Loaded {
+        job: JobId(1),
+        preview: preview(&["個人番号", "氏名", "メモ"]),
+    }));
+    assert!(!state.is_busy());
+    assert_eq!(state.screen, Screen::Mapping);
+    let m = state.mapping.clone().unwrap();
+    assert_eq!(m.targets[0], Target::Field("myNumber".into()));
+    assert_eq!(m.targets[2], Target::Detail);
+    assert_eq!(m.applied, None);
+
+    let state = state.reduce(Action::SetTarget {
+        col: 2,
+        target: Target::Ignore,
+    });
+    assert_eq!(state.mapping.unwrap().targets[2], Target::Ignore);
+}
+
+#[test]
+fn a_saved_mapping_is_offered_for_the_same_columns() {
+    let layout = Layout::full();
+    let headers: Vec<String> = ["番号", "氏名"].iter().map(|s| (*s).to_owned()).collect();
+    let saved = mapping::to_mapping(
+        "区の様式",
+        &layout,
+        &headers,
+        &[Target::Field("myNumber".into()), Target::Ignore],
+    );
+    let state = run([
+        Action::SavedRead(Some(mapping::store_json(std::slice::from_ref(&saved)))),
+        load(1),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: preview(&["番号", "氏名"]),
+        }),
+    ]);
+    let m = state.mapping.clone().unwrap();
+    assert_eq!(m.applied.as_deref(), Some("区の様式"));
+    assert_eq!(m.name, "区の様式");
+    assert_eq!(
+        m.targets,
+        [Target::Field("myNumber".into()), Target::Ignore]
+    );
+    let auto = state.reduce(Action::UseSaved(None)).mapping.unwrap();
+    assert_eq!(auto.applied, None);
+    assert_eq!(auto.targets[1], Target::Field("basicFiveInfo.name".into()));
+    let again = run([
+        load(1),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: preview(&["番号", "氏名"]),
+        }),
+        Action::UseMapping(saved),
+    ]);
+    assert_eq!(again.mapping.unwrap().applied.as_deref(), Some("区の様式"));
+}
+
+#[test]
+fn superseded_answers_are_ignored() {
+    let state = run([
+        load(1),
+        load(2),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: preview(&["a"]),
+        }),
+    ]);
+    assert!(state.mapping.is_none());
+    assert!(state.is_busy());
+    let state = state.reduce(worker(FromWorker::Failed {
+        job: JobId(1),
+        error: WorkerError::NotLoaded,
+    }));
+    assert!(state.is_busy(), "an old failure does not end the new job");
+    assert!(state.error.is_some());
+}
+
+#[test]
+fn check_results_windows_and_changes() {
+    let state = to_results();
+    assert_eq!(state.screen, Screen::Results);
+    let r = state.results.clone().unwrap();
+    assert_eq!(r.check_ms, (120.5, 500));
+    assert_eq!(r.window.rows.len(), 200);
+    assert_eq!(r.findings_of(CellRef { row: 5, col: 2 })[0].code, "N001");
+    assert!(r.findings_of(CellRef { row: 5, col: 1 }).is_empty());
+    assert!(r.findings_of(CellRef { row: 900, col: 2 }).is_empty());
+
+    // Focus a cell, then the rows move: it follows its row.
+    let state = state.reduce(Action::Activate(Active {
+        index: 3,
+        cell: CellRef { row: 5, col: 2 },
+    }));
+    let state = state.reduce(worker(FromWorker::Changed {
+        job: JobId(9),
+        summary: Summary {
+            errors: 0,
+            upload_ready: true,
+            ..Summary::default()
+        },
+        view: view(Filter::All, 0, 3..203, 300),
+        cells: 1,
+        recheck_ms: 2.5,
+    }));
+    let r = state.results.clone().unwrap();
+    assert_eq!(r.active.unwrap().index, 2);
+    assert_eq!(r.last_change, Some((1, 2.5)));
+    let bulk = as_job(
+        state.clone(),
+        11,
+        Action::Repair(CellRef { row: 5, col: 2 }, "X001".into(), true),
+    );
+    assert!(bulk.is_busy());
+    let bulk = bulk.reduce(worker(FromWorker::Changed {
+        job: JobId(11),
+        summary: Summary::default(),
+        view: view(Filter::All, 0, 2..202, 300),
+        cells: 200,
+        recheck_ms: 900.0,
+    }));
+    assert!(!bulk.is_busy());
+    assert!(r.summary.upload_ready);
+
+    // A filter clears the rows and asks from the top.
+    let state = state.reduce(Action::SetFilter(Filter::Problems));
+    let r = state.results.clone().unwrap();
+    assert_eq!(r.window.filter, Filter::Problems);
+    assert!(r.window.rows.is_empty());
+    assert_eq!(r.requested, Some(0));
+    assert_eq!(r.view_req(0, None, None).window.filter, Filter::Problems);
+    let state = state.reduce(worker(FromWorker::Viewed {
+        job: JobId(10),
+        view: view(Filter::Problems, 0, 2..4, 2),
+    }));
+    assert_eq!(state.results.unwrap().requested, None);
+}
+
+#[test]
+fn jumps_focus_the_cell_and_scroll() {
+    let state = to_results();
+    let mut v = view(Filter::All, 100, 102..302, 300);
+    v.jumped = Some(Jumped {
+        cell: CellRef { row: 150, col: 4 },
+        index: 148,
+    });
+    let state = state.reduce(worker(FromWorker::Viewed {
+        job: JobId(3),
+        view: v,
+    }));
+    let r = state.results.unwrap();
+    assert_eq!(
+        r.active,
+        Some(Active {
+            index: 148,
+            cell: CellRef { row: 150, col: 4 }
+        })
+    );
+    assert_eq!(r.scroll_nonce, 1);
+}
+
+#[test]
+fn downloads_ask_first_and_show_progress() {
+    // Errors remain: the upload CSV asks first.
+    let (state, fx) = step(to_results(), 5, Action::Download(DownloadKind::UploadCsv));
+    assert!(fx.is_empty());
+    assert_eq!(
+        state.results.as_ref().unwrap().confirm,
+        Some(DownloadKind::UploadCsv)
+    );
+    assert_eq!(state.clone().reduce(Action::Confirm(false)).busy, None);
+    let (state, fx) = step(state, 5, Action::Confirm(true));
+    assert_eq!(state.results.as_ref().unwrap().confirm, None);
+    assert!(matches!(
+        &fx[..],
+        [Effect::Post {
+            job: JobId(5),
+            request: ToWorker::Download {
+                kind: DownloadKind::UploadCsv,
+                ..
+            },
+            ..
+        }]
+    ));
+    assert!(state.is_busy());
+    let state = state.reduce(worker(FromWorker::File {
+        job: JobId(5),
+        name: "a.csv".into(),
+        mime: "text/csv".into(),
+        errors: 1,
+    }));
+    assert!(!state.is_busy());
+}
+
+#[test]
+fn the_receipt_knows_whether_the_upload_csv_was_saved() {
+    let file = |job: u32| {
+        worker(FromWorker::File {
+            job: JobId(job),
+            name: "x".into(),
+            mime: "text/csv".into(),
+            errors: 0,
+        })
+    };
+    let download = |job: u32, kind: DownloadKind| (job, Action::Download(kind));
+    let saved = |s: &State| s.results.as_ref().unwrap().upload_saved();
+    let state = to_results();
+    assert_eq!(saved(&state), UploadSaved::No);
+    // Other downloads (the help-desk copy, the receipt, the JSON body) do not count.
+    let state = [
+        download(5, DownloadKind::Helpdesk),
+        (5, file(5)),
+        download(6, DownloadKind::Receipt),
+        (6, file(6)),
+        download(7, DownloadKind::UploadJson),
+        (7, Action::Confirm(true)),
+        (7, file(7)),
+    ]
+    .into_iter()
+    .fold(state, |s, (job, a)| as_job(s, job, a));
+    assert!(!state.is_busy());
+    assert_eq!(saved(&state), UploadSaved::No);
+    // The upload CSV.
+    let (job, a) = download(8, DownloadKind::UploadCsv);
+    let state = as_job(state, job, a);
+    let state = as_job(state, 8, Action::Confirm(true)).reduce(file(8));
+    assert!(!state.is_busy());
+    assert_eq!(saved(&state), UploadSaved::Current);
+    // A stale answer (another job) changes nothing.
+    let (job, a) = download(9, DownloadKind::Receipt);
+    let state = as_job(state, job, a).reduce(file(8));
+    assert!(state.is_busy());
+    assert_eq!(saved(&state), UploadSaved::Current);
+    let state = state.reduce(file(9));
+    // A change after saving: the saved file is out of date.
+    let changed = state.clone().reduce(worker(FromWorker::Changed {
+        job: JobId(10),
+        summary: Summary {
+            changes: 1,
+            ..Summary::default()
+        },
+        view: view(Filter::All, 0, 2..202, 300),
+        cells: 1,
+        recheck_ms: 1.0,
+    }));
+    assert_eq!(saved(&changed), UploadSaved::Stale);
+    let (job, a) = download(11, DownloadKind::UploadCsv);
+    let again = as_job(as_job(changed, job, a), 11, Action::Confirm(true)).reduce(file(11));
+    assert_eq!(saved(&again), UploadSaved::Current);
+    // A new check starts over.
+    let rechecked = as_job(again, 12, Action::GoTo(Screen::Mapping));
+    let rechecked = as_job(rechecked, 12, Action::Check).reduce(worker(FromWorker::Checked {
+        job: JobId(12),
+        summary: Summary::default(),
+        view: view(Filter::All, 0, 2..202, 300),
+        worker_ms: 1.0,
+    }));
+    assert_eq!(saved(&rechecked), UploadSaved::No);
+}
+
+#[test]
+fn config_changes_void_the_results() {
+    let (state, fx) = step(to_results(), 3, Action::PickLayout(LayoutChoice::Diff));
+    assert!(matches!(
+        &fx[..],
+        [
+            Effect::Post {
+                request: ToWorker::Configure {
+                    layout: LayoutSpec::Diff,
+                    ..
+                },
+                ..
+            },
+            Effect::FocusLater("mapping-heading", "pmh:mapping-shown"),
+        ]
+    ));
+    assert_eq!(state.notice, Some(Notice::ConfigChanged));
+    assert!(state.results.is_none());
+    assert_eq!(state.screen, Screen::Mapping);
+    assert_eq!(state.config.spec(), LayoutSpec::Diff);
+    let master = include_bytes!("../../../fixtures/masters/example_master.csv");
+    let state = state.reduce(Action::MastersRead(Ok(vec![(
+        "m.csv".into(),
+        master.to_vec(),
+    )])));
+    assert_eq!(state.config.masters.len(), 1, "{:?}", state.error);
+    let bad = state.clone().reduce(Action::MastersRead(Ok(vec![(
+        "bad.csv".into(),
+        b"x".to_vec(),
+    )])));
+    assert!(matches!(bad.error, Some(AppError::Masters(_))));
+    assert_eq!(bad.config.masters.len(), 1);
+    // A custom layout without its file falls back to 全件.
+    let config = Config {
+        choice: LayoutChoice::Custom,
+        ..Config::default()
+    };
+    assert_eq!(config.spec(), LayoutSpec::Full);
+}
+
+#[test]
+fn a_worker_panic_goes_back_to_the_input() {
+    let state = to_results().reduce(worker(FromWorker::Panicked {
+        message: "boom".into(),
+    }));
+    assert_eq!(state.screen, Screen::Input);
+    assert!(state.results.is_none() && state.mapping.is_none());
+    assert!(state.error.is_some());
+    assert_eq!(state.worker, WorkerStatus::Starting);
+    let failed = run([load(1), Action::SpawnFailed("blocked".into())]);
+    assert_eq!(failed.worker, WorkerStatus::Failed("blocked".into()));
+    assert!(!failed.is_busy());
+}
+
+#[test]
+fn read_failures_are_reported() {
+    let state = run([
+        load(1),
+        Action::ReadFailed {
+            job: JobId(1),
+            detail: "NotReadableError".into(),
+        },
+    ]);
+    assert!(!state.is_busy());
+    assert_eq!(
+        state.error,
+        Some(AppError::ReadFailed {
+            name: None,
+            detail: "NotReadableError".into()
+        })
+    );
+    let state = run([Action::StorageFailed, Action::Dismiss]);
+    assert_eq!(state.error, None);
+}
+
+#[test]
+fn effects_are_decided_by_the_reducer() {
+    // Start: read the saved mappings, start the worker; once ready, configure it.
+    let mut state = State::default();
+    let fx = state.update(Action::Started, &at(0));
+    assert_eq!(
+        fx,
+        [
+            Effect::ReadSaved,
+            Effect::SpawnWorker,
+            Effect::Document(Lang::Ja)
+        ]
+    );
+    let fx = state.update(worker(FromWorker::Ready), &at(0));
+    assert!(matches!(
+        &fx[..],
+        [Effect::Post {
+            job: JobId(0),
+            request: ToWorker::Configure { .. },
+            bytes: None
+        }]
+    ));
+
+    // A paste over edited data asks first; the answer carries the confirmation.
+    let edited = to_results().reduce(worker(FromWorker::Changed {
+        job: JobId(9),
+        summary: Summary {
+            changes: 1,
+            ..Summary::default()
+        },
+        view: view(Filter::All, 0, 2..202, 300),
+        cells: 1,
+        recheck_ms: 1.0,
+    }));
+    let bytes = Handle::new(());
+    let (asked, fx) = step(
+        edited.clone(),
+        20,
+        Action::Paste {
+            bytes: bytes.clone(),
+            len: 3,
+            confirmed: false,
+        },
+    );
+    assert!(!asked.is_busy());
+    assert_eq!(
+        fx,
+        [Effect::Ask {
+            question: Text::DiscardChanges,
+            yes: Box::new(Action::Paste {
+                bytes: bytes.clone(),
+                len: 3,
+                confirmed: true
+            })
+        }]
+    );
+    let (loading, fx) = step(
+        asked,
+        20,
+        Action::Paste {
+            bytes: bytes.clone(),
+            len: 3,
+            confirmed: true,
+        },
+    );
+    assert!(loading.is_busy());
+    assert_eq!(fx.len(), 2);
+    assert_eq!(fx[0], Effect::Mark("pmh:input"));
+    // The edit guard follows the edits.
+    let (_, fx) = step(edited.clone(), 21, Action::PickLayout(LayoutChoice::Diff));
+    assert!(fx.contains(&Effect::GuardUnload(false)));
+
+    // A file of an unknown type is refused before anything is read.
+    let (refused, fx) = step(
+        State::default(),
+        1,
+        Action::OpenFile {
+            file: Handle::new(()),
+            name: "a.pdf".into(),
+            size: 9,
+            confirmed: false,
+        },
+    );
+    assert!(fx.is_empty());
+    assert_eq!(
+        refused.error,
+        Some(AppError::FileType {
+            name: "a.pdf".into()
+        })
+    );
+
+    // Edits go to the worker with the view shown and the local time for the log.
+    let (_, fx) = step(
+        edited.clone(),
+        30,
+        Action::Edit(CellRef { row: 5, col: 2 }, "x".into()),
+    );
+    match &fx[..] {
+        [
+            Effect::Mark("pmh:edit"),
+            Effect::Post {
+                job: JobId(30),
+                request: ToWorker::Edit { at, view, .. },
+                ..
+            },
+        ] => {
+            assert_eq!(at, "2025-04-01 09:30:15");
+            assert_eq!(
+                view.list,
+                Some(ListReq {
+                    code: None,
+                    offset: 0,
+                    limit: LIST_PAGE
+                })
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn views_and_downloads_go_through_the_reducer() {
+    let edited = to_results();
+    // Scrolling within the loaded rows asks for nothing.
+    let (_, fx) = step(
+        edited.clone(),
+        31,
+        Action::Need {
+            first: 10,
+            visible: 15,
+        },
+    );
+    assert!(fx.is_empty());
+
+    // A download from the worker is saved only for the job waited for.
+    let (waiting, _) = step(
+        edited.clone(),
+        40,
+        Action::Download(DownloadKind::ReportCsv),
+    );
+    let data = Handle::new(());
+    let file = |job| {
+        Action::Worker(
+            Box::new(FromWorker::File {
+                job: JobId(job),
+                name: "r.csv".into(),
+                mime: "text/csv".into(),
+                errors: 0,
+            }),
+            Some(data.clone()),
+        )
+    };
+    assert!(waiting.clone().update(file(39), &at(0)).is_empty());
+    let mut done = waiting;
+    assert_eq!(
+        done.update(file(40), &at(0)),
+        [Effect::Download {
+            name: "r.csv".into(),
+            mime: "text/csv".into(),
+            data: Payload::Js(data.clone()),
+            report: true
+        }]
+    );
+    let done = done.reduce(Action::Saved(Ok("r.csv".into())));
+    assert_eq!(done.notice, Some(Notice::Downloaded("r.csv".into())));
+}
+
+#[test]
+fn mappings_are_stored_before_they_count_as_saved() {
+    let mut state = run([
+        load(1),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: preview(&["番号", "氏名"]),
+        }),
+    ]);
+    assert!(state.update(Action::SaveMapping, &at(0)).is_empty());
+    assert_eq!(state.error, Some(AppError::NameNeeded));
+    let _ = state.update(Action::SetMappingName("区".into()), &at(0));
+    let fx = state.update(Action::SaveMapping, &at(0));
+    let [Effect::Store { key, value, then }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(*key, mapping::STORE_KEY);
+    assert!(value.contains("番号") && !value.contains("山田"));
+    // Nothing counts as saved until storage took it.
+    assert!(state.saved.is_empty());
+    let storage_refused = state.clone().reduce(Action::StorageFailed);
+    assert!(storage_refused.saved.is_empty());
+    assert_eq!(storage_refused.error, Some(AppError::StorageFailed));
+    let state = state.reduce((**then).clone());
+    assert_eq!(state.saved.len(), 1);
+    assert_eq!(state.notice, Some(Notice::MappingSaved("区".into())));
+    assert_eq!(state.mapping.unwrap().applied.as_deref(), Some("区"));
+}
+
+#[test]
+fn a_worker_that_was_ready_is_replaced_after_a_panic() {
+    let panic = || {
+        worker(FromWorker::Panicked {
+            message: "boom".into(),
+        })
+    };
+    let mut ready = run([worker(FromWorker::Ready)]);
+    assert_eq!(ready.update(panic(), &at(0)), [Effect::SpawnWorker]);
+    // A worker that never started is not restarted in a loop.
+    let mut booting = State::default();
+    assert!(booting.update(panic(), &at(0)).is_empty());
+}
+
+#[test]
+fn windows_are_asked_for_only_when_needed() {
+    let window = Window {
+        filter: Filter::All,
+        start: 100,
+        total: 10_000,
+        rows: (0..200).map(|i| grid_row(i + 102)).collect(),
+    };
+    // Rows 150..165 visible: loaded.
+    assert_eq!(window_needed(&window, None, 150, 15), None);
+    // Near the end of the window: a new one centred on the visible rows.
+    assert_eq!(window_needed(&window, None, 280, 15), Some(280 - 92));
+    // Already asked for.
+    assert_eq!(window_needed(&window, Some(188), 280, 15), None);
+    // At the very end.
+    assert_eq!(window_needed(&window, None, 9_990, 15), Some(9_800));
+    // Nothing to show.
+    let empty = Window::default();
+    assert_eq!(window_needed(&empty, None, 0, 15), None);
+    // Short views are covered by one window.
+    let short = Window {
+        total: 5,
+        rows: (0..5).map(grid_row).collect(),
+        ..Window::default()
+    };
+    assert_eq!(window_needed(&short, None, 0, 15), None);
+}
