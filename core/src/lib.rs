@@ -38,7 +38,10 @@ mod tools;
 
 // Checking: one streaming checker and its option presets.
 pub use check::keys::KeyTracker;
-pub use check::master::Masters;
+pub use check::master::{
+    Kind as MasterKind, MasterCell, MasterColumn, MasterError, MasterProblem, Masters,
+    Place as MasterPlace,
+};
 pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes};
 // Findings: codes, one finding, its words, the report of one input.
 pub use findings::codes::{Code, CodeInfo, Severity};
@@ -50,8 +53,11 @@ pub use input::decode::{Decoder, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
 pub use input::{records, xlsx};
 // Layouts and header matching.
+pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, Matcher, Use, fold};
-pub use layout::{Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, Personal, ValueType};
+pub use layout::{
+    Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
+};
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};
 pub use output::write::OutputFormat;
