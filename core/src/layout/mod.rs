@@ -12,6 +12,8 @@ use std::collections::HashMap;
 pub use crate::check::master::MasterError;
 pub use header::MappingError;
 
+use crate::output::render::Lang;
+
 use serde::{Deserialize, Serialize};
 
 /// The embedded 全件 (full snapshot) layout source.
@@ -165,21 +167,15 @@ impl Basis {
         }
     }
 
-    /// Japanese label shown to staff.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Basis::Verified => "公開仕様で確認済み",
-            Basis::Inferred => "推定規則",
-            Basis::Unknown => "仕様未公開（既定値）",
-        }
-    }
-
-    /// English label.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Basis::Verified => "verified in the public spec",
-            Basis::Inferred => "inferred rule",
-            Basis::Unknown => "unknown in the public spec (default)",
+    /// The label shown to staff (`推定規則`) or in English (`inferred rule`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Basis::Verified, Lang::Ja) => "公開仕様で確認済み",
+            (Basis::Inferred, Lang::Ja) => "推定規則",
+            (Basis::Unknown, Lang::Ja) => "仕様未公開（既定値）",
+            (Basis::Verified, Lang::En) => "verified in the public spec",
+            (Basis::Inferred, Lang::En) => "inferred rule",
+            (Basis::Unknown, Lang::En) => "unknown in the public spec (default)",
         }
     }
 }
@@ -245,25 +241,20 @@ impl CharClass {
         }
     }
 
-    /// Japanese description, as the spec's 文字種 column would say it.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            CharClass::Text => "文字列",
-            CharClass::Digits => "半角数字",
-            CharClass::Alnum => "半角英数",
-            CharClass::Katakana => "全角カタカナ",
-            CharClass::Name => "文字列（氏名・住所）",
-        }
-    }
-
-    /// English description.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            CharClass::Text => "text",
-            CharClass::Digits => "half-width digits",
-            CharClass::Alnum => "half-width letters and digits",
-            CharClass::Katakana => "full-width katakana",
-            CharClass::Name => "text (names and addresses)",
+    /// The description, in Japanese as the spec's 文字種 column would say it (`半角数字`), or
+    /// in English (`half-width digits`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (CharClass::Text, Lang::Ja) => "文字列",
+            (CharClass::Digits, Lang::Ja) => "半角数字",
+            (CharClass::Alnum, Lang::Ja) => "半角英数",
+            (CharClass::Katakana, Lang::Ja) => "全角カタカナ",
+            (CharClass::Name, Lang::Ja) => "文字列（氏名・住所）",
+            (CharClass::Text, Lang::En) => "text",
+            (CharClass::Digits, Lang::En) => "half-width digits",
+            (CharClass::Alnum, Lang::En) => "half-width letters and digits",
+            (CharClass::Katakana, Lang::En) => "full-width katakana",
+            (CharClass::Name, Lang::En) => "text (names and addresses)",
         }
     }
 }
@@ -792,7 +783,6 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::render::Lang;
 
     #[test]
     fn builtin_layouts_load() {
