@@ -1153,3 +1153,7 @@ impl DiffIssue {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "error_text_tests.rs"]
+mod tests;
