@@ -6,7 +6,7 @@
 //! input/     bytes ─decode─▶ UTF-8 ─reader─▶ records (with lines) ─front─▶ batches   (.xlsx → CSV text first)
 //! layout/    layout TOML ─▶ Layout;  header row ─header─▶ column → field
 //! check/     records ─cells · rows · keys · master · conditions · repair─▶ findings
-//! findings/  codes (the catalogue: severity, words, emitting check) · diagnostic · message · report
+//! findings/  codes (the catalogue: severity, words, emitting check) · diagnostic · message · report · error_text (every error sentence)
 //! output/    report ─render─▶ text | json | csv | junit | github;  rows ─write─▶ upload CSV | JSON;  receipt · docs
 //! tools/     diff (差分履歴 from two 全件 snapshots) · redact (help-desk copies)
 //! domain/    Japanese public-data rules used by check/: check digits, dates and 和暦, characters, code tables

@@ -780,6 +780,28 @@ impl XlsxError {
                     format!("Cannot read sheet \"{sheet}\": its content is damaged ({detail})")
                 }
             }
+            E::OutsideGrid { sheet, cell } => {
+                if ja {
+                    format!(
+                        "シート「{sheet}」の内容が壊れているため読み取れません(詳細: セル {cell} がExcelのシートの範囲(1,048,576行×16,384列)の外にあります)"
+                    )
+                } else {
+                    format!(
+                        "Cannot read sheet \"{sheet}\": its content is damaged (cell {cell} is outside Excel's grid (1,048,576 rows × 16,384 columns))"
+                    )
+                }
+            }
+            E::CellsOutOfOrder { sheet } => {
+                if ja {
+                    format!(
+                        "シート「{sheet}」の内容が壊れているため読み取れません(詳細: セルの並び順が壊れています)"
+                    )
+                } else {
+                    format!(
+                        "Cannot read sheet \"{sheet}\": its content is damaged (cells out of order)"
+                    )
+                }
+            }
             E::CellError { sheet, value } => {
                 if ja {
                     format!(

@@ -462,6 +462,8 @@ fn xlsx_variant(e: &XlsxError) -> &'static str {
         E::ChartSheet { .. } => "ChartSheet",
         E::NotAWorksheet { .. } => "NotAWorksheet",
         E::Damaged { .. } => "Damaged",
+        E::OutsideGrid { .. } => "OutsideGrid",
+        E::CellsOutOfOrder { .. } => "CellsOutOfOrder",
         E::CellError { .. } => "CellError",
         E::TooLarge { .. } => "TooLarge",
         E::TooLong { .. } => "TooLong",
@@ -498,6 +500,11 @@ fn every_xlsx_error_renders_in_both_languages() {
             sheet: sheet(),
             value: "#DIV/0!".into(),
         },
+        E::OutsideGrid {
+            sheet: sheet(),
+            cell: "XFE1".into(),
+        },
+        E::CellsOutOfOrder { sheet: sheet() },
         E::TooLarge {
             sheet: sheet(),
             rows: 1_048_576,
@@ -505,7 +512,7 @@ fn every_xlsx_error_renders_in_both_languages() {
         },
         E::TooLong { sheet: sheet() },
     ];
-    assert_covers(all.iter().map(xlsx_variant), 13, "XlsxError");
+    assert_covers(all.iter().map(xlsx_variant), 15, "XlsxError");
     for e in &all {
         let what = xlsx_variant(e);
         assert_renders(what, &e.message(Lang::Ja), &e.message(Lang::En));

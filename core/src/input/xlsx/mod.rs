@@ -102,6 +102,19 @@ pub enum XlsxError {
         /// The reader's own words.
         detail: String,
     },
+    /// A cell lies outside Excel's grid (1,048,576 rows × 16,384 columns): the sheet XML is
+    /// damaged or not written by Excel.
+    OutsideGrid {
+        /// The sheet.
+        sheet: String,
+        /// The cell reference (`XFE1`).
+        cell: String,
+    },
+    /// The cells stay out of order even after sorting: the sheet XML is damaged.
+    CellsOutOfOrder {
+        /// The sheet.
+        sheet: String,
+    },
     /// A cell holds an error value (`#DIV/0!`, `#N/A`, ...).
     CellError {
         /// The sheet.
@@ -205,7 +218,7 @@ fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<u8>, XlsxError> {
     let is_1904 = workbook.has_1904_epoch();
     match read_sheet(&mut workbook, &name, is_1904, false) {
         Err(Stop::OutOfOrder) => match read_sheet(&mut workbook, &name, is_1904, true) {
-            Err(Stop::OutOfOrder) => Err(sheet_error(&name, "cells out of order")),
+            Err(Stop::OutOfOrder) => Err(XlsxError::CellsOutOfOrder { sheet: name }),
             Err(Stop::Fail(e)) => Err(e),
             Ok(csv) => Ok(csv),
         },
@@ -392,14 +405,10 @@ fn check_position(sheet: &str, row: u32, col: u32) -> Result<(), XlsxError> {
     if row < EXCEL_MAX_ROWS && col < EXCEL_MAX_COLUMNS {
         Ok(())
     } else {
-        Err(sheet_error(
-            sheet,
-            format_args!(
-                "cell {}{} is outside Excel's grid (1,048,576 rows × 16,384 columns)",
-                column_letters(col),
-                u64::from(row) + 1
-            ),
-        ))
+        Err(XlsxError::OutsideGrid {
+            sheet: sheet.to_owned(),
+            cell: format!("{}{}", column_letters(col), u64::from(row) + 1),
+        })
     }
 }
 

@@ -367,10 +367,22 @@ fn xlsx_limits() {
     assert_eq!(got.len(), 16_383 + 1 + 2);
     // Beyond Excel's grid.
     let e = crafted(r#"<row r="1"><c r="XFE1"><v>1</v></c></row>"#).unwrap_err();
+    assert_eq!(
+        e,
+        XlsxError::OutsideGrid {
+            sheet: "S".into(),
+            cell: "XFE1".into()
+        }
+    );
     assert!(e.message(Lang::En).contains("outside Excel's grid"), "{e}");
     let e = crafted(r#"<row r="1048577"><c r="A1048577"><v>1</v></c></row>"#).unwrap_err();
     assert!(
         e.message(Lang::En).contains("cell A1048577 is outside"),
+        "{e}"
+    );
+    assert!(
+        e.message(Lang::Ja)
+            .contains("セル A1048577 がExcelのシートの範囲"),
         "{e}"
     );
 }
