@@ -1,6 +1,6 @@
 //! Errors are values a caller can branch on: each failure below comes back as its variant,
 //! with the facts (file, line, column, values) in fields, through the public API only. The
-//! sentences themselves are tested in `core/src/findings/error_text_tests.rs`.
+//! sentences themselves are tested in `core/src/findings/error_text/tests.rs`.
 
 use conformance::fixtures_dir;
 use pmh_core::diff::{DiffError, DiffState, StateProblem};

@@ -25,7 +25,7 @@ pub const DIFF_TOML: &str = include_str!("../../layouts/diff.toml");
 ///
 /// Kept apart from data findings: a bad layout is the operator's problem, not the data's. Each
 /// variant carries the facts (file, line, column, the value, what was expected); the sentences
-/// are rendered in one place, [`ConfigError::message`] (`core/src/findings/error_text.rs`).
+/// are rendered in one place, [`ConfigError::message`] (`core/src/findings/error_text/`).
 /// `Display` is the Japanese sentence (staff read Japanese first, and the CLI's default
 /// `--lang` is `ja`); call `message(Lang::En)` for English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,8 +5,9 @@
 use std::collections::HashSet;
 
 use super::*;
+use crate::check::master::{Kind, MasterCell, MasterColumn, MasterProblem, Masters, Place};
 use crate::findings::codes::Code;
-use crate::tools::diff::{HistoryKeyScheme, RowKey};
+use crate::tools::diff::{DiffIssue, HistoryKeyScheme, RowKey, Side, StateProblem};
 use crate::tools::redact::FindingAt;
 
 fn is_japanese(c: char) -> bool {
