@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use pmh_core::diff::{
     DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot, StateInput,
 };
-use pmh_core::{Code, Input, Options, RenderOptions};
+use pmh_core::{Code, Input, Lang, Options, RenderOptions};
 
 use crate::Fail;
 use crate::args::LangArg;
@@ -156,12 +156,13 @@ fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
 /// Runs `pmhcsv diff`.
 pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     let ja = matches!(a.lang, LangArg::Ja);
-    let full = crate::load_layout(&a.input_layout)?;
-    let diff_layout = crate::load_layout(&a.layout)?;
+    let lang: Lang = a.lang.into();
+    let full = crate::load_layout(&a.input_layout, lang)?;
+    let diff_layout = crate::load_layout(&a.layout, lang)?;
     let cfg = config(a)?;
     let opts = Options {
         known_insurer_numbers: a.known_insurer_numbers.clone(),
-        masters: crate::load_masters(&a.masters)?,
+        masters: crate::load_masters(&a.masters, lang)?,
         ..Options::default()
     };
     for p in [Some(&a.to), a.from.as_ref()].into_iter().flatten() {
@@ -207,7 +208,7 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         (Ok(o), Ok(())) => o,
         (Err(e), _) => {
             let _ = std::fs::remove_file(&tmp);
-            return Err(Fail(if ja { e.message_ja() } else { e.message_en() }));
+            return Err(Fail(e.message(lang)));
         }
         (_, Err(e)) => {
             let _ = std::fs::remove_file(&tmp);
@@ -357,7 +358,7 @@ fn summary(
     if !o.issues.is_empty() {
         t.push_str(if ja { "注意:\n" } else { "Notes:\n" });
         for i in &o.issues {
-            let m = if ja { i.message_ja() } else { i.message_en() };
+            let m = i.message(if ja { Lang::Ja } else { Lang::En });
             t.push_str(&format!("  - {m}\n"));
         }
     }

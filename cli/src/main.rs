@@ -13,13 +13,13 @@ use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
 use clap::Parser;
-use pmh_core::Masters;
 use pmh_core::OutputFormat;
 use pmh_core::xlsx::NumericCells;
 use pmh_core::{
     Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
     RenderOptions, Report, docs, xlsx,
 };
+use pmh_core::{Lang, Masters};
 
 use args::{
     BuildArgs, Cli, Command, ExplainArgs, LayoutArgs, LayoutFormat, MasterArgs, ValidateArgs,
@@ -57,7 +57,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_layout(sel: &str) -> Result<Layout, Fail> {
+/// A built-in layout, or a layout TOML; its errors in `lang`.
+fn load_layout(sel: &str, lang: Lang) -> Result<Layout, Fail> {
     if let Some(l) = Layout::builtin(sel) {
         return Ok(l);
     }
@@ -66,7 +67,7 @@ fn load_layout(sel: &str) -> Result<Layout, Fail> {
             "レイアウトファイル {sel} を読めません / cannot read layout file {sel}: {e}"
         ))
     })?;
-    Layout::from_toml(&text).map_err(|e| Fail(format!("{sel}: {e}")))
+    Layout::from_toml(&text).map_err(|e| Fail(format!("{sel}: {}", e.message(lang))))
 }
 
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
@@ -99,7 +100,7 @@ impl Source {
     }
 }
 
-fn open_input(path: &Path, sheet: Option<&str>) -> Result<Source, Fail> {
+fn open_input(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Source, Fail> {
     if path.as_os_str() == "-" {
         return Ok(Source::Stream(Box::new(io::stdin())));
     }
@@ -115,7 +116,7 @@ fn open_input(path: &Path, sheet: Option<&str>) -> Result<Source, Fail> {
             .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
         if xlsx::is_xlsx(&bytes) {
             let (csv, numbers) = xlsx::sheet_to_csv_with_numbers(&bytes, sheet)
-                .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+                .map_err(|e| Fail(format!("{}: {}", path.display(), e.message(lang))))?;
             return Ok(Source::Converted(csv, Some(Arc::new(numbers))));
         }
         return Ok(Source::Converted(bytes, None));
@@ -217,7 +218,7 @@ fn expected_rows(path: &Path) -> Option<usize> {
     usize::try_from(len / 200).ok()
 }
 
-fn load_masters(paths: &[PathBuf]) -> Result<Option<Arc<Masters>>, Fail> {
+fn load_masters(paths: &[PathBuf], lang: Lang) -> Result<Option<Arc<Masters>>, Fail> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -225,34 +226,38 @@ fn load_masters(paths: &[PathBuf]) -> Result<Option<Arc<Masters>>, Fail> {
     for p in paths {
         let bytes = std::fs::read(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
         m.load_csv(&bytes, &p.display().to_string())
-            .map_err(|e| Fail(e.to_string()))?;
+            .map_err(|e| Fail(e.message(lang)))?;
     }
-    m.validate().map_err(|e| Fail(e.to_string()))?;
+    m.validate().map_err(|e| Fail(e.message(lang)))?;
     Ok(Some(Arc::new(m)))
 }
 
-fn load_mapping(path: Option<&Path>, layout: &Layout) -> Result<Option<ColumnMapping>, Fail> {
+fn load_mapping(
+    path: Option<&Path>,
+    layout: &Layout,
+    lang: Lang,
+) -> Result<Option<ColumnMapping>, Fail> {
     let Some(p) = path else { return Ok(None) };
     let text = std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
-    Ok(Some(
-        ColumnMapping::from_json(&text, layout)
-            .map_err(|e| Fail(format!("{}: {e}", p.display())))?,
-    ))
+    Ok(Some(ColumnMapping::from_json(&text, layout).map_err(
+        |e| Fail(format!("{}: {}", p.display(), e.message(lang))),
+    )?))
 }
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
+    let lang: Lang = a.lang.into();
     let receipt = receipt::prepare(&a.receipt)?;
-    let layout = load_layout(&a.layout.layout)?;
+    let layout = load_layout(&a.layout.layout, lang)?;
     let opts = Options {
         max_diagnostics: a.max_diagnostics,
-        mapping: load_mapping(a.mapping.as_deref(), &layout)?,
+        mapping: load_mapping(a.mapping.as_deref(), &layout, lang)?,
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
-        masters: load_masters(&a.common.masters)?,
+        masters: load_masters(&a.common.masters, lang)?,
         ..Options::validate()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
     for path in &a.inputs {
-        let source = open_input(path, a.common.sheet.as_deref())?;
+        let source = open_input(path, a.common.sheet.as_deref(), lang)?;
         let mut o = opts.clone();
         o.expected_rows = expected_rows(path);
         if matches!(source, Source::Converted(..)) {
@@ -284,8 +289,9 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
 }
 
 fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
+    let lang: Lang = a.lang.into();
     let receipt = receipt::prepare(&a.receipt)?;
-    let layout = load_layout(&a.layout.layout)?;
+    let layout = load_layout(&a.layout.layout, lang)?;
     let format = if a.json {
         OutputFormat::Json
     } else {
@@ -293,13 +299,13 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     };
     let opts = Options {
         max_diagnostics: a.max_diagnostics,
-        mapping: load_mapping(a.mapping.as_deref(), &layout)?,
+        mapping: load_mapping(a.mapping.as_deref(), &layout, lang)?,
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
-        masters: load_masters(&a.common.masters)?,
+        masters: load_masters(&a.common.masters, lang)?,
         expected_rows: expected_rows(&a.input),
         ..Options::build(format)
     };
-    let source = open_input(&a.input, a.common.sheet.as_deref())?;
+    let source = open_input(&a.input, a.common.sheet.as_deref(), lang)?;
     let opts = Options {
         numeric_cells: source.numeric_cells(),
         ..opts
@@ -344,16 +350,18 @@ fn master_cmd(a: &MasterArgs) -> Result<ExitCode, Fail> {
         write_out(a.output.as_deref(), &Masters::template())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let m = load_masters(&a.files)?.unwrap_or_default();
+    // `pmhcsv master` has no --lang: Japanese, the CLI's default.
+    let m = load_masters(&a.files, Lang::Ja)?.unwrap_or_default();
     write_out(
         a.output.as_deref(),
-        format!("{}\n", m.describe()).as_bytes(),
+        format!("{}\n", m.describe(Lang::Ja)).as_bytes(),
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {
-    let layout = load_layout(&a.layout.layout)?;
+    // `pmhcsv layout` has no --lang: Japanese, the CLI's default.
+    let layout = load_layout(&a.layout.layout, Lang::Ja)?;
     let bytes = match a.format {
         LayoutFormat::Md => docs::layout_markdown(&layout).into_bytes(),
         LayoutFormat::Json => {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use pmh_core::redact::redact_with_summary;
-use pmh_core::{InputKind, Options};
+use pmh_core::{InputKind, Lang, Options};
 
 use crate::Fail;
 use crate::args::{LangArg, LayoutSel};
@@ -53,7 +53,8 @@ fn random_seed() -> u64 {
 /// Runs `pmhcsv redact`.
 pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     let ja = matches!(a.lang, LangArg::Ja);
-    let layout = crate::load_layout(&a.layout.layout)?;
+    let lang: Lang = a.lang.into();
+    let layout = crate::load_layout(&a.layout.layout, lang)?;
     let opts = Options {
         kind: if a.build {
             InputKind::Source
@@ -61,9 +62,9 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             InputKind::Upload
         },
         repair: a.build,
-        mapping: crate::load_mapping(a.mapping.as_deref(), &layout)?,
+        mapping: crate::load_mapping(a.mapping.as_deref(), &layout, lang)?,
         known_insurer_numbers: a.known_insurer_numbers.clone(),
-        masters: crate::load_masters(&a.masters)?,
+        masters: crate::load_masters(&a.masters, lang)?,
         ..Options::default()
     };
     if same_file(&a.input, &a.output) {
@@ -82,7 +83,7 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     let done = match redact_with_summary(&layout, &opts, &input, seed) {
         Ok(d) => d,
         Err(e) => {
-            let msg = if ja { e.message_ja() } else { e.message_en() };
+            let msg = e.message(lang);
             eprintln!("pmhcsv: {msg}");
             return Ok(ExitCode::from(1));
         }

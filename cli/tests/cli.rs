@@ -366,3 +366,45 @@ fn masters_and_template() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn operator_errors_follow_lang() {
+    let broken = tmp("lang-master.csv");
+    std::fs::write(&broken, "種類,機関別受給者証種別ID\n何か,X\n").unwrap();
+    let input = fixture("valid/full_minimal.csv");
+    let with = |lang: &str| {
+        run(&[
+            "validate",
+            "--lang",
+            lang,
+            "--master",
+            broken.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ])
+    };
+    let ja = with("ja");
+    assert_eq!(ja.status.code(), Some(2));
+    let err = common::stderr(&ja);
+    assert!(err.contains("知らない種類「何か」"), "{err}");
+    assert!(!err.contains("unknown kind"), "one language only: {err}");
+
+    let en = with("en");
+    assert_eq!(en.status.code(), Some(2));
+    let err = common::stderr(&en);
+    assert!(err.contains("unknown kind \"何か\""), "{err}");
+    assert!(!err.contains("知らない種類"), "one language only: {err}");
+
+    let bad = tmp("lang-bad.toml");
+    std::fs::write(&bad, "id = \"\"\n").unwrap();
+    let o = run(&[
+        "validate",
+        "--lang",
+        "en",
+        "--layout",
+        bad.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = common::stderr(&o);
+    assert!(err.contains("cannot read the layout file"), "{err}");
+}

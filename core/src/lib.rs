@@ -6,7 +6,7 @@
 //! input/     bytes ─decode─▶ UTF-8 ─reader─▶ records (with lines) ─front─▶ batches   (.xlsx → CSV text first)
 //! layout/    layout TOML ─▶ Layout;  header row ─header─▶ column → field
 //! check/     records ─cells · rows · keys · master · conditions · repair─▶ findings
-//! findings/  codes (the catalogue: severity, words, emitting check) · diagnostic · message · report
+//! findings/  codes (the catalogue: severity, words, emitting check) · diagnostic · message · report · error_text (every error sentence)
 //! output/    report ─render─▶ text | json | csv | junit | github;  rows ─write─▶ upload CSV | JSON;  receipt · docs
 //! tools/     diff (差分履歴 from two 全件 snapshots) · redact (help-desk copies)
 //! domain/    Japanese public-data rules used by check/: check digits, dates and 和暦, characters, code tables
@@ -38,7 +38,10 @@ mod tools;
 
 // Checking: one streaming checker and its option presets.
 pub use check::keys::{KeyFinding, KeyTracker};
-pub use check::master::Masters;
+pub use check::master::{
+    Kind as MasterKind, MasterCell, MasterColumn, MasterError, MasterProblem, Masters,
+    Place as MasterPlace,
+};
 pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes, incremental};
 // Findings: codes, one finding, its words, the report of one input.
 pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severity};
@@ -50,8 +53,11 @@ pub use input::decode::{Decoder, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
 pub use input::{records, xlsx};
 // Layouts and header matching.
+pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, Matcher, Use, fold};
-pub use layout::{Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, Personal, ValueType};
+pub use layout::{
+    Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
+};
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};
 pub use output::write::{OutputFormat, push_csv_field};

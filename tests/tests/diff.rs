@@ -9,7 +9,7 @@ use pmh_core::diff::{
     Bytes, DiffConfig, DiffError, DiffIssue, DiffOutcome, DiffState, HistoryKeyScheme, RowKey,
     Side, diff,
 };
-use pmh_core::{Checker, Layout, Options, Report, RowView};
+use pmh_core::{Checker, Lang, Layout, Options, Report, RowView};
 
 const MY_NUMBER: usize = 1;
 const ADDRESS: usize = 4;
@@ -211,7 +211,7 @@ fn key_collision_in_to_writes_nothing_for_that_certificate() {
         .find(|i| matches!(i, DiffIssue::Collision { side: Side::To, .. }))
         .expect("collision reported");
     assert!(collision.is_error());
-    let msg = collision.message_ja();
+    let msg = collision.message(Lang::Ja);
     assert!(msg.contains("3行目") && msg.contains("4行目"), "{msg}");
     assert!(!msg.contains(&y[1][MY_NUMBER]), "no values in messages");
     let recs = records(&r.out);
@@ -396,8 +396,8 @@ fn sequence_scheme_needs_a_state_when_there_is_a_from() {
     };
     let a = file(&(0..2).map(row).collect::<Vec<_>>());
     let err = run(Some(&a), &a, &cfg, None).err().expect("an error");
-    assert!(matches!(err, DiffError::Config { .. }));
-    assert!(err.message_ja().contains("--state"));
+    assert!(matches!(err, DiffError::SequenceNeedsState));
+    assert!(err.message(Lang::Ja).contains("--state"));
 }
 
 #[test]
@@ -478,9 +478,9 @@ fn a_non_diff_output_layout_is_a_config_error() {
     .err()
     .unwrap();
     assert!(
-        err.message_ja().contains("履歴キー"),
+        err.message(Lang::Ja).contains("履歴キー"),
         "{}",
-        err.message_ja()
+        err.message(Lang::Ja)
     );
 }
 

@@ -5,7 +5,7 @@
 
 use pmh_core::diff::{Bytes, DiffConfig, DiffState, DiffStateReader, Snapshot, diff};
 use pmh_core::redact::redact;
-use pmh_core::{InputKind, Layout, Options};
+use pmh_core::{InputKind, Lang, Layout, Options};
 use proptest::prelude::*;
 
 const HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日,受給者証番号,保護者氏名\r\n";
@@ -78,17 +78,17 @@ proptest! {
     #[test]
     fn redact_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400), seed in any::<u64>()) {
         let r = redact(&Layout::full(), &Options::default(), &bytes, seed);
-        prop_assert!(r.is_ok(), "{:?}", r.err().map(|e| e.message_en()));
+        prop_assert!(r.is_ok(), "{:?}", r.err().map(|e| e.message(Lang::En)));
     }
 
     #[test]
     fn redact_csv_shaped_text(text in csvish(), seed in any::<u64>(), build in any::<bool>(), header in any::<bool>()) {
         let input = if header { format!("\u{FEFF}{HEADER}{text}") } else { text };
         let r = redact(&Layout::full(), &opts(build), input.as_bytes(), seed);
-        prop_assert!(r.is_ok(), "{:?}", r.err().map(|e| e.message_en()));
+        prop_assert!(r.is_ok(), "{:?}", r.err().map(|e| e.message(Lang::En)));
         let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode(input.trim_start_matches('\u{FEFF}'));
         let r = redact(&Layout::full(), &opts(build), &cp932, seed);
-        prop_assert!(r.is_ok(), "cp932: {:?}", r.err().map(|e| e.message_en()));
+        prop_assert!(r.is_ok(), "cp932: {:?}", r.err().map(|e| e.message(Lang::En)));
     }
 
 }
@@ -145,7 +145,7 @@ fn diff_arbitrary_snapshots() {
             None.into(),
             &mut sink,
         );
-        let o = r.unwrap_or_else(|e| panic!("{}", e.message_en()));
+        let o = r.unwrap_or_else(|e| panic!("{}", e.message(pmh_core::Lang::En)));
         let c = o.counts;
         c.registered + c.updated + c.deleted > 0
     });

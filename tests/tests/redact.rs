@@ -10,7 +10,7 @@ use conformance::{fixture_files, layout_for, name, options_for};
 use pmh_core::Decoder;
 use pmh_core::Personal;
 use pmh_core::redact::{redact, redact_with_summary};
-use pmh_core::{Checker, Layout, Options, Report, RowView};
+use pmh_core::{Checker, Lang, Layout, Options, Report, RowView};
 use proptest::prelude::*;
 
 /// Findings as (code, row, column), sorted.
@@ -57,8 +57,8 @@ fn not_personal(v: &str) -> bool {
 
 /// The whole contract for one input.
 fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], seed: u64) {
-    let out =
-        redact(layout, opts, input, seed).unwrap_or_else(|e| panic!("{label}: {}", e.message_en()));
+    let out = redact(layout, opts, input, seed)
+        .unwrap_or_else(|e| panic!("{label}: {}", e.message(Lang::En)));
     let (before, before_rows) = rows(layout, opts, input);
     let (after, after_rows) = rows(layout, opts, &out);
     assert_eq!(positions(&before), positions(&after), "{label}: findings");

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use pmh_core::ValueType;
-use pmh_core::{Code, Layout};
+use pmh_core::{Code, Lang, Layout};
 
 fn layouts() -> [Layout; 2] {
     [Layout::full(), Layout::diff()]
@@ -240,6 +240,9 @@ fn bad_layout_files_are_config_errors() {
         ),
     ] {
         let e = Layout::from_toml(&text).expect_err(what);
-        assert!(!e.ja.is_empty() && !e.en.is_empty(), "{what}");
+        assert!(
+            !e.message(Lang::Ja).is_empty() && !e.message(Lang::En).is_empty(),
+            "{what}"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use conformance::fixtures_dir;
 use pmh_core::xlsx::{is_xlsx, sheet_names, sheet_to_csv};
-use pmh_core::{Code, InputKind, Layout, Options, Report, check_bytes};
+use pmh_core::{Code, InputKind, Lang, Layout, Options, Report, check_bytes};
 
 fn read(path: &str) -> Vec<u8> {
     let p = fixtures_dir().join(path);
@@ -101,15 +101,22 @@ fn sheet_choice_and_errors() {
         "個人番号,氏名\r\n123456789018,愛知花子\r\n".as_bytes()
     );
     let e = sheet_to_csv(&xlsx, Some("全件")).unwrap_err();
-    assert!(e.ja.contains("「リスト」「説明」「データ」"), "{e}");
+    assert!(
+        e.message(Lang::Ja).contains("「リスト」「説明」「データ」"),
+        "{e}"
+    );
 
     let truncated = read("xlsx/truncated.xlsx");
     let e = sheet_to_csv(&truncated, None).unwrap_err();
     assert!(
-        e.ja.contains("Excelファイル(.xlsx)として読み取れません"),
+        e.message(Lang::Ja)
+            .contains("Excelファイル(.xlsx)として読み取れません"),
         "{e}"
     );
-    assert!(e.en.contains("Excel workbook (.xlsx)"), "{e}");
+    assert!(
+        e.message(Lang::En).contains("Excel workbook (.xlsx)"),
+        "{e}"
+    );
 
     // A CSV file is not a workbook.
     assert!(!is_xlsx(&read("valid/full_minimal.csv")));

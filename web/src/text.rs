@@ -724,18 +724,24 @@ pub enum CoreError<'a> {
     Xlsx(&'a pmh_core::xlsx::XlsxError),
 }
 
-/// The text of a core error, in both languages. The one place that reads the core's wording:
-/// when the core's errors become enums, only this function changes.
+/// The text of a core error, in both languages: the core renders its own error enums
+/// (`message(Lang)`, one text module in core); this is the one place the page asks for it.
 pub fn core_error(error: CoreError<'_>) -> Msg {
+    let both = |f: &dyn Fn(pmh_core::Lang) -> String| {
+        Msg::new(f(pmh_core::Lang::Ja), f(pmh_core::Lang::En))
+    };
     match error {
-        CoreError::Config(e) => Msg::new(e.ja.clone(), e.en.clone()),
-        CoreError::Xlsx(e) => Msg::new(e.ja.clone(), e.en.clone()),
+        CoreError::Config(e) => both(&|l| e.message(l)),
+        CoreError::Xlsx(e) => both(&|l| e.message(l)),
     }
 }
 
 /// What the municipality master defines, in both languages.
 pub fn masters_summary(masters: &Masters) -> Msg {
-    Msg::new(masters.describe(), masters.describe_en())
+    Msg::new(
+        masters.describe(pmh_core::Lang::Ja),
+        masters.describe(pmh_core::Lang::En),
+    )
 }
 
 /// The text of an error on the page.

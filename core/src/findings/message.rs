@@ -4,6 +4,7 @@
 use crate::findings::codes::Code;
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::layout::{Layout, Personal, ValueType};
+use crate::output::render::Lang;
 
 /// A finding's sentence in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,7 +284,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             )
         }
         (Code::Chars, Detail::Char { ch, pos }) => {
-            let class = field.map(|f| (f.chars.label_ja(), f.chars.label_en()));
+            let class = field.map(|f| (f.chars.label(Lang::Ja), f.chars.label(Lang::En)));
             let (cj, ce) = match field.map(|f| f.value_type) {
                 Some(ValueType::Digits) => ("半角数字", "half-width digits"),
                 _ => class.unwrap_or(("", "")),

@@ -61,24 +61,16 @@ impl ColumnMapping {
     /// # Errors
     /// A [`ConfigError`] for bad JSON or an unknown field id.
     pub fn from_json(text: &str, layout: &Layout) -> Result<Self, ConfigError> {
-        let m: ColumnMapping = serde_json::from_str(text).map_err(|e| {
-            ConfigError::new(
-                format!("列の対応付けファイルを読み取れません: {e}"),
-                format!("cannot read the mapping file: {e}"),
-            )
+        let m: ColumnMapping = serde_json::from_str(text).map_err(|e| MappingError::Json {
+            detail: e.to_string(),
         })?;
         for target in m.columns.values() {
             if !target.is_empty() && target != "*" && layout.field_index(target).is_none() {
-                return Err(ConfigError::new(
-                    format!(
-                        "対応付けファイルの項目ID '{target}' はレイアウト '{}' にありません",
-                        layout.id
-                    ),
-                    format!(
-                        "mapping target '{target}' is not a field of layout '{}'",
-                        layout.id
-                    ),
-                ));
+                return Err(MappingError::UnknownTarget {
+                    target: target.clone(),
+                    layout: layout.id.clone(),
+                }
+                .into());
             }
         }
         Ok(m)
@@ -88,6 +80,23 @@ impl ColumnMapping {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// What is wrong with a column mapping JSON (`--mapping`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MappingError {
+    /// Not JSON of the expected shape: the parser's own words (with line and column).
+    Json {
+        /// The JSON parser's message.
+        detail: String,
+    },
+    /// A column is mapped to a field id the layout does not have.
+    UnknownTarget {
+        /// The field id named.
+        target: String,
+        /// The layout's id.
+        layout: String,
+    },
 }
 
 /// How one source column is used.

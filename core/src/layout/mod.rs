@@ -8,7 +8,11 @@
 pub(crate) mod header;
 
 use std::collections::HashMap;
-use std::fmt;
+
+pub use crate::check::master::MasterError;
+pub use header::MappingError;
+
+use crate::output::render::Lang;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,33 +21,128 @@ pub const FULL_TOML: &str = include_str!("../../layouts/full.toml");
 /// The embedded 差分履歴 (diff history) layout source.
 pub const DIFF_TOML: &str = include_str!("../../layouts/diff.toml");
 
-/// A configuration problem: a layout, master or mapping file that cannot be used.
+/// A configuration problem: a layout, mapping or master file that cannot be used.
 ///
-/// Kept apart from data findings: a bad layout is the operator's problem, not the data's.
+/// Kept apart from data findings: a bad layout is the operator's problem, not the data's. Each
+/// variant carries the facts (file, line, column, the value, what was expected); the sentences
+/// are rendered in one place, [`ConfigError::message`] (`core/src/findings/error_text/`).
+/// `Display` is the Japanese sentence (staff read Japanese first, and the CLI's default
+/// `--lang` is `ja`); call `message(Lang::En)` for English.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The layout TOML cannot be used.
+    Layout(LayoutError),
+    /// The column mapping JSON cannot be used.
+    Mapping(MappingError),
+    /// One problem of a master (制度マスタ) file.
+    Master(MasterError),
+    /// Several problems of one master file (or of the loaded masters, found by
+    /// [`Masters::validate`](crate::Masters::validate)): the first 20 (`MAX_ERRORS`) of
+    /// `total`.
+    Masters {
+        /// The file name (for [`Masters::validate`](crate::Masters::validate), every loaded
+        /// file's name, joined with `, `).
+        file: String,
+        /// How many problems there are.
+        total: usize,
+        /// The first problems, in file order.
+        first: Vec<MasterError>,
+    },
+}
+
+impl From<LayoutError> for ConfigError {
+    fn from(e: LayoutError) -> Self {
+        ConfigError::Layout(e)
+    }
+}
+
+impl From<MappingError> for ConfigError {
+    fn from(e: MappingError) -> Self {
+        ConfigError::Mapping(e)
+    }
+}
+
+impl From<MasterError> for ConfigError {
+    fn from(e: MasterError) -> Self {
+        ConfigError::Master(e)
+    }
+}
+
+/// What is wrong with a layout TOML. Field problems name the field by its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// Japanese explanation.
-    pub ja: String,
-    /// English explanation.
-    pub en: String,
+pub enum LayoutError {
+    /// TOML syntax, an unknown key or a wrong type: the parser's own words (with line and
+    /// column).
+    Toml {
+        /// The TOML parser's message.
+        detail: String,
+    },
+    /// `id` is empty.
+    EmptyId,
+    /// No `fields`.
+    NoFields,
+    /// The delimiter is not one ASCII character other than a quote.
+    BadDelimiter {
+        /// The delimiter as written.
+        delimiter: String,
+    },
+    /// `boolean_true` / `boolean_false` are empty or equal.
+    BadBooleans,
+    /// A field id that is not ASCII letters, digits, dots and underscores.
+    BadFieldId {
+        /// 1-based position of the field.
+        number: usize,
+        /// The id as written.
+        id: String,
+    },
+    /// `label_ja` or `label_en` is empty.
+    EmptyLabel {
+        /// Field id.
+        field: String,
+    },
+    /// Two fields with one id.
+    DuplicateFieldId {
+        /// Field id.
+        field: String,
+    },
+    /// Both `length` and `min_length`/`max_length`.
+    LengthConflict {
+        /// Field id.
+        field: String,
+    },
+    /// `min_length` > `max_length`.
+    MinAboveMax {
+        /// Field id.
+        field: String,
+    },
+    /// `type = "code"` without `codes`.
+    CodeWithoutCodes {
+        /// Field id.
+        field: String,
+    },
+    /// `codes` on a field that is not `type = "code"`.
+    CodesOnNonCode {
+        /// Field id.
+        field: String,
+    },
+    /// A code listed twice in `codes`.
+    DuplicateCode {
+        /// Field id.
+        field: String,
+    },
+    /// `keys` names a field the layout does not have.
+    UnknownKeyField {
+        /// The id named.
+        field: String,
+    },
+    /// A date key (`valid_from`, `valid_to`, `date_of_birth`) is not `type = "date"`.
+    KeyDateNotDate {
+        /// Field id.
+        field: String,
+    },
+    /// `no_overlap` without `valid_from` and `valid_to`.
+    OverlapNeedsValidity,
 }
-
-impl ConfigError {
-    pub(crate) fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            ja: ja.into(),
-            en: en.into(),
-        }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.ja, self.en)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Where a rule comes from. Shown to the user next to every finding and in the layout docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -68,21 +167,15 @@ impl Basis {
         }
     }
 
-    /// Japanese label shown to staff.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Basis::Verified => "公開仕様で確認済み",
-            Basis::Inferred => "推定規則",
-            Basis::Unknown => "仕様未公開（既定値）",
-        }
-    }
-
-    /// English label.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Basis::Verified => "verified in the public spec",
-            Basis::Inferred => "inferred rule",
-            Basis::Unknown => "unknown in the public spec (default)",
+    /// The label shown to staff (`推定規則`) or in English (`inferred rule`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Basis::Verified, Lang::Ja) => "公開仕様で確認済み",
+            (Basis::Inferred, Lang::Ja) => "推定規則",
+            (Basis::Unknown, Lang::Ja) => "仕様未公開（既定値）",
+            (Basis::Verified, Lang::En) => "verified in the public spec",
+            (Basis::Inferred, Lang::En) => "inferred rule",
+            (Basis::Unknown, Lang::En) => "unknown in the public spec (default)",
         }
     }
 }
@@ -148,25 +241,20 @@ impl CharClass {
         }
     }
 
-    /// Japanese description, as the spec's 文字種 column would say it.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            CharClass::Text => "文字列",
-            CharClass::Digits => "半角数字",
-            CharClass::Alnum => "半角英数",
-            CharClass::Katakana => "全角カタカナ",
-            CharClass::Name => "文字列（氏名・住所）",
-        }
-    }
-
-    /// English description.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            CharClass::Text => "text",
-            CharClass::Digits => "half-width digits",
-            CharClass::Alnum => "half-width letters and digits",
-            CharClass::Katakana => "full-width katakana",
-            CharClass::Name => "text (names and addresses)",
+    /// The description, in Japanese as the spec's 文字種 column would say it (`半角数字`), or
+    /// in English (`half-width digits`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (CharClass::Text, Lang::Ja) => "文字列",
+            (CharClass::Digits, Lang::Ja) => "半角数字",
+            (CharClass::Alnum, Lang::Ja) => "半角英数",
+            (CharClass::Katakana, Lang::Ja) => "全角カタカナ",
+            (CharClass::Name, Lang::Ja) => "文字列（氏名・住所）",
+            (CharClass::Text, Lang::En) => "text",
+            (CharClass::Digits, Lang::En) => "half-width digits",
+            (CharClass::Alnum, Lang::En) => "half-width letters and digits",
+            (CharClass::Katakana, Lang::En) => "full-width katakana",
+            (CharClass::Name, Lang::En) => "text (names and addresses)",
         }
     }
 }
@@ -547,14 +635,10 @@ impl Layout {
     /// A [`ConfigError`] naming the problem (TOML syntax with line and column, an unknown key,
     /// an inconsistent field) — never a panic.
     pub fn from_toml(text: &str) -> Result<Layout, ConfigError> {
-        let layout: Layout = toml::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            ConfigError::new(
-                format!("レイアウトファイルを読み取れません: {msg}"),
-                format!("cannot read the layout file: {msg}"),
-            )
+        let layout: Layout = toml::from_str(text).map_err(|e| LayoutError::Toml {
+            detail: e.to_string(),
         })?;
-        layout.check()?;
+        layout.check().map_err(ConfigError::Layout)?;
         Ok(layout)
     }
 
@@ -600,117 +684,65 @@ impl Layout {
         }
     }
 
-    fn check(&self) -> Result<(), ConfigError> {
-        let bad = |ja: String, en: String| Err(ConfigError::new(ja, en));
+    fn check(&self) -> Result<(), LayoutError> {
+        use LayoutError as E;
         if self.id.trim().is_empty() {
-            return bad(
-                "レイアウトの id が空です".into(),
-                "the layout id is empty".into(),
-            );
+            return Err(E::EmptyId);
         }
         if self.fields.is_empty() {
-            return bad(
-                "レイアウトに項目 (fields) がありません".into(),
-                "the layout has no fields".into(),
-            );
+            return Err(E::NoFields);
         }
         let d = &self.dialect;
         if d.delimiter.len() != 1 || !d.delimiter.is_ascii() || d.delimiter == "\"" {
-            return bad(
-                format!(
-                    "区切り文字 '{}' は半角1文字（引用符以外）にしてください",
-                    d.delimiter
-                ),
-                format!(
-                    "the delimiter '{}' must be one ASCII character other than a quote",
-                    d.delimiter
-                ),
-            );
+            return Err(E::BadDelimiter {
+                delimiter: d.delimiter.clone(),
+            });
         }
         if d.boolean_true.is_empty()
             || d.boolean_false.is_empty()
             || d.boolean_true == d.boolean_false
         {
-            return bad(
-                "真偽値の表記 (boolean_true / boolean_false) は空でない異なる値にしてください"
-                    .into(),
-                "boolean_true and boolean_false must be different, non-empty spellings".into(),
-            );
+            return Err(E::BadBooleans);
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, f) in self.fields.iter().enumerate() {
             let n = i + 1;
+            let field = || f.id.clone();
             if f.id.is_empty()
                 || !f
                     .id
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
             {
-                return bad(
-                    format!(
-                        "{n} 番目の項目の id '{}' は半角英数字とドットで書いてください",
-                        f.id
-                    ),
-                    format!(
-                        "field {n}: id '{}' must be ASCII letters, digits and dots",
-                        f.id
-                    ),
-                );
+                return Err(E::BadFieldId {
+                    number: n,
+                    id: field(),
+                });
             }
             if f.label_ja.trim().is_empty() || f.label_en.trim().is_empty() {
-                return bad(
-                    format!("項目 {} の日本語名・英語名が空です", f.id),
-                    format!("field {}: label_ja and label_en must not be empty", f.id),
-                );
+                return Err(E::EmptyLabel { field: field() });
             }
             if seen.insert(f.id.as_str(), n).is_some() {
-                return bad(
-                    format!("項目 id '{}' が重複しています", f.id),
-                    format!("duplicate field id '{}'", f.id),
-                );
+                return Err(E::DuplicateFieldId { field: field() });
             }
             if f.length.is_some() && (f.min_length.is_some() || f.max_length.is_some()) {
-                return bad(
-                    format!(
-                        "項目 {}: length と min_length/max_length は同時に指定できません",
-                        f.id
-                    ),
-                    format!(
-                        "field {}: give either length or min_length/max_length",
-                        f.id
-                    ),
-                );
+                return Err(E::LengthConflict { field: field() });
             }
             if let (Some(lo), Some(hi)) = (f.min_length, f.max_length)
                 && lo > hi
             {
-                return bad(
-                    format!("項目 {}: min_length が max_length より大きいです", f.id),
-                    format!("field {}: min_length is greater than max_length", f.id),
-                );
+                return Err(E::MinAboveMax { field: field() });
             }
             if f.value_type == ValueType::Code && f.codes.is_empty() {
-                return bad(
-                    format!("項目 {}: type = \"code\" には codes の一覧が必要です", f.id),
-                    format!("field {}: type \"code\" needs a codes list", f.id),
-                );
+                return Err(E::CodeWithoutCodes { field: field() });
             }
             if f.value_type != ValueType::Code && !f.codes.is_empty() {
-                return bad(
-                    format!(
-                        "項目 {}: codes は type = \"code\" の項目にだけ指定できます",
-                        f.id
-                    ),
-                    format!("field {}: codes are only allowed on type \"code\"", f.id),
-                );
+                return Err(E::CodesOnNonCode { field: field() });
             }
             let mut codes: Vec<&str> = f.codes.iter().map(|c| c.code.as_str()).collect();
             codes.sort_unstable();
             if codes.windows(2).any(|w| w[0] == w[1]) {
-                return bad(
-                    format!("項目 {}: codes に重複があります", f.id),
-                    format!("field {}: duplicate code in codes", f.id),
-                );
+                return Err(E::DuplicateCode { field: field() });
             }
         }
         let key_ids = self.keys.certificate.iter().map(String::as_str);
@@ -722,10 +754,9 @@ impl Layout {
         ];
         for id in key_ids.chain(singles.iter().filter_map(|o| o.as_deref())) {
             if !seen.contains_key(id) {
-                return bad(
-                    format!("keys に指定された項目 '{id}' がレイアウトにありません"),
-                    format!("keys names field '{id}', which is not in the layout"),
-                );
+                return Err(E::UnknownKeyField {
+                    field: id.to_owned(),
+                });
             }
         }
         for id in [
@@ -738,18 +769,12 @@ impl Layout {
         {
             let f = &self.fields[seen[id.as_str()] - 1];
             if f.value_type != ValueType::Date {
-                return bad(
-                    format!("keys の日付項目 '{id}' は type = \"date\" にしてください"),
-                    format!("key date field '{id}' must have type \"date\""),
-                );
+                return Err(E::KeyDateNotDate { field: id.clone() });
             }
         }
         if self.keys.no_overlap && (self.keys.valid_from.is_none() || self.keys.valid_to.is_none())
         {
-            return bad(
-                "no_overlap には valid_from と valid_to の指定が必要です".into(),
-                "no_overlap needs valid_from and valid_to".into(),
-            );
+            return Err(E::OverlapNeedsValidity);
         }
         Ok(())
     }
@@ -773,14 +798,22 @@ mod tests {
     #[test]
     fn bad_toml_is_a_config_error_with_position() {
         let err = Layout::from_toml("id = \"x\"\nversion = ").unwrap_err();
-        assert!(err.en.contains("line 2"), "{}", err.en);
+        assert!(
+            err.message(Lang::En).contains("line 2"),
+            "{}",
+            err.message(Lang::En)
+        );
     }
 
     #[test]
     fn unknown_key_is_rejected() {
         let text = FULL_TOML.replace("bom = true", "bom = true\nbommm = 1");
         let err = Layout::from_toml(&text).unwrap_err();
-        assert!(err.en.contains("bommm"), "{}", err.en);
+        assert!(
+            err.message(Lang::En).contains("bommm"),
+            "{}",
+            err.message(Lang::En)
+        );
     }
 
     #[test]
@@ -790,6 +823,10 @@ mod tests {
             "\"nope\"]",
         );
         let err = Layout::from_toml(&text).unwrap_err();
-        assert!(err.en.contains("nope"), "{}", err.en);
+        assert!(
+            err.message(Lang::En).contains("nope"),
+            "{}",
+            err.message(Lang::En)
+        );
     }
 }

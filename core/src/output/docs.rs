@@ -35,8 +35,8 @@ fn type_text(f: &Field) -> String {
                 .collect();
             format!("code ({})", codes.join(", "))
         }
-        ValueType::Text => format!("text / {}", f.chars.label_ja()),
-        ValueType::Digits => format!("digits / {}", CharClass::Digits.label_ja()),
+        ValueType::Text => format!("text / {}", f.chars.label(Lang::Ja)),
+        ValueType::Digits => format!("digits / {}", CharClass::Digits.label(Lang::Ja)),
         t => t.as_str().to_owned(),
     }
 }

@@ -159,9 +159,9 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             );
             let field = d.field.and_then(|i| layout.fields.get(i));
             let basis = if lang == Lang::Ja {
-                d.basis.label_ja()
+                d.basis.label(Lang::Ja)
             } else {
-                d.basis.label_en()
+                d.basis.label(Lang::En)
             };
             // File-structure findings have no layout rule behind them: no basis line unless
             // the rule is an inferred default (BOM, line endings).
@@ -432,13 +432,13 @@ pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String
                     field.map(|f| f.label_ja.as_str()),
                     m.ja,
                     info.hint_ja,
-                    d.basis.label_ja(),
+                    d.basis.label(Lang::Ja),
                 ),
                 Lang::En => (
                     field.map(|f| f.label_en.as_str()),
                     m.en,
                     info.hint_en,
-                    d.basis.label_en(),
+                    d.basis.label(Lang::En),
                 ),
             };
             let cells = [

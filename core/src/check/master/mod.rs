@@ -54,9 +54,11 @@
 //!   counts for every type); the same 追加条件 項目コード+コード twice for one type.
 //! - A scoped row must name a 受給者証種別 defined in the loaded master files. This is checked
 //!   once all files are loaded ([`Masters::validate`]; [`Masters::from_files`] does it).
-//! - Every problem is a [`ConfigError`] naming the file, the line and the column, in Japanese
-//!   and English; up to [`MAX_ERRORS`] problems of one file are reported together. A file that
-//!   fails to load leaves the [`Masters`] unchanged.
+//! - Every problem is a [`MasterError`]: the file, the line, the column and a
+//!   [`MasterProblem`] a caller can match (a duplicate carries both places), rendered in
+//!   Japanese or English by [`MasterError::message`]. One problem is [`ConfigError::Master`];
+//!   up to [`MAX_ERRORS`] problems of one file are reported together as
+//!   [`ConfigError::Masters`]. A file that fails to load leaves the [`Masters`] unchanged.
 //! - Uploaded values are compared exactly (case-sensitive), after trimming edge spaces. In Excel,
 //!   format code columns as 文字列 (text): otherwise `01` becomes `1`.
 //!
@@ -85,6 +87,7 @@ use crate::input::decode::{Decoder, TextEncoding};
 use crate::input::reader::{Event, RecordReader};
 use crate::layout::ConfigError;
 use crate::layout::header::fold;
+use crate::output::render::Lang;
 
 /// At most this many valid values are listed in a [`CodeCheck::Unknown`] or
 /// [`ConditionProblem`]; the rest are counted in `more`.
@@ -118,23 +121,18 @@ impl Kind {
         Kind::Condition,
     ];
 
-    /// The Japanese kind name written in the 種類 column.
-    pub const fn ja(self) -> &'static str {
-        match self {
-            Kind::CertificateType => "受給者証種別",
-            Kind::Segment => "区分",
-            Kind::IncomeSegment => "所得区分",
-            Kind::Condition => "追加条件",
-        }
-    }
-
-    /// The English alias accepted in the 種類 column.
-    pub const fn en(self) -> &'static str {
-        match self {
-            Kind::CertificateType => "certificate_type",
-            Kind::Segment => "segment",
-            Kind::IncomeSegment => "income_segment",
-            Kind::Condition => "condition",
+    /// The kind's name as written in the 種類 column: Japanese (`受給者証種別`) or the English
+    /// alias (`certificate_type`).
+    pub const fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Kind::CertificateType, Lang::Ja) => "受給者証種別",
+            (Kind::Segment, Lang::Ja) => "区分",
+            (Kind::IncomeSegment, Lang::Ja) => "所得区分",
+            (Kind::Condition, Lang::Ja) => "追加条件",
+            (Kind::CertificateType, Lang::En) => "certificate_type",
+            (Kind::Segment, Lang::En) => "segment",
+            (Kind::IncomeSegment, Lang::En) => "income_segment",
+            (Kind::Condition, Lang::En) => "condition",
         }
     }
 
@@ -170,22 +168,239 @@ pub struct Place {
     pub line: u64,
 }
 
-impl Place {
-    /// `「file」12行目`.
-    pub fn ja(&self) -> String {
-        format!("「{}」{}行目", self.source, self.line)
-    }
-
-    /// `"file" line 12`.
-    pub fn en(&self) -> String {
-        format!("\"{}\" line {}", self.source, self.line)
-    }
-}
-
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.source, self.line)
     }
+}
+
+/// A column of the master CSV (by its meaning; the file may spell the header in Japanese or
+/// English, see [`MasterColumn::names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MasterColumn {
+    /// 種類 (kind).
+    Kind,
+    /// 機関別受給者証種別ID (certificate_type_id).
+    TypeId,
+    /// コード (code).
+    Code,
+    /// 名称 (name).
+    Name,
+    /// 公費負担者番号 (insurer_number).
+    Insurer,
+    /// 法別番号 (houbetsu).
+    Houbetsu,
+    /// 受給者番号検証 (recipient_check).
+    RecipientCheck,
+    /// 項目コード (item_code).
+    ItemCode,
+    /// 項目名 (item_name).
+    ItemName,
+    /// 備考 (note).
+    Note,
+}
+
+/// One problem of a master file: where it is and what it is. Rendered by
+/// [`MasterError::message`]; a file's problems are collected in [`ConfigError::Masters`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct MasterError {
+    /// The file name given to [`Masters::load_csv`].
+    pub file: String,
+    /// 1-based physical line; `None` for a problem of the whole file.
+    pub line: Option<u64>,
+    /// The column, when the problem is in one cell.
+    pub cell: Option<MasterCell>,
+    /// What is wrong (boxed: a `Result` carrying this error stays small).
+    pub problem: Box<MasterProblem>,
+}
+
+/// The column of a [`MasterError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MasterCell {
+    /// A column of the file: 1-based number and its header as written.
+    At {
+        /// 1-based column number.
+        number: usize,
+        /// The header cell (trimmed).
+        header: String,
+    },
+    /// A column of the file by number only (its cells could not be read as text).
+    Number(usize),
+    /// A column the file does not have.
+    Missing(MasterColumn),
+}
+
+/// What is wrong in a master file (see [`MasterError`] for where).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MasterProblem {
+    /// Neither UTF-8 nor Shift_JIS (CP932).
+    Encoding {
+        /// The decoder's reason.
+        why: String,
+    },
+    /// No header row.
+    Empty,
+    /// A header but no definition rows.
+    NoDefinitions,
+    /// A quote that is never closed (the rest of the file became one value).
+    UnclosedQuote,
+    /// Bytes that are not valid text (the cell is a [`MasterCell::Number`]).
+    Mojibake,
+    /// A header naming a column twice (header row).
+    DuplicateColumn {
+        /// The column named twice.
+        column: MasterColumn,
+        /// 1-based number of its first header cell.
+        first: usize,
+        /// That header cell as written.
+        first_header: String,
+    },
+    /// A header cell naming no known column (header row).
+    UnknownColumn,
+    /// The header row has no 種類 (kind) column.
+    NoKindColumn,
+    /// A column a row of `kind` needs is not in the file.
+    RequiredColumnMissing {
+        /// The missing column.
+        column: MasterColumn,
+        /// The row's kind.
+        kind: Kind,
+    },
+    /// A value in a column without a header.
+    ValueWithoutHeader {
+        /// The value.
+        value: String,
+    },
+    /// The 種類 cell is empty.
+    KindEmpty,
+    /// The 種類 cell names no kind.
+    KindUnknown {
+        /// The cell.
+        value: String,
+    },
+    /// A value in a column rows of `kind` do not use.
+    ColumnNotUsed {
+        /// The row's kind.
+        kind: Kind,
+        /// The value.
+        value: String,
+    },
+    /// An empty cell that rows of `kind` need.
+    ValueRequired {
+        /// The row's kind.
+        kind: Kind,
+    },
+    /// A 受給者証種別 row with a コード other than its ID.
+    CodeInTypeRow {
+        /// The ID (機関別受給者証種別ID).
+        id: String,
+        /// The コード cell.
+        value: String,
+    },
+    /// A 公費負担者番号 that is not 8 ASCII digits.
+    InsurerNumberFormat {
+        /// The number as written.
+        value: String,
+        /// The half-width spelling, when narrowing full-width digits makes it valid.
+        halfwidth: Option<String>,
+    },
+    /// A 公費負担者番号 listed twice in one cell.
+    InsurerNumberTwice {
+        /// The number.
+        value: String,
+    },
+    /// A 法別番号 that is not 2 ASCII digits 10–99.
+    HoubetsuFormat {
+        /// The value as written.
+        value: String,
+        /// Two digits 01–09: a health-insurance 法別, not public expense.
+        health_insurance: bool,
+        /// The half-width spelling, when narrowing full-width digits makes it valid.
+        halfwidth: Option<String>,
+    },
+    /// A 法別番号 listed twice in one cell.
+    HoubetsuTwice {
+        /// The value.
+        value: String,
+    },
+    /// A 公費負担者番号 whose 法別 (first two digits) the 法別番号 column does not list.
+    InsurerNotInHoubetsu {
+        /// The number.
+        number: String,
+        /// The 法別番号 column's values.
+        houbetsu: Vec<String>,
+    },
+    /// A 受給者番号検証 cell that is not yes/no.
+    RecipientCheckValue {
+        /// The cell.
+        value: String,
+    },
+    /// A 受給者証種別 ID defined twice.
+    TypeDefinedTwice {
+        /// The ID.
+        id: String,
+        /// Where it was defined first.
+        first: Place,
+    },
+    /// A 区分 / 所得区分 code that is too long or has control characters.
+    CodeNotUsable {
+        /// The code.
+        code: String,
+    },
+    /// A 追加条件 項目コード named differently than where it was named first.
+    ItemNameDiffers {
+        /// The 項目コード.
+        item: String,
+        /// Its name on this row.
+        name: String,
+        /// Its name at `first`.
+        first_name: String,
+        /// Where it was named first.
+        first: Place,
+    },
+    /// A definition that repeats one already loaded for an overlapping scope.
+    AlreadyDefined {
+        /// What is defined.
+        kind: Kind,
+        /// The code (`項目コード-コード` for 追加条件).
+        value: String,
+        /// This row's 受給者証種別 (`None`: every type).
+        scope: Option<String>,
+        /// Where it was defined first.
+        first: Place,
+        /// The first definition's 受給者証種別 (`None`: every type).
+        first_scope: Option<String>,
+    },
+    /// A 機関別受給者証種別ID listed twice in one cell.
+    TypeIdTwice {
+        /// The ID.
+        id: String,
+    },
+    /// A 機関別受給者証種別ID cell with separators only.
+    NoTypeId {
+        /// The cell.
+        value: String,
+    },
+    /// An ID or 追加条件 code that is not ASCII letters and digits, at most 50 characters
+    /// (`CODE_MAX_CHARS`).
+    NotAlnum {
+        /// The value.
+        value: String,
+        /// The half-width spelling, when narrowing full-width characters makes it valid.
+        halfwidth: Option<String>,
+    },
+    /// A scoped row names a 受給者証種別 no loaded master defines (found by
+    /// [`Masters::validate`]).
+    UndefinedType {
+        /// The row's kind.
+        kind: Kind,
+        /// The ID it names.
+        id: String,
+        /// The defined IDs (the first 10, `LIST_LIMIT`).
+        defined: Vec<String>,
+        /// How many more are defined.
+        more: usize,
+    },
 }
 
 /// A certificate type (受給者証種別) of the municipality.
@@ -394,22 +609,18 @@ impl Masters {
             }
             total += 1;
             if errors.len() < MAX_ERRORS {
-                let (valid, more) = first_few(self.types.keys().map(String::as_str));
-                let list = list_or_none(&valid, more);
-                errors.push(ConfigError::new(
-                    format!(
-                        "制度マスタ{} 列「機関別受給者証種別ID」: {} の行が受給者証種別「{id}」を指定していますが、その受給者証種別はどのマスタにも定義されていません（定義済み: {}）",
-                        at.ja(),
-                        kind.ja(),
-                        list.0
-                    ),
-                    format!(
-                        "master {}, column \"機関別受給者証種別ID\": this {} row names certificate type \"{id}\", which no master file defines (defined: {})",
-                        at.en(),
-                        kind.en(),
-                        list.1
-                    ),
-                ));
+                let (defined, more) = first_few(self.types.keys().map(String::as_str));
+                errors.push(MasterError {
+                    file: at.source.clone(),
+                    line: Some(at.line),
+                    cell: None,
+                    problem: Box::new(MasterProblem::UndefinedType {
+                        kind,
+                        id: id.clone(),
+                        defined,
+                        more,
+                    }),
+                });
             }
         }
         if errors.is_empty() {
@@ -602,42 +813,7 @@ impl Masters {
         found
     }
 
-    /// A short Japanese summary for the report, e.g. `制度マスタ（master.csv）: 受給者証種別 2件、
-    /// 区分 1件、所得区分 1件、追加条件 2項目・3コード`; `制度マスタなし（…）` when empty.
-    pub fn describe(&self) -> String {
-        if self.is_empty() {
-            return "制度マスタなし（機関別受給者証種別ID・公費負担者番号・区分・所得区分・追加条件のマスタ照合は行っていません）".to_owned();
-        }
-        let c = self.counts();
-        format!(
-            "制度マスタ（{}）: 受給者証種別 {}件、区分 {}件、所得区分 {}件、追加条件 {}項目・{}コード",
-            self.source_names(),
-            c[0],
-            c[1],
-            c[2],
-            c[3],
-            c[4]
-        )
-    }
-
-    /// [`Masters::describe`] in English.
-    pub fn describe_en(&self) -> String {
-        if self.is_empty() {
-            return "no municipality master (certificate type IDs, insurer numbers, segments, income segments and additional conditions were not checked against one)".to_owned();
-        }
-        let c = self.counts();
-        format!(
-            "municipality master ({}): {} certificate types, {} segment codes, {} income segment codes, {} condition items with {} codes",
-            self.source_names(),
-            c[0],
-            c[1],
-            c[2],
-            c[3],
-            c[4]
-        )
-    }
-
-    fn source_names(&self) -> String {
+    pub(crate) fn source_names(&self) -> String {
         self.sources
             .iter()
             .map(|s| s.name.as_str())
@@ -646,7 +822,7 @@ impl Masters {
     }
 
     /// Types, 区分, 所得区分, distinct (scope, item) pairs, condition codes.
-    fn counts(&self) -> [usize; 5] {
+    pub(crate) fn counts(&self) -> [usize; 5] {
         let mut items: Vec<(&Option<String>, &str)> = Vec::new();
         for e in &self.conditions {
             if !items.contains(&(&e.scope, e.item.as_str())) {
@@ -728,55 +904,25 @@ fn first_few<'a>(it: impl Iterator<Item = &'a str>) -> (Vec<String>, usize) {
     (valid, more)
 }
 
-/// (ja, en) rendering of a value list for messages.
-fn list_or_none(valid: &[String], more: usize) -> (String, String) {
-    if valid.is_empty() {
-        return ("なし".to_owned(), "none".to_owned());
-    }
-    let list = valid.join(", ");
-    if more == 0 {
-        (list.clone(), list)
-    } else {
-        (
-            format!("{list} ほか{more}件"),
-            format!("{list} and {more} more"),
-        )
-    }
-}
-
 fn is_alnum_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= CODE_MAX_CHARS && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Several errors of one file → one [`ConfigError`].
-fn combine(source: &str, mut errors: Vec<ConfigError>, total: usize) -> ConfigError {
+fn combine(source: &str, mut errors: Vec<MasterError>, total: usize) -> ConfigError {
     if errors.len() == 1 && total <= 1 {
-        return errors.remove(0);
+        return ConfigError::Master(errors.remove(0));
     }
-    let shown = errors.len();
-    let mut ja = if total > shown {
-        format!("制度マスタ「{source}」に誤りが{total}件あります（最初の{shown}件）:")
-    } else {
-        format!("制度マスタ「{source}」に誤りが{total}件あります:")
-    };
-    let mut en = if total > shown {
-        format!("master \"{source}\" has {total} problems (the first {shown}):")
-    } else {
-        format!("master \"{source}\" has {total} problems:")
-    };
-    for e in errors {
-        ja.push_str("\n- ");
-        ja.push_str(&e.ja);
-        en.push_str("\n- ");
-        en.push_str(&e.en);
+    ConfigError::Masters {
+        file: source.to_owned(),
+        total,
+        first: errors,
     }
-    ConfigError::new(ja, en)
 }
 
 mod read;
 mod rules;
-#[cfg(test)]
-use read::HEADER;
+pub(crate) use read::HEADER;
 use read::TEMPLATE;
 #[cfg(test)]
 mod tests;

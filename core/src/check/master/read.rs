@@ -1,7 +1,9 @@
 //! Reading the master CSV files into [`Masters`]: encoding, header, one definition per row,
-//! every problem a [`ConfigError`] with file, line and column.
+//! every problem a [`MasterError`] with file, line and column.
 
+use super::MasterColumn as Col;
 use super::*;
+use MasterProblem as P;
 
 /// Parses one master CSV into `m` (a copy the caller throws away on error): its encoding, or
 /// every problem found (at most [`MAX_ERRORS`] listed).
@@ -24,33 +26,19 @@ pub(super) fn load(
         return Err(combine(source, errors, total_errors));
     }
     if added == 0 {
-        return Err(ConfigError::new(
-            format!(
-                "制度マスタ「{source}」に定義の行がありません（見出し行の下に、種類を書いた行が必要です）"
-            ),
-            format!(
-                "master \"{source}\" defines nothing (rows with a kind are needed below the header row)"
-            ),
-        ));
+        return Err(MasterError::file(source, P::NoDefinitions).into());
     }
     Ok(encoding)
 }
 
-fn decode(bytes: &[u8], source: &str) -> Result<(Vec<u8>, TextEncoding), ConfigError> {
+fn decode(bytes: &[u8], source: &str) -> Result<(Vec<u8>, TextEncoding), MasterError> {
     let mut d = Decoder::new();
     let mut out = Vec::with_capacity(bytes.len());
     d.push(bytes, &mut out);
     d.finish(&mut out);
     if d.encoding() == TextEncoding::Unknown {
-        let why = d.failure().unwrap_or("unknown encoding");
-        return Err(ConfigError::new(
-            format!(
-                "制度マスタ「{source}」の文字コードを判別できません（UTF-8 または Shift_JIS(CP932) の CSV にしてください）: {why}"
-            ),
-            format!(
-                "master \"{source}\": unknown text encoding (save it as a UTF-8 or Shift_JIS (CP932) CSV): {why}"
-            ),
-        ));
+        let why = d.failure().unwrap_or("unknown encoding").to_owned();
+        return Err(MasterError::file(source, P::Encoding { why }));
     }
     Ok((out, d.encoding()))
 }
@@ -70,35 +58,16 @@ fn read_rows(text: &[u8], source: &str) -> Result<Vec<Row>, ConfigError> {
         let Event::Record(rec) = ev else { return };
         let mut problem = None;
         if !rec.quotes_balanced {
-            problem = Some(ConfigError::new(
-                format!(
-                    "制度マスタ「{source}」{}行目: 引用符 \" が閉じていません（この行から後が1つの値になっています）",
-                    rec.line
-                ),
-                format!(
-                    "master \"{source}\" line {}: unclosed quote \" (the rest of the file became one value)",
-                    rec.line
-                ),
-            ));
+            problem = Some(MasterError::at_line(source, rec.line, P::UnclosedQuote));
         }
         let mut cells = Vec::with_capacity(rec.len());
         for i in 0..rec.len() {
             match std::str::from_utf8(rec.field(i)) {
                 Ok(s) if !s.contains('\u{FFFD}') => cells.push(s.to_owned()),
                 _ => {
-                    problem.get_or_insert_with(|| {
-                        ConfigError::new(
-                            format!(
-                                "制度マスタ「{source}」{}行目 {}列目: 文字コードとして読めないバイトがあります（文字化け）",
-                                rec.line,
-                                i + 1
-                            ),
-                            format!(
-                                "master \"{source}\" line {}, column {}: bytes that are not valid text (mojibake)",
-                                rec.line,
-                                i + 1
-                            ),
-                        )
+                    problem.get_or_insert_with(|| MasterError {
+                        cell: Some(MasterCell::Number(i + 1)),
+                        ..MasterError::at_line(source, rec.line, P::Mojibake)
                     });
                     cells.push(String::new());
                 }
@@ -153,23 +122,9 @@ fn is_skipped(cells: &[String]) -> bool {
         || cells.iter().all(|c| cell_trim(c).is_empty())
 }
 
-/// A column of the master CSV.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Kind,
-    TypeId,
-    Code,
-    Name,
-    Insurer,
-    Houbetsu,
-    RecipientCheck,
-    ItemCode,
-    ItemName,
-    Note,
-}
-
 impl Col {
-    const ALL: [Col; 10] = [
+    /// Every column, in the template's order.
+    pub const ALL: [Col; 10] = [
         Col::Kind,
         Col::TypeId,
         Col::Code,
@@ -186,8 +141,9 @@ impl Col {
         self as usize
     }
 
-    /// Japanese header (first) and accepted aliases.
-    fn names(self) -> &'static [&'static str] {
+    /// The header spellings accepted for the column: the Japanese name first, the English
+    /// name second, then aliases.
+    pub fn names(self) -> &'static [&'static str] {
         match self {
             Col::Kind => &["種類", "kind"],
             Col::TypeId => &[
@@ -210,14 +166,6 @@ impl Col {
             Col::ItemName => &["項目名", "item_name"],
             Col::Note => &["備考", "note", "notes", "comment", "remarks", "メモ"],
         }
-    }
-
-    fn ja(self) -> &'static str {
-        self.names()[0]
-    }
-
-    fn en(self) -> &'static str {
-        self.names()[1]
     }
 
     fn parse(header: &str) -> Option<Col> {
@@ -254,13 +202,33 @@ type Seen = HashMap<(Kind, String), Vec<(Option<String>, Place)>>;
 struct Loader<'m> {
     m: &'m mut Masters,
     source: &'m str,
-    errors: Vec<ConfigError>,
+    errors: Vec<MasterError>,
     total_errors: usize,
     added: usize,
     /// Existing entries by key, for duplicate detection: (kind, code key) → places and scopes.
     seen: Seen,
     /// 追加条件 item names: (scope, item) → (name, place).
     item_names: HashMap<(Option<String>, String), (String, Place)>,
+}
+
+impl MasterError {
+    /// A problem of the whole file.
+    fn file(source: &str, problem: MasterProblem) -> Self {
+        MasterError {
+            file: source.to_owned(),
+            line: None,
+            cell: None,
+            problem: Box::new(problem),
+        }
+    }
+
+    /// A problem of one line.
+    fn at_line(source: &str, line: u64, problem: MasterProblem) -> Self {
+        MasterError {
+            line: Some(line),
+            ..MasterError::file(source, problem)
+        }
+    }
 }
 
 impl<'m> Loader<'m> {
@@ -298,7 +266,7 @@ impl<'m> Loader<'m> {
         }
     }
 
-    fn error(&mut self, e: ConfigError) {
+    fn error(&mut self, e: MasterError) {
         self.total_errors += 1;
         if self.errors.len() < MAX_ERRORS {
             self.errors.push(e);
@@ -308,11 +276,7 @@ impl<'m> Loader<'m> {
     fn rows(&mut self, rows: &[Row]) {
         let mut rows = rows.iter().filter(|r| !is_skipped(&r.cells));
         let Some(header_row) = rows.next() else {
-            let source = self.source;
-            self.error(ConfigError::new(
-                format!("制度マスタ「{source}」が空です（見出し行がありません）"),
-                format!("master \"{source}\" is empty (no header row)"),
-            ));
+            self.error(MasterError::file(self.source, P::Empty));
             return;
         };
         let Some(header) = self.header(header_row) else {
@@ -342,67 +306,46 @@ impl<'m> Loader<'m> {
                 Some(col) => {
                     if let Some(prev) = h.index[col.idx()] {
                         ok = false;
-                        self.error(ConfigError::new(
-                            format!(
-                                "制度マスタ「{source}」{}行目（見出し行） {}列目「{name}」: 列「{}」が {}列目「{}」と重複しています",
+                        let e = MasterError {
+                            cell: Some(MasterCell::At {
+                                number: i + 1,
+                                header: name.clone(),
+                            }),
+                            ..MasterError::at_line(
+                                source,
                                 row.line,
-                                i + 1,
-                                col.ja(),
-                                prev + 1,
-                                h.names[prev]
-                            ),
-                            format!(
-                                "master \"{source}\" line {} (header row), column {} \"{name}\": column \"{}\" ({}) repeats column {} \"{}\"",
-                                row.line,
-                                i + 1,
-                                col.ja(),
-                                col.en(),
-                                prev + 1,
-                                h.names[prev]
-                            ),
-                        ));
+                                P::DuplicateColumn {
+                                    column: col,
+                                    first: prev + 1,
+                                    first_header: h.names[prev].clone(),
+                                },
+                            )
+                        };
+                        self.error(e);
                     } else {
                         h.index[col.idx()] = Some(i);
                     }
                 }
                 None => {
                     ok = false;
-                    let ja_list = Col::ALL.map(Col::ja).join("、");
-                    let en_list = Col::ALL.map(Col::en).join(", ");
-                    self.error(ConfigError::new(
-                        format!(
-                            "制度マスタ「{source}」{}行目（見出し行） {}列目「{name}」: 知らない列名です（使える列: {ja_list}）",
-                            row.line,
-                            i + 1
-                        ),
-                        format!(
-                            "master \"{source}\" line {} (header row), column {} \"{name}\": unknown column (known columns: {en_list}, or their Japanese names)",
-                            row.line,
-                            i + 1
-                        ),
-                    ));
+                    self.error(MasterError {
+                        cell: Some(MasterCell::At {
+                            number: i + 1,
+                            header: name.clone(),
+                        }),
+                        ..MasterError::at_line(source, row.line, P::UnknownColumn)
+                    });
                 }
             }
         }
         if h.index[Col::Kind.idx()].is_none() {
             ok = false;
-            self.error(ConfigError::new(
-                format!(
-                    "制度マスタ「{source}」{}行目（見出し行）: 列「種類」がありません（最初の見出し行は「{}」で始まる必要があります）",
-                    row.line,
-                    HEADER
-                ),
-                format!(
-                    "master \"{source}\" line {} (header row): no column \"種類\" (kind); the header row should be \"{}\" or the English names",
-                    row.line,
-                    HEADER
-                ),
-            ));
+            self.error(MasterError::at_line(source, row.line, P::NoKindColumn));
         }
         ok.then_some(h)
     }
 
-    fn row(&mut self, h: &Header, row: &Row) -> Result<(), ConfigError> {
+    fn row(&mut self, h: &Header, row: &Row) -> Result<(), MasterError> {
         let ctx = Ctx {
             source: self.source,
             line: row.line,
@@ -417,25 +360,21 @@ impl<'m> Loader<'m> {
             }
             return Err(ctx.err_index(
                 i,
-                &format!("見出しのない列に値「{v}」があります"),
-                &format!("value \"{v}\" in a column without a header"),
+                P::ValueWithoutHeader {
+                    value: v.to_owned(),
+                },
             ));
         }
         let kind_cell = ctx.get(Col::Kind);
         let Some(kind) = Kind::parse(kind_cell) else {
-            let ja_list = Kind::ALL.map(Kind::ja).join("、");
-            let en_list = Kind::ALL.map(Kind::en).join(", ");
             return Err(if kind_cell.is_empty() {
-                ctx.err(
-                    Col::Kind,
-                    &format!("種類が空です（{ja_list} のどれかを書いてください）"),
-                    &format!("the kind is empty (write one of {ja_list} / {en_list})"),
-                )
+                ctx.err(Col::Kind, P::KindEmpty)
             } else {
                 ctx.err(
                     Col::Kind,
-                    &format!("知らない種類「{kind_cell}」です（{ja_list} のどれか）"),
-                    &format!("unknown kind \"{kind_cell}\" (one of {ja_list} / {en_list})"),
+                    P::KindUnknown {
+                        value: kind_cell.to_owned(),
+                    },
                 )
             });
         };
@@ -444,14 +383,10 @@ impl<'m> Loader<'m> {
             if !v.is_empty() && !col.used_by(kind) {
                 return Err(ctx.err(
                     col,
-                    &format!(
-                        "この列は {} の行では使いません（値「{v}」）。列を間違えていませんか",
-                        kind.ja()
-                    ),
-                    &format!(
-                        "this column is not used by {} rows (value \"{v}\"); wrong column?",
-                        kind.en()
-                    ),
+                    P::ColumnNotUsed {
+                        kind,
+                        value: v.to_owned(),
+                    },
                 ));
             }
         }
@@ -466,43 +401,38 @@ impl<'m> Loader<'m> {
         }
     }
 
-    fn certificate_type(&mut self, ctx: &Ctx<'_>, at: Place) -> Result<(), ConfigError> {
+    fn certificate_type(&mut self, ctx: &Ctx<'_>, at: Place) -> Result<(), MasterError> {
         let id = ctx.require(Col::TypeId, Kind::CertificateType)?;
         check_alnum(ctx, Col::TypeId, id)?;
         let code = ctx.get(Col::Code);
         if !code.is_empty() && code != id {
             return Err(ctx.err(
                 Col::Code,
-                &format!(
-                    "受給者証種別の行ではコードを空にしてください（IDは 機関別受給者証種別ID 列の「{id}」です。値「{code}」）"
-                ),
-                &format!(
-                    "leave the code empty in certificate_type rows (the ID \"{id}\" is in the certificate_type_id column; value \"{code}\")"
-                ),
+                P::CodeInTypeRow {
+                    id: id.to_owned(),
+                    value: code.to_owned(),
+                },
             ));
         }
         let mut numbers: Vec<String> = Vec::new();
         for n in split_list(ctx.get(Col::Insurer)) {
             if !(n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit())) {
-                let hint =
-                    halfwidth_hint(n, |s| s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()));
                 return Err(ctx.err(
                     Col::Insurer,
-                    &format!(
-                        "公費負担者番号「{n}」は半角数字8桁ではありません{}（複数あるときは ; で区切ります）",
-                        hint.0
-                    ),
-                    &format!(
-                        "insurer number \"{n}\" is not 8 ASCII digits{} (separate several with ;)",
-                        hint.1
-                    ),
+                    P::InsurerNumberFormat {
+                        value: n.to_owned(),
+                        halfwidth: halfwidth_hint(n, |s| {
+                            s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())
+                        }),
+                    },
                 ));
             }
             if numbers.iter().any(|x| x == n) {
                 return Err(ctx.err(
                     Col::Insurer,
-                    &format!("公費負担者番号「{n}」が2回書かれています"),
-                    &format!("insurer number \"{n}\" is listed twice"),
+                    P::InsurerNumberTwice {
+                        value: n.to_owned(),
+                    },
                 ));
             }
             numbers.push(n.to_owned());
@@ -511,34 +441,25 @@ impl<'m> Loader<'m> {
         for h in split_list(ctx.get(Col::Houbetsu)) {
             let two_digits = h.len() == 2 && h.bytes().all(|b| b.is_ascii_digit());
             if !two_digits || h.starts_with('0') {
-                let hint = halfwidth_hint(h, |s| {
-                    s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0')
-                });
-                let why = if two_digits {
-                    (
-                        "（01〜09 は医療保険の法別で、公費ではありません）",
-                        " (01-09 are health insurance, not public expense)",
-                    )
-                } else {
-                    ("", "")
-                };
                 return Err(ctx.err(
                     Col::Houbetsu,
-                    &format!(
-                        "法別番号「{h}」は半角数字2桁（10〜99）ではありません{}{}",
-                        why.0, hint.0
-                    ),
-                    &format!(
-                        "houbetsu \"{h}\" is not 2 ASCII digits 10-99{}{}",
-                        why.1, hint.1
-                    ),
+                    P::HoubetsuFormat {
+                        value: h.to_owned(),
+                        health_insurance: two_digits,
+                        halfwidth: halfwidth_hint(h, |s| {
+                            s.len() == 2
+                                && s.bytes().all(|b| b.is_ascii_digit())
+                                && !s.starts_with('0')
+                        }),
+                    },
                 ));
             }
             if houbetsu.iter().any(|x| x == h) {
                 return Err(ctx.err(
                     Col::Houbetsu,
-                    &format!("法別番号「{h}」が2回書かれています"),
-                    &format!("houbetsu \"{h}\" is listed twice"),
+                    P::HoubetsuTwice {
+                        value: h.to_owned(),
+                    },
                 ));
             }
             houbetsu.push(h.to_owned());
@@ -548,17 +469,12 @@ impl<'m> Loader<'m> {
                 .iter()
                 .find(|n| !houbetsu.iter().any(|h| n.starts_with(h.as_str())))
         {
-            let list = houbetsu.join(", ");
             return Err(ctx.err(
                 Col::Insurer,
-                &format!(
-                    "公費負担者番号「{n}」の法別「{}」が、法別番号 列（{list}）にありません",
-                    &n[..2]
-                ),
-                &format!(
-                    "insurer number \"{n}\" has houbetsu \"{}\", which the houbetsu column ({list}) does not list",
-                    &n[..2]
-                ),
+                P::InsurerNotInHoubetsu {
+                    number: n.clone(),
+                    houbetsu: houbetsu.clone(),
+                },
             ));
         }
         let check_cell = ctx.get(Col::RecipientCheck);
@@ -576,26 +492,19 @@ impl<'m> Loader<'m> {
             parse_yes_no(check_cell).ok_or_else(|| {
                 ctx.err(
                     Col::RecipientCheck,
-                    &format!(
-                        "「{check_cell}」は使えません（する / しない、または空欄＝法別から自動）"
-                    ),
-                    &format!(
-                        "\"{check_cell}\" is not yes/no (する/しない, 1/0, true/false; empty = from the houbetsu)"
-                    ),
+                    P::RecipientCheckValue {
+                        value: check_cell.to_owned(),
+                    },
                 )
             })?
         };
         if let Some(prev) = self.m.types.get(id) {
             return Err(ctx.err(
                 Col::TypeId,
-                &format!(
-                    "受給者証種別「{id}」は {} で定義済みです（同じIDを2回定義しています）",
-                    prev.defined_at.ja()
-                ),
-                &format!(
-                    "certificate type \"{id}\" is already defined at {}",
-                    prev.defined_at.en()
-                ),
+                P::TypeDefinedTwice {
+                    id: id.to_owned(),
+                    first: prev.defined_at.clone(),
+                },
             ));
         }
         self.m.types.insert(
@@ -613,17 +522,14 @@ impl<'m> Loader<'m> {
         Ok(())
     }
 
-    fn code(&mut self, ctx: &Ctx<'_>, kind: Kind, at: Place) -> Result<(), ConfigError> {
+    fn code(&mut self, ctx: &Ctx<'_>, kind: Kind, at: Place) -> Result<(), MasterError> {
         let code = ctx.require(Col::Code, kind)?;
         if code.chars().count() > CODE_MAX_CHARS || code.chars().any(char::is_control) {
             return Err(ctx.err(
                 Col::Code,
-                &format!(
-                    "コード「{code}」は使えません（{CODE_MAX_CHARS}文字以内、制御文字なし）"
-                ),
-                &format!(
-                    "code \"{code}\" is not usable (at most {CODE_MAX_CHARS} characters, no control characters)"
-                ),
+                P::CodeNotUsable {
+                    code: code.to_owned(),
+                },
             ));
         }
         for scope in scopes(ctx)? {
@@ -648,7 +554,7 @@ impl<'m> Loader<'m> {
         Ok(())
     }
 
-    fn condition(&mut self, ctx: &Ctx<'_>, at: Place) -> Result<(), ConfigError> {
+    fn condition(&mut self, ctx: &Ctx<'_>, at: Place) -> Result<(), MasterError> {
         let item = ctx.require(Col::ItemCode, Kind::Condition)?;
         check_alnum(ctx, Col::ItemCode, item)?;
         let code = ctx.require(Col::Code, Kind::Condition)?;
@@ -670,14 +576,12 @@ impl<'m> Loader<'m> {
                     Some((name, p)) if name != item_name => {
                         return Err(ctx.err(
                             Col::ItemName,
-                            &format!(
-                                "項目コード「{item}」の項目名「{item_name}」が、{} の項目名「{name}」と違います",
-                                p.ja()
-                            ),
-                            &format!(
-                                "item \"{item}\" is named \"{item_name}\" here but \"{name}\" at {}",
-                                p.en()
-                            ),
+                            P::ItemNameDiffers {
+                                item: item.to_owned(),
+                                name: item_name.to_owned(),
+                                first_name: name.clone(),
+                                first: p.clone(),
+                            },
                         ));
                     }
                     Some(_) => {}
@@ -713,7 +617,7 @@ impl<'m> Loader<'m> {
         key: String,
         shown: &str,
         scope: &Option<String>,
-    ) -> Result<(), ConfigError> {
+    ) -> Result<(), MasterError> {
         let Some(prev) = self.seen.get(&(kind, key)) else {
             return Ok(());
         };
@@ -723,33 +627,15 @@ impl<'m> Loader<'m> {
         else {
             return Ok(());
         };
-        let scope_ja = |s: &Option<String>| {
-            s.as_ref().map_or("すべての受給者証種別".to_owned(), |id| {
-                format!("受給者証種別「{id}」")
-            })
-        };
-        let scope_en = |s: &Option<String>| {
-            s.as_ref()
-                .map_or("every certificate type".to_owned(), |id| {
-                    format!("certificate type \"{id}\"")
-                })
-        };
         Err(ctx.err(
             col,
-            &format!(
-                "{}「{shown}」（{}）は {} で既に定義されています（{}）",
-                kind.ja(),
-                scope_ja(scope),
-                p.ja(),
-                scope_ja(prev_scope)
-            ),
-            &format!(
-                "{} \"{shown}\" ({}) is already defined at {} ({})",
-                kind.en(),
-                scope_en(scope),
-                p.en(),
-                scope_en(prev_scope)
-            ),
+            P::AlreadyDefined {
+                kind,
+                value: shown.to_owned(),
+                scope: scope.clone(),
+                first: p.clone(),
+                first_scope: prev_scope.clone(),
+            },
         ))
     }
 }
@@ -775,69 +661,45 @@ impl<'r> Ctx<'r> {
     }
 
     /// The cell of a column the row's kind needs: error if the column is missing or empty.
-    fn require(&self, col: Col, kind: Kind) -> Result<&'r str, ConfigError> {
+    fn require(&self, col: Col, kind: Kind) -> Result<&'r str, MasterError> {
         if self.header.index[col.idx()].is_none() {
-            let (source, line) = (self.source, self.line);
-            return Err(ConfigError::new(
-                format!(
-                    "制度マスタ「{source}」{line}行目: 列「{}」がありません（{} の行に必要です）",
-                    col.ja(),
-                    kind.ja()
-                ),
-                format!(
-                    "master \"{source}\" line {line}: no column \"{}\" ({}), which {} rows need",
-                    col.ja(),
-                    col.en(),
-                    kind.en()
-                ),
+            return Err(MasterError::at_line(
+                self.source,
+                self.line,
+                P::RequiredColumnMissing { column: col, kind },
             ));
         }
         let v = self.get(col);
         if v.is_empty() {
-            return Err(self.err(
-                col,
-                &format!("{} の行には値が必要です", kind.ja()),
-                &format!("{} rows need a value here", kind.en()),
-            ));
+            return Err(self.err(col, P::ValueRequired { kind }));
         }
         Ok(v)
     }
 
-    fn err(&self, col: Col, ja: &str, en: &str) -> ConfigError {
+    fn err(&self, col: Col, problem: MasterProblem) -> MasterError {
         match self.header.index[col.idx()] {
-            Some(i) => self.err_index(i, ja, en),
-            None => {
-                let (source, line) = (self.source, self.line);
-                ConfigError::new(
-                    format!("制度マスタ「{source}」{line}行目 列「{}」: {ja}", col.ja()),
-                    format!(
-                        "master \"{source}\" line {line}, column \"{}\" ({}): {en}",
-                        col.ja(),
-                        col.en()
-                    ),
-                )
-            }
+            Some(i) => self.err_index(i, problem),
+            None => MasterError {
+                cell: Some(MasterCell::Missing(col)),
+                ..MasterError::at_line(self.source, self.line, problem)
+            },
         }
     }
 
-    fn err_index(&self, i: usize, ja: &str, en: &str) -> ConfigError {
-        let (source, line) = (self.source, self.line);
-        let name = self.header.names.get(i).map_or("", String::as_str);
-        ConfigError::new(
-            format!(
-                "制度マスタ「{source}」{line}行目 {}列目「{name}」: {ja}",
-                i + 1
-            ),
-            format!(
-                "master \"{source}\" line {line}, column {} \"{name}\": {en}",
-                i + 1
-            ),
-        )
+    fn err_index(&self, i: usize, problem: MasterProblem) -> MasterError {
+        let header = self.header.names.get(i).cloned().unwrap_or_default();
+        MasterError {
+            cell: Some(MasterCell::At {
+                number: i + 1,
+                header,
+            }),
+            ..MasterError::at_line(self.source, self.line, problem)
+        }
     }
 }
 
 /// The scopes of a 区分 / 所得区分 / 追加条件 row: `[None]` when unscoped.
-fn scopes(ctx: &Ctx<'_>) -> Result<Vec<Option<String>>, ConfigError> {
+fn scopes(ctx: &Ctx<'_>) -> Result<Vec<Option<String>>, MasterError> {
     let cell = ctx.get(Col::TypeId);
     if cell.is_empty() {
         return Ok(vec![None]);
@@ -846,19 +708,16 @@ fn scopes(ctx: &Ctx<'_>) -> Result<Vec<Option<String>>, ConfigError> {
     for id in split_list(cell) {
         check_alnum(ctx, Col::TypeId, id)?;
         if out.iter().any(|s| s.as_deref() == Some(id)) {
-            return Err(ctx.err(
-                Col::TypeId,
-                &format!("機関別受給者証種別ID「{id}」が2回書かれています"),
-                &format!("certificate type \"{id}\" is listed twice"),
-            ));
+            return Err(ctx.err(Col::TypeId, P::TypeIdTwice { id: id.to_owned() }));
         }
         out.push(Some(id.to_owned()));
     }
     if out.is_empty() {
         return Err(ctx.err(
             Col::TypeId,
-            &format!("「{cell}」に機関別受給者証種別IDがありません"),
-            &format!("\"{cell}\" contains no certificate type ID"),
+            P::NoTypeId {
+                value: cell.to_owned(),
+            },
         ));
     }
     Ok(out)
@@ -872,35 +731,23 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 }
 
 /// 半角英数 ≤50 (IDs, 追加条件 codes).
-fn check_alnum(ctx: &Ctx<'_>, col: Col, v: &str) -> Result<(), ConfigError> {
+fn check_alnum(ctx: &Ctx<'_>, col: Col, v: &str) -> Result<(), MasterError> {
     if is_alnum_id(v) {
         return Ok(());
     }
-    let hint = halfwidth_hint(v, is_alnum_id);
     Err(ctx.err(
         col,
-        &format!(
-            "「{v}」は使えません: 半角英数字（0-9, A-Z, a-z）{CODE_MAX_CHARS}文字以内で書いてください{}",
-            hint.0
-        ),
-        &format!(
-            "\"{v}\" is not usable: use ASCII letters and digits (0-9, A-Z, a-z), at most {CODE_MAX_CHARS}{}",
-            hint.1
-        ),
+        P::NotAlnum {
+            value: v.to_owned(),
+            halfwidth: halfwidth_hint(v, is_alnum_id),
+        },
     ))
 }
 
-/// A "write it half-width" hint when narrowing full-width letters and digits makes `v` valid.
-fn halfwidth_hint(v: &str, valid: impl Fn(&str) -> bool) -> (String, String) {
+/// The half-width spelling when narrowing full-width letters and digits makes `v` valid.
+fn halfwidth_hint(v: &str, valid: impl Fn(&str) -> bool) -> Option<String> {
     let narrow = fullwidth_alnum_to_halfwidth(v);
-    if narrow != v && valid(&narrow) {
-        (
-            format!("（全角です。半角で「{narrow}」と書いてください）"),
-            format!(" (full-width characters: write \"{narrow}\")"),
-        )
-    } else {
-        (String::new(), String::new())
-    }
+    (narrow != v && valid(&narrow)).then_some(narrow)
 }
 
 fn parse_yes_no(s: &str) -> Option<bool> {

@@ -23,13 +23,38 @@ fn load_err(text: &str) -> ConfigError {
 
 /// The message names the file, the line and (when given) the column, in both languages.
 fn assert_names(e: &ConfigError, line: u64, column: Option<(usize, &str)>) {
-    assert!(e.ja.contains("「m.csv」"), "{}", e.ja);
-    assert!(e.en.contains("\"m.csv\""), "{}", e.en);
-    assert!(e.ja.contains(&format!("{line}行目")), "{}", e.ja);
-    assert!(e.en.contains(&format!("line {line}")), "{}", e.en);
+    assert!(
+        e.message(Lang::Ja).contains("「m.csv」"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::En).contains("\"m.csv\""),
+        "{}",
+        e.message(Lang::En)
+    );
+    assert!(
+        e.message(Lang::Ja).contains(&format!("{line}行目")),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::En).contains(&format!("line {line}")),
+        "{}",
+        e.message(Lang::En)
+    );
     if let Some((n, name)) = column {
-        assert!(e.ja.contains(&format!("{n}列目「{name}」")), "{}", e.ja);
-        assert!(e.en.contains(&format!("column {n} \"{name}\"")), "{}", e.en);
+        assert!(
+            e.message(Lang::Ja).contains(&format!("{n}列目「{name}」")),
+            "{}",
+            e.message(Lang::Ja)
+        );
+        assert!(
+            e.message(Lang::En)
+                .contains(&format!("column {n} \"{name}\"")),
+            "{}",
+            e.message(Lang::En)
+        );
     }
 }
 
@@ -120,13 +145,13 @@ fn japanese_header() {
     assert_eq!(m.sources().len(), 1);
     assert_eq!(m.sources()[0].encoding, TextEncoding::Utf8Bom);
     assert_eq!(m.sources()[0].sha256.len(), 64);
-    let d = m.describe();
+    let d = m.describe(Lang::Ja);
     assert!(d.contains("m.csv"), "{d}");
     assert!(
         d.contains("受給者証種別 2件、区分 1件、所得区分 1件、追加条件 2項目・2コード"),
         "{d}"
     );
-    assert!(m.describe_en().contains("2 certificate types"));
+    assert!(m.describe(Lang::En).contains("2 certificate types"));
 }
 
 #[test]
@@ -195,17 +220,33 @@ fn merging_two_files() {
         m.check_insurer_number("KODOMO01", "88134457"),
         InsurerMatch::Ok
     );
-    let d = m.describe();
+    let d = m.describe(Lang::Ja);
     assert!(d.contains("a.csv, b.csv"), "{d}");
     // A scoped row may come before the type it names, as long as some file defines it.
     let m = Masters::from_files([("b.csv", b.as_bytes()), ("a.csv", a.as_bytes())]).unwrap();
     assert_eq!(m.segment_codes("KODOMO01"), Some(vec!["1"]));
     // ... but not if no file does.
     let e = Masters::from_files([("b.csv", b.as_bytes())]).unwrap_err();
-    assert!(e.ja.contains("「b.csv」2行目"), "{}", e.ja);
-    assert!(e.ja.contains("機関別受給者証種別ID"), "{}", e.ja);
-    assert!(e.en.contains("\"b.csv\" line 2"), "{}", e.en);
-    assert!(e.en.contains("KODOMO01"), "{}", e.en);
+    assert!(
+        e.message(Lang::Ja).contains("「b.csv」2行目"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::Ja).contains("機関別受給者証種別ID"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::En).contains("\"b.csv\" line 2"),
+        "{}",
+        e.message(Lang::En)
+    );
+    assert!(
+        e.message(Lang::En).contains("KODOMO01"),
+        "{}",
+        e.message(Lang::En)
+    );
 }
 
 #[test]
@@ -215,18 +256,43 @@ fn duplicates_name_both_places() {
         .to_owned()
         .unwrap_err();
     assert_names(&e, 4, Some((2, "機関別受給者証種別ID")));
-    assert!(e.ja.contains("「m.csv」2行目"), "{}", e.ja);
-    assert!(e.en.contains("\"m.csv\" line 2"), "{}", e.en);
+    assert!(
+        e.message(Lang::Ja).contains("「m.csv」2行目"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::En).contains("\"m.csv\" line 2"),
+        "{}",
+        e.message(Lang::En)
+    );
     // Between files; the failed load leaves the masters unchanged.
     let a = "種類,機関別受給者証種別ID,コード\n所得区分,,一般\n";
     let b = "種類,機関別受給者証種別ID,コード\n受給者証種別,A1,\n所得区分,A1,一般\n";
     let mut m = Masters::new();
     m.load_csv(a.as_bytes(), "a.csv").unwrap();
     let e = m.load_csv(b.as_bytes(), "b.csv").unwrap_err();
-    assert!(e.ja.contains("「b.csv」3行目 3列目「コード」"), "{}", e.ja);
-    assert!(e.ja.contains("「a.csv」2行目"), "{}", e.ja);
-    assert!(e.ja.contains("すべての受給者証種別"), "{}", e.ja);
-    assert!(e.en.contains("\"a.csv\" line 2"), "{}", e.en);
+    assert!(
+        e.message(Lang::Ja)
+            .contains("「b.csv」3行目 3列目「コード」"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::Ja).contains("「a.csv」2行目"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::Ja).contains("すべての受給者証種別"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::En).contains("\"a.csv\" line 2"),
+        "{}",
+        e.message(Lang::En)
+    );
     assert!(
         m.certificate_type("A1").is_none(),
         "unchanged after a failed load"
@@ -238,12 +304,20 @@ fn duplicates_name_both_places() {
     let e = load("種類,機関別受給者証種別ID,コード\n受給者証種別,A1,\n区分,A1,1\n区分,A1;A2,1\n受給者証種別,A2,\n")
         .unwrap_err();
     assert_names(&e, 4, Some((3, "コード")));
-    assert!(e.ja.contains("「m.csv」3行目"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("「m.csv」3行目"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     // 追加条件 pairs.
     let e = load("種類,機関別受給者証種別ID,コード,項目コード\n追加条件,,1,01\n追加条件,,2,01\n追加条件,,1,01\n")
         .unwrap_err();
     assert_names(&e, 4, Some((3, "コード")));
-    assert!(e.ja.contains("01-1"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("01-1"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     // Loading the same file twice is a duplicate too.
     let mut m = Masters::new();
     m.load_csv(a.as_bytes(), "a.csv").unwrap();
@@ -341,14 +415,22 @@ fn bad_rows_name_file_line_and_column() {
         let text = format!("{H}{row}\n");
         let e = load_err(&text);
         assert_names(&e, 2, Some((n, col)));
-        assert!(e.ja.contains(frag), "{row}: {}", e.ja);
-        assert!(!e.en.is_empty());
+        assert!(
+            e.message(Lang::Ja).contains(frag),
+            "{row}: {}",
+            e.message(Lang::Ja)
+        );
+        assert!(!e.message(Lang::En).is_empty());
     }
     let e = load_err(&format!(
         "{H}受給者証種別,A1,,,,,,,\n追加条件,,1,,,,,01,項目\n追加条件,,2,,,,,01,別の名前\n"
     ));
     assert_names(&e, 4, Some((9, "項目名")));
-    assert!(e.ja.contains("「m.csv」3行目"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("「m.csv」3行目"),
+        "{}",
+        e.message(Lang::Ja)
+    );
 }
 
 #[test]
@@ -356,22 +438,35 @@ fn bad_files() {
     // Unknown and duplicate headers, missing 種類.
     let e = load_err("種類,コード,公費負担者番,名称\n区分,1,,\n");
     assert_names(&e, 1, Some((3, "公費負担者番")));
-    assert!(e.ja.contains("知らない列名"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("知らない列名"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     let e = load_err("種類,コード,code\n区分,1,1\n");
     assert_names(&e, 1, Some((3, "code")));
     let e = load_err("コード,名称\n1,a\n");
     assert_names(&e, 1, None);
-    assert!(e.ja.contains("列「種類」がありません"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("列「種類」がありません"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     // A kind whose column is missing.
     let e = load_err("種類,コード\n受給者証種別,\n");
     assert_names(&e, 2, None);
     assert!(
-        e.ja.contains("列「機関別受給者証種別ID」がありません"),
+        e.message(Lang::Ja)
+            .contains("列「機関別受給者証種別ID」がありません"),
         "{}",
-        e.ja
+        e.message(Lang::Ja)
     );
     let e = load_err("種類,コード\n追加条件,1\n");
-    assert!(e.ja.contains("列「項目コード」がありません"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("列「項目コード」がありません"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     // Empty header cells are fine while their column is empty.
     assert!(load("種類,コード,,\n区分,1,,\n").is_ok());
     let e = load_err("種類,コード,,\n区分,1,,x\n");
@@ -379,20 +474,41 @@ fn bad_files() {
     // Empty, header only, comments only, undecodable, binary, unclosed quote.
     for text in ["", "\u{FEFF}", "# only a comment\n", "\n\n"] {
         let e = load_err(text);
-        assert!(e.ja.contains("「m.csv」が空"), "{:?}: {}", text, e.ja);
+        assert!(
+            e.message(Lang::Ja).contains("「m.csv」が空"),
+            "{:?}: {}",
+            text,
+            e.message(Lang::Ja)
+        );
     }
     let e = load_err("種類,コード\n");
-    assert!(e.ja.contains("定義の行がありません"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("定義の行がありません"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     let e = Masters::from_files([("m.csv", &b"PK\x03\x04\x14\x00\x00\x00"[..])]).unwrap_err();
-    assert!(e.ja.contains("文字コード"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("文字コード"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     let mut bytes = SHIFT_JIS.encode("種類,コード\n区分,一般\n").0.into_owned();
     bytes.extend_from_slice(b"\x81,x\n");
     let e = Masters::from_files([("m.csv", &bytes[..])]).unwrap_err();
     assert_names(&e, 3, None);
-    assert!(e.ja.contains("1列目"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("1列目"),
+        "{}",
+        e.message(Lang::Ja)
+    );
     let e = load_err("種類,コード\n区分,\"1\n区分,2\n");
     assert_names(&e, 2, None);
-    assert!(e.ja.contains("引用符"), "{}", e.ja);
+    assert!(
+        e.message(Lang::Ja).contains("引用符"),
+        "{}",
+        e.message(Lang::Ja)
+    );
 }
 
 #[test]
@@ -404,16 +520,25 @@ fn several_problems_are_reported_together() {
     text.push_str("区分,,1\n");
     let e = load_err(&text);
     assert!(
-        e.ja.contains(&format!(
+        e.message(Lang::Ja).contains(&format!(
             "誤りが{}件あります（最初の{MAX_ERRORS}件）",
             MAX_ERRORS + 5
         )),
         "{}",
-        e.ja
+        e.message(Lang::Ja)
     );
-    assert_eq!(e.ja.matches("\n- ").count(), MAX_ERRORS);
-    assert!(e.ja.contains("「m.csv」2行目 3列目「コード」"), "{}", e.ja);
-    assert!(e.en.contains("has 25 problems"), "{}", e.en);
+    assert_eq!(e.message(Lang::Ja).matches("\n- ").count(), MAX_ERRORS);
+    assert!(
+        e.message(Lang::Ja)
+            .contains("「m.csv」2行目 3列目「コード」"),
+        "{}",
+        e.message(Lang::Ja)
+    );
+    assert!(
+        e.message(Lang::En).contains("has 25 problems"),
+        "{}",
+        e.message(Lang::En)
+    );
 }
 
 #[test]
@@ -431,7 +556,7 @@ fn template_round_trip() {
     let c = m.counts();
     assert!(c.iter().all(|&n| n >= 1), "{c:?}");
     assert!(
-        m.describe()
+        m.describe(Lang::Ja)
             .starts_with("制度マスタ（template.csv）: 受給者証種別 2件")
     );
     // The template's example rows satisfy the checks they describe.
@@ -585,7 +710,7 @@ fn lookups() {
     assert_eq!(empty.check_insurer_number("X", "1"), InsurerMatch::NoRule);
     assert_eq!(empty.check_segment("X", "1"), CodeCheck::NoRule);
     assert_eq!(empty.check_conditions("X", "01-1"), vec![]);
-    assert!(empty.describe().starts_with("制度マスタなし"));
+    assert!(empty.describe(Lang::Ja).starts_with("制度マスタなし"));
     assert!(empty.validate().is_ok());
 }
 
@@ -624,9 +749,9 @@ fn list_limit() {
         "{p:?}"
     );
     assert!(
-        m.describe().contains("追加条件 14項目・26コード"),
+        m.describe(Lang::Ja).contains("追加条件 14項目・26コード"),
         "{}",
-        m.describe()
+        m.describe(Lang::Ja)
     );
 }
 
@@ -760,7 +885,7 @@ proptest! {
         let mut m = Masters::new();
         let _ = m.load_csv(&bytes, "p.csv");
         let _ = m.validate();
-        let _ = m.describe();
+        let _ = m.describe(Lang::Ja);
     }
 
     #[test]

@@ -57,37 +57,92 @@ use calamine::{DataRef, ExcelDateTime, Reader, Sheet, SheetType, SheetVisible, X
 
 use crate::domain::date::{ExcelDates, Ymd, excel_day_to_date};
 
-/// Why a workbook (or the requested sheet) cannot be turned into CSV text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct XlsxError {
-    /// Japanese explanation.
-    pub ja: String,
-    /// English explanation.
-    pub en: String,
+/// Why a workbook (or the requested sheet) cannot be turned into CSV text. Rendered by
+/// [`XlsxError::message`]; `Display` is the Japanese sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XlsxError {
+    /// The reader failed internally (a panic inside calamine): the content is damaged.
+    Internal,
+    /// The workbook is password-protected.
+    Password,
+    /// An Excel 97-2003 workbook (.xls).
+    Xls,
+    /// An Excel binary workbook (.xlsb).
+    Xlsb,
+    /// Not readable as a workbook: damaged, truncated or another format.
+    NotXlsx {
+        /// The reader's own words.
+        detail: String,
+    },
+    /// The workbook has no worksheet.
+    NoWorksheet,
+    /// The requested sheet is not found.
+    SheetNotFound {
+        /// The name asked for.
+        sheet: String,
+        /// The workbook's worksheets, in tab order.
+        worksheets: Vec<String>,
+    },
+    /// The requested sheet is a chart sheet or another non-worksheet.
+    ChartSheet {
+        /// The sheet.
+        sheet: String,
+        /// The workbook's worksheets, in tab order.
+        worksheets: Vec<String>,
+    },
+    /// The sheet turned out not to be a worksheet while reading it.
+    NotAWorksheet {
+        /// The sheet.
+        sheet: String,
+    },
+    /// The sheet's content is damaged.
+    Damaged {
+        /// The sheet.
+        sheet: String,
+        /// The reader's own words.
+        detail: String,
+    },
+    /// A cell lies outside Excel's grid (1,048,576 rows × 16,384 columns): the sheet XML is
+    /// damaged or not written by Excel.
+    OutsideGrid {
+        /// The sheet.
+        sheet: String,
+        /// The cell reference (`XFE1`).
+        cell: String,
+    },
+    /// The cells stay out of order even after sorting: the sheet XML is damaged.
+    CellsOutOfOrder {
+        /// The sheet.
+        sheet: String,
+    },
+    /// A cell holds an error value (`#DIV/0!`, `#N/A`, ...).
+    CellError {
+        /// The sheet.
+        sheet: String,
+        /// The error value.
+        value: String,
+    },
+    /// The used range exceeds 1,048,576 × 64 cells.
+    TooLarge {
+        /// The sheet.
+        sheet: String,
+        /// Rows of the used range.
+        rows: u64,
+        /// Columns of the used range.
+        columns: u64,
+    },
+    /// The CSV text would exceed 1 GiB.
+    TooLong {
+        /// The sheet.
+        sheet: String,
+    },
 }
-
-impl XlsxError {
-    fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            ja: ja.into(),
-            en: en.into(),
-        }
-    }
-}
-
-impl fmt::Display for XlsxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.ja, self.en)
-    }
-}
-
-impl std::error::Error for XlsxError {}
 
 /// Excel's grid: 1,048,576 rows × 16,384 columns (XFD).
 const EXCEL_MAX_ROWS: u32 = 1_048_576;
 const EXCEL_MAX_COLUMNS: u32 = 16_384;
 /// Used range cap (rows × columns, empty cells included): all of Excel's rows at 64 columns.
-const MAX_CELLS: u64 = EXCEL_MAX_ROWS as u64 * 64;
+pub(crate) const MAX_CELLS: u64 = EXCEL_MAX_ROWS as u64 * 64;
 /// Output cap.
 const MAX_OUTPUT_BYTES: usize = 1 << 30;
 
@@ -214,12 +269,8 @@ impl NumericCells {
 /// (`r="AAAAAAAAAA1"`) overflows, which panics in debug builds (release builds wrap, and the
 /// ZIP checksum then fails). In wasm32 panics abort, but the web build is a release build.
 fn guard<T>(f: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(XlsxError::new(
-            "Excelファイル(.xlsx)の内容が壊れているため読み取れません(読み取り中に内部エラーが発生しました)",
-            "Cannot read the Excel workbook (.xlsx): its content is damaged (internal error while reading)",
-        ))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(XlsxError::Internal))
 }
 
 fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells), XlsxError> {
@@ -228,7 +279,7 @@ fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells),
     let is_1904 = workbook.has_1904_epoch();
     match read_sheet(&mut workbook, &name, is_1904, false) {
         Err(Stop::OutOfOrder) => match read_sheet(&mut workbook, &name, is_1904, true) {
-            Err(Stop::OutOfOrder) => Err(sheet_error(&name, "cells out of order")),
+            Err(Stop::OutOfOrder) => Err(XlsxError::CellsOutOfOrder { sheet: name }),
             Err(Stop::Fail(e)) => Err(e),
             Ok(csv) => Ok(csv),
         },
@@ -246,55 +297,24 @@ fn open(bytes: &[u8]) -> Result<Workbook<'_>, XlsxError> {
 fn open_error(bytes: &[u8], e: &calamine::XlsxError) -> XlsxError {
     const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     if matches!(e, calamine::XlsxError::Password) {
-        return XlsxError::new(
-            "パスワードで保護されたExcelファイルは読み取れません。Excelでパスワードを解除して保存し直してください",
-            "The workbook is password-protected: remove the password in Excel and save it again",
-        );
+        return XlsxError::Password;
     }
     if bytes.starts_with(CFB_MAGIC) {
-        return XlsxError::new(
-            "旧形式のExcelファイル(.xls)には対応していません。Excelで「Excelブック(*.xlsx)」として保存し直してください",
-            "Excel 97-2003 workbooks (.xls) are not supported: save the file as \"Excel Workbook (*.xlsx)\" in Excel",
-        );
+        return XlsxError::Xls;
     }
     if bytes.starts_with(b"PK\x03\x04")
         && memchr::memmem::find(bytes, b"xl/workbook.bin").is_some()
         && memchr::memmem::find(bytes, b"xl/workbook.xml").is_none()
     {
-        return XlsxError::new(
-            "Excelバイナリブック(.xlsb)には対応していません。Excelで「Excelブック(*.xlsx)」として保存し直してください",
-            "Excel binary workbooks (.xlsb) are not supported: save the file as \"Excel Workbook (*.xlsx)\" in Excel",
-        );
+        return XlsxError::Xlsb;
     }
-    XlsxError::new(
-        format!(
-            "Excelファイル(.xlsx)として読み取れません。ファイルが壊れているか、途中で切れているか、.xlsx以外の形式です(詳細: {e})"
-        ),
-        format!(
-            "Cannot read the file as an Excel workbook (.xlsx): it is damaged, truncated or not an .xlsx file ({e})"
-        ),
-    )
+    XlsxError::NotXlsx {
+        detail: e.to_string(),
+    }
 }
 
 fn worksheets(sheets: &[Sheet]) -> impl Iterator<Item = &Sheet> {
     sheets.iter().filter(|s| s.typ == SheetType::WorkSheet)
-}
-
-fn quoted_list<'s>(names: impl Iterator<Item = &'s str>) -> (String, String) {
-    let mut ja = String::new();
-    let mut en = String::new();
-    for (i, name) in names.enumerate() {
-        if i > 0 {
-            en.push_str(", ");
-        }
-        let _ = write!(ja, "「{name}」");
-        let _ = write!(en, "\"{name}\"");
-    }
-    if ja.is_empty() {
-        ja.push_str("(なし)");
-        en.push_str("(none)");
-    }
-    (ja, en)
 }
 
 fn pick_sheet(sheets: &[Sheet], wanted: Option<&str>) -> Result<String, XlsxError> {
@@ -302,12 +322,7 @@ fn pick_sheet(sheets: &[Sheet], wanted: Option<&str>) -> Result<String, XlsxErro
         let first = worksheets(sheets)
             .find(|s| s.visible == SheetVisible::Visible)
             .or_else(|| worksheets(sheets).next());
-        return first.map(|s| s.name.clone()).ok_or_else(|| {
-            XlsxError::new(
-                "このExcelファイルにはワークシートがありません",
-                "The workbook has no worksheet",
-            )
-        });
+        return first.map(|s| s.name.clone()).ok_or(XlsxError::NoWorksheet);
     };
     let found = sheets.iter().find(|s| s.name == wanted).or_else(|| {
         let lower = wanted.to_lowercase();
@@ -317,47 +332,36 @@ fn pick_sheet(sheets: &[Sheet], wanted: Option<&str>) -> Result<String, XlsxErro
             _ => None,
         }
     });
-    let (ja_list, en_list) = quoted_list(worksheets(sheets).map(|s| s.name.as_str()));
+    let worksheets: Vec<String> = worksheets(sheets).map(|s| s.name.clone()).collect();
     match found {
         Some(s) if s.typ == SheetType::WorkSheet => Ok(s.name.clone()),
-        Some(s) => Err(XlsxError::new(
-            format!(
-                "シート「{}」はワークシートではありません(グラフシートなど)。データのあるシートを指定してください。ワークシート: {ja_list}",
-                s.name
-            ),
-            format!(
-                "Sheet \"{}\" is not a worksheet (a chart sheet?); name a sheet with data. Worksheets: {en_list}",
-                s.name
-            ),
-        )),
-        None => Err(XlsxError::new(
-            format!("シート「{wanted}」が見つかりません。このファイルのシート: {ja_list}"),
-            format!("Sheet \"{wanted}\" not found; the workbook's sheets: {en_list}"),
-        )),
+        Some(s) => Err(XlsxError::ChartSheet {
+            sheet: s.name.clone(),
+            worksheets,
+        }),
+        None => Err(XlsxError::SheetNotFound {
+            sheet: wanted.to_owned(),
+            worksheets,
+        }),
     }
 }
 
 fn sheet_error(sheet: &str, detail: impl fmt::Display) -> XlsxError {
-    XlsxError::new(
-        format!("シート「{sheet}」の内容が壊れているため読み取れません(詳細: {detail})"),
-        format!("Cannot read sheet \"{sheet}\": its content is damaged ({detail})"),
-    )
+    XlsxError::Damaged {
+        sheet: sheet.to_owned(),
+        detail: detail.to_string(),
+    }
 }
 
 fn read_error(sheet: &str, e: calamine::XlsxError) -> XlsxError {
     match e {
-        calamine::XlsxError::CellError(value) => XlsxError::new(
-            format!(
-                "シート「{sheet}」のセルのエラー値「{value}」は読み取れません。Excelでエラーを解消するか、値として貼り付けてから保存し直してください"
-            ),
-            format!(
-                "Sheet \"{sheet}\": the cell error value \"{value}\" cannot be read; fix the error in Excel, or paste the cells as values, and save again"
-            ),
-        ),
-        calamine::XlsxError::NotAWorksheet(_) => XlsxError::new(
-            format!("シート「{sheet}」はワークシートではありません"),
-            format!("Sheet \"{sheet}\" is not a worksheet"),
-        ),
+        calamine::XlsxError::CellError(value) => XlsxError::CellError {
+            sheet: sheet.to_owned(),
+            value: value.to_string(),
+        },
+        calamine::XlsxError::NotAWorksheet(_) => XlsxError::NotAWorksheet {
+            sheet: sheet.to_owned(),
+        },
         e => sheet_error(sheet, e),
     }
 }
@@ -463,14 +467,10 @@ fn check_position(sheet: &str, row: u32, col: u32) -> Result<(), XlsxError> {
     if row < EXCEL_MAX_ROWS && col < EXCEL_MAX_COLUMNS {
         Ok(())
     } else {
-        Err(sheet_error(
-            sheet,
-            format_args!(
-                "cell {}{} is outside Excel's grid (1,048,576 rows × 16,384 columns)",
-                column_letters(col),
-                u64::from(row) + 1
-            ),
-        ))
+        Err(XlsxError::OutsideGrid {
+            sheet: sheet.to_owned(),
+            cell: format!("{}{}", column_letters(col), u64::from(row) + 1),
+        })
     }
 }
 
@@ -522,23 +522,17 @@ impl<'s> CsvWriter<'s> {
     }
 
     fn too_large(&self, rows: u64, columns: u64) -> XlsxError {
-        let sheet = self.sheet;
-        XlsxError::new(
-            format!(
-                "シート「{sheet}」の使用範囲が大きすぎます({rows}行×{columns}列、上限{MAX_CELLS}セル)。データから離れた位置にある値や空白文字を削除してください"
-            ),
-            format!(
-                "Sheet \"{sheet}\": the used range is too large ({rows} rows × {columns} columns, limit {MAX_CELLS} cells); delete stray values or spaces far from the data"
-            ),
-        )
+        XlsxError::TooLarge {
+            sheet: self.sheet.to_owned(),
+            rows,
+            columns,
+        }
     }
 
     fn too_long(&self) -> XlsxError {
-        let sheet = self.sheet;
-        XlsxError::new(
-            format!("シート「{sheet}」のデータが大きすぎます(CSVで1 GiBを超えます)"),
-            format!("Sheet \"{sheet}\" holds too much data (over 1 GiB as CSV)"),
-        )
+        XlsxError::TooLong {
+            sheet: self.sheet.to_owned(),
+        }
     }
 
     fn close_record(&mut self) {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::output::render::Lang;
 use proptest::prelude::*;
 
 #[allow(clippy::disallowed_methods)] // tests read their fixtures
@@ -185,15 +186,18 @@ fn xlsx_sheet_choice() {
     assert_eq!(csv(&bytes, Some("リスト")), "選択肢\r\n");
     let e = sheet_to_csv(&bytes, Some("Sheet1")).unwrap_err();
     assert_eq!(
-        e.ja,
+        e.message(Lang::Ja),
         "シート「Sheet1」が見つかりません。このファイルのシート: 「リスト」「説明」「データ」"
     );
     assert_eq!(
-        e.en,
+        e.message(Lang::En),
         "Sheet \"Sheet1\" not found; the workbook's sheets: \"リスト\", \"説明\", \"データ\""
     );
     let e = sheet_to_csv(&bytes, Some("グラフ")).unwrap_err();
-    assert!(e.ja.contains("ワークシートではありません"), "{e}");
+    assert!(
+        e.message(Lang::Ja).contains("ワークシートではありません"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -216,21 +220,32 @@ fn xlsx_truncated_and_foreign_files() {
     );
     let e = sheet_to_csv(&truncated, None).unwrap_err();
     assert!(
-        e.ja.starts_with("Excelファイル(.xlsx)として読み取れません。"),
+        e.message(Lang::Ja)
+            .starts_with("Excelファイル(.xlsx)として読み取れません。"),
         "{e}"
     );
-    assert!(e.en.starts_with("Cannot read the file as an Excel workbook"));
+    assert!(
+        e.message(Lang::En)
+            .starts_with("Cannot read the file as an Excel workbook")
+    );
     assert_eq!(sheet_names(&truncated).unwrap_err(), e);
 
     let encrypted = fixture("encrypted.xlsx");
     assert!(!is_xlsx(&encrypted));
     let e = sheet_to_csv(&encrypted, None).unwrap_err();
-    assert!(e.ja.starts_with("パスワードで保護された"), "{e}");
+    assert!(
+        e.message(Lang::Ja).starts_with("パスワードで保護された"),
+        "{e}"
+    );
 
     let mut xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     xls.resize(4096, 0);
     let e = sheet_to_csv(&xls, None).unwrap_err();
-    assert!(e.ja.starts_with("旧形式のExcelファイル(.xls)"), "{e}");
+    assert!(
+        e.message(Lang::Ja)
+            .starts_with("旧形式のExcelファイル(.xls)"),
+        "{e}"
+    );
 
     for bytes in [&b""[..], b"PK\x03\x04", b"a,b\r\n1,2\r\n", b"PK\x05\x06"] {
         assert!(!is_xlsx(bytes));
@@ -343,7 +358,8 @@ fn xlsx_limits() {
     )
     .unwrap_err();
     assert!(
-        e.ja.contains("使用範囲が大きすぎます(1048576行×16384列"),
+        e.message(Lang::Ja)
+            .contains("使用範囲が大きすぎます(1048576行×16384列"),
         "{e}"
     );
     // A full-width row far right is fine.
@@ -351,21 +367,48 @@ fn xlsx_limits() {
     assert_eq!(got.len(), 16_383 + 1 + 2);
     // Beyond Excel's grid.
     let e = crafted(r#"<row r="1"><c r="XFE1"><v>1</v></c></row>"#).unwrap_err();
-    assert!(e.en.contains("outside Excel's grid"), "{e}");
+    assert_eq!(
+        e,
+        XlsxError::OutsideGrid {
+            sheet: "S".into(),
+            cell: "XFE1".into()
+        }
+    );
+    assert!(e.message(Lang::En).contains("outside Excel's grid"), "{e}");
     let e = crafted(r#"<row r="1048577"><c r="A1048577"><v>1</v></c></row>"#).unwrap_err();
-    assert!(e.en.contains("cell A1048577 is outside"), "{e}");
+    assert!(
+        e.message(Lang::En).contains("cell A1048577 is outside"),
+        "{e}"
+    );
+    assert!(
+        e.message(Lang::Ja)
+            .contains("セル A1048577 がExcelのシートの範囲"),
+        "{e}"
+    );
 }
 
 #[test]
 fn xlsx_damaged_sheet_xml() {
     let e = crafted(r#"<row r="1"><c r="A1" t="e"><v>#SPILL!</v></c></row>"#).unwrap_err();
-    assert!(e.ja.contains("エラー値「#SPILL!」"), "{e}");
+    assert!(e.message(Lang::Ja).contains("エラー値「#SPILL!」"), "{e}");
     let e = crafted(r#"<row r="1"><c r="A1" t="s"><v>7</v></c></row>"#).unwrap_err();
-    assert!(e.ja.starts_with("シート「S」の内容が壊れているため"), "{e}");
+    assert!(
+        e.message(Lang::Ja)
+            .starts_with("シート「S」の内容が壊れているため"),
+        "{e}"
+    );
     let e = crafted(r#"<row r="1"><c r="A1" t="b"><v>2</v></c></row>"#).unwrap_err();
-    assert!(e.ja.starts_with("シート「S」の内容が壊れているため"), "{e}");
+    assert!(
+        e.message(Lang::Ja)
+            .starts_with("シート「S」の内容が壊れているため"),
+        "{e}"
+    );
     let e = crafted(r#"<row r="1"><c r="A1"><v>1</v>"#).unwrap_err();
-    assert!(e.ja.starts_with("シート「S」の内容が壊れているため"), "{e}");
+    assert!(
+        e.message(Lang::Ja)
+            .starts_with("シート「S」の内容が壊れているため"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -30,7 +30,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt;
 
 use crate::input::hash::{Fingerprint, Sha256Hasher};
 
@@ -167,26 +166,11 @@ pub enum Side {
     To,
 }
 
-impl Side {
-    fn ja(self) -> &'static str {
-        match self {
-            Side::From => "前回のファイル (--from)",
-            Side::To => "今回のファイル (--to)",
-        }
-    }
-
-    fn en(self) -> &'static str {
-        match self {
-            Side::From => "the earlier snapshot (--from)",
-            Side::To => "the later snapshot (--to)",
-        }
-    }
-}
-
 /// Rows listed in a message at most.
 const LISTED_ROWS: usize = 5;
 
-/// Something the diff noticed about its inputs, with a Japanese message. Never holds values.
+/// Something the diff noticed about its inputs (rendered by [`DiffIssue::message`]). Never
+/// holds values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiffIssue {
     /// Rows of one snapshot with the same row key: which one is meant cannot be told.
@@ -252,26 +236,6 @@ pub enum DiffIssue {
     },
 }
 
-fn rows_ja(rows: &[u32], count: u64) -> String {
-    let list: Vec<String> = rows.iter().map(|r| format!("{r}行目")).collect();
-    let more = if count > rows.len() as u64 {
-        format!(" ほか（計 {count} 行）")
-    } else {
-        String::new()
-    };
-    format!("{}{more}", list.join("・"))
-}
-
-fn rows_en(rows: &[u32], count: u64) -> String {
-    let list: Vec<String> = rows.iter().map(u32::to_string).collect();
-    let more = if count > rows.len() as u64 {
-        format!(" and more ({count} rows)")
-    } else {
-        String::new()
-    };
-    format!("rows {}{more}", list.join(", "))
-}
-
 impl DiffIssue {
     /// Whether this makes the result unfit to upload as it is (collisions, unknown keys).
     pub fn is_error(&self) -> bool {
@@ -282,129 +246,41 @@ impl DiffIssue {
                 | DiffIssue::EmptyKey { .. }
         )
     }
-
-    /// Japanese message.
-    pub fn message_ja(&self) -> String {
-        match self {
-            DiffIssue::Collision {
-                side,
-                rows,
-                count,
-                written,
-            } => {
-                let what = if *written {
-                    "前回どちらが登録されたか判断できないため、今回の行を更新として出力しました。"
-                } else {
-                    "どちらが正しいか判断できないため、この受給者証の差分は出力していません。元のデータを直してから作り直してください。"
-                };
-                format!(
-                    "{} の {} は、同じ受給者証（受給者証を特定する項目が同じ）で有効期間開始日も同じです。{what}",
-                    side.ja(),
-                    rows_ja(rows, *count)
-                )
-            }
-            DiffIssue::EmptyKey { side, rows, count } => format!(
-                "{} の {} は、受給者証を特定する項目（個人番号・公費受給者番号など）がすべて空のため、差分に含めていません。",
-                side.ja(),
-                rows_ja(rows, *count)
-            ),
-            DiffIssue::Filled {
-                label,
-                value,
-                count,
-                field,
-            } => format!(
-                "差分履歴レイアウトで必須の「{label}」({field}) が空の {count} 行に「{value}」を入れました（全件ファイルでは任意項目のため）。違う場合は --fill {field}=値 で指定してください。"
-            ),
-            DiffIssue::UnknownHistoryKey { rows, count } => format!(
-                "前回のファイル (--from) の {} は今回なくなりましたが、状態ファイルに履歴キーがないため削除レコードを出力できませんでした。状態ファイルが前回の差分作成時のものか確認してください。",
-                rows_ja(rows, *count)
-            ),
-            DiffIssue::StateIncomplete { count } => format!(
-                "変更のなかった {count} 行の履歴キーが状態ファイルにありません。次回以降、これらの更新・削除に履歴キーを付けられません。状態ファイルが前回の差分作成時のものか確認してください。"
-            ),
-            DiffIssue::StateFromOtherSnapshot => "状態ファイルは、今回 --from に指定したファイルとは別のファイルから作られています。前回 --to に指定したファイルを --from に指定してください（履歴キーがずれるおそれがあります）。".into(),
-            DiffIssue::StateSchemeChanged { was } => format!(
-                "状態ファイルは履歴キー方式「{}」で作られています。方式を変えると、以前に送った履歴行と新しい履歴キーが対応しなくなります。",
-                was.as_str()
-            ),
-            DiffIssue::StateRowKeyChanged { was } => format!(
-                "状態ファイルは行の識別「{}」で作られているため、今回の行と対応づけられません（履歴キーは計算し直しました）。--row-key を前回と同じにしてください。",
-                was.as_str()
-            ),
-            DiffIssue::FieldsNotInDiffLayout { fields } => format!(
-                "全件レイアウトの項目 {} は差分履歴レイアウトにないため出力していません。",
-                fields.join("・")
-            ),
-        }
-    }
-
-    /// English message.
-    pub fn message_en(&self) -> String {
-        match self {
-            DiffIssue::Collision {
-                side,
-                rows,
-                count,
-                written,
-            } => {
-                let what = if *written {
-                    "which one was registered cannot be told, so the later row was written as an update."
-                } else {
-                    "which one is right cannot be told, so nothing was written for this certificate. Fix the source data and run again."
-                };
-                format!(
-                    "{}, {}: the same certificate key and validity start; {what}",
-                    side.en(),
-                    rows_en(rows, *count)
-                )
-            }
-            DiffIssue::EmptyKey { side, rows, count } => format!(
-                "{}, {}: every certificate key field is empty; not included in the diff.",
-                side.en(),
-                rows_en(rows, *count)
-            ),
-            DiffIssue::Filled {
-                field,
-                value,
-                count,
-                ..
-            } => format!(
-                "{field} is required in the diff layout but optional in the full one: \"{value}\" was written into {count} empty cells (use --fill {field}=VALUE otherwise)."
-            ),
-            DiffIssue::UnknownHistoryKey { rows, count } => format!(
-                "the earlier snapshot (--from), {}: gone now, but the state has no historyKey for them, so no deletion record was written. Check that the state belongs to the previous run.",
-                rows_en(rows, *count)
-            ),
-            DiffIssue::StateIncomplete { count } => format!(
-                "{count} unchanged rows have no historyKey in the state; their later updates and deletions cannot carry one. Check that the state belongs to the previous run."
-            ),
-            DiffIssue::StateFromOtherSnapshot => "the state was written after another snapshot than --from: pass the previous --to file as --from (history keys may not match).".into(),
-            DiffIssue::StateSchemeChanged { was } => format!(
-                "the state was made with the \"{}\" historyKey scheme; changing it breaks the link to the history rows already sent.",
-                was.as_str()
-            ),
-            DiffIssue::StateRowKeyChanged { was } => format!(
-                "the state was made with row key \"{}\" and cannot be matched to this run's rows (keys were recomputed); use the same --row-key as before.",
-                was.as_str()
-            ),
-            DiffIssue::FieldsNotInDiffLayout { fields } => format!(
-                "fields {} of the full layout are not in the diff layout and were not written.",
-                fields.join(", ")
-            ),
-        }
-    }
 }
 
-/// Why no diff could be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why no diff could be made. Rendered by [`DiffError::message`]; `Display` is the Japanese
+/// sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
-    /// The layouts or settings do not fit (the operator's problem).
-    Config {
-        /// Japanese explanation.
-        ja: String,
-        /// English explanation.
-        en: String,
+    /// The full layout has no `keys.certificate`.
+    NoCertificateKey,
+    /// `--row-key period` with a full layout without `keys.valid_from`.
+    PeriodNeedsValidFrom,
+    /// The diff layout has no `keys.history_key`: not a diff-history layout.
+    NoHistoryKey {
+        /// The diff layout's id.
+        layout: String,
+    },
+    /// The diff layout has no boolean deletion flag of that name.
+    NoDeletionFlag {
+        /// The diff layout's id.
+        layout: String,
+        /// The deletion flag's field id.
+        field: String,
+    },
+    /// `--fill` names a field the diff layout does not have.
+    UnknownFillField {
+        /// The field id.
+        field: String,
+    },
+    /// The `sequence` scheme without the previous state (`--state`).
+    SequenceNeedsState,
+    /// A state file line that is not part of a state.
+    State {
+        /// 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        problem: StateProblem,
     },
     /// A snapshot could not be read, or the output not written.
     Io(String),
@@ -412,46 +288,32 @@ pub enum DiffError {
     Changed(Side),
 }
 
-impl DiffError {
-    fn config(ja: impl Into<String>, en: impl Into<String>) -> Self {
-        DiffError::Config {
-            ja: ja.into(),
-            en: en.into(),
-        }
-    }
-
-    /// Japanese explanation.
-    pub fn message_ja(&self) -> String {
-        match self {
-            DiffError::Config { ja, .. } => ja.clone(),
-            DiffError::Io(e) => format!("読み書きできませんでした: {e}"),
-            DiffError::Changed(side) => format!(
-                "{} が読み取り中に変更されました。ファイルの書き出しが終わってから実行してください。",
-                side.ja()
-            ),
-        }
-    }
-
-    /// English explanation.
-    pub fn message_en(&self) -> String {
-        match self {
-            DiffError::Config { en, .. } => en.clone(),
-            DiffError::Io(e) => format!("cannot read or write: {e}"),
-            DiffError::Changed(side) => format!(
-                "{} changed while it was being read; run again once it is completely written.",
-                side.en()
-            ),
-        }
-    }
+/// What is wrong with a line of a state file ([`DiffError::State`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateProblem {
+    /// Not UTF-8 text.
+    NotText,
+    /// The first line is not the state's magic line.
+    NotAState,
+    /// The line should start with this word.
+    Expected(&'static str),
+    /// An unknown historyKey scheme.
+    UnknownScheme,
+    /// An unknown row key.
+    UnknownRowKey,
+    /// A count that is not a number.
+    BadCount,
+    /// A row line whose row key is not hexadecimal.
+    BadRowKey,
+    /// A row line whose content fingerprint is not hexadecimal.
+    BadContent,
+    /// A counter line that is not `hex number`.
+    BadCounter,
+    /// Text after the end of the state.
+    TextAfterEnd,
+    /// The file ends before the state does.
+    EndsEarly,
 }
-
-impl fmt::Display for DiffError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.message_ja(), self.message_en())
-    }
-}
-
-impl std::error::Error for DiffError {}
 
 mod run;
 pub use run::*;

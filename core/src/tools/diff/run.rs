@@ -105,53 +105,31 @@ impl<'l> Plan<'l> {
     fn new(full: &'l Layout, diff: &'l Layout, cfg: &'l DiffConfig) -> Result<Self, DiffError> {
         let fk = full.key_index();
         if fk.certificate.is_empty() {
-            return Err(DiffError::config(
-                "全件レイアウトに受給者証を特定する項目 (keys.certificate) がありません。",
-                "the full layout has no certificate key (keys.certificate)",
-            ));
+            return Err(DiffError::NoCertificateKey);
         }
         if cfg.row_key == RowKey::Period && fk.valid_from.is_none() {
-            return Err(DiffError::config(
-                "全件レイアウトに有効期間開始日 (keys.valid_from) がないため、--row-key period は使えません。",
-                "the full layout has no keys.valid_from: --row-key period cannot be used",
-            ));
+            return Err(DiffError::PeriodNeedsValidFrom);
         }
         let dk = diff.key_index();
         let Some(hk) = dk.history_key else {
-            return Err(DiffError::config(
-                format!(
-                    "差分レイアウト {} に履歴キー (keys.history_key) がありません。--layout には差分履歴レイアウトを指定してください。",
-                    diff.id
-                ),
-                format!(
-                    "layout {} has no keys.history_key: --layout must be a diff-history layout",
-                    diff.id
-                ),
-            ));
+            return Err(DiffError::NoHistoryKey {
+                layout: diff.id.clone(),
+            });
         };
         let deleted = diff
             .field_index(&cfg.deleted_field)
             .filter(|&i| diff.fields[i].value_type == ValueType::Boolean);
         let Some(deleted) = deleted else {
-            return Err(DiffError::config(
-                format!(
-                    "差分レイアウト {} に削除フラグ「{}」(真偽値の項目) がありません。",
-                    diff.id, cfg.deleted_field
-                ),
-                format!(
-                    "layout {} has no boolean deletion flag '{}'",
-                    diff.id, cfg.deleted_field
-                ),
-            ));
+            return Err(DiffError::NoDeletionFlag {
+                layout: diff.id.clone(),
+                field: cfg.deleted_field.clone(),
+            });
         };
         let hk_max = diff.fields[hk].length_bounds().1.map_or(64, |m| m as usize);
         let key_length = cfg.key_length.clamp(8, 64).min(hk_max);
         for (id, _) in &cfg.fills {
             if diff.field_index(id).is_none() {
-                return Err(DiffError::config(
-                    format!("--fill の項目 {id} は差分レイアウトにありません。"),
-                    format!("--fill names field {id}, which is not in the diff layout"),
-                ));
+                return Err(DiffError::UnknownFillField { field: id.clone() });
             }
         }
         let sources = diff
@@ -546,10 +524,7 @@ pub fn diff(
         && from.is_some()
         && matches!(state, StateInput::None)
     {
-        return Err(DiffError::config(
-            "履歴キー方式 sequence には前回の状態ファイル (--state) が必要です。初回は --from なしで実行して全件を登録し、状態ファイルを作ってください。",
-            "the sequence scheme needs the previous state (--state); run the first time without --from to register everything and create it",
-        ));
+        return Err(DiffError::SequenceNeedsState);
     }
     let mut issues = Vec::new();
     let missing: Vec<String> = full

@@ -123,7 +123,7 @@ impl DiffState {
     /// Reads a state written by [`DiffState::to_text`].
     ///
     /// # Errors
-    /// A [`DiffError::Config`] naming the line when the text is not such a state.
+    /// A [`DiffError::State`] naming the line when the text is not such a state.
     pub fn from_text(text: &str) -> Result<DiffState, DiffError> {
         let mut r = DiffStateReader::new();
         r.feed(text.as_bytes())?;
@@ -155,13 +155,8 @@ enum Phase {
     Done,
 }
 
-fn state_error(line: usize, why: &str) -> DiffError {
-    DiffError::config(
-        format!(
-            "状態ファイルの {line} 行目を読めません（{why}）。pmhcsv diff が書いたファイルを指定してください。"
-        ),
-        format!("state file, line {line}: {why}; pass a file written by pmhcsv diff"),
-    )
+fn state_error(line: usize, problem: StateProblem) -> DiffError {
+    DiffError::State { line, problem }
 }
 
 impl DiffStateReader {
@@ -173,7 +168,7 @@ impl DiffStateReader {
     /// Reads the next chunk.
     ///
     /// # Errors
-    /// A [`DiffError::Config`] naming the first line that is not part of a state.
+    /// A [`DiffError::State`] naming the first line that is not part of a state.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), DiffError> {
         let mut rest = chunk;
         while let Some(nl) = memchr::memchr(b'\n', rest) {
@@ -202,7 +197,7 @@ impl DiffStateReader {
             self.take_line(&line)?;
         }
         if self.phase != Phase::Done {
-            return Err(state_error(self.line + 1, "the file ends early"));
+            return Err(state_error(self.line + 1, StateProblem::EndsEarly));
         }
         let mut st = self.state;
         st.units.sort_by_key(|u| u.unit);
@@ -213,35 +208,39 @@ impl DiffStateReader {
     fn take_line(&mut self, raw: &[u8]) -> Result<(), DiffError> {
         self.line += 1;
         let n = self.line;
-        let bad = |why: &str| state_error(n, why);
+        let bad = |problem: StateProblem| state_error(n, problem);
         let line = std::str::from_utf8(raw)
-            .map_err(|_| bad("not text"))?
+            .map_err(|_| bad(StateProblem::NotText))?
             .trim_end_matches('\r');
-        let value = |name: &str| -> Result<&str, DiffError> {
+        let value = |name: &'static str| -> Result<&str, DiffError> {
             line.strip_prefix(name)
                 .and_then(|r| r.strip_prefix(' '))
-                .ok_or_else(|| bad(&format!("expected `{name}`")))
+                .ok_or_else(|| bad(StateProblem::Expected(name)))
         };
-        let count = |name: &str| -> Result<usize, DiffError> {
-            value(name)?.parse().map_err(|_| bad("bad count"))
+        let count = |name: &'static str| -> Result<usize, DiffError> {
+            value(name)?
+                .parse()
+                .map_err(|_| bad(StateProblem::BadCount))
         };
         match self.phase {
             Phase::Magic => {
                 if line != STATE_MAGIC {
-                    return Err(bad("not a pmhcsv diff state"));
+                    return Err(bad(StateProblem::NotAState));
                 }
                 self.phase = Phase::Scheme;
             }
             Phase::Scheme => {
                 self.state.scheme = Some(
                     HistoryKeyScheme::parse(value("scheme")?)
-                        .ok_or_else(|| bad("unknown scheme"))?,
+                        .ok_or_else(|| bad(StateProblem::UnknownScheme))?,
                 );
                 self.phase = Phase::RowKey;
             }
             Phase::RowKey => {
-                self.state.row_key =
-                    Some(RowKey::parse(value("row-key")?).ok_or_else(|| bad("unknown row key"))?);
+                self.state.row_key = Some(
+                    RowKey::parse(value("row-key")?)
+                        .ok_or_else(|| bad(StateProblem::UnknownRowKey))?,
+                );
                 self.phase = Phase::Snapshot;
             }
             Phase::Snapshot => {
@@ -262,11 +261,11 @@ impl DiffStateReader {
                 let unit = parts
                     .next()
                     .and_then(|p| u128::from_str_radix(p, 16).ok())
-                    .ok_or_else(|| bad("bad row key"))?;
+                    .ok_or_else(|| bad(StateProblem::BadRowKey))?;
                 let content = parts
                     .next()
                     .and_then(|p| u64::from_str_radix(p, 16).ok())
-                    .ok_or_else(|| bad("bad content"))?;
+                    .ok_or_else(|| bad(StateProblem::BadContent))?;
                 self.state.push(unit, content, parts.next().unwrap_or(""));
                 self.remaining -= 1;
                 if self.remaining == 0 {
@@ -282,9 +281,11 @@ impl DiffStateReader {
                 };
             }
             Phase::Counters => {
-                let (c, v) = line.split_once(' ').ok_or_else(|| bad("bad counter"))?;
-                let c = u128::from_str_radix(c, 16).map_err(|_| bad("bad counter"))?;
-                let v: u32 = v.parse().map_err(|_| bad("bad counter"))?;
+                let (c, v) = line
+                    .split_once(' ')
+                    .ok_or_else(|| bad(StateProblem::BadCounter))?;
+                let c = u128::from_str_radix(c, 16).map_err(|_| bad(StateProblem::BadCounter))?;
+                let v: u32 = v.parse().map_err(|_| bad(StateProblem::BadCounter))?;
                 self.state.counters.push((c, v));
                 self.remaining -= 1;
                 if self.remaining == 0 {
@@ -293,7 +294,7 @@ impl DiffStateReader {
             }
             Phase::Done => {
                 if !line.is_empty() {
-                    return Err(bad("text after the end of the state"));
+                    return Err(bad(StateProblem::TextAfterEnd));
                 }
             }
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::output::render::Lang;
 
 #[test]
 fn fingerprints_are_stable() {
@@ -29,7 +30,11 @@ fn state_round_trips() {
     assert_eq!(back.find(7).map(|e| back.key_of(e)), Some("3"));
     assert_eq!(back.counter(5), 3);
     let err = DiffState::from_text("pmhcsv-diff-state 1\nscheme nope\n").unwrap_err();
-    assert!(err.message_ja().contains("2 行目"), "{}", err.message_ja());
+    assert!(
+        err.message(Lang::Ja).contains("2 行目"),
+        "{}",
+        err.message(Lang::Ja)
+    );
     assert!(DiffState::from_text("hello").is_err());
     assert!(
         DiffState::from_text(&text[..text.len() - 3]).is_err(),

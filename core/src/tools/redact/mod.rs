@@ -31,7 +31,6 @@ mod values;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::check::{Checker, Options, RowView, trim_edges};
@@ -96,8 +95,9 @@ pub struct FindingAt {
     pub column: Option<u32>,
 }
 
-/// Why no redacted copy could be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why no redacted copy could be made. Rendered by [`RedactError::message`]; `Display` is the
+/// Japanese sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RedactError {
     /// The copy would not reproduce the original's findings exactly.
     FindingsChanged {
@@ -109,68 +109,6 @@ pub enum RedactError {
         first: Option<FindingAt>,
     },
 }
-
-impl RedactError {
-    /// Japanese explanation.
-    pub fn message_ja(&self) -> String {
-        match self {
-            RedactError::FindingsChanged {
-                original,
-                redacted,
-                first,
-            } => {
-                let at = first.map_or(String::new(), |f| {
-                    format!(
-                        "（最初の違い: {}{}{}）",
-                        f.code.as_str(),
-                        f.row.map_or(String::new(), |r| format!(" {r}行目")),
-                        f.column.map_or(String::new(), |c| format!(
-                            " {}列",
-                            crate::findings::diagnostic::column_letter(c)
-                        ))
-                    )
-                });
-                format!(
-                    "匿名化したファイルの検査結果が元のファイルと一致しないため、匿名化ファイルは作成していません。元のファイルの指摘 {original} 件、匿名化後 {redacted} 件{at}。--seed を変えて再実行するか、開発元にお問い合わせください（ファイルは送らず、このメッセージだけをお伝えください）。"
-                )
-            }
-        }
-    }
-
-    /// English explanation.
-    pub fn message_en(&self) -> String {
-        match self {
-            RedactError::FindingsChanged {
-                original,
-                redacted,
-                first,
-            } => {
-                let at = first.map_or(String::new(), |f| {
-                    format!(
-                        " (first difference: {}{}{})",
-                        f.code.as_str(),
-                        f.row.map_or(String::new(), |r| format!(" row {r}")),
-                        f.column.map_or(String::new(), |c| format!(
-                            " column {}",
-                            crate::findings::diagnostic::column_letter(c)
-                        ))
-                    )
-                });
-                format!(
-                    "the redacted copy would not reproduce the original's findings ({original} before, {redacted} after{at}), so none was written. Try another --seed, or report this message (not the file) to the developers."
-                )
-            }
-        }
-    }
-}
-
-impl fmt::Display for RedactError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.message_ja(), self.message_en())
-    }
-}
-
-impl std::error::Error for RedactError {}
 
 /// A redacted copy of `input` (see the module docs): personal values synthetic, findings the
 /// same under `layout` and `opts`, deterministic for `seed`.
