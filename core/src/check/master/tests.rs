@@ -908,3 +908,69 @@ proptest! {
         prop_assert!(p.is_empty(), "{:?}", p);
     }
 }
+
+/// The indexed 区分 check against the linear one it replaced (issue 9: linear in the master's
+/// size for every row), on random scoped lists and queries, reaching all three outcomes.
+#[test]
+fn indexed_code_check_agrees_with_a_linear_scan() {
+    fn linear(list: &[CodeEntry], type_id: &str, value: &str) -> CodeCheck {
+        let applicable: Vec<&CodeEntry> =
+            list.iter().filter(|e| applies(&e.scope, type_id)).collect();
+        if applicable.iter().any(|e| e.code == value) {
+            CodeCheck::Ok
+        } else if applicable.is_empty() {
+            CodeCheck::NoRule
+        } else if value.is_empty() {
+            CodeCheck::Ok
+        } else {
+            let (valid, more) = first_few(applicable.iter().map(|e| e.code.as_str()));
+            CodeCheck::Unknown { valid, more }
+        }
+    }
+    let (ok, unknown, no_rule) = (
+        std::cell::Cell::new(0u32),
+        std::cell::Cell::new(0u32),
+        std::cell::Cell::new(0u32),
+    );
+    let entry = (0u8..3, 0u16..40).prop_map(|(s, c)| CodeEntry {
+        scope: [None, Some("A".to_owned()), Some("B".to_owned())][s as usize].clone(),
+        code: c.to_string(),
+        name: String::new(),
+        at: Place {
+            source: String::new(),
+            line: 1,
+        },
+    });
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+    runner
+        .run(
+            &(
+                proptest::collection::vec(entry, 0..30),
+                proptest::collection::vec((0u8..4, 0u16..45), 1..20),
+            ),
+            |(mut list, queries)| {
+                // As a loaded master: a code is defined once for overlapping scopes.
+                let mut seen = std::collections::HashSet::new();
+                list.retain(|e| seen.insert(e.code.clone()));
+                let index = CodeIndex::new(&list);
+                for (t, v) in queries {
+                    let t = ["A", "B", "C", ""][t as usize];
+                    let v = if v == 44 {
+                        String::new()
+                    } else {
+                        v.to_string()
+                    };
+                    let got = index.check(&list, t, &v);
+                    prop_assert_eq!(&got, &linear(&list, t, &v), "{} {}", t, v);
+                    match got {
+                        CodeCheck::Ok => ok.set(ok.get() + 1),
+                        CodeCheck::Unknown { .. } => unknown.set(unknown.get() + 1),
+                        CodeCheck::NoRule => no_rule.set(no_rule.get() + 1),
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(ok.get() > 100 && unknown.get() > 100 && no_rule.get() > 20);
+}
