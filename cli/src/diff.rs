@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use pmh_core::diff::{
-    DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot, StateInput,
+    DeletionLimit, DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot,
+    StateInput,
 };
 use pmh_core::{Code, Input, Lang, Options, RenderOptions};
 
@@ -58,9 +59,33 @@ pub struct DiffArgs {
     /// A 公費負担者番号 known to be misprinted (reported as a warning); repeatable.
     #[arg(long = "known-insurer-number", value_name = "NUMBER")]
     pub known_insurer_numbers: Vec<String>,
+    /// Most deletions one diff may carry: a count (`50`), a share of yesterday's certificates
+    /// (`10%`) or `all`. Default: refused when more than 10 and more than 5 % would be deleted
+    /// (a truncated export would delete those certificates at PMH).
+    #[arg(long, value_name = "N|N%|all")]
+    pub max_deletions: Option<String>,
     /// Language of messages.
     #[arg(long, value_enum, default_value_t = LangArg::Ja)]
     pub lang: LangArg,
+}
+
+/// `--max-deletions`: `N`, `N%` (decimals allowed, e.g. `0.5%`) or `all`.
+fn deletion_limit(text: &str) -> Option<DeletionLimit> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("all") {
+        return Some(DeletionLimit::None);
+    }
+    if let Some(p) = t.strip_suffix('%') {
+        let p: f64 = p.trim().parse().ok()?;
+        if !(0.0..=100.0).contains(&p) {
+            return None;
+        }
+        // Hundredths of a percent: 0.01 % is the finest step.
+        return Some(DeletionLimit::Share {
+            basis_points: (p * 100.0).round() as u32,
+        });
+    }
+    t.parse().ok().map(DeletionLimit::Rows)
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -135,6 +160,13 @@ fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
         make_state: a.state.is_some(),
         ..DiffConfig::default()
     };
+    if let Some(text) = &a.max_deletions {
+        cfg.max_deletions = deletion_limit(text).ok_or_else(|| {
+            Fail(format!(
+                "--max-deletions {text}: 件数（50）、割合（10%）または all で指定してください / expected a count (50), a share (10%) or all"
+            ))
+        })?;
+    }
     if !(8..=50).contains(&a.history_key_length) {
         return Err(Fail(
             "--history-key-length は 8〜50 で指定してください / --history-key-length must be 8–50"

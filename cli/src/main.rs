@@ -3,6 +3,7 @@
 
 mod args;
 mod diff;
+mod guard;
 mod receipt;
 mod redact;
 
@@ -246,6 +247,14 @@ fn load_mapping(
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     let lang: Lang = a.lang.into();
+    let mut inputs: Vec<&Path> = a.inputs.iter().map(PathBuf::as_path).collect();
+    inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
+    inputs.extend(a.mapping.as_deref());
+    guard::outputs_are_not_inputs(
+        &inputs,
+        &[a.output.as_deref(), a.receipt.receipt.as_deref()],
+        lang,
+    )?;
     let receipt = receipt::prepare(&a.receipt)?;
     let layout = load_layout(&a.layout.layout, lang)?;
     let opts = Options {
@@ -290,6 +299,18 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
 
 fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     let lang: Lang = a.lang.into();
+    let mut inputs: Vec<&Path> = vec![a.input.as_path()];
+    inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
+    inputs.extend(a.mapping.as_deref());
+    guard::outputs_are_not_inputs(
+        &inputs,
+        &[
+            Some(a.output.as_path()),
+            a.report.as_deref(),
+            a.receipt.receipt.as_deref(),
+        ],
+        lang,
+    )?;
     let receipt = receipt::prepare(&a.receipt)?;
     let layout = load_layout(&a.layout.layout, lang)?;
     let format = if a.json {

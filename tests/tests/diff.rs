@@ -6,8 +6,8 @@ use chrono::{Days, NaiveDate};
 use std::cell::RefCell;
 
 use pmh_core::diff::{
-    Bytes, DiffConfig, DiffError, DiffIssue, DiffOutcome, DiffState, HistoryKeyScheme, RowKey,
-    Side, diff,
+    Bytes, DeletionLimit, DiffConfig, DiffError, DiffIssue, DiffOutcome, DiffState,
+    HistoryKeyScheme, RowKey, Side, diff,
 };
 use pmh_core::{Checker, Lang, Layout, Options, Report, RowView};
 
@@ -585,7 +585,18 @@ mod model {
             for n in 0..new {
                 t.push(row(1000 + n));
             }
-            let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+            // The model is about correctness: the deletion guard is off (it has its own tests).
+            let cfg = DiffConfig {
+                max_deletions: DeletionLimit::None,
+                ..DiffConfig::default()
+            };
+            let r = run(Some(&file(&y)), &file(&t), &cfg, None);
+            if y.is_empty() || t.is_empty() {
+                // A snapshot without rows is refused, never diffed into "delete everyone".
+                prop_assert!(matches!(r, Err(DiffError::UnusableSnapshot { .. })), "{:?}", r.err());
+                return Ok(());
+            }
+            let r = r.unwrap();
             assert_clean(&r);
             prop_assert_eq!(apply(snapshot(&y), &r.out), snapshot(&t));
         }
@@ -621,4 +632,84 @@ fn a_state_made_with_another_row_key_or_scheme_is_noticed() {
 /// A `YYYY-MM-DD` date of a generated file.
 fn iso(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+/// Issue 9 (4): a truncated export (a filter left on, an export that stopped) would delete the
+/// missing certificates at PMH. Beyond the limit the diff is refused and nothing is written;
+/// the limit can be raised explicitly.
+#[test]
+fn deletion_guard_refuses_a_truncated_snapshot() {
+    let y: Vec<Vec<String>> = (0..200).map(row).collect();
+    let t: Vec<Vec<String>> = y[..150].to_vec(); // 50 of 200 gone: 25 %
+    match run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None) {
+        Err(DiffError::TooManyDeletions {
+            deletions: 50,
+            previous: 200,
+            limit: DeletionLimit::Default,
+        }) => {}
+        Err(e) => panic!("expected the guard, got {e:?}"),
+        Ok(r) => panic!("expected the guard, got {:?}", r.outcome.counts),
+    }
+    // A usual day passes: 10 deletions, or 5 % of the certificates.
+    let r = run(
+        Some(&file(&y)),
+        &file(&y[..190]),
+        &DiffConfig::default(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.outcome.counts.deleted, 10);
+    // Explicitly allowed.
+    for limit in [
+        DeletionLimit::Rows(50),
+        DeletionLimit::Share {
+            basis_points: 2_500,
+        },
+        DeletionLimit::None,
+    ] {
+        let cfg = DiffConfig {
+            max_deletions: limit,
+            ..DiffConfig::default()
+        };
+        let r = run(Some(&file(&y)), &file(&t), &cfg, None).unwrap();
+        assert_eq!(r.outcome.counts.deleted, 50, "{limit:?}");
+    }
+    let cfg = DiffConfig {
+        max_deletions: DeletionLimit::Rows(49),
+        ..DiffConfig::default()
+    };
+    assert!(matches!(
+        run(Some(&file(&y)), &file(&t), &cfg, None),
+        Err(DiffError::TooManyDeletions { .. })
+    ));
+}
+
+/// Issue 9 (4): today's snapshot empty, header-only, or without a certificate key column would
+/// make a diff that deletes every recipient (and that file validates clean): refused.
+#[test]
+fn unusable_snapshots_are_refused() {
+    let y: Vec<Vec<String>> = (0..5).map(row).collect();
+    let header_only = file(&[]);
+    let no_key_column = String::from_utf8(file(&y))
+        .unwrap()
+        .replacen("個人番号", "番号メモ", 1)
+        .into_bytes();
+    let cfg = DiffConfig {
+        max_deletions: DeletionLimit::None,
+        ..DiffConfig::default()
+    };
+    for (today, want) in [
+        (Vec::new(), "NoRows"),
+        (header_only, "NoRows"),
+        (no_key_column, "MissingKeyColumn"),
+    ] {
+        match run(Some(&file(&y)), &today, &cfg, None) {
+            Err(DiffError::UnusableSnapshot {
+                side: pmh_core::diff::Side::To,
+                reason,
+            }) => assert!(format!("{reason:?}").starts_with(want), "{reason:?}"),
+            Err(e) => panic!("{want}: expected a refusal, got {e:?}"),
+            Ok(r) => panic!("{want}: expected a refusal, got {:?}", r.outcome.counts),
+        }
+    }
 }

@@ -569,6 +569,8 @@ fn diff_variant(e: &DiffError) -> &'static str {
         E::State { .. } => "State",
         E::Io(_) => "Io",
         E::Changed(_) => "Changed",
+        E::UnusableSnapshot { .. } => "UnusableSnapshot",
+        E::TooManyDeletions { .. } => "TooManyDeletions",
     }
 }
 
@@ -628,13 +630,37 @@ fn every_diff_error_renders_in_both_languages() {
         E::Io("No such file or directory (os error 2)".into()),
         E::Changed(Side::From),
         E::Changed(Side::To),
+        E::UnusableSnapshot {
+            side: Side::To,
+            reason: crate::tools::diff::Unusable::NoRows,
+        },
+        E::UnusableSnapshot {
+            side: Side::To,
+            reason: crate::tools::diff::Unusable::MissingKeyColumn {
+                label: "個人番号".into(),
+            },
+        },
+        E::UnusableSnapshot {
+            side: Side::From,
+            reason: crate::tools::diff::Unusable::NoKeyedRows,
+        },
+        E::TooManyDeletions {
+            deletions: 120,
+            previous: 1000,
+            limit: crate::tools::diff::DeletionLimit::Default,
+        },
+        E::TooManyDeletions {
+            deletions: 120,
+            previous: 1000,
+            limit: crate::tools::diff::DeletionLimit::Share { basis_points: 250 },
+        },
     ];
     all.extend(
         problems
             .iter()
             .map(|&problem| E::State { line: 2, problem }),
     );
-    assert_covers(all.iter().map(diff_variant), 9, "DiffError");
+    assert_covers(all.iter().map(diff_variant), 11, "DiffError");
     for e in &all {
         let what = diff_variant(e);
         let (ja, en) = (e.message(Lang::Ja), e.message(Lang::En));

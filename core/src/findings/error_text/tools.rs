@@ -3,7 +3,7 @@
 use super::pick;
 use crate::findings::diagnostic::column_letter;
 use crate::output::render::Lang;
-use crate::tools::diff::{DiffError, DiffIssue, Side, StateProblem};
+use crate::tools::diff::{DeletionLimit, DiffError, DiffIssue, Side, StateProblem, Unusable};
 use crate::tools::redact::RedactError;
 
 impl RedactError {
@@ -143,6 +143,60 @@ impl DiffError {
                     format!("読み書きできませんでした: {e}")
                 } else {
                     format!("cannot read or write: {e}")
+                }
+            }
+            E::UnusableSnapshot { side: s, reason } => {
+                let which = side(*s, lang);
+                match (reason, ja) {
+                    (Unusable::NoRows, true) => format!(
+                        "{which} にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。このまま差分を作ると全員が削除されるため、差分を作りませんでした。"
+                    ),
+                    (Unusable::NoRows, false) => format!(
+                        "{which} has no data rows (empty, header only, or no readable header); a diff from it would delete everyone, so none was made"
+                    ),
+                    (Unusable::MissingKeyColumn { label }, true) => format!(
+                        "{which} に受給者証を特定する列「{label}」がありません。このまま差分を作ると全員が削除・再登録されるため、差分を作りませんでした。列名を確認してください。"
+                    ),
+                    (Unusable::MissingKeyColumn { label }, false) => format!(
+                        "{which} lacks the certificate key column \"{label}\"; a diff would delete and re-register everyone, so none was made. Check the column names"
+                    ),
+                    (Unusable::NoKeyedRows, true) => format!(
+                        "{which} のどの行も受給者証を特定する項目（個人番号・公費受給者番号など）が空です。差分を作りませんでした。"
+                    ),
+                    (Unusable::NoKeyedRows, false) => format!(
+                        "{which}: every row's certificate key (My Number, recipient number …) is empty; no diff was made"
+                    ),
+                }
+            }
+            E::TooManyDeletions {
+                deletions,
+                previous,
+                limit,
+            } => {
+                let limit_ja = match limit {
+                    DeletionLimit::Default => "10件かつ5%".to_owned(),
+                    DeletionLimit::Rows(n) => format!("{n}件"),
+                    DeletionLimit::Share { basis_points } => {
+                        format!("{}%", f64::from(*basis_points) / 100.0)
+                    }
+                    DeletionLimit::None => "なし".to_owned(),
+                };
+                let limit_en = match limit {
+                    DeletionLimit::Default => "10 and 5 %".to_owned(),
+                    DeletionLimit::Rows(n) => n.to_string(),
+                    DeletionLimit::Share { basis_points } => {
+                        format!("{} %", f64::from(*basis_points) / 100.0)
+                    }
+                    DeletionLimit::None => "none".to_owned(),
+                };
+                if ja {
+                    format!(
+                        "削除が {deletions} 件（前回 {previous} 件の受給者証のうち）あり、上限（{limit_ja}）を超えるため差分を作りませんでした。今回のファイルに行の欠け（Excel のフィルター、途中で止まった出力、別のシート）がないか確認してください。削除が正しい場合は --max-deletions で上限を指定して実行してください（例: --max-deletions {deletions}）。"
+                    )
+                } else {
+                    format!(
+                        "{deletions} deletions (of {previous} certificates last time) exceed the limit ({limit_en}), so no diff was made. Check today's file for missing rows (an Excel filter, an export that stopped, another sheet); if the deletions are right, run with --max-deletions (e.g. --max-deletions {deletions})"
+                    )
                 }
             }
             E::Changed(s) => {

@@ -142,6 +142,59 @@ pub struct DiffConfig {
     /// Build the state for the next run ([`DiffOutcome::state`]); without it the last pass
     /// only looks at the rows it writes.
     pub make_state: bool,
+    /// The deletion guard: more planned deletions than this refuses the diff
+    /// ([`DiffError::TooManyDeletions`]) and nothing is written.
+    pub max_deletions: DeletionLimit,
+}
+
+/// How many deletions one diff may carry before it is refused: a file that lost rows (a filter
+/// left on in Excel, an export that stopped half way) would delete those certificates at PMH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletionLimit {
+    /// More than 10 deletions *and* more than 5 % of the earlier snapshot's certificates: a
+    /// usual day passes, a truncated export does not.
+    Default,
+    /// At most this many.
+    Rows(u64),
+    /// At most this share of the earlier snapshot's certificates, in basis points
+    /// (1 % = 100).
+    Share {
+        /// Hundredths of a percent.
+        basis_points: u32,
+    },
+    /// No limit (confirmed by the operator).
+    None,
+}
+
+impl DeletionLimit {
+    /// Whether `deletions` out of `previous` certificates stay within the limit.
+    #[must_use]
+    pub fn allows(self, deletions: u64, previous: u64) -> bool {
+        // deletions / previous ≤ bp / 10,000, in integers.
+        let share =
+            |bp: u32| u128::from(deletions) * 10_000 <= u128::from(previous) * u128::from(bp);
+        match self {
+            DeletionLimit::Default => deletions <= 10 || share(500),
+            DeletionLimit::Rows(n) => deletions <= n,
+            DeletionLimit::Share { basis_points } => share(basis_points),
+            DeletionLimit::None => true,
+        }
+    }
+}
+
+/// Why a snapshot cannot be diffed ([`DiffError::UnusableSnapshot`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// No data rows (an empty file, a header row alone, or no header).
+    NoRows,
+    /// A certificate key column is missing: every certificate would look new and every old
+    /// one deleted.
+    MissingKeyColumn {
+        /// The field's Japanese label.
+        label: String,
+    },
+    /// Rows, but every certificate key is empty.
+    NoKeyedRows,
 }
 
 impl Default for DiffConfig {
@@ -153,6 +206,7 @@ impl Default for DiffConfig {
             fills: vec![("isAlwaysReimbursement".into(), "0".into())],
             deleted_field: "isDeleted".into(),
             make_state: true,
+            max_deletions: DeletionLimit::Default,
         }
     }
 }
@@ -286,6 +340,23 @@ pub enum DiffError {
     Io(String),
     /// A snapshot changed between the two passes over it.
     Changed(Side),
+    /// A snapshot that cannot be compared: a diff from it would delete (or re-register) every
+    /// certificate.
+    UnusableSnapshot {
+        /// Which snapshot.
+        side: Side,
+        /// Why.
+        reason: Unusable,
+    },
+    /// More deletions than [`DiffConfig::max_deletions`] allows.
+    TooManyDeletions {
+        /// Deletions the diff would write.
+        deletions: u64,
+        /// Certificates in the earlier snapshot.
+        previous: u64,
+        /// The limit in force.
+        limit: DeletionLimit,
+    },
 }
 
 /// What is wrong with a line of a state file ([`DiffError::State`]).

@@ -2,6 +2,7 @@
 //! the 差分履歴 rows written.
 
 use super::*;
+use crate::findings::codes::Code;
 
 /// Counts of what was written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -275,6 +276,38 @@ fn pass(
 }
 
 /// Indexes one snapshot: one entry per row with a certificate key. Returns the check's
+/// Refuses a snapshot a diff cannot be made from: no data rows, a certificate key column
+/// missing (S004 on a key field), or rows whose certificate keys are all empty. Any of these
+/// would make every certificate look deleted (or new).
+fn usable(
+    plan: &Plan<'_>,
+    side: Side,
+    report: &Report,
+    entries: &[Entry],
+) -> Result<(), DiffError> {
+    let refuse = |reason| Err(DiffError::UnusableSnapshot { side, reason });
+    let data_rows = report.rows.saturating_sub(report.blank_rows);
+    if data_rows == 0 || report.count(Code::NoHeader) > 0 || report.count(Code::UnknownEncoding) > 0
+    {
+        return refuse(Unusable::NoRows);
+    }
+    if let Some(d) = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MissingColumn && d.field.is_some_and(|f| plan.cert.contains(&f)))
+    {
+        let label = d
+            .field
+            .and_then(|f| plan.full.fields.get(f))
+            .map_or_else(String::new, |f| f.label_ja.clone());
+        return refuse(Unusable::MissingKeyColumn { label });
+    }
+    if entries.is_empty() {
+        return refuse(Unusable::NoKeyedRows);
+    }
+    Ok(())
+}
+
 /// report, the entries sorted by row key, and the number of rows visited.
 fn index(
     plan: &Plan<'_>,
@@ -545,11 +578,13 @@ pub fn diff(
     let (from_report, y, y_visited) = match from.as_deref_mut() {
         Some(s) => {
             let (r, e, n) = index(&plan, &check_opts, s, Side::From, &mut issues)?;
+            usable(&plan, Side::From, &r, &e)?;
             (Some(r), e, n)
         }
         None => (None, Vec::new(), 0),
     };
     let (to_report, t, t_visited) = index(&plan, &check_opts, to, Side::To, &mut issues)?;
+    usable(&plan, Side::To, &to_report, &t)?;
     // The state is read only now, so that it does not add to the checker's memory.
     let owned;
     let state: Option<&DiffState> = match state {
@@ -661,6 +696,14 @@ pub fn diff(
         }
     }
     deletions.sort_unstable();
+    let previous = groups(&y).count() as u64;
+    if !cfg.max_deletions.allows(deletions.len() as u64, previous) {
+        return Err(DiffError::TooManyDeletions {
+            deletions: deletions.len() as u64,
+            previous,
+            limit: cfg.max_deletions,
+        });
+    }
     let from_sha = from_report.as_ref().map(|r| r.sha256.clone());
     let to_sha = to_report.sha256.clone();
     drop(y);

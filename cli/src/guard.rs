@@ -1,0 +1,74 @@
+//! No output may be written over an input: `build X -o X` (or `--report X`, `--receipt X`,
+//! `validate X -o X`, `redact X -o X`) would destroy the data it was given, and with an
+//! unclosed quote the swallowed rows would be gone for good (issue 9). Refused with exit 2
+//! before anything is read or written.
+
+use std::path::{Path, PathBuf};
+
+use pmh_core::Lang;
+
+use crate::Fail;
+
+/// Refuses when any output names the same file as any input: the same path after resolving
+/// `.`/`..` and links, or (on Unix) the same file through another name (a hard link).
+pub(crate) fn outputs_are_not_inputs(
+    inputs: &[&Path],
+    outputs: &[Option<&Path>],
+    lang: Lang,
+) -> Result<(), Fail> {
+    for &output in outputs.iter().flatten() {
+        if is_stream(output) {
+            continue;
+        }
+        for &input in inputs {
+            if !is_stream(input) && same_file(input, output) {
+                return Err(Fail(match lang {
+                    Lang::Ja => format!(
+                        "{}: 入力ファイルと同じファイルには書き込めません（元のデータが失われます）。別の出力先を指定してください。",
+                        output.display()
+                    ),
+                    Lang::En => format!(
+                        "{}: refusing to write over an input file (its data would be lost); choose another output",
+                        output.display()
+                    ),
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_stream(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// The path with its directory resolved (the file itself may not exist yet).
+fn resolved(p: &Path) -> Option<PathBuf> {
+    if let Ok(full) = std::fs::canonicalize(p) {
+        return Some(full);
+    }
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    if let (Some(x), Some(y)) = (resolved(a), resolved(b))
+        && x == y
+    {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    false
+}

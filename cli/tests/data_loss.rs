@@ -1,0 +1,179 @@
+//! Issue 9 (4): nothing is lost. No output is written over an input, whatever the path says;
+//! `diff` refuses snapshots that would delete everyone, and more deletions than its limit.
+
+mod common;
+
+use common::{fixture_path, run, stderr, tmp};
+
+/// A copy of a fixture in this test's directory, and its bytes.
+fn copy(fixture: &str, name: &str) -> (std::path::PathBuf, Vec<u8>) {
+    let bytes = std::fs::read(fixture_path(fixture)).unwrap();
+    let p = tmp(name);
+    std::fs::write(&p, &bytes).unwrap();
+    (p, bytes)
+}
+
+fn assert_refused(o: &std::process::Output, what: &str) {
+    assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(o));
+    assert!(
+        stderr(o).contains("入力ファイルと同じファイルには書き込めません"),
+        "{what}: {}",
+        stderr(o)
+    );
+}
+
+#[test]
+fn no_output_is_written_over_an_input() {
+    // An unclosed quote: the rows it swallowed would be gone for good.
+    let (input, bytes) = copy("invalid/S007_unclosed_quote.csv", "in.csv");
+    let s = input.to_string_lossy().into_owned();
+    let dir = input.parent().unwrap();
+    let dotted = dir.join(".").join("in.csv").to_string_lossy().into_owned();
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "build -o same",
+            vec!["build".into(), s.clone(), "-o".into(), s.clone()],
+        ),
+        (
+            "build -o ./same",
+            vec!["build".into(), s.clone(), "-o".into(), dotted.clone()],
+        ),
+        (
+            "build --report same",
+            vec![
+                "build".into(),
+                s.clone(),
+                "-o".into(),
+                tmp("out.csv").to_string_lossy().into(),
+                "--report".into(),
+                s.clone(),
+            ],
+        ),
+        (
+            "validate -o same",
+            vec!["validate".into(), s.clone(), "-o".into(), s.clone()],
+        ),
+        (
+            "validate --receipt same",
+            vec![
+                "validate".into(),
+                s.clone(),
+                "--receipt".into(),
+                dotted.clone(),
+            ],
+        ),
+        (
+            "redact -o same",
+            vec!["redact".into(), s.clone(), "-o".into(), s.clone()],
+        ),
+    ];
+    for (what, args) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        assert_refused(&o, what);
+        assert_eq!(
+            std::fs::read(&input).unwrap(),
+            bytes,
+            "{what}: input changed"
+        );
+    }
+    // English too.
+    let o = run(&["validate", &s, "-o", &s, "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("refusing to write over an input file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_link_is_the_same_file() {
+    let (input, bytes) = copy("valid/full_minimal.csv", "linked.csv");
+    let link = tmp("link-to-input.csv");
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(&input, &link).unwrap();
+    let o = run(&[
+        "build",
+        &input.to_string_lossy(),
+        "-o",
+        &link.to_string_lossy(),
+    ]);
+    assert_refused(&o, "hard link");
+    assert_eq!(std::fs::read(&input).unwrap(), bytes);
+}
+
+/// A today's file that lost most rows is refused by `diff` (exit 2): no diff file, the state
+/// untouched. `--max-deletions` confirms.
+#[test]
+fn diff_refuses_a_truncated_snapshot_and_an_empty_one() {
+    let mut header = String::from("\u{FEFF}");
+    header.push_str(pmh_core::synth::FULL_HEADER);
+    header.push_str("\r\n");
+    let mut y = header.clone();
+    let mut t = header.clone();
+    for i in 0..100 {
+        let mut line = String::new();
+        pmh_core::synth::full_row(5, i, &mut line);
+        y.push_str(&line);
+        if i < 60 {
+            t.push_str(&line);
+        }
+    }
+    let (yp, tp, out, state) = (
+        tmp("y.csv"),
+        tmp("t.csv"),
+        tmp("diff.csv"),
+        tmp("state.txt"),
+    );
+    std::fs::write(&yp, &y).unwrap();
+    std::fs::write(&tp, &t).unwrap();
+    std::fs::write(&state, b"untouched").unwrap();
+    let _ = std::fs::remove_file(&out);
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ["diff", "--from"].iter().map(|s| (*s).to_owned()).collect();
+        v.push(yp.to_string_lossy().into());
+        v.push("--to".into());
+        v.push(tp.to_string_lossy().into());
+        v.push("-o".into());
+        v.push(out.to_string_lossy().into());
+        v.extend(extra.iter().map(|s| (*s).to_owned()));
+        v
+    };
+    let refused = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("削除が 40 件"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!out.exists(), "no diff file is written");
+    let ok = run(&args(&["--max-deletions", "40"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert!(ok.status.code().is_some_and(|c| c < 2), "{}", stderr(&ok));
+    assert!(out.exists());
+    let bad = run(&args(&["--max-deletions", "lots"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert_eq!(bad.status.code(), Some(2));
+    // Today's file with the header alone: everyone would be deleted.
+    std::fs::write(&tp, &header).unwrap();
+    let _ = std::fs::remove_file(&out);
+    let empty = run(&args(&["--max-deletions", "all", "--state"])
+        .iter()
+        .map(String::as_str)
+        .chain([state.to_str().unwrap()])
+        .collect::<Vec<_>>());
+    assert_eq!(empty.status.code(), Some(2), "{}", stderr(&empty));
+    assert!(
+        stderr(&empty).contains("データの行がありません"),
+        "{}",
+        stderr(&empty)
+    );
+    assert!(!out.exists());
+    assert_eq!(std::fs::read(&state).unwrap(), b"untouched");
+}
