@@ -227,6 +227,10 @@ fn damaged_row() -> impl Strategy<Value = String> {
         "123456789018",
         "１２３４５６７８９０１８",
         "123456789018",
+        " １２３４５６７８９０１８",
+        "123456789018",
+        "１２３４５６７８９０１８ ",
+        "123456789018",
         "23456789013", // a lost zero or a lost digit? only proposed in text: X010 + V002
         "2.10988E+11", // the digits are gone: N002
     ]);
