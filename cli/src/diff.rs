@@ -129,19 +129,20 @@ fn partial(path: &Path) -> PathBuf {
 /// leaves the previous state as it was.
 fn write_state(path: &Path, state: &DiffState) -> Result<(), Fail> {
     let tmp = partial(path);
-    let file = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    let file = File::create(&tmp).map_err(|e| crate::io_fail(&tmp, &e))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let written = state
         .write_text(&mut |b| w.write_all(b).map_err(|e| e.to_string()))
-        .and_then(|()| w.into_inner().map_err(|e| e.to_string()))
-        .and_then(|f| f.sync_all().map_err(|e| e.to_string()));
+        .map_err(io::Error::other)
+        .and_then(|()| w.into_inner().map_err(io::IntoInnerError::into_error))
+        .and_then(|f| f.sync_all());
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Fail(format!("{}: {e}", tmp.display())));
+        return Err(crate::io_fail(&tmp, &e));
     }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Fail(format!("{}: {e}", path.display()))
+        crate::io_fail(&path, &e)
     })
 }
 
@@ -214,7 +215,7 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     }
 
     let tmp = partial(&a.output);
-    let file = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    let file = File::create(&tmp).map_err(|e| crate::io_fail(&tmp, &e))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let mut sink = |b: &[u8]| -> Result<(), String> { w.write_all(b).map_err(|e| e.to_string()) };
     let mut from = a.from.as_deref().map(FileSnapshot);
@@ -234,8 +235,8 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     );
     let flushed = w
         .into_inner()
-        .map_err(|e| e.to_string())
-        .and_then(|f| f.sync_all().map_err(|e| e.to_string()));
+        .map_err(io::IntoInnerError::into_error)
+        .and_then(|f| f.sync_all());
     let outcome = match (result, flushed) {
         (Ok(o), Ok(())) => o,
         (Err(e), _) => {
@@ -244,12 +245,12 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         }
         (_, Err(e)) => {
             let _ = std::fs::remove_file(&tmp);
-            return Err(Fail(format!("{}: {e}", tmp.display())));
+            return Err(crate::io_fail(&tmp, &e));
         }
     };
     std::fs::rename(&tmp, &a.output).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Fail(format!("{}: {e}", a.output.display()))
+        crate::io_fail(&a.output, &e)
     })?;
     if let Some(p) = &a.state {
         write_state(p, &outcome.state)?;

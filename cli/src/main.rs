@@ -32,6 +32,26 @@ const CHUNK: usize = 256 * 1024;
 /// A failure that is the operator's, not the data's: exit code 2.
 struct Fail(String);
 
+/// An operating-system error on `path`, in Japanese first with the system's own words after
+/// (a missing file, a folder, no permission, a full disk, a missing output folder…).
+pub(crate) fn io_fail(path: &Path, e: &io::Error) -> Fail {
+    use io::ErrorKind as K;
+    let ja = match e.kind() {
+        K::NotFound => "ファイルまたはフォルダーが見つかりません",
+        K::PermissionDenied => "アクセスする権限がありません",
+        K::IsADirectory => "ファイルではなくフォルダーです",
+        K::NotADirectory => "途中のフォルダー名がフォルダーではありません",
+        K::StorageFull => "ディスクの空き容量が足りません",
+        K::AlreadyExists => "同じ名前のファイルがすでにあります",
+        K::ReadOnlyFilesystem => "書き込みできない場所です",
+        K::InvalidData => "ファイルの内容を読み取れません",
+        K::UnexpectedEof => "ファイルが途中で終わっています",
+        K::Interrupted | K::WouldBlock | K::TimedOut => "読み書きが中断されました",
+        _ => "読み書きできませんでした",
+    };
+    Fail(format!("{}: {ja}（{e}）", path.display()))
+}
+
 impl<E: std::fmt::Display> From<E> for Fail {
     fn from(e: E) -> Self {
         Fail(e.to_string())
@@ -73,7 +93,7 @@ fn load_layout(sel: &str, lang: Lang) -> Result<Layout, Fail> {
 
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     match path {
-        Some(p) => std::fs::write(p, bytes).map_err(|e| Fail(format!("{}: {e}", p.display()))),
+        Some(p) => std::fs::write(p, bytes).map_err(|e| crate::io_fail(&p, &e)),
         None => {
             let mut out = io::stdout().lock();
             out.write_all(bytes)?;
@@ -105,16 +125,16 @@ fn open_input(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Source, Fa
     if path.as_os_str() == "-" {
         return Ok(Source::Stream(Box::new(io::stdin())));
     }
-    let mut file = File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let mut file = File::open(path).map_err(|e| crate::io_fail(&path, &e))?;
     let mut magic = [0u8; 4];
     let n = file
         .read(&mut magic)
-        .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+        .map_err(|e| crate::io_fail(&path, &e))?;
     if n == 4 && magic == *b"PK\x03\x04" {
         // A workbook is a ZIP: it is read whole (calamine needs random access).
         let mut bytes = magic.to_vec();
         file.read_to_end(&mut bytes)
-            .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+            .map_err(|e| crate::io_fail(&path, &e))?;
         if xlsx::is_xlsx(&bytes) {
             let (csv, numbers) = xlsx::sheet_to_csv_with_numbers(&bytes, sheet)
                 .map_err(|e| Fail(format!("{}: {}", path.display(), e.message(lang))))?;
@@ -135,7 +155,7 @@ fn check_input(
     opts: &Options,
     source: Source,
     path: &Path,
-    mut out: Option<&mut dyn Write>,
+    mut out: Option<(&mut dyn Write, &Path)>,
 ) -> Result<Report, Fail> {
     let mut reader: Box<dyn Read + Send> = match source {
         Source::Stream(r) => r,
@@ -161,7 +181,7 @@ fn check_input(
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(Fail(format!("{}: {e}", path.display()))),
+                    Err(e) => return Err(crate::io_fail(&path, &e)),
                 };
                 let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
                 let _ = to_hash.send(Arc::clone(&chunk));
@@ -188,26 +208,31 @@ fn check_input(
         for batch in received {
             back.consume(&batch);
             let _ = recycle.send(batch);
-            if let Some(w) = out.as_deref_mut()
+            if let Some((w, _)) = out.as_mut()
                 && let Err(e) = w.write_all(&back.take_output())
             {
                 write_err = Some(e);
                 break;
             }
         }
-        let mut summary = producer
+        // Joined first: a failed write stops the checker, which the reader then sees as a
+        // closed channel; the write error, with its path, is the one to report.
+        let produced = producer
             .join()
-            .map_err(|_| Fail("internal: reader thread panicked".into()))??;
-        summary.sha256 = hasher
+            .map_err(|_| Fail("internal: reader thread panicked".into()))?;
+        let hashed = hasher
             .join()
             .map_err(|_| Fail("internal: hashing thread panicked".into()))?;
-        if let Some(e) = write_err {
-            return Err(Fail(e.to_string()));
+        if let (Some(e), Some((_, out_path))) = (write_err, out.as_ref()) {
+            return Err(io_fail(out_path, &e));
         }
+        let mut summary = produced?;
+        summary.sha256 = hashed;
         let (report, tail) = back.finish_with_output(&summary);
-        if let Some(w) = out {
-            w.write_all(&tail)?;
-            w.flush()?;
+        if let Some((w, out_path)) = out {
+            w.write_all(&tail)
+                .and_then(|()| w.flush())
+                .map_err(|e| io_fail(out_path, &e))?;
         }
         Ok(report)
     })
@@ -225,7 +250,7 @@ fn load_masters(paths: &[PathBuf], lang: Lang) -> Result<Option<Arc<Masters>>, F
     }
     let mut m = Masters::new();
     for p in paths {
-        let bytes = std::fs::read(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+        let bytes = std::fs::read(p).map_err(|e| crate::io_fail(&p, &e))?;
         m.load_csv(&bytes, &p.display().to_string())
             .map_err(|e| Fail(e.message(lang)))?;
     }
@@ -239,7 +264,7 @@ fn load_mapping(
     lang: Lang,
 ) -> Result<Option<ColumnMapping>, Fail> {
     let Some(p) = path else { return Ok(None) };
-    let text = std::fs::read_to_string(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+    let text = std::fs::read_to_string(p).map_err(|e| crate::io_fail(&p, &e))?;
     Ok(Some(ColumnMapping::from_json(&text, layout).map_err(
         |e| Fail(format!("{}: {}", p.display(), e.message(lang))),
     )?))
@@ -335,9 +360,15 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     let mut tmp = a.output.clone().into_os_string();
     tmp.push(".pmhcsv-partial");
     let tmp = PathBuf::from(tmp);
-    let file = File::create(&tmp).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    let file = File::create(&tmp).map_err(|e| crate::io_fail(&tmp, &e))?;
     let mut w = io::BufWriter::new(file);
-    let report = check_input(&layout, &opts, source, &a.input, Some(&mut w));
+    let report = check_input(
+        &layout,
+        &opts,
+        source,
+        &a.input,
+        Some((&mut w, a.output.as_path())),
+    );
     drop(w);
     let report = match report {
         Ok(r) => r,
@@ -346,7 +377,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
             return Err(e);
         }
     };
-    std::fs::rename(&tmp, &a.output).map_err(|e| Fail(format!("{}: {e}", a.output.display())))?;
+    std::fs::rename(&tmp, &a.output).map_err(|e| crate::io_fail(&a.output, &e))?;
     let path = a.input.display().to_string();
     let inputs = [Input {
         path: &path,

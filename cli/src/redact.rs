@@ -76,7 +76,7 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             "出力先が入力ファイルと同じです。別の名前を指定してください / the output must not be the input file".into(),
         ));
     }
-    let input = std::fs::read(&a.input).map_err(|e| Fail(format!("{}: {e}", a.input.display())))?;
+    let input = std::fs::read(&a.input).map_err(|e| crate::io_fail(&a.input, &e))?;
     if input.starts_with(b"PK\x03\x04") {
         return Err(Fail(format!(
             "{}: Excel ブック (.xlsx) は匿名化できません。CSV で保存してから指定してください / workbooks cannot be redacted: save the sheet as CSV first",
@@ -95,10 +95,10 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     let mut tmp = a.output.clone().into_os_string();
     tmp.push(".pmhcsv-partial");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, &done.bytes).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+    std::fs::write(&tmp, &done.bytes).map_err(|e| crate::io_fail(&tmp, &e))?;
     std::fs::rename(&tmp, &a.output).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Fail(format!("{}: {e}", a.output.display()))
+        crate::io_fail(&a.output, &e)
     })?;
     let s = &done.summary;
     let out = a.output.display();

@@ -177,3 +177,58 @@ fn diff_refuses_a_truncated_snapshot_and_an_empty_one() {
     assert!(!out.exists());
     assert_eq!(std::fs::read(&state).unwrap(), b"untouched");
 }
+
+/// Issue 9 (9): operating-system errors are reported in Japanese with the path, exit 2, and a
+/// failed write names the output (never "internal: validation stopped").
+#[test]
+fn os_errors_are_japanese_with_their_path() {
+    let valid = fixture_path("valid/full_minimal.csv");
+    let v = valid.to_string_lossy();
+    let missing_dir = tmp("no-such-folder").join("out.csv");
+    let missing_dir = missing_dir.to_string_lossy();
+    let dir = tmp("a-folder");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["validate", "/no/such/file.csv"],
+            "ファイルまたはフォルダーが見つかりません",
+        ),
+        (
+            vec!["build", &v, "-o", &missing_dir],
+            "ファイルまたはフォルダーが見つかりません",
+        ),
+        (vec!["validate", dir.to_str().unwrap()], "フォルダーです"),
+    ];
+    for (args, want) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("internal"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// A write that fails half way (a full disk) names the output file, not an internal error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_as_such() {
+    use std::io::Write;
+    // /dev/full accepts the open and fails every write with ENOSPC.
+    let mut probe = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    assert!(probe.write_all(b"x").and_then(|()| probe.flush()).is_err());
+    let o = run(&[
+        "validate",
+        &fixture_path("valid/full_minimal.csv").to_string_lossy(),
+        "-o",
+        "/dev/full",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/dev/full"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ディスクの空き容量が足りません"),
+        "{}",
+        stderr(&o)
+    );
+}
