@@ -142,7 +142,7 @@ fn write_state(path: &Path, state: &DiffState) -> Result<(), Fail> {
     }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        crate::io_fail(&path, &e)
+        crate::io_fail(path, &e)
     })
 }
 

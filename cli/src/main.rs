@@ -93,7 +93,7 @@ fn load_layout(sel: &str, lang: Lang) -> Result<Layout, Fail> {
 
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     match path {
-        Some(p) => std::fs::write(p, bytes).map_err(|e| crate::io_fail(&p, &e)),
+        Some(p) => std::fs::write(p, bytes).map_err(|e| crate::io_fail(p, &e)),
         None => {
             let mut out = io::stdout().lock();
             out.write_all(bytes)?;
@@ -125,16 +125,16 @@ fn open_input(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Source, Fa
     if path.as_os_str() == "-" {
         return Ok(Source::Stream(Box::new(io::stdin())));
     }
-    let mut file = File::open(path).map_err(|e| crate::io_fail(&path, &e))?;
+    let mut file = File::open(path).map_err(|e| crate::io_fail(path, &e))?;
     let mut magic = [0u8; 4];
     let n = file
         .read(&mut magic)
-        .map_err(|e| crate::io_fail(&path, &e))?;
+        .map_err(|e| crate::io_fail(path, &e))?;
     if n == 4 && magic == *b"PK\x03\x04" {
         // A workbook is a ZIP: it is read whole (calamine needs random access).
         let mut bytes = magic.to_vec();
         file.read_to_end(&mut bytes)
-            .map_err(|e| crate::io_fail(&path, &e))?;
+            .map_err(|e| crate::io_fail(path, &e))?;
         if xlsx::is_xlsx(&bytes) {
             let (csv, numbers) = xlsx::sheet_to_csv_with_numbers(&bytes, sheet)
                 .map_err(|e| Fail(format!("{}: {}", path.display(), e.message(lang))))?;
@@ -181,7 +181,7 @@ fn check_input(
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(crate::io_fail(&path, &e)),
+                    Err(e) => return Err(crate::io_fail(path, &e)),
                 };
                 let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
                 let _ = to_hash.send(Arc::clone(&chunk));
@@ -250,7 +250,7 @@ fn load_masters(paths: &[PathBuf], lang: Lang) -> Result<Option<Arc<Masters>>, F
     }
     let mut m = Masters::new();
     for p in paths {
-        let bytes = std::fs::read(p).map_err(|e| crate::io_fail(&p, &e))?;
+        let bytes = std::fs::read(p).map_err(|e| crate::io_fail(p, &e))?;
         m.load_csv(&bytes, &p.display().to_string())
             .map_err(|e| Fail(e.message(lang)))?;
     }
@@ -264,7 +264,7 @@ fn load_mapping(
     lang: Lang,
 ) -> Result<Option<ColumnMapping>, Fail> {
     let Some(p) = path else { return Ok(None) };
-    let text = std::fs::read_to_string(p).map_err(|e| crate::io_fail(&p, &e))?;
+    let text = std::fs::read_to_string(p).map_err(|e| crate::io_fail(p, &e))?;
     Ok(Some(ColumnMapping::from_json(&text, layout).map_err(
         |e| Fail(format!("{}: {}", p.display(), e.message(lang))),
     )?))

@@ -70,7 +70,7 @@ fn display_name(path: &Path) -> String {
 
 /// Size, SHA-256 and whether the file is a workbook, read from disk in chunks.
 fn measure(path: &Path) -> Result<(u64, String, bool), Fail> {
-    let mut f = File::open(path).map_err(|e| crate::io_fail(&path, &e))?;
+    let mut f = File::open(path).map_err(|e| crate::io_fail(path, &e))?;
     let mut h = Sha256Hasher::new();
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
@@ -80,7 +80,7 @@ fn measure(path: &Path) -> Result<(u64, String, bool), Fail> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(crate::io_fail(&path, &e)),
+            Err(e) => return Err(crate::io_fail(path, &e)),
         };
         if head.len() < 4 {
             head.extend_from_slice(&buf[..n.min(4 - head.len())]);
