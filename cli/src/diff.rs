@@ -16,6 +16,7 @@ use pmh_core::{Code, Input, Lang, Options, RenderOptions};
 
 use crate::Fail;
 use crate::args::LangArg;
+use crate::text::Usage;
 
 /// Arguments of `pmhcsv diff`.
 #[derive(clap::Args, Debug)]
@@ -162,23 +163,15 @@ fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
         ..DiffConfig::default()
     };
     if let Some(text) = &a.max_deletions {
-        cfg.max_deletions = deletion_limit(text).ok_or_else(|| {
-            Fail(format!(
-                "--max-deletions {text}: 件数（50）、割合（10%）または all で指定してください / expected a count (50), a share (10%) or all"
-            ))
-        })?;
+        cfg.max_deletions = deletion_limit(text)
+            .ok_or_else(|| Fail(Usage::MaxDeletions(text).message(a.lang.into())))?;
     }
     if !(8..=50).contains(&a.history_key_length) {
-        return Err(Fail(
-            "--history-key-length は 8〜50 で指定してください / --history-key-length must be 8–50"
-                .into(),
-        ));
+        return Err(Fail(Usage::HistoryKeyLength.message(a.lang.into())));
     }
     for f in &a.fills {
         let Some((field, value)) = f.split_once('=') else {
-            return Err(Fail(format!(
-                "--fill {f}: 項目=値 の形で指定してください / expected FIELD=VALUE"
-            )));
+            return Err(Fail(Usage::Fill(f).message(a.lang.into())));
         };
         cfg.fills.retain(|(id, _)| id != field);
         cfg.fills.push((field.trim().to_owned(), value.to_owned()));
@@ -200,18 +193,13 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     };
     for p in [Some(&a.to), a.from.as_ref()].into_iter().flatten() {
         if same(p, &a.output) || a.state.as_deref().is_some_and(|s| same(p, s)) {
-            return Err(Fail(format!(
-                "{}: 入力ファイルを出力先・状態ファイルに指定することはできません / an input cannot be the output or the state file",
-                p.display()
-            )));
+            return Err(Fail(Usage::OverwriteInput(p).message(lang)));
         }
     }
     // The state is read by the diff after it has indexed the snapshots (lower peak memory).
     let mut state = a.state.as_deref().filter(|p| p.exists()).map(FileSnapshot);
     if a.state.is_none() && matches!(a.history_key, SchemeArg::Sequence) {
-        return Err(Fail(
-            "--history-key sequence には --state が必要です（番号を日をまたいで保つため） / --history-key sequence needs --state".into(),
-        ));
+        return Err(Fail(Usage::SequenceNeedsState.message(lang)));
     }
 
     let tmp = partial(&a.output);

@@ -22,16 +22,9 @@ pub(crate) fn outputs_are_not_inputs(
         }
         for &input in inputs {
             if !is_stream(input) && same_file(input, output) {
-                return Err(Fail(match lang {
-                    Lang::Ja => format!(
-                        "{}: 入力ファイルと同じファイルには書き込めません（元のデータが失われます）。別の出力先を指定してください。",
-                        output.display()
-                    ),
-                    Lang::En => format!(
-                        "{}: refusing to write over an input file (its data would be lost); choose another output",
-                        output.display()
-                    ),
-                }));
+                return Err(Fail(
+                    crate::text::Usage::OverwriteInput(output).message(lang),
+                ));
             }
         }
     }

@@ -6,6 +6,7 @@ mod diff;
 mod guard;
 mod receipt;
 mod redact;
+mod text;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -32,24 +33,9 @@ const CHUNK: usize = 256 * 1024;
 /// A failure that is the operator's, not the data's: exit code 2.
 struct Fail(String);
 
-/// An operating-system error on `path`, in Japanese first with the system's own words after
-/// (a missing file, a folder, no permission, a full disk, a missing output folder…).
+/// An operating-system error on `path` ([`text::os_error`]).
 pub(crate) fn io_fail(path: &Path, e: &io::Error) -> Fail {
-    use io::ErrorKind as K;
-    let ja = match e.kind() {
-        K::NotFound => "ファイルまたはフォルダーが見つかりません",
-        K::PermissionDenied => "アクセスする権限がありません",
-        K::IsADirectory => "ファイルではなくフォルダーです",
-        K::NotADirectory => "途中のフォルダー名がフォルダーではありません",
-        K::StorageFull => "ディスクの空き容量が足りません",
-        K::AlreadyExists => "同じ名前のファイルがすでにあります",
-        K::ReadOnlyFilesystem => "書き込みできない場所です",
-        K::InvalidData => "ファイルの内容を読み取れません",
-        K::UnexpectedEof => "ファイルが途中で終わっています",
-        K::Interrupted | K::WouldBlock | K::TimedOut => "読み書きが中断されました",
-        _ => "読み書きできませんでした",
-    };
-    Fail(format!("{}: {ja}（{e}）", path.display()))
+    Fail(text::os_error(path, e))
 }
 
 impl<E: std::fmt::Display> From<E> for Fail {
@@ -84,9 +70,13 @@ fn load_layout(sel: &str, lang: Lang) -> Result<Layout, Fail> {
         return Ok(l);
     }
     let text = std::fs::read_to_string(sel).map_err(|e| {
-        Fail(format!(
-            "レイアウトファイル {sel} を読めません / cannot read layout file {sel}: {e}"
-        ))
+        Fail(
+            text::Usage::LayoutUnreadable {
+                sel,
+                detail: e.to_string(),
+            }
+            .message(lang),
+        )
     })?;
     Layout::from_toml(&text).map_err(|e| Fail(format!("{sel}: {}", e.message(lang))))
 }
@@ -280,7 +270,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         &[a.output.as_deref(), a.receipt.receipt.as_deref()],
         lang,
     )?;
-    let receipt = receipt::prepare(&a.receipt)?;
+    let receipt = receipt::prepare(&a.receipt, lang)?;
     let layout = load_layout(&a.layout.layout, lang)?;
     let opts = Options {
         max_diagnostics: a.max_diagnostics,
@@ -336,7 +326,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         ],
         lang,
     )?;
-    let receipt = receipt::prepare(&a.receipt)?;
+    let receipt = receipt::prepare(&a.receipt, lang)?;
     let layout = load_layout(&a.layout.layout, lang)?;
     let format = if a.json {
         OutputFormat::Json
@@ -430,7 +420,8 @@ fn explain(a: &ExplainArgs) -> Result<ExitCode, Fail> {
     let lang = a.lang.into();
     let text = match &a.code {
         Some(c) => {
-            let code = Code::parse(c).ok_or_else(|| Fail(format!("不明なコードです / unknown code: {c} (pmhcsv explain で一覧 / run `pmhcsv explain` for the list)")))?;
+            let code =
+                Code::parse(c).ok_or_else(|| Fail(text::Usage::UnknownCode(c).message(lang)))?;
             docs::explain(code, lang)
         }
         None => {

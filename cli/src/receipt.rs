@@ -32,16 +32,14 @@ pub struct Pending {
 }
 
 /// Checks the options before any work: a wrong `--receipt-time` is an argument error (exit 2).
-pub fn prepare(o: &ReceiptOpts) -> Result<Option<Pending>, Fail> {
+pub fn prepare(o: &ReceiptOpts, lang: pmh_core::Lang) -> Result<Option<Pending>, Fail> {
     let Some(path) = &o.receipt else {
         return Ok(None);
     };
     let time = match &o.receipt_time {
         Some(t) if receipt::is_rfc3339(t) => t.clone(),
         Some(t) => {
-            return Err(Fail(format!(
-                "--receipt-time の時刻 {t} は RFC 3339 形式ではありません（例: 2025-04-01T09:00:00Z） / --receipt-time {t} is not an RFC 3339 time (e.g. 2025-04-01T09:00:00Z)"
-            )));
+            return Err(Fail(crate::text::Usage::ReceiptTime(t).message(lang)));
         }
         None => {
             let secs = SystemTime::now()

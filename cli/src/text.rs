@@ -1,0 +1,108 @@
+//! Every sentence `pmhcsv` itself writes, in Japanese and English: argument problems,
+//! refusals and operating-system errors. Findings and core errors have their own text modules
+//! in core (`findings/message.rs`, `findings/error_text/`); the diff summary is in `diff.rs`'s
+//! `summary`, written against the same `Lang`.
+
+use std::io;
+use std::path::Path;
+
+use pmh_core::Lang;
+
+/// A problem with the command line or the files named on it (exit 2).
+#[derive(Debug)]
+pub(crate) enum Usage<'a> {
+    /// `--max-deletions` that is not N, N% or all.
+    MaxDeletions(&'a str),
+    /// `--history-key-length` outside 8–50.
+    HistoryKeyLength,
+    /// `--fill` without `=`.
+    Fill(&'a str),
+    /// `--history-key sequence` without `--state`.
+    SequenceNeedsState,
+    /// An output (or the state file) that is an input.
+    OverwriteInput(&'a Path),
+    /// A layout file that cannot be read.
+    LayoutUnreadable {
+        /// What was given to `--layout`.
+        sel: &'a str,
+        /// The operating system's words.
+        detail: String,
+    },
+    /// `pmhcsv explain` with a code that does not exist.
+    UnknownCode(&'a str),
+    /// `--receipt-time` that is not RFC 3339.
+    ReceiptTime(&'a str),
+}
+
+impl Usage<'_> {
+    pub(crate) fn message(&self, lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
+        match self {
+            Usage::MaxDeletions(t) if ja => format!(
+                "--max-deletions {t}: 件数（50）、割合（10%）または all で指定してください。"
+            ),
+            Usage::MaxDeletions(t) => {
+                format!("--max-deletions {t}: expected a count (50), a share (10%) or all")
+            }
+            Usage::HistoryKeyLength if ja => {
+                "--history-key-length は 8〜50 で指定してください。".into()
+            }
+            Usage::HistoryKeyLength => "--history-key-length must be 8–50".into(),
+            Usage::Fill(f) if ja => format!("--fill {f}: 項目=値 の形で指定してください。"),
+            Usage::Fill(f) => format!("--fill {f}: expected FIELD=VALUE"),
+            Usage::SequenceNeedsState if ja => {
+                "--history-key sequence には --state が必要です（番号を日をまたいで保つため）。"
+                    .into()
+            }
+            Usage::SequenceNeedsState => {
+                "--history-key sequence needs --state (to keep the numbers from day to day)".into()
+            }
+            Usage::OverwriteInput(p) if ja => format!(
+                "{}: 入力ファイルと同じファイルには書き込めません（元のデータが失われます）。別の出力先を指定してください。",
+                p.display()
+            ),
+            Usage::OverwriteInput(p) => format!(
+                "{}: refusing to write over an input file (its data would be lost); choose another output",
+                p.display()
+            ),
+            Usage::LayoutUnreadable { sel, detail } if ja => {
+                format!("レイアウトファイル {sel} を読めません（{detail}）。")
+            }
+            Usage::LayoutUnreadable { sel, detail } => {
+                format!("cannot read layout file {sel}: {detail}")
+            }
+            Usage::UnknownCode(c) if ja => {
+                format!("不明なコードです: {c}（pmhcsv explain で一覧を表示できます）")
+            }
+            Usage::UnknownCode(c) => {
+                format!("unknown code: {c} (run `pmhcsv explain` for the list)")
+            }
+            Usage::ReceiptTime(t) if ja => format!(
+                "--receipt-time の時刻 {t} は RFC 3339 形式ではありません（例: 2025-04-01T09:00:00Z）。"
+            ),
+            Usage::ReceiptTime(t) => {
+                format!("--receipt-time {t} is not an RFC 3339 time (e.g. 2025-04-01T09:00:00Z)")
+            }
+        }
+    }
+}
+
+/// An operating-system error on `path`: Japanese first, with the system's own words after
+/// (a missing file, a folder, no permission, a full disk, a missing output folder…).
+pub(crate) fn os_error(path: &Path, e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let ja = match e.kind() {
+        K::NotFound => "ファイルまたはフォルダーが見つかりません",
+        K::PermissionDenied => "アクセスする権限がありません",
+        K::IsADirectory => "ファイルではなくフォルダーです",
+        K::NotADirectory => "途中のフォルダー名がフォルダーではありません",
+        K::StorageFull => "ディスクの空き容量が足りません",
+        K::AlreadyExists => "同じ名前のファイルがすでにあります",
+        K::ReadOnlyFilesystem => "書き込みできない場所です",
+        K::InvalidData => "ファイルの内容を読み取れません",
+        K::UnexpectedEof => "ファイルが途中で終わっています",
+        K::Interrupted | K::WouldBlock | K::TimedOut => "読み書きが中断されました",
+        _ => "読み書きできませんでした",
+    };
+    format!("{}: {ja}（{e}）", path.display())
+}
