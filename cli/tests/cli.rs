@@ -37,7 +37,7 @@ fn exit_1_for_errors() {
     let out = stdout(&o);
     assert!(out.contains("N001") && out.contains("2行目 B列"), "{out}");
     assert!(
-        out.contains("1234****9012") && !out.contains("123456789012"),
+        out.contains("********9012") && !out.contains("123456789012"),
         "masked by default: {out}"
     );
 }

@@ -1,7 +1,9 @@
 //! Reports as text, JSON, CSV, JUnit XML and GitHub annotations.
 //!
 //! Rendering lives in core so that the CLI and the browser produce the same bytes for the same
-//! findings. Personal values are masked unless [`RenderOptions::show_values`].
+//! findings. Personal values are masked unless [`RenderOptions::show_values`], and every value
+//! is cut to [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters (the report says how
+//! many were cut).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -265,7 +267,11 @@ struct JsonDiagnostic<'a> {
     hint_ja: &'static str,
     hint_en: &'static str,
     basis: &'static str,
+    /// The value, masked unless values are shown, cut to `VALUE_MAX` characters (then ending
+    /// in `…`).
     value: Option<String>,
+    /// Characters of the value left out by the cut (0 when whole; null without a value).
+    value_cut: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -340,6 +346,7 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             let Message { ja, en } = message(layout, d, opts.show_values);
             let info = d.code.info();
             let field = d.field.and_then(|i| layout.fields.get(i));
+            let value = shown_value(layout, d, opts.show_values);
             diagnostics.push(JsonDiagnostic {
                 input: input.path,
                 code: d.code.as_str(),
@@ -356,7 +363,14 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
                 hint_ja: info.hint_ja,
                 hint_en: info.hint_en,
                 basis: d.basis.as_str(),
-                value: shown_value(layout, d, opts.show_values),
+                value_cut: value.as_ref().map(|v| v.cut),
+                value: value.map(|v| {
+                    if v.cut > 0 {
+                        format!("{}…", v.text)
+                    } else {
+                        v.text
+                    }
+                }),
             });
         }
     }
@@ -398,7 +412,9 @@ pub(crate) fn csv_field(out: &mut String, v: &str) {
     crate::output::write::push_csv_field(out, v, ',', false);
 }
 
-/// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row.
+/// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row. The value
+/// column holds at most [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters of the
+/// value and the count of the rest (`…(+1048376文字)`).
 pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut out = String::from("\u{FEFF}");
     let header: &[&str] = match opts.lang {
@@ -452,7 +468,9 @@ pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String
                 msg,
                 hint.to_owned(),
                 basis.to_owned(),
-                shown_value(layout, d, opts.show_values).unwrap_or_default(),
+                shown_value(layout, d, opts.show_values)
+                    .map(|v| v.marked(opts.lang == Lang::Ja))
+                    .unwrap_or_default(),
             ];
             for (i, c) in cells.iter().enumerate() {
                 if i > 0 {
