@@ -38,7 +38,7 @@ fn star(c: char) -> char {
 ///
 /// - My Number: at most its last four characters (`********9018`); all stars below ten
 ///   characters, so a fragment is never mostly shown.
-/// - Names and addresses: the first character (`愛＊＊＊`), spaces kept.
+/// - Names and addresses: the first character (`愛＊＊＊`) unless it is a digit, spaces kept.
 /// - Birth dates: the year only (`2013-**-**`, `2013****`, `平成25年*月*日`); every other digit,
 ///   全角 or kanji numeral is hidden, and all of them when no year can be told (`*****`).
 ///
@@ -60,7 +60,9 @@ pub fn mask(kind: Personal, value: &str) -> String {
             .chars()
             .enumerate()
             .map(|(i, c)| {
-                if i == 0 || c.is_whitespace() {
+                // The first character, unless it is a digit (then the value is no name: a
+                // number typed into the wrong column).
+                if (i == 0 && !is_digit(c)) || c.is_whitespace() {
                     c
                 } else {
                     '＊'
@@ -117,10 +119,11 @@ fn is_number_separator(c: char) -> bool {
     matches!(c, ' ' | '　' | '-' | '－' | '‐' | '−' | 'ー')
 }
 
-/// Hides all but the last four digits of every number that may be a My Number, whatever the
-/// column: a run of 11 or more digits (a My Number, one that lost a leading zero, one with
-/// more digits around it, a mobile phone number), and 12 digits in groups joined by single
-/// separators (`1234 5678 9018`). Digits are ASCII or 全角.
+/// Hides all but the last four digits of every number that may hold a My Number, whatever the
+/// column: 11 or more digits in a row or in groups joined by single separators (a My Number,
+/// one that lost its leading zero, one with more digits around it, `1234 5678 9018` as on the
+/// card, a mobile phone number). Digits are ASCII or 全角. Ten digits or fewer (医療機関コード,
+/// dates, postcodes) stay.
 pub fn hide_long_numbers(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
     if chars.iter().filter(|c| is_digit(**c)).count() < 11 {
@@ -135,27 +138,20 @@ pub fn hide_long_numbers(value: &str) -> String {
         }
         // One number: digit runs joined by single separators.
         let start = i;
-        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut digits = 0;
         loop {
-            let s = i;
             while i < chars.len() && is_digit(chars[i]) {
                 i += 1;
+                digits += 1;
             }
-            runs.push((s, i));
             if i + 1 < chars.len() && is_number_separator(chars[i]) && is_digit(chars[i + 1]) {
                 i += 1;
             } else {
                 break;
             }
         }
-        let digits: usize = runs.iter().map(|(s, e)| e - s).sum();
-        if digits == 12 {
+        if digits >= 11 {
             hide_all_but_last_digits(&chars[start..i], &mut hide[start..i], 4);
-        }
-        for &(s, e) in &runs {
-            if e - s >= 11 {
-                hide_all_but_last_digits(&chars[s..e], &mut hide[s..e], 4);
-            }
         }
     }
     chars
@@ -258,13 +254,13 @@ fn quoted(v: Option<&str>) -> (String, String) {
 }
 
 /// Names a character: `「Ａ」(U+FF21)`, only the code point for characters that do not show
-/// (controls, spaces, format characters such as bidi overrides, noncharacters), and only the
-/// code point for a digit of a masked My Number or birth date (`hidden`).
+/// (controls, spaces, format characters such as bidi overrides, noncharacters), and nothing
+/// but `(*)` for a character the mask hid (`hidden`).
 fn char_name(c: char, hidden: bool) -> String {
     let invisible = c.is_control()
         || c.is_whitespace()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{FFFE}' | '\u{FFFF}' | '\u{061C}');
-    if hidden && (c.is_numeric() || is_digit(c)) {
+    if hidden {
         return "(*)".to_owned();
     }
     let shown = if invisible {
@@ -330,8 +326,18 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     // Every value from the file passes here: masked for its kind (unless values are shown),
     // then cut to ECHO_MAX by `quoted`.
     let show = |v: &str| shown(kind, v, show_values);
-    let hidden = !show_values && matches!(kind, Personal::MyNumber | Personal::BirthDate);
     let value = d.value.as_deref().map(show);
+    // A character finding names its character unless the mask hid a digit there (of a My
+    // Number, a birth date, a long number in any column). Other characters of names and
+    // addresses are named as before: a 外字 must be found to be fixed.
+    let hidden = |pos: u32| match (d.value.as_deref(), value.as_deref()) {
+        (Some(raw), Some(masked)) => {
+            let at = (pos as usize).saturating_sub(1);
+            let c = raw.chars().nth(at);
+            c != masked.chars().nth(at) && c.is_some_and(|c| is_digit(c) || c.is_numeric())
+        }
+        _ => false,
+    };
     let (v_ja, v_en) = quoted(value.as_deref());
     let (ja, en): (String, String) = match (d.code, &d.detail) {
         (Code::EmptyFile, _) => (
@@ -476,11 +482,11 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             (
                 format!(
                     "「{label_ja}」{v_ja}の{pos}文字目{}は使えません（{cj}のみ）。",
-                    char_name(*ch, hidden)
+                    char_name(*ch, hidden(*pos))
                 ),
                 format!(
                     "\"{label_en}\" {v_en}: character {pos} {} is not allowed ({ce} only).",
-                    char_name(*ch, hidden)
+                    char_name(*ch, hidden(*pos))
                 ),
             )
         }
@@ -614,13 +620,13 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 Code::OutsideCp932 => ("Shift_JIS で表せない文字", "a character outside Shift_JIS"),
                 _ => ("半角カナ", "half-width katakana"),
             };
-            let (sj, se) = match suggestion {
+            let (sj, se) = match suggestion.filter(|_| !hidden(*pos)) {
                 Some(s) => (format!("標準の文字は「{s}」です。"), format!(" Standard form: \"{s}\".")),
                 None => (String::new(), String::new()),
             };
             (
-                format!("「{label_ja}」{v_ja}の{pos}文字目{}は{}です。{sj}", char_name(*ch, hidden), what.0),
-                format!("\"{label_en}\" {v_en}: character {pos} {} is {}.{se}", char_name(*ch, hidden), what.1),
+                format!("「{label_ja}」{v_ja}の{pos}文字目{}は{}です。{sj}", char_name(*ch, hidden(*pos)), what.0),
+                format!("\"{label_en}\" {v_en}: character {pos} {} is {}.{se}", char_name(*ch, hidden(*pos)), what.1),
             )
         }
         (
@@ -719,6 +725,10 @@ mod tests {
         assert_eq!(mask(Personal::Name, "愛知 花子"), "愛＊ ＊＊");
         assert_eq!(mask(Personal::None, "abc"), "abc");
         assert_eq!(mask(Personal::Name, ""), "");
+        assert_eq!(
+            mask(Personal::Name, "123456789018"),
+            "＊＊＊＊＊＊＊＊＊＊＊＊"
+        );
     }
 
     #[test]
@@ -754,6 +764,9 @@ mod tests {
             ("09012345678", "*******5678"),
             ("1234567890123", "*********0123"),
             ("a1234567890180b", "a*********0180b"),
+            ("7476 5145 49391", "**** **** *9391"),
+            ("090-1234-5678", "***-****-5678"),
+            ("2013-01-01 2025-04-01", "****-**-** ****-04-01"),
             // Not a My Number: dates, postcodes, 10-digit institution codes, short groups.
             ("2013-01-01", "2013-01-01"),
             ("460-0008", "460-0008"),
