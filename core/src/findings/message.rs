@@ -780,6 +780,36 @@ mod tests {
     }
 
     #[test]
+    fn character_findings_do_not_name_a_hidden_digit() {
+        use crate::layout::Basis;
+        let layout = Layout::full();
+        let at = |id: &str| layout.field_index(id).unwrap();
+        // A My Number in 全角 typed into a digits column: V003 on its first digit.
+        let d = Diagnostic::new(Code::Chars)
+            .field(at("medicalSubsidyInsurerNumber"), Basis::Verified)
+            .value("１２３４５６７８９０１８")
+            .detail(Detail::Char { ch: '１', pos: 1 });
+        let m = message(&layout, &d, false);
+        assert!(
+            m.ja.contains("1文字目(*)") && !m.ja.contains("１」"),
+            "{}",
+            m.ja
+        );
+        assert!(m.en.contains("character 1 (*)"), "{}", m.en);
+        assert!(message(&layout, &d, true).ja.contains("「１」(U+FF11)"));
+        // A 外字 in a name is still named (the mask hides it, but it is no digit).
+        let d = Diagnostic::new(Code::Gaiji)
+            .field(at("basicFiveInfo.name"), Basis::Verified)
+            .value("愛知\u{E000}子")
+            .detail(Detail::CharIssue {
+                ch: '\u{E000}',
+                pos: 3,
+                suggestion: None,
+            });
+        assert!(message(&layout, &d, false).ja.contains("(U+E000)"));
+    }
+
+    #[test]
     fn clip_counts_what_it_cuts() {
         assert_eq!(clip("abc", 5), ("abc", 0));
         assert_eq!(clip("abc", 3), ("abc", 0));

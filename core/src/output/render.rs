@@ -417,6 +417,13 @@ pub(crate) fn csv_field(out: &mut String, v: &str) {
     crate::output::write::push_csv_field(out, v, ',', false);
 }
 
+/// Appends one cell of a CSV made to be opened in Excel (reports, change logs): control and
+/// bidi characters shown as `<U+001B>`, a `'` before a cell that would start a formula, then
+/// quoted when needed (RFC 4180). Not for the upload file, whose values go to PMH as they are.
+pub fn push_report_csv_field(out: &mut String, v: &str) {
+    csv_field(out, &escape::csv_cell(&visible(v)));
+}
+
 /// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row. Every cell is
 /// written visibly ([`escape::visible`]) and cannot start a formula ([`escape::csv_cell`]);
 /// the value column holds at most [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters of the value and the count of the
@@ -482,7 +489,7 @@ pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String
                 if i > 0 {
                     out.push(',');
                 }
-                csv_field(&mut out, &escape::csv_cell(&visible(c)));
+                push_report_csv_field(&mut out, c);
             }
             out.push_str("\r\n");
         }
