@@ -445,6 +445,7 @@ struct Reached {
     cases: u32,
     csv_cells_neutralised: u32,
     csv_path_cells_neutralised: u32,
+    csv_value_cells_neutralised: u32,
     text_escapes: u32,
     text_renders_with_escapes: u32,
     junit_noncharacters: u32,
@@ -582,6 +583,9 @@ fn csv_cells_are_inert(
                 if i == 0 && path.starts_with(formula_start) {
                     seen.csv_path_cells_neutralised += 1;
                 }
+                if i == 10 {
+                    seen.csv_value_cells_neutralised += 1;
+                }
             }
         }
     }
@@ -701,12 +705,16 @@ fn reports_neither_leak_nor_inject() {
     let at_least: BTreeMap<&str, (u32, u32)> = [
         ("CSV cells neutralised", (s.csv_cells_neutralised, 100)),
         (
-            "CSV file path neutralised",
+            "CSV file-path cells neutralised",
             (s.csv_path_cells_neutralised, 10),
         ),
         (
-            "cases with escapes in text",
-            (s.text_renders_with_escapes, cases / 3),
+            "CSV value cells neutralised",
+            (s.csv_value_cells_neutralised, 20),
+        ),
+        (
+            "text reports (of 2 per case) with escapes",
+            (s.text_renders_with_escapes, cases / 2),
         ),
         (
             "U+FFFE/U+FFFF made visible in JUnit",
