@@ -37,7 +37,7 @@ fn exit_1_for_errors() {
     let out = stdout(&o);
     assert!(out.contains("N001") && out.contains("2行目 B列"), "{out}");
     assert!(
-        out.contains("1234****9012") && !out.contains("123456789012"),
+        out.contains("********9012") && !out.contains("123456789012"),
         "masked by default: {out}"
     );
 }
@@ -407,4 +407,44 @@ fn operator_errors_follow_lang() {
     assert_eq!(o.status.code(), Some(2));
     let err = common::stderr(&o);
     assert!(err.contains("cannot read the layout file"), "{err}");
+}
+
+/// The binary passes nothing hostile on: a file whose cells hold an ESC sequence, a bidi
+/// override, a formula and a My Number inside 受給者証サブキー gives a text report with none of them raw, a
+/// CSV report whose cells start no formula, and no My Number beyond its last 4 digits.
+#[test]
+fn hostile_cells_reach_no_terminal_and_no_spreadsheet() {
+    let header = std::fs::read_to_string(fixture("valid/full_minimal.csv")).unwrap();
+    let header = header.lines().next().unwrap();
+    let input = tmp("hostile.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "{header}\r\nKODOMO01,123456789012,愛知花子,アイチ　ハナコ,住所,2013-05-17,2,0,\"=HYPERLINK(\"\"http://x\"\")\",\"証\u{1B}[2J\u{202E}\",00012345,番号983205673219です,,,,,0,,,2025-04-01,2026-03-31\r\n"
+        ),
+    )
+    .unwrap();
+    let path = input.to_str().unwrap();
+    let text = stdout(&run(&["validate", path]));
+    assert!(text.contains("<U+001B>[2J<U+202E>"), "{text}");
+    assert!(
+        !text.contains('\u{1B}') && !text.contains('\u{202E}'),
+        "{text}"
+    );
+    assert!(
+        text.contains("********9012") && !text.contains("12345678"),
+        "{text}"
+    );
+    assert!(
+        text.contains("番号********3219です") && !text.contains("98320567"),
+        "{text}"
+    );
+    let csv = stdout(&run(&["validate", "--format", "csv", path]));
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell} in {line}");
+        }
+    }
 }

@@ -15,82 +15,256 @@ pub struct Message {
     pub en: String,
 }
 
-/// Masks a personal value for display: My Number keeps its first and last four digits
-/// (`1234****9018`), names and addresses their first character, birth dates their year.
+/// Longest value carried in a report (the JSON `value`, the CSV 値 column), in characters.
+/// A longer value is cut to its first `VALUE_MAX` characters and the report says how many
+/// characters were left out.
+pub const VALUE_MAX: usize = 200;
+
+/// Longest value echoed inside a message, in characters (cut the same way, with the count).
+pub const ECHO_MAX: usize = 40;
+
+/// Whether `c` is a decimal digit as a clerk would type one: ASCII or 全角.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// The masking star for `c`: 全角 for 全角 (and kanji) characters so the width stays.
+fn star(c: char) -> char {
+    if c.is_ascii() { '*' } else { '＊' }
+}
+
+/// Masks a personal value for display. Every mask keeps the value's length in characters (one
+/// star per hidden character): the length is not personal, and it is what a clerk needs to see
+/// (an 11-digit My Number lost a digit).
+///
+/// - My Number: at most its last four characters (`********9018`); all stars below ten
+///   characters, so a fragment is never mostly shown.
+/// - Names and addresses: the first character (`愛＊＊＊`) unless it is a digit, spaces kept.
+/// - Birth dates: the year only (`2013-**-**`, `2013****`, `平成25年*月*日`); every other digit,
+///   全角 or kanji numeral is hidden, and all of them when no year can be told (`*****`).
+///
+/// Then, whatever the kind, every long run of digits is hidden but its last four (see
+/// [`hide_long_numbers`]): a My Number typed into 備考 or a shifted column is masked too.
 pub fn mask(kind: Personal, value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    match kind {
-        Personal::None => value.to_owned(),
+    let masked: String = match kind {
+        Personal::None => return hide_long_numbers(value),
         Personal::MyNumber => {
-            if chars.len() >= 10 {
-                let head: String = chars[..4].iter().collect();
-                let tail: String = chars[chars.len() - 4..].iter().collect();
-                format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
-            } else {
-                "*".repeat(chars.len())
-            }
+            let n = value.chars().count();
+            let shown_from = if n >= 10 { n - 4 } else { n };
+            value
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i < shown_from { star(c) } else { c })
+                .collect()
         }
-        Personal::Name | Personal::Address => chars
-            .iter()
+        Personal::Name | Personal::Address => value
+            .chars()
             .enumerate()
             .map(|(i, c)| {
-                if i == 0 || c.is_whitespace() {
-                    *c
+                // The first character, unless it is a digit (then the value is no name: a
+                // number typed into the wrong column).
+                if (i == 0 && !is_digit(c)) || c.is_whitespace() {
+                    c
                 } else {
                     '＊'
                 }
             })
             .collect(),
-        Personal::BirthDate => chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i >= 4 && (c.is_ascii_digit() || ('０'..='９').contains(c)) {
-                    '*'
-                } else {
-                    *c
-                }
-            })
-            .collect(),
+        Personal::BirthDate => {
+            let keep = year_prefix(value);
+            value
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i >= keep && (is_digit(c) || "〇一二三四五六七八九十元".contains(c))
+                    {
+                        star(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        }
+    };
+    hide_long_numbers(&masked)
+}
+
+/// How many leading characters of a birth date are its year and may be shown: four digits at
+/// the start (`2013-01-01`, `2013年1月1日`, `20130101`), or an era of one or two letters and a
+/// year of one or two digits (`平成25年1月1日`, `H25.1.1`). Zero otherwise.
+fn year_prefix(value: &str) -> usize {
+    let chars: Vec<char> = value.chars().collect();
+    let lead = chars.iter().take_while(|c| is_digit(**c)).count();
+    if lead == 4 || (lead == 8 && chars.len() == 8) {
+        return 4;
+    }
+    if lead > 0 {
+        return 0;
+    }
+    let era = chars
+        .iter()
+        .take_while(|c| !is_digit(**c) && c.is_alphabetic())
+        .count();
+    let year = chars[era..].iter().take_while(|c| is_digit(**c)).count();
+    let after = chars.get(era + year);
+    if (1..=2).contains(&era) && (1..=2).contains(&year) && after.is_some() {
+        era + year
+    } else {
+        0
     }
 }
 
-/// The value of a finding as it may be shown: masked unless `show_values`.
-pub fn shown_value(layout: &Layout, d: &Diagnostic, show_values: bool) -> Option<String> {
-    let v = d.value.as_deref()?;
-    let kind = d
-        .field
-        .and_then(|i| layout.fields.get(i))
-        .map_or(Personal::None, |f| f.personal);
-    Some(if show_values {
-        v.to_owned()
+/// Separators that may stand between the digit groups of one number (`1234 5678 9018`,
+/// `1234-5678-9018`).
+fn is_number_separator(c: char) -> bool {
+    matches!(c, ' ' | '　' | '-' | '－' | '‐' | '−' | 'ー')
+}
+
+/// Hides all but the last four digits of every number that may hold a My Number, whatever the
+/// column: 11 or more digits in a row or in groups joined by single separators (a My Number,
+/// one that lost its leading zero, one with more digits around it, `1234 5678 9018` as on the
+/// card, a mobile phone number). Digits are ASCII or 全角. Ten digits or fewer (医療機関コード,
+/// dates, postcodes) stay.
+pub fn hide_long_numbers(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.iter().filter(|c| is_digit(**c)).count() < 11 {
+        return value.to_owned();
+    }
+    let mut hide = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i]) {
+            i += 1;
+            continue;
+        }
+        // One number: digit runs joined by single separators.
+        let start = i;
+        let mut digits = 0;
+        loop {
+            while i < chars.len() && is_digit(chars[i]) {
+                i += 1;
+                digits += 1;
+            }
+            if i + 1 < chars.len() && is_number_separator(chars[i]) && is_digit(chars[i + 1]) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= 11 {
+            hide_all_but_last_digits(&chars[start..i], &mut hide[start..i], 4);
+        }
+    }
+    chars
+        .iter()
+        .zip(hide)
+        .map(|(&c, h)| if h { star(c) } else { c })
+        .collect()
+}
+
+fn hide_all_but_last_digits(chars: &[char], hide: &mut [bool], keep: usize) {
+    let mut kept = 0;
+    for (c, h) in chars.iter().zip(hide.iter_mut()).rev() {
+        if is_digit(*c) {
+            if kept < keep {
+                kept += 1;
+            } else {
+                *h = true;
+            }
+        }
+    }
+}
+
+/// A value as it may be shown: masked for its kind unless `show_values`.
+pub fn shown(kind: Personal, value: &str, show_values: bool) -> String {
+    if show_values {
+        value.to_owned()
     } else {
-        mask(kind, v)
+        mask(kind, value)
+    }
+}
+
+/// The first `max` characters of `value` and how many characters were left out.
+pub fn clip(value: &str, max: usize) -> (&str, usize) {
+    match value.char_indices().nth(max) {
+        Some((at, _)) => (&value[..at], value[at..].chars().count()),
+        None => (value, 0),
+    }
+}
+
+/// A value shown in a report: masked unless values are shown, then cut to [`VALUE_MAX`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownValue {
+    /// At most [`VALUE_MAX`] characters.
+    pub text: String,
+    /// Characters left out at the end (0 when the value is whole).
+    pub cut: usize,
+}
+
+impl ShownValue {
+    /// The text with the cut marked: `…(+1048376文字)` / `…(+1048376 chars)`.
+    pub fn marked(&self, ja: bool) -> String {
+        let mut s = self.text.clone();
+        push_cut_marker(&mut s, self.cut, ja);
+        s
+    }
+}
+
+fn push_cut_marker(s: &mut String, cut: usize, ja: bool) {
+    if cut > 0 {
+        if ja {
+            s.push_str(&format!("…(+{cut}文字)"));
+        } else {
+            s.push_str(&format!("…(+{cut} chars)"));
+        }
+    }
+}
+
+/// Personal-data kind of a finding's field.
+fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
+    d.field
+        .and_then(|i| layout.fields.get(i))
+        .map_or(Personal::None, |f| f.personal)
+}
+
+/// The value of a finding as it may be shown: masked unless `show_values`, and bounded.
+pub fn shown_value(layout: &Layout, d: &Diagnostic, show_values: bool) -> Option<ShownValue> {
+    let v = d.value.as_deref()?;
+    let s = shown(kind_of(layout, d), v, show_values);
+    let (text, cut) = clip(&s, VALUE_MAX);
+    Some(ShownValue {
+        text: text.to_owned(),
+        cut,
     })
 }
 
-/// Longest value echoed in a message, in characters.
-const ECHO_MAX: usize = 40;
-
+/// A value (already masked) quoted for a message, in both languages: at most [`ECHO_MAX`]
+/// characters with the count of the rest, line breaks shown as ↵.
 fn quoted(v: Option<&str>) -> (String, String) {
     match v {
         Some(v) => {
-            let n = v.chars().count();
-            let v: String = if n > ECHO_MAX {
-                let head: String = v.chars().take(ECHO_MAX).collect();
-                format!("{head}…")
-            } else {
-                v.to_owned()
-            };
-            let v = v.replace(['\r', '\n'], "↵");
-            (format!("「{v}」"), format!("\"{v}\""))
+            let (head, cut) = clip(v, ECHO_MAX);
+            let head = head.replace(['\r', '\n'], "↵");
+            let (mut ja, mut en) = (head.clone(), head);
+            push_cut_marker(&mut ja, cut, true);
+            push_cut_marker(&mut en, cut, false);
+            (format!("「{ja}」"), format!("\"{en}\""))
         }
         None => (String::new(), String::new()),
     }
 }
 
-fn char_name(c: char) -> String {
-    let shown = if c.is_control() || c.is_whitespace() {
+/// Names a character: `「Ａ」(U+FF21)`, only the code point for characters that do not show
+/// (controls, spaces, format characters such as bidi overrides, noncharacters), and nothing
+/// but `(*)` for a character the mask hid (`hidden`).
+fn char_name(c: char, hidden: bool) -> String {
+    let invisible = c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{FFFE}' | '\u{FFFF}' | '\u{061C}');
+    if hidden {
+        return "(*)".to_owned();
+    }
+    let shown = if invisible {
         String::new()
     } else {
         format!("「{c}」")
@@ -149,7 +323,22 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     let (label_ja, label_en) = field.map_or((String::new(), String::new()), |f| {
         (f.label_ja.clone(), f.label_en.clone())
     });
-    let value = shown_value(layout, d, show_values);
+    let kind = kind_of(layout, d);
+    // Every value from the file passes here: masked for its kind (unless values are shown),
+    // then cut to ECHO_MAX by `quoted`.
+    let show = |v: &str| shown(kind, v, show_values);
+    let value = d.value.as_deref().map(show);
+    // A character finding names its character unless the mask hid a digit there (of a My
+    // Number, a birth date, a long number in any column). Other characters of names and
+    // addresses are named as before: a 外字 must be found to be fixed.
+    let hidden = |pos: u32| match (d.value.as_deref(), value.as_deref()) {
+        (Some(raw), Some(masked)) => {
+            let at = (pos as usize).saturating_sub(1);
+            let c = raw.chars().nth(at);
+            c != masked.chars().nth(at) && c.is_some_and(|c| is_digit(c) || c.is_numeric())
+        }
+        _ => false,
+    };
     let (v_ja, v_en) = quoted(value.as_deref());
     let (ja, en): (String, String) = match (d.code, &d.detail) {
         (Code::EmptyFile, _) => (
@@ -183,9 +372,10 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             let other = other_column
                 .map(crate::findings::diagnostic::column_letter)
                 .unwrap_or_default();
+            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
             (
-                format!("列「{header}」は{other}列と同じ項目「{label_ja}」を表しています。"),
-                format!("Column \"{header}\" maps to \"{label_en}\", like column {other}."),
+                format!("列{h_ja}は{other}列と同じ項目「{label_ja}」を表しています。"),
+                format!("Column {h_en} maps to \"{label_en}\", like column {other}."),
             )
         }
         (Code::RaggedRow, Detail::Ragged { expected, found }) => (
@@ -235,21 +425,22 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             },
         ) => {
             let sug = suggestion.and_then(|i| layout.fields.get(i));
+            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
             match sug {
                 Some(s) => (
                     format!(
-                        "列名「{header}」はレイアウトにありません。「{}」の誤記ではありませんか。券面項目として扱います。",
+                        "列名{h_ja}はレイアウトにありません。「{}」の誤記ではありませんか。券面項目として扱います。",
                         s.label_ja
                     ),
                     format!(
-                        "Column \"{header}\" is not in the layout. Did you mean \"{}\"? Kept as a certificate-face item.",
+                        "Column {h_en} is not in the layout. Did you mean \"{}\"? Kept as a certificate-face item.",
                         s.label_en
                     ),
                 ),
                 None => (
-                    format!("列名「{header}」はレイアウトにありません。券面項目として扱います。"),
+                    format!("列名{h_ja}はレイアウトにありません。券面項目として扱います。"),
                     format!(
-                        "Column \"{header}\" is not in the layout; kept as a certificate-face item."
+                        "Column {h_en} is not in the layout; kept as a certificate-face item."
                     ),
                 ),
             }
@@ -292,17 +483,17 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             (
                 format!(
                     "「{label_ja}」{v_ja}の{pos}文字目{}は使えません（{cj}のみ）。",
-                    char_name(*ch)
+                    char_name(*ch, hidden(*pos))
                 ),
                 format!(
                     "\"{label_en}\" {v_en}: character {pos} {} is not allowed ({ce} only).",
-                    char_name(*ch)
+                    char_name(*ch, hidden(*pos))
                 ),
             )
         }
         (Code::Date, Detail::Date { recognised }) => {
             let fmt = layout.dialect.date_format.as_str();
-            match recognised {
+            match recognised.as_deref().map(show) {
                 Some(iso) => (
                     format!(
                         "「{label_ja}」{v_ja}は {fmt} 形式ではありません。{iso} のことであれば {iso} と入力してください。"
@@ -343,14 +534,22 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("「{label_ja}」{v_ja}の前後に空白があります。"),
             format!("\"{label_en}\" {v_en} has leading or trailing spaces."),
         ),
-        (Code::PeriodReversed, Detail::Dates { first, second }) => (
-            format!("有効期間開始日 {first} が有効期間終了日 {second} より後です。"),
-            format!("The validity start {first} is after the end {second}."),
-        ),
-        (Code::BirthAfterStart, Detail::Dates { first, second }) => (
-            format!("生年月日 {first} が有効期間開始日 {second} より後です。"),
-            format!("The date of birth {first} is after the validity start {second}."),
-        ),
+        (Code::PeriodReversed, Detail::Dates { first, second }) => {
+            let (first, second) = (clip(first, ECHO_MAX).0, clip(second, ECHO_MAX).0);
+            (
+                format!("有効期間開始日 {first} が有効期間終了日 {second} より後です。"),
+                format!("The validity start {first} is after the end {second}."),
+            )
+        }
+        (Code::BirthAfterStart, Detail::Dates { first, second }) => {
+            // The finding's field is the birth date: `first` is masked as one.
+            let first = show(clip(first, ECHO_MAX).0);
+            let second = clip(second, ECHO_MAX).0;
+            (
+                format!("生年月日 {first} が有効期間開始日 {second} より後です。"),
+                format!("The date of birth {first} is after the validity start {second}."),
+            )
+        }
         (Code::DuplicateCertificate, Detail::OtherRow { row }) => (
             format!("{row}行目と同じ受給者証（キーと有効期間が同じ）です。"),
             format!("Same certificate (key and validity period) as row {row}."),
@@ -422,13 +621,13 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 Code::OutsideCp932 => ("Shift_JIS で表せない文字", "a character outside Shift_JIS"),
                 _ => ("半角カナ", "half-width katakana"),
             };
-            let (sj, se) = match suggestion {
+            let (sj, se) = match suggestion.filter(|_| !hidden(*pos)) {
                 Some(s) => (format!("標準の文字は「{s}」です。"), format!(" Standard form: \"{s}\".")),
                 None => (String::new(), String::new()),
             };
             (
-                format!("「{label_ja}」{v_ja}の{pos}文字目{}は{}です。{sj}", char_name(*ch), what.0),
-                format!("\"{label_en}\" {v_en}: character {pos} {} is {}.{se}", char_name(*ch), what.1),
+                format!("「{label_ja}」{v_ja}の{pos}文字目{}は{}です。{sj}", char_name(*ch, hidden(*pos)), what.0),
+                format!("\"{label_en}\" {v_en}: character {pos} {} is {}.{se}", char_name(*ch, hidden(*pos)), what.1),
             )
         }
         (
@@ -441,7 +640,8 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             Detail::Valid { part, values, more },
         ) => {
             let info = d.code.info();
-            let shown = part.as_deref().map(|p| quoted(Some(p))).unwrap_or((v_ja.clone(), v_en.clone()));
+            let shown = part.as_deref().map(|p| quoted(Some(&show(p)))).unwrap_or((v_ja.clone(), v_en.clone()));
+            let values: Vec<&str> = values.iter().map(|v| clip(v, ECHO_MAX).0).collect();
             let (mj, me) = if *more > 0 { (format!(" ほか{more}件"), format!(" and {more} more")) } else { (String::new(), String::new()) };
             let list = values.join("、");
             if values.is_empty() {
@@ -466,8 +666,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::ProposeLeadingZeros,
             Detail::Repair { after },
         ) => {
-            let kind = field.map_or(Personal::None, |f| f.personal);
-            let after = if show_values { after.clone() } else { mask(kind, after) };
+            let after = show(after);
             let (a_ja, a_en) = quoted(Some(&after));
             let info = d.code.info();
             if matches!(
@@ -517,12 +716,113 @@ mod tests {
 
     #[test]
     fn masks() {
-        assert_eq!(mask(Personal::MyNumber, "123456789018"), "1234****9018");
+        assert_eq!(mask(Personal::MyNumber, "123456789018"), "********9018");
+        // X008: 11 digits before, 12 after; both show the same last four digits only.
+        assert_eq!(mask(Personal::MyNumber, "23456789013"), "*******9013");
+        assert_eq!(
+            mask(Personal::MyNumber, "１２３４５６７８９０１８"),
+            "＊＊＊＊＊＊＊＊９０１８"
+        );
+        assert_eq!(mask(Personal::MyNumber, "2.10988E+11"), "*******E+11");
         assert_eq!(mask(Personal::MyNumber, "12345"), "*****");
+        assert_eq!(mask(Personal::MyNumber, "123456789"), "*********");
         assert_eq!(mask(Personal::Name, "愛知花子"), "愛＊＊＊");
         assert_eq!(mask(Personal::Name, "愛知 花子"), "愛＊ ＊＊");
-        assert_eq!(mask(Personal::BirthDate, "2013-01-01"), "2013-**-**");
         assert_eq!(mask(Personal::None, "abc"), "abc");
         assert_eq!(mask(Personal::Name, ""), "");
+        assert_eq!(
+            mask(Personal::Name, "123456789018"),
+            "＊＊＊＊＊＊＊＊＊＊＊＊"
+        );
+    }
+
+    #[test]
+    fn birth_dates_keep_the_year_only() {
+        for (v, m) in [
+            ("2013-01-01", "2013-**-**"),
+            ("2013/1/1", "2013/*/*"),
+            ("20130101", "2013****"),
+            ("2013年1月1日", "2013年*月*日"),
+            ("平成25年1月1日", "平成25年*月*日"),
+            ("H25.1.1", "H25.*.*"),
+            ("２０１３－０１－０１", "２０１３－＊＊－＊＊"),
+            // No year to tell: every digit hidden.
+            ("41275", "*****"),
+            ("4250101", "*******"),
+            ("201301011", "*********"),
+            ("平成二十五年一月一日", "平成＊＊＊年＊月＊日"),
+            ("1-1-2013", "*-*-****"),
+            ("", ""),
+        ] {
+            assert_eq!(mask(Personal::BirthDate, v), m, "{v}");
+        }
+    }
+
+    #[test]
+    fn long_numbers_are_hidden_in_every_column() {
+        for (v, m) in [
+            ("備考123456789018です", "備考********9018です"),
+            ("1234 5678 9018", "**** **** 9018"),
+            ("1234-5678-9018", "****-****-9018"),
+            ("１２３４５６７８９０１８", "＊＊＊＊＊＊＊＊９０１８"),
+            ("23456789013", "*******9013"),
+            ("09012345678", "*******5678"),
+            ("1234567890123", "*********0123"),
+            ("a1234567890180b", "a*********0180b"),
+            ("7476 5145 49391", "**** **** *9391"),
+            ("090-1234-5678", "***-****-5678"),
+            ("2013-01-01 2025-04-01", "****-**-** ****-04-01"),
+            // Not a My Number: dates, postcodes, 10-digit institution codes, short groups.
+            ("2013-01-01", "2013-01-01"),
+            ("460-0008", "460-0008"),
+            ("0110113719 札幌病院", "0110113719 札幌病院"),
+            ("01-1;02-3", "01-1;02-3"),
+            ("88134457", "88134457"),
+        ] {
+            assert_eq!(hide_long_numbers(v), m, "{v}");
+            assert_eq!(mask(Personal::None, v), m, "{v}");
+        }
+    }
+
+    #[test]
+    fn character_findings_do_not_name_a_hidden_digit() {
+        use crate::layout::Basis;
+        let layout = Layout::full();
+        let at = |id: &str| layout.field_index(id).unwrap();
+        // A My Number in 全角 typed into a digits column: V003 on its first digit.
+        let d = Diagnostic::new(Code::Chars)
+            .field(at("medicalSubsidyInsurerNumber"), Basis::Verified)
+            .value("１２３４５６７８９０１８")
+            .detail(Detail::Char { ch: '１', pos: 1 });
+        let m = message(&layout, &d, false);
+        assert!(
+            m.ja.contains("1文字目(*)") && !m.ja.contains("１」"),
+            "{}",
+            m.ja
+        );
+        assert!(m.en.contains("character 1 (*)"), "{}", m.en);
+        assert!(message(&layout, &d, true).ja.contains("「１」(U+FF11)"));
+        // A 外字 in a name is still named (the mask hides it, but it is no digit).
+        let d = Diagnostic::new(Code::Gaiji)
+            .field(at("basicFiveInfo.name"), Basis::Verified)
+            .value("愛知\u{E000}子")
+            .detail(Detail::CharIssue {
+                ch: '\u{E000}',
+                pos: 3,
+                suggestion: None,
+            });
+        assert!(message(&layout, &d, false).ja.contains("(U+E000)"));
+    }
+
+    #[test]
+    fn clip_counts_what_it_cuts() {
+        assert_eq!(clip("abc", 5), ("abc", 0));
+        assert_eq!(clip("abc", 3), ("abc", 0));
+        assert_eq!(clip("愛知花子", 2), ("愛知", 2));
+        let v = "x".repeat(1_048_576);
+        assert_eq!(clip(&v, VALUE_MAX).1, 1_048_576 - VALUE_MAX);
+        let (ja, en) = quoted(Some(&"y".repeat(45)));
+        assert_eq!(ja, format!("「{}…(+5文字)」", "y".repeat(40)));
+        assert_eq!(en, format!("\"{}…(+5 chars)\"", "y".repeat(40)));
     }
 }

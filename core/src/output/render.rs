@@ -1,7 +1,9 @@
 //! Reports as text, JSON, CSV, JUnit XML and GitHub annotations.
 //!
 //! Rendering lives in core so that the CLI and the browser produce the same bytes for the same
-//! findings. Personal values are masked unless [`RenderOptions::show_values`].
+//! findings. Personal values are masked unless [`RenderOptions::show_values`]; every value is cut
+//! to [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters (the report says how many were cut), and every format writes
+//! values, paths and messages through its neutraliser in [`crate::output::escape`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -14,6 +16,7 @@ use crate::findings::message::{Message, message, shown_value};
 use crate::findings::report::Report;
 use crate::input::decode::TextEncoding;
 use crate::layout::Layout;
+use crate::output::escape::{self, visible};
 
 /// Name and version of this tool, as written into reports.
 pub const TOOL_NAME: &str = "pmhcsv";
@@ -111,16 +114,16 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
     } else {
         &layout.title_en
     };
+    let title = visible(title);
+    let (id, version) = (visible(&layout.id), visible(&layout.version));
     let _ = match lang {
         Lang::Ja => writeln!(
             out,
-            "{TOOL_NAME} {TOOL_VERSION} — レイアウト: {title}（{} {}）",
-            layout.id, layout.version
+            "{TOOL_NAME} {TOOL_VERSION} — レイアウト: {title}（{id} {version}）"
         ),
         Lang::En => writeln!(
             out,
-            "{TOOL_NAME} {TOOL_VERSION} — layout: {title} ({} {})",
-            layout.id, layout.version
+            "{TOOL_NAME} {TOOL_VERSION} — layout: {title} ({id} {version})"
         ),
     };
     let (mut rows, mut errors, mut warnings, mut infos) = (0, 0, 0, 0);
@@ -131,31 +134,29 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
         warnings += r.warnings;
         infos += r.infos;
         let enc = encoding_label(r.encoding, lang);
+        let path = visible(input.path);
         let _ = match lang {
-            Lang::Ja => writeln!(
-                out,
-                "\n■ {}（{enc}、{}行、{}バイト）",
-                input.path, r.rows, r.bytes
-            ),
+            Lang::Ja => writeln!(out, "\n■ {path}（{enc}、{}行、{}バイト）", r.rows, r.bytes),
             Lang::En => writeln!(
                 out,
-                "\n■ {} ({enc}, {} rows, {} bytes)",
-                input.path, r.rows, r.bytes
+                "\n■ {path} ({enc}, {} rows, {} bytes)",
+                r.rows, r.bytes
             ),
         };
         for d in &r.diagnostics {
             let m = message(layout, d, opts.show_values);
             let info = d.code.info();
-            let place = place(input.path, d, lang);
+            let place = place(&path, d, lang);
             let (sentence, hint) = match lang {
                 Lang::Ja => (m.ja, info.hint_ja),
                 Lang::En => (m.en, info.hint_en),
             };
             let _ = writeln!(
                 out,
-                "{place} [{} {}] {sentence}",
+                "{place} [{} {}] {}",
                 severity_label(d.severity, lang),
-                d.code.as_str()
+                d.code.as_str(),
+                visible(&sentence)
             );
             let field = d.field.and_then(|i| layout.fields.get(i));
             let basis = if lang == Lang::Ja {
@@ -166,12 +167,18 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             // File-structure findings have no layout rule behind them: no basis line unless
             // the rule is an inferred default (BOM, line endings).
             let _ = match (lang, field) {
-                (Lang::Ja, Some(f)) => {
-                    writeln!(out, "    項目: {}（{}）　根拠: {basis}", f.label_ja, f.id)
-                }
-                (Lang::En, Some(f)) => {
-                    writeln!(out, "    field: {} ({})  basis: {basis}", f.label_en, f.id)
-                }
+                (Lang::Ja, Some(f)) => writeln!(
+                    out,
+                    "    項目: {}（{}）　根拠: {basis}",
+                    visible(&f.label_ja),
+                    visible(&f.id)
+                ),
+                (Lang::En, Some(f)) => writeln!(
+                    out,
+                    "    field: {} ({})  basis: {basis}",
+                    visible(&f.label_en),
+                    visible(&f.id)
+                ),
                 (Lang::Ja, None) if d.basis != crate::layout::Basis::Verified => {
                     writeln!(out, "    根拠: {basis}")
                 }
@@ -265,7 +272,11 @@ struct JsonDiagnostic<'a> {
     hint_ja: &'static str,
     hint_en: &'static str,
     basis: &'static str,
+    /// The value, masked unless values are shown, cut to `VALUE_MAX` characters (then ending
+    /// in `…`).
     value: Option<String>,
+    /// Characters of the value left out by the cut (0 when whole; null without a value).
+    value_cut: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -340,6 +351,7 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             let Message { ja, en } = message(layout, d, opts.show_values);
             let info = d.code.info();
             let field = d.field.and_then(|i| layout.fields.get(i));
+            let value = shown_value(layout, d, opts.show_values);
             diagnostics.push(JsonDiagnostic {
                 input: input.path,
                 code: d.code.as_str(),
@@ -356,7 +368,14 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
                 hint_ja: info.hint_ja,
                 hint_en: info.hint_en,
                 basis: d.basis.as_str(),
-                value: shown_value(layout, d, opts.show_values),
+                value_cut: value.as_ref().map(|v| v.cut),
+                value: value.map(|v| {
+                    if v.cut > 0 {
+                        format!("{}…", v.text)
+                    } else {
+                        v.text
+                    }
+                }),
             });
         }
     }
@@ -398,7 +417,17 @@ pub(crate) fn csv_field(out: &mut String, v: &str) {
     crate::output::write::push_csv_field(out, v, ',', false);
 }
 
-/// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row.
+/// Appends one cell of a CSV made to be opened in Excel (reports, change logs): control and
+/// bidi characters shown as `<U+001B>`, a `'` before a cell that would start a formula, then
+/// quoted when needed (RFC 4180). Not for the upload file, whose values go to PMH as they are.
+pub fn push_report_csv_field(out: &mut String, v: &str) {
+    csv_field(out, &escape::csv_cell(&visible(v)));
+}
+
+/// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row. Every cell is
+/// written visibly ([`escape::visible`]) and cannot start a formula ([`escape::csv_cell`]);
+/// the value column holds at most [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters of the value and the count of the
+/// rest (`…(+1048376文字)`).
 pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut out = String::from("\u{FEFF}");
     let header: &[&str] = match opts.lang {
@@ -452,34 +481,20 @@ pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String
                 msg,
                 hint.to_owned(),
                 basis.to_owned(),
-                shown_value(layout, d, opts.show_values).unwrap_or_default(),
+                shown_value(layout, d, opts.show_values)
+                    .map(|v| v.marked(opts.lang == Lang::Ja))
+                    .unwrap_or_default(),
             ];
             for (i, c) in cells.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                csv_field(&mut out, c);
+                push_report_csv_field(&mut out, c);
             }
             out.push_str("\r\n");
         }
     }
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 /// JUnit XML: one test suite per input, one test case per finding (errors fail, warnings
@@ -497,7 +512,7 @@ pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Stri
     );
     for input in inputs {
         let r = input.report;
-        let path = xml_escape(input.path);
+        let path = escape::xml(input.path);
         let _ = writeln!(
             out,
             "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\">",
@@ -515,8 +530,8 @@ pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Stri
         }
         for d in &r.diagnostics {
             let m = message(layout, d, opts.show_values);
-            let msg = xml_escape(if opts.lang == Lang::Ja { &m.ja } else { &m.en });
-            let name = xml_escape(&place(input.path, d, opts.lang));
+            let msg = escape::xml(if opts.lang == Lang::Ja { &m.ja } else { &m.en });
+            let name = escape::xml(&place(input.path, d, opts.lang));
             let code = d.code.as_str();
             let _ = writeln!(
                 out,
@@ -542,16 +557,6 @@ pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Stri
     out
 }
 
-fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn gh_escape_prop(s: &str) -> String {
-    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 /// GitHub Actions annotations: `::error file=…,line=…,title=…::message`.
 pub fn github(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut out = String::new();
@@ -564,7 +569,7 @@ pub fn github(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Str
             };
             let m = message(layout, d, opts.show_values);
             let msg = if opts.lang == Lang::Ja { m.ja } else { m.en };
-            let mut props = format!("file={}", gh_escape_prop(input.path));
+            let mut props = format!("file={}", escape::github_property(input.path));
             if let Some(l) = d.line {
                 let _ = write!(props, ",line={l}");
             }
@@ -578,8 +583,8 @@ pub fn github(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Str
             let _ = writeln!(
                 out,
                 "::{level} {props},title={}::{}",
-                gh_escape_prop(&title),
-                gh_escape_data(&msg)
+                escape::github_property(&title),
+                escape::github_data(&msg)
             );
         }
     }

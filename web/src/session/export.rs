@@ -211,8 +211,10 @@ fn file_stem(source: &InputSource) -> String {
     }
 }
 
+/// One cell of the change log, a report opened in Excel: the report CSV's rule (no formula
+/// start, visible control characters, RFC 4180 quoting).
 fn csv_cell(out: &mut String, v: &str) {
-    pmh_core::push_csv_field(out, v, ',', false);
+    pmh_core::render::push_report_csv_field(out, v);
 }
 
 /// The change log as CSV for Excel (UTF-8 with BOM, CRLF), one change per row.
