@@ -16,8 +16,8 @@ use clap::Parser;
 use pmh_core::Masters;
 use pmh_core::OutputFormat;
 use pmh_core::{
-    Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
-    RenderOptions, Report, docs, xlsx,
+    Back, Code, ColumnMapping, EncodingChoice, Front, FrontSummary, Input, InputKind, Layout,
+    Options, RecordBatch, RenderOptions, Report, docs, xlsx,
 };
 
 use args::{
@@ -139,7 +139,8 @@ fn check_input(
             sha.finish()
         });
         let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
-            let mut front = Front::new(layout.dialect.delimiter_byte()).without_hash();
+            let mut front =
+                Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
             let mut buf = vec![0u8; CHUNK];
             loop {
                 let n = match reader.read(&mut buf) {
@@ -198,6 +199,12 @@ fn check_input(
     })
 }
 
+/// A report on an input that was refused unread (its encoding is ambiguous, S018): exit 2,
+/// as for any input that could not be read. The report still says why and what to do.
+fn unreadable(report: &Report) -> bool {
+    report.count(Code::AmbiguousEncoding) > 0
+}
+
 /// A rough row count from the file size (rows are ~250 bytes), to size the key index once.
 fn expected_rows(path: &Path) -> Option<usize> {
     let len = std::fs::metadata(path).ok()?.len();
@@ -235,6 +242,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         mapping: load_mapping(a.mapping.as_deref(), &layout)?,
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters)?,
+        encoding: a.common.encoding.encoding.into(),
         ..Options::validate()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
@@ -244,6 +252,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         o.expected_rows = expected_rows(path);
         if matches!(source, Source::Converted(_)) {
             o.kind = InputKind::Source; // a workbook is source data, not an upload file
+            o.encoding = EncodingChoice::Auto; // and its CSV text is UTF-8
         }
         reports.push((
             path.display().to_string(),
@@ -262,6 +271,9 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     write_out(a.output.as_deref(), rendered.as_bytes())?;
     receipt::write_validate(receipt.as_ref(), &layout, &a.inputs, &reports)?;
     let errors: u64 = reports.iter().map(|(_, r)| r.errors).sum();
+    if reports.iter().any(|(_, r)| unreadable(r)) {
+        return Ok(ExitCode::from(2));
+    }
     Ok(if errors == 0 {
         ExitCode::SUCCESS
     } else {
@@ -283,9 +295,18 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters)?,
         expected_rows: expected_rows(&a.input),
+        encoding: a.common.encoding.encoding.into(),
         ..Options::build(format)
     };
     let source = open_input(&a.input, a.common.sheet.as_deref())?;
+    let opts = if matches!(source, Source::Converted(_)) {
+        Options {
+            encoding: EncodingChoice::Auto, // a workbook's CSV text is UTF-8
+            ..opts
+        }
+    } else {
+        opts
+    };
     // Write next to the target and rename at the end: a failed build leaves no half file.
     let mut tmp = a.output.clone().into_os_string();
     tmp.push(".pmhcsv-partial");
@@ -301,7 +322,14 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
             return Err(e);
         }
     };
-    std::fs::rename(&tmp, &a.output).map_err(|e| Fail(format!("{}: {e}", a.output.display())))?;
+    let refused = unreadable(&report);
+    if refused {
+        // Nothing is written from a file that could not be read (ambiguous encoding).
+        let _ = std::fs::remove_file(&tmp);
+    } else {
+        std::fs::rename(&tmp, &a.output)
+            .map_err(|e| Fail(format!("{}: {e}", a.output.display())))?;
+    }
     let path = a.input.display().to_string();
     let inputs = [Input {
         path: &path,
@@ -313,6 +341,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     };
     let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
     write_out(a.report.as_deref(), rendered.as_bytes())?;
+    if refused {
+        return Ok(ExitCode::from(2));
+    }
     receipt::write_build(receipt.as_ref(), &layout, &a.input, &report, &a.output)?;
     Ok(if report.errors == 0 {
         ExitCode::SUCCESS

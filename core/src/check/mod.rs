@@ -34,7 +34,7 @@ use crate::domain::{checkdigit, date, tables};
 use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
-use crate::input::decode::TextEncoding;
+use crate::input::decode::{EncodingChoice, TextEncoding};
 use crate::input::front::{Front, FrontSummary, RecordBatch};
 use crate::input::reader::LineEndings;
 use crate::layout::header::Use;
@@ -75,6 +75,10 @@ pub struct Options {
     pub repair: bool,
     /// Write the (repaired) upload file in this format; take it with [`Back::take_output`].
     pub output: Option<OutputFormat>,
+    /// The input's text encoding: detected ([`EncodingChoice::Auto`], the default), or the
+    /// caller's explicit choice (`--encoding`, the page's selector), which overrides detection.
+    /// Callers that drive [`Front`] themselves pass it to [`Front::with_encoding`].
+    pub encoding: EncodingChoice,
 }
 
 impl Default for Options {
@@ -88,6 +92,7 @@ impl Default for Options {
             masters: None,
             repair: false,
             output: None,
+            encoding: EncodingChoice::Auto,
         }
     }
 }
@@ -164,7 +169,7 @@ impl<'l> Checker<'l> {
     /// A checker for `layout`.
     pub fn new(layout: &'l Layout, opts: Options) -> Self {
         Self {
-            front: Front::new(layout.dialect.delimiter_byte()),
+            front: Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding),
             back: Back::new(layout, opts),
         }
     }
@@ -445,6 +450,8 @@ impl<'l> Back<'l> {
                 .map(|c| c as u32 + 1);
             let found = match self.encoding {
                 TextEncoding::Cp932 => "Shift_JIS (CP932)",
+                TextEncoding::EucJp => "EUC-JP",
+                TextEncoding::Iso2022Jp => "ISO-2022-JP",
                 TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
                 _ => "UTF-8",
             };
@@ -612,8 +619,12 @@ fn date_error_text(e: &date::DateError) -> (&'static str, &'static str) {
             "a two-digit year without an era is ambiguous",
         ),
         E::SerialOutOfRange => (
-            "Excel の日付シリアル値として範囲外です",
-            "out of range as an Excel date serial",
+            "Excel の日付シリアル値として読める範囲（61〜73415: 1900年3月1日〜2100年12月31日）の外です",
+            "outside the Excel date serials read (61–73415: 1900-03-01 to 2100-12-31)",
+        ),
+        E::EraYearTooLate { .. } => (
+            "元号の終わりから5年を超える年です（年の誤りと思われます）",
+            "more than 5 years after the era ended (likely a wrong year)",
         ),
         E::Serial60 => (
             "Excel の 1900年2月29日（実在しない日）です",

@@ -146,6 +146,7 @@ codes! {
     EmptyHeader = "S015" => "core/src/check/file.rs", "Back::header_row";
     NoHeader = "S016" => "core/src/check/file.rs", "Back::header_row";
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
+    AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -187,6 +188,7 @@ codes! {
     RepairEraOverflow = "X007" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairLeadingZeros = "X008" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairExcelSerial = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
 }
 
 impl Code {
@@ -220,8 +222,8 @@ impl Code {
                 Error,
                 "文字コードを判別できません",
                 "Unknown text encoding",
-                "UTF-8 でも Shift_JIS (CP932) でもないバイト列です。テキストの CSV ではない可能性があります。",
-                "The bytes are neither UTF-8 nor Shift_JIS (CP932); this may not be a text CSV file.",
+                "UTF-8、Shift_JIS (CP932)、EUC-JP、ISO-2022-JP、BOM 付き UTF-16 のどれでもないバイト列です。テキストの CSV ではない可能性があります。",
+                "The bytes are none of UTF-8, Shift_JIS (CP932), EUC-JP, ISO-2022-JP or UTF-16 with a BOM; this may not be a text CSV file.",
                 "Excel で開き、「名前を付けて保存」で「CSV UTF-8(コンマ区切り)」を選んで保存し直してください。",
                 "Open it in Excel and save as \"CSV UTF-8 (Comma delimited)\".",
             ),
@@ -359,6 +361,15 @@ impl Code {
                 "An optional field has no column; it is treated as empty in every row.",
                 "その項目を使う場合は列を追加してください。",
                 "Add the column if you use this field.",
+            ),
+            Code::AmbiguousEncoding => i(
+                Error,
+                "文字コードを決められません（Shift_JIS と EUC-JP のどちらとしても読めます）",
+                "Ambiguous text encoding (valid as Shift_JIS and as EUC-JP)",
+                "このファイルのバイト列は Shift_JIS (CP932) としても EUC-JP としても正しく読め、読み方によって氏名や住所が別の文字になります。推測で読むと文字化けしたデータを登録するおそれがあるため、読み込みません。",
+                "The bytes are valid both as Shift_JIS (CP932) and as EUC-JP and give different names and addresses; guessing could register garbled data, so the file is not read.",
+                "出力元のシステムで文字コードを確認し、--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください。できれば UTF-8 で出力し直してください。",
+                "Check the encoding with the exporting system and name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector). Better: export UTF-8.",
             ),
             Code::Required => i(
                 Error,
@@ -710,6 +721,15 @@ impl Code {
                 "Certificates printed before the 2019 era change carry dates such as 平成32年3月31日, which are valid (= 2020-03-31).",
                 "読み替えた日付が正しいか確認してください。",
                 "Check the date that was read across.",
+            ),
+            Code::RepairExcelSerial => i(
+                Warning,
+                "数値を Excel の日付シリアル値として日付にしました",
+                "A number read as an Excel date serial",
+                "日付の列の数値（41275 など）は Excel が日付をシリアル値で書き出したものと読み、日付にしました（41275 = 2013-01-01）。数値の入力間違いでも日付になるため、1900年3月1日〜2100年12月31日（61〜73415）の範囲だけを読み、確認を求めます。",
+                "A number in a date column (e.g. 41275) is read as the serial Excel writes for a date (41275 = 2013-01-01). A mistyped number would become a date too, so only 61–73415 (1900-03-01 to 2100-12-31) are read, and each is to be confirmed.",
+                "修正後の日付が受給者証と一致するか確認してください。元の Excel で列の表示形式を「日付」にして保存し直すと確実です。",
+                "Check the date against the certificate. Saving the column with a date format in Excel avoids the question.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

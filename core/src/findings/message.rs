@@ -267,6 +267,10 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 layout.title_en
             ),
         ),
+        (Code::AmbiguousEncoding, _) => (
+            "このファイルは Shift_JIS (CP932) としても EUC-JP としても読め、どちらかを決められないため読み込みませんでした。文字コードを指定してください（--encoding cp932 または --encoding euc-jp）。".into(),
+            "The file reads validly both as Shift_JIS (CP932) and as EUC-JP; it was not read. Name the encoding (--encoding cp932 or --encoding euc-jp).".into(),
+        ),
         (Code::OptionalColumnAbsent, _) => (
             format!("任意項目「{label_ja}」の列がありません。空欄として扱います。"),
             format!("No column for the optional field \"{label_en}\"; treated as empty."),
@@ -460,6 +464,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairMacJis
             | Code::RepairDate
             | Code::RepairEraOverflow
+            | Code::RepairExcelSerial
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis,
             Detail::Repair { after },

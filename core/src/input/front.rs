@@ -7,7 +7,7 @@
 
 use crate::input::hash::Sha256Hasher;
 
-use crate::input::decode::{Decoder, TextEncoding};
+use crate::input::decode::{Decoder, EncodingChoice, TextEncoding};
 use crate::input::reader::{Event, LineEndings, RecordReader};
 
 /// Records per batch: large enough to make hand-over cheap, small enough to stay in cache.
@@ -102,8 +102,13 @@ pub struct Front {
 impl Front {
     /// A front end for a layout whose dialect uses `layout_delimiter`.
     pub fn new(layout_delimiter: u8) -> Self {
+        Self::with_encoding(layout_delimiter, EncodingChoice::Auto)
+    }
+
+    /// A front end that decodes as `encoding` ([`EncodingChoice::Auto`]: detects).
+    pub fn with_encoding(layout_delimiter: u8, encoding: EncodingChoice) -> Self {
         Self {
-            decoder: Decoder::new(),
+            decoder: Decoder::with_choice(encoding),
             decoded: Vec::new(),
             reader: None,
             head: Vec::new(),

@@ -41,7 +41,10 @@ fn decode(bytes: &[u8], source: &str) -> Result<(Vec<u8>, TextEncoding), ConfigE
     let mut out = Vec::with_capacity(bytes.len());
     d.push(bytes, &mut out);
     d.finish(&mut out);
-    if d.encoding() == TextEncoding::Unknown {
+    if matches!(
+        d.encoding(),
+        TextEncoding::Unknown | TextEncoding::Ambiguous
+    ) {
         let why = d.failure().unwrap_or("unknown encoding");
         return Err(ConfigError::new(
             format!(

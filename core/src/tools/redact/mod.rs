@@ -108,6 +108,12 @@ pub enum RedactError {
         /// The first finding that differs (present in one and not the other).
         first: Option<FindingAt>,
     },
+    /// The input is EUC-JP or ISO-2022-JP, whose copies are not written yet, or its encoding
+    /// is ambiguous (S018): no copy is made rather than one in another encoding.
+    UnsupportedEncoding {
+        /// The input's encoding.
+        encoding: TextEncoding,
+    },
 }
 
 impl RedactError {
@@ -134,6 +140,10 @@ impl RedactError {
                     "匿名化したファイルの検査結果が元のファイルと一致しないため、匿名化ファイルは作成していません。元のファイルの指摘 {original} 件、匿名化後 {redacted} 件{at}。--seed を変えて再実行するか、開発元にお問い合わせください（ファイルは送らず、このメッセージだけをお伝えください）。"
                 )
             }
+            RedactError::UnsupportedEncoding { encoding } => format!(
+                "文字コード {} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8 または Shift_JIS (CP932) で出力し直してから実行してください。",
+                encoding.as_str()
+            ),
         }
     }
 
@@ -160,6 +170,10 @@ impl RedactError {
                     "the redacted copy would not reproduce the original's findings ({original} before, {redacted} after{at}), so none was written. Try another --seed, or report this message (not the file) to the developers."
                 )
             }
+            RedactError::UnsupportedEncoding { encoding } => format!(
+                "Help-desk copies of {} files are not supported yet; no copy was made. Export the file as UTF-8 or Shift_JIS (CP932) first.",
+                encoding.as_str()
+            ),
         }
     }
 }
@@ -228,6 +242,14 @@ pub fn redact_with_summary(
         }
         checker.finish()
     };
+    if matches!(
+        report.encoding,
+        TextEncoding::EucJp | TextEncoding::Iso2022Jp | TextEncoding::Ambiguous
+    ) {
+        return Err(RedactError::UnsupportedEncoding {
+            encoding: report.encoding,
+        });
+    }
     let starts = starts.into_inner();
     let avoid = avoid.into_inner();
 
@@ -502,13 +524,18 @@ fn rewrite(
     seen: Seen,
     summary: &mut RedactSummary,
 ) -> Vec<u8> {
+    let bom = |b: &[u8]| if input.starts_with(b) { b.len() } else { 0 };
     let (enc, start, end) = match report.encoding {
         TextEncoding::Ascii | TextEncoding::Utf8 => (Enc::Utf8, 0, input.len()),
         TextEncoding::Utf8Bom => (Enc::Utf8, 3, input.len()),
         TextEncoding::Cp932 => (Enc::Cp932, 0, input.len()),
-        TextEncoding::Utf16Le => (Enc::Utf16Le, 2, input.len()),
-        TextEncoding::Utf16Be => (Enc::Utf16Be, 2, input.len()),
-        TextEncoding::Unknown => {
+        // A UTF-16 file read by the caller's choice may have no BOM.
+        TextEncoding::Utf16Le => (Enc::Utf16Le, bom(b"\xFF\xFE"), input.len()),
+        TextEncoding::Utf16Be => (Enc::Utf16Be, bom(b"\xFE\xFF"), input.len()),
+        TextEncoding::Unknown
+        | TextEncoding::EucJp
+        | TextEncoding::Iso2022Jp
+        | TextEncoding::Ambiguous => {
             let p = input
                 .iter()
                 .position(|&b| b >= 0x80 || b == 0)
