@@ -224,7 +224,7 @@ pub(crate) struct Lexer<'a> {
     end: usize,
     enc: Enc,
     delim: char,
-    /// `\n` seen so far.
+    /// Line breaks (`\n`, `\r\n`, lone `\r`) seen so far.
     lines: u64,
 }
 
@@ -247,7 +247,10 @@ impl<'a> Lexer<'a> {
         let mut u = unit_at(self.b, self.pos, self.enc);
         u.end = u.end.min(self.end);
         self.pos = u.end.max(self.pos + 1);
-        if u.ch == Some('\n') {
+        // A line break is `\n`, `\r\n` or a lone `\r` (old Mac files), as the checker counts.
+        if u.ch == Some('\n')
+            || (u.ch == Some('\r') && self.peek_unit().is_some_and(|n| n.ch != Some('\n')))
+        {
             self.lines += 1;
         }
         Some(u)

@@ -67,8 +67,11 @@ pub struct RecordReader {
     at_start: bool,
     /// The last record or blank line ended with `\r`; a following `\n` completes it.
     cr_pending: bool,
-    /// Physical line breaks (`\n`) consumed so far.
+    /// Physical line breaks (`\n`, `\r\n`, or a lone `\r`) consumed so far.
     lines: u64,
+    /// Inside a record, the last byte consumed was a `\r`: a line break of its own unless the
+    /// next byte is `\n` (a chunk may end between the two).
+    inner_cr: bool,
     rec_line: u64,
     rec_inner: u64,
     rec_quotes: u64,
@@ -90,6 +93,7 @@ impl RecordReader {
             at_start: true,
             cr_pending: false,
             lines: 0,
+            inner_cr: false,
             rec_line: 1,
             rec_inner: 0,
             rec_quotes: 0,
@@ -127,6 +131,7 @@ impl RecordReader {
                 if self.cr_pending {
                     // The \r was not followed by \n: a lone CR line ending.
                     self.endings.cr += 1;
+                    self.lines += 1;
                     self.cr_pending = false;
                 }
                 if input.is_empty() {
@@ -159,7 +164,8 @@ impl RecordReader {
             // '"' instead of counting line breaks in every record.
             let quotes = count(consumed, b'"');
             let newlines = if quotes > 0 || self.rec_quotes > 0 {
-                count(consumed, b'\n')
+                let terminated = matches!(res, ReadRecordResult::Record);
+                count(consumed, b'\n') + self.lone_crs(consumed, terminated)
             } else {
                 u64::from(last == Some(b'\n'))
             };
@@ -212,6 +218,32 @@ impl RecordReader {
         }
     }
 
+    /// Lone `\r`s (not followed by `\n`) in a slice of a quoted record: line breaks of their
+    /// own. A `\r` ending the slice waits for the next one, unless it ends the record
+    /// (`terminated`: the terminator's line break is counted between records).
+    fn lone_crs(&mut self, consumed: &[u8], terminated: bool) -> u64 {
+        let mut n = 0;
+        if std::mem::take(&mut self.inner_cr) {
+            match consumed.first() {
+                Some(b'\n') => {}
+                Some(_) => n += 1,
+                None => {
+                    self.inner_cr = true;
+                    return 0;
+                }
+            }
+        }
+        for p in memchr::memchr_iter(b'\r', consumed) {
+            match consumed.get(p + 1) {
+                Some(b'\n') => {}
+                Some(_) => n += 1,
+                None if terminated => {}
+                None => self.inner_cr = true,
+            }
+        }
+        n
+    }
+
     /// Consumes line breaks between records, reporting blank lines.
     fn skip_line_breaks<'i>(&mut self, input: &'i [u8]) -> &'i [u8] {
         let mut i = 0;
@@ -230,6 +262,7 @@ impl RecordReader {
                 b'\r' => {
                     if self.cr_pending {
                         self.endings.cr += 1;
+                        self.lines += 1;
                     }
                     self.blanks.push(self.lines + 1);
                     self.cr_pending = true;
@@ -357,5 +390,35 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(evs[1], rec(&["1"], 2));
+    }
+
+    /// CR-only files (old Mac, some 住基 exports): every row on its own physical line, blank
+    /// lines and quoted line breaks counted, in any chunking.
+    #[test]
+    fn cr_only_line_numbers() {
+        for chunk in [1, 2, 3, 5, 1000] {
+            let (evs, le) = read(b"a,b\rc,d\r\re,\"x\ry\"\rg,h\r", chunk);
+            assert_eq!(
+                evs,
+                vec![
+                    rec(&["a", "b"], 1),
+                    rec(&["c", "d"], 2),
+                    Ev::Blank(3),
+                    rec(&["e", "x\ry"], 4),
+                    rec(&["g", "h"], 6)
+                ],
+                "{chunk}"
+            );
+            assert_eq!(le.cr, 5, "{chunk}");
+        }
+        // Mixed: a quoted CRLF and a quoted lone CR in one value.
+        for chunk in [1, 2, 1000] {
+            let (evs, _) = read(b"a\r\n\"1\r\n2\r3\"\r\nb\r\n", chunk);
+            assert_eq!(
+                evs,
+                vec![rec(&["a"], 1), rec(&["1\r\n2\r3"], 2), rec(&["b"], 5)],
+                "{chunk}"
+            );
+        }
     }
 }
