@@ -117,10 +117,9 @@ fn fixed_basis(code: Code) -> Option<Basis> {
     Some(match code {
         // File structure and encoding; the master's absence; build's repairs.
         EmptyFile | UnknownEncoding | HeaderOnly | DuplicateColumn | RaggedRow | UnclosedQuote
-        | UndecodableBytes | BlankRow | NotUtf8 | AmbiguousEncoding | DelimiterMismatch
-        | UnknownColumn | EmptyHeader | NoHeader | NoMaster | DuplicateHistoryKey => {
-            Basis::Verified
-        }
+        | UndecodableBytes | BlankRow | NotUtf8 | AmbiguousEncoding | BareQuote | BomInValue
+        | DelimiterMismatch | UnknownColumn | EmptyHeader | NoHeader | NoMaster
+        | DuplicateHistoryKey => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | RepairExcelSerial => {
             Basis::Verified

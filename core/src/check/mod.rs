@@ -35,7 +35,7 @@ use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
 use crate::input::decode::{EncodingChoice, TextEncoding};
-use crate::input::front::{Front, FrontSummary, RecordBatch};
+use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch};
 use crate::input::reader::LineEndings;
 use crate::layout::header::Use;
 use crate::layout::header::{ColumnMapping, HeaderMap, Matcher};
@@ -342,14 +342,7 @@ impl<'l> Back<'l> {
                 let ends = &batch.ends[start..end];
                 let base = if start == 0 { 0 } else { batch.ends[start - 1] };
                 self.clean = meta.clean;
-                self.record(
-                    &batch.text,
-                    base,
-                    ends,
-                    meta.line,
-                    meta.inner_lines,
-                    meta.balanced,
-                );
+                self.record(&batch.text, base, ends, meta);
             }
             start = end;
         }
@@ -399,15 +392,8 @@ impl<'l> Back<'l> {
     }
 
     /// One record: `ends` are absolute offsets in `all`; the first field starts at `base`.
-    fn record(
-        &mut self,
-        all: &str,
-        base: usize,
-        ends: &[usize],
-        line: u64,
-        inner_lines: u64,
-        balanced: bool,
-    ) {
+    fn record(&mut self, all: &str, base: usize, ends: &[usize], meta: &RecMeta) {
+        let (line, inner_lines, balanced) = (meta.line, meta.inner_lines, meta.balanced);
         self.row = self.row.saturating_add(1);
         if self.stopped {
             self.data_rows += 1;
@@ -461,6 +447,26 @@ impl<'l> Back<'l> {
                     .column(col)
                     .detail(Detail::Encoding { found }),
             );
+        }
+        if let Some(col) = meta.bare_quote {
+            let mut d = Diagnostic::new(Code::BareQuote)
+                .at(row, line)
+                .column(Some(col + 1));
+            // The value only where the column is a layout field, so that it is masked as that
+            // field's values are (a 券面 column may hold anything).
+            let field = self
+                .header
+                .as_ref()
+                .and_then(|h| match h.uses.get(col as usize) {
+                    Some(Use::Field(fi)) => Some(*fi),
+                    _ => None,
+                });
+            if let Some(fi) = field {
+                d = d
+                    .field(fi, Basis::Verified)
+                    .value(field_text(all, base, ends, col as usize));
+            }
+            self.sink.push(d);
         }
         if ends.len() != self.header_columns {
             self.sink.push(
@@ -563,6 +569,13 @@ impl<'l> Back<'l> {
         }
         self.rows_written += 1;
     }
+}
+
+/// Field `i` of a record whose fields end at `ends` in `all` (the first starting at `base`).
+fn field_text<'a>(all: &'a str, base: usize, ends: &[usize], i: usize) -> &'a str {
+    let Some(&end) = ends.get(i) else { return "" };
+    let start = if i == 0 { base } else { ends[i - 1] };
+    all.get(start..end).unwrap_or("")
 }
 
 /// The input column (1-based) of a layout field, when the file has one.

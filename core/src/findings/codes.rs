@@ -147,6 +147,7 @@ codes! {
     NoHeader = "S016" => "core/src/check/file.rs", "Back::header_row";
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
     AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
+    BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -155,6 +156,7 @@ codes! {
     Boolean = "V006" => "core/src/check/fields.rs", "Back::cell";
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
+    BomInValue = "V009" => "core/src/check/fields.rs", "Back::cell";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
@@ -371,6 +373,15 @@ impl Code {
                 "出力元のシステムで文字コードを確認し、--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください。できれば UTF-8 で出力し直してください。",
                 "Check the encoding with the exporting system and name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector). Better: export UTF-8.",
             ),
+            Code::BareQuote => i(
+                Error,
+                "引用符（\"）の使い方が CSV の規則に合いません",
+                "A quote (\") where CSV does not allow one",
+                "引用符で囲まれていない値の中の \"（愛知\"花\"子）や、閉じた引用符の後に続く文字（\"2013\"-01-01）は CSV の規則（RFC 4180）に反します。読み取るソフトによって値が変わり（このツールは 2013-01-01 と読みますが、PMH が同じに読むとは限りません）、誤った値で登録されるおそれがあります。",
+                "A quote inside an unquoted value (愛知\"花\"子) or text after a closing quote (\"2013\"-01-01) breaks CSV's rules (RFC 4180); parsers read such values differently (this tool reads 2013-01-01, PMH may not), so a wrong value could be registered.",
+                "値に \" を含める場合は値全体を \" で囲み、中の \" を \"\" と2つ重ねてください（\"愛知\"\"花\"\"子\"）。不要な \" は削除してください。Excel で保存し直すか pmhcsv build で作り直すと正しく書かれます。",
+                "To keep a quote in a value, enclose the whole value in quotes and double the quote inside (\"愛知\"\"花\"\"子\"); otherwise delete it. Saving again from Excel or rebuilding with pmhcsv build writes it correctly.",
+            ),
             Code::Required => i(
                 Error,
                 "必須項目が空です",
@@ -442,6 +453,15 @@ impl Code {
                 "Spaces (including full-width spaces and line breaks) around a value can break matching or registration.",
                 "値の前後の空白を削除してください（pmhcsv build は自動で削除し、記録に残します）。",
                 "Remove the spaces (`pmhcsv build` trims them and records it).",
+            ),
+            Code::BomInValue => i(
+                Error,
+                "値の中に BOM（U+FEFF）があります",
+                "A byte-order mark (U+FEFF) inside a value",
+                "BOM（EF BB BF）は本来ファイルの先頭だけに置く印です。行の先頭や値の中にあると（CSV を連結したときに起きます）、目に見えないままその値の一部としてアップロードされ、種別IDなどが一致しなくなります。",
+                "A BOM (EF BB BF) belongs at the start of the file only. At the start of a row or inside a value (it happens when CSV files are concatenated) it is uploaded, invisibly, as part of the value, and IDs stop matching.",
+                "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
+                "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
             ),
             Code::PeriodReversed => i(
                 Error,

@@ -27,6 +27,8 @@ pub(crate) struct RecMeta {
     pub(crate) blank: bool,
     /// Quotes balance (false: an unclosed quote swallowed the rest of the file).
     pub(crate) balanced: bool,
+    /// First field (0-based) with a quote RFC 4180 does not allow (S019).
+    pub(crate) bare_quote: Option<u32>,
     /// No character of the record is a control, 外字, 機種依存 or non-CP932 character
     /// ([`crate::domain::chars::all_clear`]): the checker skips its per-field scans. Computed
     /// here because this stage has spare time while the checker is the busier one.
@@ -217,6 +219,7 @@ impl Front {
                     inner_lines: 0,
                     blank: true,
                     balanced: true,
+                    bare_quote: None,
                     clean: true,
                 }),
                 Event::Record(rec) => {
@@ -238,6 +241,7 @@ impl Front {
                         inner_lines: rec.inner_lines,
                         blank: false,
                         balanced: rec.quotes_balanced,
+                        bare_quote: rec.bare_quote,
                         clean: crate::domain::chars::all_clear(&b.text[before..]),
                     });
                 }
