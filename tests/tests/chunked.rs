@@ -89,7 +89,8 @@ fn every_fixture_chunked_equals_whole_in_validate_and_build() {
 
 /// Rows with the characters and shapes that cross chunk boundaries badly: multi-byte names
 /// (JIS X 0208 only, so every encoding has them), half-width kana, a quoted value with a line
-/// break and a comma, a quote escaped inside a value, a blank line, a 和暦 date.
+/// break and a comma, a quote escaped inside a value, a bare quote (S019), a blank line, a
+/// 和暦 date.
 fn sample_text(eol: &str, rows: usize) -> String {
     let header = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,自己負担上限額,有効期間開始日,有効期間終了日,備考";
     let names = [
@@ -110,8 +111,14 @@ fn sample_text(eol: &str, rows: usize) -> String {
         } else {
             "2013-01-01"
         };
+        // Every sixth row has a quote RFC 4180 does not allow (S019), the others an escaped one.
+        let memo = if i % 6 == 5 {
+            format!("メモ\"{i}\"")
+        } else {
+            format!("\"メモ \"\"{i}\"\", 一般\"")
+        };
         s.push_str(&format!(
-            "KODOMO01,12345678901{},{name},{kana},{addr},{birth},2,0,88134457,子ども医療費受給者証,0001234{},,,,,,0,,,2025-04-01,2026-03-31,\"メモ \"\"{i}\"\", 一般\"{eol}",
+            "KODOMO01,12345678901{},{name},{kana},{addr},{birth},2,0,88134457,子ども医療費受給者証,0001234{},,,,,,0,,,2025-04-01,2026-03-31,{memo}{eol}",
             i % 10,
             i % 10
         ));
@@ -195,6 +202,8 @@ fn generated_files_in_every_encoding_chunked_equal_whole() {
                     assert_eq!(whole.encoding, detected, "{label}: {}", choice.as_str());
                     let blanks = (0..rows).filter(|i| i % 5 == 4 && i + 1 < rows).count();
                     assert_eq!(whole.rows, (rows + blanks) as u64, "{label}: rows");
+                    let bare = whole.count(pmh_core::Code::BareQuote);
+                    assert_eq!(bare, (rows / 6) as u64, "{label}: S019");
                     if opts.kind == InputKind::Source {
                         // Every row is written, the names as they were.
                         assert!(

@@ -2,6 +2,7 @@
 //! the 差分履歴 rows written.
 
 use super::*;
+use crate::findings::codes::Code;
 
 /// Counts of what was written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -280,6 +281,33 @@ fn detail_names(r: &Report) -> Vec<String> {
         .filter(|(u, h)| **u == Use::Detail && !h.trim().is_empty())
         .map(|(_, h)| h.trim().to_owned())
         .collect()
+}
+
+/// A snapshot whose bytes were not read as text (unknown encoding S002, ambiguous S018) has no
+/// rows: a diff against it would delete every recipient. Refused, nothing written.
+fn refuse_unread(report: &Report, side: Side) -> Result<(), DiffError> {
+    for code in [Code::UnknownEncoding, Code::AmbiguousEncoding] {
+        if report.count(code) > 0 {
+            let info = code.info();
+            return Err(DiffError::config(
+                format!(
+                    "{}を読めません（{} {}）。{}",
+                    side.ja(),
+                    code.as_str(),
+                    info.title_ja,
+                    info.hint_ja
+                ),
+                format!(
+                    "cannot read {} ({} {}). {}",
+                    side.en(),
+                    code.as_str(),
+                    info.title_en,
+                    info.hint_en
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a snapshot through the checker, calling `visit` with every row.
@@ -570,11 +598,13 @@ pub fn diff(
     let (from_report, y, y_visited) = match from.as_deref_mut() {
         Some(s) => {
             let (r, e, n) = index(&plan, &check_opts, s, Side::From, &mut issues)?;
+            refuse_unread(&r, Side::From)?;
             (Some(r), e, n)
         }
         None => (None, Vec::new(), 0),
     };
     let (to_report, t, t_visited) = index(&plan, &check_opts, to, Side::To, &mut issues)?;
+    refuse_unread(&to_report, Side::To)?;
     // The state is read only now, so that it does not add to the checker's memory.
     let owned;
     let state: Option<&DiffState> = match state {
