@@ -108,7 +108,7 @@ pub enum RedactError {
         /// The first finding that differs (present in one and not the other).
         first: Option<FindingAt>,
     },
-    /// The input is EUC-JP or ISO-2022-JP, whose copies are not written yet, or its encoding
+    /// The input is ISO-2022-JP, whose copies are not written yet, or its encoding
     /// is ambiguous (S018): no copy is made rather than one in another encoding.
     UnsupportedEncoding {
         /// The input's encoding.
@@ -141,7 +141,7 @@ impl RedactError {
                 )
             }
             RedactError::UnsupportedEncoding { encoding } => format!(
-                "文字コード {} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8 または Shift_JIS (CP932) で出力し直してから実行してください。",
+                "文字コード {} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS (CP932) または EUC-JP で出力し直してから実行してください（文字コードが判別できない場合は --encoding で指定してください）。",
                 encoding.as_str()
             ),
         }
@@ -171,7 +171,7 @@ impl RedactError {
                 )
             }
             RedactError::UnsupportedEncoding { encoding } => format!(
-                "Help-desk copies of {} files are not supported yet; no copy was made. Export the file as UTF-8 or Shift_JIS (CP932) first.",
+                "Help-desk copies of {} files are not supported yet; no copy was made. Export the file as UTF-8, Shift_JIS (CP932) or EUC-JP first (or name an ambiguous file's encoding with --encoding).",
                 encoding.as_str()
             ),
         }
@@ -244,7 +244,7 @@ pub fn redact_with_summary(
     };
     if matches!(
         report.encoding,
-        TextEncoding::EucJp | TextEncoding::Iso2022Jp | TextEncoding::Ambiguous
+        TextEncoding::Iso2022Jp | TextEncoding::Ambiguous
     ) {
         return Err(RedactError::UnsupportedEncoding {
             encoding: report.encoding,
@@ -490,7 +490,7 @@ impl Rewriter<'_> {
             if u.ch.is_none() {
                 // Bytes that do not decode may still spell a name in another encoding: replace
                 // them by bytes that do not decode either (UTF-16 lone surrogates carry nothing).
-                if matches!(self.enc, Enc::Utf8 | Enc::Cp932) {
+                if matches!(self.enc, Enc::Utf8 | Enc::Cp932 | Enc::EucJp) {
                     out.replace(u, &vec![0xFF; u.end - u.start]);
                     changed = true;
                 }
@@ -529,13 +529,11 @@ fn rewrite(
         TextEncoding::Ascii | TextEncoding::Utf8 => (Enc::Utf8, 0, input.len()),
         TextEncoding::Utf8Bom => (Enc::Utf8, 3, input.len()),
         TextEncoding::Cp932 => (Enc::Cp932, 0, input.len()),
+        TextEncoding::EucJp => (Enc::EucJp, 0, input.len()),
         // A UTF-16 file read by the caller's choice may have no BOM.
         TextEncoding::Utf16Le => (Enc::Utf16Le, bom(b"\xFF\xFE"), input.len()),
         TextEncoding::Utf16Be => (Enc::Utf16Be, bom(b"\xFE\xFF"), input.len()),
-        TextEncoding::Unknown
-        | TextEncoding::EucJp
-        | TextEncoding::Iso2022Jp
-        | TextEncoding::Ambiguous => {
+        TextEncoding::Unknown | TextEncoding::Iso2022Jp | TextEncoding::Ambiguous => {
             let p = input
                 .iter()
                 .position(|&b| b >= 0x80 || b == 0)
