@@ -87,6 +87,49 @@ pub struct CommonChecks {
     /// Sheet of an .xlsx input (default: the first sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    #[command(flatten)]
+    pub encoding: EncodingSel,
+}
+
+/// The input's text encoding (validate, build, redact).
+#[derive(clap::Args, Debug)]
+pub struct EncodingSel {
+    /// Text encoding of CSV/TSV inputs: `auto` detects it (BOM, then strict decoding; a file
+    /// valid as both CP932 and EUC-JP is refused, exit 2); any other value overrides
+    /// detection, and bytes invalid in it are reported (S008). Not used for .xlsx.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+    pub encoding: EncodingArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum EncodingArg {
+    Auto,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "cp932", alias = "shift_jis", alias = "sjis")]
+    Cp932,
+    #[value(name = "euc-jp")]
+    EucJp,
+    #[value(name = "iso-2022-jp", alias = "jis")]
+    Iso2022Jp,
+    #[value(name = "utf-16le")]
+    Utf16Le,
+    #[value(name = "utf-16be")]
+    Utf16Be,
+}
+
+impl From<EncodingArg> for pmh_core::EncodingChoice {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Auto => Self::Auto,
+            EncodingArg::Utf8 => Self::Utf8,
+            EncodingArg::Cp932 => Self::Cp932,
+            EncodingArg::EucJp => Self::EucJp,
+            EncodingArg::Iso2022Jp => Self::Iso2022Jp,
+            EncodingArg::Utf16Le => Self::Utf16Le,
+            EncodingArg::Utf16Be => Self::Utf16Be,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]

@@ -18,8 +18,8 @@ use clap::Parser;
 use pmh_core::OutputFormat;
 use pmh_core::xlsx::NumericCells;
 use pmh_core::{
-    Back, Code, ColumnMapping, Front, FrontSummary, Input, InputKind, Layout, Options, RecordBatch,
-    RenderOptions, Report, docs, xlsx,
+    Back, Code, ColumnMapping, EncodingChoice, Front, FrontSummary, Input, InputKind, Layout,
+    Options, RecordBatch, RenderOptions, Report, docs, xlsx,
 };
 use pmh_core::{Lang, Masters};
 
@@ -164,7 +164,8 @@ fn check_input(
             sha.finish()
         });
         let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
-            let mut front = Front::new(layout.dialect.delimiter_byte()).without_hash();
+            let mut front =
+                Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
             let mut buf = vec![0u8; CHUNK];
             loop {
                 let n = match reader.read(&mut buf) {
@@ -228,6 +229,12 @@ fn check_input(
     })
 }
 
+/// A report on an input that was refused unread (its encoding is ambiguous, S018): exit 2,
+/// as for any input that could not be read. The report still says why and what to do.
+fn unreadable(report: &Report) -> bool {
+    report.count(Code::AmbiguousEncoding) > 0
+}
+
 /// A rough row count from the file size (rows are ~250 bytes), to size the key index once.
 fn expected_rows(path: &Path) -> Option<usize> {
     let len = std::fs::metadata(path).ok()?.len();
@@ -277,6 +284,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         mapping: load_mapping(a.mapping.as_deref(), &layout, lang)?,
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters, lang)?,
+        encoding: a.common.encoding.encoding.into(),
         ..Options::validate()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
@@ -286,6 +294,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         o.expected_rows = expected_rows(path);
         if matches!(source, Source::Converted(..)) {
             o.kind = InputKind::Source; // a workbook is source data, not an upload file
+            o.encoding = EncodingChoice::Auto; // and its CSV text is UTF-8
         }
         o.numeric_cells = source.numeric_cells();
         reports.push((
@@ -305,6 +314,9 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     write_out(a.output.as_deref(), rendered.as_bytes())?;
     receipt::write_validate(receipt.as_ref(), &layout, &a.inputs, &reports)?;
     let errors: u64 = reports.iter().map(|(_, r)| r.errors).sum();
+    if reports.iter().any(|(_, r)| unreadable(r)) {
+        return Ok(ExitCode::from(2));
+    }
     Ok(if errors == 0 {
         ExitCode::SUCCESS
     } else {
@@ -339,11 +351,18 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters, lang)?,
         expected_rows: expected_rows(&a.input),
+        encoding: a.common.encoding.encoding.into(),
         ..Options::build(format)
     };
     let source = open_input(&a.input, a.common.sheet.as_deref(), lang)?;
     let opts = Options {
         numeric_cells: source.numeric_cells(),
+        // A workbook's CSV text is UTF-8, whatever --encoding says about CSV input.
+        encoding: if matches!(source, Source::Converted(..)) {
+            EncodingChoice::Auto
+        } else {
+            opts.encoding
+        },
         ..opts
     };
     // Write next to the target and rename at the end: a failed build leaves no half file.
@@ -367,7 +386,13 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
             return Err(e);
         }
     };
-    std::fs::rename(&tmp, &a.output).map_err(|e| crate::io_fail(&a.output, &e))?;
+    let refused = unreadable(&report);
+    if refused {
+        // Nothing is written from a file that could not be read (ambiguous encoding).
+        let _ = std::fs::remove_file(&tmp);
+    } else {
+        std::fs::rename(&tmp, &a.output).map_err(|e| crate::io_fail(&a.output, &e))?;
+    }
     let path = a.input.display().to_string();
     let inputs = [Input {
         path: &path,
@@ -379,6 +404,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     };
     let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
     write_out(a.report.as_deref(), rendered.as_bytes())?;
+    if refused {
+        return Ok(ExitCode::from(2));
+    }
     receipt::write_build(receipt.as_ref(), &layout, &a.input, &report, &a.output)?;
     Ok(if report.errors == 0 {
         ExitCode::SUCCESS

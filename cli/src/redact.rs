@@ -5,7 +5,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use pmh_core::redact::redact_with_summary;
+use pmh_core::redact::{RedactError, redact_with_summary};
 use pmh_core::{InputKind, Lang, Options};
 
 use crate::Fail;
@@ -41,6 +41,8 @@ pub struct RedactArgs {
     /// Language of messages.
     #[arg(long, value_enum, default_value_t = LangArg::Ja)]
     pub lang: LangArg,
+    #[command(flatten)]
+    pub encoding: crate::args::EncodingSel,
 }
 
 fn random_seed() -> u64 {
@@ -69,6 +71,7 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
         mapping: crate::load_mapping(a.mapping.as_deref(), &layout, lang)?,
         known_insurer_numbers: a.known_insurer_numbers.clone(),
         masters: crate::load_masters(&a.masters, lang)?,
+        encoding: a.encoding.encoding.into(),
         ..Options::default()
     };
     if same_file(&a.input, &a.output) {
@@ -89,7 +92,13 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
         Err(e) => {
             let msg = e.message(lang);
             eprintln!("pmhcsv: {msg}");
-            return Ok(ExitCode::from(1));
+            // An encoding this tool cannot copy is an input it could not read: exit 2.
+            let code = if matches!(e, RedactError::UnsupportedEncoding { .. }) {
+                2
+            } else {
+                1
+            };
+            return Ok(ExitCode::from(code));
         }
     };
     let mut tmp = a.output.clone().into_os_string();

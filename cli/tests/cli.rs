@@ -448,3 +448,70 @@ fn hostile_cells_reach_no_terminal_and_no_spreadsheet() {
         }
     }
 }
+
+/// EUC-JP is read as EUC-JP (not CP932 mojibake): `build` writes the real names in UTF-8.
+/// Bytes valid as both CP932 and EUC-JP are refused (S018, exit 2, no output) until
+/// `--encoding` names one; the named encoding is then used.
+#[test]
+fn encodings_are_detected_refused_when_ambiguous_and_chosen_with_the_option() {
+    let out = tmp("euc.csv");
+    let o = run(&[
+        "build",
+        fixture("invalid/S010_euc_jp.csv").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("山田太郎") && written.contains("北海道札幌市中央区北一条西2丁目"));
+    let o = run(&[
+        "validate",
+        fixture("invalid/S010_euc_jp.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("EUC-JP"), "{}", stdout(&o));
+
+    let amb = fixture("invalid/S018_ambiguous_encoding.csv");
+    let out = tmp("amb.csv");
+    let o = run(&["build", amb.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stdout(&o).contains("S018") && stdout(&o).contains("--encoding"));
+    assert!(
+        !out.exists(),
+        "nothing is written from a file that was not read"
+    );
+    let o = run(&["validate", amb.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "build",
+        "--encoding",
+        "euc-jp",
+        amb.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("愛知花子"));
+    let o = run(&[
+        "validate",
+        "--encoding",
+        "cp932",
+        "--format",
+        "json",
+        amb.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&o).contains("\"encoding\": \"cp932\""),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["validate", "--encoding", "latin1", amb.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "redact",
+        amb.to_str().unwrap(),
+        "-o",
+        tmp("r.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

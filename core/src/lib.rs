@@ -49,7 +49,7 @@ pub use findings::diagnostic::{Detail, Diagnostic, column_letter};
 pub use findings::message::message;
 pub use findings::report::Report;
 // Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
-pub use input::decode::{Decoder, TextEncoding};
+pub use input::decode::{Decoder, EncodingChoice, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
 pub use input::{records, xlsx};
 // Layouts and header matching.

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pmh_core::{Checker, Code, InputKind, Layout, Masters, Options, OutputFormat, Report};
+use pmh_core::{
+    Checker, Code, EncodingChoice, InputKind, Layout, Masters, Options, OutputFormat, Report,
+};
 
 /// The repository's `fixtures/` directory.
 pub fn fixtures_dir() -> PathBuf {
@@ -46,6 +48,10 @@ pub fn is_build_fixture(path: &Path) -> bool {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('X'))
+        || std::fs::read_to_string(path.with_extension("json")).is_ok_and(|t| {
+            serde_json::from_str::<serde_json::Value>(&t)
+                .is_ok_and(|v| v.get("build") == Some(&serde_json::Value::Bool(true)))
+        })
 }
 
 /// Options for a fixture: from the sidecar `<stem>.json` (`known_insurer_numbers`, `masters`
@@ -65,6 +71,9 @@ pub fn options_for(path: &Path) -> Options {
                 .unwrap_or_default()
         };
         opts.known_insurer_numbers = strings("known_insurer_numbers");
+        if let Some(e) = v.get("encoding").and_then(|e| e.as_str()) {
+            opts.encoding = EncodingChoice::parse(e).expect("sidecar encoding name");
+        }
         let masters = strings("masters");
         if !masters.is_empty() {
             let mut m = Masters::new();

@@ -713,3 +713,41 @@ fn unusable_snapshots_are_refused() {
         }
     }
 }
+
+/// A today's snapshot whose encoding is ambiguous (S018) or unknown (S002) has no readable
+/// rows; a diff against it would delete every recipient. Refused, nothing written.
+#[test]
+fn unreadable_snapshots_are_refused_not_diffed_into_deletions() {
+    let yesterday =
+        std::fs::read(conformance::fixtures_dir().join("valid/full_minimal.csv")).unwrap();
+    for bad in [
+        "invalid/S018_ambiguous_encoding.csv",
+        "invalid/S002_not_text.csv",
+    ] {
+        let today = std::fs::read(conformance::fixtures_dir().join(bad)).unwrap();
+        let mut out = Vec::new();
+        let mut sink = |x: &[u8]| -> Result<(), String> {
+            out.extend_from_slice(x);
+            Ok(())
+        };
+        let mut from = Bytes(&yesterday);
+        let r = diff(
+            &Layout::full(),
+            &Layout::diff(),
+            &Options::default(),
+            &DiffConfig::default(),
+            Some(&mut from as &mut dyn pmh_core::diff::Snapshot),
+            &mut Bytes(&today),
+            None.into(),
+            &mut sink,
+        );
+        let e = r.err().unwrap_or_else(|| panic!("{bad}: a diff was made"));
+        let code = &bad[8..12];
+        assert!(
+            e.message(pmh_core::Lang::Ja).contains(code),
+            "{bad}: {}",
+            e.message(pmh_core::Lang::Ja)
+        );
+        assert!(out.is_empty(), "{bad}: nothing is written");
+    }
+}

@@ -129,12 +129,12 @@ fn fixed_basis(code: Code) -> Option<Basis> {
     Some(match code {
         // File structure and encoding; the master's absence; build's repairs.
         EmptyFile | UnknownEncoding | HeaderOnly | DuplicateColumn | RaggedRow | UnclosedQuote
-        | UndecodableBytes | BlankRow | NotUtf8 | DelimiterMismatch | UnknownColumn
-        | EmptyHeader | NoHeader | NoMaster | DuplicateHistoryKey => Basis::Verified,
+        | UndecodableBytes | BlankRow | NotUtf8 | AmbiguousEncoding | BareQuote | BomInValue
+        | DelimiterMismatch | UnknownColumn | EmptyHeader | NoHeader | NoMaster
+        | DuplicateHistoryKey => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
-        | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros => {
-            Basis::Verified
-        }
+        | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
+        | RepairExcelSerial => Basis::Verified,
         // BOM and line endings, the order of the key dates, PMH's character set: inferred.
         BomMismatch | LineEndingMismatch | PeriodReversed | BirthAfterStart => Basis::Inferred,
         Gaiji | VendorChar | OutsideCp932 | HalfwidthKanaInText => Basis::Inferred,

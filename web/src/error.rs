@@ -103,6 +103,9 @@ pub enum WorkerError {
     /// The input's text encoding is not recognised.
     #[error("unknown encoding")]
     UnknownEncoding,
+    /// The bytes read as both Shift_JIS and EUC-JP with different text (S018).
+    #[error("ambiguous text encoding")]
+    AmbiguousEncoding,
     /// The input has only blank lines.
     #[error("no header row")]
     NoHeader,
@@ -142,6 +145,12 @@ pub enum WorkerError {
         original: u64,
         /// Findings of the copy.
         redacted: u64,
+    },
+    /// The help-desk copy is not made for this encoding (ISO-2022-JP, or ambiguous).
+    #[error("no help-desk copy of {encoding} files")]
+    RedactEncoding {
+        /// The input's encoding (its stable name).
+        encoding: String,
     },
     /// No random numbers for the help-desk copy.
     #[error("no random numbers ({detail})")]

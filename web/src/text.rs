@@ -812,6 +812,10 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
             "文字コードを判別できません。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx）のファイルを選んでください。",
             "The text encoding cannot be recognised. Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx).",
         ),
+        WorkerError::AmbiguousEncoding => pick(
+            "文字コードを判別できません：Shift_JIS（CP932）としても EUC-JP としても読めて、文字が違ってしまいます。推測はしません。元のシステムで UTF-8 または Shift_JIS の CSV として出力し直すか、「文字コード」で指定してから読み込んでください。",
+            "The text encoding is ambiguous: the file reads as both Shift_JIS (CP932) and EUC-JP with different text, and it is not guessed. Export it again as UTF-8 or Shift_JIS CSV, or choose the encoding under \"Text encoding\" and load it again.",
+        ),
         WorkerError::NoHeader => pick(
             "見出し行が見つかりません（空行だけのデータです）。",
             "No header row was found (the data has only blank lines).",
@@ -846,6 +850,14 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
                 "The anonymised copy was not saved: its findings did not match the original's ({original} before, {redacted} after). Please try again (each attempt uses new random values). If it keeps happening, report this message (not the file) to the developers."
             ),
         ),
+        WorkerError::RedactEncoding { encoding } => lang.pick(
+            format!(
+                "文字コード {encoding} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS（CP932）または EUC-JP で保存し直してから読み込んでください。"
+            ),
+            format!(
+                "Anonymised copies of {encoding} files are not supported yet; none was made. Save the file as UTF-8, Shift_JIS (CP932) or EUC-JP and load it again."
+            ),
+        ),
         WorkerError::NoRandom { detail } => lang.pick(
             format!("乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"),
             format!("The anonymised copy was not made: no random numbers are available ({detail})."),
@@ -869,6 +881,12 @@ pub fn encoding(e: TextEncoding) -> Msg {
         TextEncoding::Utf16Le => ("UTF-16LE", "UTF-16LE"),
         TextEncoding::Utf16Be => ("UTF-16BE", "UTF-16BE"),
         TextEncoding::Cp932 => ("Shift_JIS（CP932）", "Shift_JIS (CP932)"),
+        TextEncoding::EucJp => ("EUC-JP", "EUC-JP"),
+        TextEncoding::Iso2022Jp => ("ISO-2022-JP（JIS）", "ISO-2022-JP (JIS)"),
+        TextEncoding::Ambiguous => (
+            "判別できません（Shift_JIS と EUC-JP のどちらとも読めます）",
+            "ambiguous (reads as both Shift_JIS and EUC-JP)",
+        ),
         TextEncoding::Unknown => ("不明", "unknown"),
     };
     Msg::new(ja, en)

@@ -28,13 +28,31 @@ impl<'l> Back<'l> {
                 .field(fi, f.basis_of(rule))
         };
         let value = trim_edges(raw);
+        // A BOM (U+FEFF) in a value — at the start of a row when files were concatenated —
+        // would be uploaded as part of the value: an error, not an edge space (V008). A clean
+        // record has none (U+FEFF is outside CP932).
+        let bom = !self.clean && raw.contains('\u{FEFF}');
+        let bom_finding = || {
+            Diagnostic::new(Code::BomInValue)
+                .at(row, line)
+                .column(col)
+                .field(fi, Basis::Verified)
+                .value(raw)
+        };
         if value.is_empty() {
             if f.required {
                 self.sink.push(at(Code::Required, Rule::Required));
             }
-            if !raw.is_empty() {
+            if bom {
+                self.sink.push(bom_finding());
+            } else if !raw.is_empty() {
                 self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
             }
+            return;
+        }
+        if bom {
+            // The value is wrong as it stands; its other checks would judge other bytes.
+            self.sink.push(bom_finding());
             return;
         }
         if value.len() != raw.len() {

@@ -126,11 +126,15 @@ impl<'l> Back<'l> {
     pub(super) fn encoding_checks(&mut self, enc: TextEncoding) {
         let d = &self.layout.dialect;
         let utf8_expected = d.encoding == Encoding::Utf8;
-        if utf8_expected && !enc.is_utf8() && enc != TextEncoding::Unknown {
-            let found = if enc == TextEncoding::Cp932 {
-                "Shift_JIS (CP932)"
-            } else {
-                "UTF-16"
+        if utf8_expected
+            && !enc.is_utf8()
+            && !matches!(enc, TextEncoding::Unknown | TextEncoding::Ambiguous)
+        {
+            let found = match enc {
+                TextEncoding::Cp932 => "Shift_JIS (CP932)",
+                TextEncoding::EucJp => "EUC-JP",
+                TextEncoding::Iso2022Jp => "ISO-2022-JP",
+                _ => "UTF-16",
             };
             self.sink
                 .push(Diagnostic::new(Code::NotUtf8).detail(Detail::Encoding { found }));
@@ -150,10 +154,13 @@ impl<'l> Back<'l> {
     }
 
     pub(super) fn finish_file(&mut self, summary: &FrontSummary) {
-        if self.opts.output == Some(OutputFormat::Json) {
+        if self.opts.output == Some(OutputFormat::Json)
+            && summary.encoding != TextEncoding::Ambiguous
+        {
             write::json_close(&mut self.out, self.rows_written == 0);
         }
         if self.opts.masters.is_none()
+            && summary.encoding != TextEncoding::Ambiguous
             && self.header.is_some()
             && self.type_field.is_some()
             && !self.stopped
@@ -162,6 +169,17 @@ impl<'l> Back<'l> {
         }
         if summary.bytes == 0 {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
+            return;
+        }
+        if summary.encoding == TextEncoding::Ambiguous {
+            // Refused unread: whatever the ASCII start gave (a header, part of a row) is
+            // dropped with its findings and output, and the one finding says why.
+            self.sink = Sink::new(self.sink.max);
+            self.out.clear();
+            self.rows_written = 0;
+            self.data_rows = 0;
+            self.blank_rows = 0;
+            self.sink.push(Diagnostic::new(Code::AmbiguousEncoding));
             return;
         }
         if summary.encoding == TextEncoding::Unknown {

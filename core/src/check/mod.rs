@@ -35,8 +35,8 @@ use crate::domain::{checkdigit, date, tables};
 use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
-use crate::input::decode::TextEncoding;
-use crate::input::front::{Front, FrontSummary, RecordBatch};
+use crate::input::decode::{EncodingChoice, TextEncoding};
+use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch};
 use crate::input::reader::LineEndings;
 use crate::input::xlsx::NumericCells;
 use crate::layout::header::Use;
@@ -80,6 +80,10 @@ pub struct Options {
     /// The cells that were numbers in the source workbook (`xlsx::sheet_to_csv_with_numbers`):
     /// only there are leading zeros restored (X008); elsewhere they are proposed (X010).
     pub numeric_cells: Option<Arc<NumericCells>>,
+    /// The input's text encoding: detected ([`EncodingChoice::Auto`], the default), or the
+    /// caller's explicit choice (`--encoding`, the page's selector), which overrides detection.
+    /// Callers that drive [`Front`] themselves pass it to [`Front::with_encoding`].
+    pub encoding: EncodingChoice,
 }
 
 impl Default for Options {
@@ -94,6 +98,7 @@ impl Default for Options {
             repair: false,
             output: None,
             numeric_cells: None,
+            encoding: EncodingChoice::Auto,
         }
     }
 }
@@ -170,7 +175,7 @@ impl<'l> Checker<'l> {
     /// A checker for `layout`.
     pub fn new(layout: &'l Layout, opts: Options) -> Self {
         Self {
-            front: Front::new(layout.dialect.delimiter_byte()),
+            front: Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding),
             back: Back::new(layout, opts),
         }
     }
@@ -343,14 +348,7 @@ impl<'l> Back<'l> {
                 let ends = &batch.ends[start..end];
                 let base = if start == 0 { 0 } else { batch.ends[start - 1] };
                 self.clean = meta.clean;
-                self.record(
-                    &batch.text,
-                    base,
-                    ends,
-                    meta.line,
-                    meta.inner_lines,
-                    meta.balanced,
-                );
+                self.record(&batch.text, base, ends, meta);
             }
             start = end;
         }
@@ -400,15 +398,8 @@ impl<'l> Back<'l> {
     }
 
     /// One record: `ends` are absolute offsets in `all`; the first field starts at `base`.
-    fn record(
-        &mut self,
-        all: &str,
-        base: usize,
-        ends: &[usize],
-        line: u64,
-        inner_lines: u64,
-        balanced: bool,
-    ) {
+    fn record(&mut self, all: &str, base: usize, ends: &[usize], meta: &RecMeta) {
+        let (line, inner_lines, balanced) = (meta.line, meta.inner_lines, meta.balanced);
         self.row = self.row.saturating_add(1);
         if self.stopped {
             self.data_rows += 1;
@@ -451,6 +442,8 @@ impl<'l> Back<'l> {
                 .map(|c| c as u32 + 1);
             let found = match self.encoding {
                 TextEncoding::Cp932 => "Shift_JIS (CP932)",
+                TextEncoding::EucJp => "EUC-JP",
+                TextEncoding::Iso2022Jp => "ISO-2022-JP",
                 TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
                 _ => "UTF-8",
             };
@@ -460,6 +453,26 @@ impl<'l> Back<'l> {
                     .column(col)
                     .detail(Detail::Encoding { found }),
             );
+        }
+        if let Some(col) = meta.bare_quote {
+            let mut d = Diagnostic::new(Code::BareQuote)
+                .at(row, line)
+                .column(Some(col + 1));
+            // The value only where the column is a layout field, so that it is masked as that
+            // field's values are (a 券面 column may hold anything).
+            let field = self
+                .header
+                .as_ref()
+                .and_then(|h| match h.uses.get(col as usize) {
+                    Some(Use::Field(fi)) => Some(*fi),
+                    _ => None,
+                });
+            if let Some(fi) = field {
+                d = d
+                    .field(fi, Basis::Verified)
+                    .value(field_text(all, base, ends, col as usize));
+            }
+            self.sink.push(d);
         }
         if ends.len() != self.header_columns {
             self.sink.push(
@@ -564,6 +577,13 @@ impl<'l> Back<'l> {
     }
 }
 
+/// Field `i` of a record whose fields end at `ends` in `all` (the first starting at `base`).
+fn field_text<'a>(all: &'a str, base: usize, ends: &[usize], i: usize) -> &'a str {
+    let Some(&end) = ends.get(i) else { return "" };
+    let start = if i == 0 { base } else { ends[i - 1] };
+    all.get(start..end).unwrap_or("")
+}
+
 /// The input column (1-based) of a layout field, when the file has one.
 fn column_of(field_cols: &[Option<u32>], field: Option<usize>) -> Option<u32> {
     field_cols.get(field?).copied().flatten()
@@ -618,8 +638,12 @@ fn date_error_text(e: &date::DateError) -> (&'static str, &'static str) {
             "a two-digit year without an era is ambiguous",
         ),
         E::SerialOutOfRange => (
-            "Excel の日付シリアル値として範囲外です",
-            "out of range as an Excel date serial",
+            "Excel の日付シリアル値として読める範囲（61〜73415: 1900年3月1日〜2100年12月31日）の外です",
+            "outside the Excel date serials read (61–73415: 1900-03-01 to 2100-12-31)",
+        ),
+        E::EraYearTooLate { .. } => (
+            "元号の終わりから5年を超える年です（年の誤りと思われます）",
+            "more than 5 years after the era ended (likely a wrong year)",
         ),
         E::Serial60 => (
             "Excel の 1900年2月29日（実在しない日）です",

@@ -146,6 +146,8 @@ codes! {
     EmptyHeader = "S015" => "core/src/check/file.rs", "Back::header_row";
     NoHeader = "S016" => "core/src/check/file.rs", "Back::header_row";
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
+    AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
+    BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -154,6 +156,7 @@ codes! {
     Boolean = "V006" => "core/src/check/fields.rs", "Back::cell";
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
+    BomInValue = "V009" => "core/src/check/fields.rs", "Back::cell";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
@@ -188,6 +191,7 @@ codes! {
     RepairLeadingZeros = "X008" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeLeadingZeros = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairExcelSerial = "X011" => "core/src/check/repair/mod.rs", "Back::repair_row";
 }
 
 impl Code {
@@ -221,8 +225,8 @@ impl Code {
                 Error,
                 "文字コードを判別できません",
                 "Unknown text encoding",
-                "UTF-8 でも Shift_JIS (CP932) でもないバイト列です。テキストの CSV ではない可能性があります。",
-                "The bytes are neither UTF-8 nor Shift_JIS (CP932); this may not be a text CSV file.",
+                "UTF-8、Shift_JIS (CP932)、EUC-JP、ISO-2022-JP、BOM 付き UTF-16 のどれでもないバイト列です。テキストの CSV ではない可能性があります。",
+                "The bytes are none of UTF-8, Shift_JIS (CP932), EUC-JP, ISO-2022-JP or UTF-16 with a BOM; this may not be a text CSV file.",
                 "Excel で開き、「名前を付けて保存」で「CSV UTF-8(コンマ区切り)」を選んで保存し直してください。",
                 "Open it in Excel and save as \"CSV UTF-8 (Comma delimited)\".",
             ),
@@ -361,6 +365,24 @@ impl Code {
                 "その項目を使う場合は列を追加してください。",
                 "Add the column if you use this field.",
             ),
+            Code::AmbiguousEncoding => i(
+                Error,
+                "文字コードを決められません（Shift_JIS と EUC-JP のどちらとしても読めます）",
+                "Ambiguous text encoding (valid as Shift_JIS and as EUC-JP)",
+                "このファイルのバイト列は Shift_JIS (CP932) としても EUC-JP としても正しく読め、読み方によって氏名や住所が別の文字になります。推測で読むと文字化けしたデータを登録するおそれがあるため、読み込みません。",
+                "The bytes are valid both as Shift_JIS (CP932) and as EUC-JP and give different names and addresses; guessing could register garbled data, so the file is not read.",
+                "出力元のシステムで文字コードを確認し、--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください。できれば UTF-8 で出力し直してください。",
+                "Check the encoding with the exporting system and name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector). Better: export UTF-8.",
+            ),
+            Code::BareQuote => i(
+                Error,
+                "引用符（\"）の使い方が CSV の規則に合いません",
+                "A quote (\") where CSV does not allow one",
+                "引用符で囲まれていない値の中の \"（愛知\"花\"子）や、閉じた引用符の後に続く文字（\"2013\"-01-01）は CSV の規則（RFC 4180）に反します。読み取るソフトによって値が変わり（このツールは 2013-01-01 と読みますが、PMH が同じに読むとは限りません）、誤った値で登録されるおそれがあります。",
+                "A quote inside an unquoted value (愛知\"花\"子) or text after a closing quote (\"2013\"-01-01) breaks CSV's rules (RFC 4180); parsers read such values differently (this tool reads 2013-01-01, PMH may not), so a wrong value could be registered.",
+                "値に \" を含める場合は値全体を \" で囲み、中の \" を \"\" と2つ重ねてください（\"愛知\"\"花\"\"子\"）。不要な \" は削除してください。Excel で保存し直すか pmhcsv build で作り直すと正しく書かれます。",
+                "To keep a quote in a value, enclose the whole value in quotes and double the quote inside (\"愛知\"\"花\"\"子\"); otherwise delete it. Saving again from Excel or rebuilding with pmhcsv build writes it correctly.",
+            ),
             Code::Required => i(
                 Error,
                 "必須項目が空です",
@@ -432,6 +454,15 @@ impl Code {
                 "Spaces (including full-width spaces and line breaks) around a value can break matching or registration.",
                 "値の前後の空白を削除してください（pmhcsv build は自動で削除し、記録に残します）。",
                 "Remove the spaces (`pmhcsv build` trims them and records it).",
+            ),
+            Code::BomInValue => i(
+                Error,
+                "値の中に BOM（U+FEFF）があります",
+                "A byte-order mark (U+FEFF) inside a value",
+                "BOM（EF BB BF）は本来ファイルの先頭だけに置く印です。行の先頭や値の中にあると（CSV を連結したときに起きます）、目に見えないままその値の一部としてアップロードされ、種別IDなどが一致しなくなります。",
+                "A BOM (EF BB BF) belongs at the start of the file only. At the start of a row or inside a value (it happens when CSV files are concatenated) it is uploaded, invisibly, as part of the value, and IDs stop matching.",
+                "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
+                "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
             ),
             Code::PeriodReversed => i(
                 Error,
@@ -711,6 +742,15 @@ impl Code {
                 "Certificates printed before the 2019 era change carry dates such as 平成32年3月31日, which are valid (= 2020-03-31).",
                 "読み替えた日付が正しいか確認してください。",
                 "Check the date that was read across.",
+            ),
+            Code::RepairExcelSerial => i(
+                Warning,
+                "数値を Excel の日付シリアル値として日付にしました",
+                "A number read as an Excel date serial",
+                "日付の列の数値（41275 など）は Excel が日付をシリアル値で書き出したものと読み、日付にしました（41275 = 2013-01-01）。数値の入力間違いでも日付になるため、1900年3月1日〜2100年12月31日（61〜73415）の範囲だけを読み、確認を求めます。",
+                "A number in a date column (e.g. 41275) is read as the serial Excel writes for a date (41275 = 2013-01-01). A mistyped number would become a date too, so only 61–73415 (1900-03-01 to 2100-12-31) are read, and each is to be confirmed.",
+                "修正後の日付が受給者証と一致するか確認してください。元の Excel で列の表示形式を「日付」にして保存し直すと確実です。",
+                "Check the date against the certificate. Saving the column with a date format in Excel avoids the question.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

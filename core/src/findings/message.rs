@@ -459,6 +459,18 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 layout.title_en
             ),
         ),
+        (Code::AmbiguousEncoding, _) => (
+            "このファイルは Shift_JIS (CP932) としても EUC-JP としても読め、どちらかを決められないため読み込みませんでした。文字コードを指定してください（--encoding cp932 または --encoding euc-jp）。".into(),
+            "The file reads validly both as Shift_JIS (CP932) and as EUC-JP; it was not read. Name the encoding (--encoding cp932 or --encoding euc-jp).".into(),
+        ),
+        (Code::BareQuote, _) => (
+            format!("この列の値{v_ja}に、引用符（\"）が CSV の規則（RFC 4180）に反する位置にあります。読み取るソフトによって値が変わります。"),
+            format!("The value {v_en} in this column has a quote (\") where CSV (RFC 4180) does not allow one; parsers read it differently."),
+        ),
+        (Code::BomInValue, _) => (
+            format!("「{label_ja}」の値{v_ja}に BOM（U+FEFF、目に見えない文字）が含まれています。このままではその値の一部としてアップロードされます。"),
+            format!("The value {v_en} of \"{label_en}\" holds a byte-order mark (U+FEFF, invisible); it would be uploaded as part of the value."),
+        ),
         (Code::OptionalColumnAbsent, _) => (
             format!("任意項目「{label_ja}」の列がありません。空欄として扱います。"),
             format!("No column for the optional field \"{label_en}\"; treated as empty."),
@@ -661,6 +673,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairMacJis
             | Code::RepairDate
             | Code::RepairEraOverflow
+            | Code::RepairExcelSerial
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis
             | Code::ProposeLeadingZeros,

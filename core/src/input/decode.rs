@@ -2,15 +2,85 @@
 //!
 //! Recipe (domain-codes.md §9.1): a BOM decides (UTF-8, UTF-16LE/BE). Without one, ASCII bytes
 //! are passed on undecided (they mean the same in every candidate); at the first non-ASCII byte
-//! a window of up to [`WINDOW`] bytes decides between strict UTF-8 and strict Shift_JIS (CP932,
-//! the WHATWG/Windows repertoire of `encoding_rs`). Nothing is ever decoded lossily without
-//! being counted: a malformed sequence becomes U+FFFD *and* is recorded, so the row can be
-//! reported (S008).
+//! (or the first ESC, which starts ISO-2022-JP's escape sequences) a window of up to [`WINDOW`]
+//! bytes decides: ISO-2022-JP when it designates JIS X 0208 (`ESC $ B` / `ESC $ @`) and decodes
+//! strictly; else strict UTF-8; else strict Shift_JIS (CP932, the WHATWG/Windows repertoire of
+//! `encoding_rs`) and strict EUC-JP. When both CP932 and EUC-JP read the window without an
+//! error (and say different things), up to [`WIDE_WINDOW`] bytes are tried; still both: the file
+//! is [`TextEncoding::Ambiguous`] and nothing is decoded — never a guess (the caller can name
+//! the encoding: [`Decoder::with_choice`]). Nothing is ever decoded lossily without being
+//! counted: a malformed sequence becomes U+FFFD *and* is recorded, so the row can be reported
+//! (S008).
 
-use encoding_rs::{DecoderResult, SHIFT_JIS, UTF_16BE, UTF_16LE};
+use encoding_rs::{DecoderResult, EUC_JP, Encoding, ISO_2022_JP, SHIFT_JIS, UTF_16BE, UTF_16LE};
 
 /// Bytes of look-ahead used to decide the encoding at the first non-ASCII byte.
 pub const WINDOW: usize = 4096;
+
+/// Bytes of look-ahead tried when CP932 and EUC-JP both read the first [`WINDOW`] bytes.
+pub const WIDE_WINDOW: usize = 1 << 20;
+
+/// The encoding a caller asks for: detection, or an explicit one that overrides it (the CLI's
+/// `--encoding`, the page's selector). Bytes invalid in the chosen encoding are reported as
+/// S008, as always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EncodingChoice {
+    /// Detect (BOM, then strict decoding; refuse when ambiguous).
+    #[default]
+    Auto,
+    /// UTF-8 (a leading BOM is skipped).
+    Utf8,
+    /// Shift_JIS as Windows writes it.
+    Cp932,
+    /// EUC-JP.
+    EucJp,
+    /// ISO-2022-JP (JIS).
+    Iso2022Jp,
+    /// UTF-16 little endian (a leading BOM is skipped).
+    Utf16Le,
+    /// UTF-16 big endian (a leading BOM is skipped).
+    Utf16Be,
+}
+
+impl EncodingChoice {
+    /// Every choice, `Auto` first.
+    pub const ALL: [EncodingChoice; 7] = [
+        EncodingChoice::Auto,
+        EncodingChoice::Utf8,
+        EncodingChoice::Cp932,
+        EncodingChoice::EucJp,
+        EncodingChoice::Iso2022Jp,
+        EncodingChoice::Utf16Le,
+        EncodingChoice::Utf16Be,
+    ];
+
+    /// Stable name (`auto`, `utf-8`, `cp932`, `euc-jp`, `iso-2022-jp`, `utf-16le`, `utf-16be`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodingChoice::Auto => "auto",
+            EncodingChoice::Utf8 => "utf-8",
+            EncodingChoice::Cp932 => "cp932",
+            EncodingChoice::EucJp => "euc-jp",
+            EncodingChoice::Iso2022Jp => "iso-2022-jp",
+            EncodingChoice::Utf16Le => "utf-16le",
+            EncodingChoice::Utf16Be => "utf-16be",
+        }
+    }
+
+    /// Parses a name as [`EncodingChoice::as_str`] gives it (case-insensitive; `shift_jis`,
+    /// `sjis`, `utf8`, `jis` are accepted too).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        let alias = match s.as_str() {
+            "utf8" => "utf-8",
+            "shift_jis" | "shift-jis" | "sjis" | "windows-31j" => "cp932",
+            "eucjp" | "euc_jp" => "euc-jp",
+            "jis" | "iso2022jp" => "iso-2022-jp",
+            other => other,
+        };
+        Self::ALL.into_iter().find(|c| c.as_str() == alias)
+    }
+}
 
 /// The text encoding of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +97,12 @@ pub enum TextEncoding {
     Utf16Be,
     /// Shift_JIS as Windows writes it.
     Cp932,
+    /// EUC-JP (Unix 住基 systems).
+    EucJp,
+    /// ISO-2022-JP (JIS, 7-bit with escape sequences).
+    Iso2022Jp,
+    /// Valid as more than one of CP932 and EUC-JP with different text: not decoded (S018).
+    Ambiguous,
     /// Not a known text encoding.
     Unknown,
 }
@@ -41,6 +117,9 @@ impl TextEncoding {
             TextEncoding::Utf16Le => "utf-16le",
             TextEncoding::Utf16Be => "utf-16be",
             TextEncoding::Cp932 => "cp932",
+            TextEncoding::EucJp => "euc-jp",
+            TextEncoding::Iso2022Jp => "iso-2022-jp",
+            TextEncoding::Ambiguous => "ambiguous",
             TextEncoding::Unknown => "unknown",
         }
     }
@@ -69,9 +148,13 @@ enum State {
     Ascii,
     /// Pass-through UTF-8 (validated per record later).
     Utf8,
+    /// UTF-8 chosen by the caller: a BOM at the very start is skipped.
+    ForcedUtf8,
+    /// UTF-16 chosen by the caller (`true`: little endian): a BOM at the very start is skipped.
+    ForcedUtf16(bool),
     /// Decoding through `encoding_rs`.
     Transcode(encoding_rs::Decoder),
-    /// Unknown encoding: everything else is dropped.
+    /// Unknown or ambiguous encoding: everything else is dropped.
     Failed,
 }
 
@@ -85,6 +168,8 @@ pub struct Decoder {
     malformed: u64,
     /// Why detection failed, for the S002 message.
     failure: Option<&'static str>,
+    /// The wide window was already tried (CP932/EUC-JP ambiguity in the first window).
+    wide: bool,
 }
 
 impl Default for Decoder {
@@ -102,7 +187,26 @@ impl Decoder {
             pending: Vec::new(),
             malformed: 0,
             failure: None,
+            wide: false,
         }
+    }
+
+    /// A decoder for `choice`: [`EncodingChoice::Auto`] detects; any other decodes in that
+    /// encoding from the first byte (a BOM of the same encoding is skipped) and reports it.
+    pub fn with_choice(choice: EncodingChoice) -> Self {
+        let mut d = Self::new();
+        let (encoding, state) = match choice {
+            EncodingChoice::Auto => return d,
+            EncodingChoice::Utf8 => (TextEncoding::Utf8, State::ForcedUtf8),
+            EncodingChoice::Cp932 => (TextEncoding::Cp932, transcoder(SHIFT_JIS)),
+            EncodingChoice::EucJp => (TextEncoding::EucJp, transcoder(EUC_JP)),
+            EncodingChoice::Iso2022Jp => (TextEncoding::Iso2022Jp, transcoder(ISO_2022_JP)),
+            EncodingChoice::Utf16Le => (TextEncoding::Utf16Le, State::ForcedUtf16(true)),
+            EncodingChoice::Utf16Be => (TextEncoding::Utf16Be, State::ForcedUtf16(false)),
+        };
+        d.encoding = encoding;
+        d.state = state;
+        d
     }
 
     /// The encoding detected so far.
@@ -169,25 +273,48 @@ impl Decoder {
                     }
                 }
                 State::Ascii => {
-                    let first_non_ascii = data.iter().position(|&b| b >= 0x80 || b == 0);
+                    let first_non_ascii =
+                        data.iter().position(|&b| b >= 0x80 || b == 0 || b == 0x1B);
                     let Some(p) = first_non_ascii else {
                         out.extend_from_slice(data);
                         return;
                     };
-                    let window_end = (p + WINDOW).min(data.len());
-                    if window_end - p < WINDOW && !last {
+                    let want = if self.wide { WIDE_WINDOW } else { WINDOW };
+                    let window_end = (p + want).min(data.len());
+                    if window_end - p < want && !last {
                         // Not enough look-ahead yet: pass the ASCII part on, hold the rest.
                         out.extend_from_slice(&data[..p]);
                         self.pending.extend_from_slice(&data[p..]);
                         return;
                     }
-                    out.extend_from_slice(&data[..p]);
                     let window = &data[p..window_end];
-                    match detect(window, window_end == data.len() && last) {
+                    let at_eof = window_end == data.len() && last;
+                    let found = detect(window, at_eof);
+                    if found == Ok(TextEncoding::Ambiguous) && !self.wide && !at_eof {
+                        // Both CP932 and EUC-JP so far: look further before refusing.
+                        self.wide = true;
+                        continue;
+                    }
+                    out.extend_from_slice(&data[..p]);
+                    match found {
                         Ok(TextEncoding::Cp932) => {
                             self.encoding = TextEncoding::Cp932;
-                            self.state =
-                                State::Transcode(SHIFT_JIS.new_decoder_without_bom_handling());
+                            self.state = transcoder(SHIFT_JIS);
+                        }
+                        Ok(TextEncoding::EucJp) => {
+                            self.encoding = TextEncoding::EucJp;
+                            self.state = transcoder(EUC_JP);
+                        }
+                        Ok(TextEncoding::Iso2022Jp) => {
+                            self.encoding = TextEncoding::Iso2022Jp;
+                            self.state = transcoder(ISO_2022_JP);
+                        }
+                        Ok(TextEncoding::Ambiguous) => {
+                            self.encoding = TextEncoding::Ambiguous;
+                            self.failure = Some(
+                                "the bytes read validly both as Shift_JIS (CP932) and as EUC-JP, with different text",
+                            );
+                            self.state = State::Failed;
                         }
                         Ok(enc) => {
                             self.encoding = enc;
@@ -200,6 +327,35 @@ impl Decoder {
                         }
                     }
                     data = &data[p..];
+                }
+                State::ForcedUtf8 => {
+                    if data.len() < 3 && !last && !data.is_empty() && is_bom_prefix(data) {
+                        self.pending.extend_from_slice(data);
+                        return;
+                    }
+                    if data.is_empty() && !last {
+                        return;
+                    }
+                    if let Some(rest) = data.strip_prefix(b"\xEF\xBB\xBF") {
+                        self.encoding = TextEncoding::Utf8Bom;
+                        data = rest;
+                    }
+                    self.state = State::Utf8;
+                }
+                State::ForcedUtf16(le) => {
+                    let le = *le;
+                    if data.len() < 2 && !last && !data.is_empty() {
+                        self.pending.extend_from_slice(data);
+                        return;
+                    }
+                    if data.is_empty() && !last {
+                        return;
+                    }
+                    let bom: &[u8] = if le { b"\xFF\xFE" } else { b"\xFE\xFF" };
+                    if let Some(rest) = data.strip_prefix(bom) {
+                        data = rest;
+                    }
+                    self.state = transcoder(if le { UTF_16LE } else { UTF_16BE });
                 }
                 State::Utf8 => {
                     out.extend_from_slice(data);
@@ -215,19 +371,44 @@ impl Decoder {
     }
 }
 
+fn transcoder(encoding: &'static Encoding) -> State {
+    State::Transcode(encoding.new_decoder_without_bom_handling())
+}
+
 fn is_bom_prefix(data: &[u8]) -> bool {
     [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
         .iter()
         .any(|bom| bom.starts_with(data))
 }
 
-/// Decides the encoding from a window that starts at the first non-ASCII (or NUL) byte.
+/// Whether `window` decodes in `encoding` without a single malformed sequence (a sequence cut
+/// at the window's end is fine unless `at_eof`); with the text it gives.
+fn strict(encoding: &'static Encoding, window: &[u8], at_eof: bool) -> Option<String> {
+    let mut dec = encoding.new_decoder_without_bom_handling();
+    let mut buf = vec![0u8; window.len() * 3 + 16];
+    let (res, _, written) = dec.decode_to_utf8_without_replacement(window, &mut buf, at_eof);
+    matches!(res, DecoderResult::InputEmpty).then(|| {
+        buf.truncate(written);
+        String::from_utf8(buf).unwrap_or_default()
+    })
+}
+
+/// Decides the encoding from a window that starts at the first non-ASCII (or NUL, or ESC) byte.
 fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, &'static str> {
     if window.contains(&0) {
         return Err("NUL bytes: a binary file, or UTF-16 without a byte-order mark");
     }
     if window.starts_with(b"PK\x03\x04") {
         return Err("a ZIP archive (an .xlsx workbook?)");
+    }
+    // 0. ISO-2022-JP: 7-bit, designates JIS X 0208 with ESC $ B (or ESC $ @).
+    if window.starts_with(b"\x1B")
+        && (memchr::memmem::find(window, b"\x1B$B").is_some()
+            || memchr::memmem::find(window, b"\x1B$@").is_some())
+        && window.iter().all(|&b| b < 0x80)
+        && strict(ISO_2022_JP, window, at_eof).is_some()
+    {
+        return Ok(TextEncoding::Iso2022Jp);
     }
     // 1. The whole window is strict UTF-8 (a sequence may be cut at the window's end).
     let utf8 = std::str::from_utf8(window);
@@ -236,24 +417,28 @@ fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, &'static str> {
         Err(e) if e.error_len().is_none() && !at_eof => return Ok(TextEncoding::Utf8),
         Err(_) => {}
     }
-    // 2. The whole window is strict CP932 (a lead byte may be cut at the window's end).
-    let mut buf = vec![0u8; window.len() * 3 + 16];
-    let mut dec = SHIFT_JIS.new_decoder_without_bom_handling();
-    let (res, _, _) = dec.decode_to_utf8_without_replacement(window, &mut buf, at_eof);
-    if matches!(res, DecoderResult::InputEmpty | DecoderResult::OutputFull) {
-        return Ok(TextEncoding::Cp932);
+    // 2. The whole window is strict CP932 or strict EUC-JP (a lead byte may be cut at the
+    //    window's end). Both, with different text: ambiguous — the caller must say which.
+    let cp932 = strict(SHIFT_JIS, window, at_eof);
+    let euc = strict(EUC_JP, window, at_eof);
+    match (cp932, euc) {
+        (Some(a), Some(b)) if a != b => return Ok(TextEncoding::Ambiguous),
+        (Some(_), _) => return Ok(TextEncoding::Cp932),
+        (None, Some(_)) => return Ok(TextEncoding::EucJp),
+        (None, None) => {}
     }
     // 3. Damaged files: whichever encoding reads the first character.
     if utf8.is_err_and(|e| e.valid_up_to() > 0) {
         return Ok(TextEncoding::Utf8);
     }
+    let mut buf = [0u8; 16];
     let head = &window[..window.len().min(2)];
     let mut dec = SHIFT_JIS.new_decoder_without_bom_handling();
     let (res, _, _) = dec.decode_to_utf8_without_replacement(head, &mut buf, true);
     if matches!(res, DecoderResult::InputEmpty) && head.len() == 2 && head[0] >= 0x81 {
         return Ok(TextEncoding::Cp932);
     }
-    Err("neither UTF-8 nor Shift_JIS (CP932)")
+    Err("neither UTF-8, Shift_JIS (CP932) nor EUC-JP")
 }
 
 fn transcode(
@@ -357,5 +542,124 @@ mod tests {
         assert_eq!(e, TextEncoding::Cp932);
         assert!(s.contains('\u{FFFD}'));
         assert_eq!(m, 1);
+    }
+
+    fn with_choice(
+        bytes: &[u8],
+        choice: EncodingChoice,
+        chunk: usize,
+    ) -> (TextEncoding, String, u64) {
+        let mut d = Decoder::with_choice(choice);
+        let mut out = Vec::new();
+        for c in bytes.chunks(chunk.max(1)) {
+            d.push(c, &mut out);
+        }
+        d.finish(&mut out);
+        (
+            d.encoding(),
+            String::from_utf8_lossy(&out).into_owned(),
+            d.malformed(),
+        )
+    }
+
+    const JA: &str =
+        "氏名,住所\r\n山田太郎,愛知県名古屋市中区栄1-1-1\r\n佐藤一郎,子ども医療費受給者証\r\n";
+
+    #[test]
+    fn euc_jp_is_detected_and_decoded() {
+        let (bytes, _, _) = EUC_JP.encode(JA);
+        for chunk in [1, 2, 3, 5, 64, 4096] {
+            let (e, s, m) = decode_in_chunks(&bytes, chunk);
+            assert_eq!((e, s.as_str(), m), (TextEncoding::EucJp, JA, 0), "{chunk}");
+        }
+    }
+
+    #[test]
+    fn iso_2022_jp_is_detected_and_decoded() {
+        let (bytes, _, _) = ISO_2022_JP.encode(JA);
+        assert!(bytes.iter().all(|&b| b < 0x80));
+        for chunk in [1, 2, 3, 5, 64, 4096] {
+            let (e, s, m) = decode_in_chunks(&bytes, chunk);
+            assert_eq!(
+                (e, s.as_str(), m),
+                (TextEncoding::Iso2022Jp, JA, 0),
+                "{chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn cp932_and_euc_jp_both_valid_is_ambiguous_and_nothing_is_decoded() {
+        // 愛知花子 in EUC-JP is ｰｦﾃﾎｲﾖｻﾒ in CP932: both strictly valid.
+        let (bytes, _, _) = EUC_JP.encode("id,name\r\n1,愛知花子\r\n");
+        for chunk in [1, 7, 4096] {
+            let (e, s, _) = decode_in_chunks(&bytes, chunk);
+            assert_eq!(e, TextEncoding::Ambiguous, "{chunk}");
+            assert_eq!(s, "id,name\r\n1,", "only the ASCII start is passed on");
+        }
+    }
+
+    #[test]
+    fn ambiguity_is_resolved_by_bytes_past_the_first_window() {
+        // 5,000 ambiguous bytes, then a character only EUC-JP can read (子ども…).
+        let text = format!("a\r\n{}\r\n子ども\r\n", "愛知花子,".repeat(600));
+        let (bytes, _, _) = EUC_JP.encode(&text);
+        assert!(bytes.len() > WINDOW);
+        for chunk in [1, 1000, 1 << 20] {
+            let (e, s, _) = decode_in_chunks(&bytes, chunk);
+            assert_eq!(
+                (e, s.as_str()),
+                (TextEncoding::EucJp, text.as_str()),
+                "{chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_explicit_choice_overrides_detection() {
+        let (euc, _, _) = EUC_JP.encode("id,name\r\n1,愛知花子\r\n");
+        let (e, s, m) = with_choice(&euc, EncodingChoice::EucJp, 3);
+        assert_eq!(
+            (e, s.as_str(), m),
+            (TextEncoding::EucJp, "id,name\r\n1,愛知花子\r\n", 0)
+        );
+        let (e, s, m) = with_choice(&euc, EncodingChoice::Cp932, 3);
+        assert_eq!(
+            (e, s.as_str(), m),
+            (TextEncoding::Cp932, "id,name\r\n1,ｰｦﾃﾎｲﾖｻﾒ\r\n", 0)
+        );
+        // Bytes invalid in the chosen encoding are counted (S008), never dropped silently.
+        let (sjis, _, _) = SHIFT_JIS.encode("名前\r\n");
+        let (_, s, m) = with_choice(&sjis, EncodingChoice::EucJp, 1);
+        assert!(m > 0 && s.contains('\u{FFFD}'));
+        // UTF-8 and UTF-16 skip their own BOM, and need none.
+        for chunk in [1, 2, 64] {
+            let (e, s, _) = with_choice("\u{FEFF}氏名".as_bytes(), EncodingChoice::Utf8, chunk);
+            assert_eq!((e, s.as_str()), (TextEncoding::Utf8Bom, "氏名"));
+            let mut le: Vec<u8> = Vec::new();
+            for u in "氏名".encode_utf16() {
+                le.extend_from_slice(&u.to_le_bytes());
+            }
+            let (e, s, _) = with_choice(&le, EncodingChoice::Utf16Le, chunk);
+            assert_eq!((e, s.as_str()), (TextEncoding::Utf16Le, "氏名"));
+            let mut be = vec![0xFE, 0xFF];
+            for u in "氏名".encode_utf16() {
+                be.extend_from_slice(&u.to_be_bytes());
+            }
+            let (e, s, _) = with_choice(&be, EncodingChoice::Utf16Be, chunk);
+            assert_eq!((e, s.as_str()), (TextEncoding::Utf16Be, "氏名"));
+        }
+    }
+
+    #[test]
+    fn choice_names_round_trip() {
+        for c in EncodingChoice::ALL {
+            assert_eq!(EncodingChoice::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(
+            EncodingChoice::parse("Shift_JIS"),
+            Some(EncodingChoice::Cp932)
+        );
+        assert_eq!(EncodingChoice::parse("latin1"), None);
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::input::hash::Sha256Hasher;
 
-use crate::input::decode::{Decoder, TextEncoding};
+use crate::input::decode::{Decoder, EncodingChoice, TextEncoding};
 use crate::input::reader::{Event, LineEndings, RecordReader};
 
 /// Records per batch: large enough to make hand-over cheap, small enough to stay in cache.
@@ -27,6 +27,8 @@ pub(crate) struct RecMeta {
     pub(crate) blank: bool,
     /// Quotes balance (false: an unclosed quote swallowed the rest of the file).
     pub(crate) balanced: bool,
+    /// First field (0-based) with a quote RFC 4180 does not allow (S019).
+    pub(crate) bare_quote: Option<u32>,
     /// No character of the record is a control, 外字, 機種依存 or non-CP932 character
     /// ([`crate::domain::chars::all_clear`]): the checker skips its per-field scans. Computed
     /// here because this stage has spare time while the checker is the busier one.
@@ -102,8 +104,13 @@ pub struct Front {
 impl Front {
     /// A front end for a layout whose dialect uses `layout_delimiter`.
     pub fn new(layout_delimiter: u8) -> Self {
+        Self::with_encoding(layout_delimiter, EncodingChoice::Auto)
+    }
+
+    /// A front end that decodes as `encoding` ([`EncodingChoice::Auto`]: detects).
+    pub fn with_encoding(layout_delimiter: u8, encoding: EncodingChoice) -> Self {
         Self {
-            decoder: Decoder::new(),
+            decoder: Decoder::with_choice(encoding),
             decoded: Vec::new(),
             reader: None,
             head: Vec::new(),
@@ -212,6 +219,7 @@ impl Front {
                     inner_lines: 0,
                     blank: true,
                     balanced: true,
+                    bare_quote: None,
                     clean: true,
                 }),
                 Event::Record(rec) => {
@@ -233,6 +241,7 @@ impl Front {
                         inner_lines: rec.inner_lines,
                         blank: false,
                         balanced: rec.quotes_balanced,
+                        bare_quote: rec.bare_quote,
                         clean: crate::domain::chars::all_clear(&b.text[before..]),
                     });
                 }

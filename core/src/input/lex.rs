@@ -6,13 +6,14 @@
 //! ASCII in every supported encoding; in CP932 a double-byte character is one unit, so its trail
 //! byte never counts as a delimiter.
 
-use encoding_rs::{DecoderResult, EncoderResult, SHIFT_JIS};
+use encoding_rs::{DecoderResult, EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
 
 /// How the raw bytes are read and written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Enc {
     Utf8,
     Cp932,
+    EucJp,
     Utf16Le,
     Utf16Be,
 }
@@ -31,6 +32,7 @@ pub(crate) fn unit_at(b: &[u8], i: usize, enc: Enc) -> Unit {
     match enc {
         Enc::Utf8 => utf8_unit(b, i),
         Enc::Cp932 => cp932_unit(b, i),
+        Enc::EucJp => euc_jp_unit(b, i),
         Enc::Utf16Le | Enc::Utf16Be => utf16_unit(b, i, enc == Enc::Utf16Le),
     }
 }
@@ -104,10 +106,48 @@ fn cp932_unit(b: &[u8], i: usize) -> Unit {
     }
 }
 
+/// EUC-JP (WHATWG): ASCII; `8E` + half-width katakana; `8F` + two bytes of JIS X 0212; a
+/// JIS X 0208 pair `A1–FE A1–FE`. As in [`cp932_unit`], an unmapped sequence whose next byte
+/// is ASCII gives that byte back.
+fn euc_jp_unit(b: &[u8], i: usize) -> Unit {
+    let b0 = b[i];
+    if b0 < 0x80 {
+        return Unit {
+            start: i,
+            end: i + 1,
+            ch: Some(char::from(b0)),
+        };
+    }
+    let len = match b0 {
+        0x8E | 0xA1..=0xFE => 2,
+        0x8F => 3,
+        _ => return invalid(i, 1),
+    };
+    let Some(seq) = b.get(i..i + len) else {
+        return invalid(i, 1);
+    };
+    if let Some(k) = seq[1..].iter().position(|&x| x < 0x80) {
+        return invalid(i, 1 + k);
+    }
+    match decode_one(EUC_JP, seq) {
+        Some(c) => Unit {
+            start: i,
+            end: i + len,
+            ch: Some(c),
+        },
+        None => invalid(i, len),
+    }
+}
+
 fn decode_sjis_pair(pair: [u8; 2]) -> Option<char> {
-    let mut dec = SHIFT_JIS.new_decoder_without_bom_handling();
+    decode_one(SHIFT_JIS, &pair)
+}
+
+/// The one character `seq` decodes to in `encoding`, strictly.
+fn decode_one(encoding: &'static Encoding, seq: &[u8]) -> Option<char> {
+    let mut dec = encoding.new_decoder_without_bom_handling();
     let mut out = [0u8; 8];
-    let (res, _, written) = dec.decode_to_utf8_without_replacement(&pair, &mut out, true);
+    let (res, _, written) = dec.decode_to_utf8_without_replacement(seq, &mut out, true);
     if !matches!(res, DecoderResult::InputEmpty) {
         return None;
     }
@@ -166,11 +206,15 @@ pub(crate) fn encode_char(c: char, enc: Enc) -> Option<Vec<u8>> {
             let trail = trail + if trail < 0x3F { 0x40 } else { 0x41 };
             Some(vec![lead as u8, trail as u8])
         }
-        Enc::Cp932 => {
+        Enc::Cp932 | Enc::EucJp => {
             let mut utf8 = [0u8; 4];
             let src: &str = c.encode_utf8(&mut utf8);
             let mut dst = [0u8; 8];
-            let mut enc = SHIFT_JIS.new_encoder();
+            let mut enc = if enc == Enc::Cp932 {
+                SHIFT_JIS.new_encoder()
+            } else {
+                EUC_JP.new_encoder()
+            };
             let (res, _, written) = enc.encode_from_utf8_without_replacement(src, &mut dst, true);
             match res {
                 EncoderResult::InputEmpty => dst.get(..written).map(<[u8]>::to_vec),
@@ -224,7 +268,7 @@ pub(crate) struct Lexer<'a> {
     end: usize,
     enc: Enc,
     delim: char,
-    /// `\n` seen so far.
+    /// Line breaks (`\n`, `\r\n`, lone `\r`) seen so far.
     lines: u64,
 }
 
@@ -247,7 +291,10 @@ impl<'a> Lexer<'a> {
         let mut u = unit_at(self.b, self.pos, self.enc);
         u.end = u.end.min(self.end);
         self.pos = u.end.max(self.pos + 1);
-        if u.ch == Some('\n') {
+        // A line break is `\n`, `\r\n` or a lone `\r` (old Mac files), as the checker counts.
+        if u.ch == Some('\n')
+            || (u.ch == Some('\r') && self.peek_unit().is_some_and(|n| n.ch != Some('\n')))
+        {
             self.lines += 1;
         }
         Some(u)
@@ -379,5 +426,20 @@ mod tests {
         }
         assert_eq!(encode_char('𠮷', Enc::Cp932), None);
         assert!(encode_char('𠮷', Enc::Utf16Le).is_some_and(|b| b.len() == 4));
+    }
+
+    #[test]
+    fn euc_jp_units_round_trip_and_bad_bytes_keep_ascii() {
+        for c in ['a', '山', 'ｱ', '愛'] {
+            let bytes = encode_char(c, Enc::EucJp).unwrap();
+            let u = unit_at(&bytes, 0, Enc::EucJp);
+            assert_eq!((u.ch, u.end), (Some(c), bytes.len()), "{c}");
+        }
+        assert_eq!(encode_char('\u{E000}', Enc::EucJp), None);
+        // A lead byte before a comma: one bad byte, the comma stays a delimiter.
+        let u = unit_at(b"\xB0,", 0, Enc::EucJp);
+        assert_eq!((u.ch, u.end), (None, 1));
+        let u = unit_at(b"\x8F\xA2,", 0, Enc::EucJp);
+        assert_eq!((u.ch, u.end), (None, 2));
     }
 }

@@ -30,6 +30,10 @@ pub struct Record<'a> {
     pub inner_lines: u64,
     /// Whether the record's quotes balance; `false` means an unclosed quote.
     pub quotes_balanced: bool,
+    /// The first field (0-based) with a quote that RFC 4180 does not allow: inside an unquoted
+    /// field (`愛知"花"子`), or text after a closing quote (`"2013"-01-01`). Parsers differ on
+    /// what such a field means.
+    pub bare_quote: Option<u32>,
 }
 
 impl Record<'_> {
@@ -67,14 +71,19 @@ pub struct RecordReader {
     at_start: bool,
     /// The last record or blank line ended with `\r`; a following `\n` completes it.
     cr_pending: bool,
-    /// Physical line breaks (`\n`) consumed so far.
+    /// Physical line breaks (`\n`, `\r\n`, or a lone `\r`) consumed so far.
     lines: u64,
+    /// Inside a record, the last byte consumed was a `\r`: a line break of its own unless the
+    /// next byte is `\n` (a chunk may end between the two).
+    inner_cr: bool,
     rec_line: u64,
     rec_inner: u64,
     rec_quotes: u64,
     endings: LineEndings,
     /// Blank lines seen since the last record; reported once another record follows.
     blanks: Vec<u64>,
+    /// Quote grammar of the current record (records with a quote, or split across inputs).
+    quoting: Quoting,
     done: bool,
 }
 
@@ -90,11 +99,13 @@ impl RecordReader {
             at_start: true,
             cr_pending: false,
             lines: 0,
+            inner_cr: false,
             rec_line: 1,
             rec_inner: 0,
             rec_quotes: 0,
             endings: LineEndings::default(),
             blanks: Vec::new(),
+            quoting: Quoting::new(delimiter),
             done: false,
         }
     }
@@ -127,6 +138,7 @@ impl RecordReader {
                 if self.cr_pending {
                     // The \r was not followed by \n: a lone CR line ending.
                     self.endings.cr += 1;
+                    self.lines += 1;
                     self.cr_pending = false;
                 }
                 if input.is_empty() {
@@ -141,6 +153,7 @@ impl RecordReader {
                 self.rec_line = self.lines + 1;
                 self.rec_inner = 0;
                 self.rec_quotes = 0;
+                self.quoting.reset();
             }
             // csv-core takes an empty input for the end of the file: an empty chunk (the
             // decoder held back part of a character) must not end the record.
@@ -158,8 +171,14 @@ impl RecordReader {
             // line break in `consumed` is its last byte (the terminator). One SIMD scan for
             // '"' instead of counting line breaks in every record.
             let quotes = count(consumed, b'"');
+            // The quote grammar, only where a quote is (or was) or the record continues in
+            // the next input (so its state is known when a quote comes later).
+            if quotes > 0 || self.rec_quotes > 0 || !matches!(res, ReadRecordResult::Record) {
+                self.quoting.scan(consumed);
+            }
             let newlines = if quotes > 0 || self.rec_quotes > 0 {
-                count(consumed, b'\n')
+                let terminated = matches!(res, ReadRecordResult::Record);
+                count(consumed, b'\n') + self.lone_crs(consumed, terminated)
             } else {
                 u64::from(last == Some(b'\n'))
             };
@@ -198,6 +217,7 @@ impl RecordReader {
                         line: self.rec_line,
                         inner_lines: self.rec_inner,
                         quotes_balanced: self.rec_quotes.is_multiple_of(2),
+                        bare_quote: self.quoting.bare,
                     };
                     f(Event::Record(rec));
                     self.nout = 0;
@@ -210,6 +230,32 @@ impl RecordReader {
                 }
             }
         }
+    }
+
+    /// Lone `\r`s (not followed by `\n`) in a slice of a quoted record: line breaks of their
+    /// own. A `\r` ending the slice waits for the next one, unless it ends the record
+    /// (`terminated`: the terminator's line break is counted between records).
+    fn lone_crs(&mut self, consumed: &[u8], terminated: bool) -> u64 {
+        let mut n = 0;
+        if std::mem::take(&mut self.inner_cr) {
+            match consumed.first() {
+                Some(b'\n') => {}
+                Some(_) => n += 1,
+                None => {
+                    self.inner_cr = true;
+                    return 0;
+                }
+            }
+        }
+        for p in memchr::memchr_iter(b'\r', consumed) {
+            match consumed.get(p + 1) {
+                Some(b'\n') => {}
+                Some(_) => n += 1,
+                None if terminated => {}
+                None => self.inner_cr = true,
+            }
+        }
+        n
     }
 
     /// Consumes line breaks between records, reporting blank lines.
@@ -230,6 +276,7 @@ impl RecordReader {
                 b'\r' => {
                     if self.cr_pending {
                         self.endings.cr += 1;
+                        self.lines += 1;
                     }
                     self.blanks.push(self.lines + 1);
                     self.cr_pending = true;
@@ -239,6 +286,101 @@ impl RecordReader {
             i += 1;
         }
         &input[i..]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Q {
+    /// At the start of a field.
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// A quote inside a quoted field: `""` (an escaped quote) or the closing one.
+    QuoteInQuoted,
+}
+
+/// RFC 4180's quote grammar over a record's bytes, fed in slices: finds the first field with a
+/// quote where none may be (csv_core keeps `愛知"花"子` as is and reads `"2013"-01-01` as
+/// `2013-01-01`; a strict parser may reject both or read them otherwise).
+struct Quoting {
+    delimiter: u8,
+    state: Q,
+    field: u32,
+    bare: Option<u32>,
+}
+
+impl Quoting {
+    fn new(delimiter: u8) -> Self {
+        Self {
+            delimiter,
+            state: Q::FieldStart,
+            field: 0,
+            bare: None,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state = Q::FieldStart;
+        self.field = 0;
+        self.bare = None;
+    }
+
+    fn scan(&mut self, s: &[u8]) {
+        let d = self.delimiter;
+        let mut i = 0;
+        while i < s.len() {
+            match self.state {
+                Q::Quoted => match memchr::memchr(b'"', &s[i..]) {
+                    Some(p) => {
+                        i += p + 1;
+                        self.state = Q::QuoteInQuoted;
+                    }
+                    None => return,
+                },
+                Q::QuoteInQuoted => {
+                    let b = s[i];
+                    i += 1;
+                    self.state = if b == b'"' {
+                        Q::Quoted
+                    } else if b == d {
+                        self.field += 1;
+                        Q::FieldStart
+                    } else if b == b'\r' || b == b'\n' {
+                        Q::FieldStart // the record's end
+                    } else {
+                        self.bare.get_or_insert(self.field);
+                        Q::Unquoted
+                    };
+                }
+                Q::FieldStart => {
+                    let b = s[i];
+                    if b == b'"' {
+                        i += 1;
+                        self.state = Q::Quoted;
+                    } else if b == d {
+                        i += 1;
+                        self.field += 1;
+                    } else {
+                        self.state = Q::Unquoted;
+                    }
+                }
+                Q::Unquoted => match memchr::memchr2(b'"', d, &s[i..]) {
+                    Some(p) => {
+                        let b = s[i + p];
+                        i += p + 1;
+                        if b == d {
+                            self.field += 1;
+                            self.state = Q::FieldStart;
+                        } else {
+                            self.bare.get_or_insert(self.field);
+                        }
+                    }
+                    None => return,
+                },
+            }
+        }
     }
 }
 
@@ -357,5 +499,62 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(evs[1], rec(&["1"], 2));
+    }
+
+    /// CR-only files (old Mac, some 住基 exports): every row on its own physical line, blank
+    /// lines and quoted line breaks counted, in any chunking.
+    #[test]
+    fn cr_only_line_numbers() {
+        for chunk in [1, 2, 3, 5, 1000] {
+            let (evs, le) = read(b"a,b\rc,d\r\re,\"x\ry\"\rg,h\r", chunk);
+            assert_eq!(
+                evs,
+                vec![
+                    rec(&["a", "b"], 1),
+                    rec(&["c", "d"], 2),
+                    Ev::Blank(3),
+                    rec(&["e", "x\ry"], 4),
+                    rec(&["g", "h"], 6)
+                ],
+                "{chunk}"
+            );
+            assert_eq!(le.cr, 5, "{chunk}");
+        }
+        // Mixed: a quoted CRLF and a quoted lone CR in one value.
+        for chunk in [1, 2, 1000] {
+            let (evs, _) = read(b"a\r\n\"1\r\n2\r3\"\r\nb\r\n", chunk);
+            assert_eq!(
+                evs,
+                vec![rec(&["a"], 1), rec(&["1\r\n2\r3"], 2), rec(&["b"], 5)],
+                "{chunk}"
+            );
+        }
+    }
+
+    fn bare_quotes(input: &[u8], chunk: usize) -> Vec<Option<u32>> {
+        let mut r = RecordReader::new(b',');
+        let mut out = Vec::new();
+        let mut f = |e: Event<'_>| {
+            if let Event::Record(rec) = e {
+                out.push(rec.bare_quote);
+            }
+        };
+        for c in input.chunks(chunk) {
+            r.feed(c, &mut f);
+        }
+        r.finish(&mut f);
+        out
+    }
+
+    #[test]
+    fn bare_quotes_are_found_in_any_chunking() {
+        let input = "a,愛知\"花\"子\r\n\"2013\"-01-01,b\r\n\"a\"\"b\",\"\",c\r\nx,\"y\r\nz\",w\"\r\n\"ok\"\r\n";
+        for chunk in [1, 2, 3, 7, 1000] {
+            assert_eq!(
+                bare_quotes(input.as_bytes(), chunk),
+                vec![Some(1), Some(0), None, Some(2), None],
+                "{chunk}"
+            );
+        }
     }
 }

@@ -93,6 +93,12 @@ fn encoding_label(e: TextEncoding, lang: Lang) -> &'static str {
         (TextEncoding::Utf16Le, _) => "UTF-16LE",
         (TextEncoding::Utf16Be, _) => "UTF-16BE",
         (TextEncoding::Cp932, _) => "Shift_JIS (CP932)",
+        (TextEncoding::EucJp, _) => "EUC-JP",
+        (TextEncoding::Iso2022Jp, _) => "ISO-2022-JP",
+        (TextEncoding::Ambiguous, Lang::Ja) => {
+            "判別不能（CP932 と EUC-JP のどちらとしても読めます）"
+        }
+        (TextEncoding::Ambiguous, Lang::En) => "ambiguous (valid as CP932 and as EUC-JP)",
         (TextEncoding::Unknown, Lang::Ja) => "不明",
         (TextEncoding::Unknown, Lang::En) => "unknown",
     }

@@ -183,6 +183,9 @@ pub(super) fn redact_error(e: &RedactError) -> WorkerError {
             original: *original,
             redacted: *redacted,
         },
+        RedactError::UnsupportedEncoding { encoding } => WorkerError::RedactEncoding {
+            encoding: encoding.as_str().to_owned(),
+        },
     }
 }
 

@@ -63,6 +63,9 @@ impl Session {
         if encoding == pmh_core::TextEncoding::Unknown {
             return Err(WorkerError::UnknownEncoding);
         }
+        if encoding == pmh_core::TextEncoding::Ambiguous {
+            return Err(WorkerError::AmbiguousEncoding);
+        }
         let Some(header) = table.header_index() else {
             return Err(WorkerError::NoHeader);
         };

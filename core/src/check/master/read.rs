@@ -36,7 +36,10 @@ fn decode(bytes: &[u8], source: &str) -> Result<(Vec<u8>, TextEncoding), MasterE
     let mut out = Vec::with_capacity(bytes.len());
     d.push(bytes, &mut out);
     d.finish(&mut out);
-    if d.encoding() == TextEncoding::Unknown {
+    if matches!(
+        d.encoding(),
+        TextEncoding::Unknown | TextEncoding::Ambiguous
+    ) {
         let why = d.failure().unwrap_or("unknown encoding").to_owned();
         return Err(MasterError::file(source, P::Encoding { why }));
     }

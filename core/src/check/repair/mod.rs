@@ -553,6 +553,9 @@ impl<'l> Back<'l> {
                     (RepairKind::MacJis, true) => Code::RepairMacJis,
                     (RepairKind::MacJis, false) => Code::ProposeMacJis,
                     (RepairKind::Date, _) if r.date_note.is_some() => Code::RepairEraOverflow,
+                    (RepairKind::Date, _) if r.date_form == Some(date::DateForm::ExcelSerial) => {
+                        Code::RepairExcelSerial
+                    }
                     (RepairKind::Date, _) => Code::RepairDate,
                     (RepairKind::LeadingZeros, true) => Code::RepairLeadingZeros,
                     (RepairKind::LeadingZeros, false) => Code::ProposeLeadingZeros,

@@ -366,7 +366,12 @@ fn unreadable_dates_are_problems() {
         ("25/1/1", DateError::AmbiguousTwoDigitYear),
         ("2013/2/30", DateError::InvalidCalendarDate),
         ("明治5年1月1日", DateError::UnsupportedMeiji),
-        ("60", DateError::Serial60),
+        ("60", DateError::SerialOutOfRange),
+        ("1", DateError::SerialOutOfRange),
+        (
+            "平成99年3月31日",
+            DateError::EraYearTooLate { era: Era::Heisei },
+        ),
         ("73416", DateError::SerialOutOfRange),
         ("いつか", DateError::Unrecognised),
     ] {

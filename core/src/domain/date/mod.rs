@@ -14,13 +14,21 @@
 //! * `明治45年7月30日` / `大正15年12月25日` name the first day of the next era in the old era's
 //!   terms; accepted with [`DateNote::BoundaryDay`].
 //! * Dates after an era's end in that era's terms (`平成31年5月1日`, `平成32年3月31日`) are legal
-//!   on pre-printed certificates; accepted with [`DateNote::EraOverflow`] as `first year + N − 1`.
+//!   on pre-printed certificates; accepted with [`DateNote::EraOverflow`] as `first year + N − 1`,
+//!   but only up to [`ERA_OVERFLOW_YEARS`] calendar years after the year the era ended
+//!   (INFERRED: certificates printed before 2019-05-01 carry 平成 dates up to their validity's
+//!   end, at most a few years ahead; `平成99年` is a typo, not 2087): later is
+//!   [`DateError::EraYearTooLate`].
 //! * 明治1–5年 were lunisolar, so arithmetic conversion is wrong: rejected as
 //!   [`DateError::UnsupportedMeiji`].
 //! * Two-digit Gregorian years (`25/1/1`, `1/1/25`) are ambiguous and never guessed.
 //!
 //! Excel 1900 date system (domain-codes §7.3, VERIFIED, ECMA-376 Part 4): serial 1 = 1900-01-01,
-//! 59 = 1900-02-28, 60 = the non-existent 1900-02-29, 61 = 1900-03-01.
+//! 59 = 1900-02-28, 60 = the non-existent 1900-02-29, 61 = 1900-03-01. Serials typed as text
+//! are read only in [`EXCEL_SERIAL_SANE_MIN`]`..=`[`EXCEL_SERIAL_SANE_MAX`] (1900-03-01 …
+//! 2100-12-31, INFERRED plausibility window): a bare `1` or `59` in a date cell is a mistake,
+//! not 1900-01-01, and serials 1–60 are where Excel's fake 1900-02-29 makes other programs
+//! disagree by a day.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -49,6 +57,12 @@ pub const EXCEL_SERIAL_MAX: u32 = 2_958_465;
 /// Largest serial [`parse_lenient`] accepts from text: 2100-12-31 (domain-codes §9.3 sanity
 /// range 1900-01-01 … 2100-12-31).
 pub const EXCEL_SERIAL_SANE_MAX: u32 = 73_415;
+/// Smallest serial [`parse_lenient`] accepts from text: 1900-03-01 (after Excel's fake
+/// 1900-02-29; a bare `1` is not a birth date).
+pub const EXCEL_SERIAL_SANE_MIN: u32 = 61;
+/// Calendar years after an era's last year within which a date may still be written in that
+/// era (`平成32年` = 2020 ≤ 2019 + 5; `平成37年` = 2025 is not). INFERRED.
+pub const ERA_OVERFLOW_YEARS: i32 = 5;
 
 /// 1970-01-01 in `chrono`'s day count (days since 0001-01-01, which is day 1).
 const UNIX_EPOCH_FROM_CE: i32 = 719_163;
@@ -413,6 +427,11 @@ pub enum DateError {
     AmbiguousTwoDigitYear,
     /// An Excel serial outside the accepted range.
     SerialOutOfRange,
+    /// An era year more than [`ERA_OVERFLOW_YEARS`] years past the era's end (`平成99年`).
+    EraYearTooLate {
+        /// The era written.
+        era: Era,
+    },
     /// Excel serial 60, the non-existent 1900-02-29 (§7.3).
     Serial60,
 }
@@ -574,6 +593,11 @@ fn resolve_era(
     if date < era.start() {
         return Err(DateError::BeforeEraStart { era });
     }
+    if let Some(end) = era.end()
+        && date.year > end.year + ERA_OVERFLOW_YEARS
+    {
+        return Err(DateError::EraYearTooLate { era });
+    }
     let note = match era.end() {
         Some(end) if date > end => {
             let same_day_change = matches!(era, Era::Meiji | Era::Taisho);
@@ -610,8 +634,8 @@ fn fold_dash(c: char) -> char {
 ///   an optional time (`2013/1/1 0:00`) ([`DateForm::Slash`]); `2013年1月1日` ([`DateForm::Kanji`]);
 ///   `20130101` ([`DateForm::Compact`]);
 /// * `GYYMMDD` with era code 1–5 (`4250101`, [`DateForm::EraCode`]);
-/// * Excel serials (`41275`, `41275.5`) only when `allow_serial`, in `1..=73415`
-///   (1900-01-01 … 2100-12-31).
+/// * Excel serials (`41275`, `41275.5`) only when `allow_serial`, in `61..=73415`
+///   (1900-03-01 … 2100-12-31).
 ///
 /// # Errors
 /// See [`DateError`]. Notably a six-digit string that reads as `YYMMDD` and any
@@ -685,7 +709,7 @@ fn parse_serial_text(s: &str) -> Result<LenientDate, DateError> {
         return Err(DateError::SerialOutOfRange);
     }
     let value: f64 = s.parse().map_err(|_| DateError::Unrecognised)?;
-    if value >= f64::from(EXCEL_SERIAL_SANE_MAX) + 1.0 {
+    if value >= f64::from(EXCEL_SERIAL_SANE_MAX) + 1.0 || value < f64::from(EXCEL_SERIAL_SANE_MIN) {
         return Err(DateError::SerialOutOfRange);
     }
     let date = excel_serial_to_date(value)?;

@@ -222,14 +222,24 @@ fn section_7_2_serial_rows() {
     assert_eq!(serial("41275"), ymd(2013, 1, 1));
     assert_eq!(serial("45748"), ymd(2025, 4, 1));
     assert_eq!(serial("41275.5"), ymd(2013, 1, 1));
-    assert_eq!(serial("１"), ymd(1900, 1, 1));
+    // The plausibility window: 61 (1900-03-01) … 73415 (2100-12-31). A bare `1` is no date.
+    assert_eq!(serial("61"), ymd(1900, 3, 1));
+    assert_eq!(parse_lenient("１", true), Err(DateError::SerialOutOfRange));
+    assert_eq!(parse_lenient("1", true), Err(DateError::SerialOutOfRange));
+    assert_eq!(
+        parse_lenient("59.5", true),
+        Err(DateError::SerialOutOfRange)
+    );
     assert_eq!(serial("73415"), ymd(2100, 12, 31));
     assert_eq!(
         parse_lenient("73416", true),
         Err(DateError::SerialOutOfRange)
     );
     assert_eq!(parse_lenient("0", true), Err(DateError::SerialOutOfRange));
-    assert_eq!(parse_lenient("60", true), Err(DateError::Serial60));
+    assert_eq!(parse_lenient("60", true), Err(DateError::SerialOutOfRange));
+    // Cells of a workbook keep the whole 1900 system (the serial's cell type says it is a date).
+    assert_eq!(excel_serial_to_date(60.0), Err(DateError::Serial60));
+    assert_eq!(excel_serial_to_date(1.0), Ok(ymd(1900, 1, 1)));
     assert_eq!(
         parse_lenient("999999999999", true),
         Err(DateError::SerialOutOfRange)
@@ -507,4 +517,27 @@ proptest! {
     ) {
         let _ = parse_lenient(&s, allow);
     }
+}
+
+/// Era years past the era's end are read for at most `ERA_OVERFLOW_YEARS` calendar years after
+/// the era's last year: 平成 ended in 2019, so 平成36年 (2024) is read, 平成37年 (2025) and
+/// 平成99年 (not 2087) are not; 昭和 ended in 1989 (昭和64年), so 昭和69年 is the last.
+#[test]
+fn era_overflow_is_bounded() {
+    let ok = |s: &str| parse_lenient(s, false).map(|d| d.date);
+    assert_eq!(ok("平成36年12月31日"), Ok(ymd(2024, 12, 31)));
+    for s in ["平成37年1月1日", "平成99年3月31日", "H99.3.31", "4990331"] {
+        assert_eq!(
+            parse_lenient(s, true),
+            Err(DateError::EraYearTooLate { era: Era::Heisei }),
+            "{s}"
+        );
+    }
+    assert_eq!(ok("昭和69年1月1日"), Ok(ymd(1994, 1, 1)));
+    assert_eq!(
+        parse_lenient("昭和70年1月1日", false),
+        Err(DateError::EraYearTooLate { era: Era::Showa })
+    );
+    // 令和 has not ended: no bound.
+    assert_eq!(ok("令和99年1月1日"), Ok(ymd(2117, 1, 1)));
 }

@@ -546,6 +546,7 @@ fn every_redact_error_renders_in_both_languages() {
         };
         let what = match e {
             RedactError::FindingsChanged { .. } => "FindingsChanged",
+            RedactError::UnsupportedEncoding { .. } => "UnsupportedEncoding",
         };
         let (ja, en) = (e.message(Lang::Ja), e.message(Lang::En));
         assert_renders(what, &ja, &en);

@@ -41,6 +41,16 @@ impl RedactError {
                     ),
                 }
             }
+            RedactError::UnsupportedEncoding { encoding } => match lang {
+                Lang::Ja => format!(
+                    "文字コード {} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS (CP932) または EUC-JP で出力し直してから実行してください（文字コードが判別できない場合は --encoding で指定してください）。",
+                    encoding.as_str()
+                ),
+                Lang::En => format!(
+                    "Help-desk copies of {} files are not supported yet; no copy was made. Export the file as UTF-8, Shift_JIS (CP932) or EUC-JP first (or name an ambiguous file's encoding with --encoding).",
+                    encoding.as_str()
+                ),
+            },
         }
     }
 }
@@ -148,6 +158,24 @@ impl DiffError {
             E::UnusableSnapshot { side: s, reason } => {
                 let which = side(*s, lang);
                 match (reason, ja) {
+                    (Unusable::Unreadable { code }, true) => {
+                        let i = code.info();
+                        format!(
+                            "{which}を読めません（{} {}）。{}このまま差分を作ると全員が削除されるため、差分を作りませんでした。",
+                            code.as_str(),
+                            i.title_ja,
+                            i.hint_ja
+                        )
+                    }
+                    (Unusable::Unreadable { code }, false) => {
+                        let i = code.info();
+                        format!(
+                            "cannot read {which} ({} {}). {} A diff from it would delete everyone, so none was made",
+                            code.as_str(),
+                            i.title_en,
+                            i.hint_en
+                        )
+                    }
                     (Unusable::NoRows, true) => format!(
                         "{which} にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。このまま差分を作ると全員が削除されるため、差分を作りませんでした。"
                     ),

@@ -185,6 +185,11 @@ impl DeletionLimit {
 /// Why a snapshot cannot be diffed ([`DiffError::UnusableSnapshot`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
+    /// The bytes were not read as text: S002 (unknown encoding) or S018 (ambiguous).
+    Unreadable {
+        /// S002 or S018.
+        code: crate::findings::codes::Code,
+    },
     /// No data rows (an empty file, a header row alone, or no header).
     NoRows,
     /// A certificate key column is missing: every certificate would look new and every old

@@ -286,6 +286,12 @@ fn usable(
     entries: &[Entry],
 ) -> Result<(), DiffError> {
     let refuse = |reason| Err(DiffError::UnusableSnapshot { side, reason });
+    // Bytes not read as text (unknown encoding S002, ambiguous S018): no rows at all.
+    for code in [Code::UnknownEncoding, Code::AmbiguousEncoding] {
+        if report.count(code) > 0 {
+            return refuse(Unusable::Unreadable { code });
+        }
+    }
     let data_rows = report.rows.saturating_sub(report.blank_rows);
     if data_rows == 0 || report.count(Code::NoHeader) > 0 || report.count(Code::UnknownEncoding) > 0
     {

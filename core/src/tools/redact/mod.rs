@@ -108,6 +108,12 @@ pub enum RedactError {
         /// The first finding that differs (present in one and not the other).
         first: Option<FindingAt>,
     },
+    /// The input is ISO-2022-JP, whose copies are not written yet, or its encoding
+    /// is ambiguous (S018): no copy is made rather than one in another encoding.
+    UnsupportedEncoding {
+        /// The input's encoding.
+        encoding: TextEncoding,
+    },
 }
 
 /// A redacted copy of `input` (see the module docs): personal values synthetic, findings the
@@ -166,6 +172,14 @@ pub fn redact_with_summary(
         }
         checker.finish()
     };
+    if matches!(
+        report.encoding,
+        TextEncoding::Iso2022Jp | TextEncoding::Ambiguous
+    ) {
+        return Err(RedactError::UnsupportedEncoding {
+            encoding: report.encoding,
+        });
+    }
     let starts = starts.into_inner();
     let avoid = avoid.into_inner();
 
@@ -406,7 +420,7 @@ impl Rewriter<'_> {
             if u.ch.is_none() {
                 // Bytes that do not decode may still spell a name in another encoding: replace
                 // them by bytes that do not decode either (UTF-16 lone surrogates carry nothing).
-                if matches!(self.enc, Enc::Utf8 | Enc::Cp932) {
+                if matches!(self.enc, Enc::Utf8 | Enc::Cp932 | Enc::EucJp) {
                     out.replace(u, &vec![0xFF; u.end - u.start]);
                     changed = true;
                 }
@@ -440,13 +454,16 @@ fn rewrite(
     seen: Seen,
     summary: &mut RedactSummary,
 ) -> Vec<u8> {
+    let bom = |b: &[u8]| if input.starts_with(b) { b.len() } else { 0 };
     let (enc, start, end) = match report.encoding {
         TextEncoding::Ascii | TextEncoding::Utf8 => (Enc::Utf8, 0, input.len()),
         TextEncoding::Utf8Bom => (Enc::Utf8, 3, input.len()),
         TextEncoding::Cp932 => (Enc::Cp932, 0, input.len()),
-        TextEncoding::Utf16Le => (Enc::Utf16Le, 2, input.len()),
-        TextEncoding::Utf16Be => (Enc::Utf16Be, 2, input.len()),
-        TextEncoding::Unknown => {
+        TextEncoding::EucJp => (Enc::EucJp, 0, input.len()),
+        // A UTF-16 file read by the caller's choice may have no BOM.
+        TextEncoding::Utf16Le => (Enc::Utf16Le, bom(b"\xFF\xFE"), input.len()),
+        TextEncoding::Utf16Be => (Enc::Utf16Be, bom(b"\xFE\xFF"), input.len()),
+        TextEncoding::Unknown | TextEncoding::Iso2022Jp | TextEncoding::Ambiguous => {
             let p = input
                 .iter()
                 .position(|&b| b >= 0x80 || b == 0)

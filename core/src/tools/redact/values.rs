@@ -299,14 +299,17 @@ fn pool_len(p: Pool) -> usize {
 // Signatures: what the checker would conclude about a cell, without the value itself.
 
 /// The repair steps the builder would take (kind, applied, with a date note) and its problem.
-type RepairSig = (Vec<(RepairKind, bool, bool)>, Option<u8>);
+type RepairSig = (Vec<(RepairKind, bool, bool, bool)>, Option<u8>);
 
 fn repair_sig(field: &Field, dialect: &Dialect, value: &str) -> (String, RepairSig) {
     let rc = repair::repair_cell(field, dialect, value, RowContext::default());
     let steps = rc
         .repairs
         .iter()
-        .map(|r| (r.kind, r.applied, r.date_note.is_some()))
+        .map(|r| {
+            let serial = r.date_form == Some(crate::domain::date::DateForm::ExcelSerial);
+            (r.kind, r.applied, r.date_note.is_some(), serial)
+        })
         .collect();
     let problem = rc.problem.as_ref().map(|p| match p {
         Unrepairable::ExponentMyNumber => 0,
@@ -325,6 +328,7 @@ fn date_error_index(e: &DateError) -> u8 {
         DateError::AmbiguousTwoDigitYear => 5,
         DateError::SerialOutOfRange => 6,
         DateError::Serial60 => 7,
+        DateError::EraYearTooLate { .. } => 8,
     }
 }
 
