@@ -193,9 +193,9 @@ function pmhcsv(args) {
 }
 
 /** The `pmhcsv build` upload file for `input` with mapping file `mapping`. */
-function cliBuild(input, mapping) {
+function cliBuild(input, mapping, options = []) {
   const out = join(scratch, `cli-${Date.now()}.csv`);
-  pmhcsv(["build", input, "-o", out, "--mapping", mapping, "--report", join(scratch, "cli-report.txt")]);
+  pmhcsv(["build", ...options, input, "-o", out, "--mapping", mapping, "--report", join(scratch, "cli-report.txt")]);
   return readFileSync(out);
 }
 
@@ -536,6 +536,32 @@ test("drop a CP932 CSV: decoded, checked, and built like pmhcsv build", async ()
   const cli = cliBuild(input, join(scratch, "cp932-mapping.json"));
   assert.ok(upload.bytes.equals(cli), "the page's upload CSV differs from pmhcsv build's");
   assert.ok(upload.bytes.toString("utf8").includes("愛知花子"), "written as UTF-8");
+  assertClean();
+});
+
+test("an ambiguous Shift_JIS/EUC-JP file is refused, then read as the encoding the clerk chooses", async () => {
+  // Real EUC-JP bytes that are also valid Shift_JIS with other characters: never guessed.
+  const bytes = readFileSync(join(fixtures, "invalid/S018_ambiguous_encoding.csv"));
+  await drop("受給者一覧_euc.csv", bytes, "text/csv");
+  await page.locator("#error", { hasText: "Shift_JIS（CP932）としても EUC-JP としても読めて" }).waitFor();
+  assert.ok(await page.locator("#mapping-heading").isHidden(), "no mapping from a guessed encoding");
+  await screenshot("12b-ambiguous-refused");
+  await page.locator("#encoding").selectOption("euc-jp");
+  await drop("受給者一覧_euc.csv", bytes, "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  assert.match(await page.locator("#preview-line").textContent(), /EUC-JP/);
+  await runCheck();
+  assert.ok(await page.locator("#grid .cell", { hasText: "愛知花子" }).first().isVisible());
+  await screenshot("12c-euc-jp-results");
+  // The same bytes as pmhcsv build --encoding euc-jp.
+  const mapping = await download(page.locator("#mapping-export"));
+  writeFileSync(join(scratch, "euc-mapping.json"), mapping.bytes);
+  assert.equal(await verdict(), VERDICT_READY);
+  const upload = await download(page.locator("#download-csv"));
+  const input = join(scratch, "受給者一覧_euc.csv");
+  writeFileSync(input, bytes);
+  const cli = cliBuild(input, join(scratch, "euc-mapping.json"), ["--encoding", "euc-jp"]);
+  assert.ok(upload.bytes.equals(cli), "the page's upload CSV differs from pmhcsv build --encoding euc-jp");
   assertClean();
 });
 

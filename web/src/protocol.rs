@@ -369,6 +369,12 @@ pub enum ToWorker {
         /// Master file sizes, in order.
         lens: Vec<u32>,
     },
+    /// Read the next inputs in this text encoding (a core `EncodingChoice` name; `auto`:
+    /// detected). Workbooks are not affected.
+    SetEncoding {
+        /// The encoding's name.
+        encoding: String,
+    },
     /// Read an input (its bytes in `bytes`), or, without bytes, read another sheet of the
     /// workbook read last.
     Load {

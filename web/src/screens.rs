@@ -73,6 +73,7 @@ pub fn input_screen(props: &InputScreenProps) -> Html {
                     Action::MasterFiles(files.into_iter().map(file_handle).collect())
                 })}
                 on_masters_clear={send.reform(|()| Action::ClearMasters)}
+                on_encoding={send.reform(Action::PickEncoding)}
             />
             <InputPanel lang={props.lang} busy={props.busy} {on_paste} {on_file} />
         </>

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use pmh_core::FrontSummary;
-use pmh_core::{Front, RecordBatch};
+use pmh_core::{EncodingChoice, Front, RecordBatch};
 
 /// Bytes fed to the front end per call (and per progress report).
 pub const CHUNK: usize = 256 * 1024;
@@ -49,8 +49,13 @@ pub struct RecordRef<'a> {
 impl Table {
     /// Splits `input` into records (`delimiter`: the layout's), calling `progress(done)` with
     /// the bytes read so far.
-    pub fn load(input: &[u8], delimiter: u8, progress: &mut dyn FnMut(usize)) -> Table {
-        let mut front = Front::new(delimiter);
+    pub fn load(
+        input: &[u8],
+        delimiter: u8,
+        encoding: EncodingChoice,
+        progress: &mut dyn FnMut(usize),
+    ) -> Table {
+        let mut front = Front::with_encoding(delimiter, encoding);
         let mut batches = Vec::new();
         let mut done = 0;
         for chunk in input.chunks(CHUNK) {
@@ -211,7 +216,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Table {
-        Table::load(text.as_bytes(), b',', &mut |_| {})
+        Table::load(text.as_bytes(), b',', EncodingChoice::Auto, &mut |_| {})
     }
 
     fn cells(t: &Table, i: usize) -> Vec<String> {
@@ -263,7 +268,7 @@ mod tests {
         assert!(t.is_edited() && t.pristine_batches().is_none());
 
         let csv = t.to_csv(b',');
-        let again = Table::load(&csv, b',', &mut |_| {});
+        let again = Table::load(&csv, b',', EncodingChoice::Auto, &mut |_| {});
         assert_eq!(again.len(), t.len());
         for i in 0..t.len() {
             assert_eq!(cells(&again, i), cells(&t, i), "record {i}");
@@ -289,7 +294,9 @@ mod tests {
     fn progress_reaches_the_end() {
         let text = "a\r\n".repeat(200_000);
         let mut seen = Vec::new();
-        let t = Table::load(text.as_bytes(), b',', &mut |d| seen.push(d));
+        let t = Table::load(text.as_bytes(), b',', EncodingChoice::Auto, &mut |d| {
+            seen.push(d)
+        });
         assert_eq!(t.len(), 200_000);
         assert_eq!(seen.last(), Some(&text.len()));
         assert!(seen.len() >= 2);

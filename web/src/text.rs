@@ -111,6 +111,13 @@ texts! {
     MastersPick => ("制度マスタ（.csv）を読み込む…", "Load master files (.csv)…"),
     /// Button to remove master files.
     MastersClear => ("制度マスタを外す", "Remove the master"),
+    /// Label of the encoding choice.
+    EncodingLabel => ("文字コード（CSV・TSV・貼り付け）", "Text encoding (CSV, TSV, paste)"),
+    /// Under the encoding choice.
+    EncodingHelp => (
+        "通常は「自動判別」のままにしてください。判別できないと表示されたときだけ、元のシステムの文字コードを選んでから読み込み直してください。",
+        "Leave it on \"Detect\" unless the page says the encoding cannot be told; then choose the encoding of the source system and load the file again."
+    ),
     /// Heading of the input section.
     InputHeading => ("データを読み込む", "Load your data"),
     /// Text inside the file drop area.
@@ -870,6 +877,21 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
             lang.msg(reason).to_owned()
         }
     }
+}
+
+/// The label of an encoding choice, in both languages.
+pub fn encoding_choice(c: pmh_core::EncodingChoice) -> Msg {
+    use pmh_core::EncodingChoice as C;
+    let (ja, en) = match c {
+        C::Auto => ("自動判別", "Detect"),
+        C::Utf8 => ("UTF-8", "UTF-8"),
+        C::Cp932 => ("Shift_JIS（CP932）", "Shift_JIS (CP932)"),
+        C::EucJp => ("EUC-JP", "EUC-JP"),
+        C::Iso2022Jp => ("ISO-2022-JP（JIS）", "ISO-2022-JP (JIS)"),
+        C::Utf16Le => ("UTF-16LE", "UTF-16LE"),
+        C::Utf16Be => ("UTF-16BE", "UTF-16BE"),
+    };
+    Msg::new(ja, en)
 }
 
 /// The label of a text encoding, in both languages.

@@ -254,6 +254,7 @@ fn answer(
             &lens,
             bytes.unwrap_or_default(),
         ),
+        ToWorker::SetEncoding { encoding } => session.set_encoding(&encoding),
         ToWorker::Load { job, source, sheet } => {
             let mut progress = Progress {
                 scope,

@@ -1,7 +1,7 @@
 //! Step 1, part 1: the record layout (全件 / 差分履歴 / a layout file) and the municipality
 //! master files.
 
-use web_sys::{File, HtmlInputElement};
+use web_sys::{File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::state::{Config, LayoutChoice};
@@ -24,6 +24,8 @@ pub struct SettingsPanelProps {
     pub on_masters: Callback<Vec<File>>,
     /// The masters are removed.
     pub on_masters_clear: Callback<()>,
+    /// An encoding was chosen (a core `EncodingChoice` name).
+    pub on_encoding: Callback<String>,
 }
 
 /// Files of a file input (and clears it, so that picking the same file again fires again).
@@ -144,7 +146,34 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     </label>
                     { masters }
                 </fieldset>
+                { encoding_choice(props) }
             </div>
         </section>
+    }
+}
+
+/// The text encoding of the next input: detected, or the clerk's choice (as `--encoding`).
+fn encoding_choice(props: &SettingsPanelProps) -> Html {
+    let lang = props.lang;
+    let current = props.config.encoding.as_str();
+    let onchange = props.on_encoding.reform(|event: Event| {
+        let select: HtmlSelectElement = event.target_unchecked_into();
+        select.value()
+    });
+    let options = pmh_core::EncodingChoice::ALL.iter().map(|&c| {
+        let name = c.as_str();
+        let selected = name == current || (current.is_empty() && c == pmh_core::EncodingChoice::Auto);
+        html! {
+            <option value={name} {selected}>{ lang.msg(&crate::text::encoding_choice(c)).to_owned() }</option>
+        }
+    });
+    html! {
+        <div class="encoding-choice">
+            <label for="encoding">{ Text::EncodingLabel.get(lang) }</label>
+            <select id="encoding" disabled={props.busy} {onchange}>
+                { for options }
+            </select>
+            <p class="muted small">{ Text::EncodingHelp.get(lang) }</p>
+        </div>
     }
 }

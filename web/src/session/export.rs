@@ -82,7 +82,11 @@ impl Session {
     /// Nothing was checked yet, or the copy's findings would differ.
     pub fn helpdesk_copy(&self, seed: u64) -> Result<Vec<u8>, WorkerError> {
         let (input, results) = self.results()?;
-        let opts = self.grid_options(&results.mapping);
+        let opts = Options {
+            // The bytes as loaded, in the encoding they were read in.
+            encoding: input.encoding,
+            ..self.grid_options(&results.mapping)
+        };
         pmh_core::redact::redact(&self.layout, &opts, input.as_loaded(), seed)
             .map_err(|e| redact_error(&e))
     }
@@ -155,6 +159,10 @@ impl Session {
             mapping: Some(mapping.clone()),
             masters: self.masters.clone(),
             numeric_cells: self.input.as_ref().and_then(|i| i.numeric.clone()),
+            encoding: self
+                .input
+                .as_ref()
+                .map_or(EncodingChoice::Auto, Loaded::current_encoding),
             ..Options::build(format)
         };
         let mut checker = Checker::new(&self.layout, opts);

@@ -53,7 +53,13 @@ impl Session {
         self.input = None;
         let total = csv.len() as u64;
         let delimiter = self.layout.dialect.delimiter_byte();
-        let table = Table::load(&csv, delimiter, &mut |done| {
+        // A workbook's sheet is UTF-8 text; a file or paste is read as the page says.
+        let choice = if workbook.is_some() {
+            EncodingChoice::Auto
+        } else {
+            self.encoding
+        };
+        let table = Table::load(&csv, delimiter, choice, &mut |done| {
             progress(Phase::Reading, done as u64, total);
         });
         let encoding = table.summary().encoding;
@@ -96,6 +102,7 @@ impl Session {
             workbook,
             sheets,
             sheet,
+            encoding: choice,
             numeric,
             bytes: csv,
             original: None,
@@ -128,7 +135,12 @@ impl Session {
         if input.table.is_edited() {
             // Fold the edits into the input so that the check sees plain record batches.
             input.fold_edits();
-            input.table = Table::load(&input.bytes, input.delimiter, &mut |_| {});
+            input.table = Table::load(
+                &input.bytes,
+                input.delimiter,
+                input.bytes_encoding(),
+                &mut |_| {},
+            );
         }
         let table = &input.table;
         let Some(batches) = table.pristine_batches() else {
@@ -182,7 +194,10 @@ impl Session {
         time: &mut dyn FnMut(&mut dyn FnMut()) -> f64,
     ) -> Result<(u64, u64, Vec<f64>), WorkerError> {
         let (input, results) = self.results()?;
-        let opts = self.grid_options(&results.mapping);
+        let opts = Options {
+            encoding: input.bytes_encoding(),
+            ..self.grid_options(&results.mapping)
+        };
         let mut runs = Vec::new();
         for _ in 0..repeats.max(1) {
             runs.push(time(&mut || {

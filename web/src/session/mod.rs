@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use pmh_core::EncodingChoice;
 use pmh_core::Masters;
 use pmh_core::OutputFormat;
 use pmh_core::TextEncoding;
@@ -125,6 +126,8 @@ struct Loaded {
     workbook: Option<Vec<u8>>,
     sheets: Vec<String>,
     sheet: Option<String>,
+    /// The encoding the input was read in (the page's choice; `Auto` for a workbook's sheet).
+    encoding: EncodingChoice,
     /// The cells that were numbers in the workbook's sheet: only there are leading zeros
     /// restored (X008); an edited cell is forgotten (its value is the clerk's now).
     numeric: Option<Arc<NumericCells>>,
@@ -148,6 +151,24 @@ struct Loaded {
 
 impl Loaded {
     /// Writes the edits into `bytes` (the table as CSV), keeping the bytes as loaded.
+    /// The encoding of `bytes`: the input's own, until edits were folded into UTF-8 CSV.
+    fn bytes_encoding(&self) -> EncodingChoice {
+        if self.original.is_some() {
+            EncodingChoice::Auto
+        } else {
+            self.encoding
+        }
+    }
+
+    /// The encoding of [`Loaded::current`]'s bytes.
+    fn current_encoding(&self) -> EncodingChoice {
+        if self.table.is_edited() {
+            EncodingChoice::Auto
+        } else {
+            self.bytes_encoding()
+        }
+    }
+
     fn fold_edits(&mut self) {
         let csv = self.table.to_csv(self.delimiter);
         let before = std::mem::replace(&mut self.bytes, csv);
@@ -177,6 +198,8 @@ pub struct Session {
     masters: Option<Arc<Masters>>,
     tracker: KeyTracker,
     input: Option<Loaded>,
+    /// The text encoding of the next input read (the page's selector; `Auto`: detected).
+    encoding: EncodingChoice,
 }
 
 impl Default for Session {
@@ -248,7 +271,14 @@ impl Session {
             layout,
             masters,
             input: None,
+            encoding: EncodingChoice::Auto,
         }
+    }
+
+    /// Reads the next inputs in `name` (a core `EncodingChoice` name; anything else is `auto`).
+    /// A workbook's sheet is UTF-8 text whatever the choice.
+    pub fn set_encoding(&mut self, name: &str) {
+        self.encoding = EncodingChoice::parse(name).unwrap_or(EncodingChoice::Auto);
     }
 
     /// The layout in use.
@@ -293,7 +323,8 @@ impl Session {
                 if input.table.is_edited() {
                     input.fold_edits();
                 }
-                input.table = Table::load(&input.bytes, delimiter, &mut |_| {});
+                input.table =
+                    Table::load(&input.bytes, delimiter, input.bytes_encoding(), &mut |_| {});
                 input.delimiter = delimiter;
             }
         }

@@ -931,3 +931,36 @@ fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
     s.undo("t").unwrap();
     assert_eq!(ordered(&s), fresh(&s));
 }
+
+/// Issue 9 (1): the page refuses a file that reads as both Shift_JIS and EUC-JP instead of
+/// guessing, and reads it as the clerk's choice (the selector, as the CLI's `--encoding`).
+#[test]
+fn an_ambiguous_file_is_refused_until_an_encoding_is_chosen() {
+    let bytes = fixture("invalid/S018_ambiguous_encoding.csv");
+    let mut s = Session::default();
+    let r = s.load(
+        InputSource::File {
+            name: "x.csv".into(),
+        },
+        Some(bytes.clone()),
+        None,
+        &mut no_progress(),
+    );
+    assert_eq!(r.unwrap_err(), WorkerError::AmbiguousEncoding);
+    s.set_encoding("euc-jp");
+    let preview = s
+        .load(
+            InputSource::File {
+                name: "x.csv".into(),
+            },
+            Some(bytes),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let text = format!("{preview:?}");
+    assert!(text.contains("愛知花子"), "{text}");
+    // An unknown name is "detect".
+    s.set_encoding("klingon");
+    assert_eq!(s.encoding, EncodingChoice::Auto);
+}

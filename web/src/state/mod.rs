@@ -93,6 +93,9 @@ pub struct Config {
     pub masters: Vec<MasterFile>,
     /// What the masters define.
     pub masters_summary: Option<Msg>,
+    /// The text encoding of the next input read: `auto` (detected) or a name the core knows
+    /// (`EncodingChoice::parse`); the choice overrides detection, as the CLI's `--encoding`.
+    pub encoding: String,
 }
 
 impl Config {
@@ -335,6 +338,8 @@ pub enum Action {
     },
     /// The user chose a layout.
     PickLayout(LayoutChoice),
+    /// The user chose the text encoding of the next input (a core `EncodingChoice` name).
+    PickEncoding(String),
     /// The user gave a layout file.
     LayoutFile(Handle, String),
     /// The user gave master files (file, name).

@@ -63,6 +63,14 @@ impl State {
                 self.edit_results(|r| r.requested = None);
                 self.fail(AppError::Unreachable { detail })
             }
+            Action::PickEncoding(encoding) => {
+                self.config.encoding = encoding.clone();
+                vec![Effect::Post {
+                    job: JobId(0),
+                    request: ToWorker::SetEncoding { encoding },
+                    bytes: None,
+                }]
+            }
             Action::PickLayout(_)
             | Action::LayoutFile(..)
             | Action::MasterFiles(_)
@@ -759,7 +767,18 @@ impl State {
         match message {
             FromWorker::Ready => {
                 self.worker = WorkerStatus::Ready;
-                return vec![self.configure()];
+                // A new worker (first start or a restart) gets the whole configuration.
+                let mut fx = vec![self.configure()];
+                if !self.config.encoding.is_empty() {
+                    fx.push(Effect::Post {
+                        job: JobId(0),
+                        request: ToWorker::SetEncoding {
+                            encoding: self.config.encoding.clone(),
+                        },
+                        bytes: None,
+                    });
+                }
+                return fx;
             }
             FromWorker::BootFailed { message } => {
                 self.busy = None;
