@@ -177,6 +177,11 @@ fn check_input(
                 let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
                 let _ = to_hash.send(Arc::clone(&chunk));
                 front.feed(&chunk);
+                if front.gave_up() {
+                    // Unreadable (S002/S018): nothing more would be decoded, and a stream such
+                    // as /dev/urandom never ends. The report covers the bytes read.
+                    break;
+                }
                 for used in recycled.try_iter() {
                     front.recycle(used);
                 }

@@ -232,3 +232,19 @@ fn a_full_disk_is_reported_as_such() {
         stderr(&o)
     );
 }
+
+/// Issue 9 (8): once the input is certainly unreadable (S002), reading stops: an endless
+/// stream of random bytes ends with a report instead of being read forever.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_unreadable_stream_is_not_read_forever() {
+    let start = std::time::Instant::now();
+    let o = run(&["validate", "/dev/urandom"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        common::stdout(&o).contains("S002"),
+        "{}",
+        common::stdout(&o)
+    );
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+}

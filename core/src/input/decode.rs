@@ -214,6 +214,12 @@ impl Decoder {
         self.encoding
     }
 
+    /// Whether the encoding is known to be unreadable (unknown, S002, or ambiguous, S018):
+    /// nothing more will be decoded, so a caller reading a stream may stop.
+    pub fn gave_up(&self) -> bool {
+        matches!(self.state, State::Failed)
+    }
+
     /// Why the encoding is unknown (`None` unless it is).
     pub fn failure(&self) -> Option<&'static str> {
         self.failure

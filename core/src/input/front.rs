@@ -145,6 +145,12 @@ impl Front {
         self.decoded = decoded;
     }
 
+    /// Whether the input's encoding is known to be unreadable (S002 or S018): everything
+    /// after this is dropped, so a caller reading a stream (a pipe, a device) can stop reading.
+    pub fn gave_up(&self) -> bool {
+        self.decoder.gave_up()
+    }
+
     /// Completed batches, oldest first.
     pub fn take_ready(&mut self) -> std::vec::Drain<'_, RecordBatch> {
         self.ready.drain(..)
