@@ -550,12 +550,12 @@ test("an ambiguous Shift_JIS/EUC-JP file is refused, then read as the encoding t
   await drop("受給者一覧_euc.csv", bytes, "text/csv");
   await page.locator("#mapping-heading").waitFor();
   assert.match(await page.locator("#preview-line").textContent(), /EUC-JP/);
+  const mapping = await download(page.locator("#mapping-export"));
+  writeFileSync(join(scratch, "euc-mapping.json"), mapping.bytes);
   await runCheck();
   assert.ok(await page.locator("#grid .cell", { hasText: "愛知花子" }).first().isVisible());
   await screenshot("12c-euc-jp-results");
   // The same bytes as pmhcsv build --encoding euc-jp.
-  const mapping = await download(page.locator("#mapping-export"));
-  writeFileSync(join(scratch, "euc-mapping.json"), mapping.bytes);
   assert.equal(await verdict(), VERDICT_READY);
   const upload = await download(page.locator("#download-csv"));
   const input = join(scratch, "受給者一覧_euc.csv");

@@ -128,8 +128,8 @@ texts! {
     PickButton => ("ファイルを選択…", "Choose a file…"),
     /// Encodings understood.
     EncodingsHint => (
-        "CSV は UTF-8・Shift_JIS・UTF-16 のどれでも読めます。",
-        "CSV may be UTF-8, Shift_JIS or UTF-16."
+        "CSV は UTF-8・Shift_JIS・EUC-JP・UTF-16 のどれでも読めます。",
+        "CSV may be UTF-8, Shift_JIS, EUC-JP or UTF-16."
     ),
     /// Heading of the paste area.
     PasteHeading => ("Excel から貼り付け", "Paste from Excel"),
