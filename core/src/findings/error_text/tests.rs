@@ -511,7 +511,10 @@ fn every_xlsx_error_renders_in_both_languages() {
             rows: 1_048_576,
             columns: 16_384,
         },
-        E::TooLong { sheet: sheet() },
+        E::TooLong {
+            sheet: sheet(),
+            limit_mib: 64,
+        },
     ];
     assert_covers(all.iter().map(xlsx_variant), 15, "XlsxError");
     for e in &all {

@@ -128,11 +128,15 @@ impl XlsxError {
                     )
                 }
             }
-            E::TooLong { sheet } => {
+            E::TooLong { sheet, limit_mib } => {
                 if ja {
-                    format!("シート「{sheet}」のデータが大きすぎます(CSVで1 GiBを超えます)")
+                    format!(
+                        "シート「{sheet}」のデータが大きすぎます(CSVにすると{limit_mib} MiBを超えます)。同じ値が非常に多くのセルに入っていないか、データから離れた位置に値がないか確認してください"
+                    )
                 } else {
-                    format!("Sheet \"{sheet}\" holds too much data (over 1 GiB as CSV)")
+                    format!(
+                        "Sheet \"{sheet}\" holds too much data (over {limit_mib} MiB as CSV); check for one value filling very many cells, or values far from the data"
+                    )
                 }
             }
         }

@@ -131,10 +131,13 @@ pub enum XlsxError {
         /// Columns of the used range.
         columns: u64,
     },
-    /// The CSV text would exceed 1 GiB.
+    /// The CSV text would exceed its limit: 500 times the workbook's size, at least 64 MiB
+    /// and at most 1 GiB (a small workbook whose one value fills many cells).
     TooLong {
         /// The sheet.
         sheet: String,
+        /// The limit that was reached, in MiB (see `output_limit`).
+        limit_mib: usize,
     },
 }
 
@@ -145,6 +148,19 @@ const EXCEL_MAX_COLUMNS: u32 = 16_384;
 pub(crate) const MAX_CELLS: u64 = EXCEL_MAX_ROWS as u64 * 64;
 /// Output cap.
 const MAX_OUTPUT_BYTES: usize = 1 << 30;
+/// A workbook's CSV may be at most this many times the workbook's own size (and at least
+/// [`MIN_OUTPUT_LIMIT`]): real sheets expand about 10×; a 70 KB workbook whose one shared string
+/// fills a million cells would otherwise take gigabytes (issue 9).
+const OUTPUT_PER_INPUT_BYTE: usize = 500;
+/// The smallest output limit, whatever the workbook's size.
+const MIN_OUTPUT_LIMIT: usize = 64 << 20;
+
+/// The output limit for a workbook of `input` bytes.
+fn output_limit(input: usize) -> usize {
+    input
+        .saturating_mul(OUTPUT_PER_INPUT_BYTE)
+        .clamp(MIN_OUTPUT_LIMIT, MAX_OUTPUT_BYTES)
+}
 
 /// Largest 1900-system serial: 9999-12-31.
 const MAX_SERIAL_1900: i64 = 2_958_465;
@@ -277,8 +293,9 @@ fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells),
     let mut workbook = open(bytes)?;
     let name = pick_sheet(workbook.sheets_metadata(), sheet)?;
     let is_1904 = workbook.has_1904_epoch();
-    match read_sheet(&mut workbook, &name, is_1904, false) {
-        Err(Stop::OutOfOrder) => match read_sheet(&mut workbook, &name, is_1904, true) {
+    let limit = output_limit(bytes.len());
+    match read_sheet(&mut workbook, &name, is_1904, false, limit) {
+        Err(Stop::OutOfOrder) => match read_sheet(&mut workbook, &name, is_1904, true, limit) {
             Err(Stop::OutOfOrder) => Err(XlsxError::CellsOutOfOrder { sheet: name }),
             Err(Stop::Fail(e)) => Err(e),
             Ok(csv) => Ok(csv),
@@ -403,6 +420,7 @@ fn read_sheet(
     sheet: &str,
     is_1904: bool,
     sorted: bool,
+    limit: usize,
 ) -> Result<(Vec<u8>, NumericCells), Stop> {
     let mut reader = workbook
         .worksheet_cells_reader(sheet)
@@ -416,7 +434,7 @@ fn read_sheet(
                 .map_or(NumberFormat::General, |f| NumberFormat::of(&f.format_code))
         })
         .collect();
-    let mut writer = CsvWriter::new(sheet, is_1904);
+    let mut writer = CsvWriter::new(sheet, is_1904, limit);
     let format_of = |style: usize| formats.get(style).copied().unwrap_or(NumberFormat::General);
     // One read loop for both modes (the reader is inlined where it is called: keep it once).
     let mut cells = Vec::new();
@@ -503,10 +521,12 @@ struct CsvWriter<'s> {
     scratch: String,
     /// Cells holding whole numbers: (sheet row, column), both 1-based.
     numbers: std::collections::HashSet<(u32, u32)>,
+    /// Most bytes of CSV ([`output_limit`]).
+    limit: usize,
 }
 
 impl<'s> CsvWriter<'s> {
-    fn new(sheet: &'s str, is_1904: bool) -> Self {
+    fn new(sheet: &'s str, is_1904: bool, limit: usize) -> Self {
         Self {
             sheet,
             is_1904,
@@ -518,6 +538,7 @@ impl<'s> CsvWriter<'s> {
             last: None,
             scratch: String::new(),
             numbers: std::collections::HashSet::new(),
+            limit,
         }
     }
 
@@ -532,6 +553,7 @@ impl<'s> CsvWriter<'s> {
     fn too_long(&self) -> XlsxError {
         XlsxError::TooLong {
             sheet: self.sheet.to_owned(),
+            limit_mib: self.limit >> 20,
         }
     }
 
@@ -588,7 +610,7 @@ impl<'s> CsvWriter<'s> {
             self.numbers.insert((row as u32 + 1, col + 1));
         }
         self.value(value, format);
-        if self.out.len() > MAX_OUTPUT_BYTES {
+        if self.out.len() > self.limit {
             return Err(self.too_long().into());
         }
         Ok(())
@@ -658,7 +680,7 @@ impl<'s> CsvWriter<'s> {
         let new_len = usize::try_from(padding)
             .ok()
             .and_then(|p| old_len.checked_add(p))
-            .filter(|&n| n <= MAX_OUTPUT_BYTES)
+            .filter(|&n| n <= self.limit)
             .ok_or_else(|| self.too_long())?;
         // Move the records to their final places from the last one back; each moves forward
         // by the padding of the records before it, so nothing is overwritten before it moved.

@@ -600,3 +600,27 @@ proptest! {
         }
     }
 }
+
+/// Issue 9 (8): a small workbook whose one shared string fills many cells (2 GB of CSV from a
+/// 70 KB file) stops at a limit that grows with the workbook's size.
+#[test]
+fn csv_output_is_bounded_by_the_workbook_size() {
+    assert_eq!(output_limit(70 * 1024), MIN_OUTPUT_LIMIT);
+    assert_eq!(output_limit(1 << 20), 500 << 20);
+    assert_eq!(output_limit(usize::MAX), MAX_OUTPUT_BYTES);
+    let long = "愛".repeat(100);
+    let mut w = CsvWriter::new("Sheet1", false, 64 * 1024);
+    let mut stopped = None;
+    for row in 0..10_000 {
+        if let Err(e) = w.cell(row, 0, &DataRef::SharedString(&long), NumberFormat::General) {
+            stopped = Some((row, e));
+            break;
+        }
+    }
+    match stopped {
+        Some((row, Stop::Fail(XlsxError::TooLong { limit_mib: 0, .. }))) => {
+            assert!(row > 100 && row < 300, "stopped at row {row}");
+        }
+        other => panic!("expected TooLong, got {:?}", other.map(|(r, _)| r)),
+    }
+}
