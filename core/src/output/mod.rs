@@ -3,6 +3,7 @@
 //! receipts ([`receipt`]) and documentation generated from the data ([`docs`]).
 
 pub mod docs;
+pub mod previous;
 pub mod receipt;
 pub mod render;
 pub(crate) mod write;
