@@ -40,6 +40,7 @@ use crate::text::{self, Lang};
 mod edit;
 mod export;
 mod load;
+mod previous;
 mod view;
 
 /// Findings kept for the grid (counts stay exact beyond it). The CLI keeps 1,000 for its
@@ -177,6 +178,9 @@ pub struct Session {
     masters: Option<Arc<Masters>>,
     tracker: KeyTracker,
     input: Option<Loaded>,
+    /// The file uploaded last time, as CSV (a workbook's first sheet converted), or why it
+    /// cannot be read.
+    previous: Option<(String, Result<Vec<u8>, Msg>)>,
 }
 
 impl Default for Session {
@@ -248,6 +252,7 @@ impl Session {
             layout,
             masters,
             input: None,
+            previous: None,
         }
     }
 
