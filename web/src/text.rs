@@ -466,7 +466,17 @@ pub fn count_en(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", group_thousands(n), if n == 1 { one } else { many })
 }
 
-/// The verdict when errors remain.
+/// The verdict when the data has no error but PMH would delete more certificates than the
+/// limit allows (compared with the previous upload).
+pub fn verdict_deletions(lang: Lang, removed: u64) -> String {
+    let removed = group_thousands(removed);
+    lang.pick(
+        format!("このままアップロードすると PMH から受給者証 {removed}件が削除されます（前回アップロードしたファイルとの比較）"),
+        format!("Uploading this file deletes {removed} certificates at PMH (compared with the previous upload)"),
+    )
+}
+
+/// The verdict while errors remain.
 pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
     match lang {
         Lang::Ja => format!(

@@ -112,8 +112,15 @@ fn columns(lang: Lang, layout: &LayoutRef, mapping: Option<&MappingState>) -> Ve
 /// The verdict, counts and facts of the check.
 fn summary_box(lang: Lang, r: &ResultsState) -> Html {
     let s = &r.summary;
+    let deletes = s
+        .previous
+        .as_ref()
+        .filter(|p| p.over_limit)
+        .map(|p| p.removed);
     let verdict = if s.upload_ready {
         html! { <p id="verdict" class="verdict is-ready">{ "✔ " }{ Text::VerdictReady.get(lang) }</p> }
+    } else if let (0, Some(removed)) = (s.errors, deletes) {
+        html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_deletions(lang, removed) }</p> }
     } else {
         html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_not_ready(lang, s.errors, s.error_rows) }</p> }
     };
@@ -251,16 +258,16 @@ fn previous_box(lang: Lang, p: &crate::protocol::PreviousView) -> Html {
         <section class="previous-box" id="previous-box" aria-labelledby="previous-heading">
             <h3 id="previous-heading">{ format!("{}：{}", Text::PreviousHeading.get(lang), p.name) }</h3>
             if let Some(reason) = &p.refused {
-                <p class="verdict not-ready" id="previous-refused" role="alert">{ lang.msg(reason).to_owned() }</p>
+                <p class="verdict is-not-ready" id="previous-refused" role="alert">{ lang.msg(reason).to_owned() }</p>
             } else {
                 <p id="previous-counts">{ text::previous_counts(lang, p) }</p>
                 if p.over_limit {
-                    <p class="verdict not-ready" id="previous-over-limit" role="alert">
+                    <p class="verdict is-not-ready" id="previous-over-limit" role="alert">
                         { text::previous_over_limit(lang, p.removed, p.previous_certificates) }
                     </p>
                 }
                 if p.nothing_changed() {
-                    <p class="verdict ready" id="previous-nothing">{ Text::PreviousNothingChanged.get(lang) }</p>
+                    <p class="verdict is-ready" id="previous-nothing">{ Text::PreviousNothingChanged.get(lang) }</p>
                 }
                 { list("previous-removed", Text::PreviousRemovedList, &p.removed_list, p.removed) }
                 { list("previous-added", Text::PreviousAddedList, &p.added_list, p.added) }
