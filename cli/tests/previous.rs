@@ -318,3 +318,14 @@ fn build_compares_the_upload_it_writes() {
         upload(0..20)
     );
 }
+
+/// A workbook is read as `validate` reads it (its first sheet), on either side.
+#[test]
+fn a_workbook_is_compared_by_its_sheet() {
+    let book = common::fixture("xlsx/rows_gap.xlsx");
+    let (_, j) = json(&["validate", &book, "--previous", &book]);
+    let p = &j["previous"];
+    assert_eq!(p["previous_certificates"], 2, "{j}");
+    assert_eq!(p["unchanged"], 2);
+    assert_eq!(p["upload_needed"], false);
+}
