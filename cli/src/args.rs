@@ -70,6 +70,8 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub common: CommonChecks,
     #[command(flatten)]
+    pub previous: crate::previous::PreviousOpts,
+    #[command(flatten)]
     pub receipt: crate::receipt::ReceiptOpts,
 }
 
@@ -165,6 +167,8 @@ pub struct BuildArgs {
     pub show_values: bool,
     #[command(flatten)]
     pub common: CommonChecks,
+    #[command(flatten)]
+    pub previous: crate::previous::PreviousOpts,
     #[command(flatten)]
     pub receipt: crate::receipt::ReceiptOpts,
 }

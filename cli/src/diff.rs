@@ -71,7 +71,7 @@ pub struct DiffArgs {
 }
 
 /// `--max-deletions`: `N`, `N%` (decimals allowed, e.g. `0.5%`) or `all`.
-fn deletion_limit(text: &str) -> Option<DeletionLimit> {
+pub(crate) fn deletion_limit(text: &str) -> Option<DeletionLimit> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("all") {
         return Some(DeletionLimit::None);

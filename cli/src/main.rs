@@ -4,6 +4,7 @@
 mod args;
 mod diff;
 mod guard;
+mod previous;
 mod receipt;
 mod redact;
 mod text;
@@ -277,11 +278,13 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     let mut inputs: Vec<&Path> = a.inputs.iter().map(PathBuf::as_path).collect();
     inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());
+    inputs.extend(a.previous.previous.as_deref());
     guard::outputs_are_not_inputs(
         &inputs,
         &[a.output.as_deref(), a.receipt.receipt.as_deref()],
         lang,
     )?;
+    let prev = previous::prepare(&a.previous, &a.inputs, lang)?;
     let receipt = receipt::prepare(&a.receipt, lang)?;
     let layout = load_layout(&a.layout.layout, lang)?;
     let opts = Options {
@@ -307,6 +310,27 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
             check_input(&layout, &o, source, path, None)?,
         ));
     }
+    let comparison = match (&prev, reports.first_mut()) {
+        (Some(p), Some((_, report))) => Some(previous::compare(
+            p,
+            &layout,
+            &opts,
+            &a.inputs[0],
+            a.common.sheet.as_deref(),
+            report,
+            lang,
+        )?),
+        _ => None,
+    };
+    let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
+    let shown = match (&prev, &comparison, &prev_path) {
+        (Some(p), Some(c), Some(path)) => Some(pmh_core::previous::Previous {
+            path,
+            comparison: c,
+            limit: p.limit,
+        }),
+        _ => None,
+    };
     let inputs: Vec<Input<'_>> = reports
         .iter()
         .map(|(p, r)| Input { path: p, report: r })
@@ -315,7 +339,13 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         lang: a.lang.into(),
         show_values: a.show_values,
     };
-    let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
+    let rendered = pmh_core::render::render_with_previous(
+        a.format.into(),
+        &layout,
+        &inputs,
+        ropts,
+        shown.as_ref(),
+    );
     write_out(a.output.as_deref(), rendered.as_bytes())?;
     receipt::write_validate(receipt.as_ref(), &layout, &a.inputs, &reports)?;
     let errors: u64 = reports.iter().map(|(_, r)| r.errors).sum();
@@ -334,6 +364,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     let mut inputs: Vec<&Path> = vec![a.input.as_path()];
     inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());
+    inputs.extend(a.previous.previous.as_deref());
     guard::outputs_are_not_inputs(
         &inputs,
         &[
@@ -343,6 +374,11 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         ],
         lang,
     )?;
+    if a.json && a.previous.previous.is_some() {
+        return Err(Fail(text::Usage::PreviousWithJson.message(lang)));
+    }
+    // The comparison reads the upload file written (the full layout's CSV), not the source.
+    let prev = previous::prepare(&a.previous, std::slice::from_ref(&a.output), lang)?;
     let receipt = receipt::prepare(&a.receipt, lang)?;
     let layout = load_layout(&a.layout.layout, lang)?;
     let format = if a.json {
@@ -398,6 +434,35 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     } else {
         std::fs::rename(&tmp, &a.output).map_err(|e| crate::io_fail(&a.output, &e))?;
     }
+    let mut report = report;
+    let comparison = match &prev {
+        Some(p) if !refused => {
+            // The written file is an upload file: read as such, with the layout's own headers.
+            let read = Options {
+                known_insurer_numbers: opts.known_insurer_numbers.clone(),
+                ..Options::validate()
+            };
+            Some(previous::compare(
+                p,
+                &layout,
+                &read,
+                &a.output,
+                None,
+                &mut report,
+                lang,
+            )?)
+        }
+        _ => None,
+    };
+    let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
+    let shown = match (&prev, &comparison, &prev_path) {
+        (Some(p), Some(c), Some(path)) => Some(pmh_core::previous::Previous {
+            path,
+            comparison: c,
+            limit: p.limit,
+        }),
+        _ => None,
+    };
     let path = a.input.display().to_string();
     let inputs = [Input {
         path: &path,
@@ -407,7 +472,13 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         lang: a.lang.into(),
         show_values: a.show_values,
     };
-    let rendered = pmh_core::render::render(a.format.into(), &layout, &inputs, ropts);
+    let rendered = pmh_core::render::render_with_previous(
+        a.format.into(),
+        &layout,
+        &inputs,
+        ropts,
+        shown.as_ref(),
+    );
     write_out(a.report.as_deref(), rendered.as_bytes())?;
     if refused {
         return Ok(ExitCode::from(2));

@@ -32,6 +32,23 @@ pub(crate) enum Usage<'a> {
     UnknownCode(&'a str),
     /// `--receipt-time` that is not RFC 3339.
     ReceiptTime(&'a str),
+    /// `--max-removals` that is not N, N% or all.
+    MaxRemovals(&'a str),
+    /// `--previous` with several inputs.
+    PreviousOneInput,
+    /// `--previous` with standard input (it is read more than once).
+    PreviousStdin,
+    /// `build --json --previous`: the request body is no 全件 file to compare.
+    PreviousWithJson,
+    /// A file `--previous` cannot compare (the same refusal as `pmhcsv diff`).
+    Unusable {
+        /// The file.
+        path: &'a Path,
+        /// Whether it is the previous file (else the current one).
+        previous: bool,
+        /// Why.
+        reason: &'a pmh_core::diff::Unusable,
+    },
 }
 
 impl Usage<'_> {
@@ -83,7 +100,80 @@ impl Usage<'_> {
             Usage::ReceiptTime(t) => {
                 format!("--receipt-time {t} is not an RFC 3339 time (e.g. 2025-04-01T09:00:00Z)")
             }
+            Usage::MaxRemovals(t) if ja => format!(
+                "--max-removals {t}: 件数（50）、割合（10%）または all で指定してください。"
+            ),
+            Usage::MaxRemovals(t) => {
+                format!("--max-removals {t}: expected a count (50), a share (10%) or all")
+            }
+            Usage::PreviousOneInput if ja => {
+                "--previous と比べられるのは1つのファイルだけです。ファイルを1つ指定してください。".into()
+            }
+            Usage::PreviousOneInput => {
+                "--previous compares one file: give exactly one input".into()
+            }
+            Usage::PreviousStdin if ja => {
+                "--previous では標準入力（-）は使えません（ファイルを2回読むため）。ファイル名を指定してください。".into()
+            }
+            Usage::PreviousStdin => {
+                "--previous cannot read standard input (-), which cannot be read twice: name a file".into()
+            }
+            Usage::PreviousWithJson if ja => {
+                "--previous は CSV のアップロードファイルと比べます。--json と一緒には使えません。".into()
+            }
+            Usage::PreviousWithJson => {
+                "--previous compares the CSV upload file: it cannot be used with --json".into()
+            }
+            Usage::Unusable {
+                path,
+                previous,
+                reason,
+            } => unusable(path, *previous, reason, ja),
         }
+    }
+}
+
+/// Why a file cannot be compared with `--previous`, and that nothing was compared.
+fn unusable(path: &Path, previous: bool, reason: &pmh_core::diff::Unusable, ja: bool) -> String {
+    use pmh_core::diff::Unusable as U;
+    let p = path.display();
+    let which = match (previous, ja) {
+        (true, true) => "前回アップロードしたファイル (--previous)",
+        (false, true) => "今回のファイル",
+        (true, false) => "the previous upload (--previous)",
+        (false, false) => "the current file",
+    };
+    match (reason, ja) {
+        (U::Unreadable { code }, true) => format!(
+            "{p}: {which}を読めません（{} {}）。比較しませんでした。{}",
+            code.as_str(),
+            code.info().title_ja,
+            code.info().hint_ja
+        ),
+        (U::Unreadable { code }, false) => format!(
+            "{p}: cannot read {which} ({} {}); nothing was compared. {}",
+            code.as_str(),
+            code.info().title_en,
+            code.info().hint_en
+        ),
+        (U::NoRows, true) => format!(
+            "{p}: {which}にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。比べると全員が削除されたように見えるため、比較しませんでした。前回アップロードしたファイルを指定してください。"
+        ),
+        (U::NoRows, false) => format!(
+            "{p}: {which} has no data rows (empty, header only, or no readable header); compared with it everyone would look deleted, so nothing was compared"
+        ),
+        (U::MissingKeyColumn { label }, true) => format!(
+            "{p}: {which}に受給者証を特定する列「{label}」がありません。比べると全員が削除・追加されたように見えるため、比較しませんでした。列名を確認してください。"
+        ),
+        (U::MissingKeyColumn { label }, false) => format!(
+            "{p}: {which} lacks the certificate key column \"{label}\"; everyone would look deleted and added, so nothing was compared. Check the column names"
+        ),
+        (U::NoKeyedRows, true) => format!(
+            "{p}: {which}のどの行も受給者証を特定する項目（個人番号・公費受給者番号など）が空です。比較しませんでした。"
+        ),
+        (U::NoKeyedRows, false) => format!(
+            "{p}: every row of {which} has an empty certificate key (My Number, recipient number …); nothing was compared"
+        ),
     }
 }
 

@@ -42,6 +42,7 @@ pub use check::master::{
     Kind as MasterKind, MasterCell, MasterColumn, MasterError, MasterProblem, Masters,
     Place as MasterPlace,
 };
+pub use check::previous::removal_check;
 pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes, incremental};
 // Findings: codes, one finding, its words, the report of one input.
 pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severity};
@@ -61,6 +62,6 @@ pub use layout::{
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};
 pub use output::write::{OutputFormat, push_csv_field};
-pub use output::{docs, receipt, render};
+pub use output::{docs, previous, receipt, render};
 // Whole-file tools.
 pub use tools::{diff, redact};

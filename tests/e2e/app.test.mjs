@@ -947,3 +947,53 @@ test("zero network requests, and the CSP blocks any attempt", async (t) => {
   }
   await screenshot("26-after-csp-check");
 });
+
+test("previous upload: 5 rows against 20 → 15 deletions, the upload download asks first naming them; the same file → no upload needed; nothing stored", async () => {
+  const previous = join(fixtures, "previous/P001_too_many_removals.csv");
+  await page.locator("#previous-file").setInputFiles(previous);
+  await page.locator("#previous-name").getByText("P001_too_many_removals.csv").waitFor();
+  await drop("today.csv", readFileSync(join(fixtures, "invalid/P001_too_many_removals.csv")), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.match(await page.locator("#previous-counts").textContent(), /前回 20件 → 今回 5件.*追加 0件 \/ 変更 0件 \/ 削除 15件 \/ 変更なし 5件/);
+  assert.match(await page.locator("#previous-over-limit").textContent(), /PMH から 15件が削除され/);
+  assert.equal(await verdict(), "✖ このままアップロードすると PMH から受給者証 15件が削除されます（前回アップロードしたファイルとの比較）");
+  // Removed first, with the clerk's own 氏名 and 公費受給者番号 (rows of the previous file).
+  const removed = page.locator("#previous-removed li");
+  assert.equal(await removed.count(), 15);
+  assert.match(await removed.first().textContent(), /^7行目　愛知花子　00010005$/);
+  await screenshot("previous-over-limit");
+
+  // The upload download is blocked behind the question that names the deletions.
+  let downloads = 0;
+  page.on("download", () => downloads++);
+  await page.locator("#download-csv").click();
+  await page.locator("#confirm-deletions").waitFor();
+  assert.match(await page.locator("#confirm-deletions").textContent(), /PMH から受給者証 15件が削除されます/);
+  await page.locator("#confirm-no").click();
+  await page.waitForTimeout(300);
+  assert.equal(downloads, 0, "nothing was downloaded before the answer");
+  await page.locator("#download-csv").click();
+  const file = await download(page.locator("#confirm-yes"));
+  assert.match(file.name, /\.csv$/);
+  assert.ok(file.bytes.length > 0);
+
+  // The previous upload itself: nothing changed, no upload needed.
+  await toInput();
+  await drop("same.csv", readFileSync(previous), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.equal((await page.locator("#previous-nothing").textContent()).trim(), "前回から変更はありません。アップロードは不要です。");
+  assert.match(await page.locator("#previous-counts").textContent(), /変更なし 20件/);
+  assert.equal(await page.locator("#previous-over-limit").count(), 0);
+  await screenshot("previous-nothing-changed");
+
+  // Nothing of either file in the browser's storage.
+  const stored = await page.evaluate(async () => ({
+    local: Object.keys(localStorage).map((k) => k + "=" + localStorage.getItem(k)),
+    session: Object.keys(sessionStorage),
+    databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+  }));
+  assert.deepEqual(stored, { local: [], session: [], databases: [] });
+  assertClean();
+});

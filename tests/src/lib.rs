@@ -102,8 +102,33 @@ pub fn check_fixture(path: &Path) -> (Layout, Report) {
     for chunk in bytes.chunks(7) {
         c.feed(chunk);
     }
-    let report = c.finish();
+    let mut report = c.finish();
+    apply_previous(path, &layout, &mut report);
     (layout, report)
+}
+
+/// A fixture whose sidecar names a `previous` file (the upload of last time, relative to the
+/// fixture) is compared with it as `pmhcsv validate --previous` does, with the default
+/// removal limit: P001 is added to `report` when too many certificates are missing.
+pub fn apply_previous(path: &Path, layout: &Layout, report: &mut Report) {
+    let Ok(text) = std::fs::read_to_string(path.with_extension("json")) else {
+        return;
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).expect("sidecar JSON");
+    let Some(rel) = v.get("previous").and_then(|p| p.as_str()) else {
+        return;
+    };
+    let previous =
+        std::fs::read(path.parent().unwrap_or(Path::new(".")).join(rel)).expect("previous file");
+    let current = std::fs::read(path).expect("fixture");
+    let cmp = pmh_core::diff::compare(
+        layout,
+        &options_for(path),
+        &mut pmh_core::diff::Bytes(&previous),
+        &mut pmh_core::diff::Bytes(&current),
+    )
+    .expect("comparable");
+    pmh_core::removal_check(report, &cmp, pmh_core::diff::DeletionLimit::Default);
 }
 
 /// The file name of a fixture, used as its path in reports (stable across machines).

@@ -106,7 +106,10 @@ fn check(layout: &Layout, path: &std::path::Path) -> Report {
     }
     let mut c = Checker::new(layout, options_for(path));
     c.feed(&bytes);
-    c.finish()
+    let mut report = c.finish();
+    // P001: compared with the previous upload its sidecar names.
+    conformance::apply_previous(path, layout, &mut report);
+    report
 }
 
 /// The level a finding has before the policy: the layout's `char_issues` for C codes in a
@@ -132,6 +135,8 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | UndecodableBytes | BlankRow | NotUtf8 | AmbiguousEncoding | BareQuote | BomInValue
         | DelimiterMismatch | UnknownColumn | EmptyHeader | NoHeader | NoMaster
         | DuplicateHistoryKey => Basis::Verified,
+        // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
+        TooManyRemovals => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
         | RepairExcelSerial => Basis::Verified,

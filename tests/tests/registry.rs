@@ -115,7 +115,7 @@ fn codes_are_unique_categorised_and_documented() {
         assert!(seen.insert(s), "duplicate code {s}");
         assert_eq!(s.len(), 4, "{s}");
         assert!(
-            matches!(&s[..1], "S" | "V" | "R" | "K" | "N" | "C" | "M" | "X"),
+            matches!(&s[..1], "S" | "V" | "R" | "K" | "N" | "C" | "M" | "X" | "P"),
             "{s}: unknown category"
         );
         assert!(s[1..].chars().all(|c| c.is_ascii_digit()), "{s}");

@@ -125,6 +125,7 @@ impl Store {
                 purpose,
             } => read_text(file, name, purpose, send),
             Effect::ReadMasters(files) => read_masters(files, send),
+            Effect::ReadPrevious(file, name) => read_previous(file, name, send),
             Effect::ReadSaved => send(Action::SavedRead(dom::storage_get(
                 crate::mapping::STORE_KEY,
             ))),
@@ -237,6 +238,18 @@ fn read_text(file: Handle, name: String, purpose: TextFile, send: impl Fn(Action
             name,
             result,
         });
+    });
+}
+
+fn read_previous(file: Handle, name: String, send: impl Fn(Action) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(file) = file.get::<File>() else {
+            return;
+        };
+        send(Action::PreviousRead(match dom::file_bytes(file).await {
+            Ok(bytes) => Ok((name, bytes.to_vec())),
+            Err(detail) => Err((name, detail)),
+        }));
     });
 }
 

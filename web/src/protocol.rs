@@ -304,6 +304,60 @@ pub struct Summary {
     pub layout: Msg,
     /// The municipality master in use.
     pub masters: Msg,
+    /// The comparison with the previous upload, when one was given.
+    #[serde(default)]
+    pub previous: Option<PreviousView>,
+}
+
+/// One certificate in a list of the comparison with the previous upload: the clerk's own data,
+/// shown only in the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    /// Its first row (of the previous file for a removal, of the upload file otherwise).
+    pub row: u32,
+    /// 氏名.
+    pub name: String,
+    /// 公費受給者番号.
+    pub number: String,
+    /// Fields that changed (changed certificates).
+    pub fields: Vec<Msg>,
+}
+
+/// The upload file compared with the one uploaded last time (`pmhcsv validate --previous`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousView {
+    /// The previous file's name.
+    pub name: String,
+    /// Why it could not be compared (nothing else is set then).
+    pub refused: Option<Msg>,
+    /// Certificates in the previous file.
+    pub previous_certificates: u64,
+    /// Certificates in the upload file.
+    pub current_certificates: u64,
+    /// Added certificates.
+    pub added: u64,
+    /// Changed certificates.
+    pub changed: u64,
+    /// Removed certificates (PMH deletes them).
+    pub removed: u64,
+    /// Unchanged certificates.
+    pub unchanged: u64,
+    /// More removals than the default limit (`DeletionLimit::Default`): the upload download
+    /// asks first, naming the number.
+    pub over_limit: bool,
+    /// Removed certificates, first ones.
+    pub removed_list: Vec<PersonRow>,
+    /// Added certificates, first ones.
+    pub added_list: Vec<PersonRow>,
+    /// Changed certificates, first ones.
+    pub changed_list: Vec<PersonRow>,
+}
+
+impl PreviousView {
+    /// Nothing added, changed or removed: no upload is needed.
+    pub fn nothing_changed(&self) -> bool {
+        self.refused.is_none() && self.added == 0 && self.changed == 0 && self.removed == 0
+    }
 }
 
 /// What the page needs to show the column mapping screen.
@@ -366,8 +420,11 @@ pub enum ToWorker {
         layout: LayoutSpec,
         /// Master file names.
         masters: Vec<String>,
-        /// Master file sizes, in order.
+        /// Master file sizes, in order (then the previous upload's, when there is one).
         lens: Vec<u32>,
+        /// The previous upload's file name; its bytes follow the masters'.
+        #[serde(default)]
+        previous: Option<String>,
     },
     /// Read the next inputs in this text encoding (a core `EncodingChoice` name; `auto`:
     /// detected). Workbooks are not affected.
@@ -628,7 +685,8 @@ mod tests {
                 toml: "id = 'x'".into(),
             },
             masters: vec!["m.csv".into()],
-            lens: vec![10],
+            lens: vec![10, 20],
+            previous: Some("last.csv".into()),
         };
         assert_eq!(decode::<ToWorker>(&encode(&configure)), Ok(configure));
         let download = ToWorker::Download {

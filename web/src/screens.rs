@@ -74,6 +74,11 @@ pub fn input_screen(props: &InputScreenProps) -> Html {
                 })}
                 on_masters_clear={send.reform(|()| Action::ClearMasters)}
                 on_encoding={send.reform(Action::PickEncoding)}
+                on_previous={send.reform(|file: File| {
+                    let (file, name) = file_handle(file);
+                    Action::PreviousFile(file, name)
+                })}
+                on_previous_clear={send.reform(|()| Action::ClearPrevious)}
             />
             <InputPanel lang={props.lang} busy={props.busy} {on_paste} {on_file} />
         </>

@@ -118,6 +118,27 @@ texts! {
         "通常は「自動判別」のままにしてください。判別できないと表示されたときだけ、元のシステムの文字コードを選んでから読み込み直してください。",
         "Leave it on \"Detect\" unless the page says the encoding cannot be told; then choose the encoding of the source system and load the file again."
     ),
+    /// Label of the previous upload.
+    PreviousLabel => ("前回アップロードしたファイル（任意）", "The file uploaded last time (optional)"),
+    /// Button to load the previous upload.
+    PreviousPick => ("前回アップロードしたファイルを読み込む…", "Load the file uploaded last time…"),
+    /// What the previous upload is for.
+    PreviousHint => (
+        "今回のファイルと比べて、追加・変更・削除される受給者証を示します。全件連携では、ファイルにない受給者証は PMH から削除されます。",
+        "Shows which certificates are added, changed and deleted compared with this file. In a full upload, PMH deletes every certificate the file lacks."
+    ),
+    /// Button to remove the previous upload.
+    PreviousClear => ("前回のファイルを外す", "Remove the previous file"),
+    /// Heading of the comparison on the results screen.
+    PreviousHeading => ("前回アップロードしたファイルとの比較", "Compared with the previous upload"),
+    /// Nothing changed since the previous upload.
+    PreviousNothingChanged => ("前回から変更はありません。アップロードは不要です。", "Nothing changed since the previous upload. No upload is needed."),
+    /// List heading: removed certificates.
+    PreviousRemovedList => ("削除される受給者証（前回ファイルの行）", "Certificates PMH will delete (rows of the previous file)"),
+    /// List heading: added certificates.
+    PreviousAddedList => ("追加される受給者証", "Certificates added"),
+    /// List heading: changed certificates.
+    PreviousChangedList => ("変更される受給者証", "Certificates changed"),
     /// Heading of the input section.
     InputHeading => ("データを読み込む", "Load your data"),
     /// Text inside the file drop area.
@@ -452,7 +473,17 @@ pub fn count_en(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", group_thousands(n), if n == 1 { one } else { many })
 }
 
-/// The verdict when errors remain.
+/// The verdict when the data has no error but PMH would delete more certificates than the
+/// limit allows (compared with the previous upload).
+pub fn verdict_deletions(lang: Lang, removed: u64) -> String {
+    let removed = group_thousands(removed);
+    lang.pick(
+        format!("このままアップロードすると PMH から受給者証 {removed}件が削除されます（前回アップロードしたファイルとの比較）"),
+        format!("Uploading this file deletes {removed} certificates at PMH (compared with the previous upload)"),
+    )
+}
+
+/// The verdict while errors remain.
 pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
     match lang {
         Lang::Ja => format!(
@@ -672,6 +703,73 @@ pub fn confirm_download(lang: Lang, kind: DownloadKind, errors: u64, rows: u64) 
     )
 }
 
+/// The comparison's counts: 追加 / 変更 / 削除 / 変更なし.
+pub fn previous_counts(lang: Lang, p: &crate::protocol::PreviousView) -> String {
+    let g = group_thousands;
+    lang.pick(
+        format!(
+            "受給者証: 前回 {}件 → 今回 {}件　追加 {}件 / 変更 {}件 / 削除 {}件 / 変更なし {}件",
+            g(p.previous_certificates),
+            g(p.current_certificates),
+            g(p.added),
+            g(p.changed),
+            g(p.removed),
+            g(p.unchanged)
+        ),
+        format!(
+            "Certificates: previous {} → now {}　added {} / changed {} / removed {} / unchanged {}",
+            g(p.previous_certificates),
+            g(p.current_certificates),
+            g(p.added),
+            g(p.changed),
+            g(p.removed),
+            g(p.unchanged)
+        ),
+    )
+}
+
+/// The warning when more certificates would be deleted than the limit allows (P001).
+pub fn previous_over_limit(lang: Lang, removed: u64, previous: u64) -> String {
+    let (removed, previous) = (group_thousands(removed), group_thousands(previous));
+    lang.pick(
+        format!("前回アップロードしたファイルの受給者証 {previous}件のうち {removed}件がこのファイルにありません。このままアップロードすると PMH から {removed}件が削除され、医療機関で資格を確認できなくなります。"),
+        format!("{removed} of the {previous} certificates of the previous upload are missing from this file. Uploading it deletes {removed} certificates at PMH; they can no longer be confirmed at medical institutions."),
+    )
+}
+
+/// The question before the upload file is downloaded while PMH would delete more
+/// certificates than the limit allows.
+pub fn confirm_deletions(lang: Lang, removed: u64) -> String {
+    let removed = group_thousands(removed);
+    lang.pick(
+        format!("このファイルをアップロードすると PMH から受給者証 {removed}件が削除されます。本当に削除してよい場合だけダウンロードしてください。"),
+        format!("Uploading this file deletes {removed} certificates at PMH. Download only if they really are to be deleted."),
+    )
+}
+
+/// One certificate of a comparison list: row, 氏名, 公費受給者番号, changed fields.
+pub fn person_row(lang: Lang, p: &crate::protocol::PersonRow) -> String {
+    let fields: Vec<&str> = p.fields.iter().map(|f| lang.msg(f)).collect();
+    let fields = if fields.is_empty() {
+        String::new()
+    } else {
+        lang.pick(
+            format!("（{}）", fields.join("・")),
+            format!(" ({})", fields.join(", ")),
+        )
+    };
+    lang.pick(
+        format!("{}行目　{}　{}{fields}", p.row, p.name, p.number),
+        format!("row {}  {}  {}{fields}", p.row, p.name, p.number),
+    )
+}
+
+/// "and N more" under a cut list.
+pub fn more_rows(lang: Lang, more: u64) -> String {
+    let more = group_thousands(more);
+    lang.pick(format!("ほか {more}件"), format!("and {more} more"))
+}
+
 /// What the receipt records of the upload CSV, and of edits.
 pub fn receipt_upload(lang: Lang, saved: UploadSaved, changes: u32) -> String {
     let upload = match saved {
@@ -729,6 +827,8 @@ pub enum CoreError<'a> {
     Config(&'a pmh_core::ConfigError),
     /// A workbook that cannot be read.
     Xlsx(&'a pmh_core::xlsx::XlsxError),
+    /// A comparison with the previous upload that could not be made.
+    Diff(&'a pmh_core::diff::DiffError),
 }
 
 /// The text of a core error, in both languages: the core renders its own error enums
@@ -740,7 +840,78 @@ pub fn core_error(error: CoreError<'_>) -> Msg {
     match error {
         CoreError::Config(e) => both(&|l| e.message(l)),
         CoreError::Xlsx(e) => both(&|l| e.message(l)),
+        CoreError::Diff(e) => both(&|l| e.message(l)),
     }
+}
+
+/// The previous upload compared with a 差分履歴 layout: only 全件 files are compared.
+pub fn previous_not_full() -> Msg {
+    Msg::new(
+        "前回ファイルとの比較は全件連携のファイルだけで行います（差分履歴では比較しません）。",
+        "Only full (全件) files are compared with the previous upload (not diff history).",
+    )
+}
+
+/// Why the previous upload (or this file) cannot be compared: the same refusal as `pmhcsv
+/// diff` and `validate --previous`.
+pub fn previous_refused(previous: bool, reason: &pmh_core::diff::Unusable) -> Msg {
+    use pmh_core::diff::Unusable as U;
+    let (ja, en) = if previous {
+        ("前回アップロードしたファイル", "The previous upload")
+    } else {
+        ("今回のファイル", "This file")
+    };
+    match reason {
+        U::Unreadable { code } => Msg::new(
+            format!(
+                "{ja}を読めません（{} {}）。比較しませんでした。{}",
+                code.as_str(),
+                code.info().title_ja,
+                code.info().hint_ja
+            ),
+            format!(
+                "{en} cannot be read ({} {}); nothing was compared. {}",
+                code.as_str(),
+                code.info().title_en,
+                code.info().hint_en
+            ),
+        ),
+        U::NoRows => Msg::new(
+            format!(
+                "{ja}にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。比べると全員が削除されたように見えるため、比較しませんでした。前回アップロードしたファイルを選び直してください。"
+            ),
+            format!(
+                "{en} has no data rows (empty, header only, or no readable header); compared with it everyone would look deleted, so nothing was compared."
+            ),
+        ),
+        U::MissingKeyColumn { label } => Msg::new(
+            format!(
+                "{ja}に受給者証を特定する列「{label}」がありません。比べると全員が削除・追加されたように見えるため、比較しませんでした。"
+            ),
+            format!(
+                "{en} lacks the certificate key column \"{label}\"; everyone would look deleted and added, so nothing was compared."
+            ),
+        ),
+        U::NoKeyedRows => Msg::new(
+            format!(
+                "{ja}のどの行も受給者証を特定する項目（個人番号・公費受給者番号など）が空です。比較しませんでした。"
+            ),
+            format!(
+                "Every row of {} has an empty certificate key (My Number, recipient number …); nothing was compared.",
+                en.to_lowercase()
+            ),
+        ),
+    }
+}
+
+/// 券面項目, as a changed field.
+pub fn certificate_items() -> Msg {
+    Msg::new("券面項目", "certificate items")
+}
+
+/// More or fewer history rows, as a changed field.
+pub fn history_rows() -> Msg {
+    Msg::new("履歴行の数", "number of history rows")
 }
 
 /// What the municipality master defines, in both languages.

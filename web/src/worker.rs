@@ -143,6 +143,7 @@ fn configure(
     layout: &LayoutSpec,
     masters: &[String],
     lens: &[u32],
+    previous: Option<&str>,
     bytes: Vec<u8>,
 ) {
     let mut files: Vec<(&str, &[u8])> = Vec::new();
@@ -152,9 +153,15 @@ fn configure(
         files.push((name, &bytes[at..end]));
         at = end;
     }
+    // The previous upload's bytes follow the masters' (its length is the last of `lens`).
+    let previous_bytes = lens
+        .get(masters.len())
+        .map(|&len| &bytes[at.min(bytes.len())..(at + len as usize).min(bytes.len())]);
     if let Err(error) = session.configure(layout, &files) {
         post(scope, &FromWorker::ConfigFailed { error }, None);
+        return;
     }
+    session.set_previous(previous.zip(previous_bytes));
 }
 
 /// Checks the loaded input and answers with the summary and the first view.
@@ -246,12 +253,14 @@ fn answer(
             layout,
             masters,
             lens,
+            previous,
         } => configure(
             scope,
             session,
             &layout,
             &masters,
             &lens,
+            previous.as_deref(),
             bytes.unwrap_or_default(),
         ),
         ToWorker::SetEncoding { encoding } => session.set_encoding(&encoding),

@@ -18,6 +18,7 @@ mod file;
 pub mod incremental;
 pub(crate) mod keys;
 pub(crate) mod master;
+pub mod previous;
 pub(crate) mod repair;
 mod rows;
 

@@ -5,7 +5,8 @@
 //! never renumbered, only retired. The letter is the category, not the severity:
 //! `S` structure and encoding, `V` cell values, `R` one row, `K` certificate keys across rows,
 //! `N` identifiers and check digits, `C` characters (外字, 機種依存文字), `M` the municipality's
-//! master (制度マスタ), `X` repairs made or proposed by `pmhcsv build`.
+//! master (制度マスタ), `X` repairs made or proposed by `pmhcsv build`, `P` the file compared
+//! with the one uploaded last time (`--previous`).
 
 use serde::Serialize;
 
@@ -192,6 +193,7 @@ codes! {
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeLeadingZeros = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairExcelSerial = "X011" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    TooManyRemovals = "P001" => "core/src/check/previous.rs", "removal_check";
 }
 
 impl Code {
@@ -778,6 +780,15 @@ impl Code {
                 "The check digit matches with a leading zero, but whether Excel dropped a zero or a digit was lost (which can give another person's number) cannot be told from the file, so it was not changed.",
                 "元の記録（住民記録・申請書）で番号を確認し、正しければ修正案の値に直してください。Excel で作る場合は、列を「文字列」にしてから入力すると 0 は消えません。",
                 "Check the number in the source record and use the proposal if it is right. In Excel, format the column as Text before typing so the zero is kept.",
+            ),
+            Code::TooManyRemovals => i(
+                Error,
+                "前回のアップロードより受給者証が大きく減っています",
+                "Many certificates missing since the last upload",
+                "全件連携では、ファイルにない受給者証は削除されたものとして PMH から消され、翌日から医療機関で確認できなくなります。Excel のフィルター、途中で止まった出力、別のシートなどで行が欠けていると、その受給者全員が窓口で資格を確認できなくなります。",
+                "In a full upload PMH deletes every certificate the file lacks; they can no longer be confirmed at medical institutions. A filter left on in Excel, an export that stopped half way or the wrong sheet deletes all of those recipients.",
+                "前回のファイルにあって今回ないとされた受給者証（前回ファイルの行番号）を確認してください。本当に削除してよい場合だけ、--max-removals で上限を指定して（例: --max-removals 50 または 10%）実行し直してください。",
+                "Check the certificates listed as missing (rows of the previous file). Only if they really are to be deleted, run again with a higher --max-removals (e.g. 50 or 10%).",
             ),
         }
     }

@@ -108,6 +108,15 @@ pub enum Detail {
         /// A standard form, if one is known.
         suggestion: Option<&'static str>,
     },
+    /// Certificates of the previous upload missing from this file (P001).
+    Removals {
+        /// Certificates missing (PMH deletes them).
+        removed: u64,
+        /// Certificates in the previous file.
+        previous: u64,
+        /// Their first rows in the previous file, at most five.
+        rows: Vec<u32>,
+    },
     /// Why a date could not be read (V004 from a repair attempt).
     DateProblem {
         /// Japanese reason.

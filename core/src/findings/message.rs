@@ -701,6 +701,13 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             "制度マスタが指定されていないため、種別ID・区分・所得区分・追加条件の登録値との照合は行っていません。".into(),
             "No municipality master was given: type IDs, segments and conditions were not checked against it.".into(),
         ),
+        (Code::TooManyRemovals, Detail::Removals { removed, previous, rows }) => {
+            let list = |sep: &str| rows.iter().map(u32::to_string).collect::<Vec<_>>().join(sep);
+            (
+                format!("前回アップロードしたファイルの受給者証 {previous}件のうち {removed}件がこのファイルにありません。このままアップロードすると PMH から {removed}件が削除されます（前回ファイルの {}行目 など）。", list("・")),
+                format!("{removed} of the {previous} certificates of the previous upload are missing from this file; uploading it deletes {removed} certificates at PMH (previous file rows {} …).", list(", ")),
+            )
+        }
         // A code paired with an unexpected detail: fall back to the catalogue title.
         (code, _) => {
             let info = code.info();

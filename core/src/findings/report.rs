@@ -73,6 +73,20 @@ impl Report {
             .filter(|(_, n)| *n > 0)
     }
 
+    /// Adds a whole-file finding found after the check (P001), listed first so that a cut list
+    /// never hides it; counts stay exact.
+    pub fn add_first(&mut self, d: Diagnostic) {
+        if let Some(n) = self.counts.get_mut(d.code.index()) {
+            *n += 1;
+        }
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+        self.diagnostics.insert(0, d);
+    }
+
     /// Number of findings of a severity.
     pub fn severity_count(&self, s: Severity) -> u64 {
         match s {

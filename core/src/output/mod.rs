@@ -4,6 +4,7 @@
 
 pub mod docs;
 pub(crate) mod escape;
+pub mod previous;
 pub mod receipt;
 pub mod render;
 pub(crate) mod write;

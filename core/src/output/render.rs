@@ -17,6 +17,7 @@ use crate::findings::report::Report;
 use crate::input::decode::TextEncoding;
 use crate::layout::Layout;
 use crate::output::escape::{self, visible};
+use crate::output::previous::{self, Previous};
 
 /// Name and version of this tool, as written into reports.
 pub const TOOL_NAME: &str = "pmhcsv";
@@ -113,6 +114,32 @@ fn severity_label(s: Severity, lang: Lang) -> &'static str {
 
 /// Human-readable text report: a header, one block per finding, a summary.
 pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    text_with(layout, inputs, opts, None)
+}
+
+/// [`render`] with the comparison with the previous upload (`--previous`): its block in the
+/// text report, its `"previous"` object in the JSON report (other formats: the P001 finding
+/// only).
+pub fn render_with_previous(
+    format: Format,
+    layout: &Layout,
+    inputs: &[Input<'_>],
+    opts: RenderOptions,
+    previous: Option<&Previous<'_>>,
+) -> String {
+    match format {
+        Format::Text => text_with(layout, inputs, opts, previous),
+        Format::Json => json_with(layout, inputs, opts, previous),
+        _ => render(format, layout, inputs, opts),
+    }
+}
+
+fn text_with(
+    layout: &Layout,
+    inputs: &[Input<'_>],
+    opts: RenderOptions,
+    previous: Option<&Previous<'_>>,
+) -> String {
     let lang = opts.lang;
     let mut out = String::new();
     let title = if lang == Lang::Ja {
@@ -223,6 +250,9 @@ pub fn text(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             };
         }
     }
+    if let Some(p) = previous {
+        out.push_str(&previous::text_block(layout, p, lang));
+    }
     let ready = errors == 0;
     let _ = match lang {
         Lang::Ja => writeln!(
@@ -327,11 +357,22 @@ struct JsonReport<'a> {
     inputs: Vec<JsonInput<'a>>,
     summary: JsonSummary,
     counts: BTreeMap<&'static str, u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<previous::JsonPrevious<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
 /// The JSON report (documented in README.md). Field order is stable.
 pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
+    json_with(layout, inputs, opts, None)
+}
+
+fn json_with(
+    layout: &Layout,
+    inputs: &[Input<'_>],
+    opts: RenderOptions,
+    previous: Option<&Previous<'_>>,
+) -> String {
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut diagnostics = Vec::new();
     let mut summary = JsonSummary {
@@ -411,6 +452,7 @@ pub fn json(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Strin
             .collect(),
         summary,
         counts,
+        previous: previous.map(|p| previous::json_object(layout, p)),
         diagnostics,
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();

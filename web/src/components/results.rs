@@ -112,8 +112,15 @@ fn columns(lang: Lang, layout: &LayoutRef, mapping: Option<&MappingState>) -> Ve
 /// The verdict, counts and facts of the check.
 fn summary_box(lang: Lang, r: &ResultsState) -> Html {
     let s = &r.summary;
+    let deletes = s
+        .previous
+        .as_ref()
+        .filter(|p| p.over_limit)
+        .map(|p| p.removed);
     let verdict = if s.upload_ready {
         html! { <p id="verdict" class="verdict is-ready">{ "✔ " }{ Text::VerdictReady.get(lang) }</p> }
+    } else if let (0, Some(removed)) = (s.errors, deletes) {
+        html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_deletions(lang, removed) }</p> }
     } else {
         html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_not_ready(lang, s.errors, s.error_rows) }</p> }
     };
@@ -199,10 +206,20 @@ fn downloads_more(
 /// The question before an upload file is downloaded while errors remain.
 fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Option<Html> {
     let s = &r.summary;
+    let deletes = s
+        .previous
+        .as_ref()
+        .filter(|p| p.over_limit)
+        .map(|p| p.removed);
     r.confirm.map(|kind| {
         html! {
             <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">
-                <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>
+                if let Some(removed) = deletes {
+                    <p id="confirm-deletions" class="confirm-deletions">{ text::confirm_deletions(lang, removed) }</p>
+                }
+                if s.errors > 0 {
+                    <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>
+                }
                 <div class="confirm-actions">
                     <button type="button" id="confirm-no" class="primary" onclick={on_confirm.reform(|_: MouseEvent| false)} autofocus=true>
                         { Text::ConfirmNo.get(lang) }
@@ -214,6 +231,50 @@ fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Opt
             </div>
         }
     })
+}
+
+/// The comparison with the previous upload: counts, the verdict, the lists (removed first).
+fn previous_box(lang: Lang, p: &crate::protocol::PreviousView) -> Html {
+    let list =
+        |id: &'static str, heading: Text, rows: &[crate::protocol::PersonRow], total: u64| {
+            if rows.is_empty() {
+                return html! {};
+            }
+            let items = rows
+                .iter()
+                .map(|row| html! { <li>{ text::person_row(lang, row) }</li> });
+            let more = total.saturating_sub(rows.len() as u64);
+            html! {
+                <div class="previous-list" id={id}>
+                    <h4>{ heading.get(lang) }</h4>
+                    <ul>{ for items }</ul>
+                    if more > 0 {
+                        <p class="muted small">{ text::more_rows(lang, more) }</p>
+                    }
+                </div>
+            }
+        };
+    html! {
+        <section class="previous-box" id="previous-box" aria-labelledby="previous-heading">
+            <h3 id="previous-heading">{ format!("{}：{}", Text::PreviousHeading.get(lang), p.name) }</h3>
+            if let Some(reason) = &p.refused {
+                <p class="verdict is-not-ready" id="previous-refused" role="alert">{ lang.msg(reason).to_owned() }</p>
+            } else {
+                <p id="previous-counts">{ text::previous_counts(lang, p) }</p>
+                if p.over_limit {
+                    <p class="verdict is-not-ready" id="previous-over-limit" role="alert">
+                        { text::previous_over_limit(lang, p.removed, p.previous_certificates) }
+                    </p>
+                }
+                if p.nothing_changed() {
+                    <p class="verdict is-ready" id="previous-nothing">{ Text::PreviousNothingChanged.get(lang) }</p>
+                }
+                { list("previous-removed", Text::PreviousRemovedList, &p.removed_list, p.removed) }
+                { list("previous-added", Text::PreviousAddedList, &p.added_list, p.added) }
+                { list("previous-changed", Text::PreviousChangedList, &p.changed_list, p.changed) }
+            }
+        </section>
+    }
 }
 
 /// Findings about the whole file or its header.
@@ -357,6 +418,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             </div>
             { downloads_more(lang, r, props.busy, &props.on_download) }
             { for confirm_box(lang, r, &props.on_confirm) }
+            { for s.previous.as_ref().map(|p| previous_box(lang, p)) }
             { for file_findings_box(lang, &s.file_findings) }
             <div class="results-main">
                 <div class="grid-area">

@@ -26,6 +26,10 @@ pub struct SettingsPanelProps {
     pub on_masters_clear: Callback<()>,
     /// An encoding was chosen (a core `EncodingChoice` name).
     pub on_encoding: Callback<String>,
+    /// The previous upload was picked.
+    pub on_previous: Callback<web_sys::File>,
+    /// The previous upload is removed.
+    pub on_previous_clear: Callback<()>,
 }
 
 /// Files of a file input (and clears it, so that picking the same file again fires again).
@@ -85,6 +89,30 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             }
         })
     };
+    let on_previous = {
+        let cb = props.on_previous.clone();
+        Callback::from(move |event: Event| {
+            if let Some(f) = picked_files(&event).into_iter().next() {
+                cb.emit(f);
+            }
+        })
+    };
+    let previous = config.previous.as_ref().map(|p| {
+        html! {
+            <div class="masters-loaded">
+                <ul class="file-list"><li id="previous-name">{ p.name.clone() }</li></ul>
+                <button
+                    type="button"
+                    id="previous-clear"
+                    class="link-button"
+                    disabled={props.busy}
+                    onclick={props.on_previous_clear.reform(|_: MouseEvent| ())}
+                >
+                    { Text::PreviousClear.get(lang) }
+                </button>
+            </div>
+        }
+    });
     let masters = if config.masters.is_empty() {
         html! {}
     } else {
@@ -147,6 +175,22 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     { masters }
                 </fieldset>
                 { encoding_choice(props) }
+                <fieldset class="previous">
+                    <legend>{ Text::PreviousLabel.get(lang) }</legend>
+                    <label class="file-button">
+                        { Text::PreviousPick.get(lang) }
+                        <input
+                            id="previous-file"
+                            class="visually-hidden"
+                            type="file"
+                            accept=".csv,.tsv,.txt,.xlsx,.xlsm"
+                            disabled={props.busy}
+                            onchange={on_previous}
+                        />
+                    </label>
+                    <p class="muted small">{ Text::PreviousHint.get(lang) }</p>
+                    { for previous }
+                </fieldset>
             </div>
         </section>
     }

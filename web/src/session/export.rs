@@ -147,7 +147,7 @@ impl Session {
     }
 
     /// `pmhcsv build` on `bytes`: the upload file and the report.
-    fn build(
+    pub(super) fn build(
         &self,
         bytes: &[u8],
         mapping: &ColumnMapping,

@@ -41,6 +41,7 @@ use crate::text::{self, Lang};
 mod edit;
 mod export;
 mod load;
+mod previous;
 mod view;
 
 /// Findings kept for the grid (counts stay exact beyond it). The CLI keeps 1,000 for its
@@ -200,6 +201,9 @@ pub struct Session {
     input: Option<Loaded>,
     /// The text encoding of the next input read (the page's selector; `Auto`: detected).
     encoding: EncodingChoice,
+    /// The file uploaded last time, as CSV (a workbook's first sheet converted), or why it
+    /// cannot be read.
+    previous: Option<(String, Result<Vec<u8>, Msg>)>,
 }
 
 impl Default for Session {
@@ -272,6 +276,7 @@ impl Session {
             masters,
             input: None,
             encoding: EncodingChoice::Auto,
+            previous: None,
         }
     }
 

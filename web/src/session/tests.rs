@@ -964,3 +964,79 @@ fn an_ambiguous_file_is_refused_until_an_encoding_is_chosen() {
     s.set_encoding("klingon");
     assert_eq!(s.encoding, EncodingChoice::Auto);
 }
+
+/// The upload compared with the previous one (issue 12): a 5-row file against the 20-row
+/// previous upload of the P001 fixture → 15 removals over the limit, listed with 氏名 and
+/// 公費受給者番号 (the page only); the same file → nothing changed; an unusable previous
+/// file → refused with the reason; nothing compared without one.
+#[test]
+fn compared_with_the_previous_upload() {
+    let previous = fixture("previous/P001_too_many_removals.csv");
+    let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
+    assert_eq!(s.summary().unwrap().previous, None);
+    s.set_previous(Some(("last.csv", &previous)));
+    assert!(
+        s.summary().is_err(),
+        "a new previous upload voids the results"
+    );
+    let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
+    s.set_previous(Some(("last.csv", &previous)));
+    let preview = s
+        .load(
+            InputSource::File {
+                name: "t.csv".into(),
+            },
+            Some(fixture("invalid/P001_too_many_removals.csv")),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
+    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    let summary = s.summary().unwrap();
+    let p = summary.previous.clone().unwrap();
+    assert_eq!((p.removed, p.added, p.changed, p.unchanged), (15, 0, 0, 5));
+    assert!(p.over_limit && !summary.upload_ready);
+    assert_eq!(p.removed_list.len(), 15);
+    assert_eq!(p.removed_list[0].row, 7);
+    assert_eq!(p.removed_list[0].name, "愛知花子");
+    assert_eq!(p.removed_list[0].number, "00010005");
+
+    // The previous upload against itself: no upload needed.
+    let mut same = checked(previous.clone());
+    same.set_previous(Some(("last.csv", &previous)));
+    let mapping = {
+        let headers = same
+            .load(
+                InputSource::File {
+                    name: "t.csv".into(),
+                },
+                Some(previous.clone()),
+                None,
+                &mut no_progress(),
+            )
+            .unwrap()
+            .headers;
+        let targets = crate::mapping::targets(same.layout(), &headers, None);
+        crate::mapping::to_mapping("", same.layout(), &headers, &targets)
+    };
+    same.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    let p = same.summary().unwrap().previous.unwrap();
+    assert!(p.nothing_changed() && !p.over_limit, "{p:?}");
+    assert_eq!(p.unchanged, 20);
+
+    // A header-only previous file is refused, with the reason.
+    let header_only = fixture("invalid/S003_header_only.csv");
+    let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
+    s.set_previous(Some(("empty.csv", &header_only)));
+    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    let p = s.summary().unwrap().previous.unwrap();
+    assert!(
+        p.refused
+            .as_ref()
+            .is_some_and(|m| m.ja.contains("データの行がありません")),
+        "{p:?}"
+    );
+    assert!(!p.nothing_changed() && !p.over_limit);
+}

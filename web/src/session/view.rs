@@ -45,6 +45,8 @@ impl Session {
             Some(m) => text::masters_summary(m),
             None => text::masters_summary(&Masters::new()),
         };
+        let previous = self.comparison();
+        let over_limit = previous.as_ref().is_some_and(|p| p.over_limit);
         Ok(Summary {
             source: Some(input.source.clone()),
             sheet: input.sheet.clone(),
@@ -57,7 +59,7 @@ impl Session {
             infos: r.findings.severity_count(Severity::Info),
             error_rows,
             problem_rows,
-            upload_ready: r.findings.severity_count(Severity::Error) == 0,
+            upload_ready: r.findings.severity_count(Severity::Error) == 0 && !over_limit,
             truncated: r.truncated,
             codes,
             file_findings: r
@@ -68,6 +70,7 @@ impl Session {
             changes: u32::try_from(input.log.len()).unwrap_or(u32::MAX),
             layout: Msg::new(layout.title_ja.clone(), layout.title_en.clone()),
             masters,
+            previous,
         })
     }
 

@@ -96,6 +96,9 @@ pub struct Config {
     /// The text encoding of the next input read: `auto` (detected) or a name the core knows
     /// (`EncodingChoice::parse`); the choice overrides detection, as the CLI's `--encoding`.
     pub encoding: String,
+    /// The file uploaded last time (「前回アップロードしたファイル」): compared with the upload
+    /// file on the results screen. Held in memory only, never stored.
+    pub previous: Option<MasterFile>,
 }
 
 impl Config {
@@ -348,6 +351,12 @@ pub enum Action {
     MastersRead(Result<Vec<NamedBytes>, (String, String)>),
     /// The user removed the masters.
     ClearMasters,
+    /// The user gave the previous upload (file, name).
+    PreviousFile(Handle, String),
+    /// The previous upload was read: (name, bytes), or the name and the browser's error.
+    PreviousRead(Result<NamedBytes, (String, String)>),
+    /// The user removed the previous upload.
+    ClearPrevious,
     /// A user file was read as text.
     TextRead {
         /// What it is for.
@@ -490,6 +499,8 @@ pub enum Effect {
     },
     /// Read master files; answers [`Action::MastersRead`].
     ReadMasters(Vec<(Handle, String)>),
+    /// Read the previous upload; answers [`Action::PreviousRead`].
+    ReadPrevious(Handle, String),
     /// Read the saved mappings from localStorage; answers [`Action::SavedRead`].
     ReadSaved,
     /// Write a localStorage value; then `then`, or [`Action::StorageFailed`].

@@ -75,7 +75,10 @@ impl State {
             | Action::LayoutFile(..)
             | Action::MasterFiles(_)
             | Action::MastersRead(_)
-            | Action::ClearMasters => self.on_settings(action),
+            | Action::ClearMasters
+            | Action::PreviousFile(..)
+            | Action::PreviousRead(_)
+            | Action::ClearPrevious => self.on_settings(action),
             Action::TextRead {
                 purpose,
                 name,
@@ -204,11 +207,12 @@ impl State {
         }
     }
 
-    /// The worker request that configures the current layout and masters.
+    /// The worker request that configures the current layout and masters, and the previous
+    /// upload (its bytes after the masters').
     fn configure(&self) -> Effect {
         let files = &self.config.masters;
         let mut bytes = Vec::new();
-        for f in files {
+        for f in files.iter().chain(&self.config.previous) {
             bytes.extend_from_slice(&f.bytes);
         }
         let request = ToWorker::Configure {
@@ -216,8 +220,10 @@ impl State {
             masters: files.iter().map(|f| f.name.clone()).collect(),
             lens: files
                 .iter()
+                .chain(&self.config.previous)
                 .map(|f| u32::try_from(f.bytes.len()).unwrap_or(u32::MAX))
                 .collect(),
+            previous: self.config.previous.as_ref().map(|f| f.name.clone()),
         };
         Effect::Post {
             job: JobId(0),
@@ -285,6 +291,16 @@ impl State {
                 }
             }
             Action::ClearMasters => self.set_masters(Vec::new(), None),
+            Action::PreviousFile(file, name) => vec![Effect::ReadPrevious(file, name)],
+            Action::PreviousRead(Err((name, detail))) => self.fail(AppError::ReadFailed {
+                name: Some(name),
+                detail,
+            }),
+            Action::PreviousRead(Ok((name, bytes))) => self.set_previous(Some(MasterFile {
+                name,
+                bytes: Rc::from(bytes),
+            })),
+            Action::ClearPrevious => self.set_previous(None),
             _ => Vec::new(),
         }
     }
@@ -309,6 +325,14 @@ impl State {
     fn set_masters(&mut self, files: Vec<MasterFile>, summary: Option<Msg>) -> Vec<Effect> {
         self.config.masters = files;
         self.config.masters_summary = summary;
+        self.error = None;
+        self.config_changed(false);
+        vec![self.configure()]
+    }
+
+    /// The previous upload changes the results (their comparison): they are made again.
+    fn set_previous(&mut self, file: Option<MasterFile>) -> Vec<Effect> {
+        self.config.previous = file;
         self.error = None;
         self.config_changed(false);
         vec![self.configure()]
@@ -705,7 +729,14 @@ impl State {
         let kind = match action {
             Action::Download(kind) => {
                 let upload = matches!(kind, DownloadKind::UploadCsv | DownloadKind::UploadJson);
-                if upload && results.summary.errors > 0 {
+                // Errors remain, or PMH would delete more certificates than the limit allows:
+                // the question names the numbers, and nothing is made before the answer.
+                let deletes = results
+                    .summary
+                    .previous
+                    .as_ref()
+                    .is_some_and(|p| p.over_limit);
+                if upload && (results.summary.errors > 0 || deletes) {
                     self.edit_results(|r| r.confirm = Some(kind));
                     return Vec::new();
                 }

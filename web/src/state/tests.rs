@@ -1,6 +1,6 @@
 use super::*;
 use crate::error::WorkerError;
-use crate::protocol::{Jumped, Mark, Sev};
+use crate::protocol::{Jumped, Mark, PreviousView, Sev};
 
 fn preview(headers: &[&str]) -> Preview {
     Preview {
@@ -715,4 +715,83 @@ fn windows_are_asked_for_only_when_needed() {
         ..Window::default()
     };
     assert_eq!(window_needed(&short, None, 0, 15), None);
+}
+
+/// The previous upload (issue 12): picked, read and sent to the worker after the masters'
+/// bytes (results void, as for any setting); an upload download asks first when PMH would
+/// delete more certificates than the limit allows, even without errors; nothing is stored.
+#[test]
+fn the_previous_upload_is_configured_and_guards_the_download() {
+    let state = run([worker(FromWorker::Ready)]);
+    let (state, fx) = step(
+        state,
+        1,
+        Action::PreviousRead(Ok(("last.csv".into(), b"abc".to_vec()))),
+    );
+    assert_eq!(state.config.previous.as_ref().unwrap().name, "last.csv");
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::Post {
+                request: ToWorker::Configure { lens, previous: Some(name), .. },
+                bytes: Some(_),
+                ..
+            }] if lens == &vec![3] && name == "last.csv"
+        ),
+        "{fx:?}"
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Store { .. })));
+    let (state, fx) = step(state, 1, Action::ClearPrevious);
+    assert_eq!(state.config.previous, None);
+    assert!(matches!(
+        &fx[..],
+        [Effect::Post {
+            request: ToWorker::Configure { previous: None, .. },
+            ..
+        }]
+    ));
+
+    // No error, but 15 removals over the limit: the upload CSV asks first.
+    let mut state = to_results();
+    if let Some(r) = state.results.as_mut() {
+        let r = Rc::make_mut(r);
+        let mut s = (*r.summary).clone();
+        s.errors = 0;
+        s.previous = Some(PreviousView {
+            removed: 15,
+            previous_certificates: 20,
+            over_limit: true,
+            ..PreviousView::default()
+        });
+        r.summary = Rc::new(s);
+    }
+    let (state, fx) = step(state, 5, Action::Download(DownloadKind::UploadCsv));
+    assert!(fx.is_empty(), "nothing is made before the answer");
+    assert_eq!(
+        state.results.as_ref().unwrap().confirm,
+        Some(DownloadKind::UploadCsv)
+    );
+    let (_, fx) = step(state.clone(), 5, Action::Confirm(false));
+    assert!(fx.is_empty());
+    let (_, fx) = step(state, 5, Action::Confirm(true));
+    assert!(matches!(
+        &fx[..],
+        [Effect::Post {
+            request: ToWorker::Download {
+                kind: DownloadKind::UploadCsv,
+                ..
+            },
+            ..
+        }]
+    ));
+    // The findings report is not an upload: no question.
+    let mut state = to_results();
+    if let Some(r) = state.results.as_mut() {
+        let r = Rc::make_mut(r);
+        let mut s = (*r.summary).clone();
+        s.errors = 0;
+        r.summary = Rc::new(s);
+    }
+    let (_, fx) = step(state, 6, Action::Download(DownloadKind::UploadCsv));
+    assert!(!fx.is_empty(), "no errors, no previous: no question");
 }

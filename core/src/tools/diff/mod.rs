@@ -392,7 +392,9 @@ pub enum StateProblem {
 }
 
 mod run;
-pub use run::*;
+pub use run::{DiffCounts, DiffOutcome, StateInput, diff};
+mod compare;
+pub use compare::*;
 mod state;
 pub use state::*;
 #[cfg(test)]

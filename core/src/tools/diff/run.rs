@@ -77,11 +77,8 @@ enum Action {
 
 /// The layout positions the diff needs.
 struct Plan<'l> {
-    full: &'l Layout,
+    keys: Keys<'l>,
     diff: &'l Layout,
-    cfg: &'l DiffConfig,
-    cert: Vec<usize>,
-    valid_from: Option<usize>,
     /// For each diff field: where its value comes from.
     sources: Vec<Source>,
     key_length: usize,
@@ -96,21 +93,76 @@ enum Source {
 }
 
 /// One visited row, reduced to what the passes need.
-struct RowFacts {
-    unit: Option<u128>,
-    cert: u128,
-    content: u64,
+pub(super) struct RowFacts {
+    /// Fingerprint of the row key; `None` when every certificate key field is empty.
+    pub(super) unit: Option<u128>,
+    /// Fingerprint of the certificate key alone.
+    pub(super) cert: u128,
+    /// Fingerprint of the whole row (fields and 券面項目).
+    pub(super) content: u64,
 }
 
-impl<'l> Plan<'l> {
-    fn new(full: &'l Layout, diff: &'l Layout, cfg: &'l DiffConfig) -> Result<Self, DiffError> {
+/// How rows of the full layout are keyed: the one key implementation of `diff` and
+/// [`compare`](super::compare).
+pub(super) struct Keys<'l> {
+    pub(super) full: &'l Layout,
+    /// The layout's `keys.certificate` fields.
+    pub(super) cert: Vec<usize>,
+    /// The layout's `keys.valid_from` field.
+    pub(super) valid_from: Option<usize>,
+    pub(super) row_key: RowKey,
+}
+
+impl<'l> Keys<'l> {
+    pub(super) fn new(full: &'l Layout, row_key: RowKey) -> Result<Self, DiffError> {
         let fk = full.key_index();
         if fk.certificate.is_empty() {
             return Err(DiffError::NoCertificateKey);
         }
-        if cfg.row_key == RowKey::Period && fk.valid_from.is_none() {
+        if row_key == RowKey::Period && fk.valid_from.is_none() {
             return Err(DiffError::PeriodNeedsValidFrom);
         }
+        Ok(Self {
+            full,
+            cert: fk.certificate,
+            valid_from: fk.valid_from,
+            row_key,
+        })
+    }
+
+    pub(super) fn facts(&self, r: &RowView<'_>) -> RowFacts {
+        let get = |i: usize| r.fields.get(i).map_or("", |v| trim_edges(v));
+        let mut cert = Fingerprint::new(1);
+        let mut any = false;
+        for &i in &self.cert {
+            any |= !get(i).is_empty();
+            cert.add(get(i).as_bytes());
+        }
+        let mut unit = cert.clone();
+        if self.row_key == RowKey::Period {
+            unit.add(&[0x1E]);
+            unit.add(self.valid_from.map_or("", get).as_bytes());
+        }
+        let mut content = Fingerprint::new(2);
+        for v in r.fields {
+            content.add(v.as_bytes());
+        }
+        for (name, value) in r.details {
+            content.add(&[0x1D]);
+            content.add(name.as_bytes());
+            content.add(value.as_bytes());
+        }
+        RowFacts {
+            unit: any.then(|| unit.finish128()),
+            cert: cert.finish128(),
+            content: content.finish64(),
+        }
+    }
+}
+
+impl<'l> Plan<'l> {
+    fn new(full: &'l Layout, diff: &'l Layout, cfg: &'l DiffConfig) -> Result<Self, DiffError> {
+        let keys = Keys::new(full, cfg.row_key)?;
         let dk = diff.key_index();
         let Some(hk) = dk.history_key else {
             return Err(DiffError::NoHistoryKey {
@@ -156,43 +208,11 @@ impl<'l> Plan<'l> {
             })
             .collect();
         Ok(Self {
-            full,
+            keys,
             diff,
-            cfg,
-            cert: fk.certificate,
-            valid_from: fk.valid_from,
             sources,
             key_length,
         })
-    }
-
-    fn facts(&self, r: &RowView<'_>) -> RowFacts {
-        let get = |i: usize| r.fields.get(i).map_or("", |v| trim_edges(v));
-        let mut cert = Fingerprint::new(1);
-        let mut any = false;
-        for &i in &self.cert {
-            any |= !get(i).is_empty();
-            cert.add(get(i).as_bytes());
-        }
-        let mut unit = cert.clone();
-        if self.cfg.row_key == RowKey::Period {
-            unit.add(&[0x1E]);
-            unit.add(self.valid_from.map_or("", get).as_bytes());
-        }
-        let mut content = Fingerprint::new(2);
-        for v in r.fields {
-            content.add(v.as_bytes());
-        }
-        for (name, value) in r.details {
-            content.add(&[0x1D]);
-            content.add(name.as_bytes());
-            content.add(value.as_bytes());
-        }
-        RowFacts {
-            unit: any.then(|| unit.finish128()),
-            cert: cert.finish128(),
-            content: content.finish64(),
-        }
     }
 
     /// The `hash` / `period` historyKey of a row.
@@ -201,12 +221,12 @@ impl<'l> Plan<'l> {
         let mut h = Sha256Hasher::new();
         h.update(b"pmhcsv-history-key-v1");
         h.update(&[0x1E]);
-        for &i in &self.cert {
+        for &i in &self.keys.cert {
             h.update(get(i).as_bytes());
             h.update(&[0x1F]);
         }
         h.update(&[0x1E]);
-        h.update(self.valid_from.map_or("", get).as_bytes());
+        h.update(self.keys.valid_from.map_or("", get).as_bytes());
         if with_content {
             h.update(&[0x1E]);
             for v in r.fields {
@@ -226,8 +246,8 @@ impl<'l> Plan<'l> {
 
     /// A value of the full layout, converted to the diff dialect (booleans, dates).
     fn convert(&self, full_field: usize, value: &str) -> String {
-        let (fd, dd) = (&self.full.dialect, &self.diff.dialect);
-        let f = &self.full.fields[full_field];
+        let (fd, dd) = (&self.keys.full.dialect, &self.diff.dialect);
+        let f = &self.keys.full.fields[full_field];
         match f.value_type {
             ValueType::Boolean
                 if fd.boolean_true != dd.boolean_true || fd.boolean_false != dd.boolean_false =>
@@ -262,7 +282,7 @@ fn detail_names(r: &Report) -> Vec<String> {
 }
 
 /// Reads a snapshot through the checker, calling `visit` with every row.
-fn pass(
+pub(super) fn pass(
     layout: &Layout,
     opts: &Options,
     snap: &mut dyn Snapshot,
@@ -275,15 +295,15 @@ fn pass(
     Ok(checker.finish())
 }
 
-/// Indexes one snapshot: one entry per row with a certificate key. Returns the check's
-/// Refuses a snapshot a diff cannot be made from: no data rows, a certificate key column
-/// missing (S004 on a key field), or rows whose certificate keys are all empty. Any of these
-/// would make every certificate look deleted (or new).
-fn usable(
-    plan: &Plan<'_>,
+/// Refuses a snapshot a diff (or a comparison) cannot be made from: no data rows, a
+/// certificate key column missing (S004 on a key field), or rows whose certificate keys are all
+/// empty (`keyed` = rows with a key). Any of these would make every certificate look deleted
+/// (or new).
+pub(super) fn usable(
+    keys: &Keys<'_>,
     side: Side,
     report: &Report,
-    entries: &[Entry],
+    keyed: u64,
 ) -> Result<(), DiffError> {
     let refuse = |reason| Err(DiffError::UnusableSnapshot { side, reason });
     // Bytes not read as text (unknown encoding S002, ambiguous S018): no rows at all.
@@ -300,47 +320,45 @@ fn usable(
     if let Some(d) = report
         .diagnostics
         .iter()
-        .find(|d| d.code == Code::MissingColumn && d.field.is_some_and(|f| plan.cert.contains(&f)))
+        .find(|d| d.code == Code::MissingColumn && d.field.is_some_and(|f| keys.cert.contains(&f)))
     {
         let label = d
             .field
-            .and_then(|f| plan.full.fields.get(f))
+            .and_then(|f| keys.full.fields.get(f))
             .map_or_else(String::new, |f| f.label_ja.clone());
         return refuse(Unusable::MissingKeyColumn { label });
     }
-    if entries.is_empty() {
+    if keyed == 0 {
         return refuse(Unusable::NoKeyedRows);
     }
     Ok(())
 }
 
-/// report, the entries sorted by row key, and the number of rows visited.
-fn index(
-    plan: &Plan<'_>,
+/// Reads one snapshot through the checker and keys every row: `keep` is called with the facts
+/// and sheet row of each row with a certificate key; rows without one are an
+/// [`DiffIssue::EmptyKey`]. Returns the check's report, the number of rows visited and the
+/// number kept.
+pub(super) fn scan(
+    keys: &Keys<'_>,
     opts: &Options,
     snap: &mut dyn Snapshot,
     side: Side,
     issues: &mut Vec<DiffIssue>,
-) -> Result<(Report, Vec<Entry>, u64), DiffError> {
-    let mut entries = Vec::new();
+    keep: &mut dyn FnMut(&RowFacts, u32),
+) -> Result<(Report, u64, u64), DiffError> {
     let mut empty: (Vec<u32>, u64) = (Vec::new(), 0);
-    let mut visited = 0u64;
-    let report = pass(plan.full, opts, snap, &mut |r| {
+    let (mut visited, mut kept) = (0u64, 0u64);
+    let report = pass(keys.full, opts, snap, &mut |r| {
         visited += 1;
-        let f = plan.facts(r);
-        match f.unit {
-            Some(unit) => entries.push(Entry {
-                unit,
-                content: f.content,
-                row: r.row,
-                st: NO_STATE,
-            }),
-            None => {
-                if empty.0.len() < LISTED_ROWS {
-                    empty.0.push(r.row);
-                }
-                empty.1 += 1;
+        let f = keys.facts(r);
+        if f.unit.is_some() {
+            kept += 1;
+            keep(&f, r.row);
+        } else {
+            if empty.0.len() < LISTED_ROWS {
+                empty.0.push(r.row);
             }
+            empty.1 += 1;
         }
     })?;
     if empty.1 > 0 {
@@ -350,6 +368,31 @@ fn index(
             count: empty.1,
         });
     }
+    Ok((report, visited, kept))
+}
+
+/// Indexes one snapshot for the diff: the check's report, one entry per row with a
+/// certificate key sorted by row key, and the number of rows visited. Refused when
+/// [`usable`] says so.
+fn index(
+    plan: &Plan<'_>,
+    opts: &Options,
+    snap: &mut dyn Snapshot,
+    side: Side,
+    issues: &mut Vec<DiffIssue>,
+) -> Result<(Report, Vec<Entry>, u64), DiffError> {
+    let mut entries = Vec::new();
+    let (report, visited, kept) = scan(&plan.keys, opts, snap, side, issues, &mut |f, row| {
+        if let Some(unit) = f.unit {
+            entries.push(Entry {
+                unit,
+                content: f.content,
+                row,
+                st: NO_STATE,
+            });
+        }
+    })?;
+    usable(&plan.keys, side, &report, kept)?;
     entries.sort_unstable_by_key(|e| (e.unit, e.row));
     Ok((report, entries, visited))
 }
@@ -358,7 +401,7 @@ fn index(
 /// ([`Front`]), the columns as the first pass mapped them, and `visit` called with exactly the
 /// rows the checker visited. Returns the SHA-256 and the number of rows visited, so that the
 /// caller can tell whether the file changed in between.
-fn reread(
+pub(super) fn reread(
     layout: &Layout,
     first: &Report,
     snap: &mut dyn Snapshot,
@@ -584,13 +627,11 @@ pub fn diff(
     let (from_report, y, y_visited) = match from.as_deref_mut() {
         Some(s) => {
             let (r, e, n) = index(&plan, &check_opts, s, Side::From, &mut issues)?;
-            usable(&plan, Side::From, &r, &e)?;
             (Some(r), e, n)
         }
         None => (None, Vec::new(), 0),
     };
     let (to_report, t, t_visited) = index(&plan, &check_opts, to, Side::To, &mut issues)?;
-    usable(&plan, Side::To, &to_report, &t)?;
     // The state is read only now, so that it does not add to the checker's memory.
     let owned;
     let state: Option<&DiffState> = match state {
@@ -764,7 +805,7 @@ pub fn diff(
     if let (Some(s), Some(first)) = (from, from_report.as_ref()) {
         let w = RefCell::new(&mut w);
         let mut cursor = 0usize;
-        let again = reread(plan.full, first, s, &mut |r| {
+        let again = reread(plan.keys.full, first, s, &mut |r| {
             while deletions.get(cursor).is_some_and(|d| d.0 < r.row) {
                 cursor += 1;
             }
@@ -809,7 +850,7 @@ pub fn diff(
     {
         let w = RefCell::new(&mut w);
         let mut cursor = 0usize;
-        let again = reread(plan.full, &to_report, to, &mut |r| {
+        let again = reread(plan.keys.full, &to_report, to, &mut |r| {
             let act = t_act.get(r.row as usize).copied().unwrap_or(Action::None);
             while t.get(cursor).is_some_and(|e| e.row < r.row) {
                 cursor += 1;
@@ -824,7 +865,7 @@ pub fn diff(
                 return;
             }
             let cert = if cfg.scheme == HistoryKeyScheme::Sequence {
-                plan.facts(r).cert
+                plan.keys.facts(r).cert
             } else {
                 0
             };
