@@ -14,10 +14,12 @@ use crate::args::{LangArg, LayoutSel};
 /// Arguments of `pmhcsv redact`.
 #[derive(clap::Args, Debug)]
 pub struct RedactArgs {
-    /// The file to anonymise, as received (CSV/TSV in UTF-8, UTF-16 or CP932).
+    /// The file to anonymise, as received (CSV/TSV in UTF-8, UTF-16 or CP932); `-` reads
+    /// standard input.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
-    /// Where to write the anonymised copy.
+    /// Where to write the anonymised copy; `-` writes it to standard output (the summary then
+    /// goes to standard error).
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: PathBuf,
     #[command(flatten)]
@@ -67,12 +69,21 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
         masters: crate::load_masters(&a.masters, lang)?,
         ..Options::default()
     };
-    if same_file(&a.input, &a.output) {
+    let stdin = a.input.as_os_str() == "-";
+    let stdout = a.output.as_os_str() == "-";
+    if !stdin && !stdout && same_file(&a.input, &a.output) {
         return Err(Fail(
             "出力先が入力ファイルと同じです。別の名前を指定してください / the output must not be the input file".into(),
         ));
     }
-    let input = std::fs::read(&a.input).map_err(|e| Fail(format!("{}: {e}", a.input.display())))?;
+    let input = if stdin {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b)
+            .map_err(|e| Fail(format!("-: {e}")))?;
+        b
+    } else {
+        std::fs::read(&a.input).map_err(|e| Fail(format!("{}: {e}", a.input.display())))?
+    };
     if input.starts_with(b"PK\x03\x04") {
         return Err(Fail(format!(
             "{}: Excel ブック (.xlsx) は匿名化できません。CSV で保存してから指定してください / workbooks cannot be redacted: save the sheet as CSV first",
@@ -88,14 +99,18 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             return Ok(ExitCode::from(1));
         }
     };
-    let mut tmp = a.output.clone().into_os_string();
-    tmp.push(".pmhcsv-partial");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, &done.bytes).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, &a.output).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Fail(format!("{}: {e}", a.output.display()))
-    })?;
+    if stdout {
+        crate::write_out(None, &done.bytes)?;
+    } else {
+        let mut tmp = a.output.clone().into_os_string();
+        tmp.push(".pmhcsv-partial");
+        let tmp = PathBuf::from(tmp);
+        std::fs::write(&tmp, &done.bytes).map_err(|e| Fail(format!("{}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, &a.output).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Fail(format!("{}: {e}", a.output.display()))
+        })?;
+    }
     let s = &done.summary;
     let out = a.output.display();
     let text = if ja {
@@ -151,7 +166,11 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
         t.push_str("  Never send the --seed value with the copy.\n");
         t
     };
-    crate::write_out(None, text.as_bytes())?;
+    if stdout {
+        eprint!("{text}");
+    } else {
+        crate::write_out(None, text.as_bytes())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
