@@ -140,7 +140,7 @@ pub fn redact_with_summary(
 
     // 1. The original as the checker sees it, and each row's validity start (for R002).
     let valid_from = layout.key_index().valid_from;
-    let starts: RefCell<Vec<(u64, Option<Ymd>)>> = RefCell::new(Vec::new());
+    let starts: RefCell<Vec<(u32, Option<Ymd>)>> = RefCell::new(Vec::new());
     let personal: Vec<usize> = (0..layout.fields.len())
         .filter(|&i| layout.fields[i].personal != Personal::None)
         .collect();
@@ -152,7 +152,7 @@ pub fn redact_with_summary(
             let from = valid_from
                 .and_then(|i| r.fields.get(i))
                 .and_then(|v| date::parse_with_format(trim_edges(v), format));
-            starts.borrow_mut().push((r.line, from));
+            starts.borrow_mut().push((r.row, from));
             let mut avoid = avoid.borrow_mut();
             for &i in &personal {
                 if let Some(v) = r.fields.get(i) {
@@ -291,14 +291,27 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn replace(&mut self, u: &Unit, bytes: &[u8]) {
-        if u.start < self.copied {
+        self.replace_span(u.start, u.end, bytes);
+    }
+
+    fn replace_span(&mut self, start: usize, end: usize, bytes: &[u8]) {
+        if start < self.copied {
             return;
         }
-        self.out
-            .extend_from_slice(&self.input[self.copied..u.start]);
+        self.out.extend_from_slice(&self.input[self.copied..start]);
         self.out.extend_from_slice(bytes);
-        self.copied = u.end;
+        self.copied = end;
     }
+}
+
+/// How many U+FFFD the checker's decoder makes of `bytes` (a run that does not decode, between
+/// characters that do). `0xFF` is one U+FFFD in both UTF-8 and Shift_JIS.
+fn replacement_chars(bytes: &[u8], enc: Enc) -> usize {
+    let text = match enc {
+        Enc::Cp932 => encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).0,
+        _ => String::from_utf8_lossy(bytes),
+    };
+    text.chars().filter(|&c| c == '\u{FFFD}').count().max(1)
 }
 
 struct Rewriter<'a> {
@@ -402,16 +415,29 @@ impl Rewriter<'_> {
             return false; // never: every replacement keeps the length
         }
         let mut changed = false;
-        for ((u, &o), &n) in units.iter().zip(old).zip(new) {
-            if u.ch.is_none() {
+        let mut i = 0;
+        while i < units.len() {
+            if units[i].ch.is_none() {
                 // Bytes that do not decode may still spell a name in another encoding: replace
-                // them by bytes that do not decode either (UTF-16 lone surrogates carry nothing).
+                // them by bytes that do not decode either (UTF-16 lone surrogates carry
+                // nothing). The checker's decoder turns a run of such bytes into some number of
+                // U+FFFD (one per maximal invalid subpart, not one per byte): the stand-in
+                // gives exactly as many, so lengths (V002) and characters stay as judged.
+                let run = i..units[i..]
+                    .iter()
+                    .position(|u| u.ch.is_some())
+                    .map_or(units.len(), |k| i + k);
                 if matches!(self.enc, Enc::Utf8 | Enc::Cp932) {
-                    out.replace(u, &vec![0xFF; u.end - u.start]);
+                    let (s, e) = (units[run.start].start, units[run.end - 1].end);
+                    let n = replacement_chars(&out.input[s..e], self.enc);
+                    out.replace_span(s, e, &vec![0xFF; n]);
                     changed = true;
                 }
+                i = run.end;
                 continue;
             }
+            let (u, o, n) = (&units[i], old[i], new[i]);
+            i += 1;
             if o != n
                 && let Some(b) = encode_char(n, self.enc)
             {
@@ -425,8 +451,9 @@ impl Rewriter<'_> {
 
 /// What the checker's pass over the original told us.
 struct Seen {
-    /// (line, 有効期間開始日) of every row the checker read.
-    starts: Vec<(u64, Option<Ymd>)>,
+    /// (sheet row, 有効期間開始日) of every row the checker read. Rows, not physical lines:
+    /// with CR-only line endings every record starts on "line 1".
+    starts: Vec<(u32, Option<Ymd>)>,
     /// Hashes of the original personal values.
     avoid: HashSet<u64>,
 }
@@ -500,17 +527,17 @@ fn rewrite(
     let mut rec = RecordUnits::default();
     let mut first = true;
     let mut cursor = 0usize;
+    let mut row = 0u32;
     while lexer.next_record(&mut rec) {
+        // The sheet row as the checker counts it: every blank line is a row too.
+        row = row.saturating_add(u32::try_from(rec.blank_before + 1).unwrap_or(u32::MAX));
         if std::mem::take(&mut first) && !no_header {
             continue; // the header row
         }
-        while cursor < starts.len() && starts[cursor].0 < rec.line {
+        while cursor < starts.len() && starts[cursor].0 < row {
             cursor += 1;
         }
-        let valid_from = starts
-            .get(cursor)
-            .filter(|s| s.0 == rec.line)
-            .and_then(|s| s.1);
+        let valid_from = starts.get(cursor).filter(|s| s.0 == row).and_then(|s| s.1);
         // A record with an odd number of quotes is not read by the checker (S007): nothing in it
         // is judged, and its columns may hold anything (often the rows that follow).
         let unread = rec.quotes % 2 == 1;

@@ -726,8 +726,24 @@ pub(crate) fn redact_date(
             return cand;
         }
     }
+    // Nothing else is judged the same. A value of one or two letters or digits (a 生年月日 of
+    // `0` in build mode: every other digit is an Excel serial, a repair instead of V004)
+    // carries no birth date: it is kept. Anything longer is replaced all the same, and the
+    // final comparison of findings refuses the copy rather than leak it.
+    if substitutable(value) <= 2 {
+        return value.to_vec();
+    }
     let mut rng = key.rng(tag, &raw, 99);
     redact_text(value, TextMode::All, &mut rng, encodable)
+}
+
+/// How many characters of `value` a replacement may change.
+pub(crate) fn substitutable(value: &[char]) -> usize {
+    value
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| pool_for(c, value.get(i + 1).copied()).is_some())
+        .count()
 }
 
 /// The text mode for a field that holds a name or an address.
