@@ -118,6 +118,12 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             "匿名化したファイルを書き出しました: {out}\n  置き換えた値: 個人番号 {} 件、氏名・氏名カナ {} 件、住所 {} 件、生年月日 {} 件、券面項目 {} 件\n",
             s.my_numbers, s.names, s.addresses, s.birth_dates, s.detail_cells
         );
+        if s.found_elsewhere > 0 {
+            t.push_str(&format!(
+                "  ほかの列（備考・券面項目・列のずれた行など）で見つかった個人情報（個人番号・電話番号・郵便番号・メールアドレス・日付・その行の氏名や住所）を含むセル {} 件も置き換えました。\n",
+                s.found_elsewhere
+            ));
+        }
         if s.swallowed > 0 {
             t.push_str(&format!(
                 "  読み取れない行（閉じていない引用符など）のセル {} 件は、文字をすべて置き換えました。\n",
@@ -144,6 +150,12 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             "Wrote the anonymised copy: {out}\n  Replaced: {} My Numbers, {} names, {} addresses, {} birth dates, {} certificate items\n",
             s.my_numbers, s.names, s.addresses, s.birth_dates, s.detail_cells
         );
+        if s.found_elsewhere > 0 {
+            t.push_str(&format!(
+                "  {} cells of other columns (remarks, certificate items, shifted rows) held personal values (My Numbers, phone numbers, postcodes, e-mail addresses, dates, the row's own name or address) and were replaced too.\n",
+                s.found_elsewhere
+            ));
+        }
         if s.swallowed > 0 {
             t.push_str(&format!(
                 "  {} cells of unreadable rows (unclosed quotes etc.) had every character replaced.\n",
