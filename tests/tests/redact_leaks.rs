@@ -472,3 +472,42 @@ fn hostile_fixtures_leak_nothing() {
         }
     }
 }
+
+/// What only looks like a personal value is kept: an 8-digit 受給者番号 that reads as a date
+/// (`19490227`), a 医療機関コード of Hokkaido (`0110113719`, 10 digits from 0, its check digit
+/// passing), a 公費負担者番号, a 追加条件 — in a well-formed row, nothing else changes.
+#[test]
+fn identifiers_that_only_look_personal_are_kept() {
+    let h = pmh_core::synth::FULL_HEADER;
+    let row = "KODOMO01,123456789018,愛知花子,アイチ　ハナコ,愛知県名古屋市中区栄1-1-1,2013-01-01,2,0,88134457,子ども医療費受給者証,19490227,,,,01-1;02-3,0110113719 札幌病院,0,,,2025-04-01,2026-03-31,A-1,喘息,札幌病院";
+    let input = format!("\u{FEFF}{h}\r\n{row}\r\n");
+    let layout = Layout::full();
+    for build in [false, true] {
+        let opts = Options {
+            kind: if build {
+                InputKind::Source
+            } else {
+                InputKind::Upload
+            },
+            repair: build,
+            ..Options::default()
+        };
+        let copy = redact(&layout, &opts, input.as_bytes(), 4).unwrap();
+        let text = decode(&copy);
+        for kept in [
+            "KODOMO01",
+            "88134457",
+            "19490227",
+            "01-1;02-3",
+            "0110113719 札幌病院",
+            "2025-04-01",
+            "2026-03-31",
+            "子ども医療費受給者証",
+        ] {
+            assert!(text.contains(kept), "{kept} was replaced: {text}");
+        }
+        for gone in ["123456789018", "愛知花子", "アイチ　ハナコ", "2013-01-01"] {
+            assert!(!text.contains(gone), "{gone} left: {text}");
+        }
+    }
+}

@@ -50,7 +50,7 @@ use crate::findings::codes::Code;
 use crate::findings::report::Report;
 use crate::input::decode::{Decoder, TextEncoding};
 use crate::layout::header::{Use, fold};
-use crate::layout::{Check, Field, Layout, Personal, ValueType};
+use crate::layout::{CharClass, Check, Field, Layout, Personal, ValueType};
 
 use crate::input::lex::{Enc, FieldUnits, Lexer, RecordUnits, Unit, encode_char};
 use values::{CellCtx, Key, TextMode};
@@ -436,6 +436,9 @@ impl Rewriter<'_> {
         out: &mut Out<'_>,
     ) -> bool {
         let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
+        if !whole && !scan::may_hold(&value, ctx.own) {
+            return false;
+        }
         let raw: String = value.iter().collect();
         let date_field = field.is_some_and(|f| f.value_type == ValueType::Date);
         // A date in a date field (有効期間) is the checked value, not a birth date, even when it
@@ -444,7 +447,18 @@ impl Rewriter<'_> {
         let mut spans = if is_date {
             Vec::new()
         } else {
-            scan::find(&value, ctx.own, !date_field)
+            // 8 bare digits are a date only where free text is: not in number or code fields.
+            let dates = match field {
+                Some(f) if f.value_type == ValueType::Date => scan::Dates::No,
+                Some(f)
+                    if f.value_type != ValueType::Text
+                        || matches!(f.chars, CharClass::Alnum | CharClass::Digits) =>
+                {
+                    scan::Dates::Separated
+                }
+                _ => scan::Dates::Any,
+            };
+            scan::find(&value, ctx.own, dates)
         };
         // 医療機関コード in their own field are public codes, not phone numbers.
         if field.is_some_and(|f| f.has_check(Check::MedicalInstitutionCodes)) {
@@ -472,13 +486,25 @@ impl Rewriter<'_> {
         if spans.is_empty() {
             return false;
         }
+        let insurer = ctx
+            .insurer
+            .map(|f| {
+                let t: String = f.content.iter().filter_map(|u| u.ch).collect();
+                let t = trim_edges(&t);
+                if self.repair {
+                    crate::domain::chars::fullwidth_alnum_to_halfwidth(t)
+                } else {
+                    t.to_owned()
+                }
+            })
+            .unwrap_or_default();
         let sig = |v: &str, f: &Field| {
             values::other_sig(
                 f,
                 &self.layout.dialect,
                 self.repair,
                 v,
-                ctx.insurer,
+                &insurer,
                 self.known_insurers,
             )
         };
@@ -629,8 +655,8 @@ fn row_own(rec: &RecordUnits, personal_cols: &[usize]) -> Vec<Vec<char>> {
 struct OtherCtx<'a> {
     /// The row's own personal values (and parts of names).
     own: &'a [Vec<char>],
-    /// The row's 公費負担者番号 (for the 7-digit 医療機関コード check).
-    insurer: &'a str,
+    /// The row's 公費負担者番号 cell (for the 7-digit 医療機関コード check).
+    insurer: Option<&'a FieldUnits>,
 }
 
 /// Whether a whole cell of a row with the wrong number of columns may be replaced: its values
@@ -765,11 +791,14 @@ fn rewrite(
             }
             let v = cell_text(f);
             let chars: Vec<char> = v.chars().collect();
+            if !scan::may_hold(&chars, &own) && !ragged {
+                continue;
+            }
             // A personal value found in it, or, in a row whose values are shifted, anything
             // but the half-width letters and digits a key is made of (a name or an address
             // moved there).
             let t = trim_edges(&v);
-            let found = !scan::find(&chars, &own, true).is_empty()
+            let found = !scan::find(&chars, &own, scan::Dates::Separated).is_empty()
                 || (ragged && !t.is_empty() && !t.chars().all(|c| c.is_ascii_alphanumeric()));
             if found {
                 key_values.insert((fi, trim_edges(&v).to_owned()));
@@ -834,10 +863,9 @@ fn rewrite(
                 })
                 .unwrap_or_default()
         };
-        let insurer = text_of(insurer_col);
         let ctx = OtherCtx {
             own: &own,
-            insurer: &insurer,
+            insurer: insurer_col.and_then(|c| rec.fields.get(c)),
         };
         // A row with the wrong number of columns (an unquoted comma in 住所, a column left
         // out) has its values shifted: any cell may hold any personal value.

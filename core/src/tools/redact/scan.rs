@@ -193,11 +193,22 @@ fn emails(v: &[char], out: &mut Vec<Span>) {
 
 const ERA_MARKS: &str = "明大昭平令MTSHRｍｔｓｈｒＭＴＳＨＲmtshr";
 
-fn dates(v: &[char], out: &mut Vec<Span>) {
+fn dates(v: &[char], compact: bool, out: &mut Vec<Span>) {
     let mut i = 0;
     while i < v.len() {
         let c = v[i];
-        let starts = (digit(c).is_some() && (i == 0 || digit(v[i - 1]).is_none()))
+        // A Gregorian date starts with a 4-digit year or is 8 digits (19xx/20xx); a 和暦 one
+        // with its era.
+        let group = v[i..].iter().take_while(|&&c| digit(c).is_some()).count();
+        let century = v.get(i..i + 2).is_some_and(|p| {
+            matches!(
+                (digit(p[0]), digit(p[1])),
+                (Some(1), Some(9)) | (Some(2), Some(0))
+            )
+        });
+        let starts = (digit(c).is_some()
+            && (i == 0 || digit(v[i - 1]).is_none())
+            && (group == 4 || (compact && group == 8 && century)))
             || (ERA_MARKS.contains(c) && (i == 0 || !v[i - 1].is_alphanumeric()));
         if !starts {
             i += 1;
@@ -249,15 +260,33 @@ fn own_values(v: &[char], own: &[Vec<char>], out: &mut Vec<Span>) {
     }
 }
 
+/// Which dates [`find`] looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dates {
+    No,
+    Separated,
+    Any,
+}
+
+/// Whether `v` can hold anything [`find`] looks for (a cheap test first: most cells hold no
+/// digit, no `@` and none of the first characters of the row's own values).
+pub(crate) fn may_hold(v: &[char], own: &[Vec<char>]) -> bool {
+    v.len() >= 2
+        && v.iter().any(|&c| {
+            digit(c).is_some() || c == '@' || c == '＠' || own.iter().any(|o| o.first() == Some(&c))
+        })
+}
+
 /// The spans of `v` that hold personal values (see the module docs), sorted by start; spans
-/// may overlap. `with_dates`: look for dates too (not in date fields, where dates are the
-/// checked value).
-pub(crate) fn find(v: &[char], own: &[Vec<char>], with_dates: bool) -> Vec<Span> {
+/// may overlap. `dates`: look for dates too (not in date fields, where dates are the checked
+/// value); `Dates::Separated` leaves out 8 bare digits (`20130101`), which in a number or
+/// code field (受給者番号) are an identifier, not a date.
+pub(crate) fn find(v: &[char], own: &[Vec<char>], with_dates: Dates) -> Vec<Span> {
     let mut out = Vec::new();
     if v.iter().any(|&c| digit(c).is_some()) {
         numbers(v, &mut out);
-        if with_dates {
-            dates(v, &mut out);
+        if with_dates != Dates::No {
+            dates(v, with_dates == Dates::Any, &mut out);
         }
     }
     emails(v, &mut out);
@@ -290,6 +319,7 @@ mod tests {
     use super::*;
 
     fn hits(s: &str, own: &[&str], with_dates: bool) -> Vec<(String, Hit)> {
+        let with_dates = if with_dates { Dates::Any } else { Dates::No };
         let v: Vec<char> = s.chars().collect();
         let own: Vec<Vec<char>> = own.iter().map(|o| o.chars().collect()).collect();
         find(&v, &own, with_dates)
@@ -352,6 +382,11 @@ mod tests {
         assert_eq!(hits("H25.1.1", &[], true), [("H25.1.1".into(), Date)]);
         assert_eq!(hits("20130101", &[], true), [("20130101".into(), Date)]);
         assert!(hits("2013-01-01", &[], false).is_empty());
+        let v: Vec<char> = "20130101".chars().collect();
+        assert!(
+            find(&v, &[], Dates::Separated).is_empty(),
+            "an 8-digit identifier"
+        );
         assert_eq!(
             hits("山田太郎様の受給者証", &["山田太郎"], true),
             [("山田太郎".into(), Own)]
