@@ -103,9 +103,13 @@ enum What {
     Phone,
     Postcode,
     Email,
+    /// The row's address with full-width digits and dashes (`栄１－１－１`).
+    OwnAddressWide,
+    /// The row's カナ in hiragana.
+    OwnKanaHiragana,
 }
 
-const WHATS: [What; 9] = [
+const WHATS: [What; 11] = [
     What::OwnMyNumber,
     What::OwnName,
     What::OwnKana,
@@ -115,6 +119,8 @@ const WHATS: [What; 9] = [
     What::Phone,
     What::Postcode,
     What::Email,
+    What::OwnAddressWide,
+    What::OwnKanaHiragana,
 ];
 
 fn planted_value(r: &mut R, what: What, row: &[String]) -> String {
@@ -124,6 +130,14 @@ fn planted_value(r: &mut R, what: What, row: &[String]) -> String {
         What::OwnKana => row[KANA].clone(),
         What::OwnAddress => row[ADDRESS].clone(),
         What::OwnBirth => row[BIRTH].clone(),
+        What::OwnAddressWide => fullwidth(&row[ADDRESS]),
+        What::OwnKanaHiragana => row[KANA]
+            .chars()
+            .map(|c| match c {
+                '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap(),
+                _ => c,
+            })
+            .collect(),
         What::OtherMyNumber => {
             let mut d: Vec<u8> = (0..11).map(|_| r.below(10) as u8).collect();
             d.push(pmh_core::synth::my_number_check_digit(&d));
@@ -189,7 +203,7 @@ struct Reach {
     in_broken_rows: Cell<u32>,
     in_shifted_rows: Cell<u32>,
     in_unclosed: Cell<u32>,
-    per_kind: [Cell<u32>; 9],
+    per_kind: [Cell<u32>; 11],
     per_encoding: [Cell<u32>; 5],
     build: Cell<u32>,
     /// Copies in which cells of other columns were replaced (the branch this is about).
@@ -216,7 +230,7 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
         assert_eq!(f.len(), COLUMNS);
         let original = f.clone();
         for _ in 0..1 + r.below(4) {
-            let what = WHATS[r.below(9) as usize];
+            let what = WHATS[r.below(WHATS.len() as u64) as usize];
             // Any column but the five personal ones (redacted as columns; planting there would
             // also take the row's own value out of the row, leaving nothing to recognise).
             let col = [

@@ -637,8 +637,8 @@ fn cell_text(f: &FieldUnits) -> String {
 }
 
 /// The row's own personal values (and parts of names), looked for in its other cells.
-fn row_own(rec: &RecordUnits, personal_cols: &[usize]) -> Vec<Vec<char>> {
-    let mut own: Vec<Vec<char>> = Vec::new();
+fn row_own(rec: &RecordUnits, personal_cols: &[usize]) -> Vec<scan::OwnValue> {
+    let mut own: Vec<scan::OwnValue> = Vec::new();
     for &c in personal_cols {
         if let Some(f) = rec.fields.get(c) {
             for p in scan::own_parts(&cell_text(f)) {
@@ -654,7 +654,7 @@ fn row_own(rec: &RecordUnits, personal_cols: &[usize]) -> Vec<Vec<char>> {
 /// The row a cell of another column is judged in.
 struct OtherCtx<'a> {
     /// The row's own personal values (and parts of names).
-    own: &'a [Vec<char>],
+    own: &'a [scan::OwnValue],
     /// The row's 公費負担者番号 cell (for the 7-digit 医療機関コード check).
     insurer: Option<&'a FieldUnits>,
 }

@@ -13,7 +13,8 @@
 //!   reader recognises — ISO, `2013/1/1`, `2013年1月1日`, 和暦 (`平成25年1月1日`, `H25.1.1`),
 //!   `20130101` — between digits-free boundaries.
 //! * **Own**: one of the row's own personal values (or a part of a name between spaces) of at
-//!   least two characters, anywhere in the cell.
+//!   least two characters, anywhere in the cell, compared character for character after
+//!   [`fold`] (width, hiragana/katakana, dashes, case).
 
 use std::ops::Range;
 
@@ -244,13 +245,51 @@ fn dates(v: &[char], compact: bool, out: &mut Vec<Span>) {
     }
 }
 
-fn own_values(v: &[char], own: &[Vec<char>], out: &mut Vec<Span>) {
+const HALF_KANA: &str = "ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
+const FULL_KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+
+/// One character as the comparison of own values sees it: full-width letters, digits and
+/// spaces as half-width, hiragana and 半角カナ as katakana, dashes as `-`, letters in lower
+/// case (one character for one, so that a match maps back to the cell's characters).
+pub(crate) fn fold(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '　' => ' ',
+        '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
+        '\u{FF66}'..='\u{FF9D}' => HALF_KANA
+            .chars()
+            .position(|h| h == c)
+            .and_then(|i| FULL_KANA.chars().nth(i))
+            .unwrap_or(c),
+        _ => c,
+    };
+    match c {
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' => '-',
+        _ => c.to_ascii_lowercase(),
+    }
+}
+
+/// One of the row's own personal values, or a part of a name between spaces (a part is
+/// compared exactly: folded, a short part such as サクラ would find さくら小児科).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OwnValue {
+    pub(crate) chars: Vec<char>,
+    pub(crate) part: bool,
+}
+
+fn own_values(v: &[char], own: &[OwnValue], out: &mut Vec<Span>) {
+    let folded: Vec<char> = v.iter().map(|&c| fold(c)).collect();
     for o in own {
-        if o.len() < 2 || o.len() > v.len() {
+        if o.chars.len() < 2 || o.chars.len() > v.len() {
             continue;
         }
+        let (hay, o): (&[char], Vec<char>) = if o.part {
+            (v, o.chars.clone())
+        } else {
+            (&folded, o.chars.iter().map(|&c| fold(c)).collect())
+        };
         for s in 0..=v.len() - o.len() {
-            if v[s..s + o.len()] == o[..] {
+            if hay[s..s + o.len()] == o[..] {
                 out.push(Span {
                     range: s..s + o.len(),
                     hit: Hit::Own,
@@ -270,10 +309,15 @@ pub(crate) enum Dates {
 
 /// Whether `v` can hold anything [`find`] looks for (a cheap test first: most cells hold no
 /// digit, no `@` and none of the first characters of the row's own values).
-pub(crate) fn may_hold(v: &[char], own: &[Vec<char>]) -> bool {
+pub(crate) fn may_hold(v: &[char], own: &[OwnValue]) -> bool {
     v.len() >= 2
         && v.iter().any(|&c| {
-            digit(c).is_some() || c == '@' || c == '＠' || own.iter().any(|o| o.first() == Some(&c))
+            digit(c).is_some()
+                || c == '@'
+                || c == '＠'
+                || own
+                    .iter()
+                    .any(|o| o.chars.first().is_some_and(|&f| fold(f) == fold(c)))
         })
 }
 
@@ -281,7 +325,7 @@ pub(crate) fn may_hold(v: &[char], own: &[Vec<char>]) -> bool {
 /// may overlap. `dates`: look for dates too (not in date fields, where dates are the checked
 /// value); `Dates::Separated` leaves out 8 bare digits (`20130101`), which in a number or
 /// code field (受給者番号) are an identifier, not a date.
-pub(crate) fn find(v: &[char], own: &[Vec<char>], with_dates: Dates) -> Vec<Span> {
+pub(crate) fn find(v: &[char], own: &[OwnValue], with_dates: Dates) -> Vec<Span> {
     let mut out = Vec::new();
     if v.iter().any(|&c| digit(c).is_some()) {
         numbers(v, &mut out);
@@ -298,17 +342,23 @@ pub(crate) fn find(v: &[char], own: &[Vec<char>], with_dates: Dates) -> Vec<Span
 /// The row's own personal values to look for elsewhere in the row: each personal cell's
 /// trimmed value and, for names and addresses, its parts between spaces (two characters or
 /// more).
-pub(crate) fn own_parts(value: &str) -> Vec<Vec<char>> {
+pub(crate) fn own_parts(value: &str) -> Vec<OwnValue> {
     let t = crate::check::trim_edges(value);
-    let mut out: Vec<Vec<char>> = Vec::new();
+    let mut out: Vec<OwnValue> = Vec::new();
     let whole: Vec<char> = t.chars().collect();
     if whole.len() >= 2 {
-        out.push(whole);
+        out.push(OwnValue {
+            chars: whole,
+            part: false,
+        });
     }
     for part in t.split([' ', '　']) {
         let p: Vec<char> = part.chars().collect();
-        if p.len() >= 2 && !out.contains(&p) {
-            out.push(p);
+        if p.len() >= 2 && !out.iter().any(|o| o.chars == p) {
+            out.push(OwnValue {
+                chars: p,
+                part: true,
+            });
         }
     }
     out
@@ -321,7 +371,13 @@ mod tests {
     fn hits(s: &str, own: &[&str], with_dates: bool) -> Vec<(String, Hit)> {
         let with_dates = if with_dates { Dates::Any } else { Dates::No };
         let v: Vec<char> = s.chars().collect();
-        let own: Vec<Vec<char>> = own.iter().map(|o| o.chars().collect()).collect();
+        let own: Vec<OwnValue> = own
+            .iter()
+            .map(|o| OwnValue {
+                chars: o.chars().collect(),
+                part: false,
+            })
+            .collect();
         find(&v, &own, with_dates)
             .into_iter()
             .map(|sp| (v[sp.range].iter().collect(), sp.hit))
@@ -391,6 +447,19 @@ mod tests {
             hits("山田太郎様の受給者証", &["山田太郎"], true),
             [("山田太郎".into(), Own)]
         );
+        // The same value in another width or kana: still the row's own.
+        assert_eq!(
+            hits("ﾔﾏﾓﾄ ｱｲ 様", &["ヤマモト　アイ"], true),
+            [("ﾔﾏﾓﾄ ｱｲ".into(), Own)]
+        );
+        assert_eq!(
+            hits("やまもと", &["ヤマモト"], true),
+            [("やまもと".into(), Own)]
+        );
+        assert_eq!(
+            hits("栄１－１－１", &["栄1-1-1"], true),
+            [("栄１－１－１".into(), Own)]
+        );
         // Two numbers in one cell, each found.
         let two = hits("090-1234-5678 03-1234-5678", &[], true);
         assert!(two.contains(&("090-1234-5678".into(), Phone)), "{two:?}");
@@ -411,7 +480,11 @@ mod tests {
     #[test]
     fn parts_of_names() {
         let p = own_parts(" 山田　太郎 ");
-        let s: Vec<String> = p.iter().map(|v| v.iter().collect()).collect();
+        let s: Vec<String> = p.iter().map(|v| v.chars.iter().collect()).collect();
+        assert_eq!(
+            p.iter().map(|v| v.part).collect::<Vec<_>>(),
+            [false, true, true]
+        );
         assert_eq!(s, ["山田　太郎", "山田", "太郎"]);
         assert!(own_parts("李").is_empty());
     }
