@@ -14,10 +14,12 @@ use crate::args::{LangArg, LayoutSel};
 /// Arguments of `pmhcsv redact`.
 #[derive(clap::Args, Debug)]
 pub struct RedactArgs {
-    /// The file to anonymise, as received (CSV/TSV in UTF-8, UTF-16 or CP932).
+    /// The file to anonymise, as received (CSV/TSV in UTF-8, UTF-16 or CP932); `-` reads
+    /// standard input.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
-    /// Where to write the anonymised copy.
+    /// Where to write the anonymised copy; `-` writes it to standard output (the summary then
+    /// goes to standard error).
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: PathBuf,
     #[command(flatten)]
@@ -74,12 +76,17 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
         encoding: a.encoding.encoding.into(),
         ..Options::default()
     };
-    if same_file(&a.input, &a.output) {
-        return Err(Fail(
-            "出力先が入力ファイルと同じです。別の名前を指定してください / the output must not be the input file".into(),
-        ));
-    }
-    let input = std::fs::read(&a.input).map_err(|e| crate::io_fail(&a.input, &e))?;
+    let stdin = a.input.as_os_str() == "-";
+    let stdout = a.output.as_os_str() == "-";
+    // An output over the input was refused above (`guard`), as for every command.
+    let input = if stdin {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b)
+            .map_err(|e| crate::io_fail(std::path::Path::new("-"), &e))?;
+        b
+    } else {
+        std::fs::read(&a.input).map_err(|e| crate::io_fail(&a.input, &e))?
+    };
     if input.starts_with(b"PK\x03\x04") {
         return Err(Fail(format!(
             "{}: Excel ブック (.xlsx) は匿名化できません。CSV で保存してから指定してください / workbooks cannot be redacted: save the sheet as CSV first",
@@ -101,14 +108,18 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             return Ok(ExitCode::from(code));
         }
     };
-    let mut tmp = a.output.clone().into_os_string();
-    tmp.push(".pmhcsv-partial");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, &done.bytes).map_err(|e| crate::io_fail(&tmp, &e))?;
-    std::fs::rename(&tmp, &a.output).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        crate::io_fail(&a.output, &e)
-    })?;
+    if stdout {
+        crate::write_out(None, &done.bytes)?;
+    } else {
+        let mut tmp = a.output.clone().into_os_string();
+        tmp.push(".pmhcsv-partial");
+        let tmp = PathBuf::from(tmp);
+        std::fs::write(&tmp, &done.bytes).map_err(|e| crate::io_fail(&tmp, &e))?;
+        std::fs::rename(&tmp, &a.output).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            crate::io_fail(&a.output, &e)
+        })?;
+    }
     let s = &done.summary;
     let out = a.output.display();
     let text = if ja {
@@ -116,6 +127,12 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             "匿名化したファイルを書き出しました: {out}\n  置き換えた値: 個人番号 {} 件、氏名・氏名カナ {} 件、住所 {} 件、生年月日 {} 件、券面項目 {} 件\n",
             s.my_numbers, s.names, s.addresses, s.birth_dates, s.detail_cells
         );
+        if s.found_elsewhere > 0 {
+            t.push_str(&format!(
+                "  ほかの列（備考・券面項目・列のずれた行など）で見つかった個人情報（個人番号・電話番号・郵便番号・メールアドレス・日付・その行の氏名や住所）を含むセル {} 件も置き換えました。\n",
+                s.found_elsewhere
+            ));
+        }
         if s.swallowed > 0 {
             t.push_str(&format!(
                 "  読み取れない行（閉じていない引用符など）のセル {} 件は、文字をすべて置き換えました。\n",
@@ -142,6 +159,12 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
             "Wrote the anonymised copy: {out}\n  Replaced: {} My Numbers, {} names, {} addresses, {} birth dates, {} certificate items\n",
             s.my_numbers, s.names, s.addresses, s.birth_dates, s.detail_cells
         );
+        if s.found_elsewhere > 0 {
+            t.push_str(&format!(
+                "  {} cells of other columns (remarks, certificate items, shifted rows) held personal values (My Numbers, phone numbers, postcodes, e-mail addresses, dates, the row's own name or address) and were replaced too.\n",
+                s.found_elsewhere
+            ));
+        }
         if s.swallowed > 0 {
             t.push_str(&format!(
                 "  {} cells of unreadable rows (unclosed quotes etc.) had every character replaced.\n",
@@ -164,13 +187,10 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
         t.push_str("  Never send the --seed value with the copy.\n");
         t
     };
-    crate::write_out(None, text.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
+    if stdout {
+        eprint!("{text}");
+    } else {
+        crate::write_out(None, text.as_bytes())?;
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -87,6 +87,59 @@ fn redact_is_deterministic_for_a_seed() {
 }
 
 #[test]
+fn redact_reads_standard_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let input = fixture("invalid/N001_my_number_check_digit.csv");
+    let bytes = std::fs::read(&input).unwrap();
+    let to_file = tmp("stdin-copy.csv");
+    let from_file = tmp("file-copy.csv");
+    let pipe = |args: &[&str]| {
+        let mut child = common::bin()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&bytes).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    // `redact - -o FILE`: the same copy as from the file, for the same seed.
+    let o = pipe(&[
+        "redact",
+        "-",
+        "-o",
+        to_file.to_str().unwrap(),
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o2 = run(&[
+        "redact",
+        &input,
+        "-o",
+        from_file.to_str().unwrap(),
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(o2.status.code(), Some(0), "{}", stderr(&o2));
+    assert_eq!(
+        std::fs::read(&to_file).unwrap(),
+        std::fs::read(&from_file).unwrap()
+    );
+    // `redact - -o -`: the copy on standard output, the summary on standard error.
+    let o = pipe(&["redact", "-", "-o", "-", "--seed", "7"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout, std::fs::read(&from_file).unwrap());
+    assert!(
+        stderr(&o).contains("検査結果は元のファイルと同じです"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn redact_in_build_mode_keeps_the_build_findings() {
     let input = fixture("invalid/X003_halfwidth_kana.csv");
     let out = tmp("x003.csv");

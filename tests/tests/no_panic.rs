@@ -453,10 +453,16 @@ fn real_bytes_through_every_entry_point() {
     assert!(pct(&reach.rows_checked, n) >= 70, "{stats}");
     assert!(pct(&reach.rows_written, n) >= 30, "{stats}");
     assert!(pct(&reach.redacted_changed, 2 * n) >= 50, "{stats}");
-    // Known: a few damaged inputs make redaction refuse, e.g. a 生年月日 of "0" in build mode
-    // (every other digit is an Excel serial, a repair instead of V004). Rare, and never a wrong
-    // copy; more than that is a regression.
-    assert!(pct(&reach.redact_refused, 2 * n) <= 5, "{stats}");
+    // Redaction refuses (never a wrong copy) only when no stand-in keeps a finding; none of
+    // these inputs needs that any more (4,000 redactions: 0 refused, with the search for
+    // personal values in every cell). A 生年月日 of "0" in build
+    // mode is kept (no other digit is V004), undecodable bytes keep their U+FFFD count, and
+    // rows are matched by sheet row even with CR-only line endings.
+    // At most one refusal in 500 redactions (was: 5 %).
+    assert!(
+        u64::from(reach.redact_refused.get()) * 500 <= u64::from(2 * n),
+        "{stats}"
+    );
     assert!(pct(&reach.diffed, n) >= 30, "{stats}");
 }
 

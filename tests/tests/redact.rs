@@ -24,15 +24,20 @@ fn positions(r: &Report) -> Vec<(String, Option<u32>, Option<u32>)> {
     v
 }
 
-/// Every data row's field values (layout order), and the report.
+/// Every data row's field values (layout order) and sheet row, and the report.
 fn rows(layout: &Layout, opts: &Options, bytes: &[u8]) -> (Report, Vec<Vec<String>>) {
+    let (report, rows) = rows_at(layout, opts, bytes);
+    (report, rows.into_iter().map(|(_, r)| r).collect())
+}
+
+fn rows_at(layout: &Layout, opts: &Options, bytes: &[u8]) -> (Report, Vec<(u32, Vec<String>)>) {
     let rows = RefCell::new(Vec::new());
     let mut o = opts.clone();
     o.max_diagnostics = usize::MAX;
     let mut c = Checker::new(layout, o);
     c.set_visitor(Box::new(|r: RowView<'_>| {
         rows.borrow_mut()
-            .push(r.fields.iter().map(|s| (*s).to_owned()).collect());
+            .push((r.row, r.fields.iter().map(|s| (*s).to_owned()).collect()));
     }));
     c.feed(bytes);
     let report = c.finish();
@@ -59,8 +64,21 @@ fn not_personal(v: &str) -> bool {
 fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], seed: u64) {
     let out = redact(layout, opts, input, seed)
         .unwrap_or_else(|e| panic!("{label}: {}", e.message(Lang::En)));
-    let (before, before_rows) = rows(layout, opts, input);
+    let (before, before_rows) = rows_at(layout, opts, input);
     let (after, after_rows) = rows(layout, opts, &out);
+    // Rows with the wrong number of columns (S006): their values are shifted, and every cell
+    // that may hold a personal value is replaced whatever its column.
+    let ragged: std::collections::HashSet<u32> = before
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == pmh_core::Code::RaggedRow)
+        .filter_map(|d| d.row)
+        .collect();
+    let ragged_at: Vec<bool> = before_rows
+        .iter()
+        .map(|(r, _)| ragged.contains(r))
+        .collect();
+    let before_rows: Vec<Vec<String>> = before_rows.into_iter().map(|(_, r)| r).collect();
     assert_eq!(positions(&before), positions(&after), "{label}: findings");
     assert_eq!(before.encoding, after.encoding, "{label}: encoding");
     assert_eq!(before.delimiter, after.delimiter, "{label}: delimiter");
@@ -88,12 +106,14 @@ fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], 
                 .map(|(_, v)| v.trim())
         })
         .collect();
-    for (r0, r1) in before_rows.iter().zip(&after_rows) {
+    for ((r0, r1), &shifted) in before_rows.iter().zip(&after_rows).zip(&ragged_at) {
         for (i, f) in layout.fields.iter().enumerate() {
             if f.personal == Personal::None {
                 // A value spanning lines may hold spilled rows: redacted whatever its column
                 // (in build mode the visitor shows it trimmed; no synthetic value has a comma).
-                if !r0[i].contains(['\r', '\n', ',', '\t']) {
+                // Other columns are kept unless they hold a personal value (the synthetic
+                // files plant none there) or the row's columns are shifted.
+                if !shifted && !r0[i].contains(['\r', '\n', ',', '\t']) {
                     assert_eq!(r0[i], r1[i], "{label}: non-personal field {} changed", f.id);
                 }
                 continue;
@@ -353,4 +373,101 @@ fn the_binary_stand_in_fails_the_same_way() {
     let out = redact_with_summary(&Layout::full(), &Options::default(), &bytes, 3).unwrap();
     assert_eq!(out.bytes.len(), bytes.len());
     assert!(out.summary.stand_in_bytes > 0);
+}
+
+/// One synthetic data row (full layout, with header and BOM) with `edit` applied to its fields.
+fn one_row(edit: impl Fn(&mut Vec<String>)) -> String {
+    let mut line = String::new();
+    pmh_core::synth::full_row(11, 0, &mut line);
+    let mut fields: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+    edit(&mut fields);
+    format!(
+        "\u{FEFF}{}\r\n{}\r\n",
+        pmh_core::synth::FULL_HEADER,
+        fields.join(",")
+    )
+}
+
+#[test]
+fn a_birth_date_of_zero_in_build_mode_is_kept() {
+    // Every other digit is an Excel serial (a repair, X006) while `0` is V004: no stand-in of
+    // the same kind exists, and a single digit holds no birth date.
+    let input = one_row(|f| f[BIRTH] = "0".to_owned());
+    let opts = Options {
+        kind: pmh_core::InputKind::Source,
+        repair: true,
+        ..Options::default()
+    };
+    assert_redaction("birth date 0", &Layout::full(), &opts, input.as_bytes(), 3);
+}
+
+#[test]
+fn undecodable_bytes_in_a_my_number_keep_its_length() {
+    // `E3 81` is one U+FFFD to the decoder (one maximal invalid subpart) but two bytes: the
+    // stand-in must be one undecodable byte, or an 11-digit number with it (12 characters, no
+    // V002) becomes 13 characters in the copy (V002).
+    for bad in [&b"\xE3\x81"[..], b"\xF0\x9F\x98", b"\xC3", b"\xFF\xFE"] {
+        let text = one_row(|f| f[MY_NUMBER] = "1234@5678901".to_owned());
+        let bytes = text.replace('@', "\u{1}").into_bytes();
+        let at = bytes.iter().position(|&b| b == 1).unwrap();
+        let mut input = bytes[..at].to_vec();
+        input.extend_from_slice(bad);
+        input.extend_from_slice(&bytes[at + 1..]);
+        for opts in [
+            Options::default(),
+            Options::build(pmh_core::OutputFormat::Csv),
+        ] {
+            assert_redaction(&format!("{bad:02X?}"), &Layout::full(), &opts, &input, 5);
+        }
+    }
+    // CP932: an unmapped pair (85 80) and a lead byte with a trail that is no trail (81 FD)
+    // are one U+FFFD each, over two bytes.
+    for bad in [&b"\x85\x80"[..], b"\x81\xFD", b"\xFD"] {
+        let text = one_row(|f| f[MY_NUMBER] = "1234@5678901".to_owned());
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text.trim_start_matches('\u{FEFF}'));
+        let at = bytes.iter().position(|&b| b == b'@').unwrap();
+        let mut input = bytes[..at].to_vec();
+        input.extend_from_slice(bad);
+        input.extend_from_slice(&bytes[at + 1..]);
+        for opts in [
+            Options::default(),
+            Options::build(pmh_core::OutputFormat::Csv),
+        ] {
+            assert_redaction(
+                &format!("cp932 {bad:02X?}"),
+                &Layout::full(),
+                &opts,
+                &input,
+                5,
+            );
+        }
+    }
+}
+
+#[test]
+fn cr_only_rows_are_judged_against_their_own_validity_start() {
+    // With CR-only line endings every record starts on physical line 1: rows are matched by
+    // their sheet row, or a birth date is judged against another row's 有効期間開始日 (R002).
+    let mut rows = String::new();
+    for i in 0..4 {
+        let mut line = String::new();
+        pmh_core::synth::full_row(2, i, &mut line);
+        let mut f: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+        if i == 2 {
+            // Born on the day the certificate starts: not after it (no R002), at the edge.
+            f[BIRTH] = f[19].clone();
+        }
+        rows.push_str(&f.join(","));
+        rows.push('\r');
+    }
+    let input = format!("\u{FEFF}{}\r{rows}\r\r", pmh_core::synth::FULL_HEADER);
+    for seed in 0..8 {
+        assert_redaction(
+            "CR only",
+            &Layout::full(),
+            &Options::default(),
+            input.as_bytes(),
+            seed,
+        );
+    }
 }

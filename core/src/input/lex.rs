@@ -248,6 +248,9 @@ pub(crate) struct FieldUnits {
 pub(crate) struct RecordUnits {
     pub(crate) fields: Vec<FieldUnits>,
     pub(crate) line: u64,
+    /// Blank lines between the previous record and this one (the checker counts each as a
+    /// row: S009); CRLF is one line break, CR or LF alone one each.
+    pub(crate) blank_before: u64,
     /// Quote characters in the record; an odd count is what the checker calls an unclosed
     /// quote (S007), and it then reads none of the record's cells.
     pub(crate) quotes: u64,
@@ -270,6 +273,8 @@ pub(crate) struct Lexer<'a> {
     delim: char,
     /// Line breaks (`\n`, `\r\n`, lone `\r`) seen so far.
     lines: u64,
+    /// The last record ended with CR: an LF right after it completes that line break.
+    after_cr: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -281,6 +286,7 @@ impl<'a> Lexer<'a> {
             enc,
             delim: char::from(delim),
             lines: 0,
+            after_cr: false,
         }
     }
 
@@ -308,13 +314,20 @@ impl<'a> Lexer<'a> {
     pub(crate) fn next_record(&mut self, rec: &mut RecordUnits) -> bool {
         rec.fields.clear();
         rec.quotes = 0;
-        // Line breaks between records.
+        rec.blank_before = 0;
+        // Line breaks between records: each is a blank line (CRLF counts once).
+        let mut after_cr = std::mem::take(&mut self.after_cr);
         while let Some(u) = self.peek_unit() {
-            if matches!(u.ch, Some('\r' | '\n')) {
-                self.next_unit();
-            } else {
-                break;
+            match u.ch {
+                Some('\n') if after_cr => after_cr = false,
+                Some('\n') => rec.blank_before += 1,
+                Some('\r') => {
+                    rec.blank_before += 1;
+                    after_cr = true;
+                }
+                _ => break,
             }
+            self.next_unit();
         }
         if self.pos >= self.end {
             return false;
@@ -337,6 +350,7 @@ impl<'a> Lexer<'a> {
                 State::StartField | State::InField | State::AfterQuote if is_delim || is_eol => {
                     rec.fields.push(std::mem::take(&mut field));
                     if is_eol {
+                        self.after_cr = c == Some('\r');
                         return true;
                     }
                     state = State::StartField;
@@ -389,6 +403,18 @@ mod tests {
         );
         assert_eq!(fields("a\"b,\"c\"d\n"), vec![vec!["a\"b", "cd"]]);
         assert_eq!(fields(",\n"), vec![vec!["", ""]]);
+    }
+
+    #[test]
+    fn blank_lines_are_counted_as_the_checker_counts_rows() {
+        let b = b"h\r\na\r\n\r\nb\r\rc\n\nd\re";
+        let mut lx = Lexer::new(b, 0, b.len(), Enc::Utf8, b',');
+        let mut rec = RecordUnits::default();
+        let mut blanks = Vec::new();
+        while lx.next_record(&mut rec) {
+            blanks.push(rec.blank_before);
+        }
+        assert_eq!(blanks, [0, 0, 1, 1, 1, 0]);
     }
 
     #[test]

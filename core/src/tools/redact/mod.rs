@@ -14,7 +14,17 @@
 //!   copied unchanged.
 //! * **Personal cells** are the columns mapped to a field whose `personal` is set (個人番号,
 //!   氏名, 氏名カナ, 住所, 生年月日), and 受給者証券面項目 columns whose header names such a value
-//!   (a header containing 氏名, 名前, フリガナ, 住所, 生年月日, 誕生日, 個人番号 or マイナンバー).
+//!   (a header containing 氏名, 名前, フリガナ, 世帯主, 保護者, 宛名, 電話, 連絡先, メール, TEL,
+//!   mail, 住所, 送付先, 居所, 郵便, 生年月日, 誕生日, 個人番号 or マイナンバー).
+//! * **Every other cell** of every record read (broken rows included) is searched for personal
+//!   values ([`scan`]): a valid My Number, a phone number, a postcode, an e-mail address, a
+//!   date (outside date fields) and the row's own 基本5情報 (and parts of names). What is found
+//!   is replaced by a value of the same shape that leaves the cell's findings as they were
+//!   ([`values::other_sig`]). In a row with the wrong number of columns (S006) the values are
+//!   shifted, so every cell that is not a date, a valid code or flag, an 8-digit 公費負担者番号,
+//!   the 機関別受給者証種別ID or a master-checked value is replaced whole. A certificate key
+//!   value (受給者番号, サブキー) found to hold a personal value is replaced in every row by
+//!   the same replacement (K001/K002 see the same keys).
 //!   Without a header row the columns are taken in layout order. Cells that may hold anyone's
 //!   data in any column — every cell of a row with an unclosed quote (S007, not read by the
 //!   checker) and any value spanning lines — have every letter, digit, kana and kanji
@@ -27,6 +37,7 @@
 //!   seed and the copy could test guesses of the originals, so the seed must never travel with
 //!   the file. Different seeds give unrelated replacements.
 
+mod scan;
 mod values;
 
 use std::cell::RefCell;
@@ -39,7 +50,7 @@ use crate::findings::codes::Code;
 use crate::findings::report::Report;
 use crate::input::decode::{Decoder, TextEncoding};
 use crate::layout::header::{Use, fold};
-use crate::layout::{Field, Layout, Personal};
+use crate::layout::{CharClass, Check, Field, Layout, Personal, ValueType};
 
 use crate::input::lex::{Enc, FieldUnits, Lexer, RecordUnits, Unit, encode_char};
 use values::{CellCtx, Key, TextMode};
@@ -68,6 +79,10 @@ pub struct RedactSummary {
     /// Cells the checker does not read as values (rows with an unclosed quote, values spanning
     /// lines), replaced character by character whatever their column.
     pub swallowed: u64,
+    /// Cells of other columns in which a personal value was found and replaced: a My Number,
+    /// phone number, postcode, e-mail address or date, or the row's own 基本5情報 (and, in a
+    /// row with the wrong number of columns, whole cells near the personal columns).
+    pub found_elsewhere: u64,
     /// The part of the file after its readable start was replaced by a stand-in (unknown
     /// encoding).
     pub stand_in_bytes: u64,
@@ -146,7 +161,7 @@ pub fn redact_with_summary(
 
     // 1. The original as the checker sees it, and each row's validity start (for R002).
     let valid_from = layout.key_index().valid_from;
-    let starts: RefCell<Vec<(u64, Option<Ymd>)>> = RefCell::new(Vec::new());
+    let starts: RefCell<Vec<(u32, Option<Ymd>)>> = RefCell::new(Vec::new());
     let personal: Vec<usize> = (0..layout.fields.len())
         .filter(|&i| layout.fields[i].personal != Personal::None)
         .collect();
@@ -158,7 +173,7 @@ pub fn redact_with_summary(
             let from = valid_from
                 .and_then(|i| r.fields.get(i))
                 .and_then(|v| date::parse_with_format(trim_edges(v), format));
-            starts.borrow_mut().push((r.line, from));
+            starts.borrow_mut().push((r.row, from));
             let mut avoid = avoid.borrow_mut();
             for &i in &personal {
                 if let Some(v) = r.fields.get(i) {
@@ -190,15 +205,7 @@ pub fn redact_with_summary(
         ..RedactSummary::default()
     };
     let seen = Seen { starts, avoid };
-    let bytes = rewrite(
-        layout,
-        opts.repair,
-        &report,
-        input,
-        seed,
-        seen,
-        &mut summary,
-    );
+    let bytes = rewrite(layout, &opts, &report, input, seed, seen, &mut summary);
 
     // 3. The copy must be judged exactly as the original.
     let again = {
@@ -257,9 +264,22 @@ fn detail_kind(header: &str) -> Personal {
         Personal::MyNumber
     } else if has(&["生年月日", "誕生日"]) {
         Personal::BirthDate
-    } else if has(&["住所"]) {
+    } else if has(&["住所", "送付先", "居所", "郵便"]) {
         Personal::Address
-    } else if has(&["氏名", "名前", "フリガナ"]) {
+    } else if has(&[
+        "氏名",
+        "名前",
+        "フリガナ",
+        "世帯主",
+        "保護者",
+        "宛名",
+        "電話",
+        "連絡先",
+        "メール",
+        "TEL",
+        "mail",
+    ]) {
+        // Names, and contacts (every letter and digit is replaced, like a name's).
         Personal::Name
     } else {
         Personal::None
@@ -305,14 +325,28 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn replace(&mut self, u: &Unit, bytes: &[u8]) {
-        if u.start < self.copied {
+        self.replace_span(u.start, u.end, bytes);
+    }
+
+    fn replace_span(&mut self, start: usize, end: usize, bytes: &[u8]) {
+        if start < self.copied {
             return;
         }
-        self.out
-            .extend_from_slice(&self.input[self.copied..u.start]);
+        self.out.extend_from_slice(&self.input[self.copied..start]);
         self.out.extend_from_slice(bytes);
-        self.copied = u.end;
+        self.copied = end;
     }
+}
+
+/// How many U+FFFD the checker's decoder makes of `bytes` (a run that does not decode, between
+/// characters that do). `0xFF` is one U+FFFD in both UTF-8 and Shift_JIS.
+fn replacement_chars(bytes: &[u8], enc: Enc) -> usize {
+    let text = match enc {
+        Enc::Cp932 => encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).0,
+        Enc::EucJp => encoding_rs::EUC_JP.decode_without_bom_handling(bytes).0,
+        _ => String::from_utf8_lossy(bytes),
+    };
+    text.chars().filter(|&c| c == '\u{FFFD}').count().max(1)
 }
 
 struct Rewriter<'a> {
@@ -324,6 +358,7 @@ struct Rewriter<'a> {
     enc: Enc,
     birth_field: Option<&'a Field>,
     number_field: Option<&'a Field>,
+    known_insurers: &'a [String],
 }
 
 impl Rewriter<'_> {
@@ -402,6 +437,165 @@ impl Rewriter<'_> {
         }
     }
 
+    /// Replaces the personal values found in a cell of another column (see [`scan`]), or the
+    /// whole cell (`whole`); `true` if anything changed. Where the column is a layout field,
+    /// the replacement must leave everything the checker concludes about the cell as it was
+    /// ([`values::other_sig`]); when no draw does, the cell is replaced all the same (never
+    /// kept with the value in it) and the final comparison of findings refuses the copy.
+    fn other_cell(
+        &self,
+        units: &[Unit],
+        field: Option<&Field>,
+        ctx: &OtherCtx<'_>,
+        whole: bool,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
+        if !whole && !scan::may_hold(&value, ctx.own) {
+            return false;
+        }
+        let raw: String = value.iter().collect();
+        let date_field = field.is_some_and(|f| f.value_type == ValueType::Date);
+        // A date in a date field (有効期間) is the checked value, not a birth date, even when it
+        // is the same day (a certificate valid from birth): kept.
+        let is_date = date_field && date::parse_lenient(&raw, true).is_ok();
+        let mut spans = if is_date {
+            Vec::new()
+        } else {
+            // 8 bare digits are a date only where free text is: not in number or code fields.
+            let dates = match field {
+                Some(f) if f.value_type == ValueType::Date => scan::Dates::No,
+                Some(f)
+                    if f.value_type != ValueType::Text
+                        || matches!(f.chars, CharClass::Alnum | CharClass::Digits) =>
+                {
+                    scan::Dates::Separated
+                }
+                _ => scan::Dates::Any,
+            };
+            scan::find(&value, ctx.own, dates)
+        };
+        // 医療機関コード in their own field are public codes, not phone numbers.
+        if field.is_some_and(|f| f.has_check(Check::MedicalInstitutionCodes)) {
+            spans.retain(|sp| {
+                let d: String = value[sp.range.clone()]
+                    .iter()
+                    .filter_map(|&c| scan::digit(c))
+                    .map(|x| char::from(b'0' + x))
+                    .collect();
+                !(sp.hit == scan::Hit::Phone
+                    && d.len() == 10
+                    && crate::domain::checkdigit::medical_institution_code(&d)
+                        == crate::domain::checkdigit::CheckOutcome::Valid)
+            });
+        }
+        if whole {
+            spans.insert(
+                0,
+                scan::Span {
+                    range: 0..value.len(),
+                    hit: scan::Hit::Own,
+                },
+            );
+        }
+        if spans.is_empty() {
+            return false;
+        }
+        let insurer = ctx
+            .insurer
+            .map(|f| {
+                let t: String = f.content.iter().filter_map(|u| u.ch).collect();
+                let t = trim_edges(&t);
+                if self.repair {
+                    crate::domain::chars::fullwidth_alnum_to_halfwidth(t)
+                } else {
+                    t.to_owned()
+                }
+            })
+            .unwrap_or_default();
+        let sig = |v: &str, f: &Field| {
+            values::other_sig(
+                f,
+                &self.layout.dialect,
+                self.repair,
+                v,
+                &insurer,
+                self.known_insurers,
+            )
+        };
+        let goal = field.map(|f| sig(&raw, f));
+        let mut last = None;
+        for attempt in 0..256u32 {
+            let cand = self.replace_spans(&value, trim_edges(&raw), &spans, attempt);
+            if cand == value {
+                continue;
+            }
+            let s: String = cand.iter().collect();
+            if let (Some(f), Some(g)) = (field, &goal)
+                && sig(&s, f) != *g
+            {
+                last = Some(cand);
+                continue;
+            }
+            return self.emit(units, &value, &cand, out);
+        }
+        // No draw keeps the findings. One or two letters or digits hold no personal value (a
+        // `0` in a date column is V004 in build mode, every other digit an Excel serial):
+        // kept. Anything longer is replaced all the same, and the final comparison of findings
+        // refuses the copy rather than leak the value.
+        if values::substitutable(&value) <= 2 {
+            return false;
+        }
+        match last {
+            Some(cand) => self.emit(units, &value, &cand, out),
+            None => false,
+        }
+    }
+
+    fn replace_spans(
+        &self,
+        value: &[char],
+        raw: &str,
+        spans: &[scan::Span],
+        attempt: u32,
+    ) -> Vec<char> {
+        let encodable = self.encodable();
+        let mut out = value.to_vec();
+        for (k, sp) in spans.iter().enumerate() {
+            let sub = &value[sp.range.clone()];
+            let mut rng = self.key.rng(&format!("elsewhere#{k}"), raw, attempt);
+            let new = match sp.hit {
+                scan::Hit::MyNumber => {
+                    let pos: Vec<usize> = (0..sub.len())
+                        .filter(|&i| scan::digit(sub[i]).is_some())
+                        .collect();
+                    let d: Vec<u8> = pos.iter().filter_map(|&i| scan::digit(sub[i])).collect();
+                    let nd = values::my_number_digits(&self.key, &d, attempt + 1000 * k as u32);
+                    let mut n = sub.to_vec();
+                    for (&i, &x) in pos.iter().zip(&nd) {
+                        n[i] = values::with_digit(sub[i], x);
+                    }
+                    n
+                }
+                scan::Hit::Date => {
+                    let s: String = sub.iter().collect();
+                    date::parse_lenient(&s, false)
+                        .ok()
+                        .and_then(|l| {
+                            let delta = rng.below(730) as i32 + 1;
+                            let delta = if rng.below(2) == 0 { -delta } else { delta };
+                            let nd = l.date.add_days(delta)?;
+                            values::render_date(sub, &l.form, nd)
+                        })
+                        .unwrap_or_else(|| values::scramble(sub, &mut rng, &encodable))
+                }
+                _ => values::scramble(sub, &mut rng, &encodable),
+            };
+            out[sp.range.clone()].copy_from_slice(&new);
+        }
+        out
+    }
+
     /// Replaces every substitutable character of a value the checker does not read.
     fn swallowed(&self, units: &[Unit], out: &mut Out<'_>) -> bool {
         let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
@@ -416,16 +610,29 @@ impl Rewriter<'_> {
             return false; // never: every replacement keeps the length
         }
         let mut changed = false;
-        for ((u, &o), &n) in units.iter().zip(old).zip(new) {
-            if u.ch.is_none() {
+        let mut i = 0;
+        while i < units.len() {
+            if units[i].ch.is_none() {
                 // Bytes that do not decode may still spell a name in another encoding: replace
-                // them by bytes that do not decode either (UTF-16 lone surrogates carry nothing).
+                // them by bytes that do not decode either (UTF-16 lone surrogates carry
+                // nothing). The checker's decoder turns a run of such bytes into some number of
+                // U+FFFD (one per maximal invalid subpart, not one per byte): the stand-in
+                // gives exactly as many, so lengths (V002) and characters stay as judged.
+                let run = i..units[i..]
+                    .iter()
+                    .position(|u| u.ch.is_some())
+                    .map_or(units.len(), |k| i + k);
                 if matches!(self.enc, Enc::Utf8 | Enc::Cp932 | Enc::EucJp) {
-                    out.replace(u, &vec![0xFF; u.end - u.start]);
+                    let (s, e) = (units[run.start].start, units[run.end - 1].end);
+                    let n = replacement_chars(&out.input[s..e], self.enc);
+                    out.replace_span(s, e, &vec![0xFF; n]);
                     changed = true;
                 }
+                i = run.end;
                 continue;
             }
+            let (u, o, n) = (&units[i], old[i], new[i]);
+            i += 1;
             if o != n
                 && let Some(b) = encode_char(n, self.enc)
             {
@@ -437,17 +644,87 @@ impl Rewriter<'_> {
     }
 }
 
+fn cell_text(f: &FieldUnits) -> String {
+    f.content
+        .iter()
+        .map(|u| u.ch.unwrap_or('\u{FFFD}'))
+        .collect()
+}
+
+/// The row's own personal values (and parts of names), looked for in its other cells.
+fn row_own(rec: &RecordUnits, personal_cols: &[usize]) -> Vec<scan::OwnValue> {
+    let mut own: Vec<scan::OwnValue> = Vec::new();
+    for &c in personal_cols {
+        if let Some(f) = rec.fields.get(c) {
+            for p in scan::own_parts(&cell_text(f)) {
+                if !own.contains(&p) {
+                    own.push(p);
+                }
+            }
+        }
+    }
+    own
+}
+
+/// The row a cell of another column is judged in.
+struct OtherCtx<'a> {
+    /// The row's own personal values (and parts of names).
+    own: &'a [scan::OwnValue],
+    /// The row's 公費負担者番号 cell (for the 7-digit 医療機関コード check).
+    insurer: Option<&'a FieldUnits>,
+}
+
+/// Whether a whole cell of a row with the wrong number of columns may be replaced: its values
+/// are shifted, so any cell may hold any personal value. Kept: dates (validity periods are
+/// compared across rows), an 8-digit 公費負担者番号 (it decides which 受給者番号 carry a check
+/// digit), the 機関別受給者証種別ID,
+/// valid codes and flags (not personal), and, when a municipality master is given, the values
+/// checked against it. Certificate keys (受給者番号, サブキー) are not decided here: a key value
+/// in which a personal value is found (or, in a shifted row, any key value that is not
+/// half-width letters and digits) is replaced in every row, by the same replacement.
+fn shifted_may_replace(layout: &Layout, field: Option<usize>, value: &str, masters: bool) -> bool {
+    let Some(i) = field else {
+        return true;
+    };
+    let f = &layout.fields[i];
+    if f.id == "orgSpecificCertificateTypeId" {
+        // The programme's code, in every row: a personal value there is found by its pattern
+        // (a My Number moved into column A) or as the row's own.
+        return false;
+    }
+    if f.has_check(Check::InsurerNumber) {
+        return !(value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
+    }
+    let master = f.has_check(Check::MasterSegment)
+        || f.has_check(Check::MasterIncomeSegment)
+        || f.value_type == ValueType::Conditions;
+    if master && masters {
+        return false;
+    }
+    match f.value_type {
+        ValueType::Text | ValueType::Digits | ValueType::Conditions => true,
+        ValueType::Code => !f.codes.iter().any(|c| c.code == value),
+        ValueType::Boolean => {
+            value != layout.dialect.boolean_true && value != layout.dialect.boolean_false
+        }
+        // A date stays (and keeps its place among the validity periods); anything else in a
+        // date column is not a date of this row.
+        ValueType::Date => date::parse_lenient(value, true).is_err(),
+    }
+}
+
 /// What the checker's pass over the original told us.
 struct Seen {
-    /// (line, 有効期間開始日) of every row the checker read.
-    starts: Vec<(u64, Option<Ymd>)>,
+    /// (sheet row, 有効期間開始日) of every row the checker read. Rows, not physical lines:
+    /// with CR-only line endings every record starts on "line 1".
+    starts: Vec<(u32, Option<Ymd>)>,
     /// Hashes of the original personal values.
     avoid: HashSet<u64>,
 }
 
 fn rewrite(
     layout: &Layout,
-    repair: bool,
+    opts: &Options,
     report: &Report,
     input: &[u8],
     seed: u64,
@@ -472,9 +749,40 @@ fn rewrite(
         }
     };
     let Seen { starts, mut avoid } = seen;
+    let repair = opts.repair;
+    let known_insurers = opts.known_insurer_numbers.as_slice();
     let no_header = report.count(Code::NoHeader) > 0;
     let roles = roles(layout, report, no_header);
-    // The raw personal values, so that no replacement equals any of them.
+    // Each input column's layout field, and where the personal columns are.
+    let field_at: Vec<Option<usize>> = if no_header {
+        (0..layout.fields.len()).map(Some).collect()
+    } else {
+        report
+            .uses
+            .iter()
+            .map(|u| match *u {
+                Use::Field(i) => Some(i),
+                _ => None,
+            })
+            .collect()
+    };
+    let personal_cols: Vec<usize> = (0..roles.len())
+        .filter(|&c| matches!(roles[c], Role::Field(..) | Role::Detail(_)))
+        .collect();
+    let columns = if no_header {
+        layout.fields.len()
+    } else {
+        report.headers.len()
+    };
+    let masters = opts.masters.is_some();
+    let insurer_col = field_at
+        .iter()
+        .position(|f| f.is_some_and(|i| layout.fields[i].has_check(Check::InsurerNumber)));
+    let key_fields = layout.key_index().certificate;
+    // The raw personal values, so that no replacement equals any of them; and the certificate
+    // key values (受給者番号, サブキー …) that hold a personal value in some row: those are
+    // replaced in every row, by the same replacement, so that K001/K002 see the same keys.
+    let mut key_values: HashSet<(usize, String)> = HashSet::new();
     let mut lexer = Lexer::new(input, start.min(input.len()), end, enc, report.delimiter);
     let mut rec = RecordUnits::default();
     let mut first = true;
@@ -484,12 +792,34 @@ fn rewrite(
         }
         for (col, f) in rec.fields.iter().enumerate() {
             if matches!(roles.get(col), Some(Role::Field(..) | Role::Detail(_))) {
-                let v: String = f
-                    .content
-                    .iter()
-                    .map(|u| u.ch.unwrap_or('\u{FFFD}'))
-                    .collect();
-                avoid.insert(value_hash(trim_edges(&v)));
+                avoid.insert(value_hash(trim_edges(&cell_text(f))));
+            }
+        }
+        if rec.quotes % 2 == 1 {
+            continue;
+        }
+        let own = row_own(&rec, &personal_cols);
+        let ragged = rec.fields.len() != columns;
+        for (col, f) in rec.fields.iter().enumerate() {
+            let Some(fi) = field_at.get(col).copied().flatten() else {
+                continue;
+            };
+            if !key_fields.contains(&fi) || !matches!(roles.get(col), Some(Role::Keep)) {
+                continue;
+            }
+            let v = cell_text(f);
+            let chars: Vec<char> = v.chars().collect();
+            if !scan::may_hold(&chars, &own) && !ragged {
+                continue;
+            }
+            // A personal value found in it, or, in a row whose values are shifted, anything
+            // but the half-width letters and digits a key is made of (a name or an address
+            // moved there).
+            let t = trim_edges(&v);
+            let found = !scan::find(&chars, &own, scan::Dates::Separated).is_empty()
+                || (ragged && !t.is_empty() && !t.chars().all(|c| c.is_ascii_alphanumeric()));
+            if found {
+                key_values.insert((fi, trim_edges(&v).to_owned()));
             }
         }
     }
@@ -507,6 +837,7 @@ fn rewrite(
             .fields
             .iter()
             .find(|f| f.personal == Personal::MyNumber),
+        known_insurers,
     };
     let mut out = Out {
         input,
@@ -517,26 +848,77 @@ fn rewrite(
     let mut rec = RecordUnits::default();
     let mut first = true;
     let mut cursor = 0usize;
+    let mut row = 0u32;
     while lexer.next_record(&mut rec) {
+        // The sheet row as the checker counts it: every blank line is a row too.
+        row = row.saturating_add(u32::try_from(rec.blank_before + 1).unwrap_or(u32::MAX));
         if std::mem::take(&mut first) && !no_header {
             continue; // the header row
         }
-        while cursor < starts.len() && starts[cursor].0 < rec.line {
+        while cursor < starts.len() && starts[cursor].0 < row {
             cursor += 1;
         }
-        let valid_from = starts
-            .get(cursor)
-            .filter(|s| s.0 == rec.line)
-            .and_then(|s| s.1);
+        let valid_from = starts.get(cursor).filter(|s| s.0 == row).and_then(|s| s.1);
         // A record with an odd number of quotes is not read by the checker (S007): nothing in it
         // is judged, and its columns may hold anything (often the rows that follow).
         let unread = rec.quotes % 2 == 1;
+        // The row's own personal values, looked for in every other cell of the row.
+        let own = if unread {
+            Vec::new()
+        } else {
+            row_own(&rec, &personal_cols)
+        };
+        let text_of = |c: Option<usize>| -> String {
+            c.and_then(|c| rec.fields.get(c))
+                .map(|f| f.content.iter().filter_map(|u| u.ch).collect::<String>())
+                .map(|v| {
+                    let t = trim_edges(&v);
+                    if repair {
+                        crate::domain::chars::fullwidth_alnum_to_halfwidth(t)
+                    } else {
+                        t.to_owned()
+                    }
+                })
+                .unwrap_or_default()
+        };
+        let ctx = OtherCtx {
+            own: &own,
+            insurer: insurer_col.and_then(|c| rec.fields.get(c)),
+        };
+        // A row with the wrong number of columns (an unquoted comma in 住所, a column left
+        // out) has its values shifted: any cell may hold any personal value.
+        let ragged = rec.fields.len() != columns;
         for (col, f) in rec.fields.iter().enumerate() {
             let role = if unread {
                 None
             } else {
                 roles.get(col).copied()
             };
+            if matches!(role, Some(Role::Keep)) || (role.is_none() && !unread) {
+                let fi = field_at.get(col).copied().flatten();
+                let field = fi.map(|i| &layout.fields[i]);
+                let spans_lines = f.content.iter().any(|u| matches!(u.ch, Some('\r' | '\n')));
+                if !spans_lines && !f.content.is_empty() {
+                    let key = fi.filter(|i| key_fields.contains(i));
+                    let changed = match key {
+                        // A certificate key: the same replacement wherever the value is.
+                        Some(i) => {
+                            let v = cell_text(f);
+                            key_values.contains(&(i, trim_edges(&v).to_owned()))
+                                && rw.other_cell(&f.content, field, &ctx, true, &mut out)
+                        }
+                        None => {
+                            let whole = ragged
+                                && shifted_may_replace(layout, fi, &text_of(Some(col)), masters);
+                            rw.other_cell(&f.content, field, &ctx, whole, &mut out)
+                        }
+                    };
+                    if changed {
+                        summary.found_elsewhere += 1;
+                    }
+                    continue;
+                }
+            }
             rewrite_field(&rw, f, role, unread, valid_from, &mut out, summary);
         }
     }

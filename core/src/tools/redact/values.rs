@@ -441,7 +441,7 @@ fn digit_value(c: char) -> Option<u8> {
     }
 }
 
-fn with_digit(template: char, d: u8) -> char {
+pub(crate) fn with_digit(template: char, d: u8) -> char {
     let base = if template.is_ascii_digit() {
         '0'
     } else {
@@ -475,7 +475,7 @@ fn padded_check(body: &[u8]) -> u8 {
 }
 
 /// The canonical replacement of a digit string of a My Number (see the module docs).
-fn my_number_digits(key: &Key, d: &[u8], attempt: u32) -> Vec<u8> {
+pub(crate) fn my_number_digits(key: &Key, d: &[u8], attempt: u32) -> Vec<u8> {
     let n = d.len();
     let tweak = |what: &str| {
         let mut t = what.as_bytes().to_vec();
@@ -610,7 +610,7 @@ fn write_run(out: &mut [char], run: (usize, usize, u64), n: u64) -> bool {
 }
 
 /// `d` written into the digit positions of `value`, which was read as `form`.
-fn render_date(value: &[char], form: &DateForm, d: Ymd) -> Option<Vec<char>> {
+pub(crate) fn render_date(value: &[char], form: &DateForm, d: Ymd) -> Option<Vec<char>> {
     let runs = digit_runs(value);
     let mut out = value.to_vec();
     let (y, m, day) = (d.year as u64, u64::from(d.month), u64::from(d.day));
@@ -730,8 +730,167 @@ pub(crate) fn redact_date(
             return cand;
         }
     }
+    // Nothing else is judged the same. A value of one or two letters or digits (a 生年月日 of
+    // `0` in build mode: every other digit is an Excel serial, a repair instead of V004)
+    // carries no birth date: it is kept. Anything longer is replaced all the same, and the
+    // final comparison of findings refuses the copy rather than leak it.
+    if substitutable(value) <= 2 {
+        return value.to_vec();
+    }
     let mut rng = key.rng(tag, &raw, 99);
     redact_text(value, TextMode::All, &mut rng, encodable)
+}
+
+/// How many characters of `value` a replacement may change.
+pub(crate) fn substitutable(value: &[char]) -> usize {
+    value
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| pool_for(c, value.get(i + 1).copied()).is_some())
+        .count()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other columns: personal values found inside cells that are not personal columns
+
+/// Every substitutable character of `value` for a random one of its class (digits each drawn
+/// anew, not one replacement per distinct digit: a phone number keeps no pattern of repeats).
+pub(crate) fn scramble(
+    value: &[char],
+    rng: &mut Rng,
+    encodable: &dyn Fn(char) -> bool,
+) -> Vec<char> {
+    value
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if digit_value(c).is_some() {
+                return with_digit(c, rng.below(10) as u8);
+            }
+            let Some(pool) = pool_for(c, value.get(i + 1).copied()) else {
+                return c;
+            };
+            let class = chars::classify(c);
+            for _ in 0..32 {
+                let cand = pool.pick(rng);
+                if cand != c && chars::classify(cand) == class && encodable(cand) {
+                    return cand;
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// Everything the checker concludes about a cell of a field that is not personal, from its
+/// value alone (and the row's 公費負担者番号 for the 7-digit 医療機関コード): repairs, edge
+/// spaces, length, character class, code list, date (the date itself: validity periods must
+/// not move), 追加条件 syntax, character findings and check digits. The master and the
+/// cross-row checks are not in it (the final comparison of findings covers them).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct OtherSig {
+    repair: Option<RepairSig>,
+    edge_space: bool,
+    empty: bool,
+    chars: usize,
+    disallowed: bool,
+    listed: bool,
+    date: Option<Ymd>,
+    conditions: bool,
+    char_issues: Vec<CharIssue>,
+    checks: Vec<u8>,
+}
+
+fn outcome(o: CheckOutcome) -> u8 {
+    match o {
+        CheckOutcome::Valid => 0,
+        CheckOutcome::Invalid { .. } => 1,
+        _ => 2,
+    }
+}
+
+pub(crate) fn other_sig(
+    field: &Field,
+    dialect: &Dialect,
+    repair: bool,
+    raw: &str,
+    insurer: &str,
+    known: &[String],
+) -> OtherSig {
+    use crate::layout::{Check, ValueType};
+    let (value, repair) = if repair {
+        let (v, s) = repair_sig(field, dialect, raw);
+        (v, Some(s))
+    } else {
+        (raw.to_owned(), None)
+    };
+    let t = trim_edges(&value);
+    let class = if field.value_type == ValueType::Digits {
+        Some(CharClass::Digits)
+    } else if field.value_type == ValueType::Text {
+        Some(field.chars)
+    } else {
+        None
+    };
+    let mut checks = Vec::new();
+    for check in &field.checks {
+        match check {
+            Check::MyNumber => {
+                checks.push(outcome(checkdigit::my_number(t)));
+                checks.push(u8::from(checkdigit::is_all_same_digit(t)));
+            }
+            Check::InsurerNumber => {
+                checks.push(u8::from(
+                    t.len() == 8 && !checkdigit::insurer_prefecture_valid(t),
+                ));
+                checks.push(outcome(checkdigit::insurer_number(t)));
+                checks.push(u8::from(known.iter().any(|k| k == t)));
+                // Whether the row's 受給者番号 carries a check digit (N005) depends on it.
+                checks.push(u8::from(
+                    crate::domain::tables::insurer_kind(t)
+                        == Some(crate::domain::tables::InsurerKind::National),
+                ));
+            }
+            Check::RecipientNumber => checks.push(outcome(checkdigit::recipient_number(t))),
+            Check::MedicalInstitutionCodes => {
+                let prefecture = insurer
+                    .get(2..4)
+                    .and_then(|p| p.parse::<u8>().ok())
+                    .filter(|_| insurer.len() == 8);
+                for c in crate::check::cells::digit_runs(t, 10) {
+                    checks.push(outcome(checkdigit::medical_institution_code(c)));
+                }
+                for c in crate::check::cells::digit_runs(t, 7) {
+                    if let Some(p) = prefecture {
+                        checks.push(outcome(checkdigit::medical_institution_code7(c, p)));
+                    }
+                }
+            }
+            Check::MasterSegment | Check::MasterIncomeSegment => {}
+        }
+    }
+    OtherSig {
+        repair,
+        edge_space: trim_edges(raw).len() != raw.len(),
+        empty: t.is_empty(),
+        chars: t.chars().count(),
+        disallowed: class.is_some_and(|c| crate::check::cells::first_disallowed(t, c).is_some()),
+        listed: match field.value_type {
+            ValueType::Code => field.codes.iter().any(|c| c.code == t),
+            ValueType::Boolean => t == dialect.boolean_true || t == dialect.boolean_false,
+            _ => false,
+        },
+        date: (field.value_type == ValueType::Date)
+            .then(|| date::parse_with_format(t, dialect.date_format.as_str()))
+            .flatten(),
+        conditions: field.value_type == ValueType::Conditions
+            && crate::check::conditions::first_malformed(t).is_some(),
+        char_issues: repair::char_findings(field, t)
+            .iter()
+            .map(|f| f.issue)
+            .collect(),
+        checks,
+    }
 }
 
 /// The text mode for a field that holds a name or an address.

@@ -1,0 +1,536 @@
+//! No personal value survives redaction, wherever it is: the row's own 基本5情報 (個人番号, 氏名,
+//! 氏名カナ, 住所, 生年月日), any valid My Number, phone numbers, postcodes and e-mail addresses
+//! are planted in random columns — personal ones, other layout fields, 券面項目 whose header
+//! names nothing personal (備考, メモ) — of well-formed and broken rows (an unquoted comma in
+//! 住所, a column left out, an extra column, an unclosed quote), in UTF-8 (with and without
+//! BOM), CP932 and UTF-16, checked as `validate` and as `build` do. None of them may be in the
+//! copy — neither in its decoded text nor in its raw bytes — and the findings stay identical.
+//! The property counts what its generator reached and asserts it.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+
+use pmh_core::redact::{redact, redact_with_summary};
+use pmh_core::{Checker, Decoder, InputKind, Lang, Layout, Options, Personal, Report, RowView};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+const EXTRA: &str = ",備考,メモ";
+const MY_NUMBER: usize = 1;
+const NAME: usize = 2;
+const KANA: usize = 3;
+const ADDRESS: usize = 4;
+const BIRTH: usize = 5;
+/// Layout fields that are dates (有効期間): a date planted there is the checked value.
+const DATE_FIELDS: [usize; 2] = [19, 20];
+/// Columns of the file: the 21 layout fields, 受給者証番号, 疾病名, 指定医療機関名, 備考, メモ.
+const COLUMNS: usize = 26;
+
+fn positions(r: &Report) -> Vec<(String, Option<u32>, Option<u32>)> {
+    let mut v: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str().to_owned(), d.row, d.column))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The report, and every value of a non-personal layout field (trimmed): a planted value equal
+/// to one of them (a birth date that is also someone's 有効期間開始日) is public in this file.
+fn check(layout: &Layout, opts: &Options, bytes: &[u8]) -> (Report, HashSet<String>) {
+    let public = std::cell::RefCell::new(HashSet::new());
+    let mut o = opts.clone();
+    o.max_diagnostics = usize::MAX;
+    let mut c = Checker::new(layout, o);
+    c.set_visitor(Box::new(|r: RowView<'_>| {
+        for (f, v) in layout.fields.iter().zip(r.fields) {
+            if f.personal == Personal::None {
+                public.borrow_mut().insert(v.trim().to_owned());
+            }
+        }
+    }));
+    c.feed(bytes);
+    (c.finish(), public.into_inner())
+}
+
+fn decode(bytes: &[u8]) -> String {
+    let mut d = Decoder::new();
+    let mut out = Vec::new();
+    d.push(bytes, &mut out);
+    d.finish(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A tiny deterministic generator (the case's randomness comes from proptest's seed).
+struct R(u64);
+
+impl R {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn digits(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
+    }
+}
+
+fn fullwidth(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+            '-' => '－',
+            _ => c,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum What {
+    OwnMyNumber,
+    OwnName,
+    OwnKana,
+    OwnAddress,
+    OwnBirth,
+    OtherMyNumber,
+    Phone,
+    Postcode,
+    Email,
+    /// The row's address with full-width digits and dashes (`栄１－１－１`).
+    OwnAddressWide,
+    /// The row's カナ in hiragana.
+    OwnKanaHiragana,
+}
+
+const WHATS: [What; 11] = [
+    What::OwnMyNumber,
+    What::OwnName,
+    What::OwnKana,
+    What::OwnAddress,
+    What::OwnBirth,
+    What::OtherMyNumber,
+    What::Phone,
+    What::Postcode,
+    What::Email,
+    What::OwnAddressWide,
+    What::OwnKanaHiragana,
+];
+
+fn planted_value(r: &mut R, what: What, row: &[String]) -> String {
+    match what {
+        What::OwnMyNumber => row[MY_NUMBER].clone(),
+        What::OwnName => row[NAME].clone(),
+        What::OwnKana => row[KANA].clone(),
+        What::OwnAddress => row[ADDRESS].clone(),
+        What::OwnBirth => row[BIRTH].clone(),
+        What::OwnAddressWide => fullwidth(&row[ADDRESS]),
+        What::OwnKanaHiragana => row[KANA]
+            .chars()
+            .map(|c| match c {
+                '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap(),
+                _ => c,
+            })
+            .collect(),
+        What::OtherMyNumber => {
+            let mut d: Vec<u8> = (0..11).map(|_| r.below(10) as u8).collect();
+            d.push(pmh_core::synth::my_number_check_digit(&d));
+            let s: String = d.iter().map(|x| char::from(b'0' + x)).collect();
+            match r.below(3) {
+                0 => format!("{} {} {}", &s[..4], &s[4..8], &s[8..]),
+                1 => fullwidth(&s),
+                _ => s,
+            }
+        }
+        What::Phone => {
+            let s = match r.below(4) {
+                0 => format!("0{}-{}-{}", 1 + r.below(9), r.digits(4), r.digits(4)),
+                1 => format!("0{}0-{}-{}", 7 + r.below(3), r.digits(4), r.digits(4)),
+                2 => {
+                    let n = 9 + r.below(2) as usize;
+                    format!("0{}", r.digits(n))
+                }
+                _ => format!("0{}-{}-{}", r.digits(2), r.digits(3), r.digits(4)),
+            };
+            if r.below(4) == 0 { fullwidth(&s) } else { s }
+        }
+        What::Postcode => {
+            let s = format!("{}-{}", r.digits(3), r.digits(4));
+            if r.below(2) == 0 {
+                format!("〒{s}")
+            } else {
+                s
+            }
+        }
+        What::Email => format!(
+            "{}{}@example{}.co.jp",
+            ["hanako", "taro.yamada", "a_b-c"][r.below(3) as usize],
+            r.digits(3),
+            r.digits(2)
+        ),
+    }
+}
+
+/// How a row is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Broken {
+    No,
+    /// An unquoted comma inside 住所: the values after it move one column right.
+    CommaInAddress,
+    /// A column left out: the values after it move one column left.
+    Dropped,
+    /// An extra column at the end.
+    Extra,
+    /// A quote opened and never closed: the rest of the file is one unread record.
+    Unclosed,
+}
+
+/// What the generator reached (each asserted at the end).
+#[derive(Default)]
+struct Reach {
+    cases: Cell<u32>,
+    refused: Cell<u32>,
+    planted: Cell<u32>,
+    in_other_fields: Cell<u32>,
+    in_unlisted_details: Cell<u32>,
+    embedded: Cell<u32>,
+    in_broken_rows: Cell<u32>,
+    in_shifted_rows: Cell<u32>,
+    in_unclosed: Cell<u32>,
+    per_kind: [Cell<u32>; 11],
+    per_encoding: [Cell<u32>; 5],
+    build: Cell<u32>,
+    /// Copies in which cells of other columns were replaced (the branch this is about).
+    found_elsewhere: Cell<u32>,
+}
+
+fn bump(c: &Cell<u32>) {
+    c.set(c.get() + 1);
+}
+
+/// A file with planted values, the values to look for, and the encoded bytes.
+fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
+    let mut r = R(seed | 1);
+    let rows = 1 + r.below(6);
+    let mut text = format!("{}{EXTRA}\r\n", pmh_core::synth::FULL_HEADER);
+    let mut planted = Vec::new();
+    let mut unclosed = false;
+    for i in 0..rows {
+        let mut line = String::new();
+        pmh_core::synth::full_row(seed, i, &mut line);
+        let mut f: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+        f.push(String::new());
+        f.push(String::new());
+        assert_eq!(f.len(), COLUMNS);
+        let original = f.clone();
+        for _ in 0..1 + r.below(4) {
+            let what = WHATS[r.below(WHATS.len() as u64) as usize];
+            // Any column but the five personal ones (redacted as columns; planting there would
+            // also take the row's own value out of the row, leaving nothing to recognise).
+            let col = [
+                0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+            ][r.below(21) as usize];
+            let v = planted_value(&mut r, what, &original);
+            let is_date = what == What::OwnBirth;
+            if DATE_FIELDS.contains(&col) && is_date {
+                continue; // a date in a date field is the checked 有効期間
+            }
+            if v.trim().chars().count() < 2 {
+                continue;
+            }
+            let embed = r.below(2) == 0;
+            f[col] = if embed {
+                bump(&reach.embedded);
+                format!("連絡先 {v} まで")
+            } else {
+                v.clone()
+            };
+            if col >= 24 {
+                bump(&reach.in_unlisted_details);
+            } else {
+                bump(&reach.in_other_fields);
+            }
+            bump(&reach.per_kind[WHATS.iter().position(|&w| w == what).unwrap()]);
+            planted.push(v);
+        }
+        // The row's own values must go too, wherever they end up.
+        for c in [MY_NUMBER, NAME, KANA, ADDRESS, BIRTH] {
+            planted.push(original[c].clone());
+        }
+        let broken = if unclosed {
+            Broken::No
+        } else {
+            [
+                Broken::No,
+                Broken::No,
+                Broken::CommaInAddress,
+                Broken::Dropped,
+                Broken::Extra,
+                Broken::Unclosed,
+            ][r.below(6) as usize]
+        };
+        match broken {
+            Broken::No => {}
+            Broken::CommaInAddress => {
+                let a: Vec<char> = f[ADDRESS].chars().collect();
+                let at = 1 + r.below(a.len().saturating_sub(1) as u64) as usize;
+                f[ADDRESS] = format!(
+                    "{},{}",
+                    a[..at.min(a.len())].iter().collect::<String>(),
+                    a[at.min(a.len())..].iter().collect::<String>()
+                );
+            }
+            Broken::Dropped => {
+                let c = r.below(8) as usize;
+                f.remove(c);
+            }
+            Broken::Extra => f.push("余分".to_owned()),
+            Broken::Unclosed => {
+                let c = r.below(f.len() as u64) as usize;
+                f[c] = format!("\"{}", f[c]);
+                unclosed = true;
+                bump(&reach.in_unclosed);
+            }
+        }
+        if broken != Broken::No {
+            bump(&reach.in_broken_rows);
+            if matches!(broken, Broken::CommaInAddress | Broken::Dropped) {
+                bump(&reach.in_shifted_rows);
+            }
+        }
+        text.push_str(&f.join(","));
+        text.push_str("\r\n");
+    }
+    bump(&reach.per_encoding[enc]);
+    let bytes = match enc {
+        0 => format!("\u{FEFF}{text}").into_bytes(),
+        1 => text.into_bytes(),
+        2 => encoding_rs::SHIFT_JIS.encode(&text).0.into_owned(),
+        3 => std::iter::once(0xFEFF)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect(),
+        _ => std::iter::once(0xFEFF)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_be_bytes)
+            .collect(),
+    };
+    planted.retain(|v| v.trim().chars().count() >= 2);
+    for v in &mut planted {
+        *v = v.trim().to_owned();
+    }
+    (bytes, planted)
+}
+
+fn encoded(v: &str, enc: usize) -> Vec<u8> {
+    match enc {
+        0 | 1 => v.as_bytes().to_vec(),
+        2 => encoding_rs::SHIFT_JIS.encode(v).0.into_owned(),
+        3 => v.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        _ => v.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+    }
+}
+
+#[test]
+fn planted_personal_values_never_survive() {
+    let reach = Reach::default();
+    let layout = Layout::full();
+    let mut runner = TestRunner::new(Config {
+        cases: 400,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(any::<u64>(), 0usize..5, any::<bool>(), any::<u64>()),
+            |(seed, enc, build, redact_seed)| {
+                bump(&reach.cases);
+                let (bytes, planted) = generate(seed, enc, &reach);
+                let opts = Options {
+                    kind: if build {
+                        InputKind::Source
+                    } else {
+                        InputKind::Upload
+                    },
+                    repair: build,
+                    ..Options::default()
+                };
+                if build {
+                    bump(&reach.build);
+                }
+                reach
+                    .planted
+                    .set(reach.planted.get() + planted.len() as u32);
+                let copy = match redact_with_summary(&layout, &opts, &bytes, redact_seed) {
+                    Ok(c) => {
+                        if c.summary.found_elsewhere > 0 {
+                            bump(&reach.found_elsewhere);
+                        }
+                        c.bytes
+                    }
+                    Err(e) => {
+                        // Refused (nothing written): never a leak, but counted.
+                        eprintln!("refused: {}", e.message(Lang::En));
+                        bump(&reach.refused);
+                        return Ok(());
+                    }
+                };
+                let (before, public) = check(&layout, &opts, &bytes);
+                let (after, _) = check(&layout, &opts, &copy);
+                prop_assert_eq!(positions(&before), positions(&after), "findings");
+                let text = decode(&copy);
+                for v in &planted {
+                    if public.contains(v.as_str()) {
+                        continue;
+                    }
+                    prop_assert!(!text.contains(v.as_str()), "left in the copy: {v}\n{text}");
+                    let raw = encoded(v, enc);
+                    prop_assert!(
+                        !copy.windows(raw.len()).any(|w| w == raw.as_slice()),
+                        "left in the copy's bytes: {v}"
+                    );
+                }
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let n = reach.cases.get();
+    let per_kind: Vec<u32> = reach.per_kind.iter().map(Cell::get).collect();
+    let per_enc: Vec<u32> = reach.per_encoding.iter().map(Cell::get).collect();
+    let stats = format!(
+        "cases {n}, refused {}, copies with cells of other columns replaced {}, planted {} (other fields {}, unlisted 券面 {}, embedded {}), broken rows {} (shifted {}, unclosed {}), build {}, per kind {per_kind:?}, per encoding {per_enc:?}",
+        reach.refused.get(),
+        reach.found_elsewhere.get(),
+        reach.planted.get(),
+        reach.in_other_fields.get(),
+        reach.in_unlisted_details.get(),
+        reach.embedded.get(),
+        reach.in_broken_rows.get(),
+        reach.in_shifted_rows.get(),
+        reach.in_unclosed.get(),
+        reach.build.get(),
+    );
+    eprintln!("{stats}");
+    // The generator reaches every place and kind.
+    assert!(reach.in_other_fields.get() >= 200, "{stats}");
+    assert!(reach.in_unlisted_details.get() >= 40, "{stats}");
+    assert!(reach.embedded.get() >= 100, "{stats}");
+    assert!(reach.in_shifted_rows.get() >= 100, "{stats}");
+    assert!(reach.in_unclosed.get() >= 50, "{stats}");
+    assert!(per_kind.iter().all(|&k| k >= 30), "{stats}");
+    assert!(per_enc.iter().all(|&k| k >= 40), "{stats}");
+    assert!(reach.build.get() >= 100, "{stats}");
+    assert!(reach.found_elsewhere.get() * 100 >= n * 70, "{stats}");
+    // Refusals (no copy, never a leak) stay rare: 0 of 2,000 cases when written.
+    assert!(reach.refused.get() * 200 <= n, "{stats}");
+}
+
+/// The hostile cases kept as fixtures (`fixtures/redact/*.csv`, fake data): each redacts, in
+/// validate and in build mode, with the same findings, and none of the values its `.leaks`
+/// file lists is in the copy (decoded or raw, in the file's encoding).
+#[test]
+fn hostile_fixtures_leak_nothing() {
+    let dir = conformance::fixtures_dir().join("redact");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "{files:?}");
+    let layout = Layout::full();
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let leaks: Vec<String> = std::fs::read_to_string(f.with_extension("leaks"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        assert!(!leaks.is_empty());
+        let original = decode(&bytes);
+        for v in &leaks {
+            assert!(
+                original.contains(v.as_str()),
+                "{f:?}: {v} is not in the fixture"
+            );
+        }
+        let enc = match bytes.get(..2) {
+            Some([0xFF, 0xFE]) => 3,
+            _ if std::str::from_utf8(&bytes).is_err() => 2,
+            _ => 0,
+        };
+        for build in [false, true] {
+            let opts = Options {
+                kind: if build {
+                    InputKind::Source
+                } else {
+                    InputKind::Upload
+                },
+                repair: build,
+                ..Options::default()
+            };
+            for seed in [1, 2, 3] {
+                let copy = redact(&layout, &opts, &bytes, seed)
+                    .unwrap_or_else(|e| panic!("{f:?}: {}", e.message(Lang::En)));
+                let (before, _) = check(&layout, &opts, &bytes);
+                let (after, _) = check(&layout, &opts, &copy);
+                assert_eq!(positions(&before), positions(&after), "{f:?}");
+                let text = decode(&copy);
+                for v in &leaks {
+                    assert!(!text.contains(v.as_str()), "{f:?}: {v} left in\n{text}");
+                    let raw = encoded(v, enc);
+                    assert!(
+                        !copy.windows(raw.len()).any(|w| w == raw.as_slice()),
+                        "{f:?}: {v} left in the bytes"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// What only looks like a personal value is kept: an 8-digit 受給者番号 that reads as a date
+/// (`19490227`), a 医療機関コード of Hokkaido (`0110113719`, 10 digits from 0, its check digit
+/// passing), a 公費負担者番号, a 追加条件 — in a well-formed row, nothing else changes.
+#[test]
+fn identifiers_that_only_look_personal_are_kept() {
+    let h = pmh_core::synth::FULL_HEADER;
+    let row = "KODOMO01,123456789018,愛知花子,アイチ　ハナコ,愛知県名古屋市中区栄1-1-1,2013-01-01,2,0,88134457,子ども医療費受給者証,19490227,,,,01-1;02-3,0110113719 札幌病院,0,,,2025-04-01,2026-03-31,A-1,喘息,札幌病院";
+    let input = format!("\u{FEFF}{h}\r\n{row}\r\n");
+    let layout = Layout::full();
+    for build in [false, true] {
+        let opts = Options {
+            kind: if build {
+                InputKind::Source
+            } else {
+                InputKind::Upload
+            },
+            repair: build,
+            ..Options::default()
+        };
+        let copy = redact(&layout, &opts, input.as_bytes(), 4).unwrap();
+        let text = decode(&copy);
+        for kept in [
+            "KODOMO01",
+            "88134457",
+            "19490227",
+            "01-1;02-3",
+            "0110113719 札幌病院",
+            "2025-04-01",
+            "2026-03-31",
+            "子ども医療費受給者証",
+        ] {
+            assert!(text.contains(kept), "{kept} was replaced: {text}");
+        }
+        for gone in ["123456789018", "愛知花子", "アイチ　ハナコ", "2013-01-01"] {
+            assert!(!text.contains(gone), "{gone} left: {text}");
+        }
+    }
+}
