@@ -87,7 +87,18 @@ pub struct RecordReader {
     /// Quote grammar of the current record (records with a quote, or split across inputs).
     quoting: Quoting,
     done: bool,
+    /// Most bytes of field data kept for one record ([`MAX_RECORD_BYTES`]; smaller in tests).
+    record_limit: usize,
+    /// The current record outgrew `record_limit`: its bytes after that are read (for lines and
+    /// quotes) into `discard` and dropped, and it is reported as unclosed (S007). An unclosed
+    /// quote no longer buffers the rest of the file (issue 9).
+    truncated: bool,
+    discard: Vec<u8>,
 }
+
+/// Most bytes of one record's field data kept in memory: no PMH record comes near it, and an
+/// unclosed quote that swallows the rest of a large file stops growing here.
+pub const MAX_RECORD_BYTES: usize = 8 << 20;
 
 impl RecordReader {
     /// A reader for the given delimiter.
@@ -109,6 +120,18 @@ impl RecordReader {
             blanks: Vec::new(),
             quoting: Quoting::new(delimiter),
             done: false,
+            record_limit: MAX_RECORD_BYTES,
+            truncated: false,
+            discard: Vec::new(),
+        }
+    }
+
+    /// A reader that keeps at most `limit` bytes of one record (tests).
+    #[cfg(test)]
+    fn with_record_limit(delimiter: u8, limit: usize) -> Self {
+        Self {
+            record_limit: limit,
+            ..Self::new(delimiter)
         }
     }
 
@@ -166,11 +189,22 @@ impl RecordReader {
             if input.is_empty() && !eof {
                 return;
             }
-            let (res, nin, nout, nend) = self.core.read_record(
-                input,
-                &mut self.out[self.nout..],
-                &mut self.ends[self.nend..],
-            );
+            let out: &mut [u8] = if self.truncated {
+                &mut self.discard
+            } else {
+                &mut self.out[self.nout..]
+            };
+            let (res, nin, nout, nend) =
+                self.core
+                    .read_record(input, out, &mut self.ends[self.nend..]);
+            if self.truncated {
+                // Field ends count from the record's start, dropped bytes included: the kept
+                // bytes are the first `nout` of the record, so later ends clamp to them.
+                let kept = self.nout;
+                for e in &mut self.ends[self.nend..self.nend + nend] {
+                    *e = (*e).min(kept);
+                }
+            }
             let consumed = &input[..nin];
             let last = consumed.last().copied();
             // A line break inside a record needs a quote; without one, the only possible
@@ -192,7 +226,9 @@ impl RecordReader {
             self.rec_inner += newlines;
             self.rec_quotes += quotes;
             input = &input[nin..];
-            self.nout += nout;
+            if !self.truncated {
+                self.nout += nout;
+            }
             self.nend += nend;
             match res {
                 ReadRecordResult::InputEmpty => {
@@ -201,8 +237,15 @@ impl RecordReader {
                     }
                 }
                 ReadRecordResult::OutputFull => {
-                    let n = self.out.len() * 2;
-                    self.out.resize(n, 0);
+                    if self.truncated {
+                        // The discard buffer was filled: read on into it again.
+                    } else if self.out.len() < self.record_limit {
+                        let n = (self.out.len() * 2).min(self.record_limit.max(1));
+                        self.out.resize(n.max(self.out.len() + 1), 0);
+                    } else {
+                        self.truncated = true;
+                        self.discard.resize(64 * 1024, 0);
+                    }
                 }
                 ReadRecordResult::OutputEndsFull => {
                     let n = self.ends.len() * 2;
@@ -222,13 +265,20 @@ impl RecordReader {
                         ends: &self.ends[..self.nend],
                         line: self.rec_line,
                         inner_lines: self.rec_inner,
-                        quotes_balanced: self.rec_quotes.is_multiple_of(2),
+                        // A record cut at the limit is never taken as whole.
+                        quotes_balanced: self.rec_quotes.is_multiple_of(2) && !self.truncated,
                         bare_quote: self.quoting.bare,
                     };
                     f(Event::Record(rec));
                     self.nout = 0;
                     self.nend = 0;
                     self.at_start = true;
+                    if self.truncated {
+                        self.truncated = false;
+                        self.discard = Vec::new();
+                        self.out.truncate(64 * 1024);
+                        self.out.shrink_to_fit();
+                    }
                 }
                 ReadRecordResult::End => {
                     self.done = true;
@@ -588,5 +638,51 @@ mod tests {
         r.feed(b"c,d\n", &mut f);
         r.finish(&mut f);
         assert_eq!(blanks, 200_000);
+    }
+
+    /// Issue 9 (8): a quote that never closes swallows the rest of the file; the reader keeps
+    /// at most its limit of that record (not the rest of the file), still counts its lines,
+    /// and reports it as unclosed. A record after a cut one is read whole.
+    #[test]
+    fn a_record_is_kept_up_to_the_limit() {
+        let limit = 100_000;
+        let body = "1234567890,あいうえお\n".repeat(50_000); // ~1.3 MB
+        for closed in [false, true] {
+            let mut r = RecordReader::with_record_limit(b',', limit);
+            let mut seen: Vec<(usize, u64, u64, bool)> = Vec::new();
+            let mut f = |e: Event<'_>| {
+                if let Event::Record(rec) = e {
+                    seen.push((
+                        rec.data.len(),
+                        rec.line,
+                        rec.inner_lines,
+                        rec.quotes_balanced,
+                    ));
+                }
+            };
+            let mut text = String::from("a,b\n\"");
+            text.push_str(&body);
+            if closed {
+                text.push_str("\",x\nlast,row\n");
+            }
+            for chunk in text.as_bytes().chunks(4096) {
+                r.feed(chunk, &mut f);
+                assert!(r.out.len() <= limit.max(64 * 1024) * 2, "{}", r.out.len());
+            }
+            r.finish(&mut f);
+            assert_eq!(seen[0], (2, 1, 0, true));
+            let (len, line, inner, balanced) = seen[1];
+            assert!(len <= limit * 2, "kept {len}");
+            assert_eq!(line, 2);
+            assert!(!balanced, "a cut record is never taken as whole");
+            assert!(inner >= 49_999, "{inner} lines counted");
+            if closed {
+                assert_eq!(seen.len(), 3);
+                assert_eq!(seen[2].1, 50_003, "the next record's line");
+                assert!(seen[2].3);
+            } else {
+                assert_eq!(seen.len(), 2);
+            }
+        }
     }
 }
