@@ -81,6 +81,15 @@ proptest! {
         prop_assert!(copied_or_refused(&r, &Options::default(), &bytes), "{:?}", r.err().map(|e| e.message(Lang::En)));
     }
 
+    /// The two bytes random runs found: detected as EUC-JP, refused, never a copy that reads
+    /// differently.
+    #[test]
+    fn a_detected_euc_jp_copy_that_would_read_differently_is_refused(seed in any::<u64>()) {
+        let bytes = [0xB2u8, 0xE7];
+        let r = redact(&Layout::full(), &Options::default(), &bytes, seed);
+        prop_assert!(copied_or_refused(&r, &Options::default(), &bytes), "{:?}", r.err().map(|e| e.message(Lang::En)));
+    }
+
     #[test]
     fn redact_csv_shaped_text(text in csvish(), seed in any::<u64>(), build in any::<bool>(), header in any::<bool>()) {
         let input = if header { format!("\u{FEFF}{HEADER}{text}") } else { text };
@@ -111,7 +120,13 @@ fn copied_or_refused(r: &Result<Vec<u8>, RedactError>, opts: &Options, input: &[
             matches!(encoding, TextEncoding::Iso2022Jp | TextEncoding::Ambiguous)
                 && check_bytes(&Layout::full(), opts.clone(), input).encoding == *encoding
         }
-        Err(_) => false,
+        // Detected (not named) EUC-JP: a copy whose new characters also read as Shift_JIS
+        // would be read differently, so it is refused rather than written (e.g. the two bytes
+        // B2 E7). A refusal, never a leak; named with --encoding the copy is made.
+        Err(RedactError::FindingsChanged { .. }) => {
+            opts.encoding == pmh_core::EncodingChoice::Auto
+                && check_bytes(&Layout::full(), opts.clone(), input).encoding == TextEncoding::EucJp
+        }
     }
 }
 

@@ -341,10 +341,22 @@ fn encoded(v: &str, enc: usize) -> Vec<u8> {
 fn planted_personal_values_never_survive() {
     let reach = Reach::default();
     let layout = Layout::full();
-    let mut runner = TestRunner::new(Config {
+    // A fixed stream of cases, so that CI reproduces what it finds; `PMH_REDACT_RANDOM=1` draws
+    // fresh cases instead (random runs found the phone numbers that looked like 医療機関コード).
+    let config = Config {
         cases: 400,
         ..Config::default()
-    });
+    };
+    let mut runner = if std::env::var_os("PMH_REDACT_RANDOM").is_some() {
+        TestRunner::new(config)
+    } else {
+        TestRunner::new_with_rng(
+            config,
+            proptest::test_runner::TestRng::deterministic_rng(
+                proptest::test_runner::RngAlgorithm::ChaCha,
+            ),
+        )
+    };
     runner
         .run(
             &(any::<u64>(), 0usize..5, any::<bool>(), any::<u64>()),
@@ -522,14 +534,22 @@ fn identifiers_that_only_look_personal_are_kept() {
             "88134457",
             "19490227",
             "01-1;02-3",
-            "0110113719 札幌病院",
+            "札幌病院",
             "2025-04-01",
             "2026-03-31",
             "子ども医療費受給者証",
         ] {
             assert!(text.contains(kept), "{kept} was replaced: {text}");
         }
-        for gone in ["123456789018", "愛知花子", "アイチ　ハナコ", "2013-01-01"] {
+        // A 医療機関コード is indistinguishable from a phone number (one in ten passes its check
+        // digit): replaced, with the same findings, rather than risk a phone left in the copy.
+        for gone in [
+            "123456789018",
+            "愛知花子",
+            "アイチ　ハナコ",
+            "2013-01-01",
+            "0110113719",
+        ] {
             assert!(!text.contains(gone), "{gone} left: {text}");
         }
     }

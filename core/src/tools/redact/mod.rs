@@ -475,20 +475,9 @@ impl Rewriter<'_> {
             };
             scan::find(&value, ctx.own, dates)
         };
-        // 医療機関コード in their own field are public codes, not phone numbers.
-        if field.is_some_and(|f| f.has_check(Check::MedicalInstitutionCodes)) {
-            spans.retain(|sp| {
-                let d: String = value[sp.range.clone()]
-                    .iter()
-                    .filter_map(|&c| scan::digit(c))
-                    .map(|x| char::from(b'0' + x))
-                    .collect();
-                !(sp.hit == scan::Hit::Phone
-                    && d.len() == 10
-                    && crate::domain::checkdigit::medical_institution_code(&d)
-                        == crate::domain::checkdigit::CheckOutcome::Valid)
-            });
-        }
+        // A 10-digit number in 指定医療機関情報 may be a 医療機関コード or a phone number: the
+        // digits cannot tell (one phone in ten passes the code's check digit). It is replaced
+        // like any phone number; the replacement keeps the cell's findings (N006 included).
         if whole {
             spans.insert(
                 0,
