@@ -32,19 +32,12 @@ impl<'l> Back<'l> {
         // would be uploaded as part of the value: an error, not an edge space (V008). A clean
         // record has none (U+FEFF is outside CP932).
         let bom = !self.clean && raw.contains('\u{FEFF}');
-        let bom_finding = || {
-            Diagnostic::new(Code::BomInValue)
-                .at(row, line)
-                .column(col)
-                .field(fi, Basis::Verified)
-                .value(raw)
-        };
         if value.is_empty() {
             if f.required {
                 self.sink.push(at(Code::Required, Rule::Required));
             }
             if bom {
-                self.sink.push(bom_finding());
+                self.bom_in_value(row, line, col, Some(fi), raw);
             } else if !raw.is_empty() {
                 self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
             }
@@ -52,7 +45,7 @@ impl<'l> Back<'l> {
         }
         if bom {
             // The value is wrong as it stands; its other checks would judge other bytes.
-            self.sink.push(bom_finding());
+            self.bom_in_value(row, line, col, Some(fi), raw);
             return;
         }
         if value.len() != raw.len() {
@@ -303,5 +296,25 @@ impl<'l> Back<'l> {
                 Check::MasterSegment | Check::MasterIncomeSegment => {}
             }
         }
+    }
+
+    /// V009: a BOM (U+FEFF) inside a value, of a layout field or of a 受給者証券面項目 column
+    /// (`field` `None`): those bytes would be uploaded as part of the value.
+    pub(super) fn bom_in_value(
+        &mut self,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        field: Option<usize>,
+        raw: &str,
+    ) {
+        let mut d = Diagnostic::new(Code::BomInValue)
+            .at(row, line)
+            .column(col)
+            .value(raw);
+        if let Some(fi) = field {
+            d = d.field(fi, Basis::Verified);
+        }
+        self.sink.push(d);
     }
 }

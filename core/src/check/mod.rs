@@ -526,6 +526,16 @@ impl<'l> Back<'l> {
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
+        // 券面 columns are uploaded too: a BOM inside one is V009 as in a layout field.
+        if !self.clean && all.get(base..).is_some_and(|t| t.contains('\u{FEFF}')) {
+            for k in 0..self.detail_cols.len() {
+                let c = self.detail_cols[k];
+                if c < ends.len() && field(c).contains('\u{FEFF}') {
+                    let col = u32::try_from(c + 1).ok();
+                    self.bom_in_value(row, line, col, None, field(c));
+                }
+            }
+        }
         // `field_cols` is moved out of self here, so the row and key checks get it passed in.
         self.row_checks(row, line, &dates, &field_cols);
         self.key_checks(row, line, text, ranges, &dates, &field_cols);

@@ -157,7 +157,7 @@ codes! {
     Boolean = "V006" => "core/src/check/fields.rs", "Back::cell";
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
-    BomInValue = "V009" => "core/src/check/fields.rs", "Back::cell";
+    BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";

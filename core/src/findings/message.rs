@@ -320,9 +320,14 @@ fn code_list(layout: &Layout, field: Option<usize>, limit: usize) -> (String, St
 )]
 pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     let field = d.field.and_then(|i| layout.fields.get(i));
-    let (label_ja, label_en) = field.map_or((String::new(), String::new()), |f| {
-        (f.label_ja.clone(), f.label_en.clone())
-    });
+    // A finding on a 受給者証券面項目 column (no layout field) names it as such.
+    let (label_ja, label_en) = field.map_or_else(
+        || match d.code {
+            Code::BomInValue => ("受給者証券面項目".to_owned(), "certificate item".to_owned()),
+            _ => (String::new(), String::new()),
+        },
+        |f| (f.label_ja.clone(), f.label_en.clone()),
+    );
     let kind = kind_of(layout, d);
     // Every value from the file passes here: masked for its kind (unless values are shown),
     // then cut to ECHO_MAX by `quoted`.
