@@ -85,6 +85,18 @@ function assertClean() {
   assert.deepEqual(requests.filter((url) => !isLocal(url)), []);
 }
 
+/** axe-core's WCAG 2 A/AA checks on the page as it is now: the violations, by rule. The script
+ * is evaluated through the debugging protocol, which the page's CSP does not govern (the page
+ * itself still loads nothing). */
+const AXE_SOURCE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules/axe-core/axe.min.js"), "utf8");
+async function axeViolations() {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}
+
 /** Pastes the clerk's data and corrects the mapping as a clerk would: 「番号」 is the My
  * Number, the memo column is left out. */
 async function pasteAndMap() {
@@ -278,6 +290,15 @@ afterEach(async () => {
 after(async () => {
   await browser?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+test("accessibility: every step passes axe-core's WCAG 2.1 A/AA checks", async () => {
+  assert.deepEqual(await axeViolations(), [], "step 1");
+  await pasteAndMap();
+  assert.deepEqual(await axeViolations(), [], "step 2");
+  await runCheck();
+  assert.deepEqual(await axeViolations(), [], "step 3");
+  assertClean();
 });
 
 test("boots: Japanese title, privacy sentence, steps; no console errors", async (t) => {
