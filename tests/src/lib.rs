@@ -238,3 +238,31 @@ pub fn produced_outcome(rel: &str) -> (Outcome, Option<(Layout, Report)>) {
         .collect();
     (Outcome::Codes(codes), Some((layout, report)))
 }
+
+/// `pmhcsv build` through the two stages as the CLI drives them ([`pmh_core::Front`] then
+/// [`pmh_core::Back`]), fed in chunks of `chunk` bytes: the report and the upload file.
+pub fn build_in_chunks(
+    layout: &Layout,
+    opts: Options,
+    bytes: &[u8],
+    chunk: usize,
+) -> (Report, Vec<u8>) {
+    let mut front = pmh_core::Front::new(layout.dialect.delimiter_byte());
+    let mut back = pmh_core::Back::new(layout, opts);
+    let mut out = Vec::new();
+    for part in bytes.chunks(chunk.max(1)) {
+        front.feed(part);
+        let ready: Vec<_> = front.take_ready().collect();
+        for b in ready {
+            back.consume(&b);
+            out.extend(back.take_output());
+        }
+    }
+    let (rest, summary) = front.finish();
+    for b in &rest {
+        back.consume(b);
+    }
+    let (report, tail) = back.finish_with_output(&summary);
+    out.extend(tail);
+    (report, out)
+}

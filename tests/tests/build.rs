@@ -11,24 +11,7 @@ fn build(layout: &Layout, mut opts: Options, bytes: &[u8]) -> (Report, Vec<u8>) 
     opts.kind = InputKind::Source;
     opts.repair = true;
     opts.output = Some(OutputFormat::Csv);
-    let mut front = pmh_core::Front::new(layout.dialect.delimiter_byte());
-    let mut back = pmh_core::Back::new(layout, opts);
-    let mut out = Vec::new();
-    for chunk in bytes.chunks(4096) {
-        front.feed(chunk);
-        let ready: Vec<_> = front.take_ready().collect();
-        for b in ready {
-            back.consume(&b);
-            out.extend(back.take_output());
-        }
-    }
-    let (rest, summary) = front.finish();
-    for b in &rest {
-        back.consume(b);
-    }
-    let (report, tail) = back.finish_with_output(&summary);
-    out.extend(tail);
-    (report, out)
+    conformance::build_in_chunks(layout, opts, bytes, 4096)
 }
 
 /// Asserts the round trip; returns the build report and whether the file built without errors

@@ -12,7 +12,7 @@ use pmh_core::TextEncoding;
 use pmh_core::diff::{DiffConfig, DiffError, Snapshot, diff};
 use pmh_core::redact::redact;
 use pmh_core::render::{Format, Input, RenderOptions, render};
-use pmh_core::{Back, Checker, Code, Front, Layout, Options, Report};
+use pmh_core::{Checker, Code, Layout, Options, Report};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -44,24 +44,7 @@ fn check(layout: &Layout, opts: Options, bytes: &[u8], chunk: usize) -> Report {
 
 /// `pmhcsv build` in chunks of `chunk` bytes: the report and the upload file written.
 fn build(layout: &Layout, output: OutputFormat, bytes: &[u8], chunk: usize) -> (Report, Vec<u8>) {
-    let mut front = Front::new(layout.dialect.delimiter_byte());
-    let mut back = Back::new(layout, Options::build(output));
-    let mut out = Vec::new();
-    for part in bytes.chunks(chunk.max(1)) {
-        front.feed(part);
-        let ready: Vec<_> = front.take_ready().collect();
-        for b in ready {
-            back.consume(&b);
-            out.extend(back.take_output());
-        }
-    }
-    let (rest, summary) = front.finish();
-    for b in &rest {
-        back.consume(b);
-    }
-    let (report, tail) = back.finish_with_output(&summary);
-    out.extend(tail);
-    (report, out)
+    conformance::build_in_chunks(layout, Options::build(output), bytes, chunk)
 }
 
 /// A snapshot read in chunks of a chosen size (the diff's reader is chunked too).
