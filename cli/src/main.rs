@@ -323,14 +323,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         _ => None,
     };
     let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
-    let shown = match (&prev, &comparison, &prev_path) {
-        (Some(p), Some(c), Some(path)) => Some(pmh_core::previous::Previous {
-            path,
-            comparison: c,
-            limit: p.limit,
-        }),
-        _ => None,
-    };
+    let shown = previous::shown(prev.as_ref(), comparison.as_ref(), prev_path.as_deref());
     let inputs: Vec<Input<'_>> = reports
         .iter()
         .map(|(p, r)| Input { path: p, report: r })
@@ -455,14 +448,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         _ => None,
     };
     let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
-    let shown = match (&prev, &comparison, &prev_path) {
-        (Some(p), Some(c), Some(path)) => Some(pmh_core::previous::Previous {
-            path,
-            comparison: c,
-            limit: p.limit,
-        }),
-        _ => None,
-    };
+    let shown = previous::shown(prev.as_ref(), comparison.as_ref(), prev_path.as_deref());
     let path = a.input.display().to_string();
     let inputs = [Input {
         path: &path,

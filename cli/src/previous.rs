@@ -125,3 +125,17 @@ pub(crate) fn compare(
     pmh_core::removal_check(report, &cmp, p.limit);
     Ok(cmp)
 }
+
+/// What the report shows of the comparison, once one was made: the previous file's name as
+/// given (`path`, the caller's), the comparison and the limit.
+pub(crate) fn shown<'a>(
+    prev: Option<&Prepared>,
+    comparison: Option<&'a Comparison>,
+    path: Option<&'a str>,
+) -> Option<pmh_core::previous::Previous<'a>> {
+    Some(pmh_core::previous::Previous {
+        path: path?,
+        comparison: comparison?,
+        limit: prev?.limit,
+    })
+}
