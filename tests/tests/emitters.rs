@@ -140,7 +140,7 @@ fn the_scanner_sees_every_code_and_the_checker_functions() {
         "Back::named_checks",
         "Back::header_row",
         "Back::row_checks",
-        "KeyTracker::observe",
+        "KeyTracker::observe_key",
         "Back::master_checks",
         "Back::repair_row",
     ] {

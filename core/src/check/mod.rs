@@ -30,6 +30,7 @@ use crate::check::cells::{
     char_count, digit_runs, first_disallowed, is_exponent_form, length_surely_fits,
 };
 pub use crate::check::keys::KeyTracker;
+use crate::check::keys::{KeyFinding, SortedKeys};
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
 use crate::domain::chars::CharIssue;
 use crate::domain::{checkdigit, date, tables};
@@ -145,6 +146,10 @@ pub(crate) struct Sink {
     pub(crate) counts: Vec<u64>,
     pub(crate) severities: [u64; 3],
     max: usize,
+    /// (row, findings pushed before that row's certificate check), recorded while the count
+    /// changes and is below `max`: where the sorted index's findings go (at most `max` + 1
+    /// entries).
+    key_marks: Vec<(u32, u64)>,
 }
 
 impl Sink {
@@ -154,7 +159,57 @@ impl Sink {
             counts: vec![0; Code::ALL.len()],
             severities: [0; 3],
             max,
+            key_marks: Vec::new(),
         }
+    }
+
+    fn total(&self) -> u64 {
+        self.severities.iter().sum()
+    }
+
+    /// Notes how many findings precede row `row`'s certificate finding, which the sorted index
+    /// only finds at the end of the file.
+    fn mark_key_check(&mut self, row: u32) {
+        let n = self.total();
+        match self.key_marks.last() {
+            Some(&(_, m)) if m == n || m >= self.max as u64 => {}
+            _ => self.key_marks.push((row, n)),
+        }
+    }
+
+    /// Adds the sorted index's findings (in row order) where each row's certificate check
+    /// would have pushed them, so that the kept list and its order are those of the per-row
+    /// index: the first `max` findings in file order.
+    fn merge_key_findings(&mut self, found: Vec<(u32, Diagnostic)>) {
+        if found.is_empty() {
+            return;
+        }
+        let marks = std::mem::take(&mut self.key_marks);
+        let mut earlier = std::mem::take(&mut self.kept).into_iter();
+        let mut kept = Vec::with_capacity(self.max.min(1 << 16));
+        let (mut copied, mut m) = (0u64, 0usize);
+        for (row, d) in found {
+            self.counts[d.code.index()] += 1;
+            self.severities[d.severity as usize] += 1;
+            while marks.get(m + 1).is_some_and(|&(r, _)| r <= row) {
+                m += 1;
+            }
+            let at = marks
+                .get(m)
+                .filter(|&&(r, _)| r <= row)
+                .map_or(0, |&(_, n)| n);
+            if at < self.max as u64 && kept.len() < self.max {
+                while copied < at {
+                    let Some(x) = earlier.next() else { break };
+                    kept.push(x);
+                    copied += 1;
+                }
+                kept.push(d);
+            }
+        }
+        kept.extend(earlier);
+        kept.truncate(self.max);
+        self.kept = kept;
     }
 
     fn push(&mut self, d: Diagnostic) {
@@ -179,6 +234,12 @@ impl<'l> Checker<'l> {
             front: Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding),
             back: Back::new(layout, opts),
         }
+    }
+
+    /// See [`Back::use_per_row_keys`].
+    #[cfg(test)]
+    pub(crate) fn use_per_row_keys(&mut self) {
+        self.back.use_per_row_keys();
     }
 
     /// See [`Back::set_visitor`].
@@ -236,7 +297,14 @@ pub struct Back<'l> {
     row: u32,
     data_rows: u64,
     blank_rows: u64,
+    /// The per-row certificate-key index: 履歴キー layouts, and tests comparing it with
+    /// `sorted_keys`.
     key_tracker: KeyTracker,
+    /// The sorted certificate-key index (layouts without 履歴キー): decided at the end.
+    sorted_keys: Option<SortedKeys>,
+    /// (row, line) wherever `line - row` changes among the rows in `sorted_keys`, to give the
+    /// findings found at the end their line.
+    key_lines: Vec<(u32, u64)>,
     /// Reusable per-row buffer: (start, end) of each layout field's value.
     values: Vec<(usize, usize)>,
     /// Input column (1-based) of each layout field.
@@ -302,7 +370,14 @@ impl<'l> Back<'l> {
             row: 0,
             data_rows: 0,
             blank_rows: 0,
-            key_tracker: KeyTracker::with_capacity(layout, expected_rows),
+            key_tracker: if SortedKeys::applies(layout) {
+                KeyTracker::new(layout)
+            } else {
+                KeyTracker::with_capacity(layout, expected_rows)
+            },
+            sorted_keys: SortedKeys::applies(layout)
+                .then(|| SortedKeys::with_capacity(layout, expected_rows)),
+            key_lines: Vec::new(),
             values: Vec::new(),
             field_cols: Vec::new(),
             insurer_field: layout
@@ -355,6 +430,13 @@ impl<'l> Back<'l> {
         }
     }
 
+    /// Decides the certificate checks row by row ([`KeyTracker`]) instead of sorting at the
+    /// end: the reference the sorted index is compared with (call before the first batch).
+    #[cfg(test)]
+    pub(crate) fn use_per_row_keys(&mut self) {
+        self.sorted_keys = None;
+    }
+
     /// Calls `visitor` with every data row after its checks (blank rows and rows swallowed by
     /// an unclosed quote are not rows). Used by the diff builder, redaction and the web app.
     pub fn set_visitor(&mut self, visitor: Box<RowVisitor<'l>>) {
@@ -374,6 +456,7 @@ impl<'l> Back<'l> {
     /// Ends the file: the report, and the last bytes of the upload file (build mode).
     pub fn finish_with_output(mut self, summary: &FrontSummary) -> (Report, Vec<u8>) {
         self.encoding = summary.encoding;
+        self.sorted_key_checks();
         self.finish_file(summary);
         let out = std::mem::take(&mut self.out);
         let columns = self.header.map(|h| (h.headers, h.uses)).unwrap_or_default();

@@ -56,12 +56,66 @@ impl<'l> Back<'l> {
                 .and_then(|&(s, e)| text.get(s..e))
                 .map_or("", trim_edges)
         };
+        if let Some(sorted) = self.sorted_keys.as_mut() {
+            if sorted.push(row, &value, dates.valid_from, dates.valid_to) {
+                self.sink.mark_key_check(row);
+                let delta = |(r, l): (u32, u64)| l.wrapping_sub(u64::from(r));
+                if self.key_lines.last().copied().map(delta) != Some(delta((row, line))) {
+                    self.key_lines.push((row, line));
+                }
+            }
+            return;
+        }
         let Some(found) = self
             .key_tracker
             .observe(row, &value, dates.valid_from, dates.valid_to)
         else {
             return;
         };
+        let value = found
+            .on_history_key
+            .then(|| self.keys.history_key.map(|i| value(i).to_owned()))
+            .flatten();
+        let d = self.key_diagnostic(row, line, found, field_cols, value);
+        self.sink.push(d);
+    }
+
+    /// The sorted index's findings, at the end of the file, each where its row's certificate
+    /// check would have put it.
+    pub(super) fn sorted_key_checks(&mut self) {
+        let Some(sorted) = self.sorted_keys.take() else {
+            return;
+        };
+        let lines = std::mem::take(&mut self.key_lines);
+        let field_cols = std::mem::take(&mut self.field_cols);
+        let mut l = 0;
+        let found: Vec<(u32, Diagnostic)> = sorted
+            .finish()
+            .into_iter()
+            .map(|(row, f)| {
+                while lines.get(l + 1).is_some_and(|&(r, _)| r <= row) {
+                    l += 1;
+                }
+                let line = lines.get(l).map_or(u64::from(row), |&(r, line)| {
+                    line.wrapping_sub(u64::from(r)).wrapping_add(u64::from(row))
+                });
+                (row, self.key_diagnostic(row, line, f, &field_cols, None))
+            })
+            .collect();
+        self.field_cols = field_cols;
+        self.sink.merge_key_findings(found);
+    }
+
+    /// The finding of a row that repeats an earlier row of its certificate (`value`: the
+    /// 履歴キー, for K003).
+    fn key_diagnostic(
+        &self,
+        row: u32,
+        line: u64,
+        found: KeyFinding,
+        field_cols: &[Option<u32>],
+        value: Option<String>,
+    ) -> Diagnostic {
         let field = if found.on_history_key {
             self.keys.history_key
         } else {
@@ -75,7 +129,7 @@ impl<'l> Back<'l> {
                 row: found.other_row,
             });
         if found.on_history_key {
-            d.value = self.keys.history_key.map(|i| value(i).to_owned());
+            d.value = value;
         }
         d.field = field;
         let basis = if found.on_history_key {
@@ -83,6 +137,6 @@ impl<'l> Back<'l> {
         } else {
             self.layout.keys.certificate_basis
         };
-        self.sink.push(d.with_basis(basis));
+        d.with_basis(basis)
     }
 }

@@ -160,9 +160,9 @@ codes! {
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
-    DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
-    OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe";
-    DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe";
+    DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe_key";
+    OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe_key";
+    DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     MyNumberCheckDigit = "N001" => "core/src/check/fields.rs", "Back::named_checks";
     MyNumberExponent = "N002" => "core/src/check/fields.rs", "Back::cell";
     InsurerCheckDigit = "N003" => "core/src/check/fields.rs", "Back::named_checks";
