@@ -46,10 +46,27 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time (user + system) of this process's waited-for children so far, from
+/// `/proc/self/stat` (`cutime`, `cstime`, in the kernel's fixed 100 ticks per second).
+fn children_cpu() -> Duration {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // cutime and cstime are fields 16 and 17 (1-based), i.e. 13 and 14 here.
+    let ticks = f.get(13).copied().unwrap_or(0) + f.get(14).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 /// One timed run of a command, sampling its peak RSS every 5 ms.
 pub struct Run {
     /// Wall time.
     pub elapsed: Duration,
+    /// CPU time (user + system; 10 ms resolution).
+    pub cpu: Duration,
     /// Peak resident memory in KiB.
     pub peak_kb: u64,
     /// Exit code.
@@ -60,6 +77,7 @@ pub struct Run {
 
 /// Runs `bin args…` to completion; panics if it writes to standard error.
 pub fn measure(bin: &Path, args: &[&str]) -> Run {
+    let cpu_before = children_cpu();
     let start = Instant::now();
     let mut child = Command::new(bin)
         .args(args)
@@ -80,6 +98,7 @@ pub fn measure(bin: &Path, args: &[&str]) -> Run {
     };
     let elapsed = start.elapsed();
     let out = child.wait_with_output().expect("output");
+    let cpu = children_cpu().saturating_sub(cpu_before);
     assert!(
         out.stderr.is_empty(),
         "pmhcsv stderr: {}",
@@ -87,6 +106,7 @@ pub fn measure(bin: &Path, args: &[&str]) -> Run {
     );
     Run {
         elapsed,
+        cpu,
         peak_kb,
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -182,6 +182,7 @@ mod master_rule_tests {
 /// the report of the per-row index — the same findings, lines, order and truncation — on every
 /// fixture and on generated files full of repeats, overlaps, multi-line rows and other findings.
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests read their fixtures
 mod sorted_keys_tests {
     use crate::check::*;
     use proptest::prelude::*;

@@ -1,40 +1,62 @@
-//! Speed and memory benchmark of `pmhcsv validate` (issue: ≤ 3× a bare csv pass, < 200 MB).
+//! Speed and memory benchmark of `pmhcsv validate` against the floor (issue 13).
 //!
 //! ```text
-//! cargo bench-validate                 # 1,000,000 rows
-//! cargo bench-validate -- --rows 200000
+//! cargo bench-validate                                   # 1,000,000 rows, both files
+//! cargo bench-validate -- --rows 200000 --rounds 5
+//! cargo bench-validate -- --baseline /path/to/old/pmhcsv # before/after in one run
 //! ```
 //!
-//! Generates a deterministic synthetic 全件 file (valid check digits, realistic names and
-//! addresses, 券面 columns) under `bench-data/` once, builds the release CLI, then on the same
-//! bytes (warm page cache) times (a) a bare `csv`-crate pass that only counts records and
-//! (b) the real `pmhcsv validate` process, best of three each, and samples the child's peak
-//! RSS (VmHWM) from /proc.
+//! Generates two deterministic 全件 files under `bench-data/` once: the synthetic one (valid,
+//! very repetitive) and the "realistic variety" one (64 × 36 names of JIS X 0208 kanji,
+//! addresses of varying length and form, one row in ten with a finding:
+//! `pmh_core::synth::varied_row`). Builds the release CLI, then on the same bytes (warm page
+//! cache) runs, in interleaved rounds, every contender as its own process:
+//!
+//! * the floor: a bare `csv`-crate pass that only counts the records (this binary, `--count`);
+//! * `pmhcsv validate` on 2 cores, and on 1 core (`taskset -c 0`);
+//! * with `--baseline BIN`, the same two runs of another `pmhcsv` (e.g. the commit before):
+//!   its reports must be byte-identical to this build's.
+//!
+//! For each it prints the median wall and CPU time, the peak RSS (VmHWM sampled every 5 ms)
+//! and the ratios to the floor. A benchmark, not a test: it prints; it asserts only that the
+//! reports agree and that the exit codes are the expected ones.
 
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use conformance::bench::{arg, measure, release_cli, workspace};
 
-fn generate(path: &Path, rows: u64, seed: u64) -> std::io::Result<()> {
-    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-    let tmp = path.with_extension("tmp");
-    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    w.write_all("\u{FEFF}".as_bytes())?;
-    w.write_all(pmh_core::synth::FULL_HEADER.as_bytes())?;
-    w.write_all(b"\r\n")?;
-    let mut line = String::with_capacity(512);
-    for i in 0..rows {
-        line.clear();
-        pmh_core::synth::full_row(seed, i, &mut line);
-        w.write_all(line.as_bytes())?;
+fn generate(path: &Path, rows: u64, seed: u64, row: fn(u64, u64, &mut String)) {
+    use std::io::{BufWriter, Write};
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+        let tmp = path.with_extension("tmp");
+        let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        w.write_all("\u{FEFF}".as_bytes())?;
+        w.write_all(pmh_core::synth::FULL_HEADER.as_bytes())?;
+        w.write_all(b"\r\n")?;
+        let mut line = String::with_capacity(512);
+        for i in 0..rows {
+            line.clear();
+            row(seed, i, &mut line);
+            w.write_all(line.as_bytes())?;
+        }
+        w.flush()?;
+        drop(w);
+        std::fs::rename(tmp, path)
+    };
+    if !path.exists() {
+        let t = Instant::now();
+        write().expect("generate");
+        eprintln!(
+            "generated {} in {:.1}s",
+            path.display(),
+            t.elapsed().as_secs_f64()
+        );
     }
-    w.flush()?;
-    drop(w);
-    std::fs::rename(tmp, path)
 }
 
+/// The floor: a bare `csv`-crate pass counting the records.
 fn bare_count(path: &Path) -> u64 {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -48,71 +70,167 @@ fn bare_count(path: &Path) -> u64 {
     n
 }
 
-fn validate_once(bin: &Path, file: &Path) -> (Duration, u64, i32) {
-    let f = file.to_string_lossy();
-    let r = measure(
-        bin,
-        &["validate", "--format", "json", "-o", "/dev/null", &f],
-    );
-    (r.elapsed, r.peak_kb, r.code)
+/// One contender: a label and how to run it on a file (`out`: where the report goes).
+struct Contender {
+    label: String,
+    program: PathBuf,
+    prefix: Vec<String>,
+    /// A `pmhcsv` (its report is compared), or the floor.
+    pmhcsv: bool,
 }
 
-fn main() {
-    let rows = arg("--rows", 1_000_000);
-    let seed = arg("--seed", 20_241_122);
-    let root = workspace();
-    let file = root.join(format!("bench-data/full_{rows}_{seed}.csv"));
-    if !file.exists() {
-        let t = Instant::now();
-        generate(&file, rows, seed).expect("generate");
-        eprintln!(
-            "generated {} in {:.1}s",
-            file.display(),
-            t.elapsed().as_secs_f64()
-        );
+impl Contender {
+    fn args(&self, file: &Path, out: &Path) -> Vec<String> {
+        let mut a = self.prefix.clone();
+        if self.pmhcsv {
+            a.extend(["validate", "--format", "json", "-o"].map(String::from));
+            a.push(out.to_string_lossy().into_owned());
+        } else {
+            a.push("--count".into());
+        }
+        a.push(file.to_string_lossy().into_owned());
+        a
     }
-    let bin = release_cli();
-    let bytes = std::fs::metadata(&file).expect("file").len();
-    let mb = bytes as f64 / 1e6;
+}
 
-    // Warm the page cache, then best of three for each side.
-    let _ = bare_count(&file);
-    let mut bare = Duration::MAX;
-    let mut counted = 0;
-    for _ in 0..3 {
-        let t = Instant::now();
-        counted = bare_count(&file);
-        bare = bare.min(t.elapsed());
+#[derive(Default)]
+struct Samples {
+    wall: Vec<Duration>,
+    cpu: Vec<Duration>,
+    peak_kb: u64,
+}
+
+fn median(v: &[Duration]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort();
+    v.get(v.len() / 2).map_or(0.0, Duration::as_secs_f64)
+}
+
+fn pmhcsv_contenders(label: &str, bin: &Path) -> [Contender; 2] {
+    [
+        Contender {
+            label: format!("{label}, 2 cores"),
+            program: bin.to_path_buf(),
+            prefix: Vec::new(),
+            pmhcsv: true,
+        },
+        Contender {
+            label: format!("{label}, 1 core (taskset -c 0)"),
+            program: PathBuf::from("taskset"),
+            prefix: vec!["-c".into(), "0".into(), bin.to_string_lossy().into_owned()],
+            pmhcsv: true,
+        },
+    ]
+}
+
+fn run_file(name: &str, file: &Path, rows: u64, rounds: u64, contenders: &[Contender]) {
+    let bytes = std::fs::metadata(file).expect("file").len();
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let _ = bare_count(file); // warm the page cache
+    let mut samples: Vec<Samples> = contenders.iter().map(|_| Samples::default()).collect();
+    let mut reports: Vec<Option<(i32, Vec<u8>)>> = contenders.iter().map(|_| None).collect();
+    for round in 0..rounds {
+        for (k, c) in contenders.iter().enumerate() {
+            let out = if round == 0 {
+                dir.join(format!("report-{k}.json"))
+            } else {
+                PathBuf::from("/dev/null")
+            };
+            let args = c.args(file, &out);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let r = measure(&c.program, &args);
+            if !c.pmhcsv {
+                assert_eq!(r.code, 0);
+                assert_eq!(
+                    r.stdout.trim(),
+                    rows.to_string(),
+                    "the floor counts every row"
+                );
+            } else if round == 0 {
+                let report = std::fs::read(&out).expect("report");
+                let _ = std::fs::remove_file(&out);
+                reports[k] = Some((r.code, report));
+            }
+            let s = &mut samples[k];
+            s.wall.push(r.elapsed);
+            s.cpu.push(r.cpu);
+            s.peak_kb = s.peak_kb.max(r.peak_kb);
+        }
     }
-    assert_eq!(counted, rows, "bare pass counts every record");
-    let mut best = Duration::MAX;
-    let mut peak = 0;
-    for _ in 0..3 {
-        let (d, kb, code) = validate_once(&bin, &file);
-        assert_eq!(code, 0, "the synthetic file must validate clean");
-        best = best.min(d);
-        peak = peak.max(kb);
-    }
-    let ratio = best.as_secs_f64() / bare.as_secs_f64();
+    let mb = bytes as f64 / 1e6;
     println!(
-        "pmhcsv validate benchmark — {rows} rows, {mb:.1} MB ({})",
+        "\n{name} — {rows} rows, {mb:.1} MB ({}), {rounds} interleaved rounds",
         file.display()
     );
     println!(
-        "  bare csv count : {:>8.3} s  {:>10.0} rows/s  {:>7.1} MB/s",
-        bare.as_secs_f64(),
-        rows as f64 / bare.as_secs_f64(),
-        mb / bare.as_secs_f64()
+        "| contender | wall (median) | CPU (median) | peak RSS | wall ÷ floor | CPU ÷ floor |"
     );
-    println!(
-        "  pmhcsv validate: {:>8.3} s  {:>10.0} rows/s  {:>7.1} MB/s",
-        best.as_secs_f64(),
-        rows as f64 / best.as_secs_f64(),
-        mb / best.as_secs_f64()
-    );
-    println!("  ratio validate/bare: {ratio:.2}× (target ≤ 3.00×)");
-    println!(
-        "  peak RSS of pmhcsv : {:.1} MB (target < 200 MB)",
-        peak as f64 / 1024.0
-    );
+    println!("|---|---|---|---|---|---|");
+    let (floor_wall, floor_cpu) = (median(&samples[0].wall), median(&samples[0].cpu));
+    for (c, s) in contenders.iter().zip(&samples) {
+        let (w, cpu) = (median(&s.wall), median(&s.cpu));
+        println!(
+            "| {} | {w:.3} s | {cpu:.2} s | {:.1} MB | {:.2}× | {:.2}× |",
+            c.label,
+            s.peak_kb as f64 / 1024.0,
+            w / floor_wall,
+            cpu / floor_cpu.max(0.01),
+        );
+    }
+    // Every pmhcsv gives the same report and exit code.
+    let mut first: Option<&(i32, Vec<u8>)> = None;
+    for (c, r) in contenders.iter().zip(&reports) {
+        let Some(r) = r else { continue };
+        match first {
+            None => first = Some(r),
+            Some(f) => assert!(
+                f == r,
+                "{}: its report or exit code differs from {}",
+                c.label,
+                contenders[1].label
+            ),
+        }
+    }
+    if let Some((code, report)) = first {
+        println!(
+            "reports of every pmhcsv identical ({} bytes, exit code {code})",
+            report.len()
+        );
+    }
+}
+
+fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(i) = argv.iter().position(|a| a == "--count") {
+        let path = argv.get(i + 1).expect("--count FILE");
+        println!("{}", bare_count(Path::new(path)));
+        return;
+    }
+    let rows = arg("--rows", 1_000_000);
+    let seed = arg("--seed", 20_241_122);
+    let rounds = arg("--rounds", 3).max(1);
+    let baseline = argv
+        .iter()
+        .position(|a| a == "--baseline")
+        .and_then(|i| argv.get(i + 1))
+        .map(PathBuf::from);
+    let root = workspace();
+    let synthetic = root.join(format!("bench-data/full_{rows}_{seed}.csv"));
+    let varied = root.join(format!("bench-data/varied_{rows}_{seed}.csv"));
+    generate(&synthetic, rows, seed, pmh_core::synth::full_row);
+    generate(&varied, rows, seed, pmh_core::synth::varied_row);
+    let bin = release_cli();
+    let mut contenders = vec![Contender {
+        label: "bare `csv`-crate record count (the floor)".into(),
+        program: std::env::current_exe().expect("current exe"),
+        prefix: Vec::new(),
+        pmhcsv: false,
+    }];
+    contenders.extend(pmhcsv_contenders("`pmhcsv validate`", &bin));
+    if let Some(b) = &baseline {
+        contenders.extend(pmhcsv_contenders(&format!("baseline `{}`", b.display()), b));
+    }
+    println!("pmhcsv validate benchmark (median of {rounds}; ratios from this run only)");
+    run_file("synthetic file", &synthetic, rows, rounds, &contenders);
+    run_file("realistic variety file", &varied, rows, rounds, &contenders);
 }
