@@ -52,6 +52,17 @@ const KANJI_BITMAP_LEN: usize = ((KANJI_LAST - KANJI_FIRST + 1) / 8) as usize;
 static JIS0208_KANJI: [u8; KANJI_BITMAP_LEN] =
     parse_hex_bitmap(include_str!("../../../data/jis0208_kanji.hex"));
 
+/// Bytes of [`BMP_CLEAR`]: one bit per code point U+0000–U+FFFF.
+const BMP_BITMAP_LEN: usize = 0x1_0000 / 8;
+
+/// The code points of the Basic Multilingual Plane that [`classify`] does not flag (one bit
+/// each, least significant bit first; 8 KiB, `core/data/bmp_clear.hex`, parsed at compile
+/// time): [`all_clear`] answers every 2- and 3-byte UTF-8 character with one lookup instead of
+/// range tests and calls to the encoder. The test `bmp_bitmap_matches_classify` re-derives it
+/// from [`classify`] and prints the replacement file if they ever differ.
+static BMP_CLEAR: [u8; BMP_BITMAP_LEN] =
+    parse_hex_bitmap(include_str!("../../../data/bmp_clear.hex"));
+
 const fn hex_value(b: u8) -> u8 {
     match b {
         b'0'..=b'9' => b - b'0',
@@ -59,13 +70,13 @@ const fn hex_value(b: u8) -> u8 {
         b'A'..=b'F' => b - b'A' + 10,
         // Evaluated in a `static` initialiser: a bad data file is a compile error, never a
         // runtime panic.
-        _ => panic!("jis0208_kanji.hex: not a hex digit"),
+        _ => panic!("core/data/*.hex: not a hex digit"),
     }
 }
 
-const fn parse_hex_bitmap(text: &str) -> [u8; KANJI_BITMAP_LEN] {
+const fn parse_hex_bitmap<const N: usize>(text: &str) -> [u8; N] {
     let bytes = text.as_bytes();
-    let mut out = [0u8; KANJI_BITMAP_LEN];
+    let mut out = [0u8; N];
     let mut i = 0;
     let mut nibbles = 0;
     while i < bytes.len() {
@@ -75,10 +86,7 @@ const fn parse_hex_bitmap(text: &str) -> [u8; KANJI_BITMAP_LEN] {
             continue;
         }
         let v = hex_value(b);
-        assert!(
-            nibbles / 2 < KANJI_BITMAP_LEN,
-            "jis0208_kanji.hex: too long"
-        );
+        assert!(nibbles / 2 < N, "core/data/*.hex: too long");
         if nibbles % 2 == 0 {
             out[nibbles / 2] = v << 4;
         } else {
@@ -86,10 +94,7 @@ const fn parse_hex_bitmap(text: &str) -> [u8; KANJI_BITMAP_LEN] {
         }
         nibbles += 1;
     }
-    assert!(
-        nibbles == KANJI_BITMAP_LEN * 2,
-        "jis0208_kanji.hex: wrong length"
-    );
+    assert!(nibbles == N * 2, "core/data/*.hex: wrong length");
     out
 }
 
@@ -173,61 +178,61 @@ pub fn classify(c: char) -> Option<CharIssue> {
 }
 
 /// Whether [`classify`] flags no character of `s`: the fast all-clear for the common case of
-/// names and addresses written in ASCII, kana and JIS X 0208 kanji. Decodes only 3-byte
-/// sequences in the hot ranges; anything else falls back to [`classify`].
+/// names and addresses written in ASCII, kana and JIS X 0208 kanji. ASCII goes eight bytes at a
+/// time; every other character of the Basic Multilingual Plane is one lookup in [`BMP_CLEAR`];
+/// only 4-byte characters (none of them clear in practice) fall back to [`classify`].
 #[must_use]
 pub fn all_clear(s: &str) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
     let b = s.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        // Eight printable ASCII bytes at a time (SWAR): no high bit, no byte below 0x20, no DEL.
-        if let Some(chunk) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(w);
-            let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-            let del = (w ^ (ONES * 0x7F)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7F)) & HIGH;
-            if w & HIGH == 0 && below_space == 0 && del == 0 {
-                i += 8;
-                continue;
-            }
-        }
-        let c = b[i];
+    while let Some(&c) = b.get(i) {
         if c < 0x80 {
-            if c < 0x20 || c == 0x7F {
-                return false;
+            // Eight printable ASCII bytes at a time (SWAR): no high bit, no byte below 0x20,
+            // no DEL.
+            while let Some(chunk) = b.get(i..i + 8) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(chunk);
+                let w = u64::from_le_bytes(w);
+                let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+                let del = (w ^ (ONES * 0x7F)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7F)) & HIGH;
+                if w & HIGH != 0 || below_space != 0 || del != 0 {
+                    break;
+                }
+                i += 8;
             }
-            i += 1;
+            while let Some(&c) = b.get(i).filter(|&&c| c < 0x80) {
+                if c < 0x20 || c == 0x7F {
+                    return false;
+                }
+                i += 1;
+            }
             continue;
         }
-        if (0xE3..=0xE9).contains(&c) && i + 2 < b.len() {
-            let cp = (u32::from(c & 0x0F) << 12)
-                | (u32::from(b[i + 1] & 0x3F) << 6)
-                | u32::from(b[i + 2] & 0x3F);
-            let ok = match cp {
-                0x3000..=0x3003
-                | 0x3041..=0x3093
-                | 0x309B..=0x309E
-                | 0x30A1..=0x30F6
-                | 0x30FB..=0x30FE => true,
-                KANJI_FIRST..=KANJI_LAST => is_jis0208_kanji(cp),
-                _ => false,
-            };
-            if ok {
-                i += 3;
+        // `s` is valid UTF-8: a lead byte is followed by its continuation bytes.
+        let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3F);
+        let (cp, len) = match c {
+            0xC0..=0xDF => ((u32::from(c & 0x1F) << 6) | cont(1), 2),
+            0xE0..=0xEF => ((u32::from(c & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
+            _ => {
+                let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
+                    return false;
+                };
+                if classify(ch).is_some() {
+                    return false;
+                }
+                i += ch.len_utf8();
                 continue;
             }
-        }
-        // Rare: decode properly and ask classify.
-        let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
-            return false;
         };
-        if classify(ch).is_some() {
+        let clear = BMP_CLEAR
+            .get((cp >> 3) as usize)
+            .is_some_and(|&byte| byte & (1 << (cp & 7)) != 0);
+        if !clear {
             return false;
         }
-        i += ch.len_utf8();
+        i += len;
     }
     true
 }

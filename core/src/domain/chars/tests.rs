@@ -109,6 +109,36 @@ fn kanji_bitmap_matches_encoding_rs() {
 }
 
 #[test]
+fn bmp_bitmap_matches_classify() {
+    let mut expected = [0u8; BMP_BITMAP_LEN];
+    for cp in 0..0x1_0000u32 {
+        if char::from_u32(cp).is_some_and(|c| classify(c).is_none()) {
+            expected[(cp >> 3) as usize] |= 1 << (cp & 7);
+        }
+    }
+    if expected != BMP_CLEAR {
+        let hex: String = expected
+            .chunks(32)
+            .map(|line| line.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
+            .collect();
+        panic!("core/data/bmp_clear.hex is stale; replace it with:\n{hex}");
+    }
+    // ASCII without controls, and every JIS X 0208 kanji, among others.
+    let count: u32 = BMP_CLEAR.iter().map(|b| b.count_ones()).sum();
+    assert!(count > 95 + 6355, "{count}");
+    assert!(all_clear("\u{20}~") && !all_clear("\u{7F}"));
+    // Every character, alone and after eight ASCII bytes (the SWAR path hands over).
+    let mut flagged = 0;
+    for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+        let clear = classify(c).is_none();
+        assert_eq!(all_clear(c.encode_utf8(&mut [0; 4])), clear, "{c:?}");
+        assert_eq!(all_clear(&format!("abcdefgh{c}ij")), clear, "{c:?}");
+        flagged += usize::from(!clear);
+    }
+    assert!(flagged > 1_000_000, "{flagged}");
+}
+
+#[test]
 fn classify_agrees_with_the_encoder_everywhere() {
     // Fast paths must never disagree with the encoder-based definition.
     for cp in (0..=0x3_FFFF).chain(0xE_0000..=0x10_FFFF) {
