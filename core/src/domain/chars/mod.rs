@@ -210,6 +210,26 @@ pub fn all_clear(s: &str) -> bool {
             }
             continue;
         }
+        // Runs of 3-byte characters (kana, kanji, full-width forms): one slice, one lookup.
+        if c & 0xF0 == 0xE0 {
+            let start = i;
+            while let Some(&[c0, c1, c2]) = b.get(i..i + 3) {
+                if c0 & 0xF0 != 0xE0 {
+                    break;
+                }
+                let cp = (usize::from(c0 & 0x0F) << 12)
+                    | (usize::from(c1 & 0x3F) << 6)
+                    | usize::from(c2 & 0x3F);
+                if BMP_CLEAR[cp >> 3] & (1 << (cp & 7)) == 0 {
+                    return false;
+                }
+                i += 3;
+            }
+            if i == start {
+                return false; // unreachable: valid UTF-8 has the two continuation bytes
+            }
+            continue;
+        }
         // `s` is valid UTF-8: a lead byte is followed by its continuation bytes.
         let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3F);
         let (cp, len) = match c {
