@@ -46,7 +46,7 @@ impl Hasher for PreHashed {
 /// The cross-row certificate checks (K001 duplicate, K002 overlapping periods, K003 duplicate
 /// 履歴キー), as a reusable index: rows are observed in order and each is compared with the
 /// earlier rows of the same certificate. About 72 bytes per row (README: Performance); a whole
-/// file without 履歴キー uses [`SortedKeys`] instead.
+/// file without 履歴キー uses the sorted index (`SortedKeys`) instead.
 #[derive(Debug, Clone)]
 pub struct KeyTracker {
     certificate: Vec<usize>,
