@@ -36,6 +36,39 @@ pub struct DiffOutcome {
     pub state: DiffState,
 }
 
+impl DiffOutcome {
+    /// Records written (registrations, updates, deletions): zero means nothing changed and
+    /// the file is the header row alone.
+    #[must_use]
+    pub fn records(&self) -> u64 {
+        self.counts.registered + self.counts.updated + self.counts.deleted
+    }
+
+    /// Errors in the check of the written file. A file without records is the header alone:
+    /// its S003 ("no data rows") means "nothing to upload", not an error of the diff.
+    #[must_use]
+    pub fn output_errors(&self) -> u64 {
+        if self.records() == 0 {
+            self.output
+                .errors
+                .saturating_sub(self.output.count(Code::HeaderOnly))
+        } else {
+            self.output.errors
+        }
+    }
+
+    /// Whether the file is fit to upload as it is: no error in either snapshot, in the
+    /// written file, or among the issues (collisions, empty keys, unknown history keys). The
+    /// CLI's exit code and the page's verdict both come from here.
+    #[must_use]
+    pub fn fit_to_upload(&self) -> bool {
+        self.output_errors() == 0
+            && self.from.as_ref().map_or(0, |r| r.errors) == 0
+            && self.to.errors == 0
+            && !self.issues.iter().any(DiffIssue::is_error)
+    }
+}
+
 /// One row of a snapshot between the passes.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
