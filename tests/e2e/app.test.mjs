@@ -1018,3 +1018,59 @@ test("previous upload: 5 rows against 20 → 15 deletions, the upload download a
   assert.deepEqual(stored, { local: [], session: [], databases: [] });
   assertClean();
 });
+
+test("差分履歴 from two 全件 files: the deletion guard asks first; the file and the state are byte-identical to pmhcsv diff; day two with the state → no upload needed; nothing stored", async () => {
+  const yesterday = join(fixtures, "previous/P001_too_many_removals.csv");
+  const today = join(fixtures, "invalid/P001_too_many_removals.csv");
+  await page.locator("#layout-diff").check();
+  await page.locator("#diff-maker-heading").waitFor();
+  assert.equal(await page.locator("#diff-make").isDisabled(), true, "nothing to make without today's file");
+  await page.locator("#diff-from").setInputFiles(yesterday);
+  await page.locator("#diff-to").setInputFiles(today);
+  await page.locator("#diff-to-name").getByText("P001_too_many_removals.csv").waitFor();
+  await page.locator("#diff-make").click();
+  // 15 of 20 certificates would be deleted: refused until the clerk confirms that number.
+  await page.locator("#diff-refused").waitFor();
+  assert.match(await page.locator("#diff-refused").textContent(), /15/);
+  assert.equal(await page.locator("#diff-save-csv").count(), 0, "nothing to save before the confirmation");
+  assert.match(await page.locator("#diff-confirm-deletions").textContent(), /15件の削除を確認しました/);
+  await page.locator("#diff-confirm-deletions").click();
+  await page.locator("#diff-counts").waitFor();
+  assert.match(await page.locator("#diff-counts").textContent(), /登録 0件 \/ 更新 0件 \/ 削除 15件（変更なし 5件/);
+  await screenshot("diff-maker-made");
+  const csv = await download(page.locator("#diff-save-csv"));
+  const state = await download(page.locator("#diff-save-state"));
+  assert.equal(csv.name, "P001_too_many_removals_差分履歴.csv");
+  assert.equal(state.name, "差分履歴_状態ファイル.txt");
+
+  // The CLI on the same files: the same bytes.
+  const cliOut = join(scratch, "cli-diff.csv");
+  const cliState = join(scratch, "cli-state.txt");
+  pmhcsv(["diff", "--from", yesterday, "--to", today, "-o", cliOut, "--state", cliState, "--max-deletions", "all"]);
+  assert.ok(csv.bytes.equals(readFileSync(cliOut)), "the 差分履歴 file is pmhcsv diff's");
+  assert.ok(state.bytes.equals(readFileSync(cliState)), "the state file is pmhcsv diff's");
+
+  // Day two: today's file again, with the state saved yesterday → nothing to upload.
+  const statePath = join(scratch, "page-state.txt");
+  writeFileSync(statePath, state.bytes);
+  await page.locator("#diff-from").setInputFiles(today);
+  await page.locator("#diff-state").setInputFiles(statePath);
+  await page.locator("#diff-state-name").waitFor();
+  await page.locator("#diff-make").click();
+  await page.locator("#diff-verdict").waitFor();
+  assert.match(await page.locator("#diff-verdict").textContent(), /前回から変更はありません。アップロードは不要です/);
+  const csv2 = await download(page.locator("#diff-save-csv"));
+  const cliOut2 = join(scratch, "cli-diff2.csv");
+  pmhcsv(["diff", "--from", today, "--to", today, "-o", cliOut2, "--state", cliState]);
+  assert.ok(csv2.bytes.equals(readFileSync(cliOut2)), "day two is pmhcsv diff's too");
+  await screenshot("diff-maker-nothing-changed");
+  assert.deepEqual(await axeViolations(), []);
+
+  const stored = await page.evaluate(async () => ({
+    local: Object.keys(localStorage).map((k) => k + "=" + localStorage.getItem(k)),
+    session: Object.keys(sessionStorage),
+    databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+  }));
+  assert.deepEqual(stored, { local: [], session: [], databases: [] });
+  assertClean();
+});

@@ -54,7 +54,7 @@ pub fn app(props: &AppProps) -> Html {
     let busy = state.is_busy();
     let body = match (state.screen, &state.mapping, &state.results) {
         (Screen::Input, ..) => html! {
-            <InputScreen {lang} config={state.config.clone()} {busy} send={send.clone()} />
+            <InputScreen {lang} config={state.config.clone()} diff_maker={state.diff_maker.clone()} {busy} send={send.clone()} />
         },
         (Screen::Mapping, Some(m), _) => html! {
             <MappingScreen

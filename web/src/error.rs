@@ -109,6 +109,12 @@ pub enum WorkerError {
     /// The input has only blank lines.
     #[error("no header row")]
     NoHeader,
+    /// Internal: the files of a request do not add up to the bytes sent with it.
+    #[error("internal: file lengths do not match the bytes")]
+    BadLengths,
+    /// No 差分履歴 file was made yet (nothing to save).
+    #[error("no diff-history file made yet")]
+    NoDiffMade,
     /// Internal: the edited table could not be read again.
     #[error("internal: table not reloaded")]
     TableNotReloaded,

@@ -360,6 +360,46 @@ impl PreviousView {
     }
 }
 
+/// 「差分履歴ファイルを作る」: the 差分履歴 upload made from the previous and the current 全件
+/// files (and the state file the clerk keeps), as `pmhcsv diff` makes it with its defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffMadeView {
+    /// Why no file was made (nothing else is set then, but `deletions`).
+    pub refused: Option<Msg>,
+    /// The deletion guard refused: (deletions, certificates in the previous file). Confirming
+    /// makes the file anyway.
+    pub deletions: Option<(u64, u64)>,
+    /// Registration records.
+    pub registered: u64,
+    /// Update records.
+    pub updated: u64,
+    /// Deletion records.
+    pub deleted: u64,
+    /// History rows unchanged.
+    pub unchanged: u64,
+    /// Rows not written (collisions, empty keys, unknown history keys).
+    pub skipped: u64,
+    /// What the diff noticed: the message, and whether it makes the file unfit to upload.
+    pub issues: Vec<(Msg, bool)>,
+    /// Errors in the previous file (none when there was none).
+    pub from_errors: Option<u64>,
+    /// Errors in the current file.
+    pub to_errors: u64,
+    /// Errors in the written 差分履歴 file.
+    pub output_errors: u64,
+    /// Rows of the new state file.
+    pub state_rows: u64,
+    /// Fit to upload (`DiffOutcome::fit_to_upload`, the CLI's exit code 0).
+    pub ok: bool,
+}
+
+impl DiffMadeView {
+    /// Nothing to upload: no record was written.
+    pub fn nothing_changed(&self) -> bool {
+        self.refused.is_none() && self.registered + self.updated + self.deleted == 0
+    }
+}
+
 /// What the page needs to show the column mapping screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preview {
@@ -396,6 +436,10 @@ pub enum DownloadKind {
     Helpdesk,
     /// 「確認の記録（JSON）」: the receipt (what `pmhcsv build --receipt` writes).
     Receipt,
+    /// The 差分履歴 file made last (what `pmhcsv diff -o` writes).
+    DiffCsv,
+    /// The state file of the 差分履歴 made last (what `pmhcsv diff --state` writes).
+    DiffState,
 }
 
 /// Language of generated reports.
@@ -507,6 +551,22 @@ pub enum ToWorker {
         #[serde(default)]
         time: String,
     },
+    /// Make the 差分履歴 file from two 全件 files and the state file (their bytes, in this
+    /// order, in the message's `bytes`; `lens` gives each length).
+    MakeDiff {
+        /// Echoed.
+        job: JobId,
+        /// The previous 全件 file's name (absent the first time: everything is registered).
+        from: Option<String>,
+        /// The current 全件 file's name.
+        to: String,
+        /// Whether a state file follows.
+        state: bool,
+        /// Byte lengths, in order: previous (when given), current, state (when given).
+        lens: Vec<u32>,
+        /// The clerk confirmed the deletions the guard refused.
+        allow_deletions: bool,
+    },
     /// Benchmark: time the core checker on the loaded input, `repeats` times.
     Bench {
         /// Echoed.
@@ -606,6 +666,13 @@ pub enum FromWorker {
         mime: String,
         /// Error findings in the file written (upload files).
         errors: u64,
+    },
+    /// The 差分履歴 file was made (or refused); its files wait in the worker for a download.
+    DiffMade {
+        /// The request.
+        job: JobId,
+        /// What happened.
+        view: DiffMadeView,
     },
     /// Benchmark timings.
     Benched {

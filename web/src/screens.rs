@@ -9,11 +9,14 @@ use pmh_core::ColumnMapping;
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::components::{InputPanel, MappingPanel, ResultsPanel, SettingsPanel};
+use crate::components::{DiffMakerPanel, InputPanel, MappingPanel, ResultsPanel, SettingsPanel};
 use crate::dom;
 use crate::mapping::Target;
 use crate::protocol::{CellRef, DownloadKind, Filter};
-use crate::state::{Action, Active, Config, Handle, LayoutRef, MappingState, ResultsState, Screen};
+use crate::state::{
+    Action, Active, Config, DiffMaker, Handle, LayoutChoice, LayoutRef, MappingState, ResultsState,
+    Screen,
+};
 use crate::text::Lang;
 
 /// A file as an action's handle and its name.
@@ -29,6 +32,8 @@ pub struct InputScreenProps {
     pub lang: Lang,
     /// Layout and masters.
     pub config: Config,
+    /// 「差分履歴ファイルを作る」 (shown in 差分履歴 mode).
+    pub diff_maker: DiffMaker,
     /// A long job runs.
     pub busy: bool,
     /// Sends an action.
@@ -80,6 +85,14 @@ pub fn input_screen(props: &InputScreenProps) -> Html {
                 })}
                 on_previous_clear={send.reform(|()| Action::ClearPrevious)}
             />
+            if props.config.choice == LayoutChoice::Diff {
+                <DiffMakerPanel
+                    lang={props.lang}
+                    maker={props.diff_maker.clone()}
+                    busy={props.busy}
+                    send={send.clone()}
+                />
+            }
             <InputPanel lang={props.lang} busy={props.busy} {on_paste} {on_file} />
         </>
     }

@@ -139,6 +139,44 @@ texts! {
     PreviousAddedList => ("追加される受給者証", "Certificates added"),
     /// List heading: changed certificates.
     PreviousChangedList => ("変更される受給者証", "Certificates changed"),
+    /// Heading of 「差分履歴ファイルを作る」.
+    DiffMakerHeading => ("2つの全件ファイルから差分履歴ファイルを作る", "Make the diff-history file from two full files"),
+    /// What 「差分履歴ファイルを作る」 does.
+    DiffMakerHint => (
+        "差分履歴連携の自治体向けです。前回と今回の全件ファイル（PMH の全件レイアウトの CSV）を比べて、登録・更新・削除のレコードだけの差分履歴ファイルを作ります（pmhcsv diff と同じ結果です）。状態ファイルには前回までに作った履歴キーが入っています。作るたびに新しい状態ファイルを保存し、次回はそれを読み込んでください。ファイルはこのパソコンの外には送られず、ブラウザーにも保存されません。",
+        "For municipalities that upload diff history. Compares the previous and the current full files (CSV in PMH's full layout) and writes only the registration, update and deletion records (the same result as pmhcsv diff). The state file holds the history keys made so far: save the new one every time and load it next time. Nothing leaves this PC or is stored in the browser."
+    ),
+    /// Label: the previous full file.
+    DiffFromLabel => ("前回の全件ファイル（初回は不要）", "The previous full file (not needed the first time)"),
+    /// Label: the current full file.
+    DiffToLabel => ("今回の全件ファイル", "The current full file"),
+    /// Label: the state file.
+    DiffStateLabel => ("状態ファイル（前回保存したもの。初回は不要）", "The state file (saved last time; not needed the first time)"),
+    /// Button: pick a file.
+    DiffPick => ("ファイルを選ぶ…", "Choose a file…"),
+    /// Button: remove a file.
+    DiffClear => ("外す", "Remove"),
+    /// Button: make the diff-history file.
+    DiffMake => ("差分履歴ファイルを作る", "Make the diff-history file"),
+    /// The current full file is missing.
+    DiffNeedsTo => ("今回の全件ファイルを選んでください。", "Choose the current full file."),
+    /// Button: save the diff-history CSV.
+    DiffSaveCsv => ("差分履歴ファイルを保存", "Save the diff-history file"),
+    /// Button: save the state file.
+    DiffSaveState => ("新しい状態ファイルを保存（次回使います）", "Save the new state file (needed next time)"),
+    /// Nothing changed: no upload.
+    DiffNothingChanged => ("前回から変更はありません。アップロードは不要です（差分履歴ファイルは見出し行だけです）。", "Nothing changed since the previous file. No upload is needed (the diff-history file holds the header row only)."),
+    /// The file is fit to upload.
+    DiffOk => ("この差分履歴ファイルはアップロードできます。状態ファイルも必ず保存してください。", "This diff-history file can be uploaded. Save the state file too."),
+    /// The file is not fit to upload.
+    DiffNotOk => ("このままではアップロードできません。下の注意と、元の全件ファイルのエラーを直してから作り直してください。", "Not fit to upload as it is: fix what the notes below and the full files' errors say, then make it again."),
+    /// Heading of the notes.
+    DiffNotes => ("注意", "Notes"),
+    /// When the reset API is needed.
+    DiffResetHint => (
+        "受給者証サブキーや履歴キーの付け方を変えたとき（業者の変更、全件連携からの切り替え、別の設定で作った状態ファイル）は、最初のアップロードを差分履歴リセット API で行う必要があります。それまでに登録した情報は強制的に失効します（S00G-E11/E12）。",
+        "When the numbering of the certificate sub-key or the history keys changes (a new vendor, a switch from full uploads, a state file made with other settings), the first upload must go through the diff-history reset API, which forcibly expires what was registered before (S00G-E11/E12)."
+    ),
     /// Heading of the input section.
     InputHeading => ("データを読み込む", "Load your data"),
     /// Text inside the file drop area.
@@ -459,6 +497,12 @@ pub fn busy_line(lang: Lang, busy: &Busy) -> String {
         (None, Task::Download(_)) => lang
             .pick("ファイルを作成しています…", "Making the file…")
             .to_owned(),
+        (None, Task::MakeDiff) => lang
+            .pick(
+                "差分履歴ファイルを作成しています…",
+                "Making the diff-history file…",
+            )
+            .to_owned(),
         (None, Task::Change) => lang
             .pick(
                 "修正を適用して確認し直しています…",
@@ -725,6 +769,58 @@ pub fn previous_counts(lang: Lang, p: &crate::protocol::PreviousView) -> String 
             g(p.removed),
             g(p.unchanged)
         ),
+    )
+}
+
+/// What the 差分履歴 file holds.
+pub fn diff_counts(lang: Lang, v: &crate::protocol::DiffMadeView) -> String {
+    let g = group_thousands;
+    lang.pick(
+        format!(
+            "登録 {}件 / 更新 {}件 / 削除 {}件（変更なし {}件、出力しなかった行 {}件）",
+            g(v.registered),
+            g(v.updated),
+            g(v.deleted),
+            g(v.unchanged),
+            g(v.skipped)
+        ),
+        format!(
+            "{} registered / {} updated / {} deleted ({} unchanged, {} rows not written)",
+            g(v.registered),
+            g(v.updated),
+            g(v.deleted),
+            g(v.unchanged),
+            g(v.skipped)
+        ),
+    )
+}
+
+/// Errors found in the 全件 files and in the file written.
+pub fn diff_errors(lang: Lang, v: &crate::protocol::DiffMadeView) -> String {
+    let g = group_thousands;
+    let from = v.from_errors.map(g);
+    match lang {
+        Lang::Ja => format!(
+            "エラー: 前回の全件ファイル {}、今回の全件ファイル {}件、差分履歴ファイル {}件",
+            from.map_or("（なし）".to_owned(), |n| format!("{n}件")),
+            g(v.to_errors),
+            g(v.output_errors)
+        ),
+        Lang::En => format!(
+            "Errors: previous full file {}, current full file {}, diff-history file {}",
+            from.unwrap_or_else(|| "(none)".to_owned()),
+            g(v.to_errors),
+            g(v.output_errors)
+        ),
+    }
+}
+
+/// The deletion guard refused: the button that confirms.
+pub fn diff_confirm_deletions(lang: Lang, deletions: u64) -> String {
+    let n = group_thousands(deletions);
+    lang.pick(
+        format!("{n}件の削除を確認しました。このまま作る"),
+        format!("I checked the {n} deletions: make it anyway"),
     )
 }
 
@@ -998,6 +1094,14 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
             "見出し行が見つかりません（空行だけのデータです）。",
             "No header row was found (the data has only blank lines).",
         ),
+        WorkerError::BadLengths => pick(
+            "内部エラー: 受け取ったファイルの長さが合いません。もう一度お試しください。",
+            "internal: the file lengths do not match the bytes received. Please try again.",
+        ),
+        WorkerError::NoDiffMade => pick(
+            "保存する差分履歴ファイルがありません。先に「差分履歴ファイルを作る」を押してください。",
+            "There is no diff-history file to save. Press “Make the diff-history file” first.",
+        ),
         WorkerError::TableNotReloaded => pick(
             "内部エラー: 表を読み直せません。",
             "internal: table not reloaded",
@@ -1109,6 +1213,12 @@ pub fn download_name(lang: Lang, kind: DownloadKind, stem: &str) -> String {
             format!("{stem}_変更履歴.csv"),
             format!("{stem}_changes.csv"),
         ),
+        DownloadKind::DiffCsv => lang.pick(
+            format!("{stem}_差分履歴.csv"),
+            format!("{stem}_diff-history.csv"),
+        ),
+        // One name whatever the language: the clerk loads it again next time.
+        DownloadKind::DiffState => "差分履歴_状態ファイル.txt".to_owned(),
     }
 }
 

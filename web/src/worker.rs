@@ -16,7 +16,7 @@ use crate::error::WorkerError;
 use crate::protocol::{
     DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
 };
-use crate::session::{DownloadExtra, Session};
+use crate::session::{DiffInputs, DownloadExtra, Session};
 use crate::wire;
 
 thread_local! {
@@ -316,6 +316,34 @@ fn answer(
             lang,
             time,
         } => download(scope, session, job, kind, lang, &time),
+        ToWorker::MakeDiff {
+            job,
+            from,
+            to,
+            state,
+            lens,
+            allow_deletions,
+        } => {
+            let bytes = bytes.unwrap_or_default();
+            let view = match split_files(&bytes, &lens) {
+                Some(parts) => {
+                    let mut parts = parts.into_iter();
+                    let from = from.map(|name| (name, parts.next().unwrap_or_default()));
+                    let to_bytes = parts.next().unwrap_or_default();
+                    let state_bytes = if state { parts.next() } else { None };
+                    session.make_diff(&DiffInputs {
+                        from: from.as_ref().map(|(n, b)| (n.as_str(), *b)),
+                        to: (&to, to_bytes),
+                        state: state_bytes,
+                        allow_deletions,
+                    })
+                }
+                None => {
+                    return failed(scope, job, WorkerError::BadLengths);
+                }
+            };
+            post(scope, &FromWorker::DiffMade { job, view }, None);
+        }
         ToWorker::Bench { job, repeats } => {
             let result = session.bench(repeats, &mut |run| {
                 let t = now(scope);
@@ -337,6 +365,22 @@ fn answer(
             }
         }
     }
+}
+
+/// Cuts concatenated files at `lens`; `None` when the lengths do not add up to the bytes.
+fn split_files<'a>(bytes: &'a [u8], lens: &[u32]) -> Option<Vec<&'a [u8]>> {
+    let mut rest = bytes;
+    let mut out = Vec::with_capacity(lens.len());
+    for &len in lens {
+        let len = usize::try_from(len).ok()?;
+        if len > rest.len() {
+            return None;
+        }
+        let (head, tail) = rest.split_at(len);
+        out.push(head);
+        rest = tail;
+    }
+    rest.is_empty().then_some(out)
 }
 
 /// Posts a message to the page ([`wire::envelope`]); `bytes` is transferred.

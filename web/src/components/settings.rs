@@ -175,22 +175,25 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     { masters }
                 </fieldset>
                 { encoding_choice(props) }
-                <fieldset class="previous">
-                    <legend>{ Text::PreviousLabel.get(lang) }</legend>
-                    <label class="file-button">
-                        { Text::PreviousPick.get(lang) }
-                        <input
-                            id="previous-file"
-                            class="visually-hidden"
-                            type="file"
-                            accept=".csv,.tsv,.txt,.xlsx,.xlsm"
-                            disabled={props.busy}
-                            onchange={on_previous}
-                        />
-                    </label>
-                    <p class="muted small">{ Text::PreviousHint.get(lang) }</p>
-                    { for previous }
-                </fieldset>
+                // In 差分履歴 mode the two 全件 files are compared by 「差分履歴ファイルを作る」.
+                if config.choice != LayoutChoice::Diff {
+                    <fieldset class="previous">
+                        <legend>{ Text::PreviousLabel.get(lang) }</legend>
+                        <label class="file-button">
+                            { Text::PreviousPick.get(lang) }
+                            <input
+                                id="previous-file"
+                                class="visually-hidden"
+                                type="file"
+                                accept=".csv,.tsv,.txt,.xlsx,.xlsm"
+                                disabled={props.busy}
+                                onchange={on_previous}
+                            />
+                        </label>
+                        <p class="muted small">{ Text::PreviousHint.get(lang) }</p>
+                        { for previous }
+                    </fieldset>
+                }
             </div>
         </section>
     }

@@ -23,11 +23,16 @@ impl Session {
         extra: &DownloadExtra<'_>,
         progress: &mut ProgressFn<'_>,
     ) -> Result<(String, &'static str, Vec<u8>, u64), WorkerError> {
-        let (input, results) = self.results()?;
         let ui = match lang {
             ReportLang::Ja => Lang::Ja,
             ReportLang::En => Lang::En,
         };
+        if matches!(kind, DownloadKind::DiffCsv | DownloadKind::DiffState) {
+            // Made from the two 全件 files, not from the loaded input.
+            let (name, mime, bytes) = self.diff_download(kind, ui)?;
+            return Ok((name, mime, bytes, 0));
+        }
+        let (input, results) = self.results()?;
         let name = text::download_name(ui, kind, &file_stem(&input.source));
         match kind {
             DownloadKind::UploadCsv | DownloadKind::UploadJson => {
@@ -70,6 +75,10 @@ impl Session {
             DownloadKind::ChangeLog => {
                 let text = change_log_csv(&self.layout, input, &results.meta, ui);
                 Ok((name, "text/csv", text.into_bytes(), 0))
+            }
+            DownloadKind::DiffCsv | DownloadKind::DiffState => {
+                let (name, mime, bytes) = self.diff_download(kind, ui)?;
+                Ok((name, mime, bytes, 0))
             }
         }
     }
@@ -198,7 +207,7 @@ pub(super) fn redact_error(e: &RedactError) -> WorkerError {
 }
 
 /// A file name stem from the input's name: `受給者一覧.xlsx` → `受給者一覧`.
-fn file_stem(source: &InputSource) -> String {
+pub(super) fn file_stem(source: &InputSource) -> String {
     match source {
         InputSource::Paste => text::PASTE_STEM.to_owned(),
         InputSource::File { name } => {

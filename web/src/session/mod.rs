@@ -38,11 +38,14 @@ use crate::protocol::{
 use crate::table::{CHUNK, Table};
 use crate::text::{self, Lang};
 
+mod diffmake;
 mod edit;
 mod export;
 mod load;
 mod previous;
 mod view;
+
+pub use diffmake::DiffInputs;
 
 /// Findings kept for the grid (counts stay exact beyond it). The CLI keeps 1,000 for its
 /// report; the grid needs every finding to colour every cell.
@@ -204,6 +207,8 @@ pub struct Session {
     /// The file uploaded last time, as CSV (a workbook's first sheet converted), or why it
     /// cannot be read.
     previous: Option<(String, Result<Vec<u8>, Msg>)>,
+    /// The files of the last 差分履歴 made, until saved or replaced.
+    diff_files: Option<diffmake::DiffFiles>,
 }
 
 impl Default for Session {
@@ -277,6 +282,7 @@ impl Session {
             input: None,
             encoding: EncodingChoice::Auto,
             previous: None,
+            diff_files: None,
         }
     }
 

@@ -1040,3 +1040,87 @@ fn compared_with_the_previous_upload() {
     );
     assert!(!p.nothing_changed() && !p.over_limit);
 }
+
+/// 「差分履歴ファイルを作る」 (issue 12, item 4) makes the very bytes `pmh_core::diff::diff`
+/// makes with the CLI's defaults; the deletion guard refuses 15 deletions of 20 until
+/// confirmed; the state it returns, given back, makes an identical second day a header-only
+/// file ("no upload needed"); a bad state file is refused with the core's reason.
+#[test]
+fn the_diff_history_file_is_the_clis() {
+    let from = fixture("previous/P001_too_many_removals.csv");
+    let to = fixture("invalid/P001_too_many_removals.csv");
+    let mut s = Session::default();
+    let inputs = |allow: bool| DiffInputs {
+        from: Some(("yesterday.csv", from.as_slice())),
+        to: ("today.csv", to.as_slice()),
+        state: None,
+        allow_deletions: allow,
+    };
+    let refused = s.make_diff(&inputs(false));
+    assert_eq!(refused.deletions, Some((15, 20)), "{refused:?}");
+    assert!(refused.refused.is_some());
+    assert_eq!(
+        s.diff_download(DownloadKind::DiffCsv, Lang::Ja)
+            .unwrap_err(),
+        WorkerError::NoDiffMade,
+        "a refused diff leaves nothing to save"
+    );
+
+    let made = s.make_diff(&inputs(true));
+    assert_eq!(made.refused, None);
+    assert_eq!(
+        (made.registered, made.updated, made.deleted, made.unchanged),
+        (0, 0, 15, 5)
+    );
+    assert!(made.ok, "{made:?}");
+    let (name, _, csv) = s.diff_download(DownloadKind::DiffCsv, Lang::Ja).unwrap();
+    assert_eq!(name, "today_差分履歴.csv");
+    let (state_name, _, state) = s.diff_download(DownloadKind::DiffState, Lang::Ja).unwrap();
+    assert_eq!(state_name, "差分履歴_状態ファイル.txt");
+
+    // The same call the CLI makes (cli/src/diff.rs), on the same bytes.
+    let cfg = pmh_core::diff::DiffConfig {
+        max_deletions: pmh_core::diff::DeletionLimit::None,
+        ..pmh_core::diff::DiffConfig::default()
+    };
+    let mut expected = Vec::new();
+    let outcome = pmh_core::diff::diff(
+        &Layout::full(),
+        &Layout::diff(),
+        &Options::default(),
+        &cfg,
+        Some(&mut pmh_core::diff::Bytes(&from)),
+        &mut pmh_core::diff::Bytes(&to),
+        pmh_core::diff::StateInput::None,
+        &mut |b| {
+            expected.extend_from_slice(b);
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(csv, expected);
+    assert_eq!(state, outcome.state.to_text().into_bytes());
+    assert_eq!(
+        csv.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(),
+        1 + 15,
+        "header and 15 deletion records"
+    );
+
+    // Day two: today's file again, with the state saved on day one → nothing to upload.
+    let again = s.make_diff(&DiffInputs {
+        from: Some(("today.csv", to.as_slice())),
+        to: ("today.csv", to.as_slice()),
+        state: Some(state.as_slice()),
+        allow_deletions: false,
+    });
+    assert!(again.nothing_changed() && again.ok, "{again:?}");
+    assert!(again.issues.is_empty(), "{again:?}");
+
+    // A state file that is not one: refused with the core's reason, nothing to save.
+    let bad = s.make_diff(&DiffInputs {
+        state: Some(b"not a state\n"),
+        ..inputs(true)
+    });
+    assert!(bad.refused.is_some() && bad.deletions.is_none(), "{bad:?}");
+    assert!(s.diff_download(DownloadKind::DiffCsv, Lang::Ja).is_err());
+}

@@ -125,6 +125,11 @@ impl State {
                 post(job, ToWorker::Bench { job, repeats }, None)
             }
             Action::StorageFailed => self.fail(AppError::StorageFailed),
+            Action::DiffFile(..)
+            | Action::DiffFileRead(..)
+            | Action::ClearDiffFile(_)
+            | Action::MakeDiff(_)
+            | Action::SaveDiff(_) => self.on_diff_maker(action, now),
         };
         fx.extend(self.document_effects(before));
         fx
@@ -880,6 +885,12 @@ impl State {
             FromWorker::File {
                 job, name, mime, ..
             } => return self.on_file(job, name, mime, bytes),
+            FromWorker::DiffMade { job, view } => {
+                if self.busy.take_if(|b| b.job == job).is_some() {
+                    self.diff_maker.made = Some(Rc::new(view));
+                }
+                return vec![Effect::Mark("pmh:diff-made")];
+            }
             FromWorker::Benched {
                 bytes,
                 rows,
@@ -1008,6 +1019,82 @@ impl State {
                 r.list = Rc::new(list);
             }
         });
+    }
+
+    /// 「差分履歴ファイルを作る」: its files, the request, and saving what it made.
+    fn on_diff_maker(&mut self, action: Action, now: &Now) -> Vec<Effect> {
+        match action {
+            Action::DiffFile(slot, file, name) => vec![Effect::ReadDiffFile(slot, file, name)],
+            Action::DiffFileRead(_, Err((name, detail))) => self.fail(AppError::ReadFailed {
+                name: Some(name),
+                detail,
+            }),
+            Action::DiffFileRead(slot, Ok((name, bytes))) => {
+                *self.diff_maker.slot_mut(slot) = Some(MasterFile {
+                    name,
+                    bytes: bytes.into(),
+                });
+                self.diff_maker.made = None;
+                Vec::new()
+            }
+            Action::ClearDiffFile(slot) => {
+                *self.diff_maker.slot_mut(slot) = None;
+                self.diff_maker.made = None;
+                Vec::new()
+            }
+            Action::MakeDiff(allow_deletions) => {
+                let Some(to) = self.diff_maker.to.clone() else {
+                    return Vec::new();
+                };
+                let (from, state) = (self.diff_maker.from.clone(), self.diff_maker.state.clone());
+                // The files travel concatenated, in the order the worker reads them.
+                let mut bytes = Vec::new();
+                let mut lens = Vec::new();
+                for f in [from.as_ref(), Some(&to), state.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    bytes.extend_from_slice(&f.bytes);
+                    lens.push(u32::try_from(f.bytes.len()).unwrap_or(u32::MAX));
+                }
+                self.diff_maker.made = None;
+                let job = self.job();
+                self.start(job, Task::MakeDiff, 0, false, now.ms);
+                let request = ToWorker::MakeDiff {
+                    job,
+                    from: from.map(|f| f.name),
+                    to: to.name,
+                    state: state.is_some(),
+                    lens,
+                    allow_deletions,
+                };
+                post(job, request, Some(Payload::Bytes(bytes.into())))
+            }
+            Action::SaveDiff(kind) => {
+                let made_ok = self
+                    .diff_maker
+                    .made
+                    .as_ref()
+                    .is_some_and(|m| m.refused.is_none());
+                if !made_ok {
+                    return Vec::new();
+                }
+                let job = self.job();
+                self.start(job, Task::Download(kind), 0, false, now.ms);
+                let lang = match self.lang {
+                    Lang::Ja => ReportLang::Ja,
+                    Lang::En => ReportLang::En,
+                };
+                let request = ToWorker::Download {
+                    job,
+                    kind,
+                    lang,
+                    time: now.iso.clone(),
+                };
+                post(job, request, None)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Whether a long job is under way.
