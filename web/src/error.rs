@@ -152,11 +152,12 @@ pub enum WorkerError {
         /// Findings of the copy.
         redacted: u64,
     },
-    /// The help-desk copy is not made for this encoding (ISO-2022-JP, or ambiguous).
-    #[error("no help-desk copy of {encoding} files")]
+    /// The help-desk copy is not made for this input's encoding (ambiguous, or an ISO-2022-JP
+    /// value that does not survive the copy).
+    #[error("{}", .reason.en)]
     RedactEncoding {
-        /// The input's encoding (its stable name).
-        encoding: String,
+        /// The core's reason (its own text, in both languages).
+        reason: Msg,
     },
     /// No random numbers for the help-desk copy.
     #[error("no random numbers ({detail})")]

@@ -925,6 +925,8 @@ pub enum CoreError<'a> {
     Xlsx(&'a pmh_core::xlsx::XlsxError),
     /// A comparison with the previous upload that could not be made.
     Diff(&'a pmh_core::diff::DiffError),
+    /// A help-desk copy that could not be made.
+    Redact(&'a pmh_core::redact::RedactError),
 }
 
 /// The text of a core error, in both languages: the core renders its own error enums
@@ -937,6 +939,7 @@ pub fn core_error(error: CoreError<'_>) -> Msg {
         CoreError::Config(e) => both(&|l| e.message(l)),
         CoreError::Xlsx(e) => both(&|l| e.message(l)),
         CoreError::Diff(e) => both(&|l| e.message(l)),
+        CoreError::Redact(e) => both(&|l| e.message(l)),
     }
 }
 
@@ -1132,14 +1135,7 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
                 "The anonymised copy was not saved: its findings did not match the original's ({original} before, {redacted} after). Please try again (each attempt uses new random values). If it keeps happening, report this message (not the file) to the developers."
             ),
         ),
-        WorkerError::RedactEncoding { encoding } => lang.pick(
-            format!(
-                "文字コード {encoding} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS（CP932）または EUC-JP で保存し直してから読み込んでください。"
-            ),
-            format!(
-                "Anonymised copies of {encoding} files are not supported yet; none was made. Save the file as UTF-8, Shift_JIS (CP932) or EUC-JP and load it again."
-            ),
-        ),
+        WorkerError::RedactEncoding { reason } => lang.msg(reason).to_owned(),
         WorkerError::NoRandom { detail } => lang.pick(
             format!("乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"),
             format!("The anonymised copy was not made: no random numbers are available ({detail})."),

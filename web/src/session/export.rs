@@ -200,8 +200,8 @@ pub(super) fn redact_error(e: &RedactError) -> WorkerError {
             original: *original,
             redacted: *redacted,
         },
-        RedactError::UnsupportedEncoding { encoding } => WorkerError::RedactEncoding {
-            encoding: encoding.as_str().to_owned(),
+        RedactError::UnsupportedEncoding { .. } => WorkerError::RedactEncoding {
+            reason: text::core_error(text::CoreError::Redact(e)),
         },
     }
 }

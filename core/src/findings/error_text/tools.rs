@@ -2,6 +2,7 @@
 
 use super::pick;
 use crate::findings::diagnostic::column_letter;
+use crate::input::decode::TextEncoding;
 use crate::output::render::Lang;
 use crate::tools::diff::{DeletionLimit, DiffError, DiffIssue, Side, StateProblem, Unusable};
 use crate::tools::redact::RedactError;
@@ -41,13 +42,15 @@ impl RedactError {
                     ),
                 }
             }
-            RedactError::UnsupportedEncoding { encoding } => match lang {
-                Lang::Ja => format!(
-                    "文字コード {} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS (CP932) または EUC-JP で出力し直してから実行してください（文字コードが判別できない場合は --encoding で指定してください）。",
+            RedactError::UnsupportedEncoding { encoding } => match (encoding, lang) {
+                (TextEncoding::Ambiguous, Lang::Ja) => "文字コードが判別できない（Shift_JIS と EUC-JP のどちらとしても読める）ため、匿名化ファイルは作成していません。--encoding で文字コードを指定して実行してください。".to_owned(),
+                (TextEncoding::Ambiguous, Lang::En) => "The file's encoding cannot be told (it reads as both Shift_JIS and EUC-JP), so no copy was made. Name the encoding with --encoding.".to_owned(),
+                (_, Lang::Ja) => format!(
+                    "文字コード {} のファイルに、匿名化の前後で同じに読めないバイトまたは文字（JIS X 0208 にない文字など）があるため、匿名化ファイルは作成していません。UTF-8、Shift_JIS (CP932) または EUC-JP で出力し直してから実行してください。",
                     encoding.as_str()
                 ),
-                Lang::En => format!(
-                    "Help-desk copies of {} files are not supported yet; no copy was made. Export the file as UTF-8, Shift_JIS (CP932) or EUC-JP first (or name an ambiguous file's encoding with --encoding).",
+                (_, Lang::En) => format!(
+                    "The {} file holds bytes or characters that do not survive the copy unchanged (characters outside JIS X 0208, for example), so no copy was made. Export the file as UTF-8, Shift_JIS (CP932) or EUC-JP first.",
                     encoding.as_str()
                 ),
             },
