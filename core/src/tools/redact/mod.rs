@@ -840,12 +840,22 @@ fn rewrite(
         if std::mem::take(&mut first) && !no_header {
             continue;
         }
+        let unread = rec.quotes % 2 == 1;
         for (col, f) in rec.fields.iter().enumerate() {
+            let text = cell_text(f);
             if matches!(roles.get(col), Some(Role::Field(..) | Role::Detail(_))) {
-                avoid.insert(value_hash(trim_edges(&cell_text(f))));
+                avoid.insert(value_hash(trim_edges(&text)));
+            }
+            // An unread record (a quote left open) or a value spanning lines swallows whole
+            // rows: their cells, which the checker never saw, are personal values to avoid too.
+            if unread || text.contains(['\r', '\n']) {
+                let delimiter = char::from(report.delimiter);
+                for token in text.split(|c| c == delimiter || c == '\r' || c == '\n') {
+                    avoid.insert(value_hash(trim_edges(token.trim_matches('"'))));
+                }
             }
         }
-        if rec.quotes % 2 == 1 {
+        if unread {
             continue;
         }
         let own = row_own(&rec, &personal_cols);
