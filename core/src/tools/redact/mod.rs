@@ -850,7 +850,7 @@ fn rewrite(
             // rows: their cells, which the checker never saw, are personal values to avoid too.
             if unread || text.contains(['\r', '\n']) {
                 let delimiter = char::from(report.delimiter);
-                for token in text.split(|c| c == delimiter || c == '\r' || c == '\n') {
+                for token in text.split([delimiter, '\r', '\n']) {
                     avoid.insert(value_hash(trim_edges(token.trim_matches('"'))));
                 }
             }
