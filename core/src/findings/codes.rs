@@ -163,6 +163,7 @@ codes! {
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe";
+    CertificateTypeOnly = "K004" => "core/src/check/keys.rs", "KeyTracker::observe";
     MyNumberCheckDigit = "N001" => "core/src/check/fields.rs", "Back::named_checks";
     MyNumberExponent = "N002" => "core/src/check/fields.rs", "Back::cell";
     InsurerCheckDigit = "N003" => "core/src/check/fields.rs", "Back::named_checks";
@@ -488,8 +489,8 @@ impl Code {
                 Error,
                 "同じ受給者証が重複しています",
                 "Duplicate certificate",
-                "受給者証を特定するキー（個人番号・公費受給者番号・受給者証サブキー・機関別受給者証種別ID）と有効期間が同じ行が2つあります。",
-                "Two rows have the same certificate key (My Number, recipient number, sub-key, type ID) and validity period.",
+                "受給者証を特定するキー（既定では個人番号・公費受給者番号・受給者証サブキー。レイアウトの keys.certificate）と機関別受給者証種別IDと有効期間が同じ行が2つあります。",
+                "Two rows have the same certificate key (by default My Number, recipient number and sub-key: the layout's keys.certificate), certificate type ID and validity period.",
                 "重複している行のどちらかを削除してください。別の受給者証なら受給者証サブキーで区別してください。",
                 "Delete one of the rows; if they are different certificates, tell them apart with the sub-key.",
             ),
@@ -510,6 +511,15 @@ impl Code {
                 "In diff history every history row of one certificate needs its own history key.",
                 "重複している行の履歴キーを、その受給者証の中で一意になるように直してください。",
                 "Give each history row of the certificate a distinct history key.",
+            ),
+            Code::CertificateTypeOnly => i(
+                Warning,
+                "機関別受給者証種別IDだけが異なる受給者証があります",
+                "Certificates differ only by their type ID",
+                "PMHは受給者証を個人番号・公費受給者番号・受給者証サブキーで特定します（デジタル庁 自治体ベンダ向け資料 連携単位）。この2行はそれらが同じで、有効期間も同じか重なっており、機関別受給者証種別IDだけが異なります。PMHでは1つの受給者証として扱われ、一方がもう一方を上書きするおそれがあります。",
+                "PMH identifies a certificate by My Number, recipient number and sub-key (Digital Agency vendor briefing, 連携単位). These two rows share them, their validity periods are the same or overlap, and only the certificate type ID differs: PMH would take them as one certificate, one overwriting the other.",
+                "別の受給者証であれば、それぞれに異なる受給者証サブキーを付番してください（公費受給者番号で受給者証を一意に特定できない場合はサブキーを付番する、とされています）。同じ受給者証であれば、誤った方の行を削除してください。",
+                "If they are different certificates, give each its own 受給者証サブキー (the briefing asks for a sub-key whenever the recipient number does not identify one certificate). If they are the same certificate, delete the wrong row.",
             ),
             Code::MyNumberCheckDigit => i(
                 Error,

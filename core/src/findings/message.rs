@@ -579,6 +579,14 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("{row}行目と同じ受給者証で、履歴キー{v_ja}が重複しています。"),
             format!("Same certificate and history key {v_en} as row {row}."),
         ),
+        (Code::CertificateTypeOnly, Detail::OtherRow { row }) => (
+            format!(
+                "{row}行目と個人番号・公費受給者番号・受給者証サブキーが同じで有効期間が重なり、機関別受給者証種別ID{v_ja}が異なります。PMHでは同じ受給者証になります。"
+            ),
+            format!(
+                "Same My Number, recipient number and sub-key as row {row}, overlapping validity, another certificate type ID {v_en}. PMH takes them as one certificate."
+            ),
+        ),
         (Code::MyNumberCheckDigit, _) => (
             format!(
                 "個人番号{v_ja}の検査用数字（12桁目）が合いません。元の記録で番号全体を確認してください。"
