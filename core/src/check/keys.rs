@@ -265,7 +265,13 @@ struct LargeGroup {
 }
 
 impl LargeGroup {
-    fn observe(&mut self, e: &KeyEntry, history: bool, no_overlap: bool, typed: bool) -> Option<Repeat> {
+    fn observe(
+        &mut self,
+        e: &KeyEntry,
+        history: bool,
+        no_overlap: bool,
+        typed: bool,
+    ) -> Option<Repeat> {
         // Without a 履歴キー, `history` is the type (see `KeyTracker::observe`).
         let kind = if typed { e.history } else { 0 };
         let same = self
@@ -280,7 +286,10 @@ impl LargeGroup {
         self.row_types.insert(e.row, kind);
         same.or_else(|| {
             let row = match any? {
-                Repeat::HistoryKey(r) | Repeat::Period(r) | Repeat::Overlap(r) | Repeat::OtherType(r) => r,
+                Repeat::HistoryKey(r)
+                | Repeat::Period(r)
+                | Repeat::Overlap(r)
+                | Repeat::OtherType(r) => r,
             };
             (self.row_types.get(&row) != Some(&kind)).then_some(Repeat::OtherType(row))
         })
@@ -504,7 +513,8 @@ mod tests {
             // another type: either is a witness (the index finds the exact repeat first).
             let got = obs(&mut t, first + 4, "C", (5, 2));
             assert!(
-                [first, first + 3].map(|r| Some((Code::CertificateTypeOnly, r, true)))
+                [first, first + 3]
+                    .map(|r| Some((Code::CertificateTypeOnly, r, true)))
                     .contains(&got),
                 "extra {extra}: {got:?}"
             );
@@ -649,6 +659,13 @@ mod tests {
             assert_eq!(t.observe(n as u32 + 2, &value, f, to), None);
         }
         assert_eq!(t.large.len(), 1);
-        assert!(t.large[0].by_type.values().map(|p| p.maximal.len()).sum::<usize>() == 100_000);
+        assert!(
+            t.large[0]
+                .by_type
+                .values()
+                .map(|p| p.maximal.len())
+                .sum::<usize>()
+                == 100_000
+        );
     }
 }

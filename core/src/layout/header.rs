@@ -19,8 +19,12 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let c = match c {
-            '（' | '【' | '［' | '〔' | '「' | '『' | '〈' | '《' | '[' | '<' | '＜' => '(',
-            '）' | '】' | '］' | '〕' | '」' | '』' | '〉' | '》' | ']' | '>' | '＞' => ')',
+            '（' | '【' | '［' | '〔' | '「' | '『' | '〈' | '《' | '[' | '<' | '＜' => {
+                '('
+            }
+            '）' | '】' | '］' | '〕' | '」' | '』' | '〉' | '》' | ']' | '>' | '＞' => {
+                ')'
+            }
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
             // ひらがな → カタカナ: 「氏名かな」 names the same column as 「氏名カナ」.
             '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
@@ -29,13 +33,7 @@ pub fn fold(s: &str) -> String {
         if c.is_whitespace()
             || matches!(
                 c,
-                '\u{FEFF}'
-                    | '\u{200B}'
-                    | '_'
-                    | '・'
-                    | '-'
-                    | '\u{2010}'..='\u{2015}'
-                    | '\u{2212}'
+                '\u{FEFF}' | '\u{200B}' | '_' | '・' | '-' | '\u{2010}'..='\u{2015}' | '\u{2212}'
             )
         {
             continue;
@@ -231,7 +229,16 @@ const PERIOD_WORDS: &[&str] = &[
 ];
 /// Endings after a period word that say which end (folded).
 const FROM_WORDS: &[&str] = &["開始日", "開始年月日", "始期", "始期日", "開始", "自", "始"];
-const TO_WORDS: &[&str] = &["終了日", "終了年月日", "終期", "終期日", "終了", "満了日", "至", "終"];
+const TO_WORDS: &[&str] = &[
+    "終了日",
+    "終了年月日",
+    "終期",
+    "終期日",
+    "終了",
+    "満了日",
+    "至",
+    "終",
+];
 
 fn classify(note: &str) -> Note {
     const KANA: &[&str] = &["カナ", "フリガナ", "カタカナ", "ヨミ", "ヨミガナ", "kana"];
@@ -241,15 +248,42 @@ fn classify(note: &str) -> Note {
     if note == "漢字" || note == "漢字氏名" || note == "kanji" {
         return Note::Kanji;
     }
-    if ["自", "始", "始期", "開始", "開始日", "から", "from", "start"].contains(&note) {
+    if [
+        "自",
+        "始",
+        "始期",
+        "開始",
+        "開始日",
+        "から",
+        "from",
+        "start",
+    ]
+    .contains(&note)
+    {
         return Note::From;
     }
     if ["至", "終", "終期", "終了", "終了日", "まで", "to", "end"].contains(&note) {
         return Note::To;
     }
     const NEUTRAL: &[&str] = &[
-        "和暦", "西暦", "男女", "必須", "任意", "半角", "全角", "数字", "半角数字", "英数",
-        "半角英数", "英数字", "半角英数字", "日付", "数値", "コード", "文字", "全角文字",
+        "和暦",
+        "西暦",
+        "男女",
+        "必須",
+        "任意",
+        "半角",
+        "全角",
+        "数字",
+        "半角数字",
+        "英数",
+        "半角英数",
+        "英数字",
+        "半角英数字",
+        "日付",
+        "数値",
+        "コード",
+        "文字",
+        "全角文字",
     ];
     if NEUTRAL.contains(&note) {
         return Note::Neutral;
@@ -259,7 +293,8 @@ fn classify(note: &str) -> Note {
         let rest = note.trim_start_matches(|c: char| c.is_ascii_digit());
         rest.len() < note.len() && suffixes.contains(&rest)
     };
-    if digits_then(&["桁", "文字", "文字以内", "桁以内", "桁数字", "桁半角数字"]) {
+    if digits_then(&["桁", "文字", "文字以内", "桁以内", "桁数字", "桁半角数字"])
+    {
         return Note::Neutral;
     }
     // A date format (「yyyy/mm/dd」「yyyymmdd」「yyyy年mm月dd日」) or a code list (「1:男2:女」,
@@ -329,8 +364,7 @@ impl Matcher {
             .fields
             .iter()
             .map(|f| {
-                fold(&f.label_ja).contains("カナ")
-                    || f.chars == crate::layout::CharClass::Katakana
+                fold(&f.label_ja).contains("カナ") || f.chars == crate::layout::CharClass::Katakana
             })
             .collect();
         let k = layout.key_index();
@@ -404,7 +438,9 @@ impl Matcher {
         }
         // 「氏名漢字」「漢字氏名」: the marker outside brackets.
         for marker in ["漢字"] {
-            if let Some(rest) = core.strip_suffix(marker).or_else(|| core.strip_prefix(marker))
+            if let Some(rest) = core
+                .strip_suffix(marker)
+                .or_else(|| core.strip_prefix(marker))
                 && !rest.is_empty()
             {
                 core = rest.to_owned();
@@ -763,7 +799,14 @@ mod tests {
         let layout = Layout::full();
         let m = Matcher::new(&layout);
         let fixed: Vec<String> = layout.fields.iter().map(|f| f.label_ja.clone()).collect();
-        let card = ["受給者証名", "公費負担者番号", "疾病名", "氏名", "個人番号", "受給者証名"];
+        let card = [
+            "受給者証名",
+            "公費負担者番号",
+            "疾病名",
+            "氏名",
+            "個人番号",
+            "受給者証名",
+        ];
         let h: Vec<String> = fixed
             .iter()
             .cloned()

@@ -805,7 +805,11 @@ mod tests {
         for l in [&full, &diff] {
             assert_eq!(
                 ids(l),
-                ["myNumber", "medicalSubsidyRecipientNumber", "certificationSubKey"]
+                [
+                    "myNumber",
+                    "medicalSubsidyRecipientNumber",
+                    "certificationSubKey"
+                ]
             );
         }
         assert_eq!(
@@ -837,10 +841,7 @@ mod tests {
 
     #[test]
     fn key_must_name_existing_field() {
-        let text = FULL_TOML.replace(
-            "\"certificationSubKey\"]",
-            "\"nope\"]",
-        );
+        let text = FULL_TOML.replace("\"certificationSubKey\"]", "\"nope\"]");
         let err = Layout::from_toml(&text).unwrap_err();
         assert!(
             err.message(Lang::En).contains("nope"),
