@@ -553,7 +553,12 @@ impl Matcher {
     /// カナ/漢字 and start/end.
     pub fn suggest(&self, header: &str) -> Option<usize> {
         let folded = fold(header);
-        if folded.contains(['(', ')']) || CARD_ITEMS.iter().any(|c| fold(c) == folded) {
+        // A header that names a field but is not used as it is a 券面 repeat of a fixed label
+        // (the field is held by an earlier column): offering the field would be wrong.
+        if folded.contains(['(', ')'])
+            || CARD_ITEMS.iter().any(|c| fold(c) == folded)
+            || self.resolve(header).is_some()
+        {
             return None;
         }
         let h: Vec<char> = folded.chars().collect();
@@ -820,6 +825,10 @@ mod tests {
             assert_eq!(map.field_column[i], Some(i));
         }
         assert!(map.uses[fixed.len()..].iter().all(|u| *u == Use::Detail));
+        // ... and none of them is offered the field it repeats (the page lists 候補).
+        for c in card {
+            assert_eq!(m.suggest(c), None, "{c}");
+        }
         // A repeat among the fixed columns is still a duplicate.
         let mut among = fixed.clone();
         among.insert(3, "個人番号".to_owned());
