@@ -643,6 +643,111 @@ mod tests {
         assert!(k001 >= 50 && k002 >= 200, "K001 {k001}, K002 {k002}");
     }
 
+    /// The same against a pairwise reference with certificate types (issue 10, K004): a
+    /// same-type exact repeat is K001 (earliest such row), else a same-type overlap K002, else
+    /// an exact or overlapping row of another type K004 — an error is never hidden behind the
+    /// warning, in small groups and indexed ones. The generator reaches all three and the index.
+    #[test]
+    fn typed_groups_agree_with_the_pairwise_reference() {
+        use proptest::prelude::*;
+        use std::cell::Cell;
+        let layout = Layout::full();
+        let my = layout.field_index("myNumber").unwrap();
+        let ty = layout.field_index("orgSpecificCertificateTypeId").unwrap();
+        let counts = [Cell::new(0), Cell::new(0), Cell::new(0), Cell::new(0)];
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+        // Starts on a 15-day grid and three lengths: exact repeats are frequent enough.
+        let rows = proptest::collection::vec(
+            (
+                0u8..2,
+                0u8..3,
+                (0i32..24).prop_map(|x| x * 15),
+                prop_oneof![Just(14i32), Just(29), Just(59)],
+            ),
+            1..70,
+        );
+        let large_seen = Cell::new(0);
+        runner
+            .run(&rows, |rows| {
+                let mut t = KeyTracker::new(&layout);
+                let mut seen: Vec<(u8, u8, i32, i32)> = Vec::new();
+                let base = date::Ymd::new(2020, 1, 1).unwrap().to_days();
+                for (n, &(cert, kind, from, len)) in rows.iter().enumerate() {
+                    let row = n as u32 + 2;
+                    let v = ["123456789018", "234567890125"][cert as usize];
+                    let k = ["A", "B", "C"][kind as usize];
+                    let value = |i: usize| match i {
+                        i if i == my => v,
+                        i if i == ty => k,
+                        _ => "",
+                    };
+                    let (f, to) = (base + from, base + from + len);
+                    let got = t.observe(
+                        row,
+                        &value,
+                        date::Ymd::from_days(f),
+                        date::Ymd::from_days(to),
+                    );
+                    let same_cert = |e: &&(u8, u8, i32, i32)| e.0 == cert;
+                    let exact = |e: &&(u8, u8, i32, i32)| e.2 == f && e.3 == to;
+                    let overlap = |e: &&(u8, u8, i32, i32)| e.2 <= to && f <= e.3;
+                    let first_exact_same = seen
+                        .iter()
+                        .position(|e| same_cert(&e) && e.1 == kind && exact(&e));
+                    let overlap_same = seen
+                        .iter()
+                        .any(|e| same_cert(&e) && e.1 == kind && overlap(&e));
+                    let other = seen
+                        .iter()
+                        .any(|e| same_cert(&e) && e.1 != kind && overlap(&e));
+                    let want = match (first_exact_same, overlap_same, other) {
+                        (Some(j), _, _) => Some((Code::DuplicateCertificate, j as u32 + 2)),
+                        (None, true, _) => Some((Code::OverlappingPeriods, 0)),
+                        (None, false, true) => Some((Code::CertificateTypeOnly, 0)),
+                        _ => None,
+                    };
+                    match (got, want) {
+                        (None, None) => counts[0].set(counts[0].get() + 1),
+                        (Some(g), Some((Code::DuplicateCertificate, j))) => {
+                            prop_assert_eq!(
+                                (g.code, g.other_row, g.on_type),
+                                (Code::DuplicateCertificate, j, false)
+                            );
+                            counts[1].set(counts[1].get() + 1);
+                        }
+                        (Some(g), Some((code, _))) => {
+                            prop_assert_eq!(g.code, code);
+                            let e = seen[g.other_row as usize - 2];
+                            prop_assert!(e.0 == cert && overlap(&&e));
+                            prop_assert_eq!(e.1 != kind, code == Code::CertificateTypeOnly);
+                            prop_assert_eq!(g.on_type, code == Code::CertificateTypeOnly);
+                            let i = if code == Code::OverlappingPeriods {
+                                2
+                            } else {
+                                3
+                            };
+                            counts[i].set(counts[i].get() + 1);
+                        }
+                        (g, w) => prop_assert!(false, "row {}: got {:?}, want {:?}", row, g, w),
+                    }
+                    seen.push((cert, kind, f, to));
+                }
+                large_seen.set(large_seen.get() + usize::from(!t.large.is_empty()));
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c = counts.map(|c| c.get());
+        assert!(
+            c[1] >= 50 && c[2] >= 200 && c[3] >= 50,
+            "none/K001/K002/K004: {c:?}"
+        );
+        assert!(
+            large_seen.get() >= 20,
+            "{} runs reached the index",
+            large_seen.get()
+        );
+    }
+
     /// One certificate with many distinct, renewing periods goes to the index instead of
     /// walking every earlier row (issue 9: 100,000 rows took 14 s; the old walk needed 5 × 10⁹
     /// comparisons here). Timings belong to benchmarks; core has no clock.
