@@ -149,6 +149,7 @@ codes! {
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
     AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
     BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
+    CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -340,6 +341,15 @@ impl Code {
                 "A column among the fixed fields matches no field of the layout; it is kept as a certificate-face item.",
                 "項目名の誤記であれば正しい日本語名に直してください。券面項目であれば固定項目の後ろへ移してください。",
                 "Fix the name if it is a typo; if it is a certificate-face item, move it after the fixed fields.",
+            ),
+            Code::CardItemNamedLikeField => i(
+                Info,
+                "固定項目と同じ名前の券面項目です",
+                "Certificate-face item named like a fixed field",
+                "固定項目の後ろにある列の名前が固定項目と同じです。受給者証名や公費負担者番号は券面にも印字されるため（デジタル庁 自治体ベンダ向け資料）、最初の列を固定項目、この列を受給者証券面項目として扱います。",
+                "A column after the fixed fields has the name of a fixed field. Certificate names and insurer numbers are also printed on the certificate (Digital Agency vendor briefing), so the first column is the fixed field and this one a certificate-face item.",
+                "券面に印字された項目であればこのままで構いません。固定項目のつもりであれば、列の順序と名前を確認してください。",
+                "Nothing to do if it is printed on the certificate. If it was meant as the fixed field, check the column order and names.",
             ),
             Code::EmptyHeader => i(
                 Warning,

@@ -424,6 +424,27 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             )
         }
         (
+            Code::CardItemNamedLikeField,
+            Detail::Header {
+                header,
+                other_column,
+                ..
+            },
+        ) => {
+            let other = other_column
+                .map(crate::findings::diagnostic::column_letter)
+                .unwrap_or_default();
+            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
+            (
+                format!(
+                    "列{h_ja}は固定項目「{label_ja}」（{other}列）と同じ名前ですが、固定項目の後ろにあるため券面項目として扱います。"
+                ),
+                format!(
+                    "Column {h_en} has the name of the fixed field \"{label_en}\" (column {other}); it stands after the fixed fields, so it is kept as a certificate-face item."
+                ),
+            )
+        }
+        (
             Code::UnknownColumn,
             Detail::Header {
                 header, suggestion, ..

@@ -132,6 +132,9 @@ pub struct HeaderMap {
     pub field_column: Vec<Option<usize>>,
     /// Columns that map to a field already taken: (column, first column, field).
     pub duplicates: Vec<(usize, usize, usize)>,
+    /// Columns after the fixed ones named exactly like a fixed field held by an earlier column,
+    /// kept as 券面 items: (column, first column, field) — S020, so it is never silent.
+    pub card_repeats: Vec<(usize, usize, usize)>,
     /// Unmatched columns standing before the last matched field: (column, suggested field).
     pub unknown_among_fixed: Vec<(usize, Option<usize>)>,
     /// Columns whose header is empty.
@@ -609,7 +612,8 @@ impl Matcher {
     /// its header) when it stands after the last fixed field's first column — the seeds list
     /// 受給者証名 and 公費負担者番号 among the 券面 items — or when it names the field only by an
     /// alias or a qualified reading; a repeat *among* the fixed columns is S005. An explicit
-    /// mapping naming two columns of different names as one field is S005 too.
+    /// mapping naming two columns of different names as one field is S005 too. A repeat of a
+    /// label kept as a 券面 item is listed in [`HeaderMap::card_repeats`] (S020, information).
     pub fn map(
         &self,
         layout: &Layout,
@@ -659,10 +663,9 @@ impl Matcher {
             uses.push(u);
         }
         // Repeats after the fixed block are 券面 items (see above). The block ends at the last
-        // required field's first column (required fields are never 券面 items); from the first
-        // repeat after it, every column is a 券面 item, also one first naming an optional
-        // field (「受給者証名, 公費負担者番号」 printed on the card, in a file without the
-        // optional 公費負担者番号 column).
+        // required field's first column (required fields are never 券面 items). A first
+        // column naming an optional field stays that field wherever it stands: source data for
+        // `build` comes in any column order, and taking it away silently would lose the field.
         let required_cols = layout
             .fields
             .iter()
@@ -671,29 +674,18 @@ impl Matcher {
             .filter_map(|(_, c)| *c)
             .max();
         let last_fixed = required_cols.or_else(|| field_column.iter().flatten().copied().max());
-        let mut block_start: Option<usize> = None;
-        duplicates.retain(|&(col, first, _)| {
+        let mut card_repeats = Vec::new();
+        duplicates.retain(|&(col, first, f)| {
             let after = last_fixed.is_some_and(|last| col > last);
             let same_name = headers[col].trim() == headers[first].trim();
             if after && (!explicit_cols[col] || same_name) {
                 uses[col] = Use::Detail;
-                block_start = Some(block_start.map_or(col, |b| b.min(col)));
+                card_repeats.push((col, first, f));
                 false
             } else {
                 true
             }
         });
-        if let Some(start) = block_start {
-            for col in start..uses.len() {
-                if let Use::Field(f) = uses[col]
-                    && field_column[f] == Some(col)
-                    && !explicit_cols[col]
-                {
-                    uses[col] = Use::Detail;
-                    field_column[f] = None;
-                }
-            }
-        }
         let last_field_col = uses.iter().rposition(|u| matches!(u, Use::Field(_)));
         let unknown_among_fixed = match last_field_col {
             Some(last) => (0..last)
@@ -708,6 +700,7 @@ impl Matcher {
             uses,
             field_column,
             duplicates,
+            card_repeats,
             unknown_among_fixed,
             empty_headers,
         }
@@ -835,7 +828,17 @@ mod tests {
         let map = m.map(&layout, &among, None);
         let my = layout.field_index("myNumber").unwrap();
         assert_eq!(map.duplicates, vec![(3, my, my)]);
-        // Without the optional 公費負担者番号 column, the 券面 one is not taken for it.
+        // Each label repeat is listed (S020: never silent).
+        let repeats: Vec<usize> = m
+            .map(&layout, &h, None)
+            .card_repeats
+            .iter()
+            .map(|r| r.0 - fixed.len())
+            .collect();
+        assert_eq!(repeats, [0, 1, 3, 4, 5]);
+        // Without the optional 公費負担者番号 column, a 公費負担者番号 column after the fixed
+        // ones is that field (source data comes in any order); the 受給者証名 repeat before it
+        // is a 券面 item among fixed columns (S014), not silently anything.
         let ins = layout.field_index("medicalSubsidyInsurerNumber").unwrap();
         let mut without: Vec<String> = fixed.clone();
         without.remove(ins);
@@ -843,8 +846,9 @@ mod tests {
         without.extend(["受給者証名", "公費負担者番号"].map(str::to_owned));
         let map = m.map(&layout, &without, None);
         assert!(map.duplicates.is_empty());
-        assert_eq!(map.field_column[ins], None);
-        assert_eq!(map.uses[n..], [Use::Detail, Use::Detail]);
+        assert_eq!(map.field_column[ins], Some(n + 1));
+        assert_eq!(map.uses[n], Use::Detail);
+        assert_eq!(map.unknown_among_fixed, [(n, None)]);
         // A mapping names columns: the same name twice is one field first, then a 券面 item;
         // two different names mapped to one field stay a conflict (S005).
         let mapping = ColumnMapping::from_json(
