@@ -55,7 +55,7 @@ pub use input::front::{Front, FrontSummary, RecordBatch};
 pub use input::{records, xlsx};
 // Layouts and header matching.
 pub use layout::header::MappingError;
-pub use layout::header::{ColumnMapping, Matcher, Use, fold};
+pub use layout::header::{ColumnMapping, MatchKind, Matcher, Use, fold};
 pub use layout::{
     Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
 };

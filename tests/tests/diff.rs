@@ -751,3 +751,76 @@ fn unreadable_snapshots_are_refused_not_diffed_into_deletions() {
         assert!(out.is_empty(), "{bad}: nothing is written");
     }
 }
+
+/// Issue 10 (3), seed 000 lines 549–551: the row key is the seeds' certificate key, so two rows
+/// of one snapshot that differ only by 機関別受給者証種別ID are one row key — a collision, and
+/// nothing is written for that certificate (validate warns about the same rows: K004).
+#[test]
+fn rows_differing_only_by_type_collide() {
+    const TYPE_ID: usize = 0;
+    let y: Vec<_> = (0..3).map(row).collect();
+    let mut other_type = y[1].clone();
+    other_type[TYPE_ID] = format!("{}X", other_type[TYPE_ID]);
+    let t = vec![y[0].clone(), y[1].clone(), other_type, y[2].clone()];
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    assert!(
+        r.outcome
+            .issues
+            .iter()
+            .any(|i| matches!(i, DiffIssue::Collision { side: Side::To, .. })),
+        "{:?}",
+        r.outcome.issues
+    );
+    assert!(records(&r.out).iter().all(|x| x.0 != y[1][MY_NUMBER]));
+    let report = pmh_core::check_bytes(&Layout::full(), Options::default(), &file(&t));
+    assert_eq!(report.count(pmh_core::Code::CertificateTypeOnly), 1);
+}
+
+/// docs/diff.md: changing `keys.certificate` changes every `hash`/`period` historyKey, which is
+/// why an upgrade from the old built-in key (with 機関別受給者証種別ID) needs the old key in a
+/// layout file or the reset API (seed 000 lines 758–764). The same registration, keyed both ways.
+#[test]
+fn the_certificate_key_is_part_of_every_history_key() {
+    let old_key = pmh_core::FULL_TOML.replace(
+        "certificate = [\"myNumber\", \"medicalSubsidyRecipientNumber\", \"certificationSubKey\"]",
+        "certificate = [\"myNumber\", \"medicalSubsidyRecipientNumber\", \"certificationSubKey\", \"orgSpecificCertificateTypeId\"]",
+    );
+    assert_ne!(
+        old_key,
+        pmh_core::FULL_TOML,
+        "the built-in key is the seeds' one"
+    );
+    let keyed = |full: &Layout| {
+        let mut out = Vec::new();
+        let mut sink = |b: &[u8]| -> Result<(), String> {
+            out.extend_from_slice(b);
+            Ok(())
+        };
+        let cfg = DiffConfig {
+            scheme: HistoryKeyScheme::Period,
+            ..DiffConfig::default()
+        };
+        let to = file(&[row(1)]);
+        diff(
+            full,
+            &Layout::diff(),
+            &Options::default(),
+            &cfg,
+            None,
+            &mut Bytes(&to),
+            None.into(),
+            &mut sink,
+        )
+        .unwrap();
+        records(&out)
+    };
+    let new = keyed(&Layout::full());
+    let old = keyed(&Layout::from_toml(&old_key).unwrap());
+    assert_eq!(new.len(), 1);
+    assert_eq!(old.len(), 1);
+    assert_eq!((&new[0].0, &new[0].1), (&old[0].0, &old[0].1));
+    assert_ne!(
+        new[0].2, old[0].2,
+        "the historyKey depends on the key's fields"
+    );
+}

@@ -131,9 +131,24 @@ fn fixed_basis(code: Code) -> Option<Basis> {
     use Code::*;
     Some(match code {
         // File structure and encoding; the master's absence; build's repairs.
-        EmptyFile | UnknownEncoding | HeaderOnly | DuplicateColumn | RaggedRow | UnclosedQuote
-        | UndecodableBytes | BlankRow | NotUtf8 | AmbiguousEncoding | BareQuote | BomInValue
-        | DelimiterMismatch | UnknownColumn | EmptyHeader | NoHeader | NoMaster
+        EmptyFile
+        | UnknownEncoding
+        | HeaderOnly
+        | DuplicateColumn
+        | RaggedRow
+        | UnclosedQuote
+        | UndecodableBytes
+        | BlankRow
+        | NotUtf8
+        | AmbiguousEncoding
+        | BareQuote
+        | BomInValue
+        | DelimiterMismatch
+        | UnknownColumn
+        | EmptyHeader
+        | NoHeader
+        | NoMaster
+        | CardItemNamedLikeField
         | DuplicateHistoryKey => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,

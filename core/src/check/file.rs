@@ -51,6 +51,19 @@ impl<'l> Back<'l> {
                     }),
             );
         }
+        for &(col, first, f) in &map.card_repeats {
+            self.sink.push(
+                Diagnostic::new(Code::CardItemNamedLikeField)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1))
+                    .field(f, Basis::Verified)
+                    .detail(Detail::Header {
+                        header: headers[col].clone(),
+                        suggestion: None,
+                        other_column: Some(first as u32 + 1),
+                    }),
+            );
+        }
         for &(col, suggestion) in &map.unknown_among_fixed {
             self.sink.push(
                 Diagnostic::new(Code::UnknownColumn)

@@ -62,8 +62,11 @@ impl<'l> Back<'l> {
         else {
             return;
         };
+        let type_only = found.on_type;
         let field = if found.on_history_key {
             self.keys.history_key
+        } else if type_only {
+            self.keys.certificate_type
         } else {
             self.keys.certificate.first().copied()
         };
@@ -76,6 +79,9 @@ impl<'l> Back<'l> {
             });
         if found.on_history_key {
             d.value = self.keys.history_key.map(|i| value(i).to_owned());
+        }
+        if type_only {
+            d.value = self.keys.certificate_type.map(|i| value(i).to_owned());
         }
         d.field = field;
         let basis = if found.on_history_key {

@@ -149,6 +149,7 @@ codes! {
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
     AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
     BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
+    CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -163,6 +164,7 @@ codes! {
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe";
+    CertificateTypeOnly = "K004" => "core/src/check/keys.rs", "KeyTracker::observe";
     MyNumberCheckDigit = "N001" => "core/src/check/fields.rs", "Back::named_checks";
     MyNumberExponent = "N002" => "core/src/check/fields.rs", "Back::cell";
     InsurerCheckDigit = "N003" => "core/src/check/fields.rs", "Back::named_checks";
@@ -340,6 +342,15 @@ impl Code {
                 "項目名の誤記であれば正しい日本語名に直してください。券面項目であれば固定項目の後ろへ移してください。",
                 "Fix the name if it is a typo; if it is a certificate-face item, move it after the fixed fields.",
             ),
+            Code::CardItemNamedLikeField => i(
+                Info,
+                "固定項目と同じ名前の券面項目です",
+                "Certificate-face item named like a fixed field",
+                "固定項目の後ろにある列の名前が固定項目と同じです。受給者証名や公費負担者番号は券面にも印字されるため（デジタル庁 自治体ベンダ向け資料）、最初の列を固定項目、この列を受給者証券面項目として扱います。",
+                "A column after the fixed fields has the name of a fixed field. Certificate names and insurer numbers are also printed on the certificate (Digital Agency vendor briefing), so the first column is the fixed field and this one a certificate-face item.",
+                "券面に印字された項目であればこのままで構いません。固定項目のつもりであれば、列の順序と名前を確認してください。",
+                "Nothing to do if it is printed on the certificate. If it was meant as the fixed field, check the column order and names.",
+            ),
             Code::EmptyHeader => i(
                 Warning,
                 "見出しが空の列があります",
@@ -488,8 +499,8 @@ impl Code {
                 Error,
                 "同じ受給者証が重複しています",
                 "Duplicate certificate",
-                "受給者証を特定するキー（個人番号・公費受給者番号・受給者証サブキー・機関別受給者証種別ID）と有効期間が同じ行が2つあります。",
-                "Two rows have the same certificate key (My Number, recipient number, sub-key, type ID) and validity period.",
+                "受給者証を特定するキー（既定では個人番号・公費受給者番号・受給者証サブキー。レイアウトの keys.certificate）と機関別受給者証種別IDと有効期間が同じ行が2つあります。",
+                "Two rows have the same certificate key (by default My Number, recipient number and sub-key: the layout's keys.certificate), certificate type ID and validity period.",
                 "重複している行のどちらかを削除してください。別の受給者証なら受給者証サブキーで区別してください。",
                 "Delete one of the rows; if they are different certificates, tell them apart with the sub-key.",
             ),
@@ -510,6 +521,15 @@ impl Code {
                 "In diff history every history row of one certificate needs its own history key.",
                 "重複している行の履歴キーを、その受給者証の中で一意になるように直してください。",
                 "Give each history row of the certificate a distinct history key.",
+            ),
+            Code::CertificateTypeOnly => i(
+                Warning,
+                "機関別受給者証種別IDだけが異なる受給者証があります",
+                "Certificates differ only by their type ID",
+                "PMHは受給者証を個人番号・公費受給者番号・受給者証サブキーで特定します（デジタル庁 自治体ベンダ向け資料 連携単位）。この2行はそれらが同じで、有効期間も同じか重なっており、機関別受給者証種別IDだけが異なります。PMHでは1つの受給者証として扱われ、一方がもう一方を上書きするおそれがあります。",
+                "PMH identifies a certificate by My Number, recipient number and sub-key (Digital Agency vendor briefing, 連携単位). These two rows share them, their validity periods are the same or overlap, and only the certificate type ID differs: PMH would take them as one certificate, one overwriting the other.",
+                "別の受給者証であれば、それぞれに異なる受給者証サブキーを付番してください（公費受給者番号で受給者証を一意に特定できない場合はサブキーを付番する、とされています）。同じ受給者証であれば、誤った方の行を削除してください。",
+                "If they are different certificates, give each its own 受給者証サブキー (the briefing asks for a sub-key whenever the recipient number does not identify one certificate). If they are the same certificate, delete the wrong row.",
             ),
             Code::MyNumberCheckDigit => i(
                 Error,

@@ -424,6 +424,27 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             )
         }
         (
+            Code::CardItemNamedLikeField,
+            Detail::Header {
+                header,
+                other_column,
+                ..
+            },
+        ) => {
+            let other = other_column
+                .map(crate::findings::diagnostic::column_letter)
+                .unwrap_or_default();
+            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
+            (
+                format!(
+                    "列{h_ja}は固定項目「{label_ja}」（{other}列）と同じ名前ですが、固定項目の後ろにあるため券面項目として扱います。"
+                ),
+                format!(
+                    "Column {h_en} has the name of the fixed field \"{label_en}\" (column {other}); it stands after the fixed fields, so it is kept as a certificate-face item."
+                ),
+            )
+        }
+        (
             Code::UnknownColumn,
             Detail::Header {
                 header, suggestion, ..
@@ -578,6 +599,14 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
         (Code::DuplicateHistoryKey, Detail::OtherRow { row }) => (
             format!("{row}行目と同じ受給者証で、履歴キー{v_ja}が重複しています。"),
             format!("Same certificate and history key {v_en} as row {row}."),
+        ),
+        (Code::CertificateTypeOnly, Detail::OtherRow { row }) => (
+            format!(
+                "{row}行目と個人番号・公費受給者番号・受給者証サブキーが同じで有効期間が重なり、機関別受給者証種別ID{v_ja}が異なります。PMHでは同じ受給者証になります。"
+            ),
+            format!(
+                "Same My Number, recipient number and sub-key as row {row}, overlapping validity, another certificate type ID {v_en}. PMH takes them as one certificate."
+            ),
         ),
         (Code::MyNumberCheckDigit, _) => (
             format!(

@@ -577,6 +577,10 @@ pub struct Keys {
     /// Basis of the certificate key.
     #[serde(default)]
     pub certificate_basis: Basis,
+    /// Field id of the certificate type (機関別受給者証種別ID): rows of one certificate whose
+    /// type differs are K004 (a warning) instead of K001/K002/K003. Not part of the key.
+    #[serde(default)]
+    pub certificate_type: Option<String>,
     /// Field id of the history key (diff layouts): unique per certificate.
     pub history_key: Option<String>,
     /// Whether two rows of one certificate must not have overlapping validity periods.
@@ -618,6 +622,8 @@ pub struct Layout {
 pub struct KeyIndex {
     /// Certificate key field positions.
     pub certificate: Vec<usize>,
+    /// Certificate type field position (K004).
+    pub certificate_type: Option<usize>,
     /// History key field position.
     pub history_key: Option<usize>,
     /// Validity start.
@@ -677,6 +683,7 @@ impl Layout {
                 .iter()
                 .filter_map(|id| self.field_index(id))
                 .collect(),
+            certificate_type: ix(&self.keys.certificate_type),
             history_key: ix(&self.keys.history_key),
             valid_from: ix(&self.keys.valid_from),
             valid_to: ix(&self.keys.valid_to),
@@ -747,6 +754,7 @@ impl Layout {
         }
         let key_ids = self.keys.certificate.iter().map(String::as_str);
         let singles = [
+            &self.keys.certificate_type,
             &self.keys.history_key,
             &self.keys.valid_from,
             &self.keys.valid_to,
@@ -792,7 +800,22 @@ mod tests {
         assert_eq!(diff.id, "diff");
         assert!(diff.field_index("historyKey").is_some());
         assert!(full.field_index("historyKey").is_none());
-        assert_eq!(full.key_index().certificate.len(), 4);
+        // The seeds' key (seed 000 lines 549–551); the type is compared apart (K004).
+        let ids = |l: &Layout| l.keys.certificate.clone();
+        for l in [&full, &diff] {
+            assert_eq!(
+                ids(l),
+                [
+                    "myNumber",
+                    "medicalSubsidyRecipientNumber",
+                    "certificationSubKey"
+                ]
+            );
+        }
+        assert_eq!(
+            full.keys.certificate_type.as_deref(),
+            Some("orgSpecificCertificateTypeId")
+        );
     }
 
     #[test]
@@ -818,15 +841,18 @@ mod tests {
 
     #[test]
     fn key_must_name_existing_field() {
-        let text = FULL_TOML.replace(
-            "\"certificationSubKey\", \"orgSpecificCertificateTypeId\"]",
-            "\"nope\"]",
-        );
+        let text = FULL_TOML.replace("\"certificationSubKey\"]", "\"nope\"]");
         let err = Layout::from_toml(&text).unwrap_err();
         assert!(
             err.message(Lang::En).contains("nope"),
             "{}",
             err.message(Lang::En)
         );
+        let text = FULL_TOML.replace(
+            "certificate_type = \"orgSpecificCertificateTypeId\"",
+            "certificate_type = \"nope2\"",
+        );
+        let err = Layout::from_toml(&text).unwrap_err();
+        assert!(err.message(Lang::En).contains("nope2"));
     }
 }
