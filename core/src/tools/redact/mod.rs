@@ -738,9 +738,10 @@ fn shifted_may_replace(layout: &Layout, field: Option<usize>, value: &str, maste
     };
     let f = &layout.fields[i];
     if f.id == "orgSpecificCertificateTypeId" {
-        // The programme's code, in every row: a personal value there is found by its pattern
-        // (a My Number moved into column A) or as the row's own.
-        return false;
+        // The programme's code (`KODOMO01`), in every row: kept when it looks like one (a My
+        // Number moved into column A is found by its pattern). Anything else — a name, an
+        // address, a phone number moved there — is replaced.
+        return !value.chars().all(|c| c.is_ascii_alphanumeric());
     }
     if f.has_check(Check::InsurerNumber) {
         return !(value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
