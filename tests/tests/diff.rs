@@ -603,30 +603,109 @@ mod model {
     }
 }
 
+/// Seed 000 lines 758–764: when the 受給者証サブキー or 履歴キー numbering changes, the first
+/// upload must go through the reset API (S00G-E11/E12). A state written under another
+/// historyKey scheme, row key or certificate key is refused (nothing written), naming every
+/// difference and the reset API.
 #[test]
-fn a_state_made_with_another_row_key_or_scheme_is_noticed() {
+fn a_state_made_with_another_key_scheme_needs_the_reset_api() {
+    use pmh_core::diff::KeySchemeChange;
     let a: Vec<_> = (0..3).map(row).collect();
     let day1 = run(None, &file(&a), &DiffConfig::default(), None).unwrap();
     let state = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
+    // The same scheme continues.
+    let same = run(Some(&file(&a)), &file(&a), &DiffConfig::default(), Some(&state)).unwrap();
+    assert_eq!(records(&same.out).len(), 0);
+
     let cfg = DiffConfig {
         row_key: RowKey::Certificate,
         scheme: HistoryKeyScheme::Period,
         ..DiffConfig::default()
     };
-    let day2 = run(Some(&file(&a)), &file(&a), &cfg, Some(&state)).unwrap();
-    let issues = &day2.outcome.issues;
-    assert!(
-        issues
-            .iter()
-            .any(|i| matches!(i, DiffIssue::StateRowKeyChanged { .. }))
+    let err = run(Some(&file(&a)), &file(&a), &cfg, Some(&state))
+        .err()
+        .expect("refused");
+    let DiffError::KeySchemeChanged { changes } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        changes,
+        &vec![
+            KeySchemeChange::HistoryKey {
+                was: HistoryKeyScheme::Hash,
+                now: HistoryKeyScheme::Period
+            },
+            KeySchemeChange::RowKey {
+                was: RowKey::Period,
+                now: RowKey::Certificate
+            },
+        ]
     );
-    assert!(
-        issues
+    let ja = err.message(Lang::Ja);
+    for needle in ["リセットAPI", "S00G-E11/E12", "受給者証サブキー", "履歴キー", "「hash」", "「period」"] {
+        assert!(ja.contains(needle), "{needle}: {ja}");
+    }
+    assert!(err.message(Lang::En).contains("reset API (S00G-E11/E12"));
+
+    // Another certificate key (a layout whose keys.certificate differs).
+    let mut full = Layout::full();
+    full.keys.certificate = vec!["myNumber".into(), "medicalSubsidyRecipientNumber".into()];
+    let mut out = Vec::new();
+    let mut sink = |b: &[u8]| -> Result<(), String> {
+        out.extend_from_slice(b);
+        Ok(())
+    };
+    let (y, t) = (file(&a), file(&a));
+    let err = diff(
+        &full,
+        &Layout::diff(),
+        &Options::default(),
+        &DiffConfig::default(),
+        Some(&mut Bytes(&y)),
+        &mut Bytes(&t),
+        Some(&state).into(),
+        &mut sink,
+    )
+    .err()
+    .expect("refused");
+    assert!(out.is_empty(), "nothing written");
+    let DiffError::KeySchemeChanged { changes } = &err else {
+        panic!("{err:?}")
+    };
+    let [KeySchemeChange::CertificateKey { was, now }] = changes.as_slice() else {
+        panic!("{changes:?}")
+    };
+    assert_eq!(was, &Layout::full().keys.certificate);
+    assert_eq!(now, &full.keys.certificate);
+    assert!(err.message(Lang::Ja).contains("myNumber+medicalSubsidyRecipientNumber"));
+}
+
+/// A state of format 1 (no `key-fields` line) is still read, as made under the certificate key
+/// the tool had then; the format written records the key.
+#[test]
+fn a_format_1_state_is_read_under_the_legacy_key() {
+    let a: Vec<_> = (0..2).map(row).collect();
+    let day1 = run(None, &file(&a), &DiffConfig::default(), None).unwrap();
+    let text = day1.outcome.state.to_text();
+    let key_line = text.lines().nth(3).unwrap();
+    assert!(key_line.starts_with("key-fields "), "{text}");
+    let v1 = text
+        .replacen("pmhcsv-diff-state 2", "pmhcsv-diff-state 1", 1)
+        .replacen(&format!("{key_line}\n"), "", 1);
+    let state = DiffState::from_text(&v1).unwrap();
+    assert_eq!(
+        state.key_fields(),
+        pmh_core::diff::LEGACY_CERTIFICATE_KEY
             .iter()
-            .any(|i| matches!(i, DiffIssue::StateSchemeChanged { .. }))
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>()
     );
-    assert!(issues.iter().all(|i| !i.is_error()), "warnings, not errors");
-    assert_eq!(records(&day2.out).len(), 0);
+    let r = run(Some(&file(&a)), &file(&a), &DiffConfig::default(), Some(&state));
+    if Layout::full().keys.certificate == state.key_fields() {
+        assert_eq!(records(&r.unwrap().out).len(), 0);
+    } else {
+        assert!(matches!(r, Err(DiffError::KeySchemeChanged { .. })));
+    }
 }
 
 /// A `YYYY-MM-DD` date of a generated file.
