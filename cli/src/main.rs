@@ -293,6 +293,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters, lang)?,
         encoding: a.common.encoding.encoding.into(),
+        as_of: Some(a.common.as_of(lang)?),
         ..Options::validate()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
@@ -386,6 +387,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         masters: load_masters(&a.common.masters, lang)?,
         expected_rows: expected_rows(&a.input),
         encoding: a.common.encoding.encoding.into(),
+        as_of: Some(a.common.as_of(lang)?),
         ..Options::build(format)
     };
     let source = open_input(&a.input, a.common.sheet.as_deref(), lang)?;

@@ -34,6 +34,8 @@ pub(crate) enum Usage<'a> {
     ReceiptTime(&'a str),
     /// `--max-removals` that is not N, N% or all.
     MaxRemovals(&'a str),
+    /// `--as-of` that is not a `YYYY-MM-DD` date.
+    AsOf(&'a str),
     /// `--previous` with several inputs.
     PreviousOneInput,
     /// `--previous` with standard input (it is read more than once).
@@ -100,6 +102,10 @@ impl Usage<'_> {
             Usage::ReceiptTime(t) => {
                 format!("--receipt-time {t} is not an RFC 3339 time (e.g. 2025-04-01T09:00:00Z)")
             }
+            Usage::AsOf(t) if ja => format!(
+                "--as-of の日付 {t} を読めません。YYYY-MM-DD の形で指定してください（例: 2026-04-01）。"
+            ),
+            Usage::AsOf(t) => format!("--as-of {t} is not a YYYY-MM-DD date (e.g. 2026-04-01)"),
             Usage::MaxRemovals(t) if ja => format!(
                 "--max-removals {t}: 件数（50）、割合（10%）または all で指定してください。"
             ),

@@ -158,8 +158,10 @@ codes! {
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
+    RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
+    ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe";
@@ -466,6 +468,15 @@ impl Code {
                 "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
                 "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
             ),
+            Code::RecipientNumberEmpty => i(
+                Warning,
+                "公費受給者番号が空です",
+                "Public recipient number is empty",
+                "PMH の「医療費助成情報照会」では公費受給者番号の入力が必須です（資料 002 の 542 行）。空のままだと、登録した内容を照会できません。",
+                "PMH's look-up screen (医療費助成情報照会) requires the public recipient number (seed 002 line 542): a certificate without one cannot be looked up.",
+                "受給者証に印字された公費受給者番号を入力してください。",
+                "Enter the public recipient number printed on the certificate.",
+            ),
             Code::PeriodReversed => i(
                 Error,
                 "有効期間の開始日が終了日より後です",
@@ -483,6 +494,15 @@ impl Code {
                 "The certificate would be valid before the person was born; one of the dates is probably wrong.",
                 "生年月日と有効期間開始日を元の記録で確認してください。",
                 "Check the date of birth and the validity start in the source record.",
+            ),
+            Code::ExpiredInFull => i(
+                Warning,
+                "有効期間が基準日より前に終わっています（全件）",
+                "Validity ended before the reference date (full snapshot)",
+                "全件連携で送るのは現時点で有効な受給者証（と、更新前なら切り替え後の未来日分の証）です（資料 004 Q76）。期限切れの証を送ると、PMH に有効な証として残るおそれがあります。",
+                "A full snapshot sends the certificates valid now (and, before a renewal, the next ones) (seed 004 Q76). An expired certificate sent may stay registered at PMH as if valid.",
+                "期限切れの行を削除してください。まだ有効な証なら有効期間終了日を確認してください。基準日は --as-of で指定できます（既定は今日）。",
+                "Delete the expired rows; if the certificate is still valid, check its end date. Set the reference date with --as-of (default: today).",
             ),
             Code::DuplicateCertificate => i(
                 Error,
