@@ -219,6 +219,18 @@ pub struct LayoutArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Make a layout TOML from the official template: the ファイル設計書's 【3】CSVサンプル sheet
+    /// (.xlsx) or a CSV whose first row is the official header. Labels and column order are
+    /// the template's; rules come from --layout. Sample rows are ignored.
+    #[arg(long, value_name = "FILE")]
+    pub from_template: Option<PathBuf>,
+    /// With --from-template: the sheet of the workbook (default: 【3】CSVサンプル, else the
+    /// first visible sheet).
+    #[arg(long, value_name = "NAME", requires = "from_template")]
+    pub sheet: Option<String>,
+    /// Language of the --from-template summary.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    pub lang: LangArg,
 }
 
 #[derive(clap::Args, Debug)]

@@ -104,17 +104,38 @@ fn every_format() {
     let text = String::from_utf8_lossy(&csv.stdout);
     assert!(text.contains("\r\n") && text.contains("K001"));
 
-    let junit = stdout(&run(&["validate", "--format", "junit", "--as-of", "2025-06-01", f]));
+    let junit = stdout(&run(&[
+        "validate",
+        "--format",
+        "junit",
+        "--as-of",
+        "2025-06-01",
+        f,
+    ]));
     assert!(
         junit.starts_with("<?xml") && junit.contains("<failure type=\"K001\""),
         "{junit}"
     );
 
-    let gh = stdout(&run(&["validate", "--format", "github", "--as-of", "2025-06-01", f]));
+    let gh = stdout(&run(&[
+        "validate",
+        "--format",
+        "github",
+        "--as-of",
+        "2025-06-01",
+        f,
+    ]));
     assert!(gh.starts_with("::error file="), "{gh}");
     assert!(gh.contains(",line=4,"), "{gh}");
 
-    let en = stdout(&run(&["validate", "--lang", "en", "--as-of", "2025-06-01", f]));
+    let en = stdout(&run(&[
+        "validate",
+        "--lang",
+        "en",
+        "--as-of",
+        "2025-06-01",
+        f,
+    ]));
     assert!(en.contains("Same certificate"), "{en}");
 }
 
@@ -534,7 +555,11 @@ fn as_of_reference_date_for_expired_rows() {
         (v["counts"].clone(), v["inputs"][0]["as_of"].clone())
     };
     let (c, as_of) = codes(&["--as-of", "2026-03-31"]);
-    assert_eq!(c, serde_json::json!({"M007": 1}), "the last day is still valid");
+    assert_eq!(
+        c,
+        serde_json::json!({"M007": 1}),
+        "the last day is still valid"
+    );
     assert_eq!(as_of, "2026-03-31");
     let (c, as_of) = codes(&["--as-of", "2026-04-01"]);
     assert_eq!(c, serde_json::json!({"M007": 1, "R003": 1}));
@@ -550,7 +575,16 @@ fn as_of_reference_date_for_expired_rows() {
     assert!(text.contains("[警告 R003]"), "{text}");
     // The diff layout (差分履歴) sends history: no R003 there.
     let diff = fixture("valid/diff_history.csv");
-    let o = run(&["validate", "--layout", "diff", "--format", "json", "--as-of", "2099-01-01", diff.to_str().unwrap()]);
+    let o = run(&[
+        "validate",
+        "--layout",
+        "diff",
+        "--format",
+        "json",
+        "--as-of",
+        "2099-01-01",
+        diff.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["counts"].get("R003").is_none(), "{}", v["counts"]);
     // A date that is not YYYY-MM-DD is an argument error.

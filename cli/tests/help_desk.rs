@@ -404,7 +404,15 @@ fn diff_refuses_a_state_from_another_key_scheme() {
     let state = state.to_str().unwrap();
     let _ = std::fs::remove_file(state);
     let out1 = tmp("k-diff1.csv");
-    let o = run(&["diff", "--to", &day1, "-o", out1.to_str().unwrap(), "--state", state]);
+    let o = run(&[
+        "diff",
+        "--to",
+        &day1,
+        "-o",
+        out1.to_str().unwrap(),
+        "--state",
+        state,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     let before = std::fs::read(state).unwrap();
     let out2 = tmp("k-diff2.csv");
@@ -425,7 +433,10 @@ fn diff_refuses_a_state_from_another_key_scheme() {
     assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("リセットAPI（S00G-E11/E12"), "{err}");
-    assert!(err.contains("履歴キー方式: 状態ファイル「hash」、今回「sequence」"), "{err}");
+    assert!(
+        err.contains("履歴キー方式: 状態ファイル「hash」、今回「sequence」"),
+        "{err}"
+    );
     assert!(!out2.exists(), "no diff written");
     assert!(!Path::new(&format!("{}.pmhcsv-partial", out2.display())).exists());
     assert_eq!(std::fs::read(state).unwrap(), before, "state untouched");

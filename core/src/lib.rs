@@ -58,6 +58,7 @@ pub use input::{records, xlsx};
 // Layouts and header matching.
 pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, Matcher, Use, fold};
+pub use layout::template;
 pub use layout::{
     Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
 };

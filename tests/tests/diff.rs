@@ -614,7 +614,13 @@ fn a_state_made_with_another_key_scheme_needs_the_reset_api() {
     let day1 = run(None, &file(&a), &DiffConfig::default(), None).unwrap();
     let state = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
     // The same scheme continues.
-    let same = run(Some(&file(&a)), &file(&a), &DiffConfig::default(), Some(&state)).unwrap();
+    let same = run(
+        Some(&file(&a)),
+        &file(&a),
+        &DiffConfig::default(),
+        Some(&state),
+    )
+    .unwrap();
     assert_eq!(records(&same.out).len(), 0);
 
     let cfg = DiffConfig {
@@ -642,7 +648,14 @@ fn a_state_made_with_another_key_scheme_needs_the_reset_api() {
         ]
     );
     let ja = err.message(Lang::Ja);
-    for needle in ["リセットAPI", "S00G-E11/E12", "受給者証サブキー", "履歴キー", "「hash」", "「period」"] {
+    for needle in [
+        "リセットAPI",
+        "S00G-E11/E12",
+        "受給者証サブキー",
+        "履歴キー",
+        "「hash」",
+        "「period」",
+    ] {
         assert!(ja.contains(needle), "{needle}: {ja}");
     }
     assert!(err.message(Lang::En).contains("reset API (S00G-E11/E12"));
@@ -677,7 +690,10 @@ fn a_state_made_with_another_key_scheme_needs_the_reset_api() {
     };
     assert_eq!(was, &Layout::full().keys.certificate);
     assert_eq!(now, &full.keys.certificate);
-    assert!(err.message(Lang::Ja).contains("myNumber+medicalSubsidyRecipientNumber"));
+    assert!(
+        err.message(Lang::Ja)
+            .contains("myNumber+medicalSubsidyRecipientNumber")
+    );
 }
 
 /// A state of format 1 (no `key-fields` line) is still read, as made under the certificate key
@@ -700,7 +716,12 @@ fn a_format_1_state_is_read_under_the_legacy_key() {
             .map(|s| (*s).to_owned())
             .collect::<Vec<_>>()
     );
-    let r = run(Some(&file(&a)), &file(&a), &DiffConfig::default(), Some(&state));
+    let r = run(
+        Some(&file(&a)),
+        &file(&a),
+        &DiffConfig::default(),
+        Some(&state),
+    );
     if Layout::full().keys.certificate == state.key_fields() {
         assert_eq!(records(&r.unwrap().out).len(), 0);
     } else {

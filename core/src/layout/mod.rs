@@ -6,6 +6,7 @@
 //! the binary and are the defaults.
 
 pub(crate) mod header;
+pub mod template;
 
 use std::collections::HashMap;
 
