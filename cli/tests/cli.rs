@@ -184,7 +184,7 @@ fn custom_layout_file() {
     let layout = pmh_core::FULL_TOML
         .replacen("id = \"full\"", "id = \"vendor\"", 1)
         .replacen("max_length = 100\nchars = \"name\"", "max_length = 3\nchars = \"name\"", 1)
-        .replacen("  { code = \"2\", ja = \"女\", en = \"female\" },", "  { code = \"2\", ja = \"女\", en = \"female\" },\n  { code = \"3\", ja = \"不明\", en = \"unknown\" },", 1);
+        .replacen("  { code = \"2\", ja = \"女\", en = \"female\", aliases = [\"女性\"] },", "  { code = \"2\", ja = \"女\", en = \"female\" },\n  { code = \"3\", ja = \"不明\", en = \"unknown\" },", 1);
     let path = tmp("vendor.toml");
     std::fs::write(&path, layout).unwrap();
     let f = fixture("valid/full_minimal.csv");

@@ -13,7 +13,7 @@ use pmh_core::{Checker, Lang, Layout, Options, Report, RowView};
 
 const MY_NUMBER: usize = 1;
 const ADDRESS: usize = 4;
-const VALID_FROM: usize = 19;
+const VALID_FROM: usize = 26;
 
 /// Synthetic row `i` as fields (valid for the full layout; My Number unique per `i`).
 fn row(i: u64) -> Vec<String> {
@@ -539,7 +539,7 @@ mod model {
     }
 
     fn snapshot(rows: &[Vec<String>]) -> Pmh {
-        rows.iter().map(|r| (key(r), r[..21].to_vec())).collect()
+        rows.iter().map(|r| (key(r), r[..28].to_vec())).collect()
     }
 
     fn apply(mut pmh: Pmh, out: &[u8]) -> Pmh {

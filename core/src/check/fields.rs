@@ -301,7 +301,7 @@ impl<'l> Back<'l> {
                 }
                 // Master checks need a municipality master (domain-rules issue); without one they
                 // are skipped.
-                Check::MasterSegment | Check::MasterIncomeSegment => {}
+                Check::MasterSegment | Check::MasterIncomeSegment | Check::Amount => {}
             }
         }
     }

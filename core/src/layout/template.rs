@@ -282,6 +282,7 @@ pub fn from_template(base: &Layout, headers: &[String]) -> (Layout, TemplateRepo
         dialect: base.dialect.clone(),
         keys: base.keys.clone(),
         fields,
+        certificate_items: base.certificate_items.clone(),
     };
     let report = TemplateReport {
         sheet: None,

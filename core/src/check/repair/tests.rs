@@ -73,7 +73,7 @@ const BIRTH: &str = "basicFiveInfo.dateOfBirth";
 const VALID_FROM: &str = "validFrom";
 const RECIPIENT: &str = "medicalSubsidyRecipientNumber";
 const CERT_NAME: &str = "certificationName";
-const AMOUNT: &str = "maxCopaymentAmount.amount";
+const AMOUNT: &str = "maxCopaymentAmount.amountMonth";
 
 #[test]
 fn clean_values_get_nothing() {
