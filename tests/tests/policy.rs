@@ -142,7 +142,7 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         ExpiredInFull | RecipientNumberEmpty => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
-        | RepairExcelSerial => Basis::Verified,
+        | RepairExcelSerial | RepairAmount => Basis::Verified,
         // BOM and line endings, the order of the key dates, PMH's character set: inferred.
         BomMismatch | LineEndingMismatch | PeriodReversed | BirthAfterStart => Basis::Inferred,
         Gaiji | VendorChar | OutsideCp932 | HalfwidthKanaInText => Basis::Inferred,

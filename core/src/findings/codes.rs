@@ -195,6 +195,8 @@ codes! {
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeLeadingZeros = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairExcelSerial = "X011" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairAmount = "X012" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairCodeLabel = "X013" => "core/src/check/repair/mod.rs", "Back::repair_row";
     TooManyRemovals = "P001" => "core/src/check/previous.rs", "removal_check";
 }
 
@@ -773,6 +775,24 @@ impl Code {
                 "A number in a date column (e.g. 41275) is read as the serial Excel writes for a date (41275 = 2013-01-01). A mistyped number would become a date too, so only 61–73415 (1900-03-01 to 2100-12-31) are read, and each is to be confirmed.",
                 "修正後の日付が受給者証と一致するか確認してください。元の Excel で列の表示形式を「日付」にして保存し直すと確実です。",
                 "Check the date against the certificate. Saving the column with a date format in Excel avoids the question.",
+            ),
+            Code::RepairAmount => i(
+                Info,
+                "金額を数字だけにしました",
+                "Amount written as digits",
+                "「10,000円」「￥10,000」「1万円」のように入力された金額を、円単位の数字（10000）にしました。読み方が一つに決まる書き方だけを直し、「約1万円」「10.000」「1万5千円」などはそのまま（エラー）にします。",
+                "An amount typed as 「10,000円」, 「￥10,000」 or 「1万円」 became whole yen in digits (10000). Only forms with one reading are changed; 「約1万円」, 「10.000」 or 「1万5千円」 stay as they are (an error).",
+                "修正後の金額が受給者証と一致するか確認してください。元のデータで金額を数字だけで入力すると確実です。",
+                "Check the amount against the certificate. Entering amounts as plain digits in the source avoids the question.",
+            ),
+            Code::RepairCodeLabel => i(
+                Warning,
+                "コードの名称をコードにしました",
+                "A code's label replaced by the code",
+                "コードの列に、コード表の名称やレイアウトが認める別名（性別「女」「女性」→ 2 など）やフラグの「有」「無」「はい」「いいえ」が入っていたため、コードにしました。コード表に完全に一致するものだけを直し、推測はしません。",
+                "A code column held the label of a code, or an alias the layout's code table lists (sex 「女」/「女性」 → 2), or a flag word (「有」「無」「はい」「いいえ」): it became the code. Only exact matches are changed; nothing is guessed.",
+                "修正後のコードが受給者証と一致するか確認してください（性別の 1=男・2=女 は推定のコード表です）。元のデータでコードを入力すると確実です。",
+                "Check the code against the certificate (the sex table 1 = male, 2 = female is inferred). Entering codes in the source avoids the question.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

@@ -694,6 +694,8 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairDate
             | Code::RepairEraOverflow
             | Code::RepairExcelSerial
+            | Code::RepairAmount
+            | Code::RepairCodeLabel
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis
             | Code::ProposeLeadingZeros,
