@@ -679,8 +679,7 @@ fn a_state_made_with_another_key_scheme_needs_the_reset_api() {
         Some(&state).into(),
         &mut sink,
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(out.is_empty(), "nothing written");
     let DiffError::KeySchemeChanged { changes } = &err else {
         panic!("{err:?}")

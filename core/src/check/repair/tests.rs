@@ -776,3 +776,45 @@ fn code_labels_become_codes_only_where_the_table_says_so() {
         );
     }
 }
+
+/// Thousands separators as Excel and staff write them.
+fn with_commas(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    // Issue 10 item 4: every unambiguous way of typing an amount gives that amount, and a
+    // separator out of place (which could be a typo for another amount) is never repaired.
+    #[test]
+    fn typed_amounts_give_the_amount(yen in 0u64..=999_999_999, man in 1u64..=99_999, rest in 0u64..10_000, slip in 1usize..4) {
+        let f = field(AMOUNT);
+        let d = full().dialect;
+        let forms = [
+            format!("{}円", with_commas(yen)),
+            format!("￥{}", with_commas(yen)),
+            format!("{yen}円"),
+            format!("{man}万円"),
+            format!("{man}万{rest}円"),
+        ];
+        let want = [yen, yen, yen, man * 10_000, man * 10_000 + rest];
+        for (text, want) in forms.iter().zip(want) {
+            let r = repair_cell(&f, &d, text, LOCAL);
+            prop_assert_eq!(r.value_or(text), want.to_string(), "{}", text);
+        }
+        // The comma moved `slip` places: a group of 1, 2 or 4+ digits is ambiguous.
+        let plain = yen.to_string();
+        if plain.len() > slip + 1 && slip != 3 {
+            let bad = format!("{},{}円", &plain[..plain.len() - slip], &plain[plain.len() - slip..]);
+            let r = repair_cell(&f, &d, &bad, LOCAL);
+            prop_assert!(r.repairs.iter().all(|x| x.kind != RepairKind::Amount), "{} {:?}", bad, r);
+        }
+    }
+}
