@@ -49,6 +49,8 @@ pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severit
 pub use findings::diagnostic::{Detail, Diagnostic, column_letter};
 pub use findings::message::message;
 pub use findings::report::Report;
+// Dates (the 全件 reference date, `Options::as_of`).
+pub use domain::date::Ymd;
 // Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
 pub use input::decode::{Decoder, EncodingChoice, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
@@ -56,6 +58,7 @@ pub use input::{records, xlsx};
 // Layouts and header matching.
 pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, MatchKind, Matcher, Use, fold};
+pub use layout::template;
 pub use layout::{
     Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
 };

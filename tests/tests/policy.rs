@@ -152,9 +152,12 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | DuplicateHistoryKey => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,
+        // Seed 004 Q76 (only valid certificates in 全件); seed 002 l.542 (look-up needs the
+        // 公費受給者番号): statements of the seeds, not layout rules.
+        ExpiredInFull | RecipientNumberEmpty => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
-        | RepairExcelSerial => Basis::Verified,
+        | RepairExcelSerial | RepairAmount => Basis::Verified,
         // BOM and line endings, the order of the key dates, PMH's character set: inferred.
         BomMismatch | LineEndingMismatch | PeriodReversed | BirthAfterStart => Basis::Inferred,
         Gaiji | VendorChar | OutsideCp932 | HalfwidthKanaInText => Basis::Inferred,

@@ -212,7 +212,7 @@ fn certificate_items_named_like_personal_values_are_redacted() {
     let mut row = String::new();
     pmh_core::synth::full_row(3, 0, &mut row);
     let fields: Vec<&str> = row.trim_end().split(',').collect();
-    let line = format!("{},山田一郎,喘息", fields[..21].join(","));
+    let line = format!("{},山田一郎,喘息", fields[..28].join(","));
     let input = format!("\u{FEFF}{header}\r\n{line}\r\n");
     let out = redact(&layout, &Options::default(), input.as_bytes(), 9).unwrap();
     let text = decode(&out);

@@ -22,9 +22,9 @@ const KANA: usize = 3;
 const ADDRESS: usize = 4;
 const BIRTH: usize = 5;
 /// Layout fields that are dates (有効期間): a date planted there is the checked value.
-const DATE_FIELDS: [usize; 2] = [19, 20];
-/// Columns of the file: the 21 layout fields, 受給者証番号, 疾病名, 指定医療機関名, 備考, メモ.
-const COLUMNS: usize = 26;
+const DATE_FIELDS: [usize; 2] = [26, 27];
+/// Columns of the file: the 28 layout fields, 受給者証番号, 疾病名, 指定医療機関名, 備考, メモ.
+const COLUMNS: usize = 33;
 
 fn positions(r: &Report) -> Vec<(String, Option<u32>, Option<u32>)> {
     let mut v: Vec<_> = r
@@ -234,8 +234,9 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
             // Any column but the five personal ones (redacted as columns; planting there would
             // also take the row's own value out of the row, leaving nothing to recognise).
             let col = [
-                0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-            ][r.below(21) as usize];
+                0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+                27, 28, 29, 30, 31, 32,
+            ][r.below(28) as usize];
             let v = planted_value(&mut r, what, &original);
             let is_date = what == What::OwnBirth;
             if DATE_FIELDS.contains(&col) && is_date {
@@ -532,7 +533,7 @@ fn hostile_fixtures_leak_nothing() {
 #[test]
 fn identifiers_that_only_look_personal_are_kept() {
     let h = pmh_core::synth::FULL_HEADER;
-    let row = "KODOMO01,123456789018,愛知花子,アイチ　ハナコ,愛知県名古屋市中区栄1-1-1,2013-01-01,2,0,88134457,子ども医療費受給者証,19490227,,,,01-1;02-3,0110113719 札幌病院,0,,,2025-04-01,2026-03-31,A-1,喘息,札幌病院";
+    let row = "KODOMO01,123456789018,愛知花子,アイチ　ハナコ,愛知県名古屋市中区栄1-1-1,2013-01-01,2,0,88134457,子ども医療費受給者証,19490227,,,,01-1;02-3,0110113719 札幌病院,0,,,,,,,,,,2025-04-01,2026-03-31,A-1,喘息,札幌病院";
     let input = format!("\u{FEFF}{h}\r\n{row}\r\n");
     let layout = Layout::full();
     for build in [false, true] {

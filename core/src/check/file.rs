@@ -64,7 +64,17 @@ impl<'l> Back<'l> {
                     }),
             );
         }
+        let known_items: Vec<String> = layout
+            .certificate_items
+            .known
+            .iter()
+            .map(|k| crate::layout::header::fold(k))
+            .collect();
         for &(col, suggestion) in &map.unknown_among_fixed {
+            // 年齢, 疾病名 … are 受給者証券面項目 wherever they stand (the layout lists them).
+            if known_items.contains(&crate::layout::header::fold(&headers[col])) {
+                continue;
+            }
             self.sink.push(
                 Diagnostic::new(Code::UnknownColumn)
                     .at(row, line)

@@ -25,6 +25,23 @@ impl<'l> Back<'l> {
             d.field = self.keys.valid_to;
             self.sink.push(d.with_basis(Basis::Inferred));
         }
+        // Seed 004 Q76 (lines 1386–1401): a 全件 file sends the certificates valid now (plus the
+        // next ones before a renewal), so a row that ended before the reference date is stale.
+        if let (Some(as_of), Some(to)) = (self.opts.as_of, dates.valid_to)
+            && self.layout.keys.history_key.is_none()
+            && to < as_of
+        {
+            let col = column_of(field_cols, self.keys.valid_to);
+            let mut d = Diagnostic::new(Code::ExpiredInFull)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Dates {
+                    first: to.to_string(),
+                    second: as_of.to_string(),
+                });
+            d.field = self.keys.valid_to;
+            self.sink.push(d.with_basis(Basis::Verified));
+        }
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
         {

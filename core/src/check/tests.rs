@@ -177,3 +177,52 @@ mod master_rule_tests {
         assert_eq!(check("01-9"), ["M006"]);
     }
 }
+
+#[cfg(test)]
+mod certificate_item_tests {
+    use crate::check::*;
+
+    /// Issue 10 item 4: a 年齢 column (seed 000 lines 139–145 show 年齢 with the person) is a
+    /// 受給者証券面項目 wherever it stands: kept, uploaded, not S014. An unqualified
+    /// 自己負担上限額 is one too (item 5: never folded into 金額（月）). Another unknown column
+    /// among the fixed ones still is S014.
+    #[test]
+    fn known_items_among_fixed_columns_are_certificate_items() {
+        let csv = "機関別受給者証種別ID,個人番号,氏名,年齢,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,自己負担上限額,謎の列,有効期間開始日,有効期間終了日\r\n\
+                   A1,123456789018,愛知花子,12,アイチ　ハナコ,東京都,2013-01-01,2,0,受給者証,10000,x,2025-04-01,2026-03-31\r\n";
+        let layout = Layout::full();
+        assert!(layout.certificate_items.known.contains(&"年齢".to_owned()));
+        let details = std::cell::RefCell::new(Vec::new());
+        let mut c = Checker::new(&layout, Options::default());
+        c.set_visitor(Box::new(|r: RowView<'_>| {
+            details
+                .borrow_mut()
+                .extend(r.details.iter().map(|&(h, v)| (h.to_owned(), v.to_owned())));
+        }));
+        c.feed(csv.as_bytes());
+        let r = c.finish();
+        let s014: Vec<Option<u32>> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnknownColumn)
+            .map(|d| d.column)
+            .collect();
+        assert_eq!(s014, [Some(12)], "only 謎の列 (column L)");
+        let amount = layout
+            .field_index("maxCopaymentAmount.amountMonth")
+            .unwrap();
+        assert!(
+            r.diagnostics
+                .iter()
+                .all(|d| d.field != Some(amount) || d.code == Code::OptionalColumnAbsent)
+        );
+        assert_eq!(
+            details.into_inner(),
+            [
+                ("年齢".to_owned(), "12".to_owned()),
+                ("自己負担上限額".to_owned(), "10000".to_owned()),
+                ("謎の列".to_owned(), "x".to_owned()),
+            ]
+        );
+    }
+}

@@ -159,8 +159,10 @@ codes! {
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
+    RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
+    ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe";
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe";
@@ -195,6 +197,8 @@ codes! {
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeLeadingZeros = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairExcelSerial = "X011" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairAmount = "X012" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairCodeLabel = "X013" => "core/src/check/repair/mod.rs", "Back::repair_row";
     TooManyRemovals = "P001" => "core/src/check/previous.rs", "removal_check";
 }
 
@@ -477,6 +481,15 @@ impl Code {
                 "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
                 "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
             ),
+            Code::RecipientNumberEmpty => i(
+                Warning,
+                "公費受給者番号が空です",
+                "Public recipient number is empty",
+                "PMH の「医療費助成情報照会」では公費受給者番号の入力が必須です（資料 002 の 542 行）。空のままだと、登録した内容を照会できません。",
+                "PMH's look-up screen (医療費助成情報照会) requires the public recipient number (seed 002 line 542): a certificate without one cannot be looked up.",
+                "受給者証に印字された公費受給者番号を入力してください。",
+                "Enter the public recipient number printed on the certificate.",
+            ),
             Code::PeriodReversed => i(
                 Error,
                 "有効期間の開始日が終了日より後です",
@@ -494,6 +507,15 @@ impl Code {
                 "The certificate would be valid before the person was born; one of the dates is probably wrong.",
                 "生年月日と有効期間開始日を元の記録で確認してください。",
                 "Check the date of birth and the validity start in the source record.",
+            ),
+            Code::ExpiredInFull => i(
+                Warning,
+                "有効期間が基準日より前に終わっています（全件）",
+                "Validity ended before the reference date (full snapshot)",
+                "全件連携で送るのは現時点で有効な受給者証（と、更新前なら切り替え後の未来日分の証）です（資料 004 Q76）。期限切れの証を送ると、PMH に有効な証として残るおそれがあります。",
+                "A full snapshot sends the certificates valid now (and, before a renewal, the next ones) (seed 004 Q76). An expired certificate sent may stay registered at PMH as if valid.",
+                "期限切れの行を削除してください。まだ有効な証なら有効期間終了日を確認してください。基準日は --as-of で指定できます（既定は今日）。",
+                "Delete the expired rows; if the certificate is still valid, check its end date. Set the reference date with --as-of (default: today).",
             ),
             Code::DuplicateCertificate => i(
                 Error,
@@ -773,6 +795,24 @@ impl Code {
                 "A number in a date column (e.g. 41275) is read as the serial Excel writes for a date (41275 = 2013-01-01). A mistyped number would become a date too, so only 61–73415 (1900-03-01 to 2100-12-31) are read, and each is to be confirmed.",
                 "修正後の日付が受給者証と一致するか確認してください。元の Excel で列の表示形式を「日付」にして保存し直すと確実です。",
                 "Check the date against the certificate. Saving the column with a date format in Excel avoids the question.",
+            ),
+            Code::RepairAmount => i(
+                Info,
+                "金額を数字だけにしました",
+                "Amount written as digits",
+                "「10,000円」「￥10,000」「1万円」のように入力された金額を、円単位の数字（10000）にしました。読み方が一つに決まる書き方だけを直し、「約1万円」「10.000」「1万5千円」などはそのまま（エラー）にします。",
+                "An amount typed as 「10,000円」, 「￥10,000」 or 「1万円」 became whole yen in digits (10000). Only forms with one reading are changed; 「約1万円」, 「10.000」 or 「1万5千円」 stay as they are (an error).",
+                "修正後の金額が受給者証と一致するか確認してください。元のデータで金額を数字だけで入力すると確実です。",
+                "Check the amount against the certificate. Entering amounts as plain digits in the source avoids the question.",
+            ),
+            Code::RepairCodeLabel => i(
+                Warning,
+                "コードの名称をコードにしました",
+                "A code's label replaced by the code",
+                "コードの列に、コード表の名称やレイアウトが認める別名（性別「女」「女性」→ 2 など）やフラグの「有」「無」「はい」「いいえ」が入っていたため、コードにしました。コード表に完全に一致するものだけを直し、推測はしません。",
+                "A code column held the label of a code, or an alias the layout's code table lists (sex 「女」/「女性」 → 2), or a flag word (「有」「無」「はい」「いいえ」): it became the code. Only exact matches are changed; nothing is guessed.",
+                "修正後のコードが受給者証と一致するか確認してください（性別の 1=男・2=女 は推定のコード表です）。元のデータでコードを入力すると確実です。",
+                "Check the code against the certificate (the sex table 1 = male, 2 = female is inferred). Entering codes in the source avoids the question.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

@@ -588,6 +588,21 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("The date of birth {first} is after the validity start {second}."),
             )
         }
+        (Code::ExpiredInFull, Detail::Dates { first, second }) => {
+            let (first, second) = (clip(first, ECHO_MAX).0, clip(second, ECHO_MAX).0);
+            (
+                format!(
+                    "有効期間終了日 {first} が基準日 {second} より前です。全件連携では期限切れの受給者証は送りません。"
+                ),
+                format!(
+                    "The validity ended {first}, before the reference date {second}; a full snapshot does not send expired certificates."
+                ),
+            )
+        }
+        (Code::RecipientNumberEmpty, _) => (
+            format!("「{label_ja}」が空です。PMH で登録内容を照会するときに必要な番号です。"),
+            format!("\"{label_en}\" is empty; PMH needs it to look the certificate up."),
+        ),
         (Code::DuplicateCertificate, Detail::OtherRow { row }) => (
             format!("{row}行目と同じ受給者証（キーと有効期間が同じ）です。"),
             format!("Same certificate (key and validity period) as row {row}."),
@@ -708,6 +723,8 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairDate
             | Code::RepairEraOverflow
             | Code::RepairExcelSerial
+            | Code::RepairAmount
+            | Code::RepairCodeLabel
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis
             | Code::ProposeLeadingZeros,

@@ -6,6 +6,7 @@
 //! the binary and are the defaults.
 
 pub(crate) mod header;
+pub mod template;
 
 use std::collections::HashMap;
 
@@ -318,6 +319,8 @@ pub enum Check {
     MasterSegment,
     /// 所得区分 against the municipality master.
     MasterIncomeSegment,
+    /// An amount in yen: `build` repairs 「10,000円」「1万円」 to digits (X012).
+    Amount,
 }
 
 impl Check {
@@ -330,6 +333,7 @@ impl Check {
             Check::MedicalInstitutionCodes => "medical_institution_codes",
             Check::MasterSegment => "master_segment",
             Check::MasterIncomeSegment => "master_income_segment",
+            Check::Amount => "amount",
         }
     }
 }
@@ -345,6 +349,19 @@ pub struct CodeEntry {
     /// English meaning.
     #[serde(default)]
     pub en: String,
+    /// Other spellings staff type for this code (`女性` for `2` = 女): `build` repairs them
+    /// (and the Japanese meaning itself) to the code, reported (X013).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+/// Columns known to be 受給者証券面項目 wherever they stand (`[certificate_items]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateItems {
+    /// Header names (compared as headers are: ignoring width, case and spaces).
+    #[serde(default)]
+    pub known: Vec<String>,
 }
 
 /// Per-rule basis overrides of a field (`rule_basis = { max_length = "unknown" }`).
@@ -615,6 +632,9 @@ pub struct Layout {
     pub keys: Keys,
     /// Fields in file order. Columns after these are 受給者証券面項目.
     pub fields: Vec<Field>,
+    /// Columns known to be 受給者証券面項目 even among the fixed ones (no S014).
+    #[serde(default)]
+    pub certificate_items: CertificateItems,
 }
 
 /// Indices of the fields that the row and file checks use, resolved once.
