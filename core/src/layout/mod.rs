@@ -652,7 +652,11 @@ impl Layout {
         Self::from_toml(DIFF_TOML).unwrap_or_else(|e| unreachable!("embedded diff layout: {e}"))
     }
 
-    /// An embedded layout by id (`full` or `diff`).
+    /// The ids of the embedded layouts, in the order `pmhcsv --version` and the page's footer
+    /// list them with their versions.
+    pub const BUILTIN_IDS: [&'static str; 2] = ["full", "diff"];
+
+    /// An embedded layout by id (one of [`Layout::BUILTIN_IDS`]).
     pub fn builtin(id: &str) -> Option<Layout> {
         match id {
             "full" => Some(Self::full()),
@@ -793,6 +797,16 @@ mod tests {
         assert!(diff.field_index("historyKey").is_some());
         assert!(full.field_index("historyKey").is_none());
         assert_eq!(full.key_index().certificate.len(), 4);
+    }
+
+    #[test]
+    fn builtin_ids_name_every_embedded_layout_by_its_own_id() {
+        for id in Layout::BUILTIN_IDS {
+            let layout = Layout::builtin(id).unwrap();
+            assert_eq!(layout.id, id);
+            assert!(!layout.version.trim().is_empty());
+        }
+        assert!(Layout::builtin("other").is_none());
     }
 
     #[test]
