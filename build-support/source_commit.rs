@@ -55,21 +55,33 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+/// Where git keeps `name` (`HEAD`, `packed-refs`, `refs/heads/…`) for the checkout in `dir`.
+fn git_path(dir: &Path, name: &str) -> Option<PathBuf> {
+    git(dir, &["rev-parse", "--git-path", name]).map(|p| dir.join(p))
+}
+
 /// The checked-out commit, and the files to watch so that a new commit re-runs this script.
 fn git_commit(dir: &Path) -> Option<String> {
     let commit = git(dir, &["rev-parse", "--short=12", "HEAD"])?;
-    // HEAD itself (a checkout, a detached commit), the branch it names, and packed refs.
-    let mut watched = vec!["HEAD".to_owned(), "packed-refs".to_owned()];
-    if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
-        watched.push(branch);
+    // HEAD itself (a checkout, a detached commit) and packed refs, when they exist (a missing
+    // path would make Cargo re-run this script on every build).
+    for name in ["HEAD", "packed-refs"] {
+        if let Some(path) = git_path(dir, name).filter(|p| p.exists()) {
+            println!("cargo::rerun-if-changed={}", path.display());
+        }
     }
-    for name in watched {
-        if let Some(path) = git(dir, &["rev-parse", "--git-path", &name]) {
-            let path = dir.join(path);
-            // A missing path would make Cargo re-run this script on every build.
-            if path.exists() {
-                println!("cargo::rerun-if-changed={}", path.display());
-            }
+    // The branch HEAD names. Only in packed-refs (a fresh clone), it gets its own file at the
+    // next commit: then watch the folder that file will appear in.
+    if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"])
+        && let Some(path) = git_path(dir, &branch)
+    {
+        let watched = if path.exists() {
+            Some(path)
+        } else {
+            path.parent().filter(|p| p.is_dir()).map(Path::to_path_buf)
+        };
+        if let Some(watched) = watched {
+            println!("cargo::rerun-if-changed={}", watched.display());
         }
     }
     Some(commit)

@@ -778,6 +778,68 @@ mod tests {
         );
     }
 
+    /// Compiles `build-support/source_commit.rs` as Cargo would and runs it in `dir`.
+    fn run_build_script(exe: &Path, dir: &Path, commit_env: Option<&str>) -> (bool, String) {
+        let mut command = Command::new(exe);
+        command.env("CARGO_MANIFEST_DIR", dir);
+        set_commit(&mut command, commit_env);
+        let output = command.output().unwrap();
+        (
+            output.status.success(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    }
+
+    fn git_in(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    #[test]
+    fn build_script_records_the_commit_and_never_fails_without_one() {
+        let base = env::temp_dir().join(format!("pmh-source-commit-dirs-{}", std::process::id()));
+        let plain = base.join("tarball");
+        fs::create_dir_all(&plain).unwrap();
+        let exe = base.join("source_commit");
+        let built = Command::new(env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+            .args(["--edition", "2024", "-o"])
+            .arg(&exe)
+            .arg(workspace_root().join("build-support/source_commit.rs"))
+            .status()
+            .unwrap();
+        assert!(built.success());
+        // A tarball: no commit, no failure, only the environment watched.
+        let (ok, out) = run_build_script(&exe, &plain, None);
+        assert!(ok);
+        assert_eq!(out, "cargo::rerun-if-env-changed=PMH_SOURCE_COMMIT\n");
+        // A packager's value is used; one a terminal would interpret is dropped with a warning.
+        let (ok, out) = run_build_script(&exe, &plain, Some("0123abc-dirty"));
+        assert!(ok && out.contains("cargo::rustc-env=PMH_SOURCE_COMMIT=0123abc-dirty\n"));
+        let (ok, out) = run_build_script(&exe, &plain, Some("x\u{1b}[2J"));
+        assert!(ok && out.contains("cargo::warning=") && !out.contains("rustc-env"));
+        // A fresh clone keeps its branch in packed-refs: the folder the next commit's ref file
+        // appears in is watched, so that commit re-runs the script.
+        let repo = base.join("repo");
+        fs::create_dir_all(&repo).unwrap();
+        git_in(&repo, &["init", "-q", "-b", "main"]);
+        git_in(&repo, &["commit", "-q", "--allow-empty", "-m", "one"]);
+        git_in(&repo, &["pack-refs", "--all"]);
+        let (ok, out) = run_build_script(&exe, &repo, None);
+        assert!(
+            ok && out.contains("cargo::rustc-env=PMH_SOURCE_COMMIT="),
+            "{out}"
+        );
+        assert!(out.contains("refs/heads\n"), "{out}");
+        assert!(out.contains("packed-refs\n"), "{out}");
+        let _ = fs::remove_dir_all(&base);
+    }
+
     #[test]
     fn differences_are_described_by_their_first_line() {
         let a = Outcome {
