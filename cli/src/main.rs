@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use pmh_core::OutputFormat;
 use pmh_core::xlsx::NumericCells;
 use pmh_core::{
@@ -46,7 +46,11 @@ impl<E: std::fmt::Display> From<E> for Fail {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--version` names the commit and the built-in layouts' versions, known only at run time
+    // (the layouts are parsed from their embedded TOML): set once, for the one parse.
+    let version: &'static str = Box::leak(text::version_text().into_boxed_str());
+    let matches = Cli::command().version(version).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Validate(a) => validate(&a),
         Command::Build(a) => build(&a),

@@ -404,3 +404,26 @@ pub(crate) fn template_summary(
     };
     s
 }
+
+/// The source commit this binary was built from (`build-support/source_commit.rs`), if known.
+pub(crate) const SOURCE_COMMIT: Option<&str> = option_env!("PMH_SOURCE_COMMIT");
+
+/// What `pmhcsv --version` (and `-V`) prints after the name: the tool version, the source
+/// commit when known, and each built-in layout's version (the page's footer shows the same).
+/// One fact per line, `key: value`, so that a vendor's CI can grep it.
+pub(crate) fn version_text() -> String {
+    let mut out = String::from(env!("CARGO_PKG_VERSION"));
+    match SOURCE_COMMIT {
+        Some(commit) => out.push_str(&format!("\ncommit: {commit}")),
+        None => out.push_str("\ncommit: unknown (built without git)"),
+    }
+    for id in pmh_core::Layout::BUILTIN_IDS {
+        if let Some(layout) = pmh_core::Layout::builtin(id) {
+            out.push_str(&format!(
+                "\nlayout {id}: {} ({})",
+                layout.version, layout.title_ja
+            ));
+        }
+    }
+    out
+}

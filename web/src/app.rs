@@ -11,7 +11,7 @@ use crate::effects::Store;
 use crate::host::Boot;
 use crate::screens::{InputScreen, MappingScreen, ResultsScreen, Steps};
 use crate::state::{Action, Screen};
-use crate::text::Text;
+use crate::text::{self, Text};
 
 /// Props of [`App`].
 #[derive(Properties)]
@@ -51,6 +51,10 @@ pub fn app(props: &AppProps) -> Html {
 
     let state = store.state();
     let lang = state.lang;
+    // Parsing the built-in layouts for their versions once per language, not per redraw.
+    let footer = use_memo(lang, |lang| {
+        text::version_footer(*lang, text::SOURCE_COMMIT)
+    });
     let busy = state.is_busy();
     let body = match (state.screen, &state.mapping, &state.results) {
         (Screen::Input, ..) => html! {
@@ -104,6 +108,7 @@ pub fn app(props: &AppProps) -> Html {
                 />
             </div>
             <main>{ body }</main>
+            <footer id="version" class="app-footer">{ (*footer).clone() }</footer>
         </>
     }
 }

@@ -1256,6 +1256,37 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
     }
 }
 
+/// The source commit the page was built from (`build-support/source_commit.rs`), if known.
+pub const SOURCE_COMMIT: Option<&str> = option_env!("PMH_SOURCE_COMMIT");
+
+/// The footer: the same facts as `pmhcsv --version` — the tool version, the source commit
+/// (when known) and each built-in layout's version — so that staff and a vendor can tell
+/// whether the page and the CLI check by the same rules.
+pub fn version_footer(lang: Lang, commit: Option<&str>) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let commit = match (commit, lang) {
+        (Some(c), Lang::Ja) => format!("コミット {c}"),
+        (Some(c), Lang::En) => format!("commit {c}"),
+        (None, Lang::Ja) => "コミット不明".to_owned(),
+        (None, Lang::En) => "commit unknown".to_owned(),
+    };
+    let layouts: Vec<String> = pmh_core::Layout::BUILTIN_IDS
+        .iter()
+        .filter_map(|id| pmh_core::Layout::builtin(id))
+        .map(|l| format!("{} {}", l.id, l.version))
+        .collect();
+    match lang {
+        Lang::Ja => format!(
+            "pmhcsv {version}（{commit}）／ レイアウト: {}",
+            layouts.join("、")
+        ),
+        Lang::En => format!(
+            "pmhcsv {version} ({commit}) / layouts: {}",
+            layouts.join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1277,6 +1308,23 @@ mod tests {
         assert_eq!(
             Text::Title.get(Lang::default()),
             "PMH 医療費助成 アップロードファイル作成"
+        );
+    }
+
+    #[test]
+    fn footer_names_the_version_commit_and_every_layout_version() {
+        let full = pmh_core::Layout::full().version;
+        let diff = pmh_core::Layout::diff().version;
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            version_footer(Lang::Ja, Some("0123456789ab")),
+            format!(
+                "pmhcsv {version}（コミット 0123456789ab）／ レイアウト: full {full}、diff {diff}"
+            )
+        );
+        assert_eq!(
+            version_footer(Lang::En, None),
+            format!("pmhcsv {version} (commit unknown) / layouts: full {full}, diff {diff}")
         );
     }
 

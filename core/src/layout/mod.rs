@@ -678,7 +678,11 @@ impl Layout {
         Self::from_toml(DIFF_TOML).unwrap_or_else(|e| unreachable!("embedded diff layout: {e}"))
     }
 
-    /// An embedded layout by id (`full` or `diff`).
+    /// The ids of the embedded layouts, in the order `pmhcsv --version` and the page's footer
+    /// list them with their versions.
+    pub const BUILTIN_IDS: [&'static str; 2] = ["full", "diff"];
+
+    /// An embedded layout by id (one of [`Layout::BUILTIN_IDS`]).
     pub fn builtin(id: &str) -> Option<Layout> {
         match id {
             "full" => Some(Self::full()),
@@ -836,6 +840,16 @@ mod tests {
             full.keys.certificate_type.as_deref(),
             Some("orgSpecificCertificateTypeId")
         );
+    }
+
+    #[test]
+    fn builtin_ids_name_every_embedded_layout_by_its_own_id() {
+        for id in Layout::BUILTIN_IDS {
+            let layout = Layout::builtin(id).unwrap();
+            assert_eq!(layout.id, id);
+            assert!(!layout.version.trim().is_empty());
+        }
+        assert!(Layout::builtin("other").is_none());
     }
 
     #[test]
