@@ -52,7 +52,7 @@ pub use findings::report::Report;
 // Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
 pub use input::decode::{Decoder, EncodingChoice, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
-pub use input::{records, xlsx};
+pub use input::{header_row, records, xlsx};
 // Layouts and header matching.
 pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, Matcher, Use, fold};
