@@ -57,7 +57,7 @@ pub use input::{header_row, records, xlsx};
 pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, Matcher, Use, fold};
 pub use layout::{
-    Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
+    Basis, ConfigError, DIFF_TOML, FULL_TOML, Field, Layout, LayoutError, Personal, ValueType,
 };
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};

@@ -126,6 +126,10 @@ pub fn mapping_screen(props: &MappingScreenProps) -> Html {
             on_sheet={send.reform(Action::Sheet)}
             on_check={send.reform(|()| Action::Check)}
             on_back={send.reform(|()| Action::GoTo(Screen::Input))}
+            on_header_row={send.reform(Action::SetHeaderRow)}
+            on_header_confirmed={send.reform(|()| Action::ConfirmHeader)}
+            on_value={send.reform(|(field, from, to): (String, String, String)| Action::SetValue { field, from, to })}
+            on_constant={send.reform(|(field, value): (String, String)| Action::SetConstant { field, value })}
         />
     }
 }

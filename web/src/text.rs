@@ -485,6 +485,16 @@ pub fn verdict_deletions(lang: Lang, removed: u64) -> String {
 
 /// The verdict while errors remain.
 pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
+    // Errors of the file as a whole (a missing column …) are in no row: no 「（0 行）」.
+    if rows == 0 {
+        return lang.pick(
+            format!(
+                "まだアップロードできません：ファイル全体のエラー {} 件を直してください",
+                group_thousands(errors)
+            ),
+            format!("Not ready to upload: fix {} in the file as a whole", count_en(errors, "error", "errors")),
+        );
+    }
     match lang {
         Lang::Ja => format!(
             "まだアップロードできません：エラー {} 件（{} 行）を直してください",
@@ -946,6 +956,7 @@ pub fn error(lang: Lang, error: &AppError) -> String {
         ),
         AppError::StorageFailed => Text::StorageFailed.get(lang).to_owned(),
         AppError::NameNeeded => Text::NameNeeded.get(lang).to_owned(),
+        AppError::HeaderUnanswered => prep::header_unanswered(lang).to_owned(),
         AppError::FileType { name } => file_type_unknown(lang, name),
         AppError::Layout { name: None, reason }
         | AppError::Mapping { name: None, reason }
@@ -1128,6 +1139,7 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::Repair(_) => lang.pick("修正案を適用", "repair"),
         ChangeKind::RepairAll(_) => lang.pick("修正案を一括適用", "repair all"),
         ChangeKind::Undo => lang.pick("元に戻す", "undo"),
+        ChangeKind::ValueMap => lang.pick("値の対応付け", "value mapping"),
     }
 }
 
@@ -1143,6 +1155,10 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         Notice::MappingSaved(name) => lang.pick(
             format!("対応付け「{name}」を保存しました。"),
             format!("Saved the mapping “{name}”."),
+        ),
+        Notice::MappingSavedWithout(name, n) => lang.pick(
+            format!("対応付け「{name}」を保存しました。データに見える列名 {n} 個は保存していません（個人の情報を残さないため）。"),
+            format!("Saved the mapping “{name}”. {n} column names that look like data were not saved (no personal data is kept)."),
         ),
         Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
         Notice::MappingImported => Text::Imported.get(lang).to_owned(),
@@ -1249,5 +1265,100 @@ mod tests {
             check_time(Lang::En, 254.4, 1262),
             "Checked in 254 ms (1,262 ms until shown)"
         );
+    }
+}
+
+/// Texts of the header-row choice, value mapping, constant fields and the 券面 list.
+pub mod prep {
+    use super::Lang;
+
+    /// The question when the first row looks like data.
+    pub fn header_question(lang: Lang, first: &str) -> String {
+        lang.pick(
+            format!("1行目は見出しですか？ 1行目：{first}（番号や日付があり、データのように見えます。見出しでなければ、その人がアップロードから抜けてしまいます）"),
+            format!("Is row 1 the header row? Row 1: {first} (it has numbers or dates and looks like data; if it is not a header, that person would be missing from the upload)"),
+        )
+    }
+    /// Answer: row 1 is data.
+    pub fn header_no(lang: Lang) -> &'static str {
+        lang.pick("いいえ、1行目からデータです", "No, row 1 is data")
+    }
+    /// Answer: row 1 is the header.
+    pub fn header_yes(lang: Lang) -> &'static str {
+        lang.pick("はい、1行目は見出しです", "Yes, row 1 is the header")
+    }
+    /// Why the check waits.
+    pub fn header_unanswered(lang: Lang) -> &'static str {
+        lang.pick("先に「1行目は見出しですか？」に答えてください。", "Answer “Is row 1 the header row?” first.")
+    }
+    /// Label of the header-row choice.
+    pub fn header_row_label(lang: Lang) -> &'static str {
+        lang.pick("見出しの行", "Header row")
+    }
+    /// Option: no header row.
+    pub fn header_none(lang: Lang) -> &'static str {
+        lang.pick("見出しなし（1行目からデータ、列A・列B…と呼ぶ）", "None (row 1 is data; columns named 列A, 列B …)")
+    }
+    /// Option: row n.
+    pub fn header_row_option(lang: Lang, n: usize, cells: &str) -> String {
+        lang.pick(format!("{n}行目：{cells}"), format!("Row {n}: {cells}"))
+    }
+    /// Heading of the value mapping.
+    pub fn values_heading(lang: Lang) -> &'static str {
+        lang.pick("コードの対応付け（値の置き換え）", "Code mapping (value replacement)")
+    }
+    /// Explanation of the value mapping.
+    pub fn values_intro(lang: Lang) -> &'static str {
+        lang.pick(
+            "PMH が受け付けない値を、どのコードにするか選んでください。確認の前に置き換え、変更履歴に残します。対応付けと一緒に保存するのは「男」「女性」のようなコードの名前だけです。",
+            "Choose the code for each value PMH does not accept. Values are replaced before the check and logged. Only code names such as 男 or 女性 are saved with the mapping.",
+        )
+    }
+    /// One value row's label.
+    pub fn value_label(lang: Lang, column: &str, value: &str, rows: u64) -> String {
+        lang.pick(
+            format!("{column}：「{value}」（{} 行）", super::group_thousands(rows)),
+            format!("{column}: “{value}” ({} rows)", super::group_thousands(rows)),
+        )
+    }
+    /// Option: keep the value.
+    pub fn value_keep(lang: Lang) -> &'static str {
+        lang.pick("そのまま", "Keep")
+    }
+    /// Heading of the constant fields.
+    pub fn constants_heading(lang: Lang) -> &'static str {
+        lang.pick("元データにない項目を全行同じ値で埋める", "Fill a field the data lacks with one value for every row")
+    }
+    /// Label of the field choice.
+    pub fn constant_field(lang: Lang) -> &'static str {
+        lang.pick("項目", "Field")
+    }
+    /// Label of the value.
+    pub fn constant_value(lang: Lang) -> &'static str {
+        lang.pick("全行の値", "Value for every row")
+    }
+    /// The add button.
+    pub fn constant_add(lang: Lang) -> &'static str {
+        lang.pick("埋める", "Fill")
+    }
+    /// The remove button.
+    pub fn constant_remove(lang: Lang, label: &str) -> String {
+        lang.pick(format!("「{label}」を埋めない"), format!("Do not fill “{label}”"))
+    }
+    /// One constant.
+    pub fn constant_line(lang: Lang, label: &str, value: &str) -> String {
+        lang.pick(format!("{label} ＝ {value}（全行）"), format!("{label} = {value} (every row)"))
+    }
+    /// Heading of the 券面 list on the results screen.
+    pub fn details_heading(lang: Lang) -> &'static str {
+        lang.pick("受給者証券面項目としてアップロードする列", "Columns uploaded as certificate items")
+    }
+    /// No 券面 column.
+    pub fn details_none(lang: Lang) -> &'static str {
+        lang.pick("なし（対応付けで「使わない」以外にした列だけがアップロードされます）", "None (only columns you chose in the mapping are uploaded)")
+    }
+    /// One 券面 column with a sample.
+    pub fn detail_line(lang: Lang, header: &str, sample: &str) -> String {
+        lang.pick(format!("{header}（例：{sample}）"), format!("{header} (e.g. {sample})"))
     }
 }

@@ -155,6 +155,33 @@ fn summary_box(lang: Lang, r: &ResultsState) -> Html {
     }
 }
 
+/// The columns uploaded as 受給者証券面項目, each with a sample value, so that nothing is
+/// uploaded the clerk did not choose to.
+fn details_box(lang: Lang, m: Option<&MappingState>) -> Html {
+    let Some(m) = m else { return html! {} };
+    let lines: Vec<String> = m
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| **t == Target::Detail)
+        .filter_map(|(c, _)| {
+            let header = m.preview.headers.get(c)?;
+            let sample = m.preview.samples.get(c).and_then(|s| s.first()).cloned().unwrap_or_default();
+            Some(text::prep::detail_line(lang, header.trim(), &sample))
+        })
+        .collect();
+    html! {
+        <div class="details-box" id="detail-columns">
+            <h3>{ text::prep::details_heading(lang) }</h3>
+            if lines.is_empty() {
+                <p class="muted small">{ text::prep::details_none(lang) }</p>
+            } else {
+                <ul>{ for lines.into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+            }
+        </div>
+    }
+}
+
 /// One download button.
 fn download_button(
     lang: Lang,
@@ -408,6 +435,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         <section class="panel results-panel" aria-labelledby="results-heading">
             <div class="results-top">
                 { summary_box(lang, r) }
+                { details_box(lang, props.mapping.as_deref()) }
                 <div class="downloads" role="group" aria-labelledby="downloads-heading">
                     <h3 id="downloads-heading">{ Text::Downloads.get(lang) }</h3>
                     { button((DownloadKind::UploadCsv, "download-csv", Text::DownloadUpload, true)) }

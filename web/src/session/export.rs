@@ -237,7 +237,7 @@ fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) ->
         let action = text::change_action(lang, &c.kind);
         let code = match &c.kind {
             ChangeKind::Repair(code) | ChangeKind::RepairAll(code) => code.as_str(),
-            ChangeKind::Edit | ChangeKind::Undo => "",
+            ChangeKind::Edit | ChangeKind::Undo | ChangeKind::ValueMap => "",
         };
         let col = c.cell.col as usize - 1;
         let header = meta.headers.get(col).map_or("", |h| h.trim());

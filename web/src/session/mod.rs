@@ -32,7 +32,7 @@ use pmh_core::{
 use crate::error::WorkerError;
 use crate::protocol::{
     CellRef, CodeCount, DownloadKind, Filter, FindingView, FindingsPage, GridRow, InputSource,
-    Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Preview, RepairView, ReportLang, Sev, Summary,
+    DISTINCT_MAX, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview, RepairView, ReportLang, Sev, Summary,
     ViewData, ViewReq, Window,
 };
 use crate::table::{CHUNK, Table};
@@ -102,6 +102,8 @@ pub enum ChangeKind {
     RepairAll(Code),
     /// The user undid an earlier change.
     Undo,
+    /// A code label mapped to its code (男 → 1) by the mapping's value mapping.
+    ValueMap,
 }
 
 /// The results of the last check, kept up to date through edits.
@@ -148,6 +150,8 @@ struct Loaded {
     /// Groups that can still be undone, newest last.
     undo: Vec<u32>,
     next_group: u32,
+    /// Constant fields added as columns at the end (field id, value).
+    appended: Vec<(String, String)>,
 }
 
 impl Loaded {

@@ -28,7 +28,7 @@ fn checked(bytes: Vec<u8>) -> Session {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     s
 }
 
@@ -85,7 +85,7 @@ fn full_check_counts(s: &Session) -> Vec<(String, u64)> {
         .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
         .unwrap();
     fresh
-        .check(&results.mapping.to_json(), &mut no_progress())
+        .check(&results.mapping.to_json(), &Prepare::default(), "", &mut no_progress())
         .unwrap();
     codes_of(&fresh)
 }
@@ -192,7 +192,7 @@ fn bad_inputs_are_clear_errors() {
     );
     assert!(s.summary().is_err());
     assert!(s.edit(CellRef { row: 2, col: 1 }, "x", "").is_err());
-    assert!(s.check("{}", &mut no_progress()).is_err());
+    assert!(s.check("{}", &Prepare::default(), "", &mut no_progress()).is_err());
 }
 
 #[test]
@@ -488,7 +488,7 @@ fn the_helpdesk_copy_is_anonymous_with_the_same_findings() {
         .unwrap();
     assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
     let mapping = s.results().unwrap().1.mapping.to_json();
-    s.check(&mapping, &mut no_progress()).unwrap();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress()).unwrap();
     assert!(s.loaded().unwrap().original.is_some());
     assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
 }
@@ -633,7 +633,7 @@ fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &p.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     let extra = DownloadExtra {
         time: "2025-04-01T00:00:00Z",
         seed: 99,
@@ -681,7 +681,7 @@ fn the_receipt_of_a_workbook_records_the_workbook() {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &p.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     assert!(s.summary().unwrap().workbook);
     let json = s
         .receipt("2025-04-01T00:00:00Z", &mut no_progress())
@@ -774,7 +774,7 @@ fn configure_changes_layout_and_masters() {
     let headers = s.loaded().unwrap().table.headers();
     let t = crate::mapping::targets(s.layout(), &headers, None);
     let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
-    s.check(&m.to_json(), &mut no_progress()).unwrap();
+    s.check(&m.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     let summary = s.summary().unwrap();
     assert!(!summary.file_findings.iter().any(|f| f.code == "M007"));
     assert!(summary.masters.ja.contains("example_master.csv"));
@@ -824,7 +824,7 @@ fn edits_survive_a_layout_with_another_delimiter() {
     assert_eq!(headers.len(), 21, "still split into columns");
     let t = crate::mapping::targets(s.layout(), &headers, None);
     let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
-    s.check(&m.to_json(), &mut no_progress()).unwrap();
+    s.check(&m.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     let view = view_all(&mut s);
     assert_eq!(view.window.rows[0].cells[2], "愛知花代");
 }
@@ -894,13 +894,13 @@ fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
         let targets = crate::mapping::targets(s.layout(), &headers, None);
         crate::mapping::to_mapping("", s.layout(), &headers, &targets).to_json()
     };
-    s.check(&mapping, &mut no_progress()).unwrap();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress()).unwrap();
     let fresh = |s: &Session| {
         let bytes = s.loaded().unwrap().table.to_csv(b',');
         let mut f = session();
         f.load(InputSource::Paste, Some(bytes), None, &mut no_progress())
             .unwrap();
-        f.check(&mapping, &mut no_progress()).unwrap();
+        f.check(&mapping, &Prepare::default(), "", &mut no_progress()).unwrap();
         ordered(&f)
     };
     // A type whose insurer number (M002) and 区分 (M003) the master lacks, on both rows of a
@@ -993,7 +993,7 @@ fn compared_with_the_previous_upload() {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     let summary = s.summary().unwrap();
     let p = summary.previous.clone().unwrap();
     assert_eq!((p.removed, p.added, p.changed, p.unchanged), (15, 0, 0, 5));
@@ -1021,7 +1021,7 @@ fn compared_with_the_previous_upload() {
         let targets = crate::mapping::targets(same.layout(), &headers, None);
         crate::mapping::to_mapping("", same.layout(), &headers, &targets)
     };
-    same.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    same.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     let p = same.summary().unwrap().previous.unwrap();
     assert!(p.nothing_changed() && !p.over_limit, "{p:?}");
     assert_eq!(p.unchanged, 20);
@@ -1030,7 +1030,7 @@ fn compared_with_the_previous_upload() {
     let header_only = fixture("invalid/S003_header_only.csv");
     let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
     s.set_previous(Some(("empty.csv", &header_only)));
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress()).unwrap();
     let p = s.summary().unwrap().previous.unwrap();
     assert!(
         p.refused
