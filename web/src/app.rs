@@ -83,6 +83,14 @@ pub fn app(props: &AppProps) -> Html {
         <>
             <header class="app-header">
                 <h1>{ Text::Title.get(lang) }</h1>
+                <button
+                    type="button"
+                    id="clear-data"
+                    class="clear-data"
+                    onclick={send.reform(|_: MouseEvent| Action::ClearData { confirmed: false })}
+                >
+                    { Text::ClearData.get(lang) }
+                </button>
                 <LangToggle {lang} on_change={send.reform(Action::SetLang)} />
             </header>
             <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>

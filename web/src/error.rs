@@ -84,6 +84,8 @@ pub enum Notice {
     MappingDeleted,
     /// A mapping file was imported.
     MappingImported,
+    /// The session's data was removed.
+    DataCleared,
     /// The layout or master changed: check again.
     ConfigChanged,
 }

@@ -308,8 +308,10 @@ pub fn remove(saved: &[ColumnMapping], name: &str, layout_id: &str) -> Vec<Colum
         .collect()
 }
 
-/// The saved mapping to offer for these headers: one for this layout that names every named
-/// column, naming the fewest others; the newest wins a tie.
+/// The saved mapping to offer for these headers, applied column by column (a column added
+/// since does not make it unusable): the one for this layout naming the most of these
+/// columns — every one, or at least two — then naming the fewest others; the newest wins a
+/// tie. Columns it does not name are matched automatically.
 pub fn best_saved(saved: &[ColumnMapping], layout_id: &str, headers: &[String]) -> Option<usize> {
     let named: Vec<&str> = headers
         .iter()
@@ -323,9 +325,13 @@ pub fn best_saved(saved: &[ColumnMapping], layout_id: &str, headers: &[String]) 
         .iter()
         .enumerate()
         .filter(|(_, m)| m.layout == layout_id || m.layout.is_empty())
-        .filter(|(_, m)| named.iter().all(|h| m.columns.contains_key(*h)))
-        .min_by_key(|(i, m)| (m.columns.len() - named.len().min(m.columns.len()), *i))
-        .map(|(i, _)| i)
+        .map(|(i, m)| {
+            let common = named.iter().filter(|h| m.columns.contains_key(**h)).count();
+            (i, common, m.columns.len() - common)
+        })
+        .filter(|&(_, common, _)| common == named.len() || common >= 2)
+        .min_by_key(|&(i, common, others)| (std::cmp::Reverse(common), others, i))
+        .map(|(i, ..)| i)
 }
 
 /// The saved mappings made for `layout_id` (indices into `saved`).
@@ -431,6 +437,9 @@ mod tests {
         assert_eq!(best_saved(&saved, "full", &headers), Some(1));
         assert_eq!(best_saved(&saved, "diff", &headers), None);
         assert_eq!(best_saved(&saved, "full", &h(&["番号", "未知"])), None);
+        // One column added since: the mapping still applies, column by column.
+        assert_eq!(best_saved(&saved, "full", &h(&["番号", "氏名", "追加した列"])), Some(1));
+        assert_eq!(best_saved(&saved, "full", &h(&["番号", "氏名", "その他", "追加"])), Some(0));
         assert_eq!(for_layout(&saved, "full"), [0, 1]);
 
         let json = store_json(&saved);

@@ -488,6 +488,35 @@ pub enum ToWorker {
         /// The view to answer with.
         view: ViewReq,
     },
+    /// Forget the input, its results and changes, and the previous upload.
+    Clear,
+    /// Leave sheet row `row` out of the upload (every cell emptied: a blank row is not
+    /// uploaded), logged and undoable.
+    ExcludeRow {
+        /// Echoed.
+        job: JobId,
+        /// Sheet row.
+        row: u32,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Replace `find` by `replace` in every cell of column `col`.
+    Replace {
+        /// Echoed.
+        job: JobId,
+        /// 1-based column.
+        col: u32,
+        /// Text to find (not empty).
+        find: String,
+        /// Its replacement.
+        replace: String,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
     /// Use row `row` of the input as read as its header row (`0`: there is none); answered
     /// with `Loaded`. Rows above it are left out (title rows).
     SetHeaderRow {

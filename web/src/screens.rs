@@ -79,6 +79,7 @@ pub fn input_screen(props: &InputScreenProps) -> Html {
                     Action::PreviousFile(file, name)
                 })}
                 on_previous_clear={send.reform(|()| Action::ClearPrevious)}
+                on_master_template={send.reform(|()| Action::MasterTemplate)}
             />
             <InputPanel lang={props.lang} busy={props.busy} {on_paste} {on_file} />
         </>
@@ -169,6 +170,8 @@ pub fn results_screen(props: &ResultsScreenProps) -> Html {
             on_edit={send.reform(|(cell, value): (CellRef, String)| Action::Edit(cell, value))}
             on_repair={send.reform(|(cell, code, all): (CellRef, String, bool)| Action::Repair(cell, code, all))}
             on_undo={send.reform(|()| Action::Undo)}
+            on_exclude={send.reform(Action::ExcludeRow)}
+            on_replace={send.reform(|(col, find, replace): (u32, String, String)| Action::Replace { col, find, replace })}
             on_list={send.reform(|(code, offset): (Option<String>, u32)| Action::List(code, offset))}
             on_download={send.reform(|kind: DownloadKind| Action::Download(kind))}
             on_confirm={send.reform(Action::Confirm)}

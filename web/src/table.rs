@@ -192,8 +192,13 @@ impl Table {
 impl Table {
     /// Records `from..` as CSV text (as [`Table::to_csv`] writes them).
     pub fn rows_csv(&self, from: usize, delimiter: u8) -> Vec<u8> {
+        self.rows_csv_range(from, self.len, delimiter)
+    }
+
+    /// Records `from..to` as CSV text.
+    pub fn rows_csv_range(&self, from: usize, to: usize, delimiter: u8) -> Vec<u8> {
         let mut out = Vec::new();
-        for i in from..self.len {
+        for i in from..to.min(self.len) {
             if let Some(rec) = self.record(i) {
                 write_record(&mut out, &rec, delimiter);
             }

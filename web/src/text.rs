@@ -87,6 +87,17 @@ texts! {
     LanguageLabel => ("表示言語", "Language"),
     /// Accessible label of the step list.
     StepsLabel => ("手順", "Steps"),
+    /// The button removing the session's data from the page and memory.
+    ClearData => ("データを消去", "Clear data"),
+    /// Asked before clearing.
+    ClearDataQuestion => (
+        "読み込んだデータ、確認結果、変更、前回アップロードしたファイルを、このページとメモリからすべて消去しますか？（保存した対応付けは残ります）",
+        "Remove the data, results, changes and the previous upload file from this page and memory? (Saved mappings stay.)"
+    ),
+    /// After clearing.
+    DataCleared => ("データを消去しました。", "The data was cleared."),
+    /// Download of the municipality master template.
+    MasterTemplate => ("制度マスタの雛形を保存", "Save the master template"),
     /// Step 1.
     StepInput => ("1. 設定と読み込み", "1. Settings and data"),
     /// Step 2.
@@ -548,6 +559,13 @@ pub fn preview_line(
     let name = source_name(lang, source);
     let rows = group_thousands(rows);
     let enc = lang.msg(encoding);
+    // A workbook has no text encoding (the empty message): none is reported.
+    if enc.is_empty() {
+        return lang.pick(
+            format!("{name}：データ {rows} 行、{columns} 列（Excel ブック）"),
+            format!("{name}: {rows} data rows, {columns} columns (Excel workbook)"),
+        );
+    }
     lang.pick(
         format!("{name}：データ {rows} 行、{columns} 列（文字コード {enc}）"),
         format!("{name}: {rows} data rows, {columns} columns (encoding {enc})"),
@@ -1140,6 +1158,8 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::RepairAll(_) => lang.pick("修正案を一括適用", "repair all"),
         ChangeKind::Undo => lang.pick("元に戻す", "undo"),
         ChangeKind::ValueMap => lang.pick("値の対応付け", "value mapping"),
+        ChangeKind::ExcludeRow => lang.pick("行を除外", "row left out"),
+        ChangeKind::Replace => lang.pick("列内で置換", "replace in column"),
     }
 }
 
@@ -1162,6 +1182,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         ),
         Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
         Notice::MappingImported => Text::Imported.get(lang).to_owned(),
+        Notice::DataCleared => Text::DataCleared.get(lang).to_owned(),
         Notice::ConfigChanged => Text::ConfigChanged.get(lang).to_owned(),
     }
 }
@@ -1361,4 +1382,96 @@ pub mod prep {
     pub fn detail_line(lang: Lang, header: &str, sample: &str) -> String {
         lang.pick(format!("{header}（例：{sample}）"), format!("{header} (e.g. {sample})"))
     }
+}
+
+/// Core texts (titles, messages, 修正方法) as the page shows them: one term for the check
+/// digit (チェックデジット), and nothing that sends the clerk to a command line or a
+/// configuration file — the page's own way instead.
+pub mod page_words {
+    /// Words that must not reach the page: the CLI and its options, files the clerk does not
+    /// have.
+    pub const FORBIDDEN: [&str; 6] = ["pmhcsv", "--", "設定ファイル", ".toml", "configuration", "command line"];
+
+    const JA: [(&str, &str); 16] = [
+        ("検証番号", "チェックデジット"),
+        ("検査用数字", "チェックデジット"),
+        ("か、pmhcsv build で変換してください", "か、このページで読み込んで「アップロード用 CSV」を保存してください"),
+        ("か、pmhcsv build で出力してください", "か、このページで読み込んで「アップロード用 CSV」を保存してください"),
+        ("か pmhcsv build で作り直すと", "か、このページの「アップロード用 CSV」で保存すると"),
+        ("pmhcsv build で自動変換できます", "このページの修正案でまとめて変換できます"),
+        ("（pmhcsv build は自動で削除し、記録に残します）", "（このページの修正案で削除でき、変更履歴に残ります）"),
+        ("（pmhcsv build は値の前後の BOM を削除し、記録に残します）", "（このページの修正案で削除できます）"),
+        ("（カナ氏名の列は pmhcsv build が自動で全角にします）", "（このページの修正案で全角にできます）"),
+        ("差分履歴のファイルなら --layout diff を指定してください。", "差分履歴のファイルなら「1. 設定と読み込み」で差分履歴を選んでください。"),
+        ("--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください", "「1. 設定と読み込み」の文字コードで選んでください"),
+        ("設定ファイルの既知番号一覧に登録すると警告扱いになります", "システム担当者に連絡してください（既知の番号として登録すると警告になります）"),
+        ("自治体の制度マスタを CSV で用意し、--master で指定してください（pmhcsv master --template で雛形を出力できます）。", "自治体の制度マスタを CSV で用意し、「1. 設定と読み込み」で読み込んでください（雛形は「制度マスタの雛形を保存」で保存できます）。"),
+        ("制度マスタ（--master）", "制度マスタ"),
+        ("本当に削除してよい場合だけ、--max-removals で上限を指定して（例: --max-removals 50 または 10%）実行し直してください。", "本当に削除してよい場合だけ、システム担当者に確認してからアップロードしてください。"),
+        ("Excel で保存し直すか、pmhcsv build で出力してください", "Excel で保存し直すか、このページで読み込んで「アップロード用 CSV」を保存してください"),
+    ];
+
+    const EN: [(&str, &str); 12] = [
+        (", or convert it with `pmhcsv build`", ", or load it in this page and save the upload CSV"),
+        (", or write the file with `pmhcsv build`", ", or load it in this page and save the upload CSV"),
+        (" or convert with `pmhcsv build`", " or load it in this page and save the upload CSV"),
+        ("or rebuilding with pmhcsv build writes it correctly", "or saving the upload CSV from this page writes it correctly"),
+        ("can be converted by `pmhcsv build`", "can be converted with this page's repairs"),
+        (" (`pmhcsv build` trims them and records it)", " (this page's repair does it and logs it)"),
+        (" (pmhcsv build trims a BOM at a value's edges and records it)", " (this page's repair removes it)"),
+        (" (`pmhcsv build` converts the カナ name column automatically)", " (this page's repair converts it)"),
+        ("; for a diff-history file use --layout diff", "; for a diff-history file choose 差分履歴 in step 1"),
+        ("name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector)", "choose it in step 1's encoding selector"),
+        ("list it as a known number in the configuration to downgrade the finding", "tell your system administrator (a known number is reported as a warning)"),
+        ("Provide the municipality master as CSV with --master (`pmhcsv master --template` prints a template).", "Load the municipality master CSV in step 1 (save a template with “Save the master template”)."),
+    ];
+
+    /// The Japanese text for the page.
+    pub fn ja(text: &str) -> String {
+        clean(JA.iter().fold(text.to_owned(), |t, (from, to)| t.replace(from, to)), '。')
+    }
+
+    /// The English text for the page.
+    pub fn en(text: &str) -> String {
+        let t = EN.iter().fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        let t = t
+            .replace(" (--master)", "")
+            .replace(", run again with a higher --max-removals (e.g. 50 or 10%)", ", check with your system administrator before uploading");
+        clean(t, '.')
+    }
+
+    /// Drops any sentence that still names the CLI (a core text this table does not know).
+    fn clean(text: String, stop: char) -> String {
+        if !FORBIDDEN.iter().any(|w| text.contains(w)) {
+            return text;
+        }
+        text.split_inclusive(stop)
+            .filter(|s| !FORBIDDEN.iter().any(|w| s.contains(w)))
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    }
+}
+
+/// The button leaving a row out of the upload.
+pub fn exclude_row(lang: Lang, row: u32) -> String {
+    lang.pick(
+        format!("この行（{} 行目）をアップロードから除く", group_thousands(u64::from(row))),
+        format!("Leave row {} out of the upload", group_thousands(u64::from(row))),
+    )
+}
+
+/// Label of the text to find in a column.
+pub fn replace_find(lang: Lang, column: &str) -> String {
+    lang.pick(format!("{column} 列で検索"), format!("Find in column {column}"))
+}
+
+/// Label of the replacement.
+pub fn replace_with(lang: Lang) -> &'static str {
+    lang.pick("置き換え後", "Replace with")
+}
+
+/// The replace button.
+pub fn replace_run(lang: Lang) -> &'static str {
+    lang.pick("この列ですべて置換", "Replace all in this column")
 }

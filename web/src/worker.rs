@@ -286,6 +286,24 @@ fn answer(
             at,
             view,
         } => check(scope, session, job, (&mapping, &prepare, &at), &view),
+        ToWorker::Clear => session.clear(),
+        ToWorker::ExcludeRow { job, row, at, view } => {
+            let started = now(scope);
+            let result = session.exclude_row(row, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Replace {
+            job,
+            col,
+            find,
+            replace,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.replace_in_column(col, &find, &replace, &at);
+            changed(scope, session, job, result, &view, started);
+        }
         ToWorker::SetHeaderRow { job, row } => match session.set_header_row(row) {
             Ok(preview) => post(scope, &FromWorker::Loaded { job, preview }, None),
             Err(message) => failed(scope, job, message),

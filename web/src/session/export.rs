@@ -82,13 +82,48 @@ impl Session {
     /// Nothing was checked yet, or the copy's findings would differ.
     pub fn helpdesk_copy(&self, seed: u64) -> Result<Vec<u8>, WorkerError> {
         let (input, results) = self.results()?;
+        // The input as the check read it: as loaded, or with the header row the clerk chose
+        // (a paste without a header row must not have its first recipient taken for names).
+        let (source, encoding) = match &input.shaped {
+            Some(shaped) => (shaped.as_slice(), EncodingChoice::Auto),
+            None => (input.as_loaded(), input.encoding),
+        };
         let opts = Options {
-            // The bytes as loaded, in the encoding they were read in.
-            encoding: input.encoding,
+            encoding,
             ..self.grid_options(&results.mapping)
         };
-        pmh_core::redact::redact(&self.layout, &opts, input.as_loaded(), seed)
-            .map_err(|e| redact_error(&e))
+        // Columns left out of the upload (使わない) and 券面 columns are not the core's to
+        // redact (only personal fields and personally named 券面 columns are): every letter
+        // and digit of theirs is masked first, so that nothing personal survives, whatever
+        // the column is called.
+        let report = pmh_core::check_bytes(&self.layout, opts.clone(), source);
+        let masked = mask_columns(source, encoding, input.delimiter, &report.uses);
+        match masked {
+            None => pmh_core::redact::redact(&self.layout, &opts, source, seed)
+                .map_err(|e| redact_error(&e)),
+            Some(masked) => {
+                let opts = Options {
+                    encoding: EncodingChoice::Auto,
+                    ..opts
+                };
+                // The masked copy must keep every finding (code, row, column).
+                let after = pmh_core::check_bytes(&self.layout, opts.clone(), &masked);
+                let at = |r: &Report| {
+                    let mut v: Vec<(Code, Option<u32>, Option<u32>)> =
+                        r.diagnostics.iter().map(|d| (d.code, d.row, d.column)).collect();
+                    v.sort();
+                    v
+                };
+                if at(&after) != at(&report) {
+                    return Err(WorkerError::RedactMismatch {
+                        original: report.diagnostics.len() as u64,
+                        redacted: after.diagnostics.len() as u64,
+                    });
+                }
+                pmh_core::redact::redact(&self.layout, &opts, &masked, seed)
+                    .map_err(|e| redact_error(&e))
+            }
+        }
     }
 
     /// The receipt of the current state (JSON, as `pmhcsv build --receipt` writes it): the
@@ -181,6 +216,57 @@ impl Session {
     }
 }
 
+/// `source` with every letter and digit of the columns that are not layout fields (left
+/// out, or 券面 items) replaced (digits by 9, other letters and digits by X or 〇), as UTF-8
+/// CSV; `None` when those columns hold nothing to mask.
+fn mask_columns(source: &[u8], encoding: EncodingChoice, delimiter: u8, uses: &[Use]) -> Option<Vec<u8>> {
+    let cols: Vec<usize> = uses
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| matches!(u, Use::Ignored | Use::Detail))
+        .map(|(c, _)| c)
+        .collect();
+    if cols.is_empty() {
+        return None;
+    }
+    let table = Table::load(source, delimiter, encoding, &mut |_| {});
+    let header = table.header_index()?;
+    let mask = |v: &str| -> String {
+        v.chars()
+            .map(|c| match c {
+                '0'..='9' => '9',
+                c if c.is_ascii_alphabetic() => 'X',
+                c if c.is_alphanumeric() => '〇',
+                c => c,
+            })
+            .collect()
+    };
+    let mut any = false;
+    let mut out = Vec::with_capacity(source.len() + 1024);
+    for i in 0..table.len() {
+        let Some(rec) = table.record(i) else { continue };
+        if rec.blank || i <= header {
+            out.extend(table.rows_csv_range(i, i + 1, delimiter));
+            continue;
+        }
+        let cells: Vec<String> = rec
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                if cols.contains(&c) && v.chars().any(char::is_alphanumeric) {
+                    any = true;
+                    mask(v)
+                } else {
+                    (*v).to_owned()
+                }
+            })
+            .collect();
+        crate::table::write_cells(&mut out, &cells, delimiter);
+    }
+    any.then_some(out)
+}
+
 /// Why the help-desk copy was not made, for the page (the core's own message speaks of the
 /// CLI's `--seed`).
 pub(super) fn redact_error(e: &RedactError) -> WorkerError {
@@ -237,7 +323,11 @@ fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) ->
         let action = text::change_action(lang, &c.kind);
         let code = match &c.kind {
             ChangeKind::Repair(code) | ChangeKind::RepairAll(code) => code.as_str(),
-            ChangeKind::Edit | ChangeKind::Undo | ChangeKind::ValueMap => "",
+            ChangeKind::Edit
+            | ChangeKind::Undo
+            | ChangeKind::ValueMap
+            | ChangeKind::ExcludeRow
+            | ChangeKind::Replace => "",
         };
         let col = c.cell.col as usize - 1;
         let header = meta.headers.get(col).map_or("", |h| h.trim());

@@ -93,6 +93,7 @@ impl Session {
             undo: Vec::new(),
             next_group: 1,
             appended: Vec::new(),
+            shaped: None,
         });
         Ok(preview)
     }
@@ -159,6 +160,7 @@ impl Session {
         } else if let Some(loaded) = input.original.take() {
             input.bytes = loaded;
         }
+        input.shaped = input.original.is_some().then(|| input.bytes.clone());
         input.table = reshaped_table.unwrap_or(raw);
         input.results = None;
         input.log.clear();
@@ -335,7 +337,12 @@ fn preview_of(
             && pmh_core::header_row::looks_like_data(&header_cells),
         headers,
         samples,
-        encoding: text::encoding(encoding),
+        // A workbook's sheet is read as cells, not as text in some encoding.
+        encoding: if sheets.is_empty() {
+            text::encoding(encoding)
+        } else {
+            Msg::new(String::new(), String::new())
+        },
         sheets: sheets.to_vec(),
         sheet: sheet.cloned(),
         header_row,

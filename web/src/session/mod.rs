@@ -104,6 +104,10 @@ pub enum ChangeKind {
     Undo,
     /// A code label mapped to its code (男 → 1) by the mapping's value mapping.
     ValueMap,
+    /// The user left the row out of the upload (its cells emptied).
+    ExcludeRow,
+    /// The user replaced a text in a column.
+    Replace,
 }
 
 /// The results of the last check, kept up to date through edits.
@@ -152,6 +156,9 @@ struct Loaded {
     next_group: u32,
     /// Constant fields added as columns at the end (field id, value).
     appended: Vec<(String, String)>,
+    /// The input with the header row the clerk chose (UTF-8 CSV), before any constant or
+    /// edit: what the help-desk copy anonymises. `None`: the input as loaded.
+    shaped: Option<Vec<u8>>,
 }
 
 impl Loaded {
@@ -243,9 +250,16 @@ fn repair_of(d: &Diagnostic) -> Option<(u32, &str)> {
     }
 }
 
+/// A core text as the page shows it ([`text::page_words`]).
+fn page_msg(ja: &str, en: &str) -> Msg {
+    Msg::new(text::page_words::ja(ja), text::page_words::en(en))
+}
+
 /// A finding, ready to show.
 pub fn finding_view(layout: &Layout, d: &Diagnostic) -> FindingView {
-    let message = pmh_core::message(layout, d, false);
+    // The clerk's own values, unmasked: the grid beside the message shows them anyway, and a
+    // mask makes 「平成24年**月**日」 unreadable. Page only; downloads keep the masks.
+    let message = pmh_core::message(layout, d, true);
     let info = d.code.info();
     let repair = match &d.detail {
         Detail::Repair { after } => Some(RepairView {
@@ -264,9 +278,9 @@ pub fn finding_view(layout: &Layout, d: &Diagnostic) -> FindingView {
             .field
             .and_then(|i| layout.fields.get(i))
             .map(|f| Msg::new(f.label_ja.clone(), f.label_en.clone())),
-        title: Msg::new(info.title_ja, info.title_en),
-        message: Msg::new(message.ja, message.en),
-        hint: Msg::new(info.hint_ja, info.hint_en),
+        title: page_msg(info.title_ja, info.title_en),
+        message: page_msg(&message.ja, &message.en),
+        hint: page_msg(info.hint_ja, info.hint_en),
         repair,
     }
 }
@@ -338,6 +352,13 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// Forgets the input (its bytes, table, results, change log) and the previous upload:
+    /// 「データを消去」.
+    pub fn clear(&mut self) {
+        self.input = None;
+        self.previous = None;
     }
 
     fn loaded(&self) -> Result<&Loaded, WorkerError> {

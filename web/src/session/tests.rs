@@ -215,7 +215,7 @@ fn editing_a_cell_rechecks_its_row() {
     let mark = &view.window.rows[0].marks[0];
     assert_eq!((mark.col, mark.severity), (2, Sev::Error));
     assert_eq!(mark.findings[0].code, "N001");
-    assert!(mark.findings[0].message.ja.contains("検査用数字"));
+    assert!(mark.findings[0].message.ja.contains("チェックデジット"));
     assert_eq!(view.list.as_ref().unwrap().items[0].code, "N001");
 
     // Problems view: only that row.
@@ -1039,4 +1039,211 @@ fn compared_with_the_previous_upload() {
         "{p:?}"
     );
     assert!(!p.nothing_changed() && !p.over_limit);
+}
+
+/// `full_minimal.csv` with 備考 and 電話番号 columns appended (issue 11).
+fn with_private_columns() -> Vec<u8> {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive("\r\n").enumerate() {
+        let body = line.trim_end_matches("\r\n");
+        if body.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        let extra = if i == 0 {
+            ",備考,電話番号".to_owned()
+        } else {
+            format!(",要連絡{i},052-123-45{i:02}")
+        };
+        out.push_str(&format!("{body}{extra}\r\n"));
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn the_helpdesk_copy_masks_columns_left_out_and_certificate_items() {
+    let bytes = with_private_columns();
+    // 備考 and 電話番号 are left out (the page's default), then 備考 kept as a 券面 item: in
+    // neither case does any of their values survive, and the findings are the same.
+    for detail in [false, true] {
+        let mut s = Session::default();
+        let preview = s
+            .load(InputSource::Paste, Some(bytes.clone()), None, &mut no_progress())
+            .unwrap();
+        let mut targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+        let n = targets.len();
+        assert_eq!(targets[n - 2..], [crate::mapping::Target::Ignore, crate::mapping::Target::Ignore]);
+        if detail {
+            targets[n - 2] = crate::mapping::Target::Detail;
+        }
+        let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
+        s.check(&mapping.to_json(), &Prepare::default(), "", &mut no_progress())
+            .unwrap();
+        let copy = String::from_utf8(s.helpdesk_copy(5).unwrap()).unwrap();
+        for i in 1..=3 {
+            assert!(!copy.contains(&format!("要連絡{i}")), "{copy}");
+            assert!(!copy.contains(&format!("052-123-45{i:02}")), "{copy}");
+        }
+        assert!(copy.contains("備考") && copy.contains("電話番号"), "headers are kept");
+        assert_eq!(positions(&s, copy.as_bytes()), positions(&s, &bytes));
+    }
+}
+
+#[test]
+fn a_paste_without_its_header_row_keeps_every_recipient() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let rows: String = text.split_inclusive("\r\n").skip(1).collect();
+    let data_rows = rows.lines().filter(|l| !l.is_empty()).count() as u64;
+    let mut s = Session::default();
+    let preview = s
+        .load(InputSource::Paste, Some(rows.clone().into_bytes()), None, &mut no_progress())
+        .unwrap();
+    // Row 1 is taken for the header: one recipient fewer, and the page is told it looks like data.
+    assert!(preview.header_looks_like_data);
+    assert_eq!(preview.rows, data_rows - 1);
+    let preview = s.set_header_row(0).unwrap();
+    assert!(!preview.header_looks_like_data);
+    assert_eq!(preview.rows, data_rows);
+    assert_eq!(preview.headers[0], "列A");
+    assert_eq!(preview.header_row, 0);
+    // Title rows: the header is row 3 of the input as read.
+    let titled = format!("受給者一覧\r\n\r\n{text}");
+    let preview = s
+        .load(InputSource::Paste, Some(titled.into_bytes()), None, &mut no_progress())
+        .unwrap();
+    assert_eq!(preview.headers, ["受給者一覧"]);
+    assert_eq!(preview.top_rows.iter().map(|r| r.0).collect::<Vec<_>>()[..2], [1, 3]);
+    let preview = s.set_header_row(3).unwrap();
+    assert_eq!(preview.headers[0], "機関別受給者証種別ID");
+    assert_eq!(preview.rows, data_rows);
+    assert_eq!(s.set_header_row(2).unwrap_err(), WorkerError::NoHeader, "a blank line");
+}
+
+#[test]
+fn constants_and_value_mappings_are_applied_before_the_check() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    // 性別 as labels, and the 不開示フラグ column removed (filled as a constant instead).
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        if i > 0 {
+            cells[6] = if cells[6] == "1" { "男".into() } else { "女性".into() };
+        }
+        cells.remove(7);
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    let mut s = Session::default();
+    let preview = s
+        .load(InputSource::Paste, Some(out.into_bytes()), None, &mut no_progress())
+        .unwrap();
+    let sex = preview.headers.iter().position(|h| h == "性別").unwrap();
+    let distinct = preview.distinct[sex].clone().unwrap();
+    assert!(distinct.iter().any(|(v, _)| v == "男") && distinct.iter().any(|(v, _)| v == "女性"));
+    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets).to_json();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress()).unwrap();
+    let before: Vec<String> = codes_of(&s).into_iter().map(|c| c.0).collect();
+    assert!(before.contains(&"V005".to_owned()), "{before:?}");
+    assert!(before.contains(&"S002".to_owned()) || before.iter().any(|c| c.starts_with('S')), "{before:?}");
+
+    let prepare = Prepare {
+        constants: vec![("isNotDisclosed".into(), "0".into())],
+        values: std::collections::BTreeMap::from([(
+            "basicFiveInfo.sex".to_owned(),
+            std::collections::BTreeMap::from([("男".to_owned(), "1".to_owned()), ("女性".to_owned(), "2".to_owned())]),
+        )]),
+    };
+    s.check(&mapping, &prepare, "t", &mut no_progress()).unwrap();
+    // Only M007 (no municipality master given) is left.
+    assert_eq!(codes_of(&s), vec![("M007".to_owned(), 1)], "no finding left");
+    let rows = s.summary().unwrap().rows;
+    assert!(s.changes().iter().all(|c| c.kind == ChangeKind::ValueMap));
+    assert_eq!(s.changes().len() as u64, rows);
+    // Checking again changes nothing more; without the constant the column goes away again.
+    s.check(&mapping, &prepare, "t", &mut no_progress()).unwrap();
+    assert_eq!(s.changes().len() as u64, rows);
+    s.check(&mapping, &Prepare { constants: Vec::new(), ..prepare.clone() }, "t", &mut no_progress())
+        .unwrap();
+    assert!(codes_of(&s).iter().any(|c| c.0 != "M007"), "the required column is missing again");
+    // The upload file holds the codes and the constant.
+    s.check(&mapping, &prepare, "t", &mut no_progress()).unwrap();
+    let extra = DownloadExtra { time: "", seed: 1 };
+    let (_, _, upload, _) = s
+        .download(DownloadKind::UploadCsv, ReportLang::Ja, &extra, &mut no_progress())
+        .unwrap();
+    let upload = String::from_utf8(upload).unwrap();
+    assert!(!upload.contains("女性") && !upload.contains(",男,"));
+}
+
+#[test]
+fn no_page_text_sends_the_clerk_to_a_command_line_and_the_check_digit_has_one_name() {
+    let mut rewritten = 0;
+    for &code in Code::ALL {
+        let info = code.info();
+        for (ja, en) in [(info.title_ja, info.title_en), (info.hint_ja, info.hint_en)] {
+            let page = page_msg(ja, en);
+            for word in text::page_words::FORBIDDEN {
+                assert!(!page.ja.contains(word), "{code:?}: {}", page.ja);
+                assert!(!page.en.contains(word), "{code:?}: {}", page.en);
+            }
+            for word in ["検証番号", "検査用数字", "検証用数字"] {
+                assert!(!page.ja.contains(word), "{code:?}: {}", page.ja);
+            }
+            assert!(!page.ja.is_empty() && !page.en.is_empty(), "{code:?}");
+            if page.ja != ja {
+                rewritten += 1;
+            }
+        }
+    }
+    // The generator reaches the rewrite (the core texts do name the CLI).
+    assert!(rewritten >= 10, "{rewritten}");
+    let m007 = page_msg(Code::NoMaster.info().hint_ja, Code::NoMaster.info().hint_en);
+    assert!(m007.ja.contains("「1. 設定と読み込み」で読み込んでください"), "{}", m007.ja);
+}
+
+#[test]
+fn a_duplicate_row_is_left_out_in_one_change_and_comes_back_on_undo() {
+    let bytes = fixture("invalid/K001_duplicate_certificate.csv");
+    let mut s = checked(bytes);
+    let dup = s
+        .results()
+        .unwrap()
+        .1
+        .findings
+        .iter()
+        .find(|d| d.code == Code::DuplicateCertificate)
+        .and_then(|d| d.row)
+        .unwrap();
+    let rows_before = s.summary().unwrap().rows;
+    let n = s.exclude_row(dup, "t").unwrap();
+    assert!(n > 5, "every non-empty cell of the row: {n}");
+    let codes: Vec<String> = codes_of(&s).into_iter().map(|c| c.0).collect();
+    assert!(!codes.contains(&"K001".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"S009".to_owned()), "a blank row is left out of the upload: {codes:?}");
+    assert!(s.changes().iter().all(|c| c.kind == ChangeKind::ExcludeRow && c.after.is_empty()));
+    // The upload file has one recipient fewer.
+    let extra = DownloadExtra { time: "", seed: 1 };
+    let (_, _, upload, _) = s
+        .download(DownloadKind::UploadCsv, ReportLang::Ja, &extra, &mut no_progress())
+        .unwrap();
+    let lines = String::from_utf8(upload).unwrap().lines().filter(|l| !l.is_empty()).count() as u64;
+    assert_eq!(lines, rows_before, "header + every row but the excluded one");
+    s.undo("t").unwrap();
+    assert!(codes_of(&s).iter().any(|c| c.0 == "K001"));
+    assert_eq!(s.exclude_row(1, "t").unwrap_err(), WorkerError::NotADataCell { row: 1, col: 1 }, "the header row");
+}
+
+#[test]
+fn replace_in_a_column_changes_every_cell_holding_the_text() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let n = s.replace_in_column(20, "2025-", "2024-", "t").unwrap();
+    assert_eq!(u64::from(n), s.summary().unwrap().rows);
+    assert!(s.changes().iter().all(|c| c.kind == ChangeKind::Replace && c.after.starts_with("2024-")));
+    assert_eq!(s.replace_in_column(20, "nothing", "x", "t").unwrap_err(), WorkerError::RepairNotFound);
+    assert_eq!(s.replace_in_column(20, "", "x", "t").unwrap_err(), WorkerError::RepairNotFound);
 }

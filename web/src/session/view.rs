@@ -43,7 +43,7 @@ impl Session {
                     CodeCount {
                         code: c.as_str().to_owned(),
                         severity: sev(seen[c.index()].unwrap_or(info.severity)),
-                        title: Msg::new(info.title_ja, info.title_en),
+                        title: page_msg(info.title_ja, info.title_en),
                         count,
                         repairable: repairable[c.index()],
                     }

@@ -411,6 +411,24 @@ pub enum Action {
     SetHeaderRow(u32),
     /// The clerk says row 1 is the header row although it looks like data.
     ConfirmHeader,
+    /// 「データを消去」 (`confirmed`: the clerk said yes).
+    ClearData {
+        /// Asked already.
+        confirmed: bool,
+    },
+    /// Save the municipality master template.
+    MasterTemplate,
+    /// Leave sheet row `n` out of the upload.
+    ExcludeRow(u32),
+    /// Replace a text in every cell of a column.
+    Replace {
+        /// 1-based column.
+        col: u32,
+        /// Text to find.
+        find: String,
+        /// Replacement.
+        replace: String,
+    },
     /// Map source value `from` of a code field to code `to` (`""`: no mapping).
     SetValue {
         /// Field id.

@@ -100,6 +100,34 @@ impl State {
                 Vec::new()
             }
             Action::SetHeaderRow(row) => self.set_header_row(row, now),
+            Action::ClearData { confirmed: false } => vec![Effect::Ask {
+                question: Text::ClearDataQuestion,
+                yes: Box::new(Action::ClearData { confirmed: true }),
+            }],
+            Action::ClearData { confirmed: true } => {
+                // Everything of the session goes: the page's copies and the worker's.
+                self.mapping = None;
+                self.results = None;
+                self.busy = None;
+                self.error = None;
+                self.screen = Screen::Input;
+                self.config.previous = None;
+                self.tell(Notice::DataCleared);
+                vec![Effect::Post {
+                    job: JobId(0),
+                    request: ToWorker::Clear,
+                    bytes: None,
+                }]
+            }
+            Action::MasterTemplate => {
+                let template = pmh_core::Masters::template();
+                vec![Effect::Download {
+                    name: "制度マスタ_雛形.csv".into(),
+                    mime: "text/csv".into(),
+                    data: Payload::Text(String::from_utf8_lossy(&template).into_owned()),
+                    report: true,
+                }]
+            }
             Action::ConfirmHeader => {
                 self.edit_mapping(|m| m.header_confirmed = true);
                 Vec::new()
@@ -152,7 +180,11 @@ impl State {
             | Action::Activate(_)
             | Action::Jump(_)
             | Action::List(..) => self.on_view(action),
-            Action::Edit(..) | Action::Repair(..) | Action::Undo => self.on_change(action, now),
+            Action::Edit(..)
+            | Action::Repair(..)
+            | Action::Undo
+            | Action::ExcludeRow(_)
+            | Action::Replace { .. } => self.on_change(action, now),
             Action::Download(_) | Action::Confirm(_) => self.on_download(action, now),
             Action::Saved(Ok(name)) => self.tell(Notice::Downloaded(name)),
             Action::Saved(Err(detail)) => self.fail(AppError::SaveFailed { detail }),
@@ -849,6 +881,23 @@ impl State {
                     job,
                     cell,
                     value,
+                    at,
+                    view,
+                }
+            }
+            Action::ExcludeRow(row) => ToWorker::ExcludeRow {
+                job,
+                row,
+                at,
+                view,
+            },
+            Action::Replace { col, find, replace } => {
+                self.start(job, Task::Change, 0, false, now.ms);
+                ToWorker::Replace {
+                    job,
+                    col,
+                    find,
+                    replace,
                     at,
                     view,
                 }
