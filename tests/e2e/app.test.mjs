@@ -1188,3 +1188,152 @@ test("issue 11 defect 4: 性別 男/女/女性 are mapped to codes before the ch
   await assertStorageClean(["愛知花子", "山田太郎", "佐藤一郎"]);
   assertClean();
 });
+
+test("issue 11 defect 5: the help-desk copy keeps no value of a column left out (電話番号) or kept as a 券面 item (備考)", async () => {
+  const header = [...HEADER.slice(0, 21), "備考", "電話番号"];
+  const rows = ROWS.map((r, i) => [...r.slice(0, 21), ["要連絡", "転居予定", ""][i], ["052-123-4567", "090-1111-2222", ""][i]]);
+  await paste([header, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await page.locator("#target-21").selectOption("*");
+  await runCheck();
+  const copy = (await download(page.locator("#download-helpdesk"))).bytes.toString("utf8");
+  for (const value of ["要連絡", "転居予定", "052-123-4567", "090-1111-2222", "123456789018", "愛知花子"]) {
+    assert.ok(!copy.includes(value), `in the help-desk copy: ${value}`);
+  }
+  assert.ok(copy.includes("電話番号") && copy.includes("備考"), "the column names stay");
+  // The same findings in the copy as in the data.
+  const original = join(scratch, "private.tsv");
+  writeFileSync(original, [header, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  const copyPath = join(scratch, "private-helpdesk.csv");
+  writeFileSync(copyPath, copy);
+  assert.deepEqual(cliValidate(copyPath).findings, cliValidate(original).findings);
+  assertClean();
+});
+
+test("issue 11 defect 6: warnings are not called errors; no command line in 修正方法; チェックデジット; file-level errors without 「（0 行）」; a saved mapping survives an added column; an .xlsx has no text encoding", async () => {
+  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 && i === 0 ? "女" : v)));
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await runCheck();
+  // V005 (女 is not a code; the code list is inferred) is a warning, and the panel says so.
+  assert.equal(await page.locator('#code-counts [data-code="V005"] .badge').textContent(), "警告");
+  // The wrong check digit is called チェックデジット; 修正方法 never names the CLI.
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.locator("#cell-findings").waitFor();
+  const panel = await page.locator("#cell-findings").textContent();
+  assert.match(panel, /チェックデジット/);
+  for (const code of ["V005", "X006"]) {
+    await page.locator(`#findings button`, { hasText: code }).first().click();
+    await page.locator(`#cell-findings [data-code="${code}"]`).waitFor();
+  }
+  const main = await page.locator("main").textContent();
+  for (const word of ["pmhcsv", "--master", "--layout", "設定ファイル", "検査用数字", "検証番号"]) {
+    assert.ok(!main.includes(word), `the page says ${word}`);
+  }
+  // The clerk's own value in the message, not a mask.
+  assert.doesNotMatch(main, /\*\*月\*\*日/);
+  await page.getByRole("button", { name: "2. 列の対応付け" }).click();
+  await saveMapping();
+
+  // A saved mapping applies column by column when a column was added since.
+  await toInput();
+  const wider = [[...HEADER, "追加した列"], ...ROWS.map((r) => [...r, "x"])];
+  await paste(wider.map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-applied").waitFor();
+  assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
+
+  // An error of the file as a whole (a required column missing) is in no row.
+  await toInput();
+  await drop("S004_missing_name_column.csv", readFileSync(join(fixtures, "invalid/S004_missing_name_column.csv")), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.doesNotMatch(await verdict(), /（0 行）/);
+  assert.equal(await verdict(), "✖ まだアップロードできません：ファイル全体のエラー 1 件を直してください");
+
+  // A workbook reports no text encoding.
+  await toInput();
+  await drop("受給者.xlsx", readFileSync(join(fixtures, "xlsx/full_numbers_dates.xlsx")));
+  await page.locator("#mapping-heading").waitFor();
+  assert.doesNotMatch(await page.locator("#preview-line").textContent(), /文字コード/);
+  assert.match(await page.locator("#preview-line").textContent(), /Excel ブック/);
+  assertClean();
+});
+
+test("issue 11: Excel keys in the grid — type to replace, Enter moves down, Delete, Ctrl+Z, Ctrl+D, Tab", async () => {
+  await pasteAndMap();
+  await runCheck();
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
+  // Typing replaces the value (no F2, no select-all); Enter confirms and moves down.
+  await page.keyboard.type("023456789013");
+  await page.keyboard.press("Enter");
+  await page.locator("#verdict.is-ready").waitFor();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789013");
+  // Ctrl+Z undoes it.
+  await page.keyboard.press("Control+z");
+  await page.locator("#verdict.is-not-ready").waitFor();
+  assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789014");
+  // Delete clears a cell (氏名 is required: an error), Ctrl+Z brings it back.
+  await page.locator('#grid [data-r="4"][data-c="3"]').click();
+  await page.keyboard.press("Delete");
+  await page.locator('#grid [data-r="4"][data-c="3"]', { hasText: /^$/ }).waitFor();
+  await page.keyboard.press("Control+z");
+  await page.locator('#grid [data-r="4"][data-c="3"]', { hasText: "佐藤一郎" }).waitFor();
+  // Ctrl+D copies the cell above.
+  await page.locator('#grid [data-r="4"][data-c="1"]').click();
+  await page.keyboard.press("Control+d");
+  await page.locator('#grid [data-r="4"][data-c="1"]', { hasText: "KODOMO01" }).waitFor();
+  // Tab moves right.
+  await page.keyboard.press("Tab");
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  assertClean();
+});
+
+test("issue 11: a duplicate row is left out in one action (logged, undoable); replace within a column; 「データを消去」", async () => {
+  const dup = [HEADER, ...ROWS, ROWS[1]];
+  await paste(dup.map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await runCheck();
+  assert.equal(await codeCount("K001"), 1);
+  await page.locator("#findings button", { hasText: "K001" }).click();
+  await page.locator("#exclude-row").click();
+  await page.locator("#changes", { hasText: /変更 \d+ 件/ }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="K001"]'));
+  assert.equal(await codeCount("K001"), 0);
+  const upload = await uploadText();
+  assert.equal(upload.split("023456789014").length - 1, 1, "the recipient once");
+  const log = (await download(page.locator("#download-log"))).bytes.toString("utf8");
+  assert.match(log, /行を除外/);
+  await page.locator("#undo").click();
+  await page.locator('#code-counts [data-code="K001"]').waitFor();
+
+  // Replace within a column: every 2026-03-31 in 有効期間終了日 becomes 2027-03-31.
+  await page.locator('#grid [data-r="2"][data-c="21"]').click();
+  await page.locator("#replace-find").fill("2026");
+  await page.locator("#replace-with").fill("2027");
+  await page.locator("#replace-run").click();
+  await page.locator('#grid [data-r="4"][data-c="21"]', { hasText: "2027-03-31" }).waitFor();
+
+  // 「データを消去」: everything of the session leaves the page and the worker.
+  await page.locator("#clear-data").click();
+  await page.locator("#paste-area").waitFor();
+  assert.ok(dialogs.some((d) => d.includes("消去しますか")), `${dialogs}`);
+  assert.equal(await page.locator("#verdict").count(), 0);
+  assert.ok(await page.getByRole("button", { name: "3. 確認・修正・ダウンロード" }).isDisabled());
+  assert.equal((await page.locator("main").textContent()).includes("愛知花子"), false);
+  assertClean();
+});
+
+test("issue 11: the master template is a download in the page and loads as a master", async () => {
+  const template = await download(page.locator("#master-template"));
+  assert.equal(template.name, "制度マスタ_雛形.csv");
+  const path = join(scratch, template.name);
+  writeFileSync(path, template.bytes);
+  await page.locator("#master-files").setInputFiles(path);
+  await page.locator("#masters-summary").waitFor();
+  assertClean();
+});

@@ -231,6 +231,8 @@ fn mask_columns(source: &[u8], encoding: EncodingChoice, delimiter: u8, uses: &[
     }
     let table = Table::load(source, delimiter, encoding, &mut |_| {});
     let header = table.header_index()?;
+    // Written with the delimiter the input has (a tab-separated paste stays one: S013).
+    let delimiter = table.summary().delimiter;
     let mask = |v: &str| -> String {
         v.chars()
             .map(|c| match c {
