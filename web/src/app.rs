@@ -83,6 +83,7 @@ pub fn app(props: &AppProps) -> Html {
         <>
             <header class="app-header">
                 <h1>{ Text::Title.get(lang) }</h1>
+                <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
                 <button
                     type="button"
                     id="clear-data"
@@ -93,7 +94,6 @@ pub fn app(props: &AppProps) -> Html {
                 </button>
                 <LangToggle {lang} on_change={send.reform(Action::SetLang)} />
             </header>
-            <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
             <div class="nav-row">
                 <Steps
                     {lang}
