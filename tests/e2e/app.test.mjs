@@ -1089,6 +1089,7 @@ test("issue 11 defect 1: a paste without its header row asks 「1行目は見出
   // Row 1 holds a 12-digit number and dates: the page asks, and no check runs before the answer.
   await page.locator("#header-question", { hasText: "1行目は見出しですか？" }).waitFor();
   assert.ok(await page.locator("#run-check").isDisabled());
+  assert.deepEqual(await axeViolations(), [], "the header question");
   await screenshot("30-header-question");
   await page.locator("#header-none").click();
   await page.locator("#preview-line", { hasText: "データ 3 行" }).waitFor();
@@ -1144,6 +1145,7 @@ test("issue 11 defect 3: unknown columns (備考, 電話番号) are not uploaded
   await page.locator("#target-21").selectOption("*");
   await runCheck();
   assert.match(await page.locator("#detail-columns").textContent(), /備考（例：要連絡）/);
+  assert.deepEqual(await axeViolations(), [], "results with a 券面 column");
   upload = await uploadText();
   assert.ok(upload.includes("要連絡") && !upload.includes("090-1111-2222"));
   await screenshot("31-detail-columns");
@@ -1158,6 +1160,17 @@ test("issue 11 defect 4: 性別 男/女/女性 are mapped to codes before the ch
   await page.locator("#value-mapping").waitFor();
   await page.locator('#value-mapping select[data-value="女性"]').selectOption("2");
   await page.locator('#value-mapping select[data-value="男"]').selectOption("1");
+  // A field no column holds can be filled for every row (and unfilled again).
+  await page.locator("#target-9").selectOption("");
+  await page.locator("#constant-field").selectOption("certificationName");
+  await page.locator("#constant-value").fill("子ども医療費受給者証");
+  await page.locator("#constant-add").click();
+  await page.locator("#constants li", { hasText: "受給者証名 ＝ 子ども医療費受給者証（全行）" }).waitFor();
+  assert.equal(await page.locator("#mapping-missing").count(), 0, "filled: not missing");
+  await page.locator("#constants button").click();
+  await page.locator("#constants li").waitFor({ state: "detached" });
+  await page.locator("#target-9").selectOption("certificationName");
+  assert.deepEqual(await axeViolations(), [], "value mapping and constant fields");
   await screenshot("32-value-mapping");
   await runCheck();
   assert.equal(await codeCount("V005"), 0);
@@ -1267,10 +1280,15 @@ test("issue 11: Excel keys in the grid — type to replace, Enter moves down, De
   await page.locator("#findings button", { hasText: "N001" }).click();
   await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
   // Typing replaces the value (no F2, no select-all); Enter confirms and moves down.
+  await page.locator("#list-code").selectOption("N001");
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
   await page.keyboard.type("023456789013");
   await page.keyboard.press("Enter");
   await page.locator("#verdict.is-ready").waitFor();
   await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  // Defect 6: the findings dropdown no longer offers the code whose last finding was fixed.
+  await page.waitForFunction(() => ![...document.querySelectorAll("#list-code option")].some((o) => o.value === "N001"));
   assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789013");
   // Ctrl+Z undoes it.
   await page.keyboard.press("Control+z");
@@ -1335,5 +1353,23 @@ test("issue 11: the master template is a download in the page and loads as a mas
   writeFileSync(path, template.bytes);
   await page.locator("#master-files").setInputFiles(path);
   await page.locator("#masters-summary").waitFor();
+  assertClean();
+});
+
+test("issue 11 defect 6: in a mapping row with a suggestion, ArrowDown keeps the focus on its dropdown", async () => {
+  // 「公費負担者番」 is no field name; the page suggests 公費負担者番号.
+  const header = HEADER.map((h) => (h === "公費負担者番号" ? "公費負担者番" : h));
+  await paste([header, ...ROWS].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  const row = page.locator(".mapping-table tr", { has: page.locator(".suggestion") }).first();
+  assert.ok((await row.count()) > 0, "a row shows a suggestion");
+  const id = await row.locator("select").getAttribute("id");
+  await page.locator(`#${id}`).focus();
+  await page.keyboard.press("ArrowDown");
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
+  await page.keyboard.press("ArrowDown");
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
   assertClean();
 });

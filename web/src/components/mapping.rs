@@ -366,7 +366,9 @@ fn column_row(props: &MappingPanelProps, col: usize, header: &str) -> Html {
                     <option value="" selected={target == Target::Ignore}>{ Text::TargetIgnore.get(lang) }</option>
                     <optgroup label={Text::FieldsGroup.get(lang)}>{ for field_options }</optgroup>
                 </select>
-                { for suggestion }
+                // Always one slot (yew matches unkeyed children from the end: a suggestion
+                // that appears or goes must not replace the focused dropdown).
+                <span class="suggestion-slot">{ for suggestion }</span>
             </td>
         </tr>
     }
@@ -478,13 +480,17 @@ pub fn mapping_panel(props: &MappingPanelProps) -> Html {
                     { Text::RunCheck.get(lang) }
                 </button>
             </div>
-            if let Some(name) = &m.applied {
-                <p class="applied" id="mapping-applied">{ text::saved_applied(lang, name) }</p>
-            }
-            if !missing.is_empty() {
-                <p class="warning-box" id="mapping-missing">{ text::missing_required(lang, &missing) }</p>
-            }
-            <ul class="warning-list">{ for conflicts }</ul>
+            // One container whatever it holds, so that the table after it keeps its place among
+            // the section's children: a dropdown changed with ArrowDown keeps the focus.
+            <div class="mapping-notes">
+                if let Some(name) = &m.applied {
+                    <p class="applied" id="mapping-applied">{ text::saved_applied(lang, name) }</p>
+                }
+                if !missing.is_empty() {
+                    <p class="warning-box" id="mapping-missing">{ text::missing_required(lang, &missing) }</p>
+                }
+                <ul class="warning-list">{ for conflicts }</ul>
+            </div>
             <div class="mapping-table-wrap">
                 <table class="mapping-table">
                     <thead>
