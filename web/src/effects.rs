@@ -127,8 +127,12 @@ impl Store {
             Effect::ReadMasters(files) => read_masters(files, send),
             Effect::ReadPrevious(file, name) => read_previous(file, name, send),
             Effect::ReadSaved => {
-                send(Action::SavedRead(dom::storage_get(crate::mapping::STORE_KEY)));
-                send(Action::ExtrasRead(dom::storage_get(crate::mapping::EXTRAS_KEY)));
+                send(Action::SavedRead(dom::storage_get(
+                    crate::mapping::STORE_KEY,
+                )));
+                send(Action::ExtrasRead(dom::storage_get(
+                    crate::mapping::EXTRAS_KEY,
+                )));
             }
             Effect::Store { key, value, then } => match dom::storage_set(key, &value) {
                 Ok(()) => send(*then),

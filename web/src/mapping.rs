@@ -146,7 +146,18 @@ pub fn storable_header(layout: &Layout, preview: &crate::protocol::Preview, head
 
 /// Boolean words a clerk's export uses, saved as value-mapping keys of a boolean field.
 const BOOLEAN_WORDS: [&str; 12] = [
-    "はい", "いいえ", "有", "無", "あり", "なし", "する", "しない", "○", "×", "true", "false",
+    "はい",
+    "いいえ",
+    "有",
+    "無",
+    "あり",
+    "なし",
+    "する",
+    "しない",
+    "○",
+    "×",
+    "true",
+    "false",
 ];
 
 /// Whether a value-mapping key (a source value of a code column) may be saved with the
@@ -158,7 +169,10 @@ const BOOLEAN_WORDS: [&str; 12] = [
 /// (`count`: its rows; `None`: the column has more distinct values). A 性別 column filled
 /// with names yields nothing.
 pub fn storable_value_key(layout: &Layout, field_id: &str, key: &str, count: Option<u64>) -> bool {
-    let Some(f) = layout.field_index(field_id).and_then(|i| layout.fields.get(i)) else {
+    let Some(f) = layout
+        .field_index(field_id)
+        .and_then(|i| layout.fields.get(i))
+    else {
         return false;
     };
     let boolean = matches!(f.value_type, pmh_core::ValueType::Boolean);
@@ -167,11 +181,17 @@ pub fn storable_value_key(layout: &Layout, field_id: &str, key: &str, count: Opt
     }
     let k = key.trim();
     let n = k.chars().count();
-    if n == 0 || n > 4 || k.chars().any(|c| c.is_numeric()) || pmh_core::header_row::looks_like_value(k) {
+    if n == 0
+        || n > 4
+        || k.chars().any(|c| c.is_numeric())
+        || pmh_core::header_row::looks_like_value(k)
+    {
         return false;
     }
     let known = f.codes.iter().any(|c| {
-        k == c.ja || k == format!("{}性", c.ja) || (!c.en.is_empty() && k.eq_ignore_ascii_case(&c.en))
+        k == c.ja
+            || k == format!("{}性", c.ja)
+            || (!c.en.is_empty() && k.eq_ignore_ascii_case(&c.en))
     }) || ((boolean || f.codes.len() == 2) && BOOLEAN_WORDS.contains(&k));
     known || (n <= 2 && count.is_some_and(|c| c >= 3))
 }
@@ -438,8 +458,14 @@ mod tests {
         assert_eq!(best_saved(&saved, "diff", &headers), None);
         assert_eq!(best_saved(&saved, "full", &h(&["番号", "未知"])), None);
         // One column added since: the mapping still applies, column by column.
-        assert_eq!(best_saved(&saved, "full", &h(&["番号", "氏名", "追加した列"])), Some(1));
-        assert_eq!(best_saved(&saved, "full", &h(&["番号", "氏名", "その他", "追加"])), Some(0));
+        assert_eq!(
+            best_saved(&saved, "full", &h(&["番号", "氏名", "追加した列"])),
+            Some(1)
+        );
+        assert_eq!(
+            best_saved(&saved, "full", &h(&["番号", "氏名", "その他", "追加"])),
+            Some(0)
+        );
         assert_eq!(for_layout(&saved, "full"), [0, 1]);
 
         let json = store_json(&saved);
@@ -464,12 +490,22 @@ mod tests {
         let layout = Layout::full();
         let mut m = to_mapping("x", &layout, &h(&["備考"]), &[Target::Detail]);
         let headers = h(&["備考", "電話番号"]);
-        assert_eq!(targets(&layout, &headers, Some(&m)), [Target::Detail, Target::Ignore]);
+        assert_eq!(
+            targets(&layout, &headers, Some(&m)),
+            [Target::Detail, Target::Ignore]
+        );
         m.columns.insert("備考".into(), String::new());
-        assert_eq!(targets(&layout, &headers, Some(&m)), [Target::Ignore, Target::Ignore]);
+        assert_eq!(
+            targets(&layout, &headers, Some(&m)),
+            [Target::Ignore, Target::Ignore]
+        );
     }
 
-    fn preview_of(headers: &[&str], samples: &[&[&str]], looks_like_data: bool) -> crate::protocol::Preview {
+    fn preview_of(
+        headers: &[&str],
+        samples: &[&[&str]],
+        looks_like_data: bool,
+    ) -> crate::protocol::Preview {
         crate::protocol::Preview {
             headers: h(headers),
             samples: samples.iter().map(|s| h(s)).collect(),
@@ -482,17 +518,33 @@ mod tests {
     #[test]
     fn column_names_that_are_data_are_never_stored() {
         let layout = Layout::full();
-        let p = preview_of(&["番号", "氏名", "電話"], &[&["123456789018"], &["山田太郎"], &["052-123-4567"]], false);
+        let p = preview_of(
+            &["番号", "氏名", "電話"],
+            &[&["123456789018"], &["山田太郎"], &["052-123-4567"]],
+            false,
+        );
         for header in ["番号", "氏名", "電話", "疾病名"] {
             assert!(storable_header(&layout, &p, header), "{header}");
         }
         // Shaped like a value, or equal to a value of the data.
-        for header in ["123456789018", "2025-04-01", "平成25年1月1日", "052-123-4567", "山田太郎", "a@b.jp", ""] {
+        for header in [
+            "123456789018",
+            "2025-04-01",
+            "平成25年1月1日",
+            "052-123-4567",
+            "山田太郎",
+            "a@b.jp",
+            "",
+        ] {
             assert!(!storable_header(&layout, &p, header), "{header}");
         }
         // The header row itself looks like data (the clerk said it is the header): only names
         // the layout knows are stored; a name such as 愛知花子 is not.
-        let hostile = preview_of(&["KODOMO01", "愛知花子", "性別"], &[&["KODOMO01"], &["山田太郎"], &["1"]], true);
+        let hostile = preview_of(
+            &["KODOMO01", "愛知花子", "性別"],
+            &[&["KODOMO01"], &["山田太郎"], &["1"]],
+            true,
+        );
         assert!(!storable_header(&layout, &hostile, "愛知花子"));
         assert!(!storable_header(&layout, &hostile, "喘息"));
         assert!(storable_header(&layout, &hostile, "性別"));
@@ -522,8 +574,18 @@ mod tests {
         assert!(storable_value_key(&layout, sex, "不明", Some(3)));
         assert!(!storable_value_key(&layout, sex, "不明", None));
         // Boolean words for a boolean field; nothing for a field without codes.
-        assert!(storable_value_key(&layout, "isNotDisclosed", "なし", Some(1)));
-        assert!(!storable_value_key(&layout, "basicFiveInfo.name", "男", Some(9)));
+        assert!(storable_value_key(
+            &layout,
+            "isNotDisclosed",
+            "なし",
+            Some(1)
+        ));
+        assert!(!storable_value_key(
+            &layout,
+            "basicFiveInfo.name",
+            "男",
+            Some(9)
+        ));
         assert!(!storable_value_key(&layout, "noSuchField", "男", Some(9)));
     }
 
@@ -543,13 +605,22 @@ mod tests {
             name: "A".into(),
             layout: "full".into(),
             constants: vec![("isNotDisclosed".into(), "0".into())],
-            values: BTreeMap::from([("basicFiveInfo.sex".into(), BTreeMap::from([("男".into(), "1".into())]))]),
+            values: BTreeMap::from([(
+                "basicFiveInfo.sex".into(),
+                BTreeMap::from([("男".into(), "1".into())]),
+            )]),
         };
         let all = upsert_extras(&[], e.clone());
         let json = serde_json::to_string(&all).unwrap();
         assert_eq!(parse_extras(&json), all);
         assert_eq!(parse_extras("nope"), vec![]);
-        let replaced = upsert_extras(&all, Extras { constants: Vec::new(), ..e });
+        let replaced = upsert_extras(
+            &all,
+            Extras {
+                constants: Vec::new(),
+                ..e
+            },
+        );
         assert_eq!(replaced.len(), 1);
         assert!(replaced[0].constants.is_empty());
     }

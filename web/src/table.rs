@@ -218,7 +218,10 @@ impl Table {
         delimiter: u8,
     ) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.summary.bytes as usize + 1024);
-        let width = self.header.and_then(|h| self.record(h)).map_or(0, |r| r.cells.len());
+        let width = self
+            .header
+            .and_then(|h| self.record(h))
+            .map_or(0, |r| r.cells.len());
         for i in 0..self.len {
             let Some(rec) = self.record(i) else { continue };
             let is_header = Some(i) == self.header;
@@ -227,7 +230,8 @@ impl Table {
                 continue;
             }
             let keep = rec.cells.len().saturating_sub(drop);
-            let mut cells: Vec<String> = rec.cells[..keep].iter().map(|c| (*c).to_owned()).collect();
+            let mut cells: Vec<String> =
+                rec.cells[..keep].iter().map(|c| (*c).to_owned()).collect();
             cells.extend_from_slice(if is_header { header } else { values });
             write_cells(&mut out, &cells, delimiter);
         }

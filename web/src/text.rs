@@ -503,7 +503,10 @@ pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
                 "まだアップロードできません：ファイル全体のエラー {} 件を直してください",
                 group_thousands(errors)
             ),
-            format!("Not ready to upload: fix {} in the file as a whole", count_en(errors, "error", "errors")),
+            format!(
+                "Not ready to upload: fix {} in the file as a whole",
+                count_en(errors, "error", "errors")
+            ),
         );
     }
     match lang {
@@ -1310,7 +1313,10 @@ pub mod prep {
     }
     /// Why the check waits.
     pub fn header_unanswered(lang: Lang) -> &'static str {
-        lang.pick("先に「1行目は見出しですか？」に答えてください。", "Answer “Is row 1 the header row?” first.")
+        lang.pick(
+            "先に「1行目は見出しですか？」に答えてください。",
+            "Answer “Is row 1 the header row?” first.",
+        )
     }
     /// Label of the header-row choice.
     pub fn header_row_label(lang: Lang) -> &'static str {
@@ -1318,7 +1324,10 @@ pub mod prep {
     }
     /// Option: no header row.
     pub fn header_none(lang: Lang) -> &'static str {
-        lang.pick("見出しなし（1行目からデータ、列A・列B…と呼ぶ）", "None (row 1 is data; columns named 列A, 列B …)")
+        lang.pick(
+            "見出しなし（1行目からデータ、列A・列B…と呼ぶ）",
+            "None (row 1 is data; columns named 列A, 列B …)",
+        )
     }
     /// Option: row n.
     pub fn header_row_option(lang: Lang, n: usize, cells: &str) -> String {
@@ -1326,7 +1335,10 @@ pub mod prep {
     }
     /// Heading of the value mapping.
     pub fn values_heading(lang: Lang) -> &'static str {
-        lang.pick("コードの対応付け（値の置き換え）", "Code mapping (value replacement)")
+        lang.pick(
+            "コードの対応付け（値の置き換え）",
+            "Code mapping (value replacement)",
+        )
     }
     /// Explanation of the value mapping.
     pub fn values_intro(lang: Lang) -> &'static str {
@@ -1338,8 +1350,14 @@ pub mod prep {
     /// One value row's label.
     pub fn value_label(lang: Lang, column: &str, value: &str, rows: u64) -> String {
         lang.pick(
-            format!("{column}：「{value}」（{} 行）", super::group_thousands(rows)),
-            format!("{column}: “{value}” ({} rows)", super::group_thousands(rows)),
+            format!(
+                "{column}：「{value}」（{} 行）",
+                super::group_thousands(rows)
+            ),
+            format!(
+                "{column}: “{value}” ({} rows)",
+                super::group_thousands(rows)
+            ),
         )
     }
     /// Option: keep the value.
@@ -1348,7 +1366,10 @@ pub mod prep {
     }
     /// Heading of the constant fields.
     pub fn constants_heading(lang: Lang) -> &'static str {
-        lang.pick("元データにない項目を全行同じ値で埋める", "Fill a field the data lacks with one value for every row")
+        lang.pick(
+            "元データにない項目を全行同じ値で埋める",
+            "Fill a field the data lacks with one value for every row",
+        )
     }
     /// Label of the field choice.
     pub fn constant_field(lang: Lang) -> &'static str {
@@ -1364,23 +1385,38 @@ pub mod prep {
     }
     /// The remove button.
     pub fn constant_remove(lang: Lang, label: &str) -> String {
-        lang.pick(format!("「{label}」を埋めない"), format!("Do not fill “{label}”"))
+        lang.pick(
+            format!("「{label}」を埋めない"),
+            format!("Do not fill “{label}”"),
+        )
     }
     /// One constant.
     pub fn constant_line(lang: Lang, label: &str, value: &str) -> String {
-        lang.pick(format!("{label} ＝ {value}（全行）"), format!("{label} = {value} (every row)"))
+        lang.pick(
+            format!("{label} ＝ {value}（全行）"),
+            format!("{label} = {value} (every row)"),
+        )
     }
     /// Heading of the 券面 list on the results screen.
     pub fn details_heading(lang: Lang) -> &'static str {
-        lang.pick("受給者証券面項目としてアップロードする列", "Columns uploaded as certificate items")
+        lang.pick(
+            "受給者証券面項目としてアップロードする列",
+            "Columns uploaded as certificate items",
+        )
     }
     /// No 券面 column.
     pub fn details_none(lang: Lang) -> &'static str {
-        lang.pick("なし（対応付けで「使わない」以外にした列だけがアップロードされます）", "None (only columns you chose in the mapping are uploaded)")
+        lang.pick(
+            "なし（対応付けで「使わない」以外にした列だけがアップロードされます）",
+            "None (only columns you chose in the mapping are uploaded)",
+        )
     }
     /// One 券面 column with a sample.
     pub fn detail_line(lang: Lang, header: &str, sample: &str) -> String {
-        lang.pick(format!("{header}（例：{sample}）"), format!("{header} (e.g. {sample})"))
+        lang.pick(
+            format!("{header}（例：{sample}）"),
+            format!("{header} (e.g. {sample})"),
+        )
     }
 }
 
@@ -1390,53 +1426,142 @@ pub mod prep {
 pub mod page_words {
     /// Words that must not reach the page: the CLI and its options, files the clerk does not
     /// have.
-    pub const FORBIDDEN: [&str; 6] = ["pmhcsv", "--", "設定ファイル", ".toml", "configuration", "command line"];
+    pub const FORBIDDEN: [&str; 6] = [
+        "pmhcsv",
+        "--",
+        "設定ファイル",
+        ".toml",
+        "configuration",
+        "command line",
+    ];
 
     const JA: [(&str, &str); 16] = [
         ("検証番号", "チェックデジット"),
         ("検査用数字", "チェックデジット"),
-        ("か、pmhcsv build で変換してください", "か、このページで読み込んで「アップロード用 CSV」を保存してください"),
-        ("か、pmhcsv build で出力してください", "か、このページで読み込んで「アップロード用 CSV」を保存してください"),
-        ("か pmhcsv build で作り直すと", "か、このページの「アップロード用 CSV」で保存すると"),
-        ("pmhcsv build で自動変換できます", "このページの修正案でまとめて変換できます"),
-        ("（pmhcsv build は自動で削除し、記録に残します）", "（このページの修正案で削除でき、変更履歴に残ります）"),
-        ("（pmhcsv build は値の前後の BOM を削除し、記録に残します）", "（このページの修正案で削除できます）"),
-        ("（カナ氏名の列は pmhcsv build が自動で全角にします）", "（このページの修正案で全角にできます）"),
-        ("差分履歴のファイルなら --layout diff を指定してください。", "差分履歴のファイルなら「1. 設定と読み込み」で差分履歴を選んでください。"),
-        ("--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください", "「1. 設定と読み込み」の文字コードで選んでください"),
-        ("設定ファイルの既知番号一覧に登録すると警告扱いになります", "システム担当者に連絡してください（既知の番号として登録すると警告になります）"),
-        ("自治体の制度マスタを CSV で用意し、--master で指定してください（pmhcsv master --template で雛形を出力できます）。", "自治体の制度マスタを CSV で用意し、「1. 設定と読み込み」で読み込んでください（雛形は「制度マスタの雛形を保存」で保存できます）。"),
+        (
+            "か、pmhcsv build で変換してください",
+            "か、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+        (
+            "か、pmhcsv build で出力してください",
+            "か、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+        (
+            "か pmhcsv build で作り直すと",
+            "か、このページの「アップロード用 CSV」で保存すると",
+        ),
+        (
+            "pmhcsv build で自動変換できます",
+            "このページの修正案でまとめて変換できます",
+        ),
+        (
+            "（pmhcsv build は自動で削除し、記録に残します）",
+            "（このページの修正案で削除でき、変更履歴に残ります）",
+        ),
+        (
+            "（pmhcsv build は値の前後の BOM を削除し、記録に残します）",
+            "（このページの修正案で削除できます）",
+        ),
+        (
+            "（カナ氏名の列は pmhcsv build が自動で全角にします）",
+            "（このページの修正案で全角にできます）",
+        ),
+        (
+            "差分履歴のファイルなら --layout diff を指定してください。",
+            "差分履歴のファイルなら「1. 設定と読み込み」で差分履歴を選んでください。",
+        ),
+        (
+            "--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください",
+            "「1. 設定と読み込み」の文字コードで選んでください",
+        ),
+        (
+            "設定ファイルの既知番号一覧に登録すると警告扱いになります",
+            "システム担当者に連絡してください（既知の番号として登録すると警告になります）",
+        ),
+        (
+            "自治体の制度マスタを CSV で用意し、--master で指定してください（pmhcsv master --template で雛形を出力できます）。",
+            "自治体の制度マスタを CSV で用意し、「1. 設定と読み込み」で読み込んでください（雛形は「制度マスタの雛形を保存」で保存できます）。",
+        ),
         ("制度マスタ（--master）", "制度マスタ"),
-        ("本当に削除してよい場合だけ、--max-removals で上限を指定して（例: --max-removals 50 または 10%）実行し直してください。", "本当に削除してよい場合だけ、システム担当者に確認してからアップロードしてください。"),
-        ("Excel で保存し直すか、pmhcsv build で出力してください", "Excel で保存し直すか、このページで読み込んで「アップロード用 CSV」を保存してください"),
+        (
+            "本当に削除してよい場合だけ、--max-removals で上限を指定して（例: --max-removals 50 または 10%）実行し直してください。",
+            "本当に削除してよい場合だけ、システム担当者に確認してからアップロードしてください。",
+        ),
+        (
+            "Excel で保存し直すか、pmhcsv build で出力してください",
+            "Excel で保存し直すか、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
     ];
 
     const EN: [(&str, &str); 12] = [
-        (", or convert it with `pmhcsv build`", ", or load it in this page and save the upload CSV"),
-        (", or write the file with `pmhcsv build`", ", or load it in this page and save the upload CSV"),
-        (" or convert with `pmhcsv build`", " or load it in this page and save the upload CSV"),
-        ("or rebuilding with pmhcsv build writes it correctly", "or saving the upload CSV from this page writes it correctly"),
-        ("can be converted by `pmhcsv build`", "can be converted with this page's repairs"),
-        (" (`pmhcsv build` trims them and records it)", " (this page's repair does it and logs it)"),
-        (" (pmhcsv build trims a BOM at a value's edges and records it)", " (this page's repair removes it)"),
-        (" (`pmhcsv build` converts the カナ name column automatically)", " (this page's repair converts it)"),
-        ("; for a diff-history file use --layout diff", "; for a diff-history file choose 差分履歴 in step 1"),
-        ("name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector)", "choose it in step 1's encoding selector"),
-        ("list it as a known number in the configuration to downgrade the finding", "tell your system administrator (a known number is reported as a warning)"),
-        ("Provide the municipality master as CSV with --master (`pmhcsv master --template` prints a template).", "Load the municipality master CSV in step 1 (save a template with “Save the master template”)."),
+        (
+            ", or convert it with `pmhcsv build`",
+            ", or load it in this page and save the upload CSV",
+        ),
+        (
+            ", or write the file with `pmhcsv build`",
+            ", or load it in this page and save the upload CSV",
+        ),
+        (
+            " or convert with `pmhcsv build`",
+            " or load it in this page and save the upload CSV",
+        ),
+        (
+            "or rebuilding with pmhcsv build writes it correctly",
+            "or saving the upload CSV from this page writes it correctly",
+        ),
+        (
+            "can be converted by `pmhcsv build`",
+            "can be converted with this page's repairs",
+        ),
+        (
+            " (`pmhcsv build` trims them and records it)",
+            " (this page's repair does it and logs it)",
+        ),
+        (
+            " (pmhcsv build trims a BOM at a value's edges and records it)",
+            " (this page's repair removes it)",
+        ),
+        (
+            " (`pmhcsv build` converts the カナ name column automatically)",
+            " (this page's repair converts it)",
+        ),
+        (
+            "; for a diff-history file use --layout diff",
+            "; for a diff-history file choose 差分履歴 in step 1",
+        ),
+        (
+            "name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector)",
+            "choose it in step 1's encoding selector",
+        ),
+        (
+            "list it as a known number in the configuration to downgrade the finding",
+            "tell your system administrator (a known number is reported as a warning)",
+        ),
+        (
+            "Provide the municipality master as CSV with --master (`pmhcsv master --template` prints a template).",
+            "Load the municipality master CSV in step 1 (save a template with “Save the master template”).",
+        ),
     ];
 
     /// The Japanese text for the page.
     pub fn ja(text: &str) -> String {
-        clean(JA.iter().fold(text.to_owned(), |t, (from, to)| t.replace(from, to)), '。')
+        clean(
+            JA.iter()
+                .fold(text.to_owned(), |t, (from, to)| t.replace(from, to)),
+            '。',
+        )
     }
 
     /// The English text for the page.
     pub fn en(text: &str) -> String {
-        let t = EN.iter().fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
-        let t = t
-            .replace(" (--master)", "")
-            .replace(", run again with a higher --max-removals (e.g. 50 or 10%)", ", check with your system administrator before uploading");
+        let t = EN
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        let t = t.replace(" (--master)", "").replace(
+            ", run again with a higher --max-removals (e.g. 50 or 10%)",
+            ", check with your system administrator before uploading",
+        );
         clean(t, '.')
     }
 
@@ -1456,14 +1581,23 @@ pub mod page_words {
 /// The button leaving a row out of the upload.
 pub fn exclude_row(lang: Lang, row: u32) -> String {
     lang.pick(
-        format!("この行（{} 行目）をアップロードから除く", group_thousands(u64::from(row))),
-        format!("Leave row {} out of the upload", group_thousands(u64::from(row))),
+        format!(
+            "この行（{} 行目）をアップロードから除く",
+            group_thousands(u64::from(row))
+        ),
+        format!(
+            "Leave row {} out of the upload",
+            group_thousands(u64::from(row))
+        ),
     )
 }
 
 /// Label of the text to find in a column.
 pub fn replace_find(lang: Lang, column: &str) -> String {
-    lang.pick(format!("{column} 列で検索"), format!("Find in column {column}"))
+    lang.pick(
+        format!("{column} 列で検索"),
+        format!("Find in column {column}"),
+    )
 }
 
 /// Label of the replacement.

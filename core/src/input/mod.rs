@@ -6,8 +6,8 @@
 
 pub(crate) mod decode;
 pub(crate) mod front;
-pub mod header_row;
 pub(crate) mod hash;
+pub mod header_row;
 pub(crate) mod lex;
 pub(crate) mod reader;
 pub mod records;

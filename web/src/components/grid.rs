@@ -449,7 +449,10 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                     let row = GridUi::row_at(&window, a.index).map_or(0, |g| g.row);
                     activate(Active {
                         index: a.index,
-                        cell: CellRef { row, col: a.cell.col + 1 },
+                        cell: CellRef {
+                            row,
+                            col: a.cell.col + 1,
+                        },
                     });
                     return;
                 }
@@ -508,7 +511,10 @@ fn editor_handlers(ui: &GridUi, props: &GridProps) -> EditorHandlers {
                     ui.finish_edit(Some(input.value()), &on_edit);
                     if let Some(a) = at {
                         let (index, col) = if key == "Enter" {
-                            ((a.index + 1).min(window.total.saturating_sub(1)), a.cell.col)
+                            (
+                                (a.index + 1).min(window.total.saturating_sub(1)),
+                                a.cell.col,
+                            )
                         } else {
                             (a.index, (a.cell.col + 1).min(ncols))
                         };
@@ -760,4 +766,3 @@ pub fn grid(props: &GridProps) -> Html {
         </div>
     }
 }
-

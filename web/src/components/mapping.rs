@@ -73,7 +73,13 @@ fn header_choice(props: &MappingPanelProps) -> Html {
         }
     });
     let ask = preview.header_looks_like_data && !m.header_confirmed;
-    let first = preview.headers.iter().take(6).cloned().collect::<Vec<_>>().join(" ／ ");
+    let first = preview
+        .headers
+        .iter()
+        .take(6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ／ ");
     html! {
         <div class="header-choice">
             if ask {
@@ -115,7 +121,12 @@ fn code_choices(f: &pmh_core::Field, lang: Lang) -> Vec<(String, String)> {
     } else {
         f.codes
             .iter()
-            .map(|c| (c.code.clone(), format!("{}：{}", c.code, lang.pick(&c.ja, &c.en))))
+            .map(|c| {
+                (
+                    c.code.clone(),
+                    format!("{}：{}", c.code, lang.pick(&c.ja, &c.en)),
+                )
+            })
             .collect()
     }
 }
@@ -140,7 +151,12 @@ fn value_mapping(props: &MappingPanelProps) -> Html {
             if accepted_code(f, value) {
                 continue;
             }
-            let chosen = m.values.get(id).and_then(|v| v.get(value)).cloned().unwrap_or_default();
+            let chosen = m
+                .values
+                .get(id)
+                .and_then(|v| v.get(value))
+                .cloned()
+                .unwrap_or_default();
             let select_id = format!("value-{col}-{k}");
             let onchange = {
                 let (id, value) = (id.clone(), value.clone());
@@ -179,7 +195,11 @@ fn value_mapping(props: &MappingPanelProps) -> Html {
 /// Fields no column holds, filled with one value for every row.
 fn constants(props: &MappingPanelProps) -> Html {
     let (lang, layout, m) = (props.lang, &props.layout.0, &props.mapping);
-    let held = |id: &str| m.targets.iter().any(|t| matches!(t, Target::Field(f) if f == id));
+    let held = |id: &str| {
+        m.targets
+            .iter()
+            .any(|t| matches!(t, Target::Field(f) if f == id))
+    };
     let free: Vec<&pmh_core::Field> = layout
         .fields
         .iter()
@@ -189,7 +209,11 @@ fn constants(props: &MappingPanelProps) -> Html {
     let field_ref = NodeRef::default();
     let value_ref = NodeRef::default();
     let onsubmit = {
-        let (cb, field_ref, value_ref) = (props.on_constant.clone(), field_ref.clone(), value_ref.clone());
+        let (cb, field_ref, value_ref) = (
+            props.on_constant.clone(),
+            field_ref.clone(),
+            value_ref.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (Some(field), Some(value)) = (

@@ -170,7 +170,13 @@ fn details_box(lang: Lang, m: Option<&MappingState>) -> Html {
         .filter(|(_, t)| **t == Target::Detail)
         .filter_map(|(c, _)| {
             let header = m.preview.headers.get(c)?;
-            let sample = m.preview.samples.get(c).and_then(|s| s.first()).cloned().unwrap_or_default();
+            let sample = m
+                .preview
+                .samples
+                .get(c)
+                .and_then(|s| s.first())
+                .cloned()
+                .unwrap_or_default();
             Some(text::prep::detail_line(lang, header.trim(), &sample))
         })
         .collect();
@@ -517,10 +523,14 @@ fn row_tools(props: &CellPanelProps, a: Active) -> Html {
     let find_ref = NodeRef::default();
     let with_ref = NodeRef::default();
     let onsubmit = {
-        let (cb, find_ref, with_ref) = (props.on_replace.clone(), find_ref.clone(), with_ref.clone());
+        let (cb, find_ref, with_ref) =
+            (props.on_replace.clone(), find_ref.clone(), with_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Some(find), Some(with)) = (find_ref.cast::<HtmlInputElement>(), with_ref.cast::<HtmlInputElement>()) else {
+            let (Some(find), Some(with)) = (
+                find_ref.cast::<HtmlInputElement>(),
+                with_ref.cast::<HtmlInputElement>(),
+            ) else {
                 return;
             };
             if !find.value().is_empty() {

@@ -109,8 +109,11 @@ impl Session {
                 // The masked copy must keep every finding (code, row, column).
                 let after = pmh_core::check_bytes(&self.layout, opts.clone(), &masked);
                 let at = |r: &Report| {
-                    let mut v: Vec<(Code, Option<u32>, Option<u32>)> =
-                        r.diagnostics.iter().map(|d| (d.code, d.row, d.column)).collect();
+                    let mut v: Vec<(Code, Option<u32>, Option<u32>)> = r
+                        .diagnostics
+                        .iter()
+                        .map(|d| (d.code, d.row, d.column))
+                        .collect();
                     v.sort();
                     v
                 };
@@ -219,7 +222,12 @@ impl Session {
 /// `source` with every letter and digit of the columns that are not layout fields (left
 /// out, or 券面 items) replaced (digits by 9, other letters and digits by X or 〇), as UTF-8
 /// CSV; `None` when those columns hold nothing to mask.
-fn mask_columns(source: &[u8], encoding: EncodingChoice, delimiter: u8, uses: &[Use]) -> Option<Vec<u8>> {
+fn mask_columns(
+    source: &[u8],
+    encoding: EncodingChoice,
+    delimiter: u8,
+    uses: &[Use],
+) -> Option<Vec<u8>> {
     let cols: Vec<usize> = uses
         .iter()
         .enumerate()

@@ -73,7 +73,15 @@ impl Session {
             return Err(WorkerError::AmbiguousEncoding);
         }
         let first = table.header_index().map_or(1, |h| h as u32 + 1);
-        let preview = preview_of(&table, &table, &source, &sheets, sheet.as_ref(), first, encoding)?;
+        let preview = preview_of(
+            &table,
+            &table,
+            &source,
+            &sheets,
+            sheet.as_ref(),
+            first,
+            encoding,
+        )?;
         let front = table.summary();
         let measured = (front.bytes, front.sha256.clone(), front.encoding);
         self.input = Some(Loaded {
@@ -152,7 +160,10 @@ impl Session {
             encoding,
         )?;
         if let Some(csv) = reshaped {
-            let loaded = input.original.take().unwrap_or_else(|| std::mem::take(&mut input.bytes));
+            let loaded = input
+                .original
+                .take()
+                .unwrap_or_else(|| std::mem::take(&mut input.bytes));
             input.original = Some(loaded);
             input.bytes = csv;
             // Cell positions moved: the workbook's number cells no longer line up.
@@ -374,12 +385,18 @@ impl Session {
         if constants != input.appended {
             let header: Vec<String> = constants.iter().map(|(id, _)| id.clone()).collect();
             let values: Vec<String> = constants.iter().map(|(_, v)| v.clone()).collect();
-            let csv = input
-                .table
-                .with_columns(input.appended.len(), &header, &values, input.delimiter);
+            let csv =
+                input
+                    .table
+                    .with_columns(input.appended.len(), &header, &values, input.delimiter);
             let before = std::mem::replace(&mut input.bytes, csv);
             input.original.get_or_insert(before);
-            input.table = Table::load(&input.bytes, input.delimiter, EncodingChoice::Auto, &mut |_| {});
+            input.table = Table::load(
+                &input.bytes,
+                input.delimiter,
+                EncodingChoice::Auto,
+                &mut |_| {},
+            );
             input.appended = constants;
             input.results = None;
         }
@@ -393,7 +410,11 @@ impl Session {
             .enumerate()
             .filter_map(|(c, h)| {
                 let id = mapping.columns.get(h.trim())?;
-                prepare.values.get(id).filter(|m| !m.is_empty()).map(|m| (c, m))
+                prepare
+                    .values
+                    .get(id)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| (c, m))
             })
             .collect();
         if maps.is_empty() {
@@ -404,7 +425,9 @@ impl Session {
         };
         let mut edits: Vec<(usize, usize, String)> = Vec::new();
         for i in header + 1..input.table.len() {
-            let Some(rec) = input.table.record(i) else { continue };
+            let Some(rec) = input.table.record(i) else {
+                continue;
+            };
             for &(c, map) in &maps {
                 if let Some(to) = rec.cells.get(c).and_then(|v| map.get(v.trim()))
                     && rec.cells[c] != to.as_str()

@@ -31,9 +31,9 @@ use pmh_core::{
 
 use crate::error::WorkerError;
 use crate::protocol::{
-    CellRef, CodeCount, DownloadKind, Filter, FindingView, FindingsPage, GridRow, InputSource,
-    DISTINCT_MAX, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview, RepairView, ReportLang, Sev, Summary,
-    ViewData, ViewReq, Window,
+    CellRef, CodeCount, DISTINCT_MAX, DownloadKind, Filter, FindingView, FindingsPage, GridRow,
+    InputSource, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview, RepairView,
+    ReportLang, Sev, Summary, ViewData, ViewReq, Window,
 };
 use crate::table::{CHUNK, Table};
 use crate::text::{self, Lang};

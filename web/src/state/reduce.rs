@@ -92,7 +92,11 @@ impl State {
                 Vec::new()
             }
             Action::ExtrasRead(stored) => {
-                self.extras = Rc::new(stored.map(|s| mapping::parse_extras(&s)).unwrap_or_default());
+                self.extras = Rc::new(
+                    stored
+                        .map(|s| mapping::parse_extras(&s))
+                        .unwrap_or_default(),
+                );
                 Vec::new()
             }
             Action::ExtrasWritten(extras) => {
@@ -760,7 +764,11 @@ impl State {
             constants: m
                 .constants
                 .iter()
-                .filter(|(id, _)| !m.targets.iter().any(|t| matches!(t, Target::Field(f) if f == id)))
+                .filter(|(id, _)| {
+                    !m.targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Field(f) if f == id))
+                })
                 .cloned()
                 .collect(),
             values: m.values.clone(),
@@ -885,12 +893,7 @@ impl State {
                     view,
                 }
             }
-            Action::ExcludeRow(row) => ToWorker::ExcludeRow {
-                job,
-                row,
-                at,
-                view,
-            },
+            Action::ExcludeRow(row) => ToWorker::ExcludeRow { job, row, at, view },
             Action::Replace { col, find, replace } => {
                 self.start(job, Task::Change, 0, false, now.ms);
                 ToWorker::Replace {
