@@ -115,7 +115,10 @@ texts! {
     /// A layout file.
     LayoutCustom => ("レイアウトファイル", "Layout file"),
     /// Button to load a layout file.
-    LayoutFilePick => ("レイアウトファイル（.toml）を読み込む…", "Load a layout file (.toml)…"),
+    LayoutFilePick => (
+        "レイアウトファイル（ベンダーから受け取った .toml 形式の様式定義）を読み込む…",
+        "Load a layout file (a .toml record layout from your vendor)…"
+    ),
     /// Label of the master files.
     MastersLabel => ("制度マスタ（任意）", "Municipality master (optional)"),
     /// Button to load master files.
@@ -283,8 +286,8 @@ texts! {
     DownloadReceipt => ("確認の記録（JSON）", "Receipt (JSON)"),
     /// What the receipt is.
     ReceiptNote => (
-        "ツールとレイアウトの版、ファイルの SHA-256、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
-        "Tool and layout versions, the file's SHA-256, encoding, row counts, findings by code and the time (no values from the data)."
+        "ツールとレイアウトの版、ファイルの SHA-256（ファイルの指紋：内容が1文字でも違えば変わる値）、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
+        "Tool and layout versions, the file's SHA-256 (its fingerprint: it changes if a single character differs), encoding, row counts, findings by code and the time (no values from the data)."
     ),
     /// Confirm: go ahead.
     ConfirmYes => ("このままダウンロードする", "Download anyway"),
@@ -1546,11 +1549,34 @@ pub mod page_words {
 
     /// The Japanese text for the page.
     pub fn ja(text: &str) -> String {
-        clean(
-            JA.iter()
-                .fold(text.to_owned(), |t, (from, to)| t.replace(from, to)),
-            '。',
-        )
+        let t = JA
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        clean(strip_code_points(&t), '。')
+    }
+
+    /// `「，」(U+FF0C)` → `「，」`: the character is shown, its code point is jargon. A code
+    /// point alone (an invisible character) stays.
+    pub fn strip_code_points(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("(U+") {
+            let (before, after) = rest.split_at(at);
+            let hex = after[3..]
+                .chars()
+                .take_while(char::is_ascii_hexdigit)
+                .count();
+            let shown = before.ends_with(['」', '"', '”']);
+            out.push_str(before);
+            if shown && (4..=6).contains(&hex) && after[3 + hex..].starts_with(')') {
+                rest = &after[4 + hex..];
+            } else {
+                out.push_str("(U+");
+                rest = &after[3..];
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The English text for the page.
@@ -1558,7 +1584,7 @@ pub mod page_words {
         let t = EN
             .iter()
             .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
-        let t = t.replace(" (--master)", "").replace(
+        let t = strip_code_points(&t).replace(" (--master)", "").replace(
             ", run again with a higher --max-removals (e.g. 50 or 10%)",
             ", check with your system administrator before uploading",
         );

@@ -1409,3 +1409,17 @@ fn replace_in_a_column_changes_every_cell_holding_the_text() {
         WorkerError::RepairNotFound
     );
 }
+
+#[test]
+fn a_shown_character_loses_its_code_point_an_invisible_one_keeps_it() {
+    use crate::text::page_words::strip_code_points;
+    assert_eq!(
+        strip_code_points("「10,000円」の3文字目「,」(U+002C)は使えません"),
+        "「10,000円」の3文字目「,」は使えません"
+    );
+    assert_eq!(
+        strip_code_points("値に (U+200B) があります"),
+        "値に (U+200B) があります"
+    );
+    assert_eq!(strip_code_points("“Ａ”(U+FF21) and (U+"), "“Ａ” and (U+");
+}
