@@ -1294,6 +1294,11 @@ test("issue 11: Excel keys in the grid — type to replace, Enter moves down, De
   await page.keyboard.press("Control+z");
   await page.locator("#verdict.is-not-ready").waitFor();
   assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789014");
+  // Ctrl+Y redoes it, Ctrl+Z undoes it again.
+  await page.keyboard.press("Control+y");
+  await page.locator("#verdict.is-ready").waitFor();
+  await page.keyboard.press("Control+z");
+  await page.locator("#verdict.is-not-ready").waitFor();
   // Delete clears a cell (氏名 is required: an error), Ctrl+Z brings it back.
   await page.locator('#grid [data-r="4"][data-c="3"]').click();
   await page.keyboard.press("Delete");

@@ -569,6 +569,15 @@ pub enum ToWorker {
         /// The view to answer with.
         view: ViewReq,
     },
+    /// Redo the last change undone (Ctrl+Y).
+    Redo {
+        /// Echoed.
+        job: JobId,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
     /// Make a file to download.
     Download {
         /// Echoed.

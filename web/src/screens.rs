@@ -171,6 +171,7 @@ pub fn results_screen(props: &ResultsScreenProps) -> Html {
             on_repair={send.reform(|(cell, code, all): (CellRef, String, bool)| Action::Repair(cell, code, all))}
             on_undo={send.reform(|()| Action::Undo)}
             on_exclude={send.reform(Action::ExcludeRow)}
+            on_redo={send.reform(|()| Action::Redo)}
             on_replace={send.reform(|(col, find, replace): (u32, String, String)| Action::Replace { col, find, replace })}
             on_list={send.reform(|(code, offset): (Option<String>, u32)| Action::List(code, offset))}
             on_download={send.reform(|kind: DownloadKind| Action::Download(kind))}

@@ -1163,6 +1163,7 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::Repair(_) => lang.pick("修正案を適用", "repair"),
         ChangeKind::RepairAll(_) => lang.pick("修正案を一括適用", "repair all"),
         ChangeKind::Undo => lang.pick("元に戻す", "undo"),
+        ChangeKind::Redo => lang.pick("やり直し", "redo"),
         ChangeKind::ValueMap => lang.pick("値の対応付け", "value mapping"),
         ChangeKind::ExcludeRow => lang.pick("行を除外", "row left out"),
         ChangeKind::Replace => lang.pick("列内で置換", "replace in column"),

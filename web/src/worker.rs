@@ -340,6 +340,11 @@ fn answer(
             let result = session.undo(&at);
             changed(scope, session, job, result, &view, started);
         }
+        ToWorker::Redo { job, at, view } => {
+            let started = now(scope);
+            let result = session.redo(&at);
+            changed(scope, session, job, result, &view, started);
+        }
         ToWorker::Download {
             job,
             kind,

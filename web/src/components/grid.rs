@@ -73,6 +73,9 @@ pub struct GridProps {
     /// Ctrl+Z: undo the last change.
     #[prop_or_default]
     pub on_undo: Callback<()>,
+    /// Ctrl+Y: redo the last change undone.
+    #[prop_or_default]
+    pub on_redo: Callback<()>,
 }
 
 fn sev_class(s: Sev) -> &'static str {
@@ -150,6 +153,8 @@ enum Excel {
     Clear,
     /// Ctrl+Z.
     Undo,
+    /// Ctrl+Y.
+    Redo,
     /// Ctrl+D: the value of the cell above.
     FillDown,
     /// Tab: the next cell to the right.
@@ -161,6 +166,7 @@ fn excel_key(key: &str, ctrl: bool, alt: bool, shift: bool) -> Option<Excel> {
     match key {
         "Delete" | "Backspace" if !ctrl && !alt => Some(Excel::Clear),
         "z" | "Z" if ctrl && !alt => Some(Excel::Undo),
+        "y" | "Y" if ctrl && !alt => Some(Excel::Redo),
         "d" | "D" if ctrl && !alt => Some(Excel::FillDown),
         "Tab" if !ctrl && !alt && !shift => Some(Excel::Right),
         k if !ctrl && !alt && k.chars().count() == 1 && !k.chars().all(char::is_control) => {
@@ -391,6 +397,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
     let onkeydown = {
         let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
         let (on_edit, on_undo) = (props.on_edit.clone(), props.on_undo.clone());
+        let on_redo = props.on_redo.clone();
         let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
             let total = window.total;
@@ -427,6 +434,11 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 Some(Excel::Undo) => {
                     e.prevent_default();
                     on_undo.emit(());
+                    return;
+                }
+                Some(Excel::Redo) => {
+                    e.prevent_default();
+                    on_redo.emit(());
                     return;
                 }
                 Some(Excel::FillDown) => {

@@ -45,6 +45,8 @@ pub struct ResultsPanelProps {
     pub on_exclude: Callback<u32>,
     /// Replace in a column: (column, find, replace).
     pub on_replace: Callback<(u32, String, String)>,
+    /// Redo the last change undone.
+    pub on_redo: Callback<()>,
     /// Show findings list page: code, offset.
     pub on_list: Callback<(Option<String>, u32)>,
     /// Download a file.
@@ -473,6 +475,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                         on_activate={props.on_activate.clone()}
                         on_edit={props.on_edit.clone()}
                         on_undo={props.on_undo.clone()}
+                        on_redo={props.on_redo.clone()}
                     />
                     <p class="muted small grid-help">
                         { Text::GridHelp.get(lang) }

@@ -149,9 +149,35 @@ impl Session {
             .map(|c| (c.cell, c.before.clone()))
             .collect();
         let n = self.change(&edits, ChangeKind::Undo, at)?;
-        // An undo cannot itself be undone.
+        // An undo cannot itself be undone; it can be redone.
         if let Some(input) = self.input.as_mut() {
             input.undo.retain(|&g| g + 1 != input.next_group);
+            input.redo.push(input.next_group - 1);
+        }
+        Ok(n)
+    }
+
+    /// Redoes the newest undo (Ctrl+Y): its cells get back the values the undo replaced, as
+    /// a change that can be undone again. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing to redo (a new change since the undo forgets it).
+    pub fn redo(&mut self, at: &str) -> Result<u32, WorkerError> {
+        let input = self.loaded_mut()?;
+        let Some(group) = input.redo.pop() else {
+            return Err(WorkerError::NothingToUndo);
+        };
+        let edits: Vec<(CellRef, String)> = input
+            .log
+            .iter()
+            .rev()
+            .filter(|c| c.group == group)
+            .map(|c| (c.cell, c.before.clone()))
+            .collect();
+        let redo = std::mem::take(&mut self.loaded_mut()?.redo);
+        let n = self.change(&edits, ChangeKind::Redo, at)?;
+        if let Some(input) = self.input.as_mut() {
+            input.redo = redo;
         }
         Ok(n)
     }
@@ -218,6 +244,10 @@ impl Session {
         input.next_group += 1;
         if kind != ChangeKind::Undo {
             input.undo.push(group);
+        }
+        // A new change forgets what could be redone (as in Excel).
+        if !matches!(kind, ChangeKind::Undo | ChangeKind::Redo) {
+            input.redo.clear();
         }
         let changed = rows.len() as u32;
         rows.sort_unstable();

@@ -335,6 +335,7 @@ fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) ->
             ChangeKind::Repair(code) | ChangeKind::RepairAll(code) => code.as_str(),
             ChangeKind::Edit
             | ChangeKind::Undo
+            | ChangeKind::Redo
             | ChangeKind::ValueMap
             | ChangeKind::ExcludeRow
             | ChangeKind::Replace => "",

@@ -99,6 +99,7 @@ impl Session {
             results: None,
             log: Vec::new(),
             undo: Vec::new(),
+            redo: Vec::new(),
             next_group: 1,
             appended: Vec::new(),
             shaped: None,
@@ -176,6 +177,7 @@ impl Session {
         input.results = None;
         input.log.clear();
         input.undo.clear();
+        input.redo.clear();
         input.appended.clear();
         Ok(preview)
     }

@@ -102,6 +102,8 @@ pub enum ChangeKind {
     RepairAll(Code),
     /// The user undid an earlier change.
     Undo,
+    /// The user redid a change undone (Ctrl+Y).
+    Redo,
     /// A code label mapped to its code (男 → 1) by the mapping's value mapping.
     ValueMap,
     /// The user left the row out of the upload (its cells emptied).
@@ -153,6 +155,8 @@ struct Loaded {
     log: Vec<Change>,
     /// Groups that can still be undone, newest last.
     undo: Vec<u32>,
+    /// Undo groups that can be redone, newest last.
+    redo: Vec<u32>,
     next_group: u32,
     /// Constant fields added as columns at the end (field id, value).
     appended: Vec<(String, String)>,

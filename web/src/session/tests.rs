@@ -1423,3 +1423,22 @@ fn a_shown_character_loses_its_code_point_an_invisible_one_keeps_it() {
     );
     assert_eq!(strip_code_points("“Ａ”(U+FF21) and (U+"), "“Ａ” and (U+");
 }
+
+#[test]
+fn redo_brings_back_what_undo_took_and_a_new_change_forgets_it() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let cell = CellRef { row: 2, col: 3 };
+    let value = |s: &Session| s.loaded().unwrap().table.record(1).unwrap().cells[2].to_owned();
+    let before = value(&s);
+    s.edit(cell, "山田花子", "t").unwrap();
+    s.undo("t").unwrap();
+    assert_eq!(value(&s), before);
+    s.redo("t").unwrap();
+    assert_eq!(value(&s), "山田花子");
+    assert_eq!(s.changes().last().unwrap().kind, ChangeKind::Redo);
+    // A redo can be undone; then a new edit forgets the redo.
+    s.undo("t").unwrap();
+    assert_eq!(value(&s), before);
+    s.edit(CellRef { row: 3, col: 3 }, "佐藤花子", "t").unwrap();
+    assert_eq!(s.redo("t").unwrap_err(), WorkerError::NothingToUndo);
+}

@@ -420,6 +420,8 @@ pub enum Action {
     MasterTemplate,
     /// Leave sheet row `n` out of the upload.
     ExcludeRow(u32),
+    /// Redo the last change undone.
+    Redo,
     /// Replace a text in every cell of a column.
     Replace {
         /// 1-based column.

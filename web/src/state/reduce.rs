@@ -187,6 +187,7 @@ impl State {
             Action::Edit(..)
             | Action::Repair(..)
             | Action::Undo
+            | Action::Redo
             | Action::ExcludeRow(_)
             | Action::Replace { .. } => self.on_change(action, now),
             Action::Download(_) | Action::Confirm(_) => self.on_download(action, now),
@@ -919,6 +920,7 @@ impl State {
                     view,
                 }
             }
+            Action::Redo => ToWorker::Redo { job, at, view },
             _ => ToWorker::Undo { job, at, view },
         };
         fx.extend(post(job, request, None));
