@@ -97,15 +97,22 @@ impl Session {
         // and digit of theirs is masked first, so that nothing personal survives, whatever
         // the column is called.
         let report = pmh_core::check_bytes(&self.layout, opts.clone(), source);
-        let masked = mask_columns(source, encoding, input.delimiter, &report.uses);
+        // In place, byte for byte outside the masked cells (the encoding, BOM, quotes and line
+        // endings stay); as UTF-8 CSV for the encodings that cannot be walked as bytes.
+        let in_place = mask_in_place(source, encoding, input.delimiter, &report.uses);
+        let (masked, encoding) = match in_place {
+            Masked::Bytes(bytes) => (Some(bytes), encoding),
+            Masked::Nothing => (None, encoding),
+            Masked::NotWalkable => (
+                mask_columns(source, encoding, input.delimiter, &report.uses),
+                EncodingChoice::Auto,
+            ),
+        };
         match masked {
             None => pmh_core::redact::redact(&self.layout, &opts, source, seed)
                 .map_err(|e| redact_error(&e)),
             Some(masked) => {
-                let opts = Options {
-                    encoding: EncodingChoice::Auto,
-                    ..opts
-                };
+                let opts = Options { encoding, ..opts };
                 // The masked copy must keep every finding (code, row, column).
                 let after = pmh_core::check_bytes(&self.layout, opts.clone(), &masked);
                 let at = |r: &Report| {
@@ -216,6 +223,100 @@ impl Session {
         let (report, tail) = checker.finish_with_output();
         out.extend_from_slice(&tail);
         (out, report)
+    }
+}
+
+/// What [`mask_in_place`] made.
+enum Masked {
+    /// The input with the cells masked.
+    Bytes(Vec<u8>),
+    /// Nothing to mask.
+    Nothing,
+    /// An encoding whose bytes cannot be walked as ASCII structure (UTF-16, ISO-2022-JP).
+    NotWalkable,
+}
+
+/// Masks, in the input's own bytes, every character of the cells of the columns that are not
+/// layout fields (left out, or 券面 items) in the data records: ASCII digits → 9, ASCII letters
+/// → X, any other character → 〇 (in the input's encoding), except the delimiter, quotes, line
+/// breaks, ASCII punctuation and spaces, the ideographic space and a BOM (U+FEFF), which
+/// findings may be about. Everything else (header, fields, BOM, line endings, encoding) stays
+/// byte for byte, so the copy has the findings of the input.
+fn mask_in_place(source: &[u8], encoding: EncodingChoice, delimiter: u8, uses: &[Use]) -> Masked {
+    let cols: Vec<bool> = uses
+        .iter()
+        .map(|u| matches!(u, Use::Ignored | Use::Detail))
+        .collect();
+    if !cols.iter().any(|&c| c) {
+        return Masked::Nothing;
+    }
+    let table = Table::load(source, delimiter, encoding, &mut |_| {});
+    let Some(header) = table.header_index() else {
+        return Masked::Nothing;
+    };
+    let summary = table.summary();
+    let delimiter = summary.delimiter;
+    let kind = match summary.encoding {
+        TextEncoding::Ascii | TextEncoding::Utf8 | TextEncoding::Utf8Bom => 0,
+        TextEncoding::Cp932 => 1,
+        TextEncoding::EucJp => 2,
+        _ => return Masked::NotWalkable,
+    };
+    // 〇 and the ideographic space in each encoding.
+    let (maru, space): (&[u8], &[u8]) = match kind {
+        0 => ("〇".as_bytes(), "\u{3000}".as_bytes()),
+        1 => (&[0x81, 0x5A], &[0x81, 0x40]),
+        _ => (&[0xA1, 0xBB], &[0xA1, 0xA1]),
+    };
+    let mut out = Vec::with_capacity(source.len());
+    let mut i = 0;
+    if kind == 0 && source.starts_with(b"\xEF\xBB\xBF") {
+        out.extend_from_slice(&source[..3]);
+        i = 3;
+    }
+    let (mut record, mut field, mut quoted, mut any) = (0usize, 0usize, false, false);
+    while i < source.len() {
+        let b = source[i];
+        let len = match (kind, b) {
+            (_, 0..=0x7F) => 1,
+            (0, 0xC0..=0xDF) => 2,
+            (0, 0xE0..=0xEF) => 3,
+            (0, 0xF0..=0xF7) => 4,
+            (1, 0x81..=0x9F | 0xE0..=0xFC) => 2,
+            (2, 0x8F) => 3,
+            (2, 0x8E | 0xA1..=0xFE) => 2,
+            _ => 1,
+        };
+        let ch = &source[i..(i + len).min(source.len())];
+        let masking = record > header && cols.get(field).copied().unwrap_or(false);
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                record += 1;
+                field = 0;
+            }
+            d if d == delimiter && !quoted => field += 1,
+            _ => {}
+        }
+        if masking && b.is_ascii_alphanumeric() {
+            out.push(if b.is_ascii_digit() { b'9' } else { b'X' });
+            any = true;
+        } else if masking && len > 1 && ch != space && ch != b"\xEF\xBB\xBF" {
+            out.extend_from_slice(maru);
+            any = true;
+        } else if masking && kind == 1 && (0xA1..=0xDF).contains(&b) {
+            // Half-width katakana (one byte in CP932).
+            out.push(b'X');
+            any = true;
+        } else {
+            out.extend_from_slice(ch);
+        }
+        i += len;
+    }
+    if any {
+        Masked::Bytes(out)
+    } else {
+        Masked::Nothing
     }
 }
 

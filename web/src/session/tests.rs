@@ -1442,3 +1442,61 @@ fn redo_brings_back_what_undo_took_and_a_new_change_forgets_it() {
     s.edit(CellRef { row: 3, col: 3 }, "佐藤花子", "t").unwrap();
     assert_eq!(s.redo("t").unwrap_err(), WorkerError::NothingToUndo);
 }
+
+/// `bytes` (lines ending in `eol`) with a column `memo` holding a phone number appended.
+fn with_memo(bytes: &[u8], eol: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut first = true;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let body = line.strip_suffix(eol).unwrap_or(line);
+        if body.is_empty() {
+            out.extend_from_slice(line);
+            continue;
+        }
+        out.extend_from_slice(body);
+        out.extend_from_slice(if first {
+            b",memo"
+        } else {
+            b",tel 052-123-4567"
+        });
+        out.extend_from_slice(eol);
+        first = false;
+    }
+    out
+}
+
+#[test]
+fn the_helpdesk_copy_masks_in_place_keeping_encoding_bom_and_line_endings() {
+    for (path, eol) in [
+        ("invalid/S010_cp932.csv", &b"\r\n"[..]),
+        ("invalid/S012_lf_line_endings.csv", &b"\n"[..]),
+        ("valid/full_minimal.csv", &b"\r\n"[..]),
+        ("invalid/S010_euc_jp.csv", &b"\r\n"[..]),
+    ] {
+        let bytes = with_memo(&fixture(path), eol);
+        let s = checked(bytes.clone());
+        let copy = s
+            .helpdesk_copy(3)
+            .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert!(
+            !copy.windows(12).any(|w| w == b"052-123-4567"),
+            "{path}: the phone number survived"
+        );
+        assert!(
+            copy.windows(12).any(|w| w == b"XXX 999-999-"),
+            "{path}: masked in place"
+        );
+        // Same findings, same BOM, same line endings, same encoding.
+        assert_eq!(positions(&s, &copy), positions(&s, &bytes), "{path}");
+        assert_eq!(
+            copy.starts_with(b"\xEF\xBB\xBF"),
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{path}"
+        );
+        assert_eq!(
+            copy.iter().filter(|&&b| b == b'\r').count(),
+            bytes.iter().filter(|&&b| b == b'\r').count(),
+            "{path}"
+        );
+    }
+}
