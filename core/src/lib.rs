@@ -54,13 +54,13 @@ pub use domain::date::Ymd;
 // Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
 pub use input::decode::{Decoder, EncodingChoice, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
-pub use input::{records, xlsx};
+pub use input::{header_row, records, xlsx};
 // Layouts and header matching.
 pub use layout::header::MappingError;
 pub use layout::header::{ColumnMapping, MatchKind, Matcher, Use, fold};
 pub use layout::template;
 pub use layout::{
-    Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
+    Basis, ConfigError, DIFF_TOML, FULL_TOML, Field, Layout, LayoutError, Personal, ValueType,
 };
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};

@@ -87,9 +87,17 @@ pub fn app(props: &AppProps) -> Html {
         <>
             <header class="app-header">
                 <h1>{ Text::Title.get(lang) }</h1>
+                <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
+                <button
+                    type="button"
+                    id="clear-data"
+                    class="clear-data"
+                    onclick={send.reform(|_: MouseEvent| Action::ClearData { confirmed: false })}
+                >
+                    { Text::ClearData.get(lang) }
+                </button>
                 <LangToggle {lang} on_change={send.reform(Action::SetLang)} />
             </header>
-            <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
             <div class="nav-row">
                 <Steps
                     {lang}

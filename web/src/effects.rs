@@ -127,9 +127,14 @@ impl Store {
             Effect::ReadMasters(files) => read_masters(files, send),
             Effect::ReadPrevious(file, name) => read_previous(file, name, send),
             Effect::ReadDiffFile(slot, file, name) => read_diff_file(slot, file, name, send),
-            Effect::ReadSaved => send(Action::SavedRead(dom::storage_get(
-                crate::mapping::STORE_KEY,
-            ))),
+            Effect::ReadSaved => {
+                send(Action::SavedRead(dom::storage_get(
+                    crate::mapping::STORE_KEY,
+                )));
+                send(Action::ExtrasRead(dom::storage_get(
+                    crate::mapping::EXTRAS_KEY,
+                )));
+            }
             Effect::Store { key, value, then } => match dom::storage_set(key, &value) {
                 Ok(()) => send(*then),
                 Err(_) => send(Action::StorageFailed),

@@ -35,6 +35,9 @@ pub enum AppError {
     /// A mapping cannot be saved without a name.
     #[error("mapping name needed")]
     NameNeeded,
+    /// The check waits for the answer to 「1行目は見出しですか？」.
+    #[error("header row question unanswered")]
+    HeaderUnanswered,
     /// A dropped or picked file is not a type the page reads.
     #[error("unknown file type: {name}")]
     FileType {
@@ -75,10 +78,14 @@ pub enum Notice {
     Downloaded(String),
     /// A mapping was saved under this name.
     MappingSaved(String),
+    /// Saved, leaving out column names that look like data (their count).
+    MappingSavedWithout(String, usize),
     /// A saved mapping was deleted.
     MappingDeleted,
     /// A mapping file was imported.
     MappingImported,
+    /// The session's data was removed.
+    DataCleared,
     /// The layout or master changed: check again.
     ConfigChanged,
 }

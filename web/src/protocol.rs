@@ -417,6 +417,37 @@ pub struct Preview {
     pub sheets: Vec<String>,
     /// The worksheet read (`None`: the first visible one).
     pub sheet: Option<String>,
+    /// Row of the input used as the header row (1-based; `0`: none, the columns are named
+    /// 列A, 列B … and every row is data).
+    #[serde(default)]
+    pub header_row: u32,
+    /// The header row looks like data (a 12-digit number, a date …): the page asks.
+    #[serde(default)]
+    pub header_looks_like_data: bool,
+    /// The first non-blank rows of the input as read: (1-based row, a few of its cells), to
+    /// choose the header row from.
+    #[serde(default)]
+    pub top_rows: Vec<(u32, String)>,
+    /// Each column's distinct non-empty values with their counts, when it has at most
+    /// [`DISTINCT_MAX`] (a code column: 男/女 …); `None` for columns with more.
+    #[serde(default)]
+    pub distinct: Vec<Option<Vec<(String, u64)>>>,
+}
+
+/// Most distinct values of a column listed for value mapping.
+pub const DISTINCT_MAX: usize = 12;
+
+/// What the worker does to the input before a check: fill fields the source lacks and map
+/// code labels to codes. Saved with the mapping (never a value from the data: see
+/// `mapping::storable_value_key`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prepare {
+    /// (field id, value) for every row: a column is added under the field id.
+    #[serde(default)]
+    pub constants: Vec<(String, String)>,
+    /// Field id → (source value → code), applied to the columns mapped to that field.
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// What to download.
@@ -492,8 +523,51 @@ pub enum ToWorker {
         job: JobId,
         /// The mapping, as the JSON the CLI's `--mapping` reads.
         mapping: String,
+        /// Constant fields and value mappings, applied first.
+        #[serde(default)]
+        prepare: Prepare,
+        /// Page clock, for the change log (value mappings).
+        #[serde(default)]
+        at: String,
         /// The view to answer with.
         view: ViewReq,
+    },
+    /// Forget the input, its results and changes, and the previous upload.
+    Clear,
+    /// Leave sheet row `row` out of the upload (every cell emptied: a blank row is not
+    /// uploaded), logged and undoable.
+    ExcludeRow {
+        /// Echoed.
+        job: JobId,
+        /// Sheet row.
+        row: u32,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Replace `find` by `replace` in every cell of column `col`.
+    Replace {
+        /// Echoed.
+        job: JobId,
+        /// 1-based column.
+        col: u32,
+        /// Text to find (not empty).
+        find: String,
+        /// Its replacement.
+        replace: String,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Use row `row` of the input as read as its header row (`0`: there is none); answered
+    /// with `Loaded`. Rows above it are left out (title rows).
+    SetHeaderRow {
+        /// Echoed in the answer.
+        job: JobId,
+        /// 1-based row, or 0.
+        row: u32,
     },
     /// Send another view of the results.
     View {
@@ -532,6 +606,15 @@ pub enum ToWorker {
     },
     /// Undo the last change.
     Undo {
+        /// Echoed.
+        job: JobId,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Redo the last change undone (Ctrl+Y).
+    Redo {
         /// Echoed.
         job: JobId,
         /// Page clock, for the change log.

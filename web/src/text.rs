@@ -87,6 +87,17 @@ texts! {
     LanguageLabel => ("表示言語", "Language"),
     /// Accessible label of the step list.
     StepsLabel => ("手順", "Steps"),
+    /// The button removing the session's data from the page and memory.
+    ClearData => ("データを消去", "Clear data"),
+    /// Asked before clearing.
+    ClearDataQuestion => (
+        "読み込んだデータ、確認結果、変更、前回アップロードしたファイルを、このページとメモリからすべて消去しますか？（保存した対応付けは残ります）",
+        "Remove the data, results, changes and the previous upload file from this page and memory? (Saved mappings stay.)"
+    ),
+    /// After clearing.
+    DataCleared => ("データを消去しました。", "The data was cleared."),
+    /// Download of the municipality master template.
+    MasterTemplate => ("制度マスタの雛形を保存", "Save the master template"),
     /// Step 1.
     StepInput => ("1. 設定と読み込み", "1. Settings and data"),
     /// Step 2.
@@ -104,7 +115,10 @@ texts! {
     /// A layout file.
     LayoutCustom => ("レイアウトファイル", "Layout file"),
     /// Button to load a layout file.
-    LayoutFilePick => ("レイアウトファイル（.toml）を読み込む…", "Load a layout file (.toml)…"),
+    LayoutFilePick => (
+        "レイアウトファイル（ベンダーから受け取った .toml 形式の様式定義）を読み込む…",
+        "Load a layout file (a .toml record layout from your vendor)…"
+    ),
     /// Label of the master files.
     MastersLabel => ("制度マスタ（任意）", "Municipality master (optional)"),
     /// Button to load master files.
@@ -310,8 +324,8 @@ texts! {
     DownloadReceipt => ("確認の記録（JSON）", "Receipt (JSON)"),
     /// What the receipt is.
     ReceiptNote => (
-        "ツールとレイアウトの版、ファイルの SHA-256、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
-        "Tool and layout versions, the file's SHA-256, encoding, row counts, findings by code and the time (no values from the data)."
+        "ツールとレイアウトの版、ファイルの SHA-256（ファイルの指紋：内容が1文字でも違えば変わる値）、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
+        "Tool and layout versions, the file's SHA-256 (its fingerprint: it changes if a single character differs), encoding, row counts, findings by code and the time (no values from the data)."
     ),
     /// Confirm: go ahead.
     ConfirmYes => ("このままダウンロードする", "Download anyway"),
@@ -529,6 +543,19 @@ pub fn verdict_deletions(lang: Lang, removed: u64) -> String {
 
 /// The verdict while errors remain.
 pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
+    // Errors of the file as a whole (a missing column …) are in no row: no 「（0 行）」.
+    if rows == 0 {
+        return lang.pick(
+            format!(
+                "まだアップロードできません：ファイル全体のエラー {} 件を直してください",
+                group_thousands(errors)
+            ),
+            format!(
+                "Not ready to upload: fix {} in the file as a whole",
+                count_en(errors, "error", "errors")
+            ),
+        );
+    }
     match lang {
         Lang::Ja => format!(
             "まだアップロードできません：エラー {} 件（{} 行）を直してください",
@@ -582,6 +609,13 @@ pub fn preview_line(
     let name = source_name(lang, source);
     let rows = group_thousands(rows);
     let enc = lang.msg(encoding);
+    // A workbook has no text encoding (the empty message): none is reported.
+    if enc.is_empty() {
+        return lang.pick(
+            format!("{name}：データ {rows} 行、{columns} 列（Excel ブック）"),
+            format!("{name}: {rows} data rows, {columns} columns (Excel workbook)"),
+        );
+    }
     lang.pick(
         format!("{name}：データ {rows} 行、{columns} 列（文字コード {enc}）"),
         format!("{name}: {rows} data rows, {columns} columns (encoding {enc})"),
@@ -1045,6 +1079,7 @@ pub fn error(lang: Lang, error: &AppError) -> String {
         ),
         AppError::StorageFailed => Text::StorageFailed.get(lang).to_owned(),
         AppError::NameNeeded => Text::NameNeeded.get(lang).to_owned(),
+        AppError::HeaderUnanswered => prep::header_unanswered(lang).to_owned(),
         AppError::FileType { name } => file_type_unknown(lang, name),
         AppError::Layout { name: None, reason }
         | AppError::Mapping { name: None, reason }
@@ -1234,6 +1269,10 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::Repair(_) => lang.pick("修正案を適用", "repair"),
         ChangeKind::RepairAll(_) => lang.pick("修正案を一括適用", "repair all"),
         ChangeKind::Undo => lang.pick("元に戻す", "undo"),
+        ChangeKind::Redo => lang.pick("やり直し", "redo"),
+        ChangeKind::ValueMap => lang.pick("値の対応付け", "value mapping"),
+        ChangeKind::ExcludeRow => lang.pick("行を除外", "row left out"),
+        ChangeKind::Replace => lang.pick("列内で置換", "replace in column"),
     }
 }
 
@@ -1250,8 +1289,13 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             format!("対応付け「{name}」を保存しました。"),
             format!("Saved the mapping “{name}”."),
         ),
+        Notice::MappingSavedWithout(name, n) => lang.pick(
+            format!("対応付け「{name}」を保存しました。データに見える列名 {n} 個は保存していません（個人の情報を残さないため）。"),
+            format!("Saved the mapping “{name}”. {n} column names that look like data were not saved (no personal data is kept)."),
+        ),
         Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
         Notice::MappingImported => Text::Imported.get(lang).to_owned(),
+        Notice::DataCleared => Text::DataCleared.get(lang).to_owned(),
         Notice::ConfigChanged => Text::ConfigChanged.get(lang).to_owned(),
     }
 }
@@ -1404,4 +1448,345 @@ mod tests {
             "Checked in 254 ms (1,262 ms until shown)"
         );
     }
+}
+
+/// Texts of the header-row choice, value mapping, constant fields and the 券面 list.
+pub mod prep {
+    use super::Lang;
+
+    /// The question when the first row looks like data.
+    pub fn header_question(lang: Lang, first: &str) -> String {
+        lang.pick(
+            format!("1行目は見出しですか？ 1行目：{first}（番号や日付があり、データのように見えます。見出しでなければ、その人がアップロードから抜けてしまいます）"),
+            format!("Is row 1 the header row? Row 1: {first} (it has numbers or dates and looks like data; if it is not a header, that person would be missing from the upload)"),
+        )
+    }
+    /// Answer: row 1 is data.
+    pub fn header_no(lang: Lang) -> &'static str {
+        lang.pick("いいえ、1行目からデータです", "No, row 1 is data")
+    }
+    /// Answer: row 1 is the header.
+    pub fn header_yes(lang: Lang) -> &'static str {
+        lang.pick("はい、1行目は見出しです", "Yes, row 1 is the header")
+    }
+    /// Why the check waits.
+    pub fn header_unanswered(lang: Lang) -> &'static str {
+        lang.pick(
+            "先に「1行目は見出しですか？」に答えてください。",
+            "Answer “Is row 1 the header row?” first.",
+        )
+    }
+    /// Label of the header-row choice.
+    pub fn header_row_label(lang: Lang) -> &'static str {
+        lang.pick("見出しの行", "Header row")
+    }
+    /// Option: no header row.
+    pub fn header_none(lang: Lang) -> &'static str {
+        lang.pick(
+            "見出しなし（1行目からデータ、列A・列B…と呼ぶ）",
+            "None (row 1 is data; columns named 列A, 列B …)",
+        )
+    }
+    /// Option: row n.
+    pub fn header_row_option(lang: Lang, n: usize, cells: &str) -> String {
+        lang.pick(format!("{n}行目：{cells}"), format!("Row {n}: {cells}"))
+    }
+    /// Heading of the value mapping.
+    pub fn values_heading(lang: Lang) -> &'static str {
+        lang.pick(
+            "コードの対応付け（値の置き換え）",
+            "Code mapping (value replacement)",
+        )
+    }
+    /// Explanation of the value mapping.
+    pub fn values_intro(lang: Lang) -> &'static str {
+        lang.pick(
+            "PMH が受け付けない値を、どのコードにするか選んでください。確認の前に置き換え、変更履歴に残します。対応付けと一緒に保存するのは「男」「女性」のようなコードの名前だけです。",
+            "Choose the code for each value PMH does not accept. Values are replaced before the check and logged. Only code names such as 男 or 女性 are saved with the mapping.",
+        )
+    }
+    /// One value row's label.
+    pub fn value_label(lang: Lang, column: &str, value: &str, rows: u64) -> String {
+        lang.pick(
+            format!(
+                "{column}：「{value}」（{} 行）",
+                super::group_thousands(rows)
+            ),
+            format!(
+                "{column}: “{value}” ({} rows)",
+                super::group_thousands(rows)
+            ),
+        )
+    }
+    /// Option: keep the value.
+    pub fn value_keep(lang: Lang) -> &'static str {
+        lang.pick("そのまま", "Keep")
+    }
+    /// Heading of the constant fields.
+    pub fn constants_heading(lang: Lang) -> &'static str {
+        lang.pick(
+            "元データにない項目を全行同じ値で埋める",
+            "Fill a field the data lacks with one value for every row",
+        )
+    }
+    /// Label of the field choice.
+    pub fn constant_field(lang: Lang) -> &'static str {
+        lang.pick("項目", "Field")
+    }
+    /// Label of the value.
+    pub fn constant_value(lang: Lang) -> &'static str {
+        lang.pick("全行の値", "Value for every row")
+    }
+    /// The add button.
+    pub fn constant_add(lang: Lang) -> &'static str {
+        lang.pick("埋める", "Fill")
+    }
+    /// The remove button.
+    pub fn constant_remove(lang: Lang, label: &str) -> String {
+        lang.pick(
+            format!("「{label}」を埋めない"),
+            format!("Do not fill “{label}”"),
+        )
+    }
+    /// One constant.
+    pub fn constant_line(lang: Lang, label: &str, value: &str) -> String {
+        lang.pick(
+            format!("{label} ＝ {value}（全行）"),
+            format!("{label} = {value} (every row)"),
+        )
+    }
+    /// Heading of the 券面 list on the results screen.
+    pub fn details_heading(lang: Lang) -> &'static str {
+        lang.pick(
+            "受給者証券面項目としてアップロードする列",
+            "Columns uploaded as certificate items",
+        )
+    }
+    /// No 券面 column.
+    pub fn details_none(lang: Lang) -> &'static str {
+        lang.pick(
+            "なし（対応付けで「使わない」以外にした列だけがアップロードされます）",
+            "None (only columns you chose in the mapping are uploaded)",
+        )
+    }
+    /// One 券面 column with a sample.
+    pub fn detail_line(lang: Lang, header: &str, sample: &str) -> String {
+        lang.pick(
+            format!("{header}（例：{sample}）"),
+            format!("{header} (e.g. {sample})"),
+        )
+    }
+}
+
+/// Core texts (titles, messages, 修正方法) as the page shows them: one term for the check
+/// digit (チェックデジット), and nothing that sends the clerk to a command line or a
+/// configuration file — the page's own way instead.
+pub mod page_words {
+    /// Words that must not reach the page: the CLI and its options, files the clerk does not
+    /// have.
+    pub const FORBIDDEN: [&str; 6] = [
+        "pmhcsv",
+        "--",
+        "設定ファイル",
+        ".toml",
+        "configuration",
+        "command line",
+    ];
+
+    const JA: [(&str, &str); 16] = [
+        ("検証番号", "チェックデジット"),
+        ("検査用数字", "チェックデジット"),
+        (
+            "か、pmhcsv build で変換してください",
+            "か、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+        (
+            "か、pmhcsv build で出力してください",
+            "か、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+        (
+            "か pmhcsv build で作り直すと",
+            "か、このページの「アップロード用 CSV」で保存すると",
+        ),
+        (
+            "pmhcsv build で自動変換できます",
+            "このページの修正案でまとめて変換できます",
+        ),
+        (
+            "（pmhcsv build は自動で削除し、記録に残します）",
+            "（このページの修正案で削除でき、変更履歴に残ります）",
+        ),
+        (
+            "（pmhcsv build は値の前後の BOM を削除し、記録に残します）",
+            "（このページの修正案で削除できます）",
+        ),
+        (
+            "（カナ氏名の列は pmhcsv build が自動で全角にします）",
+            "（このページの修正案で全角にできます）",
+        ),
+        (
+            "差分履歴のファイルなら --layout diff を指定してください。",
+            "差分履歴のファイルなら「1. 設定と読み込み」で差分履歴を選んでください。",
+        ),
+        (
+            "--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください",
+            "「1. 設定と読み込み」の文字コードで選んでください",
+        ),
+        (
+            "設定ファイルの既知番号一覧に登録すると警告扱いになります",
+            "システム担当者に連絡してください（既知の番号として登録すると警告になります）",
+        ),
+        (
+            "自治体の制度マスタを CSV で用意し、--master で指定してください（pmhcsv master --template で雛形を出力できます）。",
+            "自治体の制度マスタを CSV で用意し、「1. 設定と読み込み」で読み込んでください（雛形は「制度マスタの雛形を保存」で保存できます）。",
+        ),
+        ("制度マスタ（--master）", "制度マスタ"),
+        (
+            "本当に削除してよい場合だけ、--max-removals で上限を指定して（例: --max-removals 50 または 10%）実行し直してください。",
+            "本当に削除してよい場合だけ、システム担当者に確認してからアップロードしてください。",
+        ),
+        (
+            "Excel で保存し直すか、pmhcsv build で出力してください",
+            "Excel で保存し直すか、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+    ];
+
+    const EN: [(&str, &str); 12] = [
+        (
+            ", or convert it with `pmhcsv build`",
+            ", or load it in this page and save the upload CSV",
+        ),
+        (
+            ", or write the file with `pmhcsv build`",
+            ", or load it in this page and save the upload CSV",
+        ),
+        (
+            " or convert with `pmhcsv build`",
+            " or load it in this page and save the upload CSV",
+        ),
+        (
+            "or rebuilding with pmhcsv build writes it correctly",
+            "or saving the upload CSV from this page writes it correctly",
+        ),
+        (
+            "can be converted by `pmhcsv build`",
+            "can be converted with this page's repairs",
+        ),
+        (
+            " (`pmhcsv build` trims them and records it)",
+            " (this page's repair does it and logs it)",
+        ),
+        (
+            " (pmhcsv build trims a BOM at a value's edges and records it)",
+            " (this page's repair removes it)",
+        ),
+        (
+            " (`pmhcsv build` converts the カナ name column automatically)",
+            " (this page's repair converts it)",
+        ),
+        (
+            "; for a diff-history file use --layout diff",
+            "; for a diff-history file choose 差分履歴 in step 1",
+        ),
+        (
+            "name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector)",
+            "choose it in step 1's encoding selector",
+        ),
+        (
+            "list it as a known number in the configuration to downgrade the finding",
+            "tell your system administrator (a known number is reported as a warning)",
+        ),
+        (
+            "Provide the municipality master as CSV with --master (`pmhcsv master --template` prints a template).",
+            "Load the municipality master CSV in step 1 (save a template with “Save the master template”).",
+        ),
+    ];
+
+    /// The Japanese text for the page.
+    pub fn ja(text: &str) -> String {
+        let t = JA
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        clean(strip_code_points(&t), '。')
+    }
+
+    /// `「，」(U+FF0C)` → `「，」`: the character is shown, its code point is jargon. A code
+    /// point alone (an invisible character) stays.
+    pub fn strip_code_points(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("(U+") {
+            let (before, after) = rest.split_at(at);
+            let hex = after[3..]
+                .chars()
+                .take_while(char::is_ascii_hexdigit)
+                .count();
+            let shown = before.ends_with(['」', '"', '”']);
+            out.push_str(before);
+            if shown && (4..=6).contains(&hex) && after[3 + hex..].starts_with(')') {
+                rest = &after[4 + hex..];
+            } else {
+                out.push_str("(U+");
+                rest = &after[3..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The English text for the page.
+    pub fn en(text: &str) -> String {
+        let t = EN
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        let t = strip_code_points(&t).replace(" (--master)", "").replace(
+            ", run again with a higher --max-removals (e.g. 50 or 10%)",
+            ", check with your system administrator before uploading",
+        );
+        clean(t, '.')
+    }
+
+    /// Drops any sentence that still names the CLI (a core text this table does not know).
+    fn clean(text: String, stop: char) -> String {
+        if !FORBIDDEN.iter().any(|w| text.contains(w)) {
+            return text;
+        }
+        text.split_inclusive(stop)
+            .filter(|s| !FORBIDDEN.iter().any(|w| s.contains(w)))
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    }
+}
+
+/// The button leaving a row out of the upload.
+pub fn exclude_row(lang: Lang, row: u32) -> String {
+    lang.pick(
+        format!(
+            "この行（{} 行目）をアップロードから除く",
+            group_thousands(u64::from(row))
+        ),
+        format!(
+            "Leave row {} out of the upload",
+            group_thousands(u64::from(row))
+        ),
+    )
+}
+
+/// Label of the text to find in a column.
+pub fn replace_find(lang: Lang, column: &str) -> String {
+    lang.pick(
+        format!("{column} 列で検索"),
+        format!("Find in column {column}"),
+    )
+}
+
+/// Label of the replacement.
+pub fn replace_with(lang: Lang) -> &'static str {
+    lang.pick("置き換え後", "Replace with")
+}
+
+/// The replace button.
+pub fn replace_run(lang: Lang) -> &'static str {
+    lang.pick("この列ですべて置換", "Replace all in this column")
 }

@@ -14,7 +14,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::error::WorkerError;
 use crate::protocol::{
-    DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
+    DownloadKind, FromWorker, JobId, LayoutSpec, Phase, Prepare, ReportLang, ToWorker, ViewReq,
 };
 use crate::session::{DiffInputs, DownloadExtra, Session};
 use crate::wire;
@@ -169,7 +169,7 @@ fn check(
     scope: &DedicatedWorkerGlobalScope,
     session: &mut Session,
     job: JobId,
-    mapping: &str,
+    (mapping, prepare, at): (&str, &Prepare, &str),
     view: &ViewReq,
 ) {
     let started = now(scope);
@@ -178,7 +178,9 @@ fn check(
         job,
         last: f64::MIN,
     };
-    if let Err(message) = session.check(mapping, &mut |p, d, t| progress.report(p, d, t)) {
+    if let Err(message) = session.check(mapping, prepare, at, &mut |p, d, t| {
+        progress.report(p, d, t)
+    }) {
         return failed(scope, job, message);
     }
     match (session.summary(), session.view(view)) {
@@ -277,7 +279,35 @@ fn answer(
                 Err(message) => failed(scope, job, message),
             }
         }
-        ToWorker::Check { job, mapping, view } => check(scope, session, job, &mapping, &view),
+        ToWorker::Check {
+            job,
+            mapping,
+            prepare,
+            at,
+            view,
+        } => check(scope, session, job, (&mapping, &prepare, &at), &view),
+        ToWorker::Clear => session.clear(),
+        ToWorker::ExcludeRow { job, row, at, view } => {
+            let started = now(scope);
+            let result = session.exclude_row(row, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Replace {
+            job,
+            col,
+            find,
+            replace,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.replace_in_column(col, &find, &replace, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::SetHeaderRow { job, row } => match session.set_header_row(row) {
+            Ok(preview) => post(scope, &FromWorker::Loaded { job, preview }, None),
+            Err(message) => failed(scope, job, message),
+        },
         ToWorker::View { job, view } => match session.view(&view) {
             Ok(view) => post(scope, &FromWorker::Viewed { job, view }, None),
             Err(message) => failed(scope, job, message),
@@ -308,6 +338,11 @@ fn answer(
         ToWorker::Undo { job, at, view } => {
             let started = now(scope);
             let result = session.undo(&at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Redo { job, at, view } => {
+            let started = now(scope);
+            let result = session.redo(&at);
             changed(scope, session, job, result, &view, started);
         }
         ToWorker::Download {

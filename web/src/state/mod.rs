@@ -222,6 +222,12 @@ pub struct MappingState {
     pub applied: Option<String>,
     /// The name to save under.
     pub name: String,
+    /// Fields the source lacks, filled with one value for every row: (field id, value).
+    pub constants: Vec<(String, String)>,
+    /// Value mapping of code fields: field id → (source value → code).
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// The clerk answered that row 1 is the header row (when it looks like data).
+    pub header_confirmed: bool,
 }
 
 /// The cell with the keyboard focus: its index in the grid's view and its sheet position.
@@ -280,6 +286,8 @@ pub struct State {
     pub config: Config,
     /// Saved column mappings (from localStorage).
     pub saved: Rc<Vec<ColumnMapping>>,
+    /// Constant fields and value mappings saved with them.
+    pub extras: Rc<Vec<mapping::Extras>>,
     /// The step shown.
     pub screen: Screen,
     /// A long job under way.
@@ -435,6 +443,50 @@ pub enum Action {
     },
     /// The saved mappings as stored (`None`: nothing stored or no storage).
     SavedRead(Option<String>),
+    /// The saved constant fields and value mappings as stored.
+    ExtrasRead(Option<String>),
+    /// The saved constant fields and value mappings were written.
+    ExtrasWritten(Rc<Vec<mapping::Extras>>),
+    /// Use row `n` of the input as its header row (`0`: there is none).
+    SetHeaderRow(u32),
+    /// The clerk says row 1 is the header row although it looks like data.
+    ConfirmHeader,
+    /// 「データを消去」 (`confirmed`: the clerk said yes).
+    ClearData {
+        /// Asked already.
+        confirmed: bool,
+    },
+    /// Save the municipality master template.
+    MasterTemplate,
+    /// Leave sheet row `n` out of the upload.
+    ExcludeRow(u32),
+    /// Redo the last change undone.
+    Redo,
+    /// Replace a text in every cell of a column.
+    Replace {
+        /// 1-based column.
+        col: u32,
+        /// Text to find.
+        find: String,
+        /// Replacement.
+        replace: String,
+    },
+    /// Map source value `from` of a code field to code `to` (`""`: no mapping).
+    SetValue {
+        /// Field id.
+        field: String,
+        /// Source value.
+        from: String,
+        /// Code.
+        to: String,
+    },
+    /// Fill field `field` with `value` in every row (`""`: not filled).
+    SetConstant {
+        /// Field id.
+        field: String,
+        /// The value.
+        value: String,
+    },
     /// Column `col` becomes `target`.
     SetTarget {
         /// 0-based source column.
@@ -458,6 +510,8 @@ pub enum Action {
         saved: Rc<Vec<ColumnMapping>>,
         /// The mapping saved (to use now), or `None` after a delete.
         used: Option<ColumnMapping>,
+        /// Column names left out of the stored copy because they look like data.
+        left_out: usize,
     },
     /// Download the mapping as JSON.
     ExportMapping,
