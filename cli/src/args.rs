@@ -91,6 +91,29 @@ pub struct CommonChecks {
     pub sheet: Option<String>,
     #[command(flatten)]
     pub encoding: EncodingSel,
+    /// Reference date (YYYY-MM-DD) of a 全件 file: rows whose validity ended before it are
+    /// reported (R003, warning). Default: today (local date). The report states it.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+impl CommonChecks {
+    /// The reference date: `--as-of`, or today's local date.
+    pub fn as_of(&self, lang: pmh_core::Lang) -> Result<pmh_core::Ymd, crate::Fail> {
+        match &self.as_of {
+            Some(s) => pmh_core::Ymd::parse_iso(s.trim())
+                .ok_or_else(|| crate::Fail(crate::text::Usage::AsOf(s).message(lang))),
+            None => {
+                use chrono::Datelike;
+                let today = chrono::Local::now().date_naive();
+                u8::try_from(today.month())
+                    .ok()
+                    .zip(u8::try_from(today.day()).ok())
+                    .and_then(|(m, d)| pmh_core::Ymd::new(today.year(), m, d))
+                    .ok_or_else(|| crate::Fail("today's date is out of range".into()))
+            }
+        }
+    }
 }
 
 /// The input's text encoding (validate, build, redact).
@@ -196,6 +219,18 @@ pub struct LayoutArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Make a layout TOML from the official template: the ファイル設計書's 【3】CSVサンプル sheet
+    /// (.xlsx) or a CSV whose first row is the official header. Labels and column order are
+    /// the template's; rules come from --layout. Sample rows are ignored.
+    #[arg(long, value_name = "FILE")]
+    pub from_template: Option<PathBuf>,
+    /// With --from-template: the sheet of the workbook (default: 【3】CSVサンプル, else the
+    /// first visible sheet).
+    #[arg(long, value_name = "NAME", requires = "from_template")]
+    pub sheet: Option<String>,
+    /// Language of the --from-template summary.
+    #[arg(long, value_enum, default_value_t = LangArg::Ja)]
+    pub lang: LangArg,
 }
 
 #[derive(clap::Args, Debug)]

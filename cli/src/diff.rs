@@ -12,7 +12,7 @@ use pmh_core::diff::{
     DeletionLimit, DiffConfig, DiffOutcome, DiffState, HistoryKeyScheme, RowKey, Snapshot,
     StateInput,
 };
-use pmh_core::{Code, Input, Lang, Options, RenderOptions};
+use pmh_core::{Input, Lang, Options, RenderOptions};
 
 use crate::Fail;
 use crate::args::LangArg;
@@ -267,18 +267,10 @@ fn summary(
     ja: bool,
 ) -> (String, bool) {
     let c = &o.counts;
-    let records = c.registered + c.updated + c.deleted;
-    // A diff without records is the header alone: S003 there means "nothing to upload".
-    let out_errors = if records == 0 {
-        o.output
-            .errors
-            .saturating_sub(o.output.count(Code::HeaderOnly))
-    } else {
-        o.output.errors
-    };
+    let records = o.records();
+    let out_errors = o.output_errors();
     let from_errors = o.from.as_ref().map_or(0, |r| r.errors);
-    let issue_errors = o.issues.iter().any(|i| i.is_error());
-    let ok = out_errors == 0 && from_errors == 0 && o.to.errors == 0 && !issue_errors;
+    let ok = o.fit_to_upload();
     let mut t = String::new();
     let out = a.output.display();
     let scheme = match a.history_key {

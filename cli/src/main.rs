@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use pmh_core::OutputFormat;
 use pmh_core::xlsx::NumericCells;
 use pmh_core::{
@@ -46,12 +46,19 @@ impl<E: std::fmt::Display> From<E> for Fail {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--version` names the commit and the built-in layouts' versions, known only at run time
+    // (the layouts are parsed from their embedded TOML): set once, for the one parse.
+    let version: &'static str = Box::leak(text::version_text().into_boxed_str());
+    let matches = Cli::command().version(version).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Validate(a) => validate(&a),
         Command::Build(a) => build(&a),
         Command::Master(a) => master_cmd(&a),
-        Command::Layout(a) => layout_cmd(&a).map(|()| ExitCode::SUCCESS),
+        Command::Layout(a) => match &a.from_template {
+            Some(t) => layout_from_template(&a, t),
+            None => layout_cmd(&a).map(|()| ExitCode::SUCCESS),
+        },
         Command::Explain(a) => explain(&a),
         Command::Redact(a) => redact::run(&a),
         Command::Diff(a) => diff::run(&a),
@@ -293,6 +300,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         known_insurer_numbers: a.common.known_insurer_numbers.clone(),
         masters: load_masters(&a.common.masters, lang)?,
         encoding: a.common.encoding.encoding.into(),
+        as_of: Some(a.common.as_of(lang)?),
         ..Options::validate()
     };
     let mut reports = Vec::with_capacity(a.inputs.len());
@@ -386,6 +394,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         masters: load_masters(&a.common.masters, lang)?,
         expected_rows: expected_rows(&a.input),
         encoding: a.common.encoding.encoding.into(),
+        as_of: Some(a.common.as_of(lang)?),
         ..Options::build(format)
     };
     let source = open_input(&a.input, a.common.sheet.as_deref(), lang)?;
@@ -504,6 +513,61 @@ fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {
         LayoutFormat::Template => docs::template(&layout),
     };
     write_out(a.output.as_deref(), &bytes)
+}
+
+/// `pmhcsv layout --from-template FILE`: the layout TOML of the official template, and a
+/// summary of what was mapped (stdout when the layout goes to a file, else stderr). Exit 1
+/// when the template lacks a required field or has a fixed column no field matched (the layout
+/// is written, and says so).
+fn layout_from_template(a: &LayoutArgs, template: &Path) -> Result<ExitCode, Fail> {
+    let lang: Lang = a.lang.into();
+    guard::outputs_are_not_inputs(&[template], &[a.output.as_deref()], lang)?;
+    let base = load_layout(&a.layout.layout, lang)?;
+    let bytes = std::fs::read(template).map_err(|e| io_fail(template, &e))?;
+    let (layout, report) =
+        pmh_core::template::from_template_bytes(&base, &bytes, a.sheet.as_deref()).map_err(
+            |e| {
+                Fail(format!(
+                    "{}: {}",
+                    template.display(),
+                    template_error(&e, lang)
+                ))
+            },
+        )?;
+    let name = template.file_name().map_or_else(
+        || template.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let toml = format!(
+        "# Made by `pmhcsv layout --from-template {}` (header labels and column order of the\n# official template; rules from layout {} {}). Use it with --layout.\n\n{}",
+        name.replace('\n', " "),
+        base.id,
+        base.version,
+        layout.to_toml()
+    );
+    write_out(a.output.as_deref(), toml.as_bytes())?;
+    let summary = text::template_summary(&report, &layout, &name, a.output.as_deref(), lang);
+    if a.output.is_some() {
+        write_out(None, summary.as_bytes())?;
+    } else {
+        let _ = io::stderr().write_all(summary.as_bytes());
+    }
+    Ok(if report.complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn template_error(e: &pmh_core::template::TemplateError, lang: Lang) -> String {
+    use pmh_core::template::TemplateError as E;
+    match (e, lang) {
+        (E::Xlsx(x), _) => x.message(lang),
+        (E::NoHeader(_), Lang::Ja) => e.to_string(),
+        (E::NoHeader(n), Lang::En) => format!(
+            "no header row found: none of the first {n} rows has a column named like a field of the layout"
+        ),
+    }
 }
 
 fn explain(a: &ExplainArgs) -> Result<ExitCode, Fail> {

@@ -34,6 +34,8 @@ pub(crate) enum Usage<'a> {
     ReceiptTime(&'a str),
     /// `--max-removals` that is not N, N% or all.
     MaxRemovals(&'a str),
+    /// `--as-of` that is not a `YYYY-MM-DD` date.
+    AsOf(&'a str),
     /// `--previous` with several inputs.
     PreviousOneInput,
     /// `--previous` with standard input (it is read more than once).
@@ -100,6 +102,10 @@ impl Usage<'_> {
             Usage::ReceiptTime(t) => {
                 format!("--receipt-time {t} is not an RFC 3339 time (e.g. 2025-04-01T09:00:00Z)")
             }
+            Usage::AsOf(t) if ja => format!(
+                "--as-of の日付 {t} を読めません。YYYY-MM-DD の形で指定してください（例: 2026-04-01）。"
+            ),
+            Usage::AsOf(t) => format!("--as-of {t} is not a YYYY-MM-DD date (e.g. 2026-04-01)"),
             Usage::MaxRemovals(t) if ja => format!(
                 "--max-removals {t}: 件数（50）、割合（10%）または all で指定してください。"
             ),
@@ -195,4 +201,229 @@ pub(crate) fn os_error(path: &Path, e: &io::Error) -> String {
         _ => "読み書きできませんでした",
     };
     format!("{}: {ja}（{e}）", path.display())
+}
+
+/// The summary of `pmhcsv layout --from-template`: what was mapped, what was not, which
+/// required fields the template lacks, and that its sample rows were ignored.
+pub(crate) fn template_summary(
+    r: &pmh_core::template::TemplateReport,
+    layout: &pmh_core::Layout,
+    template: &str,
+    output: Option<&Path>,
+    lang: Lang,
+) -> String {
+    use pmh_core::column_letter;
+    use pmh_core::template::TemplateColumn as C;
+    use std::fmt::Write as _;
+    let ja = lang == Lang::Ja;
+    let mut s = String::new();
+    let sheet = r.sheet.as_deref().map_or(String::new(), |n| {
+        if ja {
+            format!("シート「{n}」、")
+        } else {
+            format!("sheet \"{n}\", ")
+        }
+    });
+    let out = output.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
+    let _ = if ja {
+        writeln!(
+            s,
+            "公式テンプレート {template}（{sheet}見出し {} 行目、{} 列）からレイアウトを作りました: {out}",
+            r.header_row,
+            r.headers.len()
+        )
+    } else {
+        writeln!(
+            s,
+            "layout made from the official template {template} ({sheet}header row {}, {} columns): {out}",
+            r.header_row,
+            r.headers.len()
+        )
+    };
+    let col = |i: usize| column_letter(u32::try_from(i + 1).unwrap_or(u32::MAX));
+    let label_of = |id: &str| {
+        layout
+            .fields
+            .iter()
+            .find(|f| f.id == id)
+            .map_or(String::new(), |f| f.label_ja.clone())
+    };
+    let mapped: Vec<String> = r
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            C::Field { id, our_label } => Some(format!(
+                "  {}「{}」→ {our_label}（{id}）",
+                col(i),
+                r.headers[i]
+            )),
+            _ => None,
+        })
+        .collect();
+    let _ = if ja {
+        writeln!(s, "対応づけた列（{}列）:", mapped.len())
+    } else {
+        writeln!(s, "mapped columns ({}):", mapped.len())
+    };
+    for m in &mapped {
+        let _ = writeln!(s, "{m}");
+    }
+    let items: Vec<String> = r
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, C::CertificateItem))
+        .map(|(i, _)| format!("{}「{}」", col(i), r.headers[i]))
+        .collect();
+    if !items.is_empty() {
+        let _ = if ja {
+            writeln!(
+                s,
+                "受給者証券面項目として出力する列（{}列、この順）: {}",
+                items.len(),
+                items.join("、")
+            )
+        } else {
+            writeln!(
+                s,
+                "certificate-face items, written in this order ({}): {}",
+                items.len(),
+                items.join(", ")
+            )
+        };
+    }
+    for (i, c) in r.columns.iter().enumerate() {
+        if let C::Unmapped {
+            field_id,
+            suggestion,
+        } = c
+        {
+            let near = suggestion.as_deref().map_or(String::new(), |id| {
+                if ja {
+                    format!(
+                        "（近い項目: {}（{id}）。自動では対応づけていません）",
+                        label_of(id)
+                    )
+                } else {
+                    format!(" (close to {id}; not applied)")
+                }
+            });
+            let _ = if ja {
+                writeln!(
+                    s,
+                    "対応づけられなかった列: {}「{}」{near} — 何も検査しない自由記述の項目 {field_id} としてレイアウトに残しました。レイアウトファイルで正しい項目に書き換えてください。",
+                    col(i),
+                    r.headers[i]
+                )
+            } else {
+                writeln!(
+                    s,
+                    "column not mapped: {} \"{}\"{near}: kept as the unchecked free-text field {field_id}; edit the layout file to name its field.",
+                    col(i),
+                    r.headers[i]
+                )
+            };
+        }
+    }
+    for (id, label) in &r.missing_required {
+        let _ = if ja {
+            writeln!(
+                s,
+                "テンプレートにない必須（またはキー）項目: {label}（{id}）— レイアウトには残しました（build はこの列も出力し、validate は列がなければ S004 を報告します）。"
+            )
+        } else {
+            writeln!(
+                s,
+                "required (or key) field missing from the template: {label} ({id}): kept in the layout (build writes it; validate reports S004 without it)."
+            )
+        };
+    }
+    if !r.left_out.is_empty() {
+        let names: Vec<String> = r
+            .left_out
+            .iter()
+            .map(|(id, label)| format!("{label}（{id}）"))
+            .collect();
+        let _ = if ja {
+            writeln!(
+                s,
+                "テンプレートにない任意項目（レイアウトから除きました）: {}",
+                names.join("、")
+            )
+        } else {
+            writeln!(
+                s,
+                "optional fields not in the template (left out): {}",
+                names.join(", ")
+            )
+        };
+    }
+    if r.rows_above > 0 {
+        let _ = if ja {
+            writeln!(
+                s,
+                "見出し行より上の {} 行（表題など）は読み込んでいません。",
+                r.rows_above
+            )
+        } else {
+            writeln!(
+                s,
+                "{} rows above the header (titles) were ignored.",
+                r.rows_above
+            )
+        };
+    }
+    let _ = if ja {
+        writeln!(
+            s,
+            "見本のデータ行（{} 行）は読み込んでいません（公式の見本の番号は検査用数字が合わないため、データとしては使いません）。",
+            r.sample_rows
+        )
+    } else {
+        writeln!(
+            s,
+            "sample data rows ({}) were ignored (the official sample numbers fail their check digits).",
+            r.sample_rows
+        )
+    };
+    let _ = if r.complete() && ja {
+        writeln!(
+            s,
+            "build --layout でこのレイアウトを指定すると、テンプレートと同じ見出し行のファイルを出力します。"
+        )
+    } else if r.complete() {
+        writeln!(
+            s,
+            "build --layout with this layout writes exactly the template's header row."
+        )
+    } else if ja {
+        writeln!(s, "上の項目を確認してください（終了コード 1）。")
+    } else {
+        writeln!(s, "check the items above (exit code 1).")
+    };
+    s
+}
+
+/// The source commit this binary was built from (`build-support/source_commit.rs`), if known.
+pub(crate) const SOURCE_COMMIT: Option<&str> = option_env!("PMH_SOURCE_COMMIT");
+
+/// What `pmhcsv --version` (and `-V`) prints after the name: the tool version, the source
+/// commit when known, and each built-in layout's version (the page's footer shows the same).
+/// One fact per line, `key: value`, so that a vendor's CI can grep it.
+pub(crate) fn version_text() -> String {
+    let mut out = String::from(env!("CARGO_PKG_VERSION"));
+    match SOURCE_COMMIT {
+        Some(commit) => out.push_str(&format!("\ncommit: {commit}")),
+        None => out.push_str("\ncommit: unknown (built without git)"),
+    }
+    for id in pmh_core::Layout::BUILTIN_IDS {
+        if let Some(layout) = pmh_core::Layout::builtin(id) {
+            out.push_str(&format!(
+                "\nlayout {id}: {} ({})",
+                layout.version, layout.title_ja
+            ));
+        }
+    }
+    out
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bin, fixture_path as fixture, run, stdout, tmp};
+use common::{bin, fixture_path as fixture, run, stderr, stdout, tmp};
 
 #[test]
 fn exit_0_for_a_clean_file() {
@@ -67,7 +67,8 @@ fn exit_2_for_missing_input_and_bad_arguments() {
 fn every_format() {
     let f = fixture("invalid/K001_duplicate_certificate.csv");
     let f = f.to_str().unwrap();
-    let json = run(&["validate", "--format", "json", f]);
+    // A reference date inside the fixture's validity (the default, today, may be after it).
+    let json = run(&["validate", "--format", "json", "--as-of", "2025-06-01", f]);
     assert_eq!(json.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
     assert_eq!(v["tool"]["name"], "pmhcsv");
@@ -95,7 +96,7 @@ fn every_format() {
     // Regression: cross-row findings once lost their column.
     assert_eq!(d["column"], "B");
 
-    let csv = run(&["validate", "--format", "csv", f]);
+    let csv = run(&["validate", "--format", "csv", "--as-of", "2025-06-01", f]);
     assert!(
         csv.stdout.starts_with(b"\xEF\xBB\xBF"),
         "CSV report has a BOM for Excel"
@@ -103,17 +104,38 @@ fn every_format() {
     let text = String::from_utf8_lossy(&csv.stdout);
     assert!(text.contains("\r\n") && text.contains("K001"));
 
-    let junit = stdout(&run(&["validate", "--format", "junit", f]));
+    let junit = stdout(&run(&[
+        "validate",
+        "--format",
+        "junit",
+        "--as-of",
+        "2025-06-01",
+        f,
+    ]));
     assert!(
         junit.starts_with("<?xml") && junit.contains("<failure type=\"K001\""),
         "{junit}"
     );
 
-    let gh = stdout(&run(&["validate", "--format", "github", f]));
+    let gh = stdout(&run(&[
+        "validate",
+        "--format",
+        "github",
+        "--as-of",
+        "2025-06-01",
+        f,
+    ]));
     assert!(gh.starts_with("::error file="), "{gh}");
     assert!(gh.contains(",line=4,"), "{gh}");
 
-    let en = stdout(&run(&["validate", "--lang", "en", f]));
+    let en = stdout(&run(&[
+        "validate",
+        "--lang",
+        "en",
+        "--as-of",
+        "2025-06-01",
+        f,
+    ]));
     assert!(en.contains("Same certificate"), "{en}");
 }
 
@@ -162,7 +184,7 @@ fn custom_layout_file() {
     let layout = pmh_core::FULL_TOML
         .replacen("id = \"full\"", "id = \"vendor\"", 1)
         .replacen("max_length = 100\nchars = \"name\"", "max_length = 3\nchars = \"name\"", 1)
-        .replacen("  { code = \"2\", ja = \"女\", en = \"female\" },", "  { code = \"2\", ja = \"女\", en = \"female\" },\n  { code = \"3\", ja = \"不明\", en = \"unknown\" },", 1);
+        .replacen("  { code = \"2\", ja = \"女\", en = \"female\", aliases = [\"女性\"] },", "  { code = \"2\", ja = \"女\", en = \"female\" },\n  { code = \"3\", ja = \"不明\", en = \"unknown\" },", 1);
     let path = tmp("vendor.toml");
     std::fs::write(&path, layout).unwrap();
     let f = fixture("valid/full_minimal.csv");
@@ -514,4 +536,73 @@ fn encodings_are_detected_refused_when_ambiguous_and_chosen_with_the_option() {
         tmp("r.csv").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Seed 004 Q76 (lines 1386–1401): in 全件 only currently valid certificates are sent. The
+/// reference date is `--as-of` (default today) and every report format states it, so that a
+/// finding can be reproduced.
+#[test]
+fn as_of_reference_date_for_expired_rows() {
+    // Validity 2025-04-01 … 2026-03-31 (and a renewal 2026-04-01 … 2027-03-31).
+    let f = fixture("invalid/R003_expired_in_full.csv");
+    let f = f.to_str().unwrap();
+    let codes = |args: &[&str]| -> (serde_json::Value, serde_json::Value) {
+        let mut all = vec!["validate", "--format", "json", f];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(0), "warnings only: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v["counts"].clone(), v["inputs"][0]["as_of"].clone())
+    };
+    let (c, as_of) = codes(&["--as-of", "2026-03-31"]);
+    assert_eq!(
+        c,
+        serde_json::json!({"M007": 1}),
+        "the last day is still valid"
+    );
+    assert_eq!(as_of, "2026-03-31");
+    let (c, as_of) = codes(&["--as-of", "2026-04-01"]);
+    assert_eq!(c, serde_json::json!({"M007": 1, "R003": 1}));
+    assert_eq!(as_of, "2026-04-01");
+    let (c, _) = codes(&["--as-of", "2027-04-01"]);
+    assert_eq!(c, serde_json::json!({"M007": 1, "R003": 2}));
+    // Default: today's local date, stated in the report.
+    let (_, as_of) = codes(&[]);
+    let as_of = as_of.as_str().unwrap().to_owned();
+    assert!(pmh_core::Ymd::parse_iso(&as_of).is_some(), "{as_of}");
+    let text = stdout(&run(&["validate", "--as-of", "2026-04-01", f]));
+    assert!(text.contains("基準日: 2026-04-01"), "{text}");
+    assert!(text.contains("[警告 R003]"), "{text}");
+    // The diff layout (差分履歴) sends history: no R003 there.
+    let diff = fixture("valid/diff_history.csv");
+    let o = run(&[
+        "validate",
+        "--layout",
+        "diff",
+        "--format",
+        "json",
+        "--as-of",
+        "2099-01-01",
+        diff.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["counts"].get("R003").is_none(), "{}", v["counts"]);
+    // A date that is not YYYY-MM-DD is an argument error.
+    let o = run(&["validate", "--as-of", "2026/04/01", f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--as-of"), "{}", stderr(&o));
+    // The receipt records it.
+    let receipt = tmp("as-of-receipt.json");
+    let o = run(&[
+        "validate",
+        "--as-of",
+        "2026-04-01",
+        "--receipt",
+        receipt.to_str().unwrap(),
+        f,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&receipt).unwrap()).unwrap();
+    assert_eq!(r["inputs"][0]["as_of"], "2026-04-01");
 }

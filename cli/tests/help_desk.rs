@@ -393,3 +393,51 @@ fn diff_never_prints_personal_values() {
     let first = pmh_core::synth::my_number(0);
     assert!(!all.contains(&first), "{all}");
 }
+
+/// Seed 000 lines 758–764: a new historyKey numbering needs the reset API. `diff` with a state
+/// made under another scheme stops with exit 2, writes no diff and leaves the state as it was.
+#[test]
+fn diff_refuses_a_state_from_another_key_scheme() {
+    let day1 = snapshot("k1.csv", &[0, 1, 2], &[]);
+    let day2 = snapshot("k2.csv", &[0, 1, 2, 3], &[]);
+    let state = tmp("k-state.txt");
+    let state = state.to_str().unwrap();
+    let _ = std::fs::remove_file(state);
+    let out1 = tmp("k-diff1.csv");
+    let o = run(&[
+        "diff",
+        "--to",
+        &day1,
+        "-o",
+        out1.to_str().unwrap(),
+        "--state",
+        state,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let before = std::fs::read(state).unwrap();
+    let out2 = tmp("k-diff2.csv");
+    let _ = std::fs::remove_file(&out2);
+    let o = run(&[
+        "diff",
+        "--from",
+        &day1,
+        "--to",
+        &day2,
+        "-o",
+        out2.to_str().unwrap(),
+        "--state",
+        state,
+        "--history-key",
+        "sequence",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("リセットAPI（S00G-E11/E12"), "{err}");
+    assert!(
+        err.contains("履歴キー方式: 状態ファイル「hash」、今回「sequence」"),
+        "{err}"
+    );
+    assert!(!out2.exists(), "no diff written");
+    assert!(!Path::new(&format!("{}.pmhcsv-partial", out2.display())).exists());
+    assert_eq!(std::fs::read(state).unwrap(), before, "state untouched");
+}

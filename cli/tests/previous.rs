@@ -47,7 +47,14 @@ fn a_truncated_file_is_an_error_naming_the_deletions() {
     );
     assert!(!text.contains("アップロードは不要"), "{text}");
 
-    let (code, j) = json(&["validate", &cur, "--previous", &prev]);
+    let (code, j) = json(&[
+        "validate",
+        &cur,
+        "--previous",
+        &prev,
+        "--as-of",
+        "1990-01-01",
+    ]);
     assert_eq!(code, Some(1));
     let p = &j["previous"];
     assert_eq!(p["previous_certificates"], 20);
@@ -158,7 +165,14 @@ fn nothing_changed_means_no_upload_is_needed() {
     assert!(!t.contains("P001"), "{t}");
     // CP932 is S010 (PMH takes UTF-8), the file's only error; the comparison adds none.
     assert_eq!(o.status.code(), Some(1), "{t}");
-    let (code, j) = json(&["validate", &cur, "--previous", &prev]);
+    let (code, j) = json(&[
+        "validate",
+        &cur,
+        "--previous",
+        &prev,
+        "--as-of",
+        "1990-01-01",
+    ]);
     assert_eq!(code, Some(1));
     assert_eq!(j["counts"], serde_json::json!({"M007": 1, "S010": 1}));
     // The same file in UTF-8, other order: exit 0.
@@ -193,7 +207,14 @@ fn added_changed_and_removed_are_listed_with_fields() {
     let mut cur = lines.join("\r\n");
     pmh_core::synth::full_row(12, 100, &mut cur);
     let cur = write("mix-cur.csv", &cur);
-    let (code, j) = json(&["validate", &cur, "--previous", &prev]);
+    let (code, j) = json(&[
+        "validate",
+        &cur,
+        "--previous",
+        &prev,
+        "--as-of",
+        "1990-01-01",
+    ]);
     assert_eq!(code, Some(0), "{j}");
     let p = &j["previous"];
     assert_eq!(

@@ -49,15 +49,18 @@ pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severit
 pub use findings::diagnostic::{Detail, Diagnostic, column_letter};
 pub use findings::message::message;
 pub use findings::report::Report;
+// Dates (the 全件 reference date, `Options::as_of`).
+pub use domain::date::Ymd;
 // Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
 pub use input::decode::{Decoder, EncodingChoice, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
-pub use input::{records, xlsx};
+pub use input::{header_row, records, xlsx};
 // Layouts and header matching.
 pub use layout::header::MappingError;
-pub use layout::header::{ColumnMapping, Matcher, Use, fold};
+pub use layout::header::{ColumnMapping, MatchKind, Matcher, Use, fold};
+pub use layout::template;
 pub use layout::{
-    Basis, ConfigError, DIFF_TOML, FULL_TOML, Layout, LayoutError, Personal, ValueType,
+    Basis, ConfigError, DIFF_TOML, FULL_TOML, Field, Layout, LayoutError, Personal, ValueType,
 };
 // Output: reports, the upload file, receipts, generated docs.
 pub use output::render::{Format, Input, Lang, RenderOptions};

@@ -131,7 +131,7 @@ pub fn with_luhn(body: &str) -> String {
 }
 
 /// The header row (Japanese labels of the built-in 全件 layout, plus three 券面 items).
-pub const FULL_HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,自己負担上限額,有効期間開始日,有効期間終了日,受給者証番号,疾病名,指定医療機関名";
+pub const FULL_HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,負担定義,負担率（日）,負担率（月）,負担率（回）,金額（日）,金額（月）,金額（回）,自己負担上限割合,有効期間開始日,有効期間終了日,受給者証番号,疾病名,指定医療機関名";
 
 fn push_date(out: &mut String, days: i32) {
     if let Some(d) = crate::domain::date::Ymd::from_days(days) {
@@ -212,14 +212,16 @@ pub fn full_row(seed: u64, i: u64, out: &mut String) {
     out.push(',');
     out.push_str(if r.below(10) == 0 { "1" } else { "0" });
     out.push(',');
+    // 自己負担上限額: 種別, 負担定義, 負担率（日/月/回）, 金額（日/月/回）, 自己負担上限割合.
     if national {
-        out.push_str("月額,");
+        out.push_str("月額,,,,,,");
         out.push_str(&format!(
             "{}",
             [2500, 5000, 10000, 20000][r.below(4) as usize]
         ));
+        out.push_str(",,");
     } else {
-        out.push(',');
+        out.push_str(",,,,,,,,");
     }
     out.push(',');
     push_date(out, from);

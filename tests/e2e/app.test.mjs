@@ -104,6 +104,34 @@ async function pasteAndMap() {
   await page.locator("#mapping-heading").waitFor();
   await page.locator("#target-1").selectOption("myNumber");
   await page.locator("#target-21").selectOption("");
+  // Unknown columns are left out unless the clerk keeps them as a certificate item.
+  await page.locator("#target-22").selectOption("*");
+}
+
+// Every value of the clerk's data that is personal (or could be): none may ever be stored.
+const PERSONAL = new Set([
+  ...ROWS.flatMap((r) => [1, 2, 3, 4, 5, 10, 21, 22].map((i) => r[i])),
+  "052-123-4567", "090-1111-2222", "要連絡", "転居予定",
+].filter((v) => v && v.length > 1));
+
+/** Everything the page keeps in the browser's storage: localStorage, sessionStorage and the
+ * names of IndexedDB databases and caches. */
+async function storageDump() {
+  return page.evaluate(async () => {
+    const dump = (s) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i))}`);
+    const dbs = indexedDB.databases ? (await indexedDB.databases()).map((d) => `idb:${d.name}`) : [];
+    const caches = self.caches ? (await self.caches.keys()).map((k) => `cache:${k}`) : [];
+    return [...dump(localStorage), ...dump(sessionStorage), ...dbs, ...caches].join("\n");
+  });
+}
+
+/** No data value in the browser's storage. */
+async function assertStorageClean(extra = []) {
+  const stored = await storageDump();
+  for (const value of [...PERSONAL, ...extra]) {
+    assert.ok(!stored.includes(value), `data in storage: ${value}`);
+  }
+  return stored;
 }
 
 /** Saves the mapping shown under MAPPING_NAME. */
@@ -283,6 +311,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Defect 2 of issue 11: whatever a scenario did, the browser's storage holds no data value.
+  if (page && !page.isClosed()) await assertStorageClean();
   await context?.close();
   context = undefined;
 });
@@ -322,11 +352,12 @@ test("paste TSV → column mapping: auto-matched with samples, corrected by drop
   await paste(TSV);
   await page.locator("#mapping-heading").waitFor();
   assert.match(await page.locator("#preview-line").textContent(), /貼り付けたデータ：データ 3 行、23 列/);
-  // Auto-matched by label; 「番号」 is not a field name, so it is kept as a certificate item and
+  // Auto-matched by label; 「番号」 is not a field name, so it is left out (使わない) and
   // 個人番号 is reported missing.
   assert.equal(await page.locator("#target-0").inputValue(), "orgSpecificCertificateTypeId");
   assert.equal(await page.locator("#target-2").inputValue(), "basicFiveInfo.name");
-  assert.equal(await page.locator("#target-1").inputValue(), "*");
+  assert.equal(await page.locator("#target-1").inputValue(), "");
+  assert.equal(await page.locator("#target-22").inputValue(), "");
   assert.match(await page.locator("#mapping-missing").textContent(), /個人番号/);
   assert.ok(await page.getByText("123456789018 ／ 023456789014 ／ 983205673214").isVisible(), "samples");
   await screenshot("02-mapping-auto");
@@ -335,6 +366,7 @@ test("paste TSV → column mapping: auto-matched with samples, corrected by drop
   await page.locator("#target-1").focus();
   await page.locator("#target-1").selectOption("myNumber");
   await page.locator("#target-21").selectOption("");
+  await page.locator("#target-22").selectOption("*");
   assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
   assert.equal(await page.locator("#mapping-missing").count(), 0);
 
@@ -503,7 +535,7 @@ test("saved mapping is offered after a reload; the upload CSV is byte-identical 
 
   // Back to the automatic matching, then import the exported mapping file: the same choices.
   await page.locator("#saved-mapping").selectOption("");
-  assert.equal(await page.locator("#target-1").inputValue(), "*");
+  assert.equal(await page.locator("#target-1").inputValue(), "");
   await page.locator("#mapping-import").setInputFiles(join(scratch, "mapping.json"));
   await page.locator("#notice", { hasText: "対応付けファイルを読み込みました。" }).waitFor();
   assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
@@ -747,7 +779,7 @@ test("a new input over edited data asks first", async () => {
   await page.locator("#mapping-heading").waitFor();
   assert.deepEqual(dialogs, ["confirm: 変更したデータは、新しいデータを読み込むと失われます。必要なら先に「アップロード用 CSV」や「変更履歴 CSV」を保存してください。新しいデータを読み込みますか？"]);
   // The new data replaced the edited data: the step's automatic matching is shown again.
-  assert.equal(await page.locator("#target-1").inputValue(), "*");
+  assert.equal(await page.locator("#target-1").inputValue(), "");
   assertClean();
 });
 
@@ -1016,5 +1048,389 @@ test("previous upload: 5 rows against 20 → 15 deletions, the upload download a
     databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
   }));
   assert.deepEqual(stored, { local: [], session: [], databases: [] });
+  assertClean();
+});
+
+test("差分履歴 from two 全件 files: the deletion guard asks first; the file and the state are byte-identical to pmhcsv diff; day two with the state → no upload needed; nothing stored", async () => {
+  const yesterday = join(fixtures, "previous/P001_too_many_removals.csv");
+  const today = join(fixtures, "invalid/P001_too_many_removals.csv");
+  await page.locator("#layout-diff").check();
+  await page.locator("#diff-maker-heading").waitFor();
+  assert.equal(await page.locator("#diff-make").isDisabled(), true, "nothing to make without today's file");
+  await page.locator("#diff-from").setInputFiles(yesterday);
+  await page.locator("#diff-to").setInputFiles(today);
+  await page.locator("#diff-to-name").getByText("P001_too_many_removals.csv").waitFor();
+  await page.locator("#diff-make").click();
+  // 15 of 20 certificates would be deleted: refused until the clerk confirms that number.
+  await page.locator("#diff-refused").waitFor();
+  assert.match(await page.locator("#diff-refused").textContent(), /15/);
+  assert.equal(await page.locator("#diff-save-csv").count(), 0, "nothing to save before the confirmation");
+  assert.match(await page.locator("#diff-confirm-deletions").textContent(), /15件の削除を確認しました/);
+  await page.locator("#diff-confirm-deletions").click();
+  await page.locator("#diff-counts").waitFor();
+  assert.match(await page.locator("#diff-counts").textContent(), /登録 0件 \/ 更新 0件 \/ 削除 15件（変更なし 5件/);
+  await screenshot("diff-maker-made");
+  const csv = await download(page.locator("#diff-save-csv"));
+  const state = await download(page.locator("#diff-save-state"));
+  assert.equal(csv.name, "P001_too_many_removals_差分履歴.csv");
+  assert.equal(state.name, "差分履歴_状態ファイル.txt");
+
+  // The CLI on the same files: the same bytes.
+  const cliOut = join(scratch, "cli-diff.csv");
+  const cliState = join(scratch, "cli-state.txt");
+  pmhcsv(["diff", "--from", yesterday, "--to", today, "-o", cliOut, "--state", cliState, "--max-deletions", "all"]);
+  assert.ok(csv.bytes.equals(readFileSync(cliOut)), "the 差分履歴 file is pmhcsv diff's");
+  assert.ok(state.bytes.equals(readFileSync(cliState)), "the state file is pmhcsv diff's");
+
+  // Day two: today's file again, with the state saved yesterday → nothing to upload.
+  const statePath = join(scratch, "page-state.txt");
+  writeFileSync(statePath, state.bytes);
+  await page.locator("#diff-from").setInputFiles(today);
+  await page.locator("#diff-state").setInputFiles(statePath);
+  await page.locator("#diff-state-name").waitFor();
+  await page.locator("#diff-make").click();
+  await page.locator("#diff-verdict").waitFor();
+  assert.match(await page.locator("#diff-verdict").textContent(), /前回から変更はありません。アップロードは不要です/);
+  const csv2 = await download(page.locator("#diff-save-csv"));
+  const cliOut2 = join(scratch, "cli-diff2.csv");
+  pmhcsv(["diff", "--from", today, "--to", today, "-o", cliOut2, "--state", cliState]);
+  assert.ok(csv2.bytes.equals(readFileSync(cliOut2)), "day two is pmhcsv diff's too");
+  await screenshot("diff-maker-nothing-changed");
+  assert.deepEqual(await axeViolations(), []);
+
+  const stored = await page.evaluate(async () => ({
+    local: Object.keys(localStorage).map((k) => k + "=" + localStorage.getItem(k)),
+    session: Object.keys(sessionStorage),
+    databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+  }));
+  assert.deepEqual(stored, { local: [], session: [], databases: [] });
+  assertClean();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: the staff page as a clerk's daily tool. One scenario per defect; each failed on the
+// page before the fix (run with PMH_HTML pointing at a build of main to see it fail).
+
+/** The field of each column of HEADER, in order (メモ left out, 疾病名 kept as a 券面 item). */
+const FIELD_OF_COLUMN = [
+  "orgSpecificCertificateTypeId", "myNumber", "basicFiveInfo.name", "basicFiveInfo.nameKana",
+  "basicFiveInfo.address", "basicFiveInfo.dateOfBirth", "basicFiveInfo.sex", "isNotDisclosed",
+  "medicalSubsidyInsurerNumber", "certificationName", "medicalSubsidyRecipientNumber",
+  "certificationSubKey", "segment", "incomeSegment", "additionalConditions",
+  "designatedMedicalInstitutions", "isAlwaysReimbursement", "maxCopaymentAmount.type",
+  "maxCopaymentAmount.amount", "validFrom", "validTo", "", "*",
+];
+const ROWS_ONLY = ROWS.map((r) => r.join("\t")).join("\r\n") + "\r\n";
+
+/** The upload CSV as text (saved through the question when errors remain). */
+async function uploadText() {
+  if ((await page.locator("#verdict.is-ready").count()) > 0) {
+    return (await download(page.locator("#download-csv"))).bytes.toString("utf8");
+  }
+  await page.locator("#download-csv").click();
+  return (await download(page.locator("#confirm-yes"))).bytes.toString("utf8");
+}
+
+/** Maps every column by hand, as the clerk does when no header matched. */
+async function mapByHand() {
+  for (const [col, field] of FIELD_OF_COLUMN.entries()) {
+    // A column whose header cell is empty cannot be named (nor mapped).
+    if (await page.locator(`#target-${col}`).isEnabled()) await page.locator(`#target-${col}`).selectOption(field);
+  }
+}
+
+test("issue 11 defect 1: a paste without its header row asks 「1行目は見出しですか？」 and keeps the first recipient", async () => {
+  await paste(ROWS_ONLY);
+  await page.locator("#mapping-heading").waitFor();
+  // Row 1 holds a 12-digit number and dates: the page asks, and no check runs before the answer.
+  await page.locator("#header-question", { hasText: "1行目は見出しですか？" }).waitFor();
+  assert.ok(await page.locator("#run-check").isDisabled());
+  assert.deepEqual(await axeViolations(), [], "the header question");
+  await screenshot("30-header-question");
+  await page.locator("#header-none").click();
+  await page.locator("#preview-line", { hasText: "データ 3 行" }).waitFor();
+  assert.equal(await page.locator("#header-question").count(), 0);
+  assert.equal(await page.locator('label[for="target-0"]').textContent(), "列A");
+  await mapByHand();
+  await runCheck();
+  // Every recipient is there: 3 rows, the N001 of the third (sheet row 4 under the named columns).
+  assert.match(await page.locator("#counts").textContent(), /データ 3 行/);
+  assert.equal(await verdict(), verdictNotReady(1, 1));
+  const upload = await uploadText();
+  for (const row of ROWS) assert.ok(upload.includes(row[1]), `recipient ${row[1]} is in the upload`);
+  // Title rows above the header: the clerk picks the header row.
+  await toInput();
+  await paste("令和7年度 こども医療 受給者一覧\r\n\r\n" + TSV);
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#header-row").selectOption("3");
+  await page.locator("#preview-line", { hasText: "データ 3 行" }).waitFor();
+  assert.equal(await page.locator("#target-0").inputValue(), "orgSpecificCertificateTypeId");
+  assertClean();
+});
+
+test("issue 11 defect 2: saving a mapping whose header row is data stores no value of the data", async () => {
+  await paste(ROWS_ONLY);
+  await page.locator("#mapping-heading").waitFor();
+  // The hostile path: the clerk insists that row 1 is the header (the page before the fix did
+  // not ask at all), maps by hand and saves.
+  if (await page.locator("#header-yes").count()) await page.locator("#header-yes").click();
+  await mapByHand();
+  await page.locator("#mapping-name").fill(MAPPING_NAME);
+  await page.locator("#mapping-name").press("Enter");
+  await page.locator("#notice", { hasText: `対応付け「${MAPPING_NAME}」を保存しました。` }).waitFor();
+  const stored = await assertStorageClean(ROWS[0].filter((v) => v.length > 1));
+  assert.ok(stored.includes(MAPPING_NAME));
+  assert.match(await page.locator("#notice").textContent(), /データに見える列名 \d+ 個は保存していません/);
+  assertClean();
+});
+
+test("issue 11 defect 3: unknown columns (備考, 電話番号) are not uploaded unless chosen; the results list the 券面 columns", async () => {
+  const header = [...HEADER.slice(0, 21), "備考", "電話番号"];
+  const rows = ROWS.map((r, i) => [...r.slice(0, 21), i === 0 ? "要連絡" : "", i === 1 ? "090-1111-2222" : ""]);
+  await paste([header, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  assert.equal(await page.locator("#target-21").inputValue(), "", "備考: 使わない by default");
+  assert.equal(await page.locator("#target-22").inputValue(), "", "電話番号: 使わない by default");
+  await runCheck();
+  assert.match(await page.locator("#detail-columns").textContent(), /受給者証券面項目としてアップロードする列なし/);
+  let upload = await uploadText();
+  assert.ok(!upload.includes("090-1111-2222") && !upload.includes("要連絡") && !upload.includes("電話番号"));
+  // Keeping 備考 is an explicit choice, and the results say so with a sample value.
+  await page.getByRole("button", { name: "2. 列の対応付け" }).click();
+  await page.locator("#target-21").selectOption("*");
+  await runCheck();
+  assert.match(await page.locator("#detail-columns").textContent(), /備考（例：要連絡）/);
+  assert.deepEqual(await axeViolations(), [], "results with a 券面 column");
+  upload = await uploadText();
+  assert.ok(upload.includes("要連絡") && !upload.includes("090-1111-2222"));
+  await screenshot("31-detail-columns");
+  assertClean();
+});
+
+test("issue 11 defect 4: 性別 男/女/女性 are mapped to codes before the check, saved as labels only; a 性別 column of names stores nothing", async () => {
+  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 ? ["女性", "男", "男"][i] : v)));
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await page.locator("#value-mapping").waitFor();
+  await page.locator('#value-mapping select[data-value="女性"]').selectOption("2");
+  await page.locator('#value-mapping select[data-value="男"]').selectOption("1");
+  // A field no column holds can be filled for every row (and unfilled again).
+  await page.locator("#target-9").selectOption("");
+  await page.locator("#constant-field").selectOption("certificationName");
+  await page.locator("#constant-value").fill("子ども医療費受給者証");
+  await page.locator("#constant-add").click();
+  await page.locator("#constants li", { hasText: "受給者証名 ＝ 子ども医療費受給者証（全行）" }).waitFor();
+  assert.equal(await page.locator("#mapping-missing").count(), 0, "filled: not missing");
+  await page.locator("#constants button").click();
+  await page.locator("#constants li").waitFor({ state: "detached" });
+  await page.locator("#target-9").selectOption("certificationName");
+  assert.deepEqual(await axeViolations(), [], "value mapping and constant fields");
+  await screenshot("32-value-mapping");
+  await runCheck();
+  assert.equal(await codeCount("V005"), 0);
+  assert.equal(await verdict(), verdictNotReady(1, 1));
+  assert.match(await page.locator("#changes").textContent(), /変更 3 件/);
+  const upload = await uploadText();
+  assert.ok(!upload.includes("女性") && !/,男,/.test(upload));
+  // Saved with the mapping: the next day the same paste needs no choice.
+  await page.getByRole("button", { name: "2. 列の対応付け" }).click();
+  await saveMapping();
+  const stored = await storageDump();
+  assert.ok(stored.includes("女性") && stored.includes('"男":"1"'), stored);
+  await toInput();
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-applied").waitFor();
+  await runCheck();
+  assert.equal(await codeCount("V005"), 0);
+
+  // Hostile: a 性別 column filled with names. Mapped in the session, never stored.
+  await toInput();
+  const named = ROWS.map((r) => r.map((v, c) => (c === 6 ? r[2] : v)));
+  await paste([HEADER, ...named].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator('#value-mapping select[data-value="愛知花子"]').selectOption("2");
+  await page.locator("#mapping-name").fill("名前の性別");
+  await page.locator("#mapping-name").press("Enter");
+  await page.locator("#notice", { hasText: "対応付け「名前の性別」を保存しました。" }).waitFor();
+  await assertStorageClean(["愛知花子", "山田太郎", "佐藤一郎"]);
+  assertClean();
+});
+
+test("issue 11 defect 5: the help-desk copy keeps no value of a column left out (電話番号) or kept as a 券面 item (備考)", async () => {
+  const header = [...HEADER.slice(0, 21), "備考", "電話番号"];
+  const rows = ROWS.map((r, i) => [...r.slice(0, 21), ["要連絡", "転居予定", ""][i], ["052-123-4567", "090-1111-2222", ""][i]]);
+  await paste([header, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await page.locator("#target-21").selectOption("*");
+  await runCheck();
+  const copy = (await download(page.locator("#download-helpdesk"))).bytes.toString("utf8");
+  for (const value of ["要連絡", "転居予定", "052-123-4567", "090-1111-2222", "123456789018", "愛知花子"]) {
+    assert.ok(!copy.includes(value), `in the help-desk copy: ${value}`);
+  }
+  assert.ok(copy.includes("電話番号") && copy.includes("備考"), "the column names stay");
+  // The same findings in the copy as in the data.
+  const original = join(scratch, "private.tsv");
+  writeFileSync(original, [header, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  const copyPath = join(scratch, "private-helpdesk.csv");
+  writeFileSync(copyPath, copy);
+  assert.deepEqual(cliValidate(copyPath).findings, cliValidate(original).findings);
+  assertClean();
+});
+
+test("issue 11 defect 6: warnings are not called errors; no command line in 修正方法; チェックデジット; file-level errors without 「（0 行）」; a saved mapping survives an added column; an .xlsx has no text encoding", async () => {
+  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 && i === 0 ? "女" : v)));
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await runCheck();
+  // V005 (女 is not a code; the code list is inferred) is a warning, and the panel says so.
+  assert.equal(await page.locator('#code-counts [data-code="V005"] .badge').textContent(), "警告");
+  // The wrong check digit is called チェックデジット; 修正方法 never names the CLI.
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.locator("#cell-findings").waitFor();
+  const panel = await page.locator("#cell-findings").textContent();
+  assert.match(panel, /チェックデジット/);
+  for (const code of ["V005", "X006"]) {
+    await page.locator(`#findings button`, { hasText: code }).first().click();
+    await page.locator(`#cell-findings [data-code="${code}"]`).waitFor();
+  }
+  const main = await page.locator("main").textContent();
+  for (const word of ["pmhcsv", "--master", "--layout", "設定ファイル", "検査用数字", "検証番号"]) {
+    assert.ok(!main.includes(word), `the page says ${word}`);
+  }
+  // The clerk's own value in the message, not a mask.
+  assert.doesNotMatch(main, /\*\*月\*\*日/);
+  await page.getByRole("button", { name: "2. 列の対応付け" }).click();
+  await saveMapping();
+
+  // A saved mapping applies column by column when a column was added since.
+  await toInput();
+  const wider = [[...HEADER, "追加した列"], ...ROWS.map((r) => [...r, "x"])];
+  await paste(wider.map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-applied").waitFor();
+  assert.equal(await page.locator("#target-1").inputValue(), "myNumber");
+
+  // An error of the file as a whole (a required column missing) is in no row.
+  await toInput();
+  await drop("S004_missing_name_column.csv", readFileSync(join(fixtures, "invalid/S004_missing_name_column.csv")), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.doesNotMatch(await verdict(), /（0 行）/);
+  assert.equal(await verdict(), "✖ まだアップロードできません：ファイル全体のエラー 1 件を直してください");
+
+  // A workbook reports no text encoding.
+  await toInput();
+  await drop("受給者.xlsx", readFileSync(join(fixtures, "xlsx/full_numbers_dates.xlsx")));
+  await page.locator("#mapping-heading").waitFor();
+  assert.doesNotMatch(await page.locator("#preview-line").textContent(), /文字コード/);
+  assert.match(await page.locator("#preview-line").textContent(), /Excel ブック/);
+  assertClean();
+});
+
+test("issue 11: Excel keys in the grid — type to replace, Enter moves down, Delete, Ctrl+Z, Ctrl+D, Tab", async () => {
+  await pasteAndMap();
+  await runCheck();
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
+  // Typing replaces the value (no F2, no select-all); Enter confirms and moves down.
+  await page.locator("#list-code").selectOption("N001");
+  await page.locator("#findings button", { hasText: "N001" }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
+  await page.keyboard.type("023456789013");
+  await page.keyboard.press("Enter");
+  await page.locator("#verdict.is-ready").waitFor();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  // Defect 6: the findings dropdown no longer offers the code whose last finding was fixed.
+  await page.waitForFunction(() => ![...document.querySelectorAll("#list-code option")].some((o) => o.value === "N001"));
+  assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789013");
+  // Ctrl+Z undoes it.
+  await page.keyboard.press("Control+z");
+  await page.locator("#verdict.is-not-ready").waitFor();
+  assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789014");
+  // Ctrl+Y redoes it, Ctrl+Z undoes it again.
+  await page.keyboard.press("Control+y");
+  await page.locator("#verdict.is-ready").waitFor();
+  await page.keyboard.press("Control+z");
+  await page.locator("#verdict.is-not-ready").waitFor();
+  // Delete clears a cell (氏名 is required: an error), Ctrl+Z brings it back.
+  await page.locator('#grid [data-r="4"][data-c="3"]').click();
+  await page.keyboard.press("Delete");
+  await page.locator('#grid [data-r="4"][data-c="3"]', { hasText: /^$/ }).waitFor();
+  await page.keyboard.press("Control+z");
+  await page.locator('#grid [data-r="4"][data-c="3"]', { hasText: "佐藤一郎" }).waitFor();
+  // Ctrl+D copies the cell above.
+  await page.locator('#grid [data-r="4"][data-c="1"]').click();
+  await page.keyboard.press("Control+d");
+  await page.locator('#grid [data-r="4"][data-c="1"]', { hasText: "KODOMO01" }).waitFor();
+  // Tab moves right.
+  await page.keyboard.press("Tab");
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  assertClean();
+});
+
+test("issue 11: a duplicate row is left out in one action (logged, undoable); replace within a column; 「データを消去」", async () => {
+  const dup = [HEADER, ...ROWS, ROWS[1]];
+  await paste(dup.map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await runCheck();
+  assert.equal(await codeCount("K001"), 1);
+  await page.locator("#findings button", { hasText: "K001" }).click();
+  await page.locator("#exclude-row").click();
+  await page.locator("#changes", { hasText: /変更 \d+ 件/ }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="K001"]'));
+  assert.equal(await codeCount("K001"), 0);
+  const upload = await uploadText();
+  assert.equal(upload.split("023456789014").length - 1, 1, "the recipient once");
+  const log = (await download(page.locator("#download-log"))).bytes.toString("utf8");
+  assert.match(log, /行を除外/);
+  await page.locator("#undo").click();
+  await page.locator('#code-counts [data-code="K001"]').waitFor();
+
+  // Replace within a column: every 2026-03-31 in 有効期間終了日 becomes 2027-03-31.
+  await page.locator('#grid [data-r="2"][data-c="21"]').click();
+  await page.locator("#replace-find").fill("2026");
+  await page.locator("#replace-with").fill("2027");
+  await page.locator("#replace-run").click();
+  await page.locator('#grid [data-r="4"][data-c="21"]', { hasText: "2027-03-31" }).waitFor();
+
+  // 「データを消去」: everything of the session leaves the page and the worker.
+  await page.locator("#clear-data").click();
+  await page.locator("#paste-area").waitFor();
+  assert.ok(dialogs.some((d) => d.includes("消去しますか")), `${dialogs}`);
+  assert.equal(await page.locator("#verdict").count(), 0);
+  assert.ok(await page.getByRole("button", { name: "3. 確認・修正・ダウンロード" }).isDisabled());
+  assert.equal((await page.locator("main").textContent()).includes("愛知花子"), false);
+  assertClean();
+});
+
+test("issue 11: the master template is a download in the page and loads as a master", async () => {
+  const template = await download(page.locator("#master-template"));
+  assert.equal(template.name, "制度マスタ_雛形.csv");
+  const path = join(scratch, template.name);
+  writeFileSync(path, template.bytes);
+  await page.locator("#master-files").setInputFiles(path);
+  await page.locator("#masters-summary").waitFor();
+  assertClean();
+});
+
+test("issue 11 defect 6: in a mapping row with a suggestion, ArrowDown keeps the focus on its dropdown", async () => {
+  // 「公費負担者番」 is no field name; the page suggests 公費負担者番号.
+  const header = HEADER.map((h) => (h === "公費負担者番号" ? "公費負担者番" : h));
+  await paste([header, ...ROWS].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  const row = page.locator(".mapping-table tr", { has: page.locator(".suggestion") }).first();
+  assert.ok((await row.count()) > 0, "a row shows a suggestion");
+  const id = await row.locator("select").getAttribute("id");
+  await page.locator(`#${id}`).focus();
+  await page.keyboard.press("ArrowDown");
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
+  await page.keyboard.press("ArrowDown");
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
   assertClean();
 });

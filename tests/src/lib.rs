@@ -71,6 +71,9 @@ pub fn options_for(path: &Path) -> Options {
                 .unwrap_or_default()
         };
         opts.known_insurer_numbers = strings("known_insurer_numbers");
+        if let Some(d) = v.get("as_of").and_then(|e| e.as_str()) {
+            opts.as_of = Some(pmh_core::Ymd::parse_iso(d).expect("sidecar as_of YYYY-MM-DD"));
+        }
         if let Some(e) = v.get("encoding").and_then(|e| e.as_str()) {
             opts.encoding = EncodingChoice::parse(e).expect("sidecar encoding name");
         }

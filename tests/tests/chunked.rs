@@ -92,7 +92,7 @@ fn every_fixture_chunked_equals_whole_in_validate_and_build() {
 /// break and a comma, a quote escaped inside a value, a bare quote (S019), a blank line, a
 /// 和暦 date.
 fn sample_text(eol: &str, rows: usize) -> String {
-    let header = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,自己負担上限額,有効期間開始日,有効期間終了日,備考";
+    let header = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,金額（月）,有効期間開始日,有効期間終了日,備考";
     let names = [
         ("愛知花子", "アイチ　ハナコ", "愛知県名古屋市中区栄1-1-1"),
         ("山田太郎", "ﾔﾏﾀﾞ ﾀﾛｳ", "北海道札幌市中央区北一条西2丁目"),

@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// Columns of the built-in 全件 layout (the synthetic rows add three 券面項目 after them).
-const FIXED: usize = 21;
+const FIXED: usize = 28;
 const ADDRESS: usize = 4;
 /// The certificate key fields: 種別ID, 個人番号, 公費受給者番号, 受給者証サブキー.
 const KEY: [usize; 4] = [0, 1, 10, 11];

@@ -13,7 +13,7 @@ use pmh_core::{Checker, Lang, Layout, Options, Report, RowView};
 
 const MY_NUMBER: usize = 1;
 const ADDRESS: usize = 4;
-const VALID_FROM: usize = 19;
+const VALID_FROM: usize = 26;
 
 /// Synthetic row `i` as fields (valid for the full layout; My Number unique per `i`).
 fn row(i: u64) -> Vec<String> {
@@ -539,7 +539,7 @@ mod model {
     }
 
     fn snapshot(rows: &[Vec<String>]) -> Pmh {
-        rows.iter().map(|r| (key(r), r[..21].to_vec())).collect()
+        rows.iter().map(|r| (key(r), r[..28].to_vec())).collect()
     }
 
     fn apply(mut pmh: Pmh, out: &[u8]) -> Pmh {
@@ -603,30 +603,129 @@ mod model {
     }
 }
 
+/// Seed 000 lines 758–764: when the 受給者証サブキー or 履歴キー numbering changes, the first
+/// upload must go through the reset API (S00G-E11/E12). A state written under another
+/// historyKey scheme, row key or certificate key is refused (nothing written), naming every
+/// difference and the reset API.
 #[test]
-fn a_state_made_with_another_row_key_or_scheme_is_noticed() {
+fn a_state_made_with_another_key_scheme_needs_the_reset_api() {
+    use pmh_core::diff::KeySchemeChange;
     let a: Vec<_> = (0..3).map(row).collect();
     let day1 = run(None, &file(&a), &DiffConfig::default(), None).unwrap();
     let state = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
+    // The same scheme continues.
+    let same = run(
+        Some(&file(&a)),
+        &file(&a),
+        &DiffConfig::default(),
+        Some(&state),
+    )
+    .unwrap();
+    assert_eq!(records(&same.out).len(), 0);
+
     let cfg = DiffConfig {
         row_key: RowKey::Certificate,
         scheme: HistoryKeyScheme::Period,
         ..DiffConfig::default()
     };
-    let day2 = run(Some(&file(&a)), &file(&a), &cfg, Some(&state)).unwrap();
-    let issues = &day2.outcome.issues;
-    assert!(
-        issues
-            .iter()
-            .any(|i| matches!(i, DiffIssue::StateRowKeyChanged { .. }))
+    let err = run(Some(&file(&a)), &file(&a), &cfg, Some(&state))
+        .err()
+        .expect("refused");
+    let DiffError::KeySchemeChanged { changes } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        changes,
+        &vec![
+            KeySchemeChange::HistoryKey {
+                was: HistoryKeyScheme::Hash,
+                now: HistoryKeyScheme::Period
+            },
+            KeySchemeChange::RowKey {
+                was: RowKey::Period,
+                now: RowKey::Certificate
+            },
+        ]
     );
+    let ja = err.message(Lang::Ja);
+    for needle in [
+        "リセットAPI",
+        "S00G-E11/E12",
+        "受給者証サブキー",
+        "履歴キー",
+        "「hash」",
+        "「period」",
+    ] {
+        assert!(ja.contains(needle), "{needle}: {ja}");
+    }
+    assert!(err.message(Lang::En).contains("reset API (S00G-E11/E12"));
+
+    // Another certificate key (a layout whose keys.certificate differs).
+    let mut full = Layout::full();
+    full.keys.certificate = vec!["myNumber".into(), "medicalSubsidyRecipientNumber".into()];
+    let mut out = Vec::new();
+    let mut sink = |b: &[u8]| -> Result<(), String> {
+        out.extend_from_slice(b);
+        Ok(())
+    };
+    let (y, t) = (file(&a), file(&a));
+    let err = diff(
+        &full,
+        &Layout::diff(),
+        &Options::default(),
+        &DiffConfig::default(),
+        Some(&mut Bytes(&y)),
+        &mut Bytes(&t),
+        Some(&state).into(),
+        &mut sink,
+    )
+    .expect_err("refused");
+    assert!(out.is_empty(), "nothing written");
+    let DiffError::KeySchemeChanged { changes } = &err else {
+        panic!("{err:?}")
+    };
+    let [KeySchemeChange::CertificateKey { was, now }] = changes.as_slice() else {
+        panic!("{changes:?}")
+    };
+    assert_eq!(was, &Layout::full().keys.certificate);
+    assert_eq!(now, &full.keys.certificate);
     assert!(
-        issues
-            .iter()
-            .any(|i| matches!(i, DiffIssue::StateSchemeChanged { .. }))
+        err.message(Lang::Ja)
+            .contains("myNumber+medicalSubsidyRecipientNumber")
     );
-    assert!(issues.iter().all(|i| !i.is_error()), "warnings, not errors");
-    assert_eq!(records(&day2.out).len(), 0);
+}
+
+/// A state of format 1 (no `key-fields` line) is still read, as made under the certificate key
+/// the tool had then; the format written records the key.
+#[test]
+fn a_format_1_state_is_read_under_the_legacy_key() {
+    let a: Vec<_> = (0..2).map(row).collect();
+    let day1 = run(None, &file(&a), &DiffConfig::default(), None).unwrap();
+    let text = day1.outcome.state.to_text();
+    let key_line = text.lines().nth(3).unwrap();
+    assert!(key_line.starts_with("key-fields "), "{text}");
+    let v1 = text
+        .replacen("pmhcsv-diff-state 2", "pmhcsv-diff-state 1", 1)
+        .replacen(&format!("{key_line}\n"), "", 1);
+    let state = DiffState::from_text(&v1).unwrap();
+    assert_eq!(
+        state.key_fields(),
+        pmh_core::diff::LEGACY_CERTIFICATE_KEY
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>()
+    );
+    let r = run(
+        Some(&file(&a)),
+        &file(&a),
+        &DiffConfig::default(),
+        Some(&state),
+    );
+    if Layout::full().keys.certificate == state.key_fields() {
+        assert_eq!(records(&r.unwrap().out).len(), 0);
+    } else {
+        assert!(matches!(r, Err(DiffError::KeySchemeChanged { .. })));
+    }
 }
 
 /// A `YYYY-MM-DD` date of a generated file.
@@ -750,4 +849,77 @@ fn unreadable_snapshots_are_refused_not_diffed_into_deletions() {
         );
         assert!(out.is_empty(), "{bad}: nothing is written");
     }
+}
+
+/// Issue 10 (3), seed 000 lines 549–551: the row key is the seeds' certificate key, so two rows
+/// of one snapshot that differ only by 機関別受給者証種別ID are one row key — a collision, and
+/// nothing is written for that certificate (validate warns about the same rows: K004).
+#[test]
+fn rows_differing_only_by_type_collide() {
+    const TYPE_ID: usize = 0;
+    let y: Vec<_> = (0..3).map(row).collect();
+    let mut other_type = y[1].clone();
+    other_type[TYPE_ID] = format!("{}X", other_type[TYPE_ID]);
+    let t = vec![y[0].clone(), y[1].clone(), other_type, y[2].clone()];
+    let r = run(Some(&file(&y)), &file(&t), &DiffConfig::default(), None).unwrap();
+    assert!(
+        r.outcome
+            .issues
+            .iter()
+            .any(|i| matches!(i, DiffIssue::Collision { side: Side::To, .. })),
+        "{:?}",
+        r.outcome.issues
+    );
+    assert!(records(&r.out).iter().all(|x| x.0 != y[1][MY_NUMBER]));
+    let report = pmh_core::check_bytes(&Layout::full(), Options::default(), &file(&t));
+    assert_eq!(report.count(pmh_core::Code::CertificateTypeOnly), 1);
+}
+
+/// docs/diff.md: changing `keys.certificate` changes every `hash`/`period` historyKey, which is
+/// why an upgrade from the old built-in key (with 機関別受給者証種別ID) needs the old key in a
+/// layout file or the reset API (seed 000 lines 758–764). The same registration, keyed both ways.
+#[test]
+fn the_certificate_key_is_part_of_every_history_key() {
+    let old_key = pmh_core::FULL_TOML.replace(
+        "certificate = [\"myNumber\", \"medicalSubsidyRecipientNumber\", \"certificationSubKey\"]",
+        "certificate = [\"myNumber\", \"medicalSubsidyRecipientNumber\", \"certificationSubKey\", \"orgSpecificCertificateTypeId\"]",
+    );
+    assert_ne!(
+        old_key,
+        pmh_core::FULL_TOML,
+        "the built-in key is the seeds' one"
+    );
+    let keyed = |full: &Layout| {
+        let mut out = Vec::new();
+        let mut sink = |b: &[u8]| -> Result<(), String> {
+            out.extend_from_slice(b);
+            Ok(())
+        };
+        let cfg = DiffConfig {
+            scheme: HistoryKeyScheme::Period,
+            ..DiffConfig::default()
+        };
+        let to = file(&[row(1)]);
+        diff(
+            full,
+            &Layout::diff(),
+            &Options::default(),
+            &cfg,
+            None,
+            &mut Bytes(&to),
+            None.into(),
+            &mut sink,
+        )
+        .unwrap();
+        records(&out)
+    };
+    let new = keyed(&Layout::full());
+    let old = keyed(&Layout::from_toml(&old_key).unwrap());
+    assert_eq!(new.len(), 1);
+    assert_eq!(old.len(), 1);
+    assert_eq!((&new[0].0, &new[0].1), (&old[0].0, &old[0].1));
+    assert_ne!(
+        new[0].2, old[0].2,
+        "the historyKey depends on the key's fields"
+    );
 }

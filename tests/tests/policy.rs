@@ -131,15 +131,33 @@ fn fixed_basis(code: Code) -> Option<Basis> {
     use Code::*;
     Some(match code {
         // File structure and encoding; the master's absence; build's repairs.
-        EmptyFile | UnknownEncoding | HeaderOnly | DuplicateColumn | RaggedRow | UnclosedQuote
-        | UndecodableBytes | BlankRow | NotUtf8 | AmbiguousEncoding | BareQuote | BomInValue
-        | DelimiterMismatch | UnknownColumn | EmptyHeader | NoHeader | NoMaster
+        EmptyFile
+        | UnknownEncoding
+        | HeaderOnly
+        | DuplicateColumn
+        | RaggedRow
+        | UnclosedQuote
+        | UndecodableBytes
+        | BlankRow
+        | NotUtf8
+        | AmbiguousEncoding
+        | BareQuote
+        | BomInValue
+        | DelimiterMismatch
+        | UnknownColumn
+        | EmptyHeader
+        | NoHeader
+        | NoMaster
+        | CardItemNamedLikeField
         | DuplicateHistoryKey => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,
+        // Seed 004 Q76 (only valid certificates in 全件); seed 002 l.542 (look-up needs the
+        // 公費受給者番号): statements of the seeds, not layout rules.
+        ExpiredInFull | RecipientNumberEmpty => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
-        | RepairExcelSerial => Basis::Verified,
+        | RepairExcelSerial | RepairAmount => Basis::Verified,
         // BOM and line endings, the order of the key dates, PMH's character set: inferred.
         BomMismatch | LineEndingMismatch | PeriodReversed | BirthAfterStart => Basis::Inferred,
         Gaiji | VendorChar | OutsideCp932 | HalfwidthKanaInText => Basis::Inferred,

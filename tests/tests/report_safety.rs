@@ -22,7 +22,7 @@ use pmh_core::render::{self, Format, Input, Lang, RenderOptions};
 use pmh_core::{Code, Layout, Options, OutputFormat, Report, check_bytes, push_csv_field};
 use proptest::prelude::*;
 
-const HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,自己負担上限額,有効期間開始日,有効期間終了日,受給者証番号,疾病名,備考";
+const HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,受給者証サブキー,区分,所得区分,追加条件,指定医療機関情報,常に償還払い,自己負担上限額種別,金額（月）,有効期間開始日,有効期間終了日,受給者証番号,疾病名,備考";
 const BASE: [&str; 24] = [
     "KODOMO01",
     "",

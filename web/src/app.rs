@@ -11,7 +11,7 @@ use crate::effects::Store;
 use crate::host::Boot;
 use crate::screens::{InputScreen, MappingScreen, ResultsScreen, Steps};
 use crate::state::{Action, Screen};
-use crate::text::Text;
+use crate::text::{self, Text};
 
 /// Props of [`App`].
 #[derive(Properties)]
@@ -51,10 +51,14 @@ pub fn app(props: &AppProps) -> Html {
 
     let state = store.state();
     let lang = state.lang;
+    // Parsing the built-in layouts for their versions once per language, not per redraw.
+    let footer = use_memo(lang, |lang| {
+        text::version_footer(*lang, text::SOURCE_COMMIT)
+    });
     let busy = state.is_busy();
     let body = match (state.screen, &state.mapping, &state.results) {
         (Screen::Input, ..) => html! {
-            <InputScreen {lang} config={state.config.clone()} {busy} send={send.clone()} />
+            <InputScreen {lang} config={state.config.clone()} diff_maker={state.diff_maker.clone()} {busy} send={send.clone()} />
         },
         (Screen::Mapping, Some(m), _) => html! {
             <MappingScreen
@@ -83,9 +87,17 @@ pub fn app(props: &AppProps) -> Html {
         <>
             <header class="app-header">
                 <h1>{ Text::Title.get(lang) }</h1>
+                <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
+                <button
+                    type="button"
+                    id="clear-data"
+                    class="clear-data"
+                    onclick={send.reform(|_: MouseEvent| Action::ClearData { confirmed: false })}
+                >
+                    { Text::ClearData.get(lang) }
+                </button>
                 <LangToggle {lang} on_change={send.reform(Action::SetLang)} />
             </header>
-            <p id="privacy" class="privacy">{ Text::Privacy.get(lang) }</p>
             <div class="nav-row">
                 <Steps
                     {lang}
@@ -104,6 +116,7 @@ pub fn app(props: &AppProps) -> Html {
                 />
             </div>
             <main>{ body }</main>
+            <footer id="version" class="app-footer">{ (*footer).clone() }</footer>
         </>
     }
 }

@@ -16,7 +16,7 @@ use web_sys::File;
 use crate::dom;
 use crate::host::{Boot, WorkerHost, describe_js_error};
 use crate::protocol::{FromWorker, InputSource, JobId, ToWorker};
-use crate::state::{Action, Effect, Handle, Now, Payload, State, TextFile};
+use crate::state::{Action, DiffSlot, Effect, Handle, Now, Payload, State, TextFile};
 use crate::text::Text;
 
 /// The app's state, its worker, and the queue of actions to apply.
@@ -126,9 +126,15 @@ impl Store {
             } => read_text(file, name, purpose, send),
             Effect::ReadMasters(files) => read_masters(files, send),
             Effect::ReadPrevious(file, name) => read_previous(file, name, send),
-            Effect::ReadSaved => send(Action::SavedRead(dom::storage_get(
-                crate::mapping::STORE_KEY,
-            ))),
+            Effect::ReadDiffFile(slot, file, name) => read_diff_file(slot, file, name, send),
+            Effect::ReadSaved => {
+                send(Action::SavedRead(dom::storage_get(
+                    crate::mapping::STORE_KEY,
+                )));
+                send(Action::ExtrasRead(dom::storage_get(
+                    crate::mapping::EXTRAS_KEY,
+                )));
+            }
             Effect::Store { key, value, then } => match dom::storage_set(key, &value) {
                 Ok(()) => send(*then),
                 Err(_) => send(Action::StorageFailed),
@@ -238,6 +244,21 @@ fn read_text(file: Handle, name: String, purpose: TextFile, send: impl Fn(Action
             name,
             result,
         });
+    });
+}
+
+fn read_diff_file(slot: DiffSlot, file: Handle, name: String, send: impl Fn(Action) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(file) = file.get::<File>() else {
+            return;
+        };
+        send(Action::DiffFileRead(
+            slot,
+            match dom::file_bytes(file).await {
+                Ok(bytes) => Ok((name, bytes.to_vec())),
+                Err(detail) => Err((name, detail)),
+            },
+        ));
     });
 }
 

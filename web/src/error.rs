@@ -35,6 +35,9 @@ pub enum AppError {
     /// A mapping cannot be saved without a name.
     #[error("mapping name needed")]
     NameNeeded,
+    /// The check waits for the answer to 「1行目は見出しですか？」.
+    #[error("header row question unanswered")]
+    HeaderUnanswered,
     /// A dropped or picked file is not a type the page reads.
     #[error("unknown file type: {name}")]
     FileType {
@@ -75,10 +78,14 @@ pub enum Notice {
     Downloaded(String),
     /// A mapping was saved under this name.
     MappingSaved(String),
+    /// Saved, leaving out column names that look like data (their count).
+    MappingSavedWithout(String, usize),
     /// A saved mapping was deleted.
     MappingDeleted,
     /// A mapping file was imported.
     MappingImported,
+    /// The session's data was removed.
+    DataCleared,
     /// The layout or master changed: check again.
     ConfigChanged,
 }
@@ -109,6 +116,12 @@ pub enum WorkerError {
     /// The input has only blank lines.
     #[error("no header row")]
     NoHeader,
+    /// Internal: the files of a request do not add up to the bytes sent with it.
+    #[error("internal: file lengths do not match the bytes")]
+    BadLengths,
+    /// No 差分履歴 file was made yet (nothing to save).
+    #[error("no diff-history file made yet")]
+    NoDiffMade,
     /// Internal: the edited table could not be read again.
     #[error("internal: table not reloaded")]
     TableNotReloaded,
@@ -146,11 +159,12 @@ pub enum WorkerError {
         /// Findings of the copy.
         redacted: u64,
     },
-    /// The help-desk copy is not made for this encoding (ISO-2022-JP, or ambiguous).
-    #[error("no help-desk copy of {encoding} files")]
+    /// The help-desk copy is not made for this input's encoding (ambiguous, or an ISO-2022-JP
+    /// value that does not survive the copy).
+    #[error("{}", .reason.en)]
     RedactEncoding {
-        /// The input's encoding (its stable name).
-        encoding: String,
+        /// The core's reason (its own text, in both languages).
+        reason: Msg,
     },
     /// No random numbers for the help-desk copy.
     #[error("no random numbers ({detail})")]

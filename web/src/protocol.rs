@@ -360,6 +360,46 @@ impl PreviousView {
     }
 }
 
+/// 「差分履歴ファイルを作る」: the 差分履歴 upload made from the previous and the current 全件
+/// files (and the state file the clerk keeps), as `pmhcsv diff` makes it with its defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffMadeView {
+    /// Why no file was made (nothing else is set then, but `deletions`).
+    pub refused: Option<Msg>,
+    /// The deletion guard refused: (deletions, certificates in the previous file). Confirming
+    /// makes the file anyway.
+    pub deletions: Option<(u64, u64)>,
+    /// Registration records.
+    pub registered: u64,
+    /// Update records.
+    pub updated: u64,
+    /// Deletion records.
+    pub deleted: u64,
+    /// History rows unchanged.
+    pub unchanged: u64,
+    /// Rows not written (collisions, empty keys, unknown history keys).
+    pub skipped: u64,
+    /// What the diff noticed: the message, and whether it makes the file unfit to upload.
+    pub issues: Vec<(Msg, bool)>,
+    /// Errors in the previous file (none when there was none).
+    pub from_errors: Option<u64>,
+    /// Errors in the current file.
+    pub to_errors: u64,
+    /// Errors in the written 差分履歴 file.
+    pub output_errors: u64,
+    /// Rows of the new state file.
+    pub state_rows: u64,
+    /// Fit to upload (`DiffOutcome::fit_to_upload`, the CLI's exit code 0).
+    pub ok: bool,
+}
+
+impl DiffMadeView {
+    /// Nothing to upload: no record was written.
+    pub fn nothing_changed(&self) -> bool {
+        self.refused.is_none() && self.registered + self.updated + self.deleted == 0
+    }
+}
+
 /// What the page needs to show the column mapping screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preview {
@@ -377,6 +417,37 @@ pub struct Preview {
     pub sheets: Vec<String>,
     /// The worksheet read (`None`: the first visible one).
     pub sheet: Option<String>,
+    /// Row of the input used as the header row (1-based; `0`: none, the columns are named
+    /// 列A, 列B … and every row is data).
+    #[serde(default)]
+    pub header_row: u32,
+    /// The header row looks like data (a 12-digit number, a date …): the page asks.
+    #[serde(default)]
+    pub header_looks_like_data: bool,
+    /// The first non-blank rows of the input as read: (1-based row, a few of its cells), to
+    /// choose the header row from.
+    #[serde(default)]
+    pub top_rows: Vec<(u32, String)>,
+    /// Each column's distinct non-empty values with their counts, when it has at most
+    /// [`DISTINCT_MAX`] (a code column: 男/女 …); `None` for columns with more.
+    #[serde(default)]
+    pub distinct: Vec<Option<Vec<(String, u64)>>>,
+}
+
+/// Most distinct values of a column listed for value mapping.
+pub const DISTINCT_MAX: usize = 12;
+
+/// What the worker does to the input before a check: fill fields the source lacks and map
+/// code labels to codes. Saved with the mapping (never a value from the data: see
+/// `mapping::storable_value_key`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prepare {
+    /// (field id, value) for every row: a column is added under the field id.
+    #[serde(default)]
+    pub constants: Vec<(String, String)>,
+    /// Field id → (source value → code), applied to the columns mapped to that field.
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// What to download.
@@ -396,6 +467,10 @@ pub enum DownloadKind {
     Helpdesk,
     /// 「確認の記録（JSON）」: the receipt (what `pmhcsv build --receipt` writes).
     Receipt,
+    /// The 差分履歴 file made last (what `pmhcsv diff -o` writes).
+    DiffCsv,
+    /// The state file of the 差分履歴 made last (what `pmhcsv diff --state` writes).
+    DiffState,
 }
 
 /// Language of generated reports.
@@ -448,8 +523,51 @@ pub enum ToWorker {
         job: JobId,
         /// The mapping, as the JSON the CLI's `--mapping` reads.
         mapping: String,
+        /// Constant fields and value mappings, applied first.
+        #[serde(default)]
+        prepare: Prepare,
+        /// Page clock, for the change log (value mappings).
+        #[serde(default)]
+        at: String,
         /// The view to answer with.
         view: ViewReq,
+    },
+    /// Forget the input, its results and changes, and the previous upload.
+    Clear,
+    /// Leave sheet row `row` out of the upload (every cell emptied: a blank row is not
+    /// uploaded), logged and undoable.
+    ExcludeRow {
+        /// Echoed.
+        job: JobId,
+        /// Sheet row.
+        row: u32,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Replace `find` by `replace` in every cell of column `col`.
+    Replace {
+        /// Echoed.
+        job: JobId,
+        /// 1-based column.
+        col: u32,
+        /// Text to find (not empty).
+        find: String,
+        /// Its replacement.
+        replace: String,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Use row `row` of the input as read as its header row (`0`: there is none); answered
+    /// with `Loaded`. Rows above it are left out (title rows).
+    SetHeaderRow {
+        /// Echoed in the answer.
+        job: JobId,
+        /// 1-based row, or 0.
+        row: u32,
     },
     /// Send another view of the results.
     View {
@@ -495,6 +613,15 @@ pub enum ToWorker {
         /// The view to answer with.
         view: ViewReq,
     },
+    /// Redo the last change undone (Ctrl+Y).
+    Redo {
+        /// Echoed.
+        job: JobId,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
     /// Make a file to download.
     Download {
         /// Echoed.
@@ -506,6 +633,22 @@ pub enum ToWorker {
         /// Page clock, RFC 3339 UTC (`new Date().toISOString()`): the receipt's time.
         #[serde(default)]
         time: String,
+    },
+    /// Make the 差分履歴 file from two 全件 files and the state file (their bytes, in this
+    /// order, in the message's `bytes`; `lens` gives each length).
+    MakeDiff {
+        /// Echoed.
+        job: JobId,
+        /// The previous 全件 file's name (absent the first time: everything is registered).
+        from: Option<String>,
+        /// The current 全件 file's name.
+        to: String,
+        /// Whether a state file follows.
+        state: bool,
+        /// Byte lengths, in order: previous (when given), current, state (when given).
+        lens: Vec<u32>,
+        /// The clerk confirmed the deletions the guard refused.
+        allow_deletions: bool,
     },
     /// Benchmark: time the core checker on the loaded input, `repeats` times.
     Bench {
@@ -606,6 +749,13 @@ pub enum FromWorker {
         mime: String,
         /// Error findings in the file written (upload files).
         errors: u64,
+    },
+    /// The 差分履歴 file was made (or refused); its files wait in the worker for a download.
+    DiffMade {
+        /// The request.
+        job: JobId,
+        /// What happened.
+        view: DiffMadeView,
     },
     /// Benchmark timings.
     Benched {

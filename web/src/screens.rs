@@ -9,11 +9,14 @@ use pmh_core::ColumnMapping;
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::components::{InputPanel, MappingPanel, ResultsPanel, SettingsPanel};
+use crate::components::{DiffMakerPanel, InputPanel, MappingPanel, ResultsPanel, SettingsPanel};
 use crate::dom;
 use crate::mapping::Target;
 use crate::protocol::{CellRef, DownloadKind, Filter};
-use crate::state::{Action, Active, Config, Handle, LayoutRef, MappingState, ResultsState, Screen};
+use crate::state::{
+    Action, Active, Config, DiffMaker, Handle, LayoutChoice, LayoutRef, MappingState, ResultsState,
+    Screen,
+};
 use crate::text::Lang;
 
 /// A file as an action's handle and its name.
@@ -29,6 +32,8 @@ pub struct InputScreenProps {
     pub lang: Lang,
     /// Layout and masters.
     pub config: Config,
+    /// 「差分履歴ファイルを作る」 (shown in 差分履歴 mode).
+    pub diff_maker: DiffMaker,
     /// A long job runs.
     pub busy: bool,
     /// Sends an action.
@@ -79,7 +84,16 @@ pub fn input_screen(props: &InputScreenProps) -> Html {
                     Action::PreviousFile(file, name)
                 })}
                 on_previous_clear={send.reform(|()| Action::ClearPrevious)}
+                on_master_template={send.reform(|()| Action::MasterTemplate)}
             />
+            if props.config.choice == LayoutChoice::Diff {
+                <DiffMakerPanel
+                    lang={props.lang}
+                    maker={props.diff_maker.clone()}
+                    busy={props.busy}
+                    send={send.clone()}
+                />
+            }
             <InputPanel lang={props.lang} busy={props.busy} {on_paste} {on_file} />
         </>
     }
@@ -126,6 +140,10 @@ pub fn mapping_screen(props: &MappingScreenProps) -> Html {
             on_sheet={send.reform(Action::Sheet)}
             on_check={send.reform(|()| Action::Check)}
             on_back={send.reform(|()| Action::GoTo(Screen::Input))}
+            on_header_row={send.reform(Action::SetHeaderRow)}
+            on_header_confirmed={send.reform(|()| Action::ConfirmHeader)}
+            on_value={send.reform(|(field, from, to): (String, String, String)| Action::SetValue { field, from, to })}
+            on_constant={send.reform(|(field, value): (String, String)| Action::SetConstant { field, value })}
         />
     }
 }
@@ -165,6 +183,9 @@ pub fn results_screen(props: &ResultsScreenProps) -> Html {
             on_edit={send.reform(|(cell, value): (CellRef, String)| Action::Edit(cell, value))}
             on_repair={send.reform(|(cell, code, all): (CellRef, String, bool)| Action::Repair(cell, code, all))}
             on_undo={send.reform(|()| Action::Undo)}
+            on_exclude={send.reform(Action::ExcludeRow)}
+            on_redo={send.reform(|()| Action::Redo)}
+            on_replace={send.reform(|(col, find, replace): (u32, String, String)| Action::Replace { col, find, replace })}
             on_list={send.reform(|(code, offset): (Option<String>, u32)| Action::List(code, offset))}
             on_download={send.reform(|kind: DownloadKind| Action::Download(kind))}
             on_confirm={send.reform(Action::Confirm)}

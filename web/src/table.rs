@@ -189,6 +189,66 @@ impl Table {
     }
 }
 
+impl Table {
+    /// Records `from..` as CSV text (as [`Table::to_csv`] writes them).
+    pub fn rows_csv(&self, from: usize, delimiter: u8) -> Vec<u8> {
+        self.rows_csv_range(from, self.len, delimiter)
+    }
+
+    /// Records `from..to` as CSV text.
+    pub fn rows_csv_range(&self, from: usize, to: usize, delimiter: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        for i in from..to.min(self.len) {
+            if let Some(rec) = self.record(i) {
+                write_record(&mut out, &rec, delimiter);
+            }
+        }
+        out
+    }
+
+    /// The table as CSV with its last `drop` columns removed and `header` / `values` appended
+    /// (the header record gets `header`, every data record `values`). Only records exactly as
+    /// wide as the header are changed: a ragged record stays as it is, so that its finding
+    /// stays too. Blank lines stay blank.
+    pub fn with_columns(
+        &self,
+        drop: usize,
+        header: &[String],
+        values: &[String],
+        delimiter: u8,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.summary.bytes as usize + 1024);
+        let width = self
+            .header
+            .and_then(|h| self.record(h))
+            .map_or(0, |r| r.cells.len());
+        for i in 0..self.len {
+            let Some(rec) = self.record(i) else { continue };
+            let is_header = Some(i) == self.header;
+            if rec.blank || rec.cells.len() != width || self.header.is_none_or(|h| i < h) {
+                write_record(&mut out, &rec, delimiter);
+                continue;
+            }
+            let keep = rec.cells.len().saturating_sub(drop);
+            let mut cells: Vec<String> =
+                rec.cells[..keep].iter().map(|c| (*c).to_owned()).collect();
+            cells.extend_from_slice(if is_header { header } else { values });
+            write_cells(&mut out, &cells, delimiter);
+        }
+        out
+    }
+}
+
+/// Appends one record of `cells` as a CSV line.
+pub fn write_cells(out: &mut Vec<u8>, cells: &[String], delimiter: u8) {
+    let rec = RecordRef {
+        cells: cells.iter().map(String::as_str).collect(),
+        line: 0,
+        blank: false,
+    };
+    write_record(out, &rec, delimiter);
+}
+
 /// Appends one record as a CSV line (RFC 4180 quoting) ending in CRLF.
 fn write_record(out: &mut Vec<u8>, rec: &RecordRef<'_>, delimiter: u8) {
     if rec.blank {

@@ -87,6 +87,17 @@ texts! {
     LanguageLabel => ("表示言語", "Language"),
     /// Accessible label of the step list.
     StepsLabel => ("手順", "Steps"),
+    /// The button removing the session's data from the page and memory.
+    ClearData => ("データを消去", "Clear data"),
+    /// Asked before clearing.
+    ClearDataQuestion => (
+        "読み込んだデータ、確認結果、変更、前回アップロードしたファイルを、このページとメモリからすべて消去しますか？（保存した対応付けは残ります）",
+        "Remove the data, results, changes and the previous upload file from this page and memory? (Saved mappings stay.)"
+    ),
+    /// After clearing.
+    DataCleared => ("データを消去しました。", "The data was cleared."),
+    /// Download of the municipality master template.
+    MasterTemplate => ("制度マスタの雛形を保存", "Save the master template"),
     /// Step 1.
     StepInput => ("1. 設定と読み込み", "1. Settings and data"),
     /// Step 2.
@@ -104,7 +115,10 @@ texts! {
     /// A layout file.
     LayoutCustom => ("レイアウトファイル", "Layout file"),
     /// Button to load a layout file.
-    LayoutFilePick => ("レイアウトファイル（.toml）を読み込む…", "Load a layout file (.toml)…"),
+    LayoutFilePick => (
+        "レイアウトファイル（ベンダーから受け取った .toml 形式の様式定義）を読み込む…",
+        "Load a layout file (a .toml record layout from your vendor)…"
+    ),
     /// Label of the master files.
     MastersLabel => ("制度マスタ（任意）", "Municipality master (optional)"),
     /// Button to load master files.
@@ -139,6 +153,44 @@ texts! {
     PreviousAddedList => ("追加される受給者証", "Certificates added"),
     /// List heading: changed certificates.
     PreviousChangedList => ("変更される受給者証", "Certificates changed"),
+    /// Heading of 「差分履歴ファイルを作る」.
+    DiffMakerHeading => ("2つの全件ファイルから差分履歴ファイルを作る", "Make the diff-history file from two full files"),
+    /// What 「差分履歴ファイルを作る」 does.
+    DiffMakerHint => (
+        "差分履歴連携の自治体向けです。前回と今回の全件ファイル（PMH の全件レイアウトの CSV）を比べて、登録・更新・削除のレコードだけの差分履歴ファイルを作ります（pmhcsv diff と同じ結果です）。状態ファイルには前回までに作った履歴キーが入っています。作るたびに新しい状態ファイルを保存し、次回はそれを読み込んでください。ファイルはこのパソコンの外には送られず、ブラウザーにも保存されません。",
+        "For municipalities that upload diff history. Compares the previous and the current full files (CSV in PMH's full layout) and writes only the registration, update and deletion records (the same result as pmhcsv diff). The state file holds the history keys made so far: save the new one every time and load it next time. Nothing leaves this PC or is stored in the browser."
+    ),
+    /// Label: the previous full file.
+    DiffFromLabel => ("前回の全件ファイル（初回は不要）", "The previous full file (not needed the first time)"),
+    /// Label: the current full file.
+    DiffToLabel => ("今回の全件ファイル", "The current full file"),
+    /// Label: the state file.
+    DiffStateLabel => ("状態ファイル（前回保存したもの。初回は不要）", "The state file (saved last time; not needed the first time)"),
+    /// Button: pick a file.
+    DiffPick => ("ファイルを選ぶ…", "Choose a file…"),
+    /// Button: remove a file.
+    DiffClear => ("外す", "Remove"),
+    /// Button: make the diff-history file.
+    DiffMake => ("差分履歴ファイルを作る", "Make the diff-history file"),
+    /// The current full file is missing.
+    DiffNeedsTo => ("今回の全件ファイルを選んでください。", "Choose the current full file."),
+    /// Button: save the diff-history CSV.
+    DiffSaveCsv => ("差分履歴ファイルを保存", "Save the diff-history file"),
+    /// Button: save the state file.
+    DiffSaveState => ("新しい状態ファイルを保存（次回使います）", "Save the new state file (needed next time)"),
+    /// Nothing changed: no upload.
+    DiffNothingChanged => ("前回から変更はありません。アップロードは不要です（差分履歴ファイルは見出し行だけです）。", "Nothing changed since the previous file. No upload is needed (the diff-history file holds the header row only)."),
+    /// The file is fit to upload.
+    DiffOk => ("この差分履歴ファイルはアップロードできます。状態ファイルも必ず保存してください。", "This diff-history file can be uploaded. Save the state file too."),
+    /// The file is not fit to upload.
+    DiffNotOk => ("このままではアップロードできません。下の注意と、元の全件ファイルのエラーを直してから作り直してください。", "Not fit to upload as it is: fix what the notes below and the full files' errors say, then make it again."),
+    /// Heading of the notes.
+    DiffNotes => ("注意", "Notes"),
+    /// When the reset API is needed.
+    DiffResetHint => (
+        "受給者証サブキーや履歴キーの付け方を変えたとき（業者の変更、全件連携からの切り替え、別の設定で作った状態ファイル）は、最初のアップロードを差分履歴リセット API で行う必要があります。それまでに登録した情報は強制的に失効します（S00G-E11/E12）。",
+        "When the numbering of the certificate sub-key or the history keys changes (a new vendor, a switch from full uploads, a state file made with other settings), the first upload must go through the diff-history reset API, which forcibly expires what was registered before (S00G-E11/E12)."
+    ),
     /// Heading of the input section.
     InputHeading => ("データを読み込む", "Load your data"),
     /// Text inside the file drop area.
@@ -272,8 +324,8 @@ texts! {
     DownloadReceipt => ("確認の記録（JSON）", "Receipt (JSON)"),
     /// What the receipt is.
     ReceiptNote => (
-        "ツールとレイアウトの版、ファイルの SHA-256、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
-        "Tool and layout versions, the file's SHA-256, encoding, row counts, findings by code and the time (no values from the data)."
+        "ツールとレイアウトの版、ファイルの SHA-256（ファイルの指紋：内容が1文字でも違えば変わる値）、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
+        "Tool and layout versions, the file's SHA-256 (its fingerprint: it changes if a single character differs), encoding, row counts, findings by code and the time (no values from the data)."
     ),
     /// Confirm: go ahead.
     ConfirmYes => ("このままダウンロードする", "Download anyway"),
@@ -459,6 +511,12 @@ pub fn busy_line(lang: Lang, busy: &Busy) -> String {
         (None, Task::Download(_)) => lang
             .pick("ファイルを作成しています…", "Making the file…")
             .to_owned(),
+        (None, Task::MakeDiff) => lang
+            .pick(
+                "差分履歴ファイルを作成しています…",
+                "Making the diff-history file…",
+            )
+            .to_owned(),
         (None, Task::Change) => lang
             .pick(
                 "修正を適用して確認し直しています…",
@@ -485,6 +543,19 @@ pub fn verdict_deletions(lang: Lang, removed: u64) -> String {
 
 /// The verdict while errors remain.
 pub fn verdict_not_ready(lang: Lang, errors: u64, rows: u64) -> String {
+    // Errors of the file as a whole (a missing column …) are in no row: no 「（0 行）」.
+    if rows == 0 {
+        return lang.pick(
+            format!(
+                "まだアップロードできません：ファイル全体のエラー {} 件を直してください",
+                group_thousands(errors)
+            ),
+            format!(
+                "Not ready to upload: fix {} in the file as a whole",
+                count_en(errors, "error", "errors")
+            ),
+        );
+    }
     match lang {
         Lang::Ja => format!(
             "まだアップロードできません：エラー {} 件（{} 行）を直してください",
@@ -538,6 +609,13 @@ pub fn preview_line(
     let name = source_name(lang, source);
     let rows = group_thousands(rows);
     let enc = lang.msg(encoding);
+    // A workbook has no text encoding (the empty message): none is reported.
+    if enc.is_empty() {
+        return lang.pick(
+            format!("{name}：データ {rows} 行、{columns} 列（Excel ブック）"),
+            format!("{name}: {rows} data rows, {columns} columns (Excel workbook)"),
+        );
+    }
     lang.pick(
         format!("{name}：データ {rows} 行、{columns} 列（文字コード {enc}）"),
         format!("{name}: {rows} data rows, {columns} columns (encoding {enc})"),
@@ -728,6 +806,58 @@ pub fn previous_counts(lang: Lang, p: &crate::protocol::PreviousView) -> String 
     )
 }
 
+/// What the 差分履歴 file holds.
+pub fn diff_counts(lang: Lang, v: &crate::protocol::DiffMadeView) -> String {
+    let g = group_thousands;
+    lang.pick(
+        format!(
+            "登録 {}件 / 更新 {}件 / 削除 {}件（変更なし {}件、出力しなかった行 {}件）",
+            g(v.registered),
+            g(v.updated),
+            g(v.deleted),
+            g(v.unchanged),
+            g(v.skipped)
+        ),
+        format!(
+            "{} registered / {} updated / {} deleted ({} unchanged, {} rows not written)",
+            g(v.registered),
+            g(v.updated),
+            g(v.deleted),
+            g(v.unchanged),
+            g(v.skipped)
+        ),
+    )
+}
+
+/// Errors found in the 全件 files and in the file written.
+pub fn diff_errors(lang: Lang, v: &crate::protocol::DiffMadeView) -> String {
+    let g = group_thousands;
+    let from = v.from_errors.map(g);
+    match lang {
+        Lang::Ja => format!(
+            "エラー: 前回の全件ファイル {}、今回の全件ファイル {}件、差分履歴ファイル {}件",
+            from.map_or("（なし）".to_owned(), |n| format!("{n}件")),
+            g(v.to_errors),
+            g(v.output_errors)
+        ),
+        Lang::En => format!(
+            "Errors: previous full file {}, current full file {}, diff-history file {}",
+            from.unwrap_or_else(|| "(none)".to_owned()),
+            g(v.to_errors),
+            g(v.output_errors)
+        ),
+    }
+}
+
+/// The deletion guard refused: the button that confirms.
+pub fn diff_confirm_deletions(lang: Lang, deletions: u64) -> String {
+    let n = group_thousands(deletions);
+    lang.pick(
+        format!("{n}件の削除を確認しました。このまま作る"),
+        format!("I checked the {n} deletions: make it anyway"),
+    )
+}
+
 /// The warning when more certificates would be deleted than the limit allows (P001).
 pub fn previous_over_limit(lang: Lang, removed: u64, previous: u64) -> String {
     let (removed, previous) = (group_thousands(removed), group_thousands(previous));
@@ -829,6 +959,8 @@ pub enum CoreError<'a> {
     Xlsx(&'a pmh_core::xlsx::XlsxError),
     /// A comparison with the previous upload that could not be made.
     Diff(&'a pmh_core::diff::DiffError),
+    /// A help-desk copy that could not be made.
+    Redact(&'a pmh_core::redact::RedactError),
 }
 
 /// The text of a core error, in both languages: the core renders its own error enums
@@ -841,6 +973,7 @@ pub fn core_error(error: CoreError<'_>) -> Msg {
         CoreError::Config(e) => both(&|l| e.message(l)),
         CoreError::Xlsx(e) => both(&|l| e.message(l)),
         CoreError::Diff(e) => both(&|l| e.message(l)),
+        CoreError::Redact(e) => both(&|l| e.message(l)),
     }
 }
 
@@ -946,6 +1079,7 @@ pub fn error(lang: Lang, error: &AppError) -> String {
         ),
         AppError::StorageFailed => Text::StorageFailed.get(lang).to_owned(),
         AppError::NameNeeded => Text::NameNeeded.get(lang).to_owned(),
+        AppError::HeaderUnanswered => prep::header_unanswered(lang).to_owned(),
         AppError::FileType { name } => file_type_unknown(lang, name),
         AppError::Layout { name: None, reason }
         | AppError::Mapping { name: None, reason }
@@ -998,6 +1132,14 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
             "見出し行が見つかりません（空行だけのデータです）。",
             "No header row was found (the data has only blank lines).",
         ),
+        WorkerError::BadLengths => pick(
+            "内部エラー: 受け取ったファイルの長さが合いません。もう一度お試しください。",
+            "internal: the file lengths do not match the bytes received. Please try again.",
+        ),
+        WorkerError::NoDiffMade => pick(
+            "保存する差分履歴ファイルがありません。先に「差分履歴ファイルを作る」を押してください。",
+            "There is no diff-history file to save. Press “Make the diff-history file” first.",
+        ),
         WorkerError::TableNotReloaded => pick(
             "内部エラー: 表を読み直せません。",
             "internal: table not reloaded",
@@ -1028,14 +1170,7 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
                 "The anonymised copy was not saved: its findings did not match the original's ({original} before, {redacted} after). Please try again (each attempt uses new random values). If it keeps happening, report this message (not the file) to the developers."
             ),
         ),
-        WorkerError::RedactEncoding { encoding } => lang.pick(
-            format!(
-                "文字コード {encoding} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS（CP932）または EUC-JP で保存し直してから読み込んでください。"
-            ),
-            format!(
-                "Anonymised copies of {encoding} files are not supported yet; none was made. Save the file as UTF-8, Shift_JIS (CP932) or EUC-JP and load it again."
-            ),
-        ),
+        WorkerError::RedactEncoding { reason } => lang.msg(reason).to_owned(),
         WorkerError::NoRandom { detail } => lang.pick(
             format!("乱数を用意できなかったため、匿名化ファイルは作成していません（{detail}）。"),
             format!("The anonymised copy was not made: no random numbers are available ({detail})."),
@@ -1109,6 +1244,12 @@ pub fn download_name(lang: Lang, kind: DownloadKind, stem: &str) -> String {
             format!("{stem}_変更履歴.csv"),
             format!("{stem}_changes.csv"),
         ),
+        DownloadKind::DiffCsv => lang.pick(
+            format!("{stem}_差分履歴.csv"),
+            format!("{stem}_diff-history.csv"),
+        ),
+        // One name whatever the language: the clerk loads it again next time.
+        DownloadKind::DiffState => "差分履歴_状態ファイル.txt".to_owned(),
     }
 }
 
@@ -1128,6 +1269,10 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::Repair(_) => lang.pick("修正案を適用", "repair"),
         ChangeKind::RepairAll(_) => lang.pick("修正案を一括適用", "repair all"),
         ChangeKind::Undo => lang.pick("元に戻す", "undo"),
+        ChangeKind::Redo => lang.pick("やり直し", "redo"),
+        ChangeKind::ValueMap => lang.pick("値の対応付け", "value mapping"),
+        ChangeKind::ExcludeRow => lang.pick("行を除外", "row left out"),
+        ChangeKind::Replace => lang.pick("列内で置換", "replace in column"),
     }
 }
 
@@ -1144,9 +1289,45 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             format!("対応付け「{name}」を保存しました。"),
             format!("Saved the mapping “{name}”."),
         ),
+        Notice::MappingSavedWithout(name, n) => lang.pick(
+            format!("対応付け「{name}」を保存しました。データに見える列名 {n} 個は保存していません（個人の情報を残さないため）。"),
+            format!("Saved the mapping “{name}”. {n} column names that look like data were not saved (no personal data is kept)."),
+        ),
         Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
         Notice::MappingImported => Text::Imported.get(lang).to_owned(),
+        Notice::DataCleared => Text::DataCleared.get(lang).to_owned(),
         Notice::ConfigChanged => Text::ConfigChanged.get(lang).to_owned(),
+    }
+}
+
+/// The source commit the page was built from (`build-support/source_commit.rs`), if known.
+pub const SOURCE_COMMIT: Option<&str> = option_env!("PMH_SOURCE_COMMIT");
+
+/// The footer: the same facts as `pmhcsv --version` — the tool version, the source commit
+/// (when known) and each built-in layout's version — so that staff and a vendor can tell
+/// whether the page and the CLI check by the same rules.
+pub fn version_footer(lang: Lang, commit: Option<&str>) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let commit = match (commit, lang) {
+        (Some(c), Lang::Ja) => format!("コミット {c}"),
+        (Some(c), Lang::En) => format!("commit {c}"),
+        (None, Lang::Ja) => "コミット不明".to_owned(),
+        (None, Lang::En) => "commit unknown".to_owned(),
+    };
+    let layouts: Vec<String> = pmh_core::Layout::BUILTIN_IDS
+        .iter()
+        .filter_map(|id| pmh_core::Layout::builtin(id))
+        .map(|l| format!("{} {}", l.id, l.version))
+        .collect();
+    match lang {
+        Lang::Ja => format!(
+            "pmhcsv {version}（{commit}）／ レイアウト: {}",
+            layouts.join("、")
+        ),
+        Lang::En => format!(
+            "pmhcsv {version} ({commit}) / layouts: {}",
+            layouts.join(", ")
+        ),
     }
 }
 
@@ -1171,6 +1352,23 @@ mod tests {
         assert_eq!(
             Text::Title.get(Lang::default()),
             "PMH 医療費助成 アップロードファイル作成"
+        );
+    }
+
+    #[test]
+    fn footer_names_the_version_commit_and_every_layout_version() {
+        let full = pmh_core::Layout::full().version;
+        let diff = pmh_core::Layout::diff().version;
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            version_footer(Lang::Ja, Some("0123456789ab")),
+            format!(
+                "pmhcsv {version}（コミット 0123456789ab）／ レイアウト: full {full}、diff {diff}"
+            )
+        );
+        assert_eq!(
+            version_footer(Lang::En, None),
+            format!("pmhcsv {version} (commit unknown) / layouts: full {full}, diff {diff}")
         );
     }
 
@@ -1250,4 +1448,345 @@ mod tests {
             "Checked in 254 ms (1,262 ms until shown)"
         );
     }
+}
+
+/// Texts of the header-row choice, value mapping, constant fields and the 券面 list.
+pub mod prep {
+    use super::Lang;
+
+    /// The question when the first row looks like data.
+    pub fn header_question(lang: Lang, first: &str) -> String {
+        lang.pick(
+            format!("1行目は見出しですか？ 1行目：{first}（番号や日付があり、データのように見えます。見出しでなければ、その人がアップロードから抜けてしまいます）"),
+            format!("Is row 1 the header row? Row 1: {first} (it has numbers or dates and looks like data; if it is not a header, that person would be missing from the upload)"),
+        )
+    }
+    /// Answer: row 1 is data.
+    pub fn header_no(lang: Lang) -> &'static str {
+        lang.pick("いいえ、1行目からデータです", "No, row 1 is data")
+    }
+    /// Answer: row 1 is the header.
+    pub fn header_yes(lang: Lang) -> &'static str {
+        lang.pick("はい、1行目は見出しです", "Yes, row 1 is the header")
+    }
+    /// Why the check waits.
+    pub fn header_unanswered(lang: Lang) -> &'static str {
+        lang.pick(
+            "先に「1行目は見出しですか？」に答えてください。",
+            "Answer “Is row 1 the header row?” first.",
+        )
+    }
+    /// Label of the header-row choice.
+    pub fn header_row_label(lang: Lang) -> &'static str {
+        lang.pick("見出しの行", "Header row")
+    }
+    /// Option: no header row.
+    pub fn header_none(lang: Lang) -> &'static str {
+        lang.pick(
+            "見出しなし（1行目からデータ、列A・列B…と呼ぶ）",
+            "None (row 1 is data; columns named 列A, 列B …)",
+        )
+    }
+    /// Option: row n.
+    pub fn header_row_option(lang: Lang, n: usize, cells: &str) -> String {
+        lang.pick(format!("{n}行目：{cells}"), format!("Row {n}: {cells}"))
+    }
+    /// Heading of the value mapping.
+    pub fn values_heading(lang: Lang) -> &'static str {
+        lang.pick(
+            "コードの対応付け（値の置き換え）",
+            "Code mapping (value replacement)",
+        )
+    }
+    /// Explanation of the value mapping.
+    pub fn values_intro(lang: Lang) -> &'static str {
+        lang.pick(
+            "PMH が受け付けない値を、どのコードにするか選んでください。確認の前に置き換え、変更履歴に残します。対応付けと一緒に保存するのは「男」「女性」のようなコードの名前だけです。",
+            "Choose the code for each value PMH does not accept. Values are replaced before the check and logged. Only code names such as 男 or 女性 are saved with the mapping.",
+        )
+    }
+    /// One value row's label.
+    pub fn value_label(lang: Lang, column: &str, value: &str, rows: u64) -> String {
+        lang.pick(
+            format!(
+                "{column}：「{value}」（{} 行）",
+                super::group_thousands(rows)
+            ),
+            format!(
+                "{column}: “{value}” ({} rows)",
+                super::group_thousands(rows)
+            ),
+        )
+    }
+    /// Option: keep the value.
+    pub fn value_keep(lang: Lang) -> &'static str {
+        lang.pick("そのまま", "Keep")
+    }
+    /// Heading of the constant fields.
+    pub fn constants_heading(lang: Lang) -> &'static str {
+        lang.pick(
+            "元データにない項目を全行同じ値で埋める",
+            "Fill a field the data lacks with one value for every row",
+        )
+    }
+    /// Label of the field choice.
+    pub fn constant_field(lang: Lang) -> &'static str {
+        lang.pick("項目", "Field")
+    }
+    /// Label of the value.
+    pub fn constant_value(lang: Lang) -> &'static str {
+        lang.pick("全行の値", "Value for every row")
+    }
+    /// The add button.
+    pub fn constant_add(lang: Lang) -> &'static str {
+        lang.pick("埋める", "Fill")
+    }
+    /// The remove button.
+    pub fn constant_remove(lang: Lang, label: &str) -> String {
+        lang.pick(
+            format!("「{label}」を埋めない"),
+            format!("Do not fill “{label}”"),
+        )
+    }
+    /// One constant.
+    pub fn constant_line(lang: Lang, label: &str, value: &str) -> String {
+        lang.pick(
+            format!("{label} ＝ {value}（全行）"),
+            format!("{label} = {value} (every row)"),
+        )
+    }
+    /// Heading of the 券面 list on the results screen.
+    pub fn details_heading(lang: Lang) -> &'static str {
+        lang.pick(
+            "受給者証券面項目としてアップロードする列",
+            "Columns uploaded as certificate items",
+        )
+    }
+    /// No 券面 column.
+    pub fn details_none(lang: Lang) -> &'static str {
+        lang.pick(
+            "なし（対応付けで「使わない」以外にした列だけがアップロードされます）",
+            "None (only columns you chose in the mapping are uploaded)",
+        )
+    }
+    /// One 券面 column with a sample.
+    pub fn detail_line(lang: Lang, header: &str, sample: &str) -> String {
+        lang.pick(
+            format!("{header}（例：{sample}）"),
+            format!("{header} (e.g. {sample})"),
+        )
+    }
+}
+
+/// Core texts (titles, messages, 修正方法) as the page shows them: one term for the check
+/// digit (チェックデジット), and nothing that sends the clerk to a command line or a
+/// configuration file — the page's own way instead.
+pub mod page_words {
+    /// Words that must not reach the page: the CLI and its options, files the clerk does not
+    /// have.
+    pub const FORBIDDEN: [&str; 6] = [
+        "pmhcsv",
+        "--",
+        "設定ファイル",
+        ".toml",
+        "configuration",
+        "command line",
+    ];
+
+    const JA: [(&str, &str); 16] = [
+        ("検証番号", "チェックデジット"),
+        ("検査用数字", "チェックデジット"),
+        (
+            "か、pmhcsv build で変換してください",
+            "か、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+        (
+            "か、pmhcsv build で出力してください",
+            "か、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+        (
+            "か pmhcsv build で作り直すと",
+            "か、このページの「アップロード用 CSV」で保存すると",
+        ),
+        (
+            "pmhcsv build で自動変換できます",
+            "このページの修正案でまとめて変換できます",
+        ),
+        (
+            "（pmhcsv build は自動で削除し、記録に残します）",
+            "（このページの修正案で削除でき、変更履歴に残ります）",
+        ),
+        (
+            "（pmhcsv build は値の前後の BOM を削除し、記録に残します）",
+            "（このページの修正案で削除できます）",
+        ),
+        (
+            "（カナ氏名の列は pmhcsv build が自動で全角にします）",
+            "（このページの修正案で全角にできます）",
+        ),
+        (
+            "差分履歴のファイルなら --layout diff を指定してください。",
+            "差分履歴のファイルなら「1. 設定と読み込み」で差分履歴を選んでください。",
+        ),
+        (
+            "--encoding cp932 または --encoding euc-jp（画面では文字コードの選択）で指定してください",
+            "「1. 設定と読み込み」の文字コードで選んでください",
+        ),
+        (
+            "設定ファイルの既知番号一覧に登録すると警告扱いになります",
+            "システム担当者に連絡してください（既知の番号として登録すると警告になります）",
+        ),
+        (
+            "自治体の制度マスタを CSV で用意し、--master で指定してください（pmhcsv master --template で雛形を出力できます）。",
+            "自治体の制度マスタを CSV で用意し、「1. 設定と読み込み」で読み込んでください（雛形は「制度マスタの雛形を保存」で保存できます）。",
+        ),
+        ("制度マスタ（--master）", "制度マスタ"),
+        (
+            "本当に削除してよい場合だけ、--max-removals で上限を指定して（例: --max-removals 50 または 10%）実行し直してください。",
+            "本当に削除してよい場合だけ、システム担当者に確認してからアップロードしてください。",
+        ),
+        (
+            "Excel で保存し直すか、pmhcsv build で出力してください",
+            "Excel で保存し直すか、このページで読み込んで「アップロード用 CSV」を保存してください",
+        ),
+    ];
+
+    const EN: [(&str, &str); 12] = [
+        (
+            ", or convert it with `pmhcsv build`",
+            ", or load it in this page and save the upload CSV",
+        ),
+        (
+            ", or write the file with `pmhcsv build`",
+            ", or load it in this page and save the upload CSV",
+        ),
+        (
+            " or convert with `pmhcsv build`",
+            " or load it in this page and save the upload CSV",
+        ),
+        (
+            "or rebuilding with pmhcsv build writes it correctly",
+            "or saving the upload CSV from this page writes it correctly",
+        ),
+        (
+            "can be converted by `pmhcsv build`",
+            "can be converted with this page's repairs",
+        ),
+        (
+            " (`pmhcsv build` trims them and records it)",
+            " (this page's repair does it and logs it)",
+        ),
+        (
+            " (pmhcsv build trims a BOM at a value's edges and records it)",
+            " (this page's repair removes it)",
+        ),
+        (
+            " (`pmhcsv build` converts the カナ name column automatically)",
+            " (this page's repair converts it)",
+        ),
+        (
+            "; for a diff-history file use --layout diff",
+            "; for a diff-history file choose 差分履歴 in step 1",
+        ),
+        (
+            "name it: --encoding cp932 or --encoding euc-jp (the page's encoding selector)",
+            "choose it in step 1's encoding selector",
+        ),
+        (
+            "list it as a known number in the configuration to downgrade the finding",
+            "tell your system administrator (a known number is reported as a warning)",
+        ),
+        (
+            "Provide the municipality master as CSV with --master (`pmhcsv master --template` prints a template).",
+            "Load the municipality master CSV in step 1 (save a template with “Save the master template”).",
+        ),
+    ];
+
+    /// The Japanese text for the page.
+    pub fn ja(text: &str) -> String {
+        let t = JA
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        clean(strip_code_points(&t), '。')
+    }
+
+    /// `「，」(U+FF0C)` → `「，」`: the character is shown, its code point is jargon. A code
+    /// point alone (an invisible character) stays.
+    pub fn strip_code_points(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("(U+") {
+            let (before, after) = rest.split_at(at);
+            let hex = after[3..]
+                .chars()
+                .take_while(char::is_ascii_hexdigit)
+                .count();
+            let shown = before.ends_with(['」', '"', '”']);
+            out.push_str(before);
+            if shown && (4..=6).contains(&hex) && after[3 + hex..].starts_with(')') {
+                rest = &after[4 + hex..];
+            } else {
+                out.push_str("(U+");
+                rest = &after[3..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The English text for the page.
+    pub fn en(text: &str) -> String {
+        let t = EN
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from, to));
+        let t = strip_code_points(&t).replace(" (--master)", "").replace(
+            ", run again with a higher --max-removals (e.g. 50 or 10%)",
+            ", check with your system administrator before uploading",
+        );
+        clean(t, '.')
+    }
+
+    /// Drops any sentence that still names the CLI (a core text this table does not know).
+    fn clean(text: String, stop: char) -> String {
+        if !FORBIDDEN.iter().any(|w| text.contains(w)) {
+            return text;
+        }
+        text.split_inclusive(stop)
+            .filter(|s| !FORBIDDEN.iter().any(|w| s.contains(w)))
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    }
+}
+
+/// The button leaving a row out of the upload.
+pub fn exclude_row(lang: Lang, row: u32) -> String {
+    lang.pick(
+        format!(
+            "この行（{} 行目）をアップロードから除く",
+            group_thousands(u64::from(row))
+        ),
+        format!(
+            "Leave row {} out of the upload",
+            group_thousands(u64::from(row))
+        ),
+    )
+}
+
+/// Label of the text to find in a column.
+pub fn replace_find(lang: Lang, column: &str) -> String {
+    lang.pick(
+        format!("{column} 列で検索"),
+        format!("Find in column {column}"),
+    )
+}
+
+/// Label of the replacement.
+pub fn replace_with(lang: Lang) -> &'static str {
+    lang.pick("置き換え後", "Replace with")
+}
+
+/// The replace button.
+pub fn replace_run(lang: Lang) -> &'static str {
+    lang.pick("この列ですべて置換", "Replace all in this column")
 }

@@ -14,9 +14,9 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::error::WorkerError;
 use crate::protocol::{
-    DownloadKind, FromWorker, JobId, LayoutSpec, Phase, ReportLang, ToWorker, ViewReq,
+    DownloadKind, FromWorker, JobId, LayoutSpec, Phase, Prepare, ReportLang, ToWorker, ViewReq,
 };
-use crate::session::{DownloadExtra, Session};
+use crate::session::{DiffInputs, DownloadExtra, Session};
 use crate::wire;
 
 thread_local! {
@@ -169,7 +169,7 @@ fn check(
     scope: &DedicatedWorkerGlobalScope,
     session: &mut Session,
     job: JobId,
-    mapping: &str,
+    (mapping, prepare, at): (&str, &Prepare, &str),
     view: &ViewReq,
 ) {
     let started = now(scope);
@@ -178,7 +178,9 @@ fn check(
         job,
         last: f64::MIN,
     };
-    if let Err(message) = session.check(mapping, &mut |p, d, t| progress.report(p, d, t)) {
+    if let Err(message) = session.check(mapping, prepare, at, &mut |p, d, t| {
+        progress.report(p, d, t)
+    }) {
         return failed(scope, job, message);
     }
     match (session.summary(), session.view(view)) {
@@ -277,7 +279,35 @@ fn answer(
                 Err(message) => failed(scope, job, message),
             }
         }
-        ToWorker::Check { job, mapping, view } => check(scope, session, job, &mapping, &view),
+        ToWorker::Check {
+            job,
+            mapping,
+            prepare,
+            at,
+            view,
+        } => check(scope, session, job, (&mapping, &prepare, &at), &view),
+        ToWorker::Clear => session.clear(),
+        ToWorker::ExcludeRow { job, row, at, view } => {
+            let started = now(scope);
+            let result = session.exclude_row(row, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::Replace {
+            job,
+            col,
+            find,
+            replace,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.replace_in_column(col, &find, &replace, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::SetHeaderRow { job, row } => match session.set_header_row(row) {
+            Ok(preview) => post(scope, &FromWorker::Loaded { job, preview }, None),
+            Err(message) => failed(scope, job, message),
+        },
         ToWorker::View { job, view } => match session.view(&view) {
             Ok(view) => post(scope, &FromWorker::Viewed { job, view }, None),
             Err(message) => failed(scope, job, message),
@@ -310,12 +340,45 @@ fn answer(
             let result = session.undo(&at);
             changed(scope, session, job, result, &view, started);
         }
+        ToWorker::Redo { job, at, view } => {
+            let started = now(scope);
+            let result = session.redo(&at);
+            changed(scope, session, job, result, &view, started);
+        }
         ToWorker::Download {
             job,
             kind,
             lang,
             time,
         } => download(scope, session, job, kind, lang, &time),
+        ToWorker::MakeDiff {
+            job,
+            from,
+            to,
+            state,
+            lens,
+            allow_deletions,
+        } => {
+            let bytes = bytes.unwrap_or_default();
+            let view = match split_files(&bytes, &lens) {
+                Some(parts) => {
+                    let mut parts = parts.into_iter();
+                    let from = from.map(|name| (name, parts.next().unwrap_or_default()));
+                    let to_bytes = parts.next().unwrap_or_default();
+                    let state_bytes = if state { parts.next() } else { None };
+                    session.make_diff(&DiffInputs {
+                        from: from.as_ref().map(|(n, b)| (n.as_str(), *b)),
+                        to: (&to, to_bytes),
+                        state: state_bytes,
+                        allow_deletions,
+                    })
+                }
+                None => {
+                    return failed(scope, job, WorkerError::BadLengths);
+                }
+            };
+            post(scope, &FromWorker::DiffMade { job, view }, None);
+        }
         ToWorker::Bench { job, repeats } => {
             let result = session.bench(repeats, &mut |run| {
                 let t = now(scope);
@@ -337,6 +400,22 @@ fn answer(
             }
         }
     }
+}
+
+/// Cuts concatenated files at `lens`; `None` when the lengths do not add up to the bytes.
+fn split_files<'a>(bytes: &'a [u8], lens: &[u32]) -> Option<Vec<&'a [u8]>> {
+    let mut rest = bytes;
+    let mut out = Vec::with_capacity(lens.len());
+    for &len in lens {
+        let len = usize::try_from(len).ok()?;
+        if len > rest.len() {
+            return None;
+        }
+        let (head, tail) = rest.split_at(len);
+        out.push(head);
+        rest = tail;
+    }
+    rest.is_empty().then_some(out)
 }
 
 /// Posts a message to the page ([`wire::envelope`]); `bytes` is transferred.

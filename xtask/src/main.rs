@@ -5,6 +5,9 @@
 //! - `e2e`: `web` and the `pmhcsv` CLI, then the browser end-to-end tests in `tests/e2e`
 //!   (headless Debian Chromium; they compare the page's download with `pmhcsv build`).
 //! - `test`: every test: `cargo test --workspace` (native), then `e2e`.
+//! - `dist`: the release files in `dist/` — static Linux binary, Windows `.exe`, the page,
+//!   `INSTALL.md`, `SHA256SUMS` — checked against the regular build (see `dist.rs`).
+//! - `dist-check`: `dist`, then the `.exe` against the regular build under Wine.
 //! - `bench-web [ROWS]`: `web`, then the browser benchmark (`tests/e2e/bench.mjs`) on a
 //!   ROWS-row paste (default 100,000): time to results, one-row re-check, scrolling, and the
 //!   WASM-vs-native throughput of the checker.
@@ -18,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod dist;
+
 /// Cargo profile for the shipped page (defined in the root `Cargo.toml`).
 const WEB_PROFILE: &str = "web";
 /// The page must stay small: it is inlined, base64 and all, into one HTML file.
@@ -30,7 +35,9 @@ type Result<T, E = String> = std::result::Result<T, E>;
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("web") => build_page().map(drop),
+        Some("web") => build_page(dist::source_commit(&workspace_root()).as_deref()).map(drop),
+        Some("dist") => dist::dist().map(drop),
+        Some("dist-check") => dist::dist_check(),
         Some("e2e") => e2e(),
         Some("test") => test_all(),
         Some("bench-web") => bench_web(args.get(1).map(String::as_str)),
@@ -59,6 +66,9 @@ fn print_help() {
          web   build the offline page {PAGE_PATH}\n  \
          e2e   build the page and pmhcsv, then run the browser tests in tests/e2e\n  \
          test  all tests: cargo test --workspace, then e2e\n  \
+         dist  release files in dist/: static Linux binary, Windows .exe, the page,\n        \
+         INSTALL.md, SHA256SUMS; compares the static binary with the regular build\n  \
+         dist-check  dist, then the same comparison for the .exe under Wine (wine64)\n  \
          bench-web [ROWS]  build the page, then benchmark it in headless Chromium on a\n            \
          ROWS-row paste (default 100000)\n\n\
          environment: CARGO_TARGET_DIR (respected), WASM_BINDGEN (path of the wasm-bindgen CLI),\n\
@@ -106,8 +116,9 @@ fn run(command: &mut Command) -> Result<()> {
     }
 }
 
-/// Builds `dist/pmh-csv-builder.html` and returns its path.
-fn build_page() -> Result<PathBuf> {
+/// Builds `dist/pmh-csv-builder.html` and returns its path. `commit` is the source commit the
+/// footer names (`dist::source_commit`).
+fn build_page(commit: Option<&str>) -> Result<PathBuf> {
     let started = Instant::now();
     let root = workspace_root();
     let target = target_dir(&root)?;
@@ -126,7 +137,8 @@ fn build_page() -> Result<PathBuf> {
         "xtask: building web (wasm32, profile `{WEB_PROFILE}`) in {}",
         target.display()
     );
-    run(Command::new(&cargo)
+    let mut build = Command::new(&cargo);
+    build
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", wasm_rustflags())
@@ -136,7 +148,9 @@ fn build_page() -> Result<PathBuf> {
             "wasm32-unknown-unknown",
             "--profile",
             WEB_PROFILE,
-        ]))?;
+        ]);
+    dist::set_commit(&mut build, commit);
+    run(&mut build)?;
     let wasm_in = target
         .join("wasm32-unknown-unknown")
         .join(WEB_PROFILE)
@@ -242,7 +256,7 @@ fn build_cli() -> Result<PathBuf> {
 
 /// Builds the page and the CLI, then runs `node --test` on every `*.test.mjs` in `tests/e2e`.
 fn e2e() -> Result<()> {
-    let page = build_page()?;
+    let page = build_page(dist::source_commit(&workspace_root()).as_deref())?;
     let cli = build_cli()?;
     let started = Instant::now();
     let e2e_dir = workspace_root().join("tests/e2e");
@@ -293,8 +307,8 @@ fn bench_web(rows: Option<&str>) -> Result<()> {
             .map_err(|_| format!("bench-web: ROWS must be a number, not `{r}`"))?,
         None => 100_000,
     };
-    let page = build_page()?;
     let root = workspace_root();
+    let page = build_page(dist::source_commit(&root).as_deref())?;
     let target = target_dir(&root)?;
     let data_dir = target.join("bench-web");
     fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;

@@ -35,6 +35,14 @@ impl<'l> Back<'l> {
         if value.is_empty() {
             if f.required {
                 self.sink.push(at(Code::Required, Rule::Required));
+            } else if f.has_check(Check::RecipientNumber) {
+                // Seed 002 line 542: PMH's look-up screen requires the number.
+                self.sink.push(
+                    Diagnostic::new(Code::RecipientNumberEmpty)
+                        .at(row, line)
+                        .column(col)
+                        .field(fi, Basis::Verified),
+                );
             }
             if bom {
                 self.bom_in_value(row, line, col, Some(fi), raw);
@@ -293,7 +301,7 @@ impl<'l> Back<'l> {
                 }
                 // Master checks need a municipality master (domain-rules issue); without one they
                 // are skipped.
-                Check::MasterSegment | Check::MasterIncomeSegment => {}
+                Check::MasterSegment | Check::MasterIncomeSegment | Check::Amount => {}
             }
         }
     }

@@ -51,7 +51,30 @@ impl<'l> Back<'l> {
                     }),
             );
         }
+        for &(col, first, f) in &map.card_repeats {
+            self.sink.push(
+                Diagnostic::new(Code::CardItemNamedLikeField)
+                    .at(row, line)
+                    .column(Some(col as u32 + 1))
+                    .field(f, Basis::Verified)
+                    .detail(Detail::Header {
+                        header: headers[col].clone(),
+                        suggestion: None,
+                        other_column: Some(first as u32 + 1),
+                    }),
+            );
+        }
+        let known_items: Vec<String> = layout
+            .certificate_items
+            .known
+            .iter()
+            .map(|k| crate::layout::header::fold(k))
+            .collect();
         for &(col, suggestion) in &map.unknown_among_fixed {
+            // 年齢, 疾病名 … are 受給者証券面項目 wherever they stand (the layout lists them).
+            if known_items.contains(&crate::layout::header::fold(&headers[col])) {
+                continue;
+            }
             self.sink.push(
                 Diagnostic::new(Code::UnknownColumn)
                     .at(row, line)

@@ -2,11 +2,16 @@
 //!
 //! K001 (the same certificate twice), K002 (overlapping validity periods in a full snapshot)
 //! and K003 (a 履歴キー repeated within one certificate) compare each row with the earlier rows
-//! of the same certificate. Two indexes decide them with the same function
-//! ([`KeyTracker::observe_key`]) and never keep the values themselves:
+//! of the same certificate. When the layout names a `keys.certificate_type`, a repeat whose
+//! type differs is K004 (a warning: the seeds' key 個人番号 + 公費受給者番号 + 受給者証サブキー
+//! makes them one certificate at PMH) — and an error on a row of the same type always wins. Two
+//! indexes decide them with the same function ([`KeyTracker::observe_key`]) and never keep the
+//! key values themselves:
 //!
 //! * [`SortedKeys`], for a whole file whose layout has no 履歴キー (`pmhcsv validate` of 全件):
-//!   28 bytes per row appended in file order, sorted once at the end;
+//!   32 bytes per row appended in file order (fingerprint, row, period and the row's
+//!   certificate type as a number into a table of the file's distinct type values), sorted
+//!   once at the end;
 //! * [`KeyTracker`], row by row (履歴キー layouts, whose K003 shows the key's value, and the
 //!   page's one-row re-check): a 128-bit fingerprint per certificate in a hash table and
 //!   24 bytes per row.
@@ -24,6 +29,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64_with_seed, xxh3_128_with_seed};
 /// certificate's rows).
 const CERTIFICATE_DOMAIN: u64 = 0x243F_6A88_85A3_08D3;
 const HISTORY_KEY_DOMAIN: u64 = 0xA409_3822_299F_31D0;
+const TYPE_DOMAIN: u64 = 0x1319_8A2E_0370_7344;
 
 /// Identity hasher for keys that are already hashes.
 #[derive(Debug, Default)]
@@ -44,12 +50,13 @@ impl Hasher for PreHashed {
 }
 
 /// The cross-row certificate checks (K001 duplicate, K002 overlapping periods, K003 duplicate
-/// 履歴キー), as a reusable index: rows are observed in order and each is compared with the
+/// 履歴キー, K004 differing only by certificate type), as a reusable index: rows are observed in order and each is compared with the
 /// earlier rows of the same certificate. About 72 bytes per row (README: Performance); a whole
 /// file without 履歴キー uses the sorted index (`SortedKeys`) instead.
 #[derive(Debug, Clone)]
 pub struct KeyTracker {
     certificate: Vec<usize>,
+    certificate_type: Option<usize>,
     history_key: Option<usize>,
     no_overlap: bool,
     /// Certificate fingerprint → (first, last) entry of its rows, or ([`LARGE`], n) for a
@@ -72,6 +79,7 @@ impl KeyTracker {
         let rows = rows.min(MAX_CAPACITY_HINT);
         Self {
             certificate: k.certificate,
+            certificate_type: k.certificate_type,
             history_key: k.history_key,
             no_overlap: layout.keys.no_overlap,
             index: HashMap::with_capacity_and_hasher(rows, BuildHasherDefault::default()),
@@ -135,14 +143,19 @@ impl KeyTracker {
             row,
             from: valid_from.map_or(NO_DATE, date::Ymd::to_days),
             to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
-            history: history.unwrap_or(0),
+            // Without a 履歴キー the slot holds the certificate type's hash (0 without one): a
+            // collision (2⁻⁶⁴ per pair) gives K001/K002 instead of K004, the stricter answer.
+            // With a 履歴キー the type plays no part: a repeated 履歴キー is K003 whatever the
+            // type (one history row of one certificate at PMH).
+            history: history
+                .unwrap_or_else(|| self.certificate_type.map_or(0, |i| type_hash(value(i)))),
             next: u32::MAX,
         };
         self.observe_key(key, entry, history.is_some())
     }
 
-    /// Observes one row by its certificate fingerprint: the one place that decides K001, K002
-    /// and K003, for the per-row index ([`KeyTracker::observe`]) and the sorted one
+    /// Observes one row by its certificate fingerprint: the one place that decides K001, K002,
+    /// K003 and K004, for the per-row index ([`KeyTracker::observe`]) and the sorted one
     /// ([`SortedKeys`]) alike.
     fn observe_key(&mut self, key: u128, entry: KeyEntry, history: bool) -> Option<KeyFinding> {
         let new_index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
@@ -153,10 +166,10 @@ impl KeyTracker {
         };
         let finding = if head == LARGE {
             // `tail` is the group's index in `large`.
-            let no_overlap = self.no_overlap;
+            let (no_overlap, typed) = (self.no_overlap, self.typed());
             self.large
                 .get_mut(tail as usize)
-                .and_then(|g| g.observe(&entry, history, no_overlap))
+                .and_then(|g| g.observe(&entry, history, no_overlap, typed))
         } else {
             let (finding, walked) = self.walk(head, &entry, history);
             if let Some(t) = self.entries.get_mut(tail as usize) {
@@ -165,12 +178,13 @@ impl KeyTracker {
             if walked >= SMALL_GROUP {
                 // From now on this certificate is indexed: each row costs O(log n).
                 let mut g = LargeGroup::default();
+                let typed = self.typed();
                 let mut i = head;
                 while let Some(e) = self.entries.get(i as usize).copied() {
-                    let _ = g.observe(&e, history, self.no_overlap);
+                    let _ = g.observe(&e, history, self.no_overlap, typed);
                     i = e.next;
                 }
-                let _ = g.observe(&entry, history, self.no_overlap);
+                let _ = g.observe(&entry, history, self.no_overlap, typed);
                 let id = u32::try_from(self.large.len()).unwrap_or(u32::MAX);
                 self.large.push(g);
                 self.index.insert(key, (LARGE, id));
@@ -184,12 +198,20 @@ impl KeyTracker {
             Repeat::HistoryKey(row) => (Code::DuplicateHistoryKey, row),
             Repeat::Period(row) => (Code::DuplicateCertificate, row),
             Repeat::Overlap(row) => (Code::OverlappingPeriods, row),
+            Repeat::OtherType(row) => (Code::CertificateTypeOnly, row),
         };
+        let on_type = code == Code::CertificateTypeOnly;
         Some(KeyFinding {
             code,
             other_row,
-            on_history_key: history,
+            on_history_key: history && !on_type,
+            on_type,
         })
+    }
+
+    /// Whether rows carry a certificate type to compare (K004): a type field and no 履歴キー.
+    fn typed(&self) -> bool {
+        self.certificate_type.is_some() && self.history_key.is_none()
     }
 
     /// Forgets every row (keeps the key configuration and the allocations).
@@ -199,46 +221,68 @@ impl KeyTracker {
         self.large.clear();
     }
 
-    /// The earlier rows of a small group, from `head`: the earliest exact repeat (K003 on the
-    /// 履歴キー, else K001 on the period), else the earliest overlapping period (K002). Also
-    /// returns how many rows were walked.
+    /// The earlier rows of a small group, from `head`: the earliest exact repeat of the same
+    /// type (K003 on the 履歴キー, else K001 on the period), else the earliest overlapping
+    /// period of the same type (K002), else the earliest of those of another type (K004).
+    /// Also returns how many rows were walked.
     fn walk(&self, head: u32, entry: &KeyEntry, history: bool) -> (Option<Repeat>, usize) {
-        let (mut repeat, mut overlap, mut walked) = (None, None, 0);
+        let (mut repeat, mut overlap, mut other, mut walked) = (None, None, None, 0);
         let mut i = head;
         while let Some(e) = self.entries.get(i as usize) {
             walked += 1;
-            if history {
-                if e.history == entry.history {
-                    repeat = Some(Repeat::HistoryKey(e.row));
+            // Without a 履歴キー, `history` is the type (see `observe`).
+            let same_type = history || e.history == entry.history;
+            let found = if history {
+                (e.history == entry.history).then_some(Repeat::HistoryKey(e.row))
+            } else if e.from == entry.from && e.to == entry.to {
+                Some(Repeat::Period(e.row))
+            } else if self.no_overlap && overlaps(e, entry) {
+                Some(Repeat::Overlap(e.row))
+            } else {
+                None
+            };
+            match found {
+                Some(Repeat::Overlap(_)) if same_type => {
+                    overlap = overlap.or(found);
+                }
+                Some(r) if same_type => {
+                    repeat = Some(r);
                     break;
                 }
-            } else if e.from == entry.from && e.to == entry.to {
-                repeat = Some(Repeat::Period(e.row));
-                break;
-            } else if overlap.is_none() && self.no_overlap && overlaps(e, entry) {
-                overlap = Some(Repeat::Overlap(e.row));
+                Some(_) => other = other.or(Some(Repeat::OtherType(e.row))),
+                None => {}
             }
             i = e.next;
         }
-        (repeat.or(overlap), walked)
+        (repeat.or(overlap).or(other), walked)
     }
 }
 
 /// The certificate-key index of a streaming check whose layout has no 履歴キー: each row's
-/// (fingerprint, row, from, to) is appended to one vector, sorted once at the end, and each
-/// certificate's rows are then decided in row order by [`KeyTracker::observe_key`], exactly as
-/// the per-row index decides them (certificates never influence each other's findings). 28 bytes
-/// per row and no random probe into a table per row (issue 13: the table's cache misses were
-/// 15 % of the time and 90 of 96 MB).
+/// (fingerprint, row, from, to, certificate type) is appended to one vector, sorted once at the
+/// end, and each certificate's rows are then decided in row order by
+/// [`KeyTracker::observe_key`], exactly as the per-row index decides them (certificates never
+/// influence each other's findings). 32 bytes per row, plus each distinct certificate type
+/// value of the file once, and no random probe into a table per row (issue 13: the table's
+/// cache misses were 15 % of the time and 90 of 96 MB).
 #[derive(Debug, Clone)]
 pub(crate) struct SortedKeys {
     /// Computes fingerprints, and decides each certificate's rows at the end.
     tracker: KeyTracker,
     rows: Vec<SortedEntry>,
+    /// The file's distinct certificate type values (K004), numbered in order of appearance:
+    /// value → number, and number → (the value's hash as [`KeyTracker::observe`] computes it,
+    /// the value for the finding). Empty without a type field.
+    type_numbers: HashMap<Box<str>, u32>,
+    types: Vec<(u64, Box<str>)>,
+    /// The previous row's type number (rows of one type often follow each other).
+    last_type: Option<u32>,
 }
 
-/// One row of [`SortedKeys`]; packed to 28 bytes (the 128-bit fingerprint would otherwise pad
-/// it to 32).
+/// One row of [`SortedKeys`]: 32 bytes on every target (checked below; packed so that the
+/// fingerprint's alignment never pads it). `kind` numbers the row's certificate type in `SortedKeys::types` (0 without a
+/// type field): the same type value has the same number, so the decision sees the same type
+/// hashes as the per-row index.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(4))]
 struct SortedEntry {
@@ -246,7 +290,10 @@ struct SortedEntry {
     row: u32,
     from: i32,
     to: i32,
+    kind: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<SortedEntry>() == 32);
 
 impl SortedKeys {
     /// Whether the layout's certificate checks can wait for the end of the file: it has no
@@ -260,6 +307,9 @@ impl SortedKeys {
         Self {
             tracker: KeyTracker::new(layout),
             rows: Vec::with_capacity(rows.min(MAX_CAPACITY_HINT)),
+            type_numbers: HashMap::new(),
+            types: Vec::new(),
+            last_type: None,
         }
     }
 
@@ -275,25 +325,55 @@ impl SortedKeys {
         let Some(key) = self.tracker.certificate_key(value) else {
             return false;
         };
+        let kind = match self.tracker.certificate_type {
+            Some(i) if self.tracker.typed() => self.type_number(value(i)),
+            _ => 0,
+        };
         self.rows.push(SortedEntry {
             key,
             row,
             from: valid_from.map_or(NO_DATE, date::Ymd::to_days),
             to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
+            kind,
         });
         true
     }
 
+    /// The number of a certificate type value, new ones numbered in order.
+    fn type_number(&mut self, v: &str) -> u32 {
+        if let Some(n) = self.last_type
+            && self.types.get(n as usize).is_some_and(|(_, t)| &**t == v)
+        {
+            return n;
+        }
+        let n = match self.type_numbers.get(v) {
+            Some(&n) => n,
+            None => {
+                // At most one type per row, and rows are numbered in u32.
+                let n = u32::try_from(self.types.len()).unwrap_or(u32::MAX);
+                self.types.push((type_hash(v), v.into()));
+                self.type_numbers.insert(v.into(), n);
+                n
+            }
+        };
+        self.last_type = Some(n);
+        n
+    }
+
     /// Every row's finding against an earlier row of its certificate, in row order: the
-    /// findings [`KeyTracker::observe`] would have returned row by row.
-    pub(crate) fn finish(self) -> Vec<(u32, KeyFinding)> {
+    /// findings [`KeyTracker::observe`] would have returned row by row, each with the row's
+    /// certificate type value when the finding is on the type (K004).
+    pub(crate) fn finish(self) -> Vec<(u32, KeyFinding, Option<String>)> {
         let Self {
             mut tracker,
             mut rows,
+            types,
+            ..
         } = self;
         // Rows arrive in increasing order and are unique, so (key, row) orders each
         // certificate's rows as the file does.
         rows.sort_unstable_by_key(|e| (e.key, e.row));
+        let type_of = |kind: u32| types.get(kind as usize);
         let mut found = Vec::new();
         for group in rows.chunk_by(|a, b| a.key == b.key) {
             if group.len() < 2 {
@@ -305,18 +385,28 @@ impl SortedKeys {
                     row: e.row,
                     from: e.from,
                     to: e.to,
-                    history: 0,
+                    // As `KeyTracker::observe` fills it without a 履歴キー: the type's hash.
+                    history: type_of(e.kind).map_or(0, |&(h, _)| h),
                     next: u32::MAX,
                 };
                 if let Some(f) = tracker.observe_key(e.key, entry, false) {
-                    found.push((e.row, f));
+                    let value = f
+                        .on_type
+                        .then(|| type_of(e.kind).map(|(_, v)| v.to_string()))
+                        .flatten();
+                    found.push((e.row, f, value));
                 }
             }
         }
         drop(rows);
-        found.sort_unstable_by_key(|&(row, _)| row);
+        found.sort_unstable_by_key(|&(row, _, _)| row);
         found
     }
+}
+
+/// The hash of a certificate type value, compared between rows of one certificate (K004).
+fn type_hash(v: &str) -> u64 {
+    xxh3_64_with_seed(v.as_bytes(), TYPE_DOMAIN)
 }
 
 /// What a row repeats of an earlier row of its certificate, and that row.
@@ -328,6 +418,8 @@ enum Repeat {
     Period(u32),
     /// A validity period sharing a day.
     Overlap(u32),
+    /// One of the above, with another certificate type (K004).
+    OtherType(u32),
 }
 
 /// The most rows an index reserves room for up front (a wrong hint cannot exhaust memory).
@@ -355,8 +447,53 @@ fn overlaps(a: &KeyEntry, b: &KeyEntry) -> bool {
 /// Overlaps use the *maximal* periods: those not contained in another. Sorted by start they are
 /// also sorted by end, and a period overlaps some earlier period exactly when it overlaps a
 /// maximal one, so one ordered lookup answers, and the witness row really overlaps.
+///
+/// With a certificate type, each type has its own [`Periods`] (K001/K002/K003 within a type),
+/// and one more over all types finds the K004 repeats.
 #[derive(Debug, Clone, Default)]
 struct LargeGroup {
+    /// Per type hash (0 without a type): the rows of that type.
+    by_type: HashMap<u64, Periods>,
+    /// All types together, and each row's type (only with a certificate type).
+    any: Periods,
+    row_types: HashMap<u32, u64>,
+}
+
+impl LargeGroup {
+    fn observe(
+        &mut self,
+        e: &KeyEntry,
+        history: bool,
+        no_overlap: bool,
+        typed: bool,
+    ) -> Option<Repeat> {
+        // Without a 履歴キー, `history` is the type (see `KeyTracker::observe`).
+        let kind = if typed { e.history } else { 0 };
+        let same = self
+            .by_type
+            .entry(kind)
+            .or_default()
+            .observe(e, history, no_overlap);
+        if !typed {
+            return same;
+        }
+        let any = self.any.observe(e, history, no_overlap);
+        self.row_types.insert(e.row, kind);
+        same.or_else(|| {
+            let row = match any? {
+                Repeat::HistoryKey(r)
+                | Repeat::Period(r)
+                | Repeat::Overlap(r)
+                | Repeat::OtherType(r) => r,
+            };
+            (self.row_types.get(&row) != Some(&kind)).then_some(Repeat::OtherType(row))
+        })
+    }
+}
+
+/// The rows of one certificate (of one type) in a [`LargeGroup`].
+#[derive(Debug, Clone, Default)]
+struct Periods {
     /// (start, end) → earliest row with exactly that period.
     periods: HashMap<(i32, i32), u32>,
     /// 履歴キー → earliest row.
@@ -365,7 +502,7 @@ struct LargeGroup {
     maximal: BTreeMap<i32, (i32, u32)>,
 }
 
-impl LargeGroup {
+impl Periods {
     fn observe(&mut self, e: &KeyEntry, history: bool, no_overlap: bool) -> Option<Repeat> {
         if history {
             return match self.history_keys.entry(e.history) {
@@ -438,12 +575,14 @@ impl LargeGroup {
 /// A row that repeats an earlier row's certificate ([`KeyTracker::observe`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyFinding {
-    /// K001, K002 or K003.
+    /// K001, K002, K003 or K004.
     pub code: Code,
     /// The earlier row.
     pub other_row: u32,
     /// Found on the 履歴キー (K003) rather than on the certificate and its period.
     pub on_history_key: bool,
+    /// Found on the certificate type (K004): the rows differ only by it.
+    pub on_type: bool,
 }
 
 /// One row of one certificate, kept for the cross-row checks.
@@ -513,6 +652,99 @@ mod tests {
             t.observe(4, &value, ymd(2027, 3, 31), ymd(2028, 3, 31))
                 .map(pair),
             Some((Code::OverlappingPeriods, 3))
+        );
+    }
+
+    /// Issue 10 (3): the seeds' key (seed 000 lines 549–551) leaves the type out; rows that
+    /// differ only by it are K004 (a warning), and a same-type repeat still wins (K001/K002),
+    /// in small groups and in indexed ones alike.
+    #[test]
+    fn rows_differing_only_by_type_are_k004() {
+        let layout = Layout::full();
+        let my = layout.field_index("myNumber").unwrap();
+        let ty = layout.field_index("orgSpecificCertificateTypeId").unwrap();
+        for extra in [0u32, 40] {
+            let mut t = KeyTracker::new(&layout);
+            // The sorted index sees the same rows and must find the same, with the type shown.
+            let mut sorted = SortedKeys::with_capacity(&layout, 0);
+            let mut per_row = Vec::new();
+            let mut row = 2;
+            // Distinct, renewing periods first (past SMALL_GROUP when `extra` is 40).
+            for n in 0..extra {
+                let value = |i: usize| match i {
+                    i if i == my => "123456789018",
+                    i if i == ty => "T0",
+                    _ => "",
+                };
+                let y = 1900 + n as i32;
+                assert_eq!(t.observe(row, &value, ymd(y, 1, 1), ymd(y, 12, 31)), None);
+                assert!(sorted.push(row, &value, ymd(y, 1, 1), ymd(y, 12, 31)));
+                row += 1;
+            }
+            let mut obs = |t: &mut KeyTracker, row: u32, ty_v: &'static str, m: (u8, u8)| {
+                let value = move |i: usize| match i {
+                    i if i == my => "123456789018",
+                    i if i == ty => ty_v,
+                    _ => "",
+                };
+                assert!(sorted.push(row, &value, ymd(2025, m.0, 1), ymd(2026, m.1, 28)));
+                let f = t.observe(row, &value, ymd(2025, m.0, 1), ymd(2026, m.1, 28));
+                if let Some(f) = f {
+                    per_row.push((row, f, f.on_type.then(|| ty_v.to_owned())));
+                }
+                f.map(|f| (f.code, f.other_row, f.on_type))
+            };
+            let first = row;
+            assert_eq!(obs(&mut t, first, "A", (4, 3)), None);
+            assert_eq!(
+                obs(&mut t, first + 1, "B", (4, 3)),
+                Some((Code::CertificateTypeOnly, first, true)),
+                "extra {extra}"
+            );
+            // Same type as row `first + 1`: the error, not the warning.
+            assert_eq!(
+                obs(&mut t, first + 2, "B", (4, 3)),
+                Some((Code::DuplicateCertificate, first + 1, false)),
+                "extra {extra}"
+            );
+            assert_eq!(
+                obs(&mut t, first + 3, "A", (5, 2)),
+                Some((Code::OverlappingPeriods, first, false)),
+                "extra {extra}"
+            );
+            // Rows `first` (overlapping) and `first + 3` (the same period) are both of
+            // another type: either is a witness (the index finds the exact repeat first).
+            let got = obs(&mut t, first + 4, "C", (5, 2));
+            assert!(
+                [first, first + 3]
+                    .map(|r| Some((Code::CertificateTypeOnly, r, true)))
+                    .contains(&got),
+                "extra {extra}: {got:?}"
+            );
+            assert_eq!(t.large.is_empty(), extra == 0);
+            assert_eq!(sorted.finish(), per_row, "extra {extra}");
+        }
+        // 差分履歴: the 履歴キー decides, whatever the type (no certificate_type there).
+        let diff = Layout::diff();
+        assert_eq!(diff.keys.certificate_type, None);
+        let mut t = KeyTracker::new(&diff);
+        let (my, ty, hk) = (
+            diff.field_index("myNumber").unwrap(),
+            diff.field_index("orgSpecificCertificateTypeId").unwrap(),
+            diff.field_index("historyKey").unwrap(),
+        );
+        let v = |ty_v: &'static str| {
+            move |i: usize| match i {
+                i if i == my => "123456789018",
+                i if i == ty => ty_v,
+                i if i == hk => "1",
+                _ => "",
+            }
+        };
+        assert_eq!(t.observe(2, &v("A"), None, None), None);
+        assert_eq!(
+            t.observe(3, &v("B"), None, None).map(pair),
+            Some((Code::DuplicateHistoryKey, 2))
         );
     }
 
@@ -641,6 +873,124 @@ mod tests {
         assert!(k001 >= 50 && k002 >= 200, "K001 {k001}, K002 {k002}");
     }
 
+    /// The same against a pairwise reference with certificate types (issue 10, K004): a
+    /// same-type exact repeat is K001 (earliest such row), else a same-type overlap K002, else
+    /// an exact or overlapping row of another type K004 — an error is never hidden behind the
+    /// warning, in small groups and indexed ones. The generator reaches all three and the index.
+    #[test]
+    fn typed_groups_agree_with_the_pairwise_reference() {
+        use proptest::prelude::*;
+        use std::cell::Cell;
+        let layout = Layout::full();
+        let my = layout.field_index("myNumber").unwrap();
+        let ty = layout.field_index("orgSpecificCertificateTypeId").unwrap();
+        let counts = [Cell::new(0), Cell::new(0), Cell::new(0), Cell::new(0)];
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+        // Starts on a 15-day grid and three lengths: exact repeats are frequent enough.
+        let rows = proptest::collection::vec(
+            (
+                0u8..2,
+                0u8..3,
+                (0i32..24).prop_map(|x| x * 15),
+                prop_oneof![Just(14i32), Just(29), Just(59)],
+            ),
+            1..70,
+        );
+        let large_seen = Cell::new(0);
+        runner
+            .run(&rows, |rows| {
+                let mut t = KeyTracker::new(&layout);
+                let mut sorted = SortedKeys::with_capacity(&layout, 0);
+                let mut per_row = Vec::new();
+                let mut seen: Vec<(u8, u8, i32, i32)> = Vec::new();
+                let base = date::Ymd::new(2020, 1, 1).unwrap().to_days();
+                for (n, &(cert, kind, from, len)) in rows.iter().enumerate() {
+                    let row = n as u32 + 2;
+                    let v = ["123456789018", "234567890125"][cert as usize];
+                    let k = ["A", "B", "C"][kind as usize];
+                    let value = |i: usize| match i {
+                        i if i == my => v,
+                        i if i == ty => k,
+                        _ => "",
+                    };
+                    let (f, to) = (base + from, base + from + len);
+                    let got = t.observe(
+                        row,
+                        &value,
+                        date::Ymd::from_days(f),
+                        date::Ymd::from_days(to),
+                    );
+                    prop_assert!(sorted.push(
+                        row,
+                        &value,
+                        date::Ymd::from_days(f),
+                        date::Ymd::from_days(to),
+                    ));
+                    if let Some(g) = got {
+                        per_row.push((row, g, g.on_type.then(|| k.to_owned())));
+                    }
+                    let same_cert = |e: &&(u8, u8, i32, i32)| e.0 == cert;
+                    let exact = |e: &&(u8, u8, i32, i32)| e.2 == f && e.3 == to;
+                    let overlap = |e: &&(u8, u8, i32, i32)| e.2 <= to && f <= e.3;
+                    let first_exact_same = seen
+                        .iter()
+                        .position(|e| same_cert(&e) && e.1 == kind && exact(&e));
+                    let overlap_same = seen
+                        .iter()
+                        .any(|e| same_cert(&e) && e.1 == kind && overlap(&e));
+                    let other = seen
+                        .iter()
+                        .any(|e| same_cert(&e) && e.1 != kind && overlap(&e));
+                    let want = match (first_exact_same, overlap_same, other) {
+                        (Some(j), _, _) => Some((Code::DuplicateCertificate, j as u32 + 2)),
+                        (None, true, _) => Some((Code::OverlappingPeriods, 0)),
+                        (None, false, true) => Some((Code::CertificateTypeOnly, 0)),
+                        _ => None,
+                    };
+                    match (got, want) {
+                        (None, None) => counts[0].set(counts[0].get() + 1),
+                        (Some(g), Some((Code::DuplicateCertificate, j))) => {
+                            prop_assert_eq!(
+                                (g.code, g.other_row, g.on_type),
+                                (Code::DuplicateCertificate, j, false)
+                            );
+                            counts[1].set(counts[1].get() + 1);
+                        }
+                        (Some(g), Some((code, _))) => {
+                            prop_assert_eq!(g.code, code);
+                            let e = seen[g.other_row as usize - 2];
+                            prop_assert!(e.0 == cert && overlap(&&e));
+                            prop_assert_eq!(e.1 != kind, code == Code::CertificateTypeOnly);
+                            prop_assert_eq!(g.on_type, code == Code::CertificateTypeOnly);
+                            let i = if code == Code::OverlappingPeriods {
+                                2
+                            } else {
+                                3
+                            };
+                            counts[i].set(counts[i].get() + 1);
+                        }
+                        (g, w) => prop_assert!(false, "row {}: got {:?}, want {:?}", row, g, w),
+                    }
+                    seen.push((cert, kind, f, to));
+                }
+                large_seen.set(large_seen.get() + usize::from(!t.large.is_empty()));
+                // The sorted index decides the same rows alike (issue 13), K004 included.
+                prop_assert_eq!(sorted.finish(), per_row);
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c = counts.map(|c| c.get());
+        assert!(
+            c[1] >= 50 && c[2] >= 200 && c[3] >= 50,
+            "none/K001/K002/K004: {c:?}"
+        );
+        assert!(
+            large_seen.get() >= 20,
+            "{} runs reached the index",
+            large_seen.get()
+        );
+    }
+
     /// One certificate with many distinct, renewing periods goes to the index instead of
     /// walking every earlier row (issue 9: 100,000 rows took 14 s; the old walk needed 5 × 10⁹
     /// comparisons here). Timings belong to benchmarks; core has no clock.
@@ -657,6 +1007,13 @@ mod tests {
             assert_eq!(t.observe(n as u32 + 2, &value, f, to), None);
         }
         assert_eq!(t.large.len(), 1);
-        assert!(t.large[0].maximal.len() == 100_000);
+        assert!(
+            t.large[0]
+                .by_type
+                .values()
+                .map(|p| p.maximal.len())
+                .sum::<usize>()
+                == 100_000
+        );
     }
 }

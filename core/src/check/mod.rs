@@ -86,6 +86,10 @@ pub struct Options {
     /// caller's explicit choice (`--encoding`, the page's selector), which overrides detection.
     /// Callers that drive [`Front`] themselves pass it to [`Front::with_encoding`].
     pub encoding: EncodingChoice,
+    /// The reference date of a 全件 file (`pmhcsv --as-of`, default today; the page passes the
+    /// browser's date): rows whose validity ended before it are R003. `None` skips the check
+    /// (core reads no clock).
+    pub as_of: Option<date::Ymd>,
 }
 
 impl Default for Options {
@@ -101,6 +105,7 @@ impl Default for Options {
             output: None,
             numeric_cells: None,
             encoding: EncodingChoice::Auto,
+            as_of: None,
         }
     }
 }
@@ -477,6 +482,7 @@ impl<'l> Back<'l> {
             errors: self.sink.severities[Severity::Error as usize],
             warnings: self.sink.severities[Severity::Warning as usize],
             infos: self.sink.severities[Severity::Info as usize],
+            as_of: self.opts.as_of,
         };
         (report, out)
     }

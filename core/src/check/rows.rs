@@ -25,6 +25,23 @@ impl<'l> Back<'l> {
             d.field = self.keys.valid_to;
             self.sink.push(d.with_basis(Basis::Inferred));
         }
+        // Seed 004 Q76 (lines 1386–1401): a 全件 file sends the certificates valid now (plus the
+        // next ones before a renewal), so a row that ended before the reference date is stale.
+        if let (Some(as_of), Some(to)) = (self.opts.as_of, dates.valid_to)
+            && self.layout.keys.history_key.is_none()
+            && to < as_of
+        {
+            let col = column_of(field_cols, self.keys.valid_to);
+            let mut d = Diagnostic::new(Code::ExpiredInFull)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Dates {
+                    first: to.to_string(),
+                    second: as_of.to_string(),
+                });
+            d.field = self.keys.valid_to;
+            self.sink.push(d.with_basis(Basis::Verified));
+        }
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
         {
@@ -72,10 +89,15 @@ impl<'l> Back<'l> {
         else {
             return;
         };
-        let value = found
-            .on_history_key
-            .then(|| self.keys.history_key.map(|i| value(i).to_owned()))
-            .flatten();
+        // The value the finding shows: the 履歴キー (K003) or the row's type (K004).
+        let shown = if found.on_history_key {
+            self.keys.history_key
+        } else if found.on_type {
+            self.keys.certificate_type
+        } else {
+            None
+        };
+        let value = shown.map(|i| value(i).to_owned());
         let d = self.key_diagnostic(row, line, found, field_cols, value);
         self.sink.push(d);
     }
@@ -92,14 +114,14 @@ impl<'l> Back<'l> {
         let found: Vec<(u32, Diagnostic)> = sorted
             .finish()
             .into_iter()
-            .map(|(row, f)| {
+            .map(|(row, f, value)| {
                 while lines.get(l + 1).is_some_and(|&(r, _)| r <= row) {
                     l += 1;
                 }
                 let line = lines.get(l).map_or(u64::from(row), |&(r, line)| {
                     line.wrapping_sub(u64::from(r)).wrapping_add(u64::from(row))
                 });
-                (row, self.key_diagnostic(row, line, f, &field_cols, None))
+                (row, self.key_diagnostic(row, line, f, &field_cols, value))
             })
             .collect();
         self.field_cols = field_cols;
@@ -107,7 +129,7 @@ impl<'l> Back<'l> {
     }
 
     /// The finding of a row that repeats an earlier row of its certificate (`value`: the
-    /// 履歴キー, for K003).
+    /// 履歴キー, for K003, or the row's certificate type, for K004).
     fn key_diagnostic(
         &self,
         row: u32,
@@ -116,8 +138,11 @@ impl<'l> Back<'l> {
         field_cols: &[Option<u32>],
         value: Option<String>,
     ) -> Diagnostic {
+        let type_only = found.on_type;
         let field = if found.on_history_key {
             self.keys.history_key
+        } else if type_only {
+            self.keys.certificate_type
         } else {
             self.keys.certificate.first().copied()
         };
@@ -128,7 +153,7 @@ impl<'l> Back<'l> {
             .detail(Detail::OtherRow {
                 row: found.other_row,
             });
-        if found.on_history_key {
+        if found.on_history_key || type_only {
             d.value = value;
         }
         d.field = field;

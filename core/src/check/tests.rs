@@ -218,7 +218,7 @@ mod sorted_keys_tests {
         csv_files(&root, &mut files);
         assert!(files.len() >= 40, "{files:?}");
         let (full, diff) = (Layout::full(), Layout::diff());
-        let mut keyed = 0;
+        let (mut keyed, mut typed) = (0, 0);
         for f in &files {
             let bytes = std::fs::read(f).unwrap();
             for layout in [&full, &diff] {
@@ -236,15 +236,22 @@ mod sorted_keys_tests {
                             + sorted.count(Code::OverlappingPeriods)
                             > 0,
                     );
+                    typed += usize::from(sorted.count(Code::CertificateTypeOnly) > 0);
                 }
             }
         }
         assert!(keyed >= 10, "{keyed} checks had K001/K002 findings");
+        assert!(typed >= 5, "{typed} checks had K004 findings");
     }
 
     /// One generated row: (certificate 0..5 or none, start day, length, multi-line address,
-    /// broken My Number check digit, blank line before).
-    type Row = (Option<u8>, i32, i32, bool, bool, bool);
+    /// broken My Number check digit, blank line before, certificate type: the certificate's
+    /// own or another one, K004 when the rows differ only by it).
+    type Row = (Option<u8>, i32, i32, bool, bool, bool, Option<&'static str>);
+
+    /// Another type than the synthetic row's own (one of the synthetic types, and one that is
+    /// none of them).
+    const OTHER_TYPES: [&str; 3] = ["KODOMO01", "NANBYO01", "ZZTYPE99"];
 
     fn file(rows: &[Row]) -> String {
         let mut s = String::from("\u{FEFF}");
@@ -252,7 +259,22 @@ mod sorted_keys_tests {
         s.push_str("\r\n");
         let base = date::Ymd::new(2020, 1, 1).unwrap().to_days();
         let day = |d: i32| date::Ymd::from_days(base + d).unwrap().to_string();
-        for (n, &(cert, from, len, multiline, broken, blank)) in rows.iter().enumerate() {
+        let col = |name: &str| {
+            crate::synth::FULL_HEADER
+                .split(',')
+                .position(|h| h == name)
+                .unwrap()
+        };
+        let key_cols = [
+            "機関別受給者証種別ID",
+            "個人番号",
+            "公費受給者番号",
+            "受給者証サブキー",
+        ]
+        .map(col);
+        let (my, address, type_col) = (col("個人番号"), col("住所"), col("機関別受給者証種別ID"));
+        let (from_col, to_col) = (col("有効期間開始日"), col("有効期間終了日"));
+        for (n, &(cert, from, len, multiline, broken, blank, kind)) in rows.iter().enumerate() {
             if blank {
                 s.push_str("\r\n");
             }
@@ -265,20 +287,25 @@ mod sorted_keys_tests {
                 .map(str::to_owned)
                 .collect();
             if cert.is_none() {
-                for i in [0, 1, 10, 11] {
+                for i in key_cols {
                     f[i].clear();
                 }
             }
             if broken && cert.is_some() {
-                let last = if f[1].ends_with('0') { '1' } else { '0' };
-                f[1].pop();
-                f[1].push(last);
+                let last = if f[my].ends_with('0') { '1' } else { '0' };
+                f[my].pop();
+                f[my].push(last);
+            }
+            if let Some(t) = kind
+                && cert.is_some()
+            {
+                f[type_col] = t.to_owned();
             }
             if multiline {
-                f[4] = format!("\"{}\r\n{n}\"", f[4]);
+                f[address] = format!("\"{}\r\n{n}\"", f[address]);
             }
-            f[19] = day(from);
-            f[20] = day(from + len);
+            f[from_col] = day(from);
+            f[to_col] = day(from + len);
             s.push_str(&f.join(","));
             s.push_str("\r\n");
         }
@@ -288,13 +315,7 @@ mod sorted_keys_tests {
     #[test]
     fn generated_files_give_the_per_row_report() {
         let layout = Layout::full();
-        let reached = [
-            Cell::new(0),
-            Cell::new(0),
-            Cell::new(0),
-            Cell::new(0),
-            Cell::new(0),
-        ];
+        let reached: [Cell<usize>; 8] = Default::default();
         let row = (
             proptest::option::weighted(0.9, 0u8..5),
             (0i32..12).prop_map(|m| m * 30),
@@ -302,9 +323,10 @@ mod sorted_keys_tests {
             proptest::bool::weighted(0.1),
             proptest::bool::weighted(0.05),
             proptest::bool::weighted(0.05),
+            proptest::option::weighted(0.3, proptest::sample::select(OTHER_TYPES.to_vec())),
         );
         let strategy = (
-            proptest::collection::vec(row, 1..60),
+            proptest::collection::vec(row, 1..90),
             proptest::sample::select(vec![0usize, 1, 2, 3, 5, 10, 40, 1000]),
         );
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
@@ -316,7 +338,9 @@ mod sorted_keys_tests {
                 let is_key = |d: &&Diagnostic| {
                     matches!(
                         d.code,
-                        Code::DuplicateCertificate | Code::OverlappingPeriods
+                        Code::DuplicateCertificate
+                            | Code::OverlappingPeriods
+                            | Code::CertificateTypeOnly
                     )
                 };
                 let keyed: Vec<&Diagnostic> = sorted.diagnostics.iter().filter(is_key).collect();
@@ -346,13 +370,98 @@ mod sorted_keys_tests {
                         + usize::from(
                             (keyed.len() as u64)
                                 < sorted.count(Code::DuplicateCertificate)
-                                    + sorted.count(Code::OverlappingPeriods),
+                                    + sorted.count(Code::OverlappingPeriods)
+                                    + sorted.count(Code::CertificateTypeOnly),
                         ),
+                );
+                // K004 (rows differing only by type), shown with the row's type value.
+                let k004 = sorted.count(Code::CertificateTypeOnly);
+                reached[5].set(reached[5].get() + usize::from(k004 > 0));
+                prop_assert!(
+                    keyed
+                        .iter()
+                        .filter(|d| d.code == Code::CertificateTypeOnly)
+                        .all(|d| d.value.as_ref().is_some_and(|v| !v.is_empty()))
+                );
+                // K004 beside same-type repeats or overlaps (which win as K001/K002).
+                reached[6].set(
+                    reached[6].get()
+                        + usize::from(
+                            k004 > 0
+                                && sorted.count(Code::DuplicateCertificate)
+                                    + sorted.count(Code::OverlappingPeriods)
+                                    > 0,
+                        ),
+                );
+                // K004 in a file where a certificate has more rows than a small group (the
+                // indexed `LargeGroup` path).
+                let mut per_cert = [0usize; 5];
+                for r in &rows {
+                    if let Some(c) = r.0 {
+                        per_cert[c as usize] += 1;
+                    }
+                }
+                reached[7].set(
+                    reached[7].get() + usize::from(k004 > 0 && per_cert.iter().any(|&n| n > 16)),
                 );
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("{e}"));
         let reached = reached.map(Cell::into_inner);
         assert!(reached.iter().all(|&n| n >= 10), "{reached:?}");
+        // K004 in most files (265 of 300 with CI's seed), beside K001/K002, and in indexed groups.
+        assert!(
+            reached[5] >= 150 && reached[6] >= 100 && reached[7] >= 20,
+            "{reached:?}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod certificate_item_tests {
+    use crate::check::*;
+
+    /// Issue 10 item 4: a 年齢 column (seed 000 lines 139–145 show 年齢 with the person) is a
+    /// 受給者証券面項目 wherever it stands: kept, uploaded, not S014. An unqualified
+    /// 自己負担上限額 is one too (item 5: never folded into 金額（月）). Another unknown column
+    /// among the fixed ones still is S014.
+    #[test]
+    fn known_items_among_fixed_columns_are_certificate_items() {
+        let csv = "機関別受給者証種別ID,個人番号,氏名,年齢,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,自己負担上限額,謎の列,有効期間開始日,有効期間終了日\r\n\
+                   A1,123456789018,愛知花子,12,アイチ　ハナコ,東京都,2013-01-01,2,0,受給者証,10000,x,2025-04-01,2026-03-31\r\n";
+        let layout = Layout::full();
+        assert!(layout.certificate_items.known.contains(&"年齢".to_owned()));
+        let details = std::cell::RefCell::new(Vec::new());
+        let mut c = Checker::new(&layout, Options::default());
+        c.set_visitor(Box::new(|r: RowView<'_>| {
+            details
+                .borrow_mut()
+                .extend(r.details.iter().map(|&(h, v)| (h.to_owned(), v.to_owned())));
+        }));
+        c.feed(csv.as_bytes());
+        let r = c.finish();
+        let s014: Vec<Option<u32>> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnknownColumn)
+            .map(|d| d.column)
+            .collect();
+        assert_eq!(s014, [Some(12)], "only 謎の列 (column L)");
+        let amount = layout
+            .field_index("maxCopaymentAmount.amountMonth")
+            .unwrap();
+        assert!(
+            r.diagnostics
+                .iter()
+                .all(|d| d.field != Some(amount) || d.code == Code::OptionalColumnAbsent)
+        );
+        assert_eq!(
+            details.into_inner(),
+            [
+                ("年齢".to_owned(), "12".to_owned()),
+                ("自己負担上限額".to_owned(), "10000".to_owned()),
+                ("謎の列".to_owned(), "x".to_owned()),
+            ]
+        );
     }
 }

@@ -149,6 +149,7 @@ codes! {
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
     AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
     BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
+    CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -158,11 +159,14 @@ codes! {
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
+    RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
+    ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe_key";
+    CertificateTypeOnly = "K004" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     MyNumberCheckDigit = "N001" => "core/src/check/fields.rs", "Back::named_checks";
     MyNumberExponent = "N002" => "core/src/check/fields.rs", "Back::cell";
     InsurerCheckDigit = "N003" => "core/src/check/fields.rs", "Back::named_checks";
@@ -193,6 +197,8 @@ codes! {
     ProposeMacJis = "X009" => "core/src/check/repair/mod.rs", "Back::repair_row";
     ProposeLeadingZeros = "X010" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairExcelSerial = "X011" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairAmount = "X012" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairCodeLabel = "X013" => "core/src/check/repair/mod.rs", "Back::repair_row";
     TooManyRemovals = "P001" => "core/src/check/previous.rs", "removal_check";
 }
 
@@ -340,6 +346,15 @@ impl Code {
                 "項目名の誤記であれば正しい日本語名に直してください。券面項目であれば固定項目の後ろへ移してください。",
                 "Fix the name if it is a typo; if it is a certificate-face item, move it after the fixed fields.",
             ),
+            Code::CardItemNamedLikeField => i(
+                Info,
+                "固定項目と同じ名前の券面項目です",
+                "Certificate-face item named like a fixed field",
+                "固定項目の後ろにある列の名前が固定項目と同じです。受給者証名や公費負担者番号は券面にも印字されるため（デジタル庁 自治体ベンダ向け資料）、最初の列を固定項目、この列を受給者証券面項目として扱います。",
+                "A column after the fixed fields has the name of a fixed field. Certificate names and insurer numbers are also printed on the certificate (Digital Agency vendor briefing), so the first column is the fixed field and this one a certificate-face item.",
+                "券面に印字された項目であればこのままで構いません。固定項目のつもりであれば、列の順序と名前を確認してください。",
+                "Nothing to do if it is printed on the certificate. If it was meant as the fixed field, check the column order and names.",
+            ),
             Code::EmptyHeader => i(
                 Warning,
                 "見出しが空の列があります",
@@ -466,6 +481,15 @@ impl Code {
                 "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
                 "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
             ),
+            Code::RecipientNumberEmpty => i(
+                Warning,
+                "公費受給者番号が空です",
+                "Public recipient number is empty",
+                "PMH の「医療費助成情報照会」では公費受給者番号の入力が必須です（資料 002 の 542 行）。空のままだと、登録した内容を照会できません。",
+                "PMH's look-up screen (医療費助成情報照会) requires the public recipient number (seed 002 line 542): a certificate without one cannot be looked up.",
+                "受給者証に印字された公費受給者番号を入力してください。",
+                "Enter the public recipient number printed on the certificate.",
+            ),
             Code::PeriodReversed => i(
                 Error,
                 "有効期間の開始日が終了日より後です",
@@ -484,12 +508,21 @@ impl Code {
                 "生年月日と有効期間開始日を元の記録で確認してください。",
                 "Check the date of birth and the validity start in the source record.",
             ),
+            Code::ExpiredInFull => i(
+                Warning,
+                "有効期間が基準日より前に終わっています（全件）",
+                "Validity ended before the reference date (full snapshot)",
+                "全件連携で送るのは現時点で有効な受給者証（と、更新前なら切り替え後の未来日分の証）です（資料 004 Q76）。期限切れの証を送ると、PMH に有効な証として残るおそれがあります。",
+                "A full snapshot sends the certificates valid now (and, before a renewal, the next ones) (seed 004 Q76). An expired certificate sent may stay registered at PMH as if valid.",
+                "期限切れの行を削除してください。まだ有効な証なら有効期間終了日を確認してください。基準日は --as-of で指定できます（既定は今日）。",
+                "Delete the expired rows; if the certificate is still valid, check its end date. Set the reference date with --as-of (default: today).",
+            ),
             Code::DuplicateCertificate => i(
                 Error,
                 "同じ受給者証が重複しています",
                 "Duplicate certificate",
-                "受給者証を特定するキー（個人番号・公費受給者番号・受給者証サブキー・機関別受給者証種別ID）と有効期間が同じ行が2つあります。",
-                "Two rows have the same certificate key (My Number, recipient number, sub-key, type ID) and validity period.",
+                "受給者証を特定するキー（既定では個人番号・公費受給者番号・受給者証サブキー。レイアウトの keys.certificate）と機関別受給者証種別IDと有効期間が同じ行が2つあります。",
+                "Two rows have the same certificate key (by default My Number, recipient number and sub-key: the layout's keys.certificate), certificate type ID and validity period.",
                 "重複している行のどちらかを削除してください。別の受給者証なら受給者証サブキーで区別してください。",
                 "Delete one of the rows; if they are different certificates, tell them apart with the sub-key.",
             ),
@@ -510,6 +543,15 @@ impl Code {
                 "In diff history every history row of one certificate needs its own history key.",
                 "重複している行の履歴キーを、その受給者証の中で一意になるように直してください。",
                 "Give each history row of the certificate a distinct history key.",
+            ),
+            Code::CertificateTypeOnly => i(
+                Warning,
+                "機関別受給者証種別IDだけが異なる受給者証があります",
+                "Certificates differ only by their type ID",
+                "PMHは受給者証を個人番号・公費受給者番号・受給者証サブキーで特定します（デジタル庁 自治体ベンダ向け資料 連携単位）。この2行はそれらが同じで、有効期間も同じか重なっており、機関別受給者証種別IDだけが異なります。PMHでは1つの受給者証として扱われ、一方がもう一方を上書きするおそれがあります。",
+                "PMH identifies a certificate by My Number, recipient number and sub-key (Digital Agency vendor briefing, 連携単位). These two rows share them, their validity periods are the same or overlap, and only the certificate type ID differs: PMH would take them as one certificate, one overwriting the other.",
+                "別の受給者証であれば、それぞれに異なる受給者証サブキーを付番してください（公費受給者番号で受給者証を一意に特定できない場合はサブキーを付番する、とされています）。同じ受給者証であれば、誤った方の行を削除してください。",
+                "If they are different certificates, give each its own 受給者証サブキー (the briefing asks for a sub-key whenever the recipient number does not identify one certificate). If they are the same certificate, delete the wrong row.",
             ),
             Code::MyNumberCheckDigit => i(
                 Error,
@@ -753,6 +795,24 @@ impl Code {
                 "A number in a date column (e.g. 41275) is read as the serial Excel writes for a date (41275 = 2013-01-01). A mistyped number would become a date too, so only 61–73415 (1900-03-01 to 2100-12-31) are read, and each is to be confirmed.",
                 "修正後の日付が受給者証と一致するか確認してください。元の Excel で列の表示形式を「日付」にして保存し直すと確実です。",
                 "Check the date against the certificate. Saving the column with a date format in Excel avoids the question.",
+            ),
+            Code::RepairAmount => i(
+                Info,
+                "金額を数字だけにしました",
+                "Amount written as digits",
+                "「10,000円」「￥10,000」「1万円」のように入力された金額を、円単位の数字（10000）にしました。読み方が一つに決まる書き方だけを直し、「約1万円」「10.000」「1万5千円」などはそのまま（エラー）にします。",
+                "An amount typed as 「10,000円」, 「￥10,000」 or 「1万円」 became whole yen in digits (10000). Only forms with one reading are changed; 「約1万円」, 「10.000」 or 「1万5千円」 stay as they are (an error).",
+                "修正後の金額が受給者証と一致するか確認してください。元のデータで金額を数字だけで入力すると確実です。",
+                "Check the amount against the certificate. Entering amounts as plain digits in the source avoids the question.",
+            ),
+            Code::RepairCodeLabel => i(
+                Warning,
+                "コードの名称をコードにしました",
+                "A code's label replaced by the code",
+                "コードの列に、コード表の名称やレイアウトが認める別名（性別「女」「女性」→ 2 など）やフラグの「有」「無」「はい」「いいえ」が入っていたため、コードにしました。コード表に完全に一致するものだけを直し、推測はしません。",
+                "A code column held the label of a code, or an alias the layout's code table lists (sex 「女」/「女性」 → 2), or a flag word (「有」「無」「はい」「いいえ」): it became the code. Only exact matches are changed; nothing is guessed.",
+                "修正後のコードが受給者証と一致するか確認してください（性別の 1=男・2=女 は推定のコード表です）。元のデータでコードを入力すると確実です。",
+                "Check the code against the certificate (the sex table 1 = male, 2 = female is inferred). Entering codes in the source avoids the question.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

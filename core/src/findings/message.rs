@@ -424,6 +424,27 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             )
         }
         (
+            Code::CardItemNamedLikeField,
+            Detail::Header {
+                header,
+                other_column,
+                ..
+            },
+        ) => {
+            let other = other_column
+                .map(crate::findings::diagnostic::column_letter)
+                .unwrap_or_default();
+            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
+            (
+                format!(
+                    "列{h_ja}は固定項目「{label_ja}」（{other}列）と同じ名前ですが、固定項目の後ろにあるため券面項目として扱います。"
+                ),
+                format!(
+                    "Column {h_en} has the name of the fixed field \"{label_en}\" (column {other}); it stands after the fixed fields, so it is kept as a certificate-face item."
+                ),
+            )
+        }
+        (
             Code::UnknownColumn,
             Detail::Header {
                 header, suggestion, ..
@@ -567,6 +588,21 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("The date of birth {first} is after the validity start {second}."),
             )
         }
+        (Code::ExpiredInFull, Detail::Dates { first, second }) => {
+            let (first, second) = (clip(first, ECHO_MAX).0, clip(second, ECHO_MAX).0);
+            (
+                format!(
+                    "有効期間終了日 {first} が基準日 {second} より前です。全件連携では期限切れの受給者証は送りません。"
+                ),
+                format!(
+                    "The validity ended {first}, before the reference date {second}; a full snapshot does not send expired certificates."
+                ),
+            )
+        }
+        (Code::RecipientNumberEmpty, _) => (
+            format!("「{label_ja}」が空です。PMH で登録内容を照会するときに必要な番号です。"),
+            format!("\"{label_en}\" is empty; PMH needs it to look the certificate up."),
+        ),
         (Code::DuplicateCertificate, Detail::OtherRow { row }) => (
             format!("{row}行目と同じ受給者証（キーと有効期間が同じ）です。"),
             format!("Same certificate (key and validity period) as row {row}."),
@@ -578,6 +614,14 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
         (Code::DuplicateHistoryKey, Detail::OtherRow { row }) => (
             format!("{row}行目と同じ受給者証で、履歴キー{v_ja}が重複しています。"),
             format!("Same certificate and history key {v_en} as row {row}."),
+        ),
+        (Code::CertificateTypeOnly, Detail::OtherRow { row }) => (
+            format!(
+                "{row}行目と個人番号・公費受給者番号・受給者証サブキーが同じで有効期間が重なり、機関別受給者証種別ID{v_ja}が異なります。PMHでは同じ受給者証になります。"
+            ),
+            format!(
+                "Same My Number, recipient number and sub-key as row {row}, overlapping validity, another certificate type ID {v_en}. PMH takes them as one certificate."
+            ),
         ),
         (Code::MyNumberCheckDigit, _) => (
             format!(
@@ -679,6 +723,8 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairDate
             | Code::RepairEraOverflow
             | Code::RepairExcelSerial
+            | Code::RepairAmount
+            | Code::RepairCodeLabel
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis
             | Code::ProposeLeadingZeros,

@@ -42,6 +42,8 @@ pub struct Report {
     pub warnings: u64,
     /// Exact number of info findings.
     pub infos: u64,
+    /// The reference date the 全件 validity check (R003) used, if one was given.
+    pub as_of: Option<crate::domain::date::Ymd>,
 }
 
 impl Report {

@@ -6,6 +6,7 @@
 //! the binary and are the defaults.
 
 pub(crate) mod header;
+pub mod template;
 
 use std::collections::HashMap;
 
@@ -318,6 +319,8 @@ pub enum Check {
     MasterSegment,
     /// 所得区分 against the municipality master.
     MasterIncomeSegment,
+    /// An amount in yen: `build` repairs 「10,000円」「1万円」 to digits (X012).
+    Amount,
 }
 
 impl Check {
@@ -330,6 +333,7 @@ impl Check {
             Check::MedicalInstitutionCodes => "medical_institution_codes",
             Check::MasterSegment => "master_segment",
             Check::MasterIncomeSegment => "master_income_segment",
+            Check::Amount => "amount",
         }
     }
 }
@@ -345,6 +349,19 @@ pub struct CodeEntry {
     /// English meaning.
     #[serde(default)]
     pub en: String,
+    /// Other spellings staff type for this code (`女性` for `2` = 女): `build` repairs them
+    /// (and the Japanese meaning itself) to the code, reported (X013).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+/// Columns known to be 受給者証券面項目 wherever they stand (`[certificate_items]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateItems {
+    /// Header names (compared as headers are: ignoring width, case and spaces).
+    #[serde(default)]
+    pub known: Vec<String>,
 }
 
 /// Per-rule basis overrides of a field (`rule_basis = { max_length = "unknown" }`).
@@ -577,6 +594,10 @@ pub struct Keys {
     /// Basis of the certificate key.
     #[serde(default)]
     pub certificate_basis: Basis,
+    /// Field id of the certificate type (機関別受給者証種別ID): rows of one certificate whose
+    /// type differs are K004 (a warning) instead of K001/K002/K003. Not part of the key.
+    #[serde(default)]
+    pub certificate_type: Option<String>,
     /// Field id of the history key (diff layouts): unique per certificate.
     pub history_key: Option<String>,
     /// Whether two rows of one certificate must not have overlapping validity periods.
@@ -611,6 +632,9 @@ pub struct Layout {
     pub keys: Keys,
     /// Fields in file order. Columns after these are 受給者証券面項目.
     pub fields: Vec<Field>,
+    /// Columns known to be 受給者証券面項目 even among the fixed ones (no S014).
+    #[serde(default)]
+    pub certificate_items: CertificateItems,
 }
 
 /// Indices of the fields that the row and file checks use, resolved once.
@@ -618,6 +642,8 @@ pub struct Layout {
 pub struct KeyIndex {
     /// Certificate key field positions.
     pub certificate: Vec<usize>,
+    /// Certificate type field position (K004).
+    pub certificate_type: Option<usize>,
     /// History key field position.
     pub history_key: Option<usize>,
     /// Validity start.
@@ -652,7 +678,11 @@ impl Layout {
         Self::from_toml(DIFF_TOML).unwrap_or_else(|e| unreachable!("embedded diff layout: {e}"))
     }
 
-    /// An embedded layout by id (`full` or `diff`).
+    /// The ids of the embedded layouts, in the order `pmhcsv --version` and the page's footer
+    /// list them with their versions.
+    pub const BUILTIN_IDS: [&'static str; 2] = ["full", "diff"];
+
+    /// An embedded layout by id (one of [`Layout::BUILTIN_IDS`]).
     pub fn builtin(id: &str) -> Option<Layout> {
         match id {
             "full" => Some(Self::full()),
@@ -677,6 +707,7 @@ impl Layout {
                 .iter()
                 .filter_map(|id| self.field_index(id))
                 .collect(),
+            certificate_type: ix(&self.keys.certificate_type),
             history_key: ix(&self.keys.history_key),
             valid_from: ix(&self.keys.valid_from),
             valid_to: ix(&self.keys.valid_to),
@@ -747,6 +778,7 @@ impl Layout {
         }
         let key_ids = self.keys.certificate.iter().map(String::as_str);
         let singles = [
+            &self.keys.certificate_type,
             &self.keys.history_key,
             &self.keys.valid_from,
             &self.keys.valid_to,
@@ -792,7 +824,32 @@ mod tests {
         assert_eq!(diff.id, "diff");
         assert!(diff.field_index("historyKey").is_some());
         assert!(full.field_index("historyKey").is_none());
-        assert_eq!(full.key_index().certificate.len(), 4);
+        // The seeds' key (seed 000 lines 549–551); the type is compared apart (K004).
+        let ids = |l: &Layout| l.keys.certificate.clone();
+        for l in [&full, &diff] {
+            assert_eq!(
+                ids(l),
+                [
+                    "myNumber",
+                    "medicalSubsidyRecipientNumber",
+                    "certificationSubKey"
+                ]
+            );
+        }
+        assert_eq!(
+            full.keys.certificate_type.as_deref(),
+            Some("orgSpecificCertificateTypeId")
+        );
+    }
+
+    #[test]
+    fn builtin_ids_name_every_embedded_layout_by_its_own_id() {
+        for id in Layout::BUILTIN_IDS {
+            let layout = Layout::builtin(id).unwrap();
+            assert_eq!(layout.id, id);
+            assert!(!layout.version.trim().is_empty());
+        }
+        assert!(Layout::builtin("other").is_none());
     }
 
     #[test]
@@ -818,15 +875,18 @@ mod tests {
 
     #[test]
     fn key_must_name_existing_field() {
-        let text = FULL_TOML.replace(
-            "\"certificationSubKey\", \"orgSpecificCertificateTypeId\"]",
-            "\"nope\"]",
-        );
+        let text = FULL_TOML.replace("\"certificationSubKey\"]", "\"nope\"]");
         let err = Layout::from_toml(&text).unwrap_err();
         assert!(
             err.message(Lang::En).contains("nope"),
             "{}",
             err.message(Lang::En)
         );
+        let text = FULL_TOML.replace(
+            "certificate_type = \"orgSpecificCertificateTypeId\"",
+            "certificate_type = \"nope2\"",
+        );
+        let err = Layout::from_toml(&text).unwrap_err();
+        assert!(err.message(Lang::En).contains("nope2"));
     }
 }

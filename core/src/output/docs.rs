@@ -108,6 +108,12 @@ pub fn layout_markdown(layout: &Layout) -> String {
         layout.keys.certificate.join(" + "),
         basis_mark(layout.keys.certificate_basis)
     );
+    if let Some(t) = &layout.keys.certificate_type {
+        let _ = writeln!(
+            o,
+            "- 受給者証種別 / certificate type: {t} — キーが同じで有効期間が同じか重なり、これだけが異なる行は K004（警告） / rows of one certificate that repeat or overlap with another type are K004 (a warning)"
+        );
+    }
     if let Some(h) = &layout.keys.history_key {
         let _ = writeln!(o, "- 履歴キー / history key: {h} (一意 per certificate)");
     }
@@ -156,6 +162,24 @@ pub fn layout_markdown(layout: &Layout) -> String {
         o,
         "\n固定項目の後ろの列は受給者証券面項目（見出し = 項目名）として、順序どおりに保持します。\nColumns after the fixed fields are certificate-face items (header = item name), kept in order."
     );
+    let _ = writeln!(
+        o,
+        "固定項目と同じ名前の列は、最初の列が固定項目、固定項目の後ろにある2つ目以降の列は券面項目です（固定項目の間での重複は S005）。\nA column named like a fixed field is the field when it is the first such column; a later one after the fixed fields is a certificate-face item (a repeat among the fixed fields is S005)."
+    );
+    let _ = writeln!(o, "\n## 見出しの別名 / header aliases\n");
+    let _ = writeln!(
+        o,
+        "項目名・id・英語名のほか、次の見出しも同じ項目として読みます（全角/半角・大文字小文字・空白・ハイフンは区別しません。「（12桁）」「（和暦）」のような注記、「（カナ）」「（漢字）」「（自）」「（至）」の指定、「受給者」などの前置きも読みます: README「Header matching」）。\nBesides the label, id and English label, these headers name the same field (width, case, spaces and hyphens ignored; value notes, steering notes and person prefixes are read too: README, Header matching).\n"
+    );
+    for f in layout.fields.iter().filter(|f| !f.aliases.is_empty()) {
+        let _ = writeln!(
+            o,
+            "- {} (`{}`): {}",
+            f.label_ja,
+            f.id,
+            cell(&f.aliases.join("、"))
+        );
+    }
     o
 }
 

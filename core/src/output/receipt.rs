@@ -126,6 +126,9 @@ struct JsonInput<'a> {
     warnings_by_code: BTreeMap<&'static str, u64>,
     infos_by_code: BTreeMap<&'static str, u64>,
     by_code_exact: bool,
+    /// The 全件 reference date (R003) the findings were made with, so they can be reproduced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -216,6 +219,7 @@ pub fn receipt(req: &ReceiptRequest<'_>) -> String {
                 warnings_by_code,
                 infos_by_code,
                 by_code_exact: !r.truncated(),
+                as_of: r.as_of.map(|d| d.to_string()),
             }
         })
         .collect();

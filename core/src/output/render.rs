@@ -176,6 +176,18 @@ fn text_with(
                 r.rows, r.bytes
             ),
         };
+        if let Some(as_of) = r.as_of {
+            let _ = match lang {
+                Lang::Ja => writeln!(
+                    out,
+                    "  基準日: {as_of}（この日より前に有効期間が終わった行を R003 として報告）"
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "  reference date: {as_of} (rows whose validity ended before it are R003)"
+                ),
+            };
+        }
         for d in &r.diagnostics {
             let m = message(layout, d, opts.show_values);
             let info = d.code.info();
@@ -325,6 +337,9 @@ struct JsonInput<'a> {
     errors: u64,
     warnings: u64,
     infos: u64,
+    /// The 全件 reference date (R003), when one was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -448,6 +463,7 @@ fn json_with(
                 errors: i.report.errors,
                 warnings: i.report.warnings,
                 infos: i.report.infos,
+                as_of: i.report.as_of.map(|d| d.to_string()),
             })
             .collect(),
         summary,

@@ -32,7 +32,12 @@ fn main() {
     };
     let targets = web::mapping::targets(session.layout(), &preview.headers, None);
     let mapping = web::mapping::to_mapping("", session.layout(), &preview.headers, &targets);
-    if let Err(e) = session.check(&mapping.to_json(), &mut quiet) {
+    if let Err(e) = session.check(
+        &mapping.to_json(),
+        &web::protocol::Prepare::default(),
+        "",
+        &mut quiet,
+    ) {
         eprintln!("bench_native: {}", e);
         std::process::exit(2);
     }

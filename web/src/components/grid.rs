@@ -70,6 +70,12 @@ pub struct GridProps {
     pub on_activate: Callback<Active>,
     /// A cell was edited.
     pub on_edit: Callback<(CellRef, String)>,
+    /// Ctrl+Z: undo the last change.
+    #[prop_or_default]
+    pub on_undo: Callback<()>,
+    /// Ctrl+Y: redo the last change undone.
+    #[prop_or_default]
+    pub on_redo: Callback<()>,
 }
 
 fn sev_class(s: Sev) -> &'static str {
@@ -138,6 +144,38 @@ fn navigate(
     Some(Nav::To(to.0, to.1))
 }
 
+/// An Excel key on a cell that is not being edited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Excel {
+    /// A printable key: start editing, replacing the value with it.
+    Type(String),
+    /// Delete / Backspace: clear the cell.
+    Clear,
+    /// Ctrl+Z.
+    Undo,
+    /// Ctrl+Y.
+    Redo,
+    /// Ctrl+D: the value of the cell above.
+    FillDown,
+    /// Tab: the next cell to the right.
+    Right,
+}
+
+/// What an Excel key does (`None`: not one of them).
+fn excel_key(key: &str, ctrl: bool, alt: bool, shift: bool) -> Option<Excel> {
+    match key {
+        "Delete" | "Backspace" if !ctrl && !alt => Some(Excel::Clear),
+        "z" | "Z" if ctrl && !alt => Some(Excel::Undo),
+        "y" | "Y" if ctrl && !alt => Some(Excel::Redo),
+        "d" | "D" if ctrl && !alt => Some(Excel::FillDown),
+        "Tab" if !ctrl && !alt && !shift => Some(Excel::Right),
+        k if !ctrl && !alt && k.chars().count() == 1 && !k.chars().all(char::is_control) => {
+            Some(Excel::Type(k.to_owned()))
+        }
+        _ => None,
+    }
+}
+
 /// Scrolls the viewport so that view index `index` is on screen.
 fn keep_on_screen(viewport: &NodeRef, index: u32, (first, visible): (u32, u32)) {
     if let Some(el) = viewport.cast::<Element>() {
@@ -164,6 +202,8 @@ struct GridUi {
     /// was given, so an untouched multi-line value must not count as an edit).
     dirty: Rc<std::cell::RefCell<bool>>,
     pending_focus: Rc<std::cell::RefCell<bool>>,
+    /// The text typed to start the edit (type-to-replace), put into the editor once drawn.
+    typed: Rc<std::cell::RefCell<Option<String>>>,
 }
 
 impl GridUi {
@@ -174,19 +214,27 @@ impl GridUi {
     }
 
     fn start_edit(&self, window: &Window, active: Active) {
+        self.start_edit_with(window, active, None);
+    }
+
+    /// Starts editing; `typed`: as Excel does when a key is typed on a cell, the value is
+    /// replaced by what was typed.
+    fn start_edit_with(&self, window: &Window, active: Active, typed: Option<String>) {
         let Some(row) = Self::row_at(window, active.index) else {
             return;
         };
         if active.cell.col == 0 || row.row == 0 {
             return;
         }
-        let value = row
+        let before = row
             .cells
             .get(active.cell.col as usize - 1)
             .cloned()
             .unwrap_or_default();
         *self.committed.borrow_mut() = false;
-        *self.dirty.borrow_mut() = false;
+        *self.dirty.borrow_mut() = typed.is_some();
+        *self.typed.borrow_mut() = typed;
+        let value = before;
         *self.pending_focus.borrow_mut() = true;
         self.editing.set(Some((active, value)));
     }
@@ -217,6 +265,7 @@ fn use_grid_ui() -> GridUi {
         committed: use_mut_ref(|| false),
         dirty: use_mut_ref(|| false),
         pending_focus: use_mut_ref(|| false),
+        typed: use_mut_ref(|| None),
     }
 }
 
@@ -268,7 +317,11 @@ fn use_grid_sync(ui: &GridUi, props: &GridProps) {
         if let Some(input) = ui.editor.cast::<HtmlInputElement>() {
             if ui.editing.is_some() && *ui.pending_focus.borrow() {
                 let _ = input.focus();
-                input.select();
+                match ui.typed.borrow_mut().take() {
+                    // Type-to-replace: the typed text, the caret after it.
+                    Some(text) => input.set_value(&text),
+                    None => input.select(),
+                }
                 *ui.pending_focus.borrow_mut() = false;
             }
         } else if *ui.pending_focus.borrow()
@@ -343,6 +396,8 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
     };
     let onkeydown = {
         let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
+        let (on_edit, on_undo) = (props.on_edit.clone(), props.on_undo.clone());
+        let on_redo = props.on_redo.clone();
         let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
             let total = window.total;
@@ -357,7 +412,65 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
             let page = visible.saturating_sub(1).max(1);
             let ctrl = e.ctrl_key() || e.meta_key();
             let from = (a.index, a.cell.col.max(1));
-            match navigate(&e.key(), ctrl, from, total, ncols, page) {
+            let key = e.key();
+            // Excel habits: typing replaces the cell, Delete clears it, Ctrl+Z undoes, Ctrl+D
+            // copies the cell above, Tab moves right (and leaves the grid from the last column).
+            match excel_key(&key, ctrl, e.alt_key(), e.shift_key()) {
+                Some(Excel::Type(text)) => {
+                    e.prevent_default();
+                    ui.start_edit_with(&window, a, Some(text));
+                    return;
+                }
+                Some(Excel::Clear) => {
+                    e.prevent_default();
+                    let has = GridUi::row_at(&window, a.index)
+                        .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
+                        .is_some_and(|v| !v.is_empty());
+                    if has && a.cell.row > 0 {
+                        on_edit.emit((a.cell, String::new()));
+                    }
+                    return;
+                }
+                Some(Excel::Undo) => {
+                    e.prevent_default();
+                    on_undo.emit(());
+                    return;
+                }
+                Some(Excel::Redo) => {
+                    e.prevent_default();
+                    on_redo.emit(());
+                    return;
+                }
+                Some(Excel::FillDown) => {
+                    e.prevent_default();
+                    let above = a
+                        .index
+                        .checked_sub(1)
+                        .and_then(|i| GridUi::row_at(&window, i))
+                        .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
+                        .cloned();
+                    if let Some(value) = above
+                        && a.cell.row > 0
+                    {
+                        on_edit.emit((a.cell, value));
+                    }
+                    return;
+                }
+                Some(Excel::Right) if a.cell.col < ncols => {
+                    e.prevent_default();
+                    let row = GridUi::row_at(&window, a.index).map_or(0, |g| g.row);
+                    activate(Active {
+                        index: a.index,
+                        cell: CellRef {
+                            row,
+                            col: a.cell.col + 1,
+                        },
+                    });
+                    return;
+                }
+                _ => {}
+            }
+            match navigate(&key, ctrl, from, total, ncols, page) {
                 None => {}
                 Some(Nav::Edit) => {
                     e.prevent_default();
@@ -392,16 +505,38 @@ struct EditorHandlers {
     blur: Callback<FocusEvent>,
 }
 
-fn editor_handlers(ui: &GridUi, on_edit: &Callback<(CellRef, String)>) -> EditorHandlers {
+fn editor_handlers(ui: &GridUi, props: &GridProps) -> EditorHandlers {
+    let on_edit = &props.on_edit;
     let keydown = {
         let (ui, on_edit) = (ui.clone(), on_edit.clone());
+        let (window, on_activate) = (props.window.clone(), props.on_activate.clone());
+        let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
             e.stop_propagation();
             let input: HtmlInputElement = e.target_unchecked_into();
-            match e.key().as_str() {
-                "Enter" => {
+            let key = e.key();
+            match key.as_str() {
+                // Excel: Enter confirms and moves down, Tab confirms and moves right.
+                "Enter" | "Tab" if !e.shift_key() => {
                     e.prevent_default();
+                    let at = ui.editing.as_ref().map(|(a, _)| *a);
                     ui.finish_edit(Some(input.value()), &on_edit);
+                    if let Some(a) = at {
+                        let (index, col) = if key == "Enter" {
+                            (
+                                (a.index + 1).min(window.total.saturating_sub(1)),
+                                a.cell.col,
+                            )
+                        } else {
+                            (a.index, (a.cell.col + 1).min(ncols))
+                        };
+                        let row = GridUi::row_at(&window, index).map_or(a.cell.row, |g| g.row);
+                        *ui.pending_focus.borrow_mut() = true;
+                        on_activate.emit(Active {
+                            index,
+                            cell: CellRef { row, col },
+                        });
+                    }
                 }
                 "Escape" => {
                     e.prevent_default();
@@ -587,7 +722,7 @@ pub fn grid(props: &GridProps) -> Html {
         onfocusin,
         onkeydown,
     } = handlers(&ui, props);
-    let editor_handlers = editor_handlers(&ui, &props.on_edit);
+    let editor_handlers = editor_handlers(&ui, props);
     let window = &props.window;
     let total = window.total;
     let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use pmh_core::column_letter;
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::grid::{ColKind, ColumnHead, Grid};
@@ -41,6 +41,12 @@ pub struct ResultsPanelProps {
     pub on_repair: Callback<(CellRef, String, bool)>,
     /// Undo the last change.
     pub on_undo: Callback<()>,
+    /// Leave a row out of the upload.
+    pub on_exclude: Callback<u32>,
+    /// Replace in a column: (column, find, replace).
+    pub on_replace: Callback<(u32, String, String)>,
+    /// Redo the last change undone.
+    pub on_redo: Callback<()>,
     /// Show findings list page: code, offset.
     pub on_list: Callback<(Option<String>, u32)>,
     /// Download a file.
@@ -150,6 +156,39 @@ fn summary_box(lang: Lang, r: &ResultsState) -> Html {
             </p>
             if s.truncated {
                 <p class="warning-box">{ Text::Truncated.get(lang) }</p>
+            }
+        </div>
+    }
+}
+
+/// The columns uploaded as 受給者証券面項目, each with a sample value, so that nothing is
+/// uploaded the clerk did not choose to.
+fn details_box(lang: Lang, m: Option<&MappingState>) -> Html {
+    let Some(m) = m else { return html! {} };
+    let lines: Vec<String> = m
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| **t == Target::Detail)
+        .filter_map(|(c, _)| {
+            let header = m.preview.headers.get(c)?;
+            let sample = m
+                .preview
+                .samples
+                .get(c)
+                .and_then(|s| s.first())
+                .cloned()
+                .unwrap_or_default();
+            Some(text::prep::detail_line(lang, header.trim(), &sample))
+        })
+        .collect();
+    html! {
+        <div class="details-box" id="detail-columns">
+            <h3>{ text::prep::details_heading(lang) }</h3>
+            if lines.is_empty() {
+                <p class="muted small">{ text::prep::details_none(lang) }</p>
+            } else {
+                <ul>{ for lines.into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
             }
         </div>
     }
@@ -364,6 +403,8 @@ fn side_panel(props: &ResultsPanelProps) -> Html {
                 codes={codes.clone()}
                 busy={props.busy}
                 on_repair={props.on_repair.clone()}
+                on_exclude={props.on_exclude.clone()}
+                on_replace={props.on_replace.clone()}
             />
             <CodesPanel
                 {lang}
@@ -408,6 +449,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         <section class="panel results-panel" aria-labelledby="results-heading">
             <div class="results-top">
                 { summary_box(lang, r) }
+                { details_box(lang, props.mapping.as_deref()) }
                 <div class="downloads" role="group" aria-labelledby="downloads-heading">
                     <h3 id="downloads-heading">{ Text::Downloads.get(lang) }</h3>
                     { button((DownloadKind::UploadCsv, "download-csv", Text::DownloadUpload, true)) }
@@ -432,6 +474,8 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                         on_need={props.on_need.clone()}
                         on_activate={props.on_activate.clone()}
                         on_edit={props.on_edit.clone()}
+                        on_undo={props.on_undo.clone()}
+                        on_redo={props.on_redo.clone()}
                     />
                     <p class="muted small grid-help">
                         { Text::GridHelp.get(lang) }
@@ -463,6 +507,54 @@ pub struct CellPanelProps {
     pub busy: bool,
     /// Apply a repair.
     pub on_repair: Callback<(CellRef, String, bool)>,
+    /// Leave a row out of the upload.
+    pub on_exclude: Callback<u32>,
+    /// Replace in a column: (column, find, replace).
+    pub on_replace: Callback<(u32, String, String)>,
+}
+
+/// Row actions for the selected cell: leave its row out of the upload (one action for a
+/// duplicate row), and find-and-replace in its column.
+fn row_tools(props: &CellPanelProps, a: Active) -> Html {
+    let lang = props.lang;
+    if a.cell.row == 0 || a.cell.col == 0 {
+        return html! {};
+    }
+    let row = a.cell.row;
+    let col = a.cell.col;
+    let exclude = props.on_exclude.reform(move |_: MouseEvent| row);
+    let find_ref = NodeRef::default();
+    let with_ref = NodeRef::default();
+    let onsubmit = {
+        let (cb, find_ref, with_ref) =
+            (props.on_replace.clone(), find_ref.clone(), with_ref.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (Some(find), Some(with)) = (
+                find_ref.cast::<HtmlInputElement>(),
+                with_ref.cast::<HtmlInputElement>(),
+            ) else {
+                return;
+            };
+            if !find.value().is_empty() {
+                cb.emit((col, find.value(), with.value()));
+            }
+        })
+    };
+    html! {
+        <div class="row-tools">
+            <button type="button" id="exclude-row" disabled={props.busy} onclick={exclude}>
+                { text::exclude_row(lang, row) }
+            </button>
+            <form class="replace-form" {onsubmit}>
+                <label for="replace-find">{ text::replace_find(lang, &column_letter(col)) }</label>
+                <input id="replace-find" type="text" ref={find_ref} value={props.value.clone().unwrap_or_default()} />
+                <label for="replace-with">{ text::replace_with(lang) }</label>
+                <input id="replace-with" type="text" ref={with_ref} />
+                <button type="submit" id="replace-run" disabled={props.busy}>{ text::replace_run(lang) }</button>
+            </form>
+        </div>
+    }
 }
 
 /// The selected cell: where it is, its value, its findings with 修正方法 and repairs.
@@ -548,6 +640,7 @@ pub fn cell_panel(props: &CellPanelProps) -> Html {
                     } else {
                         <ul class="cell-findings" id="cell-findings">{ for items }</ul>
                     }
+                    { row_tools(props, a) }
                 </>
             }
         }

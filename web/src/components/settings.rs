@@ -30,6 +30,8 @@ pub struct SettingsPanelProps {
     pub on_previous: Callback<web_sys::File>,
     /// The previous upload is removed.
     pub on_previous_clear: Callback<()>,
+    /// Save the municipality master template.
+    pub on_master_template: Callback<()>,
 }
 
 /// Files of a file input (and clears it, so that picking the same file again fires again).
@@ -173,24 +175,31 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                         />
                     </label>
                     { masters }
+                    <button type="button" id="master-template" class="link-button"
+                        onclick={props.on_master_template.reform(|_: MouseEvent| ())}>
+                        { Text::MasterTemplate.get(lang) }
+                    </button>
                 </fieldset>
                 { encoding_choice(props) }
-                <fieldset class="previous">
-                    <legend>{ Text::PreviousLabel.get(lang) }</legend>
-                    <label class="file-button">
-                        { Text::PreviousPick.get(lang) }
-                        <input
-                            id="previous-file"
-                            class="visually-hidden"
-                            type="file"
-                            accept=".csv,.tsv,.txt,.xlsx,.xlsm"
-                            disabled={props.busy}
-                            onchange={on_previous}
-                        />
-                    </label>
-                    <p class="muted small">{ Text::PreviousHint.get(lang) }</p>
-                    { for previous }
-                </fieldset>
+                // In 差分履歴 mode the two 全件 files are compared by 「差分履歴ファイルを作る」.
+                if config.choice != LayoutChoice::Diff {
+                    <fieldset class="previous">
+                        <legend>{ Text::PreviousLabel.get(lang) }</legend>
+                        <label class="file-button">
+                            { Text::PreviousPick.get(lang) }
+                            <input
+                                id="previous-file"
+                                class="visually-hidden"
+                                type="file"
+                                accept=".csv,.tsv,.txt,.xlsx,.xlsm"
+                                disabled={props.busy}
+                                onchange={on_previous}
+                            />
+                        </label>
+                        <p class="muted small">{ Text::PreviousHint.get(lang) }</p>
+                        { for previous }
+                    </fieldset>
+                }
             </div>
         </section>
     }

@@ -64,6 +64,74 @@ impl Session {
         self.change(&edits, kind, at)
     }
 
+    /// Leaves sheet row `row` out of the upload: every cell emptied (a row without values is
+    /// not uploaded, S009), as one change that can be undone. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or `row` is not a data row.
+    pub fn exclude_row(&mut self, row: u32, at: &str) -> Result<u32, WorkerError> {
+        let (input, _) = self.results()?;
+        let cells: Vec<(CellRef, String)> = input
+            .table
+            .record((row as usize).wrapping_sub(1))
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(c, _)| {
+                        let cell = CellRef {
+                            row,
+                            col: c as u32 + 1,
+                        };
+                        (cell, String::new())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if cells.is_empty() {
+            return Err(WorkerError::NotADataCell { row, col: 0 });
+        }
+        self.change(&cells, ChangeKind::ExcludeRow, at)
+    }
+
+    /// Replaces `find` by `replace` in every data cell of column `col` (1-based), as one
+    /// change. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, `find` is empty, or no cell holds it.
+    pub fn replace_in_column(
+        &mut self,
+        col: u32,
+        find: &str,
+        replace: &str,
+        at: &str,
+    ) -> Result<u32, WorkerError> {
+        let (input, _) = self.results()?;
+        if find.is_empty() || col == 0 {
+            return Err(WorkerError::RepairNotFound);
+        }
+        let table = &input.table;
+        let first = table.header_index().map_or(0, |h| h + 1);
+        let edits: Vec<(CellRef, String)> = (first..table.len())
+            .filter_map(|i| {
+                let rec = table.record(i)?;
+                let v = rec.cells.get(col as usize - 1)?;
+                v.contains(find).then(|| {
+                    let cell = CellRef {
+                        row: i as u32 + 1,
+                        col,
+                    };
+                    (cell, v.replace(find, replace))
+                })
+            })
+            .collect();
+        if edits.is_empty() {
+            return Err(WorkerError::RepairNotFound);
+        }
+        self.change(&edits, ChangeKind::Replace, at)
+    }
+
     /// Undoes the newest change that was not undone yet. Returns how many cells changed.
     ///
     /// # Errors
@@ -81,9 +149,35 @@ impl Session {
             .map(|c| (c.cell, c.before.clone()))
             .collect();
         let n = self.change(&edits, ChangeKind::Undo, at)?;
-        // An undo cannot itself be undone.
+        // An undo cannot itself be undone; it can be redone.
         if let Some(input) = self.input.as_mut() {
             input.undo.retain(|&g| g + 1 != input.next_group);
+            input.redo.push(input.next_group - 1);
+        }
+        Ok(n)
+    }
+
+    /// Redoes the newest undo (Ctrl+Y): its cells get back the values the undo replaced, as
+    /// a change that can be undone again. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing to redo (a new change since the undo forgets it).
+    pub fn redo(&mut self, at: &str) -> Result<u32, WorkerError> {
+        let input = self.loaded_mut()?;
+        let Some(group) = input.redo.pop() else {
+            return Err(WorkerError::NothingToUndo);
+        };
+        let edits: Vec<(CellRef, String)> = input
+            .log
+            .iter()
+            .rev()
+            .filter(|c| c.group == group)
+            .map(|c| (c.cell, c.before.clone()))
+            .collect();
+        let redo = std::mem::take(&mut self.loaded_mut()?.redo);
+        let n = self.change(&edits, ChangeKind::Redo, at)?;
+        if let Some(input) = self.input.as_mut() {
+            input.redo = redo;
         }
         Ok(n)
     }
@@ -150,6 +244,10 @@ impl Session {
         input.next_group += 1;
         if kind != ChangeKind::Undo {
             input.undo.push(group);
+        }
+        // A new change forgets what could be redone (as in Excel).
+        if !matches!(kind, ChangeKind::Undo | ChangeKind::Redo) {
+            input.redo.clear();
         }
         let changed = rows.len() as u32;
         rows.sort_unstable();

@@ -72,29 +72,16 @@ impl Session {
         if encoding == pmh_core::TextEncoding::Ambiguous {
             return Err(WorkerError::AmbiguousEncoding);
         }
-        let Some(header) = table.header_index() else {
-            return Err(WorkerError::NoHeader);
-        };
-        let headers = table.headers();
-        let mut samples = vec![Vec::new(); headers.len()];
-        for i in (header + 1..table.len()).take(SAMPLE_ROWS) {
-            let Some(rec) = table.record(i) else { continue };
-            for (col, cell) in rec.cells.iter().enumerate().take(headers.len()) {
-                let cell = cell.trim();
-                if !cell.is_empty() && samples[col].len() < SAMPLES {
-                    samples[col].push(cell.chars().take(60).collect());
-                }
-            }
-        }
-        let preview = Preview {
-            source: Some(source.clone()),
-            rows: (table.len() - header - 1) as u64,
-            headers,
-            samples,
-            encoding: text::encoding(encoding),
-            sheets: sheets.clone(),
-            sheet: sheet.clone(),
-        };
+        let first = table.header_index().map_or(1, |h| h as u32 + 1);
+        let preview = preview_of(
+            &table,
+            &table,
+            &source,
+            &sheets,
+            sheet.as_ref(),
+            first,
+            encoding,
+        )?;
         let front = table.summary();
         let measured = (front.bytes, front.sha256.clone(), front.encoding);
         self.input = Some(Loaded {
@@ -112,22 +99,104 @@ impl Session {
             results: None,
             log: Vec::new(),
             undo: Vec::new(),
+            redo: Vec::new(),
             next_group: 1,
+            appended: Vec::new(),
+            shaped: None,
         });
         Ok(preview)
     }
 
-    /// Checks the loaded input with `mapping` (the JSON of a mapping file).
+    /// Uses row `row` (1-based, blank lines counted) of the input as read as its header row,
+    /// leaving out the rows above it (title rows); `0`: the input has no header row, every row
+    /// is data (from the first that is not blank), and the
+    /// columns are named 列A, 列B … (a paste without its header row must not lose its first
+    /// recipient). Edits are dropped: the page offers this before any.
+    ///
+    /// # Errors
+    /// Nothing loaded, or no such row.
+    pub fn set_header_row(&mut self, row: u32) -> Result<Preview, WorkerError> {
+        let input = self.input.as_mut().ok_or(WorkerError::NotLoaded)?;
+        let delimiter = input.delimiter;
+        let raw = Table::load(input.as_loaded(), delimiter, input.encoding, &mut |_| {});
+        let Some(first) = raw.header_index() else {
+            return Err(WorkerError::NoHeader);
+        };
+        let encoding = raw.summary().encoding;
+        let reshaped: Option<Vec<u8>> = match row {
+            // As read.
+            k if k as usize == first + 1 => None,
+            0 => {
+                let width = (first..raw.len())
+                    .filter_map(|i| raw.record(i))
+                    .map(|r| r.cells.len())
+                    .max()
+                    .unwrap_or(0);
+                let names: Vec<String> = (1..=width as u32)
+                    .map(|c| format!("列{}", pmh_core::column_letter(c)))
+                    .collect();
+                let mut out = Vec::new();
+                crate::table::write_cells(&mut out, &names, delimiter);
+                out.extend(raw.rows_csv(first, delimiter));
+                Some(out)
+            }
+            k => {
+                let from = k as usize - 1;
+                if from >= raw.len() || raw.record(from).is_none_or(|r| r.blank) {
+                    return Err(WorkerError::NoHeader);
+                }
+                Some(raw.rows_csv(from, delimiter))
+            }
+        };
+        let reshaped_table = reshaped
+            .as_ref()
+            .map(|csv| Table::load(csv, delimiter, EncodingChoice::Auto, &mut |_| {}));
+        let preview = preview_of(
+            reshaped_table.as_ref().unwrap_or(&raw),
+            &raw,
+            &input.source,
+            &input.sheets,
+            input.sheet.as_ref(),
+            row,
+            encoding,
+        )?;
+        if let Some(csv) = reshaped {
+            let loaded = input
+                .original
+                .take()
+                .unwrap_or_else(|| std::mem::take(&mut input.bytes));
+            input.original = Some(loaded);
+            input.bytes = csv;
+            // Cell positions moved: the workbook's number cells no longer line up.
+            input.numeric = None;
+        } else if let Some(loaded) = input.original.take() {
+            input.bytes = loaded;
+        }
+        input.shaped = input.original.is_some().then(|| input.bytes.clone());
+        input.table = reshaped_table.unwrap_or(raw);
+        input.results = None;
+        input.log.clear();
+        input.undo.clear();
+        input.redo.clear();
+        input.appended.clear();
+        Ok(preview)
+    }
+
+    /// Checks the loaded input with `mapping` (the JSON of a mapping file), after filling the
+    /// constant fields and mapping code labels as `prepare` says.
     ///
     /// # Errors
     /// No input, or a mapping that does not fit the layout.
     pub fn check(
         &mut self,
         mapping: &str,
+        prepare: &Prepare,
+        at: &str,
         progress: &mut ProgressFn<'_>,
     ) -> Result<(), WorkerError> {
-        let mapping =
+        let mut mapping =
             ColumnMapping::from_json(mapping, &self.layout).map_err(|e| config_error(&e))?;
+        self.prepare(&mut mapping, prepare, at)?;
         let opts = self.grid_options(&mapping);
         let layout = &self.layout;
         let tracker = &self.tracker;
@@ -209,5 +278,188 @@ impl Session {
             }));
         }
         Ok((input.bytes.len() as u64, results.meta.rows, runs))
+    }
+}
+
+/// The mapping screen's view of `table`: headers, samples, the first rows, and the distinct
+/// values of each low-cardinality column.
+fn preview_of(
+    table: &Table,
+    raw: &Table,
+    source: &InputSource,
+    sheets: &[String],
+    sheet: Option<&String>,
+    header_row: u32,
+    encoding: pmh_core::TextEncoding,
+) -> Result<Preview, WorkerError> {
+    let Some(header) = table.header_index() else {
+        return Err(WorkerError::NoHeader);
+    };
+    let headers = table.headers();
+    let mut samples = vec![Vec::new(); headers.len()];
+    for i in (header + 1..table.len()).take(SAMPLE_ROWS) {
+        let Some(rec) = table.record(i) else { continue };
+        for (col, cell) in rec.cells.iter().enumerate().take(headers.len()) {
+            let cell = cell.trim();
+            if !cell.is_empty() && samples[col].len() < SAMPLES {
+                samples[col].push(cell.chars().take(60).collect());
+            }
+        }
+    }
+    // Distinct values per column, given up on a column once it has more than DISTINCT_MAX.
+    let mut distinct: Vec<Option<Vec<(String, u64)>>> = vec![Some(Vec::new()); headers.len()];
+    for i in header + 1..table.len() {
+        if distinct.iter().all(Option::is_none) {
+            break;
+        }
+        let Some(rec) = table.record(i) else { continue };
+        for (col, cell) in rec.cells.iter().enumerate().take(headers.len()) {
+            let cell = cell.trim();
+            let Some(values) = distinct[col].as_mut() else {
+                continue;
+            };
+            if cell.is_empty() {
+                continue;
+            }
+            match values.iter().position(|(v, _)| v == cell) {
+                Some(k) => values[k].1 += 1,
+                None if values.len() < DISTINCT_MAX => values.push((cell.to_owned(), 1)),
+                None => distinct[col] = None,
+            }
+        }
+    }
+    let top_rows = (0..raw.len().min(8))
+        .filter_map(|i| Some((i, raw.record(i)?)))
+        .filter(|(_, r)| !r.blank)
+        .take(5)
+        .map(|(i, r)| {
+            let cells: Vec<String> = r
+                .cells
+                .iter()
+                .take(6)
+                .map(|c| c.trim().chars().take(20).collect())
+                .collect();
+            (i as u32 + 1, cells.join(" ／ "))
+        })
+        .collect();
+    let header_cells: Vec<&str> = headers.iter().map(String::as_str).collect();
+    Ok(Preview {
+        source: Some(source.clone()),
+        rows: (table.len() - header - 1) as u64,
+        header_looks_like_data: header_row != 0
+            && pmh_core::header_row::looks_like_data(&header_cells),
+        headers,
+        samples,
+        // A workbook's sheet is read as cells, not as text in some encoding.
+        encoding: if sheets.is_empty() {
+            text::encoding(encoding)
+        } else {
+            Msg::new(String::new(), String::new())
+        },
+        sheets: sheets.to_vec(),
+        sheet: sheet.cloned(),
+        header_row,
+        top_rows,
+        distinct,
+    })
+}
+
+impl Session {
+    /// Fills the constant fields (a column per field, added at the end, under the field id)
+    /// and maps code labels to codes in the columns of the fields `prepare` names (logged as
+    /// one change, which can be undone).
+    fn prepare(
+        &mut self,
+        mapping: &mut ColumnMapping,
+        prepare: &Prepare,
+        at: &str,
+    ) -> Result<(), WorkerError> {
+        let layout = &self.layout;
+        let input = self.input.as_mut().ok_or(WorkerError::NotLoaded)?;
+        // Constants: fields of the layout that no source column holds.
+        let constants: Vec<(String, String)> = prepare
+            .constants
+            .iter()
+            .filter(|(id, _)| layout.field_index(id).is_some())
+            .filter(|(id, _)| !mapping.columns.iter().any(|(h, v)| v == id && h != id))
+            .cloned()
+            .collect();
+        if constants != input.appended {
+            let header: Vec<String> = constants.iter().map(|(id, _)| id.clone()).collect();
+            let values: Vec<String> = constants.iter().map(|(_, v)| v.clone()).collect();
+            let csv =
+                input
+                    .table
+                    .with_columns(input.appended.len(), &header, &values, input.delimiter);
+            let before = std::mem::replace(&mut input.bytes, csv);
+            input.original.get_or_insert(before);
+            input.table = Table::load(
+                &input.bytes,
+                input.delimiter,
+                EncodingChoice::Auto,
+                &mut |_| {},
+            );
+            input.appended = constants;
+            input.results = None;
+        }
+        for (id, _) in &input.appended {
+            mapping.columns.insert(id.clone(), id.clone());
+        }
+        // Value mappings: the columns mapped to a field with a value map.
+        let headers = input.table.headers();
+        let maps: Vec<(usize, &std::collections::BTreeMap<String, String>)> = headers
+            .iter()
+            .enumerate()
+            .filter_map(|(c, h)| {
+                let id = mapping.columns.get(h.trim())?;
+                prepare
+                    .values
+                    .get(id)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| (c, m))
+            })
+            .collect();
+        if maps.is_empty() {
+            return Ok(());
+        }
+        let Some(header) = input.table.header_index() else {
+            return Ok(());
+        };
+        let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        for i in header + 1..input.table.len() {
+            let Some(rec) = input.table.record(i) else {
+                continue;
+            };
+            for &(c, map) in &maps {
+                if let Some(to) = rec.cells.get(c).and_then(|v| map.get(v.trim()))
+                    && rec.cells[c] != to.as_str()
+                {
+                    edits.push((i, c, to.clone()));
+                }
+            }
+        }
+        if edits.is_empty() {
+            return Ok(());
+        }
+        let group = input.next_group;
+        for (i, c, to) in edits {
+            if let Some(before) = input.table.set_cell(i, c, &to) {
+                input.log.push(Change {
+                    group,
+                    at: at.to_owned(),
+                    kind: ChangeKind::ValueMap,
+                    cell: CellRef {
+                        row: i as u32 + 1,
+                        col: c as u32 + 1,
+                    },
+                    before,
+                    after: to,
+                });
+            }
+        }
+        input.next_group += 1;
+        input.undo.push(group);
+        input.results = None;
+        Ok(())
     }
 }

@@ -31,18 +31,21 @@ use pmh_core::{
 
 use crate::error::WorkerError;
 use crate::protocol::{
-    CellRef, CodeCount, DownloadKind, Filter, FindingView, FindingsPage, GridRow, InputSource,
-    Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Preview, RepairView, ReportLang, Sev, Summary,
-    ViewData, ViewReq, Window,
+    CellRef, CodeCount, DISTINCT_MAX, DownloadKind, Filter, FindingView, FindingsPage, GridRow,
+    InputSource, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview, RepairView,
+    ReportLang, Sev, Summary, ViewData, ViewReq, Window,
 };
 use crate::table::{CHUNK, Table};
 use crate::text::{self, Lang};
 
+mod diffmake;
 mod edit;
 mod export;
 mod load;
 mod previous;
 mod view;
+
+pub use diffmake::DiffInputs;
 
 /// Findings kept for the grid (counts stay exact beyond it). The CLI keeps 1,000 for its
 /// report; the grid needs every finding to colour every cell.
@@ -102,6 +105,14 @@ pub enum ChangeKind {
     RepairAll(Code),
     /// The user undid an earlier change.
     Undo,
+    /// The user redid a change undone (Ctrl+Y).
+    Redo,
+    /// A code label mapped to its code (男 → 1) by the mapping's value mapping.
+    ValueMap,
+    /// The user left the row out of the upload (its cells emptied).
+    ExcludeRow,
+    /// The user replaced a text in a column.
+    Replace,
 }
 
 /// The results of the last check, kept up to date through edits.
@@ -147,7 +158,14 @@ struct Loaded {
     log: Vec<Change>,
     /// Groups that can still be undone, newest last.
     undo: Vec<u32>,
+    /// Undo groups that can be redone, newest last.
+    redo: Vec<u32>,
     next_group: u32,
+    /// Constant fields added as columns at the end (field id, value).
+    appended: Vec<(String, String)>,
+    /// The input with the header row the clerk chose (UTF-8 CSV), before any constant or
+    /// edit: what the help-desk copy anonymises. `None`: the input as loaded.
+    shaped: Option<Vec<u8>>,
 }
 
 impl Loaded {
@@ -204,6 +222,8 @@ pub struct Session {
     /// The file uploaded last time, as CSV (a workbook's first sheet converted), or why it
     /// cannot be read.
     previous: Option<(String, Result<Vec<u8>, Msg>)>,
+    /// The files of the last 差分履歴 made, until saved or replaced.
+    diff_files: Option<diffmake::DiffFiles>,
 }
 
 impl Default for Session {
@@ -239,9 +259,16 @@ fn repair_of(d: &Diagnostic) -> Option<(u32, &str)> {
     }
 }
 
+/// A core text as the page shows it ([`text::page_words`]).
+fn page_msg(ja: &str, en: &str) -> Msg {
+    Msg::new(text::page_words::ja(ja), text::page_words::en(en))
+}
+
 /// A finding, ready to show.
 pub fn finding_view(layout: &Layout, d: &Diagnostic) -> FindingView {
-    let message = pmh_core::message(layout, d, false);
+    // The clerk's own values, unmasked: the grid beside the message shows them anyway, and a
+    // mask makes 「平成24年**月**日」 unreadable. Page only; downloads keep the masks.
+    let message = pmh_core::message(layout, d, true);
     let info = d.code.info();
     let repair = match &d.detail {
         Detail::Repair { after } => Some(RepairView {
@@ -260,9 +287,9 @@ pub fn finding_view(layout: &Layout, d: &Diagnostic) -> FindingView {
             .field
             .and_then(|i| layout.fields.get(i))
             .map(|f| Msg::new(f.label_ja.clone(), f.label_en.clone())),
-        title: Msg::new(info.title_ja, info.title_en),
-        message: Msg::new(message.ja, message.en),
-        hint: Msg::new(info.hint_ja, info.hint_en),
+        title: page_msg(info.title_ja, info.title_en),
+        message: page_msg(&message.ja, &message.en),
+        hint: page_msg(info.hint_ja, info.hint_en),
         repair,
     }
 }
@@ -277,6 +304,7 @@ impl Session {
             input: None,
             encoding: EncodingChoice::Auto,
             previous: None,
+            diff_files: None,
         }
     }
 
@@ -334,6 +362,13 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// Forgets the input (its bytes, table, results, change log) and the previous upload:
+    /// 「データを消去」.
+    pub fn clear(&mut self) {
+        self.input = None;
+        self.previous = None;
     }
 
     fn loaded(&self) -> Result<&Loaded, WorkerError> {

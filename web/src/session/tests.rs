@@ -28,7 +28,13 @@ fn checked(bytes: Vec<u8>) -> Session {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(
+        &mapping.to_json(),
+        &Prepare::default(),
+        "",
+        &mut no_progress(),
+    )
+    .unwrap();
     s
 }
 
@@ -85,7 +91,12 @@ fn full_check_counts(s: &Session) -> Vec<(String, u64)> {
         .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
         .unwrap();
     fresh
-        .check(&results.mapping.to_json(), &mut no_progress())
+        .check(
+            &results.mapping.to_json(),
+            &Prepare::default(),
+            "",
+            &mut no_progress(),
+        )
         .unwrap();
     codes_of(&fresh)
 }
@@ -192,7 +203,10 @@ fn bad_inputs_are_clear_errors() {
     );
     assert!(s.summary().is_err());
     assert!(s.edit(CellRef { row: 2, col: 1 }, "x", "").is_err());
-    assert!(s.check("{}", &mut no_progress()).is_err());
+    assert!(
+        s.check("{}", &Prepare::default(), "", &mut no_progress())
+            .is_err()
+    );
 }
 
 #[test]
@@ -215,7 +229,7 @@ fn editing_a_cell_rechecks_its_row() {
     let mark = &view.window.rows[0].marks[0];
     assert_eq!((mark.col, mark.severity), (2, Sev::Error));
     assert_eq!(mark.findings[0].code, "N001");
-    assert!(mark.findings[0].message.ja.contains("検査用数字"));
+    assert!(mark.findings[0].message.ja.contains("チェックデジット"));
     assert_eq!(view.list.as_ref().unwrap().items[0].code, "N001");
 
     // Problems view: only that row.
@@ -488,7 +502,8 @@ fn the_helpdesk_copy_is_anonymous_with_the_same_findings() {
         .unwrap();
     assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
     let mapping = s.results().unwrap().1.mapping.to_json();
-    s.check(&mapping, &mut no_progress()).unwrap();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress())
+        .unwrap();
     assert!(s.loaded().unwrap().original.is_some());
     assert_eq!(s.helpdesk_copy(7).unwrap(), copy);
 }
@@ -633,7 +648,13 @@ fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &p.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(
+        &mapping.to_json(),
+        &Prepare::default(),
+        "",
+        &mut no_progress(),
+    )
+    .unwrap();
     let extra = DownloadExtra {
         time: "2025-04-01T00:00:00Z",
         seed: 99,
@@ -681,7 +702,13 @@ fn the_receipt_of_a_workbook_records_the_workbook() {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &p.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(
+        &mapping.to_json(),
+        &Prepare::default(),
+        "",
+        &mut no_progress(),
+    )
+    .unwrap();
     assert!(s.summary().unwrap().workbook);
     let json = s
         .receipt("2025-04-01T00:00:00Z", &mut no_progress())
@@ -774,7 +801,8 @@ fn configure_changes_layout_and_masters() {
     let headers = s.loaded().unwrap().table.headers();
     let t = crate::mapping::targets(s.layout(), &headers, None);
     let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
-    s.check(&m.to_json(), &mut no_progress()).unwrap();
+    s.check(&m.to_json(), &Prepare::default(), "", &mut no_progress())
+        .unwrap();
     let summary = s.summary().unwrap();
     assert!(!summary.file_findings.iter().any(|f| f.code == "M007"));
     assert!(summary.masters.ja.contains("example_master.csv"));
@@ -821,10 +849,15 @@ fn edits_survive_a_layout_with_another_delimiter() {
     s.configure(&spec, &[]).unwrap();
     assert_eq!(s.layout().dialect.delimiter_byte(), b'\t');
     let headers = s.loaded().unwrap().table.headers();
-    assert_eq!(headers.len(), 21, "still split into columns");
+    assert_eq!(
+        headers.len(),
+        28,
+        "still split into columns (the 28 columns of full_minimal.csv)"
+    );
     let t = crate::mapping::targets(s.layout(), &headers, None);
     let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
-    s.check(&m.to_json(), &mut no_progress()).unwrap();
+    s.check(&m.to_json(), &Prepare::default(), "", &mut no_progress())
+        .unwrap();
     let view = view_all(&mut s);
     assert_eq!(view.window.rows[0].cells[2], "愛知花代");
 }
@@ -894,13 +927,15 @@ fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
         let targets = crate::mapping::targets(s.layout(), &headers, None);
         crate::mapping::to_mapping("", s.layout(), &headers, &targets).to_json()
     };
-    s.check(&mapping, &mut no_progress()).unwrap();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress())
+        .unwrap();
     let fresh = |s: &Session| {
         let bytes = s.loaded().unwrap().table.to_csv(b',');
         let mut f = session();
         f.load(InputSource::Paste, Some(bytes), None, &mut no_progress())
             .unwrap();
-        f.check(&mapping, &mut no_progress()).unwrap();
+        f.check(&mapping, &Prepare::default(), "", &mut no_progress())
+            .unwrap();
         ordered(&f)
     };
     // A type whose insurer number (M002) and 区分 (M003) the master lacks, on both rows of a
@@ -993,7 +1028,13 @@ fn compared_with_the_previous_upload() {
         .unwrap();
     let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
     let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(
+        &mapping.to_json(),
+        &Prepare::default(),
+        "",
+        &mut no_progress(),
+    )
+    .unwrap();
     let summary = s.summary().unwrap();
     let p = summary.previous.clone().unwrap();
     assert_eq!((p.removed, p.added, p.changed, p.unchanged), (15, 0, 0, 5));
@@ -1021,7 +1062,13 @@ fn compared_with_the_previous_upload() {
         let targets = crate::mapping::targets(same.layout(), &headers, None);
         crate::mapping::to_mapping("", same.layout(), &headers, &targets)
     };
-    same.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    same.check(
+        &mapping.to_json(),
+        &Prepare::default(),
+        "",
+        &mut no_progress(),
+    )
+    .unwrap();
     let p = same.summary().unwrap().previous.unwrap();
     assert!(p.nothing_changed() && !p.over_limit, "{p:?}");
     assert_eq!(p.unchanged, 20);
@@ -1030,7 +1077,13 @@ fn compared_with_the_previous_upload() {
     let header_only = fixture("invalid/S003_header_only.csv");
     let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
     s.set_previous(Some(("empty.csv", &header_only)));
-    s.check(&mapping.to_json(), &mut no_progress()).unwrap();
+    s.check(
+        &mapping.to_json(),
+        &Prepare::default(),
+        "",
+        &mut no_progress(),
+    )
+    .unwrap();
     let p = s.summary().unwrap().previous.unwrap();
     assert!(
         p.refused
@@ -1039,4 +1092,512 @@ fn compared_with_the_previous_upload() {
         "{p:?}"
     );
     assert!(!p.nothing_changed() && !p.over_limit);
+}
+
+/// 「差分履歴ファイルを作る」 (issue 12, item 4) makes the very bytes `pmh_core::diff::diff`
+/// makes with the CLI's defaults; the deletion guard refuses 15 deletions of 20 until
+/// confirmed; the state it returns, given back, makes an identical second day a header-only
+/// file ("no upload needed"); a bad state file is refused with the core's reason.
+#[test]
+fn the_diff_history_file_is_the_clis() {
+    let from = fixture("previous/P001_too_many_removals.csv");
+    let to = fixture("invalid/P001_too_many_removals.csv");
+    let mut s = Session::default();
+    let inputs = |allow: bool| DiffInputs {
+        from: Some(("yesterday.csv", from.as_slice())),
+        to: ("today.csv", to.as_slice()),
+        state: None,
+        allow_deletions: allow,
+    };
+    let refused = s.make_diff(&inputs(false));
+    assert_eq!(refused.deletions, Some((15, 20)), "{refused:?}");
+    assert!(refused.refused.is_some());
+    assert_eq!(
+        s.diff_download(DownloadKind::DiffCsv, Lang::Ja)
+            .unwrap_err(),
+        WorkerError::NoDiffMade,
+        "a refused diff leaves nothing to save"
+    );
+
+    let made = s.make_diff(&inputs(true));
+    assert_eq!(made.refused, None);
+    assert_eq!(
+        (made.registered, made.updated, made.deleted, made.unchanged),
+        (0, 0, 15, 5)
+    );
+    assert!(made.ok, "{made:?}");
+    let (name, _, csv) = s.diff_download(DownloadKind::DiffCsv, Lang::Ja).unwrap();
+    assert_eq!(name, "today_差分履歴.csv");
+    let (state_name, _, state) = s.diff_download(DownloadKind::DiffState, Lang::Ja).unwrap();
+    assert_eq!(state_name, "差分履歴_状態ファイル.txt");
+
+    // The same call the CLI makes (cli/src/diff.rs), on the same bytes.
+    let cfg = pmh_core::diff::DiffConfig {
+        max_deletions: pmh_core::diff::DeletionLimit::None,
+        ..pmh_core::diff::DiffConfig::default()
+    };
+    let mut expected = Vec::new();
+    let outcome = pmh_core::diff::diff(
+        &Layout::full(),
+        &Layout::diff(),
+        &Options::default(),
+        &cfg,
+        Some(&mut pmh_core::diff::Bytes(&from)),
+        &mut pmh_core::diff::Bytes(&to),
+        pmh_core::diff::StateInput::None,
+        &mut |b| {
+            expected.extend_from_slice(b);
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(csv, expected);
+    assert_eq!(state, outcome.state.to_text().into_bytes());
+    assert_eq!(
+        csv.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(),
+        1 + 15,
+        "header and 15 deletion records"
+    );
+
+    // Day two: today's file again, with the state saved on day one → nothing to upload.
+    let again = s.make_diff(&DiffInputs {
+        from: Some(("today.csv", to.as_slice())),
+        to: ("today.csv", to.as_slice()),
+        state: Some(state.as_slice()),
+        allow_deletions: false,
+    });
+    assert!(again.nothing_changed() && again.ok, "{again:?}");
+    assert!(again.issues.is_empty(), "{again:?}");
+
+    // A state file that is not one: refused with the core's reason, nothing to save.
+    let bad = s.make_diff(&DiffInputs {
+        state: Some(b"not a state\n"),
+        ..inputs(true)
+    });
+    assert!(bad.refused.is_some() && bad.deletions.is_none(), "{bad:?}");
+    assert!(s.diff_download(DownloadKind::DiffCsv, Lang::Ja).is_err());
+}
+
+/// `full_minimal.csv` with 備考 and 電話番号 columns appended (issue 11).
+fn with_private_columns() -> Vec<u8> {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive("\r\n").enumerate() {
+        let body = line.trim_end_matches("\r\n");
+        if body.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        let extra = if i == 0 {
+            ",備考,電話番号".to_owned()
+        } else {
+            format!(",要連絡{i},052-123-45{i:02}")
+        };
+        out.push_str(&format!("{body}{extra}\r\n"));
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn the_helpdesk_copy_masks_columns_left_out_and_certificate_items() {
+    let bytes = with_private_columns();
+    // 備考 and 電話番号 are left out (the page's default), then 備考 kept as a 券面 item: in
+    // neither case does any of their values survive, and the findings are the same.
+    for detail in [false, true] {
+        let mut s = Session::default();
+        let preview = s
+            .load(
+                InputSource::Paste,
+                Some(bytes.clone()),
+                None,
+                &mut no_progress(),
+            )
+            .unwrap();
+        let mut targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+        let n = targets.len();
+        assert_eq!(
+            targets[n - 2..],
+            [
+                crate::mapping::Target::Ignore,
+                crate::mapping::Target::Ignore
+            ]
+        );
+        if detail {
+            targets[n - 2] = crate::mapping::Target::Detail;
+        }
+        let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
+        s.check(
+            &mapping.to_json(),
+            &Prepare::default(),
+            "",
+            &mut no_progress(),
+        )
+        .unwrap();
+        let copy = String::from_utf8(s.helpdesk_copy(5).unwrap()).unwrap();
+        for i in 1..=3 {
+            assert!(!copy.contains(&format!("要連絡{i}")), "{copy}");
+            assert!(!copy.contains(&format!("052-123-45{i:02}")), "{copy}");
+        }
+        assert!(
+            copy.contains("備考") && copy.contains("電話番号"),
+            "headers are kept"
+        );
+        assert_eq!(positions(&s, copy.as_bytes()), positions(&s, &bytes));
+    }
+}
+
+#[test]
+fn a_paste_without_its_header_row_keeps_every_recipient() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let rows: String = text.split_inclusive("\r\n").skip(1).collect();
+    let data_rows = rows.lines().filter(|l| !l.is_empty()).count() as u64;
+    let mut s = Session::default();
+    let preview = s
+        .load(
+            InputSource::Paste,
+            Some(rows.clone().into_bytes()),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    // Row 1 is taken for the header: one recipient fewer, and the page is told it looks like data.
+    assert!(preview.header_looks_like_data);
+    assert_eq!(preview.rows, data_rows - 1);
+    let preview = s.set_header_row(0).unwrap();
+    assert!(!preview.header_looks_like_data);
+    assert_eq!(preview.rows, data_rows);
+    assert_eq!(preview.headers[0], "列A");
+    assert_eq!(preview.header_row, 0);
+    // Title rows: the header is row 3 of the input as read.
+    let titled = format!("受給者一覧\r\n\r\n{text}");
+    let preview = s
+        .load(
+            InputSource::Paste,
+            Some(titled.into_bytes()),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(preview.headers, ["受給者一覧"]);
+    assert_eq!(
+        preview.top_rows.iter().map(|r| r.0).collect::<Vec<_>>()[..2],
+        [1, 3]
+    );
+    let preview = s.set_header_row(3).unwrap();
+    assert_eq!(preview.headers[0], "機関別受給者証種別ID");
+    assert_eq!(preview.rows, data_rows);
+    assert_eq!(
+        s.set_header_row(2).unwrap_err(),
+        WorkerError::NoHeader,
+        "a blank line"
+    );
+}
+
+#[test]
+fn constants_and_value_mappings_are_applied_before_the_check() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    // 性別 as labels, and the 不開示フラグ column removed (filled as a constant instead).
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        if i > 0 {
+            cells[6] = if cells[6] == "1" {
+                "男".into()
+            } else {
+                "女性".into()
+            };
+        }
+        cells.remove(7);
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    let mut s = Session::default();
+    let preview = s
+        .load(
+            InputSource::Paste,
+            Some(out.into_bytes()),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let sex = preview.headers.iter().position(|h| h == "性別").unwrap();
+    let distinct = preview.distinct[sex].clone().unwrap();
+    assert!(distinct.iter().any(|(v, _)| v == "男") && distinct.iter().any(|(v, _)| v == "女性"));
+    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets).to_json();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress())
+        .unwrap();
+    let before: Vec<String> = codes_of(&s).into_iter().map(|c| c.0).collect();
+    // The core proposes the code for a label (X013); the clerk's value mapping makes it moot.
+    assert!(before.contains(&"X013".to_owned()), "{before:?}");
+    assert!(
+        before.contains(&"S002".to_owned()) || before.iter().any(|c| c.starts_with('S')),
+        "{before:?}"
+    );
+
+    let prepare = Prepare {
+        constants: vec![("isNotDisclosed".into(), "0".into())],
+        values: std::collections::BTreeMap::from([(
+            "basicFiveInfo.sex".to_owned(),
+            std::collections::BTreeMap::from([
+                ("男".to_owned(), "1".to_owned()),
+                ("女性".to_owned(), "2".to_owned()),
+            ]),
+        )]),
+    };
+    s.check(&mapping, &prepare, "t", &mut no_progress())
+        .unwrap();
+    // Only M007 (no municipality master given) is left.
+    assert_eq!(
+        codes_of(&s),
+        vec![("M007".to_owned(), 1)],
+        "no finding left"
+    );
+    let rows = s.summary().unwrap().rows;
+    assert!(s.changes().iter().all(|c| c.kind == ChangeKind::ValueMap));
+    assert_eq!(s.changes().len() as u64, rows);
+    // Checking again changes nothing more; without the constant the column goes away again.
+    s.check(&mapping, &prepare, "t", &mut no_progress())
+        .unwrap();
+    assert_eq!(s.changes().len() as u64, rows);
+    s.check(
+        &mapping,
+        &Prepare {
+            constants: Vec::new(),
+            ..prepare.clone()
+        },
+        "t",
+        &mut no_progress(),
+    )
+    .unwrap();
+    assert!(
+        codes_of(&s).iter().any(|c| c.0 != "M007"),
+        "the required column is missing again"
+    );
+    // The upload file holds the codes and the constant.
+    s.check(&mapping, &prepare, "t", &mut no_progress())
+        .unwrap();
+    let extra = DownloadExtra { time: "", seed: 1 };
+    let (_, _, upload, _) = s
+        .download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &extra,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let upload = String::from_utf8(upload).unwrap();
+    assert!(!upload.contains("女性") && !upload.contains(",男,"));
+}
+
+#[test]
+fn no_page_text_sends_the_clerk_to_a_command_line_and_the_check_digit_has_one_name() {
+    let mut rewritten = 0;
+    for &code in Code::ALL {
+        let info = code.info();
+        for (ja, en) in [(info.title_ja, info.title_en), (info.hint_ja, info.hint_en)] {
+            let page = page_msg(ja, en);
+            for word in text::page_words::FORBIDDEN {
+                assert!(!page.ja.contains(word), "{code:?}: {}", page.ja);
+                assert!(!page.en.contains(word), "{code:?}: {}", page.en);
+            }
+            for word in ["検証番号", "検査用数字", "検証用数字"] {
+                assert!(!page.ja.contains(word), "{code:?}: {}", page.ja);
+            }
+            assert!(!page.ja.is_empty() && !page.en.is_empty(), "{code:?}");
+            if page.ja != ja {
+                rewritten += 1;
+            }
+        }
+    }
+    // The generator reaches the rewrite (the core texts do name the CLI).
+    assert!(rewritten >= 10, "{rewritten}");
+    let m007 = page_msg(Code::NoMaster.info().hint_ja, Code::NoMaster.info().hint_en);
+    assert!(
+        m007.ja
+            .contains("「1. 設定と読み込み」で読み込んでください"),
+        "{}",
+        m007.ja
+    );
+}
+
+#[test]
+fn a_duplicate_row_is_left_out_in_one_change_and_comes_back_on_undo() {
+    let bytes = fixture("invalid/K001_duplicate_certificate.csv");
+    let mut s = checked(bytes);
+    let dup = s
+        .results()
+        .unwrap()
+        .1
+        .findings
+        .iter()
+        .find(|d| d.code == Code::DuplicateCertificate)
+        .and_then(|d| d.row)
+        .unwrap();
+    let rows_before = s.summary().unwrap().rows;
+    let n = s.exclude_row(dup, "t").unwrap();
+    assert!(n > 5, "every non-empty cell of the row: {n}");
+    let codes: Vec<String> = codes_of(&s).into_iter().map(|c| c.0).collect();
+    assert!(!codes.contains(&"K001".to_owned()), "{codes:?}");
+    assert!(
+        codes.contains(&"S009".to_owned()),
+        "a blank row is left out of the upload: {codes:?}"
+    );
+    assert!(
+        s.changes()
+            .iter()
+            .all(|c| c.kind == ChangeKind::ExcludeRow && c.after.is_empty())
+    );
+    // The upload file has one recipient fewer.
+    let extra = DownloadExtra { time: "", seed: 1 };
+    let (_, _, upload, _) = s
+        .download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &extra,
+            &mut no_progress(),
+        )
+        .unwrap();
+    let lines = String::from_utf8(upload)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .count() as u64;
+    assert_eq!(
+        lines, rows_before,
+        "header + every row but the excluded one"
+    );
+    s.undo("t").unwrap();
+    assert!(codes_of(&s).iter().any(|c| c.0 == "K001"));
+    assert_eq!(
+        s.exclude_row(1, "t").unwrap_err(),
+        WorkerError::NotADataCell { row: 1, col: 1 },
+        "the header row"
+    );
+}
+
+#[test]
+fn replace_in_a_column_changes_every_cell_holding_the_text() {
+    let bytes = fixture("valid/full_minimal.csv");
+    // The 1-based column of 有効期間開始日, found by its header (the layout grows).
+    let header = String::from_utf8_lossy(&bytes)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    let col = 1 + header
+        .trim_start_matches('\u{FEFF}')
+        .split(',')
+        .position(|h| h == "有効期間開始日")
+        .unwrap() as u32;
+    let mut s = checked(bytes);
+    let n = s.replace_in_column(col, "2025-", "2024-", "t").unwrap();
+    assert_eq!(u64::from(n), s.summary().unwrap().rows);
+    assert!(
+        s.changes()
+            .iter()
+            .all(|c| c.kind == ChangeKind::Replace && c.after.starts_with("2024-"))
+    );
+    assert_eq!(
+        s.replace_in_column(col, "nothing", "x", "t").unwrap_err(),
+        WorkerError::RepairNotFound
+    );
+    assert_eq!(
+        s.replace_in_column(col, "", "x", "t").unwrap_err(),
+        WorkerError::RepairNotFound
+    );
+}
+
+#[test]
+fn a_shown_character_loses_its_code_point_an_invisible_one_keeps_it() {
+    use crate::text::page_words::strip_code_points;
+    assert_eq!(
+        strip_code_points("「10,000円」の3文字目「,」(U+002C)は使えません"),
+        "「10,000円」の3文字目「,」は使えません"
+    );
+    assert_eq!(
+        strip_code_points("値に (U+200B) があります"),
+        "値に (U+200B) があります"
+    );
+    assert_eq!(strip_code_points("“Ａ”(U+FF21) and (U+"), "“Ａ” and (U+");
+}
+
+#[test]
+fn redo_brings_back_what_undo_took_and_a_new_change_forgets_it() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let cell = CellRef { row: 2, col: 3 };
+    let value = |s: &Session| s.loaded().unwrap().table.record(1).unwrap().cells[2].to_owned();
+    let before = value(&s);
+    s.edit(cell, "山田花子", "t").unwrap();
+    s.undo("t").unwrap();
+    assert_eq!(value(&s), before);
+    s.redo("t").unwrap();
+    assert_eq!(value(&s), "山田花子");
+    assert_eq!(s.changes().last().unwrap().kind, ChangeKind::Redo);
+    // A redo can be undone; then a new edit forgets the redo.
+    s.undo("t").unwrap();
+    assert_eq!(value(&s), before);
+    s.edit(CellRef { row: 3, col: 3 }, "佐藤花子", "t").unwrap();
+    assert_eq!(s.redo("t").unwrap_err(), WorkerError::NothingToUndo);
+}
+
+/// `bytes` (lines ending in `eol`) with a column `memo` holding a phone number appended.
+fn with_memo(bytes: &[u8], eol: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut first = true;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let body = line.strip_suffix(eol).unwrap_or(line);
+        if body.is_empty() {
+            out.extend_from_slice(line);
+            continue;
+        }
+        out.extend_from_slice(body);
+        out.extend_from_slice(if first {
+            b",memo"
+        } else {
+            b",tel 052-123-4567"
+        });
+        out.extend_from_slice(eol);
+        first = false;
+    }
+    out
+}
+
+#[test]
+fn the_helpdesk_copy_masks_in_place_keeping_encoding_bom_and_line_endings() {
+    for (path, eol) in [
+        ("invalid/S010_cp932.csv", &b"\r\n"[..]),
+        ("invalid/S012_lf_line_endings.csv", &b"\n"[..]),
+        ("valid/full_minimal.csv", &b"\r\n"[..]),
+        ("invalid/S010_euc_jp.csv", &b"\r\n"[..]),
+    ] {
+        let bytes = with_memo(&fixture(path), eol);
+        let s = checked(bytes.clone());
+        let copy = s
+            .helpdesk_copy(3)
+            .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert!(
+            !copy.windows(12).any(|w| w == b"052-123-4567"),
+            "{path}: the phone number survived"
+        );
+        assert!(
+            copy.windows(12).any(|w| w == b"XXX 999-999-"),
+            "{path}: masked in place"
+        );
+        // Same findings, same BOM, same line endings, same encoding.
+        assert_eq!(positions(&s, &copy), positions(&s, &bytes), "{path}");
+        assert_eq!(
+            copy.starts_with(b"\xEF\xBB\xBF"),
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{path}"
+        );
+        assert_eq!(
+            copy.iter().filter(|&&b| b == b'\r').count(),
+            bytes.iter().filter(|&&b| b == b'\r').count(),
+            "{path}"
+        );
+    }
 }

@@ -11,6 +11,13 @@ impl Session {
         let mut error_rows = 0;
         let mut problem_rows = 0;
         let mut repairable = vec![0u64; Code::ALL.len()];
+        // The severity the findings of each code really have (a code list marked inferred
+        // makes V005 a warning): the panel must not call a warning an error.
+        let mut seen: Vec<Option<Severity>> = vec![None; Code::ALL.len()];
+        for d in r.findings.file_level() {
+            let s = &mut seen[d.code.index()];
+            *s = Some(s.map_or(d.severity, |s| s.min(d.severity)));
+        }
         for findings in r.findings.rows().values() {
             let worst = findings.iter().map(|d| d.severity).min();
             if worst == Some(Severity::Error) {
@@ -23,6 +30,8 @@ impl Session {
                 if repair_of(d).is_some() {
                     repairable[d.code.index()] += 1;
                 }
+                let s = &mut seen[d.code.index()];
+                *s = Some(s.map_or(d.severity, |s| s.min(d.severity)));
             }
         }
         let codes = Code::ALL
@@ -33,8 +42,8 @@ impl Session {
                     let info = c.info();
                     CodeCount {
                         code: c.as_str().to_owned(),
-                        severity: sev(info.severity),
-                        title: Msg::new(info.title_ja, info.title_en),
+                        severity: sev(seen[c.index()].unwrap_or(info.severity)),
+                        title: page_msg(info.title_ja, info.title_en),
                         count,
                         repairable: repairable[c.index()],
                     }

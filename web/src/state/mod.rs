@@ -21,9 +21,9 @@ use pmh_core::{ColumnMapping, Layout};
 use crate::error::{AppError, Notice};
 use crate::mapping::{self, Target};
 use crate::protocol::{
-    CellRef, DownloadKind, Filter, FindingView, FindingsPage, FromWorker, GridRow, InputSource,
-    JobId, LayoutSpec, ListReq, Msg, Phase, Preview, ReportLang, Summary, ToWorker, ViewData,
-    ViewReq, Window, WindowReq,
+    CellRef, DiffMadeView, DownloadKind, Filter, FindingView, FindingsPage, FromWorker, GridRow,
+    InputSource, JobId, LayoutSpec, ListReq, Msg, Phase, Preview, ReportLang, Summary, ToWorker,
+    ViewData, ViewReq, Window, WindowReq,
 };
 use crate::text::{self, Lang, Text};
 
@@ -115,6 +115,42 @@ impl Config {
     }
 }
 
+/// Which file of 「差分履歴ファイルを作る」.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffSlot {
+    /// The previous 全件 file (`pmhcsv diff --from`).
+    From,
+    /// The current 全件 file (`--to`).
+    To,
+    /// The state file the clerk keeps (`--state`).
+    State,
+}
+
+/// 「差分履歴ファイルを作る」 (step 1 in 差分履歴 mode): the 差分履歴 upload made from two 全件
+/// files and the state file, as `pmhcsv diff` makes it. Held in memory only, never stored.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiffMaker {
+    /// The previous 全件 file.
+    pub from: Option<MasterFile>,
+    /// The current 全件 file.
+    pub to: Option<MasterFile>,
+    /// The state file.
+    pub state: Option<MasterFile>,
+    /// What the last attempt made (its files wait in the worker); cleared when a file changes.
+    pub made: Option<Rc<DiffMadeView>>,
+}
+
+impl DiffMaker {
+    /// The file in `slot`.
+    pub fn slot_mut(&mut self, slot: DiffSlot) -> &mut Option<MasterFile> {
+        match slot {
+            DiffSlot::From => &mut self.from,
+            DiffSlot::To => &mut self.to,
+            DiffSlot::State => &mut self.state,
+        }
+    }
+}
+
 /// Life cycle of the validation worker.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum WorkerStatus {
@@ -150,6 +186,8 @@ pub enum Task {
     Download(DownloadKind),
     /// Applying a change to many cells.
     Change,
+    /// Making the 差分履歴 file.
+    MakeDiff,
 }
 
 /// A long job under way (progress bar).
@@ -184,6 +222,12 @@ pub struct MappingState {
     pub applied: Option<String>,
     /// The name to save under.
     pub name: String,
+    /// Fields the source lacks, filled with one value for every row: (field id, value).
+    pub constants: Vec<(String, String)>,
+    /// Value mapping of code fields: field id → (source value → code).
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// The clerk answered that row 1 is the header row (when it looks like data).
+    pub header_confirmed: bool,
 }
 
 /// The cell with the keyboard focus: its index in the grid's view and its sheet position.
@@ -242,6 +286,8 @@ pub struct State {
     pub config: Config,
     /// Saved column mappings (from localStorage).
     pub saved: Rc<Vec<ColumnMapping>>,
+    /// Constant fields and value mappings saved with them.
+    pub extras: Rc<Vec<mapping::Extras>>,
     /// The step shown.
     pub screen: Screen,
     /// A long job under way.
@@ -254,6 +300,8 @@ pub struct State {
     pub mapping: Option<Rc<MappingState>>,
     /// The results, once checked.
     pub results: Option<Rc<ResultsState>>,
+    /// 「差分履歴ファイルを作る」.
+    pub diff_maker: DiffMaker,
     /// The last job id handed out (ids identify requests to the worker).
     pub last_job: u32,
 }
@@ -395,6 +443,50 @@ pub enum Action {
     },
     /// The saved mappings as stored (`None`: nothing stored or no storage).
     SavedRead(Option<String>),
+    /// The saved constant fields and value mappings as stored.
+    ExtrasRead(Option<String>),
+    /// The saved constant fields and value mappings were written.
+    ExtrasWritten(Rc<Vec<mapping::Extras>>),
+    /// Use row `n` of the input as its header row (`0`: there is none).
+    SetHeaderRow(u32),
+    /// The clerk says row 1 is the header row although it looks like data.
+    ConfirmHeader,
+    /// 「データを消去」 (`confirmed`: the clerk said yes).
+    ClearData {
+        /// Asked already.
+        confirmed: bool,
+    },
+    /// Save the municipality master template.
+    MasterTemplate,
+    /// Leave sheet row `n` out of the upload.
+    ExcludeRow(u32),
+    /// Redo the last change undone.
+    Redo,
+    /// Replace a text in every cell of a column.
+    Replace {
+        /// 1-based column.
+        col: u32,
+        /// Text to find.
+        find: String,
+        /// Replacement.
+        replace: String,
+    },
+    /// Map source value `from` of a code field to code `to` (`""`: no mapping).
+    SetValue {
+        /// Field id.
+        field: String,
+        /// Source value.
+        from: String,
+        /// Code.
+        to: String,
+    },
+    /// Fill field `field` with `value` in every row (`""`: not filled).
+    SetConstant {
+        /// Field id.
+        field: String,
+        /// The value.
+        value: String,
+    },
     /// Column `col` becomes `target`.
     SetTarget {
         /// 0-based source column.
@@ -418,6 +510,8 @@ pub enum Action {
         saved: Rc<Vec<ColumnMapping>>,
         /// The mapping saved (to use now), or `None` after a delete.
         used: Option<ColumnMapping>,
+        /// Column names left out of the stored copy because they look like data.
+        left_out: usize,
     },
     /// Download the mapping as JSON.
     ExportMapping,
@@ -462,6 +556,16 @@ pub enum Action {
     Bench(u32),
     /// localStorage refused a write.
     StorageFailed,
+    /// The user gave a file for 「差分履歴ファイルを作る」 (file, name).
+    DiffFile(DiffSlot, Handle, String),
+    /// That file was read: (name, bytes), or the name and the browser's error.
+    DiffFileRead(DiffSlot, Result<NamedBytes, (String, String)>),
+    /// The user removed that file.
+    ClearDiffFile(DiffSlot),
+    /// Make the 差分履歴 file; `true` once the user confirmed the deletions the guard refused.
+    MakeDiff(bool),
+    /// Save a file of the 差分履歴 made (`DiffCsv` or `DiffState`).
+    SaveDiff(DownloadKind),
 }
 
 /// Something for the executor to do.
@@ -501,6 +605,8 @@ pub enum Effect {
     ReadMasters(Vec<(Handle, String)>),
     /// Read the previous upload; answers [`Action::PreviousRead`].
     ReadPrevious(Handle, String),
+    /// Read a file of 「差分履歴ファイルを作る」; answers [`Action::DiffFileRead`].
+    ReadDiffFile(DiffSlot, Handle, String),
     /// Read the saved mappings from localStorage; answers [`Action::SavedRead`].
     ReadSaved,
     /// Write a localStorage value; then `then`, or [`Action::StorageFailed`].

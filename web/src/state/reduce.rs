@@ -91,6 +91,74 @@ impl State {
                 self.saved = Rc::new(stored.map(|s| mapping::parse_store(&s)).unwrap_or_default());
                 Vec::new()
             }
+            Action::ExtrasRead(stored) => {
+                self.extras = Rc::new(
+                    stored
+                        .map(|s| mapping::parse_extras(&s))
+                        .unwrap_or_default(),
+                );
+                Vec::new()
+            }
+            Action::ExtrasWritten(extras) => {
+                self.extras = extras;
+                Vec::new()
+            }
+            Action::SetHeaderRow(row) => self.set_header_row(row, now),
+            Action::ClearData { confirmed: false } => vec![Effect::Ask {
+                question: Text::ClearDataQuestion,
+                yes: Box::new(Action::ClearData { confirmed: true }),
+            }],
+            Action::ClearData { confirmed: true } => {
+                // Everything of the session goes: the page's copies and the worker's.
+                self.mapping = None;
+                self.results = None;
+                self.busy = None;
+                self.error = None;
+                self.screen = Screen::Input;
+                self.config.previous = None;
+                self.tell(Notice::DataCleared);
+                vec![Effect::Post {
+                    job: JobId(0),
+                    request: ToWorker::Clear,
+                    bytes: None,
+                }]
+            }
+            Action::MasterTemplate => {
+                let template = pmh_core::Masters::template();
+                vec![Effect::Download {
+                    name: "制度マスタ_雛形.csv".into(),
+                    mime: "text/csv".into(),
+                    data: Payload::Text(String::from_utf8_lossy(&template).into_owned()),
+                    report: true,
+                }]
+            }
+            Action::ConfirmHeader => {
+                self.edit_mapping(|m| m.header_confirmed = true);
+                Vec::new()
+            }
+            Action::SetValue { field, from, to } => {
+                self.edit_mapping(|m| {
+                    let map = m.values.entry(field.clone()).or_default();
+                    if to.is_empty() {
+                        map.remove(&from);
+                    } else {
+                        map.insert(from, to);
+                    }
+                    if map.is_empty() {
+                        m.values.remove(&field);
+                    }
+                });
+                Vec::new()
+            }
+            Action::SetConstant { field, value } => {
+                self.edit_mapping(|m| {
+                    m.constants.retain(|(f, _)| *f != field);
+                    if !value.trim().is_empty() {
+                        m.constants.push((field, value.trim().to_owned()));
+                    }
+                });
+                Vec::new()
+            }
             Action::SetTarget { .. }
             | Action::UseSaved(_)
             | Action::UseMapping(_)
@@ -116,7 +184,12 @@ impl State {
             | Action::Activate(_)
             | Action::Jump(_)
             | Action::List(..) => self.on_view(action),
-            Action::Edit(..) | Action::Repair(..) | Action::Undo => self.on_change(action, now),
+            Action::Edit(..)
+            | Action::Repair(..)
+            | Action::Undo
+            | Action::Redo
+            | Action::ExcludeRow(_)
+            | Action::Replace { .. } => self.on_change(action, now),
             Action::Download(_) | Action::Confirm(_) => self.on_download(action, now),
             Action::Saved(Ok(name)) => self.tell(Notice::Downloaded(name)),
             Action::Saved(Err(detail)) => self.fail(AppError::SaveFailed { detail }),
@@ -125,6 +198,11 @@ impl State {
                 post(job, ToWorker::Bench { job, repeats }, None)
             }
             Action::StorageFailed => self.fail(AppError::StorageFailed),
+            Action::DiffFile(..)
+            | Action::DiffFileRead(..)
+            | Action::ClearDiffFile(_)
+            | Action::MakeDiff(_)
+            | Action::SaveDiff(_) => self.on_diff_maker(action, now),
         };
         fx.extend(self.document_effects(before));
         fx
@@ -493,6 +571,7 @@ impl State {
                         m.name = name.clone();
                     }
                 });
+                self.use_extras(&name);
             }
             Action::SetMappingName(name) => self.edit_mapping(|m| m.name = name),
             Action::SaveMapping => return self.save_mapping(),
@@ -504,16 +583,25 @@ impl State {
                     then: Box::new(Action::SavedWritten {
                         saved: Rc::new(saved),
                         used: None,
+                        left_out: 0,
                     }),
                 }];
             }
-            Action::SavedWritten { saved, used } => {
+            Action::SavedWritten {
+                saved,
+                used,
+                left_out,
+            } => {
                 self.saved = saved;
                 match used {
                     Some(m) => {
                         let name = m.name.clone();
                         let fx = self.on_mapping(Action::UseMapping(m), now);
-                        self.tell(Notice::MappingSaved(name));
+                        self.tell(if left_out > 0 {
+                            Notice::MappingSavedWithout(name, left_out)
+                        } else {
+                            Notice::MappingSaved(name)
+                        });
                         return fx;
                     }
                     None => {
@@ -546,22 +634,101 @@ impl State {
         });
     }
 
+    /// Saves the mapping, its constant fields and value mappings — never a value from the
+    /// data: column names that look like data and value-mapping keys that are not code labels
+    /// are left out (`mapping::storable_header`, `mapping::storable_value_key`).
     fn save_mapping(&mut self) -> Vec<Effect> {
-        let Some(m) = self.current_mapping() else {
+        let (Some(m), Some(state)) = (self.current_mapping(), self.mapping.clone()) else {
             return Vec::new();
         };
         if m.name.is_empty() {
             return self.fail(AppError::NameNeeded);
         }
-        let saved = mapping::upsert(&self.saved, m.clone());
-        vec![Effect::Store {
-            key: mapping::STORE_KEY,
-            value: mapping::store_json(&saved),
-            then: Box::new(Action::SavedWritten {
-                saved: Rc::new(saved),
-                used: Some(m),
-            }),
-        }]
+        let layout = self.config.layout.0.clone();
+        let mut stored = m.clone();
+        stored
+            .columns
+            .retain(|h, _| mapping::storable_header(&layout, &state.preview, h));
+        let left_out = m.columns.len() - stored.columns.len();
+        let mut values = std::collections::BTreeMap::new();
+        for (field, map) in &state.values {
+            // The rows holding each value, from the columns mapped to the field.
+            let count = |key: &str| -> Option<u64> {
+                state
+                    .targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| matches!(t, Target::Field(id) if id == field))
+                    .filter_map(|(c, _)| state.preview.distinct.get(c).cloned().flatten())
+                    .map(|d| d.iter().find(|(v, _)| v == key).map_or(0, |(_, n)| *n))
+                    .reduce(|a, b| a + b)
+            };
+            let kept: std::collections::BTreeMap<String, String> = map
+                .iter()
+                .filter(|(k, _)| mapping::storable_value_key(&layout, field, k, count(k)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !kept.is_empty() {
+                values.insert(field.clone(), kept);
+            }
+        }
+        let extras = mapping::Extras {
+            name: m.name.clone(),
+            layout: layout.id.clone(),
+            constants: state
+                .constants
+                .iter()
+                .filter(|(id, _)| mapping::constant_allowed(&layout, id))
+                .cloned()
+                .collect(),
+            values,
+        };
+        let all_extras = mapping::upsert_extras(&self.extras, extras);
+        let saved = mapping::upsert(&self.saved, stored);
+        vec![
+            Effect::Store {
+                key: mapping::EXTRAS_KEY,
+                value: serde_json::to_string(&all_extras).unwrap_or_else(|_| "[]".to_owned()),
+                then: Box::new(Action::ExtrasWritten(Rc::new(all_extras))),
+            },
+            Effect::Store {
+                key: mapping::STORE_KEY,
+                value: mapping::store_json(&saved),
+                then: Box::new(Action::SavedWritten {
+                    saved: Rc::new(saved),
+                    used: Some(m),
+                    left_out,
+                }),
+            },
+        ]
+    }
+
+    /// The constant fields and value mappings saved with mapping `name`.
+    fn use_extras(&mut self, name: &str) {
+        let layout_id = self.config.layout.0.id.clone();
+        let extras = self
+            .extras
+            .iter()
+            .find(|e| e.name == name && e.layout == layout_id)
+            .cloned();
+        if let Some(extras) = extras {
+            self.edit_mapping(|m| {
+                m.constants = extras.constants.clone();
+                m.values = extras.values.clone();
+            });
+        }
+    }
+
+    /// Reads the input again with another header row.
+    fn set_header_row(&mut self, row: u32, now: &Now) -> Vec<Effect> {
+        let Some(source) = self.mapping.as_ref().and_then(|m| m.preview.source.clone()) else {
+            return Vec::new();
+        };
+        let job = self.job();
+        self.error = None;
+        self.notice = None;
+        self.start(job, Task::Load(source), 0, false, now.ms);
+        post(job, ToWorker::SetHeaderRow { job, row }, None)
     }
 
     fn export_mapping(&mut self) -> Vec<Effect> {
@@ -594,10 +761,39 @@ impl State {
         post(job, ToWorker::Load { job, source, sheet }, None)
     }
 
+    /// The constant fields and value mappings of the mapping screen, for the worker.
+    fn prepare(&self) -> crate::protocol::Prepare {
+        let Some(m) = self.mapping.as_ref() else {
+            return crate::protocol::Prepare::default();
+        };
+        crate::protocol::Prepare {
+            constants: m
+                .constants
+                .iter()
+                .filter(|(id, _)| {
+                    !m.targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Field(f) if f == id))
+                })
+                .cloned()
+                .collect(),
+            values: m.values.clone(),
+        }
+    }
+
     fn check(&mut self, now: &Now) -> Vec<Effect> {
         let Some(m) = self.current_mapping() else {
             return Vec::new();
         };
+        // Row 1 looks like data and the clerk has not said it is the header: a check now
+        // could drop the first recipient under a ✔.
+        if self
+            .mapping
+            .as_ref()
+            .is_some_and(|s| s.preview.header_looks_like_data && !s.header_confirmed)
+        {
+            return self.fail(AppError::HeaderUnanswered);
+        }
         let job = self.job();
         self.error = None;
         self.notice = None;
@@ -621,6 +817,8 @@ impl State {
             ToWorker::Check {
                 job,
                 mapping: m.to_json(),
+                prepare: self.prepare(),
+                at: now.local.clone(),
                 view,
             },
             None,
@@ -701,6 +899,18 @@ impl State {
                     view,
                 }
             }
+            Action::ExcludeRow(row) => ToWorker::ExcludeRow { job, row, at, view },
+            Action::Replace { col, find, replace } => {
+                self.start(job, Task::Change, 0, false, now.ms);
+                ToWorker::Replace {
+                    job,
+                    col,
+                    find,
+                    replace,
+                    at,
+                    view,
+                }
+            }
             Action::Repair(cell, code, all) => {
                 // A repair of every cell with a finding can take a moment: show it.
                 if all {
@@ -715,6 +925,7 @@ impl State {
                     view,
                 }
             }
+            Action::Redo => ToWorker::Redo { job, at, view },
             _ => ToWorker::Undo { job, at, view },
         };
         fx.extend(post(job, request, None));
@@ -880,6 +1091,12 @@ impl State {
             FromWorker::File {
                 job, name, mime, ..
             } => return self.on_file(job, name, mime, bytes),
+            FromWorker::DiffMade { job, view } => {
+                if self.busy.take_if(|b| b.job == job).is_some() {
+                    self.diff_maker.made = Some(Rc::new(view));
+                }
+                return vec![Effect::Mark("pmh:diff-made")];
+            }
             FromWorker::Benched {
                 bytes,
                 rows,
@@ -917,8 +1134,14 @@ impl State {
             targets,
             suggestions,
             name: applied.clone().unwrap_or_default(),
-            applied,
+            applied: applied.clone(),
+            constants: Vec::new(),
+            values: std::collections::BTreeMap::new(),
+            header_confirmed: false,
         }));
+        if let Some(name) = applied {
+            self.use_extras(&name);
+        }
         self.results = None;
         self.screen = Screen::Mapping;
     }
@@ -1008,6 +1231,82 @@ impl State {
                 r.list = Rc::new(list);
             }
         });
+    }
+
+    /// 「差分履歴ファイルを作る」: its files, the request, and saving what it made.
+    fn on_diff_maker(&mut self, action: Action, now: &Now) -> Vec<Effect> {
+        match action {
+            Action::DiffFile(slot, file, name) => vec![Effect::ReadDiffFile(slot, file, name)],
+            Action::DiffFileRead(_, Err((name, detail))) => self.fail(AppError::ReadFailed {
+                name: Some(name),
+                detail,
+            }),
+            Action::DiffFileRead(slot, Ok((name, bytes))) => {
+                *self.diff_maker.slot_mut(slot) = Some(MasterFile {
+                    name,
+                    bytes: bytes.into(),
+                });
+                self.diff_maker.made = None;
+                Vec::new()
+            }
+            Action::ClearDiffFile(slot) => {
+                *self.diff_maker.slot_mut(slot) = None;
+                self.diff_maker.made = None;
+                Vec::new()
+            }
+            Action::MakeDiff(allow_deletions) => {
+                let Some(to) = self.diff_maker.to.clone() else {
+                    return Vec::new();
+                };
+                let (from, state) = (self.diff_maker.from.clone(), self.diff_maker.state.clone());
+                // The files travel concatenated, in the order the worker reads them.
+                let mut bytes = Vec::new();
+                let mut lens = Vec::new();
+                for f in [from.as_ref(), Some(&to), state.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    bytes.extend_from_slice(&f.bytes);
+                    lens.push(u32::try_from(f.bytes.len()).unwrap_or(u32::MAX));
+                }
+                self.diff_maker.made = None;
+                let job = self.job();
+                self.start(job, Task::MakeDiff, 0, false, now.ms);
+                let request = ToWorker::MakeDiff {
+                    job,
+                    from: from.map(|f| f.name),
+                    to: to.name,
+                    state: state.is_some(),
+                    lens,
+                    allow_deletions,
+                };
+                post(job, request, Some(Payload::Bytes(bytes.into())))
+            }
+            Action::SaveDiff(kind) => {
+                let made_ok = self
+                    .diff_maker
+                    .made
+                    .as_ref()
+                    .is_some_and(|m| m.refused.is_none());
+                if !made_ok {
+                    return Vec::new();
+                }
+                let job = self.job();
+                self.start(job, Task::Download(kind), 0, false, now.ms);
+                let lang = match self.lang {
+                    Lang::Ja => ReportLang::Ja,
+                    Lang::En => ReportLang::En,
+                };
+                let request = ToWorker::Download {
+                    job,
+                    kind,
+                    lang,
+                    time: now.iso.clone(),
+                };
+                post(job, request, None)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Whether a long job is under way.

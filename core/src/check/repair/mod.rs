@@ -65,6 +65,14 @@ pub enum RepairKind {
     Date,
     /// Leading zeros that Excel dropped, restored because the check digit then passes.
     LeadingZeros,
+    /// An amount as staff type it (`10,000円`, `￥10,000`, `1万円`, `1.5万円`, `1万2000円`) →
+    /// whole yen in digits, in fields with the `amount` check. Anything else (`10.000`,
+    /// `1,00円`, `約1万円`, `1万5千円`) is left for the validator (V003).
+    Amount,
+    /// A code field holding its code's own label (`女` → `2`, `はい` → `1`) or an alias the
+    /// layout's code table lists (`女性`); a flag written `有`/`無`, `あり`/`なし`, `はい`/`いいえ`
+    /// → the dialect's true/false. Only exact, unambiguous matches.
+    CodeLabel,
 }
 
 /// One step of [`repair_cell`]: what it saw and what it wrote (or proposes).
@@ -177,6 +185,10 @@ struct Plan {
     recipient: bool,
     /// Leading zeros may be restored, not only proposed ([`RowContext::numeric_source`]).
     pad_proven: bool,
+    /// An amount field (`checks = ["amount"]`): [`RepairKind::Amount`].
+    amount: bool,
+    /// A code or flag field: [`RepairKind::CodeLabel`].
+    labels: bool,
 }
 
 impl Plan {
@@ -203,6 +215,8 @@ impl Plan {
             my_number: field.has_check(Check::MyNumber),
             recipient: ctx.national_programme && field.has_check(Check::RecipientNumber),
             pad_proven: ctx.numeric_source,
+            amount: field.has_check(Check::Amount),
+            labels: matches!(field.value_type, ValueType::Code | ValueType::Boolean),
         }
     }
 }
@@ -220,7 +234,7 @@ pub fn repair_cell(field: &Field, dialect: &Dialect, value: &str, ctx: RowContex
     if is_clean_fast(&plan, dialect, value) {
         return CellRepair::default();
     }
-    repair_slow(&plan, dialect, value)
+    repair_slow(&plan, field, dialect, value)
 }
 
 /// The common cases that need no step at all, decided without allocating. `false` only means
@@ -228,6 +242,12 @@ pub fn repair_cell(field: &Field, dialect: &Dialect, value: &str, ctx: RowContex
 fn is_clean_fast(plan: &Plan, dialect: &Dialect, value: &str) -> bool {
     if plan.date {
         return date::parse_with_format(value, dialect.date_format.as_str()).is_some();
+    }
+    if plan.amount && !value.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if plan.labels && !value.is_ascii() {
+        return false;
     }
     if plan.kana && chars::is_fullwidth_katakana_name(value) {
         // Only ァ–ヶ, ー, ・ and inner single spaces: nothing to trim, widen or propose.
@@ -285,7 +305,7 @@ impl<'a> Steps<'a> {
     }
 }
 
-fn repair_slow(plan: &Plan, dialect: &Dialect, value: &str) -> CellRepair {
+fn repair_slow(plan: &Plan, field: &Field, dialect: &Dialect, value: &str) -> CellRepair {
     let mut s = Steps {
         cur: Cow::Borrowed(value),
         out: CellRepair::default(),
@@ -331,6 +351,18 @@ fn repair_slow(plan: &Plan, dialect: &Dialect, value: &str) -> CellRepair {
         repair_date(&mut s, dialect);
     }
 
+    if plan.amount
+        && let Some(after) = amount_digits(&s.cur)
+        && after != *s.cur
+    {
+        s.apply(RepairKind::Amount, after);
+    }
+    if plan.labels
+        && let Some(after) = code_of_label(field, dialect, &s.cur)
+    {
+        s.apply(RepairKind::CodeLabel, after.to_owned());
+    }
+
     if plan.my_number {
         if is_exponent_form(&s.cur) {
             s.out.problem = Some(Unrepairable::ExponentMyNumber);
@@ -366,6 +398,107 @@ fn repair_date(s: &mut Steps<'_>, dialect: &Dialect) {
         // Only spaces left: an empty cell, not a bad date (required-ness is checked elsewhere).
         Err(DateError::Empty) => {}
         Err(e) => s.out.problem = Some(Unrepairable::Date(e)),
+    }
+}
+
+/// Whole yen in digits for an amount as staff type it (see [`RepairKind::Amount`]); `None`
+/// when the text is not unambiguously one amount.
+#[must_use]
+pub fn amount_digits(value: &str) -> Option<String> {
+    let mut t = chars::trim_edges(value);
+    t = t
+        .strip_prefix('¥')
+        .or_else(|| t.strip_prefix('￥'))
+        .unwrap_or(t);
+    t = t.strip_suffix('円').unwrap_or(t);
+    let yen: u64 = match t.split_once('万') {
+        Some((man, rest)) => {
+            let (whole, frac) = man.split_once('.').unwrap_or((man, ""));
+            if frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let whole = grouped(whole)?;
+            let frac_yen: u64 = if frac.is_empty() {
+                0
+            } else {
+                // `1.5万` = 15000: the fraction in units of 1 yen (at most 4 digits).
+                frac.parse::<u64>().ok()? * 10u64.pow(4 - u32::try_from(frac.len()).ok()?)
+            };
+            let rest = if rest.is_empty() {
+                0
+            } else {
+                let r = grouped(rest)?;
+                if r >= 10_000 || !frac.is_empty() {
+                    return None;
+                }
+                r
+            };
+            whole
+                .checked_mul(10_000)?
+                .checked_add(frac_yen)?
+                .checked_add(rest)?
+        }
+        None => grouped(t)?,
+    };
+    Some(yen.to_string())
+}
+
+/// A whole number written with digits and, optionally, thousands separators in their places
+/// (`10,000`, `１，０００` after the width step); `None` otherwise.
+fn grouped(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let plain: String = if s.contains([',', '，']) {
+        let groups: Vec<&str> = s.split([',', '，']).collect();
+        let ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3);
+        if !ok {
+            return None;
+        }
+        groups.concat()
+    } else {
+        s.to_owned()
+    };
+    if !plain.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    plain.parse().ok()
+}
+
+/// Words for a flag's true and false (`有`/`無` …), compared exactly.
+const FLAG_TRUE: &[&str] = &["有", "有り", "あり", "はい", "該当"];
+const FLAG_FALSE: &[&str] = &["無", "無し", "なし", "いいえ", "非該当"];
+
+/// The code a code field's label or listed alias stands for, or the dialect's true/false for a
+/// flag's word (see [`RepairKind::CodeLabel`]); `None` when the value is already a code, or
+/// matches no label, or more than one.
+#[must_use]
+pub fn code_of_label<'a>(field: &'a Field, dialect: &'a Dialect, value: &str) -> Option<&'a str> {
+    match field.value_type {
+        ValueType::Code => {
+            if field.codes.iter().any(|c| c.code == value) {
+                return None;
+            }
+            let mut hits = field
+                .codes
+                .iter()
+                .filter(|c| c.ja == value || c.aliases.iter().any(|a| a == value));
+            let first = hits.next()?;
+            hits.next().is_none().then_some(first.code.as_str())
+        }
+        ValueType::Boolean => {
+            if value == dialect.boolean_true || value == dialect.boolean_false {
+                None
+            } else if FLAG_TRUE.contains(&value) {
+                Some(dialect.boolean_true.as_str())
+            } else if FLAG_FALSE.contains(&value) {
+                Some(dialect.boolean_false.as_str())
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
 }
 
@@ -559,12 +692,23 @@ impl<'l> Back<'l> {
                     (RepairKind::Date, _) => Code::RepairDate,
                     (RepairKind::LeadingZeros, true) => Code::RepairLeadingZeros,
                     (RepairKind::LeadingZeros, false) => Code::ProposeLeadingZeros,
+                    (RepairKind::Amount, _) => Code::RepairAmount,
+                    (RepairKind::CodeLabel, _) => Code::RepairCodeLabel,
+                };
+                // A label read through the layout's code table is as sure as that table (性別's
+                // 1=男 2=女 is inferred); the flag words (有/無 …) are our reading.
+                let basis = match (r.kind, f.value_type) {
+                    (RepairKind::CodeLabel, ValueType::Code) => {
+                        f.basis_of(crate::layout::Rule::Codes)
+                    }
+                    (RepairKind::CodeLabel, _) => Basis::Inferred,
+                    _ => Basis::Verified,
                 };
                 self.sink.push(
                     Diagnostic::new(code)
                         .at(row, line)
                         .column(col)
-                        .field(fi, Basis::Verified)
+                        .field(fi, basis)
                         .value(&r.before)
                         .detail(Detail::Repair {
                             after: r.after.clone(),

@@ -73,7 +73,7 @@ const BIRTH: &str = "basicFiveInfo.dateOfBirth";
 const VALID_FROM: &str = "validFrom";
 const RECIPIENT: &str = "medicalSubsidyRecipientNumber";
 const CERT_NAME: &str = "certificationName";
-const AMOUNT: &str = "maxCopaymentAmount.amount";
+const AMOUNT: &str = "maxCopaymentAmount.amountMonth";
 
 #[test]
 fn clean_values_get_nothing() {
@@ -676,6 +676,145 @@ proptest! {
         };
         for (f, d) in all_fields() {
             assert_idempotent(&f, &d, &s, ctx)?;
+        }
+    }
+}
+
+/// Issue 10 item 4: amounts as staff type them become whole yen; every other form is left to
+/// the validator (V003), never guessed.
+#[test]
+fn amounts_as_typed_become_digits_and_ambiguous_ones_stay() {
+    for (before, after) in [
+        ("10,000円", "10000"),
+        ("10000円", "10000"),
+        ("￥10,000", "10000"),
+        ("¥1,234,567", "1234567"),
+        ("1万円", "10000"),
+        ("1万", "10000"),
+        ("1.5万円", "15000"),
+        ("2万3000円", "23000"),
+        ("10,000", "10000"),
+    ] {
+        let r = repair(AMOUNT, before);
+        assert_applied(&r, RepairKind::Amount, before, after, after);
+    }
+    // Full-width digits are widened first, then the amount is read.
+    let r = repair(AMOUNT, "１０，０００円");
+    assert_eq!(r.value.as_deref(), Some("10000"), "{r:?}");
+    assert!(kinds(&r).contains(&(RepairKind::Amount, true)));
+    for ambiguous in [
+        "10.000",
+        "1,00円",
+        "約1万円",
+        "1万5千円",
+        "1.5円",
+        "1万円〜2万円",
+        "10,0000",
+        "1.23456万",
+        "1.5万2000",
+        "万円",
+        "円",
+        "1万10000",
+        "99999999999999999999円",
+    ] {
+        let r = repair(AMOUNT, ambiguous);
+        assert!(
+            !kinds(&r).iter().any(|k| k.0 == RepairKind::Amount),
+            "{ambiguous}: {r:?}"
+        );
+    }
+    // Only in amount fields: a 公費受給者番号 or a name keeps its 円.
+    assert!(repair(RECIPIENT, "1万円").value.is_none());
+    assert!(repair(CERT_NAME, "10,000円").value.is_none());
+    // Every amount field of the layout has the check.
+    for id in [
+        "maxCopaymentAmount.amountDay",
+        "maxCopaymentAmount.amountPerVisit",
+    ] {
+        assert_eq!(repair(id, "1万円").value.as_deref(), Some("10000"), "{id}");
+    }
+}
+
+/// Issue 10 item 4: a code field takes its own labels and the aliases its code table lists; a
+/// flag takes 有/無, あり/なし, はい/いいえ. Nothing else is guessed.
+#[test]
+fn code_labels_become_codes_only_where_the_table_says_so() {
+    const SEX: &str = "basicFiveInfo.sex";
+    for (id, before, after) in [
+        (SEX, "女", "2"),
+        (SEX, "女性", "2"),
+        (SEX, "男", "1"),
+        (SEX, "男性", "1"),
+        ("isAlwaysReimbursement", "はい", "1"),
+        ("isAlwaysReimbursement", "いいえ", "0"),
+        ("isNotDisclosed", "有", "1"),
+        ("isNotDisclosed", "無", "0"),
+        ("isNotDisclosed", "あり", "1"),
+        ("isNotDisclosed", "なし", "0"),
+        ("isNotDisclosed", "はい", "1"),
+        ("isNotDisclosed", "いいえ", "0"),
+    ] {
+        let r = repair(id, before);
+        assert_applied(&r, RepairKind::CodeLabel, before, after, after);
+    }
+    // Trimmed and widened first (a 全角 space around the label).
+    assert_eq!(repair(SEX, "　女　").value.as_deref(), Some("2"));
+    for (id, v) in [
+        (SEX, "F"),
+        (SEX, "女子"),
+        (SEX, "おんな"),
+        (SEX, "不明"),
+        ("isNotDisclosed", "true"),
+        ("isNotDisclosed", "○"),
+        ("isAlwaysReimbursement", "有"),
+        (NAME, "女"),
+    ] {
+        let r = repair(id, v);
+        assert!(
+            !kinds(&r).iter().any(|k| k.0 == RepairKind::CodeLabel),
+            "{id} {v}: {r:?}"
+        );
+    }
+}
+
+/// Thousands separators as Excel and staff write them.
+fn with_commas(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    // Issue 10 item 4: every unambiguous way of typing an amount gives that amount, and a
+    // separator out of place (which could be a typo for another amount) is never repaired.
+    #[test]
+    fn typed_amounts_give_the_amount(yen in 0u64..=999_999_999, man in 1u64..=99_999, rest in 0u64..10_000, slip in 1usize..4) {
+        let f = field(AMOUNT);
+        let d = full().dialect;
+        let forms = [
+            format!("{}円", with_commas(yen)),
+            format!("￥{}", with_commas(yen)),
+            format!("{yen}円"),
+            format!("{man}万円"),
+            format!("{man}万{rest}円"),
+        ];
+        let want = [yen, yen, yen, man * 10_000, man * 10_000 + rest];
+        for (text, want) in forms.iter().zip(want) {
+            let r = repair_cell(&f, &d, text, LOCAL);
+            prop_assert_eq!(r.value_or(text), want.to_string(), "{}", text);
+        }
+        // The comma moved `slip` places: a group of 1, 2 or 4+ digits is ambiguous.
+        let plain = yen.to_string();
+        if plain.len() > slip + 1 && slip != 3 {
+            let bad = format!("{},{}円", &plain[..plain.len() - slip], &plain[plain.len() - slip..]);
+            let r = repair_cell(&f, &d, &bad, LOCAL);
+            prop_assert!(r.repairs.iter().all(|x| x.kind != RepairKind::Amount), "{} {:?}", bad, r);
         }
     }
 }

@@ -79,6 +79,12 @@ impl Ymd {
         Some(Ymd { year, month, day })
     }
 
+    /// A strict `YYYY-MM-DD` date (the CLI's `--as-of`, the page's date).
+    #[must_use]
+    pub fn parse_iso(s: &str) -> Option<Ymd> {
+        parse_with_format(s, "YYYY-MM-DD")
+    }
+
     fn from_naive(d: NaiveDate) -> Option<Ymd> {
         // Month and day come from a valid `NaiveDate`: 1–12 and 1–31.
         Ymd::new(d.year(), d.month() as u8, d.day() as u8)

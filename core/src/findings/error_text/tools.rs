@@ -2,6 +2,7 @@
 
 use super::pick;
 use crate::findings::diagnostic::column_letter;
+use crate::input::decode::TextEncoding;
 use crate::output::render::Lang;
 use crate::tools::diff::{DeletionLimit, DiffError, DiffIssue, Side, StateProblem, Unusable};
 use crate::tools::redact::RedactError;
@@ -41,13 +42,15 @@ impl RedactError {
                     ),
                 }
             }
-            RedactError::UnsupportedEncoding { encoding } => match lang {
-                Lang::Ja => format!(
-                    "文字コード {} のファイルの匿名化にはまだ対応していないため、匿名化ファイルは作成していません。UTF-8、Shift_JIS (CP932) または EUC-JP で出力し直してから実行してください（文字コードが判別できない場合は --encoding で指定してください）。",
+            RedactError::UnsupportedEncoding { encoding } => match (encoding, lang) {
+                (TextEncoding::Ambiguous, Lang::Ja) => "文字コードが判別できない（Shift_JIS と EUC-JP のどちらとしても読める）ため、匿名化ファイルは作成していません。--encoding で文字コードを指定して実行してください。".to_owned(),
+                (TextEncoding::Ambiguous, Lang::En) => "The file's encoding cannot be told (it reads as both Shift_JIS and EUC-JP), so no copy was made. Name the encoding with --encoding.".to_owned(),
+                (_, Lang::Ja) => format!(
+                    "文字コード {} のファイルに、匿名化の前後で同じに読めないバイトまたは文字（JIS X 0208 にない文字など）があるため、匿名化ファイルは作成していません。UTF-8、Shift_JIS (CP932) または EUC-JP で出力し直してから実行してください。",
                     encoding.as_str()
                 ),
-                Lang::En => format!(
-                    "Help-desk copies of {} files are not supported yet; no copy was made. Export the file as UTF-8, Shift_JIS (CP932) or EUC-JP first (or name an ambiguous file's encoding with --encoding).",
+                (_, Lang::En) => format!(
+                    "The {} file holds bytes or characters that do not survive the copy unchanged (characters outside JIS X 0208, for example), so no copy was made. Export the file as UTF-8, Shift_JIS (CP932) or EUC-JP first.",
                     encoding.as_str()
                 ),
             },
@@ -138,6 +141,20 @@ impl DiffError {
                 "履歴キー方式 sequence には前回の状態ファイル (--state) が必要です。初回は --from なしで実行して全件を登録し、状態ファイルを作ってください。",
                 "the sequence scheme needs the previous state (--state); run the first time without --from to register everything and create it",
             ),
+            E::KeySchemeChanged { changes } => {
+                let what: Vec<String> = changes.iter().map(|c| scheme_change(c, ja)).collect();
+                if ja {
+                    format!(
+                        "状態ファイルは別のキー方式で作られています（{}）。受給者証サブキーや履歴キーの採番方法が変わると、PMH に登録済みの履歴と対応しません。変更後の初回連携は、差分履歴のリセットAPI（S00G-E11/E12。登録済みの情報を強制失効させてから登録します）で行う必要があります（資料 000 の 758〜764 行）。--from なしで全件を登録する差分を作り、リセットAPIで連携してください。差分ファイルも状態ファイルも書いていません。",
+                        what.join("、")
+                    )
+                } else {
+                    format!(
+                        "the state was made under another key scheme ({}). When the numbering of 受給者証サブキー or historyKey changes, PMH's registered history no longer matches: the first upload after the change must go through the reset API (S00G-E11/E12, which forcibly expires what was registered before; seed 000 lines 758-764). Make a diff without --from (everything registered) and upload it through the reset API. No diff and no state were written.",
+                        what.join("; ")
+                    )
+                }
+            }
             E::State { line, problem } => {
                 let why = problem.why(lang);
                 if ja {
@@ -367,32 +384,6 @@ impl DiffIssue {
                 "状態ファイルは、今回 --from に指定したファイルとは別のファイルから作られています。前回 --to に指定したファイルを --from に指定してください（履歴キーがずれるおそれがあります）。",
                 "the state was written after another snapshot than --from: pass the previous --to file as --from (history keys may not match).",
             ),
-            I::StateSchemeChanged { was } => {
-                if ja {
-                    format!(
-                        "状態ファイルは履歴キー方式「{}」で作られています。方式を変えると、以前に送った履歴行と新しい履歴キーが対応しなくなります。",
-                        was.as_str()
-                    )
-                } else {
-                    format!(
-                        "the state was made with the \"{}\" historyKey scheme; changing it breaks the link to the history rows already sent.",
-                        was.as_str()
-                    )
-                }
-            }
-            I::StateRowKeyChanged { was } => {
-                if ja {
-                    format!(
-                        "状態ファイルは行の識別「{}」で作られているため、今回の行と対応づけられません（履歴キーは計算し直しました）。--row-key を前回と同じにしてください。",
-                        was.as_str()
-                    )
-                } else {
-                    format!(
-                        "the state was made with row key \"{}\" and cannot be matched to this run's rows (keys were recomputed); use the same --row-key as before.",
-                        was.as_str()
-                    )
-                }
-            }
             I::FieldsNotInDiffLayout { fields } => {
                 if ja {
                     format!(
@@ -407,5 +398,42 @@ impl DiffIssue {
                 }
             }
         }
+    }
+}
+
+/// One key-scheme difference, for [`DiffError::KeySchemeChanged`]'s message.
+fn scheme_change(c: &crate::tools::diff::KeySchemeChange, ja: bool) -> String {
+    use crate::tools::diff::KeySchemeChange as K;
+    match (c, ja) {
+        (K::HistoryKey { was, now }, true) => format!(
+            "履歴キー方式: 状態ファイル「{}」、今回「{}」",
+            was.as_str(),
+            now.as_str()
+        ),
+        (K::HistoryKey { was, now }, false) => format!(
+            "historyKey scheme: state \"{}\", this run \"{}\"",
+            was.as_str(),
+            now.as_str()
+        ),
+        (K::RowKey { was, now }, true) => format!(
+            "履歴行の識別 (--row-key): 状態ファイル「{}」、今回「{}」",
+            was.as_str(),
+            now.as_str()
+        ),
+        (K::RowKey { was, now }, false) => format!(
+            "row key (--row-key): state \"{}\", this run \"{}\"",
+            was.as_str(),
+            now.as_str()
+        ),
+        (K::CertificateKey { was, now }, true) => format!(
+            "受給者証を特定する項目 (keys.certificate): 状態ファイル {}、今回 {}",
+            was.join("+"),
+            now.join("+")
+        ),
+        (K::CertificateKey { was, now }, false) => format!(
+            "certificate key fields (keys.certificate): state {}, this run {}",
+            was.join("+"),
+            now.join("+")
+        ),
     }
 }

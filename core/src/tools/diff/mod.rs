@@ -278,16 +278,6 @@ pub enum DiffIssue {
     },
     /// The state was written after another snapshot than `--from`.
     StateFromOtherSnapshot,
-    /// The state was written with another historyKey scheme.
-    StateSchemeChanged {
-        /// The state's scheme.
-        was: HistoryKeyScheme,
-    },
-    /// The state was written with another row key: it cannot be matched to this run's rows.
-    StateRowKeyChanged {
-        /// The state's row key.
-        was: RowKey,
-    },
     /// Fields of the full layout that the diff layout does not have (not written).
     FieldsNotInDiffLayout {
         /// Field ids.
@@ -353,6 +343,13 @@ pub enum DiffError {
         /// Why.
         reason: Unusable,
     },
+    /// The state was written under another key scheme (historyKey numbering, row key or
+    /// certificate key fields): PMH's registered history rows cannot be continued, and the
+    /// first upload must go through the reset API (S00G-E11/E12, seed 000 lines 758–764).
+    KeySchemeChanged {
+        /// What differs, in a stable order.
+        changes: Vec<KeySchemeChange>,
+    },
     /// More deletions than [`DiffConfig::max_deletions`] allows.
     TooManyDeletions {
         /// Deletions the diff would write.
@@ -361,6 +358,33 @@ pub enum DiffError {
         previous: u64,
         /// The limit in force.
         limit: DeletionLimit,
+    },
+}
+
+/// One difference between the key scheme a state was written under and this run's
+/// ([`DiffError::KeySchemeChanged`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySchemeChange {
+    /// The historyKey numbering (`--history-key`).
+    HistoryKey {
+        /// The state's scheme.
+        was: HistoryKeyScheme,
+        /// This run's scheme.
+        now: HistoryKeyScheme,
+    },
+    /// What identifies one history row (`--row-key`).
+    RowKey {
+        /// The state's row key.
+        was: RowKey,
+        /// This run's row key.
+        now: RowKey,
+    },
+    /// The fields that identify a certificate (the full layout's `keys.certificate`).
+    CertificateKey {
+        /// The state's key fields (field ids).
+        was: Vec<String>,
+        /// This run's key fields.
+        now: Vec<String>,
     },
 }
 

@@ -36,6 +36,39 @@ pub struct DiffOutcome {
     pub state: DiffState,
 }
 
+impl DiffOutcome {
+    /// Records written (registrations, updates, deletions): zero means nothing changed and
+    /// the file is the header row alone.
+    #[must_use]
+    pub fn records(&self) -> u64 {
+        self.counts.registered + self.counts.updated + self.counts.deleted
+    }
+
+    /// Errors in the check of the written file. A file without records is the header alone:
+    /// its S003 ("no data rows") means "nothing to upload", not an error of the diff.
+    #[must_use]
+    pub fn output_errors(&self) -> u64 {
+        if self.records() == 0 {
+            self.output
+                .errors
+                .saturating_sub(self.output.count(Code::HeaderOnly))
+        } else {
+            self.output.errors
+        }
+    }
+
+    /// Whether the file is fit to upload as it is: no error in either snapshot, in the
+    /// written file, or among the issues (collisions, empty keys, unknown history keys). The
+    /// CLI's exit code and the page's verdict both come from here.
+    #[must_use]
+    pub fn fit_to_upload(&self) -> bool {
+        self.output_errors() == 0
+            && self.from.as_ref().map_or(0, |r| r.errors) == 0
+            && self.to.errors == 0
+            && !self.issues.iter().any(DiffIssue::is_error)
+    }
+}
+
 /// One row of a snapshot between the passes.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -577,6 +610,36 @@ impl<'a> From<Option<&'a DiffState>> for StateInput<'a> {
     }
 }
 
+/// How the key scheme of this run differs from the one `st` was written under (empty: the
+/// same). Any difference means PMH's registered history rows cannot be continued.
+fn scheme_changes(st: &DiffState, cfg: &DiffConfig, key: &[String]) -> Vec<KeySchemeChange> {
+    let mut changes = Vec::new();
+    if let Some(was) = st.scheme
+        && was != cfg.scheme
+    {
+        changes.push(KeySchemeChange::HistoryKey {
+            was,
+            now: cfg.scheme,
+        });
+    }
+    if let Some(was) = st.row_key
+        && was != cfg.row_key
+    {
+        changes.push(KeySchemeChange::RowKey {
+            was,
+            now: cfg.row_key,
+        });
+    }
+    let was = st.key_fields();
+    if was != key {
+        changes.push(KeySchemeChange::CertificateKey {
+            was,
+            now: key.to_vec(),
+        });
+    }
+    changes
+}
+
 /// Makes the 差分履歴 records that turn `from` into `to` (see the module docs).
 ///
 /// `full` reads the snapshots, `diff_layout` writes the records; `opts` are the checks applied
@@ -652,15 +715,9 @@ pub fn diff(
         }
     };
     if let Some(st) = state {
-        if let Some(was) = st.scheme
-            && was != cfg.scheme
-        {
-            issues.push(DiffIssue::StateSchemeChanged { was });
-        }
-        if let Some(was) = st.row_key
-            && was != cfg.row_key
-        {
-            issues.push(DiffIssue::StateRowKeyChanged { was });
+        let changes = scheme_changes(st, cfg, &full.keys.certificate);
+        if !changes.is_empty() {
+            return Err(DiffError::KeySchemeChanged { changes });
         }
         if let Some(fr) = &from_report
             && !st.snapshot_sha256.is_empty()
@@ -790,6 +847,7 @@ pub fn diff(
     let mut new_state = DiffState {
         scheme: Some(cfg.scheme),
         row_key: Some(cfg.row_key),
+        key_fields: Some(full.keys.certificate.clone()),
         snapshot_sha256: to_sha.clone(),
         ..DiffState::default()
     };

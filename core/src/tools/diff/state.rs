@@ -20,13 +20,28 @@ pub(super) struct UnitState {
 pub struct DiffState {
     pub(super) scheme: Option<HistoryKeyScheme>,
     pub(super) row_key: Option<RowKey>,
+    /// The full layout's `keys.certificate` the state was written under; `None` for a state
+    /// written before this was recorded (format 1), see [`LEGACY_CERTIFICATE_KEY`].
+    pub(super) key_fields: Option<Vec<String>>,
     pub(super) snapshot_sha256: String,
     pub(super) units: Vec<UnitState>,
     pub(super) keys: String,
     pub(super) counters: Vec<(u128, u32)>,
 }
 
-const STATE_MAGIC: &str = "pmhcsv-diff-state 1";
+const STATE_MAGIC: &str = "pmhcsv-diff-state 2";
+/// Format 1 had no `key-fields` line; it is still read.
+const STATE_MAGIC_V1: &str = "pmhcsv-diff-state 1";
+
+/// The certificate key every state of format 1 was written under when made with the built-in
+/// layout (the only key the tool had then, unless a layout file changed it): a format-1 state
+/// is compared with this.
+pub const LEGACY_CERTIFICATE_KEY: &[&str] = &[
+    "myNumber",
+    "medicalSubsidyRecipientNumber",
+    "certificationSubKey",
+    "orgSpecificCertificateTypeId",
+];
 
 impl DiffState {
     /// Number of history rows remembered.
@@ -37,6 +52,17 @@ impl DiffState {
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.units.is_empty()
+    }
+
+    /// The certificate key fields (field ids) the state was written under (a format-1 state:
+    /// [`LEGACY_CERTIFICATE_KEY`]).
+    pub fn key_fields(&self) -> Vec<String> {
+        self.key_fields.clone().unwrap_or_else(|| {
+            LEGACY_CERTIFICATE_KEY
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        })
     }
 
     /// SHA-256 of the snapshot the state was written after.
@@ -96,9 +122,10 @@ impl DiffState {
         let mut buf = String::with_capacity(1 << 16);
         let _ = write!(
             buf,
-            "{STATE_MAGIC}\nscheme {}\nrow-key {}\nsnapshot {}\nunits {}\n",
+            "{STATE_MAGIC}\nscheme {}\nrow-key {}\nkey-fields {}\nsnapshot {}\nunits {}\n",
             self.scheme.map_or("hash", HistoryKeyScheme::as_str),
             self.row_key.map_or("period", RowKey::as_str),
+            self.key_fields().join(","),
             self.snapshot_sha256,
             self.units.len()
         );
@@ -138,6 +165,8 @@ pub struct DiffStateReader {
     line: usize,
     phase: Phase,
     remaining: usize,
+    /// The file is format 1 (no `key-fields` line).
+    v1: bool,
     state: DiffState,
 }
 
@@ -147,6 +176,7 @@ enum Phase {
     Magic,
     Scheme,
     RowKey,
+    KeyFields,
     Snapshot,
     UnitCount,
     Units,
@@ -224,7 +254,9 @@ impl DiffStateReader {
         };
         match self.phase {
             Phase::Magic => {
-                if line != STATE_MAGIC {
+                if line == STATE_MAGIC_V1 {
+                    self.v1 = true;
+                } else if line != STATE_MAGIC {
                     return Err(bad(StateProblem::NotAState));
                 }
                 self.phase = Phase::Scheme;
@@ -241,6 +273,19 @@ impl DiffStateReader {
                     RowKey::parse(value("row-key")?)
                         .ok_or_else(|| bad(StateProblem::UnknownRowKey))?,
                 );
+                self.phase = if self.v1 {
+                    Phase::Snapshot
+                } else {
+                    Phase::KeyFields
+                };
+            }
+            Phase::KeyFields => {
+                let fields: Vec<String> = value("key-fields")?
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                self.state.key_fields = Some(fields);
                 self.phase = Phase::Snapshot;
             }
             Phase::Snapshot => {

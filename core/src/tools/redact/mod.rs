@@ -123,8 +123,9 @@ pub enum RedactError {
         /// The first finding that differs (present in one and not the other).
         first: Option<FindingAt>,
     },
-    /// The input is ISO-2022-JP, whose copies are not written yet, or its encoding
-    /// is ambiguous (S018): no copy is made rather than one in another encoding.
+    /// The input's encoding is ambiguous (S018), or an ISO-2022-JP input holds bytes or
+    /// values that do not survive the way through UTF-8: no copy is made rather than one in
+    /// another encoding.
     UnsupportedEncoding {
         /// The input's encoding.
         encoding: TextEncoding,
@@ -187,13 +188,14 @@ pub fn redact_with_summary(
         }
         checker.finish()
     };
-    if matches!(
-        report.encoding,
-        TextEncoding::Iso2022Jp | TextEncoding::Ambiguous
-    ) {
-        return Err(RedactError::UnsupportedEncoding {
-            encoding: report.encoding,
-        });
+    match report.encoding {
+        TextEncoding::Ambiguous => {
+            return Err(RedactError::UnsupportedEncoding {
+                encoding: report.encoding,
+            });
+        }
+        TextEncoding::Iso2022Jp => return via_utf8(layout, &opts, input, &report, seed),
+        _ => {}
     }
     let starts = starts.into_inner();
     let avoid = avoid.into_inner();
@@ -208,29 +210,76 @@ pub fn redact_with_summary(
     let bytes = rewrite(layout, &opts, &report, input, seed, seen, &mut summary);
 
     // 3. The copy must be judged exactly as the original.
+    judged_as_original(layout, &opts, &report, &bytes)?;
+    Ok(Redacted { bytes, summary })
+}
+
+/// An ISO-2022-JP file (its escape sequences switch character sets, so it cannot be rewritten
+/// cell by cell in place): decoded to UTF-8, redacted there, encoded back to ISO-2022-JP, and
+/// the copy checked against the original's findings like every other copy. A value that does
+/// not encode back (a character outside JIS X 0208) refuses the copy rather than change it.
+fn via_utf8(
+    layout: &Layout,
+    opts: &Options,
+    input: &[u8],
+    report: &Report,
+    seed: u64,
+) -> Result<Redacted, RedactError> {
+    let unsupported = || RedactError::UnsupportedEncoding {
+        encoding: TextEncoding::Iso2022Jp,
+    };
+    let (text, malformed) = encoding_rs::ISO_2022_JP.decode_without_bom_handling(input);
+    if malformed {
+        return Err(unsupported());
+    }
+    let utf8 = Options {
+        encoding: crate::input::decode::EncodingChoice::Utf8,
+        ..opts.clone()
+    };
+    let inner = redact_with_summary(layout, &utf8, text.as_bytes(), seed)?;
+    let copy = std::str::from_utf8(&inner.bytes).map_err(|_| unsupported())?;
+    let (bytes, _, unmappable) = encoding_rs::ISO_2022_JP.encode(copy);
+    if unmappable {
+        return Err(unsupported());
+    }
+    let bytes = bytes.into_owned();
+    judged_as_original(layout, opts, report, &bytes)?;
+    Ok(Redacted {
+        bytes,
+        summary: inner.summary,
+    })
+}
+
+/// Checks the copy as the original was checked and demands the very same findings (code, row,
+/// column).
+fn judged_as_original(
+    layout: &Layout,
+    opts: &Options,
+    report: &Report,
+    copy: &[u8],
+) -> Result<(), RedactError> {
     let again = {
-        let mut checker = Checker::new(layout, opts);
-        for chunk in bytes.chunks(CHUNK) {
+        let mut checker = Checker::new(layout, opts.clone());
+        for chunk in copy.chunks(CHUNK) {
             checker.feed(chunk);
         }
         checker.finish()
     };
-    let before = positions(&report);
-    let after = positions(&again);
-    if before != after {
-        let first = before
-            .iter()
-            .zip(&after)
-            .find(|(a, b)| a != b)
-            .map(|(a, b)| *a.min(b))
-            .or_else(|| before.get(after.len()).or(after.get(before.len())).copied());
-        return Err(RedactError::FindingsChanged {
-            original: report.total(),
-            redacted: again.total(),
-            first,
-        });
+    let (before, after) = (positions(report), positions(&again));
+    if before == after {
+        return Ok(());
     }
-    Ok(Redacted { bytes, summary })
+    let first = before
+        .iter()
+        .zip(&after)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| *a.min(b))
+        .or_else(|| before.get(after.len()).or(after.get(before.len())).copied());
+    Err(RedactError::FindingsChanged {
+        original: report.total(),
+        redacted: again.total(),
+        first,
+    })
 }
 
 fn positions(r: &Report) -> Vec<FindingAt> {
@@ -516,7 +565,7 @@ impl Rewriter<'_> {
         let mut last = None;
         for attempt in 0..256u32 {
             let cand = self.replace_spans(&value, trim_edges(&raw), &spans, attempt);
-            if cand == value {
+            if cand == value || self.clashes(&cand, &spans) {
                 continue;
             }
             let s: String = cand.iter().collect();
@@ -539,6 +588,18 @@ impl Rewriter<'_> {
             Some(cand) => self.emit(units, &value, &cand, out),
             None => false,
         }
+    }
+
+    /// Whether a candidate brings in one of the file's original personal values, as the cell
+    /// or as one of its replaced parts: a birth date moved by a few days can land on another
+    /// recipient's birth date, a scrambled number on another's My Number.
+    fn clashes(&self, cand: &[char], spans: &[scan::Span]) -> bool {
+        std::iter::once(0..cand.len())
+            .chain(spans.iter().map(|sp| sp.range.clone()))
+            .any(|r| {
+                let t: String = cand.get(r).unwrap_or_default().iter().collect();
+                self.avoid.contains(&value_hash(trim_edges(&t)))
+            })
     }
 
     fn replace_spans(
@@ -677,9 +738,10 @@ fn shifted_may_replace(layout: &Layout, field: Option<usize>, value: &str, maste
     };
     let f = &layout.fields[i];
     if f.id == "orgSpecificCertificateTypeId" {
-        // The programme's code, in every row: a personal value there is found by its pattern
-        // (a My Number moved into column A) or as the row's own.
-        return false;
+        // The programme's code (`KODOMO01`), in every row: kept when it looks like one (a My
+        // Number moved into column A is found by its pattern). Anything else — a name, an
+        // address, a phone number moved there — is replaced.
+        return !value.chars().all(|c| c.is_ascii_alphanumeric());
     }
     if f.has_check(Check::InsurerNumber) {
         return !(value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
@@ -779,12 +841,22 @@ fn rewrite(
         if std::mem::take(&mut first) && !no_header {
             continue;
         }
+        let unread = rec.quotes % 2 == 1;
         for (col, f) in rec.fields.iter().enumerate() {
+            let text = cell_text(f);
             if matches!(roles.get(col), Some(Role::Field(..) | Role::Detail(_))) {
-                avoid.insert(value_hash(trim_edges(&cell_text(f))));
+                avoid.insert(value_hash(trim_edges(&text)));
+            }
+            // An unread record (a quote left open) or a value spanning lines swallows whole
+            // rows: their cells, which the checker never saw, are personal values to avoid too.
+            if unread || text.contains(['\r', '\n']) {
+                let delimiter = char::from(report.delimiter);
+                for token in text.split([delimiter, '\r', '\n']) {
+                    avoid.insert(value_hash(trim_edges(token.trim_matches('"'))));
+                }
             }
         }
-        if rec.quotes % 2 == 1 {
+        if unread {
             continue;
         }
         let own = row_own(&rec, &personal_cols);

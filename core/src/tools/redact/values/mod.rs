@@ -866,7 +866,7 @@ pub(crate) fn other_sig(
                     }
                 }
             }
-            Check::MasterSegment | Check::MasterIncomeSegment => {}
+            Check::MasterSegment | Check::MasterIncomeSegment | Check::Amount => {}
         }
     }
     OtherSig {
