@@ -35,7 +35,7 @@ function myNumber(eleven) {
 
 const HEADER = [
   "番号", "氏名", "フリガナ", "住所", "生年月日", "性別", "公費負担者番号", "受給者証名", "公費受給者番号",
-  "常に償還払い", "上限額種別", "自己負担上限額", "有効期間開始日", "有効期間終了日", "備考", "電話番号",
+  "常に償還払い", "上限額種別", "自己負担上限額（月額）", "有効期間開始日", "有効期間終了日", "備考", "電話番号",
 ];
 const GIVEN = ["花子", "太郎", "一郎", "美咲", "健太", "陽菜", "大翔", "結衣", "蓮", "さくら"];
 const GIVEN_KANA = ["ハナコ", "タロウ", "イチロウ", "ミサキ", "ケンタ", "ヒナ", "ヒロト", "ユイ", "レン", "サクラ"];
@@ -138,6 +138,10 @@ before(async () => {
   });
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 768 }, locale: "ja-JP" });
   page = await context.newPage();
+  // A fixed clock inside the data's validity (2025-04-01 … 2026-03-31): the page's local date
+  // is the reference date of R003 (expired certificates), so the counts do not change with
+  // the calendar.
+  await page.clock.setFixedTime(new Date("2025-06-02T09:00:00+09:00"));
   page.setDefaultTimeout(20_000);
   page.on("dialog", (d) => d.accept());
   await page.goto(pathToFileURL(htmlPath).href);
@@ -182,7 +186,7 @@ test("first-time 30-row task: at most 40 actions; next-day task: at most 4", asy
   await fixCell("N001", 6, myNumber(day0[4][0].slice(0, 11)));
   await fixCell("N001", 11, myNumber(day0[9][0].slice(0, 11)));
   // 「10,000円」 twice: replace within the column, once for 円 and once for the comma.
-  const amountCol = HEADER.indexOf("自己負担上限額") + 1;
+  const amountCol = HEADER.indexOf("自己負担上限額（月額）") + 1;
   await act("select an amount cell", () => page.locator(`#grid [data-r="12"][data-c="${amountCol}"]`).click());
   await act("find 円", () => page.locator("#replace-find").fill("円"));
   await act("replace (empty)", () => page.locator("#replace-run").click());

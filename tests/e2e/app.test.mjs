@@ -46,7 +46,7 @@ const CSP =
 const HEADER = [
   "機関別受給者証種別ID", "番号", "氏名", "氏名カナ", "住所", "生年月日", "性別", "不開示フラグ",
   "公費負担者番号", "受給者証名", "公費受給者番号", "受給者証サブキー", "区分", "所得区分", "追加条件",
-  "指定医療機関情報", "常に償還払い", "自己負担上限額種別", "自己負担上限額", "有効期間開始日",
+  "指定医療機関情報", "常に償還払い", "自己負担上限額種別", "自己負担上限額（月額）", "有効期間開始日",
   "有効期間終了日", "メモ", "疾病名",
 ];
 const ROWS = [
@@ -216,8 +216,13 @@ async function codeCount(code) {
   return (await item.count()) ? Number((await item.textContent()).replaceAll(",", "")) : 0;
 }
 
-/** The pmhcsv binary: $PMHCSV, else a debug build, else `cargo run`. */
+/** The reference date of R003 for the page (its fixed clock) and the CLI (`--as-of`). */
+const TODAY = "2025-06-02";
+
+/** The pmhcsv binary: $PMHCSV, else a debug build, else `cargo run`. validate and build get
+ * `--as-of TODAY`, the page's fixed date. */
 function pmhcsv(args) {
+  if ((args[0] === "validate" || args[0] === "build") && !args.includes("--as-of")) args = [...args, "--as-of", TODAY];
   const candidates = [
     process.env.PMHCSV,
     join(root, process.env.CARGO_TARGET_DIR ?? "target", "debug/pmhcsv"),
@@ -293,6 +298,10 @@ beforeEach(async () => {
   });
   context.on("request", (request) => requests.push(request.url()));
   page = await context.newPage();
+  // The page's clock is fixed inside the fixtures' validity (2025-04-01 … 2026-03-31): the page
+  // takes its local date as the reference date of R003, and the CLI is given the same --as-of
+  // (TODAY), so these scenarios do not change with the calendar.
+  await page.clock.setFixedTime(new Date(`${TODAY}T09:00:00+09:00`));
   page.setDefaultTimeout(20_000);
   page.on("console", (message) => {
     if (message.type() === "error") {
@@ -621,7 +630,7 @@ test("an ambiguous Shift_JIS/EUC-JP file is refused, then read as the encoding t
 test("drop an .xlsx: the sheet becomes rows, leading zeros are restored; sheet choice", async () => {
   await drop("受給者.xlsx", readFileSync(join(fixtures, "xlsx/full_numbers_dates.xlsx")));
   await page.locator("#mapping-heading").waitFor();
-  assert.match(await page.locator("#preview-line").textContent(), /ファイル「受給者.xlsx」：データ 3 行、21 列/);
+  assert.match(await page.locator("#preview-line").textContent(), /ファイル「受給者.xlsx」：データ 3 行、28 列/);
   await runCheck();
   assert.equal(await verdict(), VERDICT_READY);
   // The number Excel stored without its leading zero is restored (X008), not an error.
@@ -863,7 +872,6 @@ test("receipt (JSON): layout, input SHA-256 and counts as the CLI reports them; 
   assert.equal(await verdict(), verdictNotReady(1, 1));
   const cli = cliValidate(original, MASTER_OPTIONS);
   assert.match(await page.locator("#receipt-note").textContent(), /アップロード用 CSV はまだ保存していません/);
-  const startedAt = Date.now();
   const file = await download(page.locator("#download-receipt"));
   assert.equal(file.name, "K001_duplicate_certificate_確認の記録.json");
   const receipt = JSON.parse(file.bytes.toString("utf8"));
@@ -875,7 +883,8 @@ test("receipt (JSON): layout, input SHA-256 and counts as the CLI reports them; 
   assert.equal(receipt.tool.version, cli.tool.version);
   // The browser's clock, as toISOString() gives it.
   assert.match(receipt.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-  assert.ok(Math.abs(Date.parse(receipt.time) - startedAt) < 60_000, receipt.time);
+  // The page's (fixed) clock is the receipt's time.
+  assert.equal(Date.parse(receipt.time), Date.parse(`${TODAY}T09:00:00+09:00`), receipt.time);
   const input = receipt.inputs[0];
   assert.equal(input.name, name);
   assert.equal(input.format, "csv");
@@ -1118,7 +1127,7 @@ const FIELD_OF_COLUMN = [
   "medicalSubsidyInsurerNumber", "certificationName", "medicalSubsidyRecipientNumber",
   "certificationSubKey", "segment", "incomeSegment", "additionalConditions",
   "designatedMedicalInstitutions", "isAlwaysReimbursement", "maxCopaymentAmount.type",
-  "maxCopaymentAmount.amount", "validFrom", "validTo", "", "*",
+  "maxCopaymentAmount.amountMonth", "validFrom", "validTo", "", "*",
 ];
 const ROWS_ONLY = ROWS.map((r) => r.join("\t")).join("\r\n") + "\r\n";
 
@@ -1281,12 +1290,13 @@ test("issue 11 defect 5: the help-desk copy keeps no value of a column left out 
 });
 
 test("issue 11 defect 6: warnings are not called errors; no command line in 修正方法; チェックデジット; file-level errors without 「（0 行）」; a saved mapping survives an added column; an .xlsx has no text encoding", async () => {
-  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 && i === 0 ? "女" : v)));
+  // 「F」 is no code and no label of one (女 would be repaired to 2: X013).
+  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 && i === 0 ? "F" : v)));
   await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
   await page.locator("#mapping-heading").waitFor();
   await page.locator("#target-1").selectOption("myNumber");
   await runCheck();
-  // V005 (女 is not a code; the code list is inferred) is a warning, and the panel says so.
+  // V005 (F is not a code; the code list is inferred) is a warning, and the panel says so.
   assert.equal(await page.locator('#code-counts [data-code="V005"] .badge').textContent(), "警告");
   // The wrong check digit is called チェックデジット; 修正方法 never names the CLI.
   await page.locator("#findings button", { hasText: "N001" }).click();
@@ -1432,5 +1442,19 @@ test("issue 11 defect 6: in a mapping row with a suggestion, ArrowDown keeps the
   await page.keyboard.press("ArrowDown");
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => document.activeElement?.id), id);
+  assertClean();
+});
+
+test("the page's local date is the reference date of R003, as today's is for pmhcsv: the same findings", async () => {
+  // Every certificate of the fixture ends 2026-03-31; on 2026-11-30 each is expired (R003).
+  await page.clock.setFixedTime(new Date("2026-11-30T09:00:00+09:00"));
+  const input = join(fixtures, "valid/full_minimal.csv");
+  await drop("full_minimal.csv", readFileSync(input), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  const cli = JSON.parse(pmhcsv(["validate", "--format", "json", "--as-of", "2026-11-30", input]).stdout);
+  const expired = cli.diagnostics.filter((d) => d.code === "R003").length;
+  assert.ok(expired > 0, "the CLI finds expired certificates on that day");
+  assert.equal(await codeCount("R003"), expired);
   assertClean();
 });

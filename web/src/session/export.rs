@@ -217,6 +217,7 @@ impl Session {
                 .input
                 .as_ref()
                 .map_or(EncodingChoice::Auto, Loaded::current_encoding),
+            as_of: self.as_of,
             ..Options::build(format)
         };
         let mut checker = Checker::new(&self.layout, opts);

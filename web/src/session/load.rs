@@ -197,6 +197,9 @@ impl Session {
         let mut mapping =
             ColumnMapping::from_json(mapping, &self.layout).map_err(|e| config_error(&e))?;
         self.prepare(&mut mapping, prepare, at)?;
+        // The page's local date (`at` is `2025-04-01 09:30:15`) is the reference date of R003,
+        // as the CLI takes today's: the same file gets the same findings in both.
+        self.as_of = at.get(..10).and_then(pmh_core::Ymd::parse_iso);
         let opts = self.grid_options(&mapping);
         let layout = &self.layout;
         let tracker = &self.tracker;

@@ -222,6 +222,9 @@ pub struct Session {
     /// The file uploaded last time, as CSV (a workbook's first sheet converted), or why it
     /// cannot be read.
     previous: Option<(String, Result<Vec<u8>, Msg>)>,
+    /// The reference date of R003 (a validity that ended before it), as `pmhcsv --as-of`:
+    /// the page's local date of the last check (`None` before one, or when the page gave none).
+    as_of: Option<pmh_core::Ymd>,
     /// The files of the last 差分履歴 made, until saved or replaced.
     diff_files: Option<diffmake::DiffFiles>,
 }
@@ -305,6 +308,7 @@ impl Session {
             encoding: EncodingChoice::Auto,
             previous: None,
             diff_files: None,
+            as_of: None,
         }
     }
 
@@ -386,6 +390,7 @@ impl Session {
             mapping: Some(mapping.clone()),
             masters: self.masters.clone(),
             numeric_cells: self.input.as_ref().and_then(|i| i.numeric.clone()),
+            as_of: self.as_of,
             ..Options::grid(MAX_FINDINGS)
         }
     }

@@ -1601,3 +1601,53 @@ fn the_helpdesk_copy_masks_in_place_keeping_encoding_bom_and_line_endings() {
         );
     }
 }
+
+/// The page's local date of the check is the reference date of R003, as today's is for
+/// `pmhcsv validate` (issue 10, item 4): the same file, the same findings, in the grid and in
+/// the upload file's report.
+#[test]
+fn the_check_date_is_the_reference_date_of_r003() {
+    let bytes = fixture("valid/full_minimal.csv");
+    let mut s = Session::default();
+    let preview = s
+        .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
+        .unwrap();
+    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
+    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets).to_json();
+    let r003 = |s: &Session| {
+        codes_of(s)
+            .into_iter()
+            .find(|(c, _)| c == "R003")
+            .map_or(0, |(_, n)| n)
+    };
+    // Every row of the fixture is valid until 2026-03-31.
+    s.check(
+        &mapping,
+        &Prepare::default(),
+        "2026-03-31 23:59:59",
+        &mut no_progress(),
+    )
+    .unwrap();
+    assert_eq!(r003(&s), 0);
+    s.check(
+        &mapping,
+        &Prepare::default(),
+        "2026-04-01 00:00:00",
+        &mut no_progress(),
+    )
+    .unwrap();
+    let rows = s.summary().unwrap().rows;
+    assert!(rows > 0);
+    assert_eq!(r003(&s), rows, "every row ended the day before");
+    let (_, report) = s.build(
+        &s.loaded().unwrap().current(),
+        &s.results().unwrap().1.mapping,
+        OutputFormat::Csv,
+        &mut no_progress(),
+    );
+    assert_eq!(
+        report.count(Code::ExpiredInFull),
+        rows,
+        "the upload file's report agrees"
+    );
+}
