@@ -538,12 +538,21 @@ fn varied_fields(seed: u64, i: u64) -> (Vec<String>, i32) {
             String::new()
         },
         (if r.below(10) == 0 { "1" } else { "0" }).to_owned(),
+        // 自己負担上限額: 種別, 負担定義, 負担率（日/月/回）, 金額（日/月/回）, 自己負担上限割合,
+        // as `full_row` writes them.
         (if national { "月額" } else { "" }).to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
         if national {
             [2500, 5000, 10000, 20000][r.below(4) as usize].to_string()
         } else {
             String::new()
         },
+        String::new(),
+        String::new(),
         day(from),
         day(to),
         format!("{:07}", r.below(10_000_000)),
@@ -561,6 +570,9 @@ fn varied_fields(seed: u64, i: u64) -> (Vec<String>, i32) {
 /// surnames and 36 given names (JIS X 0208 only), addresses of varying length and form, and one
 /// row in ten with one planted mistake ([`varied_plant`]).
 pub fn varied_row(seed: u64, i: u64, out: &mut String) {
+    // 有効期間開始日 and 有効期間終了日 in `FULL_HEADER` (checked by a test).
+    const VALID_FROM: usize = 26;
+    const VALID_TO: usize = 27;
     let plant = varied_plant(seed, i);
     let (mut f, from) = match plant {
         Some(Plant::Duplicate | Plant::Overlap) => varied_fields(seed, i - 1),
@@ -576,11 +588,11 @@ pub fn varied_row(seed: u64, i: u64, out: &mut String) {
             f[1].push(last);
         }
         Some(Plant::Overlap) => {
-            f[19] = day(from + 100);
-            f[20] = day(from + 464);
+            f[VALID_FROM] = day(from + 100);
+            f[VALID_TO] = day(from + 464);
         }
         Some(Plant::Reversed) => {
-            f[20] = day(from - 1);
+            f[VALID_TO] = day(from - 1);
             // Still born before the start.
             f[5] = day(from - 4000);
         }
@@ -658,6 +670,12 @@ mod tests {
     /// planted code, about one in ten.
     #[test]
     fn varied_file_has_exactly_the_planted_findings() {
+        // `varied_row` plants periods at these columns.
+        let header: Vec<&str> = FULL_HEADER.split(',').collect();
+        assert_eq!(
+            (header[26], header[27]),
+            ("有効期間開始日", "有効期間終了日")
+        );
         let layout = Layout::full();
         let rows = 3000;
         let file = varied_file(11, rows);
