@@ -366,7 +366,9 @@ test("paste TSV → column mapping: auto-matched with samples, corrected by drop
   assert.equal(await page.locator("#target-0").inputValue(), "orgSpecificCertificateTypeId");
   assert.equal(await page.locator("#target-2").inputValue(), "basicFiveInfo.name");
   assert.equal(await page.locator("#target-1").inputValue(), "");
-  assert.equal(await page.locator("#target-22").inputValue(), "");
+  // 疾病名 is a 受給者証券面項目 the layout names: kept by default (メモ, unknown, is left out).
+  assert.equal(await page.locator("#target-22").inputValue(), "*");
+  assert.equal(await page.locator("#target-21").inputValue(), "");
   assert.match(await page.locator("#mapping-missing").textContent(), /個人番号/);
   assert.ok(await page.getByText("123456789018 ／ 023456789014 ／ 983205673214").isVisible(), "samples");
   await screenshot("02-mapping-auto");
@@ -1456,5 +1458,43 @@ test("the page's local date is the reference date of R003, as today's is for pmh
   const expired = cli.diagnostics.filter((d) => d.code === "R003").length;
   assert.ok(expired > 0, "the CLI finds expired certificates on that day");
   assert.equal(await codeCount("R003"), expired);
+  assertClean();
+});
+
+test("issue 10: 「公式テンプレートを読み込む」 — the 設計書's 【3】CSVサンプル becomes the layout: the upload file has exactly its header row; only column names are stored; restored after a reload", async () => {
+  await page.locator("#template-file").setInputFiles(join(fixtures, "xlsx/template_official.xlsx"));
+  await page.locator("#template-summary").waitFor();
+  assert.match(await page.locator("#template-summary").textContent(), /見本の行 3 行は読み込んでいません/);
+  const header = [
+    "機関別受給者証種別ID", "個人番号(マイナンバー)", "氏名", "氏名(カナ)", "住所", "生年月日", "性別", "不開示フラグ",
+    "公費負担者番号", "受給者証名", "公費受給者番号", "受給者証サブキー", "区分", "所得区分", "追加条件", "指定医療機関情報",
+    "常に償還払い", "有効期間(開始)", "有効期間(終了)", "受給者証番号", "受給者氏名", "受給者生年月日", "受給者性別", "受給者住所",
+  ];
+  const row = [
+    "KODOMO01", "123456789018", "愛知花子", "アイチ　ハナコ", "愛知県名古屋市中区栄1-1-1", "2013-01-01", "2", "0",
+    "88134457", "子ども医療費受給者証", "00012345", "", "", "", "", "", "0", "2025-04-01", "2026-03-31",
+    "00012345", "愛知花子", "平成25年1月1日", "女", "愛知県名古屋市中区栄1-1-1",
+  ];
+  await paste([header, row].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.equal(await verdict(), VERDICT_READY);
+  const upload = (await download(page.locator("#download-csv"))).bytes.toString("utf8").replace(/^\uFEFF/, "");
+  assert.equal(upload.split("\r\n")[0], header.join(","), "the template's header row, exactly");
+  await screenshot("template-loaded");
+
+  // Stored: the template's column names, none of its sample values (nor the data's).
+  const stored = await page.evaluate(() => localStorage.getItem("pmhcsv.template-layout.v1"));
+  assert.ok(stored.includes("個人番号(マイナンバー)"));
+  for (const value of ["東京子", "000000000001", "81654321", "東京都千代田区1-1", "平成25年1月1日", "愛知花子", "123456789018"]) {
+    assert.ok(!stored.includes(value), `stored ${value}`);
+  }
+  // The next day: restored, and can be forgotten.
+  await page.reload();
+  await page.locator("#worker-status.is-ready").waitFor({ state: "attached" });
+  assert.match(await page.locator("#template-summary").textContent(), /前回読み込んだ公式テンプレート/);
+  await page.locator("#template-forget").click();
+  await page.locator("#template-summary").waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => localStorage.getItem("pmhcsv.template-layout.v1")), null);
   assertClean();
 });

@@ -125,6 +125,11 @@ pub fn storage_set(key: &str, value: &str) -> Result<(), JsValue> {
     LocalStorage::raw().set_item(key, value)
 }
 
+/// Removes a localStorage value (nothing happens when storage is unavailable).
+pub fn storage_remove(key: &str) {
+    LocalStorage::delete(key);
+}
+
 /// The bytes of a file the user gave, as a JS buffer (they never enter wasm memory).
 ///
 /// # Errors

@@ -127,12 +127,17 @@ impl Store {
             Effect::ReadMasters(files) => read_masters(files, send),
             Effect::ReadPrevious(file, name) => read_previous(file, name, send),
             Effect::ReadDiffFile(slot, file, name) => read_diff_file(slot, file, name, send),
+            Effect::ReadTemplate(file, name) => read_template(file, name, send),
+            Effect::Unstore(key) => dom::storage_remove(key),
             Effect::ReadSaved => {
                 send(Action::SavedRead(dom::storage_get(
                     crate::mapping::STORE_KEY,
                 )));
                 send(Action::ExtrasRead(dom::storage_get(
                     crate::mapping::EXTRAS_KEY,
+                )));
+                send(Action::TemplateRestored(dom::storage_get(
+                    crate::mapping::TEMPLATE_KEY,
                 )));
             }
             Effect::Store { key, value, then } => match dom::storage_set(key, &value) {
@@ -244,6 +249,18 @@ fn read_text(file: Handle, name: String, purpose: TextFile, send: impl Fn(Action
             name,
             result,
         });
+    });
+}
+
+fn read_template(file: Handle, name: String, send: impl Fn(Action) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(file) = file.get::<File>() else {
+            return;
+        };
+        send(Action::TemplateRead(match dom::file_bytes(file).await {
+            Ok(bytes) => Ok((name, bytes.to_vec())),
+            Err(detail) => Err((name, detail)),
+        }));
     });
 }
 

@@ -88,6 +88,8 @@ pub enum Notice {
     DataCleared,
     /// The layout or master changed: check again.
     ConfigChanged,
+    /// The layout derived from the official template was stored.
+    TemplateSaved,
 }
 
 /// Why the worker could not do what the page asked. Travels from the worker to the page (so

@@ -53,6 +53,14 @@ pub fn targets(
     mapping: Option<&ColumnMapping>,
 ) -> Vec<Target> {
     let map = Matcher::new(layout).map(layout, headers, mapping);
+    // 受給者証券面項目 the layout names (年齢, 疾病名 …, a template's green columns) are kept by
+    // default; any other column the matcher does not know is left out unless the clerk keeps it.
+    let known: Vec<String> = layout
+        .certificate_items
+        .known
+        .iter()
+        .map(|k| pmh_core::fold(k))
+        .collect();
     map.uses
         .iter()
         .zip(headers)
@@ -68,6 +76,12 @@ pub fn targets(
             {
                 Target::Detail
             }
+            Use::Detail
+                if mapping.is_none_or(|m| !m.columns.contains_key(h.trim()))
+                    && known.contains(&pmh_core::fold(h)) =>
+            {
+                Target::Detail
+            }
             Use::Detail | Use::Ignored => Target::Ignore,
         })
         .collect()
@@ -76,6 +90,11 @@ pub fn targets(
 /// localStorage key of what is saved beside each mapping: constant fields and value
 /// mappings (the mapping file itself is the CLI's format and has no room for them).
 pub const EXTRAS_KEY: &str = "pmhcsv.mapping-extras.v1";
+
+/// localStorage key of the layout derived from the official template (「公式テンプレートを読み込む」):
+/// `{"name": file name, "toml": the layout}` — labels and field definitions only, never a value
+/// of the template's sample rows or of the data.
+pub const TEMPLATE_KEY: &str = "pmhcsv.template-layout.v1";
 
 /// Constant fields and value mappings saved with the mapping `name` for `layout`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -386,9 +405,12 @@ mod tests {
         assert_eq!(t[0], Target::Field("myNumber".into()));
         assert_eq!(t[1], Target::Field("basicFiveInfo.nameKana".into()));
         assert_eq!(t[2], Target::Field("basicFiveInfo.name".into()));
-        // Unknown columns are left out by default (issue 11, defect 3).
-        assert_eq!(t[3], Target::Ignore);
+        // 疾病名 is a 券面 item the layout names: kept. Unknown columns are left out by
+        // default (issue 11, defect 3).
+        assert_eq!(t[3], Target::Detail);
         assert_eq!(t[4], Target::Ignore);
+        let unknown = targets(&layout, &h(&["個人番号", "備考", "電話番号"]), None);
+        assert_eq!(unknown[1..], [Target::Ignore, Target::Ignore]);
         let s = suggestions(&layout, &headers, &t);
         assert_eq!(s[4].as_deref(), Some("medicalSubsidyInsurerNumber"));
         assert_eq!(s[3], None);

@@ -84,6 +84,11 @@ pub fn input_screen(props: &InputScreenProps) -> Html {
                     Action::PreviousFile(file, name)
                 })}
                 on_previous_clear={send.reform(|()| Action::ClearPrevious)}
+                on_template={send.reform(|file: File| {
+                    let (file, name) = file_handle(file);
+                    Action::TemplateFile(file, name)
+                })}
+                on_template_forget={send.reform(|()| Action::ForgetTemplate)}
                 on_master_template={send.reform(|()| Action::MasterTemplate)}
             />
             if props.config.choice == LayoutChoice::Diff {

@@ -153,6 +153,19 @@ texts! {
     PreviousAddedList => ("追加される受給者証", "Certificates added"),
     /// List heading: changed certificates.
     PreviousChangedList => ("変更される受給者証", "Certificates changed"),
+    /// Label of the official template.
+    TemplateLabel => ("公式テンプレート（任意）", "The official template (optional)"),
+    /// Button to load the official template.
+    TemplatePick => ("公式テンプレートを読み込む…", "Load the official template…"),
+    /// What the official template is for.
+    TemplateHint => (
+        "ファイル設計書の【3】CSVサンプル（.xlsx）か、PMH に受け付けられた CSV を選ぶと、その見出し行（列名と並び、券面項目）をそのまま使ってアップロード用ファイルを作ります。見本の行は読み込みません。列名だけをこのブラウザーに保存します。",
+        "Choose the ファイル設計書's 【3】CSVサンプル (.xlsx) or a CSV PMH accepted: its header row (names, order, certificate items) is used as it is for the upload file. Sample rows are not read. Only the column names are kept in this browser."
+    ),
+    /// Button to forget the template.
+    TemplateForget => ("テンプレートを使わない（保存を削除）", "Stop using the template (delete it)"),
+    /// The derived layout was stored.
+    TemplateSaved => ("公式テンプレートの列名をこのブラウザーに保存しました（データは保存していません）。", "The template's column names were saved in this browser (no data was saved)."),
     /// Heading of 「差分履歴ファイルを作る」.
     DiffMakerHeading => ("2つの全件ファイルから差分履歴ファイルを作る", "Make the diff-history file from two full files"),
     /// What 「差分履歴ファイルを作る」 does.
@@ -806,6 +819,69 @@ pub fn previous_counts(lang: Lang, p: &crate::protocol::PreviousView) -> String 
     )
 }
 
+/// What 「公式テンプレートを読み込む」 made of a template: columns mapped, 券面 items, what
+/// could not be mapped, required fields it lacks, and the ignored sample rows.
+pub fn template_summary(name: &str, r: &pmh_core::template::TemplateReport) -> Msg {
+    use pmh_core::template::TemplateColumn as C;
+    let fields = r
+        .columns
+        .iter()
+        .filter(|c| matches!(c, C::Field { .. }))
+        .count();
+    let items = r
+        .columns
+        .iter()
+        .filter(|c| matches!(c, C::CertificateItem))
+        .count();
+    let unmapped: Vec<&str> = r
+        .columns
+        .iter()
+        .zip(&r.headers)
+        .filter(|(c, _)| matches!(c, C::Unmapped { .. }))
+        .map(|(_, h)| h.as_str())
+        .collect();
+    let missing: Vec<&str> = r.missing_required.iter().map(|(_, l)| l.as_str()).collect();
+    let mut ja = format!(
+        "公式テンプレート「{name}」の見出し行（{} 行目）を使います：項目 {fields} 列、券面項目 {items} 列。見本の行 {} 行は読み込んでいません。",
+        r.header_row, r.sample_rows
+    );
+    let mut en = format!(
+        "Using the header row (row {}) of the official template “{name}”: {fields} field columns, {items} certificate items. Its {} sample rows were not read.",
+        r.header_row, r.sample_rows
+    );
+    if !unmapped.is_empty() {
+        ja.push_str(&format!(
+            "項目が分からない列（確認せずそのまま使います）：{}。",
+            unmapped.join("、")
+        ));
+        en.push_str(&format!(
+            " Columns matching no field (used unchecked): {}.",
+            unmapped.join(", ")
+        ));
+    }
+    if !missing.is_empty() {
+        ja.push_str(&format!(
+            "テンプレートにない必須項目（列を追加しました）：{}。",
+            missing.join("、")
+        ));
+        en.push_str(&format!(
+            " Required fields the template lacks (columns added): {}.",
+            missing.join(", ")
+        ));
+    }
+    Msg::new(ja, en)
+}
+
+/// A template layout restored from the browser.
+pub fn template_restored(name: &str) -> Msg {
+    Msg::new(
+        format!("前回読み込んだ公式テンプレート「{name}」の列名と並びを使います。"),
+        format!(
+            "Using the column names and order of the official template “{name}” loaded before."
+        ),
+    )
+}
+
 /// What the 差分履歴 file holds.
 pub fn diff_counts(lang: Lang, v: &crate::protocol::DiffMadeView) -> String {
     let g = group_thousands;
@@ -961,6 +1037,8 @@ pub enum CoreError<'a> {
     Diff(&'a pmh_core::diff::DiffError),
     /// A help-desk copy that could not be made.
     Redact(&'a pmh_core::redact::RedactError),
+    /// An official template that could not be read.
+    Template(&'a pmh_core::template::TemplateError),
 }
 
 /// The text of a core error, in both languages: the core renders its own error enums
@@ -974,6 +1052,7 @@ pub fn core_error(error: CoreError<'_>) -> Msg {
         CoreError::Xlsx(e) => both(&|l| e.message(l)),
         CoreError::Diff(e) => both(&|l| e.message(l)),
         CoreError::Redact(e) => both(&|l| e.message(l)),
+        CoreError::Template(e) => both(&|l| e.message(l)),
     }
 }
 
@@ -1296,6 +1375,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
         Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
         Notice::MappingImported => Text::Imported.get(lang).to_owned(),
         Notice::DataCleared => Text::DataCleared.get(lang).to_owned(),
+        Notice::TemplateSaved => Text::TemplateSaved.get(lang).to_owned(),
         Notice::ConfigChanged => Text::ConfigChanged.get(lang).to_owned(),
     }
 }

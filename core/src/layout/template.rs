@@ -282,7 +282,19 @@ pub fn from_template(base: &Layout, headers: &[String]) -> (Layout, TemplateRepo
         dialect: base.dialect.clone(),
         keys: base.keys.clone(),
         fields,
-        certificate_items: base.certificate_items.clone(),
+        certificate_items: {
+            // The template's own 券面 columns are known items: the page keeps them by default
+            // (a column it does not know is left out unless the clerk keeps it).
+            let mut items = base.certificate_items.clone();
+            for (h, c) in headers.iter().zip(&columns) {
+                if matches!(c, TemplateColumn::CertificateItem)
+                    && !items.known.iter().any(|k| fold(k) == fold(h))
+                {
+                    items.known.push(h.clone());
+                }
+            }
+            items
+        },
     };
     let report = TemplateReport {
         sheet: None,

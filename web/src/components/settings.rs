@@ -30,6 +30,10 @@ pub struct SettingsPanelProps {
     pub on_previous: Callback<web_sys::File>,
     /// The previous upload is removed.
     pub on_previous_clear: Callback<()>,
+    /// The official template was picked.
+    pub on_template: Callback<web_sys::File>,
+    /// The stored template is forgotten.
+    pub on_template_forget: Callback<()>,
     /// Save the municipality master template.
     pub on_master_template: Callback<()>,
 }
@@ -180,6 +184,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                         { Text::MasterTemplate.get(lang) }
                     </button>
                 </fieldset>
+                { template_choice(props) }
                 { encoding_choice(props) }
                 // In 差分履歴 mode the two 全件 files are compared by 「差分履歴ファイルを作る」.
                 if config.choice != LayoutChoice::Diff {
@@ -228,5 +233,52 @@ fn encoding_choice(props: &SettingsPanelProps) -> Html {
             </select>
             <p class="muted small">{ Text::EncodingHelp.get(lang) }</p>
         </div>
+    }
+}
+
+/// 「公式テンプレートを読み込む」: the official template's header row becomes the layout.
+fn template_choice(props: &SettingsPanelProps) -> Html {
+    let lang = props.lang;
+    let on_template = {
+        let cb = props.on_template.clone();
+        Callback::from(move |event: Event| {
+            if let Some(f) = picked_files(&event).into_iter().next() {
+                cb.emit(f);
+            }
+        })
+    };
+    let summary = props.config.template.as_ref().map(|m| {
+        html! {
+            <>
+                <p class="muted small" id="template-summary">{ lang.msg(m).to_owned() }</p>
+                <button
+                    type="button"
+                    id="template-forget"
+                    class="link-button"
+                    disabled={props.busy}
+                    onclick={props.on_template_forget.reform(|_: MouseEvent| ())}
+                >
+                    { Text::TemplateForget.get(lang) }
+                </button>
+            </>
+        }
+    });
+    html! {
+        <fieldset class="template">
+            <legend>{ Text::TemplateLabel.get(lang) }</legend>
+            <label class="file-button">
+                { Text::TemplatePick.get(lang) }
+                <input
+                    id="template-file"
+                    class="visually-hidden"
+                    type="file"
+                    accept=".xlsx,.xlsm,.csv,.tsv,.txt"
+                    disabled={props.busy}
+                    onchange={on_template}
+                />
+            </label>
+            <p class="muted small">{ Text::TemplateHint.get(lang) }</p>
+            { for summary }
+        </fieldset>
     }
 }

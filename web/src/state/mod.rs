@@ -99,6 +99,8 @@ pub struct Config {
     /// The file uploaded last time (「前回アップロードしたファイル」): compared with the upload
     /// file on the results screen. Held in memory only, never stored.
     pub previous: Option<MasterFile>,
+    /// What 「公式テンプレートを読み込む」 made of the template last read (or restored).
+    pub template: Option<Msg>,
 }
 
 impl Config {
@@ -556,6 +558,17 @@ pub enum Action {
     Bench(u32),
     /// localStorage refused a write.
     StorageFailed,
+    /// The user gave the official template (an .xlsx of the ファイル設計書 or a CSV whose first
+    /// row is the official header) (file, name).
+    TemplateFile(Handle, String),
+    /// The template was read: (name, bytes), or the name and the browser's error.
+    TemplateRead(Result<NamedBytes, (String, String)>),
+    /// The layout derived from a template, as stored (`None`: none stored).
+    TemplateRestored(Option<String>),
+    /// The derived layout was written to storage.
+    TemplateStored,
+    /// Forget the stored template layout (and use the 全件 layout).
+    ForgetTemplate,
     /// The user gave a file for 「差分履歴ファイルを作る」 (file, name).
     DiffFile(DiffSlot, Handle, String),
     /// That file was read: (name, bytes), or the name and the browser's error.
@@ -605,6 +618,10 @@ pub enum Effect {
     ReadMasters(Vec<(Handle, String)>),
     /// Read the previous upload; answers [`Action::PreviousRead`].
     ReadPrevious(Handle, String),
+    /// Read the official template; answers [`Action::TemplateRead`].
+    ReadTemplate(Handle, String),
+    /// Remove a localStorage value.
+    Unstore(&'static str),
     /// Read a file of 「差分履歴ファイルを作る」; answers [`Action::DiffFileRead`].
     ReadDiffFile(DiffSlot, Handle, String),
     /// Read the saved mappings from localStorage; answers [`Action::SavedRead`].

@@ -198,6 +198,11 @@ impl State {
                 post(job, ToWorker::Bench { job, repeats }, None)
             }
             Action::StorageFailed => self.fail(AppError::StorageFailed),
+            Action::TemplateFile(..)
+            | Action::TemplateRead(_)
+            | Action::TemplateRestored(_)
+            | Action::TemplateStored
+            | Action::ForgetTemplate => self.on_template(action),
             Action::DiffFile(..)
             | Action::DiffFileRead(..)
             | Action::ClearDiffFile(_)
@@ -1231,6 +1236,75 @@ impl State {
                 r.list = Rc::new(list);
             }
         });
+    }
+
+    /// 「公式テンプレートを読み込む」: the template's header row becomes the layout (its exact
+    /// labels and order, the columns after the fixed ones 券面 items), used like a layout file
+    /// and remembered — labels only: the template's sample rows are never read into it.
+    fn on_template(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::TemplateFile(file, name) => vec![Effect::ReadTemplate(file, name)],
+            Action::TemplateRead(Err((name, detail))) => self.fail(AppError::ReadFailed {
+                name: Some(name),
+                detail,
+            }),
+            Action::TemplateRead(Ok((name, bytes))) => {
+                match pmh_core::template::from_template_bytes(&Layout::full(), &bytes, None) {
+                    Ok((layout, report)) => {
+                        let toml = layout.to_toml();
+                        self.config.template = Some(text::template_summary(&name, &report));
+                        let stored = serde_json::json!({ "name": name, "toml": toml }).to_string();
+                        let mut fx = self.use_template(name, toml, layout);
+                        fx.push(Effect::Store {
+                            key: mapping::TEMPLATE_KEY,
+                            value: stored,
+                            then: Box::new(Action::TemplateStored),
+                        });
+                        fx
+                    }
+                    Err(e) => self.fail(AppError::Layout {
+                        name: Some(name),
+                        reason: text::core_error(text::CoreError::Template(&e)),
+                    }),
+                }
+            }
+            Action::TemplateRestored(Some(stored)) => {
+                let parsed: Option<(String, String)> =
+                    serde_json::from_str::<serde_json::Value>(&stored)
+                        .ok()
+                        .and_then(|v| {
+                            Some((
+                                v.get("name")?.as_str()?.to_owned(),
+                                v.get("toml")?.as_str()?.to_owned(),
+                            ))
+                        });
+                // A stored layout that no longer reads (an older version) is forgotten.
+                match parsed.and_then(|(n, t)| Layout::from_toml(&t).ok().map(|l| (n, t, l))) {
+                    Some((name, toml, layout)) => {
+                        self.config.template = Some(text::template_restored(&name));
+                        self.use_template(name, toml, layout)
+                    }
+                    None => vec![Effect::Unstore(mapping::TEMPLATE_KEY)],
+                }
+            }
+            Action::TemplateStored => self.tell(Notice::TemplateSaved),
+            Action::ForgetTemplate => {
+                self.config.template = None;
+                self.config.custom = None;
+                let mut fx = self.set_layout(LayoutChoice::Full, Rc::new(Layout::full()), None);
+                fx.push(Effect::Unstore(mapping::TEMPLATE_KEY));
+                fx
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn use_template(&mut self, name: String, toml: String, layout: Layout) -> Vec<Effect> {
+        let custom = CustomLayout {
+            name,
+            toml: Rc::from(toml.as_str()),
+        };
+        self.set_layout(LayoutChoice::Custom, Rc::new(layout), Some(custom))
     }
 
     /// 「差分履歴ファイルを作る」: its files, the request, and saving what it made.

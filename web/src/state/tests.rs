@@ -886,3 +886,90 @@ fn the_diff_maker_sends_its_files_in_order_and_saves_only_what_was_made() {
     }));
     assert_eq!(s.diff_maker.made, None);
 }
+
+/// 「公式テンプレートを読み込む」 (issue 10, item 6): the workbook of the seed's shape becomes the
+/// layout (its exact header row), is used as a layout file, and is stored with column names
+/// only — none of the template's sample values; a stored one is restored; forgetting it
+/// removes it and goes back to 全件; a file without a header row is refused with the reason.
+#[test]
+fn the_official_template_becomes_the_layout_and_stores_labels_only() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/xlsx/template_official.xlsx"
+    ))
+    .unwrap();
+    let (s, fx) = step(
+        State::default(),
+        1,
+        Action::TemplateRead(Ok(("設計書.xlsx".into(), bytes))),
+    );
+    assert_eq!(s.config.choice, LayoutChoice::Custom);
+    let headers: Vec<&str> = s
+        .config
+        .layout
+        .0
+        .fields
+        .iter()
+        .map(|f| f.label_ja.as_str())
+        .collect();
+    assert_eq!(headers.first(), Some(&"機関別受給者証種別ID"));
+    assert!(headers.contains(&"個人番号(マイナンバー)"), "{headers:?}");
+    let summary = s.config.template.as_ref().unwrap();
+    assert!(
+        summary.ja.contains("見本の行 3 行は読み込んでいません"),
+        "{}",
+        summary.ja
+    );
+    let stored = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Store { key, value, .. } if *key == mapping::TEMPLATE_KEY => {
+                Some(value.clone())
+            }
+            _ => None,
+        })
+        .expect("the derived layout is stored");
+    for sample in [
+        "東京子",
+        "000000000001",
+        "81654321",
+        "東京都千代田区1-1",
+        "00000002",
+        "平成25年1月1日",
+    ] {
+        assert!(!stored.contains(sample), "sample value {sample} stored");
+    }
+    // Restored on the next start, then forgotten.
+    let s = State::default().reduce(Action::TemplateRestored(Some(stored)));
+    assert_eq!(s.config.choice, LayoutChoice::Custom);
+    assert_eq!(
+        s.config
+            .layout
+            .0
+            .fields
+            .first()
+            .map(|f| f.label_ja.as_str()),
+        Some("機関別受給者証種別ID")
+    );
+    let (s, fx) = step(s, 2, Action::ForgetTemplate);
+    assert_eq!(s.config.choice, LayoutChoice::Full);
+    assert!(fx.contains(&Effect::Unstore(mapping::TEMPLATE_KEY)));
+    // Garbage stored by an older version is dropped; a file with no header row is refused.
+    let (s, fx) = step(
+        State::default(),
+        1,
+        Action::TemplateRestored(Some("{".into())),
+    );
+    assert_eq!(s.config.choice, LayoutChoice::Full);
+    assert_eq!(fx, vec![Effect::Unstore(mapping::TEMPLATE_KEY)]);
+    let s = State::default().reduce(Action::TemplateRead(Ok((
+        "x.csv".into(),
+        b"a,b\n1,2\n".to_vec(),
+    ))));
+    assert!(
+        matches!(s.error, Some(AppError::Layout { .. })),
+        "{:?}",
+        s.error
+    );
+    assert_eq!(s.config.choice, LayoutChoice::Full);
+}

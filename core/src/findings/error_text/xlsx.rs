@@ -157,3 +157,21 @@ fn quoted_list(names: &[String], lang: Lang) -> String {
             .join(", "),
     }
 }
+
+impl crate::layout::template::TemplateError {
+    /// The sentence in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::layout::template::TemplateError as E;
+        match self {
+            E::Xlsx(e) => e.message(lang),
+            E::NoHeader(rows) => match lang {
+                Lang::Ja => format!(
+                    "見出し行が見つかりません（最初の {rows} 行に、レイアウトの項目名と一致する列がありません）。公式テンプレート（ファイル設計書の【3】CSVサンプル）か、1行目が公式の見出し行の CSV を選んでください。"
+                ),
+                Lang::En => format!(
+                    "No header row found (no column of the first {rows} rows names a field of the layout). Choose the official template (the 【3】CSVサンプル sheet of the ファイル設計書) or a CSV whose first row is the official header."
+                ),
+            },
+        }
+    }
+}
