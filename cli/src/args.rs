@@ -225,7 +225,7 @@ pub struct LayoutArgs {
     #[arg(long, value_name = "FILE")]
     pub from_template: Option<PathBuf>,
     /// With --from-template: the sheet of the workbook (default: 【3】CSVサンプル, else the
-    /// first visible sheet).
+    /// active sheet, else the first visible one).
     #[arg(long, value_name = "NAME", requires = "from_template")]
     pub sheet: Option<String>,
     /// Language of the --from-template summary.
