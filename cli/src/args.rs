@@ -86,7 +86,7 @@ pub struct CommonChecks {
     /// checks are skipped and the report says so once.
     #[arg(long = "master", value_name = "PATH")]
     pub masters: Vec<PathBuf>,
-    /// Sheet of an .xlsx input (default: the first sheet).
+    /// Sheet of an .xlsx input (default: the active sheet, else the first visible one).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     #[command(flatten)]
@@ -225,7 +225,7 @@ pub struct LayoutArgs {
     #[arg(long, value_name = "FILE")]
     pub from_template: Option<PathBuf>,
     /// With --from-template: the sheet of the workbook (default: 【3】CSVサンプル, else the
-    /// first visible sheet).
+    /// active sheet, else the first visible one).
     #[arg(long, value_name = "NAME", requires = "from_template")]
     pub sheet: Option<String>,
     /// Language of the --from-template summary.

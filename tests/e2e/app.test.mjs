@@ -319,6 +319,16 @@ beforeEach(async () => {
   await page.locator("#worker-status.is-ready").waitFor({ state: "attached" });
 });
 
+/** Everything the page keeps in the browser: localStorage entries, sessionStorage keys and
+ * IndexedDB databases. */
+async function storedEverything() {
+  return page.evaluate(async () => ({
+    local: Object.keys(localStorage).map((k) => k + "=" + localStorage.getItem(k)),
+    session: Object.keys(sessionStorage),
+    databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+  }));
+}
+
 afterEach(async () => {
   // Defect 2 of issue 11: whatever a scenario did, the browser's storage holds no data value.
   if (page && !page.isClosed()) await assertStorageClean();
@@ -1053,12 +1063,7 @@ test("previous upload: 5 rows against 20 → 15 deletions, the upload download a
   await screenshot("previous-nothing-changed");
 
   // Nothing of either file in the browser's storage.
-  const stored = await page.evaluate(async () => ({
-    local: Object.keys(localStorage).map((k) => k + "=" + localStorage.getItem(k)),
-    session: Object.keys(sessionStorage),
-    databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
-  }));
-  assert.deepEqual(stored, { local: [], session: [], databases: [] });
+  assert.deepEqual(await storedEverything(), { local: [], session: [], databases: [] });
   assertClean();
 });
 
@@ -1109,12 +1114,7 @@ test("差分履歴 from two 全件 files: the deletion guard asks first; the fil
   await screenshot("diff-maker-nothing-changed");
   assert.deepEqual(await axeViolations(), []);
 
-  const stored = await page.evaluate(async () => ({
-    local: Object.keys(localStorage).map((k) => k + "=" + localStorage.getItem(k)),
-    session: Object.keys(sessionStorage),
-    databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
-  }));
-  assert.deepEqual(stored, { local: [], session: [], databases: [] });
+  assert.deepEqual(await storedEverything(), { local: [], session: [], databases: [] });
   assertClean();
 });
 

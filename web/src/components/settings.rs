@@ -190,17 +190,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                 if config.choice != LayoutChoice::Diff {
                     <fieldset class="previous">
                         <legend>{ Text::PreviousLabel.get(lang) }</legend>
-                        <label class="file-button">
-                            { Text::PreviousPick.get(lang) }
-                            <input
-                                id="previous-file"
-                                class="visually-hidden"
-                                type="file"
-                                accept=".csv,.tsv,.txt,.xlsx,.xlsm"
-                                disabled={props.busy}
-                                onchange={on_previous}
-                            />
-                        </label>
+                        { file_button(lang, Text::PreviousPick, "previous-file", ".csv,.tsv,.txt,.xlsx,.xlsm", props.busy, on_previous) }
                         <p class="muted small">{ Text::PreviousHint.get(lang) }</p>
                         { for previous }
                     </fieldset>
@@ -266,19 +256,26 @@ fn template_choice(props: &SettingsPanelProps) -> Html {
     html! {
         <fieldset class="template">
             <legend>{ Text::TemplateLabel.get(lang) }</legend>
-            <label class="file-button">
-                { Text::TemplatePick.get(lang) }
-                <input
-                    id="template-file"
-                    class="visually-hidden"
-                    type="file"
-                    accept=".xlsx,.xlsm,.csv,.tsv,.txt"
-                    disabled={props.busy}
-                    onchange={on_template}
-                />
-            </label>
+            { file_button(lang, Text::TemplatePick, "template-file", ".xlsx,.xlsm,.csv,.tsv,.txt", props.busy, on_template) }
             <p class="muted small">{ Text::TemplateHint.get(lang) }</p>
             { for summary }
         </fieldset>
+    }
+}
+
+/// A button that opens the file picker (a label around a hidden file input).
+fn file_button(
+    lang: Lang,
+    label: Text,
+    id: &'static str,
+    accept: &'static str,
+    busy: bool,
+    onchange: Callback<Event>,
+) -> Html {
+    html! {
+        <label class="file-button">
+            { label.get(lang) }
+            <input {id} class="visually-hidden" type="file" {accept} disabled={busy} {onchange} />
+        </label>
     }
 }

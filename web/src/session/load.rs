@@ -17,13 +17,17 @@ impl Session {
         &mut self,
         source: InputSource,
         bytes: Option<Vec<u8>>,
-        sheet: Option<String>,
+        mut sheet: Option<String>,
         progress: &mut ProgressFn<'_>,
     ) -> Result<Preview, WorkerError> {
         let (workbook, sheets, csv, numeric) = match bytes {
             Some(bytes) if xlsx::is_xlsx(&bytes) => {
                 progress(Phase::Converting, 0, bytes.len() as u64);
                 let sheets = xlsx::sheet_names(&bytes).map_err(|e| workbook_error(&e))?;
+                // No sheet named: the one the core reads (the active tab), shown as chosen.
+                if sheet.is_none() {
+                    sheet = Some(xlsx::default_sheet(&bytes).map_err(|e| workbook_error(&e))?);
+                }
                 let (csv, numbers) = xlsx::sheet_to_csv_with_numbers(&bytes, sheet.as_deref())
                     .map_err(|e| workbook_error(&e))?;
                 (Some(bytes), sheets, csv, Some(Arc::new(numbers)))

@@ -1651,3 +1651,22 @@ fn the_check_date_is_the_reference_date_of_r003() {
         "the upload file's report agrees"
     );
 }
+
+/// An .xlsx opens on its active tab, as Excel shows it (issue 11): the clerk saved the
+/// workbook looking at 「今月」; reading 「先月」 would upload last month's data.
+#[test]
+fn a_workbook_opens_on_its_active_sheet() {
+    let mut s = Session::default();
+    let preview = s
+        .load(
+            InputSource::File {
+                name: "b.xlsx".into(),
+            },
+            Some(fixture("xlsx/sheets_active.xlsx")),
+            None,
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(preview.sheet.as_deref(), Some("今月"));
+    assert_eq!(preview.samples[1], ["今月の人"]);
+}

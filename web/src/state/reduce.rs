@@ -967,6 +967,11 @@ impl State {
             }
             _ => return Vec::new(),
         };
+        self.request_download(kind, now)
+    }
+
+    /// Asks the worker for a file to download (a long job: the progress bar shows it).
+    fn request_download(&mut self, kind: DownloadKind, now: &Now) -> Vec<Effect> {
         let job = self.job();
         self.start(job, Task::Download(kind), 0, false, now.ms);
         let lang = match self.lang {
@@ -1365,19 +1370,7 @@ impl State {
                 if !made_ok {
                     return Vec::new();
                 }
-                let job = self.job();
-                self.start(job, Task::Download(kind), 0, false, now.ms);
-                let lang = match self.lang {
-                    Lang::Ja => ReportLang::Ja,
-                    Lang::En => ReportLang::En,
-                };
-                let request = ToWorker::Download {
-                    job,
-                    kind,
-                    lang,
-                    time: now.iso.clone(),
-                };
-                post(job, request, None)
+                self.request_download(kind, now)
             }
             _ => Vec::new(),
         }

@@ -37,9 +37,9 @@
 //! # Choosing the sheet
 //!
 //! [`sheet_names`] lists the worksheets (chart and dialog sheets have no cells) in workbook
-//! order, hidden ones included. `sheet_to_csv(bytes, None)` reads the first *visible*
-//! worksheet (what the user sees as the first tab; a hidden first sheet is typically a list of
-//! choices for drop-downs). A name is matched exactly, then case-insensitively.
+//! order, hidden ones included. `sheet_to_csv(bytes, None)` reads the *active* worksheet (the
+//! tab Excel shows on opening: the one the user saved the file from), else the first *visible*
+//! one (a hidden first sheet is typically a list of choices for drop-downs). A name is matched exactly, then case-insensitively.
 //!
 //! # Limits
 //!
@@ -206,9 +206,21 @@ pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, XlsxError> {
     })
 }
 
+/// The worksheet read when no name is given: the active tab, else the first visible one.
+///
+/// # Errors
+/// The bytes are no workbook, or it has no worksheet.
+pub fn default_sheet(bytes: &[u8]) -> Result<String, XlsxError> {
+    guard(|| {
+        let workbook = open(bytes)?;
+        pick_sheet(workbook.sheets_metadata(), None, active_tab(bytes))
+    })
+}
+
 /// One worksheet as CSV text (see the [module documentation](self) for the format).
 ///
-/// `sheet`: `None` reads the first visible worksheet; a name reads that sheet.
+/// `sheet`: `None` reads the active worksheet, else the first visible one; a name reads that
+/// sheet.
 ///
 /// # Errors
 /// When `bytes` is not a readable `.xlsx` workbook (damaged, truncated, password-protected,
@@ -291,7 +303,12 @@ fn guard<T>(f: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, XlsxError> {
 
 fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells), XlsxError> {
     let mut workbook = open(bytes)?;
-    let name = pick_sheet(workbook.sheets_metadata(), sheet)?;
+    let active = if sheet.is_none() {
+        active_tab(bytes)
+    } else {
+        None
+    };
+    let name = pick_sheet(workbook.sheets_metadata(), sheet, active)?;
     let is_1904 = workbook.has_1904_epoch();
     let limit = output_limit(bytes.len());
     match read_sheet(&mut workbook, &name, is_1904, false, limit) {
@@ -334,10 +351,36 @@ fn worksheets(sheets: &[Sheet]) -> impl Iterator<Item = &Sheet> {
     sheets.iter().filter(|s| s.typ == SheetType::WorkSheet)
 }
 
-fn pick_sheet(sheets: &[Sheet], wanted: Option<&str>) -> Result<String, XlsxError> {
+/// The workbook's active tab (`<workbookView activeTab="N">` in `xl/workbook.xml`, an index
+/// into the workbook's sheets): the sheet Excel shows when the file is opened, which is the one
+/// the user was looking at when she saved. `None` when absent or unreadable.
+fn active_tab(bytes: &[u8]) -> Option<usize> {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let entry = archive.by_name("xl/workbook.xml").ok()?;
+    let mut xml = String::new();
+    // The workbook part lists sheets and names; 4 MiB is far more than any real one.
+    entry.take(4 << 20).read_to_string(&mut xml).ok()?;
+    let view = &xml[xml.find("<workbookView")?..];
+    let view = &view[..view.find('>')?];
+    let at = view.find("activeTab=")? + "activeTab=".len();
+    let quote = view[at..].chars().next()?;
+    let rest = &view[at + quote.len_utf8()..];
+    rest[..rest.find(quote)?].trim().parse().ok()
+}
+
+fn pick_sheet(
+    sheets: &[Sheet],
+    wanted: Option<&str>,
+    active: Option<usize>,
+) -> Result<String, XlsxError> {
     let Some(wanted) = wanted else {
-        let first = worksheets(sheets)
-            .find(|s| s.visible == SheetVisible::Visible)
+        let visible_worksheet =
+            |s: &&Sheet| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible;
+        let first = active
+            .and_then(|i| sheets.get(i))
+            .filter(visible_worksheet)
+            .or_else(|| worksheets(sheets).find(|s| s.visible == SheetVisible::Visible))
             .or_else(|| worksheets(sheets).next());
         return first.map(|s| s.name.clone()).ok_or(XlsxError::NoWorksheet);
     };

@@ -169,6 +169,27 @@ fn xlsx_cell_types() {
     assert_eq!(csv(&bytes, None), expected);
 }
 
+/// Without a sheet name the active tab is read (the one the clerk saved the workbook from,
+/// issue 11): reading the first tab instead would upload last month's data — in 全件, the
+/// certificates missing from it are deleted.
+#[test]
+fn xlsx_reads_the_active_sheet() {
+    let bytes = fixture("sheets_active.xlsx");
+    assert_eq!(sheet_names(&bytes).unwrap(), ["先月", "今月"]);
+    assert_eq!(default_sheet(&bytes).unwrap(), "今月");
+    assert_eq!(
+        csv(&bytes, None),
+        "個人番号,氏名\r\n123456789018,今月の人\r\n"
+    );
+    assert_eq!(
+        csv(&bytes, Some("先月")),
+        "個人番号,氏名\r\n123456789018,先月の人\r\n"
+    );
+    // sheets.xlsx: its active tab is 「説明」, index 1 after the hidden 「リスト」.
+    assert_eq!(active_tab(&fixture("sheets.xlsx")), Some(1));
+    assert_eq!(default_sheet(&fixture("sheets.xlsx")).unwrap(), "説明");
+}
+
 #[test]
 fn xlsx_sheet_choice() {
     let bytes = fixture("sheets.xlsx");
