@@ -112,3 +112,15 @@ pub fn measure(bin: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
     }
 }
+
+/// The 0-based column of `label` in the synthetic 全件 header (`synth::FULL_HEADER`; the
+/// layout grows, so benches never use a fixed number).
+///
+/// # Panics
+/// When the header has no such column (a bench written for another layout).
+pub fn synth_column(label: &str) -> usize {
+    pmh_core::synth::FULL_HEADER
+        .split(',')
+        .position(|h| h == label)
+        .unwrap_or_else(|| panic!("{label} is not in the synthetic header"))
+}

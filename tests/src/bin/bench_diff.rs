@@ -27,13 +27,16 @@ fn row(seed: u64, i: u64, change: bool, move_start: bool, line: &mut String) {
     }
     let mut fields: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
     if change {
-        fields[9].push_str("(再交付)");
+        fields[conformance::bench::synth_column("受給者証名")].push_str("(再交付)");
     }
     if move_start
-        && let Ok(d) = chrono::NaiveDate::parse_from_str(&fields[19], "%Y-%m-%d")
+        && let Ok(d) = chrono::NaiveDate::parse_from_str(
+            &fields[conformance::bench::synth_column("有効期間開始日")],
+            "%Y-%m-%d",
+        )
         && let Some(d) = d.succ_opt()
     {
-        fields[19] = d.to_string();
+        fields[conformance::bench::synth_column("有効期間開始日")] = d.to_string();
     }
     *line = fields.join(",");
     line.push_str("\r\n");

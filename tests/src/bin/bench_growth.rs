@@ -39,8 +39,8 @@ fn one_certificate(n: u64) -> Vec<u8> {
             _ => ("10-01", "12-31"),
         };
         let mut f: Vec<String> = fields.iter().map(|s| (*s).to_owned()).collect();
-        f[19] = format!("{year:04}-{from}");
-        f[20] = format!("{year:04}-{to}");
+        f[conformance::bench::synth_column("有効期間開始日")] = format!("{year:04}-{from}");
+        f[conformance::bench::synth_column("有効期間終了日")] = format!("{year:04}-{to}");
         let _ = write!(s, "{}\r\n", f.join(","));
     }
     s.into_bytes()
