@@ -738,10 +738,9 @@ fn shifted_may_replace(layout: &Layout, field: Option<usize>, value: &str, maste
     };
     let f = &layout.fields[i];
     if f.id == "orgSpecificCertificateTypeId" {
-        // The programme's code (`KODOMO01`), in every row: kept when it looks like one (a My
-        // Number moved into column A is found by its pattern). Anything else — a name, an
-        // address, a phone number moved there — is replaced.
-        return !value.chars().all(|c| c.is_ascii_alphanumeric());
+        // The programme's code, in every row: handled with the certificate key (the same
+        // replacement in every row, so that K004 sees the same types), never here.
+        return false;
     }
     if f.has_check(Check::InsurerNumber) {
         return !(value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
@@ -829,7 +828,12 @@ fn rewrite(
     let insurer_col = field_at
         .iter()
         .position(|f| f.is_some_and(|i| layout.fields[i].has_check(Check::InsurerNumber)));
-    let key_fields = layout.key_index().certificate;
+    // The certificate key and the certificate type (K004 compares it between rows of one
+    // certificate): a value replaced in one row is replaced alike in every row.
+    let key_fields: Vec<usize> = {
+        let k = layout.key_index();
+        k.certificate.iter().copied().chain(k.certificate_type).collect()
+    };
     // The raw personal values, so that no replacement equals any of them; and the certificate
     // key values (受給者番号, サブキー …) that hold a personal value in some row: those are
     // replaced in every row, by the same replacement, so that K001/K002 see the same keys.
