@@ -832,7 +832,11 @@ fn rewrite(
     // certificate): a value replaced in one row is replaced alike in every row.
     let key_fields: Vec<usize> = {
         let k = layout.key_index();
-        k.certificate.iter().copied().chain(k.certificate_type).collect()
+        k.certificate
+            .iter()
+            .copied()
+            .chain(k.certificate_type)
+            .collect()
     };
     // The raw personal values, so that no replacement equals any of them; and the certificate
     // key values (受給者番号, サブキー …) that hold a personal value in some row: those are
