@@ -184,8 +184,8 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                         { Text::MasterTemplate.get(lang) }
                     </button>
                 </fieldset>
-                { template_choice(props) }
                 { encoding_choice(props) }
+                { template_choice(props) }
                 // In 差分履歴 mode the two 全件 files are compared by 「差分履歴ファイルを作る」.
                 if config.choice != LayoutChoice::Diff {
                     <fieldset class="previous">
