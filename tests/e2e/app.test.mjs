@@ -1498,3 +1498,34 @@ test("issue 10: 「公式テンプレートを読み込む」 — the 設計書'
   assert.equal(await page.evaluate(() => localStorage.getItem("pmhcsv.template-layout.v1")), null);
   assertClean();
 });
+
+test("issue 11: Ctrl+C copies the selected cell; Ctrl+V pastes a block copied from Excel from the selected cell on, undone in one Ctrl+Z", async () => {
+  await pasteAndMap();
+  await runCheck();
+  await page.locator('#grid [data-r="2"][data-c="3"]').click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "2" && document.activeElement?.dataset?.c === "3");
+  // Ctrl+C: the cell's value on the clipboard.
+  const copied = await page.evaluate(() => {
+    const data = new DataTransfer();
+    document.activeElement.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
+    return data.getData("text/plain");
+  });
+  assert.equal(copied, "愛知花子");
+  // Ctrl+V of a 2×2 block, as Excel puts it on the clipboard (tabs, CRLF, a final line break).
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "山田花子\tヤマダ　ハナコ\r\n山田次郎\tヤマダ　ジロウ\r\n");
+    document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await page.locator('#grid [data-r="3"][data-c="4"]', { hasText: "ヤマダ　ジロウ" }).waitFor();
+  assert.equal(await page.locator('#grid [data-r="2"][data-c="3"]').textContent(), "山田花子");
+  assert.equal(await page.locator('#grid [data-r="2"][data-c="4"]').textContent(), "ヤマダ　ハナコ");
+  assert.equal(await page.locator('#grid [data-r="3"][data-c="3"]').textContent(), "山田次郎");
+  await screenshot("33-pasted-block");
+  // One Ctrl+Z takes the whole block back.
+  await page.locator('#grid [data-r="2"][data-c="3"]').click();
+  await page.keyboard.press("Control+z");
+  await page.locator('#grid [data-r="3"][data-c="4"]', { hasText: "ヤマダ　タロウ" }).waitFor();
+  assert.equal(await page.locator('#grid [data-r="2"][data-c="3"]').textContent(), "愛知花子");
+  assertClean();
+});

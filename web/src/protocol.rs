@@ -589,6 +589,20 @@ pub enum ToWorker {
         /// The view to answer with.
         view: ViewReq,
     },
+    /// Paste cells copied from Excel (tab-separated rows) with their top-left corner at
+    /// `start`.
+    PasteCells {
+        /// Echoed.
+        job: JobId,
+        /// The top-left cell.
+        start: CellRef,
+        /// The clipboard's text.
+        text: String,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
     /// Apply the repair suggested by finding `code` in one cell, or in every cell with it.
     Repair {
         /// Echoed.

@@ -190,6 +190,7 @@ pub fn results_screen(props: &ResultsScreenProps) -> Html {
             on_undo={send.reform(|()| Action::Undo)}
             on_exclude={send.reform(Action::ExcludeRow)}
             on_redo={send.reform(|()| Action::Redo)}
+            on_paste={send.reform(|(cell, text): (CellRef, String)| Action::PasteCells(cell, text))}
             on_replace={send.reform(|(col, find, replace): (u32, String, String)| Action::Replace { col, find, replace })}
             on_list={send.reform(|(code, offset): (Option<String>, u32)| Action::List(code, offset))}
             on_download={send.reform(|kind: DownloadKind| Action::Download(kind))}

@@ -348,8 +348,8 @@ texts! {
     GridLabel => ("データ（行番号は Excel と同じ）", "Data (row numbers as in Excel)"),
     /// Keyboard help of the grid.
     GridHelp => (
-        "矢印キーで移動、Enter または F2 で編集、Enter で確定、Esc で取り消し。",
-        "Arrow keys move, Enter or F2 edits, Enter confirms, Esc cancels."
+        "矢印キーで移動、Enter または F2 で編集、Enter で確定、Esc で取り消し。Ctrl+C でコピー、Excel からコピーしたセル範囲は Ctrl+V で選択中のセルから貼り付け。",
+        "Arrow keys move, Enter or F2 edits, Enter confirms, Esc cancels. Ctrl+C copies; Ctrl+V pastes cells copied from Excel from the selected cell on."
     ),
     /// Row number column.
     RowHeader => ("行", "Row"),
@@ -1352,6 +1352,7 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::ValueMap => lang.pick("値の対応付け", "value mapping"),
         ChangeKind::ExcludeRow => lang.pick("行を除外", "row left out"),
         ChangeKind::Replace => lang.pick("列内で置換", "replace in column"),
+        ChangeKind::Paste => lang.pick("貼り付け", "paste"),
     }
 }
 

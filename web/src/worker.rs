@@ -323,6 +323,17 @@ fn answer(
             let result = session.edit(cell, &value, &at);
             changed(scope, session, job, result, &view, started);
         }
+        ToWorker::PasteCells {
+            job,
+            start,
+            text,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.paste(start, &text, &at);
+            changed(scope, session, job, result, &view, started);
+        }
         ToWorker::Repair {
             job,
             cell,

@@ -76,6 +76,9 @@ pub struct GridProps {
     /// Ctrl+Y: redo the last change undone.
     #[prop_or_default]
     pub on_redo: Callback<()>,
+    /// Ctrl+V: cells copied from Excel, pasted with their top-left corner at this cell.
+    #[prop_or_default]
+    pub on_paste: Callback<(CellRef, String)>,
 }
 
 fn sev_class(s: Sev) -> &'static str {
@@ -344,6 +347,8 @@ struct Handlers {
     ondblclick: Callback<MouseEvent>,
     onfocusin: Callback<FocusEvent>,
     onkeydown: Callback<KeyboardEvent>,
+    oncopy: Callback<Event>,
+    onpaste: Callback<Event>,
 }
 
 fn active_at(target: Option<web_sys::EventTarget>) -> Option<Active> {
@@ -391,6 +396,50 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 && current != Some(a)
             {
                 on_activate.emit(a);
+            }
+        })
+    };
+    // Ctrl+C copies the selected cell's value; Ctrl+V pastes a block of cells copied from
+    // Excel (tab-separated rows) from the selected cell on — not while a cell is being edited,
+    // where the browser's own copy and paste apply.
+    let oncopy = {
+        let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
+        Callback::from(move |e: Event| {
+            let Some(a) = active.filter(|_| ui.editing.is_none()) else {
+                return;
+            };
+            let value = GridUi::row_at(&window, a.index)
+                .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
+                .cloned()
+                .unwrap_or_default();
+            let e: web_sys::ClipboardEvent = e.unchecked_into();
+            if let Some(data) = e.clipboard_data()
+                && data.set_data("text/plain", &value).is_ok()
+            {
+                e.prevent_default();
+            }
+        })
+    };
+    let onpaste = {
+        let (ui, active, on_paste) = (ui.clone(), props.active, props.on_paste.clone());
+        Callback::from(move |e: Event| {
+            let Some(a) = active.filter(|a| ui.editing.is_none() && a.cell.row > 0) else {
+                return;
+            };
+            let e: web_sys::ClipboardEvent = e.unchecked_into();
+            let text = e
+                .clipboard_data()
+                .and_then(|d| d.get_data("text/plain").ok())
+                .unwrap_or_default();
+            if !text.is_empty() {
+                e.prevent_default();
+                on_paste.emit((
+                    CellRef {
+                        row: a.cell.row,
+                        col: a.cell.col.max(1),
+                    },
+                    text,
+                ));
             }
         })
     };
@@ -494,6 +543,8 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         ondblclick,
         onfocusin,
         onkeydown,
+        oncopy,
+        onpaste,
     }
 }
 
@@ -721,6 +772,8 @@ pub fn grid(props: &GridProps) -> Html {
         ondblclick,
         onfocusin,
         onkeydown,
+        oncopy,
+        onpaste,
     } = handlers(&ui, props);
     let editor_handlers = editor_handlers(&ui, props);
     let window = &props.window;
@@ -762,6 +815,8 @@ pub fn grid(props: &GridProps) -> Html {
             {ondblclick}
             {onfocusin}
             {onkeydown}
+            {oncopy}
+            {onpaste}
         >
             <div class="grid-canvas" style={format!("width:{width}px;height:{}px", HEAD_H + total * ROW_H)}>
                 <div class="grid-head" role="row" aria-rowindex="1">

@@ -47,6 +47,8 @@ pub struct ResultsPanelProps {
     pub on_replace: Callback<(u32, String, String)>,
     /// Redo the last change undone.
     pub on_redo: Callback<()>,
+    /// Paste cells copied from Excel at a cell.
+    pub on_paste: Callback<(CellRef, String)>,
     /// Show findings list page: code, offset.
     pub on_list: Callback<(Option<String>, u32)>,
     /// Download a file.
@@ -476,6 +478,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                         on_edit={props.on_edit.clone()}
                         on_undo={props.on_undo.clone()}
                         on_redo={props.on_redo.clone()}
+                        on_paste={props.on_paste.clone()}
                     />
                     <p class="muted small grid-help">
                         { Text::GridHelp.get(lang) }

@@ -9,6 +9,39 @@ impl Session {
         self.change(&[(cell, value.to_owned())], ChangeKind::Edit, at)
     }
 
+    /// Pastes cells copied from Excel (tab-separated, one line per row) with their top-left
+    /// corner at `start`: one change, undone at once. Cells beyond the last row or column are
+    /// left out, as Excel leaves out what does not fit. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or `start` is not a data cell.
+    pub fn paste(&mut self, start: CellRef, text: &str, at: &str) -> Result<u32, WorkerError> {
+        let (input, results) = self.results()?;
+        let last_row = input.table.len() as u32;
+        let last_col = results.meta.headers.len() as u32;
+        let mut edits = Vec::new();
+        for (dr, line) in paste_lines(text).into_iter().enumerate() {
+            let row = start.row + dr as u32;
+            if row > last_row {
+                break;
+            }
+            for (dc, value) in line.split('\t').enumerate() {
+                let col = start.col + dc as u32;
+                if col > last_col {
+                    break;
+                }
+                edits.push((CellRef { row, col }, value.to_owned()));
+            }
+        }
+        if edits.is_empty() {
+            return Err(WorkerError::NotADataCell {
+                row: start.row,
+                col: start.col,
+            });
+        }
+        self.change(&edits, ChangeKind::Paste, at)
+    }
+
     /// Applies the repair suggested by the `code` finding of `cell`, or, with `all`, of every
     /// cell with a `code` finding. Returns how many cells changed.
     ///
@@ -323,4 +356,14 @@ impl Session {
         results.findings.replace_rows(found);
         results.view_cache = None;
     }
+}
+
+/// The lines of a clipboard text as Excel puts cells there: CRLF (or LF) between rows and a
+/// final line break, which is not a row.
+fn paste_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
 }

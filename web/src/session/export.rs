@@ -449,7 +449,8 @@ fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) ->
             | ChangeKind::Redo
             | ChangeKind::ValueMap
             | ChangeKind::ExcludeRow
-            | ChangeKind::Replace => "",
+            | ChangeKind::Replace
+            | ChangeKind::Paste => "",
         };
         let col = c.cell.col as usize - 1;
         let header = meta.headers.get(col).map_or("", |h| h.trim());

@@ -113,6 +113,8 @@ pub enum ChangeKind {
     ExcludeRow,
     /// The user replaced a text in a column.
     Replace,
+    /// The user pasted cells copied from Excel (Ctrl+V) into the grid.
+    Paste,
 }
 
 /// The results of the last check, kept up to date through edits.

@@ -1670,3 +1670,42 @@ fn a_workbook_opens_on_its_active_sheet() {
     assert_eq!(preview.sheet.as_deref(), Some("今月"));
     assert_eq!(preview.samples[1], ["今月の人"]);
 }
+
+/// Ctrl+V of cells copied from Excel (issue 11): a 2×2 block lands with its top-left corner at
+/// the cell, as one change that one undo takes back; what does not fit is left out; the header
+/// row is not a data cell.
+#[test]
+fn pasted_cells_are_one_change() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let cell = |s: &mut Session, row: u32, col: u32| -> String {
+        let v = view_all(s);
+        let r = v.window.rows.iter().find(|g| g.row == row).unwrap();
+        r.cells[col as usize - 1].clone()
+    };
+    let (name, kana) = (cell(&mut s, 2, 3), cell(&mut s, 3, 4));
+    let n = s
+        .paste(
+            CellRef { row: 2, col: 3 },
+            "山田花子\tヤマダ　ハナコ\r\n山田一郎\tヤマダ　イチロウ\r\n",
+            "t",
+        )
+        .unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(cell(&mut s, 2, 3), "山田花子");
+    assert_eq!(cell(&mut s, 3, 4), "ヤマダ　イチロウ");
+    assert!(s.changes().iter().all(|c| c.kind == ChangeKind::Paste));
+    s.undo("t").unwrap();
+    assert_eq!(cell(&mut s, 2, 3), name);
+    assert_eq!(cell(&mut s, 3, 4), kana);
+    // Beyond the last column: left out.
+    let header = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let cols = header.lines().next().unwrap().split(',').count() as u32;
+    let n = s
+        .paste(CellRef { row: 2, col: cols }, "a\tb\tc", "t")
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        s.paste(CellRef { row: 1, col: 1 }, "x", "t").unwrap_err(),
+        WorkerError::NotADataCell { row: 1, col: 1 }
+    );
+}

@@ -542,6 +542,8 @@ pub enum Action {
     Jump(CellRef),
     /// Set a cell.
     Edit(CellRef, String),
+    /// Paste cells copied from Excel (the clipboard's text) with their top-left corner here.
+    PasteCells(CellRef, String),
     /// Apply the repair of finding `code` to one cell, or to every cell with it.
     Repair(CellRef, String, bool),
     /// Undo the last change.

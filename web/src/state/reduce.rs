@@ -185,6 +185,7 @@ impl State {
             | Action::Jump(_)
             | Action::List(..) => self.on_view(action),
             Action::Edit(..)
+            | Action::PasteCells(..)
             | Action::Repair(..)
             | Action::Undo
             | Action::Redo
@@ -905,6 +906,16 @@ impl State {
                 }
             }
             Action::ExcludeRow(row) => ToWorker::ExcludeRow { job, row, at, view },
+            Action::PasteCells(start, text) => {
+                self.start(job, Task::Change, 0, false, now.ms);
+                ToWorker::PasteCells {
+                    job,
+                    start,
+                    text,
+                    at,
+                    view,
+                }
+            }
             Action::Replace { col, find, replace } => {
                 self.start(job, Task::Change, 0, false, now.ms);
                 ToWorker::Replace {
