@@ -198,8 +198,11 @@ struct GridUi {
     editor: NodeRef,
     /// Visible rows: (first, count).
     view: UseStateHandle<(u32, u32)>,
-    /// The cell being edited: (active cell, value when editing began).
+    /// The cell being edited: (active cell, the editor's first value: the cell's value, or what
+    /// was typed to replace it).
     editing: UseStateHandle<Option<(Active, String)>>,
+    /// The cell's value when editing began (what an edit is compared with).
+    before: Rc<std::cell::RefCell<String>>,
     committed: Rc<std::cell::RefCell<bool>>,
     /// Whether the user typed in the editor (an <input> drops line breaks from the value it
     /// was given, so an untouched multi-line value must not count as an edit).
@@ -236,10 +239,13 @@ impl GridUi {
             .unwrap_or_default();
         *self.committed.borrow_mut() = false;
         *self.dirty.borrow_mut() = typed.is_some();
+        // The editor is drawn with the typed text itself, not given it afterwards: keys typed
+        // before the next render land after it, and a re-render cannot restore the old value.
+        let shown = typed.clone().unwrap_or_else(|| before.clone());
         *self.typed.borrow_mut() = typed;
-        let value = before;
+        *self.before.borrow_mut() = before;
         *self.pending_focus.borrow_mut() = true;
-        self.editing.set(Some((active, value)));
+        self.editing.set(Some((active, shown)));
     }
 
     fn finish_edit(&self, value: Option<String>, on_edit: &Callback<(CellRef, String)>) {
@@ -247,12 +253,13 @@ impl GridUi {
             return;
         }
         *self.committed.borrow_mut() = true;
-        if let (Some((a, before)), Some(value)) = (&*self.editing, value)
+        if let (Some((a, _)), Some(value)) = (&*self.editing, value)
             && *self.dirty.borrow()
-            && *before != value
+            && *self.before.borrow() != value
         {
             on_edit.emit((a.cell, value));
         }
+        *self.typed.borrow_mut() = None;
         *self.pending_focus.borrow_mut() = true;
         self.editing.set(None);
     }
@@ -265,6 +272,7 @@ fn use_grid_ui() -> GridUi {
         editor: use_node_ref(),
         view: use_state(|| (0u32, 16u32)),
         editing: use_state(|| None::<(Active, String)>),
+        before: use_mut_ref(String::new),
         committed: use_mut_ref(|| false),
         dirty: use_mut_ref(|| false),
         pending_focus: use_mut_ref(|| false),
@@ -450,6 +458,20 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
             let total = window.total;
+            // Type-to-replace began and the editor is not drawn yet: keys typed meanwhile
+            // belong to it (else they would start the edit again, or be lost).
+            if let Some(buffer) = ui.typed.borrow_mut().as_mut() {
+                if let Some(Excel::Type(text)) = excel_key(
+                    &e.key(),
+                    e.ctrl_key() || e.meta_key(),
+                    e.alt_key(),
+                    e.shift_key(),
+                ) {
+                    e.prevent_default();
+                    buffer.push_str(&text);
+                }
+                return;
+            }
             if ui.editing.is_some() || total == 0 {
                 return;
             }
