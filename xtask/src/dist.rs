@@ -669,9 +669,17 @@ fn compare(root: &Path, regular: &Runner, candidate: &Runner) -> Result<usize> {
     let mut differ = Vec::new();
     let mut exit_codes = [0usize; 3];
     let mut wrote = 0;
+    let mut retried = Vec::new();
     for case in &cases {
         let a = outcome(regular, root, case)?;
-        let b = outcome(candidate, root, case)?;
+        let mut b = outcome(candidate, root, case)?;
+        // Wine now and then loses a run's standard output (seen once in 245 runs: 0 lines
+        // instead of 96, identical again when run again). A run that differs under Wine is run
+        // once more; a real difference of the .exe is the same both times and fails.
+        if a != b && matches!(candidate, Runner::Wine { .. }) {
+            retried.push(case.args.join(" "));
+            b = outcome(candidate, root, case)?;
+        }
         if let Some(code) = a
             .code
             .and_then(|c| usize::try_from(c).ok())
@@ -689,6 +697,9 @@ fn compare(root: &Path, regular: &Runner, candidate: &Runner) -> Result<usize> {
         return Err(format!(
             "the fixtures no longer reach every outcome (exit 0/1/2: {exit_codes:?}, files written: {wrote})"
         ));
+    }
+    for args in &retried {
+        eprintln!("xtask: under Wine, run again once after a difference: pmhcsv {args}");
     }
     if differ.is_empty() {
         eprintln!(
