@@ -16,7 +16,7 @@ use web_sys::File;
 use crate::dom;
 use crate::host::{Boot, WorkerHost, describe_js_error};
 use crate::protocol::{FromWorker, InputSource, JobId, ToWorker};
-use crate::state::{Action, DiffSlot, Effect, Handle, Now, Payload, State, TextFile};
+use crate::state::{Action, Effect, Handle, NamedBytes, Now, Payload, State, TextFile};
 use crate::text::Text;
 
 /// The app's state, its worker, and the queue of actions to apply.
@@ -125,9 +125,11 @@ impl Store {
                 purpose,
             } => read_text(file, name, purpose, send),
             Effect::ReadMasters(files) => read_masters(files, send),
-            Effect::ReadPrevious(file, name) => read_previous(file, name, send),
-            Effect::ReadDiffFile(slot, file, name) => read_diff_file(slot, file, name, send),
-            Effect::ReadTemplate(file, name) => read_template(file, name, send),
+            Effect::ReadPrevious(file, name) => read_file(file, name, send, Action::PreviousRead),
+            Effect::ReadDiffFile(slot, file, name) => {
+                read_file(file, name, send, move |r| Action::DiffFileRead(slot, r));
+            }
+            Effect::ReadTemplate(file, name) => read_file(file, name, send, Action::TemplateRead),
             Effect::Unstore(key) => dom::storage_remove(key),
             Effect::ReadSaved => {
                 send(Action::SavedRead(dom::storage_get(
@@ -252,39 +254,20 @@ fn read_text(file: Handle, name: String, purpose: TextFile, send: impl Fn(Action
     });
 }
 
-fn read_template(file: Handle, name: String, send: impl Fn(Action) + 'static) {
+/// Reads one user file into this thread's memory (the previous upload, a template, a file of
+/// 「差分履歴ファイルを作る」) and answers with `answer` of (name, bytes) or (name, the browser's
+/// error).
+fn read_file(
+    file: Handle,
+    name: String,
+    send: impl Fn(Action) + 'static,
+    answer: impl FnOnce(Result<NamedBytes, (String, String)>) -> Action + 'static,
+) {
     wasm_bindgen_futures::spawn_local(async move {
         let Some(file) = file.get::<File>() else {
             return;
         };
-        send(Action::TemplateRead(match dom::file_bytes(file).await {
-            Ok(bytes) => Ok((name, bytes.to_vec())),
-            Err(detail) => Err((name, detail)),
-        }));
-    });
-}
-
-fn read_diff_file(slot: DiffSlot, file: Handle, name: String, send: impl Fn(Action) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(file) = file.get::<File>() else {
-            return;
-        };
-        send(Action::DiffFileRead(
-            slot,
-            match dom::file_bytes(file).await {
-                Ok(bytes) => Ok((name, bytes.to_vec())),
-                Err(detail) => Err((name, detail)),
-            },
-        ));
-    });
-}
-
-fn read_previous(file: Handle, name: String, send: impl Fn(Action) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(file) = file.get::<File>() else {
-            return;
-        };
-        send(Action::PreviousRead(match dom::file_bytes(file).await {
+        send(answer(match dom::file_bytes(file).await {
             Ok(bytes) => Ok((name, bytes.to_vec())),
             Err(detail) => Err((name, detail)),
         }));
