@@ -54,6 +54,20 @@ fn check(layout: &Layout, opts: &Options, bytes: &[u8]) -> (Report, HashSet<Stri
     (c.finish(), public.into_inner())
 }
 
+/// The options of `validate` (a file in the upload layout) or, with `build`, of `build` (source
+/// data, repairs applied).
+fn mode(build: bool) -> Options {
+    Options {
+        kind: if build {
+            InputKind::Source
+        } else {
+            InputKind::Upload
+        },
+        repair: build,
+        ..Options::default()
+    }
+}
+
 fn decode(bytes: &[u8]) -> String {
     let mut d = Decoder::new();
     let mut out = Vec::new();
@@ -354,15 +368,7 @@ fn one_case(
 ) -> Result<(), TestCaseError> {
     bump(&reach.cases);
     let (bytes, planted) = generate(seed, enc, reach);
-    let opts = Options {
-        kind: if build {
-            InputKind::Source
-        } else {
-            InputKind::Upload
-        },
-        repair: build,
-        ..Options::default()
-    };
+    let opts = mode(build);
     if build {
         bump(&reach.build);
     }
@@ -498,15 +504,7 @@ fn hostile_fixtures_leak_nothing() {
             _ => 0,
         };
         for build in [false, true] {
-            let opts = Options {
-                kind: if build {
-                    InputKind::Source
-                } else {
-                    InputKind::Upload
-                },
-                repair: build,
-                ..Options::default()
-            };
+            let opts = mode(build);
             for seed in [1, 2, 3] {
                 let copy = redact(&layout, &opts, &bytes, seed)
                     .unwrap_or_else(|e| panic!("{f:?}: {}", e.message(Lang::En)));
@@ -537,15 +535,7 @@ fn identifiers_that_only_look_personal_are_kept() {
     let input = format!("\u{FEFF}{h}\r\n{row}\r\n");
     let layout = Layout::full();
     for build in [false, true] {
-        let opts = Options {
-            kind: if build {
-                InputKind::Source
-            } else {
-                InputKind::Upload
-            },
-            repair: build,
-            ..Options::default()
-        };
+        let opts = mode(build);
         let copy = redact(&layout, &opts, input.as_bytes(), 4).unwrap();
         let text = decode(&copy);
         for kept in [
