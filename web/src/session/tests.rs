@@ -13,6 +13,12 @@ fn no_progress() -> impl FnMut(Phase, u64, u64) {
     |_, _, _| {}
 }
 
+/// The automatic mapping of `headers` (what the page offers before the clerk changes it).
+fn auto_mapping(s: &Session, headers: &[String]) -> ColumnMapping {
+    let targets = crate::mapping::targets(s.layout(), headers, None);
+    crate::mapping::to_mapping("", s.layout(), headers, &targets)
+}
+
 /// Loads `bytes` and checks them with the automatic mapping.
 fn checked(bytes: Vec<u8>) -> Session {
     let mut s = Session::default();
@@ -26,8 +32,7 @@ fn checked(bytes: Vec<u8>) -> Session {
             &mut no_progress(),
         )
         .unwrap();
-    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
-    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
+    let mapping = auto_mapping(&s, &preview.headers);
     s.check(
         &mapping.to_json(),
         &Prepare::default(),
@@ -646,8 +651,7 @@ fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
             &mut no_progress(),
         )
         .unwrap();
-    let targets = crate::mapping::targets(s.layout(), &p.headers, None);
-    let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
+    let mapping = auto_mapping(&s, &p.headers);
     s.check(
         &mapping.to_json(),
         &Prepare::default(),
@@ -700,8 +704,7 @@ fn the_receipt_of_a_workbook_records_the_workbook() {
             &mut no_progress(),
         )
         .unwrap();
-    let targets = crate::mapping::targets(s.layout(), &p.headers, None);
-    let mapping = crate::mapping::to_mapping("", s.layout(), &p.headers, &targets);
+    let mapping = auto_mapping(&s, &p.headers);
     s.check(
         &mapping.to_json(),
         &Prepare::default(),
@@ -799,8 +802,7 @@ fn configure_changes_layout_and_masters() {
         .unwrap();
     assert!(s.summary().is_err(), "results are dropped");
     let headers = s.loaded().unwrap().table.headers();
-    let t = crate::mapping::targets(s.layout(), &headers, None);
-    let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
+    let m = auto_mapping(&s, &headers);
     s.check(&m.to_json(), &Prepare::default(), "", &mut no_progress())
         .unwrap();
     let summary = s.summary().unwrap();
@@ -854,8 +856,7 @@ fn edits_survive_a_layout_with_another_delimiter() {
         28,
         "still split into columns (the 28 columns of full_minimal.csv)"
     );
-    let t = crate::mapping::targets(s.layout(), &headers, None);
-    let m = crate::mapping::to_mapping("", s.layout(), &headers, &t);
+    let m = auto_mapping(&s, &headers);
     s.check(&m.to_json(), &Prepare::default(), "", &mut no_progress())
         .unwrap();
     let view = view_all(&mut s);
@@ -924,8 +925,7 @@ fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
     let mapping = {
         let (input, _) = (s.loaded().unwrap(), ());
         let headers = input.table.headers();
-        let targets = crate::mapping::targets(s.layout(), &headers, None);
-        crate::mapping::to_mapping("", s.layout(), &headers, &targets).to_json()
+        auto_mapping(&s, &headers).to_json()
     };
     s.check(&mapping, &Prepare::default(), "", &mut no_progress())
         .unwrap();
@@ -1026,8 +1026,7 @@ fn compared_with_the_previous_upload() {
             &mut no_progress(),
         )
         .unwrap();
-    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
-    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets);
+    let mapping = auto_mapping(&s, &preview.headers);
     s.check(
         &mapping.to_json(),
         &Prepare::default(),
@@ -1326,8 +1325,7 @@ fn constants_and_value_mappings_are_applied_before_the_check() {
     let sex = preview.headers.iter().position(|h| h == "性別").unwrap();
     let distinct = preview.distinct[sex].clone().unwrap();
     assert!(distinct.iter().any(|(v, _)| v == "男") && distinct.iter().any(|(v, _)| v == "女性"));
-    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
-    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets).to_json();
+    let mapping = auto_mapping(&s, &preview.headers).to_json();
     s.check(&mapping, &Prepare::default(), "", &mut no_progress())
         .unwrap();
     let before: Vec<String> = codes_of(&s).into_iter().map(|c| c.0).collect();
@@ -1612,8 +1610,7 @@ fn the_check_date_is_the_reference_date_of_r003() {
     let preview = s
         .load(InputSource::Paste, Some(bytes), None, &mut no_progress())
         .unwrap();
-    let targets = crate::mapping::targets(s.layout(), &preview.headers, None);
-    let mapping = crate::mapping::to_mapping("", s.layout(), &preview.headers, &targets).to_json();
+    let mapping = auto_mapping(&s, &preview.headers).to_json();
     let r003 = |s: &Session| {
         codes_of(s)
             .into_iter()
