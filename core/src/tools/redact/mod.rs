@@ -727,9 +727,9 @@ struct OtherCtx<'a> {
 /// Whether a whole cell of a row with the wrong number of columns may be replaced: its values
 /// are shifted, so any cell may hold any personal value. Kept: dates (validity periods are
 /// compared across rows), an 8-digit 公費負担者番号 (it decides which 受給者番号 carry a check
-/// digit), the 機関別受給者証種別ID,
-/// valid codes and flags (not personal), and, when a municipality master is given, the values
-/// checked against it. Certificate keys (受給者番号, サブキー) are not decided here: a key value
+/// digit), valid codes and flags (not personal), and, when a municipality master is given, the
+/// values checked against it. Certificate keys (受給者番号, サブキー) and the certificate type
+/// (機関別受給者証種別ID, compared by K004) are not decided here: a key value
 /// in which a personal value is found (or, in a shifted row, any key value that is not
 /// half-width letters and digits) is replaced in every row, by the same replacement.
 fn shifted_may_replace(layout: &Layout, field: Option<usize>, value: &str, masters: bool) -> bool {
@@ -737,11 +737,6 @@ fn shifted_may_replace(layout: &Layout, field: Option<usize>, value: &str, maste
         return true;
     };
     let f = &layout.fields[i];
-    if f.id == "orgSpecificCertificateTypeId" {
-        // The programme's code, in every row: handled with the certificate key (the same
-        // replacement in every row, so that K004 sees the same types), never here.
-        return false;
-    }
     if f.has_check(Check::InsurerNumber) {
         return !(value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
     }
