@@ -1102,6 +1102,8 @@ test("差分履歴 from two 全件 files: the deletion guard asks first; the fil
   const statePath = join(scratch, "page-state.txt");
   writeFileSync(statePath, state.bytes);
   await page.locator("#diff-from").setInputFiles(today);
+  // A new file voids the result shown: once it is gone, the file was read.
+  await page.locator("#diff-result").waitFor({ state: "detached" });
   await page.locator("#diff-state").setInputFiles(statePath);
   await page.locator("#diff-state-name").waitFor();
   await page.locator("#diff-make").click();
