@@ -341,12 +341,49 @@ after(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-test("accessibility: every step passes axe-core's WCAG 2.1 A/AA checks", async () => {
-  assert.deepEqual(await axeViolations(), [], "step 1");
-  await pasteAndMap();
-  assert.deepEqual(await axeViolations(), [], "step 2");
+test("accessibility: every screen and question passes axe-core's WCAG 2.1 A/AA checks, in Japanese and in English", async () => {
+  // Every state a clerk meets, in both languages: the steps, the header-row question, value
+  // mapping, a selected cell with its repair, a selected range, the offer after a hand
+  // correction, the download question, the 差分履歴 maker.
+  const both = async (what) => {
+    assert.deepEqual(await axeViolations(), [], `${what} (日本語)`);
+    await page.getByRole("button", { name: "English" }).click();
+    await page.locator("html[lang=en]").waitFor();
+    assert.deepEqual(await axeViolations(), [], `${what} (English)`);
+    await page.getByRole("button", { name: "日本語" }).click();
+    await page.locator("html[lang=ja]").waitFor();
+  };
+  await both("step 1");
+  await page.locator("#layout-diff").check();
+  await page.locator("#diff-maker-heading").waitFor();
+  await both("step 1 with the 差分履歴 maker");
+  await page.locator("#layout-full").check();
+  await paste(ROWS_ONLY);
+  await page.locator("#header-question").waitFor();
+  await both("the header-row question");
+  await page.locator("#header-yes").click();
+  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 ? ["女性", "男", "男"][i] : v)));
+  await toInput();
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#value-mapping").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await both("step 2 with value mapping");
   await runCheck();
-  assert.deepEqual(await axeViolations(), [], "step 3");
+  await both("step 3");
+  await page.locator("#findings button", { hasText: "X006" }).first().click();
+  await page.locator(".cell-panel .apply-one").first().waitFor();
+  await both("a selected cell with its repair");
+  await page.locator('#grid [data-r="2"][data-c="3"]').click();
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.locator("#grid .cell.is-selected").first().waitFor();
+  await both("a selected range");
+  await editCell(2, 5, "愛知県名古屋市中区栄1-1-2");
+  await page.locator("#fix-same").waitFor();
+  await both("the offer after a hand correction");
+  await page.locator("#download-csv").click();
+  await page.locator("#confirm-no").waitFor();
+  await both("the download question");
+  await page.locator("#confirm-no").click();
   assertClean();
 });
 
@@ -1529,5 +1566,135 @@ test("issue 11: Ctrl+C copies the selected cell; Ctrl+V pastes a block copied fr
   await page.keyboard.press("Control+z");
   await page.locator('#grid [data-r="3"][data-c="4"]', { hasText: "ヤマダ　タロウ" }).waitFor();
   assert.equal(await page.locator('#grid [data-r="2"][data-c="3"]').textContent(), "愛知花子");
+  assertClean();
+});
+
+/** The text a copy of the grid's selection puts on the clipboard. */
+async function copySelection() {
+  return page.evaluate(() => {
+    const data = new DataTransfer();
+    document.activeElement.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
+    return data.getData("text/plain");
+  });
+}
+
+/** Pastes `text` as the clipboard's text onto the grid's focused cell. */
+async function pasteIntoGrid(text) {
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+const cellText = (row, col) => page.locator(`#grid [data-r="${row}"][data-c="${col}"]`).textContent();
+
+test("issue 11: Shift+arrows and Shift+click select a range; Ctrl+C copies it as Excel does; Delete, Ctrl+D and Ctrl+V of one value act on all of it, each undone in one Ctrl+Z", async () => {
+  await pasteAndMap();
+  await runCheck();
+  // C2:D3 by keyboard.
+  await page.locator('#grid [data-r="2"][data-c="3"]').click();
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.keyboard.press("Shift+ArrowRight");
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "4");
+  assert.equal(await page.locator("#grid .cell.is-selected").count(), 3, "the range's other three cells");
+  assert.equal(await page.locator('#grid [aria-selected="true"]').count(), 4);
+  assert.equal(await copySelection(), "愛知花子\tアイチ　ハナコ\r\n山田太郎\tヤマダ　タロウ\r\n");
+  await screenshot("34-range-selected");
+  // A plain arrow ends the selection; Ctrl+C copies one cell again.
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.locator("#grid .cell.is-selected").count(), 0);
+  assert.equal(await copySelection(), "サトウ　イチロウ");
+
+  // Delete clears the whole range (C2:D3) as one change; one Ctrl+Z brings all four back.
+  await page.locator('#grid [data-r="2"][data-c="3"]').click();
+  await page.locator('#grid [data-r="3"][data-c="4"]').click({ modifiers: ["Shift"] });
+  assert.equal(await page.locator("#grid .cell.is-selected").count(), 3, "Shift+click extends");
+  await page.keyboard.press("Delete");
+  await page.locator('#grid [data-r="3"][data-c="4"]', { hasText: /^$/ }).waitFor();
+  assert.deepEqual([await cellText(2, 3), await cellText(2, 4), await cellText(3, 3)], ["", "", ""]);
+  assert.equal(await cellText(4, 3), "佐藤一郎", "outside the range");
+  await page.keyboard.press("Control+z");
+  await page.locator('#grid [data-r="3"][data-c="4"]', { hasText: "ヤマダ　タロウ" }).waitFor();
+  assert.deepEqual([await cellText(2, 3), await cellText(2, 4), await cellText(3, 3)], ["愛知花子", "アイチ　ハナコ", "山田太郎"]);
+
+  // Ctrl+D on J2:J4 copies J2 down into J3 and J4.
+  await page.locator('#grid [data-r="2"][data-c="10"]').click();
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.keyboard.press("Control+d");
+  await page.locator('#grid [data-r="4"][data-c="10"]', { hasText: "子ども医療費受給者証" }).waitFor();
+  await page.keyboard.press("Control+z");
+  await page.locator('#grid [data-r="4"][data-c="10"]', { hasText: "特定医療費(指定難病)受給者証" }).waitFor();
+
+  // Ctrl+V of one value onto P2:P3 (empty 指定医療機関情報) fills both cells.
+  await page.locator('#grid [data-r="2"][data-c="16"]').click();
+  await page.keyboard.press("Shift+ArrowDown");
+  await pasteIntoGrid("0110113719 札幌病院\r\n");
+  await page.locator('#grid [data-r="3"][data-c="16"]', { hasText: "0110113719 札幌病院" }).waitFor();
+  assert.equal(await cellText(2, 16), "0110113719 札幌病院");
+  const log = (await download(page.locator("#download-log"))).bytes.toString("utf8");
+  for (const kind of ["範囲を消去", "下へコピー", "貼り付け"]) assert.match(log, new RegExp(kind));
+  // A block whose cells hold a line break and a tab (quoted, as Excel writes them) pastes
+  // cell by cell, not line by line.
+  await page.locator('#grid [data-r="2"][data-c="22"]').click();
+  await pasteIntoGrid('"1行目\r\n2行目"\t"a\tb"\r\n');
+  await page.locator('#grid [data-r="2"][data-c="23"]', { hasText: "a\tb" }).waitFor();
+  assert.equal(await cellText(2, 22), "1行目\r\n2行目");
+  assert.equal(await cellText(3, 22), "", "the next row is untouched");
+  assertClean();
+});
+
+test("issue 11: 「同じ値のセルをすべて直す」 — a hand correction is offered for every other cell of its column with the old value, applied in one action, undone in one", async () => {
+  // 常に償還払い typed as 「-」 in every row: an error (V005) in each.
+  const rows = ROWS.map((r) => r.map((v, c) => (c === 16 ? "-" : v)));
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await page.locator("#target-21").selectOption("");
+  await runCheck();
+  assert.equal(await codeCount("V005"), 3);
+  await editCell(2, 17, "0");
+  await page.locator("#fix-same-offer", { hasText: "Q列には「-」のセルがほかに 2 件あります。「0」に直しますか？" }).waitFor();
+  assert.equal(await codeCount("V005"), 2);
+  await screenshot("35-fix-same-offer");
+  await page.locator("#fix-same", { hasText: "同じ値のセルをすべて直す（2 件）" }).click();
+  await page.locator('#grid [data-r="4"][data-c="17"]', { hasText: /^0$/ }).waitFor();
+  assert.equal(await cellText(3, 17), "0");
+  assert.equal(await page.locator("#fix-same-offer").count(), 0, "the offer is gone once taken");
+  await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="V005"]'));
+  const log = (await download(page.locator("#download-log"))).bytes.toString("utf8");
+  assert.equal(log.split("同じ値を一括修正").length - 1, 2, "two cells, logged as one kind");
+  // One undo takes the two back; the hand correction stays.
+  await page.locator("#undo").click();
+  await page.locator('#grid [data-r="4"][data-c="17"]', { hasText: "-" }).waitFor();
+  assert.equal(await cellText(3, 17), "-");
+  assert.equal(await cellText(2, 17), "0");
+  await page.locator('#code-counts [data-code="V005"]').waitFor();
+  assert.equal(await codeCount("V005"), 2);
+  assertClean();
+});
+
+test("issue 11 defect 6: R001 marks both 有効期間開始日 and 終了日, and its entry in the list leads to 開始日", async () => {
+  const rows = ROWS.map((r, i) => r.map((v, c) => (i === 1 && c === 19 ? "2026-04-01" : v)));
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
+  await page.locator("#mapping-heading").waitFor();
+  await page.locator("#target-1").selectOption("myNumber");
+  await page.locator("#target-21").selectOption("");
+  await runCheck();
+  assert.equal(await codeCount("R001"), 1);
+  await page.locator("#findings button", { hasText: "R001" }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "20");
+  assert.match(await page.locator("#findings button", { hasText: "R001" }).textContent(), /3 行 T・U 列/);
+  for (const col of [20, 21]) {
+    assert.ok(await page.locator(`#grid [data-r="3"][data-c="${col}"].sev-error`).count(), `column ${col} is marked`);
+  }
+  // The panel shows R001 for 開始日, the cell the clerk lands on.
+  await page.locator('.cell-panel .finding[data-code="R001"]').waitFor();
+  // Fixing 開始日 clears both.
+  await page.keyboard.type("2025-04-01");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="R001"]'));
+  assert.equal(await page.locator('#grid [data-r="3"][data-c="21"].sev-error').count(), 0);
   assertClean();
 });

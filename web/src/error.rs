@@ -63,6 +63,12 @@ pub enum AppError {
         /// The core's reason.
         reason: Msg,
     },
+    /// A range to copy reaches beyond the rows loaded around the screen.
+    #[error("range too large to copy (at most {max} rows)")]
+    RangeTooLarge {
+        /// Rows that can be copied at once.
+        max: u32,
+    },
     /// The worker panicked: its data is gone.
     #[error("worker panicked")]
     WorkerPanicked,

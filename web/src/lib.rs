@@ -11,6 +11,7 @@
 //! `wasm32` only: the one effect executor (`effects`), the components, the worker's message
 //! loop and the browser glue. See docs/web.md.
 
+pub mod clipboard;
 pub mod error;
 pub mod mapping;
 pub mod protocol;

@@ -113,6 +113,32 @@ pub struct CellRef {
     pub col: u32,
 }
 
+/// What set a block of cells of the grid's selected range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockEdit {
+    /// Delete: the cells emptied.
+    Clear,
+    /// Ctrl+D: the range's top row (or the row above a one-row range) copied down.
+    FillDown,
+    /// Ctrl+V of one value onto a range: every cell of it gets the value.
+    Fill,
+}
+
+/// A hand correction of one cell, offered for every other cell of its column holding the
+/// same old value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SameFix {
+    /// Input column, 1-based.
+    pub col: u32,
+    /// The whole old value.
+    pub before: String,
+    /// The value it was corrected to.
+    pub after: String,
+    /// Data cells of the column that still hold `before`.
+    pub count: u32,
+}
+
 /// The grid rows wanted: `count` rows of `filter`'s view from index `start`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowReq {
@@ -178,6 +204,10 @@ pub struct FindingView {
     pub hint: Msg,
     /// The suggested repair, if any.
     pub repair: Option<RepairView>,
+    /// For a finding about two cells of its row whose report names the second (R001: 開始日
+    /// after 終了日), the first one's input column: marked too, and where a jump goes.
+    #[serde(default)]
+    pub pair: Option<u32>,
 }
 
 /// The findings of one cell (`col` 0: of the row as a whole).
@@ -603,6 +633,20 @@ pub enum ToWorker {
         /// The view to answer with.
         view: ViewReq,
     },
+    /// Set a block of cells of the selected range at once (Delete, Ctrl+D, Ctrl+V of one
+    /// value), one change undone at once.
+    SetCells {
+        /// Echoed.
+        job: JobId,
+        /// The cells and their new values.
+        cells: Vec<(CellRef, String)>,
+        /// What the clerk did (the change log says it).
+        how: BlockEdit,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
     /// Apply the repair suggested by finding `code` in one cell, or in every cell with it.
     Repair {
         /// Echoed.
@@ -613,6 +657,18 @@ pub enum ToWorker {
         code: String,
         /// Every cell with a finding of this code.
         all: bool,
+        /// Page clock, for the change log.
+        at: String,
+        /// The view to answer with.
+        view: ViewReq,
+    },
+    /// Give every data cell of column `col` whose whole value is `before` the value `after`
+    /// (「同じ値のセルをすべて直す」 after a cell was corrected by hand).
+    FixSame {
+        /// Echoed.
+        job: JobId,
+        /// What to fix.
+        fix: SameFix,
         /// Page clock, for the change log.
         at: String,
         /// The view to answer with.
@@ -752,6 +808,10 @@ pub enum FromWorker {
         cells: u32,
         /// Time spent re-checking, in milliseconds.
         recheck_ms: f64,
+        /// After a cell was corrected by hand: the other cells of its column that still hold
+        /// the old value, to correct them all at once.
+        #[serde(default)]
+        same: Option<SameFix>,
     },
     /// A download is ready; its bytes are in the message's `bytes`.
     File {

@@ -192,6 +192,9 @@ pub fn results_screen(props: &ResultsScreenProps) -> Html {
             on_redo={send.reform(|()| Action::Redo)}
             on_paste={send.reform(|(cell, text): (CellRef, String)| Action::PasteCells(cell, text))}
             on_replace={send.reform(|(col, find, replace): (u32, String, String)| Action::Replace { col, find, replace })}
+            on_fix_same={send.reform(Action::FixSame)}
+            on_cells={send.reform(|(cells, how)| Action::SetCells(cells, how))}
+            on_range_too_large={send.reform(|()| Action::RangeTooLarge)}
             on_list={send.reform(|(code, offset): (Option<String>, u32)| Action::List(code, offset))}
             on_download={send.reform(|kind: DownloadKind| Action::Download(kind))}
             on_confirm={send.reform(Action::Confirm)}

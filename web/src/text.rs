@@ -348,8 +348,8 @@ texts! {
     GridLabel => ("データ（行番号は Excel と同じ）", "Data (row numbers as in Excel)"),
     /// Keyboard help of the grid.
     GridHelp => (
-        "矢印キーで移動、Enter または F2 で編集、Enter で確定、Esc で取り消し。Ctrl+C でコピー、Excel からコピーしたセル範囲は Ctrl+V で選択中のセルから貼り付け。",
-        "Arrow keys move, Enter or F2 edits, Enter confirms, Esc cancels. Ctrl+C copies; Ctrl+V pastes cells copied from Excel from the selected cell on."
+        "矢印キーで移動、Shift+矢印（Shift+クリック）で範囲を選択。文字を打つと置き換え、Enter または F2 で編集、Enter で確定、Esc で取り消し。Delete で消去、Ctrl+C でコピー、Ctrl+V で貼り付け、Ctrl+D で上のセルを下へコピー、Ctrl+Z で元に戻す。",
+        "Arrow keys move, Shift+arrows (Shift+click) select a range. Typing replaces, Enter or F2 edits, Enter confirms, Esc cancels. Delete clears, Ctrl+C copies, Ctrl+V pastes, Ctrl+D fills down, Ctrl+Z undoes."
     ),
     /// Row number column.
     RowHeader => ("行", "Row"),
@@ -770,6 +770,19 @@ pub fn place(lang: Lang, row: Option<u32>, col: Option<u32>, field: Option<&Msg>
     s
 }
 
+/// Where a finding about two cells of a row is: 「5 行 T・U 列」.
+pub fn place_two(lang: Lang, row: Option<u32>, first: u32, second: u32) -> String {
+    let (a, b) = (
+        pmh_core::column_letter(first),
+        pmh_core::column_letter(second),
+    );
+    let cols = lang.pick(format!("{a}・{b} 列"), format!("columns {a} and {b}"));
+    match row {
+        Some(r) => lang.pick(format!("{r} 行 {cols}"), format!("row {r}, {cols}")),
+        None => cols,
+    }
+}
+
 /// The page range of the findings list: 「1–50 / 120 件」.
 pub fn page_range(lang: Lang, offset: u32, shown: usize, total: u32) -> String {
     let from = if shown == 0 { 0 } else { offset + 1 };
@@ -1158,6 +1171,15 @@ pub fn error(lang: Lang, error: &AppError) -> String {
         ),
         AppError::StorageFailed => Text::StorageFailed.get(lang).to_owned(),
         AppError::NameNeeded => Text::NameNeeded.get(lang).to_owned(),
+        AppError::RangeTooLarge { max } => {
+            let max = group_thousands(u64::from(*max));
+            lang.pick(
+                format!(
+                    "選択した範囲が広すぎてコピーできません。一度にコピーできるのは {max} 行までです。範囲を狭めてください。"
+                ),
+                format!("The selected range is too large to copy: at most {max} rows at once. Select fewer rows."),
+            )
+        }
         AppError::HeaderUnanswered => prep::header_unanswered(lang).to_owned(),
         AppError::FileType { name } => file_type_unknown(lang, name),
         AppError::Layout { name: None, reason }
@@ -1353,6 +1375,9 @@ pub fn change_action(lang: Lang, kind: &crate::session::ChangeKind) -> &'static 
         ChangeKind::ExcludeRow => lang.pick("行を除外", "row left out"),
         ChangeKind::Replace => lang.pick("列内で置換", "replace in column"),
         ChangeKind::Paste => lang.pick("貼り付け", "paste"),
+        ChangeKind::Clear => lang.pick("範囲を消去", "range cleared"),
+        ChangeKind::FillDown => lang.pick("下へコピー", "filled down"),
+        ChangeKind::FixSame => lang.pick("同じ値を一括修正", "same value fixed"),
     }
 }
 
@@ -1870,4 +1895,31 @@ pub fn replace_with(lang: Lang) -> &'static str {
 /// The replace button.
 pub fn replace_run(lang: Lang) -> &'static str {
     lang.pick("この列ですべて置換", "Replace all in this column")
+}
+
+/// The offer after a hand correction: the other cells of the column with the old value.
+pub fn fix_same_offer(lang: Lang, letter: &str, before: &str, after: &str, count: u32) -> String {
+    let count = group_thousands(u64::from(count));
+    let after = if after.is_empty() {
+        lang.pick("（空欄）", "(empty)")
+    } else {
+        after
+    };
+    lang.pick(
+        format!(
+            "{letter}列には「{before}」のセルがほかに {count} 件あります。「{after}」に直しますか？"
+        ),
+        format!(
+            "Column {letter} has {count} more cells with “{before}”. Change them to “{after}” too?"
+        ),
+    )
+}
+
+/// The button that applies a hand correction to every cell with the same old value.
+pub fn fix_same_button(lang: Lang, count: u32) -> String {
+    let count = group_thousands(u64::from(count));
+    lang.pick(
+        format!("同じ値のセルをすべて直す（{count} 件）"),
+        format!("Fix all cells with the same value ({count})"),
+    )
 }

@@ -120,6 +120,11 @@ fn changed(
         Err(message) => return failed(scope, job, message),
     };
     let recheck_ms = now(scope) - started;
+    let same = if cells > 0 {
+        session.same_offer()
+    } else {
+        None
+    };
     match (session.summary(), session.view(view)) {
         (Ok(summary), Ok(view)) => post(
             scope,
@@ -129,6 +134,7 @@ fn changed(
                 view,
                 cells,
                 recheck_ms,
+                same,
             },
             None,
         ),
@@ -344,6 +350,22 @@ fn answer(
         } => {
             let started = now(scope);
             let result = session.repair(cell, &code, all, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::SetCells {
+            job,
+            cells,
+            how,
+            at,
+            view,
+        } => {
+            let started = now(scope);
+            let result = session.set_cells(&cells, how, &at);
+            changed(scope, session, job, result, &view, started);
+        }
+        ToWorker::FixSame { job, fix, at, view } => {
+            let started = now(scope);
+            let result = session.fix_same(&fix, &at);
             changed(scope, session, job, result, &view, started);
         }
         ToWorker::Undo { job, at, view } => {

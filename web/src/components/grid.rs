@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::protocol::{CellRef, GridRow, Sev, Window};
+use crate::protocol::{BlockEdit, CellRef, GridRow, Sev, Window};
 use crate::state::Active;
 use crate::text::{Lang, Text};
 
@@ -79,6 +79,80 @@ pub struct GridProps {
     /// Ctrl+V: cells copied from Excel, pasted with their top-left corner at this cell.
     #[prop_or_default]
     pub on_paste: Callback<(CellRef, String)>,
+    /// Delete, Ctrl+D or Ctrl+V of one value on a selected range: its cells set at once.
+    #[prop_or_default]
+    pub on_cells: Callback<(Vec<(CellRef, String)>, BlockEdit)>,
+    /// Ctrl+C of a range reaching beyond the rows loaded.
+    #[prop_or_default]
+    pub on_range_too_large: Callback<()>,
+}
+
+/// The selected range (Shift+arrows, Shift+click): view indices `top..=bottom`, columns
+/// `left..=right` (1-based); one cell when nothing was extended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Range {
+    top: u32,
+    bottom: u32,
+    left: u32,
+    right: u32,
+}
+
+impl Range {
+    /// The range between the anchor (where Shift-selection began) and the active cell.
+    fn of(anchor: Option<Active>, active: Active) -> Self {
+        let a = anchor.unwrap_or(active);
+        let (ca, cb) = (a.cell.col.max(1), active.cell.col.max(1));
+        Self {
+            top: a.index.min(active.index),
+            bottom: a.index.max(active.index),
+            left: ca.min(cb),
+            right: ca.max(cb),
+        }
+    }
+
+    fn contains(&self, index: u32, col: u32) -> bool {
+        (self.top..=self.bottom).contains(&index) && (self.left..=self.right).contains(&col)
+    }
+
+    fn is_cell(&self) -> bool {
+        self.top == self.bottom && self.left == self.right
+    }
+
+    /// The range's rows, when every one of them is loaded.
+    fn rows<'w>(&self, window: &'w Window) -> Option<Vec<&'w GridRow>> {
+        (self.top..=self.bottom)
+            .map(|i| GridUi::row_at(window, i))
+            .collect()
+    }
+
+    /// The values of `row` in the range's columns.
+    fn values<'r>(&self, row: &'r GridRow) -> Vec<&'r str> {
+        (self.left..=self.right)
+            .map(|c| row.cells.get(c as usize - 1).map_or("", String::as_str))
+            .collect()
+    }
+}
+
+/// The cell edits that give the data rows of `rows` the values `value(row, col)` (columns of
+/// `range`), leaving out cells that already hold it.
+fn block_edits<'r>(
+    range: &Range,
+    rows: impl IntoIterator<Item = &'r GridRow>,
+    value: impl Fn(u32, u32) -> Option<String>,
+) -> Vec<(CellRef, String)> {
+    let mut edits = Vec::new();
+    for row in rows.into_iter().filter(|r| r.row > 0) {
+        for col in range.left..=range.right {
+            let Some(v) = value(row.row, col) else {
+                continue;
+            };
+            let now = row.cells.get(col as usize - 1).map_or("", String::as_str);
+            if now != v {
+                edits.push((CellRef { row: row.row, col }, v));
+            }
+        }
+    }
+    edits
 }
 
 fn sev_class(s: Sev) -> &'static str {
@@ -179,6 +253,24 @@ fn excel_key(key: &str, ctrl: bool, alt: bool, shift: bool) -> Option<Excel> {
     }
 }
 
+/// Ctrl+D on `range`: its top row copied into the rows below it, or, for a one-row range, the
+/// row above copied into it (as Excel does). `None`: a row needed is not loaded.
+fn fill_down(range: &Range, window: &Window) -> Option<Vec<(CellRef, String)>> {
+    let (source, targets) = if range.top == range.bottom {
+        let above = GridUi::row_at(window, range.top.checked_sub(1)?)?;
+        (above, vec![GridUi::row_at(window, range.top)?])
+    } else {
+        let rows = range.rows(window)?;
+        (rows[0], rows[1..].to_vec())
+    };
+    let values = range.values(source);
+    Some(block_edits(range, targets, |_, col| {
+        values
+            .get((col - range.left) as usize)
+            .map(|v| (*v).to_owned())
+    }))
+}
+
 /// Scrolls the viewport so that view index `index` is on screen.
 fn keep_on_screen(viewport: &NodeRef, index: u32, (first, visible): (u32, u32)) {
     if let Some(el) = viewport.cast::<Element>() {
@@ -210,9 +302,20 @@ struct GridUi {
     pending_focus: Rc<std::cell::RefCell<bool>>,
     /// The text typed to start the edit (type-to-replace), put into the editor once drawn.
     typed: Rc<std::cell::RefCell<Option<String>>>,
+    /// Shift-selection: (the cell it began at, the active cell it was extended to). Stale once
+    /// the active cell moved otherwise (a click, a jump, Enter after an edit).
+    anchor: UseStateHandle<Option<(Active, Active)>>,
 }
 
 impl GridUi {
+    /// The selected range around the active cell `active`.
+    fn range(&self, active: Active) -> Range {
+        let anchor = (*self.anchor)
+            .filter(|(_, to)| *to == active)
+            .map(|(from, _)| from);
+        Range::of(anchor, active)
+    }
+
     fn row_at(window: &Window, index: u32) -> Option<&GridRow> {
         index
             .checked_sub(window.start)
@@ -277,6 +380,7 @@ fn use_grid_ui() -> GridUi {
         dirty: use_mut_ref(|| false),
         pending_focus: use_mut_ref(|| false),
         typed: use_mut_ref(|| None),
+        anchor: use_state(|| None),
     }
 }
 
@@ -367,11 +471,25 @@ fn active_at(target: Option<web_sys::EventTarget>) -> Option<Active> {
 }
 
 fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
+    // Moving the active cell ends a Shift-selection; `extend` moves it keeping the range's
+    // other corner where the selection began.
     let activate = {
         let (on_activate, pending_focus) = (props.on_activate.clone(), ui.pending_focus.clone());
         move |active: Active| {
             *pending_focus.borrow_mut() = true;
             on_activate.emit(active);
+        }
+    };
+    let extend = {
+        let (ui, activate, current) = (ui.clone(), activate.clone(), props.active);
+        move |to: Active| {
+            if let Some(from) = current {
+                let begin = (*ui.anchor)
+                    .filter(|(_, at)| *at == from)
+                    .map_or(from, |(begin, _)| begin);
+                ui.anchor.set(Some((begin, to)));
+            }
+            activate(to);
         }
     };
     let onscroll = {
@@ -386,8 +504,16 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         })
     };
     let onclick = {
-        let activate = activate.clone();
-        Callback::from(move |e: MouseEvent| active_at(e.target()).into_iter().for_each(&activate))
+        let (activate, extend) = (activate.clone(), extend.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(a) = active_at(e.target()) {
+                if e.shift_key() && a.cell.col > 0 {
+                    extend(a);
+                } else {
+                    activate(a);
+                }
+            }
+        })
     };
     let ondblclick = {
         let (ui, window) = (ui.clone(), props.window.clone());
@@ -407,29 +533,39 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
             }
         })
     };
-    // Ctrl+C copies the selected cell's value; Ctrl+V pastes a block of cells copied from
-    // Excel (tab-separated rows) from the selected cell on — not while a cell is being edited,
-    // where the browser's own copy and paste apply.
+    // Ctrl+C copies the selected range as Excel does (tab-separated rows); Ctrl+V pastes a
+    // block copied from Excel at the range's top-left cell, or one value into every cell of
+    // the range — not while a cell is being edited, where the browser's own copy and paste
+    // apply.
     let oncopy = {
         let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
+        let too_large = props.on_range_too_large.clone();
         Callback::from(move |e: Event| {
             let Some(a) = active.filter(|_| ui.editing.is_none()) else {
                 return;
             };
-            let value = GridUi::row_at(&window, a.index)
-                .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
-                .cloned()
-                .unwrap_or_default();
             let e: web_sys::ClipboardEvent = e.unchecked_into();
-            if let Some(data) = e.clipboard_data()
-                && data.set_data("text/plain", &value).is_ok()
-            {
-                e.prevent_default();
+            e.prevent_default();
+            let range = ui.range(a);
+            let Some(rows) = range.rows(&window) else {
+                too_large.emit(());
+                return;
+            };
+            let block: Vec<Vec<&str>> = rows.iter().map(|r| range.values(r)).collect();
+            let text = if range.is_cell() {
+                // One cell: its value alone, as Excel's cell text (no line break after it).
+                block[0][0].to_owned()
+            } else {
+                crate::clipboard::to_text(&block)
+            };
+            if let Some(data) = e.clipboard_data() {
+                let _ = data.set_data("text/plain", &text);
             }
         })
     };
     let onpaste = {
-        let (ui, active, on_paste) = (ui.clone(), props.active, props.on_paste.clone());
+        let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
+        let (on_paste, on_cells) = (props.on_paste.clone(), props.on_cells.clone());
         Callback::from(move |e: Event| {
             let Some(a) = active.filter(|a| ui.editing.is_none() && a.cell.row > 0) else {
                 return;
@@ -439,22 +575,37 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 .clipboard_data()
                 .and_then(|d| d.get_data("text/plain").ok())
                 .unwrap_or_default();
-            if !text.is_empty() {
-                e.prevent_default();
-                on_paste.emit((
-                    CellRef {
-                        row: a.cell.row,
-                        col: a.cell.col.max(1),
-                    },
-                    text,
-                ));
+            if text.is_empty() {
+                return;
             }
+            e.prevent_default();
+            let range = ui.range(a);
+            let cells = crate::clipboard::from_text(&text);
+            if let ([one], false) = (cells.as_slice(), range.is_cell())
+                && let [value] = one.as_slice()
+                && let Some(rows) = range.rows(&window)
+            {
+                let edits = block_edits(&range, rows, |_, _| Some(value.clone()));
+                if !edits.is_empty() {
+                    on_cells.emit((edits, BlockEdit::Fill));
+                }
+                return;
+            }
+            let top = GridUi::row_at(&window, range.top).map_or(a.cell.row, |r| r.row);
+            on_paste.emit((
+                CellRef {
+                    row: top,
+                    col: range.left,
+                },
+                text,
+            ));
         })
     };
     let onkeydown = {
         let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
         let (on_edit, on_undo) = (props.on_edit.clone(), props.on_undo.clone());
-        let on_redo = props.on_redo.clone();
+        let (on_redo, on_cells) = (props.on_redo.clone(), props.on_cells.clone());
+        let too_large = props.on_range_too_large.clone();
         let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
             let total = window.total;
@@ -494,11 +645,21 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 }
                 Some(Excel::Clear) => {
                     e.prevent_default();
-                    let has = GridUi::row_at(&window, a.index)
-                        .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
-                        .is_some_and(|v| !v.is_empty());
-                    if has && a.cell.row > 0 {
-                        on_edit.emit((a.cell, String::new()));
+                    let range = ui.range(a);
+                    if range.is_cell() {
+                        let has = GridUi::row_at(&window, a.index)
+                            .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
+                            .is_some_and(|v| !v.is_empty());
+                        if has && a.cell.row > 0 {
+                            on_edit.emit((a.cell, String::new()));
+                        }
+                    } else if let Some(rows) = range.rows(&window) {
+                        let edits = block_edits(&range, rows, |_, _| Some(String::new()));
+                        if !edits.is_empty() {
+                            on_cells.emit((edits, BlockEdit::Clear));
+                        }
+                    } else {
+                        too_large.emit(());
                     }
                     return;
                 }
@@ -514,16 +675,13 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 }
                 Some(Excel::FillDown) => {
                     e.prevent_default();
-                    let above = a
-                        .index
-                        .checked_sub(1)
-                        .and_then(|i| GridUi::row_at(&window, i))
-                        .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
-                        .cloned();
-                    if let Some(value) = above
-                        && a.cell.row > 0
-                    {
-                        on_edit.emit((a.cell, value));
+                    match fill_down(&ui.range(a), &window) {
+                        Some(edits) if !edits.is_empty() => {
+                            on_cells.emit((edits, BlockEdit::FillDown));
+                        }
+                        Some(_) => {}
+                        None if a.index == 0 => {}
+                        None => too_large.emit(()),
                     }
                     return;
                 }
@@ -551,10 +709,16 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                     e.prevent_default();
                     keep_on_screen(&ui.viewport, index, (first, visible));
                     let row = GridUi::row_at(&window, index).map_or(0, |g| g.row);
-                    activate(Active {
+                    let to = Active {
                         index,
                         cell: CellRef { row, col },
-                    });
+                    };
+                    // Shift+arrows (and Shift+Ctrl+Home/End …) extend the selected range.
+                    if e.shift_key() && active.is_some() {
+                        extend(to);
+                    } else {
+                        activate(to);
+                    }
                 }
             }
         })
@@ -642,6 +806,8 @@ struct RowCtx<'a> {
     lang: Lang,
     columns: &'a [ColumnHead],
     active: Option<Active>,
+    /// The selected range, when it is more than the active cell.
+    range: Option<Range>,
     /// The one cell in the tab order: (view index, column).
     tab_target: (u32, u32),
     editing: Option<&'a (Active, String)>,
@@ -718,6 +884,7 @@ fn cell_html(cx: &RowCtx<'_>, index: u32, row: &GridRow, col: u32, head: &Column
     let active = cx
         .active
         .is_some_and(|a| a.index == index && a.cell.col == col);
+    let selected = active || cx.range.is_some_and(|r| r.contains(index, col));
     let tabindex = if (index, col) == cx.tab_target {
         "0"
     } else {
@@ -732,6 +899,7 @@ fn cell_html(cx: &RowCtx<'_>, index: u32, row: &GridRow, col: u32, head: &Column
         "cell",
         mark.map(|m| sev_class(m.severity)),
         active.then_some("is-active"),
+        (selected && !active).then_some("is-selected"),
         kind_class(head.kind)
     );
     let editing = cx
@@ -760,7 +928,7 @@ fn cell_html(cx: &RowCtx<'_>, index: u32, row: &GridRow, col: u32, head: &Column
             style={format!("width:{}px", head.width)}
             {tabindex}
             {title}
-            aria-selected={active.then_some("true")}
+            aria-selected={selected.then_some("true")}
             aria-invalid={mark.filter(|m| m.severity == Sev::Error).map(|_| "true")}
             data-i={index.to_string()}
             data-r={row.row.to_string()}
@@ -810,6 +978,7 @@ pub fn grid(props: &GridProps) -> Html {
         lang,
         columns: &props.columns,
         active: props.active,
+        range: props.active.map(|a| ui.range(a)).filter(|r| !r.is_cell()),
         tab_target: props
             .active
             .map_or((from.max(first), 1), |a| (a.index, a.cell.col)),

@@ -10,7 +10,9 @@ use yew::prelude::*;
 use crate::components::grid::{ColKind, ColumnHead, Grid};
 use crate::dom;
 use crate::mapping::Target;
-use crate::protocol::{CellRef, CodeCount, DownloadKind, Filter, FindingView, Sev};
+use crate::protocol::{
+    BlockEdit, CellRef, CodeCount, DownloadKind, Filter, FindingView, SameFix, Sev,
+};
 use crate::state::{Active, LayoutRef, MappingState, ResultsState};
 use crate::text::{self, Lang, Text};
 
@@ -45,6 +47,12 @@ pub struct ResultsPanelProps {
     pub on_exclude: Callback<u32>,
     /// Replace in a column: (column, find, replace).
     pub on_replace: Callback<(u32, String, String)>,
+    /// 「同じ値のセルをすべて直す」.
+    pub on_fix_same: Callback<SameFix>,
+    /// Set a block of cells of the grid's selected range.
+    pub on_cells: Callback<(Vec<(CellRef, String)>, BlockEdit)>,
+    /// A copy of a range wider than the rows loaded was refused.
+    pub on_range_too_large: Callback<()>,
     /// Redo the last change undone.
     pub on_redo: Callback<()>,
     /// Paste cells copied from Excel at a cell.
@@ -467,6 +475,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             <div class="results-main">
                 <div class="grid-area">
                     { toolbar(props) }
+                    { for r.same_offer.as_ref().map(|fix| fix_same_offer(lang, props, fix)) }
                     <Grid
                         {lang}
                         columns={columns.clone()}
@@ -479,6 +488,8 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                         on_undo={props.on_undo.clone()}
                         on_redo={props.on_redo.clone()}
                         on_paste={props.on_paste.clone()}
+                        on_cells={props.on_cells.clone()}
+                        on_range_too_large={props.on_range_too_large.clone()}
                     />
                     <p class="muted small grid-help">
                         { Text::GridHelp.get(lang) }
@@ -490,6 +501,25 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                 { side_panel(props) }
             </div>
         </section>
+    }
+}
+
+/// 「同じ値のセルをすべて直す」: after a hand correction, the same correction for every other
+/// cell of the column that still holds the old value (one change, undone at once).
+fn fix_same_offer(lang: Lang, props: &ResultsPanelProps, fix: &SameFix) -> Html {
+    let onclick = props.on_fix_same.reform({
+        let fix = fix.clone();
+        move |_: MouseEvent| fix.clone()
+    });
+    let letter = column_letter(fix.col);
+    html! {
+        <p class="fix-same" id="fix-same-offer">
+            <span>{ text::fix_same_offer(lang, &letter, &fix.before, &fix.after, fix.count) }</span>
+            { " " }
+            <button type="button" id="fix-same" class="primary" disabled={props.busy} {onclick}>
+                { text::fix_same_button(lang, fix.count) }
+            </button>
+        </p>
     }
 }
 
@@ -751,7 +781,10 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
         }
     });
     let items = list.items.iter().map(|f| {
-        let place = text::place(lang, f.row, f.col, f.field.as_ref());
+        let place = match (f.pair, f.col) {
+            (Some(first), Some(second)) => text::place_two(lang, f.row, first, second),
+            _ => text::place(lang, f.row, f.col, f.field.as_ref()),
+        };
         let body = html! {
             <>
                 { sev_badge(lang, f.severity) }
@@ -762,7 +795,8 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
         };
         match f.row {
             Some(row) => {
-                let cell = CellRef { row, col: f.col.unwrap_or(1) };
+                // A finding about two cells jumps to the first (both are marked).
+                let cell = CellRef { row, col: f.pair.or(f.col).unwrap_or(1) };
                 let onclick = props.on_jump.reform(move |_: MouseEvent| cell);
                 html! { <li><button type="button" class="finding-link" {onclick}>{ body }</button></li> }
             }

@@ -20,17 +20,17 @@ impl Session {
         let last_row = input.table.len() as u32;
         let last_col = results.meta.headers.len() as u32;
         let mut edits = Vec::new();
-        for (dr, line) in paste_lines(text).into_iter().enumerate() {
+        for (dr, line) in crate::clipboard::from_text(text).into_iter().enumerate() {
             let row = start.row + dr as u32;
             if row > last_row {
                 break;
             }
-            for (dc, value) in line.split('\t').enumerate() {
+            for (dc, value) in line.into_iter().enumerate() {
                 let col = start.col + dc as u32;
                 if col > last_col {
                     break;
                 }
-                edits.push((CellRef { row, col }, value.to_owned()));
+                edits.push((CellRef { row, col }, value));
             }
         }
         if edits.is_empty() {
@@ -40,6 +40,29 @@ impl Session {
             });
         }
         self.change(&edits, ChangeKind::Paste, at)
+    }
+
+    /// Sets a block of cells of the grid's selected range (Delete, Ctrl+D, Ctrl+V of one value
+    /// onto a range) as one change, undone at once. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, no cell was given, or one is not a data cell.
+    pub fn set_cells(
+        &mut self,
+        cells: &[(CellRef, String)],
+        how: BlockEdit,
+        at: &str,
+    ) -> Result<u32, WorkerError> {
+        if cells.is_empty() {
+            return Err(WorkerError::NotADataCell { row: 0, col: 0 });
+        }
+        self.results()?;
+        let kind = match how {
+            BlockEdit::Clear => ChangeKind::Clear,
+            BlockEdit::FillDown => ChangeKind::FillDown,
+            BlockEdit::Fill => ChangeKind::Paste,
+        };
+        self.change(cells, kind, at)
     }
 
     /// Applies the repair suggested by the `code` finding of `cell`, or, with `all`, of every
@@ -140,29 +163,92 @@ impl Session {
         replace: &str,
         at: &str,
     ) -> Result<u32, WorkerError> {
-        let (input, _) = self.results()?;
-        if find.is_empty() || col == 0 {
+        if find.is_empty() {
             return Err(WorkerError::RepairNotFound);
         }
-        let table = &input.table;
-        let first = table.header_index().map_or(0, |h| h + 1);
-        let edits: Vec<(CellRef, String)> = (first..table.len())
-            .filter_map(|i| {
-                let rec = table.record(i)?;
-                let v = rec.cells.get(col as usize - 1)?;
-                v.contains(find).then(|| {
-                    let cell = CellRef {
-                        row: i as u32 + 1,
-                        col,
-                    };
-                    (cell, v.replace(find, replace))
-                })
-            })
+        let edits =
+            self.column_edits(col, |v| v.contains(find).then(|| v.replace(find, replace)))?;
+        self.change(&edits, ChangeKind::Replace, at)
+    }
+
+    /// 「同じ値のセルをすべて直す」: every data cell of `fix.col` whose whole value is
+    /// `fix.before` gets `fix.after`, as one change. Returns how many cells changed.
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or no cell holds the old value any more.
+    pub fn fix_same(&mut self, fix: &SameFix, at: &str) -> Result<u32, WorkerError> {
+        let edits = self.column_edits(fix.col, |v| (v == fix.before).then(|| fix.after.clone()))?;
+        self.change(&edits, ChangeKind::FixSame, at)
+    }
+
+    /// What to offer after the newest change: when it was one cell corrected by hand, the
+    /// other data cells of its column that still hold the old value.
+    pub fn same_offer(&self) -> Option<SameFix> {
+        let input = self.input.as_ref()?;
+        let last = input.log.last()?;
+        let one = input
+            .log
+            .iter()
+            .rev()
+            .take_while(|c| c.group == last.group)
+            .count()
+            == 1;
+        if last.kind != ChangeKind::Edit || !one || last.before.is_empty() {
+            return None;
+        }
+        let count = self
+            .column_cells(last.cell.col, |v| v == last.before)
+            .count();
+        (count > 0).then(|| SameFix {
+            col: last.cell.col,
+            before: last.before.clone(),
+            after: last.after.clone(),
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// The data cells of column `col` (1-based) whose value passes `keep`, with the value.
+    fn column_cells<'a>(
+        &'a self,
+        col: u32,
+        keep: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = (CellRef, &'a str)> + 'a {
+        let table = self.input.as_ref().map(|i| &i.table);
+        let first = table.and_then(|t| t.header_index()).map_or(0, |h| h + 1);
+        let last = table.map_or(0, |t| t.len());
+        (first..last).filter_map(move |i| {
+            let v: &str = table?
+                .record(i)?
+                .cells
+                .get((col as usize).checked_sub(1)?)?;
+            keep(v).then_some((
+                CellRef {
+                    row: i as u32 + 1,
+                    col,
+                },
+                v,
+            ))
+        })
+    }
+
+    /// The edits `edit` makes to the data cells of column `col` (1-based).
+    ///
+    /// # Errors
+    /// Nothing was checked yet, or `edit` changes no cell.
+    fn column_edits(
+        &self,
+        col: u32,
+        edit: impl Fn(&str) -> Option<String>,
+    ) -> Result<Vec<(CellRef, String)>, WorkerError> {
+        self.results()?;
+        let edits: Vec<(CellRef, String)> = self
+            .column_cells(col, |_| true)
+            .filter_map(|(cell, v)| Some((cell, edit(v)?)))
             .collect();
         if edits.is_empty() {
             return Err(WorkerError::RepairNotFound);
         }
-        self.change(&edits, ChangeKind::Replace, at)
+        Ok(edits)
     }
 
     /// Undoes the newest change that was not undone yet. Returns how many cells changed.
@@ -356,14 +442,4 @@ impl Session {
         results.findings.replace_rows(found);
         results.view_cache = None;
     }
-}
-
-/// The lines of a clipboard text as Excel puts cells there: CRLF (or LF) between rows and a
-/// final line break, which is not a row.
-fn paste_lines(text: &str) -> Vec<&str> {
-    let mut lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
-    if lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
-    }
-    lines
 }

@@ -450,7 +450,10 @@ fn change_log_csv(layout: &Layout, input: &Loaded, meta: &Report, lang: Lang) ->
             | ChangeKind::ValueMap
             | ChangeKind::ExcludeRow
             | ChangeKind::Replace
-            | ChangeKind::Paste => "",
+            | ChangeKind::Paste
+            | ChangeKind::FixSame
+            | ChangeKind::Clear
+            | ChangeKind::FillDown => "",
         };
         let col = c.cell.col as usize - 1;
         let header = meta.headers.get(col).map_or("", |h| h.trim());

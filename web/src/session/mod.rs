@@ -31,9 +31,9 @@ use pmh_core::{
 
 use crate::error::WorkerError;
 use crate::protocol::{
-    CellRef, CodeCount, DISTINCT_MAX, DownloadKind, Filter, FindingView, FindingsPage, GridRow,
-    InputSource, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview, RepairView,
-    ReportLang, Sev, Summary, ViewData, ViewReq, Window,
+    BlockEdit, CellRef, CodeCount, DISTINCT_MAX, DownloadKind, Filter, FindingView, FindingsPage,
+    GridRow, InputSource, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview,
+    RepairView, ReportLang, SameFix, Sev, Summary, ViewData, ViewReq, Window,
 };
 use crate::table::{CHUNK, Table};
 use crate::text::{self, Lang};
@@ -115,6 +115,13 @@ pub enum ChangeKind {
     Replace,
     /// The user pasted cells copied from Excel (Ctrl+V) into the grid.
     Paste,
+    /// The user emptied the cells of a selected range (Delete).
+    Clear,
+    /// The user copied cells down (Ctrl+D).
+    FillDown,
+    /// The user gave every cell of a column holding a value she corrected by hand the same
+    /// correction (「同じ値のセルをすべて直す」).
+    FixSame,
 }
 
 /// The results of the last check, kept up to date through edits.
@@ -296,6 +303,7 @@ pub fn finding_view(layout: &Layout, d: &Diagnostic) -> FindingView {
         message: page_msg(&message.ja, &message.en),
         hint: page_msg(info.hint_ja, info.hint_en),
         repair,
+        pair: None,
     }
 }
 

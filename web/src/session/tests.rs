@@ -1706,3 +1706,84 @@ fn pasted_cells_are_one_change() {
         WorkerError::NotADataCell { row: 1, col: 1 }
     );
 }
+
+#[test]
+fn a_hand_correction_is_offered_for_every_cell_of_its_column_with_the_old_value() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let address = |s: &Session, row: usize| {
+        s.loaded().unwrap().table.record(row - 1).unwrap().cells[4].to_owned()
+    };
+    let old = address(&s, 2);
+    assert_eq!((address(&s, 3), address(&s, 4)), (old.clone(), old.clone()));
+    // Nothing changed yet: nothing to offer.
+    assert_eq!(s.same_offer(), None);
+    s.edit(CellRef { row: 2, col: 5 }, "東京都千代田区1-1", "t")
+        .unwrap();
+    let offer = s.same_offer().unwrap();
+    assert_eq!(
+        offer,
+        SameFix {
+            col: 5,
+            before: old.clone(),
+            after: "東京都千代田区1-1".into(),
+            count: 2,
+        }
+    );
+    assert_eq!(s.fix_same(&offer, "t").unwrap(), 2);
+    assert_eq!(
+        (address(&s, 3), address(&s, 4)),
+        ("東京都千代田区1-1".into(), "東京都千代田区1-1".into())
+    );
+    assert!(
+        s.changes()[1..]
+            .iter()
+            .all(|c| c.kind == ChangeKind::FixSame)
+    );
+    // Done: no offer after it, and a second application finds nothing.
+    assert_eq!(s.same_offer(), None);
+    assert_eq!(
+        s.fix_same(&offer, "t").unwrap_err(),
+        WorkerError::RepairNotFound
+    );
+    // One undo takes the whole fix back; the hand correction stays.
+    s.undo("t").unwrap();
+    assert_eq!((address(&s, 3), address(&s, 4)), (old.clone(), old.clone()));
+    assert_eq!(address(&s, 2), "東京都千代田区1-1");
+    // A correction of a value no other cell holds offers nothing; nor does a paste.
+    s.edit(CellRef { row: 2, col: 3 }, "愛知花", "t").unwrap();
+    assert_eq!(s.same_offer(), None);
+    s.paste(CellRef { row: 3, col: 5 }, "大阪府", "t").unwrap();
+    assert_eq!(s.same_offer(), None);
+}
+
+#[test]
+fn a_reversed_period_marks_both_dates_and_its_list_entry_leads_to_the_start() {
+    // fixtures/invalid/R001_period_reversed.csv: 有効期間開始日 (AA, column 27) 2026-04-01 after
+    // 有効期間終了日 (AB, column 28) 2025-03-31; the report names 終了日.
+    let mut s = checked(fixture("invalid/R001_period_reversed.csv"));
+    let v = view_all(&mut s);
+    let row = &v.window.rows[0];
+    let r001 = |col: u32| {
+        row.marks
+            .iter()
+            .find(|m| m.col == col)
+            .is_some_and(|m| m.findings.iter().any(|f| f.code == "R001"))
+    };
+    assert!(r001(27) && r001(28), "{:?}", row.marks);
+    let entry = v
+        .list
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|f| f.code == "R001")
+        .unwrap();
+    assert_eq!((entry.col, entry.pair), (Some(28), Some(27)));
+    // Other findings are about one cell.
+    let others: Vec<_> = row
+        .marks
+        .iter()
+        .flat_map(|m| &m.findings)
+        .filter(|f| f.code != "R001")
+        .collect();
+    assert!(others.iter().all(|f| f.pair.is_none()));
+}

@@ -174,6 +174,29 @@ impl Session {
     }
 }
 
+/// A row's finding as the page shows it: with the other cell it is about, if any.
+fn row_finding_view(layout: &Layout, results: &Results, d: &Diagnostic) -> FindingView {
+    let mut view = finding_view(layout, d);
+    view.pair = pair_column(layout, results, d);
+    view
+}
+
+/// The first of the two cells a finding is about, when its report names the second: R001 is
+/// reported at 有効期間終了日, but which of the two dates is wrong only the clerk can tell, so
+/// the page marks 有効期間開始日 too and jumps there first (reading order).
+fn pair_column(layout: &Layout, results: &Results, d: &Diagnostic) -> Option<u32> {
+    if d.code != Code::PeriodReversed {
+        return None;
+    }
+    let from = layout.field_index(layout.keys.valid_from.as_deref()?)?;
+    let col = results
+        .meta
+        .uses
+        .iter()
+        .position(|u| *u == Use::Field(from))?;
+    u32::try_from(col + 1).ok().filter(|&c| Some(c) != d.column)
+}
+
 /// The findings of one sheet row, as a grid row.
 fn grid_row(layout: &Layout, table: &Table, results: &Results, row: u32) -> GridRow {
     let rec = table.record(row as usize - 1);
@@ -183,18 +206,23 @@ fn grid_row(layout: &Layout, table: &Table, results: &Results, row: u32) -> Grid
     let mut marks: Vec<Mark> = Vec::new();
     if let Some(findings) = results.findings.rows().get(&row) {
         for d in findings {
-            let col = d.column.unwrap_or(0);
-            let view = finding_view(layout, d);
-            match marks.iter_mut().find(|m| m.col == col) {
-                Some(m) => {
-                    m.severity = m.severity.min(view.severity);
-                    m.findings.push(view);
+            let view = row_finding_view(layout, results, d);
+            // A finding about two cells marks both.
+            for col in [view.pair, Some(d.column.unwrap_or(0))]
+                .into_iter()
+                .flatten()
+            {
+                match marks.iter_mut().find(|m| m.col == col) {
+                    Some(m) => {
+                        m.severity = m.severity.min(view.severity);
+                        m.findings.push(view.clone());
+                    }
+                    None => marks.push(Mark {
+                        col,
+                        severity: view.severity,
+                        findings: vec![view.clone()],
+                    }),
                 }
-                None => marks.push(Mark {
-                    col,
-                    severity: view.severity,
-                    findings: vec![view],
-                }),
             }
         }
     }
@@ -219,7 +247,7 @@ fn list_page(layout: &Layout, results: &Results, req: &ListReq) -> FindingsPage 
     let limit = req.limit.min(MAX_LIST) as usize;
     for d in all {
         if total >= req.offset && items.len() < limit {
-            items.push(finding_view(layout, d));
+            items.push(row_finding_view(layout, results, d));
         }
         total += 1;
     }

@@ -21,9 +21,9 @@ use pmh_core::{ColumnMapping, Layout};
 use crate::error::{AppError, Notice};
 use crate::mapping::{self, Target};
 use crate::protocol::{
-    CellRef, DiffMadeView, DownloadKind, Filter, FindingView, FindingsPage, FromWorker, GridRow,
-    InputSource, JobId, LayoutSpec, ListReq, Msg, Phase, Preview, ReportLang, Summary, ToWorker,
-    ViewData, ViewReq, Window, WindowReq,
+    BlockEdit, CellRef, DiffMadeView, DownloadKind, Filter, FindingView, FindingsPage, FromWorker,
+    GridRow, InputSource, JobId, LayoutSpec, ListReq, Msg, Phase, Preview, ReportLang, SameFix,
+    Summary, ToWorker, ViewData, ViewReq, Window, WindowReq,
 };
 use crate::text::{self, Lang, Text};
 
@@ -260,6 +260,8 @@ pub struct ResultsState {
     pub confirm: Option<DownloadKind>,
     /// The last change: cells changed and time to re-check, in milliseconds.
     pub last_change: Option<(u32, f64)>,
+    /// After a cell was corrected by hand: the other cells of its column with the old value.
+    pub same_offer: Option<SameFix>,
     /// Time the worker spent on the check, and from request to answer on the page.
     pub check_ms: (f64, u64),
     /// The upload CSV was saved with these results, when there were this many changes.
@@ -464,6 +466,12 @@ pub enum Action {
     ExcludeRow(u32),
     /// Redo the last change undone.
     Redo,
+    /// Set a block of cells of the grid's selected range.
+    SetCells(Vec<(CellRef, String)>, BlockEdit),
+    /// A copy of a range wider than the rows loaded was refused.
+    RangeTooLarge,
+    /// 「同じ値のセルをすべて直す」: the offer made after the last hand correction.
+    FixSame(SameFix),
     /// Replace a text in every cell of a column.
     Replace {
         /// 1-based column.

@@ -190,7 +190,12 @@ impl State {
             | Action::Undo
             | Action::Redo
             | Action::ExcludeRow(_)
-            | Action::Replace { .. } => self.on_change(action, now),
+            | Action::Replace { .. }
+            | Action::FixSame(_)
+            | Action::SetCells(..) => self.on_change(action, now),
+            Action::RangeTooLarge => self.fail(AppError::RangeTooLarge {
+                max: crate::state::WINDOW_ROWS,
+            }),
             Action::Download(_) | Action::Confirm(_) => self.on_download(action, now),
             Action::Saved(Ok(name)) => self.tell(Notice::Downloaded(name)),
             Action::Saved(Err(detail)) => self.fail(AppError::SaveFailed { detail }),
@@ -941,6 +946,20 @@ impl State {
                     view,
                 }
             }
+            Action::SetCells(cells, how) => {
+                self.start(job, Task::Change, 0, false, now.ms);
+                ToWorker::SetCells {
+                    job,
+                    cells,
+                    how,
+                    at,
+                    view,
+                }
+            }
+            Action::FixSame(fix) => {
+                self.start(job, Task::Change, 0, false, now.ms);
+                ToWorker::FixSame { job, fix, at, view }
+            }
             Action::Redo => ToWorker::Redo { job, at, view },
             _ => ToWorker::Undo { job, at, view },
         };
@@ -1098,6 +1117,7 @@ impl State {
                 view,
                 cells,
                 recheck_ms,
+                same,
             } => {
                 if self.busy_with(job) {
                     self.busy = None;
@@ -1105,6 +1125,7 @@ impl State {
                 self.edit_results(|r| {
                     r.summary = Rc::new(summary);
                     r.last_change = Some((cells, recheck_ms));
+                    r.same_offer = same;
                 });
                 self.apply_view(view);
                 return vec![Effect::Mark("pmh:changed")];
@@ -1187,6 +1208,7 @@ impl State {
             scroll_nonce: 0,
             confirm: None,
             last_change: None,
+            same_offer: None,
             check_ms: (worker_ms, at_ms.saturating_sub(busy.started_ms)),
             upload_saved: None,
         }));

@@ -69,6 +69,7 @@ fn finding(code: &str, severity: Sev) -> FindingView {
         message: Msg::new("m", "m"),
         hint: Msg::default(),
         repair: None,
+        pair: None,
     }
 }
 
@@ -234,6 +235,12 @@ fn check_results_windows_and_changes() {
     assert!(r.findings_of(CellRef { row: 5, col: 1 }).is_empty());
     assert!(r.findings_of(CellRef { row: 900, col: 2 }).is_empty());
 
+    let fix = SameFix {
+        col: 2,
+        before: "男".into(),
+        after: "1".into(),
+        count: 4,
+    };
     // Focus a cell, then the rows move: it follows its row.
     let state = state.reduce(Action::Activate(Active {
         index: 3,
@@ -249,10 +256,19 @@ fn check_results_windows_and_changes() {
         view: view(Filter::All, 0, 3..203, 300),
         cells: 1,
         recheck_ms: 2.5,
+        same: Some(fix.clone()),
     }));
     let r = state.results.clone().unwrap();
     assert_eq!(r.active.unwrap().index, 2);
     assert_eq!(r.last_change, Some((1, 2.5)));
+    // The hand correction's offer is shown; taking it asks the worker for exactly that fix.
+    assert_eq!(r.same_offer.as_ref(), Some(&fix));
+    let (fixing, fx) = step(state.clone(), 10, Action::FixSame(fix.clone()));
+    assert!(fixing.is_busy());
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Post { request: ToWorker::FixSame { fix: f, .. }, .. } if *f == fix
+    )));
     let bulk = as_job(
         state.clone(),
         11,
@@ -265,8 +281,11 @@ fn check_results_windows_and_changes() {
         view: view(Filter::All, 0, 2..202, 300),
         cells: 200,
         recheck_ms: 900.0,
+        same: None,
     }));
     assert!(!bulk.is_busy());
+    // Any other change withdraws the offer.
+    assert_eq!(bulk.results.as_ref().unwrap().same_offer, None);
     assert!(r.summary.upload_ready);
 
     // A filter clears the rows and asks from the top.
@@ -389,6 +408,7 @@ fn the_receipt_knows_whether_the_upload_csv_was_saved() {
         view: view(Filter::All, 0, 2..202, 300),
         cells: 1,
         recheck_ms: 1.0,
+        same: None,
     }));
     assert_eq!(saved(&changed), UploadSaved::Stale);
     let (job, a) = download(11, DownloadKind::UploadCsv);
@@ -513,6 +533,7 @@ fn effects_are_decided_by_the_reducer() {
         view: view(Filter::All, 0, 2..202, 300),
         cells: 1,
         recheck_ms: 1.0,
+        same: None,
     }));
     let bytes = Handle::new(());
     let (asked, fx) = step(
