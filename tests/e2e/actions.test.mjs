@@ -108,7 +108,7 @@ async function paste(text) {
 async function fixCell(code, row, value, { ime = false } = {}) {
   await act(`jump to ${code}`, () => page.locator("#findings button", { hasText: code }).first().click());
   try {
-    await page.waitForFunction((row) => document.activeElement?.dataset?.r === String(row), row, { timeout: 5000 });
+    await page.waitForFunction((row) => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === String(row), row, { timeout: 5000 });
   } catch (e) {
     await page.screenshot({ path: join(artifacts, "actions-fail.png") });
     throw new Error(`focus: ${await page.evaluate(() => document.activeElement?.outerHTML?.slice(0, 200))}`);

@@ -475,8 +475,8 @@ test("fix a cell by keyboard: the finding disappears at once", async () => {
   assert.equal(await verdict(), verdictNotReady(1, 1));
   // Jump from the finding to its cell.
   await page.locator("#findings button", { hasText: "N001" }).click();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3");
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.c), "2");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "3");
+  assert.equal(await page.evaluate(() => document.activeElement.closest("[role=gridcell]").dataset.c), "2");
   assert.match(await page.locator("#cell-findings").textContent(), /修正方法：/);
   await screenshot("05-jumped");
 
@@ -501,7 +501,7 @@ test("fix a cell by keyboard: the finding disappears at once", async () => {
   await page.waitForFunction(() => document.activeElement?.id?.startsWith("cell-"));
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowRight");
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "3");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "4" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "3");
   await screenshot("07-fixed");
   assertClean();
 });
@@ -799,7 +799,7 @@ test("a large paste: progress is shown, the grid scrolls through every row, filt
   await page.locator('#grid [data-r="2"][data-c="1"]').click();
   await page.keyboard.press("Control+End");
   await page.locator('#grid [data-r="60001"]').first().waitFor();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "60001");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "60001");
   await screenshot("19-large-end");
 
   // Rows with errors only: the duplicates (K001) and the wrong check digits (N001).
@@ -1385,15 +1385,15 @@ test("issue 11: Excel keys in the grid — type to replace, Enter moves down, De
   await pasteAndMap();
   await runCheck();
   await page.locator("#findings button", { hasText: "N001" }).click();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "3" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "2");
   // Typing replaces the value (no F2, no select-all); Enter confirms and moves down.
   await page.locator("#list-code").selectOption("N001");
   await page.locator("#findings button", { hasText: "N001" }).click();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "2");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "3" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "2");
   await page.keyboard.type("023456789013");
   await page.keyboard.press("Enter");
   await page.locator("#verdict.is-ready").waitFor();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "4" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "2");
   // Defect 6: the findings dropdown no longer offers the code whose last finding was fixed.
   await page.waitForFunction(() => ![...document.querySelectorAll("#list-code option")].some((o) => o.value === "N001"));
   assert.equal(await page.locator('#grid [data-r="3"][data-c="2"]').textContent(), "023456789013");
@@ -1418,7 +1418,7 @@ test("issue 11: Excel keys in the grid — type to replace, Enter moves down, De
   await page.locator('#grid [data-r="4"][data-c="1"]', { hasText: "KODOMO01" }).waitFor();
   // Tab moves right.
   await page.keyboard.press("Tab");
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "4" && document.activeElement?.dataset?.c === "2");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "4" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "2");
   assertClean();
 });
 
@@ -1542,7 +1542,7 @@ test("issue 11: Ctrl+C copies the selected cell; Ctrl+V pastes a block copied fr
   await pasteAndMap();
   await runCheck();
   await page.locator('#grid [data-r="2"][data-c="3"]').click();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "2" && document.activeElement?.dataset?.c === "3");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "2" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "3");
   // Ctrl+C: the cell's value on the clipboard.
   const copied = await page.evaluate(() => {
     const data = new DataTransfer();
@@ -1596,7 +1596,7 @@ test("issue 11: Shift+arrows and Shift+click select a range; Ctrl+C copies it as
   await page.locator('#grid [data-r="2"][data-c="3"]').click();
   await page.keyboard.press("Shift+ArrowDown");
   await page.keyboard.press("Shift+ArrowRight");
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "4");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "3" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "4");
   assert.equal(await page.locator("#grid .cell.is-selected").count(), 3, "the range's other three cells");
   assert.equal(await page.locator('#grid [aria-selected="true"]').count(), 4);
   assert.equal(await copySelection(), "愛知花子\tアイチ　ハナコ\r\n山田太郎\tヤマダ　タロウ\r\n");
@@ -1684,7 +1684,7 @@ test("issue 11 defect 6: R001 marks both 有効期間開始日 and 終了日, an
   await runCheck();
   assert.equal(await codeCount("R001"), 1);
   await page.locator("#findings button", { hasText: "R001" }).click();
-  await page.waitForFunction(() => document.activeElement?.dataset?.r === "3" && document.activeElement?.dataset?.c === "20");
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "3" && document.activeElement?.closest("[role=gridcell]")?.dataset?.c === "20");
   assert.match(await page.locator("#findings button", { hasText: "R001" }).textContent(), /3 行 T・U 列/);
   for (const col of [20, 21]) {
     assert.ok(await page.locator(`#grid [data-r="3"][data-c="${col}"].sev-error`).count(), `column ${col} is marked`);
@@ -1696,5 +1696,29 @@ test("issue 11 defect 6: R001 marks both 有効期間開始日 and 終了日, an
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="R001"]'));
   assert.equal(await page.locator('#grid [data-r="3"][data-c="21"].sev-error').count(), 0);
+  assertClean();
+});
+
+test("issue 11: typing with the IME on replaces the selected cell — the composition goes into the cell, no F2 needed", async () => {
+  await pasteAndMap();
+  await runCheck();
+  await page.locator('#grid [data-r="3"][data-c="3"]').click();
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "3");
+  // What a Japanese IME does: a composition (やまだ), then the converted text is committed.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Input.imeSetComposition", { text: "やまだ", selectionStart: 3, selectionEnd: 3 });
+  await page.locator('#grid [data-r="3"][data-c="3"] input.cell-editor').waitFor();
+  assert.equal(await page.locator("#cell-editor").inputValue(), "やまだ", "the composition is in the cell's editor");
+  await cdp.send("Input.insertText", { text: "山田花子" });
+  assert.equal(await page.locator("#cell-editor").inputValue(), "山田花子");
+  await page.keyboard.press("Enter");
+  await page.locator('#grid [data-r="3"][data-c="3"]', { hasText: /^山田花子$/ }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.closest("[role=gridcell]")?.dataset?.r === "4");
+  // Esc cancels a typed edit: the value stays.
+  await page.keyboard.type("xyz");
+  await page.keyboard.press("Escape");
+  await page.locator('#grid [data-r="4"][data-c="3"] input.cell-catcher').waitFor();
+  assert.equal(await cellText(4, 3), "佐藤一郎");
+  assert.equal(await page.locator("#cell-editor").inputValue(), "", "the box is empty again");
   assertClean();
 });

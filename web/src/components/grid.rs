@@ -287,21 +287,26 @@ fn keep_on_screen(viewport: &NodeRef, index: u32, (first, visible): (u32, u32)) 
 #[derive(Clone)]
 struct GridUi {
     viewport: NodeRef,
+    /// The active cell's text box: invisible while the cell is only selected, so that what
+    /// the clerk types — with the IME on too — lands in it; shown once she types (or presses
+    /// F2, Enter, or double-clicks).
     editor: NodeRef,
     /// Visible rows: (first, count).
     view: UseStateHandle<(u32, u32)>,
-    /// The cell being edited: (active cell, the editor's first value: the cell's value, or what
-    /// was typed to replace it).
-    editing: UseStateHandle<Option<(Active, String)>>,
+    /// The cell being edited, for drawing.
+    editing: UseStateHandle<Option<Active>>,
+    /// The same, changed at once: events can arrive before the next render.
+    live: Rc<std::cell::RefCell<Option<Active>>>,
     /// The cell's value when editing began (what an edit is compared with).
     before: Rc<std::cell::RefCell<String>>,
-    committed: Rc<std::cell::RefCell<bool>>,
     /// Whether the user typed in the editor (an <input> drops line breaks from the value it
     /// was given, so an untouched multi-line value must not count as an edit).
     dirty: Rc<std::cell::RefCell<bool>>,
     pending_focus: Rc<std::cell::RefCell<bool>>,
-    /// The text typed to start the edit (type-to-replace), put into the editor once drawn.
-    typed: Rc<std::cell::RefCell<Option<String>>>,
+    /// What to put into the editor once it is drawn: (text, select it all). F2 and Enter give
+    /// the cell's value, selected; a key typed while the cell itself had the focus gives what
+    /// was typed (later keys are added until the editor has the focus).
+    fill: Rc<std::cell::RefCell<Option<(String, bool)>>>,
     /// Shift-selection: (the cell it began at, the active cell it was extended to). Stale once
     /// the active cell moved otherwise (a click, a jump, Enter after an edit).
     anchor: UseStateHandle<Option<(Active, Active)>>,
@@ -322,47 +327,55 @@ impl GridUi {
             .and_then(|k| window.rows.get(k as usize))
     }
 
-    fn start_edit(&self, window: &Window, active: Active) {
-        self.start_edit_with(window, active, None);
+    /// The value of the cell `active`, when it is a data cell on screen.
+    fn value_at(window: &Window, active: Active) -> Option<String> {
+        let row = Self::row_at(window, active.index)?;
+        if active.cell.col == 0 || row.row == 0 {
+            return None;
+        }
+        Some(
+            row.cells
+                .get(active.cell.col as usize - 1)
+                .cloned()
+                .unwrap_or_default(),
+        )
     }
 
-    /// Starts editing; `typed`: as Excel does when a key is typed on a cell, the value is
-    /// replaced by what was typed.
-    fn start_edit_with(&self, window: &Window, active: Active, typed: Option<String>) {
-        let Some(row) = Self::row_at(window, active.index) else {
+    /// Starts editing the active cell. `fill`: what to put into the editor once it is drawn
+    /// (see [`GridUi::fill`]); `None`: the clerk is typing into it already.
+    fn start_edit(&self, window: &Window, active: Active, fill: Option<(String, bool)>) {
+        let Some(before) = Self::value_at(window, active) else {
             return;
         };
-        if active.cell.col == 0 || row.row == 0 {
-            return;
-        }
-        let before = row
-            .cells
-            .get(active.cell.col as usize - 1)
-            .cloned()
-            .unwrap_or_default();
-        *self.committed.borrow_mut() = false;
-        *self.dirty.borrow_mut() = typed.is_some();
-        // The editor is drawn with the typed text itself, not given it afterwards: keys typed
-        // before the next render land after it, and a re-render cannot restore the old value.
-        let shown = typed.clone().unwrap_or_else(|| before.clone());
-        *self.typed.borrow_mut() = typed;
+        // Typed text replaces the value (Excel); F2 shows it unchanged.
+        *self.dirty.borrow_mut() = !fill.as_ref().is_some_and(|(_, select)| *select);
+        *self.fill.borrow_mut() = fill;
         *self.before.borrow_mut() = before;
+        *self.live.borrow_mut() = Some(active);
         *self.pending_focus.borrow_mut() = true;
-        self.editing.set(Some((active, shown)));
+        self.editing.set(Some(active));
     }
 
-    fn finish_edit(&self, value: Option<String>, on_edit: &Callback<(CellRef, String)>) {
-        if *self.committed.borrow() {
-            return;
+    /// F2, Enter, double-click: edits the cell's value as it is, selected.
+    fn edit_value(&self, window: &Window, active: Active) {
+        if let Some(value) = Self::value_at(window, active) {
+            self.start_edit(window, active, Some((value, true)));
         }
-        *self.committed.borrow_mut() = true;
-        if let (Some((a, _)), Some(value)) = (&*self.editing, value)
+    }
+
+    /// Ends the edit: `value`, when it differs from the cell's, is the new value (`None`:
+    /// cancelled). A second call (Enter, then the blur it causes) does nothing.
+    fn finish_edit(&self, value: Option<String>, on_edit: &Callback<(CellRef, String)>) {
+        let Some(a) = self.live.borrow_mut().take() else {
+            return;
+        };
+        if let Some(value) = value
             && *self.dirty.borrow()
             && *self.before.borrow() != value
         {
             on_edit.emit((a.cell, value));
         }
-        *self.typed.borrow_mut() = None;
+        *self.fill.borrow_mut() = None;
         *self.pending_focus.borrow_mut() = true;
         self.editing.set(None);
     }
@@ -374,12 +387,12 @@ fn use_grid_ui() -> GridUi {
         viewport: use_node_ref(),
         editor: use_node_ref(),
         view: use_state(|| (0u32, 16u32)),
-        editing: use_state(|| None::<(Active, String)>),
+        editing: use_state(|| None::<Active>),
+        live: use_mut_ref(|| None),
         before: use_mut_ref(String::new),
-        committed: use_mut_ref(|| false),
         dirty: use_mut_ref(|| false),
         pending_focus: use_mut_ref(|| false),
-        typed: use_mut_ref(|| None),
+        fill: use_mut_ref(|| None),
         anchor: use_state(|| None),
     }
 }
@@ -426,18 +439,23 @@ fn use_grid_sync(ui: &GridUi, props: &GridProps) {
             }
         });
     }
-    // After every render: move the focus where it was asked to go.
+    // After every render: move the focus where it was asked to go — to the active cell's text
+    // box, which is drawn only when the cell is on screen.
     let (ui, active) = (ui.clone(), props.active);
     use_effect(move || {
         if let Some(input) = ui.editor.cast::<HtmlInputElement>() {
-            if ui.editing.is_some() && *ui.pending_focus.borrow() {
+            if *ui.pending_focus.borrow() {
                 let _ = input.focus();
-                match ui.typed.borrow_mut().take() {
-                    // Type-to-replace: the typed text, the caret after it.
-                    Some(text) => input.set_value(&text),
-                    None => input.select(),
-                }
                 *ui.pending_focus.borrow_mut() = false;
+            }
+            if let Some((text, select)) = ui.fill.borrow_mut().take() {
+                input.set_value(&text);
+                if select {
+                    input.select();
+                }
+            } else if ui.live.borrow().is_none() && !input.value().is_empty() {
+                // An edit ended (Esc, or confirmed in place): the box is empty again.
+                input.set_value("");
             }
         } else if *ui.pending_focus.borrow()
             && let Some(a) = active
@@ -519,7 +537,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         let (ui, window) = (ui.clone(), props.window.clone());
         Callback::from(move |e: MouseEvent| {
             if let Some(a) = active_at(e.target()) {
-                ui.start_edit(&window, a);
+                ui.edit_value(&window, a);
             }
         })
     };
@@ -541,7 +559,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
         let too_large = props.on_range_too_large.clone();
         Callback::from(move |e: Event| {
-            let Some(a) = active.filter(|_| ui.editing.is_none()) else {
+            let Some(a) = active.filter(|_| ui.live.borrow().is_none()) else {
                 return;
             };
             let e: web_sys::ClipboardEvent = e.unchecked_into();
@@ -567,7 +585,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
         let (on_paste, on_cells) = (props.on_paste.clone(), props.on_cells.clone());
         Callback::from(move |e: Event| {
-            let Some(a) = active.filter(|a| ui.editing.is_none() && a.cell.row > 0) else {
+            let Some(a) = active.filter(|a| ui.live.borrow().is_none() && a.cell.row > 0) else {
                 return;
             };
             let e: web_sys::ClipboardEvent = e.unchecked_into();
@@ -609,9 +627,13 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
         let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
             let total = window.total;
-            // Type-to-replace began and the editor is not drawn yet: keys typed meanwhile
-            // belong to it (else they would start the edit again, or be lost).
-            if let Some(buffer) = ui.typed.borrow_mut().as_mut() {
+            // Whether the key went to the active cell's text box (else to a cell itself).
+            let in_box = e
+                .target()
+                .is_some_and(|t| t.dyn_into::<HtmlInputElement>().is_ok());
+            // A key typed on a cell that had the focus itself started an edit whose box is not
+            // drawn yet: keys typed meanwhile belong to it (else they would be lost).
+            if !in_box && let Some((buffer, false)) = ui.fill.borrow_mut().as_mut() {
                 if let Some(Excel::Type(text)) = excel_key(
                     &e.key(),
                     e.ctrl_key() || e.meta_key(),
@@ -623,7 +645,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 }
                 return;
             }
-            if ui.editing.is_some() || total == 0 {
+            if ui.live.borrow().is_some() || total == 0 {
                 return;
             }
             let (first, visible) = *ui.view;
@@ -639,8 +661,12 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
             // copies the cell above, Tab moves right (and leaves the grid from the last column).
             match excel_key(&key, ctrl, e.alt_key(), e.shift_key()) {
                 Some(Excel::Type(text)) => {
-                    e.prevent_default();
-                    ui.start_edit_with(&window, a, Some(text));
+                    // In the text box the character (or the IME's composition) goes into it,
+                    // and its input event starts the edit.
+                    if !in_box {
+                        e.prevent_default();
+                        ui.start_edit(&window, a, Some((text, false)));
+                    }
                     return;
                 }
                 Some(Excel::Clear) => {
@@ -703,7 +729,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 None => {}
                 Some(Nav::Edit) => {
                     e.prevent_default();
-                    ui.start_edit(&window, a);
+                    ui.edit_value(&window, a);
                 }
                 Some(Nav::To(index, col)) => {
                     e.prevent_default();
@@ -749,14 +775,22 @@ fn editor_handlers(ui: &GridUi, props: &GridProps) -> EditorHandlers {
         let (window, on_activate) = (props.window.clone(), props.on_activate.clone());
         let ncols = u32::try_from(props.columns.len()).unwrap_or(0).max(1);
         Callback::from(move |e: KeyboardEvent| {
+            // A cell only selected: its keys are the grid's.
+            if ui.live.borrow().is_none() {
+                return;
+            }
             e.stop_propagation();
+            // Enter and Esc while the IME converts belong to the IME.
+            if e.is_composing() || e.key_code() == 229 {
+                return;
+            }
             let input: HtmlInputElement = e.target_unchecked_into();
             let key = e.key();
             match key.as_str() {
                 // Excel: Enter confirms and moves down, Tab confirms and moves right.
                 "Enter" | "Tab" if !e.shift_key() => {
                     e.prevent_default();
-                    let at = ui.editing.as_ref().map(|(a, _)| *a);
+                    let at = *ui.live.borrow();
                     ui.finish_edit(Some(input.value()), &on_edit);
                     if let Some(a) = at {
                         let (index, col) = if key == "Enter" {
@@ -783,9 +817,18 @@ fn editor_handlers(ui: &GridUi, props: &GridProps) -> EditorHandlers {
             }
         })
     };
+    // The clerk typed into the selected cell's box (with the IME on too: the first input event
+    // comes with the composition's first character): the edit starts with what she typed.
     let input = {
-        let dirty = ui.dirty.clone();
-        Callback::from(move |_: InputEvent| *dirty.borrow_mut() = true)
+        let (ui, window, active) = (ui.clone(), props.window.clone(), props.active);
+        Callback::from(move |_: InputEvent| {
+            if ui.live.borrow().is_none()
+                && let Some(a) = active
+            {
+                ui.start_edit(&window, a, None);
+            }
+            *ui.dirty.borrow_mut() = true;
+        })
     };
     let blur = {
         let (ui, on_edit) = (ui.clone(), on_edit.clone());
@@ -810,7 +853,7 @@ struct RowCtx<'a> {
     range: Option<Range>,
     /// The one cell in the tab order: (view index, column).
     tab_target: (u32, u32),
-    editing: Option<&'a (Active, String)>,
+    editing: Option<Active>,
     editor: &'a NodeRef,
     editor_handlers: &'a EditorHandlers,
 }
@@ -885,7 +928,7 @@ fn cell_html(cx: &RowCtx<'_>, index: u32, row: &GridRow, col: u32, head: &Column
         .active
         .is_some_and(|a| a.index == index && a.cell.col == col);
     let selected = active || cx.range.is_some_and(|r| r.contains(index, col));
-    let tabindex = if (index, col) == cx.tab_target {
+    let tabindex = if (index, col) == cx.tab_target && !(active && row.row > 0) {
         "0"
     } else {
         "-1"
@@ -904,21 +947,31 @@ fn cell_html(cx: &RowCtx<'_>, index: u32, row: &GridRow, col: u32, head: &Column
     );
     let editing = cx
         .editing
-        .filter(|(a, _)| a.index == index && a.cell.col == col);
-    let content = match editing {
-        Some((_, initial)) => html! {
-            <input
-                ref={cx.editor.clone()}
-                class="cell-editor"
-                type="text"
-                value={initial.clone()}
-                aria-label={format!("{} {}{}", Text::EditLabel.get(lang), head.letter, row.row)}
-                onkeydown={cx.editor_handlers.keydown.clone()}
-                oninput={cx.editor_handlers.input.clone()}
-                onblur={cx.editor_handlers.blur.clone()}
-            />
-        },
-        None => html! { { value.to_owned() } },
+        .is_some_and(|a| a.index == index && a.cell.col == col);
+    // The active data cell holds its text box: the same element while it is only selected
+    // (invisible, taking what is typed) and while it is edited, so that an IME composition
+    // begun in it goes on undisturbed. It has no `value` attribute: its text is set only by
+    // the effect (F2) or by the clerk.
+    let content = if active && row.row > 0 {
+        html! {
+            <>
+                <span class={classes!("cell-text", editing.then_some("is-hidden"))}>{ value.to_owned() }</span>
+                <input
+                    ref={cx.editor.clone()}
+                    id="cell-editor"
+                    class={if editing { "cell-editor" } else { "cell-catcher" }}
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-label={format!("{} {}{}", Text::EditLabel.get(lang), head.letter, row.row)}
+                    onkeydown={cx.editor_handlers.keydown.clone()}
+                    oninput={cx.editor_handlers.input.clone()}
+                    onblur={cx.editor_handlers.blur.clone()}
+                />
+            </>
+        }
+    } else {
+        html! { { value.to_owned() } }
     };
     html! {
         <div
@@ -982,7 +1035,7 @@ pub fn grid(props: &GridProps) -> Html {
         tab_target: props
             .active
             .map_or((from.max(first), 1), |a| (a.index, a.cell.col)),
-        editing: ui.editing.as_ref(),
+        editing: *ui.editing,
         editor: &ui.editor,
         editor_handlers: &editor_handlers,
     };
