@@ -100,12 +100,17 @@ async function axeViolations() {
 /** Pastes the clerk's data and corrects the mapping as a clerk would: 「番号」 is the My
  * Number, the memo column is left out. */
 async function pasteAndMap() {
-  await paste(TSV);
+  await pasteRowsAndMap(ROWS);
+  // Unknown columns are left out unless the clerk keeps them as a certificate item.
+  await page.locator("#target-22").selectOption("*");
+}
+
+/** Pastes `rows` under the clerk's header and maps 「番号」 to the My Number. */
+async function pasteRowsAndMap(rows) {
+  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
   await page.locator("#mapping-heading").waitFor();
   await page.locator("#target-1").selectOption("myNumber");
   await page.locator("#target-21").selectOption("");
-  // Unknown columns are left out unless the clerk keeps them as a certificate item.
-  await page.locator("#target-22").selectOption("*");
 }
 
 // Every value of the clerk's data that is personal (or could be): none may ever be stored.
@@ -1333,9 +1338,7 @@ test("issue 11 defect 5: the help-desk copy keeps no value of a column left out 
 test("issue 11 defect 6: warnings are not called errors; no command line in 修正方法; チェックデジット; file-level errors without 「（0 行）」; a saved mapping survives an added column; an .xlsx has no text encoding", async () => {
   // 「F」 is no code and no label of one (女 would be repaired to 2: X013).
   const rows = ROWS.map((r, i) => r.map((v, c) => (c === 6 && i === 0 ? "F" : v)));
-  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
-  await page.locator("#mapping-heading").waitFor();
-  await page.locator("#target-1").selectOption("myNumber");
+  await pasteRowsAndMap(rows);
   await runCheck();
   // V005 (F is not a code; the code list is inferred) is a warning, and the panel says so.
   assert.equal(await page.locator('#code-counts [data-code="V005"] .badge').textContent(), "警告");
@@ -1648,10 +1651,7 @@ test("issue 11: Shift+arrows and Shift+click select a range; Ctrl+C copies it as
 test("issue 11: 「同じ値のセルをすべて直す」 — a hand correction is offered for every other cell of its column with the old value, applied in one action, undone in one", async () => {
   // 常に償還払い typed as 「-」 in every row: an error (V005) in each.
   const rows = ROWS.map((r) => r.map((v, c) => (c === 16 ? "-" : v)));
-  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
-  await page.locator("#mapping-heading").waitFor();
-  await page.locator("#target-1").selectOption("myNumber");
-  await page.locator("#target-21").selectOption("");
+  await pasteRowsAndMap(rows);
   await runCheck();
   assert.equal(await codeCount("V005"), 3);
   await editCell(2, 17, "0");
@@ -1677,10 +1677,7 @@ test("issue 11: 「同じ値のセルをすべて直す」 — a hand correction
 
 test("issue 11 defect 6: R001 marks both 有効期間開始日 and 終了日, and its entry in the list leads to 開始日", async () => {
   const rows = ROWS.map((r, i) => r.map((v, c) => (i === 1 && c === 19 ? "2026-04-01" : v)));
-  await paste([HEADER, ...rows].map((r) => r.join("\t")).join("\r\n") + "\r\n");
-  await page.locator("#mapping-heading").waitFor();
-  await page.locator("#target-1").selectOption("myNumber");
-  await page.locator("#target-21").selectOption("");
+  await pasteRowsAndMap(rows);
   await runCheck();
   assert.equal(await codeCount("R001"), 1);
   await page.locator("#findings button", { hasText: "R001" }).click();
