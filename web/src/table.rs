@@ -126,6 +126,25 @@ impl Table {
         !self.overlay.is_empty()
     }
 
+    /// Cell `col` (0-based) of every record that has one, with the record's index, in order
+    /// (as [`Table::record`] gives them). One pass over the batches: no per-record lookup or
+    /// allocation.
+    pub fn column(&self, col: usize) -> impl Iterator<Item = (usize, &str)> + '_ {
+        self.batches
+            .iter()
+            .zip(&self.starts)
+            .flat_map(move |(batch, &start)| {
+                batch.records().enumerate().filter_map(move |(k, rec)| {
+                    let i = start + k;
+                    let value = match self.overlay.get(&i) {
+                        Some(e) => e.cells.get(col).map(String::as_str),
+                        None => rec.fields().nth(col),
+                    };
+                    Some((i, value?))
+                })
+            })
+    }
+
     /// Record `i`.
     pub fn record(&self, i: usize) -> Option<RecordRef<'_>> {
         if let Some(e) = self.overlay.get(&i) {
@@ -334,6 +353,31 @@ mod tests {
             assert_eq!(cells(&again, i), cells(&t, i), "record {i}");
         }
         assert_eq!(cells(&again, 3), ["x", "q\"uote", "new\nline"]);
+    }
+
+    #[test]
+    fn a_column_is_what_the_records_hold() {
+        // Many batches, blank lines, short records and edited ones.
+        let mut text = String::from("a,b,c\r\n");
+        for i in 0..5_000 {
+            match i % 4 {
+                0 => text.push_str("\r\n"),
+                1 => text.push_str(&format!("{i}\r\n")),
+                _ => text.push_str(&format!("{i},x{i},\"y\r\n{i}\"\r\n")),
+            }
+        }
+        let mut t = load(&text);
+        t.set_cell(3, 2, "edited");
+        t.set_cell(4, 1, "padded");
+        for col in 0..4 {
+            let by_record: Vec<(usize, String)> = (0..t.len())
+                .filter_map(|i| Some((i, (*t.record(i)?.cells.get(col)?).to_owned())))
+                .collect();
+            let by_column: Vec<(usize, String)> =
+                t.column(col).map(|(i, v)| (i, v.to_owned())).collect();
+            assert_eq!(by_column, by_record, "column {col}");
+        }
+        assert!(t.column(2).any(|(i, v)| i == 3 && v == "edited"));
     }
 
     #[test]

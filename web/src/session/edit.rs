@@ -177,6 +177,10 @@ impl Session {
     /// # Errors
     /// Nothing was checked yet, or no cell holds the old value any more.
     pub fn fix_same(&mut self, fix: &SameFix, at: &str) -> Result<u32, WorkerError> {
+        // An empty old value would fill every empty cell (and blank rows): never offered.
+        if fix.before.is_empty() {
+            return Err(WorkerError::RepairNotFound);
+        }
         let edits = self.column_edits(fix.col, |v| (v == fix.before).then(|| fix.after.clone()))?;
         self.change(&edits, ChangeKind::FixSame, at)
     }
@@ -215,20 +219,18 @@ impl Session {
     ) -> impl Iterator<Item = (CellRef, &'a str)> + 'a {
         let table = self.input.as_ref().map(|i| &i.table);
         let first = table.and_then(|t| t.header_index()).map_or(0, |h| h + 1);
-        let last = table.map_or(0, |t| t.len());
-        (first..last).filter_map(move |i| {
-            let v: &str = table?
-                .record(i)?
-                .cells
-                .get((col as usize).checked_sub(1)?)?;
-            keep(v).then_some((
-                CellRef {
+        table
+            .filter(|_| col > 0)
+            .into_iter()
+            .flat_map(move |t| t.column(col as usize - 1))
+            .filter(move |&(i, v)| i >= first && keep(v))
+            .map(move |(i, v)| {
+                let cell = CellRef {
                     row: i as u32 + 1,
                     col,
-                },
-                v,
-            ))
-        })
+                };
+                (cell, v)
+            })
     }
 
     /// The edits `edit` makes to the data cells of column `col` (1-based).
