@@ -217,6 +217,20 @@ impl Sink {
         self.kept = kept;
     }
 
+    /// Pushes `d` completed by `fill` (its value or detail), which runs only when the finding
+    /// is kept: past `max` only the counts change, and they depend on the code and severity
+    /// alone, which `fill` must not change.
+    fn push_with(&mut self, d: Diagnostic, fill: impl FnOnce(Diagnostic) -> Diagnostic) {
+        if self.kept.len() < self.max {
+            let (code, severity) = (d.code, d.severity);
+            let d = fill(d);
+            debug_assert!(d.code == code && d.severity == severity);
+            self.push(d);
+        } else {
+            self.push(d);
+        }
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.counts[d.code.index()] += 1;
         self.severities[d.severity as usize] += 1;
