@@ -31,7 +31,7 @@ impl<'l> Back<'l> {
         // A BOM (U+FEFF) in a value — at the start of a row when files were concatenated —
         // would be uploaded as part of the value: an error, not an edge space (V008). A clean
         // record has none (U+FEFF is outside CP932).
-        let bom = !self.clean && raw.contains('\u{FEFF}');
+        let bom = self.may_have_bom && raw.contains('\u{FEFF}');
         if value.is_empty() {
             if f.required {
                 self.sink.push(at(Code::Required, Rule::Required));
@@ -115,7 +115,9 @@ impl<'l> Back<'l> {
                 }
             }
             ValueType::Date => {
-                let parsed = date::parse_with_format(value, layout.dialect.date_format.as_str());
+                let parsed = self
+                    .date_separator
+                    .and_then(|sep| date::parse_fixed(value, sep));
                 match parsed {
                     Some(d) => dates.set(&self.keys, fi, d),
                     None => {

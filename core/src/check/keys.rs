@@ -346,8 +346,17 @@ impl SortedKeys {
         {
             return n;
         }
-        let n = match self.type_numbers.get(v) {
-            Some(&n) => n,
+        // A file has a handful of types: a scan of them beats hashing the value (SipHash).
+        let known = if self.types.len() <= 16 {
+            self.types
+                .iter()
+                .position(|(_, t)| &**t == v)
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        } else {
+            self.type_numbers.get(v).copied()
+        };
+        let n = match known {
+            Some(n) => n,
             None => {
                 // At most one type per row, and rows are numbered in u32.
                 let n = u32::try_from(self.types.len()).unwrap_or(u32::MAX);

@@ -339,6 +339,11 @@ pub struct Back<'l> {
     conditions_field: Option<usize>,
     /// The current record has no character that a character scan could flag.
     clean: bool,
+    /// A cell of the current record may hold a BOM (U+FEFF): the record is not clean and has
+    /// one (or the row is repaired first). One search per record instead of one per cell.
+    may_have_bom: bool,
+    /// The layout's date format, resolved once ([`date::format_separator`]).
+    date_separator: Option<Option<u8>>,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -417,6 +422,8 @@ impl<'l> Back<'l> {
                 .iter()
                 .position(|f| f.value_type == ValueType::Conditions),
             clean: false,
+            may_have_bom: true,
+            date_separator: date::format_separator(layout.dialect.date_format.as_str()),
             header_columns: 0,
             repaired_text: String::new(),
             repaired_values: Vec::new(),
@@ -539,6 +546,7 @@ impl<'l> Back<'l> {
             self.blank_row(row, line);
             return;
         }
+        self.may_have_bom = !self.clean && (self.opts.repair || text.contains('\u{FEFF}'));
         // A clean record (front end's all-clear scan) has no U+FFFD: skip the search.
         if !self.clean && text.contains('\u{FFFD}') {
             let col = (0..ends.len())
@@ -630,7 +638,7 @@ impl<'l> Back<'l> {
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
         // 券面 columns are uploaded too: a BOM inside one is V009 as in a layout field.
-        if !self.clean && all.get(base..).is_some_and(|t| t.contains('\u{FEFF}')) {
+        if self.may_have_bom {
             for k in 0..self.detail_cols.len() {
                 let c = self.detail_cols[k];
                 if c < ends.len() && field(c).contains('\u{FEFF}') {

@@ -154,6 +154,10 @@ impl RecordReader {
         if self.done {
             return;
         }
+        // Where the next '"' of `input` is, as an offset from the start of the original input
+        // (`total`: none): one search per quote or per input instead of a count per record.
+        let total = input.len();
+        let mut next_quote: Option<usize> = None;
         loop {
             if self.at_start {
                 input = self.skip_line_breaks(input);
@@ -210,7 +214,20 @@ impl RecordReader {
             // A line break inside a record needs a quote; without one, the only possible
             // line break in `consumed` is its last byte (the terminator). One SIMD scan for
             // '"' instead of counting line breaks in every record.
-            let quotes = count(consumed, b'"');
+            let start = total - input.len();
+            let quote_at = match next_quote {
+                Some(q) if q >= start => q,
+                _ => {
+                    let q = memchr::memchr(b'"', input).map_or(total, |p| start + p);
+                    next_quote = Some(q);
+                    q
+                }
+            };
+            let quotes = if quote_at >= start + nin {
+                0
+            } else {
+                count(consumed, b'"')
+            };
             // The quote grammar, only where a quote is (or was) or the record continues in
             // the next input (so its state is known when a quote comes later).
             if quotes > 0 || self.rec_quotes > 0 || !matches!(res, ReadRecordResult::Record) {
