@@ -344,6 +344,10 @@ pub struct Back<'l> {
     may_have_bom: bool,
     /// The layout's date format, resolved once ([`date::format_separator`]).
     date_separator: Option<Option<u8>>,
+    /// Per layout field: whether an empty cell is a finding (required, or 受給者番号). An
+    /// empty cell of any other field has nothing to check and is skipped before
+    /// [`Back::cell`], which would return at once.
+    empty_is_finding: Vec<bool>,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -424,6 +428,11 @@ impl<'l> Back<'l> {
             clean: false,
             may_have_bom: true,
             date_separator: date::format_separator(layout.dialect.date_format.as_str()),
+            empty_is_finding: layout
+                .fields
+                .iter()
+                .map(|f| f.required || f.has_check(Check::RecipientNumber))
+                .collect(),
             header_columns: 0,
             repaired_text: String::new(),
             repaired_values: Vec::new(),
@@ -633,6 +642,9 @@ impl<'l> Back<'l> {
             let col = field_cols[fi];
             if col.is_none() {
                 continue; // an absent column is reported once (S004/S017), not per row
+            }
+            if s == e && !self.empty_is_finding[fi] {
+                continue;
             }
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
