@@ -38,7 +38,7 @@ use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
 use crate::input::decode::{EncodingChoice, TextEncoding};
-use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch};
+use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch, field_start};
 use crate::input::reader::LineEndings;
 use crate::input::xlsx::NumericCells;
 use crate::layout::header::Use;
@@ -528,10 +528,8 @@ impl<'l> Back<'l> {
         let text = all
             .get(base..ends.last().copied().unwrap_or(base))
             .unwrap_or("");
-        let field = |i: usize| -> &str {
-            let start = if i == 0 { base } else { ends[i - 1] };
-            all.get(start..ends[i]).unwrap_or("")
-        };
+        let field =
+            |i: usize| -> &str { all.get(field_start(base, ends, i)..ends[i]).unwrap_or("") };
         if self.header.is_none() {
             let headers: Vec<String> = (0..ends.len()).map(|i| field(i).to_owned()).collect();
             self.header_row(headers, line);
@@ -551,7 +549,8 @@ impl<'l> Back<'l> {
                 );
             return;
         }
-        if text.is_empty() {
+        // Every field empty: the record's text is only the separators between them.
+        if text.len() == ends.len().saturating_sub(1) {
             self.blank_row(row, line);
             return;
         }
@@ -613,7 +612,7 @@ impl<'l> Back<'l> {
             values.push(match *col {
                 Some(c) if (c as usize) <= ends.len() => {
                     let c = c as usize - 1;
-                    (if c == 0 { base } else { ends[c - 1] }, ends[c])
+                    (field_start(base, ends, c), ends[c])
                 }
                 _ => (0, 0),
             });
@@ -714,8 +713,7 @@ impl<'l> Back<'l> {
 /// Field `i` of a record whose fields end at `ends` in `all` (the first starting at `base`).
 fn field_text<'a>(all: &'a str, base: usize, ends: &[usize], i: usize) -> &'a str {
     let Some(&end) = ends.get(i) else { return "" };
-    let start = if i == 0 { base } else { ends[i - 1] };
-    all.get(start..end).unwrap_or("")
+    all.get(field_start(base, ends, i)..end).unwrap_or("")
 }
 
 /// The input column (1-based) of a layout field, when the file has one.
@@ -737,8 +735,7 @@ fn row_parts<'a>(
         if i >= ends.len() {
             return "";
         }
-        let start = if i == 0 { base } else { ends[i - 1] };
-        all.get(start..ends[i]).unwrap_or("")
+        all.get(field_start(base, ends, i)..ends[i]).unwrap_or("")
     };
     let fields = ranges
         .iter()
