@@ -112,6 +112,8 @@ pub struct Front {
     batch: RecordBatch,
     ready: Vec<RecordBatch>,
     spare: Vec<RecordBatch>,
+    /// A quote-free line with its separators written as `,` (tab-separated input).
+    line: Vec<u8>,
 }
 
 impl Front {
@@ -134,6 +136,7 @@ impl Front {
             batch: RecordBatch::default(),
             ready: Vec::new(),
             spare: Vec::new(),
+            line: Vec::new(),
         }
     }
 
@@ -249,8 +252,23 @@ impl Front {
                 Event::Record(rec) => {
                     let base = b.text.len();
                     let before = b.text.len();
+                    // A tab between fields would make the record look unclean to the all-clear
+                    // scan below: a line split on tabs gets ',' as its separators.
+                    let data = if rec.separated && !(b'!'..=b'~').contains(&delimiter) {
+                        let line = &mut self.line;
+                        line.clear();
+                        line.extend_from_slice(rec.data);
+                        for &e in rec.ends.iter().take(rec.ends.len().saturating_sub(1)) {
+                            if let Some(sep) = line.get_mut(e) {
+                                *sep = b',';
+                            }
+                        }
+                        &self.line[..]
+                    } else {
+                        rec.data
+                    };
                     // SIMD validation (simdutf8): UTF-8 checking is a large share of the front end.
-                    let valid = simdutf8::basic::from_utf8(rec.data).ok();
+                    let valid = simdutf8::basic::from_utf8(data).ok();
                     match valid {
                         // A quote-free line: its delimiters are the separators, one piece.
                         Some(t) if rec.separated => {

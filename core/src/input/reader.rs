@@ -105,7 +105,7 @@ pub struct RecordReader {
     discard: Vec<u8>,
     /// Quote-free lines are split here, without csv_core ([`split_line`]): allowed once
     /// csv_core has read the first record (before that it would strip a BOM that starts a
-    /// later record it reads) and for a printable ASCII delimiter other than `"`.
+    /// later record it reads) and for a tab or a printable ASCII delimiter other than `"`.
     fast: bool,
     /// Whether the delimiter allows the quote-free path at all (false in tests comparing it).
     fast_allowed: bool,
@@ -144,7 +144,8 @@ impl RecordReader {
             truncated: false,
             discard: Vec::new(),
             fast: false,
-            fast_allowed: (b'!'..=b'~').contains(&delimiter) && delimiter != b'"',
+            fast_allowed: ((b'!'..=b'~').contains(&delimiter) || delimiter == b'\t')
+                && delimiter != b'"',
             line_ends: Vec::with_capacity(64),
             rec_fresh: false,
         }
