@@ -235,37 +235,28 @@ impl RecordReader {
                 let start = total - input.len();
                 if let Some(p) = memchr::memchr2(b'\n', b'\r', input)
                     && p < self.record_limit.min(1 << 16)
+                    && next_quote_at(&mut next_quote, input, start, total) > start + p
                 {
-                    let quote_at = match next_quote {
-                        Some(q) if q >= start => q,
-                        _ => {
-                            let q = memchr::memchr(b'"', input).map_or(total, |k| start + k);
-                            next_quote = Some(q);
-                            q
-                        }
-                    };
-                    if quote_at > start + p {
-                        let (line, terminator) = (&input[..p], input[p]);
-                        split_line(line, self.quoting.delimiter, &mut self.line_ends);
-                        if terminator == b'\n' {
-                            self.lines += 1;
-                            self.endings.lf += 1;
-                        } else {
-                            self.cr_pending = true;
-                        }
-                        f(Event::Record(Record {
-                            data: line,
-                            ends: &self.line_ends,
-                            separated: true,
-                            line: self.rec_line,
-                            inner_lines: 0,
-                            quotes_balanced: true,
-                            bare_quote: None,
-                        }));
-                        self.at_start = true;
-                        input = &input[p + 1..];
-                        continue;
+                    let (line, terminator) = (&input[..p], input[p]);
+                    split_line(line, self.quoting.delimiter, &mut self.line_ends);
+                    if terminator == b'\n' {
+                        self.lines += 1;
+                        self.endings.lf += 1;
+                    } else {
+                        self.cr_pending = true;
                     }
+                    f(Event::Record(Record {
+                        data: line,
+                        ends: &self.line_ends,
+                        separated: true,
+                        line: self.rec_line,
+                        inner_lines: 0,
+                        quotes_balanced: true,
+                        bare_quote: None,
+                    }));
+                    self.at_start = true;
+                    input = &input[p + 1..];
+                    continue;
                 }
             }
             self.rec_fresh = false;
@@ -291,15 +282,7 @@ impl RecordReader {
             // line break in `consumed` is its last byte (the terminator). One SIMD scan for
             // '"' instead of counting line breaks in every record.
             let start = total - input.len();
-            let quote_at = match next_quote {
-                Some(q) if q >= start => q,
-                _ => {
-                    let q = memchr::memchr(b'"', input).map_or(total, |p| start + p);
-                    next_quote = Some(q);
-                    q
-                }
-            };
-            let quotes = if quote_at >= start + nin {
+            let quotes = if next_quote_at(&mut next_quote, input, start, total) >= start + nin {
                 0
             } else {
                 count(consumed, b'"')
@@ -539,6 +522,20 @@ impl Quoting {
                     None => return,
                 },
             }
+        }
+    }
+}
+
+/// Where the first '"' at or after `start` is (offsets in the input `run` was given, whose
+/// bytes from `start` on are `input`; `total`, its length, for none). `found` keeps the last
+/// answer, valid while it is not behind `start`: one search per quote, not one per record.
+fn next_quote_at(found: &mut Option<usize>, input: &[u8], start: usize, total: usize) -> usize {
+    match *found {
+        Some(q) if q >= start => q,
+        _ => {
+            let q = memchr::memchr(b'"', input).map_or(total, |k| start + k);
+            *found = Some(q);
+            q
         }
     }
 }
