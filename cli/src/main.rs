@@ -161,30 +161,40 @@ fn check_input(
     };
     let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
-    let (to_hash, chunks) = mpsc::sync_channel::<Arc<[u8]>>(16);
+    let (to_hash, chunks) = mpsc::sync_channel::<Arc<Vec<u8>>>(16);
+    // Hashed chunks come back to be read into again: no allocation and copy per chunk.
+    let (hashed_chunk, reusable) = mpsc::channel::<Arc<Vec<u8>>>();
     std::thread::scope(|scope| {
         // Three threads: hashing, reading + decoding + splitting, and checking (here).
         let hasher = scope.spawn(move || {
             let mut sha = pmh_core::receipt::Sha256Hasher::new();
             for chunk in chunks {
                 sha.update(&chunk);
+                let _ = hashed_chunk.send(chunk);
             }
             sha.finish()
         });
         let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
             let mut front =
                 Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
-            let mut buf = vec![0u8; CHUNK];
             loop {
+                // A hashed chunk whose last other holder (the front end) is done with it.
+                let mut buf = reusable
+                    .try_iter()
+                    .find_map(|c| Arc::try_unwrap(c).ok())
+                    .unwrap_or_default();
+                buf.resize(CHUNK, 0);
                 let n = match reader.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(crate::io_fail(path, &e)),
                 };
-                let chunk: Arc<[u8]> = Arc::from(&buf[..n]);
+                buf.truncate(n);
+                let chunk = Arc::new(buf);
                 let _ = to_hash.send(Arc::clone(&chunk));
                 front.feed(&chunk);
+                drop(chunk);
                 if front.gave_up() {
                     // Unreadable (S002/S018): nothing more would be decoded, and a stream such
                     // as /dev/urandom never ends. The report covers the bytes read.

@@ -31,7 +31,7 @@ impl<'l> Back<'l> {
         // A BOM (U+FEFF) in a value — at the start of a row when files were concatenated —
         // would be uploaded as part of the value: an error, not an edge space (V008). A clean
         // record has none (U+FEFF is outside CP932).
-        let bom = !self.clean && raw.contains('\u{FEFF}');
+        let bom = self.may_have_bom && raw.contains('\u{FEFF}');
         if value.is_empty() {
             if f.required {
                 self.sink.push(at(Code::Required, Rule::Required));
@@ -47,7 +47,8 @@ impl<'l> Back<'l> {
             if bom {
                 self.bom_in_value(row, line, col, Some(fi), raw);
             } else if !raw.is_empty() {
-                self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
+                self.sink
+                    .push_with(at(Code::Whitespace, Rule::Chars), |d| d.value(raw));
             }
             return;
         }
@@ -57,12 +58,13 @@ impl<'l> Back<'l> {
             return;
         }
         if value.len() != raw.len() {
-            self.sink.push(at(Code::Whitespace, Rule::Chars).value(raw));
+            self.sink
+                .push_with(at(Code::Whitespace, Rule::Chars), |d| d.value(raw));
         }
         // Excel's exponent form destroys identifiers: say so instead of "not digits".
         if f.has_check(Check::MyNumber) && is_exponent_form(value) {
             self.sink
-                .push(at(Code::MyNumberExponent, Rule::Checks).value(value));
+                .push_with(at(Code::MyNumberExponent, Rule::Checks), |d| d.value(value));
             return;
         }
         let mut ok = true;
@@ -113,24 +115,28 @@ impl<'l> Back<'l> {
                 }
             }
             ValueType::Date => {
-                let parsed = date::parse_with_format(value, layout.dialect.date_format.as_str());
+                let parsed = self
+                    .date_separator
+                    .and_then(|sep| date::parse_fixed(value, sep));
                 match parsed {
                     Some(d) => dates.set(&self.keys, fi, d),
                     None => {
                         ok = false;
-                        let detail = match &self.date_problems[fi] {
-                            Some(e) => {
-                                let (ja, en) = date_error_text(e);
-                                Detail::DateProblem { ja, en }
-                            }
-                            None => Detail::Date {
-                                recognised: date::parse_lenient(value, true)
-                                    .ok()
-                                    .map(|l| l.date.to_string()),
-                            },
-                        };
-                        self.sink
-                            .push(at(Code::Date, Rule::Codes).value(value).detail(detail));
+                        let problem = self.date_problems[fi].as_ref();
+                        self.sink.push_with(at(Code::Date, Rule::Codes), |d| {
+                            let detail = match problem {
+                                Some(e) => {
+                                    let (ja, en) = date_error_text(e);
+                                    Detail::DateProblem { ja, en }
+                                }
+                                None => Detail::Date {
+                                    recognised: date::parse_lenient(value, true)
+                                        .ok()
+                                        .map(|l| l.date.to_string()),
+                                },
+                            };
+                            d.value(value).detail(detail)
+                        });
                     }
                 }
             }
@@ -138,7 +144,8 @@ impl<'l> Back<'l> {
                 let d = &layout.dialect;
                 if value != d.boolean_true && value != d.boolean_false {
                     ok = false;
-                    self.sink.push(at(Code::Boolean, Rule::Codes).value(value));
+                    self.sink
+                        .push_with(at(Code::Boolean, Rule::Codes), |d| d.value(value));
                 }
             }
             ValueType::Conditions => {
@@ -215,16 +222,19 @@ impl<'l> Back<'l> {
             match check {
                 Check::MyNumber => match checkdigit::my_number(value) {
                     checkdigit::CheckOutcome::Invalid { .. } => {
-                        self.sink.push(at(Code::MyNumberCheckDigit).value(value));
+                        self.sink
+                            .push_with(at(Code::MyNumberCheckDigit), |d| d.value(value));
                     }
                     checkdigit::CheckOutcome::Valid if checkdigit::is_all_same_digit(value) => {
-                        self.sink.push(at(Code::MyNumberSameDigits).value(value));
+                        self.sink
+                            .push_with(at(Code::MyNumberSameDigits), |d| d.value(value));
                     }
                     _ => {}
                 },
                 Check::InsurerNumber => {
                     if value.len() == 8 && !checkdigit::insurer_prefecture_valid(value) {
-                        self.sink.push(at(Code::InsurerPrefecture).value(value));
+                        self.sink
+                            .push_with(at(Code::InsurerPrefecture), |d| d.value(value));
                     }
                     if let checkdigit::CheckOutcome::Invalid { expected } =
                         checkdigit::insurer_number(value)

@@ -341,17 +341,30 @@ impl SortedKeys {
 
     /// The number of a certificate type value, new ones numbered in order.
     fn type_number(&mut self, v: &str) -> u32 {
+        // The value's hash first: the types are then told apart by one number each, and only
+        // the one with the same hash is compared as text (exact).
+        let h = type_hash(v);
+        let same = |&(th, ref t): &(u64, Box<str>)| th == h && &**t == v;
         if let Some(n) = self.last_type
-            && self.types.get(n as usize).is_some_and(|(_, t)| &**t == v)
+            && self.types.get(n as usize).is_some_and(same)
         {
             return n;
         }
-        let n = match self.type_numbers.get(v) {
-            Some(&n) => n,
+        // A file has a handful of types: a scan of their hashes beats a SipHash lookup.
+        let known = if self.types.len() <= 16 {
+            self.types
+                .iter()
+                .position(same)
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        } else {
+            self.type_numbers.get(v).copied()
+        };
+        let n = match known {
+            Some(n) => n,
             None => {
                 // At most one type per row, and rows are numbered in u32.
                 let n = u32::try_from(self.types.len()).unwrap_or(u32::MAX);
-                self.types.push((type_hash(v), v.into()));
+                self.types.push((h, v.into()));
                 self.type_numbers.insert(v.into(), n);
                 n
             }

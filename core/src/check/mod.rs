@@ -38,7 +38,7 @@ use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
 use crate::input::decode::{EncodingChoice, TextEncoding};
-use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch};
+use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch, field_start};
 use crate::input::reader::LineEndings;
 use crate::input::xlsx::NumericCells;
 use crate::layout::header::Use;
@@ -217,6 +217,20 @@ impl Sink {
         self.kept = kept;
     }
 
+    /// Pushes `d` completed by `fill` (its value or detail), which runs only when the finding
+    /// is kept: past `max` only the counts change, and they depend on the code and severity
+    /// alone, which `fill` must not change.
+    fn push_with(&mut self, d: Diagnostic, fill: impl FnOnce(Diagnostic) -> Diagnostic) {
+        if self.kept.len() < self.max {
+            let (code, severity) = (d.code, d.severity);
+            let d = fill(d);
+            debug_assert!(d.code == code && d.severity == severity);
+            self.push(d);
+        } else {
+            self.push(d);
+        }
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.counts[d.code.index()] += 1;
         self.severities[d.severity as usize] += 1;
@@ -325,6 +339,15 @@ pub struct Back<'l> {
     conditions_field: Option<usize>,
     /// The current record has no character that a character scan could flag.
     clean: bool,
+    /// A cell of the current record may hold a BOM (U+FEFF): the record is not clean and has
+    /// one (or the row is repaired first). One search per record instead of one per cell.
+    may_have_bom: bool,
+    /// The layout's date format, resolved once ([`date::format_separator`]).
+    date_separator: Option<Option<u8>>,
+    /// Per layout field: whether an empty cell is a finding (required, or 受給者番号). An
+    /// empty cell of any other field has nothing to check and is skipped before
+    /// [`Back::cell`], which would return at once.
+    empty_is_finding: Vec<bool>,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -403,6 +426,13 @@ impl<'l> Back<'l> {
                 .iter()
                 .position(|f| f.value_type == ValueType::Conditions),
             clean: false,
+            may_have_bom: true,
+            date_separator: date::format_separator(layout.dialect.date_format.as_str()),
+            empty_is_finding: layout
+                .fields
+                .iter()
+                .map(|f| f.required || f.has_check(Check::RecipientNumber))
+                .collect(),
             header_columns: 0,
             repaired_text: String::new(),
             repaired_values: Vec::new(),
@@ -498,10 +528,8 @@ impl<'l> Back<'l> {
         let text = all
             .get(base..ends.last().copied().unwrap_or(base))
             .unwrap_or("");
-        let field = |i: usize| -> &str {
-            let start = if i == 0 { base } else { ends[i - 1] };
-            all.get(start..ends[i]).unwrap_or("")
-        };
+        let field =
+            |i: usize| -> &str { all.get(field_start(base, ends, i)..ends[i]).unwrap_or("") };
         if self.header.is_none() {
             let headers: Vec<String> = (0..ends.len()).map(|i| field(i).to_owned()).collect();
             self.header_row(headers, line);
@@ -521,10 +549,12 @@ impl<'l> Back<'l> {
                 );
             return;
         }
-        if text.is_empty() {
+        // Every field empty: the record's text is only the separators between them.
+        if text.len() == ends.len().saturating_sub(1) {
             self.blank_row(row, line);
             return;
         }
+        self.may_have_bom = !self.clean && (self.opts.repair || text.contains('\u{FEFF}'));
         // A clean record (front end's all-clear scan) has no U+FFFD: skip the search.
         if !self.clean && text.contains('\u{FFFD}') {
             let col = (0..ends.len())
@@ -582,7 +612,7 @@ impl<'l> Back<'l> {
             values.push(match *col {
                 Some(c) if (c as usize) <= ends.len() => {
                     let c = c as usize - 1;
-                    (if c == 0 { base } else { ends[c - 1] }, ends[c])
+                    (field_start(base, ends, c), ends[c])
                 }
                 _ => (0, 0),
             });
@@ -612,11 +642,14 @@ impl<'l> Back<'l> {
             if col.is_none() {
                 continue; // an absent column is reported once (S004/S017), not per row
             }
+            if s == e && !self.empty_is_finding[fi] {
+                continue;
+            }
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
         // 券面 columns are uploaded too: a BOM inside one is V009 as in a layout field.
-        if !self.clean && all.get(base..).is_some_and(|t| t.contains('\u{FEFF}')) {
+        if self.may_have_bom {
             for k in 0..self.detail_cols.len() {
                 let c = self.detail_cols[k];
                 if c < ends.len() && field(c).contains('\u{FEFF}') {
@@ -680,8 +713,7 @@ impl<'l> Back<'l> {
 /// Field `i` of a record whose fields end at `ends` in `all` (the first starting at `base`).
 fn field_text<'a>(all: &'a str, base: usize, ends: &[usize], i: usize) -> &'a str {
     let Some(&end) = ends.get(i) else { return "" };
-    let start = if i == 0 { base } else { ends[i - 1] };
-    all.get(start..end).unwrap_or("")
+    all.get(field_start(base, ends, i)..end).unwrap_or("")
 }
 
 /// The input column (1-based) of a layout field, when the file has one.
@@ -703,8 +735,7 @@ fn row_parts<'a>(
         if i >= ends.len() {
             return "";
         }
-        let start = if i == 0 { base } else { ends[i - 1] };
-        all.get(start..ends[i]).unwrap_or("")
+        all.get(field_start(base, ends, i)..ends[i]).unwrap_or("")
     };
     let fields = ranges
         .iter()

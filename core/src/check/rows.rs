@@ -17,13 +17,14 @@ impl<'l> Back<'l> {
             let col = column_of(field_cols, self.keys.valid_to);
             let mut d = Diagnostic::new(Code::PeriodReversed)
                 .at(row, line)
-                .column(col)
-                .detail(Detail::Dates {
+                .column(col);
+            d.field = self.keys.valid_to;
+            self.sink.push_with(d.with_basis(Basis::Inferred), |d| {
+                d.detail(Detail::Dates {
                     first: from.to_string(),
                     second: to.to_string(),
-                });
-            d.field = self.keys.valid_to;
-            self.sink.push(d.with_basis(Basis::Inferred));
+                })
+            });
         }
         // Seed 004 Q76 (lines 1386–1401): a 全件 file sends the certificates valid now (plus the
         // next ones before a renewal), so a row that ended before the reference date is stale.
@@ -34,13 +35,16 @@ impl<'l> Back<'l> {
             let col = column_of(field_cols, self.keys.valid_to);
             let mut d = Diagnostic::new(Code::ExpiredInFull)
                 .at(row, line)
-                .column(col)
-                .detail(Detail::Dates {
+                .column(col);
+            d.field = self.keys.valid_to;
+            // Most rows of an old 全件 file can be R003: past the kept findings, only the
+            // count changes, so the dates are not formatted (`Sink::push_with`).
+            self.sink.push_with(d.with_basis(Basis::Verified), |d| {
+                d.detail(Detail::Dates {
                     first: to.to_string(),
                     second: as_of.to_string(),
-                });
-            d.field = self.keys.valid_to;
-            self.sink.push(d.with_basis(Basis::Verified));
+                })
+            });
         }
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
@@ -48,13 +52,14 @@ impl<'l> Back<'l> {
             let col = column_of(field_cols, self.keys.date_of_birth);
             let mut d = Diagnostic::new(Code::BirthAfterStart)
                 .at(row, line)
-                .column(col)
-                .detail(Detail::Dates {
+                .column(col);
+            d.field = self.keys.date_of_birth;
+            self.sink.push_with(d.with_basis(Basis::Inferred), |d| {
+                d.detail(Detail::Dates {
                     first: birth.to_string(),
                     second: from.to_string(),
-                });
-            d.field = self.keys.date_of_birth;
-            self.sink.push(d.with_basis(Basis::Inferred));
+                })
+            });
         }
     }
 

@@ -220,6 +220,12 @@ impl Decoder {
         matches!(self.state, State::Failed)
     }
 
+    /// Whether [`Decoder::push`] would append its input unchanged: UTF-8 is established and no
+    /// bytes are held back. The caller may then use the input itself instead of a copy.
+    pub(crate) fn passes_through(&self) -> bool {
+        matches!(self.state, State::Utf8) && self.pending.is_empty()
+    }
+
     /// Why the encoding is unknown (`None` unless it is).
     pub fn failure(&self) -> Option<&'static str> {
         self.failure
@@ -491,6 +497,35 @@ mod tests {
             String::from_utf8_lossy(&out).into_owned(),
             d.malformed(),
         )
+    }
+
+    /// `Front::feed` skips the copy when the decoder passes its input through: it must then
+    /// append exactly its input, whatever the chunking (BOM, no BOM, invalid bytes, a
+    /// character cut between chunks).
+    #[test]
+    fn pass_through_appends_the_input_unchanged() {
+        let texts: [&[u8]; 4] = [
+            "\u{FEFF}氏名,a\r\n山田,b\r\n".as_bytes(),
+            "id,名前\r\n1,田中\r\n".as_bytes(),
+            b"id,x\r\n1,\xE5\xB1\r\n2,\xFF\r\n",
+            b"\xEF\xBB\xBFa\xE3\x81\x82b\xE3\x81",
+        ];
+        for bytes in texts {
+            for chunk in [1, 2, 3, 5, 4096] {
+                let mut d = Decoder::new();
+                let mut out = Vec::new();
+                for c in bytes.chunks(chunk) {
+                    if d.passes_through() {
+                        let before = out.len();
+                        d.push(c, &mut out);
+                        assert_eq!(&out[before..], c);
+                    } else {
+                        d.push(c, &mut out);
+                    }
+                }
+                d.finish(&mut out);
+            }
+        }
     }
 
     #[test]

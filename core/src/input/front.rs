@@ -38,9 +38,13 @@ pub(crate) struct RecMeta {
 /// A batch of decoded records: field text, field ends and per-record facts.
 #[derive(Debug, Clone, Default)]
 pub struct RecordBatch {
-    /// Text of all fields, concatenated (always valid UTF-8; undecodable bytes are U+FFFD).
+    /// Text of all records, one after the other; within a record one separator byte between
+    /// fields (always valid UTF-8; undecodable bytes are U+FFFD). A record is usually its
+    /// line as read, delimiters included, so it is copied in one piece.
     pub(crate) text: String,
-    /// End offset in `text` of every field.
+    /// End offset in `text` of every field: a record's first field starts where the previous
+    /// record ends, every other field one byte after the previous field's end
+    /// ([`field_start`]).
     pub(crate) ends: Vec<usize>,
     /// One entry per record or blank line.
     pub(crate) recs: Vec<RecMeta>,
@@ -48,6 +52,15 @@ pub struct RecordBatch {
     pub(crate) encoding: Option<TextEncoding>,
     /// Delimiter in use.
     pub(crate) delimiter: u8,
+}
+
+/// Where field `i` of a record starts in [`RecordBatch::text`]: `base` for the first, one
+/// (separator) byte after the previous field's end for the others.
+pub(crate) fn field_start(base: usize, ends: &[usize], i: usize) -> usize {
+    match i.checked_sub(1) {
+        None => base,
+        Some(prev) => ends[prev] + 1,
+    }
 }
 
 impl RecordBatch {
@@ -99,6 +112,8 @@ pub struct Front {
     batch: RecordBatch,
     ready: Vec<RecordBatch>,
     spare: Vec<RecordBatch>,
+    /// A quote-free line with its separators written as `,` (tab-separated input).
+    line: Vec<u8>,
 }
 
 impl Front {
@@ -121,6 +136,7 @@ impl Front {
             batch: RecordBatch::default(),
             ready: Vec::new(),
             spare: Vec::new(),
+            line: Vec::new(),
         }
     }
 
@@ -137,6 +153,11 @@ impl Front {
         self.bytes += chunk.len() as u64;
         if let Some(sha) = self.sha.as_mut() {
             sha.update(chunk);
+        }
+        if self.decoder.passes_through() {
+            // UTF-8 established: the decoder would only copy the chunk (a test compares).
+            self.consume(chunk, false);
+            return;
         }
         let mut decoded = std::mem::take(&mut self.decoded);
         decoded.clear();
@@ -231,14 +252,54 @@ impl Front {
                 Event::Record(rec) => {
                     let base = b.text.len();
                     let before = b.text.len();
-                    // SIMD validation (simdutf8): UTF-8 checking is a large share of the front end.
-                    if let Ok(t) = simdutf8::basic::from_utf8(rec.data) {
-                        b.text.push_str(t);
-                        b.ends.extend(rec.ends.iter().map(|e| base + e));
+                    // A tab between fields would make the record look unclean to the all-clear
+                    // scan below: a line split on tabs gets ',' as its separators.
+                    let data = if rec.separated && !(b'!'..=b'~').contains(&delimiter) {
+                        let line = &mut self.line;
+                        line.clear();
+                        line.extend_from_slice(rec.data);
+                        for &e in rec.ends.iter().take(rec.ends.len().saturating_sub(1)) {
+                            if let Some(sep) = line.get_mut(e) {
+                                *sep = b',';
+                            }
+                        }
+                        &self.line[..]
                     } else {
-                        for i in 0..rec.len() {
-                            b.text.push_str(&String::from_utf8_lossy(rec.field(i)));
-                            b.ends.push(b.text.len());
+                        rec.data
+                    };
+                    // SIMD validation (simdutf8): UTF-8 checking is a large share of the front end.
+                    let valid = simdutf8::basic::from_utf8(data).ok();
+                    match valid {
+                        // A quote-free line: its delimiters are the separators, one piece.
+                        Some(t) if rec.separated => {
+                            b.text.push_str(t);
+                            b.ends.extend(rec.ends.iter().map(|e| base + e));
+                        }
+                        // csv_core's unescaped fields, concatenated: a separator between them.
+                        // Fields of valid UTF-8 end on character boundaries (only ASCII bytes
+                        // were removed around them).
+                        Some(t) => {
+                            let mut start = 0;
+                            for (i, &end) in rec.ends.iter().enumerate() {
+                                if i > 0 {
+                                    b.text.push(',');
+                                }
+                                match t.get(start..end) {
+                                    Some(field) => b.text.push_str(field),
+                                    None => b.text.push_str(&String::from_utf8_lossy(rec.field(i))),
+                                }
+                                b.ends.push(b.text.len());
+                                start = end;
+                            }
+                        }
+                        None => {
+                            for i in 0..rec.len() {
+                                if i > 0 {
+                                    b.text.push(',');
+                                }
+                                b.text.push_str(&String::from_utf8_lossy(rec.field(i)));
+                                b.ends.push(b.text.len());
+                            }
                         }
                     }
                     b.recs.push(RecMeta {

@@ -20,10 +20,15 @@ pub enum Event<'a> {
 
 /// One CSV record: unescaped field bytes and their end offsets.
 pub struct Record<'a> {
-    /// Concatenated field data.
+    /// Field data: concatenated, or with the one-byte delimiter between fields kept
+    /// (`separated`).
     pub data: &'a [u8],
     /// End offset of each field in `data`.
     pub ends: &'a [usize],
+    /// `data` is the record's line as it stands (no quote in it): each field after the first
+    /// starts one byte (the delimiter) after the previous one's end. Otherwise (csv_core's
+    /// unescaped output) each field starts where the previous one ends.
+    pub separated: bool,
     /// 1-based physical line where the record starts.
     pub line: u64,
     /// Line breaks inside the record (quoted values spanning lines).
@@ -44,7 +49,11 @@ impl Record<'_> {
 
     /// Bytes of field `i`.
     pub fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + usize::from(self.separated)
+        };
         &self.data[start..self.ends[i]]
     }
 }
@@ -94,6 +103,17 @@ pub struct RecordReader {
     /// quote no longer buffers the rest of the file (issue 9).
     truncated: bool,
     discard: Vec<u8>,
+    /// Quote-free lines are split here, without csv_core ([`split_line`]): allowed once
+    /// csv_core has read the first record (before that it would strip a BOM that starts a
+    /// later record it reads) and for a tab or a printable ASCII delimiter other than `"`.
+    fast: bool,
+    /// Whether the delimiter allows the quote-free path at all (false in tests comparing it).
+    fast_allowed: bool,
+    /// Field ends of the record split by the quote-free path.
+    line_ends: Vec<usize>,
+    /// No byte of the current record has gone to csv_core yet (it may take the quote-free
+    /// path).
+    rec_fresh: bool,
 }
 
 /// Most bytes of one record's field data kept in memory: no PMH record comes near it, and an
@@ -123,6 +143,20 @@ impl RecordReader {
             record_limit: MAX_RECORD_BYTES,
             truncated: false,
             discard: Vec::new(),
+            fast: false,
+            fast_allowed: ((b'!'..=b'~').contains(&delimiter) || delimiter == b'\t')
+                && delimiter != b'"',
+            line_ends: Vec::with_capacity(64),
+            rec_fresh: false,
+        }
+    }
+
+    /// A reader that always goes through csv_core (tests compare the two paths).
+    #[cfg(test)]
+    fn without_fast_path(delimiter: u8) -> Self {
+        Self {
+            fast_allowed: false,
+            ..Self::new(delimiter)
         }
     }
 
@@ -154,6 +188,10 @@ impl RecordReader {
         if self.done {
             return;
         }
+        // Where the next '"' of `input` is, as an offset from the start of the original input
+        // (`total`: none): one search per quote or per input instead of a count per record.
+        let total = input.len();
+        let mut next_quote: Option<usize> = None;
         loop {
             if self.at_start {
                 input = self.skip_line_breaks(input);
@@ -183,12 +221,45 @@ impl RecordReader {
                 self.rec_inner = 0;
                 self.rec_quotes = 0;
                 self.quoting.reset();
+                self.rec_fresh = true;
             }
             // csv-core takes an empty input for the end of the file: an empty chunk (the
             // decoder held back part of a character) must not end the record.
             if input.is_empty() && !eof {
                 return;
             }
+            // The common record: a whole line in `input` without a quote. Its fields are the
+            // bytes between delimiters, as csv_core would give them (a test compares the two
+            // on every shape of input and chunking).
+            if self.fast && self.rec_fresh {
+                let start = total - input.len();
+                if let Some(p) = memchr::memchr2(b'\n', b'\r', input)
+                    && p < self.record_limit.min(1 << 16)
+                    && next_quote_at(&mut next_quote, input, start, total) > start + p
+                {
+                    let (line, terminator) = (&input[..p], input[p]);
+                    split_line(line, self.quoting.delimiter, &mut self.line_ends);
+                    if terminator == b'\n' {
+                        self.lines += 1;
+                        self.endings.lf += 1;
+                    } else {
+                        self.cr_pending = true;
+                    }
+                    f(Event::Record(Record {
+                        data: line,
+                        ends: &self.line_ends,
+                        separated: true,
+                        line: self.rec_line,
+                        inner_lines: 0,
+                        quotes_balanced: true,
+                        bare_quote: None,
+                    }));
+                    self.at_start = true;
+                    input = &input[p + 1..];
+                    continue;
+                }
+            }
+            self.rec_fresh = false;
             let out: &mut [u8] = if self.truncated {
                 &mut self.discard
             } else {
@@ -210,7 +281,12 @@ impl RecordReader {
             // A line break inside a record needs a quote; without one, the only possible
             // line break in `consumed` is its last byte (the terminator). One SIMD scan for
             // '"' instead of counting line breaks in every record.
-            let quotes = count(consumed, b'"');
+            let start = total - input.len();
+            let quotes = if next_quote_at(&mut next_quote, input, start, total) >= start + nin {
+                0
+            } else {
+                count(consumed, b'"')
+            };
             // The quote grammar, only where a quote is (or was) or the record continues in
             // the next input (so its state is known when a quote comes later).
             if quotes > 0 || self.rec_quotes > 0 || !matches!(res, ReadRecordResult::Record) {
@@ -263,6 +339,7 @@ impl RecordReader {
                     let rec = Record {
                         data: &self.out[..self.nout],
                         ends: &self.ends[..self.nend],
+                        separated: false,
                         line: self.rec_line,
                         inner_lines: self.rec_inner,
                         // A record cut at the limit is never taken as whole.
@@ -270,6 +347,7 @@ impl RecordReader {
                         bare_quote: self.quoting.bare,
                     };
                     f(Event::Record(rec));
+                    self.fast = self.fast_allowed;
                     self.nout = 0;
                     self.nend = 0;
                     self.at_start = true;
@@ -446,6 +524,51 @@ impl Quoting {
             }
         }
     }
+}
+
+/// Where the first '"' at or after `start` is (offsets in the input `run` was given, whose
+/// bytes from `start` on are `input`; `total`, its length, for none). `found` keeps the last
+/// answer, valid while it is not behind `start`: one search per quote, not one per record.
+fn next_quote_at(found: &mut Option<usize>, input: &[u8], start: usize, total: usize) -> usize {
+    match *found {
+        Some(q) if q >= start => q,
+        _ => {
+            let q = memchr::memchr(b'"', input).map_or(total, |k| start + k);
+            *found = Some(q);
+            q
+        }
+    }
+}
+
+/// The field ends of a quote-free line: every delimiter's offset, then the line's length.
+/// Eight bytes at a time (SWAR): a byte equal to the delimiter is a zero byte of `word ^
+/// pattern`, found exactly (no false positives) by the carry-free test below.
+fn split_line(line: &[u8], delimiter: u8, ends: &mut Vec<usize>) {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pattern = u64::from_le_bytes([delimiter; 8]);
+    ends.clear();
+    let mut words = line.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let x = u64::from_le_bytes(w) ^ pattern;
+        // High bit of each byte: set when the byte of `x` is not zero.
+        let nonzero = ((x & LOW7) + LOW7) | x;
+        let mut hits = !nonzero & HIGH;
+        while hits != 0 {
+            ends.push(at + hits.trailing_zeros() as usize / 8);
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if b == delimiter {
+            ends.push(at + k);
+        }
+    }
+    ends.push(line.len());
 }
 
 fn count(bytes: &[u8], needle: u8) -> u64 {
@@ -683,6 +806,90 @@ mod tests {
             } else {
                 assert_eq!(seen.len(), 2);
             }
+        }
+    }
+
+    /// A record as the comparison sees it: fields, line, inner lines, balance, bare quote.
+    type Seen = (Vec<Vec<u8>>, u64, u64, bool, Option<u32>);
+
+    /// Everything a reader reports, for comparing two readers.
+    fn all_events(mut r: RecordReader, input: &[u8], chunks: &[usize]) -> (Vec<Seen>, LineEndings) {
+        let mut evs = Vec::new();
+        let mut f = |e: Event<'_>| match e {
+            Event::Blank { line } => evs.push((Vec::new(), line, u64::MAX, true, None)),
+            Event::Record(rec) => evs.push((
+                (0..rec.len()).map(|i| rec.field(i).to_vec()).collect(),
+                rec.line,
+                rec.inner_lines,
+                rec.quotes_balanced,
+                rec.bare_quote,
+            )),
+        };
+        let mut rest = input;
+        let mut k = 0;
+        while !rest.is_empty() {
+            let n = chunks
+                .get(k % chunks.len().max(1))
+                .copied()
+                .unwrap_or(7)
+                .clamp(1, rest.len());
+            r.feed(&rest[..n], &mut f);
+            rest = &rest[n..];
+            k += 1;
+        }
+        r.finish(&mut f);
+        (evs, r.line_endings())
+    }
+
+    #[test]
+    fn split_line_finds_every_delimiter() {
+        let mut ends = Vec::new();
+        for line in [
+            &b""[..],
+            b",",
+            b"abc",
+            b",,,,,,,,,,,,,,,,,",
+            b"a,bb,ccc,dddd,eeeee,ffffff,ggggggg,hhhhhhhh,",
+            "名前,\u{2C00},\u{AC2C}x,,".as_bytes(),
+        ] {
+            split_line(line, b',', &mut ends);
+            let mut expected: Vec<usize> = memchr::memchr_iter(b',', line).collect();
+            expected.push(line.len());
+            assert_eq!(ends, expected, "{line:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The quote-free path gives exactly what csv_core gives: the same records, fields,
+        /// lines, quote balance, bare quotes and line endings, for any bytes (quotes, CR, LF,
+        /// CRLF, BOMs inside, cut characters) in any chunking, and with a small record limit.
+        #[test]
+        fn quote_free_path_agrees_with_csv_core(
+            input in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    b'a', b'b', b',', b',', b'"', b'\r', b'\n', b'\n', b' ', b'\t',
+                    0xEF, 0xBB, 0xBF, 0xE3, 0x81, 0x82,
+                ]),
+                0..300,
+            ),
+            chunks in proptest::collection::vec(1usize..64, 1..8),
+            limit in proptest::option::of(1usize..40),
+            delimiter in proptest::sample::select(vec![b',', b'\t']),
+        ) {
+            let make = |fast: bool| {
+                let mut r = if fast {
+                    RecordReader::new(delimiter)
+                } else {
+                    RecordReader::without_fast_path(delimiter)
+                };
+                if let Some(l) = limit {
+                    r.record_limit = l;
+                }
+                r
+            };
+            let with_fast = all_events(make(true), &input, &chunks);
+            let core_only = all_events(make(false), &input, &chunks);
+            proptest::prop_assert_eq!(with_fast, core_only);
         }
     }
 }

@@ -56,7 +56,7 @@ impl<'a> BatchRecord<'a> {
         let Some(&end) = self.ends.get(i) else {
             return "";
         };
-        let start = if i == 0 { self.base } else { self.ends[i - 1] };
+        let start = crate::input::front::field_start(self.base, self.ends, i);
         self.text.get(start..end).unwrap_or("")
     }
 

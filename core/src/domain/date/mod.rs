@@ -75,7 +75,20 @@ impl Ymd {
         if !(0..=9999).contains(&year) {
             return None;
         }
-        NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day))?;
+        // The proleptic Gregorian calendar, as chrono's `NaiveDate::from_ymd_opt` decides it
+        // (a test compares the two on every day of 0000–9999 and on bad months and days);
+        // without chrono's ordinal arithmetic on every date cell.
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if day == 0 || day > days {
+            return None;
+        }
         Some(Ymd { year, month, day })
     }
 
@@ -135,7 +148,7 @@ fn ascii_num(bytes: &[u8]) -> Option<u32> {
 }
 
 /// `YYYY?MM?DD` with a fixed separator (or none), strictly zero padded.
-fn parse_fixed(s: &str, sep: Option<u8>) -> Option<Ymd> {
+pub(crate) fn parse_fixed(s: &str, sep: Option<u8>) -> Option<Ymd> {
     let b = s.as_bytes();
     let (y, m, d) = match sep {
         Some(sep) => {
@@ -168,10 +181,16 @@ pub fn parse_iso(s: &str) -> Option<Ymd> {
 /// Zero padding is required; an unknown `format` gives `None`.
 #[must_use]
 pub fn parse_with_format(s: &str, format: &str) -> Option<Ymd> {
+    format_separator(format).and_then(|sep| parse_fixed(s, sep))
+}
+
+/// The separator of a format [`parse_with_format`] accepts (`Some(None)`: `YYYYMMDD`), for
+/// [`parse_fixed`]; `None` for an unknown format. The checker resolves it once per file.
+pub(crate) fn format_separator(format: &str) -> Option<Option<u8>> {
     match format {
-        "YYYY-MM-DD" => parse_fixed(s, Some(b'-')),
-        "YYYY/MM/DD" => parse_fixed(s, Some(b'/')),
-        "YYYYMMDD" => parse_fixed(s, None),
+        "YYYY-MM-DD" => Some(Some(b'-')),
+        "YYYY/MM/DD" => Some(Some(b'/')),
+        "YYYYMMDD" => Some(None),
         _ => None,
     }
 }

@@ -541,3 +541,22 @@ fn era_overflow_is_bounded() {
     // 令和 has not ended: no bound.
     assert_eq!(ok("令和99年1月1日"), Ok(ymd(2117, 1, 1)));
 }
+
+/// `Ymd::new` decides the calendar without chrono: the same answer as chrono on every day of
+/// years 0–9999 and on out-of-range months and days.
+#[test]
+fn ymd_new_agrees_with_chrono() {
+    use chrono::NaiveDate;
+    for year in 0..=9999 {
+        for month in 0..=13u8 {
+            for day in [0u8, 1, 27, 28, 29, 30, 31, 32, 255] {
+                let ours = Ymd::new(year, month, day).is_some();
+                let chrono =
+                    NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day)).is_some();
+                assert_eq!(ours, chrono, "{year}-{month}-{day}");
+            }
+        }
+    }
+    assert!(Ymd::new(-1, 1, 1).is_none());
+    assert!(Ymd::new(10_000, 1, 1).is_none());
+}
