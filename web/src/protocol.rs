@@ -841,6 +841,9 @@ pub enum FromWorker {
         rows: u64,
         /// Milliseconds per run.
         runs_ms: Vec<f64>,
+        /// Milliseconds per run without the SHA-256 of the input.
+        #[serde(default)]
+        check_ms: Vec<f64>,
     },
     /// A request could not be carried out.
     Failed {

@@ -419,13 +419,14 @@ fn answer(
                 now(scope) - t
             });
             match result {
-                Ok((bytes, rows, runs_ms)) => post(
+                Ok(b) => post(
                     scope,
                     &FromWorker::Benched {
                         job,
-                        bytes,
-                        rows,
-                        runs_ms,
+                        bytes: b.bytes,
+                        rows: b.rows,
+                        runs_ms: b.runs_ms,
+                        check_ms: b.check_ms,
                     },
                     None,
                 ),

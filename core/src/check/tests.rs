@@ -22,6 +22,26 @@ mod visitor_tests {
         assert_eq!(rows[0].1, crate::synth::my_number(0));
         assert_eq!(rows[0].2, 3, "three 券面 columns");
     }
+
+    #[test]
+    fn without_the_hash_the_findings_are_the_same() {
+        let layout = Layout::full();
+        let file = format!("{}bad,row\r\n", crate::synth::full_file(7, 40));
+        let run = |hash: bool| {
+            let mut c = Checker::new(&layout, Options::default());
+            if !hash {
+                c = c.without_hash();
+            }
+            c.feed(file.as_bytes());
+            c.finish()
+        };
+        let (with, without) = (run(true), run(false));
+        assert_eq!(with.sha256.len(), 64);
+        assert!(without.sha256.is_empty());
+        assert!(with.errors > 0);
+        assert_eq!(with.diagnostics, without.diagnostics);
+        assert_eq!(with.counts, without.counts);
+    }
 }
 
 #[cfg(test)]

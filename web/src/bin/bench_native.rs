@@ -47,11 +47,19 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0
     });
     match timed {
-        Ok((bytes, rows, runs)) => {
-            let runs: Vec<String> = runs.iter().map(|ms| format!("{ms:.1}")).collect();
+        Ok(b) => {
+            let list = |runs: &[f64]| {
+                runs.iter()
+                    .map(|ms| format!("{ms:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
             println!(
-                "{{\"rows\":{rows},\"bytes\":{bytes},\"native_ms\":[{}]}}",
-                runs.join(",")
+                "{{\"rows\":{},\"bytes\":{},\"native_ms\":[{}],\"native_check_ms\":[{}]}}",
+                b.rows,
+                b.bytes,
+                list(&b.runs_ms),
+                list(&b.check_ms)
             );
         }
         Err(e) => {

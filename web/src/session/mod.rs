@@ -42,6 +42,7 @@ mod diffmake;
 mod edit;
 mod export;
 mod load;
+pub use load::Bench;
 mod previous;
 mod view;
 

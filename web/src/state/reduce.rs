@@ -1143,10 +1143,13 @@ impl State {
                 bytes,
                 rows,
                 runs_ms,
+                check_ms,
                 ..
             } => {
                 // For the benchmark script (tests/e2e/bench.mjs).
-                let value = serde_json::json!({ "bytes": bytes, "rows": rows, "runs_ms": runs_ms });
+                let value = serde_json::json!({
+                    "bytes": bytes, "rows": rows, "runs_ms": runs_ms, "check_ms": check_ms
+                });
                 return vec![Effect::PublishBench(value.to_string())];
             }
             FromWorker::Failed { job, error } => {
