@@ -29,6 +29,26 @@ fn findings(path: &str, layout: &str, extra: &[&str]) -> Vec<(String, String, St
     out
 }
 
+/// `pmhcsv diff [--from FROM] --to TO -o OUT --state STATE --history-key sequence`.
+fn diff_by_sequence(from: Option<&str>, to: &str, out: &Path, state: &str) -> std::process::Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec!["diff"];
+    if let Some(from) = from {
+        args.extend(["--from", from]);
+    }
+    args.extend([
+        "--to",
+        to,
+        "-o",
+        out,
+        "--state",
+        state,
+        "--history-key",
+        "sequence",
+    ]);
+    run(&args)
+}
+
 #[test]
 fn redact_keeps_findings_and_removes_personal_values() {
     for name in [
@@ -226,36 +246,14 @@ fn diff_over_three_days_with_state() {
     let state = state.to_str().unwrap();
     let _ = std::fs::remove_file(state);
     let out1 = tmp("diff1.csv");
-    let o = run(&[
-        "diff",
-        "--to",
-        &day1,
-        "-o",
-        out1.to_str().unwrap(),
-        "--state",
-        state,
-        "--history-key",
-        "sequence",
-    ]);
+    let o = diff_by_sequence(None, &day1, &out1, state);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("登録 4 件"), "{}", stdout(&o));
     let o = run(&["validate", "--layout", "diff", out1.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 
     let out2 = tmp("diff2.csv");
-    let o = run(&[
-        "diff",
-        "--from",
-        &day1,
-        "--to",
-        &day2,
-        "-o",
-        out2.to_str().unwrap(),
-        "--state",
-        state,
-        "--history-key",
-        "sequence",
-    ]);
+    let o = diff_by_sequence(Some(&day1), &day2, &out2, state);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     let s = stdout(&o);
     assert!(s.contains("登録 1 件・更新 1 件・削除 1 件"), "{s}");
@@ -272,19 +270,7 @@ fn diff_over_three_days_with_state() {
     );
 
     let out3 = tmp("diff3.csv");
-    let o = run(&[
-        "diff",
-        "--from",
-        &day2,
-        "--to",
-        &day3,
-        "-o",
-        out3.to_str().unwrap(),
-        "--state",
-        state,
-        "--history-key",
-        "sequence",
-    ]);
+    let o = diff_by_sequence(Some(&day2), &day3, &out3, state);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("差分はありません"), "{}", stdout(&o));
     assert!(!Path::new(&format!("{state}.pmhcsv-partial")).exists());
@@ -417,19 +403,7 @@ fn diff_refuses_a_state_from_another_key_scheme() {
     let before = std::fs::read(state).unwrap();
     let out2 = tmp("k-diff2.csv");
     let _ = std::fs::remove_file(&out2);
-    let o = run(&[
-        "diff",
-        "--from",
-        &day1,
-        "--to",
-        &day2,
-        "-o",
-        out2.to_str().unwrap(),
-        "--state",
-        state,
-        "--history-key",
-        "sequence",
-    ]);
+    let o = diff_by_sequence(Some(&day1), &day2, &out2, state);
     assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("リセットAPI（S00G-E11/E12"), "{err}");
