@@ -21,16 +21,19 @@ fn auto_mapping(s: &Session, headers: &[String]) -> ColumnMapping {
 
 /// Loads `bytes` and checks them with the automatic mapping.
 fn checked(bytes: Vec<u8>) -> Session {
+    checked_from(
+        InputSource::File {
+            name: "t.csv".into(),
+        },
+        bytes,
+    )
+}
+
+/// `bytes` read from `source`, mapped automatically and checked.
+fn checked_from(source: InputSource, bytes: Vec<u8>) -> Session {
     let mut s = Session::default();
     let preview = s
-        .load(
-            InputSource::File {
-                name: "t.csv".into(),
-            },
-            Some(bytes),
-            None,
-            &mut no_progress(),
-        )
+        .load(source, Some(bytes), None, &mut no_progress())
         .unwrap();
     let mapping = auto_mapping(&s, &preview.headers);
     s.check(
@@ -642,23 +645,7 @@ fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
         .unwrap()
         .trim_start_matches('\u{FEFF}')
         .replace(',', "\t");
-    let mut s = Session::default();
-    let p = s
-        .load(
-            InputSource::Paste,
-            Some(text.clone().into_bytes()),
-            None,
-            &mut no_progress(),
-        )
-        .unwrap();
-    let mapping = auto_mapping(&s, &p.headers);
-    s.check(
-        &mapping.to_json(),
-        &Prepare::default(),
-        "",
-        &mut no_progress(),
-    )
-    .unwrap();
+    let s = checked_from(InputSource::Paste, text.clone().into_bytes());
     let extra = DownloadExtra {
         time: "2025-04-01T00:00:00Z",
         seed: 99,
@@ -693,25 +680,12 @@ fn a_paste_is_anonymised_and_recorded_as_its_utf8_text() {
 #[test]
 fn the_receipt_of_a_workbook_records_the_workbook() {
     let book = fixture("xlsx/full_numbers_dates.xlsx");
-    let mut s = Session::default();
-    let p = s
-        .load(
-            InputSource::File {
-                name: "受給者.xlsx".into(),
-            },
-            Some(book.clone()),
-            None,
-            &mut no_progress(),
-        )
-        .unwrap();
-    let mapping = auto_mapping(&s, &p.headers);
-    s.check(
-        &mapping.to_json(),
-        &Prepare::default(),
-        "",
-        &mut no_progress(),
-    )
-    .unwrap();
+    let s = checked_from(
+        InputSource::File {
+            name: "受給者.xlsx".into(),
+        },
+        book.clone(),
+    );
     assert!(s.summary().unwrap().workbook);
     let json = s
         .receipt("2025-04-01T00:00:00Z", &mut no_progress())
