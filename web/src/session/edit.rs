@@ -262,13 +262,7 @@ impl Session {
         let Some(group) = input.undo.pop() else {
             return Err(WorkerError::NothingToUndo);
         };
-        let edits: Vec<(CellRef, String)> = input
-            .log
-            .iter()
-            .rev()
-            .filter(|c| c.group == group)
-            .map(|c| (c.cell, c.before.clone()))
-            .collect();
+        let edits = taken_back(&input.log, group);
         let n = self.change(&edits, ChangeKind::Undo, at)?;
         // An undo cannot itself be undone; it can be redone.
         if let Some(input) = self.input.as_mut() {
@@ -288,13 +282,7 @@ impl Session {
         let Some(group) = input.redo.pop() else {
             return Err(WorkerError::NothingToUndo);
         };
-        let edits: Vec<(CellRef, String)> = input
-            .log
-            .iter()
-            .rev()
-            .filter(|c| c.group == group)
-            .map(|c| (c.cell, c.before.clone()))
-            .collect();
+        let edits = taken_back(&input.log, group);
         let redo = std::mem::take(&mut self.loaded_mut()?.redo);
         let n = self.change(&edits, ChangeKind::Redo, at)?;
         if let Some(input) = self.input.as_mut() {
@@ -444,4 +432,14 @@ impl Session {
         results.findings.replace_rows(found);
         results.view_cache = None;
     }
+}
+
+/// The edits that take change-log group `group` back: each of its cells gets the value it had
+/// before, newest first.
+fn taken_back(log: &[Change], group: u32) -> Vec<(CellRef, String)> {
+    log.iter()
+        .rev()
+        .filter(|c| c.group == group)
+        .map(|c| (c.cell, c.before.clone()))
+        .collect()
 }
