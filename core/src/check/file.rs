@@ -38,31 +38,25 @@ impl<'l> Back<'l> {
             return;
         }
         let row = self.row;
-        for &(col, first, f) in &map.duplicates {
-            self.sink.push(
-                Diagnostic::new(Code::DuplicateColumn)
-                    .at(row, line)
-                    .column(Some(col as u32 + 1))
-                    .field(f, Basis::Verified)
-                    .detail(Detail::Header {
-                        header: headers[col].clone(),
-                        suggestion: None,
-                        other_column: Some(first as u32 + 1),
-                    }),
-            );
-        }
-        for &(col, first, f) in &map.card_repeats {
-            self.sink.push(
-                Diagnostic::new(Code::CardItemNamedLikeField)
-                    .at(row, line)
-                    .column(Some(col as u32 + 1))
-                    .field(f, Basis::Verified)
-                    .detail(Detail::Header {
-                        header: headers[col].clone(),
-                        suggestion: None,
-                        other_column: Some(first as u32 + 1),
-                    }),
-            );
+        // A column named like an earlier one: a second column of a field, or a 券面 item.
+        let repeats = [
+            (Code::DuplicateColumn, &map.duplicates),
+            (Code::CardItemNamedLikeField, &map.card_repeats),
+        ];
+        for (code, list) in repeats {
+            for &(col, first, f) in list {
+                self.sink.push(
+                    Diagnostic::new(code)
+                        .at(row, line)
+                        .column(Some(col as u32 + 1))
+                        .field(f, Basis::Verified)
+                        .detail(Detail::Header {
+                            header: headers[col].clone(),
+                            suggestion: None,
+                            other_column: Some(first as u32 + 1),
+                        }),
+                );
+            }
         }
         let known_items: Vec<String> = layout
             .certificate_items

@@ -367,7 +367,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("The header row has no column for the required field \"{label_en}\"."),
         ),
         (
-            Code::DuplicateColumn,
+            Code::DuplicateColumn | Code::CardItemNamedLikeField,
             Detail::Header {
                 header,
                 other_column,
@@ -378,10 +378,21 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 .map(crate::findings::diagnostic::column_letter)
                 .unwrap_or_default();
             let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
-            (
-                format!("列{h_ja}は{other}列と同じ項目「{label_ja}」を表しています。"),
-                format!("Column {h_en} maps to \"{label_en}\", like column {other}."),
-            )
+            if d.code == Code::DuplicateColumn {
+                (
+                    format!("列{h_ja}は{other}列と同じ項目「{label_ja}」を表しています。"),
+                    format!("Column {h_en} maps to \"{label_en}\", like column {other}."),
+                )
+            } else {
+                (
+                    format!(
+                        "列{h_ja}は固定項目「{label_ja}」（{other}列）と同じ名前ですが、固定項目の後ろにあるため券面項目として扱います。"
+                    ),
+                    format!(
+                        "Column {h_en} has the name of the fixed field \"{label_en}\" (column {other}); it stands after the fixed fields, so it is kept as a certificate-face item."
+                    ),
+                )
+            }
         }
         (Code::RaggedRow, Detail::Ragged { expected, found }) => (
             format!("この行は{found}列ありますが、見出し行は{expected}列です。"),
@@ -421,27 +432,6 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             (
                 format!("{what_ja}が「{found}」です（レイアウトの設定は「{expected}」）。"),
                 format!("The {what_en} is \"{found}\"; the layout expects \"{expected}\"."),
-            )
-        }
-        (
-            Code::CardItemNamedLikeField,
-            Detail::Header {
-                header,
-                other_column,
-                ..
-            },
-        ) => {
-            let other = other_column
-                .map(crate::findings::diagnostic::column_letter)
-                .unwrap_or_default();
-            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
-            (
-                format!(
-                    "列{h_ja}は固定項目「{label_ja}」（{other}列）と同じ名前ですが、固定項目の後ろにあるため券面項目として扱います。"
-                ),
-                format!(
-                    "Column {h_en} has the name of the fixed field \"{label_en}\" (column {other}); it stands after the fixed fields, so it is kept as a certificate-face item."
-                ),
             )
         }
         (
