@@ -124,3 +124,26 @@ pub fn synth_column(label: &str) -> usize {
         .position(|h| h == label)
         .unwrap_or_else(|| panic!("{label} is not in the synthetic header"))
 }
+
+/// Writes a 全件 file to `path` — BOM, the synthetic header row, then the data lines `body`
+/// writes (each ending in CRLF) — through a temporary file renamed at the end, so that an
+/// interrupted run leaves no half file behind.
+///
+/// # Errors
+/// Any I/O error.
+pub fn write_full_file(
+    path: &Path,
+    body: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    let tmp = path.with_extension("tmp");
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    w.write_all("\u{FEFF}".as_bytes())?;
+    w.write_all(pmh_core::synth::FULL_HEADER.as_bytes())?;
+    w.write_all(b"\r\n")?;
+    body(&mut w)?;
+    w.flush()?;
+    drop(w);
+    std::fs::rename(tmp, path)
+}

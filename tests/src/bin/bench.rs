@@ -24,26 +24,19 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use conformance::bench::{arg, measure, release_cli, workspace};
+use conformance::bench::{arg, measure, release_cli, workspace, write_full_file};
 
 fn generate(path: &Path, rows: u64, seed: u64, row: fn(u64, u64, &mut String)) {
-    use std::io::{BufWriter, Write};
-    let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-        let tmp = path.with_extension("tmp");
-        let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        w.write_all("\u{FEFF}".as_bytes())?;
-        w.write_all(pmh_core::synth::FULL_HEADER.as_bytes())?;
-        w.write_all(b"\r\n")?;
-        let mut line = String::with_capacity(512);
-        for i in 0..rows {
-            line.clear();
-            row(seed, i, &mut line);
-            w.write_all(line.as_bytes())?;
-        }
-        w.flush()?;
-        drop(w);
-        std::fs::rename(tmp, path)
+    let write = || {
+        write_full_file(path, |w| {
+            let mut line = String::with_capacity(512);
+            for i in 0..rows {
+                line.clear();
+                row(seed, i, &mut line);
+                w.write_all(line.as_bytes())?;
+            }
+            Ok(())
+        })
     };
     if !path.exists() {
         let t = Instant::now();

@@ -12,11 +12,10 @@
 //! best of three, the state restored before each run) and samples the child's peak RSS
 //! (VmHWM) from /proc. For scale it also times one `pmhcsv validate` of TODAY.
 
-use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use conformance::bench::{arg, release_cli, workspace};
+use conformance::bench::{arg, release_cli, workspace, write_full_file};
 
 /// One synthetic row, possibly changed for TODAY.
 fn row(seed: u64, i: u64, change: bool, move_start: bool, line: &mut String) {
@@ -43,35 +42,29 @@ fn row(seed: u64, i: u64, change: bool, move_start: bool, line: &mut String) {
 }
 
 fn generate(path: &Path, rows: u64, seed: u64, today: bool) -> std::io::Result<()> {
-    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-    let tmp = path.with_extension("tmp");
-    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    w.write_all("\u{FEFF}".as_bytes())?;
-    w.write_all(pmh_core::synth::FULL_HEADER.as_bytes())?;
-    w.write_all(b"\r\n")?;
-    let mut line = String::with_capacity(512);
-    for i in 0..rows {
-        if today && i % 100 == 7 {
-            continue; // gone
-        }
-        row(
-            seed,
-            i,
-            today && i % 50 == 3,
-            today && i % 1000 == 11,
-            &mut line,
-        );
-        w.write_all(line.as_bytes())?;
-    }
-    if today {
-        for i in rows..rows + rows / 100 {
-            row(seed, i, false, false, &mut line);
+    write_full_file(path, |w| {
+        let mut line = String::with_capacity(512);
+        for i in 0..rows {
+            if today && i % 100 == 7 {
+                continue; // gone
+            }
+            row(
+                seed,
+                i,
+                today && i % 50 == 3,
+                today && i % 1000 == 11,
+                &mut line,
+            );
             w.write_all(line.as_bytes())?;
         }
-    }
-    w.flush()?;
-    drop(w);
-    std::fs::rename(tmp, path)
+        if today {
+            for i in rows..rows + rows / 100 {
+                row(seed, i, false, false, &mut line);
+                w.write_all(line.as_bytes())?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Runs the CLI, sampling peak RSS: (time, peak KiB, exit code, stdout).
