@@ -32,10 +32,16 @@ fn checked(bytes: Vec<u8>) -> Session {
 /// `bytes` read from `source`, mapped automatically and checked.
 fn checked_from(source: InputSource, bytes: Vec<u8>) -> Session {
     let mut s = Session::default();
+    load_and_check(&mut s, source, bytes);
+    s
+}
+
+/// Loads `bytes` from `source` into `s` (as configured), maps automatically and checks.
+fn load_and_check(s: &mut Session, source: InputSource, bytes: Vec<u8>) {
     let preview = s
         .load(source, Some(bytes), None, &mut no_progress())
         .unwrap();
-    let mapping = auto_mapping(&s, &preview.headers);
+    let mapping = auto_mapping(s, &preview.headers);
     s.check(
         &mapping.to_json(),
         &Prepare::default(),
@@ -43,7 +49,6 @@ fn checked_from(source: InputSource, bytes: Vec<u8>) -> Session {
         &mut no_progress(),
     )
     .unwrap();
-    s
 }
 
 fn view_all(s: &mut Session) -> ViewData {
@@ -994,24 +999,13 @@ fn compared_with_the_previous_upload() {
     );
     let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
     s.set_previous(Some(("last.csv", &previous)));
-    let preview = s
-        .load(
-            InputSource::File {
-                name: "t.csv".into(),
-            },
-            Some(fixture("invalid/P001_too_many_removals.csv")),
-            None,
-            &mut no_progress(),
-        )
-        .unwrap();
-    let mapping = auto_mapping(&s, &preview.headers);
-    s.check(
-        &mapping.to_json(),
-        &Prepare::default(),
-        "",
-        &mut no_progress(),
-    )
-    .unwrap();
+    load_and_check(
+        &mut s,
+        InputSource::File {
+            name: "t.csv".into(),
+        },
+        fixture("invalid/P001_too_many_removals.csv"),
+    );
     let summary = s.summary().unwrap();
     let p = summary.previous.clone().unwrap();
     assert_eq!((p.removed, p.added, p.changed, p.unchanged), (15, 0, 0, 5));
