@@ -97,6 +97,20 @@ pub fn options_for(path: &Path) -> Options {
     opts
 }
 
+/// The options of `pmhcsv validate` (a file in the upload layout) or, with `build`, of
+/// `pmhcsv build` as a check (source data, repairs applied, no output).
+pub fn mode(build: bool) -> Options {
+    Options {
+        kind: if build {
+            InputKind::Source
+        } else {
+            InputKind::Upload
+        },
+        repair: build,
+        ..Options::default()
+    }
+}
+
 /// Checks a fixture, feeding it in small chunks to exercise the streaming paths.
 pub fn check_fixture(path: &Path) -> (Layout, Report) {
     let layout = layout_for(path);

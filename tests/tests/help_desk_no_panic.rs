@@ -3,9 +3,10 @@
 //! properties assert that their generators reach the branch that matters: snapshots whose diff
 //! writes records, and real state files (edited) that are read to the end.
 
+use conformance::mode;
 use pmh_core::diff::{Bytes, DiffConfig, DiffState, DiffStateReader, Snapshot, diff};
 use pmh_core::redact::{RedactError, redact};
-use pmh_core::{EncodingChoice, InputKind, Lang, Layout, Options, TextEncoding, check_bytes};
+use pmh_core::{EncodingChoice, Lang, Layout, Options, TextEncoding, check_bytes};
 use proptest::prelude::*;
 
 const HEADER: &str = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日,受給者証番号,保護者氏名\r\n";
@@ -60,18 +61,6 @@ fn csvish() -> impl Strategy<Value = String> {
     prop::collection::vec(atoms, 0..60).prop_map(|v| v.concat())
 }
 
-fn opts(build: bool) -> Options {
-    Options {
-        kind: if build {
-            InputKind::Source
-        } else {
-            InputKind::Upload
-        },
-        repair: build,
-        ..Options::default()
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -101,18 +90,18 @@ proptest! {
     #[test]
     fn redact_csv_shaped_text(text in csvish(), seed in any::<u64>(), build in any::<bool>(), header in any::<bool>()) {
         let input = if header { format!("\u{FEFF}{HEADER}{text}") } else { text };
-        let r = redact(&Layout::full(), &opts(build), input.as_bytes(), seed);
+        let r = redact(&Layout::full(), &mode(build), input.as_bytes(), seed);
         prop_assert!(r.is_ok(), "{:?}", r.err().map(|e| e.message(Lang::En)));
         let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode(input.trim_start_matches('\u{FEFF}'));
-        let r = redact(&Layout::full(), &opts(build), &cp932, seed);
-        prop_assert!(copied_or_refused(&r, &opts(build), &cp932), "cp932: {:?}", r.err().map(|e| e.message(Lang::En)));
+        let r = redact(&Layout::full(), &mode(build), &cp932, seed);
+        prop_assert!(copied_or_refused(&r, &mode(build), &cp932), "cp932: {:?}", r.err().map(|e| e.message(Lang::En)));
         // EUC-JP named (`--encoding euc-jp`): a copy with the same findings. (Detected, a
         // copy's new names may make the bytes valid CP932 too, S018: then no copy is made.)
         let (euc, _, _) = encoding_rs::EUC_JP.encode(input.trim_start_matches('\u{FEFF}'));
-        let o = Options { encoding: EncodingChoice::EucJp, ..opts(build) };
+        let o = Options { encoding: EncodingChoice::EucJp, ..mode(build) };
         let r = redact(&Layout::full(), &o, &euc, seed);
         prop_assert!(r.is_ok(), "euc-jp: {:?}", r.err().map(|e| e.message(Lang::En)));
-        let o = Options { encoding: EncodingChoice::Auto, ..opts(build) };
+        let o = Options { encoding: EncodingChoice::Auto, ..mode(build) };
         let _ = redact(&Layout::full(), &o, &euc, seed);
     }
 

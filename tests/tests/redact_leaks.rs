@@ -10,8 +10,9 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 
+use conformance::mode;
 use pmh_core::redact::{redact, redact_with_summary};
-use pmh_core::{Checker, Decoder, InputKind, Lang, Layout, Options, Personal, Report, RowView};
+use pmh_core::{Checker, Decoder, Lang, Layout, Options, Personal, Report, RowView};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -52,20 +53,6 @@ fn check(layout: &Layout, opts: &Options, bytes: &[u8]) -> (Report, HashSet<Stri
     }));
     c.feed(bytes);
     (c.finish(), public.into_inner())
-}
-
-/// The options of `validate` (a file in the upload layout) or, with `build`, of `build` (source
-/// data, repairs applied).
-fn mode(build: bool) -> Options {
-    Options {
-        kind: if build {
-            InputKind::Source
-        } else {
-            InputKind::Upload
-        },
-        repair: build,
-        ..Options::default()
-    }
 }
 
 fn decode(bytes: &[u8]) -> String {
