@@ -133,17 +133,17 @@ impl Range {
     }
 }
 
-/// The cell edits that give the data rows of `rows` the values `value(row, col)` (columns of
+/// The cell edits that give the data rows of `rows` the values `value(col)` (columns of
 /// `range`), leaving out cells that already hold it.
 fn block_edits<'r>(
     range: &Range,
     rows: impl IntoIterator<Item = &'r GridRow>,
-    value: impl Fn(u32, u32) -> Option<String>,
+    value: impl Fn(u32) -> Option<String>,
 ) -> Vec<(CellRef, String)> {
     let mut edits = Vec::new();
     for row in rows.into_iter().filter(|r| r.row > 0) {
         for col in range.left..=range.right {
-            let Some(v) = value(row.row, col) else {
+            let Some(v) = value(col) else {
                 continue;
             };
             let now = row.cells.get(col as usize - 1).map_or("", String::as_str);
@@ -264,7 +264,7 @@ fn fill_down(range: &Range, window: &Window) -> Option<Vec<(CellRef, String)>> {
         (rows[0], rows[1..].to_vec())
     };
     let values = range.values(source);
-    Some(block_edits(range, targets, |_, col| {
+    Some(block_edits(range, targets, |col| {
         values
             .get((col - range.left) as usize)
             .map(|v| (*v).to_owned())
@@ -543,10 +543,14 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
     };
     let onfocusin = {
         let (on_activate, current) = (props.on_activate.clone(), props.active);
+        let pending_focus = ui.pending_focus.clone();
         Callback::from(move |e: FocusEvent| {
             if let Some(a) = active_at(e.target())
                 && current != Some(a)
             {
+                // A cell reached by Tab: once drawn as the active cell, its text box takes the
+                // focus (else typing with the IME on would go nowhere).
+                *pending_focus.borrow_mut() = true;
                 on_activate.emit(a);
             }
         })
@@ -603,7 +607,7 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                 && let [value] = one.as_slice()
                 && let Some(rows) = range.rows(&window)
             {
-                let edits = block_edits(&range, rows, |_, _| Some(value.clone()));
+                let edits = block_edits(&range, rows, |_| Some(value.clone()));
                 if !edits.is_empty() {
                     on_cells.emit((edits, BlockEdit::Fill));
                 }
@@ -673,14 +677,11 @@ fn handlers(ui: &GridUi, props: &GridProps) -> Handlers {
                     e.prevent_default();
                     let range = ui.range(a);
                     if range.is_cell() {
-                        let has = GridUi::row_at(&window, a.index)
-                            .and_then(|r| r.cells.get(a.cell.col.max(1) as usize - 1))
-                            .is_some_and(|v| !v.is_empty());
-                        if has && a.cell.row > 0 {
+                        if GridUi::value_at(&window, a).is_some_and(|v| !v.is_empty()) {
                             on_edit.emit((a.cell, String::new()));
                         }
                     } else if let Some(rows) = range.rows(&window) {
-                        let edits = block_edits(&range, rows, |_, _| Some(String::new()));
+                        let edits = block_edits(&range, rows, |_| Some(String::new()));
                         if !edits.is_empty() {
                             on_cells.emit((edits, BlockEdit::Clear));
                         }

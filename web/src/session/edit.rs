@@ -56,7 +56,6 @@ impl Session {
         if cells.is_empty() {
             return Err(WorkerError::NotADataCell { row: 0, col: 0 });
         }
-        self.results()?;
         let kind = match how {
             BlockEdit::Clear => ChangeKind::Clear,
             BlockEdit::FillDown => ChangeKind::FillDown,
@@ -201,7 +200,8 @@ impl Session {
             return None;
         }
         let count = self
-            .column_cells(last.cell.col, |v| v == last.before)
+            .column_cells(last.cell.col)
+            .filter(|(_, v)| *v == last.before)
             .count();
         (count > 0).then(|| SameFix {
             col: last.cell.col,
@@ -211,19 +211,15 @@ impl Session {
         })
     }
 
-    /// The data cells of column `col` (1-based) whose value passes `keep`, with the value.
-    fn column_cells<'a>(
-        &'a self,
-        col: u32,
-        keep: impl Fn(&str) -> bool + 'a,
-    ) -> impl Iterator<Item = (CellRef, &'a str)> + 'a {
+    /// The data cells of column `col` (1-based), with their values.
+    fn column_cells(&self, col: u32) -> impl Iterator<Item = (CellRef, &str)> {
         let table = self.input.as_ref().map(|i| &i.table);
         let first = table.and_then(|t| t.header_index()).map_or(0, |h| h + 1);
         table
             .filter(|_| col > 0)
             .into_iter()
             .flat_map(move |t| t.column(col as usize - 1))
-            .filter(move |&(i, v)| i >= first && keep(v))
+            .filter(move |&(i, _)| i >= first)
             .map(move |(i, v)| {
                 let cell = CellRef {
                     row: i as u32 + 1,
@@ -244,7 +240,7 @@ impl Session {
     ) -> Result<Vec<(CellRef, String)>, WorkerError> {
         self.results()?;
         let edits: Vec<(CellRef, String)> = self
-            .column_cells(col, |_| true)
+            .column_cells(col)
             .filter_map(|(cell, v)| Some((cell, edit(v)?)))
             .collect();
         if edits.is_empty() {
