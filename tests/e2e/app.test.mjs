@@ -1719,3 +1719,24 @@ test("issue 11: typing with the IME on replaces the selected cell — the compos
   assert.equal(await page.locator("#cell-editor").inputValue(), "", "the box is empty again");
   assertClean();
 });
+
+test("issue 11: a range selected in a filtered view clears only the rows it shows — a row hidden between them is untouched", async () => {
+  // Rows 2 and 4 have errors (a bad My Number check digit each); row 3 is clean.
+  const rows = ROWS.map((r, i) => r.map((v, c) => (c === 1 ? ["123456789011", "023456789013", "983205673215"][i] : v)));
+  await pasteRowsAndMap(rows);
+  await runCheck();
+  await page.locator("#row-filter").selectOption("errors");
+  await page.locator('#grid [data-r="4"]').first().waitFor();
+  assert.equal(await page.locator('#grid [data-r="3"]').count(), 0, "row 3 is hidden");
+  // C2 and C4 are next to each other in this view: select both, Delete.
+  await page.locator('#grid [data-r="2"][data-c="3"]').click();
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.locator('#grid [data-r="4"][data-c="3"].is-active').waitFor();
+  await page.keyboard.press("Delete");
+  await page.locator('#grid [data-r="4"][data-c="3"]', { hasText: /^$/ }).waitFor();
+  assert.equal(await cellText(2, 3), "");
+  await page.locator("#row-filter").selectOption("all");
+  await page.locator('#grid [data-r="3"][data-c="3"]').waitFor();
+  assert.equal(await cellText(3, 3), "山田太郎", "the hidden row keeps its value");
+  assertClean();
+});
