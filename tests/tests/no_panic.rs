@@ -441,14 +441,15 @@ fn real_bytes_through_every_entry_point() {
     // personal values in every cell). A 生年月日 of "0" in build
     // mode is kept (no other digit is V004), undecodable bytes keep their U+FFFD count, and
     // rows are matched by sheet row even with CR-only line endings.
-    // At most one refusal in 100 redactions (5 % two stops ago). The runner's seed is random,
-    // and one generated file in a few hundred is refused whatever the redaction seed: a row
-    // whose quotes the redaction's lexer and the checker split differently, so that a K001
-    // moves (PROPTEST_RNG_SEED=7 and 12 each give one such file, refused in both modes: 2 of
-    // 512). A stand-in that happens to meet another row's value (two certificate keys becoming
-    // one: K004) is no longer refused: redaction draws again from a derived seed.
+    // At most one refusal in 500 redactions (1 in 100 last stop, 5 % the stop before). The
+    // runner's seed is random. Runner seeds 1–40 (40,960 redactions) gave two refusals, each a
+    // 生年月日 of 令和元年5月1日 in build mode on the row's 有効期間開始日, also 令和元年5月1日: a
+    // stand-in must be an earlier day written 令和元年, and there is none, so the copy is
+    // refused rather than given with other findings. Shifted rows of one certificate whose
+    // 機関別受給者証種別ID held a date (K001 turning into K004: seeds 7 and 12) and stand-ins
+    // meeting another row's value (K004: seed 5) are no longer refused.
     assert!(
-        u64::from(reach.redact_refused.get()) * 100 <= u64::from(2 * n),
+        u64::from(reach.redact_refused.get()) * 500 <= u64::from(2 * n),
         "{stats}"
     );
     assert!(pct(&reach.diffed, n) >= 30, "{stats}");

@@ -23,8 +23,9 @@
 //!   ([`values::other_sig`]). In a row with the wrong number of columns (S006) the values are
 //!   shifted, so every cell that is not a date, a valid code or flag, an 8-digit 公費負担者番号,
 //!   the 機関別受給者証種別ID or a master-checked value is replaced whole. A certificate key
-//!   value (受給者番号, サブキー) found to hold a personal value is replaced in every row by
-//!   the same replacement (K001/K002 see the same keys).
+//!   value (受給者番号, サブキー) or 機関別受給者証種別ID found to hold a personal value is
+//!   replaced in every row by the same replacement, drawn once in the first row that holds it
+//!   (K001/K002/K004 see the same keys and types).
 //!   Without a header row the columns are taken in layout order. Cells that may hold anyone's
 //!   data in any column — every cell of a row with an unclosed quote (S007, not read by the
 //!   checker) and any value spanning lines — have every letter, digit, kana and kanji
@@ -41,7 +42,7 @@ mod scan;
 mod values;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::check::{Checker, Options, RowView, trim_edges};
@@ -424,6 +425,9 @@ fn replacement_chars(bytes: &[u8], enc: Enc) -> usize {
     text.chars().filter(|&c| c == '\u{FFFD}').count().max(1)
 }
 
+/// The replacement (`None`: kept) of each certificate key or type value, by field and value.
+type KeyMemo = HashMap<(usize, String), Option<Vec<char>>>;
+
 struct Rewriter<'a> {
     layout: &'a Layout,
     /// Hashes of the file's original personal values (trimmed).
@@ -434,6 +438,8 @@ struct Rewriter<'a> {
     birth_field: Option<&'a Field>,
     number_field: Option<&'a Field>,
     known_insurers: &'a [String],
+    /// Replacements of certificate key and type values ([`Self::key_cell`]).
+    key_memo: RefCell<KeyMemo>,
 }
 
 impl Rewriter<'_> {
@@ -526,8 +532,49 @@ impl Rewriter<'_> {
         out: &mut Out<'_>,
     ) -> bool {
         let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
-        if !whole && !scan::may_hold(&value, ctx.own) {
-            return false;
+        match self.other_replacement(&value, field, ctx, whole) {
+            Some(cand) => self.emit(units, &value, &cand, out),
+            None => false,
+        }
+    }
+
+    /// A cell of a certificate key field (受給者番号, サブキー …) or of the certificate type that
+    /// holds a personal value: replaced whole, and by the same replacement in every row that
+    /// holds the same value, so that K001/K002/K004 compare the rows as in the original. The
+    /// replacement is drawn once, in the first such row: drawn again in another row it could
+    /// differ, since a draw also avoids that row's own personal values.
+    fn key_cell(
+        &self,
+        fi: usize,
+        units: &[Unit],
+        field: Option<&Field>,
+        ctx: &OtherCtx<'_>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
+        let memo_key = (fi, value.iter().collect::<String>());
+        let known = self.key_memo.borrow().get(&memo_key).cloned();
+        let cand = known.unwrap_or_else(|| {
+            let cand = self.other_replacement(&value, field, ctx, true);
+            self.key_memo.borrow_mut().insert(memo_key, cand.clone());
+            cand
+        });
+        match cand {
+            Some(cand) => self.emit(units, &value, &cand, out),
+            None => false,
+        }
+    }
+
+    /// What [`Self::other_cell`] writes for a cell's characters: `None` keeps the cell.
+    fn other_replacement(
+        &self,
+        value: &[char],
+        field: Option<&Field>,
+        ctx: &OtherCtx<'_>,
+        whole: bool,
+    ) -> Option<Vec<char>> {
+        if !whole && !scan::may_hold(value, ctx.own) {
+            return None;
         }
         let raw: String = value.iter().collect();
         let date_field = field.is_some_and(|f| f.value_type == ValueType::Date);
@@ -548,7 +595,7 @@ impl Rewriter<'_> {
                 }
                 _ => scan::Dates::Any,
             };
-            scan::find(&value, ctx.own, dates)
+            scan::find(value, ctx.own, dates)
         };
         // A 10-digit number in 指定医療機関情報 may be a 医療機関コード or a phone number: the
         // digits cannot tell (one phone in ten passes the code's check digit). It is replaced
@@ -563,7 +610,7 @@ impl Rewriter<'_> {
             );
         }
         if spans.is_empty() {
-            return false;
+            return None;
         }
         let insurer = ctx
             .insurer
@@ -590,7 +637,7 @@ impl Rewriter<'_> {
         let goal = field.map(|f| sig(&raw, f));
         let mut last = None;
         for attempt in 0..256u32 {
-            let cand = self.replace_spans(&value, trim_edges(&raw), &spans, attempt);
+            let cand = self.replace_spans(value, trim_edges(&raw), &spans, attempt);
             if cand == value || self.clashes(&cand, &spans) {
                 continue;
             }
@@ -601,19 +648,16 @@ impl Rewriter<'_> {
                 last = Some(cand);
                 continue;
             }
-            return self.emit(units, &value, &cand, out);
+            return Some(cand);
         }
         // No draw keeps the findings. One or two letters or digits hold no personal value (a
         // `0` in a date column is V004 in build mode, every other digit an Excel serial):
         // kept. Anything longer is replaced all the same, and the final comparison of findings
         // refuses the copy rather than leak the value.
-        if values::substitutable(&value) <= 2 {
-            return false;
+        if values::substitutable(value) <= 2 {
+            return None;
         }
-        match last {
-            Some(cand) => self.emit(units, &value, &cand, out),
-            None => false,
-        }
+        last
     }
 
     /// Whether a candidate brings in one of the file's original personal values, as the cell
@@ -930,6 +974,7 @@ fn rewrite(
             .iter()
             .find(|f| f.personal == Personal::MyNumber),
         known_insurers,
+        key_memo: RefCell::default(),
     };
     let mut out = Out {
         input,
@@ -997,7 +1042,7 @@ fn rewrite(
                         Some(i) => {
                             let v = cell_text(f);
                             key_values.contains(&(i, trim_edges(&v).to_owned()))
-                                && rw.other_cell(&f.content, field, &ctx, true, &mut out)
+                                && rw.key_cell(i, &f.content, field, &ctx, &mut out)
                         }
                         None => {
                             let whole = ragged
