@@ -1,8 +1,8 @@
 //! The staff web app: one offline HTML page (Yew UI) plus a validation worker.
 //!
 //! The same wasm binary runs in both places. The page's boot script (in `index.html`)
-//! instantiates it and calls [`start_ui`]; the UI then starts a worker from a Blob URL
-//! ([`host`]), posts it the same bytes, and the worker's bootstrap calls [`worker_main`].
+//! instantiates it and calls `start_ui`; the UI then starts a worker from a Blob URL
+//! (`host`), posts it the same bytes, and the worker's bootstrap calls `worker_main`.
 //! Neither entry point runs on instantiation (there is no `#[wasm_bindgen(start)]`).
 //!
 //! Pure modules ([`session`] and [`table`]: the worker's data; [`state`] (the reducer, which

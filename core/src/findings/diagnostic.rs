@@ -4,7 +4,7 @@
 use crate::findings::codes::{Code, Severity};
 use crate::layout::Basis;
 
-/// Facts of one finding; turned into sentences by [`crate::findings::message`].
+/// Facts of one finding; turned into sentences by [`message`](crate::message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
     /// Nothing beyond the code, row and field.
@@ -188,7 +188,7 @@ impl Diagnostic {
     }
 
     /// Sets the basis; a finding from an inferred or unknown rule is at most a warning, except
-    /// the codes of [`crate::codes::STRICT_WHEN_INFERRED`] (see [`Code::policy_severity`]).
+    /// the codes of [`crate::STRICT_WHEN_INFERRED`] (see [`Code::policy_severity`]).
     #[must_use]
     pub fn with_basis(mut self, basis: Basis) -> Self {
         self.basis = basis;

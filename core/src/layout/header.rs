@@ -613,7 +613,7 @@ impl Matcher {
     /// 受給者証名 and 公費負担者番号 among the 券面 items — or when it names the field only by an
     /// alias or a qualified reading; a repeat *among* the fixed columns is S005. An explicit
     /// mapping naming two columns of different names as one field is S005 too. A repeat of a
-    /// label kept as a 券面 item is listed in [`HeaderMap::card_repeats`] (S020, information).
+    /// label kept as a 券面 item is listed in `HeaderMap::card_repeats` (S020, information).
     pub fn map(
         &self,
         layout: &Layout,

@@ -2,8 +2,8 @@
 //!
 //! Rendering lives in core so that the CLI and the browser produce the same bytes for the same
 //! findings. Personal values are masked unless [`RenderOptions::show_values`]; every value is cut
-//! to [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters (the report says how many were cut), and every format writes
-//! values, paths and messages through its neutraliser in [`crate::output::escape`].
+//! to `VALUE_MAX` characters (the report says how many were cut), and every format writes
+//! values, paths and messages through its neutraliser in `output::escape`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -489,8 +489,8 @@ pub fn push_report_csv_field(out: &mut String, v: &str) {
 }
 
 /// The error report as CSV for Excel: UTF-8 with BOM, CRLF, one finding per row. Every cell is
-/// written visibly ([`escape::visible`]) and cannot start a formula ([`escape::csv_cell`]);
-/// the value column holds at most [`VALUE_MAX`](crate::findings::message::VALUE_MAX) characters of the value and the count of the
+/// written visibly (`escape::visible`) and cannot start a formula (`escape::csv_cell`);
+/// the value column holds at most `VALUE_MAX` characters of the value and the count of the
 /// rest (`…(+1048376文字)`).
 pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
     let mut out = String::from("\u{FEFF}");

@@ -1,9 +1,9 @@
 //! The worker's state: the loaded input, its findings, the change log, and every operation
 //! the page asks for (load, check, views, edits, repairs, downloads).
 //!
-//! Split by job: [`load`] (reading an input, the check, the benchmark), [`view`] (summary, grid
-//! windows, findings list), [`edit`] (edits, repairs, undo and the re-check of changed rows)
-//! and [`export`] (downloads: upload files, findings CSV, change log, help-desk copy, receipt).
+//! Split by job: `load` (reading an input, the check, the benchmark), `view` (summary, grid
+//! windows, findings list), `edit` (edits, repairs, undo and the re-check of changed rows)
+//! and `export` (downloads: upload files, findings CSV, change log, help-desk copy, receipt).
 //!
 //! Pure Rust with no browser API, so it is unit-tested natively. It holds no validation rule of
 //! its own: every finding, repair, message and output byte comes from `pmh_core`, called the

@@ -688,8 +688,8 @@ impl Masters {
         name_for(&self.income_segments, type_id, code)
     }
 
-    /// Checks a 機関別受給者証種別ID. [`CodeCheck::NoRule`] when the master defines no types;
-    /// [`CodeCheck::Ok`] for an empty value (the required-field check reports that).
+    /// Checks a 機関別受給者証種別ID. `CodeCheck::NoRule` when the master defines no types;
+    /// `CodeCheck::Ok` for an empty value (the required-field check reports that).
     pub fn check_certificate_type(&self, id: &str) -> CodeCheck {
         let id = id.trim_matches(is_edge_space);
         if self.types.is_empty() {
@@ -702,8 +702,8 @@ impl Masters {
         }
     }
 
-    /// Checks a 区分 value for the row's certificate type. Skipped ([`CodeCheck::NoRule`]) when
-    /// the master defines no 区分 for the type; an empty value is [`CodeCheck::Ok`].
+    /// Checks a 区分 value for the row's certificate type. Skipped (`CodeCheck::NoRule`) when
+    /// the master defines no 区分 for the type; an empty value is `CodeCheck::Ok`.
     pub fn check_segment(&self, type_id: &str, value: &str) -> CodeCheck {
         self.index
             .segments

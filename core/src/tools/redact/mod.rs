@@ -17,10 +17,10 @@
 //!   (a header containing 氏名, 名前, フリガナ, 世帯主, 保護者, 宛名, 電話, 連絡先, メール, TEL,
 //!   mail, 住所, 送付先, 居所, 郵便, 生年月日, 誕生日, 個人番号 or マイナンバー).
 //! * **Every other cell** of every record read (broken rows included) is searched for personal
-//!   values ([`scan`]): a valid My Number, a phone number, a postcode, an e-mail address, a
+//!   values (`scan`): a valid My Number, a phone number, a postcode, an e-mail address, a
 //!   date (outside date fields) and the row's own 基本5情報 (and parts of names). What is found
 //!   is replaced by a value of the same shape that leaves the cell's findings as they were
-//!   ([`values::other_sig`]). In a row with the wrong number of columns (S006) the values are
+//!   (`values::other_sig`). In a row with the wrong number of columns (S006) the values are
 //!   shifted, so every cell that is not a date, a valid code or flag, an 8-digit 公費負担者番号,
 //!   the 機関別受給者証種別ID or a master-checked value is replaced whole. A certificate key
 //!   value (受給者番号, サブキー) or 機関別受給者証種別ID found to hold a personal value is
@@ -31,7 +31,7 @@
 //!   checker) and any value spanning lines — have every letter, digit, kana and kanji
 //!   replaced; bytes that do not decode in a personal cell are replaced too; a file whose encoding is unknown keeps its readable ASCII start (redacted)
 //!   and gets a stand-in for the rest that fails detection the same way.
-//! * **Same findings, checked.** How each value is replaced is in [`values`]; at the end the
+//! * **Same findings, checked.** How each value is replaced is in `values`; at the end the
 //!   copy is checked again and compared with the original by (code, row, column). Any difference
 //!   is an error ([`RedactError::FindingsChanged`]) and no copy is returned.
 //! * **The seed is a secret.** Replacements are derived from it with SHA-256; whoever holds the
