@@ -43,8 +43,7 @@ use crate::domain::date::{self, DateError, DateForm, DateNote};
 use crate::domain::tables;
 use crate::layout::{CharClass, Check, Dialect, Field, ValueType};
 
-/// A named transformation of one cell. Stable: reports and the fixture catalogue use
-/// [`RepairKind::as_str`].
+/// A named transformation of one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RepairKind {
     /// NBSP, zero-width, BOM, ideographic and ASCII spaces removed at the edges (all fields).

@@ -1,6 +1,6 @@
 //! Every error sentence, in Japanese and English: the one place where the errors of the
 //! layout, mapping and master files ([`ConfigError`]), of workbooks ([`XlsxError`]), of help-desk
-//! copies ([`RedactError`]) and of diffs ([`DiffError`], and the notes of [`DiffIssue`]) become
+//! copies ([`RedactError`]) and of diffs ([`DiffError`], and the notes of [`DiffIssue`](crate::tools::diff::DiffIssue)) become
 //! words. Translators review this folder (findings' sentences are in [`message`](super::message)).
 //!
 //! The error types carry facts only (file, line, column, the value, what was expected); each

@@ -38,7 +38,7 @@ pub struct ChangedCertificate {
     pub history_rows: bool,
 }
 
-/// The comparison of two 全件 snapshots ([`compare`]). Counts are of certificates.
+/// The comparison of two 全件 snapshots ([`compare()`]). Counts are of certificates.
 #[derive(Debug, Clone)]
 pub struct Comparison {
     /// The check of the previous file.

@@ -136,7 +136,7 @@ pub(super) struct RowFacts {
 }
 
 /// How rows of the full layout are keyed: the one key implementation of `diff` and
-/// [`compare`](super::compare).
+/// [`compare()`](super::compare()).
 pub(super) struct Keys<'l> {
     pub(super) full: &'l Layout,
     /// The layout's `keys.certificate` fields.
