@@ -384,7 +384,10 @@ fn one_case(
         if public.contains(v.as_str()) {
             continue;
         }
-        prop_assert!(!text.contains(v.as_str()), "left in the copy: {v}\n{text}");
+        prop_assert!(
+            !conformance::holds_value(&text, v),
+            "left in the copy: {v}\n{text}"
+        );
         if enc == 5 && !v.is_ascii() {
             continue;
         }
@@ -500,7 +503,10 @@ fn hostile_fixtures_leak_nothing() {
                 assert_eq!(positions(&before), positions(&after), "{f:?}");
                 let text = decode(&copy);
                 for v in &leaks {
-                    assert!(!text.contains(v.as_str()), "{f:?}: {v} left in\n{text}");
+                    assert!(
+                        !conformance::holds_value(&text, v),
+                        "{f:?}: {v} left in\n{text}"
+                    );
                     let raw = encoded(v, enc);
                     assert!(
                         !copy.windows(raw.len()).any(|w| w == raw.as_slice()),
