@@ -629,8 +629,8 @@ impl<'l> Back<'l> {
         // Build mode: repair every cell first; the checks then see the repaired row.
         let mut repaired_text = std::mem::take(&mut self.repaired_text);
         let mut repaired_values = std::mem::take(&mut self.repaired_values);
-        if self.opts.repair {
-            self.repair_row(
+        let repaired = self.opts.repair
+            && self.repair_row(
                 all,
                 &values,
                 &field_cols,
@@ -639,8 +639,7 @@ impl<'l> Back<'l> {
                 &mut repaired_text,
                 &mut repaired_values,
             );
-        }
-        let (text, ranges): (&str, &[(usize, usize)]) = if self.opts.repair {
+        let (text, ranges): (&str, &[(usize, usize)]) = if repaired {
             (&repaired_text, &repaired_values)
         } else {
             (all, &values)

@@ -619,8 +619,11 @@ use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::layout::Basis;
 
 impl<'l> Back<'l> {
-    /// Build mode: repairs every cell of the row into `text` (values concatenated, `ranges` per
-    /// field) and reports each repair, proposal and unrepairable value.
+    /// Build mode: repairs every cell of the row and reports each repair, proposal and
+    /// unrepairable value. Returns whether a value changed: then `text` holds the row's values
+    /// concatenated (`ranges` per field); otherwise both stay empty and the row is checked as
+    /// it stands (most rows need no repair: copying each one into `text`, a `memory.copy` per
+    /// field in WebAssembly, only cost time).
     #[expect(clippy::too_many_arguments, reason = "borrow-split parts of self")]
     pub(crate) fn repair_row(
         &mut self,
@@ -631,7 +634,7 @@ impl<'l> Back<'l> {
         line: u64,
         text: &mut String,
         ranges: &mut Vec<(usize, usize)>,
-    ) {
+    ) -> bool {
         let layout = self.layout;
         text.clear();
         ranges.clear();
@@ -644,13 +647,19 @@ impl<'l> Back<'l> {
         let ctx = self.insurer_field.map_or(RowContext::default(), |i| {
             RowContext::from_insurer_number(get(i))
         });
+        let mut changed = false;
+        let push = |text: &mut String, ranges: &mut Vec<(usize, usize)>, value: &str| {
+            let start = text.len();
+            text.push_str(value);
+            ranges.push((start, text.len()));
+        };
         for (fi, f) in layout.fields.iter().enumerate() {
             let raw = get(fi);
             self.date_problems[fi] = None;
-            let start = text.len();
             if field_cols[fi].is_none() || raw.is_empty() {
-                text.push_str(raw);
-                ranges.push((start, text.len()));
+                if changed {
+                    push(text, ranges, raw);
+                }
                 continue;
             }
             let numeric_source = (f.has_check(Check::MyNumber)
@@ -670,8 +679,18 @@ impl<'l> Back<'l> {
                     ..ctx
                 },
             );
-            text.push_str(cr.value_or(raw));
-            ranges.push((start, text.len()));
+            if let Some(value) = cr.value.as_deref() {
+                if !changed {
+                    // The first change: the fields before it as they stand.
+                    for k in 0..fi {
+                        push(text, ranges, get(k));
+                    }
+                    changed = true;
+                }
+                push(text, ranges, value);
+            } else if changed {
+                push(text, ranges, raw);
+            }
             if cr.is_clean() {
                 continue;
             }
@@ -718,6 +737,7 @@ impl<'l> Back<'l> {
                 self.date_problems[fi] = Some(e);
             }
         }
+        changed
     }
 }
 

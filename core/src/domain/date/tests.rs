@@ -31,6 +31,17 @@ fn ymd_validation() {
     assert!(Ymd::new(-1, 1, 1).is_none());
     assert_eq!(ymd(2013, 1, 1).to_string(), "2013-01-01");
     assert_eq!(ymd(5, 3, 9).to_string(), "0005-03-09");
+    // Hand-built dates outside `Ymd::new`'s range keep the `{:04}-{:02}-{:02}` text.
+    for (year, month, day) in [(0, 1, 1), (9999, 12, 31), (10_000, 1, 2), (-5, 13, 100)] {
+        let d = Ymd { year, month, day };
+        assert_eq!(d.to_string(), format!("{year:04}-{month:02}-{day:02}"));
+    }
+    for year in 0..=9999 {
+        for (month, day) in [(1, 1), (9, 30), (10, 9), (12, 31)] {
+            let d = ymd(year, month, day);
+            assert_eq!(d.to_string(), format!("{year:04}-{month:02}-{day:02}"));
+        }
+    }
 }
 
 #[test]
