@@ -409,6 +409,24 @@ test("boots: Japanese title, privacy sentence, steps; no console errors", async 
   assertClean();
 });
 
+test("a browser that cannot compile the page's WebAssembly is told which browser to use, not to reload", async () => {
+  // Chrome and Edge before 96 lack WebAssembly reference types, which the module uses (the
+  // Rust toolchain enables them for wasm32): compiling it fails with a CompileError there.
+  const old = await context.newPage();
+  await old.addInitScript(() => {
+    WebAssembly.instantiate = () =>
+      Promise.reject(new WebAssembly.CompileError("WebAssembly.instantiate(): invalid value type 0x6f"));
+  });
+  await old.goto(pageUrl);
+  const banner = old.locator("#pmh-old-browser");
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /Microsoft Edge または Google Chrome のバージョン 96 以降で開いてください/);
+  assert.match(await banner.innerText(), /version 96 or later/);
+  assert.ok(await old.locator("#pmh-fatal").isHidden(), "the internal-error banner (reload) is not shown");
+  assert.ok(await old.locator("#pmh-booting").isHidden(), "no endless 読み込み中");
+  await old.close();
+});
+
 test("paste TSV → column mapping: auto-matched with samples, corrected by dropdown, saved, exported", async () => {
   await paste(TSV);
   await page.locator("#mapping-heading").waitFor();

@@ -287,8 +287,10 @@ fn e2e() -> Result<()> {
 /// release), then runs `tests/e2e/bench.mjs`, which prints the numbers.
 /// RUSTFLAGS of the page's wasm build: the caller's, plus WebAssembly SIMD (128-bit vectors,
 /// used by `simdutf8`, `memchr` and LLVM's vectoriser; the worker's checker ran 20–25 % faster,
-/// README: Performance). Chrome and Edge compile such a module from version 91; an older
-/// browser shows the page's internal error. `PMH_WASM_SIMD=0` builds a page without it.
+/// README: Performance). Chrome and Edge compile such a module from version 91; the module
+/// also uses reference types (on by default for wasm32 since Rust 1.82), which need 96, so an
+/// older browser gets the page's "too old" message either way. `PMH_WASM_SIMD=0` builds a page
+/// without SIMD, for measuring.
 fn wasm_rustflags() -> String {
     let mut flags = env::var("RUSTFLAGS").unwrap_or_default();
     if env::var("PMH_WASM_SIMD").map_or(true, |v| v != "0") {
