@@ -3,7 +3,8 @@
 // Run: `cargo xtask bench-web` (builds the page and the paste data, then runs this).
 // Environment: PMH_HTML (page), PMH_BENCH_TSV (the paste: a synthetic 全件 file as Excel puts it
 // on the clipboard), PMH_NATIVE_JSON (the native timings of the same checker run, from
-// `bench_native`), CHROMIUM (browser, default /usr/bin/chromium).
+// `bench_native`), PMH_BENCH_AS_OF (the reference date both are checked with, YYYY-MM-DD),
+// CHROMIUM (browser, default /usr/bin/chromium).
 //
 // Measures, on a 100,000-row paste:
 //   1. paste → column mapping shown, and "check" → summary and first grid page shown;
@@ -20,6 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const htmlPath = resolve(process.env.PMH_HTML ?? join(here, "../../dist/pmh-csv-builder.html"));
 const tsvPath = resolve(process.env.PMH_BENCH_TSV ?? "bench-paste.tsv");
 const native = JSON.parse(process.env.PMH_NATIVE_JSON ?? "null");
+const asOf = process.env.PMH_BENCH_AS_OF ?? "2022-01-01";
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const artifacts = join(here, "artifacts");
 
@@ -51,6 +53,20 @@ const requests = [];
 page.on("request", (r) => requests.push(r.url()));
 page.setDefaultTimeout(120_000);
 
+// The page checks with its local date as the reference date (R003): fixed to the date the
+// native run is given (PMH_BENCH_AS_OF), so both time the same work on any day. Only `Date` is
+// replaced (`page.clock` would also stop `performance.now()`, which times everything here).
+await page.addInitScript((fixed) => {
+  const RealDate = Date;
+  globalThis.Date = class extends RealDate {
+    constructor(...args) {
+      super(...(args.length ? args : [fixed]));
+    }
+    static now() {
+      return fixed;
+    }
+  };
+}, new Date(`${asOf}T09:00:00+09:00`).getTime());
 await page.goto(pathToFileURL(htmlPath).href);
 await page.locator("#worker-status.is-ready").waitFor();
 

@@ -3,7 +3,8 @@
 //! checker run the worker's benchmark times (`Session::bench`), natively, for the
 //! WASM-vs-native throughput ratio.
 //!
-//! Usage: `bench_native ROWS OUT.tsv` → prints one JSON line:
+//! Usage: `bench_native ROWS OUT.tsv AS_OF` → prints one JSON line (AS_OF: the reference date
+//! the page's clock is set to in `tests/e2e/bench.mjs`, `YYYY-MM-DD`):
 //! `{"rows":…, "bytes":…, "native_ms":[…]}`.
 
 use std::time::Instant;
@@ -11,20 +12,11 @@ use std::time::Instant;
 use web::protocol::{InputSource, Phase};
 use web::session::Session;
 
-/// Today as the page gives its check (`2025-04-01 00:00:00`; UTC here, the page's local date:
-/// the same day except near midnight).
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i32::try_from(secs / 86_400).unwrap_or(0);
-    pmh_core::Ymd::from_days(days).map_or_else(String::new, |d| format!("{d} 00:00:00"))
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rows: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let out = args.get(1).map_or("bench-paste.tsv", String::as_str);
+    let as_of = args.get(2).map_or("2022-01-01", String::as_str);
     let text = pmh_core::synth::full_file(20_241_122, rows);
     let tsv = text.trim_start_matches('\u{FEFF}').replace(',', "\t");
     if let Err(e) = std::fs::write(out, tsv.as_bytes()) {
@@ -42,12 +34,13 @@ fn main() {
     };
     let targets = web::mapping::targets(session.layout(), &preview.headers, None);
     let mapping = web::mapping::to_mapping("", session.layout(), &preview.headers, &targets);
-    // The page checks with its date (R003 for the rows whose validity has ended, most rows of
-    // this file): so must the native run it is compared with, or the two time different work.
+    // The page checks with its date as the reference date (R003 for the rows whose validity
+    // has ended): the native run it is compared with gets the same date, or the two would time
+    // different work.
     if let Err(e) = session.check(
         &mapping.to_json(),
         &web::protocol::Prepare::default(),
-        &today(),
+        &format!("{as_of} 00:00:00"),
         &mut quiet,
     ) {
         eprintln!("bench_native: {}", e);
