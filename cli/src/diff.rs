@@ -16,6 +16,7 @@ use pmh_core::{Input, Lang, Options, RenderOptions};
 
 use crate::Fail;
 use crate::args::LangArg;
+use crate::staged::Staged;
 use crate::text::Usage;
 
 /// Arguments of `pmhcsv diff`.
@@ -120,31 +121,22 @@ impl Snapshot for FileSnapshot<'_> {
     }
 }
 
-fn partial(path: &Path) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(".pmhcsv-partial");
-    PathBuf::from(p)
-}
-
 /// Writes the state next to `path`, flushes it to disk, then renames it into place: a failure
 /// leaves the previous state as it was.
 fn write_state(path: &Path, state: &DiffState) -> Result<(), Fail> {
-    let tmp = partial(path);
-    let file = File::create(&tmp).map_err(|e| crate::io_fail(&tmp, &e))?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let staged = Staged::new(path);
+    let mut w = BufWriter::with_capacity(1 << 20, staged.create()?);
     let written = state
         .write_text(&mut |b| w.write_all(b).map_err(|e| e.to_string()))
         .map_err(io::Error::other)
         .and_then(|()| w.into_inner().map_err(io::IntoInnerError::into_error))
-        .and_then(|f| f.sync_all());
+        .and_then(|f| staged.sync(&f));
     if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(crate::io_fail(&tmp, &e));
+        let fail = crate::io_fail(staged.path(), &e);
+        staged.discard();
+        return Err(fail);
     }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        crate::io_fail(path, &e)
-    })
+    staged.commit()
 }
 
 fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
@@ -202,9 +194,8 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         return Err(Fail(Usage::SequenceNeedsState.message(lang)));
     }
 
-    let tmp = partial(&a.output);
-    let file = File::create(&tmp).map_err(|e| crate::io_fail(&tmp, &e))?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let staged = Staged::new(&a.output);
+    let mut w = BufWriter::with_capacity(1 << 20, staged.create()?);
     let mut sink = |b: &[u8]| -> Result<(), String> { w.write_all(b).map_err(|e| e.to_string()) };
     let mut from = a.from.as_deref().map(FileSnapshot);
     let mut to = FileSnapshot(&a.to);
@@ -224,22 +215,20 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     let flushed = w
         .into_inner()
         .map_err(io::IntoInnerError::into_error)
-        .and_then(|f| f.sync_all());
+        .and_then(|f| staged.sync(&f));
     let outcome = match (result, flushed) {
         (Ok(o), Ok(())) => o,
         (Err(e), _) => {
-            let _ = std::fs::remove_file(&tmp);
+            staged.discard();
             return Err(Fail(e.message(lang)));
         }
         (_, Err(e)) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(crate::io_fail(&tmp, &e));
+            let fail = crate::io_fail(staged.path(), &e);
+            staged.discard();
+            return Err(fail);
         }
     };
-    std::fs::rename(&tmp, &a.output).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        crate::io_fail(&a.output, &e)
-    })?;
+    staged.commit()?;
     if let Some(p) = &a.state {
         write_state(p, &outcome.state)?;
     }

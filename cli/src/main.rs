@@ -7,6 +7,7 @@ mod guard;
 mod previous;
 mod receipt;
 mod redact;
+mod staged;
 mod text;
 
 use std::fs::File;
@@ -418,11 +419,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         },
         ..opts
     };
-    // Write next to the target and rename at the end: a failed build leaves no half file.
-    let mut tmp = a.output.clone().into_os_string();
-    tmp.push(".pmhcsv-partial");
-    let tmp = PathBuf::from(tmp);
-    let file = File::create(&tmp).map_err(|e| crate::io_fail(&tmp, &e))?;
+    // Written next to the target and renamed at the end: a failed build leaves no half file.
+    let staged = staged::Staged::new(&a.output);
+    let file = staged.create()?;
     let mut w = io::BufWriter::new(file);
     let report = check_input(
         &layout,
@@ -435,16 +434,16 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     let report = match report {
         Ok(r) => r,
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
+            staged.discard();
             return Err(e);
         }
     };
     let refused = unreadable(&report);
     if refused {
         // Nothing is written from a file that could not be read (ambiguous encoding).
-        let _ = std::fs::remove_file(&tmp);
+        staged.discard();
     } else {
-        std::fs::rename(&tmp, &a.output).map_err(|e| crate::io_fail(&a.output, &e))?;
+        staged.commit()?;
     }
     let mut report = report;
     let comparison = match &prev {

@@ -111,14 +111,13 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     if stdout {
         crate::write_out(None, &done.bytes)?;
     } else {
-        let mut tmp = a.output.clone().into_os_string();
-        tmp.push(".pmhcsv-partial");
-        let tmp = PathBuf::from(tmp);
-        std::fs::write(&tmp, &done.bytes).map_err(|e| crate::io_fail(&tmp, &e))?;
-        std::fs::rename(&tmp, &a.output).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            crate::io_fail(&a.output, &e)
-        })?;
+        let staged = crate::staged::Staged::new(&a.output);
+        if let Err(e) = std::fs::write(staged.path(), &done.bytes) {
+            let fail = crate::io_fail(staged.path(), &e);
+            staged.discard();
+            return Err(fail);
+        }
+        staged.commit()?;
     }
     let s = &done.summary;
     let out = a.output.display();

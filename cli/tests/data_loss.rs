@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture_path, run, stderr, tmp};
+use common::{fixture, fixture_path, run, stderr, tmp};
 
 /// A copy of a fixture in this test's directory, and its bytes.
 fn copy(fixture: &str, name: &str) -> (std::path::PathBuf, Vec<u8>) {
@@ -247,4 +247,72 @@ fn an_endless_unreadable_stream_is_not_read_forever() {
         common::stdout(&o)
     );
     assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+}
+
+/// An output that exists and is not a regular file — `/dev/null`, a FIFO — is written, never
+/// replaced. `build`, `redact` and `diff` write next to the target and rename at the end; over
+/// `/dev/null`, run as root, that rename turned the device into a regular file for every
+/// program on the machine. Tested on a FIFO (the same code path, harmless if it regressed):
+/// it stays a FIFO, and a reader gets exactly what a regular output file gets.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_not_a_regular_file_is_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+
+    let valid = fixture("valid/full_minimal.csv");
+    let v = valid.as_str();
+    let diff_from = fixture("valid/full_renewal_not_overlapping.csv");
+    let cases: [(&str, Vec<&str>); 4] = [
+        ("build", vec!["build", v]),
+        ("build --format json", vec!["build", v, "--format", "json"]),
+        ("redact", vec!["redact", v, "--seed", "7"]),
+        ("diff", vec!["diff", "--from", &diff_from, "--to", v]),
+    ];
+    for (what, args) in cases {
+        // What the command writes into a regular file.
+        let regular = tmp(&format!("regular-{}", what.replace(' ', "_")));
+        let _ = std::fs::remove_file(&regular);
+        let mut with_file = args.clone();
+        with_file.extend(["-o", regular.to_str().unwrap()]);
+        let o = run(&with_file);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{what}: {}",
+            stderr(&o)
+        );
+        let expected = std::fs::read(&regular).unwrap();
+        assert!(!expected.is_empty(), "{what}");
+
+        let fifo = tmp(&format!("out-{}.fifo", what.replace(' ', "_")));
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo");
+        // Opening a FIFO for reading waits for its writer: read it on a thread. If the FIFO
+        // were replaced, this thread would wait for ever; the assertions below fail first.
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo))
+        };
+        let mut with_fifo = args.clone();
+        with_fifo.extend(["-o", fifo.to_str().unwrap()]);
+        let o = run(&with_fifo);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{what}: {}",
+            stderr(&o)
+        );
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "{what}: the FIFO was replaced ({kind:?})");
+        let mut partial = fifo.clone().into_os_string();
+        partial.push(".pmhcsv-partial");
+        assert!(
+            !std::path::Path::new(&partial).exists(),
+            "{what}: a partial file is left"
+        );
+        let got = reader.join().unwrap().unwrap();
+        assert_eq!(got, expected, "{what}: the reader got other bytes");
+    }
 }
