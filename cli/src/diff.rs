@@ -175,6 +175,9 @@ fn config(a: &DiffArgs) -> Result<DiffConfig, Fail> {
 pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     let ja = matches!(a.lang, LangArg::Ja);
     let lang: Lang = a.lang.into();
+    if a.output == Path::new("-") {
+        return Err(Fail(Usage::OutputStdout.message(lang)));
+    }
     let full = crate::load_layout(&a.input_layout, lang)?;
     let diff_layout = crate::load_layout(&a.layout, lang)?;
     let cfg = config(a)?;

@@ -373,6 +373,9 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
 
 fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     let lang: Lang = a.lang.into();
+    if a.output == Path::new("-") {
+        return Err(Fail(text::Usage::OutputStdout.message(lang)));
+    }
     let mut inputs: Vec<&Path> = vec![a.input.as_path()];
     inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());

@@ -40,6 +40,9 @@ pub(crate) enum Usage<'a> {
     PreviousOneInput,
     /// `--previous` with standard input (it is read more than once).
     PreviousStdin,
+    /// `build -o -` or `diff -o -`: standard output carries the report or the summary, so the
+    /// file would be mixed into it (and `-` is no file name to create).
+    OutputStdout,
     /// `build --json --previous`: the request body is no 全件 file to compare.
     PreviousWithJson,
     /// A file `--previous` cannot compare (the same refusal as `pmhcsv diff`).
@@ -123,6 +126,12 @@ impl Usage<'_> {
             }
             Usage::PreviousStdin => {
                 "--previous cannot read standard input (-), which cannot be read twice: name a file".into()
+            }
+            Usage::OutputStdout if ja => {
+                "-o に -（標準出力）は使えません（標準出力にはこのコマンドの結果が表示されます）。出力するファイル名を指定してください。".into()
+            }
+            Usage::OutputStdout => {
+                "-o - (standard output) cannot take this file: the command prints its results there. Name the file to write".into()
             }
             Usage::PreviousWithJson if ja => {
                 "--previous は CSV のアップロードファイルと比べます。--json と一緒には使えません。".into()

@@ -316,3 +316,34 @@ fn an_output_that_is_not_a_regular_file_is_written_through_not_replaced() {
         assert_eq!(got, expected, "{what}: the reader got other bytes");
     }
 }
+
+/// `build -o -` and `diff -o -` are refused (exit 2, before anything is read): standard output
+/// carries the command's results, and `-` used to become a file of that name in the current
+/// folder. (`redact -o -` writes the copy to standard output and its summary to standard error.)
+#[test]
+fn an_output_of_dash_is_refused_where_standard_output_is_taken() {
+    let dir = tmp("dash-cwd");
+    std::fs::create_dir_all(&dir).unwrap();
+    let valid = fixture("valid/full_minimal.csv");
+    for args in [
+        vec!["build", valid.as_str(), "-o", "-"],
+        vec!["diff", "--to", valid.as_str(), "-o", "-"],
+    ] {
+        let o = common::bin()
+            .current_dir(&dir)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("-o に -（標準出力）は使えません"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty(), "{args:?}: nothing is checked");
+        assert!(
+            !dir.join("-").exists(),
+            "{args:?}: a file named - was created"
+        );
+    }
+}
