@@ -283,11 +283,9 @@ fn e2e() -> Result<()> {
         .args(&tests))
 }
 
-/// Builds the page, writes the paste data and times the native checker (`bench_native`,
-/// release), then runs `tests/e2e/bench.mjs`, which prints the numbers.
 /// RUSTFLAGS of the page's wasm build: the caller's, plus WebAssembly SIMD (128-bit vectors,
 /// used by `simdutf8`, `memchr` and LLVM's vectoriser; the worker's checker ran 20–25 % faster,
-/// README: Performance). Chrome and Edge compile such a module from version 91; the module
+/// docs/performance.md). Chrome and Edge compile such a module from version 91; the module
 /// also uses reference types (on by default for wasm32 since Rust 1.82), which need 96, so an
 /// older browser gets the page's "too old" message either way. `PMH_WASM_SIMD=0` builds a page
 /// without SIMD, for measuring.
@@ -302,6 +300,8 @@ fn wasm_rustflags() -> String {
     flags
 }
 
+/// Builds the page, writes the paste data and times the native checker (`bench_native`,
+/// release), then runs `tests/e2e/bench.mjs`, which prints the numbers.
 fn bench_web(rows: Option<&str>) -> Result<()> {
     let rows: u64 = match rows {
         Some(r) => r
