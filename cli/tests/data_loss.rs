@@ -269,17 +269,21 @@ fn an_output_that_is_not_a_regular_file_is_written_through_not_replaced() {
         ("diff", vec!["diff", "--from", &diff_from, "--to", v]),
     ];
     for (what, args) in cases {
+        // The command with `-o out`; it checks (exit 0 or 1), never fails to write.
+        let write_to = |out: &std::path::Path| {
+            let mut with_output = args.clone();
+            with_output.extend(["-o", out.to_str().unwrap()]);
+            let o = run(&with_output);
+            assert!(
+                o.status.code().is_some_and(|c| c < 2),
+                "{what}: {}",
+                stderr(&o)
+            );
+        };
         // What the command writes into a regular file.
         let regular = tmp(&format!("regular-{}", what.replace(' ', "_")));
         let _ = std::fs::remove_file(&regular);
-        let mut with_file = args.clone();
-        with_file.extend(["-o", regular.to_str().unwrap()]);
-        let o = run(&with_file);
-        assert!(
-            o.status.code().is_some_and(|c| c < 2),
-            "{what}: {}",
-            stderr(&o)
-        );
+        write_to(&regular);
         let expected = std::fs::read(&regular).unwrap();
         assert!(!expected.is_empty(), "{what}");
 
@@ -296,14 +300,7 @@ fn an_output_that_is_not_a_regular_file_is_written_through_not_replaced() {
             let fifo = fifo.clone();
             std::thread::spawn(move || std::fs::read(fifo))
         };
-        let mut with_fifo = args.clone();
-        with_fifo.extend(["-o", fifo.to_str().unwrap()]);
-        let o = run(&with_fifo);
-        assert!(
-            o.status.code().is_some_and(|c| c < 2),
-            "{what}: {}",
-            stderr(&o)
-        );
+        write_to(&fifo);
         let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
         assert!(kind.is_fifo(), "{what}: the FIFO was replaced ({kind:?})");
         let mut partial = fifo.clone().into_os_string();
