@@ -410,8 +410,9 @@ test("boots: Japanese title, privacy sentence, steps; no console errors", async 
 });
 
 test("a browser that cannot compile the page's WebAssembly is told which browser to use, not to reload", async () => {
-  // Chrome and Edge before 96 lack WebAssembly reference types, which the module uses (the
-  // Rust toolchain enables them for wasm32): compiling it fails with a CompileError there.
+  // Chrome and Edge before 97 do not compile the module: it uses reference types (96), which
+  // the Rust toolchain turns on for wasm32, and the CSP's 'wasm-unsafe-eval' (97) is the page's
+  // only permission to compile WebAssembly. Either way the failure is a CompileError.
   const old = await context.newPage();
   await old.addInitScript(() => {
     WebAssembly.instantiate = () =>
@@ -420,8 +421,8 @@ test("a browser that cannot compile the page's WebAssembly is told which browser
   await old.goto(pageUrl);
   const banner = old.locator("#pmh-old-browser");
   await banner.waitFor();
-  assert.match(await banner.innerText(), /Microsoft Edge または Google Chrome のバージョン 96 以降で開いてください/);
-  assert.match(await banner.innerText(), /version 96 or later/);
+  assert.match(await banner.innerText(), /Microsoft Edge または Google Chrome のバージョン 97 以降で開いてください/);
+  assert.match(await banner.innerText(), /version 97 or later/);
   assert.ok(await old.locator("#pmh-fatal").isHidden(), "the internal-error banner (reload) is not shown");
   assert.ok(await old.locator("#pmh-booting").isHidden(), "no endless 読み込み中");
   await old.close();

@@ -286,8 +286,9 @@ fn e2e() -> Result<()> {
 /// RUSTFLAGS of the page's wasm build: the caller's, plus WebAssembly SIMD (128-bit vectors,
 /// used by `simdutf8`, `memchr` and LLVM's vectoriser; the worker's checker ran 20–25 % faster,
 /// docs/performance.md). Chrome and Edge compile such a module from version 91; the module
-/// also uses reference types (on by default for wasm32 since Rust 1.82), which need 96, so an
-/// older browser gets the page's "too old" message either way. `PMH_WASM_SIMD=0` builds a page
+/// also uses reference types (on by default for wasm32 since Rust 1.82), which need 96, and the
+/// page's CSP allows WebAssembly through 'wasm-unsafe-eval', which needs 97; an older browser
+/// gets the page's "too old" message either way. `PMH_WASM_SIMD=0` builds a page
 /// without SIMD, for measuring.
 fn wasm_rustflags() -> String {
     let mut flags = env::var("RUSTFLAGS").unwrap_or_default();
