@@ -251,7 +251,6 @@ impl Front {
                 }),
                 Event::Record(rec) => {
                     let base = b.text.len();
-                    let before = b.text.len();
                     // A tab between fields would make the record look unclean to the all-clear
                     // scan below: a line split on tabs gets ',' as its separators.
                     let data = if rec.separated && !(b'!'..=b'~').contains(&delimiter) {
@@ -309,7 +308,7 @@ impl Front {
                         blank: false,
                         balanced: rec.quotes_balanced,
                         bare_quote: rec.bare_quote,
-                        clean: crate::domain::chars::all_clear(&b.text[before..]),
+                        clean: crate::domain::chars::all_clear(&b.text[base..]),
                     });
                 }
             }
