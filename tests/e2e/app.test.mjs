@@ -85,13 +85,13 @@ function assertClean() {
   assert.deepEqual(requests.filter((url) => !isLocal(url)), []);
 }
 
-/** axe-core's WCAG 2 A/AA checks on the page as it is now: the violations, by rule. The script
+/** axe-core's WCAG 2 A/AA checks on the page (or `target`) as it is now: the violations, by rule. The script
  * is evaluated through the debugging protocol, which the page's CSP does not govern (the page
  * itself still loads nothing). */
 const AXE_SOURCE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules/axe-core/axe.min.js"), "utf8");
-async function axeViolations() {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
+async function axeViolations(target = page) {
+  await target.evaluate(AXE_SOURCE);
+  const result = await target.evaluate(() =>
     window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
   );
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
@@ -425,6 +425,7 @@ test("a browser that cannot compile the page's WebAssembly is told which browser
   assert.match(await banner.innerText(), /version 97 or later/);
   assert.ok(await old.locator("#pmh-fatal").isHidden(), "the internal-error banner (reload) is not shown");
   assert.ok(await old.locator("#pmh-booting").isHidden(), "no endless 読み込み中");
+  assert.deepEqual(await axeViolations(old), [], "the too-old message");
   await old.close();
 });
 
