@@ -385,13 +385,14 @@ impl SortedKeys {
         } = self;
         // Rows arrive in increasing order and are unique, so (key, row) orders each
         // certificate's rows as the file does.
-        rows.sort_unstable_by_key(|e| (e.key, e.row));
+        rows.sort_unstable_by_key(|e| e.key);
         let type_of = |kind: u32| types.get(kind as usize);
         let mut found = Vec::new();
-        for group in rows.chunk_by(|a, b| a.key == b.key) {
+        for group in rows.chunk_by_mut(|a, b| a.key == b.key) {
             if group.len() < 2 {
                 continue;
             }
+            group.sort_unstable_by_key(|e| e.row);
             tracker.clear();
             for e in group {
                 let entry = KeyEntry {
