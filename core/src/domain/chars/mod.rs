@@ -177,10 +177,27 @@ pub fn classify(c: char) -> Option<CharIssue> {
     }
 }
 
+/// [`BMP_CLEAR`] as 64-bit words: word `n` holds the bits of U+(64n)–U+(64n+63), least
+/// significant bit first. For a 3-byte UTF-8 character `c0 c1 c2` that is word
+/// `(c0 & 0x0F) << 6 | (c1 & 0x3F)` and bit `c2 & 0x3F`: one load, no code point assembled.
+static BMP_CLEAR_WORDS: [u64; BMP_BITMAP_LEN / 8] = bitmap_words(&BMP_CLEAR);
+
+const fn bitmap_words<const N: usize, const W: usize>(bytes: &[u8; N]) -> [u64; W] {
+    assert!(N == W * 8, "bitmap: words are 8 bytes");
+    let mut out = [0u64; W];
+    let mut i = 0;
+    while i < N {
+        out[i / 8] |= (bytes[i] as u64) << ((i % 8) * 8);
+        i += 1;
+    }
+    out
+}
+
 /// Whether [`classify`] flags no character of `s`: the fast all-clear for the common case of
 /// names and addresses written in ASCII, kana and JIS X 0208 kanji. ASCII goes eight bytes at a
-/// time; every other character of the Basic Multilingual Plane is one lookup in [`BMP_CLEAR`];
-/// only 4-byte characters (none of them clear in practice) fall back to [`classify`].
+/// time (the bytes before a multi-byte character included, without a byte loop); every other
+/// character of the Basic Multilingual Plane is one lookup in [`BMP_CLEAR`]; only 4-byte
+/// characters (none of them clear in practice) fall back to [`classify`].
 #[must_use]
 pub fn all_clear(s: &str) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -189,19 +206,34 @@ pub fn all_clear(s: &str) -> bool {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         if c < 0x80 {
-            // Eight printable ASCII bytes at a time (SWAR): no high bit, no byte below 0x20,
-            // no DEL.
+            // Eight bytes at a time (SWAR): a byte below 0x20 or DEL before the first byte
+            // with its high bit set (where the ASCII run ends) is a control character. The
+            // subtraction's borrow can only flag bytes above a truly flagged one, so the
+            // lowest flagged byte is a true one, and only bytes below the run's end count.
             while let Some(chunk) = b.get(i..i + 8) {
                 let mut w = [0u8; 8];
                 w.copy_from_slice(chunk);
                 let w = u64::from_le_bytes(w);
-                let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-                let del = (w ^ (ONES * 0x7F)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7F)) & HIGH;
-                if w & HIGH != 0 || below_space != 0 || del != 0 {
-                    break;
+                let del = w ^ (ONES * 0x7F);
+                let flagged =
+                    (w.wrapping_sub(ONES * 0x20) & !w | del.wrapping_sub(ONES) & !del) & HIGH;
+                let high = w & HIGH;
+                if high == 0 {
+                    if flagged != 0 {
+                        return false;
+                    }
+                    i += 8;
+                    continue;
                 }
-                i += 8;
+                // Bits below the first high byte's high bit: that byte's own and later ones out.
+                let below = high.trailing_zeros();
+                if flagged & ((1u64 << below) - 1) != 0 {
+                    return false;
+                }
+                i += below as usize / 8;
+                break;
             }
+            // Fewer than eight bytes left: one at a time.
             while let Some(&c) = b.get(i).filter(|&&c| c < 0x80) {
                 if c < 0x20 || c == 0x7F {
                     return false;
@@ -210,17 +242,15 @@ pub fn all_clear(s: &str) -> bool {
             }
             continue;
         }
-        // Runs of 3-byte characters (kana, kanji, full-width forms): one slice, one lookup.
+        // Runs of 3-byte characters (kana, kanji, full-width forms): one word each.
         if c & 0xF0 == 0xE0 {
             let start = i;
             while let Some(&[c0, c1, c2]) = b.get(i..i + 3) {
                 if c0 & 0xF0 != 0xE0 {
                     break;
                 }
-                let cp = (usize::from(c0 & 0x0F) << 12)
-                    | (usize::from(c1 & 0x3F) << 6)
-                    | usize::from(c2 & 0x3F);
-                if BMP_CLEAR[cp >> 3] & (1 << (cp & 7)) == 0 {
+                let word = BMP_CLEAR_WORDS[(usize::from(c0 & 0x0F) << 6) | usize::from(c1 & 0x3F)];
+                if word & (1 << (c2 & 0x3F)) == 0 {
                     return false;
                 }
                 i += 3;
@@ -231,28 +261,22 @@ pub fn all_clear(s: &str) -> bool {
             continue;
         }
         // `s` is valid UTF-8: a lead byte is followed by its continuation bytes.
-        let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3F);
-        let (cp, len) = match c {
-            0xC0..=0xDF => ((u32::from(c & 0x1F) << 6) | cont(1), 2),
-            0xE0..=0xEF => ((u32::from(c & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
-            _ => {
-                let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
-                    return false;
-                };
-                if classify(ch).is_some() {
-                    return false;
-                }
-                i += ch.len_utf8();
-                continue;
+        if c & 0xE0 == 0xC0 {
+            let c1 = b.get(i + 1).copied().unwrap_or(0);
+            let cp = (u32::from(c & 0x1F) << 6) | u32::from(c1 & 0x3F);
+            if BMP_CLEAR[(cp >> 3) as usize] & (1 << (cp & 7)) == 0 {
+                return false;
             }
+            i += 2;
+            continue;
+        }
+        let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
+            return false;
         };
-        let clear = BMP_CLEAR
-            .get((cp >> 3) as usize)
-            .is_some_and(|&byte| byte & (1 << (cp & 7)) != 0);
-        if !clear {
+        if classify(ch).is_some() {
             return false;
         }
-        i += len;
+        i += ch.len_utf8();
     }
     true
 }
