@@ -52,7 +52,35 @@ pub(crate) fn entries(value: &str) -> impl Iterator<Item = Result<Condition<'_>,
 
 /// 1-based index of the first malformed entry (V007), if any.
 pub(crate) fn first_malformed(value: &str) -> Option<u32> {
+    if plainly_well_formed(value.as_bytes()) {
+        return None;
+    }
     entries(value).find_map(Result::err)
+}
+
+/// The common written form, read on bytes: `項目コード-コード` pairs of ASCII letters and
+/// digits joined by `;`, with at most one trailing `;` and no space anywhere. Every such value
+/// is well-formed for [`entries`] (a test checks it on generated values); anything else — a
+/// space, `‐`, an empty entry — goes through [`entries`].
+fn plainly_well_formed(b: &[u8]) -> bool {
+    let mut parts = b.split(|&c| c == b';').peekable();
+    let mut seen = false;
+    while let Some(part) = parts.next() {
+        if part.is_empty() && seen && parts.peek().is_none() {
+            return true; // one trailing ';'
+        }
+        let mut halves = part.splitn(2, |&c| c == b'-');
+        let item = halves.next().unwrap_or_default();
+        let Some(code) = halves.next() else {
+            return false;
+        };
+        let code_ok = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_alphanumeric);
+        if !code_ok(item) || !code_ok(code) {
+            return false;
+        }
+        seen = true;
+    }
+    seen
 }
 
 fn is_code(s: &str) -> bool {
@@ -67,6 +95,40 @@ mod tests {
         entries(v)
             .map(|e| e.map(|c| (c.index, c.item, c.code)))
             .collect()
+    }
+
+    /// The byte-level fast path says "well-formed" only of values [`entries`] reads without a
+    /// malformed entry; generated values reach both its answers.
+    #[test]
+    fn plain_form_is_well_formed() {
+        use proptest::prelude::*;
+        let plain = std::cell::Cell::new(0u32);
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(
+                &"[0-9a-zA-Z;\\- ‐]{0,12}|([0-9A]{1,2}-[0-9a]{1,2};){0,3}",
+                |v| {
+                    let fast = plainly_well_formed(v.as_bytes());
+                    if fast {
+                        plain.set(plain.get() + 1);
+                        prop_assert!(entries(&v).all(|e| e.is_ok()), "{v:?}");
+                        prop_assert!(entries(&v).count() > 0, "{v:?}");
+                    }
+                    prop_assert_eq!(first_malformed(&v), entries(&v).find_map(Result::err));
+                    Ok(())
+                },
+            )
+            .unwrap();
+        let plain = plain.get();
+        assert!(
+            plain > 10,
+            "the generator reaches the fast path ({plain} times)"
+        );
+        assert!(plainly_well_formed(b"01-1;02-3;"));
+        assert!(!plainly_well_formed(b"01-1;;02-3"));
+        assert!(!plainly_well_formed(b";"));
+        assert!(!plainly_well_formed(b""));
+        assert!(!plainly_well_formed("01‐1".as_bytes()));
     }
 
     #[test]
