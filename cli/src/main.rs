@@ -162,40 +162,24 @@ fn check_input(
     };
     let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
-    let (to_hash, chunks) = mpsc::sync_channel::<Arc<Vec<u8>>>(16);
-    // Hashed chunks come back to be read into again: no allocation and copy per chunk.
-    let (hashed_chunk, reusable) = mpsc::channel::<Arc<Vec<u8>>>();
     std::thread::scope(|scope| {
-        // Three threads: hashing, reading + decoding + splitting, and checking (here).
-        let hasher = scope.spawn(move || {
-            let mut sha = pmh_core::receipt::Sha256Hasher::new();
-            for chunk in chunks {
-                sha.update(&chunk);
-                let _ = hashed_chunk.send(chunk);
-            }
-            sha.finish()
-        });
-        let producer = scope.spawn(move || -> Result<FrontSummary, Fail> {
+        // Two threads: reading + hashing + decoding + splitting, and checking (here). Each
+        // chunk is hashed right after it is read, while it is in the cache.
+        let producer = scope.spawn(move || -> Result<(FrontSummary, String), Fail> {
             let mut front =
                 Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
+            let mut sha = pmh_core::receipt::Sha256Hasher::new();
+            let mut buf = vec![0; CHUNK];
             loop {
-                // A hashed chunk whose last other holder (the front end) is done with it.
-                let mut buf = reusable
-                    .try_iter()
-                    .find_map(|c| Arc::try_unwrap(c).ok())
-                    .unwrap_or_default();
-                buf.resize(CHUNK, 0);
                 let n = match reader.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(crate::io_fail(path, &e)),
                 };
-                buf.truncate(n);
-                let chunk = Arc::new(buf);
-                let _ = to_hash.send(Arc::clone(&chunk));
-                front.feed(&chunk);
-                drop(chunk);
+                let chunk = &buf[..n];
+                sha.update(chunk);
+                front.feed(chunk);
                 if front.gave_up() {
                     // Unreadable (S002/S018): nothing more would be decoded, and a stream such
                     // as /dev/urandom never ends. The report covers the bytes read.
@@ -211,12 +195,11 @@ fn check_input(
                     }
                 }
             }
-            drop(to_hash);
             let (rest, summary) = front.finish();
             for batch in rest {
                 let _ = batches.send(batch);
             }
-            Ok(summary)
+            Ok((summary, sha.finish()))
         });
         let mut back = Back::new(layout, opts.clone());
         let mut write_err = None;
@@ -235,13 +218,10 @@ fn check_input(
         let produced = producer
             .join()
             .map_err(|_| Fail("internal: reader thread panicked".into()))?;
-        let hashed = hasher
-            .join()
-            .map_err(|_| Fail("internal: hashing thread panicked".into()))?;
         if let (Some(e), Some((_, out_path))) = (write_err, out.as_ref()) {
             return Err(io_fail(out_path, &e));
         }
-        let mut summary = produced?;
+        let (mut summary, hashed) = produced?;
         summary.sha256 = hashed;
         let (report, tail) = back.finish_with_output(&summary);
         if let Some((w, out_path)) = out {
