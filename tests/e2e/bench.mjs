@@ -215,7 +215,7 @@ const lines = [
   `core checker, worker (wasm):               best ${f1(wasmBest)} ms of ${wasm.runs_ms.map(f1).join(", ")} → ${f1(mb / (wasmBest / 1000))} MB/s`,
   `core checker, native (release):            best ${f1(nativeBest)} ms of ${native ? native.native_ms.map(f1).join(", ") : "n/a"} → ${f1(mb / (nativeBest / 1000))} MB/s`,
   `wasm/native throughput ratio:              ${(nativeBest / wasmBest).toFixed(2)}`,
-  `without the SHA-256 of the input (the page hashes once, on reading; the CLI on its own thread):`,
+  `without the SHA-256 of the input (the page hashes once, on reading; the CLI on its reading thread):`,
   `core checker, worker (wasm):               best ${f1(wasmCheckBest)} ms of ${(wasm.check_ms ?? []).map(f1).join(", ")} → ${f1(mb / (wasmCheckBest / 1000))} MB/s`,
   `core checker, native (release):            best ${f1(nativeCheckBest)} ms of ${native?.native_check_ms ? native.native_check_ms.map(f1).join(", ") : "n/a"} → ${f1(mb / (nativeCheckBest / 1000))} MB/s`,
   `wasm/native throughput ratio:              ${(nativeCheckBest / wasmCheckBest).toFixed(2)}   (issue 13's target ≥ 0.7)`,
