@@ -136,3 +136,52 @@ fn a_bad_time_is_an_argument_error() {
     ]);
     assert_eq!(o.status.code(), Some(2), "--receipt-time needs --receipt");
 }
+
+/// The report's SHA-256 is the input's, also when the input is read in many chunks (the CLI
+/// hashes each chunk on the reading thread) and when it comes on standard input. The file is
+/// about 1.3 MB, five of the CLI's 256 KiB chunks, with a row cut at every chunk edge.
+#[test]
+fn report_hash_covers_every_chunk() {
+    use std::io::Write;
+    let header = std::fs::read_to_string(fixture("valid/full_certificate_items.csv")).unwrap();
+    let header = header.lines().next().unwrap();
+    let mut text = String::from(header);
+    text.push_str("\r\n");
+    let mut i = 0u32;
+    while text.len() < 1_300_000 {
+        // Rows of varying length, so that the chunk edges fall at different places in a row.
+        text.push_str(&format!(
+            "JIRITSU1,12345678901{},山田{},ヤマダ,{}\r\n",
+            i % 10,
+            "一".repeat((i % 7) as usize),
+            "x".repeat((i % 13) as usize)
+        ));
+        i += 1;
+    }
+    let input = tmp("many_chunks.csv");
+    std::fs::write(&input, &text).unwrap();
+    let expected = sha256(input.to_str().unwrap());
+    let report = |o: &std::process::Output| -> serde_json::Value {
+        serde_json::from_slice(&o.stdout).expect("a JSON report")
+    };
+    let from_file = run(&["validate", input.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(report(&from_file)["inputs"][0]["sha256"], expected);
+    assert_eq!(report(&from_file)["inputs"][0]["bytes"], text.len());
+    let mut child = common::bin()
+        .args(["validate", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let bytes = text.clone().into_bytes();
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let from_stdin = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(report(&from_stdin)["inputs"][0]["sha256"], expected);
+    assert_eq!(
+        report(&from_file)["inputs"][0]["rows"],
+        report(&from_stdin)["inputs"][0]["rows"]
+    );
+    assert!(report(&from_file)["inputs"][0]["rows"].as_u64().unwrap() > 20_000);
+}
