@@ -149,6 +149,7 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | NoHeader
         | NoMaster
         | CardItemNamedLikeField
+        | RecordTooLong
         | DuplicateHistoryKey => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,

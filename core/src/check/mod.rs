@@ -546,6 +546,19 @@ impl<'l> Back<'l> {
         }
         self.data_rows += 1;
         let row = self.row;
+        if meta.too_long {
+            // A line longer than any PMH record (no line breaks in the file, or not a CSV): it
+            // was cut, so its cells mean nothing.
+            self.sink
+                .push(
+                    Diagnostic::new(Code::RecordTooLong)
+                        .at(row, line)
+                        .detail(Detail::Limit {
+                            bytes: crate::input::reader::MAX_RECORD_BYTES as u64,
+                        }),
+                );
+            return;
+        }
         if !balanced {
             // The rest of the file was swallowed into this row: its cells mean nothing.
             self.sink

@@ -150,6 +150,7 @@ codes! {
     AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
     BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
     CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
+    RecordTooLong = "S021" => "core/src/check/mod.rs", "Back::record";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -345,6 +346,15 @@ impl Code {
                 "A column among the fixed fields matches no field of the layout; it is kept as a certificate-face item.",
                 "項目名の誤記であれば正しい日本語名に直してください。券面項目であれば固定項目の後ろへ移してください。",
                 "Fix the name if it is a typo; if it is a certificate-face item, move it after the fixed fields.",
+            ),
+            Code::RecordTooLong => i(
+                Error,
+                "1行が長すぎて読めません",
+                "A line too long to read",
+                "改行のないまま 1 MiB を超える行があります。PMH の1行（1件の受給者証）はその千分の一にも届かないため、改行のないファイル、または CSV ではないファイルと考えられます。この行の値は読んでいません。",
+                "A line runs past 1 MiB without a line break. A PMH row (one certificate) is not a thousandth of that, so the file likely has no line breaks, or is not a CSV file. The values on this line were not read.",
+                "正しいファイルか、1件ごとに改行されているかを確認してください。別のシステムから出力したファイルであれば、1件ごとに改行（CRLF または LF）を入れて出力し直してください。",
+                "Check that it is the right file and has one certificate per line. If another system wrote it, export it again with a line break (CRLF or LF) after each certificate.",
             ),
             Code::CardItemNamedLikeField => i(
                 Info,

@@ -35,6 +35,11 @@ pub enum Detail {
         /// Number of lines.
         count: u64,
     },
+    /// The most bytes a record may hold (S021).
+    Limit {
+        /// The limit in bytes.
+        bytes: u64,
+    },
     /// Dialect difference (S011–S013).
     Dialect {
         /// What the layout expects.

@@ -406,6 +406,17 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 "A quote opened on this row never closes; the remaining {count} lines were read as one value."
             ),
         ),
+        (Code::RecordTooLong, Detail::Limit { bytes }) => {
+            let mib = bytes >> 20;
+            (
+                format!(
+                    "この行は改行のないまま {mib} MiB を超えています。値は読んでいません（改行のないファイル、または CSV ではないファイルの可能性があります）。"
+                ),
+                format!(
+                    "This line runs past {mib} MiB without a line break; its values were not read (the file may have no line breaks, or not be a CSV file)."
+                ),
+            )
+        }
         (Code::UndecodableBytes, Detail::Encoding { found }) => (
             format!("{found} として読めないバイトがこの行にあります（「\u{FFFD}」で表示）。"),
             format!("This row has bytes that are not valid {found} (shown as \u{FFFD})."),

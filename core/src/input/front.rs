@@ -25,8 +25,11 @@ pub(crate) struct RecMeta {
     pub(crate) inner_lines: u64,
     /// A blank physical line (no record).
     pub(crate) blank: bool,
-    /// Quotes balance (false: an unclosed quote swallowed the rest of the file).
+    /// Quotes balance (false: an unclosed quote swallowed the rest of the file, or the record
+    /// was cut at [`crate::input::reader::MAX_RECORD_BYTES`]).
     pub(crate) balanced: bool,
+    /// Cut at [`crate::input::reader::MAX_RECORD_BYTES`] with its quotes balanced (S021).
+    pub(crate) too_long: bool,
     /// First field (0-based) with a quote RFC 4180 does not allow (S019).
     pub(crate) bare_quote: Option<u32>,
     /// No character of the record is a control, 外字, 機種依存 or non-CP932 character
@@ -246,6 +249,7 @@ impl Front {
                     inner_lines: 0,
                     blank: true,
                     balanced: true,
+                    too_long: false,
                     bare_quote: None,
                     clean: true,
                 }),
@@ -307,6 +311,7 @@ impl Front {
                         inner_lines: rec.inner_lines,
                         blank: false,
                         balanced: rec.quotes_balanced,
+                        too_long: rec.too_long,
                         bare_quote: rec.bare_quote,
                         clean: crate::domain::chars::all_clear(&b.text[base..]),
                     });

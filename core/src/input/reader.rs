@@ -33,8 +33,13 @@ pub struct Record<'a> {
     pub line: u64,
     /// Line breaks inside the record (quoted values spanning lines).
     pub inner_lines: u64,
-    /// Whether the record's quotes balance; `false` means an unclosed quote.
+    /// Whether the record's quotes balance and it was read whole; `false` means an unclosed
+    /// quote, or a record cut at [`MAX_RECORD_BYTES`] (`too_long`).
     pub quotes_balanced: bool,
+    /// The record outgrew [`MAX_RECORD_BYTES`] on one line with its quotes balanced: a line
+    /// that long, not a quote left open (S021, not S007). Its data is cut, so it is never
+    /// taken as whole.
+    pub too_long: bool,
     /// The first field (0-based) with a quote that RFC 4180 does not allow: inside an unquoted
     /// field (`愛知"花"子`), or text after a closing quote (`"2013"-01-01`). Parsers differ on
     /// what such a field means.
@@ -116,9 +121,10 @@ pub struct RecordReader {
     rec_fresh: bool,
 }
 
-/// Most bytes of one record's field data kept in memory: no PMH record comes near it, and an
-/// unclosed quote that swallows the rest of a large file stops growing here.
-pub const MAX_RECORD_BYTES: usize = 8 << 20;
+/// Most bytes of one record's field data kept in memory (1 MiB): no PMH record comes near it
+/// (a row is a few hundred bytes, a few KB with 受給者証券面項目), an unclosed quote that swallows
+/// the rest of a large file stops growing here (S007), and a longer line is S021.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 impl RecordReader {
     /// A reader for the given delimiter.
@@ -252,6 +258,7 @@ impl RecordReader {
                         line: self.rec_line,
                         inner_lines: 0,
                         quotes_balanced: true,
+                        too_long: false,
                         bare_quote: None,
                     }));
                     self.at_start = true;
@@ -344,6 +351,11 @@ impl RecordReader {
                         inner_lines: self.rec_inner,
                         // A record cut at the limit is never taken as whole.
                         quotes_balanced: self.rec_quotes.is_multiple_of(2) && !self.truncated,
+                        // Cut, quotes balanced, and no line break inside: one long line. A cut
+                        // record spanning lines is a quoted value that ran on (S007).
+                        too_long: self.truncated
+                            && self.rec_quotes.is_multiple_of(2)
+                            && self.rec_inner == 0,
                         bare_quote: self.quoting.bare,
                     };
                     f(Event::Record(rec));
@@ -773,6 +785,7 @@ mod tests {
         for closed in [false, true] {
             let mut r = RecordReader::with_record_limit(b',', limit);
             let mut seen: Vec<(usize, u64, u64, bool)> = Vec::new();
+            let mut too_long = Vec::new();
             let mut f = |e: Event<'_>| {
                 if let Event::Record(rec) = e {
                     seen.push((
@@ -781,6 +794,7 @@ mod tests {
                         rec.inner_lines,
                         rec.quotes_balanced,
                     ));
+                    too_long.push(rec.too_long);
                 }
             };
             let mut text = String::from("a,b\n\"");
@@ -799,14 +813,57 @@ mod tests {
             assert_eq!(line, 2);
             assert!(!balanced, "a cut record is never taken as whole");
             assert!(inner >= 49_999, "{inner} lines counted");
+            // A quoted value running over 50,000 lines is a quote problem (S007) whether or not
+            // it closes at last, never a line too long (S021).
+            assert!(!too_long[1]);
             if closed {
                 assert_eq!(seen.len(), 3);
                 assert_eq!(seen[2].1, 50_003, "the next record's line");
                 assert!(seen[2].3);
+                assert!(!too_long[2]);
             } else {
                 assert_eq!(seen.len(), 2);
             }
         }
+    }
+
+    /// A line without a quote past the limit (no line breaks, or not a CSV file) is cut and
+    /// marked too long, not unclosed; the lines after it are read whole.
+    #[test]
+    fn a_long_line_without_quotes_is_too_long() {
+        let limit = 100_000;
+        let mut text = String::from("a,b\n");
+        text.push_str(&"x,".repeat(200_000));
+        text.push_str("\nlast,row\n");
+        let mut r = RecordReader::with_record_limit(b',', limit);
+        let mut seen = Vec::new();
+        let mut f = |e: Event<'_>| {
+            if let Event::Record(rec) = e {
+                seen.push((rec.line, rec.quotes_balanced, rec.too_long, rec.len()));
+            }
+        };
+        for chunk in text.as_bytes().chunks(4096) {
+            r.feed(chunk, &mut f);
+        }
+        r.finish(&mut f);
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert_eq!(seen[0], (1, true, false, 2));
+        assert_eq!((seen[1].0, seen[1].1, seen[1].2), (2, false, true));
+        assert_eq!(seen[2], (3, true, false, 2));
+        // The same with the long value quoted: balanced, on one line, so too long too.
+        let text = format!("a,b\n\"{}\",y\nlast,row\n", "x".repeat(300_000));
+        let mut r = RecordReader::with_record_limit(b',', limit);
+        let mut seen = Vec::new();
+        let mut f = |e: Event<'_>| {
+            if let Event::Record(rec) = e {
+                seen.push((rec.line, rec.quotes_balanced, rec.too_long));
+            }
+        };
+        for chunk in text.as_bytes().chunks(4096) {
+            r.feed(chunk, &mut f);
+        }
+        r.finish(&mut f);
+        assert_eq!(seen, [(1, true, false), (2, false, true), (3, true, false)]);
     }
 
     /// A record as the comparison sees it: fields, line, inner lines, balance, bare quote.
