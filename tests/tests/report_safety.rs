@@ -825,3 +825,41 @@ fn one_hostile_row_in_every_format() {
         .collect();
     insta::assert_snapshot!(all);
 }
+
+/// Found by the property test with runner seeds 507 and 508: a 12-digit number typed into
+/// 金額（月） whose variant (same last 4 digits) starts with 0. The amount repair dropped the
+/// leading zero of one and not the other, so the masked build reports differed, telling a
+/// reader that the hidden digits began with 0. Numbers of 11 digits or more are no longer
+/// rewritten as amounts.
+#[test]
+fn a_hidden_number_in_an_amount_column_is_not_rewritten() {
+    let c = Case {
+        rows: vec![Row {
+            my_number: Num {
+                digits: vec![7, 4, 7, 6, 5, 1, 4, 5, 4, 9, 3, 9],
+                style: Style::Plain,
+            },
+            birth: Birth {
+                year: 1950,
+                md: (1, 1),
+                other_md: (1, 2),
+                form: 0,
+            },
+            plants: vec![(
+                18,
+                vec![Piece::Num(Num {
+                    digits: vec![1, 1, 6, 9, 5, 1, 6, 9, 7, 8, 7, 5],
+                    style: Style::FullWidth,
+                })],
+            )],
+        }],
+        build: true,
+        path: "export.csv",
+    };
+    // The variant's hidden digits start with 0: the case that leaked.
+    let Piece::Num(planted) = &c.rows[0].plants[0].1[0] else {
+        unreachable!()
+    };
+    assert_eq!(planted.variant().digits[0], 0);
+    check_case(&c, &mut Reached::default()).unwrap();
+}

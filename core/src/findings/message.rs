@@ -120,6 +120,10 @@ fn is_number_separator(c: char) -> bool {
     matches!(c, ' ' | '　' | '-' | '－' | '‐' | '−' | 'ー')
 }
 
+/// Digits from which a number in any column is hidden in reports ([`hide_long_numbers`]): it
+/// may be a My Number (12 digits, or 11 after Excel dropped a leading zero).
+pub const HIDDEN_NUMBER_DIGITS: usize = 11;
+
 /// Hides all but the last four digits of every number that may hold a My Number, whatever the
 /// column: 11 or more digits in a row or in groups joined by single separators (a My Number,
 /// one that lost its leading zero, one with more digits around it, `1234 5678 9018` as on the
@@ -127,7 +131,7 @@ fn is_number_separator(c: char) -> bool {
 /// dates, postcodes) stay.
 pub fn hide_long_numbers(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    if chars.iter().filter(|c| is_digit(**c)).count() < 11 {
+    if chars.iter().filter(|c| is_digit(**c)).count() < HIDDEN_NUMBER_DIGITS {
         return value.to_owned();
     }
     let mut hide = vec![false; chars.len()];
@@ -151,7 +155,7 @@ pub fn hide_long_numbers(value: &str) -> String {
                 break;
             }
         }
-        if digits >= 11 {
+        if digits >= HIDDEN_NUMBER_DIGITS {
             hide_all_but_last_digits(&chars[start..i], &mut hide[start..i], 4);
         }
     }

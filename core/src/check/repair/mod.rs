@@ -402,8 +402,21 @@ fn repair_date(s: &mut Steps<'_>, dialect: &Dialect) {
 
 /// Whole yen in digits for an amount as staff type it (see [`RepairKind::Amount`]); `None`
 /// when the text is not unambiguously one amount.
+///
+/// A value with 11 or more digits is no 医療費 amount (ten billion yen): it is left as it is,
+/// for the length check to report. Reports hide such a number but its last four digits (it
+/// may be a My Number in the wrong column), and rewriting it — dropping a leading zero —
+/// would tell a masked report's reader what the hidden digits were (found by the report
+/// safety property test).
 #[must_use]
 pub fn amount_digits(value: &str) -> Option<String> {
+    let digits = value
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    if digits >= crate::findings::message::HIDDEN_NUMBER_DIGITS {
+        return None;
+    }
     let mut t = chars::trim_edges(value);
     t = t
         .strip_prefix('¥')

@@ -703,6 +703,10 @@ fn amounts_as_typed_become_digits_and_ambiguous_ones_stay() {
     assert_eq!(r.value.as_deref(), Some("10000"), "{r:?}");
     assert!(kinds(&r).contains(&(RepairKind::Amount, true)));
     for ambiguous in [
+        // Eleven digits or more: no amount, and hidden in reports but the last four digits
+        // (dropping the leading zero would show what the hidden digits were).
+        "016951697875",
+        "01234567890円",
         "10.000",
         "1,00円",
         "約1万円",
