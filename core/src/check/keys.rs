@@ -383,8 +383,9 @@ impl SortedKeys {
             types,
             ..
         } = self;
-        // Rows arrive in increasing order and are unique, so (key, row) orders each
-        // certificate's rows as the file does.
+        // By fingerprint alone (cheaper than by (key, row)); each certificate's rows are then
+        // put in row order, as the file has them: rows are unique, so this is the order a sort
+        // by (key, row) gives.
         rows.sort_unstable_by_key(|e| e.key);
         let type_of = |kind: u32| types.get(kind as usize);
         let mut found = Vec::new();
