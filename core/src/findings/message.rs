@@ -122,7 +122,14 @@ fn is_number_separator(c: char) -> bool {
 
 /// Digits from which a number in any column is hidden in reports ([`hide_long_numbers`]): it
 /// may be a My Number (12 digits, or 11 after Excel dropped a leading zero).
-pub const HIDDEN_NUMBER_DIGITS: usize = 11;
+const HIDDEN_NUMBER_DIGITS: usize = 11;
+
+/// Whether `value` has enough digits that [`hide_long_numbers`] may hide some of them: what a
+/// repair must not rewrite, since the masked report would then show what the hidden digits
+/// were.
+pub(crate) fn may_hide_digits(value: &str) -> bool {
+    value.chars().filter(|&c| is_digit(c)).count() >= HIDDEN_NUMBER_DIGITS
+}
 
 /// Hides all but the last four digits of every number that may hold a My Number, whatever the
 /// column: 11 or more digits in a row or in groups joined by single separators (a My Number,
@@ -130,10 +137,10 @@ pub const HIDDEN_NUMBER_DIGITS: usize = 11;
 /// card, a mobile phone number). Digits are ASCII or 全角. Ten digits or fewer (医療機関コード,
 /// dates, postcodes) stay.
 pub fn hide_long_numbers(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.iter().filter(|c| is_digit(**c)).count() < HIDDEN_NUMBER_DIGITS {
+    if !may_hide_digits(value) {
         return value.to_owned();
     }
+    let chars: Vec<char> = value.chars().collect();
     let mut hide = vec![false; chars.len()];
     let mut i = 0;
     while i < chars.len() {

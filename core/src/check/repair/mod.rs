@@ -410,11 +410,7 @@ fn repair_date(s: &mut Steps<'_>, dialect: &Dialect) {
 /// safety property test).
 #[must_use]
 pub fn amount_digits(value: &str) -> Option<String> {
-    let digits = value
-        .chars()
-        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-        .count();
-    if digits >= crate::findings::message::HIDDEN_NUMBER_DIGITS {
+    if crate::findings::message::may_hide_digits(value) {
         return None;
     }
     let mut t = chars::trim_edges(value);
