@@ -132,9 +132,7 @@ fn write_state(path: &Path, state: &DiffState) -> Result<(), Fail> {
         .and_then(|()| w.into_inner().map_err(io::IntoInnerError::into_error))
         .and_then(|f| staged.sync(&f));
     if let Err(e) = written {
-        let fail = crate::io_fail(staged.path(), &e);
-        staged.discard();
-        return Err(fail);
+        return Err(staged.fail(&e));
     }
     staged.commit()
 }
@@ -225,11 +223,7 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
             staged.discard();
             return Err(Fail(e.message(lang)));
         }
-        (_, Err(e)) => {
-            let fail = crate::io_fail(staged.path(), &e);
-            staged.discard();
-            return Err(fail);
-        }
+        (_, Err(e)) => return Err(staged.fail(&e)),
     };
     staged.commit()?;
     if let Some(p) = &a.state {

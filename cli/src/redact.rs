@@ -113,9 +113,7 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     } else {
         let staged = crate::staged::Staged::new(&a.output);
         if let Err(e) = std::fs::write(staged.path(), &done.bytes) {
-            let fail = crate::io_fail(staged.path(), &e);
-            staged.discard();
-            return Err(fail);
+            return Err(staged.fail(&e));
         }
         staged.commit()?;
     }

@@ -63,6 +63,13 @@ impl Staged {
         })
     }
 
+    /// A failed write: drops what was written and names the file the write failed on.
+    pub(crate) fn fail(self, e: &std::io::Error) -> Fail {
+        let fail = io_fail(self.path(), e);
+        self.discard();
+        fail
+    }
+
     /// Drops what was written (a device or pipe keeps what it was given).
     pub(crate) fn discard(self) {
         if let Some(partial) = &self.partial {
