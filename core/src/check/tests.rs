@@ -485,3 +485,40 @@ mod certificate_item_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod record_limit_tests {
+    use crate::check::*;
+    use crate::input::reader::MAX_RECORD_BYTES;
+
+    /// S021 carries the reader's limit, and its explanation (a fixed text) names the same
+    /// size: the limit is one constant, said in two places.
+    #[test]
+    fn s021_states_the_reader_s_limit() {
+        let layout = Layout::full();
+        let file = format!(
+            "{}{}\r\n",
+            crate::synth::full_file(1, 0),
+            "a".repeat(MAX_RECORD_BYTES + 1)
+        );
+        let report = check_bytes(&layout, Options::default(), file.as_bytes());
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::RecordTooLong)
+            .collect();
+        assert_eq!(found.len(), 1, "{:?}", report.diagnostics);
+        assert_eq!(
+            found[0].detail,
+            Detail::Limit {
+                bytes: MAX_RECORD_BYTES as u64
+            }
+        );
+        let size = format!("{} MiB", MAX_RECORD_BYTES >> 20);
+        let info = Code::RecordTooLong.info();
+        assert!(
+            info.why_ja.contains(&size) && info.why_en.contains(&size),
+            "{size}"
+        );
+    }
+}
