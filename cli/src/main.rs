@@ -146,62 +146,130 @@ fn open_input(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Source, Fa
     )))
 }
 
-/// Streams one input through the checker: reading, hashing, decoding and CSV splitting on
-/// one thread ([`Front`]), validation on this one ([`Back`]), batches handed over in between.
-/// In build mode the upload file is written to `out` as rows are checked.
+/// Streams one input through the checker: reading, hashing, decoding and CSV splitting
+/// ([`Front`]), then validation ([`Back`]). With two or more processors the front runs on its
+/// own thread and hands batches over; with one it runs on this thread, batch by batch, since
+/// two threads on one processor would only take turns. In build mode the upload file is
+/// written to `out` as rows are checked.
 fn check_input(
     layout: &Layout,
     opts: &Options,
     source: Source,
     path: &Path,
-    mut out: Option<(&mut dyn Write, &Path)>,
+    out: Option<(&mut dyn Write, &Path)>,
 ) -> Result<Report, Fail> {
-    let mut reader: Box<dyn Read + Send> = match source {
+    let reader: Box<dyn Read + Send> = match source {
         Source::Stream(r) => r,
         Source::Converted(bytes, _) => Box::new(io::Cursor::new(bytes)),
     };
+    let front = Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
+    let back = Back::new(layout, opts.clone());
+    let one_processor = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1);
+    if one_processor {
+        check_on_one_thread(reader, front, back, path, out)
+    } else {
+        check_on_two_threads(reader, front, back, path, out)
+    }
+}
+
+/// Reads `reader` to its end through `front`, hashing each chunk right after it is read
+/// (while it is in the cache), and passes each finished batch to `batch`, then the front's last
+/// batches; a batch that `batch` gives back is reused. `take_back` may give the front used
+/// batches after each chunk. Returns the front's summary with the input's SHA-256 filled in.
+fn read_all(
+    mut reader: Box<dyn Read + Send>,
+    mut front: Front,
+    path: &Path,
+    mut take_back: impl FnMut(&mut Front),
+    mut batch: impl FnMut(RecordBatch) -> Result<Option<RecordBatch>, Fail>,
+) -> Result<FrontSummary, Fail> {
+    let mut sha = pmh_core::receipt::Sha256Hasher::new();
+    let mut buf = vec![0; CHUNK];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(crate::io_fail(path, &e)),
+        };
+        let chunk = &buf[..n];
+        sha.update(chunk);
+        front.feed(chunk);
+        if front.gave_up() {
+            // Unreadable (S002/S018): nothing more would be decoded, and a stream such as
+            // /dev/urandom never ends. The report covers the bytes read.
+            break;
+        }
+        take_back(&mut front);
+        let ready: Vec<RecordBatch> = front.take_ready().collect();
+        for b in ready {
+            if let Some(used) = batch(b)? {
+                front.recycle(used);
+            }
+        }
+    }
+    let (rest, mut summary) = front.finish();
+    for b in rest {
+        batch(b)?;
+    }
+    summary.sha256 = sha.finish();
+    Ok(summary)
+}
+
+/// [`check_input`] with one processor: each batch is checked as soon as it is split.
+fn check_on_one_thread(
+    reader: Box<dyn Read + Send>,
+    front: Front,
+    mut back: Back,
+    path: &Path,
+    mut out: Option<(&mut dyn Write, &Path)>,
+) -> Result<Report, Fail> {
+    let summary = read_all(
+        reader,
+        front,
+        path,
+        |_| {},
+        |batch| {
+            back.consume(&batch);
+            if let Some((w, out_path)) = out.as_mut() {
+                w.write_all(&back.take_output())
+                    .map_err(|e| io_fail(out_path, &e))?;
+            }
+            Ok(Some(batch))
+        },
+    )?;
+    finish_check(back, &summary, out)
+}
+
+/// [`check_input`] with two or more processors: the front on a thread of its own.
+fn check_on_two_threads(
+    reader: Box<dyn Read + Send>,
+    front: Front,
+    mut back: Back,
+    path: &Path,
+    mut out: Option<(&mut dyn Write, &Path)>,
+) -> Result<Report, Fail> {
     let (batches, received) = mpsc::sync_channel::<RecordBatch>(8);
     let (recycle, recycled) = mpsc::channel::<RecordBatch>();
     std::thread::scope(|scope| {
-        // Two threads: reading + hashing + decoding + splitting, and checking (here). Each
-        // chunk is hashed right after it is read, while it is in the cache.
-        let producer = scope.spawn(move || -> Result<(FrontSummary, String), Fail> {
-            let mut front =
-                Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
-            let mut sha = pmh_core::receipt::Sha256Hasher::new();
-            let mut buf = vec![0; CHUNK];
-            loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(crate::io_fail(path, &e)),
-                };
-                let chunk = &buf[..n];
-                sha.update(chunk);
-                front.feed(chunk);
-                if front.gave_up() {
-                    // Unreadable (S002/S018): nothing more would be decoded, and a stream such
-                    // as /dev/urandom never ends. The report covers the bytes read.
-                    break;
-                }
-                for used in recycled.try_iter() {
-                    front.recycle(used);
-                }
-                let ready: Vec<RecordBatch> = front.take_ready().collect();
-                for batch in ready {
-                    if batches.send(batch).is_err() {
-                        return Err(Fail("internal: validation stopped".into()));
+        let producer = scope.spawn(move || {
+            read_all(
+                reader,
+                front,
+                path,
+                |front| {
+                    for used in recycled.try_iter() {
+                        front.recycle(used);
                     }
-                }
-            }
-            let (rest, summary) = front.finish();
-            for batch in rest {
-                let _ = batches.send(batch);
-            }
-            Ok((summary, sha.finish()))
+                },
+                |batch| {
+                    batches
+                        .send(batch)
+                        .map(|()| None)
+                        .map_err(|_| Fail("internal: validation stopped".into()))
+                },
+            )
         });
-        let mut back = Back::new(layout, opts.clone());
         let mut write_err = None;
         for batch in received {
             back.consume(&batch);
@@ -221,16 +289,23 @@ fn check_input(
         if let (Some(e), Some((_, out_path))) = (write_err, out.as_ref()) {
             return Err(io_fail(out_path, &e));
         }
-        let (mut summary, hashed) = produced?;
-        summary.sha256 = hashed;
-        let (report, tail) = back.finish_with_output(&summary);
-        if let Some((w, out_path)) = out {
-            w.write_all(&tail)
-                .and_then(|()| w.flush())
-                .map_err(|e| io_fail(out_path, &e))?;
-        }
-        Ok(report)
+        finish_check(back, &produced?, out)
     })
+}
+
+/// The report once every batch is checked; in build mode the upload file's last bytes.
+fn finish_check(
+    back: Back,
+    summary: &FrontSummary,
+    out: Option<(&mut dyn Write, &Path)>,
+) -> Result<Report, Fail> {
+    let (report, tail) = back.finish_with_output(summary);
+    if let Some((w, out_path)) = out {
+        w.write_all(&tail)
+            .and_then(|()| w.flush())
+            .map_err(|e| io_fail(out_path, &e))?;
+    }
+    Ok(report)
 }
 
 /// A report on an input that was refused unread (its encoding is ambiguous, S018): exit 2,

@@ -344,3 +344,32 @@ fn an_output_of_dash_is_refused_where_standard_output_is_taken() {
         );
     }
 }
+
+/// A full disk under `build`, whose upload file is written while rows are checked: reported
+/// with the file's name both when the CLI checks on two threads and when, allowed one
+/// processor (`taskset -c 0`), it checks on one. The input spans several read chunks, so the
+/// write fails in the middle of the stream.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_during_build_is_reported_on_one_thread_and_on_two() {
+    let input = tmp("full_disk_build.csv");
+    std::fs::write(&input, pmh_core::synth::full_file(3, 4_000)).unwrap();
+    assert!(std::fs::metadata(&input).unwrap().len() > 2 * 256 * 1024);
+    let args = ["build", input.to_str().unwrap(), "-o", "/dev/full"];
+    let two = run(&args);
+    let one = std::process::Command::new("taskset")
+        .args(["-c", "0", env!("CARGO_BIN_EXE_pmhcsv")])
+        .args(args)
+        .output()
+        .expect("taskset (util-linux) runs pmhcsv");
+    for (o, how) in [(&two, "two threads"), (&one, "one thread")] {
+        assert_eq!(o.status.code(), Some(2), "{how}: {}", stderr(o));
+        assert!(stderr(o).contains("/dev/full"), "{how}: {}", stderr(o));
+        assert!(
+            stderr(o).contains("ディスクの空き容量が足りません"),
+            "{how}: {}",
+            stderr(o)
+        );
+        assert!(!stderr(o).contains("internal"), "{how}: {}", stderr(o));
+    }
+}

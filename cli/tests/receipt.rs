@@ -185,3 +185,95 @@ fn report_hash_covers_every_chunk() {
     );
     assert!(report(&from_file)["inputs"][0]["rows"].as_u64().unwrap() > 20_000);
 }
+
+/// `taskset -c 0 ARGS…`: `pmhcsv` allowed one processor, so it checks on one thread.
+fn run_on_one_processor(args: &[&str]) -> std::process::Output {
+    Command::new("taskset")
+        .args(["-c", "0", env!("CARGO_BIN_EXE_pmhcsv")])
+        .args(args)
+        .output()
+        .expect("taskset (util-linux) runs pmhcsv")
+}
+
+/// With one processor the CLI reads and checks on one thread, with more on two (the reading
+/// thread hands batches over). Both must give the same report, receipt hash, upload file and
+/// exit code, byte for byte: here on a realistic file of about 1.5 MB (six of the CLI's
+/// 256 KiB chunks, so batches are reused), one row in ten with a finding, in both modes.
+#[test]
+fn one_processor_gives_the_same_results_as_two() {
+    // The two paths are only both taken where the test may use two processors and `taskset`
+    // really leaves one (it asks the kernel as `available_parallelism` does).
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(
+        cpus >= 2,
+        "this test needs two processors to compare the two paths"
+    );
+    let pinned = Command::new("taskset")
+        .args(["-c", "0", "nproc"])
+        .output()
+        .expect("taskset");
+    assert_eq!(String::from_utf8_lossy(&pinned.stdout).trim(), "1");
+
+    let rows = 5_000;
+    let input = tmp("one_processor.csv");
+    std::fs::write(&input, pmh_core::synth::varied_file(7, rows)).unwrap();
+    assert!(std::fs::metadata(&input).unwrap().len() > 5 * 256 * 1024);
+    let path = input.to_str().unwrap();
+    let json = |o: &std::process::Output| -> serde_json::Value {
+        serde_json::from_slice(&o.stdout).expect("a JSON report")
+    };
+
+    let two = run(&[
+        "validate",
+        path,
+        "--format",
+        "json",
+        "--as-of",
+        "2022-01-01",
+    ]);
+    let one = run_on_one_processor(&[
+        "validate",
+        path,
+        "--format",
+        "json",
+        "--as-of",
+        "2022-01-01",
+    ]);
+    assert_eq!(two.status.code(), Some(1), "the file has findings");
+    assert_eq!(one.status.code(), two.status.code());
+    assert_eq!(one.stdout, two.stdout, "validate reports differ");
+    let report = json(&one);
+    assert_eq!(report["inputs"][0]["sha256"], sha256(path));
+    assert_eq!(report["inputs"][0]["rows"], rows);
+    assert!(
+        report["summary"]["errors"].as_u64().unwrap() > 100,
+        "{}",
+        report["summary"]
+    );
+
+    let (out_two, out_one) = (tmp("one_processor_two.csv"), tmp("one_processor_one.csv"));
+    let build = |out: &Path| {
+        [
+            "build".to_string(),
+            path.to_string(),
+            "-o".into(),
+            out.to_string_lossy().into_owned(),
+            "--format".into(),
+            "json".into(),
+            "--as-of".into(),
+            "2022-01-01".into(),
+        ]
+    };
+    let args_two = build(&out_two);
+    let args_one = build(&out_one);
+    let two = run(&args_two.iter().map(String::as_str).collect::<Vec<_>>());
+    let one = run_on_one_processor(&args_one.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(one.status.code(), two.status.code());
+    assert_eq!(one.stdout, two.stdout, "build reports differ");
+    let (built_two, built_one) = (
+        std::fs::read(&out_two).expect("build wrote the upload file"),
+        std::fs::read(&out_one).expect("build wrote the upload file"),
+    );
+    assert_eq!(built_one, built_two, "upload files differ");
+    assert!(built_one.len() > 1_000_000, "most rows are written");
+}
