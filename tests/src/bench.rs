@@ -22,17 +22,33 @@ pub fn workspace() -> PathBuf {
 
 /// Builds the release `pmhcsv` and returns its path (respects `CARGO_TARGET_DIR`).
 pub fn release_cli() -> PathBuf {
-    let root = workspace();
+    build_cli(&["--release"], "building pmhcsv failed");
+    target_dir().join("release/pmhcsv")
+}
+
+/// Builds `pmhcsv` as `cargo xtask dist` ships it for Linux (static, musl, profile `dist`)
+/// and returns its path.
+pub fn static_cli() -> PathBuf {
+    build_cli(
+        &["--profile", "dist", "--target", "x86_64-unknown-linux-musl"],
+        "building the static pmhcsv failed (scripts/setup.sh adds the musl target and musl-tools)",
+    );
+    target_dir().join("x86_64-unknown-linux-musl/dist/pmhcsv")
+}
+
+fn build_cli(profile: &[&str], failed: &str) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let ok = Command::new(cargo)
-        .current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "pmhcsv"])
+        .current_dir(workspace())
+        .args(["build", "--quiet", "-p", "pmhcsv", "--bin", "pmhcsv"])
+        .args(profile)
         .status()
         .expect("cargo build");
-    assert!(ok.success(), "building pmhcsv failed");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    target.join("release/pmhcsv")
+    assert!(ok.success(), "{failed}");
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from)
 }
 
 /// Peak resident memory (VmHWM, KiB) of a running process.

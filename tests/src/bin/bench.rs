@@ -4,6 +4,7 @@
 //! cargo bench-validate                                   # 1,000,000 rows, both files
 //! cargo bench-validate -- --rows 200000 --rounds 5
 //! cargo bench-validate -- --baseline /path/to/old/pmhcsv # before/after in one run
+//! cargo bench-validate -- --static                       # also the shipped static binary
 //! ```
 //!
 //! Generates two deterministic 全件 files under `bench-data/` once: the synthetic one (valid,
@@ -15,7 +16,9 @@
 //! * the floor: a bare `csv`-crate pass that only counts the records (this binary, `--count`);
 //! * `pmhcsv validate` on 2 cores, and on 1 core (`taskset -c 0`);
 //! * with `--baseline BIN`, the same two runs of another `pmhcsv` (e.g. the commit before):
-//!   its reports must be byte-identical to this build's.
+//!   its reports must be byte-identical to this build's;
+//! * with `--static`, the same two runs of the Linux binary `cargo xtask dist` ships (static,
+//!   musl, built here with the `dist` profile), whose reports must be identical too.
 //!
 //! For each it prints the median wall and CPU time, the peak RSS (VmHWM sampled every 5 ms)
 //! and the ratios to the floor. A benchmark, not a test: it prints; it asserts only that the
@@ -227,6 +230,13 @@ fn main() {
         pmhcsv: false,
     }];
     contenders.extend(pmhcsv_contenders("`pmhcsv validate`", &bin));
+    if argv.iter().any(|a| a == "--static") {
+        let shipped = conformance::bench::static_cli();
+        contenders.extend(pmhcsv_contenders(
+            "static Linux binary (musl, as shipped)",
+            &shipped,
+        ));
+    }
     if let Some(b) = &baseline {
         contenders.extend(pmhcsv_contenders(&format!("baseline `{}`", b.display()), b));
     }
