@@ -109,7 +109,7 @@ impl KeyTracker {
             };
             let (len, bytes) = dst.split_at_mut(8);
             len.copy_from_slice(&(v.len() as u64).to_le_bytes());
-            bytes.copy_from_slice(v);
+            copy_short(bytes, v);
             n += 8 + v.len();
         }
         Some(xxh3_128_with_seed(&buf[..n], CERTIFICATE_DOMAIN))
@@ -255,6 +255,31 @@ impl KeyTracker {
             i = e.next;
         }
         (repeat.or(overlap).or(other), walked)
+    }
+}
+
+/// `dst.copy_from_slice(src)` in moves of fixed size: 8 bytes at a time, then 4, 2 and 1. A
+/// copy of unknown length is a call to the C library's `memcpy`, and musl's (the static Linux
+/// binary) starts a `rep movsq` even for the few bytes of a key field: three such calls a row.
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    debug_assert_eq!(dst.len(), src.len());
+    let mut words = src.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        if let Some(d) = dst.get_mut(at..at + 8) {
+            d.copy_from_slice(w);
+        }
+        at += 8;
+    }
+    let mut rest = words.remainder();
+    for size in [4, 2, 1] {
+        if let Some((head, tail)) = rest.split_at_checked(size) {
+            if let Some(d) = dst.get_mut(at..at + size) {
+                d.copy_from_slice(head);
+            }
+            at += size;
+            rest = tail;
+        }
     }
 }
 
@@ -616,6 +641,16 @@ const NO_DATE: i32 = i32::MIN;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_short_copies_every_length() {
+        let src: Vec<u8> = (1..=40).collect();
+        for len in 0..=src.len() {
+            let mut dst = vec![0u8; len];
+            copy_short(&mut dst, &src[..len]);
+            assert_eq!(dst, &src[..len], "length {len}");
+        }
+    }
 
     fn pair(f: KeyFinding) -> (Code, u32) {
         (f.code, f.other_row)
