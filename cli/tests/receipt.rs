@@ -223,22 +223,16 @@ fn one_processor_gives_the_same_results_as_two() {
         serde_json::from_slice(&o.stdout).expect("a JSON report")
     };
 
-    let two = run(&[
+    let validate = [
         "validate",
         path,
         "--format",
         "json",
         "--as-of",
         "2022-01-01",
-    ]);
-    let one = run_on_one_processor(&[
-        "validate",
-        path,
-        "--format",
-        "json",
-        "--as-of",
-        "2022-01-01",
-    ]);
+    ];
+    let two = run(&validate);
+    let one = run_on_one_processor(&validate);
     assert_eq!(two.status.code(), Some(1), "the file has findings");
     assert_eq!(one.status.code(), two.status.code());
     assert_eq!(one.stdout, two.stdout, "validate reports differ");
