@@ -156,33 +156,20 @@ fn check_input(
     opts: &Options,
     source: Source,
     path: &Path,
-    mut out: Option<(&mut dyn Write, &Path)>,
+    out: Option<(&mut dyn Write, &Path)>,
 ) -> Result<Report, Fail> {
     let reader: Box<dyn Read + Send> = match source {
         Source::Stream(r) => r,
         Source::Converted(bytes, _) => Box::new(io::Cursor::new(bytes)),
     };
     let front = Front::with_encoding(layout.dialect.delimiter_byte(), opts.encoding).without_hash();
-    let mut back = Back::new(layout, opts.clone());
+    let back = Back::new(layout, opts.clone());
     let one_processor = std::thread::available_parallelism().is_ok_and(|n| n.get() == 1);
-    if !one_processor {
-        return check_on_two_threads(reader, front, back, path, out);
+    if one_processor {
+        check_on_one_thread(reader, front, back, path, out)
+    } else {
+        check_on_two_threads(reader, front, back, path, out)
     }
-    let summary = read_all(
-        reader,
-        front,
-        path,
-        |_| {},
-        |batch| {
-            back.consume(&batch);
-            if let Some((w, out_path)) = out.as_mut() {
-                w.write_all(&back.take_output())
-                    .map_err(|e| io_fail(out_path, &e))?;
-            }
-            Ok(Some(batch))
-        },
-    )?;
-    finish_check(back, &summary, out)
 }
 
 /// Reads `reader` to its end through `front`, hashing each chunk right after it is read
@@ -227,6 +214,31 @@ fn read_all(
     }
     summary.sha256 = sha.finish();
     Ok(summary)
+}
+
+/// [`check_input`] with one processor: each batch is checked as soon as it is split.
+fn check_on_one_thread(
+    reader: Box<dyn Read + Send>,
+    front: Front,
+    mut back: Back,
+    path: &Path,
+    mut out: Option<(&mut dyn Write, &Path)>,
+) -> Result<Report, Fail> {
+    let summary = read_all(
+        reader,
+        front,
+        path,
+        |_| {},
+        |batch| {
+            back.consume(&batch);
+            if let Some((w, out_path)) = out.as_mut() {
+                w.write_all(&back.take_output())
+                    .map_err(|e| io_fail(out_path, &e))?;
+            }
+            Ok(Some(batch))
+        },
+    )?;
+    finish_check(back, &summary, out)
 }
 
 /// [`check_input`] with two or more processors: the front on a thread of its own.
