@@ -845,6 +845,28 @@ fn one_hostile_row_in_every_format() {
     insta::assert_snapshot!(all);
 }
 
+/// A case of one row, as the property test's shrinker reported them: My Number
+/// 747651454939, born on 1 January of `year` in date form `form` (the variant: 2 January).
+fn one_row_case((year, form): (u32, u8), plants: Vec<(usize, Vec<Piece>)>, build: bool) -> Case {
+    Case {
+        rows: vec![Row {
+            my_number: Num {
+                digits: vec![7, 4, 7, 6, 5, 1, 4, 5, 4, 9, 3, 9],
+                style: Style::Plain,
+            },
+            birth: Birth {
+                year,
+                md: (1, 1),
+                other_md: (1, 2),
+                form,
+            },
+            plants,
+        }],
+        build,
+        path: "export.csv",
+    }
+}
+
 /// Found by the property test with runner seeds 507 and 508: a 12-digit number typed into
 /// 金額（月） whose variant (same last 4 digits) starts with 0. The amount repair dropped the
 /// leading zero of one and not the other, so the masked build reports differed, telling a
@@ -852,29 +874,17 @@ fn one_hostile_row_in_every_format() {
 /// rewritten as amounts.
 #[test]
 fn a_hidden_number_in_an_amount_column_is_not_rewritten() {
-    let c = Case {
-        rows: vec![Row {
-            my_number: Num {
-                digits: vec![7, 4, 7, 6, 5, 1, 4, 5, 4, 9, 3, 9],
-                style: Style::Plain,
-            },
-            birth: Birth {
-                year: 1950,
-                md: (1, 1),
-                other_md: (1, 2),
-                form: 0,
-            },
-            plants: vec![(
-                18,
-                vec![Piece::Num(Num {
-                    digits: vec![1, 1, 6, 9, 5, 1, 6, 9, 7, 8, 7, 5],
-                    style: Style::FullWidth,
-                })],
-            )],
-        }],
-        build: true,
-        path: "export.csv",
-    };
+    let c = one_row_case(
+        (1950, 0),
+        vec![(
+            18,
+            vec![Piece::Num(Num {
+                digits: vec![1, 1, 6, 9, 5, 1, 6, 9, 7, 8, 7, 5],
+                style: Style::FullWidth,
+            })],
+        )],
+        true,
+    );
     // The variant's hidden digits start with 0: the case that leaked.
     let Piece::Num(planted) = &c.rows[0].plants[0].1[0] else {
         unreachable!()
@@ -889,23 +899,7 @@ fn a_hidden_number_in_an_amount_column_is_not_rewritten() {
 /// itself is still masked, and the check still looks at everything that depends on the data.
 #[test]
 fn a_birth_date_equal_to_the_hint_s_example_is_still_masked() {
-    let c = Case {
-        rows: vec![Row {
-            my_number: Num {
-                digits: vec![7, 4, 7, 6, 5, 1, 4, 5, 4, 9, 3, 9],
-                style: Style::Plain,
-            },
-            birth: Birth {
-                year: 2013,
-                md: (1, 1),
-                other_md: (1, 2),
-                form: 1,
-            },
-            plants: vec![],
-        }],
-        build: false,
-        path: "export.csv",
-    };
+    let c = one_row_case((2013, 1), vec![], false);
     let report = c.check(false);
     let text = renders(c.path, &report, false)
         .into_iter()
@@ -916,7 +910,13 @@ fn a_birth_date_equal_to_the_hint_s_example_is_still_masked() {
     assert!(text.contains("例: 2013-01-01"), "{text}");
     assert!(text.contains("「2013/**/**」"), "{text}");
     let data = without_code_texts(&text);
-    assert!(!data.contains("2013-01-01") && !data.contains("2013/01/01"), "{data}");
-    assert!(data.contains("「2013/**/**」"), "only fixed texts were left out: {data}");
+    assert!(
+        !data.contains("2013-01-01") && !data.contains("2013/01/01"),
+        "{data}"
+    );
+    assert!(
+        data.contains("「2013/**/**」"),
+        "only fixed texts were left out: {data}"
+    );
     check_case(&c, &mut Reached::default()).unwrap();
 }
