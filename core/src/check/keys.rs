@@ -319,6 +319,7 @@ struct SortedEntry {
 }
 
 const _: () = assert!(std::mem::size_of::<SortedEntry>() == 32);
+const _: () = assert!(std::mem::size_of::<(u32, KeyFinding, u32)>() == 16);
 
 impl SortedKeys {
     /// Whether the layout's certificate checks can wait for the end of the file: it has no
@@ -401,7 +402,11 @@ impl SortedKeys {
     /// Every row's finding against an earlier row of its certificate, in row order: the
     /// findings [`KeyTracker::observe`] would have returned row by row, each with the row's
     /// certificate type value when the finding is on the type (K004).
-    pub(crate) fn finish(self) -> Vec<(u32, KeyFinding, Option<String>)> {
+    ///
+    /// Held as (row, finding, type number), 16 bytes each (asserted below); the type's text is
+    /// looked up as each finding is taken. A file of one certificate repeated a million times
+    /// has a million findings.
+    pub(crate) fn finish(self) -> impl Iterator<Item = (u32, KeyFinding, Option<String>)> {
         let Self {
             mut tracker,
             mut rows,
@@ -412,8 +417,7 @@ impl SortedKeys {
         // put in row order, as the file has them: rows are unique, so this is the order a sort
         // by (key, row) gives.
         rows.sort_unstable_by_key(|e| e.key);
-        let type_of = |kind: u32| types.get(kind as usize);
-        let mut found = Vec::new();
+        let mut found: Vec<(u32, KeyFinding, u32)> = Vec::new();
         for group in rows.chunk_by_mut(|a, b| a.key == b.key) {
             if group.len() < 2 {
                 continue;
@@ -426,21 +430,23 @@ impl SortedKeys {
                     from: e.from,
                     to: e.to,
                     // As `KeyTracker::observe` fills it without a 履歴キー: the type's hash.
-                    history: type_of(e.kind).map_or(0, |&(h, _)| h),
+                    history: types.get(e.kind as usize).map_or(0, |&(h, _)| h),
                     next: u32::MAX,
                 };
                 if let Some(f) = tracker.observe_key(e.key, entry, false) {
-                    let value = f
-                        .on_type
-                        .then(|| type_of(e.kind).map(|(_, v)| v.to_string()))
-                        .flatten();
-                    found.push((e.row, f, value));
+                    found.push((e.row, f, e.kind));
                 }
             }
         }
         drop(rows);
         found.sort_unstable_by_key(|&(row, _, _)| row);
-        found
+        found.into_iter().map(move |(row, f, kind)| {
+            let value = f
+                .on_type
+                .then(|| types.get(kind as usize).map(|(_, v)| v.to_string()))
+                .flatten();
+            (row, f, value)
+        })
     }
 }
 
@@ -772,7 +778,11 @@ mod tests {
                 "extra {extra}: {got:?}"
             );
             assert_eq!(t.large.is_empty(), extra == 0);
-            assert_eq!(sorted.finish(), per_row, "extra {extra}");
+            assert_eq!(
+                sorted.finish().collect::<Vec<_>>(),
+                per_row,
+                "extra {extra}"
+            );
         }
         // 差分履歴: the 履歴キー decides, whatever the type (no certificate_type there).
         let diff = Layout::diff();
@@ -1025,7 +1035,7 @@ mod tests {
                 }
                 large_seen.set(large_seen.get() + usize::from(!t.large.is_empty()));
                 // The sorted index decides the same rows alike (issue 13), K004 included.
-                prop_assert_eq!(sorted.finish(), per_row);
+                prop_assert_eq!(sorted.finish().collect::<Vec<_>>(), per_row);
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("{e}"));

@@ -185,8 +185,9 @@ impl Sink {
     /// Adds the sorted index's findings (in row order) where each row's certificate check
     /// would have pushed them, so that the kept list and its order are those of the per-row
     /// index: the first `max` findings in file order.
-    fn merge_key_findings(&mut self, found: Vec<(u32, Diagnostic)>) {
-        if found.is_empty() {
+    fn merge_key_findings(&mut self, found: impl Iterator<Item = (u32, Diagnostic)>) {
+        let mut found = found.peekable();
+        if found.peek().is_none() {
             return;
         }
         let marks = std::mem::take(&mut self.key_marks);

@@ -115,22 +115,22 @@ impl<'l> Back<'l> {
         };
         let lines = std::mem::take(&mut self.key_lines);
         let field_cols = std::mem::take(&mut self.field_cols);
+        // Each finding becomes a `Diagnostic` only on its way into the sink, which keeps at
+        // most `max_diagnostics` of them: a file of one certificate repeated a million times
+        // has a million K001 findings, and holding them all as diagnostics took 144 bytes each.
+        let mut sink = std::mem::replace(&mut self.sink, Sink::new(0));
         let mut l = 0;
-        let found: Vec<(u32, Diagnostic)> = sorted
-            .finish()
-            .into_iter()
-            .map(|(row, f, value)| {
-                while lines.get(l + 1).is_some_and(|&(r, _)| r <= row) {
-                    l += 1;
-                }
-                let line = lines.get(l).map_or(u64::from(row), |&(r, line)| {
-                    line.wrapping_sub(u64::from(r)).wrapping_add(u64::from(row))
-                });
-                (row, self.key_diagnostic(row, line, f, &field_cols, value))
-            })
-            .collect();
+        sink.merge_key_findings(sorted.finish().map(|(row, f, value)| {
+            while lines.get(l + 1).is_some_and(|&(r, _)| r <= row) {
+                l += 1;
+            }
+            let line = lines.get(l).map_or(u64::from(row), |&(r, line)| {
+                line.wrapping_sub(u64::from(r)).wrapping_add(u64::from(row))
+            });
+            (row, self.key_diagnostic(row, line, f, &field_cols, value))
+        }));
+        self.sink = sink;
         self.field_cols = field_cols;
-        self.sink.merge_key_findings(found);
     }
 
     /// The finding of a row that repeats an earlier row of its certificate (`value`: the
