@@ -357,11 +357,7 @@ fn a_full_disk_during_build_is_reported_on_one_thread_and_on_two() {
     assert!(std::fs::metadata(&input).unwrap().len() > 2 * 256 * 1024);
     let args = ["build", input.to_str().unwrap(), "-o", "/dev/full"];
     let two = run(&args);
-    let one = std::process::Command::new("taskset")
-        .args(["-c", "0", env!("CARGO_BIN_EXE_pmhcsv")])
-        .args(args)
-        .output()
-        .expect("taskset (util-linux) runs pmhcsv");
+    let one = common::run_on_one_processor(&args);
     for (o, how) in [(&two, "two threads"), (&one, "one thread")] {
         assert_eq!(o.status.code(), Some(2), "{how}: {}", stderr(o));
         assert!(stderr(o).contains("/dev/full"), "{how}: {}", stderr(o));

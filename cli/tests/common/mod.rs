@@ -45,3 +45,17 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// `taskset -c 0 pmhcsv args…`: `pmhcsv` allowed one processor, so it checks on one thread.
+pub fn run_on_one_processor(args: &[&str]) -> Output {
+    Command::new("taskset")
+        .args(["-c", "0", env!("CARGO_BIN_EXE_pmhcsv")])
+        .args(args)
+        .output()
+        .expect("taskset (util-linux) runs pmhcsv")
+}
+
+/// SHA-256 of a file, lower-case hex (as reports and receipts give it).
+pub fn sha256(path: &str) -> String {
+    pmh_core::receipt::sha256_hex(&std::fs::read(path).unwrap())
+}
