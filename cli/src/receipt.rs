@@ -114,6 +114,13 @@ fn inputs<'a>(
 
 fn measure_input(path: &Path, report: &Report) -> Result<(u64, String, bool), Fail> {
     if path.as_os_str() == "-" {
+        // Standard input cannot be read again: the hash is the one taken while checking
+        // (`InputHash::for_outputs` asks for it whenever there is a receipt).
+        if report.sha256.is_empty() {
+            return Err(Fail(
+                "internal: standard input was read without its SHA-256".into(),
+            ));
+        }
         Ok((report.bytes, report.sha256.clone(), false))
     } else {
         measure(path)

@@ -132,3 +132,46 @@ fn a_bad_time_is_an_argument_error() {
     ]);
     assert_eq!(o.status.code(), Some(2), "--receipt-time needs --receipt");
 }
+
+/// The input's SHA-256 is taken only when something shows it (`InputHash` in main.rs): a JSON
+/// report, or a receipt. Each such output, on each path that reads, carries the true hash.
+#[test]
+fn every_output_that_shows_the_input_hash_has_it() {
+    let input = fixture("invalid/X003_halfwidth_kana.csv");
+    let expected = sha256(&input);
+    // build, JSON report, no receipt.
+    let report = tmp("hash-build-report.json");
+    let out = tmp("hash-built.csv");
+    let o = run(&[
+        "build",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{o:?}");
+    assert_eq!(json(&report)["inputs"][0]["sha256"], expected);
+    // validate from standard input: JSON report without a receipt, and a receipt with the
+    // default text report (standard input cannot be read again for the receipt).
+    let receipt = tmp("hash-stdin-receipt.json");
+    for args in [
+        vec!["validate", "-", "--format", "json"],
+        vec!["validate", "-", "--receipt", receipt.to_str().unwrap()],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_pmhcsv"))
+            .args(&args)
+            .stdin(std::fs::File::open(&input).unwrap())
+            .output()
+            .unwrap();
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{args:?}: {o:?}");
+        if args.contains(&"json") {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(v["inputs"][0]["sha256"], expected);
+        } else {
+            assert_eq!(json(&receipt)["inputs"][0]["sha256"], expected);
+        }
+    }
+}

@@ -257,8 +257,7 @@ impl<'l> Checker<'l> {
     }
 
     /// Leaves out the SHA-256 of the input ([`Front::without_hash`]; the report's `sha256` is
-    /// empty): the checker's own work, as the CLI's checking thread and the page's check do it
-    /// (both hash elsewhere).
+    /// empty): the checker's own work, which the page's benchmark times apart from the hash.
     #[must_use]
     pub fn without_hash(mut self) -> Self {
         self.front = self.front.without_hash();

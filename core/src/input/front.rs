@@ -143,8 +143,8 @@ impl Front {
         }
     }
 
-    /// Leaves hashing to the caller: [`FrontSummary::sha256`] stays empty and the caller fills
-    /// it in (the CLI hashes on a third thread).
+    /// Does not hash the input: [`FrontSummary::sha256`] stays empty. For a caller that shows
+    /// no hash: the CLI with a report format other than JSON and no receipt.
     #[must_use]
     pub fn without_hash(mut self) -> Self {
         self.sha = None;
