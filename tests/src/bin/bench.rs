@@ -14,7 +14,9 @@
 //! cache) runs, in interleaved rounds, every contender as its own process:
 //!
 //! * the floor: a bare `csv`-crate pass that only counts the records (this binary, `--count`);
-//! * `pmhcsv validate` on 2 cores, and on 1 core (`taskset -c 0`);
+//! * `pmhcsv validate` on 2 cores, and on 1 core (`taskset -c 0`), with a JSON report (which
+//!   shows the input's SHA-256, so it is computed);
+//! * `pmhcsv validate` on 1 core with its default text report (no SHA-256: nothing shows it);
 //! * with `--baseline BIN`, the same two runs of another `pmhcsv` (e.g. the commit before):
 //!   its reports must be byte-identical to this build's;
 //! * with `--static`, the same two runs of the Linux binary `cargo xtask dist` ships (static,
@@ -76,6 +78,9 @@ struct Contender {
     prefix: Vec<String>,
     /// A `pmhcsv` (its report is compared), or the floor.
     pmhcsv: bool,
+    /// A `pmhcsv` run with its default text report instead of the JSON one: only the JSON
+    /// report shows the input's SHA-256, so only the JSON runs compute it.
+    text: bool,
 }
 
 impl Contender {
@@ -86,7 +91,11 @@ impl Contender {
             // 2022–2026): the files are meant to be current 全件 files with the findings they
             // plant, not ones where today's date makes most rows stale (R003). The
             // `varied_file` test checks its findings the same way (no R003).
-            a.extend(["validate", "--as-of", AS_OF, "--format", "json", "-o"].map(String::from));
+            a.extend(["validate", "--as-of", AS_OF].map(String::from));
+            if !self.text {
+                a.extend(["--format", "json"].map(String::from));
+            }
+            a.push("-o".into());
             a.push(out.to_string_lossy().into_owned());
         } else {
             a.push("--count".into());
@@ -116,14 +125,20 @@ fn pmhcsv_contenders(label: &str, bin: &Path) -> [Contender; 2] {
             program: bin.to_path_buf(),
             prefix: Vec::new(),
             pmhcsv: true,
+            text: false,
         },
-        Contender {
-            label: format!("{label}, 1 core (taskset -c 0)"),
-            program: PathBuf::from("taskset"),
-            prefix: vec!["-c".into(), "0".into(), bin.to_string_lossy().into_owned()],
-            pmhcsv: true,
-        },
+        one_core(format!("{label}, 1 core (taskset -c 0)"), bin, false),
     ]
+}
+
+fn one_core(label: String, bin: &Path, text: bool) -> Contender {
+    Contender {
+        label,
+        program: PathBuf::from("taskset"),
+        prefix: vec!["-c".into(), "0".into(), bin.to_string_lossy().into_owned()],
+        pmhcsv: true,
+        text,
+    }
 }
 
 fn run_file(name: &str, file: &Path, rows: u64, rounds: u64, contenders: &[Contender]) {
@@ -135,7 +150,7 @@ fn run_file(name: &str, file: &Path, rows: u64, rounds: u64, contenders: &[Conte
     for round in 0..rounds {
         for (k, c) in contenders.iter().enumerate() {
             let out = if round == 0 {
-                dir.join(format!("report-{k}.json"))
+                dir.join(format!("report-{k}"))
             } else {
                 PathBuf::from("/dev/null")
             };
@@ -180,26 +195,41 @@ fn run_file(name: &str, file: &Path, rows: u64, rounds: u64, contenders: &[Conte
             cpu / floor_cpu.max(0.01),
         );
     }
-    // Every pmhcsv gives the same report and exit code.
-    let mut first: Option<&(i32, Vec<u8>)> = None;
-    for (c, r) in contenders.iter().zip(&reports) {
-        let Some(r) = r else { continue };
-        match first {
-            None => first = Some(r),
-            Some(f) => assert!(
-                f == r,
-                "{}: its report or exit code differs from {}",
-                c.label,
-                contenders[1].label
-            ),
+    // Every pmhcsv gives the same exit code, and the same report in the same format.
+    for text in [false, true] {
+        let mut first: Option<(&str, &(i32, Vec<u8>))> = None;
+        let mut same = 0;
+        for (c, r) in contenders.iter().zip(&reports) {
+            let Some(r) = r.as_ref().filter(|_| c.text == text) else {
+                continue;
+            };
+            same += 1;
+            match first {
+                None => first = Some((&c.label, r)),
+                Some((label, f)) => assert!(
+                    f == r,
+                    "{}: its report or exit code differs from {label}",
+                    c.label,
+                ),
+            }
+        }
+        if let Some((_, (code, report))) = first {
+            let format = if text { "text" } else { "JSON" };
+            let bytes = report.len();
+            if same > 1 {
+                println!(
+                    "{format} reports of all {same} identical ({bytes} bytes, exit code {code})"
+                );
+            } else {
+                println!("{format} report: {bytes} bytes, exit code {code}");
+            }
         }
     }
-    if let Some((code, report)) = first {
-        println!(
-            "reports of every pmhcsv identical ({} bytes, exit code {code})",
-            report.len()
-        );
-    }
+    let codes: Vec<i32> = reports.iter().flatten().map(|(code, _)| *code).collect();
+    assert!(
+        codes.windows(2).all(|w| w[0] == w[1]),
+        "exit codes differ: {codes:?}"
+    );
 }
 
 fn main() {
@@ -228,8 +258,14 @@ fn main() {
         program: std::env::current_exe().expect("current exe"),
         prefix: Vec::new(),
         pmhcsv: false,
+        text: false,
     }];
     contenders.extend(pmhcsv_contenders("`pmhcsv validate`", &bin));
+    contenders.push(one_core(
+        "`pmhcsv validate`, text report (the default), 1 core".into(),
+        &bin,
+        true,
+    ));
     if argv.iter().any(|a| a == "--static") {
         let shipped = conformance::bench::static_cli();
         contenders.extend(pmhcsv_contenders(
