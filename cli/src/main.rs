@@ -179,8 +179,10 @@ fn check_input(
     }
 }
 
-/// Whether the input's SHA-256 is computed: only when the report shows it or a receipt
-/// records it. It is about a sixth of a check's CPU time; nothing else reads it.
+/// Whether the input's SHA-256 is computed while it is checked: only when the report shows it
+/// (JSON) or a receipt needs it from standard input. A receipt reads a file again from disk
+/// (`receipt::measure`: a workbook's own bytes, not its CSV text), so a file's hash is not
+/// needed from the check. The hash is about a sixth of a check's CPU time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum InputHash {
     Needed,
@@ -188,8 +190,9 @@ enum InputHash {
 }
 
 impl InputHash {
-    fn for_outputs(format: FormatArg, receipt: Option<&receipt::Pending>) -> Self {
-        if pmh_core::Format::from(format).shows_input_hash() || receipt.is_some() {
+    fn for_outputs(format: FormatArg, receipt: Option<&receipt::Pending>, input: &Path) -> Self {
+        let shown = pmh_core::Format::from(format).shows_input_hash();
+        if shown || (receipt.is_some() && receipt::reads_from_check(input)) {
             Self::Needed
         } else {
             Self::NotShown
@@ -389,7 +392,6 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         as_of: Some(a.common.as_of(lang)?),
         ..Options::validate()
     };
-    let hash = InputHash::for_outputs(a.format, receipt.as_ref());
     let mut reports = Vec::with_capacity(a.inputs.len());
     for path in &a.inputs {
         let source = open_input(path, a.common.sheet.as_deref(), lang)?;
@@ -402,7 +404,14 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         o.numeric_cells = source.numeric_cells();
         reports.push((
             path.display().to_string(),
-            check_input(&layout, &o, source, path, None, hash)?,
+            check_input(
+                &layout,
+                &o,
+                source,
+                path,
+                None,
+                InputHash::for_outputs(a.format, receipt.as_ref(), path),
+            )?,
         ));
     }
     let comparison = match (&prev, reports.first_mut()) {
@@ -508,7 +517,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         source,
         &a.input,
         Some((&mut w, a.output.as_path())),
-        InputHash::for_outputs(a.format, receipt.as_ref()),
+        InputHash::for_outputs(a.format, receipt.as_ref(), &a.input),
     );
     drop(w);
     let report = match report {

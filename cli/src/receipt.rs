@@ -112,10 +112,15 @@ fn inputs<'a>(
         .collect()
 }
 
+/// Whether the receipt takes `input`'s size and hash from its check's report: standard input
+/// cannot be read again. Any other input is measured again from disk.
+pub fn reads_from_check(input: &Path) -> bool {
+    input.as_os_str() == "-"
+}
+
 fn measure_input(path: &Path, report: &Report) -> Result<(u64, String, bool), Fail> {
-    if path.as_os_str() == "-" {
-        // Standard input cannot be read again: the hash is the one taken while checking
-        // (`InputHash::for_outputs` asks for it whenever there is a receipt).
+    if reads_from_check(path) {
+        // The hash taken while checking (`InputHash::for_outputs` asks for it).
         if report.sha256.is_empty() {
             return Err(Fail(
                 "internal: standard input was read without its SHA-256".into(),
