@@ -26,6 +26,27 @@ pub fn release_cli() -> PathBuf {
     target_dir().join("release/pmhcsv")
 }
 
+/// Builds the floor of `cargo bench-validate` (the `floor` binary: a bare `csv`-crate record
+/// count) and returns its path.
+pub fn floor() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let ok = Command::new(cargo)
+        .current_dir(workspace())
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "conformance",
+            "--bin",
+            "floor",
+        ])
+        .status()
+        .expect("cargo build");
+    assert!(ok.success(), "building the floor failed");
+    target_dir().join("release/floor")
+}
+
 /// Builds `pmhcsv` as `cargo xtask dist` ships it for Linux (static, musl, profile `dist`)
 /// and returns its path.
 pub fn static_cli() -> PathBuf {

@@ -13,7 +13,8 @@
 //! `pmh_core::synth::varied_row`). Builds the release CLI, then on the same bytes (warm page
 //! cache) runs, in interleaved rounds, every contender as its own process:
 //!
-//! * the floor: a bare `csv`-crate pass that only counts the records (this binary, `--count`);
+//! * the floor: a bare `csv`-crate pass that only counts the records (the `floor` binary of
+//!   this package, built on its own so that edits to this harness do not move its code);
 //! * `pmhcsv validate` on 2 cores, and on 1 core (`taskset -c 0`), with a JSON report (which
 //!   shows the input's SHA-256, so it is computed);
 //! * `pmhcsv validate` on 1 core with its default text report (no SHA-256: nothing shows it);
@@ -54,20 +55,6 @@ fn generate(path: &Path, rows: u64, seed: u64, row: fn(u64, u64, &mut String)) {
     }
 }
 
-/// The floor: a bare `csv`-crate pass counting the records.
-fn bare_count(path: &Path) -> u64 {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .expect("open");
-    let mut rec = csv::ByteRecord::new();
-    let mut n = 0;
-    while rdr.read_byte_record(&mut rec).expect("read") {
-        n += 1;
-    }
-    n
-}
-
 /// The reference date given to every `pmhcsv` contender (see [`Contender::args`]).
 const AS_OF: &str = "2022-01-01";
 
@@ -97,8 +84,6 @@ impl Contender {
             }
             a.push("-o".into());
             a.push(out.to_string_lossy().into_owned());
-        } else {
-            a.push("--count".into());
         }
         a.push(file.to_string_lossy().into_owned());
         a
@@ -144,7 +129,7 @@ fn one_core(label: String, bin: &Path, text: bool) -> Contender {
 fn run_file(name: &str, file: &Path, rows: u64, rounds: u64, contenders: &[Contender]) {
     let bytes = std::fs::metadata(file).expect("file").len();
     let dir = file.parent().unwrap_or(Path::new("."));
-    let _ = bare_count(file); // warm the page cache
+    let _ = std::fs::read(file).expect("read"); // warm the page cache
     let mut samples: Vec<Samples> = contenders.iter().map(|_| Samples::default()).collect();
     let mut reports: Vec<Option<(i32, Vec<u8>)>> = contenders.iter().map(|_| None).collect();
     for round in 0..rounds {
@@ -234,11 +219,6 @@ fn run_file(name: &str, file: &Path, rows: u64, rounds: u64, contenders: &[Conte
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
-    if let Some(i) = argv.iter().position(|a| a == "--count") {
-        let path = argv.get(i + 1).expect("--count FILE");
-        println!("{}", bare_count(Path::new(path)));
-        return;
-    }
     let rows = arg("--rows", 1_000_000);
     let seed = arg("--seed", 20_241_122);
     let rounds = arg("--rounds", 3).max(1);
@@ -255,7 +235,7 @@ fn main() {
     let bin = release_cli();
     let mut contenders = vec![Contender {
         label: "bare `csv`-crate record count (the floor)".into(),
-        program: std::env::current_exe().expect("current exe"),
+        program: conformance::bench::floor(),
         prefix: Vec::new(),
         pmhcsv: false,
         text: false,
