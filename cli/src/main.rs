@@ -331,12 +331,6 @@ fn finish_check(
     Ok(report)
 }
 
-/// A report on an input that was refused unread (its encoding is ambiguous, S018): exit 2,
-/// as for any input that could not be read. The report still says why and what to do.
-fn unreadable(report: &Report) -> bool {
-    report.count(Code::AmbiguousEncoding) > 0
-}
-
 /// A rough row count from the file size (rows are ~250 bytes), to size the key index once.
 fn expected_rows(path: &Path) -> Option<usize> {
     let len = std::fs::metadata(path).ok()?.len();
@@ -446,7 +440,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     write_out(a.output.as_deref(), rendered.as_bytes())?;
     receipt::write_validate(receipt.as_ref(), &layout, &a.inputs, &reports)?;
     let errors: u64 = reports.iter().map(|(_, r)| r.errors).sum();
-    if reports.iter().any(|(_, r)| unreadable(r)) {
+    if reports.iter().any(|(_, r)| r.refused_unread()) {
         return Ok(ExitCode::from(2));
     }
     Ok(if errors == 0 {
@@ -527,9 +521,10 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
             return Err(e);
         }
     };
-    let refused = unreadable(&report);
+    let refused = report.refused_unread();
     if refused {
-        // Nothing is written from a file that could not be read (ambiguous encoding).
+        // Nothing is written from a file that could not be read (S002, S018), and an
+        // earlier file at the output path is left as it was.
         staged.discard();
     } else {
         staged.commit()?;

@@ -240,7 +240,7 @@ fn a_full_disk_is_reported_as_such() {
 fn an_endless_unreadable_stream_is_not_read_forever() {
     let start = std::time::Instant::now();
     let o = run(&["validate", "/dev/urandom"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         common::stdout(&o).contains("S002"),
         "{}",
@@ -367,5 +367,73 @@ fn a_full_disk_during_build_is_reported_on_one_thread_and_on_two() {
             stderr(o)
         );
         assert!(!stderr(o).contains("internal"), "{how}: {}", stderr(o));
+    }
+}
+
+/// An input that cannot be read as text (S002) is refused whole, as an ambiguous one (S018)
+/// is: exit 2 ("an input could not be read"), the one finding with its reason in Japanese,
+/// and `build` writes nothing. Before, `build` exited 1 and renamed an empty file over the
+/// output path: the upload file of the previous run was gone. With an ASCII start (decoded
+/// before the bytes that decide), the rows of that start were built into the upload file: a
+/// 全件 file that would delete every certificate after them.
+#[test]
+fn an_unreadable_input_is_refused_whole_and_the_earlier_upload_file_kept() {
+    let text = std::fs::read_to_string(fixture_path("valid/full_minimal.csv")).unwrap();
+    let text = text.trim_start_matches('\u{FEFF}');
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let layout = pmh_core::Layout::full();
+    let ids: Vec<&str> = layout.fields.iter().map(|f| f.id.as_str()).collect();
+    let row = vec!["1"; ids.len()].join(",");
+    let mut ascii_start = format!("{}\r\n{row}\r\n{row}\r\n", ids.join(",")).into_bytes();
+    ascii_start.extend_from_slice(b"\x00\x00\x00garbage\r\n");
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("UTF-16 without a byte-order mark", utf16),
+        ("binary", b"PMH\x00\x01\x02\xFF".repeat(200)),
+        (
+            "neither UTF-8, Shift_JIS nor EUC-JP",
+            b"\xFD\xFD\x80\x80,a\r\n".repeat(50),
+        ),
+        ("an ASCII start, then NUL bytes", ascii_start),
+    ];
+    for (i, (what, bytes)) in cases.iter().enumerate() {
+        let dir = tmp(&format!("unreadable-{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("in.csv");
+        std::fs::write(&input, bytes).unwrap();
+        let input = input.to_string_lossy().into_owned();
+
+        let o = run(&["validate", &input]);
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+        let report = common::stdout(&o);
+        assert!(
+            report.contains("内訳: S002×1\n"),
+            "{what}: only S002\n{report}"
+        );
+        assert!(
+            report.contains("文字コードを判別できません（"),
+            "{what}\n{report}"
+        );
+        assert!(
+            !report.contains("NUL bytes") && !report.contains("neither"),
+            "{what}: the reason in Japanese\n{report}"
+        );
+
+        let out = dir.join("upload.csv");
+        let earlier = b"the upload file of the previous run\r\n";
+        std::fs::write(&out, earlier).unwrap();
+        let listing = || {
+            let mut names: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = listing();
+        let o = run(&["build", &input, "-o", &out.to_string_lossy()]);
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+        assert!(common::stdout(&o).contains("S002"), "{what}");
+        assert_eq!(std::fs::read(&out).unwrap(), earlier, "{what}: output kept");
+        assert_eq!(listing(), before, "{what}: no file left behind");
     }
 }

@@ -52,7 +52,7 @@ pub use findings::report::Report;
 // Dates (the 全件 reference date, `Options::as_of`).
 pub use domain::date::Ymd;
 // Input: bytes → records, for callers that drive the two stages themselves (the CLI's threads).
-pub use input::decode::{Decoder, EncodingChoice, TextEncoding};
+pub use input::decode::{DecodeFailure, Decoder, EncodingChoice, TextEncoding};
 pub use input::front::{Front, FrontSummary, RecordBatch};
 pub use input::{header_row, records, xlsx};
 // Layouts and header matching.

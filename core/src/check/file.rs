@@ -171,13 +171,28 @@ impl<'l> Back<'l> {
     }
 
     pub(super) fn finish_file(&mut self, summary: &FrontSummary) {
-        if self.opts.output == Some(OutputFormat::Json)
-            && summary.encoding != TextEncoding::Ambiguous
-        {
+        if summary.bytes > 0 && summary.encoding.is_unreadable() {
+            // Refused unread (`TextEncoding::is_unreadable`): whatever came before the bytes
+            // that could not be read (a header, rows of ASCII) is dropped with its findings
+            // and output, and the one finding says why.
+            self.sink = Sink::new(self.sink.max);
+            self.out.clear();
+            self.rows_written = 0;
+            self.data_rows = 0;
+            self.blank_rows = 0;
+            let d = if summary.encoding == TextEncoding::Ambiguous {
+                Diagnostic::new(Code::AmbiguousEncoding)
+            } else {
+                let why = summary.failure.unwrap_or(DecodeFailure::NotJapaneseText);
+                Diagnostic::new(Code::UnknownEncoding).detail(Detail::Unreadable(why))
+            };
+            self.sink.push(d);
+            return;
+        }
+        if self.opts.output == Some(OutputFormat::Json) {
             write::json_close(&mut self.out, self.rows_written == 0);
         }
         if self.opts.masters.is_none()
-            && summary.encoding != TextEncoding::Ambiguous
             && self.header.is_some()
             && self.type_field.is_some()
             && !self.stopped
@@ -186,28 +201,6 @@ impl<'l> Back<'l> {
         }
         if summary.bytes == 0 {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
-            return;
-        }
-        if summary.encoding == TextEncoding::Ambiguous {
-            // Refused unread: whatever the ASCII start gave (a header, part of a row) is
-            // dropped with its findings and output, and the one finding says why.
-            self.sink = Sink::new(self.sink.max);
-            self.out.clear();
-            self.rows_written = 0;
-            self.data_rows = 0;
-            self.blank_rows = 0;
-            self.sink.push(Diagnostic::new(Code::AmbiguousEncoding));
-            return;
-        }
-        if summary.encoding == TextEncoding::Unknown {
-            let why = summary.failure.unwrap_or("");
-            self.sink.push(
-                Diagnostic::new(Code::UnknownEncoding).detail(Detail::Header {
-                    header: why.to_owned(),
-                    suggestion: None,
-                    other_column: None,
-                }),
-            );
             return;
         }
         if self.header.is_some() && self.data_rows == 0 && !self.stopped {

@@ -37,7 +37,7 @@ use crate::domain::{checkdigit, date, tables};
 use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
-use crate::input::decode::{EncodingChoice, TextEncoding};
+use crate::input::decode::{DecodeFailure, EncodingChoice, TextEncoding};
 use crate::input::front::{Front, FrontSummary, RecMeta, RecordBatch, field_start};
 use crate::input::reader::LineEndings;
 use crate::input::xlsx::NumericCells;

@@ -522,3 +522,44 @@ mod record_limit_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod unreadable_tests {
+    use crate::check::*;
+
+    /// A file whose start is ASCII is decoded up to the first bytes that decide the encoding.
+    /// When those bytes make it unreadable (S002), what came before is dropped with its
+    /// findings and its output: a 全件 file built from its first part would delete every
+    /// certificate after it. One finding, no rows, no output.
+    #[test]
+    fn an_input_that_turns_unreadable_is_refused_whole() {
+        let layout = Layout::full();
+        let header: Vec<&str> = layout.fields.iter().map(|f| f.id.as_str()).collect();
+        let row = vec!["1"; header.len()].join(",");
+        let start = format!("{}\r\n{row}\r\n{row}\r\n", header.join(","));
+        // The ASCII start alone is read: a header and two rows, written to the output.
+        let (readable, out) = {
+            let mut c = Checker::new(&layout, Options::build(OutputFormat::Csv));
+            c.feed(start.as_bytes());
+            c.finish_with_output()
+        };
+        assert_eq!((readable.rows, readable.refused_unread()), (2, false));
+        assert!(out.len() > start.len() / 2, "the start alone is built");
+        for tail in [&b"\0\0\0garbage\r\n"[..], b"\xFF\xFE\x80\x81\xFD\r\n"] {
+            let mut file = start.clone().into_bytes();
+            file.extend_from_slice(tail);
+            for chunk in [7, 64, file.len()] {
+                let mut c = Checker::new(&layout, Options::build(OutputFormat::Csv));
+                for part in file.chunks(chunk) {
+                    c.feed(part);
+                }
+                let (report, out) = c.finish_with_output();
+                let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+                assert_eq!(codes, ["S002"], "{tail:?} in chunks of {chunk}");
+                assert!(report.refused_unread());
+                assert_eq!((report.rows, report.errors, report.total()), (0, 1, 1));
+                assert!(out.is_empty(), "nothing is written");
+            }
+        }
+    }
+}

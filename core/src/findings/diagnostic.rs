@@ -122,6 +122,8 @@ pub enum Detail {
         /// Their first rows in the previous file, at most five.
         rows: Vec<u32>,
     },
+    /// Why the bytes could not be read as text (S002).
+    Unreadable(crate::input::decode::DecodeFailure),
     /// Why a date could not be read (V004 from a repair attempt).
     DateProblem {
         /// Japanese reason.

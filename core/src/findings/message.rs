@@ -361,9 +361,9 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             "ファイルが空です（0バイト）。".into(),
             "The file is empty (0 bytes).".into(),
         ),
-        (Code::UnknownEncoding, Detail::Header { header, .. }) => (
-            format!("文字コードを判別できません（{header}）。"),
-            format!("Cannot tell the text encoding ({header})."),
+        (Code::UnknownEncoding, Detail::Unreadable(why)) => (
+            format!("文字コードを判別できません（{}）。", why.ja()),
+            format!("Cannot tell the text encoding ({}).", why.en()),
         ),
         (Code::UnknownEncoding, _) => (
             "UTF-8 としても Shift_JIS としても読めないバイト列です。".into(),

@@ -57,6 +57,13 @@ impl Report {
         (self.diagnostics.len() as u64) < self.total()
     }
 
+    /// Whether the input was refused unread (S002 unknown or S018 ambiguous encoding,
+    /// [`TextEncoding::is_unreadable`]): nothing of it was checked or written. The CLI exits
+    /// with 2, as for any input it could not read.
+    pub fn refused_unread(&self) -> bool {
+        self.bytes > 0 && self.encoding.is_unreadable()
+    }
+
     /// Whether PMH should accept the file: no error findings.
     pub fn upload_ready(&self) -> bool {
         self.errors == 0

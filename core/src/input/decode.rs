@@ -108,6 +108,14 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
+    /// Whether the input was refused unread: its encoding is unknown (S002) or ambiguous
+    /// (S018). Nothing of such an input is checked or written (a partial 全件 file would delete
+    /// every certificate after the point where reading stopped), and the CLI exits with 2.
+    #[must_use]
+    pub fn is_unreadable(self) -> bool {
+        matches!(self, Self::Unknown | Self::Ambiguous)
+    }
+
     /// Stable name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -158,6 +166,48 @@ enum State {
     Failed,
 }
 
+/// Why the bytes could not be read as text (S002, S018), in both languages: staff read the
+/// reason in the Japanese report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeFailure {
+    /// NUL bytes: a binary file, or UTF-16 without a byte-order mark.
+    NulBytes,
+    /// A ZIP archive, such as an Excel workbook given as a CSV file.
+    ZipArchive,
+    /// None of UTF-8, Shift_JIS (CP932) and EUC-JP.
+    NotJapaneseText,
+    /// Valid both as Shift_JIS (CP932) and as EUC-JP, with different text (S018).
+    Ambiguous,
+}
+
+impl DecodeFailure {
+    /// The reason in Japanese.
+    #[must_use]
+    pub fn ja(self) -> &'static str {
+        match self {
+            Self::NulBytes => "NUL バイトがあります。バイナリファイルか、BOM のない UTF-16 です",
+            Self::ZipArchive => "ZIP 形式のファイルです。Excel ブック（.xlsx）ではありませんか",
+            Self::NotJapaneseText => "UTF-8、Shift_JIS (CP932)、EUC-JP のどれとしても読めません",
+            Self::Ambiguous => {
+                "Shift_JIS (CP932) としても EUC-JP としても読めて、読み方によって文字が変わります"
+            }
+        }
+    }
+
+    /// The reason in English.
+    #[must_use]
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::NulBytes => "NUL bytes: a binary file, or UTF-16 without a byte-order mark",
+            Self::ZipArchive => "a ZIP archive (an .xlsx workbook?)",
+            Self::NotJapaneseText => "neither UTF-8, Shift_JIS (CP932) nor EUC-JP",
+            Self::Ambiguous => {
+                "the bytes read validly both as Shift_JIS (CP932) and as EUC-JP, with different text"
+            }
+        }
+    }
+}
+
 /// Streaming decoder. Feed chunks with [`Decoder::push`], then call [`Decoder::finish`].
 pub struct Decoder {
     state: State,
@@ -167,7 +217,7 @@ pub struct Decoder {
     /// Malformed sequences replaced by U+FFFD while transcoding.
     malformed: u64,
     /// Why detection failed, for the S002 message.
-    failure: Option<&'static str>,
+    failure: Option<DecodeFailure>,
     /// The wide window was already tried (CP932/EUC-JP ambiguity in the first window).
     wide: bool,
 }
@@ -227,7 +277,7 @@ impl Decoder {
     }
 
     /// Why the encoding is unknown (`None` unless it is).
-    pub fn failure(&self) -> Option<&'static str> {
+    pub fn failure(&self) -> Option<DecodeFailure> {
         self.failure
     }
 
@@ -323,9 +373,7 @@ impl Decoder {
                         }
                         Ok(TextEncoding::Ambiguous) => {
                             self.encoding = TextEncoding::Ambiguous;
-                            self.failure = Some(
-                                "the bytes read validly both as Shift_JIS (CP932) and as EUC-JP, with different text",
-                            );
+                            self.failure = Some(DecodeFailure::Ambiguous);
                             self.state = State::Failed;
                         }
                         Ok(enc) => {
@@ -406,12 +454,12 @@ fn strict(encoding: &'static Encoding, window: &[u8], at_eof: bool) -> Option<St
 }
 
 /// Decides the encoding from a window that starts at the first non-ASCII (or NUL, or ESC) byte.
-fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, &'static str> {
+fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, DecodeFailure> {
     if window.contains(&0) {
-        return Err("NUL bytes: a binary file, or UTF-16 without a byte-order mark");
+        return Err(DecodeFailure::NulBytes);
     }
     if window.starts_with(b"PK\x03\x04") {
-        return Err("a ZIP archive (an .xlsx workbook?)");
+        return Err(DecodeFailure::ZipArchive);
     }
     // 0. ISO-2022-JP: 7-bit, designates JIS X 0208 with ESC $ B (or ESC $ @).
     if window.starts_with(b"\x1B")
@@ -450,7 +498,7 @@ fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, &'static str> {
     if matches!(res, DecoderResult::InputEmpty) && head.len() == 2 && head[0] >= 0x81 {
         return Ok(TextEncoding::Cp932);
     }
-    Err("neither UTF-8, Shift_JIS (CP932) nor EUC-JP")
+    Err(DecodeFailure::NotJapaneseText)
 }
 
 fn transcode(

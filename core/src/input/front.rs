@@ -90,7 +90,7 @@ pub struct FrontSummary {
     /// Detected encoding.
     pub encoding: TextEncoding,
     /// Why the encoding is unknown, if it is.
-    pub failure: Option<&'static str>,
+    pub failure: Option<crate::input::decode::DecodeFailure>,
     /// Input size.
     pub bytes: u64,
     /// SHA-256 of the input, lower-case hex.

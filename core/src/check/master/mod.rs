@@ -236,7 +236,7 @@ pub enum MasterProblem {
     /// Neither UTF-8 nor Shift_JIS (CP932).
     Encoding {
         /// The decoder's reason.
-        why: String,
+        why: crate::input::decode::DecodeFailure,
     },
     /// No header row.
     Empty,

@@ -40,7 +40,9 @@ fn decode(bytes: &[u8], source: &str) -> Result<(Vec<u8>, TextEncoding), MasterE
         d.encoding(),
         TextEncoding::Unknown | TextEncoding::Ambiguous
     ) {
-        let why = d.failure().unwrap_or("unknown encoding").to_owned();
+        let why = d
+            .failure()
+            .unwrap_or(crate::input::decode::DecodeFailure::NotJapaneseText);
         return Err(MasterError::file(source, P::Encoding { why }));
     }
     Ok((out, d.encoding()))

@@ -228,11 +228,13 @@ impl MasterError {
             P::Encoding { why } => {
                 return if ja {
                     format!(
-                        "制度マスタ「{file}」の文字コードを判別できません（UTF-8 または Shift_JIS(CP932) の CSV にしてください）: {why}"
+                        "制度マスタ「{file}」の文字コードを判別できません（UTF-8 または Shift_JIS(CP932) の CSV にしてください）: {}",
+                        why.ja()
                     )
                 } else {
                     format!(
-                        "master \"{file}\": unknown text encoding (save it as a UTF-8 or Shift_JIS (CP932) CSV): {why}"
+                        "master \"{file}\": unknown text encoding (save it as a UTF-8 or Shift_JIS (CP932) CSV): {}",
+                        why.en()
                     )
                 };
             }

@@ -188,7 +188,7 @@ fn master_samples() -> Vec<MasterError> {
             None,
             None,
             P::Encoding {
-                why: "invalid UTF-8".into(),
+                why: crate::input::decode::DecodeFailure::NotJapaneseText,
             },
         ),
         e(None, None, P::Empty),
