@@ -386,7 +386,11 @@ fn an_unreadable_input_is_refused_whole_and_the_earlier_upload_file_kept() {
     let row = vec!["1"; ids.len()].join(",");
     let mut ascii_start = format!("{}\r\n{row}\r\n{row}\r\n", ids.join(",")).into_bytes();
     ascii_start.extend_from_slice(b"\x00\x00\x00garbage\r\n");
-    let cases: [(&str, Vec<u8>); 4] = [
+    // A workbook saved as Excel 97-2003 (or with a password): an OLE2 file, named as such.
+    let mut xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    xls.resize(2048, 0);
+    let cases: [(&str, Vec<u8>); 5] = [
+        ("an Excel 97-2003 workbook", xls),
         ("UTF-16 without a byte-order mark", utf16),
         ("binary", b"PMH\x00\x01\x02\xFF".repeat(200)),
         (
@@ -417,6 +421,9 @@ fn an_unreadable_input_is_refused_whole_and_the_earlier_upload_file_kept() {
             !report.contains("NUL bytes") && !report.contains("neither"),
             "{what}: the reason in Japanese\n{report}"
         );
+        if i == 0 {
+            assert!(report.contains("Excel 97-2003 形式（.xls）"), "{report}");
+        }
 
         let out = dir.join("upload.csv");
         let earlier = b"the upload file of the previous run\r\n";

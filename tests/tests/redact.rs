@@ -390,6 +390,36 @@ fn the_binary_stand_in_fails_the_same_way() {
     assert!(out.summary.stand_in_bytes > 0);
 }
 
+/// A .xls workbook (or a password-protected one) is refused by its signature (S002, named as
+/// such): the redacted copy keeps the signature and nothing else of the file, and is refused
+/// for the same reason, so the help desk sees what the clerk saw.
+#[test]
+fn a_workbook_container_keeps_only_its_signature() {
+    let signature = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    let mut bytes = signature.to_vec();
+    bytes.extend_from_slice("山田太郎,123456789018,東京都千代田区".repeat(20).as_bytes());
+    bytes.resize(4096, 0x41);
+    let out = redact_with_summary(&Layout::full(), &Options::default(), &bytes, 3).unwrap();
+    assert_eq!(out.bytes.len(), bytes.len());
+    assert!(out.bytes.starts_with(signature));
+    assert!(
+        out.bytes[signature.len()..].iter().all(|&b| b == 0),
+        "only zeros follow"
+    );
+    let reason = |b: &[u8]| {
+        let mut d = pmh_core::Decoder::new();
+        let mut sink = Vec::new();
+        d.push(b, &mut sink);
+        d.finish(&mut sink);
+        d.failure()
+    };
+    assert_eq!(
+        reason(&out.bytes),
+        Some(pmh_core::DecodeFailure::OleCompound)
+    );
+    assert_eq!(reason(&out.bytes), reason(&bytes));
+}
+
 /// One synthetic data row (full layout, with header and BOM) with `edit` applied to its fields.
 fn one_row(edit: impl Fn(&mut Vec<String>)) -> String {
     let mut line = String::new();

@@ -115,9 +115,15 @@ pub enum WorkerError {
     /// The input is empty.
     #[error("empty input")]
     Empty,
-    /// The input's text encoding is not recognised.
-    #[error("unknown encoding")]
-    UnknownEncoding,
+    /// The input's text encoding is not recognised (S002); why, in both languages
+    /// (`pmh_core::DecodeFailure`): a .xls or password-protected workbook is named as such.
+    #[error("unknown encoding: {why_en}")]
+    UnknownEncoding {
+        /// The reason in Japanese.
+        why_ja: String,
+        /// The reason in English.
+        why_en: String,
+    },
     /// The bytes read as both Shift_JIS and EUC-JP with different text (S018).
     #[error("ambiguous text encoding")]
     AmbiguousEncoding,

@@ -1221,9 +1221,13 @@ pub fn worker_error(lang: Lang, error: &WorkerError) -> String {
             "データが空です。見出し行を含むデータを貼り付けるか、ファイルを選んでください。",
             "The data is empty. Paste data including its header row, or choose a file.",
         ),
-        WorkerError::UnknownEncoding => pick(
-            "文字コードを判別できません。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx）のファイルを選んでください。",
-            "The text encoding cannot be recognised. Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx).",
+        WorkerError::UnknownEncoding { why_ja, why_en } => lang.pick(
+            format!(
+                "文字コードを判別できません（{why_ja}）。CSV・TSV（UTF-8、Shift_JIS、UTF-16）または Excel（.xlsx、パスワードなし）のファイルを選んでください。"
+            ),
+            format!(
+                "The text encoding cannot be recognised ({why_en}). Choose a CSV or TSV file (UTF-8, Shift_JIS, UTF-16) or an Excel workbook (.xlsx, without a password)."
+            ),
         ),
         WorkerError::AmbiguousEncoding => pick(
             "文字コードを判別できません：Shift_JIS（CP932）としても EUC-JP としても読めて、文字が違ってしまいます。推測はしません。元のシステムで UTF-8 または Shift_JIS の CSV として出力し直すか、「文字コード」で指定してから読み込んでください。",

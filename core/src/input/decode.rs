@@ -172,8 +172,11 @@ enum State {
 pub enum DecodeFailure {
     /// NUL bytes: a binary file, or UTF-16 without a byte-order mark.
     NulBytes,
-    /// A ZIP archive, such as an Excel workbook given as a CSV file.
+    /// A ZIP archive that is not read as a workbook (a .docx, a .zip, a damaged .xlsx).
     ZipArchive,
+    /// An OLE2 compound file: an Excel 97-2003 workbook (.xls), or an Excel workbook saved
+    /// with a password (encrypted workbooks are stored in that container).
+    OleCompound,
     /// None of UTF-8, Shift_JIS (CP932) and EUC-JP.
     NotJapaneseText,
     /// Valid both as Shift_JIS (CP932) and as EUC-JP, with different text (S018).
@@ -186,7 +189,10 @@ impl DecodeFailure {
     pub fn ja(self) -> &'static str {
         match self {
             Self::NulBytes => "NUL バイトがあります。バイナリファイルか、BOM のない UTF-16 です",
-            Self::ZipArchive => "ZIP 形式のファイルです。Excel ブック（.xlsx）ではありませんか",
+            Self::ZipArchive => "ZIP 形式のファイルで、CSV でも読める Excel ブックでもありません",
+            Self::OleCompound => {
+                "Excel 97-2003 形式（.xls）のブックか、パスワードで保護された Excel ブックです"
+            }
             Self::NotJapaneseText => "UTF-8、Shift_JIS (CP932)、EUC-JP のどれとしても読めません",
             Self::Ambiguous => {
                 "Shift_JIS (CP932) としても EUC-JP としても読めて、読み方によって文字が変わります"
@@ -199,7 +205,10 @@ impl DecodeFailure {
     pub fn en(self) -> &'static str {
         match self {
             Self::NulBytes => "NUL bytes: a binary file, or UTF-16 without a byte-order mark",
-            Self::ZipArchive => "a ZIP archive (an .xlsx workbook?)",
+            Self::ZipArchive => "a ZIP archive, neither a CSV file nor a readable workbook",
+            Self::OleCompound => {
+                "an Excel 97-2003 workbook (.xls) or a password-protected Excel workbook"
+            }
             Self::NotJapaneseText => "neither UTF-8, Shift_JIS (CP932) nor EUC-JP",
             Self::Ambiguous => {
                 "the bytes read validly both as Shift_JIS (CP932) and as EUC-JP, with different text"
@@ -312,8 +321,21 @@ impl Decoder {
         loop {
             match &mut self.state {
                 State::Start => {
-                    if data.len() < 3 && !last && !data.is_empty() && is_bom_prefix(data) {
+                    let may_be_marker = (data.len() < 3 && is_bom_prefix(data))
+                        || CONTAINERS
+                            .iter()
+                            .any(|(magic, _)| data.len() < magic.len() && magic.starts_with(data));
+                    if !last && !data.is_empty() && may_be_marker {
                         self.pending.extend_from_slice(data);
+                        return;
+                    }
+                    if let Some(&(_, why)) =
+                        CONTAINERS.iter().find(|(magic, _)| data.starts_with(magic))
+                    {
+                        // A file format, not text: nothing of it is decoded.
+                        self.encoding = TextEncoding::Unknown;
+                        self.failure = Some(why);
+                        self.state = State::Failed;
                         return;
                     }
                     if let Some(rest) = data.strip_prefix(b"\xEF\xBB\xBF") {
@@ -435,6 +457,25 @@ fn transcoder(encoding: &'static Encoding) -> State {
     State::Transcode(encoding.new_decoder_without_bom_handling())
 }
 
+/// Container formats recognised by their first bytes: a clerk's file saved in a spreadsheet
+/// format instead of CSV. Said by name (S002), since "NUL bytes" would not tell a clerk what
+/// to do.
+const CONTAINERS: [(&[u8], DecodeFailure); 2] = [
+    (b"PK\x03\x04", DecodeFailure::ZipArchive),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        DecodeFailure::OleCompound,
+    ),
+];
+
+/// The container signature `bytes` start with, if any ([`CONTAINERS`]).
+pub(crate) fn container_signature(bytes: &[u8]) -> Option<&'static [u8]> {
+    CONTAINERS
+        .iter()
+        .map(|&(magic, _)| magic)
+        .find(|magic| bytes.starts_with(magic))
+}
+
 fn is_bom_prefix(data: &[u8]) -> bool {
     [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
         .iter()
@@ -550,6 +591,40 @@ mod tests {
     /// `Front::feed` skips the copy when the decoder passes its input through: it must then
     /// append exactly its input, whatever the chunking (BOM, no BOM, invalid bytes, a
     /// character cut between chunks).
+    #[test]
+    fn a_spreadsheet_container_is_named_in_any_chunking() {
+        let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        ole.extend_from_slice(&[0; 100]);
+        let mut zip = b"PK\x03\x04".to_vec();
+        zip.extend_from_slice(b"\x14\x00\x00\x00word/document.xml");
+        for (bytes, why) in [
+            (ole, DecodeFailure::OleCompound),
+            (zip, DecodeFailure::ZipArchive),
+        ] {
+            for chunk in [1, 3, 5, bytes.len()] {
+                let mut d = Decoder::new();
+                let mut out = Vec::new();
+                for part in bytes.chunks(chunk) {
+                    d.push(part, &mut out);
+                }
+                d.finish(&mut out);
+                assert_eq!(
+                    (d.encoding(), d.failure(), out.len()),
+                    (TextEncoding::Unknown, Some(why), 0),
+                    "{why:?} in chunks of {chunk}"
+                );
+            }
+        }
+        // A text that starts like a signature is text: `PK` and `P` alone decode.
+        for text in [&b"PK,a\r\n"[..], b"P", b"PK\x03"] {
+            let mut d = Decoder::new();
+            let mut out = Vec::new();
+            d.push(text, &mut out);
+            d.finish(&mut out);
+            assert_eq!((d.failure(), out.as_slice()), (None, text), "{text:?}");
+        }
+    }
+
     #[test]
     fn pass_through_appends_the_input_unchanged() {
         let texts: [&[u8]; 4] = [

@@ -71,7 +71,14 @@ impl Session {
             return Err(WorkerError::Empty);
         }
         if encoding == pmh_core::TextEncoding::Unknown {
-            return Err(WorkerError::UnknownEncoding);
+            let why = table
+                .summary()
+                .failure
+                .unwrap_or(pmh_core::DecodeFailure::NotJapaneseText);
+            return Err(WorkerError::UnknownEncoding {
+                why_ja: why.ja().into(),
+                why_en: why.en().into(),
+            });
         }
         if encoding == pmh_core::TextEncoding::Ambiguous {
             return Err(WorkerError::AmbiguousEncoding);

@@ -952,6 +952,37 @@ fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
 
 /// Issue 9 (1): the page refuses a file that reads as both Shift_JIS and EUC-JP instead of
 /// guessing, and reads it as the clerk's choice (the selector, as the CLI's `--encoding`).
+/// A clerk's workbook saved as Excel 97-2003 (.xls) or with a password is an OLE2 file, not
+/// a zip: the page says which, instead of only that the encoding is unknown.
+#[test]
+fn a_file_that_is_not_text_is_refused_with_its_reason() {
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.resize(4096, 0);
+    let cases = [
+        (ole, ".xls"),
+        (b"\x00\x01\x02binary".to_vec(), "NUL"),
+        (b"\xFD\xFD\x80\x80,a\r\n".to_vec(), "EUC-JP"),
+    ];
+    for (bytes, said) in cases {
+        let mut s = Session::default();
+        let r = s.load(
+            InputSource::File {
+                name: "x.xlsx".into(),
+            },
+            Some(bytes),
+            None,
+            &mut no_progress(),
+        );
+        let e = r.unwrap_err();
+        let WorkerError::UnknownEncoding { why_ja, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert!(why_ja.contains(said), "{why_ja}");
+        let text = crate::text::worker_error(crate::text::Lang::Ja, &e);
+        assert!(text.contains(why_ja.as_str()), "{text}");
+    }
+}
+
 #[test]
 fn an_ambiguous_file_is_refused_until_an_encoding_is_chosen() {
     let bytes = fixture("invalid/S018_ambiguous_encoding.csv");

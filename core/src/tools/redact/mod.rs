@@ -1125,7 +1125,9 @@ fn value_hash(v: &str) -> u64 {
 }
 
 /// `len` bytes that, after `prefix`, make the decoder reject the file for the same reason as
-/// `original` (NUL bytes, or neither UTF-8 nor Shift_JIS).
+/// `original` (NUL bytes, neither UTF-8 nor Shift_JIS, or a container format such as a .xls
+/// workbook, kept as its signature followed by zeros: the signature is the format's, not the
+/// person's).
 fn stand_in(original: &[u8], prefix: &[u8], len: usize) -> Vec<u8> {
     let reason = |bytes: &[u8]| {
         let mut d = Decoder::new();
@@ -1135,11 +1137,20 @@ fn stand_in(original: &[u8], prefix: &[u8], len: usize) -> Vec<u8> {
         d.failure()
     };
     let goal = reason(original);
-    for fill in [0x00u8, 0xFD] {
+    let mut candidates = vec![vec![0x00u8; len], vec![0xFD; len]];
+    if let Some(magic) = crate::input::decode::container_signature(original)
+        && prefix.is_empty()
+        && magic.len() <= len
+    {
+        let mut signed = magic.to_vec();
+        signed.resize(len, 0);
+        candidates.push(signed);
+    }
+    for candidate in candidates {
         let mut whole = prefix.to_vec();
-        whole.extend(std::iter::repeat_n(fill, len));
+        whole.extend_from_slice(&candidate);
         if reason(&whole) == goal {
-            return vec![fill; len];
+            return candidate;
         }
     }
     vec![0u8; len]
