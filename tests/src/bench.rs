@@ -22,46 +22,41 @@ pub fn workspace() -> PathBuf {
 
 /// Builds the release `pmhcsv` and returns its path (respects `CARGO_TARGET_DIR`).
 pub fn release_cli() -> PathBuf {
-    build_cli(&["--release"], "building pmhcsv failed");
+    build(CLI, &["--release"], "building pmhcsv failed");
     target_dir().join("release/pmhcsv")
 }
 
 /// Builds the floor of `cargo bench-validate` (the `floor` binary: a bare `csv`-crate record
 /// count) and returns its path.
 pub fn floor() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .current_dir(workspace())
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "-p",
-            "conformance",
-            "--bin",
-            "floor",
-        ])
-        .status()
-        .expect("cargo build");
-    assert!(ok.success(), "building the floor failed");
+    build(
+        ("conformance", "floor"),
+        &["--release"],
+        "building the floor failed",
+    );
     target_dir().join("release/floor")
 }
 
 /// Builds `pmhcsv` as `cargo xtask dist` ships it for Linux (static, musl, profile `dist`)
 /// and returns its path.
 pub fn static_cli() -> PathBuf {
-    build_cli(
+    build(
+        CLI,
         &["--profile", "dist", "--target", "x86_64-unknown-linux-musl"],
         "building the static pmhcsv failed (scripts/setup.sh adds the musl target and musl-tools)",
     );
     target_dir().join("x86_64-unknown-linux-musl/dist/pmhcsv")
 }
 
-fn build_cli(profile: &[&str], failed: &str) {
+/// The package and binary of the CLI.
+const CLI: (&str, &str) = ("pmhcsv", "pmhcsv");
+
+/// Builds binary `bin` of `package` with `profile`'s arguments.
+fn build((package, bin): (&str, &str), profile: &[&str], failed: &str) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let ok = Command::new(cargo)
         .current_dir(workspace())
-        .args(["build", "--quiet", "-p", "pmhcsv", "--bin", "pmhcsv"])
+        .args(["build", "--quiet", "-p", package, "--bin", bin])
         .args(profile)
         .status()
         .expect("cargo build");
