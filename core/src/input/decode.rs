@@ -285,7 +285,7 @@ impl Decoder {
         matches!(self.state, State::Utf8) && self.pending.is_empty()
     }
 
-    /// Why the encoding is unknown (`None` unless it is).
+    /// Why the bytes could not be read (`None` unless the encoding is unknown or ambiguous).
     pub fn failure(&self) -> Option<DecodeFailure> {
         self.failure
     }
@@ -329,9 +329,7 @@ impl Decoder {
                         self.pending.extend_from_slice(data);
                         return;
                     }
-                    if let Some(&(_, why)) =
-                        CONTAINERS.iter().find(|(magic, _)| data.starts_with(magic))
-                    {
+                    if let Some((_, why)) = container_signature(data) {
                         // A file format, not text: nothing of it is decoded.
                         self.encoding = TextEncoding::Unknown;
                         self.failure = Some(why);
@@ -469,11 +467,11 @@ const CONTAINERS: [(&[u8], DecodeFailure); 2] = [
 ];
 
 /// The container signature `bytes` start with, if any ([`CONTAINERS`]).
-pub(crate) fn container_signature(bytes: &[u8]) -> Option<&'static [u8]> {
+pub(crate) fn container_signature(bytes: &[u8]) -> Option<(&'static [u8], DecodeFailure)> {
     CONTAINERS
         .iter()
-        .map(|&(magic, _)| magic)
-        .find(|magic| bytes.starts_with(magic))
+        .copied()
+        .find(|(magic, _)| bytes.starts_with(magic))
 }
 
 fn is_bom_prefix(data: &[u8]) -> bool {
@@ -498,9 +496,6 @@ fn strict(encoding: &'static Encoding, window: &[u8], at_eof: bool) -> Option<St
 fn detect(window: &[u8], at_eof: bool) -> Result<TextEncoding, DecodeFailure> {
     if window.contains(&0) {
         return Err(DecodeFailure::NulBytes);
-    }
-    if window.starts_with(b"PK\x03\x04") {
-        return Err(DecodeFailure::ZipArchive);
     }
     // 0. ISO-2022-JP: 7-bit, designates JIS X 0208 with ESC $ B (or ESC $ @).
     if window.starts_with(b"\x1B")

@@ -1138,7 +1138,7 @@ fn stand_in(original: &[u8], prefix: &[u8], len: usize) -> Vec<u8> {
     };
     let goal = reason(original);
     let mut candidates = vec![vec![0x00u8; len], vec![0xFD; len]];
-    if let Some(magic) = crate::input::decode::container_signature(original)
+    if let Some((magic, _)) = crate::input::decode::container_signature(original)
         && prefix.is_empty()
         && magic.len() <= len
     {
