@@ -778,7 +778,16 @@ test("settings: a municipality master and the 差分履歴 layout", async () => 
 test("bad input gets a clear Japanese message, not a crash", async () => {
   await drop("壊れた.csv", Buffer.from([0x00, 0x9f, 0x92, 0x96, 0x00, 0xff, 0xfe, 0x00, 0x01, 0xc0, 0xc1, 0xf5]));
   await page.locator("#error").waitFor();
-  assert.match(await page.locator("#error").textContent(), /文字コードを判別できません/);
+  assert.match(await page.locator("#error").textContent(), /文字コードを判別できません（NUL バイトがあります/);
+  // A workbook saved with a password (or as .xls) is an OLE2 file, not a zip: named as such.
+  const ole = Buffer.alloc(4096);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
+  await drop("受給者一覧.xlsx", ole);
+  await page.locator("#error", { hasText: "パスワードで保護された Excel ブック" }).waitFor();
+  // The long message wraps; its close button stays on one line (it was stacked 閉/じ/る).
+  const close = await page.locator("#error button").boundingBox();
+  assert.ok(close.height < 30, `close button ${close.height}px high`);
+  await screenshot("18a-password-workbook");
   await drop("結果.pdf", Buffer.from("%PDF-1.4"));
   await page.locator("#error", { hasText: "読み込めない種類のファイル" }).waitFor();
   assert.ok(await page.locator("#pmh-fatal").isHidden());
