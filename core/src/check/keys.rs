@@ -95,24 +95,25 @@ impl KeyTracker {
     /// `("a", "bc")` differ). For n keys an ideal 128-bit hash collides with probability about
     /// n² / 2¹²⁹: 1.5 × 10⁻²⁵ at 10 million rows (README: Performance).
     pub fn certificate_key<'v>(&self, value: &dyn Fn(usize) -> &'v str) -> Option<u128> {
-        if self.certificate.is_empty() || self.certificate.iter().all(|&i| value(i).is_empty()) {
-            return None;
-        }
         // One call over the length-prefixed fields concatenated on the stack (XXH3 gives the
-        // same hash in one call as streamed, tested); longer keys are streamed.
+        // same hash in one call as streamed, tested); longer keys are streamed. Each field's
+        // value is taken once (it is trimmed on every call).
         let mut buf = [0u8; 192];
         let mut n = 0;
+        let mut values = 0;
         for &i in &self.certificate {
             let v = value(i).as_bytes();
             let Some(dst) = buf.get_mut(n..n + 8 + v.len()) else {
-                return Some(self.streamed_key(value));
+                let all_empty = self.certificate.iter().all(|&i| value(i).is_empty());
+                return (!all_empty).then(|| self.streamed_key(value));
             };
             let (len, bytes) = dst.split_at_mut(8);
             len.copy_from_slice(&(v.len() as u64).to_le_bytes());
             copy_short(bytes, v);
             n += 8 + v.len();
+            values += v.len();
         }
-        Some(xxh3_128_with_seed(&buf[..n], CERTIFICATE_DOMAIN))
+        (values > 0).then(|| xxh3_128_with_seed(&buf[..n], CERTIFICATE_DOMAIN))
     }
 
     /// [`KeyTracker::certificate_key`] with the fields streamed into the hasher.
@@ -866,6 +867,19 @@ mod tests {
             streamed += usize::from(8 * certs.len() + long.len() + 8 > 192);
         }
         assert!(streamed > 100, "{streamed} keys past the buffer");
+    }
+
+    /// A key of more fields than the stack buffer's length prefixes fit (a vendor's layout):
+    /// all empty is still no key, and one value is still the streamed key.
+    #[test]
+    fn a_key_of_many_empty_fields_is_no_key() {
+        let layout = Layout::full();
+        let mut t = KeyTracker::new(&layout);
+        t.certificate = (0..30).collect();
+        assert!(8 * t.certificate.len() > 192, "past the buffer");
+        assert_eq!(t.certificate_key(&|_| ""), None);
+        let one = |i: usize| if i == 29 { "00012345" } else { "" };
+        assert_eq!(t.certificate_key(&one), Some(t.streamed_key(&one)));
     }
 
     /// The index against a naive reference that compares every pair, on groups small and
