@@ -143,10 +143,7 @@ impl<'l> Back<'l> {
     pub(super) fn encoding_checks(&mut self, enc: TextEncoding) {
         let d = &self.layout.dialect;
         let utf8_expected = d.encoding == Encoding::Utf8;
-        if utf8_expected
-            && !enc.is_utf8()
-            && !matches!(enc, TextEncoding::Unknown | TextEncoding::Ambiguous)
-        {
+        if utf8_expected && !enc.is_utf8() && !enc.is_unreadable() {
             let found = match enc {
                 TextEncoding::Cp932 => "Shift_JIS (CP932)",
                 TextEncoding::EucJp => "EUC-JP",
@@ -171,7 +168,9 @@ impl<'l> Back<'l> {
     }
 
     pub(super) fn finish_file(&mut self, summary: &FrontSummary) {
-        if summary.bytes > 0 && summary.encoding.is_unreadable() {
+        if summary.bytes > 0
+            && let Some(why) = summary.encoding.refusal(summary.failure)
+        {
             // Refused unread (`TextEncoding::is_unreadable`): whatever came before the bytes
             // that could not be read (a header, rows of ASCII) is dropped with its findings
             // and output, and the one finding says why.
@@ -180,10 +179,9 @@ impl<'l> Back<'l> {
             self.rows_written = 0;
             self.data_rows = 0;
             self.blank_rows = 0;
-            let d = if summary.encoding == TextEncoding::Ambiguous {
+            let d = if why == DecodeFailure::Ambiguous {
                 Diagnostic::new(Code::AmbiguousEncoding)
             } else {
-                let why = summary.failure.unwrap_or(DecodeFailure::NotJapaneseText);
                 Diagnostic::new(Code::UnknownEncoding).detail(Detail::Unreadable(why))
             };
             self.sink.push(d);

@@ -116,6 +116,18 @@ impl TextEncoding {
         matches!(self, Self::Unknown | Self::Ambiguous)
     }
 
+    /// Why an input of this encoding was refused unread (`None` when it can be read), from the
+    /// decoder's reason ([`Decoder::failure`], always given for these two): the one place
+    /// that decides what S002 and S018 say, for the checker, the master reader and the page.
+    #[must_use]
+    pub fn refusal(self, failure: Option<DecodeFailure>) -> Option<DecodeFailure> {
+        match self {
+            Self::Ambiguous => Some(DecodeFailure::Ambiguous),
+            Self::Unknown => Some(failure.unwrap_or(DecodeFailure::NotJapaneseText)),
+            _ => None,
+        }
+    }
+
     /// Stable name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {

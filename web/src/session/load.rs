@@ -70,18 +70,15 @@ impl Session {
         if csv.is_empty() {
             return Err(WorkerError::Empty);
         }
-        if encoding == pmh_core::TextEncoding::Unknown {
-            let why = table
-                .summary()
-                .failure
-                .unwrap_or(pmh_core::DecodeFailure::NotJapaneseText);
-            return Err(WorkerError::UnknownEncoding {
-                why_ja: why.ja().into(),
-                why_en: why.en().into(),
-            });
-        }
-        if encoding == pmh_core::TextEncoding::Ambiguous {
-            return Err(WorkerError::AmbiguousEncoding);
+        match encoding.refusal(table.summary().failure) {
+            None => {}
+            Some(pmh_core::DecodeFailure::Ambiguous) => return Err(WorkerError::AmbiguousEncoding),
+            Some(why) => {
+                return Err(WorkerError::UnknownEncoding {
+                    why_ja: why.ja().into(),
+                    why_en: why.en().into(),
+                });
+            }
         }
         let first = table.header_index().map_or(1, |h| h as u32 + 1);
         let preview = preview_of(

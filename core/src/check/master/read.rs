@@ -36,13 +36,7 @@ fn decode(bytes: &[u8], source: &str) -> Result<(Vec<u8>, TextEncoding), MasterE
     let mut out = Vec::with_capacity(bytes.len());
     d.push(bytes, &mut out);
     d.finish(&mut out);
-    if matches!(
-        d.encoding(),
-        TextEncoding::Unknown | TextEncoding::Ambiguous
-    ) {
-        let why = d
-            .failure()
-            .unwrap_or(crate::input::decode::DecodeFailure::NotJapaneseText);
+    if let Some(why) = d.encoding().refusal(d.failure()) {
         return Err(MasterError::file(source, P::Encoding { why }));
     }
     Ok((out, d.encoding()))
