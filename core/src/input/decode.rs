@@ -595,9 +595,9 @@ mod tests {
         )
     }
 
-    /// `Front::feed` skips the copy when the decoder passes its input through: it must then
-    /// append exactly its input, whatever the chunking (BOM, no BOM, invalid bytes, a
-    /// character cut between chunks).
+    /// A workbook's container (.xls or password-protected: OLE2; a zip that is not read as a
+    /// workbook) is refused by name whatever the chunking, and text that only starts like a
+    /// signature is still text.
     #[test]
     fn a_spreadsheet_container_is_named_in_any_chunking() {
         let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
@@ -632,6 +632,9 @@ mod tests {
         }
     }
 
+    /// `Front::feed` skips the copy when the decoder passes its input through: it must then
+    /// append exactly its input, whatever the chunking (BOM, no BOM, invalid bytes, a
+    /// character cut between chunks).
     #[test]
     fn pass_through_appends_the_input_unchanged() {
         let texts: [&[u8]; 4] = [

@@ -144,7 +144,7 @@ impl Front {
     }
 
     /// Does not hash the input: [`FrontSummary::sha256`] stays empty. For a caller that shows
-    /// no hash: the CLI with a report format other than JSON and no receipt.
+    /// no hash: the CLI with a report format other than JSON and no receipt of standard input.
     #[must_use]
     pub fn without_hash(mut self) -> Self {
         self.sha = None;

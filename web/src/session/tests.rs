@@ -950,8 +950,6 @@ fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
     assert_eq!(ordered(&s), fresh(&s));
 }
 
-/// Issue 9 (1): the page refuses a file that reads as both Shift_JIS and EUC-JP instead of
-/// guessing, and reads it as the clerk's choice (the selector, as the CLI's `--encoding`).
 /// A clerk's workbook saved as Excel 97-2003 (.xls) or with a password is an OLE2 file, not
 /// a zip: the page says which, instead of only that the encoding is unknown.
 #[test]
@@ -983,6 +981,8 @@ fn a_file_that_is_not_text_is_refused_with_its_reason() {
     }
 }
 
+/// Issue 9 (1): the page refuses a file that reads as both Shift_JIS and EUC-JP instead of
+/// guessing, and reads it as the clerk's choice (the selector, as the CLI's `--encoding`).
 #[test]
 fn an_ambiguous_file_is_refused_until_an_encoding_is_chosen() {
     let bytes = fixture("invalid/S018_ambiguous_encoding.csv");
