@@ -144,6 +144,10 @@ pub struct RowContext {
     /// 11-digit value may be a dropped digit, and padding it could make another person's
     /// number (issue 9): then the padding is only proposed (X010).
     pub numeric_source: bool,
+    /// Every character of the row [`chars::is_clear`] (the front end's all-clear scan), so no
+    /// cell holds a Mac/JIS form and that step is skipped. Set it only from that scan; `false`
+    /// (the default) looks.
+    pub row_all_clear: bool,
 }
 
 impl RowContext {
@@ -160,7 +164,7 @@ impl RowContext {
         RowContext {
             national_programme: tables::insurer_kind(&number)
                 == Some(tables::InsurerKind::National),
-            numeric_source: false,
+            ..RowContext::default()
         }
     }
 }
@@ -202,6 +206,7 @@ impl Plan {
             ValueType::Text => matches!(field.chars, CharClass::Digits | CharClass::Alnum),
         };
         let mac_jis = match text_class {
+            _ if ctx.row_all_clear => MacJisMode::Off,
             Some(CharClass::Text) => MacJisMode::Apply,
             Some(CharClass::Name) => MacJisMode::Propose,
             _ => MacJisMode::Off,
@@ -696,6 +701,7 @@ impl<'l> Back<'l> {
                 raw,
                 RowContext {
                     numeric_source,
+                    row_all_clear: self.clean,
                     ..ctx
                 },
             );

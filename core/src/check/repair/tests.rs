@@ -17,15 +17,18 @@ fn field(id: &str) -> Field {
 const NATIONAL: RowContext = RowContext {
     national_programme: true,
     numeric_source: true,
+    row_all_clear: false,
 };
 const LOCAL: RowContext = RowContext {
     national_programme: false,
     numeric_source: true,
+    row_all_clear: false,
 };
 // Text from a CSV: padding is only proposed (X010).
 const LOCAL_TEXT: RowContext = RowContext {
     national_programme: false,
     numeric_source: false,
+    row_all_clear: false,
 };
 
 /// Issue 9 (2): an 11-digit My Number in text may be a dropped digit; padding it can give
@@ -659,6 +662,7 @@ proptest! {
         let ctx = RowContext {
             national_programme: national,
             numeric_source: true,
+            row_all_clear: false,
         };
         for (f, d) in all_fields() {
             assert_idempotent(&f, &d, &s, ctx)?;
@@ -673,6 +677,7 @@ proptest! {
         let ctx = RowContext {
             national_programme: national,
             numeric_source: true,
+            row_all_clear: false,
         };
         for (f, d) in all_fields() {
             assert_idempotent(&f, &d, &s, ctx)?;

@@ -55,11 +55,11 @@ static JIS0208_KANJI: [u8; KANJI_BITMAP_LEN] =
 /// Bytes of [`BMP_CLEAR`]: one bit per code point U+0000–U+FFFF.
 const BMP_BITMAP_LEN: usize = 0x1_0000 / 8;
 
-/// The code points of the Basic Multilingual Plane that [`classify`] does not flag (one bit
-/// each, least significant bit first; 8 KiB, `core/data/bmp_clear.hex`, parsed at compile
-/// time): [`all_clear`] answers every 2- and 3-byte UTF-8 character with one lookup instead of
-/// range tests and calls to the encoder. The test `bmp_bitmap_matches_classify` re-derives it
-/// from [`classify`] and prints the replacement file if they ever differ.
+/// The code points of the Basic Multilingual Plane that are [`is_clear`] (one bit each, least
+/// significant bit first; 8 KiB, `core/data/bmp_clear.hex`, parsed at compile time):
+/// [`all_clear`] answers every 2- and 3-byte UTF-8 character with one lookup instead of range
+/// tests and calls to the encoder. The test `bmp_bitmap_matches_is_clear` re-derives it from
+/// [`is_clear`] and prints the replacement file if they ever differ.
 static BMP_CLEAR: [u8; BMP_BITMAP_LEN] =
     parse_hex_bitmap(include_str!("../../../data/bmp_clear.hex"));
 
@@ -193,11 +193,21 @@ const fn bitmap_words<const N: usize, const W: usize>(bytes: &[u8; N]) -> [u64; 
     out
 }
 
-/// Whether [`classify`] flags no character of `s`: the fast all-clear for the common case of
-/// names and addresses written in ASCII, kana and JIS X 0208 kanji. ASCII goes eight bytes at a
-/// time (the bytes before a multi-byte character included, without a byte loop); every other
-/// character of the Basic Multilingual Plane is one lookup in [`BMP_CLEAR`]; only 4-byte
-/// characters (none of them clear in practice) fall back to [`classify`].
+/// Whether a character needs no attention at all: [`classify`] does not flag it, and it has no
+/// Mac/JIS form for build mode to repair ([`mac_jis_to_cp932`]; `〜` is a valid character, but
+/// it is uploaded as `～`). The one definition behind [`all_clear`].
+#[must_use]
+pub fn is_clear(c: char) -> bool {
+    classify(c).is_none() && mac_jis_to_cp932(c).is_none()
+}
+
+/// Whether every character of `s` [`is_clear`]: the fast all-clear for the common case of
+/// names and addresses written in ASCII, kana and JIS X 0208 kanji. A record that passes needs
+/// neither the checker's per-field character scans nor build mode's Mac/JIS step. ASCII goes
+/// eight bytes at a time (the bytes before a multi-byte character included, without a byte
+/// loop); every other character of the Basic Multilingual Plane is one lookup in
+/// [`BMP_CLEAR`]; only 4-byte characters (none of them clear in practice) fall back to
+/// [`is_clear`].
 #[must_use]
 pub fn all_clear(s: &str) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -273,7 +283,7 @@ pub fn all_clear(s: &str) -> bool {
         let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
             return false;
         };
-        if classify(ch).is_some() {
+        if !is_clear(ch) {
             return false;
         }
         i += ch.len_utf8();
