@@ -363,6 +363,8 @@ pub struct Back<'l> {
     repaired_values: Vec<(usize, usize)>,
     /// Build mode: why a date cell could not be repaired, per field, for its V004 message.
     date_problems: Vec<Option<date::DateError>>,
+    /// Build mode: each field's repair steps, planned once ([`repair::FieldPlan`]).
+    repair_plans: Vec<repair::FieldPlan>,
     /// Input columns kept as 受給者証券面項目, in order.
     detail_cols: Vec<usize>,
     /// The upload file being written (build mode).
@@ -446,6 +448,7 @@ impl<'l> Back<'l> {
             repaired_text: String::new(),
             repaired_values: Vec::new(),
             date_problems: vec![None; layout.fields.len()],
+            repair_plans: layout.fields.iter().map(repair::FieldPlan::of).collect(),
             detail_cols: Vec::new(),
             out: Vec::new(),
             rows_written: 0,
