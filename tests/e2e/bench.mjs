@@ -4,7 +4,10 @@
 // Environment: PMH_HTML (page), PMH_BENCH_TSV (the paste: a synthetic 全件 file as Excel puts it
 // on the clipboard), PMH_NATIVE_JSON (the native timings of the same checker run, from
 // `bench_native`), PMH_BENCH_AS_OF (the reference date both are checked with, YYYY-MM-DD),
-// CHROMIUM (browser, default /usr/bin/chromium).
+// CHROMIUM (browser, default /usr/bin/chromium), PMH_PROFILE (optional: a file to write a CPU
+// profile of the worker during step 4 to, and print its top functions; build the page with
+// PMH_WASM_NAMES=1 so that they have names: `PMH_WASM_NAMES=1 PMH_PROFILE=/tmp/w.cpuprofile
+// cargo xtask bench-web`. Step 4's times then include the profiler's cost).
 //
 // Measures, on a 100,000-row paste:
 //   1. paste → column mapping shown, and "check" → summary and first grid page shown;
@@ -13,7 +16,7 @@
 //   4. the same core checker run in the worker (wasm) and natively: the throughput ratio.
 
 import { chromium } from "playwright-core";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -40,6 +43,56 @@ const pct = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN;
 };
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
+
+const profilePath = process.env.PMH_PROFILE;
+
+// Starts V8's sampling profiler in the page's worker (the checker's thread) through the
+// browser's DevTools protocol; `stop()` writes the profile (open it in DevTools' Performance
+// panel) and returns the functions with the most self time.
+async function profileWorker(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send("Target.getTargets");
+  const worker = targetInfos.find((t) => t.type === "worker");
+  if (!worker) throw new Error("bench: PMH_PROFILE: the page has no worker to profile");
+  // Not flattened: commands reach the worker through Target.sendMessageToTarget.
+  const { sessionId } = await cdp.send("Target.attachToTarget", { targetId: worker.targetId, flatten: false });
+  let nextId = 0;
+  const pending = new Map();
+  cdp.on("Target.receivedMessageFromTarget", (e) => {
+    const message = JSON.parse(e.message);
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      pending.set(id, resolve);
+      cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) });
+    });
+  await send("Profiler.enable");
+  await send("Profiler.setSamplingInterval", { interval: 100 });
+  await send("Profiler.start");
+  return {
+    async stop() {
+      const { result } = await send("Profiler.stop");
+      const profile = result.profile;
+      writeFileSync(profilePath, JSON.stringify(profile));
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const self = new Map();
+      let total = 0;
+      profile.samples.forEach((id, i) => {
+        const name = (byId.get(id).callFrame.functionName || "(program)").replace(/::h[0-9a-f]{16}$/, "");
+        const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+        self.set(name, (self.get(name) ?? 0) + ms);
+        total += ms;
+      });
+      return [...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([name, ms]) => `${f1(ms).padStart(8)} ms ${f1((100 * ms) / total).padStart(5)} %  ${name}`);
+    },
+  };
+}
 
 const browser = await chromium.launch({
   executablePath,
@@ -183,9 +236,11 @@ const scroll = await page.evaluate(async () => {
 await page.screenshot({ path: join(artifacts, "bench-4-scrolled.png") });
 
 // 4. The core checker in the worker vs natively.
+const profiler = profilePath ? await profileWorker(browser) : null;
 await page.evaluate(() => window.pmhBench(5));
 await page.waitForFunction(() => typeof window.__pmhBench === "string");
 const wasm = JSON.parse(await page.evaluate(() => window.__pmhBench));
+const profileTop = profiler ? await profiler.stop() : [];
 await browser.close();
 
 const rows = wasm.rows;
@@ -222,6 +277,14 @@ const lines = [
   ``,
   `network requests other than the page itself: ${requests.filter((u) => !u.startsWith("file:") && !u.startsWith("blob:") && !u.startsWith("data:")).length}`,
 ];
+if (profilePath) {
+  lines.push(
+    ``,
+    `worker profile (step 4, under the profiler: its times above are slower): ${profilePath}`,
+    `self time, the 15 largest:`,
+    ...profileTop,
+  );
+}
 console.log(lines.join("\n"));
 if (errors.length) {
   console.error(`page errors: ${errors.join("\n")}`);

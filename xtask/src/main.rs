@@ -10,7 +10,8 @@
 //! - `dist-check`: `dist`, then the `.exe` against the regular build under Wine.
 //! - `bench-web [ROWS]`: `web`, then the browser benchmark (`tests/e2e/bench.mjs`) on a
 //!   ROWS-row paste (default 100,000): time to results, one-row re-check, scrolling, and the
-//!   WASM-vs-native throughput of the checker.
+//!   WASM-vs-native throughput of the checker. With `PMH_WASM_NAMES=1 PMH_PROFILE=FILE` it
+//!   also profiles the worker's checker in Chromium (docs/performance.md).
 //!
 //! Standard library only: no dependency to build before the first task can run.
 
@@ -164,7 +165,11 @@ fn build_page(commit: Option<&str>) -> Result<PathBuf> {
     }
     run(Command::new(&wasm_bindgen)
         .args(["--target", "no-modules", "--no-typescript"])
-        .args(["--remove-name-section", "--remove-producers-section"])
+        .args(if keep_wasm_names() {
+            &["--remove-producers-section"][..]
+        } else {
+            &["--remove-name-section", "--remove-producers-section"][..]
+        })
         .args(["--out-name", "web", "--out-dir"])
         .arg(&bindgen_dir)
         .arg(&wasm_in))?;
@@ -299,6 +304,13 @@ fn wasm_rustflags() -> String {
         flags.push_str("-C target-feature=+simd128");
     }
     flags
+}
+
+/// `PMH_WASM_NAMES=1` keeps the WebAssembly name section in the page (about 0.2 MB more), so
+/// that a profile of the worker names Rust functions instead of `wasm-function[N]`: for
+/// `PMH_PROFILE` in `tests/e2e/bench.mjs`, never for a page that ships.
+fn keep_wasm_names() -> bool {
+    env::var("PMH_WASM_NAMES").is_ok_and(|v| v == "1")
 }
 
 /// Builds the page, writes the paste data and times the native checker (`bench_native`,
