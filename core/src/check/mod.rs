@@ -346,7 +346,8 @@ pub struct Back<'l> {
     segment_field: Option<usize>,
     income_segment_field: Option<usize>,
     conditions_field: Option<usize>,
-    /// The current record has no character that a character scan could flag.
+    /// The current record has no character that a character scan could flag, nor a Mac/JIS
+    /// form for build mode to repair ([`crate::domain::chars::is_clear`]).
     clean: bool,
     /// A cell of the current record may hold a BOM (U+FEFF): the record is not clean and has
     /// one (or the row is repaired first). One search per record instead of one per cell.

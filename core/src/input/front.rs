@@ -32,9 +32,10 @@ pub(crate) struct RecMeta {
     pub(crate) too_long: bool,
     /// First field (0-based) with a quote RFC 4180 does not allow (S019).
     pub(crate) bare_quote: Option<u32>,
-    /// No character of the record is a control, 外字, 機種依存 or non-CP932 character
-    /// ([`crate::domain::chars::all_clear`]): the checker skips its per-field scans. Computed
-    /// here because this stage has spare time while the checker is the busier one.
+    /// No character of the record is a control, 外字, 機種依存 or non-CP932 character, or a
+    /// Mac/JIS form ([`crate::domain::chars::all_clear`]): the checker skips its per-field
+    /// scans, and build mode its Mac/JIS step. Computed here because this stage has spare time
+    /// while the checker is the busier one.
     pub(crate) clean: bool,
 }
 
