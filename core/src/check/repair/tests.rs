@@ -827,3 +827,56 @@ proptest! {
         }
     }
 }
+
+/// `RowContext::row_all_clear` (the front end's all-clear scan passed the row) skips the
+/// Mac/JIS step: it must never change what a cell gets. Every value of up to three characters
+/// over an alphabet of the characters that matter (the seven Mac/JIS forms among them, and
+/// what other steps repair), in every field of both layouts, national or not.
+#[test]
+fn the_all_clear_shortcut_changes_no_repair() {
+    let alphabet = [
+        "", " ", "　", "1", "１", "a", "山", "ヤ", "ｱ", "ー", "〜", "−", "—", "‖", "¢", "£", "¬",
+    ];
+    let fields = all_fields();
+    let (mut compared, mut repaired, mut mac_jis_seen) = (0u32, 0u32, 0u32);
+    for a in alphabet {
+        for b in alphabet {
+            for c in alphabet {
+                let s = format!("{a}{b}{c}");
+                let clear = chars::all_clear(&s);
+                for national_programme in [false, true] {
+                    let full = RowContext {
+                        national_programme,
+                        numeric_source: false,
+                        row_all_clear: false,
+                    };
+                    let looked = fields.iter().map(|(f, d)| repair_cell(f, d, &s, full));
+                    if !clear {
+                        mac_jis_seen += u32::from(
+                            looked
+                                .clone()
+                                .flat_map(|r| r.repairs)
+                                .any(|r| r.kind == RepairKind::MacJis),
+                        );
+                        continue;
+                    }
+                    let shortcut = RowContext {
+                        row_all_clear: true,
+                        ..full
+                    };
+                    for ((f, d), want) in fields.iter().zip(looked) {
+                        let got = repair_cell(f, d, &s, shortcut);
+                        assert_eq!(got, want, "{s:?} in {}", f.id);
+                        compared += 1;
+                        repaired += u32::from(!got.is_clean());
+                    }
+                }
+            }
+        }
+    }
+    // The sweep reached both sides: clear values that other steps repair, and values the
+    // scan stops at because of a Mac/JIS form (which the step then repairs).
+    assert!(compared > 10_000, "{compared}");
+    assert!(repaired > 1_000, "{repaired}");
+    assert!(mac_jis_seen > 1_000, "{mac_jis_seen}");
+}
