@@ -113,7 +113,7 @@ impl TextEncoding {
     /// every certificate after the point where reading stopped), and the CLI exits with 2.
     #[must_use]
     pub fn is_unreadable(self) -> bool {
-        matches!(self, Self::Unknown | Self::Ambiguous)
+        self.refusal(None).is_some()
     }
 
     /// Why an input of this encoding was refused unread (`None` when it can be read), from the
