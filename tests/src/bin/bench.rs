@@ -17,7 +17,8 @@
 //!   this package, built on its own so that edits to this harness do not move its code);
 //! * `pmhcsv validate` on 2 cores, and on 1 core (`taskset -c 0`), with a JSON report (which
 //!   shows the input's SHA-256, so it is computed);
-//! * `pmhcsv validate` on 1 core with its default text report (no SHA-256: nothing shows it);
+//! * `pmhcsv validate` with its default text report (no SHA-256: nothing shows it), on 2 cores
+//!   and on 1 core;
 //! * with `--baseline BIN`, the same two runs of another `pmhcsv` (e.g. the commit before):
 //!   its reports must be byte-identical to this build's;
 //! * with `--static`, the same two runs of the Linux binary `cargo xtask dist` ships (static,
@@ -241,6 +242,13 @@ fn main() {
         text: false,
     }];
     contenders.extend(pmhcsv_contenders("`pmhcsv validate`", &bin));
+    contenders.push(Contender {
+        label: "`pmhcsv validate`, text report (the default), 2 cores".into(),
+        program: bin.clone(),
+        prefix: Vec::new(),
+        pmhcsv: true,
+        text: true,
+    });
     contenders.push(one_core(
         "`pmhcsv validate`, text report (the default), 1 core".into(),
         &bin,
