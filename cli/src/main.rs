@@ -414,6 +414,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
             &layout,
             &opts,
             &a.inputs[0],
+            &a.inputs[0],
             a.common.sheet.as_deref(),
             report,
             lang,
@@ -522,14 +523,11 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         }
     };
     let refused = report.refused_unread();
-    if refused {
-        // Nothing is written from a file that could not be read (S002, S018), and an
-        // earlier file at the output path is left as it was.
-        staged.discard();
-    } else {
-        staged.commit()?;
-    }
     let mut report = report;
+    // The comparison reads the upload file before it is moved into place: when it cannot be
+    // made (exit 2), nothing is written, and an earlier file at the output path is left as it
+    // was. A header-only source would otherwise leave a header-only upload file, which in
+    // 全件連携 deletes every certificate.
     let comparison = match &prev {
         Some(p) if !refused => {
             // The written file is an upload file: read as such, with the layout's own headers.
@@ -537,18 +535,35 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
                 known_insurer_numbers: opts.known_insurer_numbers.clone(),
                 ..Options::validate()
             };
-            Some(previous::compare(
+            // Its findings are about the source: the message names the source, not the
+            // upload file that is not written.
+            match previous::compare(
                 p,
                 &layout,
                 &read,
-                &a.output,
+                staged.path(),
+                &a.input,
                 None,
                 &mut report,
                 lang,
-            )?)
+            ) {
+                Ok(c) => Some(c),
+                Err(Fail(why)) => {
+                    staged.discard();
+                    let nothing = text::Usage::NothingWritten(&a.output).message(lang);
+                    return Err(Fail(format!("{why}\n{nothing}")));
+                }
+            }
         }
         _ => None,
     };
+    if refused {
+        // Nothing is written from a file that could not be read (S002, S018), and an
+        // earlier file at the output path is left as it was.
+        staged.discard();
+    } else {
+        staged.commit()?;
+    }
     let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
     let shown = previous::shown(prev.as_ref(), comparison.as_ref(), prev_path.as_deref());
     let path = a.input.display().to_string();

@@ -97,14 +97,19 @@ fn snapshot(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Snap, Fail> 
     })
 }
 
-/// Compares `current` (read with `sheet` when a workbook) with the previous file, then adds
-/// P001 to `report` when the removals exceed the limit. A snapshot that cannot be compared is
-/// refused (exit 2), as `pmhcsv diff` refuses it.
+/// Compares `current` (read with `sheet` when a workbook; named `current_shown` in messages)
+/// with the previous file, then adds P001 to `report` when the removals exceed the limit. A
+/// snapshot that cannot be compared is refused (exit 2), as `pmhcsv diff` refuses it.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the two names of the current file are the one difference between its callers"
+)]
 pub(crate) fn compare(
     p: &Prepared,
     layout: &Layout,
     opts: &Options,
     current: &Path,
+    current_shown: &Path,
     sheet: Option<&str>,
     report: &mut Report,
     lang: Lang,
@@ -114,7 +119,11 @@ pub(crate) fn compare(
     let cmp = pmh_core::diff::compare(layout, opts, &mut prev, &mut cur).map_err(|e| match e {
         DiffError::UnusableSnapshot { side, reason } => Fail(
             Usage::Unusable {
-                path: if side == Side::From { &p.path } else { current },
+                path: if side == Side::From {
+                    &p.path
+                } else {
+                    current_shown
+                },
                 previous: side == Side::From,
                 reason: &reason,
             }

@@ -45,6 +45,8 @@ pub(crate) enum Usage<'a> {
     OutputStdout,
     /// `build --json --previous`: the request body is no 全件 file to compare.
     PreviousWithJson,
+    /// `build --previous` refused: the upload file was not written (at this path).
+    NothingWritten(&'a Path),
     /// A file `--previous` cannot compare (the same refusal as `pmhcsv diff`).
     Unusable {
         /// The file.
@@ -139,6 +141,14 @@ impl Usage<'_> {
             Usage::PreviousWithJson => {
                 "--previous compares the CSV upload file: it cannot be used with --json".into()
             }
+            Usage::NothingWritten(p) if ja => format!(
+                "{}: アップロードファイルは書き出していません（前からあったファイルはそのままです）。",
+                p.display()
+            ),
+            Usage::NothingWritten(p) => format!(
+                "{}: no upload file was written (a file already there is left as it was)",
+                p.display()
+            ),
             Usage::Unusable {
                 path,
                 previous,
@@ -172,7 +182,12 @@ fn unusable(path: &Path, previous: bool, reason: &pmh_core::diff::Unusable, ja: 
             code.info().hint_en
         ),
         (U::NoRows, true) => format!(
-            "{p}: {which}にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。比べると全員が削除されたように見えるため、比較しませんでした。前回アップロードしたファイルを指定してください。"
+            "{p}: {which}にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。比べると全員が削除されたように見えるため、比較しませんでした。{}",
+            if previous {
+                "前回アップロードしたファイルを指定してください。"
+            } else {
+                "受給者のデータの行があるファイルか確認してください。"
+            }
         ),
         (U::NoRows, false) => format!(
             "{p}: {which} has no data rows (empty, header only, or no readable header); compared with it everyone would look deleted, so nothing was compared"

@@ -340,6 +340,116 @@ fn build_compares_the_upload_it_writes() {
     );
 }
 
+/// A `build --previous` whose comparison is refused (exit 2) writes no upload file and leaves
+/// a file already at the output path as it was. The upload file is compared before it is moved
+/// into place: a header-only source used to leave a header-only upload file behind, which in
+/// 全件連携 deletes every certificate PMH holds (seed `000_5215241ca3f73f91.txt`, lines 527–575).
+#[test]
+fn a_build_whose_comparison_is_refused_writes_nothing() {
+    let prev = write("r-prev.csv", &upload(0..20));
+    let src = write("r-src.csv", &upload(0..20));
+    let header_only = write("r-header.csv", &upload(0..0));
+    let no_key: String = upload(0..5)
+        .split("\r\n")
+        .map(|l| {
+            let mut c: Vec<&str> = l.split(',').collect();
+            if c.len() > 1 {
+                c.remove(1);
+            }
+            c.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let no_key = write("r-nokey.csv", &no_key);
+    let out = tmp("r-out.csv");
+    let out_s = out.to_string_lossy().into_owned();
+    let partial = tmp("r-out.csv.pmhcsv-partial");
+    let report = tmp("r-report.txt");
+    let report_s = report.to_string_lossy().into_owned();
+    let earlier = "an earlier upload file, kept\r\n";
+    for (source, previous, reason) in [
+        // Today's source has no rows: everyone would be deleted.
+        (
+            &header_only,
+            &prev,
+            "今回のファイルにデータの行がありません",
+        ),
+        // The previous upload has no rows, or no key column: nothing can be compared.
+        (
+            &src,
+            &header_only,
+            "前回アップロードしたファイル (--previous)にデータの行がありません",
+        ),
+        (
+            &src,
+            &no_key,
+            "受給者証を特定する列「個人番号」がありません",
+        ),
+    ] {
+        for existing in [false, true] {
+            if existing {
+                std::fs::write(&out, earlier).unwrap();
+            } else {
+                let _ = std::fs::remove_file(&out);
+            }
+            let _ = std::fs::remove_file(&report);
+            let o = run(&[
+                "build",
+                source,
+                "-o",
+                &out_s,
+                "--previous",
+                previous,
+                "--report",
+                &report_s,
+            ]);
+            let e = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{source} / {previous}: {e}");
+            assert!(e.contains(reason), "{e}");
+            assert!(
+                e.contains("アップロードファイルは書き出していません"),
+                "{e}"
+            );
+            if existing {
+                assert_eq!(std::fs::read_to_string(&out).unwrap(), earlier, "{e}");
+            } else {
+                assert!(!out.exists(), "no upload file after a refusal: {e}");
+            }
+            assert!(!partial.exists(), "no partial file is left");
+            assert!(!report.exists(), "no report when nothing was compared");
+        }
+    }
+    // The current file named is the source the clerk gave, with advice about it.
+    let o = run(&["build", &header_only, "-o", &out_s, "--previous", &prev]);
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("{header_only}: 今回のファイル"))
+            && e.contains("受給者のデータの行があるファイルか確認してください"),
+        "{e}"
+    );
+    let en = run(&[
+        "build",
+        &header_only,
+        "-o",
+        &out_s,
+        "--previous",
+        &prev,
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(en.status.code(), Some(2));
+    assert!(
+        stderr(&en).contains("no upload file was written"),
+        "{}",
+        stderr(&en)
+    );
+    // A comparison that can be made still writes the upload file (exit 0 or 1).
+    let _ = std::fs::remove_file(&out);
+    let ok = run(&["build", &src, "-o", &out_s, "--previous", &prev]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(out.exists());
+}
+
 /// A workbook is read as `validate` reads it (its first sheet), on either side.
 #[test]
 fn a_workbook_is_compared_by_its_sheet() {
