@@ -1133,6 +1133,25 @@ test("previous upload: 5 rows against 20 → 15 deletions, the upload download a
   assert.equal(await page.locator("#previous-over-limit").count(), 0);
   await screenshot("previous-nothing-changed");
 
+  // A previous file that cannot be compared (header only): the guard did not run, so a file
+  // without errors is not called ready, and the upload download asks first (as `pmhcsv
+  // validate --previous` exits 2).
+  await toInput();
+  await page.locator("#previous-file").setInputFiles(join(fixtures, "invalid/S003_header_only.csv"));
+  await page.locator("#previous-name").getByText("S003_header_only.csv").waitFor();
+  await drop("same.csv", readFileSync(previous), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.match(await page.locator("#previous-refused").textContent(), /データの行がありません/);
+  assert.equal(await verdict(), "✖ まだアップロードできません：前回アップロードしたファイルと比べられませんでした（理由は下の「前回アップロードしたファイルとの比較」にあります）");
+  await screenshot("previous-not-compared");
+  await page.locator("#download-csv").click();
+  await page.locator("#confirm-not-compared").waitFor();
+  assert.match(await page.locator("#confirm-not-compared").textContent(), /削除される受給者証の数を確かめていません/);
+  await page.locator("#confirm-no").click();
+  await page.waitForTimeout(300);
+  assert.equal(downloads, 1, "only the download confirmed above");
+
   // Nothing of either file in the browser's storage.
   assert.deepEqual(await storedEverything(), { local: [], session: [], databases: [] });
   assertClean();

@@ -295,6 +295,11 @@ texts! {
     ResultsHeading => ("確認結果", "Results"),
     /// Upload ready.
     VerdictReady => ("アップロードできます（エラーはありません）", "Ready to upload (no errors)"),
+    /// No errors, but the previous upload given could not be compared with this file.
+    VerdictNotCompared => (
+        "まだアップロードできません：前回アップロードしたファイルと比べられませんでした（理由は下の「前回アップロードしたファイルとの比較」にあります）",
+        "Not ready to upload: the previous upload could not be compared with this file (the reason is under “Compared with the previous upload” below)"
+    ),
     /// Label of the counts by code.
     ByCode => ("種類別の件数", "Findings by code"),
     /// Filter label.
@@ -339,6 +344,11 @@ texts! {
     ReceiptNote => (
         "ツールとレイアウトの版、ファイルの SHA-256（ファイルの指紋：内容が1文字でも違えば変わる値）、文字コード、行数、コード別の件数、日時の記録です（データの値は含みません）。",
         "Tool and layout versions, the file's SHA-256 (its fingerprint: it changes if a single character differs), encoding, row counts, findings by code and the time (no values from the data)."
+    ),
+    /// Confirm: the previous upload could not be compared.
+    ConfirmNotCompared => (
+        "前回アップロードしたファイルと比べられなかったため、このファイルで PMH から削除される受給者証の数を確かめていません。前回のファイルを選び直すか外してから確認するのが安全です。",
+        "The previous upload could not be compared, so how many certificates this file deletes at PMH was not checked. It is safer to choose the previous file again, or remove it, and check again."
     ),
     /// Confirm: go ahead.
     ConfirmYes => ("このままダウンロードする", "Download anyway"),
@@ -1103,7 +1113,12 @@ pub fn previous_refused(previous: bool, reason: &pmh_core::diff::Unusable) -> Ms
         ),
         U::NoRows => Msg::new(
             format!(
-                "{ja}にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。比べると全員が削除されたように見えるため、比較しませんでした。前回アップロードしたファイルを選び直してください。"
+                "{ja}にデータの行がありません（空のファイル、見出し行だけ、または見出し行を読めません）。比べると全員が削除されたように見えるため、比較しませんでした。{}",
+                if previous {
+                    "前回アップロードしたファイルを選び直してください。"
+                } else {
+                    "受給者のデータの行があるファイルか確認してください。"
+                }
             ),
             format!(
                 "{en} has no data rows (empty, header only, or no readable header); compared with it everyone would look deleted, so nothing was compared."
@@ -1445,6 +1460,33 @@ pub fn version_footer(lang: Lang, commit: Option<&str>) -> String {
 mod tests {
     use super::*;
     use crate::protocol::JobId;
+
+    /// A file without data rows is named, and the advice is about that file: choose the
+    /// previous upload again, or check this file (not "choose the previous upload again").
+    #[test]
+    fn a_comparison_refused_for_no_rows_advises_about_the_file_that_has_none() {
+        use pmh_core::diff::Unusable;
+        let previous = previous_refused(true, &Unusable::NoRows);
+        assert!(
+            previous
+                .ja
+                .starts_with("前回アップロードしたファイルにデータの行がありません")
+                && previous
+                    .ja
+                    .ends_with("前回アップロードしたファイルを選び直してください。"),
+            "{previous:?}"
+        );
+        let current = previous_refused(false, &Unusable::NoRows);
+        assert!(
+            current
+                .ja
+                .starts_with("今回のファイルにデータの行がありません")
+                && current
+                    .ja
+                    .ends_with("受給者のデータの行があるファイルか確認してください。"),
+            "{current:?}"
+        );
+    }
 
     #[test]
     fn every_text_has_both_languages() {

@@ -133,10 +133,13 @@ fn summary_box(lang: Lang, r: &ResultsState) -> Html {
         .as_ref()
         .filter(|p| p.over_limit)
         .map(|p| p.removed);
+    let not_compared = s.previous.as_ref().is_some_and(|p| p.refused.is_some());
     let verdict = if s.upload_ready {
         html! { <p id="verdict" class="verdict is-ready">{ "✔ " }{ Text::VerdictReady.get(lang) }</p> }
     } else if let (0, Some(removed)) = (s.errors, deletes) {
         html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_deletions(lang, removed) }</p> }
+    } else if s.errors == 0 && not_compared {
+        html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ Text::VerdictNotCompared.get(lang) }</p> }
     } else {
         html! { <p id="verdict" class="verdict is-not-ready">{ "✖ " }{ text::verdict_not_ready(lang, s.errors, s.error_rows) }</p> }
     };
@@ -260,11 +263,15 @@ fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Opt
         .as_ref()
         .filter(|p| p.over_limit)
         .map(|p| p.removed);
+    let not_compared = s.previous.as_ref().is_some_and(|p| p.refused.is_some());
     r.confirm.map(|kind| {
         html! {
             <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">
                 if let Some(removed) = deletes {
                     <p id="confirm-deletions" class="confirm-deletions">{ text::confirm_deletions(lang, removed) }</p>
+                }
+                if not_compared {
+                    <p id="confirm-not-compared" class="confirm-deletions">{ Text::ConfirmNotCompared.get(lang) }</p>
                 }
                 if s.errors > 0 {
                     <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>

@@ -1075,9 +1075,12 @@ fn compared_with_the_previous_upload() {
     assert!(p.nothing_changed() && !p.over_limit, "{p:?}");
     assert_eq!(p.unchanged, 20);
 
-    // A header-only previous file is refused, with the reason.
+    // A header-only previous file is refused, with the reason; the file without errors is then
+    // not called ready: the guard the clerk asked for did not run (`--previous` exits 2).
     let header_only = fixture("invalid/S003_header_only.csv");
     let mut s = checked(fixture("invalid/P001_too_many_removals.csv"));
+    let alone = s.summary().unwrap();
+    assert!(alone.errors == 0 && alone.upload_ready, "{alone:?}");
     s.set_previous(Some(("empty.csv", &header_only)));
     s.check(
         &mapping.to_json(),
@@ -1086,7 +1089,8 @@ fn compared_with_the_previous_upload() {
         &mut no_progress(),
     )
     .unwrap();
-    let p = s.summary().unwrap().previous.unwrap();
+    let summary = s.summary().unwrap();
+    let p = summary.previous.clone().unwrap();
     assert!(
         p.refused
             .as_ref()
@@ -1094,6 +1098,7 @@ fn compared_with_the_previous_upload() {
         "{p:?}"
     );
     assert!(!p.nothing_changed() && !p.over_limit);
+    assert!(summary.errors == 0 && !summary.upload_ready, "{summary:?}");
 }
 
 /// 「差分履歴ファイルを作る」 (issue 12, item 4) makes the very bytes `pmh_core::diff::diff`

@@ -975,13 +975,14 @@ impl State {
         let kind = match action {
             Action::Download(kind) => {
                 let upload = matches!(kind, DownloadKind::UploadCsv | DownloadKind::UploadJson);
-                // Errors remain, or PMH would delete more certificates than the limit allows:
-                // the question names the numbers, and nothing is made before the answer.
+                // Errors remain, PMH would delete more certificates than the limit allows, or
+                // the previous upload given could not be compared (how many would be deleted
+                // is unknown): the question says which, and nothing is made before the answer.
                 let deletes = results
                     .summary
                     .previous
                     .as_ref()
-                    .is_some_and(|p| p.over_limit);
+                    .is_some_and(|p| p.over_limit || p.refused.is_some());
                 if upload && (results.summary.errors > 0 || deletes) {
                     self.edit_results(|r| r.confirm = Some(kind));
                     return Vec::new();

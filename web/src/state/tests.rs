@@ -813,6 +813,25 @@ fn the_previous_upload_is_configured_and_guards_the_download() {
             ..
         }]
     ));
+    // No error, but the previous upload given could not be compared: how many certificates
+    // PMH would delete is unknown, so the upload CSV asks first too.
+    let mut state = to_results();
+    if let Some(r) = state.results.as_mut() {
+        let r = Rc::make_mut(r);
+        let mut s = (*r.summary).clone();
+        s.errors = 0;
+        s.previous = Some(PreviousView {
+            refused: Some(Msg::new("比較しませんでした", "nothing was compared")),
+            ..PreviousView::default()
+        });
+        r.summary = Rc::new(s);
+    }
+    let (state, fx) = step(state, 5, Action::Download(DownloadKind::UploadCsv));
+    assert!(fx.is_empty(), "nothing is made before the answer");
+    assert_eq!(
+        state.results.as_ref().unwrap().confirm,
+        Some(DownloadKind::UploadCsv)
+    );
     // The findings report is not an upload: no question.
     let mut state = to_results();
     if let Some(r) = state.results.as_mut() {
