@@ -472,6 +472,15 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     if a.json && a.previous.previous.is_some() {
         return Err(Fail(text::Usage::PreviousWithJson.message(lang)));
     }
+    // The report and the receipt are written after the upload file is moved into place: a
+    // folder that does not exist fails now (exit 2), before an earlier upload file at the
+    // output path is replaced.
+    for later in [a.report.as_deref(), a.receipt.receipt.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        staged::Staged::probe(later)?;
+    }
     // The comparison reads the upload file written (the full layout's CSV), not the source.
     let prev = previous::prepare(&a.previous, std::slice::from_ref(&a.output), lang)?;
     let receipt = receipt::prepare(&a.receipt, lang)?;

@@ -70,6 +70,19 @@ impl Staged {
         fail
     }
 
+    /// Fails now, naming `target`, when a file could not be written there at the end (a
+    /// missing folder, no permission): a command that writes several files checks the later
+    /// ones before it writes the first. Nothing is left behind; a device or pipe is not opened.
+    pub(crate) fn probe(target: &Path) -> Result<(), Fail> {
+        let staged = Self::new(target);
+        if staged.partial.is_none() {
+            return Ok(());
+        }
+        drop(staged.create()?);
+        staged.discard();
+        Ok(())
+    }
+
     /// Drops what was written (a device or pipe keeps what it was given).
     pub(crate) fn discard(self) {
         if let Some(partial) = &self.partial {

@@ -207,6 +207,48 @@ fn os_errors_are_japanese_with_their_path() {
     }
 }
 
+/// `build`'s report and receipt are written after its upload file: a folder that does not
+/// exist for either fails before the build (exit 2, the path named), and an earlier upload
+/// file at the output path is left as it was, with no partial file beside it.
+#[test]
+fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
+    let valid = fixture_path("valid/full_minimal.csv");
+    let v = valid.to_string_lossy();
+    let out = tmp("kept-upload.csv");
+    let out_s = out.to_string_lossy().into_owned();
+    let nowhere = tmp("no-such-report-folder").join("report.txt");
+    let nowhere = nowhere.to_string_lossy().into_owned();
+    let earlier = b"an earlier upload file\r\n";
+    for option in ["--report", "--receipt"] {
+        std::fs::write(&out, earlier).unwrap();
+        let o = run(&["build", &v, "-o", &out_s, option, &nowhere]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{option}: {e}");
+        assert!(
+            e.contains(&nowhere) && e.contains("ファイルまたはフォルダーが見つかりません"),
+            "{option}: {e}"
+        );
+        assert_eq!(std::fs::read(&out).unwrap(), earlier, "{option}: {e}");
+        assert!(!tmp("kept-upload.csv.pmhcsv-partial").exists());
+    }
+    // Where both can be written, all three are.
+    let report = tmp("written-report.txt");
+    let o = run(&[
+        "build",
+        &v,
+        "-o",
+        &out_s,
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(report.exists() && std::fs::read(&out).unwrap() != earlier);
+    assert!(
+        !tmp("written-report.txt.pmhcsv-partial").exists(),
+        "the probe leaves nothing"
+    );
+}
+
 /// A write that fails half way (a full disk) names the output file, not an internal error.
 #[cfg(target_os = "linux")]
 #[test]
