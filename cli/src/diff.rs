@@ -189,6 +189,12 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
             return Err(Fail(Usage::OverwriteInput(p).message(lang)));
         }
     }
+    // The state is written after the 差分履歴 file is moved into place: a state that cannot be
+    // written (a missing or read-only folder) fails now, before an earlier 差分履歴 file is
+    // replaced by one whose state would not be kept (the next day's keys would not follow).
+    if let Some(p) = a.state.as_deref() {
+        Staged::probe(p)?;
+    }
     // The state is read by the diff after it has indexed the snapshots (lower peak memory).
     let mut state = a.state.as_deref().filter(|p| p.exists()).map(FileSnapshot);
     if a.state.is_none() && matches!(a.history_key, SchemeArg::Sequence) {

@@ -37,9 +37,10 @@ impl Staged {
         self.partial.as_deref().unwrap_or(&self.target)
     }
 
-    /// Opens [`Self::path`] for writing.
+    /// Opens [`Self::path`] for writing. A failure names the target, the file the user named
+    /// (not the partial file beside it).
     pub(crate) fn create(&self) -> Result<File, Fail> {
-        File::create(self.path()).map_err(|e| io_fail(self.path(), &e))
+        File::create(self.path()).map_err(|e| io_fail(&self.target, &e))
     }
 
     /// Flushes a finished partial file to disk (a device or pipe has nothing to flush, and
@@ -63,9 +64,9 @@ impl Staged {
         })
     }
 
-    /// A failed write: drops what was written and names the file the write failed on.
+    /// A failed write: drops what was written and names the target.
     pub(crate) fn fail(self, e: &std::io::Error) -> Fail {
-        let fail = io_fail(self.path(), e);
+        let fail = io_fail(&self.target, e);
         self.discard();
         fail
     }

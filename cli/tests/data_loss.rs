@@ -178,6 +178,43 @@ fn diff_refuses_a_truncated_snapshot_and_an_empty_one() {
     assert_eq!(std::fs::read(&state).unwrap(), b"untouched");
 }
 
+/// `diff` writes its state after the 差分履歴 file: a state in a folder that does not exist
+/// fails before the diff (exit 2, the state's own path named, not its partial file), and an
+/// earlier 差分履歴 file at the output path is left as it was. Otherwise a file was left whose
+/// history keys the next day's state would not know.
+#[test]
+fn a_diff_whose_state_cannot_be_written_replaces_no_diff_file() {
+    let (prev, _) = copy("previous/P001_too_many_removals.csv", "s-prev.csv");
+    let (today, _) = copy("previous/P001_too_many_removals.csv", "s-today.csv");
+    let out = tmp("s-diff.csv");
+    let state = tmp("no-such-state-folder").join("state.txt");
+    let earlier = b"an earlier diff file\r\n";
+    std::fs::write(&out, earlier).unwrap();
+    let o = run(&[
+        "diff",
+        "--from",
+        prev.to_str().unwrap(),
+        "--to",
+        today.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains(&format!(
+            "{}: ファイルまたはフォルダーが見つかりません",
+            state.display()
+        )),
+        "{e}"
+    );
+    assert!(!e.contains("pmhcsv-partial"), "{e}");
+    assert_eq!(std::fs::read(&out).unwrap(), earlier);
+    assert!(!tmp("s-diff.csv.pmhcsv-partial").exists());
+}
+
 /// Issue 9 (9): operating-system errors are reported in Japanese with the path, exit 2, and a
 /// failed write names the output (never "internal: validation stopped").
 #[test]
