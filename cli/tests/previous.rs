@@ -18,6 +18,20 @@ fn upload(rows: impl IntoIterator<Item = u64>) -> String {
     s
 }
 
+/// `text` without its second column (個人番号 in the full layout): a file with no certificate key.
+fn without_my_number_column(text: &str) -> String {
+    text.split("\r\n")
+        .map(|l| {
+            let mut c: Vec<&str> = l.split(',').collect();
+            if c.len() > 1 {
+                c.remove(1);
+            }
+            c.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
 fn write(name: &str, text: &str) -> String {
     let p = tmp(name);
     std::fs::write(&p, text).unwrap();
@@ -249,18 +263,7 @@ fn a_previous_file_that_cannot_be_compared_is_refused() {
     let header_only = write("ref-header.csv", &upload(0..0));
     let empty = write("ref-empty.csv", "");
     // Without the 個人番号 column every certificate would look removed.
-    let no_key: String = upload(0..5)
-        .split("\r\n")
-        .map(|l| {
-            let mut c: Vec<&str> = l.split(',').collect();
-            if c.len() > 1 {
-                c.remove(1);
-            }
-            c.join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\r\n");
-    let no_key = write("ref-nokey.csv", &no_key);
+    let no_key = write("ref-nokey.csv", &without_my_number_column(&upload(0..5)));
     for (prev, words) in [
         (&header_only, "データの行がありません"),
         (&empty, "データの行がありません"),
@@ -349,18 +352,7 @@ fn a_build_whose_comparison_is_refused_writes_nothing() {
     let prev = write("r-prev.csv", &upload(0..20));
     let src = write("r-src.csv", &upload(0..20));
     let header_only = write("r-header.csv", &upload(0..0));
-    let no_key: String = upload(0..5)
-        .split("\r\n")
-        .map(|l| {
-            let mut c: Vec<&str> = l.split(',').collect();
-            if c.len() > 1 {
-                c.remove(1);
-            }
-            c.join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\r\n");
-    let no_key = write("r-nokey.csv", &no_key);
+    let no_key = write("r-nokey.csv", &without_my_number_column(&upload(0..5)));
     let out = tmp("r-out.csv");
     let out_s = out.to_string_lossy().into_owned();
     let partial = tmp("r-out.csv.pmhcsv-partial");

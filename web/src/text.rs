@@ -1466,26 +1466,22 @@ mod tests {
     #[test]
     fn a_comparison_refused_for_no_rows_advises_about_the_file_that_has_none() {
         use pmh_core::diff::Unusable;
-        let previous = previous_refused(true, &Unusable::NoRows);
-        assert!(
-            previous
-                .ja
-                .starts_with("前回アップロードしたファイルにデータの行がありません")
-                && previous
-                    .ja
-                    .ends_with("前回アップロードしたファイルを選び直してください。"),
-            "{previous:?}"
-        );
-        let current = previous_refused(false, &Unusable::NoRows);
-        assert!(
-            current
-                .ja
-                .starts_with("今回のファイルにデータの行がありません")
-                && current
-                    .ja
-                    .ends_with("受給者のデータの行があるファイルか確認してください。"),
-            "{current:?}"
-        );
+        for (previous, named, advice) in [
+            (
+                true,
+                "前回アップロードしたファイル",
+                "前回アップロードしたファイルを選び直してください。",
+            ),
+            (
+                false,
+                "今回のファイル",
+                "受給者のデータの行があるファイルか確認してください。",
+            ),
+        ] {
+            let m = previous_refused(previous, &Unusable::NoRows);
+            let start = format!("{named}にデータの行がありません");
+            assert!(m.ja.starts_with(&start) && m.ja.ends_with(advice), "{m:?}");
+        }
     }
 
     #[test]

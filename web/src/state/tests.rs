@@ -781,25 +781,12 @@ fn the_previous_upload_is_configured_and_guards_the_download() {
     ));
 
     // No error, but 15 removals over the limit: the upload CSV asks first.
-    let mut state = to_results();
-    if let Some(r) = state.results.as_mut() {
-        let r = Rc::make_mut(r);
-        let mut s = (*r.summary).clone();
-        s.errors = 0;
-        s.previous = Some(PreviousView {
-            removed: 15,
-            previous_certificates: 20,
-            over_limit: true,
-            ..PreviousView::default()
-        });
-        r.summary = Rc::new(s);
-    }
-    let (state, fx) = step(state, 5, Action::Download(DownloadKind::UploadCsv));
-    assert!(fx.is_empty(), "nothing is made before the answer");
-    assert_eq!(
-        state.results.as_ref().unwrap().confirm,
-        Some(DownloadKind::UploadCsv)
-    );
+    let state = asks_first(without_errors(Some(PreviousView {
+        removed: 15,
+        previous_certificates: 20,
+        over_limit: true,
+        ..PreviousView::default()
+    })));
     let (_, fx) = step(state.clone(), 5, Action::Confirm(false));
     assert!(fx.is_empty());
     let (_, fx) = step(state, 5, Action::Confirm(true));
@@ -815,33 +802,43 @@ fn the_previous_upload_is_configured_and_guards_the_download() {
     ));
     // No error, but the previous upload given could not be compared: how many certificates
     // PMH would delete is unknown, so the upload CSV asks first too.
-    let mut state = to_results();
-    if let Some(r) = state.results.as_mut() {
-        let r = Rc::make_mut(r);
-        let mut s = (*r.summary).clone();
-        s.errors = 0;
-        s.previous = Some(PreviousView {
-            refused: Some(Msg::new("比較しませんでした", "nothing was compared")),
-            ..PreviousView::default()
-        });
-        r.summary = Rc::new(s);
-    }
+    asks_first(without_errors(Some(PreviousView {
+        refused: Some(Msg::new("比較しませんでした", "nothing was compared")),
+        ..PreviousView::default()
+    })));
+    // No errors and no previous upload: no question.
+    let (_, fx) = step(
+        without_errors(None),
+        6,
+        Action::Download(DownloadKind::UploadCsv),
+    );
+    assert!(!fx.is_empty(), "no errors, no previous: no question");
+}
+
+/// Asks for the upload CSV in `state`: nothing is made, the question is asked; the state
+/// waiting for the answer.
+fn asks_first(state: State) -> State {
     let (state, fx) = step(state, 5, Action::Download(DownloadKind::UploadCsv));
     assert!(fx.is_empty(), "nothing is made before the answer");
     assert_eq!(
         state.results.as_ref().unwrap().confirm,
         Some(DownloadKind::UploadCsv)
     );
-    // The findings report is not an upload: no question.
+    state
+}
+
+/// The results state of [`to_results`] with no errors and this comparison with a previous
+/// upload.
+fn without_errors(previous: Option<PreviousView>) -> State {
     let mut state = to_results();
     if let Some(r) = state.results.as_mut() {
         let r = Rc::make_mut(r);
         let mut s = (*r.summary).clone();
         s.errors = 0;
+        s.previous = previous;
         r.summary = Rc::new(s);
     }
-    let (_, fx) = step(state, 6, Action::Download(DownloadKind::UploadCsv));
-    assert!(!fx.is_empty(), "no errors, no previous: no question");
+    state
 }
 
 /// 「差分履歴ファイルを作る」: nothing is asked of the worker without today's file; the files
