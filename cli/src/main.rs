@@ -374,6 +374,11 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         &[a.output.as_deref(), a.receipt.receipt.as_deref()],
         lang,
     )?;
+    // The receipt is written after the report: a folder that does not exist fails now, not
+    // after a report was written for a run that then exits 2.
+    if let Some(p) = a.receipt.receipt.as_deref() {
+        staged::Staged::probe(p)?;
+    }
     let prev = previous::prepare(&a.previous, &a.inputs, lang)?;
     let receipt = receipt::prepare(&a.receipt, lang)?;
     let layout = load_layout(&a.layout.layout, lang)?;

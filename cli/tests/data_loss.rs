@@ -246,7 +246,8 @@ fn os_errors_are_japanese_with_their_path() {
 
 /// `build`'s report and receipt are written after its upload file: a folder that does not
 /// exist for either fails before the build (exit 2, the path named), and an earlier upload
-/// file at the output path is left as it was, with no partial file beside it.
+/// file at the output path is left as it was, with no partial file beside it. The same for
+/// `validate`'s receipt, written after its report.
 #[test]
 fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
     let valid = fixture_path("valid/full_minimal.csv");
@@ -268,6 +269,18 @@ fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
         assert_eq!(std::fs::read(&out).unwrap(), earlier, "{option}: {e}");
         assert!(!tmp("kept-upload.csv.pmhcsv-partial").exists());
     }
+    // validate's report is not written either when its receipt cannot be.
+    let report = tmp("validate-report.txt");
+    let o = run(&[
+        "validate",
+        &v,
+        "-o",
+        report.to_str().unwrap(),
+        "--receipt",
+        &nowhere,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!report.exists(), "{}", stderr(&o));
     // Where both can be written, all three are.
     let report = tmp("written-report.txt");
     let o = run(&[
