@@ -77,6 +77,12 @@ impl Staged {
     pub(crate) fn probe(target: &Path) -> Result<(), Fail> {
         let staged = Self::new(target);
         if staged.partial.is_none() {
+            // A folder cannot take the file: opening it for writing fails, and changes nothing.
+            if target.is_dir()
+                && let Err(e) = File::create(target)
+            {
+                return Err(io_fail(target, &e));
+            }
             return Ok(());
         }
         drop(staged.create()?);

@@ -269,6 +269,21 @@ fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
         assert_eq!(std::fs::read(&out).unwrap(), earlier, "{option}: {e}");
         assert!(!tmp("kept-upload.csv.pmhcsv-partial").exists());
     }
+    // A folder given as the report is refused before the build too.
+    let folder = tmp("a-report-folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(&out, earlier).unwrap();
+    let o = run(&[
+        "build",
+        &v,
+        "-o",
+        &out_s,
+        "--report",
+        folder.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("フォルダーです"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), earlier);
     // validate's report is not written either when its receipt cannot be.
     let report = tmp("validate-report.txt");
     let o = run(&[
