@@ -273,14 +273,17 @@ fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
     let folder = tmp("a-report-folder");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(&out, earlier).unwrap();
-    let o = run(&[
-        "build",
-        &v,
-        "-o",
-        &out_s,
-        "--report",
-        folder.to_str().unwrap(),
-    ]);
+    let build_reporting_to = |report: &std::path::Path| {
+        run(&[
+            "build",
+            &v,
+            "-o",
+            &out_s,
+            "--report",
+            report.to_str().unwrap(),
+        ])
+    };
+    let o = build_reporting_to(&folder);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("フォルダーです"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&out).unwrap(), earlier);
@@ -298,14 +301,7 @@ fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
     assert!(!report.exists(), "{}", stderr(&o));
     // Where both can be written, all three are.
     let report = tmp("written-report.txt");
-    let o = run(&[
-        "build",
-        &v,
-        "-o",
-        &out_s,
-        "--report",
-        report.to_str().unwrap(),
-    ]);
+    let o = build_reporting_to(&report);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(report.exists() && std::fs::read(&out).unwrap() != earlier);
     assert!(
