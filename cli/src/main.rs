@@ -477,6 +477,12 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     if a.json && a.previous.previous.is_some() {
         return Err(Fail(text::Usage::PreviousWithJson.message(lang)));
     }
+    // The comparison reads the upload file back: a device or pipe (`-o /dev/null`) cannot be.
+    if a.previous.previous.is_some() && staged::Staged::new(&a.output).is_direct() {
+        return Err(Fail(
+            text::Usage::PreviousNeedsFile(&a.output).message(lang),
+        ));
+    }
     // The report and the receipt are written after the upload file is moved into place: a
     // folder that does not exist fails now (exit 2), before an earlier upload file at the
     // output path is replaced.

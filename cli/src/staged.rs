@@ -32,6 +32,11 @@ impl Staged {
         }
     }
 
+    /// Whether the target is written directly (a device or pipe), not through a partial file.
+    pub(crate) fn is_direct(&self) -> bool {
+        self.partial.is_none()
+    }
+
     /// The path the bytes are written to.
     pub(crate) fn path(&self) -> &Path {
         self.partial.as_deref().unwrap_or(&self.target)

@@ -47,6 +47,9 @@ pub(crate) enum Usage<'a> {
     PreviousWithJson,
     /// `build --previous` refused: the upload file was not written (at this path).
     NothingWritten(&'a Path),
+    /// `build --previous -o DEVICE`: the upload file is read back to compare, which a device
+    /// or pipe cannot be.
+    PreviousNeedsFile(&'a Path),
     /// A file `--previous` cannot compare (the same refusal as `pmhcsv diff`).
     Unusable {
         /// The file.
@@ -141,6 +144,14 @@ impl Usage<'_> {
             Usage::PreviousWithJson => {
                 "--previous compares the CSV upload file: it cannot be used with --json".into()
             }
+            Usage::PreviousNeedsFile(p) if ja => format!(
+                "{}: --previous は書き出したアップロードファイルを読み直して比べるため、-o にはファイルを指定してください（デバイスやパイプは読み直せません）。",
+                p.display()
+            ),
+            Usage::PreviousNeedsFile(p) => format!(
+                "{}: --previous reads the upload file back to compare it, so -o must name a file (a device or pipe cannot be read back)",
+                p.display()
+            ),
             Usage::NothingWritten(p) if ja => format!(
                 "{}: アップロードファイルは書き出していません（前からあったファイルはそのままです）。",
                 p.display()

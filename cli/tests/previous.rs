@@ -435,6 +435,20 @@ fn a_build_whose_comparison_is_refused_writes_nothing() {
         "{}",
         stderr(&en)
     );
+    // A device cannot be read back to compare: refused before the build, saying why.
+    #[cfg(unix)]
+    {
+        let o = run(&["build", &src, "-o", "/dev/null", "--previous", &prev]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(
+                "/dev/null: --previous は書き出したアップロードファイルを読み直して比べるため"
+            ),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty(), "no report: nothing was built");
+    }
     // A comparison that can be made still writes the upload file (exit 0 or 1).
     let _ = std::fs::remove_file(&out);
     let ok = run(&["build", &src, "-o", &out_s, "--previous", &prev]);
