@@ -81,7 +81,7 @@ impl Staged {
     /// ones before it writes the first. Nothing is left behind; a device or pipe is not opened.
     pub(crate) fn probe(target: &Path) -> Result<(), Fail> {
         let staged = Self::new(target);
-        if staged.partial.is_none() {
+        if staged.is_direct() {
             // A folder cannot take the file: opening it for writing fails, and changes nothing.
             if target.is_dir()
                 && let Err(e) = File::create(target)

@@ -388,6 +388,18 @@ impl PreviousView {
     pub fn nothing_changed(&self) -> bool {
         self.refused.is_none() && self.added == 0 && self.changed == 0 && self.removed == 0
     }
+
+    /// The previous upload given could not be compared: the guard the clerk asked for did not
+    /// run (`pmhcsv … --previous` exits 2).
+    pub fn not_compared(&self) -> bool {
+        self.refused.is_some()
+    }
+
+    /// The comparison keeps the file from being called ready, and the upload download asks
+    /// first: more removals than the limit allows, or no comparison at all.
+    pub fn holds_the_upload(&self) -> bool {
+        self.over_limit || self.not_compared()
+    }
 }
 
 /// 「差分履歴ファイルを作る」: the 差分履歴 upload made from the previous and the current 全件

@@ -133,7 +133,10 @@ fn summary_box(lang: Lang, r: &ResultsState) -> Html {
         .as_ref()
         .filter(|p| p.over_limit)
         .map(|p| p.removed);
-    let not_compared = s.previous.as_ref().is_some_and(|p| p.refused.is_some());
+    let not_compared = s
+        .previous
+        .as_ref()
+        .is_some_and(crate::protocol::PreviousView::not_compared);
     let verdict = if s.upload_ready {
         html! { <p id="verdict" class="verdict is-ready">{ "✔ " }{ Text::VerdictReady.get(lang) }</p> }
     } else if let (0, Some(removed)) = (s.errors, deletes) {
@@ -263,7 +266,10 @@ fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Opt
         .as_ref()
         .filter(|p| p.over_limit)
         .map(|p| p.removed);
-    let not_compared = s.previous.as_ref().is_some_and(|p| p.refused.is_some());
+    let not_compared = s
+        .previous
+        .as_ref()
+        .is_some_and(crate::protocol::PreviousView::not_compared);
     r.confirm.map(|kind| {
         html! {
             <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">

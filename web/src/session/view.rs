@@ -55,10 +55,9 @@ impl Session {
             None => text::masters_summary(&Masters::new()),
         };
         let previous = self.comparison();
-        let over_limit = previous.as_ref().is_some_and(|p| p.over_limit);
-        // A previous upload was given but could not be compared: the guard the clerk asked for
-        // did not run, so the file is not called ready (`pmhcsv … --previous` exits 2).
-        let not_compared = previous.as_ref().is_some_and(|p| p.refused.is_some());
+        let held = previous
+            .as_ref()
+            .is_some_and(crate::protocol::PreviousView::holds_the_upload);
         Ok(Summary {
             source: Some(input.source.clone()),
             sheet: input.sheet.clone(),
@@ -71,9 +70,7 @@ impl Session {
             infos: r.findings.severity_count(Severity::Info),
             error_rows,
             problem_rows,
-            upload_ready: r.findings.severity_count(Severity::Error) == 0
-                && !over_limit
-                && !not_compared,
+            upload_ready: r.findings.severity_count(Severity::Error) == 0 && !held,
             truncated: r.truncated,
             codes,
             file_findings: r

@@ -975,15 +975,15 @@ impl State {
         let kind = match action {
             Action::Download(kind) => {
                 let upload = matches!(kind, DownloadKind::UploadCsv | DownloadKind::UploadJson);
-                // Errors remain, PMH would delete more certificates than the limit allows, or
-                // the previous upload given could not be compared (how many would be deleted
-                // is unknown): the question says which, and nothing is made before the answer.
-                let deletes = results
+                // Errors remain, or the comparison with the previous upload holds it (too many
+                // removals, or no comparison): the question says which, and nothing is made
+                // before the answer.
+                let held = results
                     .summary
                     .previous
                     .as_ref()
-                    .is_some_and(|p| p.over_limit || p.refused.is_some());
-                if upload && (results.summary.errors > 0 || deletes) {
+                    .is_some_and(crate::protocol::PreviousView::holds_the_upload);
+                if upload && (results.summary.errors > 0 || held) {
                     self.edit_results(|r| r.confirm = Some(kind));
                     return Vec::new();
                 }
