@@ -97,32 +97,35 @@ fn snapshot(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Snap, Fail> 
     })
 }
 
-/// Compares `current` (read with `sheet` when a workbook; named `current_shown` in messages)
-/// with the previous file, then adds P001 to `report` when the removals exceed the limit. A
-/// snapshot that cannot be compared is refused (exit 2), as `pmhcsv diff` refuses it.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the two names of the current file are the one difference between its callers"
-)]
+/// The current side of a comparison: the file read (with `sheet` when a workbook) and the
+/// name messages give it. They differ in `build`, which compares the upload file it staged but
+/// names the source the clerk gave.
+pub(crate) struct Current<'a> {
+    pub read: &'a Path,
+    pub shown: &'a Path,
+    pub sheet: Option<&'a str>,
+}
+
+/// Compares `current` with the previous file, then adds P001 to `report` when the removals
+/// exceed the limit. A snapshot that cannot be compared is refused (exit 2), as `pmhcsv diff`
+/// refuses it.
 pub(crate) fn compare(
     p: &Prepared,
     layout: &Layout,
     opts: &Options,
-    current: &Path,
-    current_shown: &Path,
-    sheet: Option<&str>,
+    current: &Current<'_>,
     report: &mut Report,
     lang: Lang,
 ) -> Result<Comparison, Fail> {
     let mut prev = snapshot(&p.path, None, lang)?;
-    let mut cur = snapshot(current, sheet, lang)?;
+    let mut cur = snapshot(current.read, current.sheet, lang)?;
     let cmp = pmh_core::diff::compare(layout, opts, &mut prev, &mut cur).map_err(|e| match e {
         DiffError::UnusableSnapshot { side, reason } => Fail(
             Usage::Unusable {
                 path: if side == Side::From {
                     &p.path
                 } else {
-                    current_shown
+                    current.shown
                 },
                 previous: side == Side::From,
                 reason: &reason,
