@@ -209,6 +209,20 @@ fn unusable(path: &Path, previous: bool, reason: &pmh_core::diff::Unusable, ja: 
         (U::MissingKeyColumn { label }, false) => format!(
             "{p}: {which} lacks the certificate key column \"{label}\"; everyone would look deleted and added, so nothing was compared. Check the column names"
         ),
+        (U::RowsUnread { code, row }, true) => format!(
+            "{p}: {which}に読めなかった行があります（{}{} {}）。読めなかった受給者証は削除されたように見えたり数えられなかったりするため、比較しませんでした。{}",
+            row.map_or_else(String::new, |r| format!("{r}行目: ")),
+            code.as_str(),
+            code.info().title_ja,
+            code.info().hint_ja
+        ),
+        (U::RowsUnread { code, row }, false) => format!(
+            "{p}: {which} has rows that were not read ({}{} {}); their certificates would look deleted or go uncounted, so nothing was compared. {}",
+            row.map_or_else(String::new, |r| format!("row {r}: ")),
+            code.as_str(),
+            code.info().title_en,
+            code.info().hint_en
+        ),
         (U::NoKeyedRows, true) => format!(
             "{p}: {which}のどの行も受給者証を特定する項目（個人番号・公費受給者番号など）が空です。比較しませんでした。"
         ),

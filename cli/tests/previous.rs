@@ -353,6 +353,13 @@ fn a_build_whose_comparison_is_refused_writes_nothing() {
     let src = write("r-src.csv", &upload(0..20));
     let header_only = write("r-header.csv", &upload(0..0));
     let no_key = write("r-nokey.csv", &without_my_number_column(&upload(0..5)));
+    // Row 6 opens a quote it never closes: rows 7–21 are swallowed, so 15 certificates would
+    // go uncounted and their deletion unnoticed.
+    let unclosed = {
+        let mut lines: Vec<String> = upload(0..20).split("\r\n").map(str::to_owned).collect();
+        lines[5].insert(0, '"');
+        write("r-unclosed.csv", &lines.join("\r\n"))
+    };
     let out = tmp("r-out.csv");
     let out_s = out.to_string_lossy().into_owned();
     let partial = tmp("r-out.csv.pmhcsv-partial");
@@ -376,6 +383,11 @@ fn a_build_whose_comparison_is_refused_writes_nothing() {
             &src,
             &no_key,
             "受給者証を特定する列「個人番号」がありません",
+        ),
+        (
+            &src,
+            &unclosed,
+            "前回アップロードしたファイル (--previous)に読めなかった行があります（6行目: S007",
         ),
     ] {
         for existing in [false, true] {

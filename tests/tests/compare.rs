@@ -2,8 +2,9 @@
 //! where the answer is known. The same certificates shuffled, with the fixed columns in another
 //! order and re-encoded (CP932, UTF-16LE/BE) → nothing changed; k certificates removed →
 //! exactly those k, by their rows in the previous file; one address changed → exactly that
-//! certificate and that field; an empty, header-only or unkeyable snapshot on either side →
-//! refused with the side and the reason, exactly as `diff` refuses it. The generator's reach
+//! certificate and that field; an empty, header-only or unkeyable snapshot, or one with rows
+//! not read (an unclosed quote, a line too long) on either side → refused with the side and the
+//! reason, exactly as `diff` refuses it. The generator's reach
 //! of every branch is asserted, so the properties cannot pass on cases that never happen.
 
 use std::cell::RefCell;
@@ -101,6 +102,10 @@ enum Bad {
     HeaderOnly,
     NoKeyColumn,
     EveryKeyEmpty,
+    /// One row opens a quote it never closes (S007): the rows after it are swallowed.
+    UnclosedQuote,
+    /// One row is longer than any record (S021): it is cut and not read.
+    TooLong,
 }
 
 fn case() -> impl Strategy<Value = (usize, Case, Vec<u32>, Vec<u32>, Encoding)> {
@@ -109,6 +114,8 @@ fn case() -> impl Strategy<Value = (usize, Case, Vec<u32>, Vec<u32>, Encoding)> 
         Just(Bad::HeaderOnly),
         Just(Bad::NoKeyColumn),
         Just(Bad::EveryKeyEmpty),
+        Just(Bad::UnclosedQuote),
+        Just(Bad::TooLong),
     ];
     let side = prop_oneof![Just(Side::From), Just(Side::To)];
     let enc = prop_oneof![
@@ -124,7 +131,7 @@ fn case() -> impl Strategy<Value = (usize, Case, Vec<u32>, Vec<u32>, Encoding)> 
             2 => Just(Case::Same),
             3 => removed,
             2 => (0..n).prop_map(Case::Changed),
-            3 => (side.clone(), bad.clone()).prop_map(|(s, b)| Case::Unusable(s, b)),
+            5 => (side.clone(), bad.clone()).prop_map(|(s, b)| Case::Unusable(s, b)),
         ];
         (
             Just(n),
@@ -150,7 +157,7 @@ struct Reach {
     removed: u32,
     removed_many: u32,
     changed: u32,
-    refused: [[u32; 4]; 2],
+    refused: [[u32; 6]; 2],
     columns_moved: u32,
     encodings: [u32; 4],
 }
@@ -162,7 +169,7 @@ fn comparison_properties_and_their_reach() {
     let reach = RefCell::new(Reach::default());
     let mut runner = TestRunner::new_with_rng(
         Config {
-            cases: 240,
+            cases: 300,
             failure_persistence: None,
             ..Config::default()
         },
@@ -196,6 +203,8 @@ fn comparison_properties_and_their_reach() {
             return Ok(()); // CP932 cannot hold a character: not this case
         };
         let mut prev_bytes = prev_bytes;
+        // The row of the broken side that an unclosed quote or a long line breaks.
+        let broken_at = row_keys[0] as usize % n;
         if let Case::Unusable(side, bad) = case {
             let rows = if side == Side::From {
                 &previous
@@ -225,6 +234,17 @@ fn comparison_properties_and_their_reach() {
                         .collect();
                     encode(&text(&header, &blank, &identity), Encoding::Utf8Bom).unwrap()
                 }
+                Bad::UnclosedQuote | Bad::TooLong => {
+                    let mut rows = rows.clone();
+                    let address = &mut rows[broken_at][ADDRESS];
+                    *address = if bad == Bad::UnclosedQuote {
+                        format!("\"{address}")
+                    } else {
+                        // One byte over the reader's limit (`MAX_RECORD_BYTES`, 1 MiB).
+                        "x".repeat((1 << 20) + 1)
+                    };
+                    encode(&text(&header, &rows, &identity), Encoding::Utf8Bom).unwrap()
+                }
             };
             if side == Side::From {
                 prev_bytes = broken;
@@ -245,6 +265,14 @@ fn comparison_properties_and_their_reach() {
                     label: "個人番号".into(),
                 },
                 Bad::EveryKeyEmpty => Unusable::NoKeyedRows,
+                Bad::UnclosedQuote | Bad::TooLong => Unusable::RowsUnread {
+                    code: if bad == Bad::UnclosedQuote {
+                        pmh_core::Code::UnclosedQuote
+                    } else {
+                        pmh_core::Code::RecordTooLong
+                    },
+                    row: Some(broken_at as u32 + 2),
+                },
             };
             prop_assert_eq!(
                 got.as_ref().err(),
@@ -324,27 +352,49 @@ fn diff_and_compare_refuse_alike() {
     )
     .unwrap();
     let header_only = encode(&text(&header, &[], &identity), Encoding::Utf8Bom).unwrap();
-    for bad in [Vec::new(), header_only] {
-        let c = compare(
-            &layout,
-            &Options::default(),
-            &mut Bytes(&bad),
-            &mut Bytes(&good),
-        )
-        .err();
-        let mut sink = |_: &[u8]| Ok(());
-        let d = pmh_core::diff::diff(
-            &layout,
-            &Layout::diff(),
-            &Options::default(),
-            &pmh_core::diff::DiffConfig::default(),
-            Some(&mut Bytes(&bad)),
-            &mut Bytes(&good),
-            pmh_core::diff::StateInput::None,
-            &mut sink,
-        )
-        .err();
-        assert_eq!(c, d);
-        assert!(matches!(c, Some(DiffError::UnusableSnapshot { .. })));
+    // The second of three certificates opens a quote it never closes: the third is swallowed.
+    let mut rows = vec![row(1), row(2), row(3)];
+    rows[1][ADDRESS].insert(0, '"');
+    let unclosed = encode(&text(&header, &rows, &identity), Encoding::Utf8Bom).unwrap();
+    let mut refused = 0;
+    for bad in [Vec::new(), header_only, unclosed] {
+        for bad_side in [Side::From, Side::To] {
+            let (from, to) = if bad_side == Side::From {
+                (&bad, &good)
+            } else {
+                (&good, &bad)
+            };
+            let c = compare(
+                &layout,
+                &Options::default(),
+                &mut Bytes(from),
+                &mut Bytes(to),
+            )
+            .err();
+            let mut written = Vec::new();
+            let mut sink = |b: &[u8]| {
+                written.extend_from_slice(b);
+                Ok(())
+            };
+            let d = pmh_core::diff::diff(
+                &layout,
+                &Layout::diff(),
+                &Options::default(),
+                &pmh_core::diff::DiffConfig::default(),
+                Some(&mut Bytes(from)),
+                &mut Bytes(to),
+                pmh_core::diff::StateInput::None,
+                &mut sink,
+            )
+            .err();
+            assert_eq!(c, d);
+            let Some(DiffError::UnusableSnapshot { side, .. }) = c else {
+                panic!("not refused: {c:?}");
+            };
+            assert_eq!(side, bad_side);
+            assert!(written.is_empty(), "a refused diff writes nothing");
+            refused += 1;
+        }
     }
+    assert_eq!(refused, 6);
 }

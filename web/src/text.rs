@@ -1132,6 +1132,22 @@ pub fn previous_refused(previous: bool, reason: &pmh_core::diff::Unusable) -> Ms
                 "{en} lacks the certificate key column \"{label}\"; everyone would look deleted and added, so nothing was compared."
             ),
         ),
+        U::RowsUnread { code, row } => Msg::new(
+            format!(
+                "{ja}に読めなかった行があります（{}{} {}）。読めなかった受給者証は削除されたように見えたり数えられなかったりするため、比較しませんでした。{}",
+                row.map_or_else(String::new, |r| format!("{r}行目: ")),
+                code.as_str(),
+                code.info().title_ja,
+                code.info().hint_ja
+            ),
+            format!(
+                "{en} has rows that were not read ({}{} {}); their certificates would look deleted or go uncounted, so nothing was compared. {}",
+                row.map_or_else(String::new, |r| format!("row {r}: ")),
+                code.as_str(),
+                code.info().title_en,
+                code.info().hint_en
+            ),
+        ),
         U::NoKeyedRows => Msg::new(
             format!(
                 "{ja}のどの行も受給者証を特定する項目（個人番号・公費受給者番号など）が空です。比較しませんでした。"

@@ -665,6 +665,20 @@ fn every_diff_error_renders_in_both_languages() {
             side: Side::From,
             reason: crate::tools::diff::Unusable::NoKeyedRows,
         },
+        E::UnusableSnapshot {
+            side: Side::To,
+            reason: crate::tools::diff::Unusable::RowsUnread {
+                code: crate::findings::codes::Code::UnclosedQuote,
+                row: Some(28),
+            },
+        },
+        E::UnusableSnapshot {
+            side: Side::From,
+            reason: crate::tools::diff::Unusable::RowsUnread {
+                code: crate::findings::codes::Code::RecordTooLong,
+                row: None,
+            },
+        },
         E::TooManyDeletions {
             deletions: 120,
             previous: 1000,

@@ -205,6 +205,26 @@ impl DiffError {
                     (Unusable::MissingKeyColumn { label }, false) => format!(
                         "{which} lacks the certificate key column \"{label}\"; a diff would delete and re-register everyone, so none was made. Check the column names"
                     ),
+                    (Unusable::RowsUnread { code, row }, true) => {
+                        let i = code.info();
+                        format!(
+                            "{which} に読めなかった行があります（{}{} {}）。読めなかった受給者証が削除または登録漏れになるため、差分を作りませんでした。{}",
+                            row.map_or_else(String::new, |r| format!("{r}行目: ")),
+                            code.as_str(),
+                            i.title_ja,
+                            i.hint_ja
+                        )
+                    }
+                    (Unusable::RowsUnread { code, row }, false) => {
+                        let i = code.info();
+                        format!(
+                            "{which} has rows that were not read ({}{} {}); their certificates would be deleted or left out, so no diff was made. {}",
+                            row.map_or_else(String::new, |r| format!("row {r}: ")),
+                            code.as_str(),
+                            i.title_en,
+                            i.hint_en
+                        )
+                    }
                     (Unusable::NoKeyedRows, true) => format!(
                         "{which} のどの行も受給者証を特定する項目（個人番号・公費受給者番号など）が空です。差分を作りませんでした。"
                     ),

@@ -198,6 +198,15 @@ pub enum Unusable {
         /// The field's Japanese label.
         label: String,
     },
+    /// Rows were not read: an unclosed quote (S007) swallowed the rest of the file into one
+    /// value, or a line too long to be a record (S021) was cut. Their certificates would look
+    /// deleted (or go uncounted), so the snapshot is incomplete.
+    RowsUnread {
+        /// S007 or S021: the first one found.
+        code: crate::findings::codes::Code,
+        /// The sheet row where it was found (header = 1), when the report kept it.
+        row: Option<u32>,
+    },
     /// Rows, but every certificate key is empty.
     NoKeyedRows,
 }

@@ -329,9 +329,9 @@ pub(super) fn pass(
 }
 
 /// Refuses a snapshot a diff (or a comparison) cannot be made from: no data rows, a
-/// certificate key column missing (S004 on a key field), or rows whose certificate keys are all
-/// empty (`keyed` = rows with a key). Any of these would make every certificate look deleted
-/// (or new).
+/// certificate key column missing (S004 on a key field), rows not read (S007, S021), or rows
+/// whose certificate keys are all empty (`keyed` = rows with a key). Any of these would make
+/// certificates look deleted (or new, or uncounted).
 pub(super) fn usable(
     keys: &Keys<'_>,
     side: Side,
@@ -360,6 +360,21 @@ pub(super) fn usable(
             .and_then(|f| keys.full.fields.get(f))
             .map_or_else(String::new, |f| f.label_ja.clone());
         return refuse(Unusable::MissingKeyColumn { label });
+    }
+    // A row that swallowed the rest of the file (S007) or was cut (S021) hides certificates:
+    // on the earlier side they would go uncounted, on the later side they would look deleted.
+    let unread = [Code::UnclosedQuote, Code::RecordTooLong];
+    if let Some(&counted) = unread.iter().find(|&&c| report.count(c) > 0) {
+        // The first such row the report kept (a report may keep fewer than it counts).
+        let first = report
+            .diagnostics
+            .iter()
+            .filter(|d| unread.contains(&d.code))
+            .min_by_key(|d| d.row.unwrap_or(u32::MAX));
+        return refuse(Unusable::RowsUnread {
+            code: first.map_or(counted, |d| d.code),
+            row: first.and_then(|d| d.row),
+        });
     }
     if keyed == 0 {
         return refuse(Unusable::NoKeyedRows);
