@@ -184,11 +184,18 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         masters: crate::load_masters(&a.masters, lang)?,
         ..Options::default()
     };
-    for p in [Some(&a.to), a.from.as_ref()].into_iter().flatten() {
-        if same(p, &a.output) || a.state.as_deref().is_some_and(|s| same(p, s)) {
-            return Err(Fail(Usage::OverwriteInput(p).message(lang)));
-        }
-    }
+    // The state is read and rewritten: an output, never one of the inputs or the diff file.
+    let mut inputs: Vec<&Path> = vec![a.to.as_path()];
+    inputs.extend(a.from.as_deref());
+    inputs.extend(a.masters.iter().map(std::path::PathBuf::as_path));
+    crate::guard::outputs_are_not_inputs(
+        &inputs,
+        &[
+            ("-o", Some(a.output.as_path())),
+            ("--state", a.state.as_deref()),
+        ],
+        lang,
+    )?;
     // The state is written after the 差分履歴 file is moved into place: a state that cannot be
     // written (a missing or read-only folder) fails now, before an earlier 差分履歴 file is
     // replaced by one whose state would not be kept (the next day's keys would not follow).
@@ -242,13 +249,6 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     } else {
         ExitCode::from(1)
     })
-}
-
-fn same(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 /// The summary shown after a diff, and whether everything is fit to upload.

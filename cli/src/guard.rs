@@ -1,7 +1,9 @@
 //! No output may be written over an input: `build X -o X` (or `--report X`, `--receipt X`,
 //! `validate X -o X`, `redact X -o X`) would destroy the data it was given, and with an
-//! unclosed quote the swallowed rows would be gone for good (issue 9). Refused with exit 2
-//! before anything is read or written.
+//! unclosed quote the swallowed rows would be gone for good (issue 9). Nor over another output:
+//! `build -o up.csv --report up.csv` would leave the report where the upload file was said to
+//! be, and `diff -o state.txt --state state.txt` the state where the diff was. Refused with
+//! exit 2 before anything is read or written.
 
 use std::path::{Path, PathBuf};
 
@@ -9,14 +11,20 @@ use pmh_core::Lang;
 
 use crate::Fail;
 
-/// Refuses when any output names the same file as any input: the same path after resolving
-/// `.`/`..` and links, or (on Unix) the same file through another name (a hard link).
+/// Refuses when any output names the same file as any input, or as another output: the same
+/// path after resolving `.`/`..` and links, or (on Unix) the same file through another name (a
+/// hard link). `outputs` are named by their option (`-o`, `--report`, …) for the message. Two
+/// outputs on one device (`/dev/null`) are allowed: neither is a file that would be lost.
 pub(crate) fn outputs_are_not_inputs(
     inputs: &[&Path],
-    outputs: &[Option<&Path>],
+    outputs: &[(&'static str, Option<&Path>)],
     lang: Lang,
 ) -> Result<(), Fail> {
-    for &output in outputs.iter().flatten() {
+    let given: Vec<(&'static str, &Path)> = outputs
+        .iter()
+        .filter_map(|&(flag, p)| Some((flag, p?)))
+        .collect();
+    for (i, &(flag, output)) in given.iter().enumerate() {
         if is_stream(output) {
             continue;
         }
@@ -27,8 +35,24 @@ pub(crate) fn outputs_are_not_inputs(
                 ));
             }
         }
+        for &(other_flag, other) in &given[i + 1..] {
+            if !is_stream(other) && !is_device(output) && same_file(output, other) {
+                return Err(Fail(
+                    crate::text::Usage::SameOutput {
+                        path: output,
+                        flags: (flag, other_flag),
+                    }
+                    .message(lang),
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// An existing path that is not a regular file (a device such as `/dev/null`, a pipe).
+fn is_device(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 fn is_stream(p: &Path) -> bool {

@@ -371,7 +371,10 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     inputs.extend(a.previous.previous.as_deref());
     guard::outputs_are_not_inputs(
         &inputs,
-        &[a.output.as_deref(), a.receipt.receipt.as_deref()],
+        &[
+            ("-o", a.output.as_deref()),
+            ("--receipt", a.receipt.receipt.as_deref()),
+        ],
         lang,
     )?;
     // The receipt is written after the report: a folder that does not exist fails now, not
@@ -470,9 +473,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
     guard::outputs_are_not_inputs(
         &inputs,
         &[
-            Some(a.output.as_path()),
-            a.report.as_deref(),
-            a.receipt.receipt.as_deref(),
+            ("-o", Some(a.output.as_path())),
+            ("--report", a.report.as_deref()),
+            ("--receipt", a.receipt.receipt.as_deref()),
         ],
         lang,
     )?;
@@ -653,7 +656,7 @@ fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {
 /// is written, and says so).
 fn layout_from_template(a: &LayoutArgs, template: &Path) -> Result<ExitCode, Fail> {
     let lang: Lang = a.lang.into();
-    guard::outputs_are_not_inputs(&[template], &[a.output.as_deref()], lang)?;
+    guard::outputs_are_not_inputs(&[template], &[("-o", a.output.as_deref())], lang)?;
     let base = load_layout(&a.layout.layout, lang)?;
     let bytes = std::fs::read(template).map_err(|e| io_fail(template, &e))?;
     let (layout, report) =

@@ -61,7 +61,7 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     let mut inputs: Vec<&std::path::Path> = vec![a.input.as_path()];
     inputs.extend(a.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());
-    crate::guard::outputs_are_not_inputs(&inputs, &[Some(a.output.as_path())], lang)?;
+    crate::guard::outputs_are_not_inputs(&inputs, &[("-o", Some(a.output.as_path()))], lang)?;
     let layout = crate::load_layout(&a.layout.layout, lang)?;
     let opts = Options {
         kind: if a.build {

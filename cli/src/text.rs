@@ -21,6 +21,13 @@ pub(crate) enum Usage<'a> {
     SequenceNeedsState,
     /// An output (or the state file) that is an input.
     OverwriteInput(&'a Path),
+    /// Two outputs (`-o`, `--report`, `--receipt`, `--state`) that are one file.
+    SameOutput {
+        /// The file.
+        path: &'a Path,
+        /// The two options that name it.
+        flags: (&'static str, &'static str),
+    },
     /// A layout file that cannot be read.
     LayoutUnreadable {
         /// What was given to `--layout`.
@@ -91,6 +98,18 @@ impl Usage<'_> {
             Usage::OverwriteInput(p) => format!(
                 "{}: refusing to write over an input file (its data would be lost); choose another output",
                 p.display()
+            ),
+            Usage::SameOutput { path, flags } if ja => format!(
+                "{}: {} と {} に同じファイルが指定されています（後から書いたほうが先のほうを上書きします）。別々のファイルを指定してください。何も書き出していません。",
+                path.display(),
+                flags.0,
+                flags.1
+            ),
+            Usage::SameOutput { path, flags } => format!(
+                "{}: {} and {} name the same file (the one written last would replace the other); give each its own file. Nothing was written",
+                path.display(),
+                flags.0,
+                flags.1
             ),
             Usage::LayoutUnreadable { sel, detail } if ja => {
                 format!("レイアウトファイル {sel} を読めません（{detail}）。")

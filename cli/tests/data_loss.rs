@@ -87,6 +87,118 @@ fn no_output_is_written_over_an_input() {
     );
 }
 
+/// Two outputs named alike: the one written last would replace the other (the upload file
+/// left holding the report, or the receipt describing bytes no longer there; the diff file
+/// holding the state). Refused before anything is read; a file already there is untouched,
+/// and no other output appears. Two outputs on `/dev/null` are still fine.
+#[test]
+fn no_output_is_written_over_another_output() {
+    let (input, _) = copy("valid/full_minimal.csv", "two-outputs-in.csv");
+    let s = input.to_string_lossy().into_owned();
+    let same = tmp("two-outputs-same.csv");
+    let same_s = same.to_string_lossy().into_owned();
+    let other = tmp("two-outputs-other.txt");
+    let other_s = other.to_string_lossy().into_owned();
+    let dotted = same
+        .parent()
+        .unwrap()
+        .join(".")
+        .join("two-outputs-same.csv")
+        .to_string_lossy()
+        .into_owned();
+    let earlier = b"an earlier file, kept\r\n";
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        (
+            "build -o X --report X",
+            vec![
+                "build",
+                &s,
+                "-o",
+                &same_s,
+                "--report",
+                &same_s,
+                "--receipt",
+                &other_s,
+            ],
+            "-o と --report",
+        ),
+        (
+            "build -o X --receipt ./X",
+            vec![
+                "build",
+                &s,
+                "-o",
+                &same_s,
+                "--report",
+                &other_s,
+                "--receipt",
+                &dotted,
+            ],
+            "-o と --receipt",
+        ),
+        (
+            "build --report X --receipt X",
+            vec![
+                "build",
+                &s,
+                "-o",
+                &other_s,
+                "--report",
+                &same_s,
+                "--receipt",
+                &same_s,
+            ],
+            "--report と --receipt",
+        ),
+        (
+            "validate -o X --receipt X",
+            vec!["validate", &s, "-o", &same_s, "--receipt", &same_s],
+            "-o と --receipt",
+        ),
+        (
+            "diff -o X --state X",
+            vec!["diff", "--to", &s, "-o", &same_s, "--state", &same_s],
+            "-o と --state",
+        ),
+    ];
+    for (what, args, flags) in &cases {
+        std::fs::write(&same, earlier).unwrap();
+        let _ = std::fs::remove_file(&other);
+        let o = run(args);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{what}: {e}");
+        assert!(
+            e.contains(&format!("{flags} に同じファイルが指定されています"))
+                && e.contains("何も書き出していません"),
+            "{what}: {e}"
+        );
+        assert_eq!(
+            std::fs::read(&same).unwrap(),
+            earlier,
+            "{what}: file replaced"
+        );
+        assert!(!other.exists(), "{what}: another output was written");
+    }
+    let o = run(&[
+        "validate",
+        &s,
+        "-o",
+        &same_s,
+        "--receipt",
+        &same_s,
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        stderr(&o).contains("-o and --receipt name the same file"),
+        "{}",
+        stderr(&o)
+    );
+    // Discarding both is not a collision.
+    let o = run(&["validate", &s, "-o", "/dev/null", "--receipt", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[cfg(unix)]
 #[test]
 fn a_hard_link_is_the_same_file() {
