@@ -96,9 +96,9 @@ fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
         Some(p) => std::fs::write(p, bytes).map_err(|e| crate::io_fail(p, &e)),
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| Fail(text::stdout_error(&e)))
         }
     }
 }
@@ -488,9 +488,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
             text::Usage::PreviousNeedsFile(&a.output).message(lang),
         ));
     }
-    // The report and the receipt are written after the upload file is moved into place: a
-    // folder that does not exist fails now (exit 2), before an earlier upload file at the
-    // output path is replaced.
+    // The report and the receipt are written before the upload file is moved into place, and
+    // a failure there discards it; a folder that does not exist fails now (exit 2), before
+    // anything is built.
     for later in [a.report.as_deref(), a.receipt.receipt.as_deref()]
         .into_iter()
         .flatten()
@@ -584,13 +584,6 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         }
         _ => None,
     };
-    if refused {
-        // Nothing is written from a file that could not be read (S002, S018), and an
-        // earlier file at the output path is left as it was.
-        staged.discard();
-    } else {
-        staged.commit()?;
-    }
     let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
     let shown = previous::shown(prev.as_ref(), comparison.as_ref(), prev_path.as_deref());
     let path = a.input.display().to_string();
@@ -609,11 +602,33 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         ropts,
         shown.as_ref(),
     );
-    write_out(a.report.as_deref(), rendered.as_bytes())?;
     if refused {
+        // Nothing is written from a file that could not be read (S002, S018), and an
+        // earlier file at the output path is left as it was.
+        staged.discard();
+        write_out(a.report.as_deref(), rendered.as_bytes())?;
         return Ok(ExitCode::from(2));
     }
-    receipt::write_build(receipt.as_ref(), &layout, &a.input, &report, &a.output)?;
+    // The report and the receipt are written before the upload file is moved into place: one
+    // that cannot be written (a full disk, a closed pipe such as `| head`) ends the run with
+    // exit 2, and an exit 2 never leaves a new upload file behind.
+    let written = write_out(a.report.as_deref(), rendered.as_bytes()).and_then(|()| {
+        // The receipt measures the upload file where it was written, before it is moved.
+        receipt::write_build(
+            receipt.as_ref(),
+            &layout,
+            &a.input,
+            &report,
+            &a.output,
+            staged.path(),
+        )
+    });
+    if let Err(Fail(why)) = written {
+        staged.discard();
+        let nothing = text::Usage::NothingWritten(&a.output).message(lang);
+        return Err(Fail(format!("{why}\n{nothing}")));
+    }
+    staged.commit()?;
     Ok(if report.errors == 0 {
         ExitCode::SUCCESS
     } else {

@@ -166,11 +166,12 @@ pub fn write_build(
     input: &Path,
     report: &Report,
     output: &Path,
+    written: &Path,
 ) -> Result<(), Fail> {
     let Some(p) = pending else { return Ok(()) };
     let names = [display_name(input)];
     let measured = [measure_input(input, report)?];
-    let (out_bytes, out_sha, _) = measure(output)?;
+    let (out_bytes, out_sha, _) = measure(written)?;
     let out_name = display_name(output);
     let json = receipt::receipt(&ReceiptRequest {
         tool_name: env!("CARGO_PKG_NAME"),

@@ -251,6 +251,12 @@ fn unusable(path: &Path, previous: bool, reason: &pmh_core::diff::Unusable, ja: 
     }
 }
 
+/// An operating-system error writing to standard output (a closed pipe, a full disk), as
+/// [`os_error`] words it for a file.
+pub(crate) fn stdout_error(e: &io::Error) -> String {
+    os_error(Path::new("標準出力 (standard output)"), e)
+}
+
 /// An operating-system error on `path`: Japanese first, with the system's own words after
 /// (a missing file, a folder, no permission, a full disk, a missing output folder…).
 pub(crate) fn os_error(path: &Path, e: &io::Error) -> String {
@@ -266,6 +272,7 @@ pub(crate) fn os_error(path: &Path, e: &io::Error) -> String {
         K::InvalidData => "ファイルの内容を読み取れません",
         K::UnexpectedEof => "ファイルが途中で終わっています",
         K::Interrupted | K::WouldBlock | K::TimedOut => "読み書きが中断されました",
+        K::BrokenPipe => "書き込み先が閉じられました（パイプの受け手が先に終わりました）",
         _ => "読み書きできませんでした",
     };
     format!("{}: {ja}（{e}）", path.display())

@@ -87,6 +87,56 @@ fn no_output_is_written_over_an_input() {
     );
 }
 
+/// A report or receipt that fails while it is written (a full disk: `/dev/full`; a closed
+/// pipe: `pmhcsv build … | head`) ends the build with exit 2 in Japanese, and an exit 2
+/// leaves no new upload file: the earlier one stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_whose_report_fails_while_written_keeps_the_earlier_upload_file() {
+    let valid = fixture_path("valid/full_minimal.csv");
+    let v = valid.to_string_lossy();
+    let out = tmp("kept-on-full-disk.csv");
+    let out_s = out.to_string_lossy().into_owned();
+    let receipt = tmp("kept-on-full-disk-receipt.json");
+    let earlier = b"an earlier upload file\r\n";
+    for (option, to) in [("--report", "/dev/full"), ("--receipt", "/dev/full")] {
+        std::fs::write(&out, earlier).unwrap();
+        let o = run(&["build", &v, "-o", &out_s, option, to]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{option}: {e}");
+        assert!(
+            e.contains("ディスクの空き容量が足りません")
+                && e.contains("アップロードファイルは書き出していません"),
+            "{option}: {e}"
+        );
+        assert_eq!(std::fs::read(&out).unwrap(), earlier, "{option}: {e}");
+        assert!(!tmp("kept-on-full-disk.csv.pmhcsv-partial").exists());
+    }
+    // Standard output closed before the report is written.
+    std::fs::write(&out, earlier).unwrap();
+    let _ = std::fs::remove_file(&receipt);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pmhcsv"))
+        .args(["build", &v, "-o", &out_s, "--receipt"])
+        .arg(&receipt)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("標準出力") && e.contains("書き込み先が閉じられました"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), earlier, "{e}");
+    assert!(
+        !receipt.exists(),
+        "no receipt for an upload file not written: {e}"
+    );
+}
+
 /// Two outputs named alike: the one written last would replace the other (the upload file
 /// left holding the report, or the receipt describing bytes no longer there; the diff file
 /// holding the state). Refused before anything is read; a file already there is untouched,
