@@ -603,10 +603,13 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         shown.as_ref(),
     );
     if refused {
-        // Nothing is written from a file that could not be read (S002, S018), and an
-        // earlier file at the output path is left as it was.
+        // Nothing is written from a file that could not be read (S002, S018) or had no header
+        // row the layout knows (S016), and an earlier file at the output path is left as it
+        // was: its rows are neither in an upload file nor named in the report.
         staged.discard();
         write_out(a.report.as_deref(), rendered.as_bytes())?;
+        let nothing = text::Usage::NothingWritten(&a.output).message(lang);
+        let _ = writeln!(io::stderr(), "pmhcsv: {nothing}");
         return Ok(ExitCode::from(2));
     }
     // The report and the receipt are written before the upload file is moved into place: one

@@ -705,7 +705,50 @@ fn an_unreadable_input_is_refused_whole_and_the_earlier_upload_file_kept() {
         let o = run(&["build", &input, "-o", &out.to_string_lossy()]);
         assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
         assert!(common::stdout(&o).contains("S002"), "{what}");
+        assert!(
+            stderr(&o).contains("アップロードファイルは書き出していません"),
+            "{what}: {}",
+            stderr(&o)
+        );
         assert_eq!(std::fs::read(&out).unwrap(), earlier, "{what}: output kept");
         assert_eq!(listing(), before, "{what}: no file left behind");
     }
+}
+
+/// A source whose first row is not a header the layout knows (a title row above the header,
+/// as an Excel list often has; another layout's file) is S016, and nothing of it is checked:
+/// exit 2, as for a file that could not be read. `build` wrote a 0-byte upload file over the
+/// earlier one with exit 1: its rows were in neither the upload file nor the report.
+#[test]
+fn a_source_without_a_known_header_row_is_refused_and_the_earlier_upload_file_kept() {
+    let text = std::fs::read_to_string(fixture_path("valid/full_minimal.csv")).unwrap();
+    let titled = format!(
+        "令和7年度 子ども医療 受給者一覧\r\n{}",
+        text.trim_start_matches('\u{FEFF}')
+    );
+    let dir = tmp("title-row");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("source.csv");
+    std::fs::write(&input, &titled).unwrap();
+    let input = input.to_string_lossy().into_owned();
+    let o = run(&["validate", &input]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        common::stdout(&o).contains("内訳: S016×1\n"),
+        "{}",
+        common::stdout(&o)
+    );
+    let out = dir.join("upload.csv");
+    let earlier = b"the upload file of the previous run\r\n";
+    std::fs::write(&out, earlier).unwrap();
+    let o = run(&["build", &input, "-o", &out.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(common::stdout(&o).contains("S016"));
+    assert!(
+        stderr(&o).contains("アップロードファイルは書き出していません"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), earlier, "output kept");
+    assert!(!dir.join("upload.csv.pmhcsv-partial").exists());
 }

@@ -58,10 +58,14 @@ impl Report {
     }
 
     /// Whether the input was refused unread (S002 unknown or S018 ambiguous encoding,
-    /// [`TextEncoding::is_unreadable`]): nothing of it was checked or written. The CLI exits
-    /// with 2, as for any input it could not read.
+    /// [`TextEncoding::is_unreadable`]), or read without a header row the layout knows (S016:
+    /// a title row above the header, another layout's file): nothing of it was checked or
+    /// written. The CLI exits with 2, as for any input it could not read, and `build` leaves a
+    /// file already at its output path as it was.
     pub fn refused_unread(&self) -> bool {
-        self.bytes > 0 && self.encoding.is_unreadable()
+        self.bytes > 0
+            && (self.encoding.is_unreadable()
+                || self.count(crate::findings::codes::Code::NoHeader) > 0)
     }
 
     /// Whether PMH should accept the file: no error findings.
