@@ -143,6 +143,7 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | AmbiguousEncoding
         | BareQuote
         | BomInValue
+        | ExcelError
         | DelimiterMismatch
         | UnknownColumn
         | EmptyHeader

@@ -58,6 +58,8 @@ fn not_personal(v: &str) -> bool {
     let b = v.as_bytes();
     (b.len() >= 2 && b.iter().all(|&c| c == b[0]) && b[0].is_ascii_digit())
         || !v.chars().any(char::is_alphanumeric)
+        // Excel's error values (V011), which the copy keeps so that the finding stays.
+        || ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"].contains(&v)
 }
 
 /// The whole contract for one input.

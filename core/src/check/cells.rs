@@ -40,6 +40,32 @@ pub(crate) fn is_exponent_form(s: &str) -> bool {
     !int.is_empty() && digits(int) && digits(frac) && !exponent.is_empty() && digits(exponent)
 }
 
+/// `#N/A`, `#REF!`, `#VALUE!` …: a value Excel shows for a formula that failed (a VLOOKUP
+/// that found nothing, a deleted reference), saved in its place. Never data: the checker
+/// (V011) reports it in every column, and redaction keeps it as it is. Excel's own spelling,
+/// the same in Japanese Excel; case is ignored.
+pub(crate) fn is_excel_error(s: &str) -> bool {
+    const ERRORS: [&str; 16] = [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+    ];
+    s.as_bytes().first() == Some(&b'#') && ERRORS.iter().any(|e| e.eq_ignore_ascii_case(s))
+}
+
 /// The first character (1-based position) that the class does not allow.
 pub(crate) fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)> {
     let pos = |byte_index: usize| -> (u32, char) {
@@ -105,6 +131,10 @@ mod tests {
 
     #[test]
     fn exponent_forms() {
+        assert!(is_excel_error("#N/A") && is_excel_error("#div/0!") && is_excel_error("#SPILL!"));
+        for not in ["", "#", "N/A", "#N/A ", "＃N/A", "#NA", "#1", "#REF"] {
+            assert!(!is_excel_error(not), "{not}");
+        }
         assert!(is_exponent_form("2.10988E+11"));
         assert!(is_exponent_form("1E+11"));
         assert!(is_exponent_form("1.23457e13"));

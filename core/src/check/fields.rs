@@ -61,8 +61,19 @@ impl<'l> Back<'l> {
             self.sink
                 .push_with(at(Code::Whitespace, Rule::Chars), |d| d.value(raw));
         }
-        // Excel's exponent form destroys identifiers: say so instead of "not digits".
-        if f.has_check(Check::MyNumber) && is_exponent_form(value) {
+        // A formula's error (#N/A …) in place of the value, in any column: never data.
+        if value.as_bytes()[0] == b'#' && is_excel_error(value) {
+            self.excel_error(row, line, col, Some(fi), value);
+            return;
+        }
+        // Excel's exponent form destroys identifiers: say so instead of "not digits" (which is
+        // only a warning where 地単 numbers may hold letters). A 16-digit or longer number from
+        // a workbook arrives in this form too: Excel kept 15 of its digits.
+        let identifier = f.value_type == ValueType::Digits
+            || f.has_check(Check::MyNumber)
+            || f.has_check(Check::RecipientNumber)
+            || f.has_check(Check::InsurerNumber);
+        if identifier && is_exponent_form(value) {
             self.sink
                 .push_with(at(Code::MyNumberExponent, Rule::Checks), |d| d.value(value));
             return;
@@ -318,6 +329,25 @@ impl<'l> Back<'l> {
 
     /// V009: a BOM (U+FEFF) inside a value, of a layout field or of a 受給者証券面項目 column
     /// (`field` `None`): those bytes would be uploaded as part of the value.
+    /// V011: an Excel error value (`#N/A` …) in a layout field or a 券面 column.
+    pub(super) fn excel_error(
+        &mut self,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        field: Option<usize>,
+        value: &str,
+    ) {
+        let mut d = Diagnostic::new(Code::ExcelError)
+            .at(row, line)
+            .column(col)
+            .value(value);
+        if let Some(fi) = field {
+            d = d.field(fi, Basis::Verified);
+        }
+        self.sink.push(d);
+    }
+
     pub(super) fn bom_in_value(
         &mut self,
         row: u32,

@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// Re-exported: other modules trim the way the checker does.
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
-    char_count, digit_runs, first_disallowed, is_exponent_form, length_surely_fits,
+    char_count, digit_runs, first_disallowed, is_excel_error, is_exponent_form, length_surely_fits,
 };
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};
@@ -673,7 +673,18 @@ impl<'l> Back<'l> {
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
-        // 券面 columns are uploaded too: a BOM inside one is V009 as in a layout field.
+        // 券面 columns are uploaded too: an Excel error value in one is V011, a BOM inside one
+        // V009, as in a layout field.
+        for k in 0..self.detail_cols.len() {
+            let c = self.detail_cols[k];
+            if c < ends.len() {
+                let v = trim_edges(field(c));
+                if v.as_bytes().first() == Some(&b'#') && is_excel_error(v) {
+                    let col = u32::try_from(c + 1).ok();
+                    self.excel_error(row, line, col, None, v);
+                }
+            }
+        }
         if self.may_have_bom {
             for k in 0..self.detail_cols.len() {
                 let c = self.detail_cols[k];

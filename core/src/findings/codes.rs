@@ -161,6 +161,7 @@ codes! {
     Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
     RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
+    ExcelError = "V011" => "core/src/check/fields.rs", "Back::excel_error";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
@@ -491,6 +492,15 @@ impl Code {
                 "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
                 "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
             ),
+            Code::ExcelError => i(
+                Error,
+                "Excel のエラー値（#N/A など）が値になっています",
+                "An Excel error value (#N/A …) in place of a value",
+                "数式の結果がエラーになったセル（VLOOKUP で見つからない #N/A、参照先が消えた #REF!、#VALUE! など）が、その表示のまま保存されています。このままでは「#N/A」という文字が氏名などとして登録されます。",
+                "A formula that failed (a VLOOKUP that found nothing gives #N/A, a deleted reference #REF!, and #VALUE! …) was saved as it shows. As it stands, the text \"#N/A\" would be registered as a name or another value.",
+                "元の Excel で、その列の数式の参照先（検索する表や範囲）を確認し、正しい値が出るようにしてから保存し直してください。値だけを貼り付ける場合も、エラーが消えたことを確かめてください。",
+                "In the source workbook, check what the column's formula refers to (the table or range it looks up) until it shows the right value, then save again. When pasting values only, make sure no error is left.",
+            ),
             Code::RecipientNumberEmpty => i(
                 Warning,
                 "公費受給者番号が空です",
@@ -574,10 +584,10 @@ impl Code {
             ),
             Code::MyNumberExponent => i(
                 Error,
-                "個人番号が Excel の指数表示で壊れています",
-                "My Number destroyed by Excel's exponent format",
-                "2.10988E+11 のような指数表示の値は、Excel が表示桁数に丸めたもので、下の桁が失われています。このファイルからは元の番号を復元できません。",
-                "A value like 2.10988E+11 is Excel's rounded display; the lower digits are lost and cannot be recovered from this file.",
+                "番号（個人番号・公費受給者番号など）が Excel の指数表示で壊れています",
+                "A number (My Number, recipient number …) destroyed by Excel's exponent format",
+                "2.10988E+11 のような指数表示の値は、Excel が表示桁数に丸めたもので、下の桁が失われています。16桁以上の番号は Excel が15桁しか保持しないため、ブックから読んだ値もこの形になります。このファイルからは元の番号を復元できません。",
+                "A value like 2.10988E+11 is Excel's rounded display; the lower digits are lost. Excel keeps 15 digits, so a number of 16 or more digits read from a workbook takes this form too. It cannot be recovered from this file.",
                 "元のシステムから出力し直すか、Excel で列の書式を「文字列」にしてから貼り付け直し、「CSV UTF-8」で保存してください。",
                 "Export again from the source system, or format the column as Text in Excel before pasting, then save as CSV UTF-8.",
             ),

@@ -71,16 +71,17 @@ pub fn mask(kind: Personal, value: &str) -> String {
             })
             .collect(),
         Personal::BirthDate => {
+            // The year, then only the date's separators: anything else (a name in the
+            // column, a month written in words) is hidden.
             let keep = year_prefix(value);
             value
                 .chars()
                 .enumerate()
                 .map(|(i, c)| {
-                    if i >= keep && (is_digit(c) || "〇一二三四五六七八九十元".contains(c))
-                    {
-                        star(c)
-                    } else {
+                    if i < keep || c.is_whitespace() || "-/.・－／．年月日".contains(c) {
                         c
+                    } else {
+                        star(c)
                     }
                 })
                 .collect()
@@ -231,11 +232,51 @@ fn push_cut_marker(s: &mut String, cut: usize, ja: bool) {
     }
 }
 
-/// Personal-data kind of a finding's field.
+/// Personal-data kind of a finding's value: its field's, or, in a field of codes, digits, flags
+/// or dates that is not personal, what the value looks like. A row with a comma too many
+/// (S006) or a mapping off by one column puts a name into 性別 or a birth date into 不開示フラグ:
+/// text there is masked as a name, a date (with separators) outside a date field as a birth
+/// date. Free-text fields (受給者証名) keep their values.
 fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
-    d.field
-        .and_then(|i| layout.fields.get(i))
-        .map_or(Personal::None, |f| f.personal)
+    let Some(f) = d.field.and_then(|i| layout.fields.get(i)) else {
+        return Personal::None;
+    };
+    // Only a value the checks rejected may be out of place: a repair (X013 「女」→ 2, X006 a
+    // 和暦 date) recognised it as the field's own.
+    let rejected = matches!(
+        d.code,
+        Code::Length
+            | Code::Chars
+            | Code::Date
+            | Code::NotInCodeList
+            | Code::Boolean
+            | Code::ConditionsSyntax
+    );
+    if f.personal != Personal::None || f.value_type == ValueType::Text || !rejected {
+        return f.personal;
+    }
+    let Some(v) = d.value.as_deref() else {
+        return Personal::None;
+    };
+    let structured =
+        |c: char| c.is_ascii() || ('\u{FF01}'..='\u{FF5E}').contains(&c) || c.is_whitespace();
+    if !v.chars().all(structured) {
+        // Text where codes belong; in a date field, unless it is a date in words (平成99年…).
+        let date_in_words = f.value_type == ValueType::Date && v.chars().any(is_digit);
+        return if date_in_words {
+            Personal::None
+        } else {
+            Personal::Name
+        };
+    }
+    let separated = v.chars().any(|c| !is_digit(c));
+    if f.value_type != ValueType::Date
+        && separated
+        && crate::domain::date::parse_lenient(v, true).is_ok()
+    {
+        return Personal::BirthDate;
+    }
+    Personal::None
 }
 
 /// The value of a finding as it may be shown: masked unless `show_values`, and bounded.
@@ -334,7 +375,9 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     // A finding on a 受給者証券面項目 column (no layout field) names it as such.
     let (label_ja, label_en) = field.map_or_else(
         || match d.code {
-            Code::BomInValue => ("受給者証券面項目".to_owned(), "certificate item".to_owned()),
+            Code::BomInValue | Code::ExcelError => {
+                ("受給者証券面項目".to_owned(), "certificate item".to_owned())
+            }
             _ => (String::new(), String::new()),
         },
         |f| (f.label_ja.clone(), f.label_en.clone()),
@@ -344,14 +387,13 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     // then cut to ECHO_MAX by `quoted`.
     let show = |v: &str| shown(kind, v, show_values);
     let value = d.value.as_deref().map(show);
-    // A character finding names its character unless the mask hid a digit there (of a My
-    // Number, a birth date, a long number in any column). Other characters of names and
-    // addresses are named as before: a 外字 must be found to be fixed.
+    // A character finding names its character only where the mask shows it: a name held in
+    // half-width kana has a C004 finding for every character, and naming each would spell the
+    // name the mask hid. The position finds it in the file; --show-values names it.
     let hidden = |pos: u32| match (d.value.as_deref(), value.as_deref()) {
         (Some(raw), Some(masked)) => {
             let at = (pos as usize).saturating_sub(1);
-            let c = raw.chars().nth(at);
-            c != masked.chars().nth(at) && c.is_some_and(|c| is_digit(c) || c.is_numeric())
+            raw.chars().nth(at) != masked.chars().nth(at)
         }
         _ => false,
     };
@@ -509,6 +551,14 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("「{label_ja}」の値{v_ja}に BOM（U+FEFF、目に見えない文字）が含まれています。このままではその値の一部としてアップロードされます。"),
             format!("The value {v_en} of \"{label_en}\" holds a byte-order mark (U+FEFF, invisible); it would be uploaded as part of the value."),
         ),
+        (Code::ExcelError, _) => {
+            // One of Excel's fixed error texts (`is_excel_error`): nothing personal to mask.
+            let (e_ja, e_en) = quoted(d.value.as_deref());
+            (
+                format!("「{label_ja}」の値{e_ja}は Excel のエラー値です（数式の結果がエラーのまま保存されています）。このままでは{e_ja}という文字が登録されます。"),
+                format!("The value {e_en} of \"{label_en}\" is an Excel error value (a formula's error saved as it shows); the text {e_en} would be registered."),
+            )
+        }
         (Code::OptionalColumnAbsent, _) => (
             format!("任意項目「{label_ja}」の列がありません。空欄として扱います。"),
             format!("No column for the optional field \"{label_en}\"; treated as empty."),
@@ -644,9 +694,9 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             ),
         ),
         (Code::MyNumberExponent, _) => (
-            format!("個人番号{v_ja}は Excel の指数表示です。下の桁が失われていて復元できません。"),
+            format!("「{label_ja}」{v_ja}は Excel の指数表示です。下の桁が失われていて復元できません。"),
             format!(
-                "My Number {v_en} is in Excel's exponent form; the lower digits are lost and cannot be recovered."
+                "\"{label_en}\" {v_en} is in Excel's exponent form; the lower digits are lost and cannot be recovered."
             ),
         ),
         (Code::MyNumberSameDigits, _) => (
@@ -833,7 +883,10 @@ mod tests {
             ("41275", "*****"),
             ("4250101", "*******"),
             ("201301011", "*********"),
-            ("平成二十五年一月一日", "平成＊＊＊年＊月＊日"),
+            // No year in digits: the era is hidden too (anything but the separators is).
+            ("平成二十五年一月一日", "＊＊＊＊＊年＊月＊日"),
+            // A name typed into the column is no date: hidden whole.
+            ("鈴木次郎", "＊＊＊＊"),
             ("1-1-2013", "*-*-****"),
             ("", ""),
         ] {
@@ -885,16 +938,67 @@ mod tests {
         );
         assert!(m.en.contains("character 1 (*)"), "{}", m.en);
         assert!(message(&layout, &d, true).ja.contains("「１」(U+FF11)"));
-        // A 外字 in a name is still named (the mask hides it, but it is no digit).
+        // Nor a character of a name the mask hid: one finding per half-width kana would spell
+        // the name. The first character, which the mask shows, is named.
+        for (pos, ch) in [(3, '\u{FF93}'), (7, '\u{FF99}')] {
+            let d = Diagnostic::new(Code::HalfwidthKanaInText)
+                .field(at("basicFiveInfo.name"), Basis::Verified)
+                .value("ﾔﾏﾓﾄﾐﾂﾙ")
+                .detail(Detail::CharIssue {
+                    ch,
+                    pos,
+                    suggestion: Some("モ"),
+                });
+            let m = message(&layout, &d, false);
+            assert!(m.ja.contains(&format!("{pos}文字目(*)")), "{}", m.ja);
+            assert!(
+                !m.ja.contains(ch) && !m.ja.contains("U+FF") && !m.ja.contains('モ'),
+                "{}",
+                m.ja
+            );
+            assert!(message(&layout, &d, true).ja.contains(&format!("「{ch}」")));
+        }
         let d = Diagnostic::new(Code::Gaiji)
             .field(at("basicFiveInfo.name"), Basis::Verified)
-            .value("愛知\u{E000}子")
+            .value("\u{E000}知花子")
             .detail(Detail::CharIssue {
                 ch: '\u{E000}',
-                pos: 3,
+                pos: 1,
                 suggestion: None,
             });
         assert!(message(&layout, &d, false).ja.contains("(U+E000)"));
+    }
+
+    /// A value in the wrong column (a comma too many in the row, a mapping off by one) is
+    /// masked by what it looks like where the field is a code, flag or date: a name in 性別, a
+    /// birth date in 不開示フラグ, a name in 生年月日. Free text (受給者証名) is shown.
+    #[test]
+    fn values_in_the_wrong_column_are_masked_by_their_look() {
+        use crate::layout::Basis;
+        let layout = Layout::full();
+        let at = |id: &str| layout.fields.iter().position(|f| f.id == id).unwrap();
+        let shown = |field: &str, code: Code, v: &str| {
+            let d = Diagnostic::new(code)
+                .field(at(field), Basis::Verified)
+                .value(v);
+            message(&layout, &d, false).ja
+        };
+        let sex = "basicFiveInfo.sex";
+        let m = shown(sex, Code::NotInCodeList, "鈴木次郎");
+        assert!(m.contains("「鈴＊＊＊」") && !m.contains("木次郎"), "{m}");
+        let m = shown(sex, Code::NotInCodeList, "2013-05-17");
+        assert!(m.contains("「2013-**-**」"), "{m}");
+        let m = shown("basicFiveInfo.dateOfBirth", Code::Date, "鈴木次郎");
+        assert!(m.contains("「＊＊＊＊」"), "{m}");
+        let m = shown(
+            "basicFiveInfo.dateOfBirth",
+            Code::Date,
+            "２０１３－０１－０１",
+        );
+        assert!(m.contains("「２０１３－＊＊－＊＊」"), "{m}");
+        // A code stays readable: the clerk must see what was typed.
+        let m = shown(sex, Code::NotInCodeList, "9");
+        assert!(m.contains("「9」"), "{m}");
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! | cell | CSV text |
 //! |---|---|
 //! | string | as is: no trimming, no normalisation |
-//! | number | exact digits: `210987654320`, `0.5`, `1234.25`; integers never get `.0` or an exponent (below 1e15: rounded to 15 significant digits, Excel's precision; 1e15 up to 1e21: shortest round-trip digits; larger: `1.23456789012346E+21`) |
+//! | number | exact digits: `210987654320`, `0.5`, `1234.25`; integers below 1e15 never get `.0` or an exponent (rounded to 15 significant digits, Excel's precision); from 1e15 up, more digits than Excel keeps, Excel's exponent form with 15 significant digits: `1.23456789012346E+18` (so a 16-digit identifier is reported, never uploaded with invented zeros) |
 //! | number formatted `000…0` | zero-padded to the format's width, as Excel shows it (`000000000000` on 23456789013 → `023456789013`) |
 //! | date (number with a date format) | `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM:SS` when the time is not midnight; `HH:MM:SS` for a time below one day |
 //! | 1900 serial 60 (the non-existent 1900-02-29), serial 0, out of range | the serial number itself (never a wrong date) |
@@ -838,10 +838,11 @@ fn format_number(x: f64, format: NumberFormat, out: &mut String) {
         } else {
             write_scientific(digits, exp, out);
         }
-    } else if ax < 1e21 {
-        // Integral digits (or nearly): the shortest text that reads back as the same f64.
-        let _ = write!(out, "{x}");
     } else {
+        // 1e15 and up: more digits than Excel keeps (15 significant; the rest became zeros
+        // when the value was typed or pasted). Written as Excel shows such a number, in its
+        // exponent form, so that no identifier is uploaded with digits that were never in the
+        // source: the checks then report it (N002 on a My Number, V003 on other digits).
         let sci = format!("{x:.14e}");
         let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
         let exp: i32 = exp.parse().unwrap_or(0);

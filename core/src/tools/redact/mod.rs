@@ -488,6 +488,10 @@ impl Rewriter<'_> {
         // Seeded by the value without its edge spaces (U+FEFF among them), as the checker
         // compares it: "X" and " X" in two rows of one certificate get one stand-in.
         let mut rng = self.key.rng(&tag, trim_edges(&raw), 0);
+        // An Excel error value (#N/A …) is nobody's data, and its finding (V011) must stay.
+        if crate::check::cells::is_excel_error(trim_edges(&raw)) {
+            return value.to_vec();
+        }
         match kind {
             Personal::None => value.to_vec(),
             Personal::Name | Personal::Address => {
