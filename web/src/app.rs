@@ -102,7 +102,7 @@ pub fn app(props: &AppProps) -> Html {
                 <Steps
                     {lang}
                     screen={state.screen}
-                    reachable={(state.mapping.is_some(), state.results.is_some())}
+                    reachable={(state.mapping.is_some(), state.results_current())}
                     {busy}
                     send={send.clone()}
                 />

@@ -304,6 +304,10 @@ pub struct State {
     pub mapping: Option<Rc<MappingState>>,
     /// The results, once checked.
     pub results: Option<Rc<ResultsState>>,
+    /// What the last check was asked with (the mapping without its name, and the constant
+    /// fields and value mappings): results made with another mapping than the one shown are
+    /// not reachable ([`State::results_current`]).
+    pub checked_with: Option<(String, crate::protocol::Prepare)>,
     /// 「差分履歴ファイルを作る」.
     pub diff_maker: DiffMaker,
     /// The last job id handed out (ids identify requests to the worker).

@@ -284,11 +284,30 @@ impl State {
         });
     }
 
+    /// What a check asks with: the mapping (without its name, which changes nothing checked)
+    /// and the constant fields and value mappings.
+    fn check_key(&self) -> Option<(String, crate::protocol::Prepare)> {
+        let m = self.mapping.as_ref()?;
+        let mapping =
+            mapping::to_mapping("", &self.config.layout.0, &m.preview.headers, &m.targets);
+        Some((mapping.to_json(), self.prepare()))
+    }
+
+    /// Whether the results shown were made with the mapping the clerk sees now. After a change
+    /// of a column's target, a constant field or a value mapping they are not: step 3 stays
+    /// closed until the clerk checks again (its verdict and its download would be the old
+    /// mapping's, a column switched off still in the upload file).
+    pub fn results_current(&self) -> bool {
+        self.results.is_some()
+            && self.checked_with.is_some()
+            && self.checked_with == self.check_key()
+    }
+
     fn go_to(&mut self, screen: Screen) {
         let possible = match screen {
             Screen::Input => true,
             Screen::Mapping => self.mapping.is_some(),
-            Screen::Results => self.results.is_some(),
+            Screen::Results => self.results_current(),
         };
         if possible {
             self.screen = screen;
@@ -822,6 +841,7 @@ impl State {
             }),
             jump: None,
         };
+        self.checked_with = self.check_key();
         let mut fx = vec![Effect::Mark("pmh:check")];
         fx.extend(post(
             job,

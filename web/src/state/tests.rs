@@ -1010,3 +1010,69 @@ fn the_official_template_becomes_the_layout_and_stores_labels_only() {
     );
     assert_eq!(s.config.choice, LayoutChoice::Full);
 }
+
+/// A change of the mapping after a check closes step 3 until the clerk checks again: its
+/// verdict and download were the old mapping's (a 券面 column switched off still in the upload
+/// file, a swapped 氏名/カナ not swapped). Renaming the mapping changes nothing checked; undoing
+/// the change opens step 3 again; a new check does too.
+#[test]
+fn a_mapping_change_closes_the_results_until_checked_again() {
+    let state = to_results();
+    assert!(state.results_current());
+    let state = state.reduce(Action::GoTo(Screen::Mapping));
+    let renamed = state
+        .clone()
+        .reduce(Action::SetMappingName("区の様式".into()));
+    assert!(renamed.results_current(), "a name is not checked");
+    let before = state.mapping.as_ref().unwrap().targets[1].clone();
+    assert_ne!(before, Target::Ignore);
+    for change in [
+        Action::SetTarget {
+            col: 1,
+            target: Target::Ignore,
+        },
+        Action::SetConstant {
+            field: "basicFiveInfo.sex".into(),
+            value: "2".into(),
+        },
+        Action::SetValue {
+            field: "basicFiveInfo.sex".into(),
+            from: "女".into(),
+            to: "2".into(),
+        },
+    ] {
+        let changed = state.clone().reduce(change.clone());
+        assert!(!changed.results_current(), "{change:?}");
+        let tried = changed.reduce(Action::GoTo(Screen::Results));
+        assert_eq!(tried.screen, Screen::Mapping, "{change:?}");
+        assert!(
+            tried.results.is_some(),
+            "the results (and their edits) are kept"
+        );
+    }
+    let changed = state.clone().reduce(Action::SetTarget {
+        col: 1,
+        target: Target::Ignore,
+    });
+    let undone = changed.clone().reduce(Action::SetTarget {
+        col: 1,
+        target: before,
+    });
+    assert!(undone.results_current());
+    assert_eq!(
+        undone.reduce(Action::GoTo(Screen::Results)).screen,
+        Screen::Results
+    );
+    let (checked, fx) = step(changed, 3, Action::Check);
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Post {
+                request: ToWorker::Check { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    assert!(checked.results_current());
+}
