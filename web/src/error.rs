@@ -86,6 +86,8 @@ pub enum Notice {
     MappingSaved(String),
     /// Saved, leaving out column names that look like data (their count).
     MappingSavedWithout(String, usize),
+    /// The mapping file was written without this many column names that look like data.
+    MappingExportedWithout(usize),
     /// A saved mapping was deleted.
     MappingDeleted,
     /// A mapping file was imported.

@@ -1433,6 +1433,10 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             format!("対応付け「{name}」を保存しました。データに見える列名 {n} 個は保存していません（個人の情報を残さないため）。"),
             format!("Saved the mapping “{name}”. {n} column names that look like data were not saved (no personal data is kept)."),
         ),
+        Notice::MappingExportedWithout(n) => lang.pick(
+            format!("対応付けのファイルを書き出しました。データに見える列名 {n} 個は書き出していません（個人の情報を渡さないため）。その列は読み込み後にもう一度選んでください。"),
+            format!("Wrote the mapping file. {n} column names that look like data were left out (no personal data leaves with it); choose those columns again after importing it."),
+        ),
         Notice::MappingDeleted => Text::Deleted.get(lang).to_owned(),
         Notice::MappingImported => Text::Imported.get(lang).to_owned(),
         Notice::DataCleared => Text::DataCleared.get(lang).to_owned(),

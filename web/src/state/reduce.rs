@@ -761,8 +761,11 @@ impl State {
         post(job, ToWorker::SetHeaderRow { job, row }, None)
     }
 
+    /// Downloads the mapping as JSON: the file a clerk hands to a colleague or the vendor, so
+    /// column names that look like data (a file without a header row has a My Number and a
+    /// name for "column names") are left out, as in the saved copy.
     fn export_mapping(&mut self) -> Vec<Effect> {
-        let Some(m) = self.current_mapping() else {
+        let (Some(mut m), Some(state)) = (self.current_mapping(), self.mapping.clone()) else {
             return Vec::new();
         };
         let stem = if m.name.is_empty() {
@@ -770,14 +773,23 @@ impl State {
         } else {
             m.name.clone()
         };
+        let layout = self.config.layout.0.clone();
+        let before = m.columns.len();
+        m.columns
+            .retain(|h, _| mapping::storable_header(&layout, &state.preview, h));
+        let left_out = before - m.columns.len();
         let mut json = m.to_json();
         json.push('\n');
-        vec![Effect::Download {
+        let fx = vec![Effect::Download {
             name: format!("{stem}.json"),
             mime: "application/json".into(),
             data: Payload::Text(json),
             report: false,
-        }]
+        }];
+        if left_out > 0 {
+            self.tell(Notice::MappingExportedWithout(left_out));
+        }
+        fx
     }
 
     fn read_sheet(&mut self, sheet: Option<String>, now: &Now) -> Vec<Effect> {

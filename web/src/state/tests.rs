@@ -1076,3 +1076,68 @@ fn a_mapping_change_closes_the_results_until_checked_again() {
     );
     assert!(checked.results_current());
 }
+
+/// The exported mapping file leaves out column names that look like data, as the saved copy
+/// does: a file without a header row, its first row confirmed as the header, has a My Number
+/// and a name for "column names", and the file is what a clerk hands on.
+#[test]
+fn an_exported_mapping_holds_no_value_from_the_data() {
+    let mut data_header = preview(&["123456789018", "愛知花子", "番号"]);
+    data_header.header_looks_like_data = true;
+    let mut state = run([
+        load(1),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: data_header,
+        }),
+        Action::ConfirmHeader,
+        Action::SetTarget {
+            col: 0,
+            target: Target::Field("basicFiveInfo.myNumber".into()),
+        },
+        Action::SetTarget {
+            col: 1,
+            target: Target::Field("basicFiveInfo.name".into()),
+        },
+        Action::SetMappingName("区の様式".into()),
+    ]);
+    let fx = state.update(Action::ExportMapping, &at(0));
+    let [
+        Effect::Download {
+            name,
+            data: Payload::Text(json),
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(name, "区の様式.json");
+    assert!(
+        !json.contains("123456789018") && !json.contains("愛知花子"),
+        "{json}"
+    );
+    // 「番号」 too: under a header row that looks like data, only names of layout fields stay
+    // (`mapping::storable_header`, the saved copy's rule).
+    assert_eq!(state.notice, Some(Notice::MappingExportedWithout(3)));
+    // A real header row is exported whole, without a notice.
+    let mut state = run([
+        load(1),
+        worker(FromWorker::Loaded {
+            job: JobId(1),
+            preview: preview(&["個人番号", "氏名"]),
+        }),
+    ]);
+    let fx = state.update(Action::ExportMapping, &at(0));
+    let [
+        Effect::Download {
+            data: Payload::Text(json),
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert!(json.contains("個人番号") && json.contains("氏名"), "{json}");
+    assert_eq!(state.notice, None);
+}
