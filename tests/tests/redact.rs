@@ -108,8 +108,42 @@ fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], 
                 .map(|(_, v)| v.trim())
         })
         .collect();
+    // The 履歴キー is derived from the My Number: replaced in every row, equal where the
+    // original is equal, different where it differs, never the original.
+    let history = layout.key_index().history_key;
+    if let Some(h) = history {
+        let mut pairs: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for ((r0, r1), &shifted) in before_rows.iter().zip(&after_rows).zip(&ragged_at) {
+            let (old, new) = (r0[h].trim(), r1[h].trim());
+            if shifted || old.is_empty() || r0[h].contains(['\r', '\n', ',', '\t']) {
+                continue;
+            }
+            assert_ne!(old, new, "{label}: 履歴キー kept");
+            assert_eq!(
+                old.chars().count(),
+                new.chars().count(),
+                "{label}: 履歴キー length"
+            );
+            assert_eq!(
+                *pairs.entry(old).or_insert(new),
+                new,
+                "{label}: equal keys differ"
+            );
+        }
+        let mut stand_ins: Vec<&str> = pairs.values().copied().collect();
+        stand_ins.sort_unstable();
+        stand_ins.dedup();
+        assert_eq!(
+            stand_ins.len(),
+            pairs.len(),
+            "{label}: different keys made equal"
+        );
+    }
     for ((r0, r1), &shifted) in before_rows.iter().zip(&after_rows).zip(&ragged_at) {
         for (i, f) in layout.fields.iter().enumerate() {
+            if Some(i) == history {
+                continue;
+            }
             if f.personal == Personal::None {
                 // A value spanning lines may hold spilled rows: redacted whatever its column
                 // (in build mode the visitor shows it trimmed; no synthetic value has a comma).
@@ -515,6 +549,57 @@ fn cr_only_rows_are_judged_against_their_own_validity_start() {
             &Options::default(),
             input.as_bytes(),
             seed,
+        );
+    }
+}
+
+/// A 差分履歴 file's 履歴キー is made from the My Number and the certificate's other key values
+/// (`--history-key period` hashes them with the validity start); the copy keeps those others,
+/// so a kept 履歴キー let anyone find each original My Number by trying them all. The copy
+/// holds none of the original keys, and its findings are the original's.
+#[test]
+fn a_diff_files_history_keys_are_replaced() {
+    let full = conformance::fixtures_dir().join("valid/full_minimal.csv");
+    let snapshot = std::fs::read(&full).unwrap();
+    for scheme in [
+        pmh_core::diff::HistoryKeyScheme::Period,
+        pmh_core::diff::HistoryKeyScheme::Hash,
+    ] {
+        let mut diff_file = Vec::new();
+        let mut sink = |b: &[u8]| -> Result<(), String> {
+            diff_file.extend_from_slice(b);
+            Ok(())
+        };
+        pmh_core::diff::diff(
+            &Layout::full(),
+            &Layout::diff(),
+            &Options::default(),
+            &pmh_core::diff::DiffConfig {
+                scheme,
+                ..pmh_core::diff::DiffConfig::default()
+            },
+            None,
+            &mut pmh_core::diff::Bytes(&snapshot),
+            pmh_core::diff::StateInput::None,
+            &mut sink,
+        )
+        .unwrap();
+        let layout = Layout::diff();
+        let h = layout.key_index().history_key.unwrap();
+        let (_, original) = rows(&layout, &Options::default(), &diff_file);
+        assert!(!original.is_empty());
+        let copy = redact(&layout, &Options::default(), &diff_file, 7).unwrap();
+        let text = decode(&copy);
+        for r in &original {
+            assert_eq!(r[h].len(), 20, "{scheme:?}: a real key");
+            assert!(!text.contains(r[h].as_str()), "{scheme:?}: {} kept", r[h]);
+        }
+        assert_redaction(
+            &format!("{scheme:?}"),
+            &layout,
+            &Options::default(),
+            &diff_file,
+            7,
         );
     }
 }

@@ -571,6 +571,29 @@ impl Rewriter<'_> {
         }
     }
 
+    /// Replaces a 履歴キー by a stand-in drawn from the value alone (with the copy's secret
+    /// seed): equal keys stay equal (K003), and each character keeps its class (a digit, a hex
+    /// letter, another letter, either case), so the length and character checks judge the
+    /// stand-in as the original. Anything else (a hyphen) is kept.
+    fn history_key_cell(&self, units: &[Unit], out: &mut Out<'_>) -> bool {
+        let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
+        let raw: String = value.iter().collect();
+        let mut rng = self.key.rng("historyKey", trim_edges(&raw), 0);
+        let mut pick = |from: u8, n: u64| char::from(from + rng.below(n) as u8);
+        let new: Vec<char> = value
+            .iter()
+            .map(|&c| match c {
+                '0'..='9' => pick(b'0', 10),
+                'a'..='f' => pick(b'a', 6),
+                'A'..='F' => pick(b'A', 6),
+                'g'..='z' => pick(b'g', 20),
+                'G'..='Z' => pick(b'G', 20),
+                _ => c,
+            })
+            .collect();
+        self.emit(units, &value, &new, out)
+    }
+
     /// What [`Self::other_cell`] writes for a cell's characters: `None` keeps the cell.
     fn other_replacement(
         &self,
@@ -911,6 +934,10 @@ fn rewrite(
             .chain(k.certificate_type)
             .collect()
     };
+    // The 履歴キー (差分履歴): made from the My Number and the certificate's other key values
+    // by `pmhcsv diff`; with those kept in the copy, a search over the My Numbers finds each
+    // original again. Replaced in every row, alike wherever it is equal (K003 compares it).
+    let history_key = layout.key_index().history_key;
     // The raw personal values, so that no replacement equals any of them; and the certificate
     // key values (受給者番号, サブキー …) that hold a personal value in some row: those are
     // replaced in every row, by the same replacement, so that K001/K002 see the same keys.
@@ -1044,6 +1071,9 @@ fn rewrite(
                 if !spans_lines && !f.content.is_empty() {
                     let key = fi.filter(|i| key_fields.contains(i));
                     let changed = match key {
+                        _ if fi.is_some() && fi == history_key => {
+                            rw.history_key_cell(&f.content, &mut out)
+                        }
                         // A certificate key: the same replacement wherever the value is.
                         Some(i) => {
                             let v = cell_text(f);
