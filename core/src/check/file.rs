@@ -103,6 +103,15 @@ impl<'l> Back<'l> {
         }
         if self.opts.kind == InputKind::Upload {
             self.delimiter_check(line);
+            // A BOM in a header cell is uploaded with it (a column name copied from the start of
+            // another file): PMH's column name would be "\u{FEFF}氏名". The header is matched
+            // without it, so say so here. (A BOM right after the file's own BOM never gets here:
+            // the CSV reader drops it at the start of the first record.)
+            for (c, h) in headers.iter().enumerate() {
+                if h.contains('\u{FEFF}') {
+                    self.bom_in_value(row, line, u32::try_from(c + 1).ok(), None, h);
+                }
+            }
         }
         self.detail_cols = (0..map.uses.len())
             .filter(|&c| map.uses[c] == Use::Detail && !map.headers[c].trim().is_empty())

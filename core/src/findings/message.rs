@@ -547,6 +547,14 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("この列の値{v_ja}に、引用符（\"）が CSV の規則（RFC 4180）に反する位置にあります。読み取るソフトによって値が変わります。"),
             format!("The value {v_en} in this column has a quote (\") where CSV (RFC 4180) does not allow one; parsers read it differently."),
         ),
+        // On the header row: a column name (not a value of anyone's).
+        (Code::BomInValue, _) if d.row == Some(1) => {
+            let (h_ja, h_en) = quoted(d.value.as_deref().map(|h| shown(Personal::None, h, show_values)).as_deref());
+            (
+                format!("見出し{h_ja}に BOM（U+FEFF、目に見えない文字）が含まれています。このままでは列名の一部としてアップロードされます。"),
+                format!("The column name {h_en} holds a byte-order mark (U+FEFF, invisible); it would be uploaded as part of the name."),
+            )
+        }
         (Code::BomInValue, _) => (
             format!("「{label_ja}」の値{v_ja}に BOM（U+FEFF、目に見えない文字）が含まれています。このままではその値の一部としてアップロードされます。"),
             format!("The value {v_en} of \"{label_en}\" holds a byte-order mark (U+FEFF, invisible); it would be uploaded as part of the value."),
