@@ -218,6 +218,15 @@ impl<'l> Back<'l> {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
         }
         if self.opts.kind == InputKind::Upload && !self.stopped && self.header.is_some() {
+            if summary.bom_twice {
+                // The header's first name, with the BOM the reader dropped.
+                let first = self
+                    .header
+                    .as_ref()
+                    .and_then(|h| h.headers.first())
+                    .map_or_else(String::new, |h| format!("\u{FEFF}{h}"));
+                self.bom_in_value(1, 1, Some(1), None, &first);
+            }
             self.encoding_checks(summary.encoding);
             let le: LineEndings = summary.line_endings;
             let expected = self.layout.dialect.line_ending;

@@ -100,6 +100,9 @@ pub struct FrontSummary {
     pub line_endings: LineEndings,
     /// Delimiter found.
     pub delimiter: u8,
+    /// The text after the file's BOM starts with another BOM (written twice): the CSV reader
+    /// drops it at the first record, but PMH would read it as part of the first column name.
+    pub bom_twice: bool,
 }
 
 /// Stage 1: feed bytes, take batches.
@@ -108,6 +111,8 @@ pub struct Front {
     decoded: Vec<u8>,
     reader: Option<RecordReader>,
     head: Vec<u8>,
+    /// See [`FrontSummary::bom_twice`].
+    bom_twice: bool,
     layout_delimiter: u8,
     delimiter: u8,
     /// `None` when the caller hashes the input itself (the CLI does, on another thread).
@@ -133,6 +138,7 @@ impl Front {
             decoded: Vec::new(),
             reader: None,
             head: Vec::new(),
+            bom_twice: false,
             layout_delimiter,
             delimiter: layout_delimiter,
             sha: Some(Sha256Hasher::new()),
@@ -210,6 +216,7 @@ impl Front {
                 .map(RecordReader::line_endings)
                 .unwrap_or_default(),
             delimiter: self.delimiter,
+            bom_twice: self.bom_twice,
         };
         (self.ready, summary)
     }
@@ -222,6 +229,7 @@ impl Front {
                 return;
             }
             let first_line = &self.head[..line_end.unwrap_or(self.head.len())];
+            self.bom_twice = first_line.starts_with("\u{FEFF}".as_bytes());
             self.delimiter = detect_delimiter(first_line, self.layout_delimiter);
             self.reader = Some(RecordReader::new(self.delimiter));
             let head = std::mem::take(&mut self.head);
