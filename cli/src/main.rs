@@ -402,6 +402,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         if matches!(source, Source::Converted(..)) {
             o.kind = InputKind::Source; // a workbook is source data, not an upload file
             o.encoding = EncodingChoice::Auto; // and its CSV text is UTF-8
+            o.workbook = true; // and never "ready to upload" (S022)
         }
         o.numeric_cells = source.numeric_cells();
         reports.push((

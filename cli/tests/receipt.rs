@@ -183,3 +183,33 @@ fn every_output_that_shows_the_input_hash_has_it() {
         }
     }
 }
+
+/// A workbook given to `validate`: its data is checked, but the file is no upload file, so it
+/// is never "ready to upload" (S022, exit 1), even when its data has no error.
+#[test]
+fn a_validated_workbook_is_never_ready_to_upload() {
+    let r = tmp("workbook.json");
+    let input = fixture("xlsx/validated_as_upload.xlsx");
+    let o = run(&[
+        "validate",
+        input.as_str(),
+        "--receipt",
+        r.to_str().unwrap(),
+        "--as-of",
+        "2025-06-01",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("[エラー S022] Excel ブック（.xlsx）です")
+            && out.contains("このままではアップロードできません"),
+        "{out}"
+    );
+    let v = json(&r);
+    assert_eq!(v["summary"]["upload_ready"], false);
+    assert_eq!(v["inputs"][0]["errors_by_code"]["S022"], 1);
+    // build reads the same workbook as source data: no S022 there.
+    let up = tmp("workbook-upload.csv");
+    let o = run(&["build", input.as_str(), "-o", up.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("S022"));
+}

@@ -40,10 +40,24 @@ pub fn layout_for(path: &Path) -> Layout {
     }
 }
 
+/// A sidecar `<stem>.json` flag of a fixture.
+fn sidecar_flag(path: &Path, key: &str) -> bool {
+    std::fs::read_to_string(path.with_extension("json")).is_ok_and(|t| {
+        serde_json::from_str::<serde_json::Value>(&t)
+            .is_ok_and(|v| v.get(key) == Some(&serde_json::Value::Bool(true)))
+    })
+}
+
+/// A workbook checked as `pmhcsv validate book.xlsx` does (sidecar `"validate": true`): its
+/// data as source data, the file itself never ready to upload (S022).
+pub fn is_validated_workbook(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "xlsx") && sidecar_flag(path, "validate")
+}
+
 /// `X…` fixtures are about repairs, and workbooks are source data: both are checked in build
-/// mode, as `pmhcsv build` does.
+/// mode, as `pmhcsv build` does (a workbook with `"validate": true`, as `pmhcsv validate`).
 pub fn is_build_fixture(path: &Path) -> bool {
-    path.extension().is_some_and(|x| x == "xlsx")
+    (path.extension().is_some_and(|x| x == "xlsx") && !is_validated_workbook(path))
         || path
             .file_name()
             .and_then(|n| n.to_str())
@@ -93,6 +107,10 @@ pub fn options_for(path: &Path) -> Options {
         opts.kind = InputKind::Source;
         opts.repair = true;
         opts.output = Some(OutputFormat::Csv);
+    }
+    if is_validated_workbook(path) {
+        opts.kind = InputKind::Source;
+        opts.workbook = true;
     }
     opts
 }

@@ -140,8 +140,11 @@ fn valid_fixtures_have_no_errors() {
 
 /// Codes whose fixture must be a workbook, not a CSV: X008 restores a leading zero only where
 /// an `.xlsx` number cell proves it was lost.
-const WORKBOOK_ONLY: &[(Code, &str)] =
-    &[(Code::RepairLeadingZeros, "xlsx/full_numbers_dates.xlsx")];
+const WORKBOOK_ONLY: &[(Code, &str)] = &[
+    (Code::RepairLeadingZeros, "xlsx/full_numbers_dates.xlsx"),
+    // `pmhcsv validate book.xlsx`: full_numbers_dates.xlsx again, checked as validate does.
+    (Code::WorkbookNotUpload, "xlsx/validated_as_upload.xlsx"),
+];
 
 #[test]
 fn every_code_has_a_fixture() {

@@ -1097,18 +1097,32 @@ pub fn previous_refused(previous: bool, reason: &pmh_core::diff::Unusable) -> Ms
         ("今回のファイル", "This file")
     };
     match reason {
+        // The page's 文字コード choice applies to this file, not to the previous upload, which
+        // PMH took as UTF-8: the advice for that side is to choose the file uploaded.
+        U::Unreadable { code } if previous => Msg::new(
+            format!(
+                "{ja}を読めません（{} {}）。比較しませんでした。PMH にアップロードしたファイル（UTF-8 の CSV）そのものを選んでください。",
+                code.as_str(),
+                code.info().title_ja,
+            ),
+            format!(
+                "{en} cannot be read ({} {}); nothing was compared. Choose the very file uploaded to PMH (a UTF-8 CSV).",
+                code.as_str(),
+                code.info().title_en,
+            ),
+        ),
         U::Unreadable { code } => Msg::new(
             format!(
                 "{ja}を読めません（{} {}）。比較しませんでした。{}",
                 code.as_str(),
                 code.info().title_ja,
-                code.info().hint_ja
+                page_words::ja(code.info().hint_ja)
             ),
             format!(
                 "{en} cannot be read ({} {}); nothing was compared. {}",
                 code.as_str(),
                 code.info().title_en,
-                code.info().hint_en
+                page_words::en(code.info().hint_en)
             ),
         ),
         U::NoRows => Msg::new(
@@ -1138,14 +1152,14 @@ pub fn previous_refused(previous: bool, reason: &pmh_core::diff::Unusable) -> Ms
                 row.map_or_else(String::new, |r| format!("{r}行目: ")),
                 code.as_str(),
                 code.info().title_ja,
-                code.info().hint_ja
+                page_words::ja(code.info().hint_ja)
             ),
             format!(
                 "{en} has rows that were not read ({}{} {}); their certificates would look deleted or go uncounted, so nothing was compared. {}",
                 row.map_or_else(String::new, |r| format!("row {r}: ")),
                 code.as_str(),
                 code.info().title_en,
-                code.info().hint_en
+                page_words::en(code.info().hint_en)
             ),
         ),
         U::NoKeyedRows => Msg::new(
@@ -1504,6 +1518,47 @@ mod tests {
         }
     }
 
+    /// The comparison's refusals are page texts too: no command-line option in them (S018's
+    /// hint names `--encoding`), and for the previous upload no advice to use the page's
+    /// 文字コード choice, which applies to this file only.
+    #[test]
+    fn comparison_refusals_name_no_command_line() {
+        use pmh_core::Code;
+        use pmh_core::diff::Unusable;
+        let reasons = [
+            Unusable::Unreadable {
+                code: Code::AmbiguousEncoding,
+            },
+            Unusable::Unreadable {
+                code: Code::UnknownEncoding,
+            },
+            Unusable::NoRows,
+            Unusable::MissingKeyColumn {
+                label: "個人番号".into(),
+            },
+            Unusable::RowsUnread {
+                code: Code::UnclosedQuote,
+                row: Some(4),
+            },
+            Unusable::RowsUnread {
+                code: Code::RecordTooLong,
+                row: None,
+            },
+            Unusable::NoKeyedRows,
+        ];
+        for previous in [true, false] {
+            for reason in &reasons {
+                let m = previous_refused(previous, reason);
+                for word in page_words::FORBIDDEN {
+                    assert!(!m.ja.contains(word) && !m.en.contains(word), "{m:?}");
+                }
+                if previous {
+                    assert!(!m.ja.contains("文字コードで選んで"), "{m:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_text_has_both_languages() {
         for text in Text::ALL {
@@ -1761,7 +1816,7 @@ pub mod page_words {
         "command line",
     ];
 
-    const JA: [(&str, &str); 16] = [
+    const JA: [(&str, &str); 17] = [
         ("検証番号", "チェックデジット"),
         ("検査用数字", "チェックデジット"),
         (
@@ -1817,9 +1872,13 @@ pub mod page_words {
             "Excel で保存し直すか、pmhcsv build で出力してください",
             "Excel で保存し直すか、このページで読み込んで「アップロード用 CSV」を保存してください",
         ),
+        (
+            "pmhcsv build でアップロード用の CSV を作り、その CSV を検査してアップロードしてください（画面では「アップロード用 CSV」をダウンロード）。",
+            "このページの「アップロード用 CSV」をダウンロードして、そのファイルをアップロードしてください。",
+        ),
     ];
 
-    const EN: [(&str, &str); 12] = [
+    const EN: [(&str, &str); 13] = [
         (
             ", or convert it with `pmhcsv build`",
             ", or load it in this page and save the upload CSV",
@@ -1867,6 +1926,10 @@ pub mod page_words {
         (
             "Provide the municipality master as CSV with --master (`pmhcsv master --template` prints a template).",
             "Load the municipality master CSV in step 1 (save a template with “Save the master template”).",
+        ),
+        (
+            "Make the upload CSV with pmhcsv build, then check and upload that CSV (on the page: download the upload CSV).",
+            "Download the upload CSV from this page and upload that file.",
         ),
     ];
 

@@ -199,6 +199,9 @@ impl<'l> Back<'l> {
         if self.opts.output == Some(OutputFormat::Json) {
             write::json_close(&mut self.out, self.rows_written == 0);
         }
+        if self.opts.workbook {
+            self.sink.push(Diagnostic::new(Code::WorkbookNotUpload));
+        }
         if self.opts.masters.is_none()
             && self.header.is_some()
             && self.type_field.is_some()

@@ -90,6 +90,10 @@ pub struct Options {
     /// browser's date): rows whose validity ended before it are R003. `None` skips the check
     /// (core reads no clock).
     pub as_of: Option<date::Ymd>,
+    /// The input is a workbook checked as it stands (`pmhcsv validate book.xlsx`): its data
+    /// is judged as source data, and the file itself is no file PMH takes (S022, an error, so
+    /// that it is never "ready to upload").
+    pub workbook: bool,
 }
 
 impl Default for Options {
@@ -106,6 +110,7 @@ impl Default for Options {
             numeric_cells: None,
             encoding: EncodingChoice::Auto,
             as_of: None,
+            workbook: false,
         }
     }
 }

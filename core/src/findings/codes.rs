@@ -151,6 +151,7 @@ codes! {
     BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
     CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
     RecordTooLong = "S021" => "core/src/check/mod.rs", "Back::record";
+    WorkbookNotUpload = "S022" => "core/src/check/file.rs", "Back::finish_file";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
@@ -356,6 +357,15 @@ impl Code {
                 "A line runs past 1 MiB without a line break. A PMH row (one certificate) is not a thousandth of that, so the file likely has no line breaks, or is not a CSV file. The values on this line were not read.",
                 "正しいファイルか、1件ごとに改行されているかを確認してください。別のシステムから出力したファイルであれば、1件ごとに改行（CRLF または LF）を入れて出力し直してください。",
                 "Check that it is the right file and has one certificate per line. If another system wrote it, export it again with a line break (CRLF or LF) after each certificate.",
+            ),
+            Code::WorkbookNotUpload => i(
+                Error,
+                "Excel ブック（.xlsx）はそのままアップロードできません",
+                "An Excel workbook (.xlsx) cannot be uploaded as it is",
+                "PMH が受け付けるのは CSV（UTF-8）のファイルです。このブックのデータは検査しましたが、このファイル自体はアップロードできません。",
+                "PMH takes CSV (UTF-8) files. The workbook's data was checked, but the file itself cannot be uploaded.",
+                "pmhcsv build でアップロード用の CSV を作り、その CSV を検査してアップロードしてください（画面では「アップロード用 CSV」をダウンロード）。",
+                "Make the upload CSV with pmhcsv build, then check and upload that CSV (on the page: download the upload CSV).",
             ),
             Code::CardItemNamedLikeField => i(
                 Info,

@@ -411,6 +411,10 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             "UTF-8 としても Shift_JIS としても読めないバイト列です。".into(),
             "The bytes are neither valid UTF-8 nor Shift_JIS.".into(),
         ),
+        (Code::WorkbookNotUpload, _) => (
+            "Excel ブック（.xlsx）です。データは検査しましたが、このファイルはそのままアップロードできません。pmhcsv build でアップロード用の CSV を作ってください。".into(),
+            "An Excel workbook (.xlsx): its data was checked, but this file cannot be uploaded as it is. Make the upload CSV with pmhcsv build.".into(),
+        ),
         (Code::HeaderOnly, _) => (
             "見出し行だけで、データ行が1行もありません。".into(),
             "The file has a header row but no data rows.".into(),
