@@ -251,9 +251,12 @@ pub(crate) struct RecordUnits {
     /// Blank lines between the previous record and this one (the checker counts each as a
     /// row: S009); CRLF is one line break, CR or LF alone one each.
     pub(crate) blank_before: u64,
-    /// Quote characters in the record; an odd count is what the checker calls an unclosed
-    /// quote (S007), and it then reads none of the record's cells.
+    /// Quote characters in the record.
     pub(crate) quotes: u64,
+    /// The record ended with the input inside a quoted value: what the checker calls an
+    /// unclosed quote (S007), and it then reads none of the record's cells. A quote inside an
+    /// unquoted value (`山田"太郎`) is literal and closes nothing.
+    pub(crate) unclosed: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -314,6 +317,7 @@ impl<'a> Lexer<'a> {
     pub(crate) fn next_record(&mut self, rec: &mut RecordUnits) -> bool {
         rec.fields.clear();
         rec.quotes = 0;
+        rec.unclosed = false;
         rec.blank_before = 0;
         // Line breaks between records: each is a blank line (CRLF counts once).
         let mut after_cr = std::mem::take(&mut self.after_cr);
@@ -337,6 +341,7 @@ impl<'a> Lexer<'a> {
         let mut state = State::StartField;
         loop {
             let Some(u) = self.next_unit() else {
+                rec.unclosed = state == State::InQuoted;
                 rec.fields.push(field);
                 return true;
             };
@@ -423,9 +428,16 @@ mod tests {
         let mut lx = Lexer::new(b, 0, b.len(), Enc::Utf8, b',');
         let mut rec = RecordUnits::default();
         assert!(lx.next_record(&mut rec));
-        assert_eq!(rec.quotes % 2, 1, "what the checker calls unbalanced");
+        assert!(rec.unclosed, "what the checker calls unbalanced");
         assert_eq!(rec.fields.len(), 2);
         assert!(!lx.next_record(&mut rec));
+        // A quote inside an unquoted value is literal: the record is whole.
+        let b = "a,山田\"太郎,b\nc,d\n".as_bytes();
+        let mut lx = Lexer::new(b, 0, b.len(), Enc::Utf8, b',');
+        let mut one = RecordUnits::default();
+        assert!(lx.next_record(&mut one));
+        assert!(!one.unclosed && one.quotes == 1 && one.fields.len() == 3);
+        assert!(lx.next_record(&mut one) && !one.unclosed);
     }
 
     #[test]

@@ -349,12 +349,16 @@ impl RecordReader {
                         separated: false,
                         line: self.rec_line,
                         inner_lines: self.rec_inner,
-                        // A record cut at the limit is never taken as whole.
-                        quotes_balanced: self.rec_quotes.is_multiple_of(2) && !self.truncated,
-                        // Cut, quotes balanced, and no line break inside: one long line. A cut
-                        // record spanning lines is a quoted value that ran on (S007).
+                        // Ended inside a quoted value (only the end of the file ends a
+                        // record there: the rest of the file was swallowed), or cut at the
+                        // limit: never taken as whole. A quote inside an unquoted value
+                        // (`山田"太郎`) is literal and ends nothing: the record is whole, and
+                        // the quote is S019 (`bare_quote`), whatever the count of quotes.
+                        quotes_balanced: !self.quoting.in_quotes() && !self.truncated,
+                        // Cut, not inside quotes, and no line break inside: one long line. A
+                        // cut record spanning lines is a quoted value that ran on (S007).
                         too_long: self.truncated
-                            && self.rec_quotes.is_multiple_of(2)
+                            && !self.quoting.in_quotes()
                             && self.rec_inner == 0,
                         bare_quote: self.quoting.bare,
                     };
@@ -479,6 +483,11 @@ impl Quoting {
         self.state = Q::FieldStart;
         self.field = 0;
         self.bare = None;
+    }
+
+    /// Inside a quoted value: a record ending here ended with the file, its quote unclosed.
+    fn in_quotes(&self) -> bool {
+        self.state == Q::Quoted
     }
 
     fn scan(&mut self, s: &[u8]) {

@@ -949,7 +949,7 @@ fn rewrite(
         if std::mem::take(&mut first) && !no_header {
             continue;
         }
-        let unread = rec.quotes % 2 == 1;
+        let unread = rec.unclosed;
         for (col, f) in rec.fields.iter().enumerate() {
             let text = cell_text(f);
             if matches!(roles.get(col), Some(Role::Field(..) | Role::Detail(_))) {
@@ -1031,7 +1031,7 @@ fn rewrite(
         let valid_from = starts.get(cursor).filter(|s| s.0 == row).and_then(|s| s.1);
         // A record with an odd number of quotes is not read by the checker (S007): nothing in it
         // is judged, and its columns may hold anything (often the rows that follow).
-        let unread = rec.quotes % 2 == 1;
+        let unread = rec.unclosed;
         // The row's own personal values, looked for in every other cell of the row.
         let own = if unread {
             Vec::new()
