@@ -1788,3 +1788,47 @@ test("issue 11: a range selected in a filtered view clears only the rows it show
   assert.equal(await cellText(3, 3), "山田太郎", "the hidden row keeps its value");
   assertClean();
 });
+
+test("a mapping change after a check closes step 3 until the clerk checks again; an unclosed quote's download question says the rows it swallowed are not in the file", async () => {
+  const minimal = readFileSync(join(fixtures, "valid/full_minimal.csv"));
+  await drop("minimal.csv", minimal, "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.match(await verdict(), /^✔ アップロードできます/);
+  const step3 = page.getByRole("button", { name: "3. 確認・修正・ダウンロード" });
+  await page.getByRole("button", { name: "2. 列の対応付け" }).click();
+  await page.locator("#mapping-heading").waitFor();
+  assert.equal(await step3.isDisabled(), false, "the same mapping: its results are current");
+  // 氏名 switched off: the ✔ and the upload file shown in step 3 were the old mapping's.
+  const name = await page.locator("#target-2").inputValue();
+  assert.equal(name, "basicFiveInfo.name");
+  await page.locator("#target-2").selectOption("");
+  assert.equal(await step3.isDisabled(), true, "step 3 is closed after a mapping change");
+  await screenshot("mapping-changed-step3-closed");
+  // Undone: the results are the mapping's again.
+  await page.locator("#target-2").selectOption(name);
+  assert.equal(await step3.isDisabled(), false);
+  // Changed and checked again: step 3 shows the new mapping's findings.
+  await page.locator("#target-2").selectOption("");
+  await runCheck();
+  assert.match(await verdict(), /^✖ まだアップロードできません/);
+  assert.ok((await codeCount("S004")) === 1, "氏名's column is missing now");
+
+  // Row 3 opens a quote it never closes: it and the rows after it are not in the file.
+  await toInput();
+  const lines = minimal.toString("utf8").split("\r\n");
+  lines[2] = `"${lines[2]}`;
+  await drop("unclosed.csv", Buffer.from(lines.join("\r\n"), "utf8"), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  let downloads = 0;
+  page.on("download", () => downloads++);
+  await page.locator("#download-csv").click();
+  await page.locator("#confirm-unread").waitFor();
+  assert.match(await page.locator("#confirm-unread").textContent(), /^3 行分のデータを読めていないため.*PMH から削除されます/);
+  await screenshot("confirm-unread");
+  await page.locator("#confirm-no").click();
+  await page.waitForTimeout(300);
+  assert.equal(downloads, 0, "nothing was downloaded before the answer");
+  assertClean();
+});

@@ -337,6 +337,10 @@ pub struct Summary {
     /// The comparison with the previous upload, when one was given.
     #[serde(default)]
     pub previous: Option<PreviousView>,
+    /// Lines of the input not read as rows (an unclosed quote's swallowed lines, S007; lines
+    /// too long, S021): absent from the upload file, so deleted at PMH in 全件連携.
+    #[serde(default)]
+    pub unread_lines: u64,
 }
 
 /// One certificate in a list of the comparison with the previous upload: the clerk's own data,

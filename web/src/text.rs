@@ -966,6 +966,16 @@ pub fn previous_over_limit(lang: Lang, removed: u64, previous: u64) -> String {
     )
 }
 
+/// The download question when lines were not read as rows (S007, S021): they are not in the
+/// file, and in 全件連携 PMH deletes what the file lacks.
+pub fn confirm_unread(lang: Lang, lines: u64) -> String {
+    let lines = group_thousands(lines);
+    lang.pick(
+        format!("{lines} 行分のデータを読めていないため（引用符の閉じ忘れ、長すぎる行）、ダウンロードするファイルに入りません。全件連携では、そこにあった受給者証が PMH から削除されます。元のファイルを直してから読み込み直してください。"),
+        format!("{lines} lines could not be read (an unclosed quote, a line too long) and are not in the file. In 全件連携, PMH deletes the certificates they held. Fix the source file and load it again."),
+    )
+}
+
 /// The question before the upload file is downloaded while PMH would delete more
 /// certificates than the limit allows.
 pub fn confirm_deletions(lang: Lang, removed: u64) -> String {

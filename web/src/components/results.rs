@@ -279,6 +279,9 @@ fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Opt
                 if not_compared {
                     <p id="confirm-not-compared" class="confirm-deletions">{ Text::ConfirmNotCompared.get(lang) }</p>
                 }
+                if s.unread_lines > 0 {
+                    <p id="confirm-unread" class="confirm-deletions">{ text::confirm_unread(lang, s.unread_lines) }</p>
+                }
                 if s.errors > 0 {
                     <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>
                 }

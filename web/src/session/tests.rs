@@ -1795,3 +1795,25 @@ fn a_reversed_period_marks_both_dates_and_its_list_entry_leads_to_the_start() {
         .collect();
     assert!(others.iter().all(|f| f.pair.is_none()));
 }
+
+/// An unclosed quote swallows the rows after it: the summary counts the lines not read (for
+/// the download question, which says they are not in the file and would be deleted at PMH).
+#[test]
+fn lines_not_read_are_counted_for_the_download_question() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+    // Row 3 (the second recipient) opens a quote it never closes: it and row 4 are swallowed.
+    lines[2].insert(0, '"');
+    let s = checked(lines.join("\r\n").into_bytes());
+    let summary = s.summary().unwrap();
+    assert!(
+        summary.codes.iter().any(|c| c.code == "S007"),
+        "{:?}",
+        summary.codes
+    );
+    // As S007's own message counts them: rows 3 and 4, and the file's last line break.
+    assert_eq!(summary.unread_lines, 3, "{summary:?}");
+    let clean = checked(fixture("valid/full_minimal.csv"));
+    assert_eq!(clean.summary().unwrap().unread_lines, 0);
+    assert!(crate::text::confirm_unread(crate::text::Lang::Ja, 2).starts_with("2 行分"));
+}

@@ -14,6 +14,9 @@ impl Session {
         // The severity the findings of each code really have (a code list marked inferred
         // makes V005 a warning): the panel must not call a warning an error.
         let mut seen: Vec<Option<Severity>> = vec![None; Code::ALL.len()];
+        // Lines the reader could not read as rows: swallowed by an unclosed quote (S007, its
+        // own line included) or cut as too long (S021). Not in the upload file.
+        let mut unread_lines = 0u64;
         for d in r.findings.file_level() {
             let s = &mut seen[d.code.index()];
             *s = Some(s.map_or(d.severity, |s| s.min(d.severity)));
@@ -27,6 +30,13 @@ impl Session {
                 problem_rows += 1;
             }
             for d in findings {
+                match (d.code, &d.detail) {
+                    (Code::UnclosedQuote, pmh_core::Detail::Lines { count }) => {
+                        unread_lines += count;
+                    }
+                    (Code::RecordTooLong, _) => unread_lines += 1,
+                    _ => {}
+                }
                 if repair_of(d).is_some() {
                     repairable[d.code.index()] += 1;
                 }
@@ -82,6 +92,7 @@ impl Session {
             layout: Msg::new(layout.title_ja.clone(), layout.title_en.clone()),
             masters,
             previous,
+            unread_lines,
         })
     }
 
