@@ -1391,7 +1391,11 @@ pub fn download_name(lang: Lang, kind: DownloadKind, stem: &str) -> String {
     match kind {
         DownloadKind::UploadCsv => format!("{stem}_PMH.csv"),
         DownloadKind::UploadJson => format!("{stem}_PMH.json"),
-        DownloadKind::Helpdesk => format!("{stem}-helpdesk.csv"),
+        // The copy goes outside the office: its name must not carry the input's, which may
+        // hold a name or a number (「愛知花子_123456789018.csv」).
+        DownloadKind::Helpdesk => lang
+            .pick("ヘルプデスク用_匿名化.csv", "helpdesk-anonymised.csv")
+            .to_owned(),
         DownloadKind::Receipt => lang.pick(
             format!("{stem}_確認の記録.json"),
             format!("{stem}_receipt.json"),
