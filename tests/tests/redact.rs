@@ -254,6 +254,29 @@ fn certificate_items_named_like_personal_values_are_redacted() {
     let text = decode(&out);
     assert!(!text.contains("山田一郎"), "{text}");
     assert!(text.contains("喘息"), "other 券面 values are kept: {text}");
+    // Other people's names and English column names are personal too.
+    for (column, value) in [
+        ("母", "山田良子"),
+        ("旧姓", "佐々木"),
+        ("申請者", "山田太郎"),
+        ("Name", "Hanako Aichi"),
+        ("address", "1-1-1 Sakae Naka-ku Nagoya"),
+        ("Date of birth", "2013-01-01X"),
+    ] {
+        let header = format!(
+            "{},{column},疾病名",
+            pmh_core::synth::FULL_HEADER
+                .split(",受給者証番号")
+                .next()
+                .unwrap()
+        );
+        let line = format!("{},{value},喘息", fields[..28].join(","));
+        let input = format!("\u{FEFF}{header}\r\n{line}\r\n");
+        let out = redact(&layout, &Options::default(), input.as_bytes(), 9).unwrap();
+        let text = decode(&out);
+        assert!(!text.contains(value), "{column}: {text}");
+        assert!(text.contains("喘息"), "{column}: other 券面 values are kept");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -336,24 +336,31 @@ enum Role {
 fn detail_kind(header: &str) -> Personal {
     let h = fold(header);
     let has = |words: &[&str]| words.iter().any(|w| h.contains(&fold(w)));
-    if has(&["個人番号", "マイナンバー"]) {
+    if has(&["個人番号", "マイナンバー", "mynumber", "my number"]) {
         Personal::MyNumber
-    } else if has(&["生年月日", "誕生日"]) {
+    } else if has(&["生年月日", "誕生日", "birth"]) {
         Personal::BirthDate
-    } else if has(&["住所", "送付先", "居所", "郵便"]) {
+    } else if has(&["住所", "送付先", "居所", "郵便", "所在地", "address"]) {
         Personal::Address
     } else if has(&[
         "氏名",
         "名前",
         "フリガナ",
+        "カナ",
+        "旧姓",
         "世帯主",
         "保護者",
+        "申請者",
+        "代理人",
+        "母",
+        "父",
         "宛名",
         "電話",
         "連絡先",
         "メール",
         "TEL",
         "mail",
+        "name",
     ]) {
         // Names, and contacts (every letter and digit is replaced, like a name's).
         Personal::Name
