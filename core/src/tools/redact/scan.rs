@@ -280,18 +280,43 @@ pub(crate) struct OwnValue {
 fn own_values(v: &[char], own: &[OwnValue], out: &mut Vec<Span>) {
     let folded: Vec<char> = v.iter().map(|&c| fold(c)).collect();
     for o in own {
-        if o.chars.len() < 2 || o.chars.len() > v.len() {
+        if o.part {
+            if o.chars.len() < 2 || o.chars.len() > v.len() {
+                continue;
+            }
+            let o = &o.chars;
+            for s in 0..=v.len() - o.len() {
+                if v[s..s + o.len()] == o[..] {
+                    out.push(Span {
+                        range: s..s + o.len(),
+                        hit: Hit::Own,
+                    });
+                }
+            }
             continue;
         }
-        let (hay, o): (&[char], Vec<char>) = if o.part {
-            (v, o.chars.clone())
-        } else {
-            (&folded, o.chars.iter().map(|&c| fold(c)).collect())
-        };
-        for s in 0..=v.len() - o.len() {
-            if hay[s..s + o.len()] == o[..] {
+        // A whole value, folded, with its spaces anywhere or nowhere: 「愛知 花子」 and
+        // 「ｱｲﾁﾊﾅｺ」 are 愛知花子 and アイチ　ハナコ as the clerk typed them elsewhere.
+        let o: Vec<char> = o.chars.iter().map(|&c| fold(c)).filter(|&c| c != ' ').collect();
+        if o.len() < 2 || o.len() > v.len() {
+            continue;
+        }
+        for s in 0..folded.len() {
+            if folded[s] != o[0] {
+                continue;
+            }
+            let (mut j, mut k) = (s, 0);
+            while j < folded.len() && k < o.len() {
+                if folded[j] == o[k] {
+                    k += 1;
+                } else if folded[j] != ' ' {
+                    break;
+                }
+                j += 1;
+            }
+            if k == o.len() {
                 out.push(Span {
-                    range: s..s + o.len(),
+                    range: s..j,
                     hit: Hit::Own,
                 });
             }
@@ -359,6 +384,20 @@ pub(crate) fn own_parts(value: &str) -> Vec<OwnValue> {
                 chars: p,
                 part: true,
             });
+        }
+    }
+    // An address written from a later level on (名古屋市中区栄1-1-1, 中区栄1-1-1): its tails
+    // after 都道府県, 郡, 市, 区, 町 and 村, four characters or more.
+    let chars: Vec<char> = t.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if matches!(c, '都' | '道' | '府' | '県' | '郡' | '市' | '区' | '町' | '村') {
+            let tail: Vec<char> = chars[i + 1..].to_vec();
+            if tail.len() >= 4 && !out.iter().any(|o| o.chars == tail) {
+                out.push(OwnValue {
+                    chars: tail,
+                    part: true,
+                });
+            }
         }
     }
     out
@@ -487,5 +526,31 @@ mod tests {
         );
         assert_eq!(s, ["山田　太郎", "山田", "太郎"]);
         assert!(own_parts("李").is_empty());
+        // An address's tails, for the same address written from a later level on.
+        let p = own_parts("愛知県名古屋市中区栄1-1-1");
+        let s: Vec<String> = p.iter().map(|v| v.chars.iter().collect()).collect();
+        assert_eq!(
+            s,
+            ["愛知県名古屋市中区栄1-1-1", "名古屋市中区栄1-1-1", "中区栄1-1-1", "栄1-1-1"]
+        );
+    }
+
+    /// A whole value is found with its spaces anywhere or nowhere, in either width and kana,
+    /// and an address from a later level on.
+    #[test]
+    fn own_values_with_other_spacing_and_levels() {
+        let find_own = |cell: &str, value: &str| -> Vec<String> {
+            let v: Vec<char> = cell.chars().collect();
+            find(&v, &own_parts(value), Dates::No)
+                .into_iter()
+                .map(|sp| v[sp.range].iter().collect())
+                .collect()
+        };
+        assert_eq!(find_own("父 愛知 花子 より", "愛知花子"), ["愛知 花子"]);
+        assert_eq!(find_own("愛知　花子様", "愛知花子"), ["愛知　花子"]);
+        assert_eq!(find_own("ｱｲﾁﾊﾅｺ", "アイチ　ハナコ"), ["ｱｲﾁﾊﾅｺ"]);
+        let hits = find_own("送付先 名古屋市中区栄1-1-1", "愛知県名古屋市中区栄1-1-1");
+        assert!(hits.contains(&"名古屋市中区栄1-1-1".to_owned()), "{hits:?}");
+        assert!(find_own("愛知県の制度", "愛知花子").is_empty());
     }
 }
