@@ -275,7 +275,10 @@ fn certificate_items_named_like_personal_values_are_redacted() {
         let out = redact(&layout, &Options::default(), input.as_bytes(), 9).unwrap();
         let text = decode(&out);
         assert!(!text.contains(value), "{column}: {text}");
-        assert!(text.contains("喘息"), "{column}: other 券面 values are kept");
+        assert!(
+            text.contains("喘息"),
+            "{column}: other 券面 values are kept"
+        );
     }
 }
 

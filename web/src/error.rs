@@ -69,6 +69,10 @@ pub enum AppError {
         /// Rows that can be copied at once.
         max: u32,
     },
+    /// An upload file was asked for an input of which nothing was checked (no header row the
+    /// layout knows, S016): it would hold no recipient, and in 全件連携 delete them all.
+    #[error("nothing to upload: no header row was recognised")]
+    NothingToUpload,
     /// The worker panicked: its data is gone.
     #[error("worker panicked")]
     WorkerPanicked,

@@ -1236,6 +1236,12 @@ pub fn error(lang: Lang, error: &AppError) -> String {
             )
         }
         AppError::HeaderUnanswered => prep::header_unanswered(lang).to_owned(),
+        AppError::NothingToUpload => lang
+            .pick(
+                "見出し行が見つからないため、このデータからはアップロードファイルを作れません（受給者が1人も入らず、全件連携では全員が削除されます）。ブックならデータのあるシートを選び、そうでなければ「2. 列の対応付け」で見出し行と列を確認してください。",
+                "No header row was recognised, so no upload file can be made from this data (it would hold no recipient, and in 全件連携 everyone would be deleted). For a workbook, choose the sheet with the data; otherwise check the header row and the columns in step 2.",
+            )
+            .to_owned(),
         AppError::FileType { name } => file_type_unknown(lang, name),
         AppError::Layout { name: None, reason }
         | AppError::Mapping { name: None, reason }

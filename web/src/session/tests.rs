@@ -488,7 +488,10 @@ fn the_helpdesk_copy_is_anonymous_with_the_same_findings() {
         )
         .unwrap();
     // Never the input's name, which may hold a name or a number.
-    assert_eq!((name.as_str(), mime), ("ヘルプデスク用_匿名化.csv", "text/csv"));
+    assert_eq!(
+        (name.as_str(), mime),
+        ("ヘルプデスク用_匿名化.csv", "text/csv")
+    );
     let text = String::from_utf8(copy.clone()).unwrap();
     for personal in [
         "123456789018",

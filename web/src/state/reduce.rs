@@ -1007,6 +1007,10 @@ impl State {
         let kind = match action {
             Action::Download(kind) => {
                 let upload = matches!(kind, DownloadKind::UploadCsv | DownloadKind::UploadJson);
+                // Nothing of the input was checked (S016): an upload file would be empty.
+                if upload && results.summary.codes.iter().any(|c| c.code == "S016") {
+                    return self.fail(AppError::NothingToUpload);
+                }
                 // Errors remain, or the comparison with the previous upload holds it (too many
                 // removals, or no comparison): the question says which, and nothing is made
                 // before the answer.

@@ -1141,3 +1141,39 @@ fn an_exported_mapping_holds_no_value_from_the_data() {
     assert!(json.contains("個人番号") && json.contains("氏名"), "{json}");
     assert_eq!(state.notice, None);
 }
+
+/// No header row was recognised (S016): nothing of the input was checked, and an upload file
+/// would hold no recipient (in 全件連携, everyone deleted). It is not offered, not even behind
+/// the question; the other downloads (the findings) still are.
+#[test]
+fn no_upload_file_is_made_when_nothing_was_checked() {
+    let mut state = to_results();
+    let mut results = (*state.results.clone().unwrap()).clone();
+    let mut summary = (*results.summary).clone();
+    summary.codes.push(crate::protocol::CodeCount {
+        code: "S016".into(),
+        severity: Sev::Error,
+        title: crate::protocol::Msg::new("見出し行が見つかりません", "No header row"),
+        count: 1,
+        repairable: 0,
+    });
+    results.summary = Rc::new(summary);
+    state.results = Some(Rc::new(results));
+    for kind in [DownloadKind::UploadCsv, DownloadKind::UploadJson] {
+        let mut s = state.clone();
+        assert!(s.update(Action::Download(kind), &at(0)).is_empty());
+        assert_eq!(s.error, Some(AppError::NothingToUpload));
+        assert_eq!(s.results.unwrap().confirm, None, "no question either");
+    }
+    let (_, fx) = step(state, 40, Action::Download(DownloadKind::ReportCsv));
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Post {
+                request: ToWorker::Download { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+}

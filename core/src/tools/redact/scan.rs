@@ -297,7 +297,12 @@ fn own_values(v: &[char], own: &[OwnValue], out: &mut Vec<Span>) {
         }
         // A whole value, folded, with its spaces anywhere or nowhere: 「愛知 花子」 and
         // 「ｱｲﾁﾊﾅｺ」 are 愛知花子 and アイチ　ハナコ as the clerk typed them elsewhere.
-        let o: Vec<char> = o.chars.iter().map(|&c| fold(c)).filter(|&c| c != ' ').collect();
+        let o: Vec<char> = o
+            .chars
+            .iter()
+            .map(|&c| fold(c))
+            .filter(|&c| c != ' ')
+            .collect();
         if o.len() < 2 || o.len() > v.len() {
             continue;
         }
@@ -390,7 +395,10 @@ pub(crate) fn own_parts(value: &str) -> Vec<OwnValue> {
     // after 都道府県, 郡, 市, 区, 町 and 村, four characters or more.
     let chars: Vec<char> = t.chars().collect();
     for (i, c) in chars.iter().enumerate() {
-        if matches!(c, '都' | '道' | '府' | '県' | '郡' | '市' | '区' | '町' | '村') {
+        if matches!(
+            c,
+            '都' | '道' | '府' | '県' | '郡' | '市' | '区' | '町' | '村'
+        ) {
             let tail: Vec<char> = chars[i + 1..].to_vec();
             if tail.len() >= 4 && !out.iter().any(|o| o.chars == tail) {
                 out.push(OwnValue {
@@ -531,7 +539,12 @@ mod tests {
         let s: Vec<String> = p.iter().map(|v| v.chars.iter().collect()).collect();
         assert_eq!(
             s,
-            ["愛知県名古屋市中区栄1-1-1", "名古屋市中区栄1-1-1", "中区栄1-1-1", "栄1-1-1"]
+            [
+                "愛知県名古屋市中区栄1-1-1",
+                "名古屋市中区栄1-1-1",
+                "中区栄1-1-1",
+                "栄1-1-1"
+            ]
         );
     }
 
