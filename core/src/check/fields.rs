@@ -69,11 +69,7 @@ impl<'l> Back<'l> {
         // Excel's exponent form destroys identifiers: say so instead of "not digits" (which is
         // only a warning where 地単 numbers may hold letters). A 16-digit or longer number from
         // a workbook arrives in this form too: Excel kept 15 of its digits.
-        let identifier = f.value_type == ValueType::Digits
-            || f.has_check(Check::MyNumber)
-            || f.has_check(Check::RecipientNumber)
-            || f.has_check(Check::InsurerNumber);
-        if identifier && is_exponent_form(value) {
+        if self.identifier[fi] && is_exponent_form(value) {
             self.sink
                 .push_with(at(Code::MyNumberExponent, Rule::Checks), |d| d.value(value));
             return;

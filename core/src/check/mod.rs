@@ -363,6 +363,10 @@ pub struct Back<'l> {
     /// empty cell of any other field has nothing to check and is skipped before
     /// [`Back::cell`], which would return at once.
     empty_is_finding: Vec<bool>,
+    /// Per layout field: an identifier, where Excel's exponent form (N002) destroyed the value
+    /// (digits, 個人番号, 公費受給者番号, 公費負担者番号). Resolved once: [`Back::cell`] asks
+    /// for every cell.
+    identifier: Vec<bool>,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -449,6 +453,16 @@ impl<'l> Back<'l> {
                 .fields
                 .iter()
                 .map(|f| f.required || f.has_check(Check::RecipientNumber))
+                .collect(),
+            identifier: layout
+                .fields
+                .iter()
+                .map(|f| {
+                    f.value_type == ValueType::Digits
+                        || f.has_check(Check::MyNumber)
+                        || f.has_check(Check::RecipientNumber)
+                        || f.has_check(Check::InsurerNumber)
+                })
                 .collect(),
             header_columns: 0,
             repaired_text: String::new(),
@@ -682,9 +696,10 @@ impl<'l> Back<'l> {
         // V009, as in a layout field.
         for k in 0..self.detail_cols.len() {
             let c = self.detail_cols[k];
-            if c < ends.len() {
+            // Excel writes the error as the whole cell: one byte decides for almost every cell.
+            if c < ends.len() && all.as_bytes().get(field_start(base, ends, c)) == Some(&b'#') {
                 let v = trim_edges(field(c));
-                if v.as_bytes().first() == Some(&b'#') && is_excel_error(v) {
+                if is_excel_error(v) {
                     let col = u32::try_from(c + 1).ok();
                     self.excel_error(row, line, col, None, v);
                 }
