@@ -1,7 +1,8 @@
 //! The inferred-rule policy (README, "What it checks"): a finding from a rule whose basis is
 //! not `verified` is at most a warning, EXCEPT R001 (the validity period ends before it
 //! starts), K001 (the same certificate twice in one file), K002 (overlapping periods of one
-//! certificate) and C001 (外字), where the data is wrong whatever PMH's unpublished rules are.
+//! certificate), C001 (外字) and V012 (a digit in 氏名), where the data is wrong whatever PMH's
+//! unpublished rules are.
 //! The list is `STRICT_WHEN_INFERRED` in `core/src/findings/codes.rs`; these tests pin it, check the table for every code and basis, and
 //! drive real checks with every basis through layouts whose rules are all verified, all
 //! inferred or all unknown.
@@ -20,7 +21,11 @@ const BASES: [Basis; 3] = [Basis::Verified, Basis::Inferred, Basis::Unknown];
 fn expected(code: Code, basis: Basis, level: Severity) -> Severity {
     let strict = matches!(
         code,
-        Code::PeriodReversed | Code::DuplicateCertificate | Code::OverlappingPeriods | Code::Gaiji
+        Code::PeriodReversed
+            | Code::DuplicateCertificate
+            | Code::OverlappingPeriods
+            | Code::Gaiji
+            | Code::DigitInName
     );
     if basis != Basis::Verified && !strict && level == Severity::Error {
         Severity::Warning
@@ -30,11 +35,11 @@ fn expected(code: Code, basis: Basis, level: Severity) -> Severity {
 }
 
 #[test]
-fn the_strict_list_is_exactly_r001_k001_k002_and_c001() {
+fn the_strict_list_is_exactly_r001_k001_k002_c001_and_v012() {
     let listed: Vec<&str> = STRICT_WHEN_INFERRED.iter().map(|c| c.as_str()).collect();
     assert_eq!(
         listed,
-        ["R001", "K001", "K002", "C001"],
+        ["R001", "K001", "K002", "C001", "V012"],
         "a change of policy: update README too"
     );
     for c in STRICT_WHEN_INFERRED {
@@ -43,7 +48,9 @@ fn the_strict_list_is_exactly_r001_k001_k002_and_c001() {
     let readme = std::fs::read_to_string(conformance::fixtures_dir().join("../README.md")).unwrap();
     assert!(
         readme.contains("at most warnings, except R001")
-            && ["K001", "K002", "C001"].iter().all(|c| readme.contains(c)),
+            && ["K001", "K002", "C001", "V012"]
+                .iter()
+                .all(|c| readme.contains(c)),
         "README states the policy with its list"
     );
 }
@@ -226,7 +233,7 @@ fn real_checks_follow_the_policy_with_every_basis() {
     // exactly the strict list kept its errors.
     assert_eq!(
         kept_strict,
-        BTreeSet::from(["C001", "K001", "K002", "R001"])
+        BTreeSet::from(["C001", "K001", "K002", "R001", "V012"])
     );
     for code in ["V001", "V002", "V004", "V006", "N001", "N003"] {
         assert!(

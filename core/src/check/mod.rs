@@ -367,6 +367,9 @@ pub struct Back<'l> {
     /// (digits, 個人番号, 公費受給者番号, 公費負担者番号). Resolved once: [`Back::cell`] asks
     /// for every cell.
     identifier: Vec<bool>,
+    /// Per layout field: a name written in text (氏名, not its katakana), where a digit is
+    /// V012. Resolved once.
+    name_text: Vec<bool>,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -463,6 +466,11 @@ impl<'l> Back<'l> {
                         || f.has_check(Check::RecipientNumber)
                         || f.has_check(Check::InsurerNumber)
                 })
+                .collect(),
+            name_text: layout
+                .fields
+                .iter()
+                .map(|f| f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name)
                 .collect(),
             header_columns: 0,
             repaired_text: String::new(),

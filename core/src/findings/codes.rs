@@ -22,12 +22,15 @@ use crate::layout::Basis;
 /// - K002: two validity periods of one certificate overlap in a 全件 snapshot (which one is in
 ///   force on the shared days cannot be told);
 /// - C001: a 外字 (private-use character), which shows as another character or nothing on
-///   every PC but the one that made it.
+///   every PC but the one that made it;
+/// - V012: a digit in 氏名, which no name has: the value of another column (a My Number, a
+///   date) that PMH would show as the patient's name at every medical institution.
 pub const STRICT_WHEN_INFERRED: &[Code] = &[
     Code::PeriodReversed,
     Code::DuplicateCertificate,
     Code::OverlappingPeriods,
     Code::Gaiji,
+    Code::DigitInName,
 ];
 
 /// How serious a finding is.
@@ -163,6 +166,7 @@ codes! {
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
     RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
     ExcelError = "V011" => "core/src/check/fields.rs", "Back::excel_error";
+    DigitInName = "V012" => "core/src/check/fields.rs", "Back::cell";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
@@ -501,6 +505,15 @@ impl Code {
                 "A BOM (EF BB BF) belongs at the start of the file only. At the start of a row or inside a value (it happens when CSV files are concatenated) it is uploaded, invisibly, as part of the value, and IDs stop matching.",
                 "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
                 "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
+            ),
+            Code::DigitInName => i(
+                Error,
+                "氏名に数字があります",
+                "A digit in the name",
+                "氏名に数字が使われることはありません。別の列の値（個人番号、生年月日、電話番号など）が入っていると考えられます。このままでは、その数字が氏名として医療機関の画面に表示されます。",
+                "No name contains a digit: the value of another column (a My Number, a birth date, a phone number) is likely in it. As it stands, the digits would be shown as the patient's name at medical institutions.",
+                "元のデータで、その行の氏名の列に正しい氏名が入っているか、列がずれていないかを確認してください。",
+                "Check in the source that the row's name column holds the name, and that the columns are not shifted.",
             ),
             Code::ExcelError => i(
                 Error,

@@ -563,6 +563,10 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("「{label_ja}」の値{v_ja}に BOM（U+FEFF、目に見えない文字）が含まれています。このままではその値の一部としてアップロードされます。"),
             format!("The value {v_en} of \"{label_en}\" holds a byte-order mark (U+FEFF, invisible); it would be uploaded as part of the value."),
         ),
+        (Code::DigitInName, _) => (
+            format!("「{label_ja}」{v_ja}に数字があります。別の列の値（個人番号・生年月日など）が入っていないか確認してください。"),
+            format!("\"{label_en}\" {v_en} holds a digit; check that no other column's value (a My Number, a birth date) is in it."),
+        ),
         (Code::ExcelError, _) => {
             // One of Excel's fixed error texts (`is_excel_error`): nothing personal to mask.
             let (e_ja, e_en) = quoted(d.value.as_deref());
