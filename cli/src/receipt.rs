@@ -55,15 +55,16 @@ pub fn prepare(o: &ReceiptOpts, lang: pmh_core::Lang) -> Result<Option<Pending>,
 }
 
 /// Name shown in the receipt: the file name without its directories (paths often carry user
-/// names); `-` for standard input.
+/// names), a number of 11 digits or more in it masked (a file named after the recipient);
+/// `-` for standard input.
 fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         return "-".into();
     }
-    path.file_name().map_or_else(
+    pmh_core::hide_long_numbers(&path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    )
+    ))
 }
 
 /// Size, SHA-256 and whether the file is a workbook, read from disk in chunks.

@@ -213,3 +213,32 @@ fn a_validated_workbook_is_never_ready_to_upload() {
     let o = run(&["build", input.as_str(), "-o", up.to_str().unwrap()]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("S022"));
 }
+
+/// A file named after the recipient (「愛知花子_123456789018.csv」): the reports and the receipt
+/// mask the number in its name as they mask the values; `--show-values` shows it.
+#[test]
+fn a_number_in_the_file_name_is_masked() {
+    let dir = tmp("named-after-the-recipient");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("愛知花子_123456789018.csv");
+    std::fs::copy(fixture("valid/full_minimal.csv"), &input).unwrap();
+    let r = dir.join("receipt.json");
+    for format in ["text", "json", "csv", "junit", "github"] {
+        let o = run(&[
+            "validate",
+            input.to_str().unwrap(),
+            "--format",
+            format,
+            "--receipt",
+            r.to_str().unwrap(),
+        ]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains("123456789018"), "{format}: {out}");
+        assert!(out.contains("********9018"), "{format}: {out}");
+        let receipt = std::fs::read_to_string(&r).unwrap();
+        assert!(!receipt.contains("123456789018"), "{receipt}");
+        assert!(receipt.contains("愛知花子_********9018.csv"), "{receipt}");
+    }
+    let o = run(&["validate", input.to_str().unwrap(), "--show-values"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("123456789018"));
+}

@@ -47,7 +47,7 @@ pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_by
 // Findings: codes, one finding, its words, the report of one input.
 pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severity};
 pub use findings::diagnostic::{Detail, Diagnostic, column_letter};
-pub use findings::message::message;
+pub use findings::message::{hide_long_numbers, message};
 pub use findings::report::Report;
 // Dates (the 全件 reference date, `Options::as_of`).
 pub use domain::date::Ymd;
