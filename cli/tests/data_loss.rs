@@ -406,10 +406,10 @@ fn os_errors_are_japanese_with_their_path() {
     }
 }
 
-/// `build`'s report and receipt are written after its upload file: a folder that does not
-/// exist for either fails before the build (exit 2, the path named), and an earlier upload
-/// file at the output path is left as it was, with no partial file beside it. The same for
-/// `validate`'s receipt, written after its report.
+/// `build`'s report and receipt are probed before the build (and written before its upload
+/// file is moved into place): a folder that does not exist for either fails first (exit 2,
+/// the path named), and an earlier upload file at the output path is left as it was, with no
+/// partial file beside it. The same for `validate`'s receipt, written after its report.
 #[test]
 fn a_build_whose_report_cannot_be_written_replaces_no_upload_file() {
     let valid = fixture_path("valid/full_minimal.csv");
