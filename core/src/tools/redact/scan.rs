@@ -210,7 +210,9 @@ fn dates(v: &[char], compact: bool, out: &mut Vec<Span>) {
         let starts = (digit(c).is_some()
             && (i == 0 || digit(v[i - 1]).is_none())
             && (group == 4 || (compact && group == 8 && century)))
-            || (ERA_MARKS.contains(c) && (i == 0 || !v[i - 1].is_alphanumeric()));
+            // An era after a letter or digit (`KH25…` in a code) is no date; after a kanji or
+            // kana it is (`生H25.1.1`, `生年月日平成25年1月1日`).
+            || (ERA_MARKS.contains(c) && (i == 0 || !v[i - 1].is_ascii_alphanumeric()));
         if !starts {
             i += 1;
             continue;
@@ -507,6 +509,13 @@ mod tests {
             hits("栄１－１－１", &["栄1-1-1"], true),
             [("栄１－１－１".into(), Own)]
         );
+        // A 和暦 date glued to the text before it.
+        assert_eq!(hits("生H25.1.1", &[], true), [("H25.1.1".into(), Date)]);
+        assert_eq!(
+            hits("生年月日平成25年1月1日", &[], true),
+            [("平成25年1月1日".into(), Date)]
+        );
+        assert!(hits("KH25.1.1", &[], true).is_empty(), "in a code");
         // Two numbers in one cell, each found.
         let two = hits("090-1234-5678 03-1234-5678", &[], true);
         assert!(two.contains(&("090-1234-5678".into(), Phone)), "{two:?}");
