@@ -143,6 +143,24 @@ pub enum LayoutError {
     },
     /// `no_overlap` without `valid_from` and `valid_to`.
     OverlapNeedsValidity,
+    /// `length = 0` or `max_length = 0`: no value could ever be right.
+    ZeroLength {
+        /// Field id.
+        field: String,
+    },
+    /// `keys.certificate` is empty: duplicates (K001) and overlaps (K002) would never be found,
+    /// and no comparison with a previous upload could be made.
+    NoCertificateKey,
+    /// A field named twice in `keys.certificate`.
+    RepeatedKeyField {
+        /// Field id.
+        field: String,
+    },
+    /// `valid_from` and `valid_to` name one field: a reversed period (R001) could never be found.
+    SameValidityFields,
+    /// `header = false`: every front end reads and writes a header row, so the setting would be
+    /// silently ignored.
+    NoHeaderRow,
 }
 
 /// Where a rule comes from. Shown to the user next to every finding and in the layout docs.
@@ -724,7 +742,13 @@ impl Layout {
             return Err(E::NoFields);
         }
         let d = &self.dialect;
-        if d.delimiter.len() != 1 || !d.delimiter.is_ascii() || d.delimiter == "\"" {
+        // One printable ASCII character or TAB, not the quote: a line break (or another
+        // control character) as the delimiter would put every value on a line of its own.
+        if d.delimiter.len() != 1
+            || !d.delimiter.is_ascii()
+            || d.delimiter == "\""
+            || (d.delimiter != "\t" && d.delimiter.bytes().any(|b| b.is_ascii_control()))
+        {
             return Err(E::BadDelimiter {
                 delimiter: d.delimiter.clone(),
             });
@@ -763,6 +787,9 @@ impl Layout {
                 && lo > hi
             {
                 return Err(E::MinAboveMax { field: field() });
+            }
+            if f.length == Some(0) || f.max_length == Some(0) {
+                return Err(E::ZeroLength { field: field() });
             }
             if f.value_type == ValueType::Code && f.codes.is_empty() {
                 return Err(E::CodeWithoutCodes { field: field() });
@@ -807,6 +834,22 @@ impl Layout {
         if self.keys.no_overlap && (self.keys.valid_from.is_none() || self.keys.valid_to.is_none())
         {
             return Err(E::OverlapNeedsValidity);
+        }
+        if self.keys.certificate.is_empty() {
+            return Err(E::NoCertificateKey);
+        }
+        let mut keys: Vec<&str> = self.keys.certificate.iter().map(String::as_str).collect();
+        keys.sort_unstable();
+        if let Some(w) = keys.windows(2).find(|w| w[0] == w[1]) {
+            return Err(E::RepeatedKeyField {
+                field: w[0].to_owned(),
+            });
+        }
+        if self.keys.valid_from.is_some() && self.keys.valid_from == self.keys.valid_to {
+            return Err(E::SameValidityFields);
+        }
+        if !d.header {
+            return Err(E::NoHeaderRow);
         }
         Ok(())
     }
@@ -870,6 +913,61 @@ mod tests {
             err.message(Lang::En).contains("bommm"),
             "{}",
             err.message(Lang::En)
+        );
+    }
+
+    /// Settings that would switch a check off without a word, or make every value wrong, are
+    /// refused: a line break as the delimiter (`build` wrote a file it then called valid), no
+    /// certificate key (K001 never found), one field for both validity dates (R001 never
+    /// found), a length of 0, no header row (ignored by every front end).
+    #[test]
+    fn settings_that_silently_break_a_check_are_refused() {
+        for (from, to, says) in [
+            ("delimiter = \",\"", "delimiter = \"\\n\"", "'\\n'"),
+            ("delimiter = \",\"", "delimiter = \"\\r\"", "'\\r'"),
+            ("delimiter = \",\"", "delimiter = \"\\u0000\"", "'\\0'"),
+            ("header = true ", "header = false ", "header"),
+        ] {
+            assert!(FULL_TOML.contains(from), "{from}");
+            let err = Layout::from_toml(&FULL_TOML.replacen(from, to, 1)).unwrap_err();
+            assert!(
+                err.message(Lang::Ja).contains(says),
+                "{to}: {}",
+                err.message(Lang::Ja)
+            );
+        }
+        let tab = FULL_TOML.replacen("delimiter = \",\"", "delimiter = \"\\t\"", 1);
+        assert!(Layout::from_toml(&tab).is_ok(), "a tab is a delimiter");
+        let err = |text: String| Layout::from_toml(&text).unwrap_err();
+        assert_eq!(
+            err(FULL_TOML.replace("valid_to = \"validTo\"", "valid_to = \"validFrom\"")),
+            ConfigError::Layout(LayoutError::SameValidityFields)
+        );
+        assert_eq!(
+            err(FULL_TOML.replacen(
+                "max_length = 100\nchars = \"name\"",
+                "max_length = 0\nchars = \"name\"",
+                1
+            )),
+            ConfigError::Layout(LayoutError::ZeroLength {
+                field: "basicFiveInfo.name".into()
+            })
+        );
+        assert_eq!(
+            err(FULL_TOML.replace(
+                "certificate = [\"myNumber\", \"medicalSubsidyRecipientNumber\", \"certificationSubKey\"]",
+                "certificate = []"
+            )),
+            ConfigError::Layout(LayoutError::NoCertificateKey)
+        );
+        assert_eq!(
+            err(FULL_TOML.replace(
+                "certificate = [\"myNumber\", \"medicalSubsidyRecipientNumber\", \"certificationSubKey\"]",
+                "certificate = [\"myNumber\", \"myNumber\"]"
+            )),
+            ConfigError::Layout(LayoutError::RepeatedKeyField {
+                field: "myNumber".into()
+            })
         );
     }
 

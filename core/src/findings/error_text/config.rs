@@ -59,10 +59,15 @@ impl LayoutError {
                 "the layout has no fields",
             ),
             E::BadDelimiter { delimiter: d } => {
+                let d = d.escape_debug();
                 if ja {
-                    format!("区切り文字 '{d}' は半角1文字（引用符以外）にしてください")
+                    format!(
+                        "区切り文字 '{d}' は半角1文字（引用符と改行などの制御文字以外。タブは可）にしてください"
+                    )
                 } else {
-                    format!("the delimiter '{d}' must be one ASCII character other than a quote")
+                    format!(
+                        "the delimiter '{d}' must be one ASCII character other than a quote or a control character (a tab is allowed)"
+                    )
                 }
             }
             E::BadBooleans => pick(
@@ -144,6 +149,37 @@ impl LayoutError {
                 lang,
                 "no_overlap には valid_from と valid_to の指定が必要です",
                 "no_overlap needs valid_from and valid_to",
+            ),
+            E::ZeroLength { field } => {
+                if ja {
+                    format!(
+                        "項目 {field} の長さ (length / max_length) が 0 です。1 以上にしてください"
+                    )
+                } else {
+                    format!("field {field}: length / max_length is 0; it must be 1 or more")
+                }
+            }
+            E::NoCertificateKey => pick(
+                lang,
+                "受給者証を特定する項目 (keys.certificate) がありません。重複（K001）や期間の重なり（K002）を確かめられないため、1 つ以上指定してください",
+                "keys.certificate is empty: duplicates (K001) and overlapping periods (K002) could not be found; name one field or more",
+            ),
+            E::RepeatedKeyField { field } => {
+                if ja {
+                    format!("keys.certificate に項目 {field} が2回あります")
+                } else {
+                    format!("keys.certificate names {field} twice")
+                }
+            }
+            E::SameValidityFields => pick(
+                lang,
+                "valid_from と valid_to が同じ項目です。有効期間の逆転（R001）を確かめられないため、別々の項目にしてください",
+                "valid_from and valid_to name one field: a reversed period (R001) could never be found; name two fields",
+            ),
+            E::NoHeaderRow => pick(
+                lang,
+                "header = false には対応していません（検査も出力も見出し行を前提にしています）。header = true にしてください",
+                "header = false is not supported (checks and outputs all expect a header row); set header = true",
             ),
         }
     }

@@ -63,6 +63,11 @@ fn layout_variant(e: &LayoutError) -> &'static str {
         E::UnknownKeyField { .. } => "UnknownKeyField",
         E::KeyDateNotDate { .. } => "KeyDateNotDate",
         E::OverlapNeedsValidity => "OverlapNeedsValidity",
+        E::ZeroLength { .. } => "ZeroLength",
+        E::NoCertificateKey => "NoCertificateKey",
+        E::RepeatedKeyField { .. } => "RepeatedKeyField",
+        E::SameValidityFields => "SameValidityFields",
+        E::NoHeaderRow => "NoHeaderRow",
     }
 }
 
@@ -94,8 +99,13 @@ fn every_layout_error_renders_in_both_languages() {
         E::UnknownKeyField { field: f() },
         E::KeyDateNotDate { field: f() },
         E::OverlapNeedsValidity,
+        E::ZeroLength { field: f() },
+        E::NoCertificateKey,
+        E::RepeatedKeyField { field: f() },
+        E::SameValidityFields,
+        E::NoHeaderRow,
     ];
-    assert_covers(all.iter().map(layout_variant), 16, "LayoutError");
+    assert_covers(all.iter().map(layout_variant), 21, "LayoutError");
     for e in all {
         let what = layout_variant(&e);
         assert_renders(what, &e.message(Lang::Ja), &e.message(Lang::En));
