@@ -40,6 +40,29 @@ pub(crate) fn is_exponent_form(s: &str) -> bool {
     !int.is_empty() && digits(int) && digits(frac) && !exponent.is_empty() && digits(exponent)
 }
 
+/// Excel's own display of a number of 12 digits or more in the General format, as a CSV saved
+/// from it holds it: one digit, maybe a decimal part, `E+` and an exponent of 11 or more
+/// (`2.10988E+11`, `1.23457E+13`, `1.23456789012346E+18` from a workbook). Narrower than
+/// [`is_exponent_form`]: for identifiers that may hold letters (`20E0001`, `1e5` are 地単
+/// numbers there).
+pub(crate) fn is_excel_exponent_display(s: &str) -> bool {
+    let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
+        return false;
+    };
+    let Some(exponent) = exponent.strip_prefix('+') else {
+        return false;
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    int.len() == 1
+        && digits(int)
+        && digits(frac)
+        && (mantissa.len() == 1 || !frac.is_empty())
+        && exponent.len() >= 2
+        && digits(exponent)
+        && exponent.parse::<u32>().is_ok_and(|e| e >= 11)
+}
+
 /// `#N/A`, `#REF!`, `#VALUE!` …: a value Excel shows for a formula that failed (a VLOOKUP
 /// that found nothing, a deleted reference), saved in its place. Never data: the checker
 /// (V011) reports it in every column, and redaction keeps it as it is. Excel's own spelling,
@@ -134,6 +157,28 @@ mod tests {
         assert!(is_excel_error("#N/A") && is_excel_error("#div/0!") && is_excel_error("#SPILL!"));
         for not in ["", "#", "N/A", "#N/A ", "＃N/A", "#NA", "#1", "#REF"] {
             assert!(!is_excel_error(not), "{not}");
+        }
+        for yes in [
+            "2.10988E+11",
+            "1.23457E+13",
+            "1E+11",
+            "1.23456789012346E+18",
+        ] {
+            assert!(is_excel_exponent_display(yes), "{yes}");
+        }
+        for no in [
+            "20E0001",
+            "1E0234567",
+            "0E12",
+            "99E1",
+            "1e5",
+            "7E7",
+            "1.5E-3",
+            "12.3E+13",
+            "1.E+13",
+            "1E+5",
+        ] {
+            assert!(!is_excel_exponent_display(no), "{no}");
         }
         assert!(is_exponent_form("2.10988E+11"));
         assert!(is_exponent_form("1E+11"));

@@ -69,7 +69,12 @@ impl<'l> Back<'l> {
         // Excel's exponent form destroys identifiers: say so instead of "not digits" (which is
         // only a warning where 地単 numbers may hold letters). A 16-digit or longer number from
         // a workbook arrives in this form too: Excel kept 15 of its digits.
-        if self.identifier[fi] && is_exponent_form(value) {
+        let exponent = match self.identifier[fi] {
+            Some(false) => is_exponent_form(value),
+            Some(true) => is_excel_exponent_display(value),
+            None => false,
+        };
+        if exponent {
             self.sink
                 .push_with(at(Code::MyNumberExponent, Rule::Checks), |d| d.value(value));
             return;

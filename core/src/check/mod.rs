@@ -27,7 +27,8 @@ use std::sync::Arc;
 /// Re-exported: other modules trim the way the checker does.
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
-    char_count, digit_runs, first_disallowed, is_excel_error, is_exponent_form, length_surely_fits,
+    char_count, digit_runs, first_disallowed, is_excel_error, is_excel_exponent_display,
+    is_exponent_form, length_surely_fits,
 };
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};
@@ -364,9 +365,11 @@ pub struct Back<'l> {
     /// [`Back::cell`], which would return at once.
     empty_is_finding: Vec<bool>,
     /// Per layout field: an identifier, where Excel's exponent form (N002) destroyed the value
-    /// (digits, 個人番号, 公費受給者番号, 公費負担者番号). Resolved once: [`Back::cell`] asks
-    /// for every cell.
-    identifier: Vec<bool>,
+    /// (digits, 個人番号, 公費受給者番号, 公費負担者番号): `Some(strict)`. `strict` where the
+    /// identifier may hold letters (a 地単 公費受給者番号 such as `20E0001`): only Excel's own
+    /// display (`1.23457E+13`) is taken for the exponent form there. Resolved once:
+    /// [`Back::cell`] asks for every cell.
+    identifier: Vec<Option<bool>>,
     /// Per layout field: a name written in text (氏名, not its katakana), where a digit is
     /// V012. Resolved once.
     name_text: Vec<bool>,
@@ -461,10 +464,13 @@ impl<'l> Back<'l> {
                 .fields
                 .iter()
                 .map(|f| {
-                    f.value_type == ValueType::Digits
+                    let digits = f.value_type == ValueType::Digits
                         || f.has_check(Check::MyNumber)
+                        || f.chars == CharClass::Digits;
+                    let identifier = digits
                         || f.has_check(Check::RecipientNumber)
-                        || f.has_check(Check::InsurerNumber)
+                        || f.has_check(Check::InsurerNumber);
+                    identifier.then_some(!digits)
                 })
                 .collect(),
             name_text: layout
