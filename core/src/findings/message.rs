@@ -49,12 +49,22 @@ pub fn mask(kind: Personal, value: &str) -> String {
     let masked: String = match kind {
         Personal::None => return hide_long_numbers(value),
         Personal::MyNumber => {
+            // The last four digits, never other characters: a row shifted by one puts a name
+            // (`SMITH JOHN`) in the column, whose end is no digit.
+            // Excel's exponent form keeps its tail (`*******E+11`): it shows what happened.
             let n = value.chars().count();
             let shown_from = if n >= 10 { n - 4 } else { n };
+            let exponent = crate::check::cells::is_exponent_form(value);
             value
                 .chars()
                 .enumerate()
-                .map(|(i, c)| if i < shown_from { star(c) } else { c })
+                .map(|(i, c)| {
+                    if i < shown_from || !(is_digit(c) || exponent) {
+                        star(c)
+                    } else {
+                        c
+                    }
+                })
                 .collect()
         }
         Personal::Name | Personal::Address => value
@@ -260,7 +270,11 @@ fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
     };
     let structured =
         |c: char| c.is_ascii() || ('\u{FF01}'..='\u{FF5E}').contains(&c) || c.is_whitespace();
-    if !v.chars().all(structured) {
+    // Words of Latin letters (a name in romaji, `SMITH JOHN`; an address) are text too; a
+    // code is one word (`KODOMO99`).
+    let words =
+        v.contains(char::is_whitespace) && v.chars().filter(char::is_ascii_alphabetic).count() >= 2;
+    if !v.chars().all(structured) || words {
         // Text where codes belong; in a date field, unless it is a date in words (平成99年…).
         let date_in_words = f.value_type == ValueType::Date && v.chars().any(is_digit);
         return if date_in_words {
@@ -1012,6 +1026,17 @@ mod tests {
             "２０１３－０１－０１",
         );
         assert!(m.contains("「２０１３－＊＊－＊＊」"), "{m}");
+        // Romaji: words of letters are masked like a name; a code (one word) is not.
+        let m = shown(sex, Code::NotInCodeList, "SMITH JOHN");
+        assert!(
+            m.contains("「S＊＊＊＊ ＊＊＊＊」") && !m.contains("JOHN"),
+            "{m}"
+        );
+        let m = shown(sex, Code::NotInCodeList, "1-1-1 Sakae Naka-ku Nagoya");
+        assert!(!m.contains("Sakae"), "{m}");
+        // A name shifted into 個人番号: its end is no digit, so nothing of it is shown.
+        let m = shown("myNumber", Code::Length, "SMITH JOHN");
+        assert!(!m.contains("JOHN") && !m.contains("SMITH"), "{m}");
         // A code stays readable: the clerk must see what was typed.
         let m = shown(sex, Code::NotInCodeList, "9");
         assert!(m.contains("「9」"), "{m}");
