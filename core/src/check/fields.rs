@@ -295,7 +295,7 @@ impl<'l> Back<'l> {
                         .masters
                         .as_deref()
                         .and_then(|m| m.certificate_type(get(self.type_field)))
-                        .map(|t| t.recipient_check_digit);
+                        .and_then(|t| t.recipient_check_digit);
                     let national = from_master.unwrap_or_else(|| {
                         tables::insurer_kind(get(self.insurer_field))
                             == Some(tables::InsurerKind::National)

@@ -158,6 +158,10 @@ mod master_rule_tests {
         let unchecked = with_master(&format!("{header}受給者証種別,NANBYO01,難病,54,しない\r\n"));
         assert_eq!(unchecked.count(Code::RecipientCheckDigit), 0);
         assert_eq!(unchecked.count(Code::NoMaster), 0);
+        // A type the master defines by its id alone says nothing about the check digit: the
+        // row's national 公費負担者番号 (54…) decides, as without a master. It switched N005 off.
+        let bare = with_master(&format!("{header}受給者証種別,NANBYO01,難病,,\r\n"));
+        assert_eq!(bare.count(Code::RecipientCheckDigit), 1);
     }
 
     /// Issue 8: V007 and M005/M006 read 追加条件 with one grammar. With the example master,

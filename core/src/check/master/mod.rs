@@ -415,8 +415,10 @@ pub struct CertificateType {
     /// Registered 法別番号 (2 digits each; may be empty).
     pub houbetsu: Vec<String>,
     /// Whether the 公費受給者番号 carries the national 7-digit check digit (explicit in the
-    /// master, or defaulted from the 法別 as documented in the module).
-    pub recipient_check_digit: bool,
+    /// master, or defaulted from the 法別 as documented in the module). `None` when the master
+    /// says neither (no 受給者番号検証, no 法別番号, no 公費負担者番号): each row's
+    /// 公費負担者番号 decides, as without a master.
+    pub recipient_check_digit: Option<bool>,
     /// Where it was defined.
     pub defined_at: Place,
 }

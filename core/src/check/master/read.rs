@@ -483,19 +483,22 @@ impl<'m> Loader<'m> {
             } else {
                 houbetsu.iter().map(String::as_str).collect()
             };
-            !codes.is_empty()
-                && codes
+            // Nothing to go by: the row's own 公費負担者番号 decides (a type defined by its
+            // id alone must not switch the national check digit off).
+            (!codes.is_empty()).then(|| {
+                codes
                     .iter()
                     .all(|c| c.parse::<u8>().is_ok_and(tables::is_national_houbetsu))
+            })
         } else {
-            parse_yes_no(check_cell).ok_or_else(|| {
+            Some(parse_yes_no(check_cell).ok_or_else(|| {
                 ctx.err(
                     Col::RecipientCheck,
                     P::RecipientCheckValue {
                         value: check_cell.to_owned(),
                     },
                 )
-            })?
+            })?)
         };
         if let Some(prev) = self.m.types.get(id) {
             return Err(ctx.err(

@@ -108,10 +108,11 @@ fn module_example() {
     );
     assert_eq!(m.check_income_segment("KODOMO01", "一般"), CodeCheck::Ok);
     assert_eq!(m.check_segment("KODOMO01", "1"), CodeCheck::NoRule);
-    assert!(
+    assert_eq!(
         m.certificate_type("NANBYO01")
             .unwrap()
-            .recipient_check_digit
+            .recipient_check_digit,
+        Some(true)
     ); // 54 is national
 }
 
@@ -123,11 +124,11 @@ fn japanese_header() {
     assert_eq!(k.name, "子ども医療費受給者証");
     assert_eq!(k.insurer_numbers, ["88134457"]);
     assert!(k.houbetsu.is_empty());
-    assert!(!k.recipient_check_digit, "88 is not a national 法別");
+    assert_eq!(k.recipient_check_digit, Some(false), "88 is not a national 法別");
     assert_eq!(k.defined_at.to_string(), "m.csv:2");
     let n = m.certificate_type("NANBYO01").unwrap();
     assert_eq!(n.houbetsu, ["54"]);
-    assert!(n.recipient_check_digit, "54 is national");
+    assert_eq!(n.recipient_check_digit, Some(true), "54 is national");
     assert_eq!(
         m.certificate_type_ids().collect::<Vec<_>>(),
         ["KODOMO01", "NANBYO01"]
@@ -165,8 +166,8 @@ fn english_header_kinds_and_column_order() {
     let m = load(text).unwrap();
     let t1 = m.certificate_type("T1").unwrap();
     assert_eq!(t1.insurer_numbers, ["81136244", "81137242"]);
-    assert!(t1.recipient_check_digit, "explicit yes");
-    assert!(!m.certificate_type("T2").unwrap().recipient_check_digit);
+    assert_eq!(t1.recipient_check_digit, Some(true), "explicit yes");
+    assert_eq!(m.certificate_type("T2").unwrap().recipient_check_digit, Some(false));
     assert_eq!(m.segment_codes("T1"), Some(vec!["A"]));
     assert_eq!(m.income_segment_codes("T2"), Some(vec!["X"]));
     assert_eq!(m.check_conditions("T2", "ZZ-9"), vec![]);
@@ -605,7 +606,7 @@ fn example_fixture_matches_valid_fixtures() {
             let f = |i: usize| record.get(i).unwrap();
             ok_all(&m, f(t), f(ins), f(seg), f(inc), f(cond));
             // The recipient number passes the check the master asks for.
-            if m.certificate_type(f(t)).unwrap().recipient_check_digit {
+            if m.certificate_type(f(t)).unwrap().recipient_check_digit == Some(true) {
                 assert_eq!(
                     crate::domain::checkdigit::recipient_number(f(rec)),
                     crate::domain::checkdigit::CheckOutcome::Valid,
@@ -693,7 +694,8 @@ fn lookups() {
         bare.check_insurer_number("T1", "12345678"),
         InsurerMatch::NoRule
     );
-    assert!(!bare.certificate_type("T1").unwrap().recipient_check_digit);
+    // Neither 法別 nor numbers nor an explicit answer: the row's 公費負担者番号 decides.
+    assert_eq!(bare.certificate_type("T1").unwrap().recipient_check_digit, None);
     // Recipient check digit defaults: from the 法別 column, else from the numbers.
     let m2 = load(
         "種類,機関別受給者証種別ID,公費負担者番号,法別番号,受給者番号検証\n\
@@ -701,7 +703,7 @@ fn lookups() {
          受給者証種別,D,,54,しない\n受給者証種別,E,,15;21,\n",
     )
     .unwrap();
-    let rc = |id: &str| m2.certificate_type(id).unwrap().recipient_check_digit;
+    let rc = |id: &str| m2.certificate_type(id).unwrap().recipient_check_digit == Some(true);
     assert!(rc("A") && !rc("B") && rc("C") && !rc("D") && rc("E"));
     // An empty master checks nothing.
     let empty = Masters::new();
