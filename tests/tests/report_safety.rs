@@ -970,3 +970,67 @@ fn a_birth_date_equal_to_the_hint_s_example_is_still_masked() {
     );
     check_case(&c, &mut Reached::default()).unwrap();
 }
+
+/// A JUnit report whose list `--max-diagnostics` cut is never green: the cases that were left
+/// out are one more case, failing when errors are among them, and every suite's `failures`
+/// counts its failing cases. With the list cut to nothing, the lone passing `validate` case
+/// (a clean file's) showed a file with 23 errors as a passed test run.
+#[test]
+fn a_truncated_junit_report_still_fails() {
+    let path = conformance::fixtures_dir().join("invalid/K001_duplicate_certificate.csv");
+    let bytes = std::fs::read(&path).unwrap();
+    let layout = pmh_core::Layout::full();
+    for max in [0usize, 1, 1000] {
+        let opts = pmh_core::Options {
+            max_diagnostics: max,
+            ..conformance::options_for(&path)
+        };
+        let report = pmh_core::check_bytes(&layout, opts, &bytes);
+        assert!(report.errors > 0);
+        let out = pmh_core::render::junit(
+            &layout,
+            &[pmh_core::Input {
+                path: "k.csv",
+                report: &report,
+            }],
+            pmh_core::RenderOptions::default(),
+        );
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        let failing = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count();
+        assert!(
+            failing > 0,
+            "max {max}: a report with errors has a failing case\n{out}"
+        );
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        assert_eq!(
+            suite.attribute("failures"),
+            Some(failing.to_string().as_str()),
+            "{out}"
+        );
+        let cases = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count();
+        assert_eq!(
+            suite.attribute("tests"),
+            Some(cases.to_string().as_str()),
+            "{out}"
+        );
+        assert!(
+            !out.contains("name=\"validate\""),
+            "no clean-file case\n{out}"
+        );
+        let cut = report.total() > report.diagnostics.len() as u64;
+        assert_eq!(
+            out.contains("件の指摘（うちエラー"),
+            cut,
+            "max {max}\n{out}"
+        );
+    }
+}

@@ -572,31 +572,42 @@ pub fn csv(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String
 }
 
 /// JUnit XML: one test suite per input, one test case per finding (errors fail, warnings
-/// and info pass with their message as output), or one passing case for a clean file.
+/// and info pass with their message as output), or one passing case for a clean file. When
+/// `--max-diagnostics` left findings out, one more case says how many, and fails when errors
+/// are among them: a CI that renders test cases must never show a truncated report as green.
 pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let total: usize = inputs
+    // Per input: (test cases, failing cases, findings left out, errors left out).
+    let counts: Vec<(usize, usize, u64, u64)> = inputs
         .iter()
-        .map(|i| i.report.diagnostics.len().max(1))
-        .sum();
-    let failures: u64 = inputs.iter().map(|i| i.report.errors).sum();
+        .map(|i| {
+            let r = i.report;
+            let listed_errors = r
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let left_out = r.total().saturating_sub(r.diagnostics.len() as u64);
+            let errors_left_out = r.errors.saturating_sub(listed_errors as u64);
+            let cases = (r.diagnostics.len() + usize::from(left_out > 0)).max(1);
+            let failing = listed_errors + usize::from(errors_left_out > 0);
+            (cases, failing, left_out, errors_left_out)
+        })
+        .collect();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let total: usize = counts.iter().map(|c| c.0).sum();
+    let failures: usize = counts.iter().map(|c| c.1).sum();
     let _ = writeln!(
         out,
         "<testsuites name=\"{TOOL_NAME}\" tests=\"{total}\" failures=\"{failures}\">"
     );
-    for input in inputs {
+    for (input, &(cases, failing, left_out, errors_left_out)) in inputs.iter().zip(&counts) {
         let r = input.report;
         let path = escape::xml(input.path);
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\">",
-            r.diagnostics.len().max(1),
-            r.diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count()
+            "  <testsuite name=\"{path}\" tests=\"{cases}\" failures=\"{failing}\">"
         );
-        if r.diagnostics.is_empty() {
+        if r.diagnostics.is_empty() && left_out == 0 {
             let _ = writeln!(
                 out,
                 "    <testcase classname=\"{path}\" name=\"validate\"/>"
@@ -622,6 +633,38 @@ pub fn junit(layout: &Layout, inputs: &[Input<'_>], opts: RenderOptions) -> Stri
                     "      <system-out>{}: {msg}</system-out>",
                     d.severity.as_str()
                 );
+            }
+            let _ = writeln!(out, "    </testcase>");
+        }
+        if left_out > 0 {
+            let (name, msg) = if opts.lang == Lang::Ja {
+                (
+                    format!("ほか{left_out}件の指摘"),
+                    format!(
+                        "ほか{left_out}件の指摘（うちエラー{errors_left_out}件）は --max-diagnostics の上限のため一覧にありません。件数は正確です。"
+                    ),
+                )
+            } else {
+                (
+                    format!("{left_out} more findings"),
+                    format!(
+                        "{left_out} more findings ({errors_left_out} errors) are not listed (--max-diagnostics); the counts are exact."
+                    ),
+                )
+            };
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{path}\" name=\"{}\">",
+                escape::xml(&name)
+            );
+            if errors_left_out > 0 {
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"truncated\" message=\"{0}\">{0}</failure>",
+                    escape::xml(&msg)
+                );
+            } else {
+                let _ = writeln!(out, "      <system-out>{}</system-out>", escape::xml(&msg));
             }
             let _ = writeln!(out, "    </testcase>");
         }

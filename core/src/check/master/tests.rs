@@ -124,7 +124,11 @@ fn japanese_header() {
     assert_eq!(k.name, "子ども医療費受給者証");
     assert_eq!(k.insurer_numbers, ["88134457"]);
     assert!(k.houbetsu.is_empty());
-    assert_eq!(k.recipient_check_digit, Some(false), "88 is not a national 法別");
+    assert_eq!(
+        k.recipient_check_digit,
+        Some(false),
+        "88 is not a national 法別"
+    );
     assert_eq!(k.defined_at.to_string(), "m.csv:2");
     let n = m.certificate_type("NANBYO01").unwrap();
     assert_eq!(n.houbetsu, ["54"]);
@@ -167,7 +171,10 @@ fn english_header_kinds_and_column_order() {
     let t1 = m.certificate_type("T1").unwrap();
     assert_eq!(t1.insurer_numbers, ["81136244", "81137242"]);
     assert_eq!(t1.recipient_check_digit, Some(true), "explicit yes");
-    assert_eq!(m.certificate_type("T2").unwrap().recipient_check_digit, Some(false));
+    assert_eq!(
+        m.certificate_type("T2").unwrap().recipient_check_digit,
+        Some(false)
+    );
     assert_eq!(m.segment_codes("T1"), Some(vec!["A"]));
     assert_eq!(m.income_segment_codes("T2"), Some(vec!["X"]));
     assert_eq!(m.check_conditions("T2", "ZZ-9"), vec![]);
@@ -695,7 +702,10 @@ fn lookups() {
         InsurerMatch::NoRule
     );
     // Neither 法別 nor numbers nor an explicit answer: the row's 公費負担者番号 decides.
-    assert_eq!(bare.certificate_type("T1").unwrap().recipient_check_digit, None);
+    assert_eq!(
+        bare.certificate_type("T1").unwrap().recipient_check_digit,
+        None
+    );
     // Recipient check digit defaults: from the 法別 column, else from the numbers.
     let m2 = load(
         "種類,機関別受給者証種別ID,公費負担者番号,法別番号,受給者番号検証\n\
