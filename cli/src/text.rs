@@ -477,7 +477,14 @@ pub(crate) fn template_summary(
     } else {
         writeln!(s, "check the items above (exit code 1).")
     };
-    s
+    // The template's header cells are the file's text: an ESC sequence in one must not reach
+    // the terminal raw (written visibly, as the reports write them).
+    s.lines()
+        .fold(String::with_capacity(s.len()), |mut out, line| {
+            out.push_str(&pmh_core::visible(line));
+            out.push('\n');
+            out
+        })
 }
 
 /// The source commit this binary was built from (`build-support/source_commit.rs`), if known.

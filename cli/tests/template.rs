@@ -134,3 +134,19 @@ fn csv_template_reports_what_it_could_not_map_and_what_is_missing() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A header cell's ESC sequence (screen clear, colour) reaches the terminal written visibly,
+/// as the reports write it, not raw.
+#[test]
+fn a_template_summary_writes_control_characters_visibly() {
+    let template = tmp("template-esc.csv");
+    std::fs::write(
+        &template,
+        "\u{FEFF}個人番号,氏名,疾病名\u{1b}[2J\u{1b}[31mEVIL\u{7}\r\n",
+    )
+    .unwrap();
+    let o = run(&["layout", "--from-template", template.to_str().unwrap()]);
+    let s = stderr(&o);
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
+    assert!(s.contains("<U+001B>[2J<U+001B>[31mEVIL<U+0007>"), "{s}");
+}

@@ -63,6 +63,9 @@ pub use layout::{
     Basis, ConfigError, DIFF_TOML, FULL_TOML, Field, Layout, LayoutError, Personal, ValueType,
 };
 // Output: reports, the upload file, receipts, generated docs.
+/// Text with every control, bidi and noncharacter code point written as `<U+XXXX>` (the
+/// reports' rule), for text from a file shown on a terminal.
+pub use output::escape::visible;
 pub use output::render::{Format, Input, Lang, RenderOptions};
 pub use output::write::{OutputFormat, push_csv_field};
 pub use output::{docs, previous, receipt, render};
