@@ -33,7 +33,7 @@ fn push_code_point(out: &mut String, c: char) {
     let _ = write!(out, "<U+{:04X}>", u32::from(c));
 }
 
-/// `s` with every [`is_unsafe`] character written as `<U+XXXX>`.
+/// `s` with every character `is_unsafe` names written as `<U+XXXX>`.
 pub fn visible(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
