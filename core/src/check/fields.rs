@@ -130,11 +130,8 @@ impl<'l> Back<'l> {
                     None
                 } {
                     ok = false;
-                    self.sink.push(
-                        at(Code::Chars, Rule::Chars)
-                            .value(value)
-                            .detail(Detail::Char { ch, pos }),
-                    );
+                    let basis = f.basis_of(Rule::Chars);
+                    self.char_not_allowed(row, line, col, Some((fi, basis)), value, (pos, ch));
                 }
             }
             ValueType::Code => {
@@ -348,6 +345,25 @@ impl<'l> Back<'l> {
 
     /// V009: a BOM (U+FEFF) inside a value, of a layout field or of a 受給者証券面項目 column
     /// (`field` `None`): those bytes would be uploaded as part of the value.
+    /// V003: a character the field's class does not allow, or, in a 券面 column (`field`
+    /// `None`), a control character: a 券面 value is uploaded too.
+    pub(super) fn char_not_allowed(
+        &mut self,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        field: Option<(usize, Basis)>,
+        value: &str,
+        (pos, ch): (u32, char),
+    ) {
+        let mut d = Diagnostic::new(Code::Chars).at(row, line).column(col);
+        if let Some((fi, basis)) = field {
+            d = d.field(fi, basis);
+        }
+        self.sink
+            .push(d.value(value).detail(Detail::Char { ch, pos }));
+    }
+
     /// V011: an Excel error value (`#N/A` …) in a layout field or a 券面 column.
     pub(super) fn excel_error(
         &mut self,

@@ -719,6 +719,26 @@ impl<'l> Back<'l> {
                 }
             }
         }
+        // A control character in a 券面 value (V003, as in a layout field; a line break or a
+        // tab may be the text's own): only a record the front end's all-clear scan did not
+        // clear can hold one.
+        if !self.clean {
+            for k in 0..self.detail_cols.len() {
+                let c = self.detail_cols[k];
+                if c >= ends.len() {
+                    continue;
+                }
+                let value = field(c);
+                let found = value
+                    .chars()
+                    .zip(1u32..)
+                    .find(|&(ch, _)| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'));
+                if let Some((ch, pos)) = found {
+                    let col = u32::try_from(c + 1).ok();
+                    self.char_not_allowed(row, line, col, None, value, (pos, ch));
+                }
+            }
+        }
         if self.may_have_bom {
             for k in 0..self.detail_cols.len() {
                 let c = self.detail_cols[k];

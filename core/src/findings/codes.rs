@@ -157,7 +157,7 @@ codes! {
     WorkbookNotUpload = "S022" => "core/src/check/file.rs", "Back::finish_file";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
-    Chars = "V003" => "core/src/check/fields.rs", "Back::cell";
+    Chars = "V003" => "core/src/check/fields.rs", "Back::char_not_allowed";
     Date = "V004" => "core/src/check/fields.rs", "Back::cell";
     NotInCodeList = "V005" => "core/src/check/fields.rs", "Back::cell";
     Boolean = "V006" => "core/src/check/fields.rs", "Back::cell";

@@ -389,7 +389,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     // A finding on a 受給者証券面項目 column (no layout field) names it as such.
     let (label_ja, label_en) = field.map_or_else(
         || match d.code {
-            Code::BomInValue | Code::ExcelError => {
+            Code::BomInValue | Code::ExcelError | Code::Chars => {
                 ("受給者証券面項目".to_owned(), "certificate item".to_owned())
             }
             _ => (String::new(), String::new()),
@@ -604,6 +604,18 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("\"{label_en}\" {v_en} has {actual} characters; it must have {re}."),
             )
         }
+        // A 券面 column: only a control character is refused there (a line break or a tab may
+        // be the text's own).
+        (Code::Chars, Detail::Char { ch, pos }) if field.is_none() => (
+            format!(
+                "「{label_ja}」{v_ja}の{pos}文字目{}は制御文字です。目に見えないままアップロードされるため、削除してください。",
+                char_name(*ch, hidden(*pos))
+            ),
+            format!(
+                "\"{label_en}\" {v_en}: character {pos} {} is a control character; it would be uploaded unseen. Delete it.",
+                char_name(*ch, hidden(*pos))
+            ),
+        ),
         (Code::Chars, Detail::Char { ch, pos }) => {
             let class = field.map(|f| (f.chars.label(Lang::Ja), f.chars.label(Lang::En)));
             let (cj, ce) = match field.map(|f| f.value_type) {
