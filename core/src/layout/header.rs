@@ -62,8 +62,40 @@ pub struct ColumnMapping {
     /// Layout id this mapping was made for.
     #[serde(default)]
     pub layout: String,
-    /// Source header → field id, `"*"` (券面項目) or `""` (ignore).
+    /// Source header → field id, `"*"` (券面項目) or `""` (ignore). A header named twice in
+    /// the file is refused: which of its two targets was meant cannot be told.
+    #[serde(deserialize_with = "distinct_columns")]
     pub columns: std::collections::BTreeMap<String, String>,
+}
+
+/// The `columns` object, refusing a key given twice (JSON parsers keep the last silently).
+fn distinct_columns<'de, D>(d: D) -> Result<std::collections::BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Columns;
+    impl<'de> serde::de::Visitor<'de> for Columns {
+        type Value = std::collections::BTreeMap<String, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of column name → field id")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = std::collections::BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, String>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!(
+                        "列名「{k}」が2回あります（どちらの対応付けか決められません） / column \"{k}\" is given twice"
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Columns)
 }
 
 impl ColumnMapping {
@@ -884,5 +916,21 @@ mod tests {
             ]
         );
         assert!(ColumnMapping::from_json(r#"{"columns": {"a": "nope"}}"#, &layout).is_err());
+        // A column named twice: JSON keeps the last silently, the mapping refuses it.
+        let twice =
+            ColumnMapping::from_json(r#"{"columns": {"番号": "myNumber", "番号": ""}}"#, &layout)
+                .unwrap_err();
+        assert!(
+            twice
+                .message(crate::Lang::Ja)
+                .contains("列名「番号」が2回あります"),
+            "{}",
+            twice.message(crate::Lang::Ja)
+        );
+        // What it writes reads back (keys are distinct).
+        assert_eq!(
+            ColumnMapping::from_json(&mapping.to_json(), &layout).unwrap(),
+            mapping
+        );
     }
 }
