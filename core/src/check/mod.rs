@@ -706,46 +706,32 @@ impl<'l> Back<'l> {
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
-        // 券面 columns are uploaded too: an Excel error value in one is V011, a BOM inside one
-        // V009, as in a layout field.
+        // 券面 columns are uploaded too: an Excel error value in one is V011, a control character
+        // V003 (a line break or a tab may be the text's own), a BOM V009, as in a layout field.
+        // One pass over them; a clean record (the front end's all-clear scan) has neither a
+        // control character nor a BOM, and one byte rules out an Excel error in almost every cell.
         for k in 0..self.detail_cols.len() {
             let c = self.detail_cols[k];
-            // Excel writes the error as the whole cell: one byte decides for almost every cell.
-            if c < ends.len() && all.as_bytes().get(field_start(base, ends, c)) == Some(&b'#') {
-                let v = trim_edges(field(c));
-                if is_excel_error(v) {
-                    let col = u32::try_from(c + 1).ok();
-                    self.excel_error(row, line, col, None, v);
-                }
+            if c >= ends.len() {
+                continue;
             }
-        }
-        // A control character in a 券面 value (V003, as in a layout field; a line break or a
-        // tab may be the text's own): only a record the front end's all-clear scan did not
-        // clear can hold one.
-        if !self.clean {
-            for k in 0..self.detail_cols.len() {
-                let c = self.detail_cols[k];
-                if c >= ends.len() {
-                    continue;
-                }
-                let value = field(c);
-                let found = value
-                    .chars()
-                    .zip(1u32..)
-                    .find(|&(ch, _)| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'));
-                if let Some((ch, pos)) = found {
-                    let col = u32::try_from(c + 1).ok();
-                    self.char_not_allowed(row, line, col, None, value, (pos, ch));
-                }
+            let value = field(c);
+            let col = u32::try_from(c + 1).ok();
+            if value.as_bytes().first() == Some(&b'#') && is_excel_error(trim_edges(value)) {
+                self.excel_error(row, line, col, None, trim_edges(value));
             }
-        }
-        if self.may_have_bom {
-            for k in 0..self.detail_cols.len() {
-                let c = self.detail_cols[k];
-                if c < ends.len() && field(c).contains('\u{FEFF}') {
-                    let col = u32::try_from(c + 1).ok();
-                    self.bom_in_value(row, line, col, None, field(c));
-                }
+            if self.clean {
+                continue;
+            }
+            let control = value
+                .chars()
+                .zip(1u32..)
+                .find(|&(ch, _)| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'));
+            if let Some((ch, pos)) = control {
+                self.char_not_allowed(row, line, col, None, value, (pos, ch));
+            }
+            if self.may_have_bom && value.contains('\u{FEFF}') {
+                self.bom_in_value(row, line, col, None, value);
             }
         }
         // `field_cols` is moved out of self here, so the row and key checks get it passed in.
