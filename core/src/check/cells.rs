@@ -63,6 +63,17 @@ pub(crate) fn is_excel_exponent_display(s: &str) -> bool {
         && exponent.parse::<u32>().is_ok_and(|e| e >= 11)
 }
 
+/// Whether `s` holds a digit, ASCII or full-width (EF BC 90–99): one scan of the bytes.
+pub(crate) fn holds_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c.is_ascii_digit()
+            || (c == 0xEF
+                && b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)))
+    })
+}
+
 /// `#N/A`, `#REF!`, `#VALUE!` …: a value Excel shows for a formula that failed (a VLOOKUP
 /// that found nothing, a deleted reference), saved in its place. Never data: the checker
 /// (V011) reports it in every column, and redaction keeps it as it is. Excel's own spelling,
@@ -154,6 +165,15 @@ mod tests {
 
     #[test]
     fn exponent_forms() {
+        for (s, yes) in [
+            ("山田", false),
+            ("山田1", true),
+            ("山田１", true),
+            ("Ｙａｍａ", false),
+            ("", false),
+        ] {
+            assert_eq!(holds_digit(s), yes, "{s}");
+        }
         assert!(is_excel_error("#N/A") && is_excel_error("#div/0!") && is_excel_error("#SPILL!"));
         for not in ["", "#", "N/A", "#N/A ", "＃N/A", "#NA", "#1", "#REF"] {
             assert!(!is_excel_error(not), "{not}");

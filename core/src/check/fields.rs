@@ -98,20 +98,8 @@ impl<'l> Back<'l> {
             }
         }
         match f.value_type {
-            // 氏名: a digit (ASCII or full-width) is another column's value (V012). One byte
-            // scan of a short value; full-width digits are EF BC 90–99.
-            ValueType::Text
-                if self.name_text[fi]
-                    && value.bytes().enumerate().any(|(i, b)| {
-                        b.is_ascii_digit()
-                            || (b == 0xEF
-                                && value.as_bytes().get(i + 1) == Some(&0xBC)
-                                && value
-                                    .as_bytes()
-                                    .get(i + 2)
-                                    .is_some_and(|c| (0x90..=0x99).contains(c)))
-                    }) =>
-            {
+            // 氏名: a digit (ASCII or full-width) is another column's value (V012).
+            ValueType::Text if self.name_text[fi] && holds_digit(value) => {
                 ok = false;
                 self.sink
                     .push(at(Code::DigitInName, Rule::Chars).value(value));
