@@ -163,6 +163,21 @@ pub fn storable_header(layout: &Layout, preview: &crate::protocol::Preview, head
     true
 }
 
+/// `mapping` without the column names that look like data ([`storable_header`]), and how many
+/// it left out: what is stored, and what the exported mapping file holds.
+pub fn without_data_names(
+    mut mapping: ColumnMapping,
+    layout: &Layout,
+    preview: &crate::protocol::Preview,
+) -> (ColumnMapping, usize) {
+    let before = mapping.columns.len();
+    mapping
+        .columns
+        .retain(|h, _| storable_header(layout, preview, h));
+    let left_out = before - mapping.columns.len();
+    (mapping, left_out)
+}
+
 /// Boolean words a clerk's export uses, saved as value-mapping keys of a boolean field.
 const BOOLEAN_WORDS: [&str; 12] = [
     "はい",

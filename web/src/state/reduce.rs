@@ -675,11 +675,7 @@ impl State {
             return self.fail(AppError::NameNeeded);
         }
         let layout = self.config.layout.0.clone();
-        let mut stored = m.clone();
-        stored
-            .columns
-            .retain(|h, _| mapping::storable_header(&layout, &state.preview, h));
-        let left_out = m.columns.len() - stored.columns.len();
+        let (stored, left_out) = mapping::without_data_names(m.clone(), &layout, &state.preview);
         let mut values = std::collections::BTreeMap::new();
         for (field, map) in &state.values {
             // The rows holding each value, from the columns mapped to the field.
@@ -765,7 +761,7 @@ impl State {
     /// column names that look like data (a file without a header row has a My Number and a
     /// name for "column names") are left out, as in the saved copy.
     fn export_mapping(&mut self) -> Vec<Effect> {
-        let (Some(mut m), Some(state)) = (self.current_mapping(), self.mapping.clone()) else {
+        let (Some(m), Some(state)) = (self.current_mapping(), self.mapping.clone()) else {
             return Vec::new();
         };
         let stem = if m.name.is_empty() {
@@ -773,11 +769,7 @@ impl State {
         } else {
             m.name.clone()
         };
-        let layout = self.config.layout.0.clone();
-        let before = m.columns.len();
-        m.columns
-            .retain(|h, _| mapping::storable_header(&layout, &state.preview, h));
-        let left_out = before - m.columns.len();
+        let (m, left_out) = mapping::without_data_names(m, &self.config.layout.0, &state.preview);
         let mut json = m.to_json();
         json.push('\n');
         let fx = vec![Effect::Download {
