@@ -91,18 +91,6 @@ fn load_layout(sel: &str, lang: Lang) -> Result<Layout, Fail> {
     Layout::from_toml(&text).map_err(|e| Fail(format!("{sel}: {}", e.message(lang))))
 }
 
-/// A file's path as a report shows it: a number of 11 digits or more in it (a file named after
-/// the recipient, 「愛知花子_123456789018.csv」) is masked as in the report's values, unless
-/// values are shown.
-fn shown_path(path: &Path, show_values: bool) -> String {
-    let p = path.display().to_string();
-    if show_values {
-        p
-    } else {
-        pmh_core::hide_long_numbers(&p)
-    }
-}
-
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     match path {
         Some(p) => std::fs::write(p, bytes).map_err(|e| crate::io_fail(p, &e)),
@@ -418,7 +406,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         }
         o.numeric_cells = source.numeric_cells();
         reports.push((
-            shown_path(path, a.show_values),
+            path.display().to_string(),
             check_input(
                 &layout,
                 &o,
@@ -444,7 +432,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
         )?),
         _ => None,
     };
-    let prev_path = prev.as_ref().map(|p| shown_path(&p.path, a.show_values));
+    let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
     let shown = previous::shown(prev.as_ref(), comparison.as_ref(), prev_path.as_deref());
     let inputs: Vec<Input<'_>> = reports
         .iter()
@@ -597,9 +585,9 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         }
         _ => None,
     };
-    let prev_path = prev.as_ref().map(|p| shown_path(&p.path, a.show_values));
+    let prev_path = prev.as_ref().map(|p| p.path.display().to_string());
     let shown = previous::shown(prev.as_ref(), comparison.as_ref(), prev_path.as_deref());
-    let path = shown_path(&a.input, a.show_values);
+    let path = a.input.display().to_string();
     let inputs = [Input {
         path: &path,
         report: &report,

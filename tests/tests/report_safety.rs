@@ -1034,3 +1034,44 @@ fn a_truncated_junit_report_still_fails() {
         );
     }
 }
+
+/// Every report's entry point masks a number of 11 digits or more in a file's name (the CLI's
+/// reports and the page's report CSV alike); `show_values` shows it.
+#[test]
+fn a_number_in_a_file_name_is_masked_in_every_format() {
+    let path = conformance::fixtures_dir().join("valid/full_minimal.csv");
+    let report = check_bytes(
+        &Layout::full(),
+        Options::default(),
+        &std::fs::read(path).unwrap(),
+    );
+    let inputs = [Input {
+        path: "愛知花子_123456789018.csv",
+        report: &report,
+    }];
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Csv,
+        Format::Junit,
+        Format::Github,
+    ] {
+        for show_values in [false, true] {
+            let opts = RenderOptions {
+                show_values,
+                ..RenderOptions::default()
+            };
+            for out in [
+                render::render(format, &Layout::full(), &inputs, opts),
+                render::render_with_previous(format, &Layout::full(), &inputs, opts, None),
+            ] {
+                assert_eq!(
+                    out.contains("123456789018"),
+                    show_values,
+                    "{format:?}\n{out}"
+                );
+                assert!(out.contains("9018"), "{format:?}\n{out}");
+            }
+        }
+    }
+}

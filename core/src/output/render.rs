@@ -78,13 +78,40 @@ pub struct Input<'a> {
     pub report: &'a Report,
 }
 
-/// Renders the reports of all inputs in `format`.
+/// A file's path as a report shows it: a number of 11 digits or more in it (a file named after
+/// the recipient, 「愛知花子_123456789018.csv」) is masked as the report's values are, unless
+/// values are shown.
+fn shown_path(path: &str, opts: RenderOptions) -> String {
+    if opts.show_values {
+        path.to_owned()
+    } else {
+        crate::findings::message::hide_long_numbers(path)
+    }
+}
+
+/// `inputs` with these paths.
+fn with_paths<'a>(inputs: &[Input<'a>], paths: &'a [String]) -> Vec<Input<'a>> {
+    inputs
+        .iter()
+        .zip(paths)
+        .map(|(i, path)| Input {
+            path,
+            report: i.report,
+        })
+        .collect()
+}
+
+/// Renders the reports of all inputs in `format` (every report's entry point: the inputs'
+/// paths are masked here, as [`shown_path`] says).
 pub fn render(
     format: Format,
     layout: &Layout,
     inputs: &[Input<'_>],
     opts: RenderOptions,
 ) -> String {
+    let paths: Vec<String> = inputs.iter().map(|i| shown_path(i.path, opts)).collect();
+    let shown = with_paths(inputs, &paths);
+    let inputs = &shown[..];
     match format {
         Format::Text => text(layout, inputs, opts),
         Format::Json => json(layout, inputs, opts),
@@ -137,10 +164,22 @@ pub fn render_with_previous(
     opts: RenderOptions,
     previous: Option<&Previous<'_>>,
 ) -> String {
+    if !matches!(format, Format::Text | Format::Json) {
+        return render(format, layout, inputs, opts);
+    }
+    let paths: Vec<String> = inputs.iter().map(|i| shown_path(i.path, opts)).collect();
+    let shown = with_paths(inputs, &paths);
+    let previous_path = previous.map(|p| shown_path(p.path, opts));
+    let previous = previous
+        .zip(previous_path.as_deref())
+        .map(|(p, path)| Previous {
+            path,
+            comparison: p.comparison,
+            limit: p.limit,
+        });
     match format {
-        Format::Text => text_with(layout, inputs, opts, previous),
-        Format::Json => json_with(layout, inputs, opts, previous),
-        _ => render(format, layout, inputs, opts),
+        Format::Json => json_with(layout, &shown, opts, previous.as_ref()),
+        _ => text_with(layout, &shown, opts, previous.as_ref()),
     }
 }
 

@@ -62,7 +62,8 @@ impl Session {
                     },
                     show_values: false,
                 };
-                let text = render::csv(
+                let text = render::render(
+                    render::Format::Csv,
                     &self.layout,
                     &[Input {
                         path: input.source.report_name(),
