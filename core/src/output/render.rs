@@ -102,7 +102,7 @@ fn with_paths<'a>(inputs: &[Input<'a>], paths: &'a [String]) -> Vec<Input<'a>> {
 }
 
 /// Renders the reports of all inputs in `format` (every report's entry point: the inputs'
-/// paths are masked here, as [`shown_path`] says).
+/// paths are masked here: a number of 11 digits or more, unless values are shown).
 pub fn render(
     format: Format,
     layout: &Layout,
