@@ -1805,10 +1805,13 @@ test("a mapping change after a check closes step 3 until the clerk checks again;
   assert.equal(name, "basicFiveInfo.name");
   await page.locator("#target-2").selectOption("");
   assert.equal(await step3.isDisabled(), true, "step 3 is closed after a mapping change");
+  assert.match(await page.locator("#results-outdated").textContent(), /前の確認結果.*確認し直してください/);
+  assert.deepEqual(await axeViolations(), [], "step 2 after a mapping change");
   await screenshot("mapping-changed-step3-closed");
   // Undone: the results are the mapping's again.
   await page.locator("#target-2").selectOption(name);
   assert.equal(await step3.isDisabled(), false);
+  assert.equal(await page.locator("#results-outdated").count(), 0);
   // Changed and checked again: step 3 shows the new mapping's findings.
   await page.locator("#target-2").selectOption("");
   await runCheck();

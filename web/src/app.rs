@@ -67,6 +67,7 @@ pub fn app(props: &AppProps) -> Html {
                 mapping={m.clone()}
                 saved={state.saved.clone()}
                 {busy}
+                results_outdated={state.results.is_some() && !state.results_current()}
                 send={send.clone()}
             />
         },

@@ -17,7 +17,7 @@ use crate::state::{
     Action, Active, Config, DiffMaker, Handle, LayoutChoice, LayoutRef, MappingState, ResultsState,
     Screen,
 };
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 
 /// A file as an action's handle and its name.
 fn file_handle(file: File) -> (Handle, String) {
@@ -117,6 +117,8 @@ pub struct MappingScreenProps {
     pub saved: Rc<Vec<ColumnMapping>>,
     /// A long job runs.
     pub busy: bool,
+    /// Results exist but were made with another mapping (step 3 is closed).
+    pub results_outdated: bool,
     /// Sends an action.
     pub send: Callback<Action>,
 }
@@ -126,6 +128,10 @@ pub struct MappingScreenProps {
 pub fn mapping_screen(props: &MappingScreenProps) -> Html {
     let send = &props.send;
     html! {
+        <>
+        if props.results_outdated {
+            <p class="warning-box" id="results-outdated" role="status">{ Text::ResultsOutdated.get(props.lang) }</p>
+        }
         <MappingPanel
             lang={props.lang}
             layout={props.layout.clone()}
@@ -150,6 +156,7 @@ pub fn mapping_screen(props: &MappingScreenProps) -> Html {
             on_value={send.reform(|(field, from, to): (String, String, String)| Action::SetValue { field, from, to })}
             on_constant={send.reform(|(field, value): (String, String)| Action::SetConstant { field, value })}
         />
+        </>
     }
 }
 
@@ -221,7 +228,6 @@ pub struct StepsProps {
 /// The three steps as buttons.
 #[component(Steps)]
 pub fn steps(props: &StepsProps) -> Html {
-    use crate::text::Text;
     let lang = props.lang;
     let steps = [
         (Screen::Input, Text::StepInput, true),

@@ -104,6 +104,8 @@ texts! {
     StepMapping => ("2. 列の対応付け", "2. Column mapping"),
     /// Step 3.
     StepResults => ("3. 確認・修正・ダウンロード", "3. Check, fix and download"),
+    /// Step 2 after a mapping change: the results shown before no longer apply.
+    ResultsOutdated => ("対応付けを変えたため、前の確認結果（3. 確認・修正・ダウンロード）は使えません。「この対応付けで確認する」で確認し直してください。", "The mapping changed, so the earlier results (step 3) no longer apply. Check again with this mapping."),
     /// Heading of the settings.
     SettingsHeading => ("レコードレイアウトと制度マスタ", "Record layout and municipality master"),
     /// Label of the layout choice.
