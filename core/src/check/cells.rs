@@ -5,15 +5,6 @@ use crate::layout::CharClass;
 
 pub(crate) use crate::domain::chars::trim_edges;
 
-/// Whether the byte length alone proves the character count is within bounds (a UTF-8
-/// character is 1–4 bytes), so the common case needs no counting.
-pub(crate) fn length_surely_fits(s: &str, min: Option<u32>, max: Option<u32>) -> bool {
-    let bytes = s.len();
-    let max_ok = max.is_none_or(|m| bytes <= m as usize);
-    let min_ok = min.is_none_or(|m| bytes.div_ceil(4) >= m as usize);
-    max_ok && min_ok
-}
-
 pub(crate) fn char_count(s: &str) -> u32 {
     let n = if s.is_ascii() {
         s.len()
@@ -46,6 +37,10 @@ pub(crate) fn is_exponent_form(s: &str) -> bool {
 /// [`is_exponent_form`]: for identifiers that may hold letters (`20E0001`, `1e5` are 地単
 /// numbers there).
 pub(crate) fn is_excel_exponent_display(s: &str) -> bool {
+    // Almost every value has no E at all: one byte scan first.
+    if !s.bytes().any(|b| b | 0x20 == b'e') {
+        return false;
+    }
     let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
         return false;
     };
@@ -66,11 +61,9 @@ pub(crate) fn is_excel_exponent_display(s: &str) -> bool {
 /// Whether `s` holds a digit, ASCII or full-width (EF BC 90–99): one scan of the bytes.
 pub(crate) fn holds_digit(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        c.is_ascii_digit()
-            || (c == 0xEF
-                && b.get(i + 1) == Some(&0xBC)
-                && b.get(i + 2).is_some_and(|n| (0x90..=0x99).contains(n)))
+    (0..b.len()).any(|i| {
+        b[i].is_ascii_digit()
+            || (b[i] == 0xEF && matches!(b.get(i + 1..i + 3), Some([0xBC, 0x90..=0x99])))
     })
 }
 
@@ -153,10 +146,28 @@ fn u3000_char(b1: u8, b2: u8) -> char {
     char::from_u32(0x3000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)).unwrap_or('\0')
 }
 
-/// Maximal runs of exactly `len` ASCII digits inside a text.
+/// Maximal runs of exactly `len` ASCII digits inside a text. On bytes: an ASCII digit is never
+/// part of a multi-byte UTF-8 character, so every run starts and ends on a character boundary.
 pub(crate) fn digit_runs(s: &str, len: usize) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_ascii_digit())
-        .filter(move |run| run.len() == len)
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            while i < b.len() && !b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == b.len() {
+                return None;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == len {
+                return s.get(start..i);
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -251,6 +262,30 @@ mod tests {
             digit_runs("0110113719 東京病院, 12345678901 x 1310110098", 10).collect();
         assert_eq!(v, vec!["0110113719", "1310110098"]);
     }
+
+    proptest::proptest! {
+        /// The byte scan for digits finds what a scan of the characters finds: ASCII and
+        /// full-width digits, and nothing else of the full-width block around them.
+        #[test]
+        fn holds_digit_is_a_character_scan(s in "[a山ＡＺ０-９／：ｚ。-ﾟ0-9]{0,6}|[a山／：]{0,6}") {
+            let expected = s.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            proptest::prop_assert_eq!(holds_digit(&s), expected);
+        }
+
+        /// The byte-level runs are the runs of splitting on every character that is not an
+        /// ASCII digit (full-width digits and kanji around them included).
+        #[test]
+        fn digit_runs_match_splitting_on_characters(
+            s in "([0-9]{1,12}|[a東１ ,　]){0,8}",
+            len in 1usize..12,
+        ) {
+            let reference: Vec<&str> = s
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|run| run.len() == len)
+                .collect();
+            proptest::prop_assert_eq!(digit_runs(&s, len).collect::<Vec<_>>(), reference);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +304,26 @@ mod trim_tests {
         }
         assert_eq!(trim_edges("ヤマダ"), "ヤマダ");
         assert_eq!(trim_edges(""), "");
+    }
+
+    /// The inlined byte test decides on a value's first and last bytes: every character, alone
+    /// and at either edge of kana, kanji and ASCII, is trimmed exactly as the generic trim does.
+    #[test]
+    fn byte_test_of_the_edges_agrees_on_every_character() {
+        let generic = |s: &str| {
+            s.trim_matches(crate::domain::chars::is_edge_space)
+                .to_owned()
+        };
+        let mut trimmed = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for (before, after) in [("", ""), ("山", ""), ("", "ア"), ("a", "湊")] {
+                let s = format!("{before}{c}{after}");
+                assert_eq!(trim_edges(&s), generic(&s), "U+{:04X} in {s:?}", c as u32);
+                trimmed += usize::from(trim_edges(&s).len() != s.len());
+            }
+        }
+        // Every edge space (26 characters in Unicode 16) was seen trimmed, at both edges.
+        assert!(trimmed >= 26 * 3, "{trimmed}");
     }
 
     #[test]

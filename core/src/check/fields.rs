@@ -69,7 +69,14 @@ impl<'l> Back<'l> {
         // Excel's exponent form destroys identifiers: say so instead of "not digits" (which is
         // only a warning where 地単 numbers may hold letters). A 16-digit or longer number from
         // a workbook arrives in this form too: Excel kept 15 of its digits.
-        let exponent = match self.identifier[fi] {
+        let plan = &self.cell_plans[fi];
+        let (identifier, name_text) = (plan.identifier, plan.name_text);
+        let length = (!plan.length_surely_fits(value)).then_some((plan.min_chars, plan.max_chars));
+        // Most identifiers are digits only: then neither the exponent form nor the Digits
+        // class has anything to find (one scan instead of two).
+        let only_digits = identifier.is_some() && value.bytes().all(|b| b.is_ascii_digit());
+        let exponent = match identifier {
+            _ if only_digits => false,
             Some(false) => is_exponent_form(value),
             Some(true) => is_excel_exponent_display(value),
             None => false,
@@ -80,8 +87,7 @@ impl<'l> Back<'l> {
             return;
         }
         let mut ok = true;
-        let (min, max) = f.length_bounds();
-        if (min.is_some() || max.is_some()) && !length_surely_fits(value, min, max) {
+        if let Some((min, max)) = length {
             let n = char_count(value);
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
                 ok = false;
@@ -99,7 +105,7 @@ impl<'l> Back<'l> {
         }
         match f.value_type {
             // 氏名: a digit (ASCII or full-width) is another column's value (V012).
-            ValueType::Text if self.name_text[fi] && holds_digit(value) => {
+            ValueType::Text if name_text && holds_digit(value) => {
                 ok = false;
                 self.sink
                     .push(at(Code::DigitInName, Rule::Chars).value(value));
@@ -111,7 +117,11 @@ impl<'l> Back<'l> {
                     f.chars
                 };
                 // A clean record has no control character: nothing to find for text classes.
-                let scan = !(self.clean && matches!(class, CharClass::Text | CharClass::Name));
+                // Digits only: nothing to find for the digit classes either.
+                let nothing_to_find = (self.clean
+                    && matches!(class, CharClass::Text | CharClass::Name))
+                    || (only_digits && matches!(class, CharClass::Digits | CharClass::Alnum));
+                let scan = !nothing_to_find;
                 if let Some((pos, ch)) = if scan {
                     first_disallowed(value, class)
                 } else {
@@ -311,8 +321,9 @@ impl<'l> Back<'l> {
                         .filter(|_| insurer.len() == 8);
                     let tens =
                         digit_runs(value, 10).map(|c| (c, checkdigit::medical_institution_code(c)));
-                    let sevens = digit_runs(value, 7).filter_map(|c| {
-                        prefecture.map(|p| (c, checkdigit::medical_institution_code7(c, p)))
+                    let sevens = prefecture.into_iter().flat_map(|p| {
+                        digit_runs(value, 7)
+                            .map(move |c| (c, checkdigit::medical_institution_code7(c, p)))
                     });
                     for (code, outcome) in tens.chain(sevens) {
                         if let checkdigit::CheckOutcome::Invalid { expected } = outcome {

@@ -28,7 +28,7 @@ use std::sync::Arc;
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
     char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
-    is_excel_exponent_display, is_exponent_form, length_surely_fits,
+    is_excel_exponent_display, is_exponent_form,
 };
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};
@@ -360,19 +360,9 @@ pub struct Back<'l> {
     may_have_bom: bool,
     /// The layout's date format, resolved once ([`date::format_separator`]).
     date_separator: Option<Option<u8>>,
-    /// Per layout field: whether an empty cell is a finding (required, or 受給者番号). An
-    /// empty cell of any other field has nothing to check and is skipped before
-    /// [`Back::cell`], which would return at once.
-    empty_is_finding: Vec<bool>,
-    /// Per layout field: an identifier, where Excel's exponent form (N002) destroyed the value
-    /// (digits, 個人番号, 公費受給者番号, 公費負担者番号): `Some(strict)`. `strict` where the
-    /// identifier may hold letters (a 地単 公費受給者番号 such as `20E0001`): only Excel's own
-    /// display (`1.23457E+13`) is taken for the exponent form there. Resolved once:
-    /// [`Back::cell`] asks for every cell.
-    identifier: Vec<Option<bool>>,
-    /// Per layout field: a name written in text (氏名, not its katakana), where a digit is
-    /// V012. Resolved once.
-    name_text: Vec<bool>,
+    /// Per layout field: what every cell's checks need of the field, resolved once
+    /// ([`CellPlan`]).
+    cell_plans: Vec<CellPlan>,
     header_columns: usize,
     /// Build mode: the repaired row (values concatenated) and each field's range in it.
     repaired_text: String,
@@ -388,6 +378,66 @@ pub struct Back<'l> {
     rows_written: u64,
     /// Called with every data row after its checks (see [`Back::set_visitor`]).
     visitor: Option<Box<RowVisitor<'l>>>,
+}
+
+/// What the checks of every cell of one layout field need of the field, resolved once per
+/// file instead of once per cell (one bounds check, one cache line).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CellPlan {
+    /// An empty cell is a finding (required, or 受給者番号). An empty cell of any other field
+    /// has nothing to check and is skipped before [`Back::cell`], which would return at once.
+    empty_is_finding: bool,
+    /// An identifier, where Excel's exponent form (N002) destroyed the value (digits, 個人番号,
+    /// 公費受給者番号, 公費負担者番号): `Some(strict)`. `strict` where the identifier may hold
+    /// letters (a 地単 公費受給者番号 such as `20E0001`): only Excel's own display
+    /// (`1.23457E+13`) is taken for the exponent form there.
+    identifier: Option<bool>,
+    /// A name written in text (氏名, not its katakana), where a digit is V012.
+    name_text: bool,
+    /// Length bounds in characters ([`crate::layout::Field::length_bounds`]).
+    min_chars: Option<u32>,
+    max_chars: Option<u32>,
+    /// Byte lengths that prove the character count within the bounds without counting (a
+    /// UTF-8 character is 1–4 bytes): `min_bytes..=max_bytes`.
+    min_bytes: usize,
+    max_bytes: usize,
+}
+
+impl CellPlan {
+    fn of(f: &crate::layout::Field) -> Self {
+        let digits = f.value_type == ValueType::Digits
+            || f.has_check(Check::MyNumber)
+            || f.chars == CharClass::Digits;
+        let identifier =
+            digits || f.has_check(Check::RecipientNumber) || f.has_check(Check::InsurerNumber);
+        let (min_chars, max_chars) = f.length_bounds();
+        let (min_bytes, max_bytes) = surely_fitting_bytes(min_chars, max_chars);
+        Self {
+            empty_is_finding: f.required || f.has_check(Check::RecipientNumber),
+            identifier: identifier.then_some(!digits),
+            name_text: f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name,
+            min_chars,
+            max_chars,
+            min_bytes,
+            max_bytes,
+        }
+    }
+
+    /// Whether the byte length alone proves the character count within the bounds, so the
+    /// common case needs no counting.
+    fn length_surely_fits(&self, value: &str) -> bool {
+        (self.min_bytes..=self.max_bytes).contains(&value.len())
+    }
+}
+
+/// The byte lengths that prove a UTF-8 text's character count within `min..=max` characters:
+/// `n` bytes hold `n.div_ceil(4)..=n` characters.
+fn surely_fitting_bytes(min: Option<u32>, max: Option<u32>) -> (usize, usize) {
+    let to_usize = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    (
+        min.map_or(0, |m| to_usize(m).saturating_mul(4).saturating_sub(3)),
+        max.map_or(usize::MAX, to_usize),
+    )
 }
 
 /// One checked data row, as [`Back::set_visitor`] hands it over.
@@ -455,29 +505,7 @@ impl<'l> Back<'l> {
             clean: false,
             may_have_bom: true,
             date_separator: date::format_separator(layout.dialect.date_format.as_str()),
-            empty_is_finding: layout
-                .fields
-                .iter()
-                .map(|f| f.required || f.has_check(Check::RecipientNumber))
-                .collect(),
-            identifier: layout
-                .fields
-                .iter()
-                .map(|f| {
-                    let digits = f.value_type == ValueType::Digits
-                        || f.has_check(Check::MyNumber)
-                        || f.chars == CharClass::Digits;
-                    let identifier = digits
-                        || f.has_check(Check::RecipientNumber)
-                        || f.has_check(Check::InsurerNumber);
-                    identifier.then_some(!digits)
-                })
-                .collect(),
-            name_text: layout
-                .fields
-                .iter()
-                .map(|f| f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name)
-                .collect(),
+            cell_plans: layout.fields.iter().map(CellPlan::of).collect(),
             header_columns: 0,
             repaired_text: String::new(),
             repaired_values: Vec::new(),
@@ -667,15 +695,13 @@ impl<'l> Back<'l> {
         let field_cols = std::mem::take(&mut self.field_cols);
         let mut values = std::mem::take(&mut self.values);
         values.clear();
-        for col in &field_cols {
-            values.push(match *col {
-                Some(c) if (c as usize) <= ends.len() => {
-                    let c = c as usize - 1;
-                    (field_start(base, ends, c), ends[c])
-                }
-                _ => (0, 0),
-            });
-        }
+        values.extend(field_cols.iter().map(|col| match *col {
+            Some(c) if (c as usize) <= ends.len() => {
+                let c = c as usize - 1;
+                (field_start(base, ends, c), ends[c])
+            }
+            _ => (0, 0),
+        }));
         // Build mode: repair every cell first; the checks then see the repaired row.
         let mut repaired_text = std::mem::take(&mut self.repaired_text);
         let mut repaired_values = std::mem::take(&mut self.repaired_values);
@@ -700,7 +726,7 @@ impl<'l> Back<'l> {
             if col.is_none() {
                 continue; // an absent column is reported once (S004/S017), not per row
             }
-            if s == e && !self.empty_is_finding[fi] {
+            if s == e && !self.cell_plans[fi].empty_is_finding {
                 continue;
             }
             let value = text.get(s..e).unwrap_or("");

@@ -567,3 +567,43 @@ mod unreadable_tests {
         }
     }
 }
+
+mod cell_plan_tests {
+    use super::super::{cells::char_count, surely_fitting_bytes};
+
+    /// The byte lengths a field's bounds resolve to never let a value past the character
+    /// count: on every string of up to six characters of 1–4 bytes and every bound up to 8,
+    /// "surely fits" implies the count is within the bounds; and the byte test does decide
+    /// some values each way (else every value would be counted, or none checked).
+    #[test]
+    fn surely_fitting_bytes_imply_the_character_count() {
+        let chars = ['a', 'é', '山', '𠮷'];
+        let mut level = vec![String::new()];
+        let mut texts = level.clone();
+        for _ in 0..6 {
+            level = level
+                .iter()
+                .flat_map(|t| chars.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(level.iter().cloned());
+        }
+        let (mut surely, mut counted) = (0u32, 0u32);
+        let bounds = [None, Some(0), Some(1), Some(2), Some(3), Some(5), Some(8)];
+        for min in bounds {
+            for max in bounds {
+                let (lo, hi) = surely_fitting_bytes(min, max);
+                for t in &texts {
+                    let n = char_count(t);
+                    let within = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+                    if (lo..=hi).contains(&t.len()) {
+                        surely += 1;
+                        assert!(within, "{t:?} in {min:?}..={max:?}");
+                    } else {
+                        counted += 1;
+                    }
+                }
+            }
+        }
+        assert!(surely > 1000 && counted > 1000, "{surely} {counted}");
+    }
+}

@@ -683,25 +683,77 @@ pub(crate) fn may_be_edge_space_at(b: &[u8]) -> bool {
 
 /// Trims white space, NBSP, ideographic and zero-width spaces at both edges.
 ///
-/// Inlined for its most common case, a value that starts and ends with a printable ASCII
-/// character (digits, codes, dates): the checker trims every cell, and in WebAssembly a call
-/// that returns a `&str` goes through the shadow stack (3–4 times the native cost).
+/// Inlined for its common case, a value whose edges are decided on a few bytes: a printable
+/// ASCII character (digits, codes, dates), or a multi-byte character whose first or last byte
+/// no edge space has (kana and kanji names, addresses). The checker trims every cell, and in
+/// WebAssembly a call that returns a `&str` goes through the shadow stack (3–4 times the
+/// native cost).
 #[must_use]
 #[inline]
 pub fn trim_edges(s: &str) -> &str {
-    let printable = |b: u8| b.wrapping_sub(0x21) < 0x7F - 0x21;
-    match s.as_bytes() {
-        [first, .., last] if printable(*first) && printable(*last) => s,
-        [only] if printable(*only) => s,
-        _ => trim_edges_outlined(s),
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return s;
+    };
+    // U+3000 (E3 80 80) shares its lead byte with every kana: decided on the second byte.
+    let start_may =
+        EDGE_SPACE_FIRST[usize::from(first)] || (first == 0xE3 && b.get(1) == Some(&0x80));
+    if start_may || EDGE_SPACE_LAST[usize::from(last)] {
+        trim_edges_outlined(s)
+    } else {
+        s
     }
 }
+
+/// Bytes that may start a character [`is_edge_space`] accepts (besides E3, decided on the
+/// next byte): ASCII controls, space and DEL, and the lead bytes of U+0085/U+00A0 (C2),
+/// U+1680 (E1), U+2000–U+2060 (E2) and U+FEFF (EF). A test checks every character.
+static EDGE_SPACE_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b <= 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t[0xE1] = true;
+    t[0xE2] = true;
+    t[0xEF] = true;
+    t
+};
+
+/// Bytes that may end a character [`is_edge_space`] accepts: ASCII controls, space and DEL,
+/// and the continuation bytes `80`–`8D`, `9F`, `A0`, `A8`, `A9`, `AF` and `BF` (U+0085,
+/// U+00A0, U+1680, U+2000–U+200D, U+2028/9, U+202F, U+205F, U+2060, U+3000, U+FEFF). A test
+/// checks every character.
+static EDGE_SPACE_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b <= 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7F] = true;
+    let mut c = 0x80;
+    while c <= 0x8D {
+        t[c] = true;
+        c += 1;
+    }
+    t[0x9F] = true;
+    t[0xA0] = true;
+    t[0xA8] = true;
+    t[0xA9] = true;
+    t[0xAF] = true;
+    t[0xBF] = true;
+    t
+};
 
 #[inline(never)]
 fn trim_edges_outlined(s: &str) -> &str {
     let b = s.as_bytes();
     let Some(&last) = b.last() else { return s };
-    // Hot path: decide on bytes that neither edge can be trimmed.
+    // Decide on bytes that neither edge can be trimmed.
     let end_may = if last < 0x80 {
         last <= b' ' || last == 0x7F
     } else {

@@ -107,6 +107,18 @@ impl Ymd {
     /// is not a real date saturates (`i32::MIN` / `i32::MAX`) instead of being guessed.
     #[must_use]
     pub fn to_days(self) -> i32 {
+        if Ymd::new(self.year, self.month, self.day).is_some() {
+            // Every date cell of a file comes here: arithmetic on the checked date (Howard
+            // Hinnant's `days_from_civil`) instead of chrono's calendar look-ups. A test
+            // compares the two on the first and last days of every month of 0000–9999.
+            let (m, d) = (i32::from(self.month), i32::from(self.day));
+            let y = self.year - i32::from(m <= 2);
+            let era = y.div_euclid(400);
+            let year_of_era = y - era * 400;
+            let day_of_year = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+            let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+            return era * 146_097 + day_of_era - 719_468;
+        }
         match NaiveDate::from_ymd_opt(self.year, u32::from(self.month), u32::from(self.day)) {
             Some(d) => d.num_days_from_ce() - UNIX_EPOCH_FROM_CE,
             None if self.year < 0 => i32::MIN,

@@ -553,18 +553,24 @@ fn era_overflow_is_bounded() {
     assert_eq!(ok("令和99年1月1日"), Ok(ymd(2117, 1, 1)));
 }
 
-/// `Ymd::new` decides the calendar without chrono: the same answer as chrono on every day of
-/// years 0–9999 and on out-of-range months and days.
+/// `Ymd::new` and `Ymd::to_days` decide the calendar without chrono: the same answers as
+/// chrono on the first and last days of every month of years 0–9999, and on out-of-range
+/// months and days.
 #[test]
 fn ymd_new_agrees_with_chrono() {
-    use chrono::NaiveDate;
+    use chrono::{Datelike, NaiveDate};
     for year in 0..=9999 {
         for month in 0..=13u8 {
             for day in [0u8, 1, 27, 28, 29, 30, 31, 32, 255] {
-                let ours = Ymd::new(year, month, day).is_some();
-                let chrono =
-                    NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day)).is_some();
-                assert_eq!(ours, chrono, "{year}-{month}-{day}");
+                let ours = Ymd::new(year, month, day);
+                let chrono = NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day));
+                assert_eq!(ours.is_some(), chrono.is_some(), "{year}-{month}-{day}");
+                // The day count too, and back.
+                if let (Some(ours), Some(chrono)) = (ours, chrono) {
+                    let days = chrono.num_days_from_ce() - 719_163;
+                    assert_eq!(ours.to_days(), days, "{year}-{month}-{day}");
+                    assert_eq!(Ymd::from_days(days), Some(ours));
+                }
             }
         }
     }
