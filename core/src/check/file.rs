@@ -30,6 +30,20 @@ impl<'l> Back<'l> {
             .iter()
             .map(|c| c.map(|c| c as u32 + 1))
             .collect();
+        self.field_indices = map
+            .field_column
+            .iter()
+            .map(|c| c.unwrap_or(usize::MAX))
+            .collect();
+        self.fields_in_order = map
+            .field_column
+            .iter()
+            .enumerate()
+            .all(|(i, c)| *c == Some(i));
+        #[cfg(test)]
+        {
+            self.fields_in_order &= self.in_order_path;
+        }
         if !map.any_field() {
             self.sink
                 .push(Diagnostic::new(Code::NoHeader).at(self.row, line));

@@ -343,6 +343,14 @@ pub struct Back<'l> {
     values: Vec<(usize, usize)>,
     /// Input column (1-based) of each layout field.
     field_cols: Vec<Option<u32>>,
+    /// Input column (0-based) of each layout field; `usize::MAX` where the file has none.
+    field_indices: Vec<usize>,
+    /// Every layout field is the input column of its position (a file in the layout's order):
+    /// a record's field values are its first fields, one after the other.
+    fields_in_order: bool,
+    /// Tests turn the in-order path off to compare it with the general one.
+    #[cfg(test)]
+    in_order_path: bool,
     /// The 公費負担者番号 field, which decides whether 受給者番号 has a check digit.
     insurer_field: Option<usize>,
     /// Fields holding the master-checked values.
@@ -485,6 +493,10 @@ impl<'l> Back<'l> {
             key_lines: Vec::new(),
             values: Vec::new(),
             field_cols: Vec::new(),
+            field_indices: Vec::new(),
+            fields_in_order: false,
+            #[cfg(test)]
+            in_order_path: true,
             insurer_field: layout
                 .fields
                 .iter()
@@ -695,13 +707,19 @@ impl<'l> Back<'l> {
         let field_cols = std::mem::take(&mut self.field_cols);
         let mut values = std::mem::take(&mut self.values);
         values.clear();
-        values.extend(field_cols.iter().map(|col| match *col {
-            Some(c) if (c as usize) <= ends.len() => {
-                let c = c as usize - 1;
-                (field_start(base, ends, c), ends[c])
-            }
-            _ => (0, 0),
-        }));
+        if self.fields_in_order && ends.len() >= self.field_indices.len() {
+            let mut start = base;
+            values.extend(ends[..self.field_indices.len()].iter().map(|&end| {
+                let range = (start, end);
+                start = end + 1;
+                range
+            }));
+        } else {
+            values.extend(self.field_indices.iter().map(|&c| match ends.get(c) {
+                Some(&end) => (ends.get(c.wrapping_sub(1)).map_or(base, |&p| p + 1), end),
+                None => (0, 0),
+            }));
+        }
         // Build mode: repair every cell first; the checks then see the repaired row.
         let mut repaired_text = std::mem::take(&mut self.repaired_text);
         let mut repaired_values = std::mem::take(&mut self.repaired_values);

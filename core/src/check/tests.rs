@@ -607,3 +607,125 @@ mod cell_plan_tests {
         assert!(surely > 1000 && counted > 1000, "{surely} {counted}");
     }
 }
+
+mod column_order_tests {
+    use crate::check::*;
+    use crate::findings::codes::Code;
+
+    type Found = (
+        Code,
+        Option<u32>,
+        Option<u32>,
+        Option<usize>,
+        Option<String>,
+    );
+
+    /// The file's columns in another order (header included), through the `csv` crate.
+    fn reorder(file: &str, order: impl Fn(usize) -> Vec<usize>) -> String {
+        let text = file.trim_start_matches('\u{FEFF}');
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer("\u{FEFF}".as_bytes().to_vec());
+        for record in reader.records() {
+            let record = record.expect("csv");
+            let fields: Vec<&str> = order(record.len()).iter().map(|&i| &record[i]).collect();
+            writer.write_record(fields).expect("write");
+        }
+        String::from_utf8(writer.into_inner().expect("flush")).expect("utf-8")
+    }
+
+    /// Checks `file`: the findings as (code, row, column, field, value), sorted, and whether
+    /// the checker took the in-order path for the field values (`general`: never).
+    fn findings(layout: &Layout, file: &str, general: bool) -> (Vec<Found>, bool) {
+        let mut checker = Checker::new(layout, Options::validate());
+        checker.back.in_order_path = !general;
+        checker.feed(file.as_bytes());
+        let in_order = checker.back.fields_in_order;
+        let report = checker.finish();
+        let mut found: Vec<Found> = report
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.row, d.column, d.field, d.value))
+            .collect();
+        found.sort_by_key(|f| format!("{f:?}"));
+        (found, in_order)
+    }
+
+    /// A 全件 file with findings of many kinds, then rows cut short and rows with extra
+    /// columns (ragged rows, whose absent fields are empty).
+    fn hostile_file() -> String {
+        let mut file = crate::synth::varied_file(11, 400);
+        for (i, l) in crate::synth::varied_file(12, 60)
+            .lines()
+            .skip(1)
+            .enumerate()
+        {
+            let cells: Vec<&str> = l.split(',').collect();
+            let kept = match i % 3 {
+                0 => cells.len().saturating_sub(5),
+                1 => 1,
+                _ => cells.len(),
+            };
+            let extra = if i % 3 == 2 { ",x,y" } else { "" };
+            file.push_str(&format!("{}{extra}\r\n", cells[..kept].join(",")));
+        }
+        file
+    }
+
+    /// The in-order path for a record's field values gives exactly the findings of the
+    /// general path (columns included), on full, short and long rows.
+    #[test]
+    fn in_order_path_agrees_with_the_general_path() {
+        let layout = Layout::full();
+        let file = hostile_file();
+        let (fast, in_order) = findings(&layout, &file, false);
+        let (general, general_in_order) = findings(&layout, &file, true);
+        assert!(in_order && !general_in_order, "both paths taken");
+        assert_eq!(fast, general);
+        let codes: std::collections::BTreeSet<Code> = fast.iter().map(|f| f.0).collect();
+        assert!(
+            codes.contains(&Code::RaggedRow)
+                && codes.contains(&Code::Required)
+                && codes.len() >= 10,
+            "the file reaches many checks: {codes:?}"
+        );
+    }
+
+    /// The same file with its fields' columns reversed gives the same findings on the same
+    /// fields and rows (only the column numbers differ).
+    #[test]
+    fn column_order_does_not_change_the_findings() {
+        let layout = Layout::full();
+        let file = crate::synth::varied_file(13, 400);
+        let without_column = |found: Vec<Found>| -> Vec<Found> {
+            let mut v: Vec<Found> = found
+                .into_iter()
+                .map(|(c, r, _, f, v)| (c, r, None, f, v))
+                .collect();
+            v.sort_by_key(|f| format!("{f:?}"));
+            v
+        };
+        let (original, in_order) = findings(&layout, &file, false);
+        // The layout's fields reversed; the 受給者証券面項目 after them stay last.
+        let fields = layout.fields.len();
+        let reversed_file = reorder(&file, |n| (0..fields).rev().chain(fields..n).collect());
+        let (reversed, reversed_in_order) = findings(&layout, &reversed_file, false);
+        assert!(in_order && !reversed_in_order, "both paths taken");
+        let (original_n, (a, b)) = (
+            original.len(),
+            (without_column(original), without_column(reversed)),
+        );
+        let only_a: Vec<&Found> = a.iter().filter(|f| !b.contains(f)).collect();
+        let only_b: Vec<&Found> = b.iter().filter(|f| !a.contains(f)).collect();
+        assert!(
+            only_a.is_empty() && only_b.is_empty() && a.len() == b.len(),
+            "in order only: {only_a:?}\nreversed only: {only_b:?}"
+        );
+        assert!(original_n >= 30, "{original_n}");
+    }
+}
