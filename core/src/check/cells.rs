@@ -147,27 +147,48 @@ fn u3000_char(b1: u8, b2: u8) -> char {
 }
 
 /// Maximal runs of exactly `len` ASCII digits inside a text. On bytes: an ASCII digit is never
-/// part of a multi-byte UTF-8 character, so every run starts and ends on a character boundary.
-pub(crate) fn digit_runs(s: &str, len: usize) -> impl Iterator<Item = &str> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
+/// part of a multi-byte UTF-8 character, so every run starts and ends on a character boundary,
+/// and a 3- or 4-byte character is passed over from its lead byte.
+pub(crate) fn digit_runs(s: &str, len: usize) -> DigitRuns<'_> {
+    DigitRuns { s, at: 0, len }
+}
+
+/// The iterator of [`digit_runs`].
+pub(crate) struct DigitRuns<'a> {
+    s: &'a str,
+    at: usize,
+    len: usize,
+}
+
+impl<'a> Iterator for DigitRuns<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.s.as_bytes();
+        let mut i = self.at;
         loop {
-            while i < b.len() && !b[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i == b.len() {
-                return None;
+            // To the next digit: kana and kanji three bytes at a time.
+            loop {
+                match b.get(i) {
+                    None => {
+                        self.at = i;
+                        return None;
+                    }
+                    Some(c) if c.is_ascii_digit() => break,
+                    Some(&c) if c >= 0xE0 => i += 3,
+                    Some(_) => i += 1,
+                }
             }
             let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
-            if i - start == len {
-                return s.get(start..i);
+            if i - start == self.len {
+                self.at = i;
+                return self.s.get(start..i);
             }
         }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -276,7 +297,7 @@ mod tests {
         /// ASCII digit (full-width digits and kanji around them included).
         #[test]
         fn digit_runs_match_splitting_on_characters(
-            s in "([0-9]{1,12}|[a東１ ,　]){0,8}",
+            s in "([0-9]{1,12}|[a東１ ,　é𠮷]){0,8}",
             len in 1usize..12,
         ) {
             let reference: Vec<&str> = s
