@@ -729,3 +729,80 @@ mod column_order_tests {
         assert!(original_n >= 30, "{original_n}");
     }
 }
+
+mod undecodable_chunking_tests {
+    use crate::check::*;
+    use crate::findings::codes::Code;
+    use proptest::prelude::*;
+
+    fn check(bytes: &[u8], chunk: usize) -> Report {
+        let layout = Layout::full();
+        let mut checker = Checker::new(&layout, Options::validate());
+        for piece in bytes.chunks(chunk.max(1)) {
+            checker.feed(piece);
+        }
+        checker.finish()
+    }
+
+    /// A file of lines mixing ASCII, kanji, bytes that are not UTF-8 (a lone 0xFF, a
+    /// character cut short) and quotes.
+    fn file(lines: &[Vec<&'static [u8]>]) -> Vec<u8> {
+        let mut bytes = crate::synth::FULL_HEADER.as_bytes().to_vec();
+        for line in lines {
+            bytes.extend_from_slice(b"\r\n");
+            for piece in line {
+                bytes.extend_from_slice(piece);
+            }
+        }
+        bytes.extend_from_slice(b"\r\n");
+        bytes
+    }
+
+    fn piece() -> impl Strategy<Value = &'static [u8]> {
+        prop_oneof![
+            Just(&b"a1"[..]),
+            Just("山田".as_bytes()),
+            Just(&b","[..]),
+            Just(&b","[..]),
+            Just(&[0xFF][..]),
+            Just(&[0xE3, 0x82][..]),
+            Just(&b"\""[..]),
+        ]
+    }
+
+    proptest! {
+        /// In every chunking the report is the one of the whole input, wherever bytes that are
+        /// not UTF-8 fall (inside a record, across a chunk's end, before a quote).
+        #[test]
+        fn bytes_that_are_not_utf8_chunked_equal_whole(
+            lines in proptest::collection::vec(proptest::collection::vec(piece(), 0..12), 1..20),
+            chunk in 1usize..80,
+        ) {
+            let bytes = file(&lines);
+            let whole = check(&bytes, bytes.len());
+            let chunked = check(&bytes, chunk);
+            prop_assert_eq!(format!("{:?}", whole.diagnostics), format!("{:?}", chunked.diagnostics));
+            prop_assert_eq!(whole.rows, chunked.rows);
+        }
+    }
+
+    /// The generator's pieces reach the finding for bytes that are not UTF-8, on records
+    /// before and after such bytes in one chunk.
+    #[test]
+    fn bytes_that_are_not_utf8_are_found_after_valid_records() {
+        let lines = vec![
+            vec![&b"a1,"[..], "山田".as_bytes()],
+            vec![&b"a1,"[..], &[0xFF][..]],
+            vec![&b"a1,"[..], "山田".as_bytes()],
+            vec![&[0xE3, 0x82][..], &b","[..]],
+        ];
+        let report = check(&file(&lines), 1 << 20);
+        let rows: Vec<Option<u32>> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UndecodableBytes)
+            .map(|d| d.row)
+            .collect();
+        assert_eq!(rows, vec![Some(3), Some(5)]);
+    }
+}
