@@ -21,12 +21,8 @@ impl<'l> Back<'l> {
     ) {
         let layout = self.layout;
         let f = &layout.fields[fi];
-        let at = |code: Code, rule: Rule| {
-            Diagnostic::new(code)
-                .at(row, line)
-                .column(col)
-                .field(fi, f.basis_of(rule))
-        };
+        // A finding on this cell; built out of line (findings are rare, cells are not).
+        let at = |code: Code, rule: Rule| cell_finding(f, fi, code, rule, row, line, col);
         let value = trim_edges(raw);
         // A BOM (U+FEFF) in a value — at the start of a row when files were concatenated —
         // would be uploaded as part of the value: an error, not an edge space (V008). A clean
@@ -237,12 +233,7 @@ impl<'l> Back<'l> {
         values: &[(usize, usize)],
     ) {
         let f = &self.layout.fields[fi];
-        let at = |code: Code| {
-            Diagnostic::new(code)
-                .at(row, line)
-                .column(col)
-                .field(fi, f.basis_of(Rule::Checks))
-        };
+        let at = |code: Code| cell_finding(f, fi, code, Rule::Checks, row, line, col);
         for check in &f.checks {
             match check {
                 Check::MyNumber => match checkdigit::my_number(value) {
@@ -399,4 +390,22 @@ impl<'l> Back<'l> {
         }
         self.sink.push(d);
     }
+}
+
+/// A finding on the cell of field `fi` (`f`) at `row`/`line`, in input column `col`.
+#[cold]
+#[inline(never)]
+fn cell_finding(
+    f: &crate::layout::Field,
+    fi: usize,
+    code: Code,
+    rule: Rule,
+    row: u32,
+    line: u64,
+    col: Option<u32>,
+) -> Diagnostic {
+    Diagnostic::new(code)
+        .at(row, line)
+        .column(col)
+        .field(fi, f.basis_of(rule))
 }
