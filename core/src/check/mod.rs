@@ -656,42 +656,10 @@ impl<'l> Back<'l> {
         self.may_have_bom = !self.clean && (self.opts.repair || text.contains('\u{FEFF}'));
         // A clean record (front end's all-clear scan) has no U+FFFD: skip the search.
         if !self.clean && text.contains('\u{FFFD}') {
-            let col = (0..ends.len())
-                .find(|&i| field(i).contains('\u{FFFD}'))
-                .map(|c| c as u32 + 1);
-            let found = match self.encoding {
-                TextEncoding::Cp932 => "Shift_JIS (CP932)",
-                TextEncoding::EucJp => "EUC-JP",
-                TextEncoding::Iso2022Jp => "ISO-2022-JP",
-                TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
-                _ => "UTF-8",
-            };
-            self.sink.push(
-                Diagnostic::new(Code::UndecodableBytes)
-                    .at(row, line)
-                    .column(col)
-                    .detail(Detail::Encoding { found }),
-            );
+            self.undecodable(all, base, ends, row, line);
         }
         if let Some(col) = meta.bare_quote {
-            let mut d = Diagnostic::new(Code::BareQuote)
-                .at(row, line)
-                .column(Some(col + 1));
-            // The value only where the column is a layout field, so that it is masked as that
-            // field's values are (a 券面 column may hold anything).
-            let field = self
-                .header
-                .as_ref()
-                .and_then(|h| match h.uses.get(col as usize) {
-                    Some(Use::Field(fi)) => Some(*fi),
-                    _ => None,
-                });
-            if let Some(fi) = field {
-                d = d
-                    .field(fi, Basis::Verified)
-                    .value(field_text(all, base, ends, col as usize));
-            }
-            self.sink.push(d);
+            self.bare_quote(all, base, ends, row, line, col);
         }
         if ends.len() != self.header_columns {
             self.sink.push(
@@ -808,6 +776,62 @@ impl<'l> Back<'l> {
         self.repaired_text = repaired_text;
         self.repaired_values = repaired_values;
         self.field_cols = field_cols;
+    }
+
+    /// S008 for a record with U+FFFD (bytes the decoder could not read), in its first column
+    /// with one. Out of line: such records are rare.
+    #[cold]
+    #[inline(never)]
+    fn undecodable(&mut self, all: &str, base: usize, ends: &[usize], row: u32, line: u64) {
+        let field = |i: usize| field_text(all, base, ends, i);
+        let col = (0..ends.len())
+            .find(|&i| field(i).contains('\u{FFFD}'))
+            .map(|c| c as u32 + 1);
+        let found = match self.encoding {
+            TextEncoding::Cp932 => "Shift_JIS (CP932)",
+            TextEncoding::EucJp => "EUC-JP",
+            TextEncoding::Iso2022Jp => "ISO-2022-JP",
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => "UTF-16",
+            _ => "UTF-8",
+        };
+        self.sink.push(
+            Diagnostic::new(Code::UndecodableBytes)
+                .at(row, line)
+                .column(col)
+                .detail(Detail::Encoding { found }),
+        );
+    }
+
+    /// S019 for a quote inside an unquoted value of column `col` (0-based). Out of line.
+    #[cold]
+    #[inline(never)]
+    fn bare_quote(
+        &mut self,
+        all: &str,
+        base: usize,
+        ends: &[usize],
+        row: u32,
+        line: u64,
+        col: u32,
+    ) {
+        let mut d = Diagnostic::new(Code::BareQuote)
+            .at(row, line)
+            .column(Some(col + 1));
+        // The value only where the column is a layout field, so that it is masked as that
+        // field's values are (a 券面 column may hold anything).
+        let field = self
+            .header
+            .as_ref()
+            .and_then(|h| match h.uses.get(col as usize) {
+                Some(Use::Field(fi)) => Some(*fi),
+                _ => None,
+            });
+        if let Some(fi) = field {
+            d = d
+                .field(fi, Basis::Verified)
+                .value(field_text(all, base, ends, col as usize));
+        }
+        self.sink.push(d);
     }
 
     /// Build mode: appends the row to the upload file (fields, then 券面項目).
