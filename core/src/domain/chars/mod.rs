@@ -708,46 +708,43 @@ pub fn trim_edges(s: &str) -> &str {
 /// Bytes that may start a character [`is_edge_space`] accepts (besides E3, decided on the
 /// next byte): ASCII controls, space and DEL, and the lead bytes of U+0085/U+00A0 (C2),
 /// U+1680 (E1), U+2000–U+2060 (E2) and U+FEFF (EF). A test checks every character.
-static EDGE_SPACE_FIRST: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b <= 0x20 {
-        t[b] = true;
-        b += 1;
-    }
-    t[0x7F] = true;
-    t[0xC2] = true;
-    t[0xE1] = true;
-    t[0xE2] = true;
-    t[0xEF] = true;
-    t
-};
+static EDGE_SPACE_FIRST: [bool; 256] = byte_table(&[
+    (0x00, 0x20),
+    (0x7F, 0x7F),
+    (0xC2, 0xC2),
+    (0xE1, 0xE2),
+    (0xEF, 0xEF),
+]);
 
 /// Bytes that may end a character [`is_edge_space`] accepts: ASCII controls, space and DEL,
 /// and the continuation bytes `80`–`8D`, `9F`, `A0`, `A8`, `A9`, `AF` and `BF` (U+0085,
 /// U+00A0, U+1680, U+2000–U+200D, U+2028/9, U+202F, U+205F, U+2060, U+3000, U+FEFF). A test
 /// checks every character.
-static EDGE_SPACE_LAST: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b <= 0x20 {
-        t[b] = true;
-        b += 1;
+static EDGE_SPACE_LAST: [bool; 256] = byte_table(&[
+    (0x00, 0x20),
+    (0x7F, 0x7F),
+    (0x80, 0x8D),
+    (0x9F, 0xA0),
+    (0xA8, 0xA9),
+    (0xAF, 0xAF),
+    (0xBF, 0xBF),
+]);
+
+/// A table of the bytes in the inclusive `ranges`.
+const fn byte_table(ranges: &[(u8, u8)]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut r = 0;
+    while r < ranges.len() {
+        let (first, last) = ranges[r];
+        let mut b = first as usize;
+        while b <= last as usize {
+            table[b] = true;
+            b += 1;
+        }
+        r += 1;
     }
-    t[0x7F] = true;
-    let mut c = 0x80;
-    while c <= 0x8D {
-        t[c] = true;
-        c += 1;
-    }
-    t[0x9F] = true;
-    t[0xA0] = true;
-    t[0xA8] = true;
-    t[0xA9] = true;
-    t[0xAF] = true;
-    t[0xBF] = true;
-    t
-};
+    table
+}
 
 #[inline(never)]
 fn trim_edges_outlined(s: &str) -> &str {
