@@ -140,7 +140,7 @@ codes! {
     DuplicateColumn = "S005" => "core/src/check/file.rs", "Back::header_row";
     RaggedRow = "S006" => "core/src/check/mod.rs", "Back::record";
     UnclosedQuote = "S007" => "core/src/check/mod.rs", "Back::record";
-    UndecodableBytes = "S008" => "core/src/check/mod.rs", "Back::record";
+    UndecodableBytes = "S008" => "core/src/check/mod.rs", "Back::undecodable";
     BlankRow = "S009" => "core/src/check/file.rs", "Back::blank_row";
     NotUtf8 = "S010" => "core/src/check/file.rs", "Back::encoding_checks";
     BomMismatch = "S011" => "core/src/check/file.rs", "Back::encoding_checks";
@@ -151,7 +151,7 @@ codes! {
     NoHeader = "S016" => "core/src/check/file.rs", "Back::header_row";
     OptionalColumnAbsent = "S017" => "core/src/check/file.rs", "Back::header_row";
     AmbiguousEncoding = "S018" => "core/src/check/file.rs", "Back::finish_file";
-    BareQuote = "S019" => "core/src/check/mod.rs", "Back::record";
+    BareQuote = "S019" => "core/src/check/mod.rs", "Back::bare_quote";
     CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
     RecordTooLong = "S021" => "core/src/check/mod.rs", "Back::record";
     WorkbookNotUpload = "S022" => "core/src/check/file.rs", "Back::finish_file";
