@@ -29,13 +29,7 @@ fn check(layout: &Layout, opts: Options, bytes: &[u8], chunk: usize) -> Report {
         path: "p",
         report: &report,
     }];
-    for f in [
-        Format::Text,
-        Format::Json,
-        Format::Csv,
-        Format::Junit,
-        Format::Github,
-    ] {
+    for f in Format::ALL {
         let _ = render(f, layout, &inputs, RenderOptions::default());
     }
     assert!(report.rows <= bytes.len() as u64 + 1);

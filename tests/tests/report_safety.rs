@@ -451,19 +451,11 @@ impl Case {
     }
 }
 
-const FORMATS: [Format; 5] = [
-    Format::Text,
-    Format::Json,
-    Format::Csv,
-    Format::Junit,
-    Format::Github,
-];
-
 fn renders(path: &str, report: &Report, show_values: bool) -> Vec<(Format, Lang, String)> {
     let layout = Layout::full();
     let inputs = [Input { path, report }];
     let mut out = Vec::new();
-    for f in FORMATS {
+    for f in Format::ALL {
         for lang in [Lang::Ja, Lang::En] {
             let opts = RenderOptions { lang, show_values };
             out.push((f, lang, render::render(f, &layout, &inputs, opts)));
@@ -888,7 +880,7 @@ fn one_hostile_row_in_every_format() {
         report: &report,
     }];
     let layout = Layout::full();
-    let all: String = FORMATS
+    let all: String = Format::ALL
         .iter()
         .map(|f| render::render(*f, &layout, &inputs, RenderOptions::default()))
         .collect();
@@ -1049,13 +1041,7 @@ fn a_number_in_a_file_name_is_masked_in_every_format() {
         path: "愛知花子_123456789018.csv",
         report: &report,
     }];
-    for format in [
-        Format::Text,
-        Format::Json,
-        Format::Csv,
-        Format::Junit,
-        Format::Github,
-    ] {
+    for format in Format::ALL {
         for show_values in [false, true] {
             let opts = RenderOptions {
                 show_values,

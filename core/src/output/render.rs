@@ -51,6 +51,33 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order the CLI lists them (tests render a report in each).
+    pub const ALL: [Format; 5] = {
+        // A new format fails to compile here until it is listed.
+        const fn listed(f: Format) -> usize {
+            match f {
+                Format::Text => 0,
+                Format::Json => 1,
+                Format::Csv => 2,
+                Format::Junit => 3,
+                Format::Github => 4,
+            }
+        }
+        let all = [
+            Format::Text,
+            Format::Json,
+            Format::Csv,
+            Format::Junit,
+            Format::Github,
+        ];
+        let mut i = 0;
+        while i < all.len() {
+            assert!(listed(all[i]) == i);
+            i += 1;
+        }
+        all
+    };
+
     /// Whether a report in this format shows the SHA-256 of each input. Only then (or for a
     /// receipt) does the CLI hash what it reads: the hash is about a sixth of a check's CPU
     /// time, and a test renders every format with two different hashes to keep this true.
@@ -766,13 +793,7 @@ mod tests {
             sha256: String::new(),
             ..hashed.clone()
         };
-        for format in [
-            Format::Text,
-            Format::Json,
-            Format::Csv,
-            Format::Junit,
-            Format::Github,
-        ] {
+        for format in Format::ALL {
             for lang in [Lang::Ja, Lang::En] {
                 let opts = RenderOptions {
                     lang,
