@@ -35,11 +35,7 @@ impl<'l> Back<'l> {
             .iter()
             .map(|c| c.unwrap_or(usize::MAX))
             .collect();
-        self.fields_in_order = map
-            .field_column
-            .iter()
-            .enumerate()
-            .all(|(i, c)| *c == Some(i));
+        self.fields_in_order = self.field_indices.iter().enumerate().all(|(i, &c)| c == i);
         #[cfg(test)]
         {
             self.fields_in_order &= self.in_order_path;
