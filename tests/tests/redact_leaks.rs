@@ -108,9 +108,18 @@ enum What {
     OwnAddressWide,
     /// The row's カナ in hiragana.
     OwnKanaHiragana,
+    /// The surname alone, from a 氏名 written without a space (`村上様`).
+    OwnSurname,
+    /// The given name alone (`大翔くん`).
+    OwnGivenName,
+    /// A part of the カナ (the surname's or the given name's) in hiragana (`ひろと`).
+    OwnKanaPartHiragana,
+    /// The birth date in kanji numerals: 和暦 (`昭和二十一年八月二十七日`) or Gregorian
+    /// (`一九四六年八月二十七日`).
+    OwnBirthKanji,
 }
 
-const WHATS: [What; 11] = [
+const WHATS: [What; 15] = [
     What::OwnMyNumber,
     What::OwnName,
     What::OwnKana,
@@ -122,23 +131,91 @@ const WHATS: [What; 11] = [
     What::Email,
     What::OwnAddressWide,
     What::OwnKanaHiragana,
+    What::OwnSurname,
+    What::OwnGivenName,
+    What::OwnKanaPartHiragana,
+    What::OwnBirthKanji,
 ];
 
-fn planted_value(r: &mut R, what: What, row: &[String]) -> String {
+/// Names the generator writes itself, so that it knows where the surname ends: (surname, its
+/// カナ, given name, its カナ). One-character parts are never planted alone.
+const NAMES: [(&str, &str, &str, &str); 6] = [
+    ("村上", "ムラカミ", "大翔", "ヒロト"),
+    ("五十嵐", "イガラシ", "美咲", "ミサキ"),
+    ("林", "ハヤシ", "由美子", "ユミコ"),
+    ("佐々木", "ササキ", "蓮", "レン"),
+    ("武藤", "ムトウ", "結菜", "ユイナ"),
+    ("菅野", "スガノ", "樹", "イツキ"),
+];
+
+fn hiragana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap(),
+            _ => c,
+        })
+        .collect()
+}
+
+/// `n` in kanji numerals as a 和暦 year, month or day is written (`二十七`, `十`, `三十一`).
+fn kanji_number(n: u32) -> String {
+    const D: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let (tens, ones) = (n / 10, n % 10);
+    let tens = match tens {
+        0 => String::new(),
+        1 => "十".to_owned(),
+        t => format!("{}十", D[t as usize]),
+    };
+    format!("{tens}{}", D[ones as usize])
+}
+
+/// An ISO date (`1946-08-27`) in kanji numerals: 和暦 or, with `gregorian`, the year digit by
+/// digit (`一九四六年`).
+fn kanji_date(iso: &str, gregorian: bool) -> String {
+    let p: Vec<u32> = iso.split('-').map(|x| x.parse().unwrap()).collect();
+    let (y, m, d) = (p[0], p[1], p[2]);
+    if gregorian {
+        const F: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+        let year: String = y
+            .to_string()
+            .bytes()
+            .map(|b| F[usize::from(b - b'0')])
+            .collect();
+        return format!("{year}年{}月{}日", kanji_number(m), kanji_number(d));
+    }
+    let (era, first) = match (y, m, d) {
+        _ if (y, m, d) >= (2019, 5, 1) => ("令和", 2019),
+        _ if (y, m, d) >= (1989, 1, 8) => ("平成", 1989),
+        _ if (y, m, d) >= (1926, 12, 25) => ("昭和", 1926),
+        _ => ("大正", 1912),
+    };
+    let n = y - first + 1;
+    let year = if n == 1 {
+        "元".to_owned()
+    } else {
+        kanji_number(n)
+    };
+    format!("{era}{year}年{}月{}日", kanji_number(m), kanji_number(d))
+}
+
+fn planted_value(r: &mut R, what: What, row: &[String], name: (&str, &str, &str, &str)) -> String {
+    let (surname, surname_kana, given, given_kana) = name;
     match what {
+        What::OwnSurname => surname.to_owned(),
+        What::OwnGivenName => given.to_owned(),
+        What::OwnKanaPartHiragana => hiragana(if r.below(2) == 0 {
+            surname_kana
+        } else {
+            given_kana
+        }),
+        What::OwnBirthKanji => kanji_date(&row[BIRTH], r.below(3) == 0),
         What::OwnMyNumber => row[MY_NUMBER].clone(),
         What::OwnName => row[NAME].clone(),
         What::OwnKana => row[KANA].clone(),
         What::OwnAddress => row[ADDRESS].clone(),
         What::OwnBirth => row[BIRTH].clone(),
         What::OwnAddressWide => fullwidth(&row[ADDRESS]),
-        What::OwnKanaHiragana => row[KANA]
-            .chars()
-            .map(|c| match c {
-                '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap(),
-                _ => c,
-            })
-            .collect(),
+        What::OwnKanaHiragana => hiragana(&row[KANA]),
         What::OtherMyNumber => {
             let mut d: Vec<u8> = (0..11).map(|_| r.below(10) as u8).collect();
             d.push(pmh_core::synth::my_number_check_digit(&d));
@@ -204,7 +281,7 @@ struct Reach {
     in_broken_rows: Cell<u32>,
     in_shifted_rows: Cell<u32>,
     in_unclosed: Cell<u32>,
-    per_kind: [Cell<u32>; 11],
+    per_kind: [Cell<u32>; 15],
     per_encoding: [Cell<u32>; 6],
     build: Cell<u32>,
     /// Copies in which cells of other columns were replaced (the branch this is about).
@@ -229,24 +306,49 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
         f.push(String::new());
         f.push(String::new());
         assert_eq!(f.len(), COLUMNS);
+        // The row's name, written by the clerk without a space between surname and given name
+        // three times in four.
+        // Drawn from a stream of their own, so that the pinned cases below keep their rows.
+        let mut n = R((seed.rotate_left(29) ^ (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1);
+        let name = NAMES[n.below(NAMES.len() as u64) as usize];
+        let (surname, surname_kana, given, given_kana) = name;
+        f[NAME] = if n.below(4) == 0 {
+            format!("{surname}　{given}")
+        } else {
+            format!("{surname}{given}")
+        };
+        f[KANA] = format!("{surname_kana}　{given_kana}");
         let original = f.clone();
         for _ in 0..1 + r.below(4) {
-            let what = WHATS[r.below(WHATS.len() as u64) as usize];
+            // The first eleven kinds are drawn from the main stream, as when the pinned cases
+            // below were found (every draw of it is made in the same order); the parts of
+            // names and the dates in kanji replace one in four of them, from the name's stream.
+            let drawn = WHATS[r.below(11) as usize];
             // Any column but the five personal ones (redacted as columns; planting there would
             // also take the row's own value out of the row, leaving nothing to recognise).
             let col = [
                 0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
                 27, 28, 29, 30, 31, 32,
             ][r.below(28) as usize];
-            let v = planted_value(&mut r, what, &original);
-            let is_date = what == What::OwnBirth;
-            if DATE_FIELDS.contains(&col) && is_date {
-                continue; // a date in a date field is the checked 有効期間
+            let v = planted_value(&mut r, drawn, &original, name);
+            // A date in a date field is the checked 有効期間.
+            if DATE_FIELDS.contains(&col) && drawn == What::OwnBirth {
+                continue;
             }
             if v.trim().chars().count() < 2 {
                 continue;
             }
             let embed = r.below(2) == 0;
+            let (what, v) = if n.below(4) == 0 {
+                // A date in kanji numerals is no date to the checker: planted in date fields too.
+                let what = WHATS[11 + n.below(4) as usize];
+                (what, planted_value(&mut n, what, &original, name))
+            } else {
+                (drawn, v)
+            };
+            if v.trim().chars().count() < 2 {
+                continue; // a one-character surname or given name
+            }
             f[col] = if embed {
                 bump(&reach.embedded);
                 format!("連絡先 {v} まで")

@@ -31,6 +31,9 @@
 //!   checker) and any value spanning lines — have every letter, digit, kana and kanji
 //!   replaced; bytes that do not decode in a personal cell are replaced too; a file whose encoding is unknown keeps its readable ASCII start (redacted)
 //!   and gets a stand-in for the rest that fails detection the same way.
+//! * **The header row** is kept for the findings, except a cell that is no field's name and
+//!   holds a My Number, phone number, postcode, e-mail address or date, or equals a personal
+//!   value of the file: its letters, digits, kana and kanji are replaced.
 //! * **Same findings, checked.** How each value is replaced is in `values`; at the end the
 //!   copy is checked again and compared with the original by (code, row, column). Any difference
 //!   is an error ([`RedactError::FindingsChanged`]) and no copy is returned.
@@ -621,8 +624,9 @@ impl Rewriter<'_> {
             Vec::new()
         } else {
             // 8 bare digits are a date only where free text is: not in number or code fields.
+            // A date field's value that is no date the checker reads (a date in kanji
+            // numerals, `生H25.1.1`) is searched like free text.
             let dates = match field {
-                Some(f) if f.value_type == ValueType::Date => scan::Dates::No,
                 Some(f)
                     if f.value_type != ValueType::Text
                         || matches!(f.chars, CharClass::Alnum | CharClass::Digits) =>
@@ -808,11 +812,15 @@ fn cell_text(f: &FieldUnits) -> String {
 }
 
 /// The row's own personal values (and parts of names), looked for in its other cells.
-fn row_own(rec: &RecordUnits, personal_cols: &[usize]) -> Vec<scan::OwnValue> {
+fn row_own(rec: &RecordUnits, personal_cols: &[usize], roles: &[Role]) -> Vec<scan::OwnValue> {
     let mut own: Vec<scan::OwnValue> = Vec::new();
     for &c in personal_cols {
+        let name = matches!(
+            roles.get(c),
+            Some(Role::Field(_, Personal::Name) | Role::Detail(Personal::Name))
+        );
         if let Some(f) = rec.fields.get(c) {
-            for p in scan::own_parts(&cell_text(f)) {
+            for p in scan::own_parts(&cell_text(f), name) {
                 if !own.contains(&p) {
                     own.push(p);
                 }
@@ -974,7 +982,7 @@ fn rewrite(
         if unread {
             continue;
         }
-        let own = row_own(&rec, &personal_cols);
+        let own = row_own(&rec, &personal_cols, &roles);
         let ragged = rec.fields.len() != columns;
         for (col, f) in rec.fields.iter().enumerate() {
             let Some(fi) = field_at.get(col).copied().flatten() else {
@@ -1030,7 +1038,25 @@ fn rewrite(
         // The sheet row as the checker counts it: every blank line is a row too.
         row = row.saturating_add(u32::try_from(rec.blank_before + 1).unwrap_or(u32::MAX));
         if std::mem::take(&mut first) && !no_header {
-            continue; // the header row
+            // The header row: kept for the findings, but a cell that is no field's name may
+            // hold a value (a second header row, a note typed above a column): one equal to a
+            // personal value of the file, or holding a My Number, phone number, postcode,
+            // e-mail address or date, is replaced like a swallowed cell.
+            for (col, f) in rec.fields.iter().enumerate() {
+                if matches!(report.uses.get(col), Some(Use::Field(_))) {
+                    continue;
+                }
+                let text = cell_text(f);
+                let t = trim_edges(&text);
+                let chars: Vec<char> = t.chars().collect();
+                let personal = chars.len() >= 2
+                    && (rw.avoid.contains(&value_hash(t))
+                        || !scan::find(&chars, &[], scan::Dates::Any).is_empty());
+                if personal && rw.swallowed(&f.content, &mut out) {
+                    summary.found_elsewhere += 1;
+                }
+            }
+            continue;
         }
         while cursor < starts.len() && starts[cursor].0 < row {
             cursor += 1;
@@ -1043,7 +1069,7 @@ fn rewrite(
         let own = if unread {
             Vec::new()
         } else {
-            row_own(&rec, &personal_cols)
+            row_own(&rec, &personal_cols, &roles)
         };
         let text_of = |c: Option<usize>| -> String {
             c.and_then(|c| rec.fields.get(c))

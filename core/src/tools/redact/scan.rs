@@ -11,10 +11,13 @@
 //! * **E-mail**: `local@domain.tld` (also with a full-width `＠`).
 //! * **Date** (only where asked: cells that are not date fields): any date the checker's lenient
 //!   reader recognises — ISO, `2013/1/1`, `2013年1月1日`, 和暦 (`平成25年1月1日`, `H25.1.1`),
-//!   `20130101` — between digits-free boundaries.
-//! * **Own**: one of the row's own personal values (or a part of a name between spaces) of at
-//!   least two characters, anywhere in the cell, compared character for character after
-//!   [`fold`] (width, hiragana/katakana, dashes, case).
+//!   `20130101` — between digits-free boundaries, and the same dates written in kanji numerals
+//!   (`昭和二十一年八月二十七日`, `平成元年一月八日`, `二〇一三年一月一日`).
+//! * **Own**: one of the row's own personal values of at least two characters, or a part of
+//!   one (a name's parts between spaces; of a name written without a space, every beginning
+//!   and end of two characters or more, since the surname's length is unknown: 大翔 alone in
+//!   `大翔くんの母` is 村上大翔's), anywhere in the cell, compared character for character
+//!   after [`fold`] (width, hiragana/katakana, dashes, case): `むらかみ` is ムラカミ.
 
 use std::ops::Range;
 
@@ -247,6 +250,120 @@ fn dates(v: &[char], compact: bool, out: &mut Vec<Span>) {
     }
 }
 
+/// The eras a date in kanji numerals may start with, and their one-character short forms.
+const ERAS: [(&str, char); 5] = [
+    ("明治", '明'),
+    ("大正", '大'),
+    ("昭和", '昭'),
+    ("平成", '平'),
+    ("令和", '令'),
+];
+
+/// The value of a kanji numeral character (`〇`–`九`), or of a digit in either width.
+fn numeral(c: char) -> Option<u64> {
+    let kanji = "〇一二三四五六七八九";
+    match c {
+        '零' => Some(0),
+        _ => digit(c)
+            .map(u64::from)
+            .or_else(|| kanji.chars().position(|k| k == c).map(|p| p as u64)),
+    }
+}
+
+/// A number in kanji numerals at `v[at..]`, written either digit by digit (`二〇一三`) or with
+/// 十, 百 and 千 (`二十七`, `千九百四十六`, `二千十三`); digits of either width may stand in for
+/// the kanji. Returns its value and where it ends; `None` if none starts at `at`.
+fn kanji_number(v: &[char], at: usize) -> Option<(u64, usize)> {
+    let (mut total, mut pending, mut end) = (0u64, 0u64, at);
+    while let Some(&c) = v.get(end) {
+        if end - at >= 8 {
+            return None; // longer than any year, month or day
+        }
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => match numeral(c) {
+                Some(d) => {
+                    pending = pending * 10 + d;
+                    end += 1;
+                    continue;
+                }
+                None => break,
+            },
+        };
+        total += pending.max(1) * unit;
+        pending = 0;
+        end += 1;
+    }
+    (end > at).then_some((total + pending, end))
+}
+
+/// Dates written in kanji numerals, which [`dates`] (digits) does not see: an era (`昭和`, or
+/// its first character) and a year (`元` for its first), or a Gregorian year of four figures,
+/// then `N月N日`. A span is a date only if the checker's lenient reader accepts it with digits
+/// in place of the numerals (so an era's last year and the calendar are checked alike).
+fn kanji_dates(v: &[char], out: &mut Vec<Span>) {
+    for i in 0..v.len() {
+        let era = ERAS.iter().find_map(|&(name, short)| {
+            let full: Vec<char> = name.chars().collect();
+            if v[i..].starts_with(&full) {
+                Some((name, i + 2))
+            } else if v[i] == short {
+                Some((name, i + 1))
+            } else {
+                None
+            }
+        });
+        // Not inside a number (`十二〇一三年` is no year 2013).
+        if era.is_none() && i > 0 && (numeral(v[i - 1]).is_some() || "十百千".contains(v[i - 1]))
+        {
+            continue;
+        }
+        let at = era.map_or(i, |(_, at)| at);
+        let year = match era {
+            Some(_) if v.get(at) == Some(&'元') => Some((1, at + 1)),
+            _ => kanji_number(v, at),
+        };
+        let Some((year, j)) = year.filter(|&(y, _)| era.is_some() || (1000..=9999).contains(&y))
+        else {
+            continue;
+        };
+        let Some((month, j)) = (v.get(j) == Some(&'年'))
+            .then(|| kanji_number(v, j + 1))
+            .flatten()
+        else {
+            continue;
+        };
+        let Some((day, j)) = (v.get(j) == Some(&'月'))
+            .then(|| kanji_number(v, j + 1))
+            .flatten()
+        else {
+            continue;
+        };
+        if v.get(j) != Some(&'日') {
+            continue;
+        }
+        // All in digits (`平成25年1月1日`): [`dates`] finds it.
+        let kanji = v[at..j]
+            .iter()
+            .any(|&c| digit(c).is_none() && c != '年' && c != '月');
+        if !kanji {
+            continue;
+        }
+        let text = match era {
+            Some((name, _)) => format!("{name}{year}年{month}月{day}日"),
+            None => format!("{year}年{month}月{day}日"),
+        };
+        if date::parse_lenient(&text, false).is_ok() {
+            out.push(Span {
+                range: i..j + 1,
+                hit: Hit::Date,
+            });
+        }
+    }
+}
+
 const HALF_KANA: &str = "ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
 const FULL_KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
 
@@ -271,8 +388,8 @@ pub(crate) fn fold(c: char) -> char {
     }
 }
 
-/// One of the row's own personal values, or a part of a name between spaces (a part is
-/// compared exactly: folded, a short part such as サクラ would find さくら小児科).
+/// One of the row's own personal values, or a part of one (see [`own_parts`]). Both are
+/// compared after [`fold`]; a whole value may also be spaced differently, a part may not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OwnValue {
     pub(crate) chars: Vec<char>,
@@ -286,9 +403,9 @@ fn own_values(v: &[char], own: &[OwnValue], out: &mut Vec<Span>) {
             if o.chars.len() < 2 || o.chars.len() > v.len() {
                 continue;
             }
-            let o = &o.chars;
+            let o: Vec<char> = o.chars.iter().map(|&c| fold(c)).collect();
             for s in 0..=v.len() - o.len() {
-                if v[s..s + o.len()] == o[..] {
+                if folded[s..s + o.len()] == o[..] {
                     out.push(Span {
                         range: s..s + o.len(),
                         hit: Hit::Own,
@@ -340,13 +457,15 @@ pub(crate) enum Dates {
 }
 
 /// Whether `v` can hold anything [`find`] looks for (a cheap test first: most cells hold no
-/// digit, no `@` and none of the first characters of the row's own values).
+/// digit, no `@`, no `年` (a date in kanji numerals) and none of the first characters of the
+/// row's own values).
 pub(crate) fn may_hold(v: &[char], own: &[OwnValue]) -> bool {
     v.len() >= 2
         && v.iter().any(|&c| {
             digit(c).is_some()
                 || c == '@'
                 || c == '＠'
+                || c == '年'
                 || own
                     .iter()
                     .any(|o| o.chars.first().is_some_and(|&f| fold(f) == fold(c)))
@@ -365,6 +484,9 @@ pub(crate) fn find(v: &[char], own: &[OwnValue], with_dates: Dates) -> Vec<Span>
             dates(v, with_dates == Dates::Any, &mut out);
         }
     }
+    if with_dates != Dates::No && v.contains(&'年') {
+        kanji_dates(v, &mut out);
+    }
     emails(v, &mut out);
     own_values(v, own, &mut out);
     out.sort_by_key(|s| (s.range.start, s.range.end));
@@ -372,15 +494,18 @@ pub(crate) fn find(v: &[char], own: &[OwnValue], with_dates: Dates) -> Vec<Span>
 }
 
 /// The row's own personal values to look for elsewhere in the row: each personal cell's
-/// trimmed value and, for names and addresses, its parts between spaces (two characters or
-/// more).
-pub(crate) fn own_parts(value: &str) -> Vec<OwnValue> {
+/// trimmed value and its parts between spaces (two characters or more). For a name (`name`)
+/// written without a space, where the surname ends is unknown: every beginning and every end of
+/// two characters or more is a part (村上大翔: 村上, 村上大, 大翔, 上大翔), so that the given name
+/// or the surname alone is found (`大翔くん`, `村上様`). A part of one character is not looked
+/// for (翔 alone is in too many words).
+pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
     let t = crate::check::trim_edges(value);
     let mut out: Vec<OwnValue> = Vec::new();
-    let whole: Vec<char> = t.chars().collect();
-    if whole.len() >= 2 {
+    let chars: Vec<char> = t.chars().collect();
+    if chars.len() >= 2 {
         out.push(OwnValue {
-            chars: whole,
+            chars: chars.clone(),
             part: false,
         });
     }
@@ -393,9 +518,27 @@ pub(crate) fn own_parts(value: &str) -> Vec<OwnValue> {
             });
         }
     }
+    // Only kanji and kana: a contact column is a name too (電話, mail), and beginnings of its
+    // digits (`03`) would be found in every number.
+    if name
+        && chars.len() >= 3
+        && chars
+            .iter()
+            .all(|&c| !c.is_ascii() && c != '　' && digit(c).is_none())
+    {
+        for k in 2..chars.len() {
+            for p in [&chars[..k], &chars[chars.len() - k..]] {
+                if !out.iter().any(|o| o.chars == p) {
+                    out.push(OwnValue {
+                        chars: p.to_vec(),
+                        part: true,
+                    });
+                }
+            }
+        }
+    }
     // An address written from a later level on (名古屋市中区栄1-1-1, 中区栄1-1-1): its tails
     // after 都道府県, 郡, 市, 区, 町 and 村, four characters or more.
-    let chars: Vec<char> = t.chars().collect();
     for (i, c) in chars.iter().enumerate() {
         if matches!(
             c,
@@ -535,16 +678,16 @@ mod tests {
 
     #[test]
     fn parts_of_names() {
-        let p = own_parts(" 山田　太郎 ");
+        let p = own_parts(" 山田　太郎 ", true);
         let s: Vec<String> = p.iter().map(|v| v.chars.iter().collect()).collect();
         assert_eq!(
             p.iter().map(|v| v.part).collect::<Vec<_>>(),
             [false, true, true]
         );
         assert_eq!(s, ["山田　太郎", "山田", "太郎"]);
-        assert!(own_parts("李").is_empty());
+        assert!(own_parts("李", true).is_empty());
         // An address's tails, for the same address written from a later level on.
-        let p = own_parts("愛知県名古屋市中区栄1-1-1");
+        let p = own_parts("愛知県名古屋市中区栄1-1-1", false);
         let s: Vec<String> = p.iter().map(|v| v.chars.iter().collect()).collect();
         assert_eq!(
             s,
@@ -563,16 +706,99 @@ mod tests {
     fn own_values_with_other_spacing_and_levels() {
         let find_own = |cell: &str, value: &str| -> Vec<String> {
             let v: Vec<char> = cell.chars().collect();
-            find(&v, &own_parts(value), Dates::No)
+            find(&v, &own_parts(value, true), Dates::No)
                 .into_iter()
                 .map(|sp| v[sp.range].iter().collect())
                 .collect()
         };
-        assert_eq!(find_own("父 愛知 花子 より", "愛知花子"), ["愛知 花子"]);
-        assert_eq!(find_own("愛知　花子様", "愛知花子"), ["愛知　花子"]);
-        assert_eq!(find_own("ｱｲﾁﾊﾅｺ", "アイチ　ハナコ"), ["ｱｲﾁﾊﾅｺ"]);
+        // The whole name, and its beginning and end (the surname and the given name).
+        assert_eq!(
+            find_own("父 愛知 花子 より", "愛知花子"),
+            ["愛知", "愛知 花子", "花子"]
+        );
+        assert_eq!(
+            find_own("愛知　花子様", "愛知花子"),
+            ["愛知", "愛知　花子", "花子"]
+        );
+        assert_eq!(
+            find_own("ｱｲﾁﾊﾅｺ", "アイチ　ハナコ"),
+            ["ｱｲﾁ", "ｱｲﾁﾊﾅｺ", "ﾊﾅｺ"]
+        );
         let hits = find_own("送付先 名古屋市中区栄1-1-1", "愛知県名古屋市中区栄1-1-1");
         assert!(hits.contains(&"名古屋市中区栄1-1-1".to_owned()), "{hits:?}");
-        assert!(find_own("愛知県の制度", "愛知花子").is_empty());
+        // Nothing of the name: neither of its ends, nor one character of it.
+        assert!(find_own("花の子供 知る", "愛知花子").is_empty());
+        assert!(find_own("大きな翔", "村上大翔").is_empty());
+    }
+
+    /// The surname or the given name alone, and a part of the カナ in hiragana or half-width.
+    #[test]
+    fn parts_of_a_name_alone_in_any_kana() {
+        let find_own = |cell: &str, values: &[&str]| -> Vec<String> {
+            let v: Vec<char> = cell.chars().collect();
+            let own: Vec<OwnValue> = values.iter().flat_map(|n| own_parts(n, true)).collect();
+            let mut found: Vec<String> = find(&v, &own, Dates::No)
+                .into_iter()
+                .map(|sp| v[sp.range].iter().collect())
+                .collect();
+            found.dedup();
+            found
+        };
+        let name = ["村上大翔", "ムラカミ　ヒロト"];
+        assert_eq!(find_own("大翔くんの母", &name), ["大翔"]);
+        assert_eq!(find_own("村上様より", &name), ["村上"]);
+        assert_eq!(find_own("母 むらかみ", &name), ["むらかみ"]);
+        assert_eq!(find_own("ひろとくん", &name), ["ひろと"]);
+        assert_eq!(find_own("ﾋﾛﾄ", &name), ["ﾋﾛﾄ"]);
+        // Three-character ends of a four-character name, for a one-character surname.
+        assert_eq!(find_own("林さんの件", &["林由美子"]), Vec::<String>::new());
+        assert!(find_own("由美子さん", &["林由美子"]).contains(&"由美子".to_owned()));
+        // Not a name: an address is not cut into beginnings and ends.
+        let v: Vec<char> = "愛知県の制度".chars().collect();
+        assert!(find(&v, &own_parts("愛知県名古屋市", false), Dates::No).is_empty());
+        // A contact (a name column) in digits is not cut either: `03` is in every number.
+        assert_eq!(own_parts("0312345678", true).len(), 1);
+    }
+
+    #[test]
+    fn dates_in_kanji_numerals() {
+        let dates = |s: &str| -> Vec<String> {
+            let v: Vec<char> = s.chars().collect();
+            find(&v, &[], Dates::Any)
+                .into_iter()
+                .filter(|sp| sp.hit == Hit::Date)
+                .map(|sp| v[sp.range].iter().collect())
+                .collect()
+        };
+        assert_eq!(
+            dates("昭和二十一年八月二十七日生"),
+            ["昭和二十一年八月二十七日"]
+        );
+        assert_eq!(dates("平成元年一月八日"), ["平成元年一月八日"]);
+        assert_eq!(dates("平二十五年十月十日"), ["平二十五年十月十日"]);
+        assert_eq!(dates("生年月日 二〇一三年一月一日"), ["二〇一三年一月一日"]);
+        assert_eq!(
+            dates("千九百四十六年八月二十七日"),
+            ["千九百四十六年八月二十七日"]
+        );
+        assert_eq!(
+            dates("二千十三年十二月三十一日"),
+            ["二千十三年十二月三十一日"]
+        );
+        // Digits and kanji mixed.
+        assert_eq!(dates("平成25年一月一日"), ["平成25年一月一日"]);
+        // Found once when in digits alone (by the digit scanner).
+        assert_eq!(dates("平成25年1月1日"), ["平成25年1月1日"]);
+        // Not a date: no such day, an era's year past its end, a bare year, a year of two
+        // figures without an era, a number before the year.
+        for s in [
+            "平成二十五年二月三十日",
+            "平成二十五年十三月一日",
+            "二〇一三年",
+            "十三年一月一日",
+            "九二〇一三年一月一日",
+        ] {
+            assert!(dates(s).is_empty(), "{s}: {:?}", dates(s));
+        }
     }
 }
