@@ -1834,5 +1834,26 @@ test("a mapping change after a check closes step 3 until the clerk checks again;
   await page.locator("#confirm-no").click();
   await page.waitForTimeout(300);
   assert.equal(downloads, 0, "nothing was downloaded before the answer");
+
+  // A header row and no data rows (S003): in 全件連携 its upload file deletes everyone. The
+  // question says that, not that PMH "may reject" it, and is named by what it shows.
+  await toInput();
+  await drop("header-only.csv", readFileSync(join(fixtures, "invalid/S003_header_only.csv")), "text/csv");
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.match(await verdict(), /^✖ まだアップロードできません/);
+  await page.locator("#download-csv").click();
+  await page.locator("#confirm-header-only").waitFor();
+  assert.match(
+    await page.locator("#confirm-header-only").textContent(),
+    /^データ行が1行もありません.*全件連携でこのファイルをアップロードすると、PMH に登録済みの受給者証がすべて削除されます/,
+  );
+  assert.equal(await page.locator("#confirm-text").count(), 0, "not the generic question");
+  assert.equal(await page.locator("#confirm").getAttribute("aria-labelledby"), "confirm-header-only");
+  assert.deepEqual(await axeViolations(), [], "the header-only question");
+  await screenshot("confirm-header-only");
+  await page.locator("#confirm-no").click();
+  await page.waitForTimeout(300);
+  assert.equal(downloads, 0, "nothing was downloaded before the answer");
   assertClean();
 });

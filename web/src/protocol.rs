@@ -341,6 +341,10 @@ pub struct Summary {
     /// too long, S021): absent from the upload file, so deleted at PMH in 全件連携.
     #[serde(default)]
     pub unread_lines: u64,
+    /// A header row and no data rows (S003): in 全件連携 the upload file deletes every
+    /// certificate PMH holds.
+    #[serde(default)]
+    pub header_only: bool,
 }
 
 /// One certificate in a list of the comparison with the previous upload: the clerk's own data,

@@ -978,6 +978,16 @@ pub fn confirm_unread(lang: Lang, lines: u64) -> String {
     )
 }
 
+/// The question before the upload file of a file without data rows is downloaded: in 全件連携
+/// it deletes every certificate (errors alone would say "PMH may reject it", which understates
+/// it: PMH accepts an empty snapshot).
+pub fn confirm_header_only(lang: Lang) -> &'static str {
+    lang.pick(
+        "データ行が1行もありません（見出し行だけです）。全件連携でこのファイルをアップロードすると、PMH に登録済みの受給者証がすべて削除されます。対象者が本当に0人の場合だけダウンロードしてください。",
+        "The file has no data rows (a header row only). Uploaded in 全件連携, it deletes every certificate PMH holds. Download it only if there really are no recipients.",
+    )
+}
+
 /// The question before the upload file is downloaded while PMH would delete more
 /// certificates than the limit allows.
 pub fn confirm_deletions(lang: Lang, removed: u64) -> String {

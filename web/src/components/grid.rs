@@ -1054,6 +1054,9 @@ pub fn grid(props: &GridProps) -> Html {
             aria-label={Text::GridLabel.get(lang)}
             aria-rowcount={(total + 1).to_string()}
             aria-colcount={(ncols + 1).to_string()}
+            // Without rows no cell takes the focus: the grid itself does, so that a keyboard can
+            // scroll its wide header (axe: scrollable-region-focusable).
+            tabindex={(total == 0).then_some("0")}
             ref={ui.viewport.clone()}
             {onscroll}
             {onclick}

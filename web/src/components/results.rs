@@ -270,9 +270,22 @@ fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Opt
         .previous
         .as_ref()
         .is_some_and(crate::protocol::PreviousView::not_compared);
+    // The dialog is named by the paragraphs it shows (one or more of them).
+    let labels = [
+        (deletes.is_some(), "confirm-deletions"),
+        (not_compared, "confirm-not-compared"),
+        (s.unread_lines > 0, "confirm-unread"),
+        (s.header_only, "confirm-header-only"),
+        (!s.header_only && s.errors > 0, "confirm-text"),
+    ]
+    .iter()
+    .filter(|(shown, _)| *shown)
+    .map(|(_, id)| *id)
+    .collect::<Vec<_>>()
+    .join(" ");
     r.confirm.map(|kind| {
         html! {
-            <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">
+            <div class="confirm" role="alertdialog" aria-labelledby={labels} id="confirm">
                 if let Some(removed) = deletes {
                     <p id="confirm-deletions" class="confirm-deletions">{ text::confirm_deletions(lang, removed) }</p>
                 }
@@ -282,7 +295,9 @@ fn confirm_box(lang: Lang, r: &ResultsState, on_confirm: &Callback<bool>) -> Opt
                 if s.unread_lines > 0 {
                     <p id="confirm-unread" class="confirm-deletions">{ text::confirm_unread(lang, s.unread_lines) }</p>
                 }
-                if s.errors > 0 {
+                if s.header_only {
+                    <p id="confirm-header-only" class="confirm-deletions">{ text::confirm_header_only(lang) }</p>
+                } else if s.errors > 0 {
                     <p id="confirm-text">{ text::confirm_download(lang, kind, s.errors, s.error_rows) }</p>
                 }
                 <div class="confirm-actions">

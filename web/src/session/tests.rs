@@ -1821,3 +1821,20 @@ fn lines_not_read_are_counted_for_the_download_question() {
     assert_eq!(clean.summary().unwrap().unread_lines, 0);
     assert!(crate::text::confirm_unread(crate::text::Lang::Ja, 2).starts_with("2 行分"));
 }
+
+/// A file with a header row and no data rows: its upload file would delete every certificate
+/// in 全件連携, so the download question says so (not "PMH may reject it").
+#[test]
+fn a_header_only_file_is_flagged_for_the_download_question() {
+    let s = checked(fixture("invalid/S003_header_only.csv"));
+    let summary = s.summary().unwrap();
+    assert!(summary.header_only, "{summary:?}");
+    assert!(!summary.upload_ready);
+    assert!(
+        !checked(fixture("valid/full_minimal.csv"))
+            .summary()
+            .unwrap()
+            .header_only
+    );
+    assert!(crate::text::confirm_header_only(crate::text::Lang::Ja).contains("すべて削除されます"));
+}

@@ -93,6 +93,7 @@ impl Session {
             masters,
             previous,
             unread_lines,
+            header_only: r.findings.count_of(Code::HeaderOnly) > 0,
         })
     }
 
