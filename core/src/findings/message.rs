@@ -430,8 +430,8 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             "An Excel workbook (.xlsx): its data was checked, but this file cannot be uploaded as it is. Make the upload CSV with pmhcsv build.".into(),
         ),
         (Code::HeaderOnly, _) => (
-            "見出し行だけで、データ行が1行もありません。".into(),
-            "The file has a header row but no data rows.".into(),
+            "見出し行だけで、データ行が1行もありません。全件連携でこのままアップロードすると、PMH に登録済みの受給者証がすべて削除されます。".into(),
+            "The file has a header row but no data rows. Uploaded as it is in 全件連携 (full snapshot), it deletes every certificate PMH holds.".into(),
         ),
         (Code::MissingColumn, _) => (
             format!("必須項目「{label_ja}」の列が見出し行にありません。"),
