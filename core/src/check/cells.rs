@@ -58,13 +58,50 @@ pub(crate) fn is_excel_exponent_display(s: &str) -> bool {
         && exponent.parse::<u32>().is_ok_and(|e| e >= 11)
 }
 
-/// Whether `s` holds a digit, ASCII or full-width (EF BC 90–99): one scan of the bytes.
+/// Whether `s` holds a digit, ASCII or full-width (EF BC 90–99): one scan of the bytes, eight
+/// at a time while none of them is an ASCII digit or the lead byte EF (a name's kanji and kana
+/// are neither).
 pub(crate) fn holds_digit(s: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = s.as_bytes();
-    (0..b.len()).any(|i| {
+    let mut from = 0;
+    while let Some(chunk) = b.get(from..from + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        // An ASCII byte above 0x2F and below 0x3A (a byte with its high bit set is none).
+        let low = w & (ONES * 0x7F);
+        let digit = (ONES * (127 + 0x3A) - low) & !w & (low + ONES * (127 - 0x2F)) & HIGH;
+        // A byte equal to EF: a zero byte of `w ^ EF…` (exact for whether there is one).
+        let x = w ^ (ONES * 0xEF);
+        let ef = x.wrapping_sub(ONES) & !x & HIGH;
+        if digit | ef != 0 {
+            break;
+        }
+        from += 8;
+    }
+    (from..b.len()).any(|i| {
         b[i].is_ascii_digit()
             || (b[i] == 0xEF && matches!(b.get(i + 1..i + 3), Some([0xBC, 0x90..=0x99])))
     })
+}
+
+/// Whether every byte of `b` is an ASCII digit, eight at a time: each byte's high nibble is 3,
+/// and adding 6 leaves it 3 (no byte carries into the next, as every byte is below 0x40).
+pub(crate) fn all_ascii_digits(b: &[u8]) -> bool {
+    const NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        if w & NIBBLES != THREES || w.wrapping_add(0x0606_0606_0606_0606) & NIBBLES != THREES {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(u8::is_ascii_digit)
 }
 
 /// `#N/A`, `#REF!`, `#VALUE!` …: a value Excel shows for a formula that failed (a VLOOKUP
@@ -288,10 +325,11 @@ mod tests {
         /// The byte scan for digits finds what a scan of the characters finds: ASCII and
         /// full-width digits, and nothing else of the full-width block around them.
         #[test]
-        fn holds_digit_is_a_character_scan(s in "[a山ＡＺ０-９／：ｚ。-ﾟ0-9]{0,6}|[a山／：]{0,6}") {
+        fn holds_digit_is_a_character_scan(s in "[a山ＡＺ０-９／：ｚ。-ﾟ0-9]{0,6}|[a山／：]{0,6}|[村上大翔ヒロト/:\\x2F\\x3A]{0,12}[0-9０-９]?[村上大翔ヒロト]{0,6}") {
             let expected = s.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
             proptest::prop_assert_eq!(holds_digit(&s), expected);
         }
+
 
         /// The byte-level runs are the runs of splitting on every character that is not an
         /// ASCII digit (full-width digits and kanji around them included).
@@ -381,5 +419,32 @@ mod trim_tests {
             let expected = s.chars().enumerate().find(|&(_, c)| c.is_control()).map(|(i, c)| (i as u32 + 1, c));
             prop_assert_eq!(first_disallowed(&s, CharClass::Name), expected);
         }
+    }
+}
+
+#[cfg(test)]
+mod digit_scan_tests {
+    use super::all_ascii_digits;
+
+    /// Eight bytes at a time, as byte by byte: every byte value at every place of strings of
+    /// 0–19 bytes that are otherwise digits (`0` and `9`, the edges of the range).
+    #[test]
+    fn all_ascii_digits_is_a_byte_scan() {
+        let mut both = [0u32; 2];
+        for len in 0..20 {
+            for fill in [b'0', b'9'] {
+                for at in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut b = vec![fill; len];
+                        b[at] = byte;
+                        let expected = b.iter().all(u8::is_ascii_digit);
+                        assert_eq!(all_ascii_digits(&b), expected, "{b:?}");
+                        both[usize::from(expected)] += 1;
+                    }
+                }
+                assert!(all_ascii_digits(&vec![fill; len]));
+            }
+        }
+        assert!(both[0] > 1000 && both[1] > 100, "{both:?}");
     }
 }

@@ -70,7 +70,7 @@ impl<'l> Back<'l> {
         let length = (!plan.length_surely_fits(value)).then_some((plan.min_chars, plan.max_chars));
         // Most identifiers are digits only: then neither the exponent form nor the Digits
         // class has anything to find (one scan instead of two).
-        let only_digits = identifier.is_some() && value.bytes().all(|b| b.is_ascii_digit());
+        let only_digits = identifier.is_some() && all_ascii_digits(value.as_bytes());
         let exponent = match identifier {
             _ if only_digits => false,
             Some(false) => is_exponent_form(value),

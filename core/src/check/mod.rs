@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// Re-exported: other modules trim the way the checker does.
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
-    char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
+    all_ascii_digits, char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
     is_excel_exponent_display, is_exponent_form,
 };
 pub use crate::check::keys::KeyTracker;

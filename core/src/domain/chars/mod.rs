@@ -254,8 +254,12 @@ pub fn all_clear(s: &str) -> bool {
         }
         // Runs of 3-byte characters (kana, kanji, full-width forms): one word each.
         if c & 0xF0 == 0xE0 {
-            let start = i;
-            while let Some(&[c0, c1, c2]) = b.get(i..i + 3) {
+            // Walked as a slice (no index arithmetic to check per character).
+            let Some(mut rest) = b.get(i..) else {
+                return false;
+            };
+            let before = rest.len();
+            while let [c0, c1, c2, tail @ ..] = rest {
                 if c0 & 0xF0 != 0xE0 {
                     break;
                 }
@@ -263,11 +267,12 @@ pub fn all_clear(s: &str) -> bool {
                 if word & (1 << (c2 & 0x3F)) == 0 {
                     return false;
                 }
-                i += 3;
+                rest = tail;
             }
-            if i == start {
+            if rest.len() == before {
                 return false; // unreachable: valid UTF-8 has the two continuation bytes
             }
+            i += before - rest.len();
             continue;
         }
         // `s` is valid UTF-8: a lead byte is followed by its continuation bytes.
