@@ -15,6 +15,16 @@ use pmh_core::{Code, check_bytes};
 /// may be declared beside a fixture's own code (and M007).
 const INHERENT: &[(&str, Code, &str)] = &[
     (
+        "invalid/S025_utf8_read_as_cp932.csv",
+        Code::NotUtf8,
+        "read as CP932 as the clerk said: not the layout's UTF-8 (S010), besides looking like it",
+    ),
+    (
+        "invalid/S025_utf8_read_as_cp932.csv",
+        Code::Chars,
+        "the garbled カナ is no katakana (V003); 氏名, 住所 and 受給者証名 garble silently",
+    ),
+    (
         "invalid/X004_long_vowel_proposal.csv",
         Code::Chars,
         "X004 is a proposal, not applied: the value keeps the dash that V003 reports",

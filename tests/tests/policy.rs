@@ -163,7 +163,12 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | CardItemNamedLikeField
         | RecordTooLong
         | WorkbookNotUpload
+        | OtherLayoutColumn
+        | RowsInValue
+        | EncodingLooksUtf8
         | DuplicateHistoryKey => Basis::Verified,
+        // A My Number where no field is the 個人番号: wrong whatever PMH's rules are.
+        MyNumberElsewhere => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,
         // Seed 004 Q76 (only valid certificates in 全件); seed 002 l.542 (look-up needs the

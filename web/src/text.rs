@@ -1848,8 +1848,16 @@ pub mod page_words {
         "command line",
     ];
 
-    const JA: [(&str, &str); 17] = [
+    const JA: [(&str, &str); 19] = [
         ("検証番号", "チェックデジット"),
+        (
+            "差分履歴のファイルなら --layout diff で（画面では「1. 設定と読み込み」のレイアウトで「差分履歴」を選んで）検査してください。",
+            "差分履歴のファイルなら「1. 設定と読み込み」のレイアウトで「差分履歴」を選んで検査し直してください。",
+        ),
+        (
+            "文字コードの指定を「自動」（--encoding auto）にするか、UTF-8 を指定して読み直してください。",
+            "「1. 設定と読み込み」の文字コードを「自動」か UTF-8 にして読み込み直してください。",
+        ),
         ("検査用数字", "チェックデジット"),
         (
             "か、pmhcsv build で変換してください",
@@ -1910,7 +1918,15 @@ pub mod page_words {
         ),
     ];
 
-    const EN: [(&str, &str); 13] = [
+    const EN: [(&str, &str); 15] = [
+        (
+            "check it with --layout diff (on the page, choose 差分履歴 as the layout in step 1)",
+            "choose 差分履歴 as the layout in step 1 and check it again",
+        ),
+        (
+            "Read it again with the encoding set to automatic (--encoding auto) or UTF-8.",
+            "Set step 1's encoding to automatic or UTF-8 and load it again.",
+        ),
         (
             ", or convert it with `pmhcsv build`",
             ", or load it in this page and save the upload CSV",

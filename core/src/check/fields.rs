@@ -99,6 +99,15 @@ impl<'l> Back<'l> {
                     );
             }
         }
+        // A My Number in a text field (住所, カナ, 受給者証名 …; 氏名 has V012): 12 or 36 bytes.
+        if f.value_type == ValueType::Text
+            && identifier.is_none()
+            && !name_text
+            && matches!(value.len(), 12 | 36)
+            && self.my_number_elsewhere(row, line, col, Some(fi), value)
+        {
+            ok = false;
+        }
         match f.value_type {
             // 氏名: a digit (ASCII or full-width) is another column's value (V012).
             ValueType::Text if name_text && holds_digit(value) => {
@@ -352,6 +361,42 @@ impl<'l> Back<'l> {
         }
         self.sink
             .push(d.value(value).detail(Detail::Char { ch, pos }));
+    }
+
+    /// V013: a whole value that is a My Number (12 digits, either width, check digit valid, not
+    /// one digit repeated) in a text field or a 券面 column: a column mapped one off, or someone
+    /// else's number shown at medical institutions. Out of line: the caller tests the length.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn my_number_elsewhere(
+        &mut self,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        field: Option<usize>,
+        value: &str,
+    ) -> bool {
+        let digits: String = value
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        let shaped = digits.len() == 12
+            && checkdigit::my_number(&digits) == checkdigit::CheckOutcome::Valid
+            && !checkdigit::is_all_same_digit(&digits);
+        if shaped {
+            let mut d = Diagnostic::new(Code::MyNumberElsewhere)
+                .at(row, line)
+                .column(col)
+                .value(value);
+            if let Some(fi) = field {
+                d = d.field(fi, Basis::Verified);
+            }
+            self.sink.push(d);
+        }
+        shaped
     }
 
     /// V011: an Excel error value (`#N/A` …) in a layout field or a 券面 column.

@@ -90,6 +90,7 @@ impl<'l> Back<'l> {
                     }),
             );
         }
+        self.other_layout_columns(&map, &headers, row, line);
         for &col in &map.empty_headers {
             self.sink.push(
                 Diagnostic::new(Code::EmptyHeader)
@@ -135,6 +136,44 @@ impl<'l> Back<'l> {
             write::csv_header(&mut self.out, self.layout, &names);
         }
         self.header = Some(map);
+    }
+
+    /// S023: a 券面 column named like a field that another built-in layout has and this one
+    /// lacks — 履歴キー or 削除フラグ in a 全件 check is a 差分履歴 file, whose deleted rows would
+    /// be registered as valid and whose missing certificates deleted. Only for the built-in
+    /// layouts: a vendor's layout decides its own columns.
+    fn other_layout_columns(&mut self, map: &HeaderMap, headers: &[String], row: u32, line: u64) {
+        let layout = self.layout;
+        if !Layout::BUILTIN_IDS.contains(&layout.id.as_str()) {
+            return;
+        }
+        for id in Layout::BUILTIN_IDS.iter().filter(|&&id| id != layout.id) {
+            let Some(other) = Layout::builtin(id) else {
+                continue;
+            };
+            let matcher = Matcher::new(&other);
+            for (col, header) in headers.iter().enumerate() {
+                if map.uses.get(col) != Some(&Use::Detail) {
+                    continue;
+                }
+                let theirs = matcher
+                    .resolve(header)
+                    .and_then(|(f, _)| other.fields.get(f))
+                    .is_some_and(|f| layout.field_index(&f.id).is_none());
+                if theirs {
+                    self.sink.push(
+                        Diagnostic::new(Code::OtherLayoutColumn)
+                            .at(row, line)
+                            .column(u32::try_from(col + 1).ok())
+                            .detail(Detail::Header {
+                                header: header.clone(),
+                                suggestion: None,
+                                other_column: None,
+                            }),
+                    );
+                }
+            }
+        }
     }
 
     pub(super) fn delimiter_check(&mut self, line: u64) {
@@ -211,6 +250,9 @@ impl<'l> Back<'l> {
         }
         if self.opts.workbook {
             self.sink.push(Diagnostic::new(Code::WorkbookNotUpload));
+        }
+        if summary.looks_utf8 {
+            self.sink.push(Diagnostic::new(Code::EncodingLooksUtf8));
         }
         if self.opts.masters.is_none()
             && self.header.is_some()

@@ -661,6 +661,9 @@ impl<'l> Back<'l> {
         if let Some(col) = meta.bare_quote {
             self.bare_quote(all, base, ends, row, line, col);
         }
+        if inner_lines > 0 {
+            self.rows_in_value(all, base, ends, row, line);
+        }
         if ends.len() != self.header_columns {
             self.sink.push(
                 Diagnostic::new(Code::RaggedRow)
@@ -732,6 +735,10 @@ impl<'l> Back<'l> {
             if value.as_bytes().first() == Some(&b'#') && is_excel_error(trim_edges(value)) {
                 self.excel_error(row, line, col, None, trim_edges(value));
             }
+            let trimmed = trim_edges(value);
+            if matches!(trimmed.len(), 12 | 36) {
+                self.my_number_elsewhere(row, line, col, None, trimmed);
+            }
             if self.clean {
                 continue;
             }
@@ -800,6 +807,36 @@ impl<'l> Back<'l> {
                 .column(col)
                 .detail(Detail::Encoding { found }),
         );
+    }
+
+    /// S024 for each column whose quoted value spans lines and holds lines that look like other
+    /// rows: at least half as many separators as the header has (and two or more). Two stray
+    /// quotes make the rows between them one value, which is then neither checked nor uploaded.
+    /// Out of line: only records with a line break inside get here.
+    #[cold]
+    #[inline(never)]
+    fn rows_in_value(&mut self, all: &str, base: usize, ends: &[usize], row: u32, line: u64) {
+        let separator = char::from(self.delimiter);
+        let enough = (self.header_columns.saturating_sub(1) / 2).max(2);
+        for c in 0..ends.len() {
+            let value = field_text(all, base, ends, c);
+            if !value.contains(['\r', '\n']) {
+                continue;
+            }
+            let rows = value
+                .split(['\r', '\n'])
+                .skip(1)
+                .filter(|l| l.matches(separator).count() >= enough)
+                .count() as u64;
+            if rows > 0 {
+                self.sink.push(
+                    Diagnostic::new(Code::RowsInValue)
+                        .at(row, line)
+                        .column(u32::try_from(c + 1).ok())
+                        .detail(Detail::Lines { count: rows }),
+                );
+            }
+        }
     }
 
     /// S019 for a quote inside an unquoted value of column `col` (0-based). Out of line.

@@ -806,3 +806,176 @@ mod undecodable_chunking_tests {
         assert_eq!(rows, vec![Some(3), Some(5)]);
     }
 }
+
+/// The checks that keep a wrong ✔ off files that look right: rows hidden inside a quoted value
+/// (S024), a My Number outside the 個人番号 column (V013), a UTF-8 file read in the encoding
+/// the clerk named (S025) and a 差分履歴 file checked as 全件 (S023).
+#[cfg(test)]
+mod wrong_checkmark_tests {
+    use crate::check::*;
+    use crate::input::decode::EncodingChoice;
+
+    /// The synthetic file's header and first `rows` rows, with a 備考 column whose values
+    /// `remark(i)` gives (written as they are: quote them yourself).
+    fn with_remarks(rows: u64, remark: impl Fn(u64) -> String) -> String {
+        let mut out = format!("{},備考\r\n", crate::synth::FULL_HEADER);
+        for i in 0..rows {
+            let mut line = String::new();
+            crate::synth::full_row(11, i, &mut line);
+            out.push_str(line.trim_end());
+            out.push(',');
+            out.push_str(&remark(i));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    fn codes(
+        layout: &Layout,
+        opts: Options,
+        chunk: usize,
+        bytes: &[u8],
+    ) -> Vec<(String, Option<u32>)> {
+        let mut c = Checker::new(layout, opts);
+        for piece in bytes.chunks(chunk.max(1)) {
+            c.feed(piece);
+        }
+        let r = c.finish();
+        r.diagnostics
+            .iter()
+            // Not what these tests are about: no master given, no BOM written.
+            .filter(|d| !matches!(d.code, Code::NoMaster | Code::BomMismatch))
+            .map(|d| (d.code.as_str().to_owned(), d.row))
+            .collect()
+    }
+
+    #[test]
+    fn rows_inside_a_quoted_value_are_an_error_and_a_note_over_lines_is_not() {
+        let layout = Layout::full();
+        let opts = || Options {
+            as_of: None,
+            ..Options::default()
+        };
+        // A note over two lines with a comma or two in it: a note.
+        let note = with_remarks(3, |i| match i {
+            1 => "\"喘息, 通院中\r\n次回, 4月\"".into(),
+            _ => String::new(),
+        });
+        assert_eq!(codes(&layout, opts(), usize::MAX, note.as_bytes()), []);
+        // A quote opened in row 2's note and closed in row 4's: rows 3 and 4 are inside it.
+        let swallowed = with_remarks(4, |i| match i {
+            1 => "\"喘息".into(),
+            3 => "あり\"".into(),
+            _ => String::new(),
+        });
+        for chunk in [1, 7, usize::MAX] {
+            assert_eq!(
+                codes(&layout, opts(), chunk, swallowed.as_bytes()),
+                [("S024".to_owned(), Some(3))],
+                "chunks of {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_my_number_in_a_text_field_or_a_certificate_item_is_v013() {
+        let layout = Layout::full();
+        let opts = || Options {
+            as_of: None,
+            ..Options::default()
+        };
+        let number = crate::synth::my_number(5);
+        let wide: String = number
+            .chars()
+            .map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap())
+            .collect();
+        for (value, want) in [
+            (number.clone(), true),
+            (wide, true),
+            (format!(" {number} "), true),
+            ("111111111111".to_owned(), false), // a placeholder, not a number
+            (number[..11].to_owned(), false),
+            (
+                format!("{}0", &number[..11]),
+                checkdigit::my_number(&format!("{}0", &number[..11]))
+                    == checkdigit::CheckOutcome::Valid,
+            ),
+            (format!("TEL {number}"), false),
+        ] {
+            let file = with_remarks(1, |_| value.clone());
+            let found = codes(&layout, opts(), usize::MAX, file.as_bytes());
+            assert_eq!(
+                found.contains(&("V013".to_owned(), Some(2))),
+                want,
+                "{value:?}: {found:?}"
+            );
+        }
+        // In 住所 (a text field), too; 氏名 has V012 for any digit instead.
+        let mut line = String::new();
+        crate::synth::full_row(11, 0, &mut line);
+        let mut cells: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+        cells[4] = number.clone();
+        let file = format!("{}\r\n{}\r\n", crate::synth::FULL_HEADER, cells.join(","));
+        assert!(
+            codes(&layout, opts(), usize::MAX, file.as_bytes())
+                .contains(&("V013".to_owned(), Some(2)))
+        );
+        cells[4] = "愛知県名古屋市中区栄1-1-1".into();
+        cells[2] = number;
+        let file = format!("{}\r\n{}\r\n", crate::synth::FULL_HEADER, cells.join(","));
+        let found = codes(&layout, opts(), usize::MAX, file.as_bytes());
+        assert!(
+            found.contains(&("V012".to_owned(), Some(2))) && !found.iter().any(|f| f.0 == "V013"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_utf8_file_read_as_another_encoding_is_s025_in_any_chunks() {
+        let layout = Layout::full();
+        let ids: Vec<&str> = layout.fields.iter().map(|f| f.id.as_str()).collect();
+        let mut line = String::new();
+        crate::synth::full_row(11, 0, &mut line);
+        let utf8 = format!("{}\r\n{line}", ids.join(","));
+        let cp932 = encoding_rs::SHIFT_JIS.encode(&utf8).0.into_owned();
+        let ascii = format!("{}\r\n", ids.join(","));
+        let opts = |e: EncodingChoice| Options {
+            as_of: None,
+            encoding: e,
+            ..Options::default()
+        };
+        let s025 = |bytes: &[u8], e: EncodingChoice, chunk: usize| {
+            codes(&layout, opts(e), chunk, bytes)
+                .iter()
+                .any(|f| f.0 == "S025")
+        };
+        for chunk in [1, 2, 3, 5, usize::MAX] {
+            // Cut anywhere, even inside a character, the file is still seen to be UTF-8.
+            assert!(
+                s025(utf8.as_bytes(), EncodingChoice::Cp932, chunk),
+                "chunks of {chunk}"
+            );
+            assert!(s025(utf8.as_bytes(), EncodingChoice::EucJp, chunk));
+            // Named rightly, or left to detection, or a real CP932 file, or nothing but ASCII.
+            assert!(!s025(utf8.as_bytes(), EncodingChoice::Utf8, chunk));
+            assert!(!s025(utf8.as_bytes(), EncodingChoice::Auto, chunk));
+            assert!(!s025(&cp932, EncodingChoice::Cp932, chunk));
+            assert!(!s025(ascii.as_bytes(), EncodingChoice::Cp932, chunk));
+        }
+    }
+
+    #[test]
+    fn a_history_file_checked_as_full_is_s023_and_not_as_diff() {
+        let file = include_bytes!("../../../fixtures/valid/diff_history.csv");
+        let opts = || Options {
+            as_of: None,
+            ..Options::default()
+        };
+        let full = codes(&Layout::full(), opts(), usize::MAX, file);
+        assert_eq!(
+            full,
+            [("S023".to_owned(), Some(1)), ("S023".to_owned(), Some(1))]
+        );
+        assert_eq!(codes(&Layout::diff(), opts(), usize::MAX, file), []);
+    }
+}

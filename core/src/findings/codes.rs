@@ -155,6 +155,9 @@ codes! {
     CardItemNamedLikeField = "S020" => "core/src/check/file.rs", "Back::header_row";
     RecordTooLong = "S021" => "core/src/check/mod.rs", "Back::record";
     WorkbookNotUpload = "S022" => "core/src/check/file.rs", "Back::finish_file";
+    OtherLayoutColumn = "S023" => "core/src/check/file.rs", "Back::other_layout_columns";
+    RowsInValue = "S024" => "core/src/check/mod.rs", "Back::rows_in_value";
+    EncodingLooksUtf8 = "S025" => "core/src/check/file.rs", "Back::finish_file";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::char_not_allowed";
@@ -167,6 +170,7 @@ codes! {
     RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
     ExcelError = "V011" => "core/src/check/fields.rs", "Back::excel_error";
     DigitInName = "V012" => "core/src/check/fields.rs", "Back::cell";
+    MyNumberElsewhere = "V013" => "core/src/check/fields.rs", "Back::my_number_elsewhere";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
@@ -371,6 +375,33 @@ impl Code {
                 "pmhcsv build でアップロード用の CSV を作り、その CSV を検査してアップロードしてください（画面では「アップロード用 CSV」をダウンロード）。",
                 "Make the upload CSV with pmhcsv build, then check and upload that CSV (on the page: download the upload CSV).",
             ),
+            Code::OtherLayoutColumn => i(
+                Error,
+                "別のレイアウトの項目の列があります",
+                "A column of another layout's field",
+                "この列は別のレイアウトの項目（例: 差分履歴の履歴キー・削除フラグ）です。差分履歴のファイルを全件連携として送ると、削除フラグの行も有効な受給者証として登録され、ファイルにない受給者証は削除されます。",
+                "This column is a field of another layout (e.g. the 差分履歴 layout's history key and deletion flag). A 差分履歴 file sent as a full snapshot registers its deleted rows as valid certificates, and PMH deletes every certificate the file lacks.",
+                "差分履歴のファイルなら --layout diff で（画面では「1. 設定と読み込み」のレイアウトで「差分履歴」を選んで）検査してください。全件のファイルなら、この列を削除してください。",
+                "If it is a 差分履歴 file, check it with --layout diff (on the page, choose 差分履歴 as the layout in step 1). If it is a full snapshot, delete this column.",
+            ),
+            Code::RowsInValue => i(
+                Error,
+                "値の中にほかの行が入っています",
+                "Other rows inside a value",
+                "引用符（\"）で囲まれた値が複数の行にまたがり、その中にほかの行のようなデータ（区切りの多い行）があります。引用符の付け忘れ・閉じ忘れが2か所あると、その間の行が1つの値として読まれます。その行はアップロードされず、全件連携では PMH から削除されます。",
+                "A quoted value spans several lines, and some of them look like other rows (many separators). Two stray quotes make the rows between them one value: those rows are not uploaded, and in a full snapshot PMH deletes them.",
+                "元のファイルで、この列の値の引用符（\"）を確認してください。値の中の \" は \"\" と2つ重ねて書きます。",
+                "Check the quotes of this column's value in the source file; a quote inside a value is written as two quotes (\"\").",
+            ),
+            Code::EncodingLooksUtf8 => i(
+                Error,
+                "指定した文字コードと違うようです",
+                "The file looks like another encoding",
+                "文字コードを指定して読みましたが、ファイルは UTF-8 として正しいバイト列で、日本語を含んでいます。別の文字コードとして読むと文字化けした値（氏名・住所など）がそのまま検査され、アップロードされます。",
+                "The file was read in the encoding you named, but its bytes are valid UTF-8 with Japanese text in it. Read as another encoding, garbled values (names, addresses) would be checked and uploaded as they are.",
+                "文字コードの指定を「自動」（--encoding auto）にするか、UTF-8 を指定して読み直してください。",
+                "Read it again with the encoding set to automatic (--encoding auto) or UTF-8.",
+            ),
             Code::CardItemNamedLikeField => i(
                 Info,
                 "固定項目と同じ名前の券面項目です",
@@ -514,6 +545,15 @@ impl Code {
                 "No name contains a digit: the value of another column (a My Number, a birth date, a phone number) is likely in it. As it stands, the digits would be shown as the patient's name at medical institutions.",
                 "元のデータで、その行の氏名の列に正しい氏名が入っているか、列がずれていないかを確認してください。",
                 "Check in the source that the row's name column holds the name, and that the columns are not shifted.",
+            ),
+            Code::MyNumberElsewhere => i(
+                Error,
+                "個人番号の列でない列に個人番号があります",
+                "A My Number outside the 個人番号 column",
+                "個人番号の列ではない項目や券面項目の値が、チェックデジットの合う12桁の個人番号です。列の対応付けがずれているか、別の人（保護者など）の個人番号です。券面項目は医療機関の画面に表示されます。",
+                "A field or certificate-face item that is not the 個人番号 column holds a 12-digit number whose My Number check digit passes: a column mapped one off, or someone else's (a guardian's) My Number. Certificate-face items are shown at medical institutions.",
+                "列の対応付けを確認してください。個人番号は個人番号の列にだけ入れ、券面項目には入れないでください。",
+                "Check the column mapping. A My Number belongs in the 個人番号 column only, never in a certificate-face item.",
             ),
             Code::ExcelError => i(
                 Error,

@@ -429,6 +429,22 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             "Excel ブック（.xlsx）です。データは検査しましたが、このファイルはそのままアップロードできません。pmhcsv build でアップロード用の CSV を作ってください。".into(),
             "An Excel workbook (.xlsx): its data was checked, but this file cannot be uploaded as it is. Make the upload CSV with pmhcsv build.".into(),
         ),
+        (Code::OtherLayoutColumn, Detail::Header { header, .. }) => (
+            format!("列「{header}」は別のレイアウト（差分履歴など）の項目です。このレイアウトのファイルではありません。"),
+            format!("Column \"{header}\" is a field of another layout (such as 差分履歴); the file is not of this layout."),
+        ),
+        (Code::RowsInValue, Detail::Lines { count }) => (
+            format!("引用符で囲まれた値の中に、ほかの行のようなデータが {count} 行分入っています。"),
+            format!("A quoted value holds {count} lines that look like other rows."),
+        ),
+        (Code::EncodingLooksUtf8, _) => (
+            "指定した文字コードで読みましたが、ファイルは UTF-8 のようです（文字化けのおそれ）。".into(),
+            "The file was read in the encoding given, but it looks like UTF-8 (values may be garbled).".into(),
+        ),
+        (Code::MyNumberElsewhere, _) => (
+            "個人番号の列でない列に、個人番号と同じ形の値（12桁・チェックデジット一致）があります。".into(),
+            "A column that is not the 個人番号 column holds a value shaped like a My Number (12 digits, check digit passes).".into(),
+        ),
         (Code::HeaderOnly, _) => (
             "見出し行だけで、データ行が1行もありません。全件連携でこのままアップロードすると、PMH に登録済みの受給者証がすべて削除されます。".into(),
             "The file has a header row but no data rows. Uploaded as it is in 全件連携 (full snapshot), it deletes every certificate PMH holds.".into(),

@@ -103,6 +103,44 @@ pub struct FrontSummary {
     /// The text after the file's BOM starts with another BOM (written twice): the CSV reader
     /// drops it at the first record, but PMH would read it as part of the first column name.
     pub bom_twice: bool,
+    /// Read in an encoding the caller named (not UTF-8 or UTF-16), while the bytes are valid
+    /// UTF-8 with multi-byte characters in them: the values are likely garbled (S025).
+    pub looks_utf8: bool,
+}
+
+/// Whether bytes fed in chunks are valid UTF-8 with at least one multi-byte character. Used
+/// only when the caller names a non-Unicode encoding, so its cost is of no concern.
+#[derive(Debug, Default)]
+struct Utf8Probe {
+    /// The last bytes of a chunk that end inside a character.
+    pending: Vec<u8>,
+    invalid: bool,
+    multibyte: bool,
+}
+
+impl Utf8Probe {
+    fn feed(&mut self, chunk: &[u8]) {
+        if self.invalid {
+            return;
+        }
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(chunk);
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(_) => bytes.len(),
+            // Cut inside a character at the chunk's end: kept for the next chunk.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => {
+                self.invalid = true;
+                return;
+            }
+        };
+        self.multibyte |= bytes[..valid].iter().any(|&b| b >= 0x80);
+        self.pending = bytes[valid..].to_vec();
+    }
+
+    fn looks_utf8(&self) -> bool {
+        !self.invalid && self.pending.is_empty() && self.multibyte
+    }
 }
 
 /// Stage 1: feed bytes, take batches.
@@ -123,6 +161,8 @@ pub struct Front {
     spare: Vec<RecordBatch>,
     /// A quote-free line with its separators written as `,` (tab-separated input).
     line: Vec<u8>,
+    /// Whether the input is UTF-8 after all, when the caller named another encoding.
+    probe: Option<Utf8Probe>,
 }
 
 impl Front {
@@ -147,6 +187,11 @@ impl Front {
             ready: Vec::new(),
             spare: Vec::new(),
             line: Vec::new(),
+            probe: matches!(
+                encoding,
+                EncodingChoice::Cp932 | EncodingChoice::EucJp | EncodingChoice::Iso2022Jp
+            )
+            .then(Utf8Probe::default),
         }
     }
 
@@ -163,6 +208,9 @@ impl Front {
         self.bytes += chunk.len() as u64;
         if let Some(sha) = self.sha.as_mut() {
             sha.update(chunk);
+        }
+        if let Some(probe) = self.probe.as_mut() {
+            probe.feed(chunk);
         }
         if self.decoder.passes_through() {
             // UTF-8 established: the decoder would only copy the chunk (a test compares).
@@ -217,6 +265,7 @@ impl Front {
                 .unwrap_or_default(),
             delimiter: self.delimiter,
             bom_twice: self.bom_twice,
+            looks_utf8: self.probe.as_ref().is_some_and(Utf8Probe::looks_utf8),
         };
         (self.ready, summary)
     }
