@@ -87,6 +87,27 @@ pub(crate) fn holds_digit(s: &str) -> bool {
     })
 }
 
+/// Whether `v` has the shape of a My Number written whole: 12 ASCII digits, or 12 full-width
+/// ones (EF BC 90–99). The check digit is for the caller ([`Back::my_number_elsewhere`]); this
+/// is the test every text cell pays, so it looks at the length first.
+#[inline]
+pub(crate) fn my_number_shaped(v: &str) -> bool {
+    let b = v.as_bytes();
+    match b.len() {
+        12 => b[0].is_ascii_digit() && all_ascii_digits(b),
+        36 => b[0] == 0xEF && fullwidth_digits_only(b),
+        _ => false,
+    }
+}
+
+/// Whether `b` is full-width digits only (EF BC 90–99 each).
+#[inline(never)]
+fn fullwidth_digits_only(b: &[u8]) -> bool {
+    b.len().is_multiple_of(3)
+        && b.chunks_exact(3)
+            .all(|c| c[0] == 0xEF && c[1] == 0xBC && (0x90..=0x99).contains(&c[2]))
+}
+
 /// Whether every byte of `b` is an ASCII digit, eight at a time: each byte's high nibble is 3,
 /// and adding 6 leaves it 3 (no byte carries into the next, as every byte is below 0x40).
 pub(crate) fn all_ascii_digits(b: &[u8]) -> bool {
@@ -424,7 +445,40 @@ mod trim_tests {
 
 #[cfg(test)]
 mod digit_scan_tests {
-    use super::all_ascii_digits;
+    use super::{all_ascii_digits, my_number_shaped};
+
+    /// The byte test of a My Number's shape is the character test: twelve digits, all ASCII or
+    /// all full-width; one character changed at any place to a neighbour of the digits (or a
+    /// digit of the other width) breaks it.
+    #[test]
+    fn my_number_shape_is_twelve_digits_of_one_width() {
+        let reference = |s: &str| {
+            let c: Vec<char> = s.chars().collect();
+            c.len() == 12
+                && (c.iter().all(char::is_ascii_digit)
+                    || c.iter().all(|d| ('０'..='９').contains(d)))
+        };
+        let mut both = [0u32; 2];
+        for wide in [false, true] {
+            let digit = |d: u32| char::from_u32(if wide { 0xFF10 + d } else { 0x30 + d }).unwrap();
+            let base: Vec<char> = (0..12).map(|i| digit(i % 10)).collect();
+            for at in 0..12 {
+                for other in ['/', ':', '／', '：', '0', '０', '9', '９', 'a', '一'] {
+                    let mut v = base.clone();
+                    v[at] = other;
+                    let s: String = v.iter().collect();
+                    assert_eq!(my_number_shaped(&s), reference(&s), "{s}");
+                    both[usize::from(reference(&s))] += 1;
+                }
+            }
+            let s: String = base.iter().collect();
+            assert!(my_number_shaped(&s), "{s}");
+            assert!(!my_number_shaped(
+                &s[..s.len() - s.chars().last().unwrap().len_utf8()]
+            ));
+        }
+        assert!(both[0] > 100 && both[1] > 10, "{both:?}");
+    }
 
     /// Eight bytes at a time, as byte by byte: every byte value at every place of strings of
     /// 0–19 bytes that are otherwise digits (`0` and `9`, the edges of the range).

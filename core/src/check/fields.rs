@@ -100,10 +100,8 @@ impl<'l> Back<'l> {
             }
         }
         // A My Number in a text field (住所, カナ, 受給者証名 …; 氏名 has V012): 12 or 36 bytes.
-        if f.value_type == ValueType::Text
-            && identifier.is_none()
-            && !name_text
-            && matches!(value.len(), 12 | 36)
+        if plan.my_number_elsewhere
+            && my_number_shaped(value)
             && self.my_number_elsewhere(row, line, col, Some(fi), value)
         {
             ok = false;
@@ -365,7 +363,8 @@ impl<'l> Back<'l> {
 
     /// V013: a whole value that is a My Number (12 digits, either width, check digit valid, not
     /// one digit repeated) in a text field or a 券面 column: a column mapped one off, or someone
-    /// else's number shown at medical institutions. Out of line: the caller tests the length.
+    /// else's number shown at medical institutions. Out of line: the caller tests the shape
+    /// ([`my_number_shaped`]).
     #[cold]
     #[inline(never)]
     pub(super) fn my_number_elsewhere(

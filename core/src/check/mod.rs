@@ -28,7 +28,7 @@ use std::sync::Arc;
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
     all_ascii_digits, char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
-    is_excel_exponent_display, is_exponent_form,
+    is_excel_exponent_display, is_exponent_form, my_number_shaped,
 };
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};
@@ -402,6 +402,8 @@ pub(super) struct CellPlan {
     identifier: Option<bool>,
     /// A name written in text (氏名, not its katakana), where a digit is V012.
     name_text: bool,
+    /// A text field other than 氏名 and the identifiers, where a whole My Number is V013.
+    my_number_elsewhere: bool,
     /// Length bounds in characters ([`crate::layout::Field::length_bounds`]).
     min_chars: Option<u32>,
     max_chars: Option<u32>,
@@ -424,6 +426,9 @@ impl CellPlan {
             empty_is_finding: f.required || f.has_check(Check::RecipientNumber),
             identifier: identifier.then_some(!digits),
             name_text: f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name,
+            my_number_elsewhere: f.value_type == ValueType::Text
+                && !identifier
+                && !(f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name),
             min_chars,
             max_chars,
             min_bytes,
@@ -735,9 +740,9 @@ impl<'l> Back<'l> {
             if value.as_bytes().first() == Some(&b'#') && is_excel_error(trim_edges(value)) {
                 self.excel_error(row, line, col, None, trim_edges(value));
             }
-            let trimmed = trim_edges(value);
-            if matches!(trimmed.len(), 12 | 36) {
-                self.my_number_elsewhere(row, line, col, None, trimmed);
+            // 12 digits, with edge spaces or in full width (36 bytes) and some: V013.
+            if (12..=48).contains(&value.len()) && my_number_shaped(trim_edges(value)) {
+                self.my_number_elsewhere(row, line, col, None, trim_edges(value));
             }
             if self.clean {
                 continue;
