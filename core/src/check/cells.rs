@@ -88,7 +88,7 @@ pub(crate) fn holds_digit(s: &str) -> bool {
 }
 
 /// Whether `v` has the shape of a My Number written whole: 12 ASCII digits, or 12 full-width
-/// ones (EF BC 90–99). The check digit is for the caller ([`Back::my_number_elsewhere`]); this
+/// ones (EF BC 90–99). The check digit is for the caller (`Back::my_number_elsewhere`); this
 /// is the test every text cell pays, so it looks at the length first.
 #[inline]
 pub(crate) fn my_number_shaped(v: &str) -> bool {

@@ -386,16 +386,27 @@ impl<'l> Back<'l> {
             && checkdigit::my_number(&digits) == checkdigit::CheckOutcome::Valid
             && !checkdigit::is_all_same_digit(&digits);
         if shaped {
-            let mut d = Diagnostic::new(Code::MyNumberElsewhere)
-                .at(row, line)
-                .column(col)
-                .value(value);
-            if let Some(fi) = field {
-                d = d.field(fi, Basis::Verified);
-            }
-            self.sink.push(d);
+            self.value_finding(Code::MyNumberElsewhere, row, line, col, field, value);
         }
         shaped
+    }
+
+    /// A finding about a whole value, in a layout field (verified: wrong whatever PMH's rules
+    /// are) or a 券面 column: V011, V013.
+    fn value_finding(
+        &mut self,
+        code: Code,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        field: Option<usize>,
+        value: &str,
+    ) {
+        let mut d = Diagnostic::new(code).at(row, line).column(col).value(value);
+        if let Some(fi) = field {
+            d = d.field(fi, Basis::Verified);
+        }
+        self.sink.push(d);
     }
 
     /// V011: an Excel error value (`#N/A` …) in a layout field or a 券面 column.
@@ -407,14 +418,7 @@ impl<'l> Back<'l> {
         field: Option<usize>,
         value: &str,
     ) {
-        let mut d = Diagnostic::new(Code::ExcelError)
-            .at(row, line)
-            .column(col)
-            .value(value);
-        if let Some(fi) = field {
-            d = d.field(fi, Basis::Verified);
-        }
-        self.sink.push(d);
+        self.value_finding(Code::ExcelError, row, line, col, field, value);
     }
 
     pub(super) fn bom_in_value(
