@@ -350,7 +350,10 @@ fn all_entry_points(
                 bump(&reach.redact_unreadable);
                 continue;
             }
-            Err(_) => {
+            Err(e) => {
+                if std::env::var_os("PMH_DEBUG_REFUSALS").is_some() {
+                    eprintln!("refused: {}", e.message(pmh_core::Lang::En));
+                }
                 bump(&reach.redact_refused);
                 continue;
             }

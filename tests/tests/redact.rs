@@ -291,6 +291,16 @@ fn certificate_items_named_like_personal_values_are_redacted() {
         ("旧姓", "佐々木"),
         ("申請者", "山田太郎"),
         ("Name", "Hanako Aichi"),
+        // Words that name a person: the child, the patient, a guardian, family, the clerk.
+        ("児童", "山田花子"),
+        ("患者", "山田花子"),
+        ("受診者", "山田花子"),
+        ("親権者", "山田良子"),
+        ("扶養義務者", "山田良子"),
+        ("担当者", "佐藤一郎"),
+        ("家族", "山田次郎"),
+        ("被保険者", "山田太郎"),
+        ("本人", "山田花子"),
         ("address", "1-1-1 Sakae Naka-ku Nagoya"),
         ("Date of birth", "2013-01-01X"),
     ] {
@@ -328,17 +338,38 @@ fn personal_values_in_the_header_row_are_replaced() {
         .split(",受給者証番号")
         .next()
         .unwrap();
-    for (planted, found) in [
-        (my_number, "the row's My Number"),
-        ("123456789018", "another valid My Number"),
-        (name, "the row's name"),
-        ("090-1234-5678", "a phone number"),
+    // The row's name with a word, a part of it (the surname's カナ) in a note, the カナ in
+    // hiragana: only a row's own value (searched for in the header with each row's values).
+    let kana = fields[KANA];
+    let surname_kana = kana.split('　').next().unwrap();
+    let hiragana: String = kana
+        .chars()
+        .map(|c| match c {
+            '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap(),
+            _ => c,
+        })
+        .collect();
+    let with_word = format!("{name} 備考");
+    let in_note = format!("備考（{surname_kana}様）");
+    for (cell, planted, found) in [
+        (my_number, my_number, "the row's My Number"),
+        ("123456789018", "123456789018", "another valid My Number"),
+        (name, name, "the row's name"),
+        ("090-1234-5678", "090-1234-5678", "a phone number"),
         (
+            "昭和二十一年八月二十七日生",
             "昭和二十一年八月二十七日生",
             "a birth date in kanji numerals",
         ),
+        (with_word.as_str(), name, "the row's name with a word"),
+        (
+            in_note.as_str(),
+            surname_kana,
+            "the surname's カナ in a note",
+        ),
+        (hiragana.as_str(), hiragana.as_str(), "the カナ in hiragana"),
     ] {
-        let header = format!("{base},備考,{planted}");
+        let header = format!("{base},備考,{cell}");
         let line = format!("{},喘息,x", fields[..28].join(","));
         let input = format!("\u{FEFF}{header}\r\n{line}\r\n");
         let opts = Options::default();
@@ -693,6 +724,26 @@ fn a_diff_files_history_keys_are_replaced() {
         let h = layout.key_index().history_key.unwrap();
         let (_, original) = rows(&layout, &Options::default(), &diff_file);
         assert!(!original.is_empty());
+        // Keys typed by hand in the first rows: a name, its カナ in 半角カナ, a My Number in
+        // full width (each character for one of its class, whatever its class).
+        let mut text = String::from_utf8(diff_file.clone()).unwrap();
+        let typed = ["村上大翔", "ﾑﾗｶﾐ ﾋﾛﾄ", "１２３４５６７８９０１８"];
+        for (r, by_hand) in original.iter().zip(typed) {
+            text = text.replacen(&format!(",{},", r[h]), &format!(",{by_hand},"), 1);
+        }
+        let copy = redact(&layout, &Options::default(), text.as_bytes(), 7).unwrap();
+        let redacted = decode(&copy);
+        for by_hand in typed.iter().take(original.len()) {
+            assert!(text.contains(by_hand), "{scheme:?}: {by_hand} was typed");
+            assert!(!redacted.contains(by_hand), "{scheme:?}: {by_hand} kept");
+        }
+        assert_redaction(
+            &format!("{scheme:?}, typed keys"),
+            &layout,
+            &Options::default(),
+            text.as_bytes(),
+            7,
+        );
         let copy = redact(&layout, &Options::default(), &diff_file, 7).unwrap();
         let text = decode(&copy);
         for r in &original {

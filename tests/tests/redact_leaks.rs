@@ -1,10 +1,14 @@
 //! No personal value survives redaction, wherever it is: the row's own 基本5情報 (個人番号, 氏名,
-//! 氏名カナ, 住所, 生年月日), any valid My Number, phone numbers, postcodes and e-mail addresses
-//! are planted in random columns — personal ones, other layout fields, 券面項目 whose header
-//! names nothing personal (備考, メモ) — of well-formed and broken rows (an unquoted comma in
-//! 住所, a column left out, an extra column, an unclosed quote), in UTF-8 (with and without
-//! BOM), CP932, UTF-16 and ISO-2022-JP, checked as `validate` and as `build` do. None of them may be in the
-//! copy — neither in its decoded text nor in its raw bytes — and the findings stay identical.
+//! 氏名カナ, 住所, 生年月日, also in other forms: 半角カナ with ﾞ, the number with other
+//! separators, in kanji numerals or with a wrong check digit), any valid My Number, phone
+//! numbers, postcodes and e-mail addresses (also with `/`, `～`, `郵便`, full-width, a local part
+//! in kanji, no dot) are planted in random columns — personal ones, other layout fields,
+//! 券面項目 whose header names nothing personal (備考, メモ) — of well-formed and broken rows (an
+//! unquoted comma in 住所, a column left out, an extra column, an unclosed quote), in UTF-8
+//! (with and without BOM), CP932, UTF-16 and ISO-2022-JP, checked as `validate` and as `build`
+//! do; 生年月日 and 個人番号 cells hold text the checker cannot read (`1946年8月27日生`, a name
+//! after the number). None of them may be in the copy — neither in its decoded text nor in its
+//! raw bytes — and the findings stay identical.
 //! The property counts what its generator reached and asserts it.
 
 use std::cell::Cell;
@@ -117,9 +121,31 @@ enum What {
     /// The birth date in kanji numerals: 和暦 (`昭和二十一年八月二十七日`) or Gregorian
     /// (`一九四六年八月二十七日`).
     OwnBirthKanji,
+    /// The カナ, or its surname or given name, in 半角カナ with ﾞ and ﾟ (`ｲｶﾞﾗｼ`: two
+    /// characters for one).
+    OwnKanaHalfwidth,
+    /// The row's My Number with other separators (`1234/5678/9018`, `1234_5678_9018`,
+    /// `1234 - 5678 - 9018`) or in kanji numerals (`一二三四五六七八九〇一八`).
+    OwnMyNumberSeparated,
+    /// The same, in a row whose My Number has a wrong check digit (no scanner finds it: only
+    /// the row's own value).
+    OwnMyNumberWrongCheck,
+    /// An e-mail address in full width, with a local part in kanji, or without a dot.
+    EmailOther,
+    /// A phone number with `/`, `～` or spaced dashes, a postcode after `郵便`.
+    PhoneOther,
+    /// Not planted elsewhere: the row's 生年月日 written so the checker cannot read it
+    /// (`1946年8月27日生`, `8/27/1946`, `S21.8.27.`) or followed by the name; what must go is
+    /// its month and day, or the name.
+    BirthColumnText,
+    /// Not planted elsewhere: the row's 個人番号 followed by the name (`123456789018 村上大翔`).
+    MyNumberColumnText,
+    /// Not planted elsewhere: in a row whose 住所 holds an unquoted comma, the address's part
+    /// that moved into 生年月日.
+    ShiftedAddressInBirth,
 }
 
-const WHATS: [What; 15] = [
+const WHATS: [What; 23] = [
     What::OwnMyNumber,
     What::OwnName,
     What::OwnKana,
@@ -135,6 +161,22 @@ const WHATS: [What; 15] = [
     What::OwnGivenName,
     What::OwnKanaPartHiragana,
     What::OwnBirthKanji,
+    What::OwnKanaHalfwidth,
+    What::OwnMyNumberSeparated,
+    What::OwnMyNumberWrongCheck,
+    What::EmailOther,
+    What::PhoneOther,
+    What::BirthColumnText,
+    What::MyNumberColumnText,
+    What::ShiftedAddressInBirth,
+];
+
+/// The kinds the third stream plants in place of one in three of the others.
+const OTHER_FORMS: [What; 4] = [
+    What::OwnKanaHalfwidth,
+    What::OwnMyNumberSeparated,
+    What::EmailOther,
+    What::PhoneOther,
 ];
 
 /// Names the generator writes itself, so that it knows where the surname ends: (surname, its
@@ -157,6 +199,48 @@ fn hiragana(s: &str) -> String {
         .collect()
 }
 
+/// Katakana in 半角カナ, a voiced kana as two characters (`ガ` → `ｶﾞ`).
+fn halfwidth_kana(s: &str) -> String {
+    const FULL: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォッャュョー";
+    const HALF: &str = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｯｬｭｮｰ";
+    const VOICED: &str = "ガギグゲゴザジズゼゾダヂヅデドバビブベボ";
+    const VOICED_HALF: &str = "ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ";
+    const SEMI: &str = "パピプペポ";
+    const SEMI_HALF: &str = "ﾊﾋﾌﾍﾎ";
+    let at = |from: &str, to: &str, c: char| {
+        from.chars()
+            .position(|x| x == c)
+            .and_then(|i| to.chars().nth(i))
+    };
+    let mut out = String::new();
+    for c in s.chars() {
+        if let Some(h) = at(FULL, HALF, c) {
+            out.push(h);
+        } else if let Some(h) = at(VOICED, VOICED_HALF, c) {
+            out.push(h);
+            out.push('ﾞ');
+        } else if let Some(h) = at(SEMI, SEMI_HALF, c) {
+            out.push(h);
+            out.push('ﾟ');
+        } else if c == 'ヴ' {
+            out.push_str("ｳﾞ");
+        } else if c == '　' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A digit string in kanji numerals, digit by digit (`一二三〇`).
+fn kanji_digits(s: &str) -> String {
+    const F: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    s.chars()
+        .map(|c| c.to_digit(10).map_or(c, |d| F[d as usize]))
+        .collect()
+}
+
 /// `n` in kanji numerals as a 和暦 year, month or day is written (`二十七`, `十`, `三十一`).
 fn kanji_number(n: u32) -> String {
     const D: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
@@ -167,6 +251,17 @@ fn kanji_number(n: u32) -> String {
         t => format!("{}十", D[t as usize]),
     };
     format!("{tens}{}", D[ones as usize])
+}
+
+/// The era of a date, its letter and the year in it.
+fn era_of(y: u32, m: u32, d: u32) -> (&'static str, char, u32) {
+    let (era, letter, first) = match (y, m, d) {
+        _ if (y, m, d) >= (2019, 5, 1) => ("令和", 'R', 2019),
+        _ if (y, m, d) >= (1989, 1, 8) => ("平成", 'H', 1989),
+        _ if (y, m, d) >= (1926, 12, 25) => ("昭和", 'S', 1926),
+        _ => ("大正", 'T', 1912),
+    };
+    (era, letter, y - first + 1)
 }
 
 /// An ISO date (`1946-08-27`) in kanji numerals: 和暦 or, with `gregorian`, the year digit by
@@ -183,13 +278,7 @@ fn kanji_date(iso: &str, gregorian: bool) -> String {
             .collect();
         return format!("{year}年{}月{}日", kanji_number(m), kanji_number(d));
     }
-    let (era, first) = match (y, m, d) {
-        _ if (y, m, d) >= (2019, 5, 1) => ("令和", 2019),
-        _ if (y, m, d) >= (1989, 1, 8) => ("平成", 1989),
-        _ if (y, m, d) >= (1926, 12, 25) => ("昭和", 1926),
-        _ => ("大正", 1912),
-    };
-    let n = y - first + 1;
+    let (era, _, n) = era_of(y, m, d);
     let year = if n == 1 {
         "元".to_owned()
     } else {
@@ -216,6 +305,64 @@ fn planted_value(r: &mut R, what: What, row: &[String], name: (&str, &str, &str,
         What::OwnBirth => row[BIRTH].clone(),
         What::OwnAddressWide => fullwidth(&row[ADDRESS]),
         What::OwnKanaHiragana => hiragana(&row[KANA]),
+        What::OwnKanaHalfwidth => {
+            // The whole カナ, or one of its parts (the one with a voiced kana, if any).
+            let voiced = |p: &str| {
+                p.chars()
+                    .any(|c| "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ".contains(c))
+            };
+            let part = match r.below(3) {
+                0 => row[KANA].clone(),
+                _ if voiced(surname_kana) => surname_kana.to_owned(),
+                _ if voiced(given_kana) => given_kana.to_owned(),
+                _ => row[KANA].clone(),
+            };
+            halfwidth_kana(&part)
+        }
+        What::OwnMyNumberSeparated | What::OwnMyNumberWrongCheck => {
+            let s = &row[MY_NUMBER];
+            let (a, b, c) = (&s[..4], &s[4..8], &s[8..]);
+            match r.below(6) {
+                0 => format!("{a}/{b}/{c}"),
+                1 => format!("{a}_{b}_{c}"),
+                2 => format!("{a} - {b} - {c}"),
+                3 => format!("{a}-{b}-{c}"),
+                4 => fullwidth(&format!("{a}-{b}-{c}")),
+                _ => kanji_digits(s),
+            }
+        }
+        What::EmailOther => {
+            let local = ["hanako", "taro.yamada", "a_b-c"][r.below(3) as usize];
+            match r.below(3) {
+                0 => format!("{local}{}＠example{}.co.jp", r.digits(3), r.digits(2))
+                    .chars()
+                    .map(|c| match c {
+                        '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap(),
+                        _ => c,
+                    })
+                    .collect(),
+                1 => format!(
+                    "{}{}@example{}.jp",
+                    ["花子", "たろう", "ハナコ"][r.below(3) as usize],
+                    r.digits(2),
+                    r.digits(2)
+                ),
+                _ => format!("{local}{}@localhost", r.digits(3)),
+            }
+        }
+        What::PhoneOther => match r.below(4) {
+            0 => format!("0{}/{}/{}", r.digits(2), r.digits(3), r.digits(4)),
+            1 => format!("0{}～{}～{}", r.digits(2), r.digits(4), r.digits(4)),
+            2 => format!("0{} - {} - {}", r.digits(2), r.digits(3), r.digits(4)),
+            _ => format!(
+                "{}{}",
+                ["郵便", "郵便番号 ", "郵便番号："][r.below(3) as usize],
+                r.digits(7)
+            ),
+        },
+        What::BirthColumnText | What::MyNumberColumnText | What::ShiftedAddressInBirth => {
+            unreachable!("not planted elsewhere")
+        }
         What::OtherMyNumber => {
             let mut d: Vec<u8> = (0..11).map(|_| r.below(10) as u8).collect();
             d.push(pmh_core::synth::my_number_check_digit(&d));
@@ -281,7 +428,7 @@ struct Reach {
     in_broken_rows: Cell<u32>,
     in_shifted_rows: Cell<u32>,
     in_unclosed: Cell<u32>,
-    per_kind: [Cell<u32>; 15],
+    per_kind: [Cell<u32>; WHATS.len()],
     per_encoding: [Cell<u32>; 6],
     build: Cell<u32>,
     /// Copies in which cells of other columns were replaced (the branch this is about).
@@ -318,6 +465,16 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
             format!("{surname}{given}")
         };
         f[KANA] = format!("{surname_kana}　{given_kana}");
+        // The forms added later come from a third stream, so that neither the main stream nor
+        // the name's stream change: a row whose My Number has a wrong check digit (one in
+        // four), then, per planted value, one in three replaced by one of `OTHER_FORMS`.
+        let mut x = R((seed.rotate_left(43) ^ (i + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)) | 1);
+        let wrong_check = x.below(4) == 0;
+        if wrong_check {
+            let mut b = f[MY_NUMBER].clone().into_bytes();
+            b[11] = b'0' + (b[11] - b'0' + 1 + x.below(9) as u8) % 10;
+            f[MY_NUMBER] = String::from_utf8(b).unwrap();
+        }
         let original = f.clone();
         for _ in 0..1 + r.below(4) {
             // The first eleven kinds are drawn from the main stream, as when the pinned cases
@@ -346,6 +503,15 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
             } else {
                 (drawn, v)
             };
+            let (what, v) = if x.below(3) == 0 {
+                let what = match OTHER_FORMS[x.below(4) as usize] {
+                    What::OwnMyNumberSeparated if wrong_check => What::OwnMyNumberWrongCheck,
+                    w => w,
+                };
+                (what, planted_value(&mut x, what, &original, name))
+            } else {
+                (what, v)
+            };
             if v.trim().chars().count() < 2 {
                 continue; // a one-character surname or given name
             }
@@ -361,11 +527,59 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
                 bump(&reach.in_other_fields);
             }
             bump(&reach.per_kind[WHATS.iter().position(|&w| w == what).unwrap()]);
+            if what == What::EmailOther {
+                // A local part in kana or kanji (`花子` of `花子12@…`) must go too.
+                let local: String = v.chars().take_while(|c| !c.is_ascii()).collect();
+                if local.chars().count() >= 2 && !local.contains('＠') {
+                    planted.push(local);
+                }
+            }
             planted.push(v);
         }
         // The row's own values must go too, wherever they end up.
         for c in [MY_NUMBER, NAME, KANA, ADDRESS, BIRTH] {
             planted.push(original[c].clone());
+        }
+        // A 生年月日 the checker cannot read, or with the name after it; a 個人番号 with the
+        // name after it (one row in four, one in six; third stream).
+        let mut birth_gone = None;
+        if x.below(4) == 0 {
+            let p: Vec<u32> = original[BIRTH]
+                .split('-')
+                .map(|x| x.parse().unwrap())
+                .collect();
+            let (y, m, d) = (p[0], p[1], p[2]);
+            let (written, gone) = match x.below(4) {
+                0 => (format!("{y}年{m}月{d}日生"), format!("{m}月{d}日生")),
+                1 => (format!("{m}/{d}/{y}"), format!("/{d}/{y}")),
+                2 => {
+                    let (_, letter, n) = era_of(y, m, d);
+                    (format!("{letter}{n}.{m}.{d}."), format!(".{m}.{d}."))
+                }
+                _ => (
+                    format!("{} {}", original[BIRTH], original[NAME]),
+                    original[NAME].clone(),
+                ),
+            };
+            f[BIRTH] = written.clone();
+            planted.push(written);
+            birth_gone = Some(gone);
+            bump(
+                &reach.per_kind[WHATS
+                    .iter()
+                    .position(|&w| w == What::BirthColumnText)
+                    .unwrap()],
+            );
+        }
+        if x.below(6) == 0 {
+            f[MY_NUMBER] = format!("{} {}", original[MY_NUMBER], original[NAME]);
+            planted.push(f[MY_NUMBER].clone());
+            bump(
+                &reach.per_kind[WHATS
+                    .iter()
+                    .position(|&w| w == What::MyNumberColumnText)
+                    .unwrap()],
+            );
         }
         let broken = if unclosed {
             Broken::No
@@ -389,6 +603,25 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
                     a[..at.min(a.len())].iter().collect::<String>(),
                     a[at.min(a.len())..].iter().collect::<String>()
                 );
+                // The part that moved into 生年月日: its kanji and kana (three or more, two of
+                // them not kept as an address's or a date's structure) must go.
+                let moved: String = a[at.min(a.len())..]
+                    .iter()
+                    .take_while(|c| !c.is_ascii() && !('０'..='９').contains(*c))
+                    .collect();
+                let plain = moved
+                    .chars()
+                    .filter(|&c| !"都道府県市区町村郡丁目番地号ヵヶ年月日元明大昭平令".contains(c))
+                    .count();
+                if moved.chars().count() >= 3 && plain >= 2 {
+                    planted.push(moved);
+                    bump(
+                        &reach.per_kind[WHATS
+                            .iter()
+                            .position(|&w| w == What::ShiftedAddressInBirth)
+                            .unwrap()],
+                    );
+                }
             }
             Broken::Dropped => {
                 let c = r.below(8) as usize;
@@ -401,6 +634,11 @@ fn generate(seed: u64, enc: usize, reach: &Reach) -> (Vec<u8>, Vec<String>) {
                 unclosed = true;
                 bump(&reach.in_unclosed);
             }
+        }
+        // Its month and day must go from the 生年月日 column; moved to another column by a
+        // shift, it is replaced like any other value there (a partial date may stay).
+        if !matches!(broken, Broken::CommaInAddress | Broken::Dropped) {
+            planted.extend(birth_gone);
         }
         if broken != Broken::No {
             bump(&reach.in_broken_rows);
@@ -682,6 +920,11 @@ fn a_replacement_is_never_another_recipients_value() {
         // An address moved into 機関別受給者証種別ID by a column left out (kept there while
         // the type was part of the certificate key, and then no longer).
         (8_578_629_696_836_247_300, 0, false, 0),
+        // A 生年月日 with the name after it, moved into 性別 by a comma in 住所, whose tail `19`
+        // moved into 生年月日: every moved date kept `19`, "another recipient's value", so no
+        // draw was taken and the cell was kept (now: values of two characters are no one's, and
+        // a cell no draw fits is replaced whole).
+        (14_865_605_438_072_823_429, 0, false, 0),
     ] {
         let reach = Reach::default();
         one_case(&reach, &Layout::full(), case).unwrap();

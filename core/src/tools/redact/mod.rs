@@ -14,8 +14,13 @@
 //!   copied unchanged.
 //! * **Personal cells** are the columns mapped to a field whose `personal` is set (個人番号,
 //!   氏名, 氏名カナ, 住所, 生年月日), and 受給者証券面項目 columns whose header names such a value
-//!   (a header containing 氏名, 名前, フリガナ, 世帯主, 保護者, 宛名, 電話, 連絡先, メール, TEL,
-//!   mail, 住所, 送付先, 居所, 郵便, 生年月日, 誕生日, 個人番号 or マイナンバー).
+//!   or a person (a header containing 氏名, 名前, フリガナ, カナ, 旧姓, 世帯主, 保護者, 申請者,
+//!   代理人, 母, 父, 宛名, 児童, 患者, 受診者, 親権者, 扶養義務者, 担当者, 家族, 被保険者, 本人,
+//!   電話, 連絡先, メール, TEL, mail, name, 住所, 送付先, 居所, 郵便, 所在地, address, 生年月日,
+//!   誕生日, birth, 個人番号 or マイナンバー). In a 個人番号 or 生年月日 cell every digit run
+//!   changes and every letter, kana and kanji that is not date syntax (年月日, an era, 元) is
+//!   replaced too: a name typed after the number or the date, an address shifted into the
+//!   column, a date the checker cannot read (`1946年8月27日生`) keep nothing of the original.
 //! * **Every other cell** of every record read (broken rows included) is searched for personal
 //!   values (`scan`): a valid My Number, a phone number, a postcode, an e-mail address, a
 //!   date (outside date fields) and the row's own 基本5情報 (and parts of names). What is found
@@ -32,8 +37,15 @@
 //!   replaced; bytes that do not decode in a personal cell are replaced too; a file whose encoding is unknown keeps its readable ASCII start (redacted)
 //!   and gets a stand-in for the rest that fails detection the same way.
 //! * **The header row** is kept for the findings, except a cell that is no field's name and
-//!   holds a My Number, phone number, postcode, e-mail address or date, or equals a personal
-//!   value of the file: its letters, digits, kana and kanji are replaced.
+//!   holds a My Number, phone number, postcode, e-mail address or date, equals a personal
+//!   value of the file, or holds a row's own personal value or a part of a name (searched for
+//!   with every row's own values, `村上大翔 備考`, `備考（村上様）`): its letters, digits, kana
+//!   and kanji are replaced.
+//! * **The 履歴キー** of a 差分履歴 file (made from the My Number) is replaced in every row by a
+//!   stand-in drawn from the key alone: every letter, digit, kana and kanji for one of its
+//!   class, equal keys alike (K003).
+//! * **A UTF-8 file read in another encoding** (the caller's choice, S025) is redacted as the
+//!   UTF-8 text it is and judged as it was read.
 //! * **Same findings, checked.** How each value is replaced is in `values`; at the end the
 //!   copy is checked again and compared with the original by (code, row, column). Any difference
 //!   is an error ([`RedactError::FindingsChanged`]) and no copy is returned.
@@ -199,6 +211,9 @@ pub fn redact_with_summary(
             });
         }
         TextEncoding::Iso2022Jp => return via_utf8(layout, &opts, input, &report, seed),
+        _ if report.count(Code::EncodingLooksUtf8) > 0 => {
+            return as_read_utf8(layout, &opts, input, &report, seed);
+        }
         _ => {}
     }
     let starts = starts.into_inner();
@@ -280,6 +295,41 @@ fn via_utf8(
     })
 }
 
+/// A UTF-8 file read in another encoding the caller chose (S025): its cells, read that way,
+/// are garbled, and characters rewritten in that encoding would leave bytes that are no longer
+/// UTF-8 (S025 gone). It is redacted as the UTF-8 text it is (its names are names there), and
+/// the copy, still UTF-8, must be judged as the original was read; the stand-ins are drawn
+/// again (as in [`redact_with_summary`]) before the copy is refused.
+fn as_read_utf8(
+    layout: &Layout,
+    opts: &Options,
+    input: &[u8],
+    report: &Report,
+    seed: u64,
+) -> Result<Redacted, RedactError> {
+    let utf8 = Options {
+        encoding: crate::input::decode::EncodingChoice::Utf8,
+        ..opts.clone()
+    };
+    let mut refusal = None;
+    for attempt in 0..ATTEMPTS {
+        let copy = redact_with_summary(layout, &utf8, input, attempt_seed(seed, attempt)).and_then(
+            |mut inner| {
+                judged_as_original(layout, opts, report, &inner.bytes)?;
+                inner.summary.findings = report.total();
+                Ok(inner)
+            },
+        );
+        match copy {
+            Ok(c) => return Ok(c),
+            Err(e) => {
+                refusal.get_or_insert(e);
+            }
+        }
+    }
+    Err(refusal.expect("at least one attempt"))
+}
+
 /// Checks the copy as the original was checked and demands the very same findings (code, row,
 /// column).
 fn judged_as_original(
@@ -358,6 +408,15 @@ fn detail_kind(header: &str) -> Personal {
         "母",
         "父",
         "宛名",
+        "児童",
+        "患者",
+        "受診者",
+        "親権者",
+        "扶養義務者",
+        "担当者",
+        "家族",
+        "被保険者",
+        "本人",
         "電話",
         "連絡先",
         "メール",
@@ -502,6 +561,22 @@ impl Rewriter<'_> {
         if crate::check::cells::is_excel_error(trim_edges(&raw)) {
             return value.to_vec();
         }
+        // A whole My Number in a text field or a 券面 column of another kind (a column mapped
+        // one off): V013, which another valid My Number keeps.
+        let text_cell = field.is_none_or(|f| f.value_type == ValueType::Text);
+        if kind != Personal::MyNumber
+            && text_cell
+            && values::whole_my_number(&raw)
+            && let Some(f) = self.number_field
+        {
+            let ctx = CellCtx {
+                field: f,
+                dialect: &self.layout.dialect,
+                repair: false,
+                valid_from,
+            };
+            return values::redact_my_number(value, &self.key, &ctx, &mut rng, &encodable, salt);
+        }
         match kind {
             Personal::None => value.to_vec(),
             Personal::Name | Personal::Address => {
@@ -583,22 +658,25 @@ impl Rewriter<'_> {
 
     /// Replaces a 履歴キー by a stand-in drawn from the value alone (with the copy's secret
     /// seed): equal keys stay equal (K003), and each character keeps its class (a digit, a hex
-    /// letter, another letter, either case), so the length and character checks judge the
-    /// stand-in as the original. Anything else (a hyphen) is kept.
+    /// letter, another letter, either case; any other letter, digit, kana or kanji — a name or
+    /// a My Number typed into the column — for one of its class), so the length and character
+    /// checks judge the stand-in as the original. Anything else (a hyphen, a space) is kept.
     fn history_key_cell(&self, units: &[Unit], out: &mut Out<'_>) -> bool {
         let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
         let raw: String = value.iter().collect();
+        let encodable = self.encodable();
         let mut rng = self.key.rng("historyKey", trim_edges(&raw), 0);
-        let mut pick = |from: u8, n: u64| char::from(from + rng.below(n) as u8);
-        let new: Vec<char> = value
-            .iter()
-            .map(|&c| match c {
-                '0'..='9' => pick(b'0', 10),
-                'a'..='f' => pick(b'a', 6),
-                'A'..='F' => pick(b'A', 6),
-                'g'..='z' => pick(b'g', 20),
-                'G'..='Z' => pick(b'G', 20),
-                _ => c,
+        let new: Vec<char> = (0..value.len())
+            .map(|i| {
+                let mut pick = |from: u8, n: u64| char::from(from + rng.below(n) as u8);
+                match value[i] {
+                    '0'..='9' => pick(b'0', 10),
+                    'a'..='f' => pick(b'a', 6),
+                    'A'..='F' => pick(b'A', 6),
+                    'g'..='z' => pick(b'g', 20),
+                    'G'..='Z' => pick(b'G', 20),
+                    _ => values::scramble_at(&value, i, &mut rng, &encodable),
+                }
             })
             .collect();
         self.emit(units, &value, &new, out)
@@ -675,6 +753,8 @@ impl Rewriter<'_> {
             )
         };
         let goal = field.map(|f| sig(&raw, f));
+        // A cell of no field (a 券面 column) that is a My Number stays one (V013).
+        let my_number = values::whole_my_number(&raw);
         let mut last = None;
         for attempt in 0..256u32 {
             let cand = self.replace_spans(value, trim_edges(&raw), &spans, attempt);
@@ -682,9 +762,11 @@ impl Rewriter<'_> {
                 continue;
             }
             let s: String = cand.iter().collect();
-            if let (Some(f), Some(g)) = (field, &goal)
-                && sig(&s, f) != *g
-            {
+            let judged = match (field, &goal) {
+                (Some(f), Some(g)) => sig(&s, f) == *g,
+                _ => values::whole_my_number(&s) == my_number,
+            };
+            if !judged {
                 last = Some(cand);
                 continue;
             }
@@ -697,18 +779,26 @@ impl Rewriter<'_> {
         if values::substitutable(value) <= 2 {
             return None;
         }
-        last
+        // Every draw met another recipient's value: the cell's every letter, digit, kana and
+        // kanji replaced instead (never kept).
+        last.or_else(|| {
+            let mut rng = self.key.rng("elsewhere-all", trim_edges(&raw), 0);
+            let cand = values::redact_text(value, TextMode::All, &mut rng, &self.encodable());
+            (cand != value).then_some(cand)
+        })
     }
 
     /// Whether a candidate brings in one of the file's original personal values, as the cell
     /// or as one of its replaced parts: a birth date moved by a few days can land on another
-    /// recipient's birth date, a scrambled number on another's My Number.
+    /// recipient's birth date, a scrambled number on another's My Number. Values of one or two
+    /// characters are no one's (a `19` shifted into 生年月日 is the century of every date).
     fn clashes(&self, cand: &[char], spans: &[scan::Span]) -> bool {
         std::iter::once(0..cand.len())
             .chain(spans.iter().map(|sp| sp.range.clone()))
             .any(|r| {
                 let t: String = cand.get(r).unwrap_or_default().iter().collect();
-                self.avoid.contains(&value_hash(trim_edges(&t)))
+                let t = trim_edges(&t);
+                t.chars().nth(2).is_some() && self.avoid.contains(&value_hash(t))
             })
     }
 
@@ -724,19 +814,16 @@ impl Rewriter<'_> {
         for (k, sp) in spans.iter().enumerate() {
             let sub = &value[sp.range.clone()];
             let mut rng = self.key.rng(&format!("elsewhere#{k}"), raw, attempt);
+            // The row's own value in digits (a My Number written in groups, with a wrong check
+            // digit, its birth date as `19460827`) is replaced like a My Number: another
+            // number of the same check-digit outcome.
+            let digits_only = sp.hit == scan::Hit::Own
+                && sub.iter().any(|&c| scan::digit(c).is_some())
+                && (0..sub.len())
+                    .all(|i| scan::digit(sub[i]).is_some() || !values::substitutable_at(sub, i));
             let new = match sp.hit {
-                scan::Hit::MyNumber => {
-                    let pos: Vec<usize> = (0..sub.len())
-                        .filter(|&i| scan::digit(sub[i]).is_some())
-                        .collect();
-                    let d: Vec<u8> = pos.iter().filter_map(|&i| scan::digit(sub[i])).collect();
-                    let nd = values::my_number_digits(&self.key, &d, attempt + 1000 * k as u32);
-                    let mut n = sub.to_vec();
-                    for (&i, &x) in pos.iter().zip(&nd) {
-                        n[i] = values::with_digit(sub[i], x);
-                    }
-                    n
-                }
+                scan::Hit::MyNumber => self.number_like(sub, attempt + 1000 * k as u32),
+                _ if digits_only => self.number_like(sub, attempt + 1000 * k as u32),
                 scan::Hit::Date => {
                     let s: String = sub.iter().collect();
                     date::parse_lenient(&s, false)
@@ -754,6 +841,22 @@ impl Rewriter<'_> {
             out[sp.range.clone()].copy_from_slice(&new);
         }
         out
+    }
+
+    /// A number found in a cell (a My Number, or the row's own value in digits) with its digits
+    /// replaced by [`values::my_number_digits`] (a valid My Number stays valid, a wrong check
+    /// digit stays wrong by the same amount); separators kept.
+    fn number_like(&self, sub: &[char], attempt: u32) -> Vec<char> {
+        let pos: Vec<usize> = (0..sub.len())
+            .filter(|&i| scan::digit(sub[i]).is_some())
+            .collect();
+        let d: Vec<u8> = pos.iter().filter_map(|&i| scan::digit(sub[i])).collect();
+        let nd = values::my_number_digits(&self.key, &d, attempt);
+        let mut n = sub.to_vec();
+        for (&i, &x) in pos.iter().zip(&nd) {
+            n[i] = values::with_digit(sub[i], x);
+        }
+        n
     }
 
     /// Replaces every substitutable character of a value the checker does not read.
@@ -957,11 +1060,24 @@ fn rewrite(
     // key values (受給者番号, サブキー …) that hold a personal value in some row: those are
     // replaced in every row, by the same replacement, so that K001/K002 see the same keys.
     let mut key_values: HashSet<(usize, String)> = HashSet::new();
+    // The header row's cells that are no field's name (a note typed above a column), and
+    // whether one of them holds a row's own personal value (`村上大翔 備考`, `備考（村上様）`).
+    let mut header_notes: Vec<(usize, Vec<char>)> = Vec::new();
+    let mut header_own: HashSet<usize> = HashSet::new();
     let mut lexer = Lexer::new(input, start.min(input.len()), end, enc, report.delimiter);
     let mut rec = RecordUnits::default();
     let mut first = true;
     while lexer.next_record(&mut rec) {
         if std::mem::take(&mut first) && !no_header {
+            for (col, f) in rec.fields.iter().enumerate() {
+                if matches!(report.uses.get(col), Some(Use::Field(_))) {
+                    continue;
+                }
+                let chars: Vec<char> = trim_edges(&cell_text(f)).chars().collect();
+                if chars.len() >= 2 {
+                    header_notes.push((col, chars));
+                }
+            }
             continue;
         }
         let unread = rec.unclosed;
@@ -983,6 +1099,14 @@ fn rewrite(
             continue;
         }
         let own = row_own(&rec, &personal_cols, &roles);
+        for (col, chars) in &header_notes {
+            if !header_own.contains(col)
+                && scan::may_hold(chars, &own)
+                && !scan::find(chars, &own, scan::Dates::No).is_empty()
+            {
+                header_own.insert(*col);
+            }
+        }
         let ragged = rec.fields.len() != columns;
         for (col, f) in rec.fields.iter().enumerate() {
             let Some(fi) = field_at.get(col).copied().flatten() else {
@@ -1040,8 +1164,9 @@ fn rewrite(
         if std::mem::take(&mut first) && !no_header {
             // The header row: kept for the findings, but a cell that is no field's name may
             // hold a value (a second header row, a note typed above a column): one equal to a
-            // personal value of the file, or holding a My Number, phone number, postcode,
-            // e-mail address or date, is replaced like a swallowed cell.
+            // personal value of the file, holding a row's own personal value (or a part of a
+            // name), or holding a My Number, phone number, postcode, e-mail address or date,
+            // is replaced like a swallowed cell.
             for (col, f) in rec.fields.iter().enumerate() {
                 if matches!(report.uses.get(col), Some(Use::Field(_))) {
                     continue;
@@ -1050,7 +1175,8 @@ fn rewrite(
                 let t = trim_edges(&text);
                 let chars: Vec<char> = t.chars().collect();
                 let personal = chars.len() >= 2
-                    && (rw.avoid.contains(&value_hash(t))
+                    && (header_own.contains(&col)
+                        || rw.avoid.contains(&value_hash(t))
                         || !scan::find(&chars, &[], scan::Dates::Any).is_empty());
                 if personal && rw.swallowed(&f.content, &mut out) {
                     summary.found_elsewhere += 1;

@@ -4,11 +4,16 @@
 //! must be replaced; what replaces them is decided by the caller.
 //!
 //! * **My Number**: 12 digits (half- or full-width, in one run or in groups such as
-//!   `1234 5678 9018`) whose check digit passes.
-//! * **Phone**: 10 or 11 digits starting with 0, in one run or in groups (`03-1234-5678`,
-//!   `090-1234-5678`, `(03)1234-5678`, `０９０－１２３４－５６７８`), or `+81` and 9–10 digits.
-//! * **Postcode**: `NNN-NNNN`, or 7 digits after `〒`.
-//! * **E-mail**: `local@domain.tld` (also with a full-width `＠`).
+//!   `1234 5678 9018`, `1234/5678/9018`) whose check digit passes.
+//! * **Phone**: 10 or 11 digits starting with 0, in one run or in groups separated by one to
+//!   three of `-`, dashes, spaces, parentheses, `.`, `/`, `_`, `~`, `～` (`03-1234-5678`,
+//!   `090-1234-5678`, `(03)1234-5678`, `052 - 961 - 1234`, `052/961/1234`,
+//!   `０９０－１２３４－５６７８`), or `+81` and 9–10 digits.
+//! * **Postcode**: `NNN-NNNN`, or 7 digits after `〒`, `郵便` or `郵便番号` (a space or a colon
+//!   in between allowed).
+//! * **E-mail**: `local@domain`, in either width (`ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ`), with a
+//!   local part in any script (`花子@example.jp`) and a domain with a letter, dotted or not
+//!   (`hanako@localhost`; `単価@100` is none).
 //! * **Date** (only where asked: cells that are not date fields): any date the checker's lenient
 //!   reader recognises — ISO, `2013/1/1`, `2013年1月1日`, 和暦 (`平成25年1月1日`, `H25.1.1`),
 //!   `20130101` — between digits-free boundaries, and the same dates written in kanji numerals
@@ -16,8 +21,14 @@
 //! * **Own**: one of the row's own personal values of at least two characters, or a part of
 //!   one (a name's parts between spaces; of a name written without a space, every beginning
 //!   and end of two characters or more, since the surname's length is unknown: 大翔 alone in
-//!   `大翔くんの母` is 村上大翔's), anywhere in the cell, compared character for character
-//!   after [`fold`] (width, hiragana/katakana, dashes, case): `むらかみ` is ムラカミ.
+//!   `大翔くんの母` is 村上大翔's), anywhere in the cell, compared after folding both sides
+//!   ([`fold_into`]): width, hiragana/katakana, 半角カナ with ﾞ/ﾟ (`ﾔﾏﾀﾞ` is ヤマダ: a voiced
+//!   kana is compared as its base and the mark, and a match covers whole characters of the
+//!   cell), small kana as large (`キヨウコ` is キョウコ), ヂ/ヅ as ジ/ズ, dashes, case, kanji
+//!   numerals as digits, and the variant kanji of names (髙橋 is 高橋, 渡邉 is 渡辺). A whole
+//!   value may be spaced differently; a value in digits (the 個人番号, even with a wrong check
+//!   digit) may be written with any separators (`1234-5678-9019`, `1234 / 5678 / 9019`) or in
+//!   kanji numerals (`一二三四五六七八九〇一九`), but is not found inside a longer number.
 
 use std::ops::Range;
 
@@ -52,31 +63,32 @@ pub(crate) fn digit(c: char) -> Option<u8> {
 
 /// Separators between the digit groups of a phone number, postcode or grouped My Number.
 fn is_sep(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '‐'
-            | '‑'
-            | '‒'
-            | '–'
-            | '—'
-            | '―'
-            | '−'
-            | 'ー'
-            | '－'
-            | 'ｰ'
-            | ' '
-            | '　'
-            | '('
-            | ')'
-            | '（'
-            | '）'
-            | '.'
-            | '．'
-    )
+    is_hyphen(c)
+        || matches!(
+            c,
+            ' ' | '　'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '.'
+                | '．'
+                | '/'
+                | '／'
+                | '_'
+                | '＿'
+                | '~'
+                | '〜'
+                | '～'
+        )
 }
 
+/// Dashes: between the two groups of a postcode (`460-0008`).
 fn is_hyphen(c: char) -> bool {
-    is_sep(c) && !matches!(c, ' ' | '　' | '(' | ')' | '（' | '）' | '.' | '．')
+    matches!(
+        c,
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' | '－' | 'ｰ'
+    )
 }
 
 /// A maximal run of digits.
@@ -102,11 +114,11 @@ fn groups(v: &[char]) -> Vec<Group> {
     out
 }
 
-/// Whether groups `a` and `b` (adjacent in the list) belong to one number: one or two
-/// separators between them.
+/// Whether groups `a` and `b` (adjacent in the list) belong to one number: one to three
+/// separators between them (`03-1234`, `(03) 1234`, `052 - 961`).
 fn joined(v: &[char], a: &Group, b: &Group) -> bool {
     let gap = &v[a.end..b.start];
-    (1..=2).contains(&gap.len()) && gap.iter().all(|&c| is_sep(c))
+    (1..=3).contains(&gap.len()) && gap.iter().all(|&c| is_sep(c))
 }
 
 fn numbers(v: &[char], out: &mut Vec<Span>) {
@@ -157,36 +169,52 @@ fn numbers(v: &[char], out: &mut Vec<Span>) {
     }
 }
 
-/// `〒` right before `at` (a space in between allowed).
+/// `〒`, `郵便` or `郵便番号` right before `at` (a space or a colon in between allowed).
 fn after_postmark(v: &[char], at: usize) -> bool {
     let mut p = at;
-    if p > 0 && matches!(v[p - 1], ' ' | '　') {
+    while p > 0 && at - p < 2 && matches!(v[p - 1], ' ' | '　' | ':' | '：') {
         p -= 1;
     }
-    p > 0 && v[p - 1] == '〒'
+    let ends_with = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        p >= w.len() && v[p - w.len()..p] == w[..]
+    };
+    ends_with("〒") || ends_with("〶") || ends_with("郵便") || ends_with("郵便番号")
+}
+
+/// `c` in half-width if it is a full-width ASCII form (`ｈ` → `h`, `＠` → `@`).
+fn narrow(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
 }
 
 fn emails(v: &[char], out: &mut Vec<Span>) {
-    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
-    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
-    for (at, &c) in v.iter().enumerate() {
-        if c != '@' && c != '＠' {
+    if !v.iter().any(|&c| c == '@' || c == '＠') {
+        return;
+    }
+    // In either width; a local part in any script (`花子@example.jp`), a domain with or
+    // without a dot (`hanako@localhost`) but with a letter in it (`単価@100` is no address).
+    let w: Vec<char> = v.iter().map(|&c| narrow(c)).collect();
+    let local = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || ".-".contains(c);
+    for (at, &c) in w.iter().enumerate() {
+        if c != '@' {
             continue;
         }
         let mut s = at;
-        while s > 0 && local(v[s - 1]) {
+        while s > 0 && local(w[s - 1]) {
             s -= 1;
         }
         let mut e = at + 1;
-        while e < v.len() && domain(v[e]) {
+        while e < w.len() && domain(w[e]) {
             e += 1;
         }
-        let dom = &v[at + 1..e];
-        let dotted = dom
-            .iter()
-            .position(|&c| c == '.')
-            .is_some_and(|p| p > 0 && p + 1 < dom.len());
-        if s < at && dotted {
+        let dom = &w[at + 1..e];
+        let named =
+            dom.len() >= 2 && dom[0].is_alphanumeric() && dom.iter().any(|c| c.is_alphabetic());
+        if s < at && named {
             out.push(Span {
                 range: s..e,
                 hit: Hit::Email,
@@ -261,13 +289,19 @@ const ERAS: [(&str, char); 5] = [
 
 /// The value of a kanji numeral character (`〇`–`九`), or of a digit in either width.
 fn numeral(c: char) -> Option<u64> {
-    let kanji = "〇一二三四五六七八九";
-    match c {
-        '零' => Some(0),
-        _ => digit(c)
-            .map(u64::from)
-            .or_else(|| kanji.chars().position(|k| k == c).map(|p| p as u64)),
-    }
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return digit(c).map(u64::from),
+    })
 }
 
 /// A number in kanji numerals at `v[at..]`, written either digit by digit (`二〇一三`) or with
@@ -366,81 +400,251 @@ fn kanji_dates(v: &[char], out: &mut Vec<Span>) {
 
 const HALF_KANA: &str = "ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
 const FULL_KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+const VOICED_MARK: char = '゛';
+const SEMI_VOICED_MARK: char = '゜';
 
-/// One character as the comparison of own values sees it: full-width letters, digits and
-/// spaces as half-width, hiragana and 半角カナ as katakana, dashes as `-`, letters in lower
-/// case (one character for one, so that a match maps back to the cell's characters).
-pub(crate) fn fold(c: char) -> char {
+/// The code point `d` before `c`.
+fn back(c: char, d: u32) -> char {
+    char::from_u32(u32::from(c) - d).unwrap_or(c)
+}
+
+/// One character as the comparison of own values sees it, as one or two characters: full-width
+/// letters, digits and spaces as half-width; hiragana and 半角カナ as katakana; a voiced kana
+/// as its base and the voiced mark (`ガ`, `ｶﾞ`, `が` are `カ゛`; `ヂ`, `ヅ` are `ジ`, `ズ`); small
+/// kana as large; dashes as `-`; letters in lower case; kanji numerals (`一`) as digits; the
+/// variant kanji of names as their common forms (`髙` as `高`: 髙﨑邊邉齋齊澤濱嶋德廣櫻眞國).
+fn fold_into(c: char, out: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        return out(c.to_ascii_lowercase());
+    }
     let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-        '　' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => return out(back(c, 0xFEE0).to_ascii_lowercase()),
+        '　' => return out(' '),
+        // Hiragana as katakana.
         '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
         '\u{FF66}'..='\u{FF9D}' => HALF_KANA
             .chars()
             .position(|h| h == c)
             .and_then(|i| FULL_KANA.chars().nth(i))
             .unwrap_or(c),
+        'ﾞ' | '\u{3099}' | '゛' => return out(VOICED_MARK),
+        'ﾟ' | '\u{309A}' | '゜' => return out(SEMI_VOICED_MARK),
+        _ => c,
+    };
+    let c = match c {
+        // Small kana as large (the next code point).
+        'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' => {
+            char::from_u32(u32::from(c) + 1).unwrap_or(c)
+        }
+        'ヵ' => 'カ',
+        'ヶ' => 'ケ',
         _ => c,
     };
     match c {
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' => '-',
-        _ => c.to_ascii_lowercase(),
+        // Voiced: the base is the code point before (ヂ, ヅ: ジ, ズ).
+        'ヂ' => {
+            out('シ');
+            out(VOICED_MARK);
+        }
+        'ヅ' => {
+            out('ス');
+            out(VOICED_MARK);
+        }
+        'ガ' | 'ギ' | 'グ' | 'ゲ' | 'ゴ' | 'ザ' | 'ジ' | 'ズ' | 'ゼ' | 'ゾ' | 'ダ' | 'デ'
+        | 'ド' | 'バ' | 'ビ' | 'ブ' | 'ベ' | 'ボ' => {
+            out(back(c, 1));
+            out(VOICED_MARK);
+        }
+        'パ' | 'ピ' | 'プ' | 'ペ' | 'ポ' => {
+            out(back(c, 2));
+            out(SEMI_VOICED_MARK);
+        }
+        'ヴ' => {
+            out('ウ');
+            out(VOICED_MARK);
+        }
+        'ヷ' | 'ヸ' | 'ヹ' | 'ヺ' => {
+            out(back(c, 8));
+            out(VOICED_MARK);
+        }
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' => out('-'),
+        '〇' => out('0'),
+        '一' => out('1'),
+        '二' => out('2'),
+        '三' => out('3'),
+        '四' => out('4'),
+        '五' => out('5'),
+        '六' => out('6'),
+        '七' => out('7'),
+        '八' => out('8'),
+        '九' => out('9'),
+        '髙' => out('高'),
+        '﨑' => out('崎'),
+        '邊' | '邉' => out('辺'),
+        '齋' | '齊' => out('斎'),
+        '澤' => out('沢'),
+        '濱' => out('浜'),
+        '嶋' => out('島'),
+        '德' => out('徳'),
+        '廣' => out('広'),
+        '櫻' => out('桜'),
+        '眞' => out('真'),
+        '國' => out('国'),
+        _ => out(c),
     }
 }
 
+/// `v` folded ([`fold_into`]): each folded character with the index of the character of `v`
+/// it comes from. A voiced mark written apart (`ﾁﾞ`) joins its kana as `ヂ` does (`ジ`).
+fn fold_chars(v: &[char], out: &mut impl FnMut(char, usize)) {
+    let mut last = None;
+    for (i, &c) in v.iter().enumerate() {
+        fold_into(c, &mut |f| {
+            if f == VOICED_MARK {
+                match last {
+                    Some(('チ', at)) => out('シ', at),
+                    Some(('ツ', at)) => out('ス', at),
+                    Some((x, at)) => out(x, at),
+                    None => {}
+                }
+            } else if let Some((x, at)) = last {
+                out(x, at);
+            }
+            last = Some((f, i));
+        });
+    }
+    if let Some((x, at)) = last {
+        out(x, at);
+    }
+}
+
+/// [`fold_chars`] as two vectors: the folded characters and where each comes from.
+fn fold_seq(v: &[char]) -> (Vec<char>, Vec<usize>) {
+    let mut folded = Vec::with_capacity(v.len() + 2);
+    let mut from = Vec::with_capacity(v.len() + 2);
+    fold_chars(v, &mut |f, i| {
+        folded.push(f);
+        from.push(i);
+    });
+    (folded, from)
+}
+
+/// The first character of `c` folded (its base, for a voiced kana).
+fn fold_first(c: char) -> char {
+    let mut first = None;
+    fold_into(c, &mut |f| {
+        first.get_or_insert(f);
+    });
+    first.unwrap_or(c)
+}
+
+/// Separators a number may be written with (`1234-5678-9018`, `1234/5678/9018`, `1234 5678`),
+/// folded.
+fn is_number_sep(c: char) -> bool {
+    matches!(c, ' ' | '-' | '/' | '_' | '.' | '~' | '〜')
+}
+
 /// One of the row's own personal values, or a part of one (see [`own_parts`]). Both are
-/// compared after [`fold`]; a whole value may also be spaced differently, a part may not.
+/// compared after folding; a whole value may also be spaced differently, a part may not; a
+/// value in digits may be written with separators (`1234-5678-9018`, `1234 / 5678 / 9018`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OwnValue {
     pub(crate) chars: Vec<char>,
     pub(crate) part: bool,
+    /// `chars` folded ([`fold_seq`]), for a value in digits (empty otherwise).
+    folded: Vec<char>,
+    /// What a cell is compared with: `folded`, without spaces for a whole value, without
+    /// separators for a value in digits.
+    key: Vec<char>,
+    /// A value in digits (a whole value, or a part without separators: the number before a
+    /// name): written with any separators or none, but not glued to other digits (the tail
+    /// `1-13-2` of an address is not in the 公費負担者番号 `81132987`).
+    digits: bool,
+}
+
+impl OwnValue {
+    pub(crate) fn new(chars: Vec<char>, part: bool) -> Self {
+        let mut folded = Vec::with_capacity(chars.len() + 2);
+        fold_chars(&chars, &mut |f, _| folded.push(f));
+        let digits = folded.iter().any(char::is_ascii_digit)
+            && folded
+                .iter()
+                .all(|&c| c.is_ascii_digit() || is_number_sep(c))
+            && (!part || folded.iter().all(char::is_ascii_digit));
+        // A whole value with its spaces anywhere or nowhere: 「愛知 花子」 and 「ｱｲﾁﾊﾅｺ」 are
+        // 愛知花子 and アイチ　ハナコ as the clerk typed them elsewhere.
+        let (key, folded) = if digits {
+            (
+                folded
+                    .iter()
+                    .copied()
+                    .filter(char::is_ascii_digit)
+                    .collect(),
+                folded,
+            )
+        } else if part {
+            (folded, Vec::new())
+        } else {
+            folded.retain(|&c| c != ' ');
+            (folded, Vec::new())
+        };
+        Self {
+            chars,
+            part,
+            folded,
+            key,
+            digits,
+        }
+    }
+
+    /// Whether the cell's folded character `c` may stand between two of the value's.
+    fn skips(&self, c: char) -> bool {
+        if self.digits {
+            is_number_sep(c)
+        } else {
+            !self.part && c == ' '
+        }
+    }
 }
 
 fn own_values(v: &[char], own: &[OwnValue], out: &mut Vec<Span>) {
-    let folded: Vec<char> = v.iter().map(|&c| fold(c)).collect();
+    let (folded, from) = fold_seq(v);
+    // A match starts and ends with a character of the cell, never inside `ガ` (two folded
+    // characters) nor between `ﾀ` and its `ﾞ`.
+    let starts_char = |s: usize| s == 0 || from[s] != from[s - 1];
+    let ends_char = |e: usize| {
+        e == folded.len()
+            || (from[e] != from[e - 1] && folded[e] != VOICED_MARK && folded[e] != SEMI_VOICED_MARK)
+    };
+    let is_mark = |c: &&char| **c == VOICED_MARK || **c == SEMI_VOICED_MARK;
     for o in own {
-        if o.part {
-            if o.chars.len() < 2 || o.chars.len() > v.len() {
-                continue;
-            }
-            let o: Vec<char> = o.chars.iter().map(|&c| fold(c)).collect();
-            for s in 0..=v.len() - o.len() {
-                if folded[s..s + o.len()] == o[..] {
-                    out.push(Span {
-                        range: s..s + o.len(),
-                        hit: Hit::Own,
-                    });
-                }
-            }
+        let key = &o.key;
+        // Two characters at least, a voiced mark not counted (`ﾊﾟ` is one kana).
+        if key.iter().filter(|c| !is_mark(c)).nth(1).is_none() {
             continue;
         }
-        // A whole value, folded, with its spaces anywhere or nowhere: 「愛知 花子」 and
-        // 「ｱｲﾁﾊﾅｺ」 are 愛知花子 and アイチ　ハナコ as the clerk typed them elsewhere.
-        let o: Vec<char> = o
-            .chars
-            .iter()
-            .map(|&c| fold(c))
-            .filter(|&c| c != ' ')
-            .collect();
-        if o.len() < 2 || o.len() > v.len() {
-            continue;
-        }
+        // Digits as the value writes them, or apart from other digits.
+        let apart = |s: usize, e: usize| {
+            folded[s..e] == o.folded[..]
+                || ((s == 0 || !folded[s - 1].is_ascii_digit())
+                    && folded.get(e).is_none_or(|c| !c.is_ascii_digit()))
+        };
         for s in 0..folded.len() {
-            if folded[s] != o[0] {
+            if folded[s] != key[0] || !starts_char(s) {
                 continue;
             }
             let (mut j, mut k) = (s, 0);
-            while j < folded.len() && k < o.len() {
-                if folded[j] == o[k] {
+            while j < folded.len() && k < key.len() {
+                if folded[j] == key[k] {
                     k += 1;
-                } else if folded[j] != ' ' {
+                } else if !o.skips(folded[j]) {
                     break;
                 }
                 j += 1;
             }
-            if k == o.len() {
+            if k == key.len() && ends_char(j) && (!o.digits || apart(s, j)) {
                 out.push(Span {
-                    range: s..j,
+                    range: from[s]..from[j - 1] + 1,
                     hit: Hit::Own,
                 });
             }
@@ -460,16 +664,25 @@ pub(crate) enum Dates {
 /// digit, no `@`, no `年` (a date in kanji numerals) and none of the first characters of the
 /// row's own values).
 pub(crate) fn may_hold(v: &[char], own: &[OwnValue]) -> bool {
-    v.len() >= 2
-        && v.iter().any(|&c| {
-            digit(c).is_some()
-                || c == '@'
-                || c == '＠'
-                || c == '年'
-                || own
-                    .iter()
-                    .any(|o| o.chars.first().is_some_and(|&f| fold(f) == fold(c)))
-        })
+    if v.len() < 2 {
+        return false;
+    }
+    if v.iter()
+        .any(|&c| digit(c).is_some() || c == '@' || c == '＠' || c == '年')
+    {
+        return true;
+    }
+    if own.is_empty() {
+        return false;
+    }
+    v.iter().enumerate().any(|(i, &c)| {
+        // A kanji numeral stands for a digit only among others (`一般` is no number).
+        if numeral(c).is_some() && v.get(i + 1).and_then(|&n| numeral(n)).is_none() {
+            return false;
+        }
+        let f = fold_first(c);
+        own.iter().any(|o| o.key.first() == Some(&f))
+    })
 }
 
 /// The spans of `v` that hold personal values (see the module docs), sorted by start; spans
@@ -504,18 +717,12 @@ pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
     let mut out: Vec<OwnValue> = Vec::new();
     let chars: Vec<char> = t.chars().collect();
     if chars.len() >= 2 {
-        out.push(OwnValue {
-            chars: chars.clone(),
-            part: false,
-        });
+        out.push(OwnValue::new(chars.clone(), false));
     }
     for part in t.split([' ', '　']) {
         let p: Vec<char> = part.chars().collect();
         if p.len() >= 2 && !out.iter().any(|o| o.chars == p) {
-            out.push(OwnValue {
-                chars: p,
-                part: true,
-            });
+            out.push(OwnValue::new(p, true));
         }
     }
     // Only kanji and kana: a contact column is a name too (電話, mail), and beginnings of its
@@ -529,10 +736,7 @@ pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
         for k in 2..chars.len() {
             for p in [&chars[..k], &chars[chars.len() - k..]] {
                 if !out.iter().any(|o| o.chars == p) {
-                    out.push(OwnValue {
-                        chars: p.to_vec(),
-                        part: true,
-                    });
+                    out.push(OwnValue::new(p.to_vec(), true));
                 }
             }
         }
@@ -546,10 +750,7 @@ pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
         ) {
             let tail: Vec<char> = chars[i + 1..].to_vec();
             if tail.len() >= 4 && !out.iter().any(|o| o.chars == tail) {
-                out.push(OwnValue {
-                    chars: tail,
-                    part: true,
-                });
+                out.push(OwnValue::new(tail, true));
             }
         }
     }
@@ -565,10 +766,7 @@ mod tests {
         let v: Vec<char> = s.chars().collect();
         let own: Vec<OwnValue> = own
             .iter()
-            .map(|o| OwnValue {
-                chars: o.chars().collect(),
-                part: false,
-            })
+            .map(|o| OwnValue::new(o.chars().collect(), false))
             .collect();
         find(&v, &own, with_dates)
             .into_iter()
@@ -758,6 +956,170 @@ mod tests {
         assert!(find(&v, &own_parts("愛知県名古屋市", false), Dates::No).is_empty());
         // A contact (a name column) in digits is not cut either: `03` is in every number.
         assert_eq!(own_parts("0312345678", true).len(), 1);
+    }
+
+    fn own_hits(cell: &str, values: &[&str]) -> Vec<String> {
+        let v: Vec<char> = cell.chars().collect();
+        let own: Vec<OwnValue> = values.iter().flat_map(|n| own_parts(n, true)).collect();
+        let mut found: Vec<String> = find(&v, &own, Dates::No)
+            .into_iter()
+            .filter(|sp| sp.hit == Hit::Own)
+            .map(|sp| v[sp.range].iter().collect())
+            .collect();
+        found.dedup();
+        found
+    }
+
+    /// The spans of `cell` that hold `value` as a whole (no parts).
+    fn whole(cell: &str, value: &str) -> Vec<String> {
+        let v: Vec<char> = cell.chars().collect();
+        let own = [OwnValue::new(value.chars().collect(), false)];
+        find(&v, &own, Dates::No)
+            .into_iter()
+            .filter(|sp| sp.hit == Hit::Own)
+            .map(|sp| v[sp.range].iter().collect())
+            .collect()
+    }
+
+    /// 半角カナ with ﾞ/ﾟ (two characters for one), hiragana, small kana written large, ヂ/ヅ
+    /// written ジ/ズ, and the variant kanji of names: each way round, the span covering exactly
+    /// the cell's characters.
+    #[test]
+    fn voiced_small_and_variant_forms_are_the_same_value() {
+        assert_eq!(
+            own_hits("ﾔﾏﾀﾞ ﾀﾛｳ", &["ヤマダ　タロウ"]),
+            ["ﾔﾏﾀﾞ", "ﾔﾏﾀﾞ ﾀﾛｳ", "ﾀﾛｳ"]
+        );
+        assert_eq!(own_hits("ﾔﾏﾀﾞ様", &["ヤマダ　タロウ"]), ["ﾔﾏﾀﾞ"]);
+        assert_eq!(own_hits("ヤマダ", &["ﾔﾏﾀﾞ ﾀﾛｳ"]), ["ヤマダ"]);
+        assert_eq!(own_hits("やまだ", &["ﾔﾏﾀﾞ ﾀﾛｳ"]), ["やまだ"]);
+        assert_eq!(own_hits("ｲｶﾞﾗｼ ﾐｻｷ", &["イガラシ　ミサキ"])[0], "ｲｶﾞﾗｼ");
+        assert_eq!(own_hits("パパ", &["ﾊﾟﾊﾟ"]), ["パパ"], "ﾊﾟ alone is one kana");
+        // A combining voiced mark.
+        assert_eq!(whole("ヤマタ\u{3099}", "ヤマダ"), ["ヤマタ\u{3099}"]);
+        // Small kana written large, and the other way round.
+        assert_eq!(whole("キヨウコ", "キョウコ"), ["キヨウコ"]);
+        assert_eq!(whole("ハットリ", "ハツトリ"), ["ハットリ"]);
+        assert_eq!(whole("ｷｮｳｺ", "キヨウコ"), ["ｷｮｳｺ"]);
+        // ヂ and ヅ as ジ and ズ, in any width.
+        assert_eq!(whole("ミカズキ", "ミカヅキ"), ["ミカズキ"]);
+        assert_eq!(whole("ﾁﾁﾞﾜ", "チジワ"), ["ﾁﾁﾞﾜ"]);
+        assert_eq!(whole("ちぢわ", "チジワ"), ["ちぢわ"]);
+        // Variant kanji.
+        assert_eq!(whole("高橋様", "髙橋"), ["高橋"]);
+        assert_eq!(whole("渡辺", "渡邉"), ["渡辺"]);
+        assert_eq!(whole("齊藤さん", "齋藤"), ["齊藤"]);
+        assert_eq!(whole("山崎", "山﨑"), ["山崎"]);
+        for (a, b) in [
+            ('髙', '高'),
+            ('﨑', '崎'),
+            ('邊', '辺'),
+            ('邉', '辺'),
+            ('齋', '斎'),
+            ('齊', '斎'),
+            ('澤', '沢'),
+            ('濱', '浜'),
+            ('嶋', '島'),
+            ('德', '徳'),
+            ('廣', '広'),
+            ('櫻', '桜'),
+            ('眞', '真'),
+            ('國', '国'),
+        ] {
+            assert_eq!(fold_first(a), b, "{a}");
+            let own = format!("{a}田");
+            let cell = format!("{b}田");
+            assert_eq!(whole(&cell, &own), [cell.as_str()], "{a}");
+            assert_eq!(whole(&own, &cell), [own.as_str()], "{b}");
+        }
+        // Never a part of a voiced kana: ヤマタ is not in ヤマダ.
+        assert!(whole("ヤマダ", "ヤマタ").is_empty());
+        assert!(whole("ﾔﾏﾀﾞ", "ヤマタ").is_empty());
+        // Still not one character of a name, nor a different kana.
+        assert!(whole("ヤマカ", "ヤマガ").is_empty());
+    }
+
+    /// A value in digits (the row's My Number, also with a wrong check digit) with any
+    /// separators, full-width, or in kanji numerals; a name is not matched across them.
+    #[test]
+    fn own_numbers_with_other_separators() {
+        for cell in [
+            "1234-5678-9019",
+            "1234/5678/9019",
+            "1234_5678_9019",
+            "1234 - 5678 - 9019",
+            "1234.5678.9019",
+            "１２３４／５６７８／９０１９",
+            "１２３４－５６７８－９０１９",
+            "一二三四五六七八九〇一九",
+        ] {
+            let embedded = format!("番号 {cell} まで");
+            assert_eq!(own_hits(&embedded, &["123456789019"]), [cell], "{cell}");
+        }
+        // Not from a separator before the first digit or after the last.
+        assert_eq!(
+            own_hits("-123456789019-", &["123456789019"]),
+            ["123456789019"]
+        );
+        // Not inside a longer number, unless written as the value is: an address's tail
+        // `1-13-2` is not in `81132987`.
+        assert!(whole("81132987", "1-13-2").is_empty());
+        assert_eq!(whole("番地1/13/2", "1-13-2"), ["1/13/2"]);
+        assert_eq!(whole("91-13-29", "1-13-2"), ["1-13-2"]);
+        let v: Vec<char> = "81132987".chars().collect();
+        assert!(find(&v, &own_parts("東京都千代田区1-13-2", false), Dates::No).is_empty());
+        // Another number is not the row's.
+        assert!(own_hits("1234-5678-9010", &["123456789019"]).is_empty());
+        // A name's whole value is not read across separators (its parts still are).
+        let v: Vec<char> = "山田/太郎".chars().collect();
+        let whole = [OwnValue::new("山田太郎".chars().collect(), false)];
+        assert!(find(&v, &whole, Dates::No).is_empty());
+    }
+
+    /// E-mail addresses in full width, with a local part in kana or kanji, or without a dot;
+    /// phone numbers with `/`, `～` or spaced dashes; a postcode after 郵便.
+    #[test]
+    fn wider_contacts() {
+        use Hit::*;
+        assert_eq!(
+            hits("ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ", &[], false),
+            [("ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ".into(), Email)]
+        );
+        assert_eq!(
+            hits("連絡 花子@example.jp まで", &[], false),
+            [("花子@example.jp".into(), Email)]
+        );
+        assert_eq!(
+            hits("hanako@localhost", &[], false),
+            [("hanako@localhost".into(), Email)]
+        );
+        for s in ["単価@100", "@example.jp", "a@b"] {
+            assert!(hits(s, &[], false).is_empty(), "{s}");
+        }
+        for s in [
+            "052/961/1234",
+            "052～961～1234",
+            "052〜961〜1234",
+            "052 - 961 - 1234",
+            "０５２／９６１／１２３４",
+        ] {
+            assert_eq!(hits(s, &[], false), [(s.into(), Phone)], "{s}");
+        }
+        assert_eq!(
+            hits("1234/5678/9018", &[], false),
+            [("1234/5678/9018".into(), MyNumber)]
+        );
+        assert_eq!(
+            hits("郵便4600008", &[], false),
+            [("4600008".into(), Postcode)]
+        );
+        assert_eq!(
+            hits("郵便番号：4600008", &[], false),
+            [("4600008".into(), Postcode)]
+        );
+        // Not a postcode: a slash between the groups, 7 digits after other words.
+        assert!(hits("460/0008", &[], false).is_empty());
+        assert!(hits("番号4600008", &[], false).is_empty());
     }
 
     #[test]

@@ -10,10 +10,15 @@
 //!   check digit stays wrong by the same amount), the exponent form, full-width digits and the
 //!   all-same-digit form. The body goes through a keyed format-preserving permutation, so equal
 //!   numbers get equal replacements and different numbers different ones (K001/K002 survive).
+//!   Every group of a number written in groups changes; any other letter, kana or kanji in the
+//!   cell (a name typed after the number) is replaced like a name's.
 //! * Dates keep their form (ISO, `2013/1/1`, 和暦, serial …) and validity: a valid date is moved
-//!   by some days and written back into the same digit positions; an invalid one gets other
-//!   digits that are invalid in the same way. Every candidate is checked against the original
-//!   with the same functions the checker uses ([`DateSig`]).
+//!   by some days and written back into the same digit positions (a day whose year, month and
+//!   day all differ is preferred); an invalid one gets other digits in every run that are
+//!   invalid in the same way. Letters, kana and kanji that are not date syntax
+//!   ([`date_syntax`]: 年月日, eras, 元) are replaced like a name's, so a name after the date or
+//!   an address shifted into the column keeps nothing. Every candidate is checked against the
+//!   original with the same functions the checker uses ([`DateSig`]).
 //! * Names, カナ and addresses: every character for another of its class (a 外字 for another
 //!   外字, 機種依存 for 機種依存, 半角カナ for 半角カナ …), the same character for the same
 //!   replacement within a cell, distinct characters for distinct replacements.
@@ -240,15 +245,26 @@ pub(crate) fn redact_text(
     rng: &mut Rng,
     encodable: &dyn Fn(char) -> bool,
 ) -> Vec<char> {
-    let keep = |c: char| match mode {
+    let keep = |_: usize, c: char| match mode {
         TextMode::Address => ADDRESS_KEEP.contains(c),
         TextMode::Name { kana_field: true } => c == '一',
         _ => false,
     };
+    redact_text_keeping(value, &keep, rng, encodable)
+}
+
+/// [`redact_text`], keeping the characters for which `keep(index, char)` holds (the date
+/// syntax of a 生年月日, the digits of a My Number placed apart).
+pub(crate) fn redact_text_keeping(
+    value: &[char],
+    keep: &dyn Fn(usize, char) -> bool,
+    rng: &mut Rng,
+    encodable: &dyn Fn(char) -> bool,
+) -> Vec<char> {
     // One replacement per distinct character; the pool is the strictest any occurrence needs.
     let mut pools: Vec<(char, Pool)> = Vec::new();
     for (i, &c) in value.iter().enumerate() {
-        if keep(c) {
+        if keep(i, c) {
             continue;
         }
         let Some(pool) = pool_for(c, value.get(i + 1).copied()) else {
@@ -283,7 +299,14 @@ pub(crate) fn redact_text(
     }
     value
         .iter()
-        .map(|c| map.get(c).copied().unwrap_or(*c))
+        .enumerate()
+        .map(|(i, c)| {
+            if keep(i, *c) {
+                *c
+            } else {
+                map.get(c).copied().unwrap_or(*c)
+            }
+        })
         .collect()
 }
 
@@ -509,7 +532,9 @@ pub(crate) fn my_number_digits(key: &Key, d: &[u8], attempt: u32) -> Vec<u8> {
     out
 }
 
-/// Replaces a My Number cell.
+/// Replaces a My Number cell: its digits as above, and every other letter, kana and kanji
+/// (a name typed after the number, an address shifted into the column) for one of its class.
+/// Only the `E` of the exponent form is kept.
 pub(crate) fn redact_my_number(
     value: &[char],
     key: &Key,
@@ -526,8 +551,9 @@ pub(crate) fn redact_my_number(
     let mut pos = Vec::new();
     let mut digits = Vec::new();
     let mut seen_e = false;
+    let is_e = |c: char| matches!(c, 'E' | 'e' | 'Ｅ' | 'ｅ');
     for (i, &c) in value.iter().enumerate() {
-        if exponent && matches!(c, 'E' | 'e' | 'Ｅ' | 'ｅ') {
+        if exponent && is_e(c) {
             seen_e = true;
         }
         if exponent && seen_e {
@@ -541,7 +567,36 @@ pub(crate) fn redact_my_number(
     if digits.is_empty() {
         return redact_text(value, TextMode::All, rng_text, encodable);
     }
-    let mut first = None;
+    // The text around the digits, replaced (the exponent's `E` and digits kept).
+    let keep = |_: usize, c: char| digit_value(c).is_some() || (exponent && is_e(c));
+    let has_text = value
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| !keep(i, c) && pool_for(c, value.get(i + 1).copied()).is_some());
+    let text = |attempt: u32| -> Vec<char> {
+        if has_text {
+            let mut rng = key.rng("myNumber-text", &raw, attempt);
+            redact_text_keeping(value, &keep, &mut rng, encodable)
+        } else {
+            value.to_vec()
+        }
+    };
+    // The digit runs the digits fall into (a number written in groups, `1234 5678 9018`):
+    // each must change, so that no group of the original is left.
+    let mut run_of = Vec::with_capacity(pos.len());
+    for (k, &p) in pos.iter().enumerate() {
+        let same_run = k > 0 && pos[k - 1] + 1 == p;
+        let r = if same_run { run_of[k - 1] } else { k };
+        run_of.push(r);
+    }
+    let every_run_changed = |new: &[u8]| {
+        run_of.iter().all(|&r| {
+            (0..digits.len())
+                .filter(|&k| run_of[k] == r)
+                .any(|k| new[k] != digits[k])
+        })
+    };
+    let (mut first, mut judged_same) = (None, None);
     for attempt in salt * 24..salt * 24 + 24 {
         let new = if exponent {
             let mut m = key.permute_digits(&attempt.to_le_bytes(), &digits);
@@ -554,23 +609,29 @@ pub(crate) fn redact_my_number(
         } else {
             my_number_digits(key, &digits, attempt)
         };
-        let cand = place(value, &pos, &new);
+        let cand = place(&text(attempt), &pos, &new);
         if new == digits && digits.len() > 1 {
             continue;
         }
         let s: String = cand.iter().collect();
         if number_sig(ctx, &s) == goal {
-            return cand;
+            if every_run_changed(&new) {
+                return cand;
+            }
+            judged_same.get_or_insert(cand.clone());
         }
         first.get_or_insert(cand);
     }
-    // Nothing else is judged the same (e.g. the all-zero placeholder 000000000000): a value
-    // that carries no personal information is kept; otherwise the first candidate (the final
-    // comparison of findings will say so if it matters).
-    if all_same(&digits) {
-        return value.to_vec();
+    if let Some(cand) = judged_same {
+        return cand;
     }
-    first.unwrap_or_else(|| value.to_vec())
+    // Nothing else is judged the same (e.g. the all-zero placeholder 000000000000): a value
+    // that carries no personal information is kept (its text, if any, replaced); otherwise the
+    // first candidate (the final comparison of findings will say so if it matters).
+    if all_same(&digits) {
+        return text(salt * 24);
+    }
+    first.unwrap_or_else(|| text(salt * 24))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,7 +721,52 @@ pub(crate) fn render_date(value: &[char], form: &DateForm, d: Ymd) -> Option<Vec
     ok.then_some(out)
 }
 
+/// Which characters of a date cell are date syntax, kept by [`redact_date`]: `年`, `月`, `日`
+/// (and a `生` right after `日`), `元`, era names (`昭和`), 和暦 ligatures (`㍻`), and an era's
+/// one-character form or letter before a digit or `元` (`昭21`, `S21`, `ｈ25`). Every other
+/// letter, kana and kanji (a name typed after the date, an address shifted into the column) is
+/// replaced.
+pub(crate) fn date_syntax(value: &[char]) -> Vec<bool> {
+    let mut keep = vec![false; value.len()];
+    let numeric = |c: Option<&char>| c.is_some_and(|&c| digit_value(c).is_some() || c == '元');
+    for (i, &c) in value.iter().enumerate() {
+        let next = value.get(i + 1);
+        let era_name = matches!(
+            (c, next),
+            ('明', Some('治'))
+                | ('大', Some('正'))
+                | ('昭', Some('和'))
+                | ('平', Some('成'))
+                | ('令', Some('和'))
+        );
+        if era_name {
+            keep[i] = true;
+            keep[i + 1] = true;
+        }
+        keep[i] |= match c {
+            '年' | '月' | '日' | '元' | '㍾' | '㍽' | '㍼' | '㍻' | '㋿' => true,
+            '生' => i > 0 && value[i - 1] == '日',
+            '明' | '大' | '昭' | '平' | '令' | 'M' | 'T' | 'S' | 'H' | 'R' | 'm' | 't' | 's'
+            | 'h' | 'r' | 'Ｍ' | 'Ｔ' | 'Ｓ' | 'Ｈ' | 'Ｒ' | 'ｍ' | 'ｔ' | 'ｓ' | 'ｈ' | 'ｒ' => {
+                numeric(next)
+            }
+            _ => false,
+        };
+    }
+    keep
+}
+
+/// Whether every digit run of `value` among the first `n` differs in `cand`.
+fn runs_changed(value: &[char], cand: &[char], runs: &[(usize, usize, u64)], n: usize) -> bool {
+    runs.iter()
+        .take(n)
+        .all(|&(start, len, _)| value[start..start + len] != cand[start..start + len])
+}
+
 /// Replaces a date cell (see the module docs). `tag` separates the streams of different fields.
+/// Every digit run changes (a valid date moved by some days keeps its year, month or day only
+/// when no other day is judged the same), and every letter, kana and kanji that is not date
+/// syntax ([`date_syntax`]) is replaced by one of its class.
 pub(crate) fn redact_date(
     value: &[char],
     key: &Key,
@@ -677,8 +783,26 @@ pub(crate) fn redact_date(
         }
     };
     let runs = digit_runs(value);
+    let syntax = date_syntax(value);
+    let keep = |i: usize, c: char| syntax[i] || digit_value(c).is_some();
+    let has_text = value
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| !keep(i, c) && pool_for(c, value.get(i + 1).copied()).is_some());
+    // The text of a candidate (its digits already drawn) replaced too.
+    let with_text = |cand: Vec<char>, attempt: u32| -> Vec<char> {
+        if has_text {
+            let mut rng = key.rng(tag, &raw, 1000 + attempt);
+            redact_text_keeping(&cand, &keep, &mut rng, encodable)
+        } else {
+            cand
+        }
+    };
+    let mut judged_same = None;
     if let Ok(l) = date::parse_lenient(&raw, true) {
         let mut rng = key.rng(tag, &raw, 0);
+        // The runs that hold the year, month and day.
+        let written = runs.len().min(3);
         for attempt in 0..120u32 {
             let span: i64 = match attempt {
                 0..=39 => 730,
@@ -692,40 +816,51 @@ pub(crate) fn redact_date(
             let Some(nd) = l.date.add_days(delta as i32) else {
                 continue;
             };
-            if let Some(cand) = render_date(value, &l.form, nd)
-                && accept(&cand)
-            {
-                return cand;
+            if let Some(cand) = render_date(value, &l.form, nd) {
+                let cand = with_text(cand, attempt);
+                if accept(&cand) {
+                    if runs_changed(value, &cand, &runs, written) {
+                        return cand;
+                    }
+                    judged_same.get_or_insert(cand);
+                }
             }
         }
+    }
+    if let Some(cand) = judged_same {
+        return cand;
     }
     if !runs.is_empty() {
         let mut rng = key.rng(tag, &raw, 1);
         for attempt in 0..96u32 {
             let mut cand = value.to_vec();
-            for (k, &run) in runs.iter().enumerate() {
-                let only_first = attempt < 32;
-                if only_first && k > 0 {
-                    continue;
-                }
+            for &run in &runs {
                 let (start, len, _) = run;
-                for i in 0..len {
-                    // Keep the century of a four-digit year while that can work.
-                    if attempt < 64 && len == 4 && i == 0 {
-                        continue;
+                // Another number in every run (drawn again while it is the original's).
+                for _ in 0..16 {
+                    for i in 0..len {
+                        // Keep the century of a four-digit year while that can work.
+                        if attempt < 64 && len == 4 && i == 0 {
+                            continue;
+                        }
+                        cand[start + i] = with_digit(value[start + i], rng.below(10) as u8);
                     }
-                    cand[start + i] = with_digit(value[start + i], rng.below(10) as u8);
+                    if cand[start..start + len] != value[start..start + len] {
+                        break;
+                    }
                 }
             }
-            if accept(&cand) {
+            let cand = with_text(cand, 200 + attempt);
+            if runs_changed(value, &cand, &runs, runs.len()) && accept(&cand) {
                 return cand;
             }
         }
     }
-    // No digits (or nothing else was judged the same): other characters of the same classes.
+    // No digits (or nothing else was judged the same): other characters of the same classes
+    // (every digit for another, the date syntax kept).
     for attempt in 2..34u32 {
         let mut rng = key.rng(tag, &raw, attempt);
-        let cand = redact_text(value, TextMode::All, &mut rng, encodable);
+        let cand = redact_text_keeping(value, &|i, _| syntax[i], &mut rng, encodable);
         if accept(&cand) {
             return cand;
         }
@@ -739,6 +874,11 @@ pub(crate) fn redact_date(
     }
     let mut rng = key.rng(tag, &raw, 99);
     redact_text(value, TextMode::All, &mut rng, encodable)
+}
+
+/// Whether a replacement may change character `i` of `value`.
+pub(crate) fn substitutable_at(value: &[char], i: usize) -> bool {
+    pool_for(value[i], value.get(i + 1).copied()).is_some()
 }
 
 /// How many characters of `value` a replacement may change.
@@ -760,26 +900,34 @@ pub(crate) fn scramble(
     rng: &mut Rng,
     encodable: &dyn Fn(char) -> bool,
 ) -> Vec<char> {
-    value
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            if digit_value(c).is_some() {
-                return with_digit(c, rng.below(10) as u8);
-            }
-            let Some(pool) = pool_for(c, value.get(i + 1).copied()) else {
-                return c;
-            };
-            let class = chars::classify(c);
-            for _ in 0..32 {
-                let cand = pool.pick(rng);
-                if cand != c && chars::classify(cand) == class && encodable(cand) {
-                    return cand;
-                }
-            }
-            c
-        })
+    (0..value.len())
+        .map(|i| scramble_at(value, i, rng, encodable))
         .collect()
+}
+
+/// Character `i` of `value` for a random one of its class (a digit for any digit of its
+/// width; a character that is not substitutable is kept).
+pub(crate) fn scramble_at(
+    value: &[char],
+    i: usize,
+    rng: &mut Rng,
+    encodable: &dyn Fn(char) -> bool,
+) -> char {
+    let c = value[i];
+    if digit_value(c).is_some() {
+        return with_digit(c, rng.below(10) as u8);
+    }
+    let Some(pool) = pool_for(c, value.get(i + 1).copied()) else {
+        return c;
+    };
+    let class = chars::classify(c);
+    for _ in 0..32 {
+        let cand = pool.pick(rng);
+        if cand != c && chars::classify(cand) == class && encodable(cand) {
+            return cand;
+        }
+    }
+    c
 }
 
 /// Everything the checker concludes about a cell of a field that is not personal, from its
@@ -799,6 +947,23 @@ pub(crate) struct OtherSig {
     conditions: bool,
     char_issues: Vec<CharIssue>,
     checks: Vec<u8>,
+    my_number: bool,
+}
+
+/// Whether a whole value is a My Number (12 digits of either width whose check digit passes,
+/// not one digit repeated): in a text field or a 券面 column the checker reports it (V013), so
+/// a replacement keeps it one.
+pub(crate) fn whole_my_number(raw: &str) -> bool {
+    let t = trim_edges(raw);
+    let d: String = t
+        .chars()
+        .filter_map(digit_value)
+        .map(|d| char::from(b'0' + d))
+        .collect();
+    d.len() == 12
+        && t.chars().count() == 12
+        && checkdigit::my_number(&d) == CheckOutcome::Valid
+        && !checkdigit::is_all_same_digit(&d)
 }
 
 fn outcome(o: CheckOutcome) -> u8 {
@@ -890,6 +1055,7 @@ pub(crate) fn other_sig(
             .map(|f| f.issue)
             .collect(),
         checks,
+        my_number: whole_my_number(t),
     }
 }
 

@@ -153,3 +153,120 @@ fn pools_hold_what_they_claim() {
             >= 5
     );
 }
+
+/// The digit runs of a value: (start, text).
+fn runs_of(v: &str) -> Vec<(usize, String)> {
+    let c = chars(v);
+    digit_runs(&c)
+        .into_iter()
+        .map(|(start, len, _)| (start, s(&c[start..start + len])))
+        .collect()
+}
+
+/// A 生年月日 the checker cannot read as a date keeps nothing of the original but its date
+/// syntax: every digit run changes (not only the first), and every letter, kana and kanji that
+/// is not 年月日, an era or 元 (a name typed after the date, an address shifted into the
+/// column) is replaced by one of its class.
+#[test]
+fn birth_dates_lose_every_digit_run_and_their_text() {
+    let layout = Layout::full();
+    let key = Key::new(7);
+    let yes = |_: char| true;
+    for repair in [false, true] {
+        let c = ctx(&layout, "basicFiveInfo.dateOfBirth", repair);
+        for (v, kept) in [
+            ("1946年8月27日生", "年月日生"),
+            ("8/27/1946", "//"),
+            ("S21.8.27.", "S..."),
+            ("昭和21年8月27日生まれ", "昭和年月日生"),
+            ("1946-08-27 村上大翔", "-- "),
+            ("神奈川県足柄下郡箱根町緑が丘7－5－8", "－－"),
+            ("1946-08-27", "--"),
+            ("平成25年1月1日", "平成年月日"),
+            ("令和元年5月1日", "令和元年月日"),
+            ("H25.1.1", "H.."),
+        ] {
+            let out = redact_date(&chars(v), &key, &c, "birth", &yes);
+            assert_eq!(date_sig(&c, &s(&out)), date_sig(&c, v), "{v} → {}", s(&out));
+            assert_eq!(out.len(), v.chars().count());
+            let before = runs_of(v);
+            let after = runs_of(&s(&out));
+            assert_eq!(before.len(), after.len(), "{v} → {}", s(&out));
+            for (a, b) in before.iter().zip(&after) {
+                assert_ne!(a, b, "{v} → {}: a digit run kept", s(&out));
+            }
+            // What is left of the original besides digits is exactly its date syntax.
+            let same: String = chars(v)
+                .iter()
+                .zip(&out)
+                .filter(|(a, b)| a == b && digit_value(**a).is_none())
+                .map(|(a, _)| *a)
+                .collect();
+            assert_eq!(same, kept, "{v} → {}", s(&out));
+        }
+    }
+}
+
+#[test]
+fn date_syntax_is_only_dates() {
+    let keep = |v: &str| -> String {
+        let c = chars(v);
+        date_syntax(&c)
+            .iter()
+            .zip(&c)
+            .filter(|(k, _)| **k)
+            .map(|(_, c)| *c)
+            .collect()
+    };
+    assert_eq!(keep("平成25年1月1日生"), "平成年月日生");
+    assert_eq!(keep("H25.1.1"), "H");
+    assert_eq!(keep("ｈ２５.１.１"), "ｈ");
+    assert_eq!(keep("昭21.8.27"), "昭");
+    assert_eq!(keep("㍻25年1月1日"), "㍻年月日");
+    // A name's 大 or 平, a letter not before digits, 生 not after 日: replaced.
+    assert_eq!(keep("村上大翔"), "");
+    assert_eq!(keep("平野 Sato"), "");
+    assert_eq!(keep("生H25.1.1"), "H");
+}
+
+/// A My Number cell keeps only its digits' places (and the exponent's `E`): a name typed after
+/// the number is replaced, every group of a grouped number changes.
+#[test]
+fn my_number_cells_lose_their_text() {
+    let layout = Layout::full();
+    let key = Key::new(7);
+    let yes = |_: char| true;
+    for repair in [false, true] {
+        let c = ctx(&layout, "myNumber", repair);
+        for v in [
+            "123456789018 村上",
+            "123456789018 ﾑﾗｶﾐ",
+            "000000000000 村上",
+            "1234 5678 9018",
+            "村上 1234",
+            "2.10988E+11",
+        ] {
+            let mut rng = Rng::new(3);
+            let out = redact_my_number(&chars(v), &key, &c, &mut rng, &yes, 0);
+            assert_eq!(
+                number_sig(&c, &s(&out)),
+                number_sig(&c, v),
+                "{v} → {}",
+                s(&out)
+            );
+            for (a, b) in chars(v).iter().zip(&out) {
+                if digit_value(*a).is_none() && pool_for(*a, None).is_some() && *a != 'E' {
+                    assert_ne!(a, b, "{v} → {}", s(&out));
+                }
+            }
+            if !v.starts_with("000") {
+                let (before, after) = (runs_of(v), runs_of(&s(&out)));
+                for (a, b) in before.iter().zip(&after).filter(|(a, _)| a.1.len() > 2) {
+                    assert_ne!(a, b, "{v} → {}", s(&out));
+                }
+            }
+        }
+        let out = redact_my_number(&chars("2.10988E+11"), &key, &c, &mut Rng::new(3), &yes, 0);
+        assert_eq!(out[7], 'E');
+    }
+}
