@@ -100,6 +100,24 @@ pub(crate) fn my_number_shaped(v: &str) -> bool {
     }
 }
 
+/// V013's rule, in one place (the checker reports it; redaction keeps it true or false): a whole
+/// value that is a My Number — [`my_number_shaped`], its check digit valid, not one digit
+/// repeated (a placeholder such as `111111111111`).
+pub(crate) fn is_whole_my_number(v: &str) -> bool {
+    if !my_number_shaped(v) {
+        return false;
+    }
+    let digits: String = v
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    crate::domain::checkdigit::my_number(&digits) == crate::domain::checkdigit::CheckOutcome::Valid
+        && !crate::domain::checkdigit::is_all_same_digit(&digits)
+}
+
 /// Whether `b` is full-width digits only (EF BC 90–99 each).
 #[inline(never)]
 fn fullwidth_digits_only(b: &[u8]) -> bool {

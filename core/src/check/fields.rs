@@ -375,16 +375,7 @@ impl<'l> Back<'l> {
         field: Option<usize>,
         value: &str,
     ) -> bool {
-        let digits: String = value
-            .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-                _ => c,
-            })
-            .collect();
-        let shaped = digits.len() == 12
-            && checkdigit::my_number(&digits) == checkdigit::CheckOutcome::Valid
-            && !checkdigit::is_all_same_digit(&digits);
+        let shaped = is_whole_my_number(value);
         if shaped {
             self.value_finding(Code::MyNumberElsewhere, row, line, col, field, value);
         }

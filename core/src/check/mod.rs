@@ -28,7 +28,7 @@ use std::sync::Arc;
 pub(crate) use crate::check::cells::trim_edges;
 use crate::check::cells::{
     all_ascii_digits, char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
-    is_excel_exponent_display, is_exponent_form, my_number_shaped,
+    is_excel_exponent_display, is_exponent_form, is_whole_my_number, my_number_shaped,
 };
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};

@@ -950,20 +950,10 @@ pub(crate) struct OtherSig {
     my_number: bool,
 }
 
-/// Whether a whole value is a My Number (12 digits of either width whose check digit passes,
-/// not one digit repeated): in a text field or a 券面 column the checker reports it (V013), so
-/// a replacement keeps it one.
+/// Whether a whole value (edge spaces aside) is a My Number by the checker's own rule for V013
+/// ([`crate::check::cells::is_whole_my_number`]), so a replacement keeps it one.
 pub(crate) fn whole_my_number(raw: &str) -> bool {
-    let t = trim_edges(raw);
-    let d: String = t
-        .chars()
-        .filter_map(digit_value)
-        .map(|d| char::from(b'0' + d))
-        .collect();
-    d.len() == 12
-        && t.chars().count() == 12
-        && checkdigit::my_number(&d) == CheckOutcome::Valid
-        && !checkdigit::is_all_same_digit(&d)
+    crate::check::cells::is_whole_my_number(trim_edges(raw))
 }
 
 fn outcome(o: CheckOutcome) -> u8 {
