@@ -218,6 +218,8 @@ fn damaged_row() -> impl Strategy<Value = String> {
         "123456789018",
         "１２３４５６７８９０１８ ",
         "123456789018",
+        "1234\u{200B}56789018", // pasted from a web page: X014
+        "\u{2060}１２３４５６７８９０１８\u{00AD}",
         "23456789013", // a lost zero or a lost digit? only proposed in text: X010 + V002
         "2.10988E+11", // the digits are gone: N002
     ]);
@@ -231,7 +233,8 @@ fn damaged_row() -> impl Strategy<Value = String> {
         "愛知花子",
         "髙橋花子",
         "愛知 花子 ",
-        "愛知\u{E000}子", // 外字: C001
+        "愛知\u{202E}花子", // a direction control: X014
+        "愛知\u{E000}子",   // 外字: C001
     ]);
     // The end of the period, in the formats source data has (`{E}` is its year).
     let ends = prop::sample::select(vec!["iso", "slash", "compact", "reiwa", "r"]);
@@ -271,8 +274,9 @@ fn damaged_rows() -> impl Strategy<Value = Vec<String>> {
 }
 
 /// Repairs that build applies (X004 and X009 are only proposed).
-const APPLIED: [Code; 7] = [
+const APPLIED: [Code; 8] = [
     Code::RepairTrim,
+    Code::RepairInvisible,
     Code::RepairWidth,
     Code::RepairKana,
     Code::RepairMacJis,
@@ -289,6 +293,7 @@ fn built_files_without_errors_validate_clean() {
     let header = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,受給者証名,有効期間開始日,有効期間終了日\r\n";
     let (cases, files_clean) = (Cell::new(0u32), Cell::new(0u32));
     let (rows, rows_clean, rows_repaired) = (Cell::new(0u64), Cell::new(0u64), Cell::new(0u64));
+    let invisible = Cell::new(0u64);
     let mut runner = TestRunner::new(Config {
         cases: 200,
         ..Config::default()
@@ -321,6 +326,7 @@ fn built_files_without_errors_validate_clean() {
             rows_clean
                 .set(rows_clean.get() + n - with(&|d| d.severity == pmh_core::Severity::Error));
             rows_repaired.set(rows_repaired.get() + with(&|d| APPLIED.contains(&d.code)));
+            invisible.set(invisible.get() + with(&|d| d.code == Code::RepairInvisible));
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
@@ -336,9 +342,104 @@ fn built_files_without_errors_validate_clean() {
         "{repaired} of {rows} rows were repaired"
     );
     assert!(
+        invisible.get() * 100 >= rows * 5,
+        "{} of {rows} rows had invisible characters deleted",
+        invisible.get()
+    );
+    assert!(
         files_clean.get() * 100 >= cases.get() * 20,
         "{} of {} files built without errors and were validated again",
         files_clean.get(),
+        cases.get()
+    );
+}
+
+/// One spelling of an identifier as source data holds it: as it is, in 全角, with edge spaces,
+/// with a zero-width space pasted inside, or 全角 with a soft hyphen.
+fn spelled(v: &str, how: u8) -> String {
+    let wide = || {
+        v.chars()
+            .map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap_or(c))
+            .collect::<String>()
+    };
+    match how {
+        0 => v.to_owned(),
+        1 => wide(),
+        2 => format!(" {v}\u{3000}"),
+        3 => format!("{}\u{200B}{}", &v[..4], &v[4..]),
+        _ => format!("{}\u{00AD}", wide()),
+    }
+}
+
+/// Validate and build find the same certificates twice (K001) and the same overlapping periods
+/// (K002), however the key values are spelled: validate compares a key that is not ASCII as
+/// build writes it. Before, a certificate listed twice (once in 全角) passed validate with a
+/// warning and failed only in build.
+#[test]
+fn validate_and_build_find_the_same_duplicate_certificates() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+    use std::collections::BTreeSet;
+
+    let header = "機関別受給者証種別ID,個人番号,氏名,氏名カナ,住所,生年月日,性別,不開示フラグ,公費負担者番号,受給者証名,公費受給者番号,有効期間開始日,有効期間終了日\r\n";
+    // Two people, two recipient numbers, two periods (the second overlaps the first): a
+    // handful of rows repeat some certificate often.
+    let numbers = ["123456789018", "023456789013"];
+    let recipients = ["00012345", "00054321"];
+    let periods = [("2025-04-01", "2026-03-31"), ("2025-10-01", "2026-09-30")];
+    let row = (0..2usize, 0..5u8, 0..2usize, 0..5u8, 0..2usize);
+    let (cases, spelled_dups) = (Cell::new(0u32), Cell::new(0u32));
+    let mut runner = TestRunner::new(Config {
+        cases: 150,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &prop::collection::vec(row, 2..7),
+            |rows: Vec<(usize, u8, usize, u8, usize)>| {
+                let mut input = header.to_owned();
+                for &(n, hn, r, hr, p) in &rows {
+                    let (from, to) = periods[p];
+                    input.push_str(&format!(
+                        "KODOMO01,{},愛知花子,アイチ　ハナコ,愛知県名古屋市中区栄1-1-1,2013-01-01,2,0,88134457,子ども医療費受給者証,{},{from},{to}\r\n",
+                        spelled(numbers[n], hn),
+                        spelled(recipients[r], hr),
+                    ));
+                }
+                let layout = Layout::full();
+                let validated = check_bytes(&layout, Options::default(), input.as_bytes());
+                let (built, _) = build(&layout, Options::default(), input.as_bytes());
+                let keyed = |r: &Report| -> BTreeSet<(&'static str, u32)> {
+                    r.diagnostics
+                        .iter()
+                        .filter(|d| {
+                            matches!(
+                                d.code,
+                                Code::DuplicateCertificate | Code::OverlappingPeriods
+                            )
+                        })
+                        .map(|d| (d.code.as_str(), d.row.unwrap_or(0)))
+                        .collect()
+                };
+                let (v, b) = (keyed(&validated), keyed(&built));
+                prop_assert_eq!(&v, &b, "{}", input);
+                cases.set(cases.get() + 1);
+                // The branch that matters: a key finding on a row spelled otherwise.
+                let odd = |row: u32| {
+                    let i = row as usize - 2;
+                    rows.get(i).is_some_and(|&(_, hn, _, hr, _)| hn != 0 || hr != 0)
+                };
+                if v.iter().any(|&(_, row)| odd(row)) {
+                    spelled_dups.set(spelled_dups.get() + 1);
+                }
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        spelled_dups.get() * 100 >= cases.get() * 40,
+        "{} of {} files had a key finding on a row spelled otherwise",
+        spelled_dups.get(),
         cases.get()
     );
 }

@@ -25,6 +25,12 @@ const INHERENT: &[(&str, Code, &str)] = &[
         "the garbled カナ is no katakana (V003); 氏名, 住所 and 受給者証名 garble silently",
     ),
     (
+        "invalid/K001_duplicate_in_full_width.csv",
+        Code::Chars,
+        "the 全角 digits that make the second row look like another certificate are V003 (a \
+         warning: 公費受給者番号's character rule is inferred)",
+    ),
+    (
         "invalid/X004_long_vowel_proposal.csv",
         Code::Chars,
         "X004 is a proposal, not applied: the value keeps the dash that V003 reports",

@@ -167,8 +167,9 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | RowsInValue
         | EncodingLooksUtf8
         | DuplicateHistoryKey => Basis::Verified,
-        // A My Number where no field is the 個人番号: wrong whatever PMH's rules are.
-        MyNumberElsewhere => Basis::Verified,
+        // A My Number where no field is the 個人番号, an invisible character, spaces around a
+        // number, code or date: wrong whatever PMH's rules are.
+        MyNumberElsewhere | InvisibleChar | EdgeSpaceInCode => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,
         // Seed 004 Q76 (only valid certificates in 全件); seed 002 l.542 (look-up needs the
@@ -176,7 +177,7 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         ExpiredInFull | RecipientNumberEmpty => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
-        | RepairExcelSerial | RepairAmount => Basis::Verified,
+        | RepairExcelSerial | RepairAmount | RepairInvisible => Basis::Verified,
         // BOM and line endings, the order of the key dates, PMH's character set: inferred.
         BomMismatch | LineEndingMismatch | PeriodReversed | BirthAfterStart => Basis::Inferred,
         Gaiji | VendorChar | OutsideCp932 | HalfwidthKanaInText => Basis::Inferred,

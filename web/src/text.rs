@@ -1848,7 +1848,7 @@ pub mod page_words {
         "command line",
     ];
 
-    const JA: [(&str, &str); 19] = [
+    const JA: [(&str, &str); 20] = [
         ("検証番号", "チェックデジット"),
         (
             "差分履歴のファイルなら --layout diff で（画面では「1. 設定と読み込み」のレイアウトで「差分履歴」を選んで）検査してください。",
@@ -1880,7 +1880,11 @@ pub mod page_words {
             "（このページの修正案で削除でき、変更履歴に残ります）",
         ),
         (
-            "（pmhcsv build は値の前後の BOM を削除し、記録に残します）",
+            "（pmhcsv build はゼロ幅文字・書式制御文字を自動で削除し、記録に残します。",
+            "（このページの修正案でゼロ幅文字・書式制御文字を削除でき、変更履歴に残ります。",
+        ),
+        (
+            "（pmhcsv build は値の前後と中の BOM を削除し、記録に残します）",
             "（このページの修正案で削除できます）",
         ),
         (
@@ -1918,7 +1922,7 @@ pub mod page_words {
         ),
     ];
 
-    const EN: [(&str, &str); 15] = [
+    const EN: [(&str, &str); 16] = [
         (
             "check it with --layout diff (on the page, choose 差分履歴 as the layout in step 1)",
             "choose 差分履歴 as the layout in step 1 and check it again",
@@ -1952,7 +1956,11 @@ pub mod page_words {
             " (this page's repair does it and logs it)",
         ),
         (
-            " (pmhcsv build trims a BOM at a value's edges and records it)",
+            " (`pmhcsv build` deletes zero-width and formatting characters and records it;",
+            " (this page's repair deletes zero-width and formatting characters and logs it;",
+        ),
+        (
+            " (pmhcsv build deletes a BOM at a value's edges or inside it and records it)",
             " (this page's repair removes it)",
         ),
         (

@@ -43,8 +43,7 @@ impl<'l> Back<'l> {
             if bom {
                 self.bom_in_value(row, line, col, Some(fi), raw);
             } else if !raw.is_empty() {
-                self.sink
-                    .push_with(at(Code::Whitespace, Rule::Chars), |d| d.value(raw));
+                self.edge_space(fi, row, line, col, raw);
             }
             return;
         }
@@ -53,9 +52,17 @@ impl<'l> Back<'l> {
             self.bom_in_value(row, line, col, Some(fi), raw);
             return;
         }
+        // An invisible character inside (a clean record has none): the value is wrong as it
+        // stands, and the checks below would judge a character nobody sees (V003 in a field
+        // whose character rule is inferred is only a warning).
+        if !self.clean
+            && let Some(found) = first_invisible(value, |_| false)
+        {
+            self.invisible_char(row, line, col, Some(fi), value, found);
+            return;
+        }
         if value.len() != raw.len() {
-            self.sink
-                .push_with(at(Code::Whitespace, Rule::Chars), |d| d.value(raw));
+            self.edge_space(fi, row, line, col, raw);
         }
         // A formula's error (#N/A …) in place of the value, in any column: never data.
         if value.as_bytes()[0] == b'#' && is_excel_error(value) {
@@ -356,6 +363,49 @@ impl<'l> Back<'l> {
         let mut d = Diagnostic::new(Code::Chars).at(row, line).column(col);
         if let Some((fi, basis)) = field {
             d = d.field(fi, basis);
+        }
+        self.sink
+            .push(d.value(value).detail(Detail::Char { ch, pos }));
+    }
+
+    /// V008, or V015 in a number, code, date or flag field: spaces around the value (or a
+    /// value of spaces only). Out of line: a clean cell has none.
+    #[cold]
+    #[inline(never)]
+    fn edge_space(&mut self, fi: usize, row: u32, line: u64, col: Option<u32>, raw: &str) {
+        let f = &self.layout.fields[fi];
+        let d = if self.cell_plans[fi].code_like {
+            // Whatever PMH's rules for the value are, the value with its spaces is another one
+            // unless PMH trims (not published): an error, as the wrong ✔ is the worse answer.
+            Diagnostic::new(Code::EdgeSpaceInCode)
+                .at(row, line)
+                .column(col)
+                .field(fi, Basis::Verified)
+        } else {
+            cell_finding(f, fi, Code::Whitespace, Rule::Chars, row, line, col)
+        };
+        self.sink.push(d.value(raw));
+    }
+
+    /// V014: an invisible character ([`crate::domain::chars::is_invisible`]) inside the value
+    /// of a layout field or a 券面 column (`field` `None`): wrong whatever PMH's character
+    /// rules are, so verified.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn invisible_char(
+        &mut self,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        field: Option<usize>,
+        value: &str,
+        (pos, ch): (u32, char),
+    ) {
+        let mut d = Diagnostic::new(Code::InvisibleChar)
+            .at(row, line)
+            .column(col);
+        if let Some(fi) = field {
+            d = d.field(fi, Basis::Verified);
         }
         self.sink
             .push(d.value(value).detail(Detail::Char { ch, pos }));

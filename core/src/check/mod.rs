@@ -33,7 +33,7 @@ use crate::check::cells::{
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
-use crate::domain::chars::CharIssue;
+use crate::domain::chars::{CharIssue, first_invisible};
 use crate::domain::{checkdigit, date, tables};
 use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
@@ -404,6 +404,9 @@ pub(super) struct CellPlan {
     name_text: bool,
     /// A text field other than 氏名 and the identifiers, where a whole My Number is V013.
     my_number_elsewhere: bool,
+    /// A number, code, date or flag ([`crate::layout::Field::is_code_like`]): spaces around
+    /// the value are V015, not V008.
+    code_like: bool,
     /// Length bounds in characters ([`crate::layout::Field::length_bounds`]).
     min_chars: Option<u32>,
     max_chars: Option<u32>,
@@ -429,6 +432,7 @@ impl CellPlan {
             my_number_elsewhere: f.value_type == ValueType::Text
                 && !identifier
                 && !(f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name),
+            code_like: f.is_code_like(),
             min_chars,
             max_chars,
             min_bytes,
@@ -726,8 +730,9 @@ impl<'l> Back<'l> {
             let value = text.get(s..e).unwrap_or("");
             self.cell(fi, value, row, line, col, text, ranges, &mut dates);
         }
-        // 券面 columns are uploaded too: an Excel error value in one is V011, a control character
-        // V003 (a line break or a tab may be the text's own), a BOM V009, as in a layout field.
+        // 券面 columns are uploaded too: an Excel error value in one is V011, an invisible
+        // character inside V014 (a line break or a tab may be the text's own), a BOM V009, as in
+        // a layout field.
         // One pass over them; a clean record (the front end's all-clear scan) has neither a
         // control character nor a BOM, and one byte rules out an Excel error in almost every cell.
         for k in 0..self.detail_cols.len() {
@@ -747,12 +752,10 @@ impl<'l> Back<'l> {
             if self.clean {
                 continue;
             }
-            let control = value
-                .chars()
-                .zip(1u32..)
-                .find(|&(ch, _)| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r'));
-            if let Some((ch, pos)) = control {
-                self.char_not_allowed(row, line, col, None, value, (pos, ch));
+            // A line break or a tab may be the text's own here; U+FEFF is V009's.
+            let keep = |ch: char| matches!(ch, '\t' | '\n' | '\r' | '\u{FEFF}');
+            if let Some(found) = first_invisible(value, keep) {
+                self.invisible_char(row, line, col, None, value, found);
             }
             if self.may_have_bom && value.contains('\u{FEFF}') {
                 self.bom_in_value(row, line, col, None, value);

@@ -2,6 +2,7 @@
 //! validity) and across rows (K codes, through the certificate-key index in [`keys`]).
 
 use super::*;
+use crate::check::repair::RowContext;
 
 impl<'l> Back<'l> {
     pub(super) fn row_checks(
@@ -72,11 +73,26 @@ impl<'l> Back<'l> {
         dates: &RowDates,
         field_cols: &[Option<u32>],
     ) {
-        let value = |i: usize| {
+        let raw = |i: usize| {
             values
                 .get(i)
                 .and_then(|&(s, e)| text.get(s..e))
                 .map_or("", trim_edges)
+        };
+        // Validate compares a key value that is not ASCII as build writes it (全角 digits and
+        // letters half-width, invisible characters deleted …), so it finds the certificate
+        // that build's output would hold twice (`00012345` and `０００１２３４５`): PMH gets one
+        // of them under a number no certificate shows. Build's values are repaired already.
+        let built = if self.opts.repair {
+            Vec::new()
+        } else {
+            self.key_values_as_built(&raw)
+        };
+        let value = |i: usize| {
+            built
+                .iter()
+                .find(|(k, _)| *k == i)
+                .map_or_else(|| raw(i), |(_, v)| v.as_str())
         };
         if let Some(sorted) = self.sorted_keys.as_mut() {
             if sorted.push(row, &value, dates.valid_from, dates.valid_to) {
@@ -102,9 +118,44 @@ impl<'l> Back<'l> {
         } else {
             None
         };
-        let value = shown.map(|i| value(i).to_owned());
+        let value = shown.map(|i| raw(i).to_owned());
         let d = self.key_diagnostic(row, line, found, field_cols, value);
         self.sink.push(d);
+    }
+
+    /// The key fields' values (certificate key, type, 履歴キー) that build would write
+    /// otherwise, for the ones that are not ASCII (ASCII values build changes — a dropped
+    /// leading zero — have an error of their own). Empty, without allocating, for the usual
+    /// row of ASCII keys.
+    fn key_values_as_built<'v>(&self, raw: &dyn Fn(usize) -> &'v str) -> Vec<(usize, String)> {
+        let keys = &self.keys;
+        let fields = keys
+            .certificate
+            .iter()
+            .copied()
+            .chain(keys.certificate_type)
+            .chain(keys.history_key);
+        let mut built = Vec::new();
+        let mut ctx = None;
+        for i in fields {
+            let v = raw(i);
+            if v.is_ascii() || built.iter().any(|&(k, _)| k == i) {
+                continue;
+            }
+            let layout = self.layout;
+            let Some(f) = layout.fields.get(i) else {
+                continue;
+            };
+            let ctx = *ctx.get_or_insert_with(|| {
+                self.insurer_field.map_or(RowContext::default(), |k| {
+                    RowContext::from_insurer_number(raw(k))
+                })
+            });
+            if let Some(after) = repair::repair_cell(f, &layout.dialect, v, ctx).value {
+                built.push((i, after));
+            }
+        }
+        built
     }
 
     /// The sorted index's findings, at the end of the file, each where its row's certificate

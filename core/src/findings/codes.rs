@@ -165,12 +165,14 @@ codes! {
     NotInCodeList = "V005" => "core/src/check/fields.rs", "Back::cell";
     Boolean = "V006" => "core/src/check/fields.rs", "Back::cell";
     ConditionsSyntax = "V007" => "core/src/check/fields.rs", "Back::cell";
-    Whitespace = "V008" => "core/src/check/fields.rs", "Back::cell";
+    Whitespace = "V008" => "core/src/check/fields.rs", "Back::edge_space";
     BomInValue = "V009" => "core/src/check/fields.rs", "Back::bom_in_value";
     RecipientNumberEmpty = "V010" => "core/src/check/fields.rs", "Back::cell";
     ExcelError = "V011" => "core/src/check/fields.rs", "Back::excel_error";
     DigitInName = "V012" => "core/src/check/fields.rs", "Back::cell";
     MyNumberElsewhere = "V013" => "core/src/check/fields.rs", "Back::my_number_elsewhere";
+    InvisibleChar = "V014" => "core/src/check/fields.rs", "Back::invisible_char";
+    EdgeSpaceInCode = "V015" => "core/src/check/fields.rs", "Back::edge_space";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
@@ -210,6 +212,7 @@ codes! {
     RepairExcelSerial = "X011" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairAmount = "X012" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairCodeLabel = "X013" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairInvisible = "X014" => "core/src/check/repair/mod.rs", "Back::repair_row";
     TooManyRemovals = "P001" => "core/src/check/previous.rs", "removal_check";
 }
 
@@ -523,8 +526,8 @@ impl Code {
                 Warning,
                 "値の前後に空白があります",
                 "Leading or trailing spaces",
-                "値の前後の空白（全角スペース・改行などを含む）は照合の失敗や登録エラーの原因になります。",
-                "Spaces (including full-width spaces and line breaks) around a value can break matching or registration.",
+                "氏名・住所などの文字列の前後の空白（全角スペース・改行などを含む）は照合の失敗や登録エラーの原因になります（番号・コード・日付の前後の空白は V015）。",
+                "Spaces (including full-width spaces and line breaks) around text such as a name or an address can break matching or registration (around a number, code or date they are V015).",
                 "値の前後の空白を削除してください（pmhcsv build は自動で削除し、記録に残します）。",
                 "Remove the spaces (`pmhcsv build` trims them and records it).",
             ),
@@ -534,8 +537,8 @@ impl Code {
                 "A byte-order mark (U+FEFF) inside a value",
                 "BOM（EF BB BF）は本来ファイルの先頭だけに置く印です。行の先頭や値の中にあると（CSV を連結したときに起きます）、目に見えないままその値の一部としてアップロードされ、種別IDなどが一致しなくなります。",
                 "A BOM (EF BB BF) belongs at the start of the file only. At the start of a row or inside a value (it happens when CSV files are concatenated) it is uploaded, invisibly, as part of the value, and IDs stop matching.",
-                "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後の BOM を削除し、記録に残します）。",
-                "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build trims a BOM at a value's edges and records it).",
+                "該当の値から BOM を削除してください。CSV ファイルを連結した場合は、2つ目以降のファイルの先頭の BOM と見出し行を除いてから連結してください（pmhcsv build は値の前後と中の BOM を削除し、記録に残します）。",
+                "Delete the BOM from the value. When concatenating CSV files, drop the BOM and header row of every file after the first (pmhcsv build deletes a BOM at a value's edges or inside it and records it).",
             ),
             Code::DigitInName => i(
                 Error,
@@ -554,6 +557,24 @@ impl Code {
                 "A field or certificate-face item that is not the 個人番号 column holds a 12-digit number whose My Number check digit passes: a column mapped one off, or someone else's (a guardian's) My Number. Certificate-face items are shown at medical institutions.",
                 "列の対応付けを確認してください。個人番号は個人番号の列にだけ入れ、券面項目には入れないでください。",
                 "Check the column mapping. A My Number belongs in the 個人番号 column only, never in a certificate-face item.",
+            ),
+            Code::InvisibleChar => i(
+                Error,
+                "値の中に見えない文字があります",
+                "An invisible character inside a value",
+                "ゼロ幅スペース（U+200B）、ソフトハイフン（U+00AD）、文字の向きを変える制御文字（U+202E など）、タブ・改行などの制御文字は、画面にも印刷にも現れないまま値の一部としてアップロードされます。番号なら別の番号に、氏名なら同じ人の別の書き方になり、照合できません。Web ページや PDF からのコピー＆ペーストで入ります。",
+                "A zero-width space (U+200B), a soft hyphen (U+00AD), a direction control (U+202E …) or a control character such as a tab or a line break shows neither on screen nor in print, yet it is uploaded as part of the value: a number becomes another number, a name another spelling of it, and nothing matches. Copying from web pages or PDFs brings them in.",
+                "該当の文字を削除してください。値を入力し直すのが確実です（pmhcsv build はゼロ幅文字・書式制御文字を自動で削除し、記録に残します。タブ・改行などの制御文字は手で直してください）。",
+                "Delete the character; typing the value again is surest (`pmhcsv build` deletes zero-width and formatting characters and records it; tabs, line breaks and other control characters must be fixed by hand).",
+            ),
+            Code::EdgeSpaceInCode => i(
+                Error,
+                "番号・コード・日付の前後に空白があります",
+                "Spaces around a number, code or date",
+                "番号・コード・日付・フラグは1文字ずつ照合される値です。前後の空白（全角スペース・改行・ゼロ幅スペースを含む）は値の一部としてアップロードされ、PMH がそれを取り除くかは公開されていません。取り除かれなければ、12桁の個人番号が13文字になるように、別の値になります。",
+                "Numbers, codes, dates and flags are compared character for character. Spaces around one (full-width spaces, line breaks and zero-width spaces included) are uploaded as part of it, and whether PMH removes them is not published; if it does not, the value is another value (a 12-digit My Number becomes 13 characters).",
+                "値の前後の空白を削除してください（pmhcsv build は自動で削除し、記録に残します）。",
+                "Remove the spaces (`pmhcsv build` trims them and records it).",
             ),
             Code::ExcelError => i(
                 Error,
@@ -896,6 +917,15 @@ impl Code {
                 "A code column held the label of a code, or an alias the layout's code table lists (sex 「女」/「女性」 → 2), or a flag word (「有」「無」「はい」「いいえ」): it became the code. Only exact matches are changed; nothing is guessed.",
                 "修正後のコードが受給者証と一致するか確認してください（性別の 1=男・2=女 は推定のコード表です）。元のデータでコードを入力すると確実です。",
                 "Check the code against the certificate (the sex table 1 = male, 2 = female is inferred). Entering codes in the source avoids the question.",
+            ),
+            Code::RepairInvisible => i(
+                Info,
+                "見えない文字を削除しました",
+                "Invisible characters deleted",
+                "値の中のゼロ幅スペース・ソフトハイフン・書式制御文字（U+200B、U+00AD、U+202E など）を削除しました。目に見える文字は変わっていません。",
+                "Zero-width spaces, soft hyphens and formatting characters (U+200B, U+00AD, U+202E …) inside the value were deleted; every visible character is unchanged.",
+                "修正後の値を確認してください。元のデータにも同じ文字が入っているため、元のデータも直すと次回から出なくなります。",
+                "Check the corrected value. The source data holds the same characters: fixing it there stops this repair from recurring.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

@@ -249,7 +249,13 @@ fn push_cut_marker(s: &mut String, cut: usize, ja: bool) {
 /// date. Free-text fields (受給者証名) keep their values.
 fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
     let Some(f) = d.field.and_then(|i| layout.fields.get(i)) else {
-        return Personal::None;
+        // A 受給者証券面項目 column's value is free text the municipality chose (a guardian's
+        // name, a disease): masked as a name. The other findings on such a column show an
+        // Excel error's fixed text (V011) or a number `hide_long_numbers` masks (V013).
+        return match d.code {
+            Code::InvisibleChar | Code::BomInValue if d.row != Some(1) => Personal::Name,
+            _ => Personal::None,
+        };
     };
     // Only a value the checks rejected may be out of place: a repair (X013 「女」→ 2, X006 a
     // 和暦 date) recognised it as the field's own.
@@ -257,6 +263,8 @@ fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
         d.code,
         Code::Length
             | Code::Chars
+            | Code::InvisibleChar
+            | Code::EdgeSpaceInCode
             | Code::Date
             | Code::NotInCodeList
             | Code::Boolean
@@ -324,9 +332,7 @@ fn quoted(v: Option<&str>) -> (String, String) {
 /// (controls, spaces, format characters such as bidi overrides, noncharacters), and nothing
 /// but `(*)` for a character the mask hid (`hidden`).
 fn char_name(c: char, hidden: bool) -> String {
-    let invisible = c.is_control()
-        || c.is_whitespace()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{FFFE}' | '\u{FFFF}' | '\u{061C}');
+    let invisible = c.is_whitespace() || crate::domain::chars::is_invisible(c);
     if hidden {
         return "(*)".to_owned();
     }
@@ -336,6 +342,27 @@ fn char_name(c: char, hidden: bool) -> String {
         format!("「{c}」")
     };
     format!("{shown}(U+{:04X})", u32::from(c))
+}
+
+/// What an invisible character is (V014), in Japanese and English: it cannot be shown.
+fn invisible_kind(c: char) -> (&'static str, &'static str) {
+    match c {
+        '\t' => ("タブ", "a tab"),
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => ("改行", "a line break"),
+        '\u{00AD}' => ("ソフトハイフン", "a soft hyphen"),
+        '\u{200B}' => ("ゼロ幅スペース", "a zero-width space"),
+        '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
+            ("ゼロ幅文字", "a zero-width character")
+        }
+        '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{061C}' => ("文字の向きを変える制御文字", "a text-direction control"),
+        c if c.is_control() => ("制御文字", "a control character"),
+        c if crate::domain::chars::is_noncharacter(c) => ("文字でない符号", "a noncharacter"),
+        _ => ("書式制御文字", "a formatting character"),
+    }
 }
 
 fn length_rule(min: Option<u32>, max: Option<u32>) -> (String, String) {
@@ -389,7 +416,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     // A finding on a 受給者証券面項目 column (no layout field) names it as such.
     let (label_ja, label_en) = field.map_or_else(
         || match d.code {
-            Code::BomInValue | Code::ExcelError | Code::Chars => {
+            Code::BomInValue | Code::ExcelError | Code::InvisibleChar => {
                 ("受給者証券面項目".to_owned(), "certificate item".to_owned())
             }
             _ => (String::new(), String::new()),
@@ -620,17 +647,17 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("\"{label_en}\" {v_en} has {actual} characters; it must have {re}."),
             )
         }
-        // A 券面 column: only a control character is refused there (a line break or a tab may
-        // be the text's own).
-        (Code::Chars, Detail::Char { ch, pos }) if field.is_none() => (
-            format!(
-                "「{label_ja}」{v_ja}の{pos}文字目{}は制御文字です。目に見えないままアップロードされるため、削除してください。",
-                char_name(*ch, hidden(*pos))
-            ),
-            format!(
-                "\"{label_en}\" {v_en}: character {pos} {} is a control character; it would be uploaded unseen. Delete it.",
-                char_name(*ch, hidden(*pos))
-            ),
+        (Code::InvisibleChar, Detail::Char { ch, pos }) => {
+            let (kj, ke) = invisible_kind(*ch);
+            let code = format!("U+{:04X}", u32::from(*ch));
+            (
+                format!("「{label_ja}」{v_ja}の{pos}文字目に見えない文字（{kj} {code}）があります。"),
+                format!("\"{label_en}\" {v_en}: character {pos} is invisible ({ke} {code})."),
+            )
+        }
+        (Code::EdgeSpaceInCode, _) => (
+            format!("「{label_ja}」{v_ja}の前後に空白があります。空白も値の一部としてアップロードされます。"),
+            format!("\"{label_en}\" {v_en} has spaces around it; they would be uploaded as part of the value."),
         ),
         (Code::Chars, Detail::Char { ch, pos }) => {
             let class = field.map(|f| (f.chars.label(Lang::Ja), f.chars.label(Lang::En)));
@@ -845,6 +872,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairExcelSerial
             | Code::RepairAmount
             | Code::RepairCodeLabel
+            | Code::RepairInvisible
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis
             | Code::ProposeLeadingZeros,

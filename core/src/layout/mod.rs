@@ -488,6 +488,21 @@ impl Field {
     pub fn has_check(&self, check: Check) -> bool {
         self.checks.contains(&check)
     }
+
+    /// Whether the field holds a number, code, date, flag or 追加条件 (every type but text,
+    /// and text of the digits or 半角英数 classes), not words: a value compared character for
+    /// character, where an edge space makes another value (V015) and 全角 letters and digits
+    /// are written 半角 by build (X002).
+    pub fn is_code_like(&self) -> bool {
+        match self.value_type {
+            ValueType::Text => matches!(self.chars, CharClass::Digits | CharClass::Alnum),
+            ValueType::Digits
+            | ValueType::Code
+            | ValueType::Date
+            | ValueType::Boolean
+            | ValueType::Conditions => true,
+        }
+    }
 }
 
 /// Output text encoding of the upload file.

@@ -3,10 +3,11 @@
 //! cut to length before, in [`crate::findings::message`]).
 //!
 //! - text, CSV, JUnit, GitHub: control characters (C0, DEL, C1), bidi embeddings, overrides and
-//!   isolates, bidi marks and the line/paragraph separators are written visibly as `<U+001B>`
-//!   (the notation of the messages' own `(U+0009)`), so a value cannot move the cursor, erase
-//!   earlier findings, recolour the terminal or reorder what is shown. The noncharacters
-//!   U+FFFE and U+FFFF, which XML 1.0 forbids, are written so too;
+//!   isolates, bidi marks, the line/paragraph separators and the other invisible characters
+//!   (zero-width, soft hyphen …) are written visibly as `<U+001B>` (the notation of the
+//!   messages' own `(U+0009)`), so a value cannot move the cursor, erase earlier findings,
+//!   recolour the terminal, reorder what is shown or hide a character. The noncharacters
+//!   (U+FFFE and U+FFFF, which XML 1.0 forbids, among them) are written so too;
 //! - CSV for Excel: a cell that would start a formula gets a leading `'` (OWASP CSV injection);
 //! - JUnit: `& < > " '` become entities, so the document is well-formed for any input;
 //! - GitHub annotations: GitHub's workflow-command escaping (`%`, CR, LF; `:` and `,` in
@@ -15,18 +16,14 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Whether `c` must not reach a terminal or a viewer raw.
+/// Whether `c` must not reach a terminal or a viewer raw: every character a value may not
+/// hold unseen ([`crate::domain::chars::is_invisible`], V014's rule): control characters (C0
+/// with TAB, LF, CR and ESC; DEL; C1 with CSI U+009B and OSC U+009D), the bidi embeddings,
+/// overrides, isolates and marks, the line and paragraph separators, the zero-width and other
+/// format characters, and the noncharacters (U+FFFE/U+FFFF, which XML 1.0 forbids). Shown as
+/// `<U+200B>`, the character a finding is about can be seen in the report.
 pub fn is_unsafe(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{1F}'          // C0, including TAB, LF, CR, ESC
-        | '\u{7F}'..='\u{9F}'       // DEL, C1 (CSI U+009B, OSC U+009D …)
-        | '\u{061C}'                // ARABIC LETTER MARK
-        | '\u{200E}' | '\u{200F}'   // LRM, RLM
-        | '\u{2028}' | '\u{2029}'   // line and paragraph separators
-        | '\u{202A}'..='\u{202E}'   // LRE, RLE, PDF, LRO, RLO
-        | '\u{2066}'..='\u{2069}'   // LRI, RLI, FSI, PDI
-        | '\u{FFFE}' | '\u{FFFF}'   // noncharacters (not allowed in XML)
-    )
+    crate::domain::chars::is_invisible(c)
 }
 
 fn push_code_point(out: &mut String, c: char) {
@@ -121,6 +118,13 @@ mod tests {
             "<U+202E><U+2066><U+2069><U+200F><U+2028>"
         );
         assert_eq!(visible("愛知　花子 ①"), "愛知　花子 ①");
+        // Invisible characters a value holds (V014) are shown where they are.
+        assert_eq!(
+            visible("0001234\u{200B}5\u{00AD}\u{FEFF}\u{FDD0}"),
+            "0001234<U+200B>5<U+00AD><U+FEFF><U+FDD0>"
+        );
+        // An 異体字 selector is part of the character it follows.
+        assert_eq!(visible("葛\u{E0100}"), "葛\u{E0100}");
     }
 
     #[test]

@@ -72,6 +72,11 @@ pub enum RepairKind {
     /// layout's code table lists (`女性`); a flag written `有`/`無`, `あり`/`なし`, `はい`/`いいえ`
     /// → the dialect's true/false. Only exact, unambiguous matches.
     CodeLabel,
+    /// Invisible formatting characters inside the value (zero-width space U+200B, soft hyphen
+    /// U+00AD, direction controls …, [`chars::is_invisible_format`]) deleted, in every field:
+    /// every visible character stays. Control characters (tabs, line breaks) are not: where
+    /// one belongs is the user's to say (V014).
+    Invisible,
 }
 
 /// One step of [`repair_cell`]: what it saw and what it wrote (or proposes).
@@ -188,6 +193,9 @@ struct Plan {
     recipient: bool,
     /// Leading zeros may be restored, not only proposed ([`RowContext::numeric_source`]).
     pad_proven: bool,
+    /// The row is not all clear, so a cell may hold an invisible formatting character
+    /// ([`RepairKind::Invisible`]; none is clear).
+    invisible: bool,
     /// An amount field (`checks = ["amount"]`): [`RepairKind::Amount`].
     amount: bool,
     /// A code or flag field: [`RepairKind::CodeLabel`].
@@ -211,14 +219,7 @@ pub(crate) struct FieldPlan {
 impl FieldPlan {
     pub(crate) fn of(field: &Field) -> FieldPlan {
         let text_class = (field.value_type == ValueType::Text).then_some(field.chars);
-        let width = match field.value_type {
-            ValueType::Digits
-            | ValueType::Code
-            | ValueType::Date
-            | ValueType::Boolean
-            | ValueType::Conditions => true,
-            ValueType::Text => matches!(field.chars, CharClass::Digits | CharClass::Alnum),
-        };
+        let width = field.is_code_like();
         let mac_jis = match text_class {
             Some(CharClass::Text) => MacJisMode::Apply,
             Some(CharClass::Name) => MacJisMode::Propose,
@@ -235,6 +236,7 @@ impl FieldPlan {
                 my_number,
                 recipient: false,
                 pad_proven: false,
+                invisible: true,
                 amount: field.has_check(Check::Amount),
                 labels: matches!(field.value_type, ValueType::Code | ValueType::Boolean),
             },
@@ -252,6 +254,7 @@ impl FieldPlan {
             },
             recipient: ctx.national_programme && self.recipient_check,
             pad_proven: ctx.numeric_source,
+            invisible: !ctx.row_all_clear,
             ..self.plan
         }
     }
@@ -294,6 +297,9 @@ pub(crate) fn repair_planned(
 /// "look closer": [`repair_slow`] then decides (and still allocates nothing if no step applies).
 #[cfg_attr(target_arch = "wasm32", inline(always))]
 fn is_clean_fast(plan: &Plan, dialect: &Dialect, value: &str) -> bool {
+    if plan.invisible && chars::has_invisible_format(value) {
+        return false;
+    }
     if plan.date {
         return date::parse_with_format(value, dialect.date_format.as_str()).is_some();
     }
@@ -369,6 +375,15 @@ fn repair_slow(plan: &Plan, field: &Field, dialect: &Dialect, value: &str) -> Ce
     if trimmed.len() != value.len() {
         s.record(RepairKind::Trim, trimmed.to_owned(), true);
         s.cur = Cow::Borrowed(trimmed);
+    }
+    if plan.invisible && chars::has_invisible_format(&s.cur) {
+        let after = chars::without_invisible_format(&s.cur);
+        // What is left may have spaces at its edges ("\u{200B} 123"): trimmed, as above.
+        let trimmed = chars::trim_edges(&after).to_owned();
+        s.apply(RepairKind::Invisible, after);
+        if trimmed.len() != s.cur.len() {
+            s.apply(RepairKind::Trim, trimmed);
+        }
     }
     if s.cur.is_empty() {
         return s.finish();
@@ -787,6 +802,7 @@ impl<'l> Back<'l> {
                     (RepairKind::LeadingZeros, false) => Code::ProposeLeadingZeros,
                     (RepairKind::Amount, _) => Code::RepairAmount,
                     (RepairKind::CodeLabel, _) => Code::RepairCodeLabel,
+                    (RepairKind::Invisible, _) => Code::RepairInvisible,
                 };
                 // A label read through the layout's code table is as sure as that table (性別's
                 // 1=男 2=女 is inferred); the flag words (有/無 …) are our reading.

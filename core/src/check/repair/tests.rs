@@ -132,6 +132,59 @@ fn trim_edges_in_every_field() {
     assert_eq!(r.problem, None);
 }
 
+/// X014: invisible formatting characters are deleted in every field, then the edges trimmed
+/// again; control characters stay for the validator (V014), and an all-clear row is not
+/// looked at (none is clear: `no_invisible_character_is_clear`).
+#[test]
+fn invisible_characters_are_deleted_in_every_field() {
+    let r = repair(RECIPIENT, "0001234\u{200B}5");
+    assert_eq!(kinds(&r), [(RepairKind::Invisible, true)]);
+    assert_applied(
+        &r,
+        RepairKind::Invisible,
+        "0001234\u{200B}5",
+        "00012345",
+        "00012345",
+    );
+    let r = repair(NAME, "愛知\u{00AD}花\u{202E}子");
+    assert_applied(
+        &r,
+        RepairKind::Invisible,
+        "愛知\u{00AD}花\u{202E}子",
+        "愛知花子",
+        "愛知花子",
+    );
+    // Deleting leaves a space at the edge: trimmed after.
+    let r = repair(MY_NUMBER, "123456789018\u{3000}\u{2066}x\u{2069}");
+    assert_eq!(r.value.as_deref(), Some("123456789018\u{3000}x"), "{r:?}");
+    let r = repair(MY_NUMBER, "\u{3000}\u{200C}123456789018");
+    assert_eq!(r.value.as_deref(), Some("123456789018"));
+    let r = repair(BIRTH, "2013\u{2060}-01-01");
+    assert_applied(
+        &r,
+        RepairKind::Invisible,
+        "2013\u{2060}-01-01",
+        "2013-01-01",
+        "2013-01-01",
+    );
+    let r = repair(MY_NUMBER, "1234\u{200B} 56789018");
+    assert_eq!(
+        kinds(&r),
+        [(RepairKind::Invisible, true)],
+        "an inner space is not trimmed"
+    );
+    assert_eq!(r.value.as_deref(), Some("1234 56789018"));
+    let r = repair(NAME, "愛知\t花子");
+    assert!(r.is_clean(), "a tab is the user's to place: {r:?}");
+    let clear = RowContext {
+        row_all_clear: true,
+        ..LOCAL
+    };
+    // The all-clear scan cannot pass such a row; if told so, the step is not looked for.
+    let r = repair_cell(&field(NAME), &full().dialect, "愛知\u{200B}花子", clear);
+    assert!(r.is_clean(), "{r:?}");
+}
+
 // Spec: issue 3 item 4, 全角 digits/letters → 半角 in code and number fields only.
 #[test]
 fn width() {

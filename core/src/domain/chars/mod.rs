@@ -658,6 +658,82 @@ pub fn lookalike_long_vowel_fix(s: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Whether `c` is an invisible formatting character: Unicode's format characters (category Cf:
+/// the zero-width space U+200B and joiners U+200C/U+200D, the soft hyphen U+00AD, the
+/// direction marks and embeddings U+200E/U+200F, U+202A–U+202E, U+2066–U+2069, the word joiner
+/// and invisible operators U+2060–U+2064, BOM U+FEFF, the tag characters …) and the line and
+/// paragraph separators U+2028/U+2029. Such a character shows as nothing, or reorders the
+/// text around it, yet it is part of the value: a number holding one is another number, a
+/// name holding one matches no other spelling of it. Whatever PMH's character rules are, the
+/// value is wrong (V014), and removing the character leaves every visible character as it was
+/// (X014). Variation selectors are not listed: an 異体字 selector (U+E0100…) chooses a glyph.
+/// None of these characters is in CP932, so a record the all-clear scan passes has none.
+#[must_use]
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// Whether `c` is a character nobody sees in a value: a control character (C0, DEL, C1: tabs
+/// and line breaks included), an [`is_invisible_format`] character, or a noncharacter
+/// (U+FDD0–U+FDEF, U+FFFE/U+FFFF of every plane: code points Unicode reserves for a
+/// program's internal use, never text). The one definition behind V014.
+#[must_use]
+pub fn is_invisible(c: char) -> bool {
+    c.is_control() || is_invisible_format(c) || is_noncharacter(c)
+}
+
+/// Unicode's noncharacters: U+FDD0–U+FDEF and the last two code points of every plane.
+#[must_use]
+pub fn is_noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// The first [`is_invisible`] character of `s` for which `keep` is false, with its 1-based
+/// position in characters.
+#[must_use]
+pub fn first_invisible(s: &str, keep: impl Fn(char) -> bool) -> Option<(u32, char)> {
+    s.chars()
+        .zip(1u32..)
+        .find(|&(c, _)| is_invisible(c) && !keep(c))
+        .map(|(c, pos)| (pos, c))
+}
+
+/// Whether `s` holds an [`is_invisible_format`] character (those are never ASCII).
+#[must_use]
+pub fn has_invisible_format(s: &str) -> bool {
+    !s.is_ascii() && s.chars().any(is_invisible_format)
+}
+
+/// `s` without its [`is_invisible_format`] characters (X014).
+#[must_use]
+pub fn without_invisible_format(s: &str) -> String {
+    s.chars().filter(|&c| !is_invisible_format(c)).collect()
+}
+
 /// Whether [`trim_edges`] removes `c` at an edge: Unicode white space (ASCII spaces, tabs and
 /// line breaks, NBSP U+00A0, ideographic space U+3000, the U+2000 spaces …) and the zero-width
 /// characters U+200B/U+200C/U+200D, U+2060 and BOM U+FEFF. The one definition of "edge space"

@@ -371,6 +371,56 @@ fn is_halfwidth_kana(c: char) -> bool {
     ('\u{FF61}'..='\u{FF9F}').contains(&c)
 }
 
+/// The checker looks for invisible characters (V014) only in records the all-clear scan did
+/// not pass, and build's X014 step only there: that is sound only if no invisible character is
+/// clear. Every code point is tried.
+#[test]
+fn no_invisible_character_is_clear() {
+    let mut invisible = 0;
+    for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+        if is_invisible(c) {
+            invisible += 1;
+            assert!(
+                !is_clear(c),
+                "U+{:04X} is invisible yet clear",
+                u32::from(c)
+            );
+            assert!(!all_clear(&format!("12{c}34")), "U+{:04X}", u32::from(c));
+        }
+        if is_invisible_format(c) {
+            assert!(!c.is_ascii(), "has_invisible_format skips ASCII");
+            assert!(!is_edge_space(c) || trim_edges(&format!("{c}1{c}")) == "1");
+        }
+    }
+    // C0, DEL and C1 (65) and the format characters listed.
+    assert!(invisible > 65 + 100, "{invisible}");
+}
+
+#[test]
+fn invisible_characters_are_found_and_deleted() {
+    assert_eq!(
+        first_invisible("0001234\u{200B}5", |_| false),
+        Some((8, '\u{200B}'))
+    );
+    assert_eq!(
+        first_invisible("愛知\u{202E}花子", |_| false),
+        Some((3, '\u{202E}'))
+    );
+    assert_eq!(first_invisible("a\tb", |_| false), Some((2, '\t')));
+    assert_eq!(first_invisible("a\tb", |c| c == '\t'), None);
+    // An 異体字 selector chooses a glyph: not invisible.
+    assert_eq!(first_invisible("葛\u{E0100}飾", |_| false), None);
+    assert_eq!(first_invisible("愛知花子", |_| false), None);
+    assert_eq!(
+        without_invisible_format("愛\u{00AD}知\u{200D}花\u{2066}子"),
+        "愛知花子"
+    );
+    // Control characters are the user's to place: not deleted.
+    assert_eq!(without_invisible_format("a\tb"), "a\tb");
+    assert!(has_invisible_format("1\u{2060}2"));
+    assert!(!has_invisible_format("1\t2"));
+}
+
 proptest! {
     #[test]
     fn all_clear_is_exactly_every_char_clear(s in "\\PC{0,12}|[ -~ぁ-んァ-ヶ亜-熙ｱ-ﾝ髙﨑①〜−—‖¢£¬\u{E000}\u{0}-\u{1F}\u{7F}]{0,24}") {
