@@ -176,17 +176,12 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
     if a.output == Path::new("-") {
         return Err(Fail(Usage::OutputStdout.message(lang)));
     }
-    let full = crate::load_layout(&a.input_layout, lang)?;
-    let diff_layout = crate::load_layout(&a.layout, lang)?;
-    let cfg = config(a)?;
-    let opts = Options {
-        known_insurer_numbers: a.known_insurer_numbers.clone(),
-        masters: crate::load_masters(&a.masters, lang)?,
-        ..Options::default()
-    };
     // The state is read and rewritten: an output, never one of the inputs or the diff file.
+    // Checked before anything is read (the layouts and masters included).
     let mut inputs: Vec<&Path> = vec![a.to.as_path()];
     inputs.extend(a.from.as_deref());
+    inputs.extend(crate::guard::layout_file(&a.input_layout));
+    inputs.extend(crate::guard::layout_file(&a.layout));
     inputs.extend(a.masters.iter().map(std::path::PathBuf::as_path));
     crate::guard::outputs_are_not_inputs(
         &inputs,
@@ -196,6 +191,14 @@ pub fn run(a: &DiffArgs) -> Result<ExitCode, Fail> {
         ],
         lang,
     )?;
+    let full = crate::load_layout(&a.input_layout, lang)?;
+    let diff_layout = crate::load_layout(&a.layout, lang)?;
+    let cfg = config(a)?;
+    let opts = Options {
+        known_insurer_numbers: a.known_insurer_numbers.clone(),
+        masters: crate::load_masters(&a.masters, lang)?,
+        ..Options::default()
+    };
     // The state is written after the 差分履歴 file is moved into place: a state that cannot be
     // written (a missing or read-only folder) fails now, before an earlier 差分履歴 file is
     // replaced by one whose state would not be kept (the next day's keys would not follow).

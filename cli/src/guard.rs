@@ -3,7 +3,8 @@
 //! unclosed quote the swallowed rows would be gone for good (issue 9). Nor over another output:
 //! `build -o up.csv --report up.csv` would leave the report where the upload file was said to
 //! be, and `diff -o state.txt --state state.txt` the state where the diff was. Refused with
-//! exit 2 before anything is read or written.
+//! exit 2 before anything is read or written. Every file a command reads is an input: the data,
+//! and also a layout TOML (`--layout`, `--input-layout`), a master, a mapping, `--previous`.
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,14 @@ pub(crate) fn outputs_are_not_inputs(
         }
     }
     Ok(())
+}
+
+/// The file a layout selector (`--layout`, `--input-layout`) reads: `None` for a built-in
+/// layout (`full`, `diff`), which is read from no file (`load_layout` tries those names first).
+pub(crate) fn layout_file(sel: &str) -> Option<&Path> {
+    pmh_core::Layout::builtin(sel)
+        .is_none()
+        .then(|| Path::new(sel))
 }
 
 /// An existing path that is not a regular file (a device such as `/dev/null`, a pipe).

@@ -366,6 +366,7 @@ fn load_mapping(
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Fail> {
     let lang: Lang = a.lang.into();
     let mut inputs: Vec<&Path> = a.inputs.iter().map(PathBuf::as_path).collect();
+    inputs.extend(guard::layout_file(&a.layout.layout));
     inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());
     inputs.extend(a.previous.previous.as_deref());
@@ -468,6 +469,7 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
         return Err(Fail(text::Usage::OutputStdout.message(lang)));
     }
     let mut inputs: Vec<&Path> = vec![a.input.as_path()];
+    inputs.extend(guard::layout_file(&a.layout.layout));
     inputs.extend(a.common.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());
     inputs.extend(a.previous.previous.as_deref());
@@ -641,11 +643,14 @@ fn build(a: &BuildArgs) -> Result<ExitCode, Fail> {
 }
 
 fn master_cmd(a: &MasterArgs) -> Result<ExitCode, Fail> {
+    // `pmhcsv master` has no --lang: Japanese, the CLI's default. The summary (or the
+    // template) is never written over a master it was given.
+    let inputs: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
+    guard::outputs_are_not_inputs(&inputs, &[("-o", a.output.as_deref())], Lang::Ja)?;
     if a.template || a.files.is_empty() {
         write_out(a.output.as_deref(), &Masters::template())?;
         return Ok(ExitCode::SUCCESS);
     }
-    // `pmhcsv master` has no --lang: Japanese, the CLI's default.
     let m = load_masters(&a.files, Lang::Ja)?.unwrap_or_default();
     write_out(
         a.output.as_deref(),
@@ -656,6 +661,8 @@ fn master_cmd(a: &MasterArgs) -> Result<ExitCode, Fail> {
 
 fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {
     // `pmhcsv layout` has no --lang: Japanese, the CLI's default.
+    let inputs: Vec<&Path> = guard::layout_file(&a.layout.layout).into_iter().collect();
+    guard::outputs_are_not_inputs(&inputs, &[("-o", a.output.as_deref())], Lang::Ja)?;
     let layout = load_layout(&a.layout.layout, Lang::Ja)?;
     let bytes = match a.format {
         LayoutFormat::Md => docs::layout_markdown(&layout).into_bytes(),
@@ -675,7 +682,9 @@ fn layout_cmd(a: &LayoutArgs) -> Result<(), Fail> {
 /// is written, and says so).
 fn layout_from_template(a: &LayoutArgs, template: &Path) -> Result<ExitCode, Fail> {
     let lang: Lang = a.lang.into();
-    guard::outputs_are_not_inputs(&[template], &[("-o", a.output.as_deref())], lang)?;
+    let mut inputs: Vec<&Path> = vec![template];
+    inputs.extend(guard::layout_file(&a.layout.layout));
+    guard::outputs_are_not_inputs(&inputs, &[("-o", a.output.as_deref())], lang)?;
     let base = load_layout(&a.layout.layout, lang)?;
     let bytes = std::fs::read(template).map_err(|e| io_fail(template, &e))?;
     let (layout, report) =

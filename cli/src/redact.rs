@@ -59,6 +59,7 @@ pub fn run(a: &RedactArgs) -> Result<ExitCode, Fail> {
     let ja = matches!(a.lang, LangArg::Ja);
     let lang: Lang = a.lang.into();
     let mut inputs: Vec<&std::path::Path> = vec![a.input.as_path()];
+    inputs.extend(crate::guard::layout_file(&a.layout.layout));
     inputs.extend(a.masters.iter().map(PathBuf::as_path));
     inputs.extend(a.mapping.as_deref());
     crate::guard::outputs_are_not_inputs(&inputs, &[("-o", Some(a.output.as_path()))], lang)?;

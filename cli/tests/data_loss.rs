@@ -266,6 +266,252 @@ fn a_hard_link_is_the_same_file() {
     assert_eq!(std::fs::read(&input).unwrap(), bytes);
 }
 
+/// A file of the workspace (outside `fixtures/`), as a test input.
+fn workspace_file(p: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(p)
+}
+
+/// Every file a command reads is an input, not only the data: a layout TOML (`--layout`,
+/// `--input-layout`, the vendor's layout made from the official template) and the masters of
+/// `pmhcsv master`. An output named like one of them (directly, as `./X`, through a symlink or
+/// a hard link) is refused with exit 2 before anything is read; the file keeps its bytes and
+/// no other output appears.
+#[cfg(unix)]
+#[test]
+fn no_output_is_written_over_a_layout_or_a_master() {
+    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let (input, _) = copy("valid/full_minimal.csv", "guard-in.csv");
+    let layout_bytes = std::fs::read(workspace_file("core/layouts/full.toml")).unwrap();
+    let diff_layout_bytes = std::fs::read(workspace_file("core/layouts/diff.toml")).unwrap();
+    let (master, master_bytes) = copy("masters/example_master.csv", "guard-seido.csv");
+    let (other_master, _) = copy("masters/example_master.csv", "guard-seido-2.csv");
+    let my = tmp("guard-my.toml");
+    let dl = tmp("guard-dl.toml");
+    std::fs::write(&my, &layout_bytes).unwrap();
+    std::fs::write(&dl, &diff_layout_bytes).unwrap();
+    let dir = my.parent().unwrap().to_path_buf();
+    let dotted = |name: &str| path(&dir.join(".").join(name));
+    let linked = |target: &std::path::Path, name: &str| {
+        let link = tmp(name);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        path(&link)
+    };
+    let my_symlink = linked(&my, "guard-my-symlink.toml");
+    let master_symlink = linked(&master, "guard-seido-symlink.csv");
+    let my_hard_link = tmp("guard-my-hard-link.toml");
+    let _ = std::fs::remove_file(&my_hard_link);
+    std::fs::hard_link(&my, &my_hard_link).unwrap();
+    let my_hard_link = path(&my_hard_link);
+    // An output that must not appear: nothing is written when the run is refused.
+    let other = tmp("guard-other-output.csv");
+    let (input, my_s, dl_s, master_s) = (path(&input), path(&my), path(&dl), path(&master));
+    let (other_s, other_master) = (path(&other), path(&other_master));
+    let my_dotted = dotted("guard-my.toml");
+    let master_dotted = dotted("guard-seido.csv");
+
+    // (what, the file that must keep its bytes, its bytes, the arguments)
+    let cases: Vec<(&str, &str, &[u8], Vec<&str>)> = vec![
+        (
+            "validate --layout X -o X",
+            &my_s,
+            &layout_bytes,
+            vec!["validate", &input, "--layout", &my_s, "-o", &my_s],
+        ),
+        (
+            "validate --layout X -o ./X",
+            &my_s,
+            &layout_bytes,
+            vec!["validate", &input, "--layout", &my_s, "-o", &my_dotted],
+        ),
+        (
+            "validate --layout X --receipt X",
+            &my_s,
+            &layout_bytes,
+            vec!["validate", &input, "--layout", &my_s, "--receipt", &my_s],
+        ),
+        (
+            "validate --layout X -o hard link to X",
+            &my_s,
+            &layout_bytes,
+            vec!["validate", &input, "--layout", &my_s, "-o", &my_hard_link],
+        ),
+        (
+            "build --layout X -o X",
+            &my_s,
+            &layout_bytes,
+            vec!["build", &input, "--layout", &my_s, "-o", &my_s],
+        ),
+        (
+            "build --layout X --report X",
+            &my_s,
+            &layout_bytes,
+            vec![
+                "build", &input, "--layout", &my_s, "-o", &other_s, "--report", &my_s,
+            ],
+        ),
+        (
+            "build --layout X --receipt symlink to X",
+            &my_s,
+            &layout_bytes,
+            vec![
+                "build",
+                &input,
+                "--layout",
+                &my_s,
+                "-o",
+                &other_s,
+                "--receipt",
+                &my_symlink,
+            ],
+        ),
+        (
+            "redact --layout X -o X",
+            &my_s,
+            &layout_bytes,
+            vec!["redact", &input, "--layout", &my_s, "-o", &my_s],
+        ),
+        (
+            "diff --input-layout X -o X",
+            &my_s,
+            &layout_bytes,
+            vec!["diff", "--to", &input, "--input-layout", &my_s, "-o", &my_s],
+        ),
+        (
+            "diff --layout X -o X",
+            &dl_s,
+            &diff_layout_bytes,
+            vec!["diff", "--to", &input, "--layout", &dl_s, "-o", &dl_s],
+        ),
+        (
+            "diff --input-layout X --state symlink to X",
+            &my_s,
+            &layout_bytes,
+            vec![
+                "diff",
+                "--to",
+                &input,
+                "--input-layout",
+                &my_s,
+                "-o",
+                &other_s,
+                "--state",
+                &my_symlink,
+            ],
+        ),
+        (
+            "layout --layout X --format md -o X",
+            &my_s,
+            &layout_bytes,
+            vec!["layout", "--layout", &my_s, "--format", "md", "-o", &my_s],
+        ),
+        (
+            "layout --layout X --format json -o symlink to X",
+            &my_s,
+            &layout_bytes,
+            vec![
+                "layout",
+                "--layout",
+                &my_s,
+                "--format",
+                "json",
+                "-o",
+                &my_symlink,
+            ],
+        ),
+        (
+            "layout --from-template T --layout X -o ./X",
+            &my_s,
+            &layout_bytes,
+            vec![
+                "layout",
+                "--from-template",
+                &input,
+                "--layout",
+                &my_s,
+                "-o",
+                &my_dotted,
+            ],
+        ),
+        (
+            "master X -o X",
+            &master_s,
+            &master_bytes,
+            vec!["master", &master_s, "-o", &master_s],
+        ),
+        (
+            "master X -o symlink to X",
+            &master_s,
+            &master_bytes,
+            vec!["master", &master_s, "-o", &master_symlink],
+        ),
+        (
+            "master Y X -o ./X",
+            &master_s,
+            &master_bytes,
+            vec!["master", &other_master, &master_s, "-o", &master_dotted],
+        ),
+        (
+            "master --template X -o X",
+            &master_s,
+            &master_bytes,
+            vec!["master", "--template", &master_s, "-o", &master_s],
+        ),
+    ];
+    // Every case is run, and every failure listed.
+    let mut failures = Vec::new();
+    for (what, kept, bytes, args) in &cases {
+        let _ = std::fs::remove_file(&other);
+        let o = run(args);
+        let e = stderr(&o);
+        if o.status.code() != Some(2) {
+            failures.push(format!("{what}: exit {:?}, not 2: {e}", o.status.code()));
+        }
+        if !e.contains("入力ファイルと同じファイルには書き込めません") {
+            failures.push(format!("{what}: not the Japanese refusal: {e}"));
+        }
+        if std::fs::read(kept).unwrap() != *bytes {
+            failures.push(format!("{what}: {kept} was replaced"));
+            std::fs::write(kept, bytes).unwrap();
+        }
+        if other.exists() {
+            failures.push(format!("{what}: another output was written"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // The same layout and master written elsewhere are fine: only the collision is refused.
+    let elsewhere = path(&tmp("guard-elsewhere.txt"));
+    for args in [
+        vec!["layout", "--layout", &my_s, "-o", &elsewhere],
+        vec!["master", &master_s, "-o", &elsewhere],
+        vec![
+            "validate",
+            &input,
+            "--as-of",
+            "2025-05-01",
+            "--layout",
+            &my_s,
+            "-o",
+            &elsewhere,
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    // A built-in layout is read from no file: a file of that name in the working folder is
+    // not an input (`--layout full` never reads `./full`).
+    std::fs::write(dir.join("full"), b"not a layout").unwrap();
+    let o = common::bin()
+        .args(["layout", "--layout", "full", "-o", "full"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// A today's file that lost most rows is refused by `diff` (exit 2): no diff file, the state
 /// untouched. `--max-deletions` confirms.
 #[test]
