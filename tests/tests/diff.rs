@@ -519,30 +519,52 @@ fn the_valid_fixtures_diff_cleanly() {
 }
 
 mod model {
-    //! Applying the diff to yesterday's state (as PMH would: a deletion removes a history row,
-    //! any other record sets it) gives exactly today's snapshot.
+    //! Three days of snapshots applied as PMH would apply the diffs (a deletion removes a
+    //! history row and must name the historyKey PMH holds; any other record sets the row and
+    //! must change it): after each day PMH holds exactly the day's snapshot as sent (an empty
+    //! 常に償還払い is sent as `0`), and nothing unchanged is re-sent. 常に償還払い is drawn from
+    //! `0`, empty and `1`, so a row is often sent the same while its cell went from `0` to empty
+    //! (the fill) or back; the run asserts that the generator reached that branch.
     use super::*;
     use proptest::prelude::*;
+    use proptest::test_runner::{
+        Config, FileFailurePersistence, TestCaseError, TestError, TestRunner,
+    };
+    use std::cell::Cell;
     use std::collections::BTreeMap;
 
-    type Pmh = BTreeMap<(String, String), Vec<String>>;
+    const DAYS: usize = 3;
+    /// The default fill of an empty 常に償還払い.
+    const FILL: &str = "0";
+
+    /// What PMH holds per history row: the content sent and its historyKey.
+    type Pmh = BTreeMap<(String, String), (Vec<String>, String)>;
 
     fn key(full_fields: &[String]) -> (String, String) {
-        let l = Layout::full();
-        let cert: Vec<&str> = l
-            .key_index()
-            .certificate
+        static CERTIFICATE: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+        let cert: Vec<&str> = CERTIFICATE
+            .get_or_init(|| Layout::full().key_index().certificate)
             .iter()
             .map(|&i| full_fields[i].trim())
             .collect();
         (cert.join("|"), full_fields[VALID_FROM].clone())
     }
 
-    fn snapshot(rows: &[Vec<String>]) -> Pmh {
-        rows.iter().map(|r| (key(r), r[..28].to_vec())).collect()
+    /// A row's content as written to the diff file: an empty 常に償還払い is filled.
+    fn sent_content(r: &[String]) -> Vec<String> {
+        let mut c = r[..28].to_vec();
+        if c[REIMBURSEMENT].trim().is_empty() {
+            c[REIMBURSEMENT] = FILL.into();
+        }
+        c
     }
 
-    fn apply(mut pmh: Pmh, out: &[u8]) -> Pmh {
+    /// A snapshot as PMH should hold it after the day's diff.
+    fn sent(rows: &[Vec<String>]) -> BTreeMap<(String, String), Vec<String>> {
+        rows.iter().map(|r| (key(r), sent_content(r))).collect()
+    }
+
+    fn apply(pmh: &mut Pmh, out: &[u8]) -> Result<(), TestCaseError> {
         let d = Layout::diff();
         let f = Layout::full();
         let (_, rows, _) = read_diff(out);
@@ -553,53 +575,153 @@ mod model {
                 .map(|ff| r[field(&d, &ff.id)].clone())
                 .collect();
             let k = key(&full_fields);
+            let history_key = r[field(&d, "historyKey")].clone();
             if r[field(&d, "isDeleted")] == "1" {
-                assert!(pmh.remove(&k).is_some(), "deleting a row PMH has");
+                let held = pmh.remove(&k);
+                prop_assert!(held.is_some(), "deleting a row PMH does not have");
+                let held_key = held.map(|h| h.1).unwrap_or_default();
+                prop_assert_eq!(
+                    held_key,
+                    history_key,
+                    "the deletion names another historyKey"
+                );
             } else {
-                pmh.insert(k, full_fields);
+                if let Some((held, _)) = pmh.get(&k) {
+                    prop_assert_ne!(held, &full_fields, "an update that changes nothing");
+                }
+                pmh.insert(k, (full_fields, history_key));
             }
         }
-        pmh
+        Ok(())
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+    /// One row on one day: present, how many times its address was edited (a change), and
+    /// its 常に償還払い.
+    type Version = (bool, u8, &'static str);
 
-        #[test]
-        fn applying_the_diff_gives_today(
-            keep in proptest::collection::vec(any::<bool>(), 1..25),
-            change in proptest::collection::vec(any::<bool>(), 1..25),
-            new in 0u64..5,
-        ) {
-            let y: Vec<_> = (0..keep.len() as u64).map(row).collect();
-            let mut t = Vec::new();
-            for (i, r) in y.iter().enumerate() {
-                if keep[i] {
-                    let mut r = r.clone();
-                    if change.get(i).copied().unwrap_or(false) {
-                        r[ADDRESS].push('改');
-                    }
-                    t.push(r);
-                }
+    /// The day's snapshot rows; a day without rows keeps row 0 (an empty snapshot is refused,
+    /// see `unusable_snapshots_are_refused`).
+    fn day(history: &[Vec<Version>], d: usize) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        for (i, h) in history.iter().enumerate() {
+            let (present, edits, reimbursement) = h[d];
+            if present || (i == 0 && history.iter().all(|h| !h[d].0)) {
+                let mut r = row(i as u64);
+                r[ADDRESS].push_str(&"改".repeat(usize::from(edits)));
+                r[REIMBURSEMENT] = reimbursement.to_owned();
+                rows.push(r);
             }
-            for n in 0..new {
-                t.push(row(1000 + n));
-            }
+        }
+        rows
+    }
+
+    fn fail(e: impl std::fmt::Debug) -> TestCaseError {
+        TestCaseError::fail(format!("{e:?}"))
+    }
+
+    #[test]
+    fn applying_the_diffs_of_three_days_gives_each_day() {
+        let version = (
+            any::<bool>(),
+            0u8..2,
+            prop::sample::select(vec!["0", "", "1"]),
+        );
+        let strategy = (
+            proptest::collection::vec(proptest::collection::vec(version, DAYS), 1..12),
+            prop::sample::select(vec![
+                HistoryKeyScheme::Hash,
+                HistoryKeyScheme::Period,
+                HistoryKeyScheme::Sequence,
+            ]),
+            any::<bool>(),
+        );
+        // Rows kept whose cell went between `0` and empty (sent the same, so unchanged), and
+        // rows whose cell went between `1` and empty (sent differently, so updated).
+        let (same_through_fill, changed_through_fill) = (Cell::new(0u64), Cell::new(0u64));
+        let mut runner = TestRunner::new(Config {
+            cases: 64,
+            source_file: Some(file!()),
+            failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+                "proptest-regressions",
+            ))),
+            ..Config::default()
+        });
+        let result = runner.run(&strategy, |(history, scheme, with_state)| {
+            // `sequence` numbers only with the state.
+            let with_state = with_state || scheme == HistoryKeyScheme::Sequence;
             // The model is about correctness: the deletion guard is off (it has its own tests).
             let cfg = DiffConfig {
+                scheme,
                 max_deletions: DeletionLimit::None,
                 ..DiffConfig::default()
             };
-            let r = run(Some(&file(&y)), &file(&t), &cfg, None);
-            if y.is_empty() || t.is_empty() {
-                // A snapshot without rows is refused, never diffed into "delete everyone".
-                prop_assert!(matches!(r, Err(DiffError::UnusableSnapshot { .. })), "{:?}", r.err());
-                return Ok(());
+            let days: Vec<Vec<Vec<String>>> = (0..DAYS).map(|d| day(&history, d)).collect();
+            let mut pmh = Pmh::new();
+            let mut state: Option<DiffState> = None;
+            for d in 0..DAYS {
+                let from = (d > 0).then(|| file(&days[d - 1]));
+                let r = run(
+                    from.as_deref(),
+                    &file(&days[d]),
+                    &cfg,
+                    state.as_ref().filter(|_| with_state),
+                )
+                .map_err(fail)?;
+                assert_clean(&r);
+                apply(&mut pmh, &r.out)?;
+                let held: BTreeMap<_, _> =
+                    pmh.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
+                prop_assert_eq!(&held, &sent(&days[d]), "day {}", d);
+                if d > 0 {
+                    // Every row kept is either unchanged or one update, by its content as sent.
+                    let before = sent(&days[d - 1]);
+                    let now = sent(&days[d]);
+                    let kept: Vec<_> = now.keys().filter(|k| before.contains_key(*k)).collect();
+                    let updated = kept.iter().filter(|k| before[**k] != now[**k]).count();
+                    let c = r.outcome.counts;
+                    prop_assert_eq!(
+                        (c.updated, c.unchanged),
+                        (updated as u64, (kept.len() - updated) as u64),
+                        "day {}",
+                        d
+                    );
+                    let cell = |rows: &[Vec<String>], k: &(String, String)| {
+                        rows.iter()
+                            .find(|r| key(r) == *k)
+                            .map(|r| r[REIMBURSEMENT].clone())
+                            .unwrap_or_default()
+                    };
+                    for k in kept {
+                        let pair = (cell(&days[d - 1], k), cell(&days[d], k));
+                        match (pair.0.as_str(), pair.1.as_str()) {
+                            ("0", "") | ("", "0") => {
+                                same_through_fill.set(same_through_fill.get() + 1)
+                            }
+                            ("1", "") | ("", "1") => {
+                                changed_through_fill.set(changed_through_fill.get() + 1)
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                state = Some(DiffState::from_text(&r.outcome.state.to_text()).map_err(fail)?);
             }
-            let r = r.unwrap();
-            assert_clean(&r);
-            prop_assert_eq!(apply(snapshot(&y), &r.out), snapshot(&t));
+            Ok(())
+        });
+        if let Err(e) = result {
+            match e {
+                TestError::Fail(why, value) => panic!("{why}\nminimal failing input: {value:?}"),
+                TestError::Abort(why) => panic!("{why}"),
+            }
         }
+        assert!(
+            same_through_fill.get() > 0,
+            "the generator never kept a row whose 常に償還払い went between 0 and empty"
+        );
+        assert!(
+            changed_through_fill.get() > 0,
+            "the generator never kept a row whose 常に償還払い went between 1 and empty"
+        );
     }
 }
 
@@ -922,4 +1044,168 @@ fn the_certificate_key_is_part_of_every_history_key() {
         new[0].2, old[0].2,
         "the historyKey depends on the key's fields"
     );
+}
+
+/// Position of 常に償還払い (`isAlwaysReimbursement`) in the full layout: optional in 全件,
+/// required in 差分履歴, where an empty cell is written as `0` (the default `--fill`).
+const REIMBURSEMENT: usize = 16;
+
+/// Rows `0..n` with 常に償還払い set to `value`.
+fn rows_with_reimbursement(n: u64, value: &str) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            let mut r = row(i);
+            r[REIMBURSEMENT] = value.to_owned();
+            r
+        })
+        .collect()
+}
+
+/// docs/diff.md item 3: "same content → nothing", where the content is what is sent. An empty
+/// 常に償還払い is written as `0`: yesterday's `0` and today's empty cell (or the reverse) are
+/// the same record, so nothing is re-sent (before, every certificate was an update identical to
+/// yesterday's, each with a new historyKey). A value that is sent differently is an update.
+#[test]
+fn a_cell_sent_as_its_fill_value_is_not_a_change() {
+    assert_eq!(
+        Layout::full().fields[REIMBURSEMENT].id,
+        "isAlwaysReimbursement"
+    );
+    let d = Layout::diff();
+    let col = field(&d, "isAlwaysReimbursement");
+    // (yesterday, today, updates, the value sent for an update)
+    for (yesterday, today, updated, sent) in [
+        ("0", "", 0, None),
+        ("", "0", 0, None),
+        (" ", "0", 0, None),
+        ("0", "0", 0, None),
+        ("", "", 0, None),
+        ("1", "", 6, Some("0")),
+        ("", "1", 6, Some("1")),
+        ("0", "1", 6, Some("1")),
+        ("1", "0", 6, Some("0")),
+    ] {
+        let what = format!("{yesterday:?} → {today:?}");
+        let y = rows_with_reimbursement(6, yesterday);
+        let t = rows_with_reimbursement(6, today);
+        for state in [false, true] {
+            let day1 = run(None, &file(&y), &DiffConfig::default(), None).unwrap();
+            let st = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
+            let r = run(
+                Some(&file(&y)),
+                &file(&t),
+                &DiffConfig::default(),
+                state.then_some(&st),
+            )
+            .unwrap();
+            let c = r.outcome.counts;
+            assert_eq!(
+                (c.registered, c.updated, c.deleted, c.unchanged),
+                (0, updated, 0, 6 - updated),
+                "{what}, state {state}"
+            );
+            let (_, rows, _) = read_diff(&r.out);
+            assert_eq!(rows.len() as u64, updated, "{what}");
+            for row in &rows {
+                assert_eq!(Some(row[col].as_str()), sent, "{what}");
+            }
+            assert_clean(&r);
+        }
+    }
+}
+
+/// The rows sent as the fill value share one `hash` historyKey, that of the empty cell, and
+/// it is the key earlier versions gave a row with an empty 常に償還払い (pinned): keys PMH holds
+/// for such rows still match, so a deletion recomputed without `--state` names the right one.
+/// A row that was unchanged only through the fill is deleted later with the key it was
+/// registered with.
+#[test]
+fn the_hash_key_of_a_filled_cell_is_stable() {
+    let key = |value: &str| {
+        let r = run(
+            None,
+            &file(&rows_with_reimbursement(2, value)),
+            &DiffConfig::default(),
+            None,
+        )
+        .unwrap();
+        let recs = records(&r.out);
+        let state = r.outcome.state.to_text();
+        (recs[1].2.clone(), state.lines().nth(6).unwrap().to_owned())
+    };
+    let empty = key("");
+    // Made by pmhcsv before fills were compared as sent: row(1) with an empty cell.
+    assert_eq!(empty.0, "05cb521ab4b41e5497f2");
+    assert_eq!(
+        empty.1,
+        "88cf1dc855fb70c177d51eaf83a2fd62 726cc0142c855600 05cb521ab4b41e5497f2"
+    );
+    assert_eq!(key("0"), empty, "`0` is sent as an empty cell is");
+    assert_eq!(key(" "), empty);
+    assert_eq!(key("1").0, "278e3dff9d66e4366866", "`1` keeps its key");
+
+    // Day 1 `0` (registered), day 2 empty (nothing sent), day 3 gone: the deletion, made
+    // without the state from day 2's row, carries the key of day 1's registration.
+    let cfg = DiffConfig {
+        max_deletions: DeletionLimit::None,
+        ..DiffConfig::default()
+    };
+    let day1 = rows_with_reimbursement(3, "0");
+    let day2 = rows_with_reimbursement(3, "");
+    let day3 = vec![day2[0].clone(), day2[2].clone()];
+    let registered = records(&run(None, &file(&day1), &cfg, None).unwrap().out);
+    let r2 = run(Some(&file(&day1)), &file(&day2), &cfg, None).unwrap();
+    assert_eq!(records(&r2.out), vec![]);
+    let r3 = run(Some(&file(&day2)), &file(&day3), &cfg, None).unwrap();
+    assert_eq!(
+        records(&r3.out),
+        vec![(
+            day1[1][MY_NUMBER].clone(),
+            "1".into(),
+            registered[1].2.clone()
+        )]
+    );
+}
+
+/// The state's content fingerprints are written, not read: the comparison is between `--from`
+/// and `--to`, and the state supplies only the historyKeys and counters. A state whose
+/// content fingerprints mean something else (written by a version that fingerprinted the
+/// content before the fills) gives the same diff.
+#[test]
+fn the_content_fingerprints_of_a_state_do_not_change_the_diff() {
+    let y = rows_with_reimbursement(5, "0");
+    let mut t = rows_with_reimbursement(5, "");
+    t[1][ADDRESS].push('改');
+    t.remove(3);
+    for scheme in [
+        HistoryKeyScheme::Hash,
+        HistoryKeyScheme::Period,
+        HistoryKeyScheme::Sequence,
+    ] {
+        let cfg = DiffConfig {
+            scheme,
+            ..DiffConfig::default()
+        };
+        let day1 = run(None, &file(&y), &cfg, None).unwrap();
+        let text = day1.outcome.state.to_text();
+        let other: String = text
+            .lines()
+            .map(|l| {
+                let p: Vec<&str> = l.split(' ').collect();
+                if p.len() == 3 && p[0].len() == 32 && p[1].len() == 16 {
+                    format!("{} {:016x} {}\n", p[0], 0x0123_4567_89ab_cdefu64, p[2])
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        assert_ne!(other, text);
+        let a = DiffState::from_text(&text).unwrap();
+        let b = DiffState::from_text(&other).unwrap();
+        let ra = run(Some(&file(&y)), &file(&t), &cfg, Some(&a)).unwrap();
+        let rb = run(Some(&file(&y)), &file(&t), &cfg, Some(&b)).unwrap();
+        assert_eq!(ra.out, rb.out, "{scheme:?}");
+        let c = ra.outcome.counts;
+        assert_eq!((c.updated, c.deleted, c.unchanged), (1, 1, 3), "{scheme:?}");
+    }
 }

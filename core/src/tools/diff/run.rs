@@ -144,6 +144,16 @@ pub(super) struct Keys<'l> {
     /// The layout's `keys.valid_from` field.
     pub(super) valid_from: Option<usize>,
     pub(super) row_key: RowKey,
+    /// `diff` only: the layout written and, per full-layout field, the value its empty cells
+    /// are written as ([`DiffConfig::fills`]). Empty for `compare()`: a 全件 file is compared
+    /// as it is.
+    sent: Option<Sent<'l>>,
+}
+
+/// What `diff` writes for a field with a fill value ([`Keys::sent`]).
+struct Sent<'l> {
+    diff: &'l Layout,
+    fills: Vec<Option<String>>,
 }
 
 impl<'l> Keys<'l> {
@@ -160,7 +170,35 @@ impl<'l> Keys<'l> {
             cert: fk.certificate,
             valid_from: fk.valid_from,
             row_key,
+            sent: None,
         })
+    }
+
+    /// Whether cell `value` of full-layout field `i` is written to the diff file as the
+    /// field's fill value: an empty cell (filled), or one that holds that value (after the
+    /// dialect conversion). Only with a fill for the field (`diff`).
+    fn sent_as_fill(&self, i: usize, value: &str) -> bool {
+        let Some(sent) = &self.sent else {
+            return false;
+        };
+        let Some(Some(fill)) = sent.fills.get(i) else {
+            return false;
+        };
+        trim_edges(value).is_empty() || convert(self.full, sent.diff, i, value) == *fill
+    }
+
+    /// Field `i`'s value as the content is compared and hashed (the content fingerprint, the
+    /// `hash` historyKey): the value as written, except that every cell written as the field's
+    /// fill value counts as an empty cell. Yesterday's `0` and today's empty cell, both sent as
+    /// `0`, are the same content, so the row is unchanged (nothing re-sent under a new key);
+    /// and an empty cell hashes as it did before fills were compared this way, so the keys
+    /// of such rows stay the ones PMH holds.
+    pub(super) fn content_value<'v>(&self, i: usize, value: &'v str) -> &'v str {
+        if self.sent_as_fill(i, value) {
+            ""
+        } else {
+            value
+        }
     }
 
     pub(super) fn facts(&self, r: &RowView<'_>) -> RowFacts {
@@ -177,8 +215,8 @@ impl<'l> Keys<'l> {
             unit.add(self.valid_from.map_or("", get).as_bytes());
         }
         let mut content = Fingerprint::new(2);
-        for v in r.fields {
-            content.add(v.as_bytes());
+        for (i, v) in r.fields.iter().enumerate() {
+            content.add(self.content_value(i, v).as_bytes());
         }
         for (name, value) in r.details {
             content.add(&[0x1D]);
@@ -195,7 +233,7 @@ impl<'l> Keys<'l> {
 
 impl<'l> Plan<'l> {
     fn new(full: &'l Layout, diff: &'l Layout, cfg: &'l DiffConfig) -> Result<Self, DiffError> {
-        let keys = Keys::new(full, cfg.row_key)?;
+        let mut keys = Keys::new(full, cfg.row_key)?;
         let dk = diff.key_index();
         let Some(hk) = dk.history_key else {
             return Err(DiffError::NoHistoryKey {
@@ -239,7 +277,17 @@ impl<'l> Plan<'l> {
                     }
                 }
             })
-            .collect();
+            .collect::<Vec<Source>>();
+        // Rows are compared and hashed as they are written: with the fills.
+        let mut fills = vec![None; full.fields.len()];
+        for s in &sources {
+            if let Source::Full(j, Some(v)) = s
+                && let Some(f) = fills.get_mut(*j)
+            {
+                *f = Some(v.clone());
+            }
+        }
+        keys.sent = Some(Sent { diff, fills });
         Ok(Self {
             keys,
             diff,
@@ -262,8 +310,8 @@ impl<'l> Plan<'l> {
         h.update(self.keys.valid_from.map_or("", get).as_bytes());
         if with_content {
             h.update(&[0x1E]);
-            for v in r.fields {
-                h.update(v.as_bytes());
+            for (i, v) in r.fields.iter().enumerate() {
+                h.update(self.keys.content_value(i, v).as_bytes());
                 h.update(&[0x1F]);
             }
             for (name, value) in r.details {
@@ -279,28 +327,34 @@ impl<'l> Plan<'l> {
 
     /// A value of the full layout, converted to the diff dialect (booleans, dates).
     fn convert(&self, full_field: usize, value: &str) -> String {
-        let (fd, dd) = (&self.keys.full.dialect, &self.diff.dialect);
-        let f = &self.keys.full.fields[full_field];
-        match f.value_type {
-            ValueType::Boolean
-                if fd.boolean_true != dd.boolean_true || fd.boolean_false != dd.boolean_false =>
-            {
-                let t = trim_edges(value);
-                if t == fd.boolean_true {
-                    dd.boolean_true.clone()
-                } else if t == fd.boolean_false {
-                    dd.boolean_false.clone()
-                } else {
-                    value.to_owned()
-                }
+        convert(self.keys.full, self.diff, full_field, value)
+    }
+}
+
+/// A value of field `full_field` of `full`, converted to the dialect of `diff` (booleans,
+/// dates).
+fn convert(full: &Layout, diff: &Layout, full_field: usize, value: &str) -> String {
+    let (fd, dd) = (&full.dialect, &diff.dialect);
+    let f = &full.fields[full_field];
+    match f.value_type {
+        ValueType::Boolean
+            if fd.boolean_true != dd.boolean_true || fd.boolean_false != dd.boolean_false =>
+        {
+            let t = trim_edges(value);
+            if t == fd.boolean_true {
+                dd.boolean_true.clone()
+            } else if t == fd.boolean_false {
+                dd.boolean_false.clone()
+            } else {
+                value.to_owned()
             }
-            ValueType::Date if fd.date_format != dd.date_format => {
-                date::parse_with_format(trim_edges(value), fd.date_format.as_str())
-                    .and_then(|d| date::format_date(d, dd.date_format.as_str()))
-                    .unwrap_or_else(|| value.to_owned())
-            }
-            _ => value.to_owned(),
         }
+        ValueType::Date if fd.date_format != dd.date_format => {
+            date::parse_with_format(trim_edges(value), fd.date_format.as_str())
+                .and_then(|d| date::format_date(d, dd.date_format.as_str()))
+                .unwrap_or_else(|| value.to_owned())
+        }
+        _ => value.to_owned(),
     }
 }
 

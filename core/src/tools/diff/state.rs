@@ -7,6 +7,9 @@ use super::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct UnitState {
     pub(super) unit: u128,
+    /// The content fingerprint when the row was last seen (as compared: a cell written as its
+    /// fill value counts as empty). Kept for the record and never read to decide anything, so
+    /// states whose fingerprints were made otherwise give the same diff (docs/diff.md).
     pub(super) content: u64,
     key_start: u32,
     key_len: u32,
