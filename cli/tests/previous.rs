@@ -67,7 +67,7 @@ fn a_truncated_file_is_an_error_naming_the_deletions() {
         "--previous",
         &prev,
         "--as-of",
-        "1990-01-01",
+        "2022-01-01",
     ]);
     assert_eq!(code, Some(1));
     let p = &j["previous"];
@@ -185,7 +185,7 @@ fn nothing_changed_means_no_upload_is_needed() {
         "--previous",
         &prev,
         "--as-of",
-        "1990-01-01",
+        "2022-01-01",
     ]);
     assert_eq!(code, Some(1));
     assert_eq!(j["counts"], serde_json::json!({"M007": 1, "S010": 1}));
@@ -227,7 +227,7 @@ fn added_changed_and_removed_are_listed_with_fields() {
         "--previous",
         &prev,
         "--as-of",
-        "1990-01-01",
+        "2022-01-01",
     ]);
     assert_eq!(code, Some(0), "{j}");
     let p = &j["previous"];

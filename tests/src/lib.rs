@@ -30,14 +30,32 @@ pub fn fixture_files(sub: &str) -> Vec<PathBuf> {
     v
 }
 
-/// The layout a fixture is meant for: `diff` when its name says so, else `full`.
+/// The layout a fixture is meant for: `diff` when its name says so, else `full`; written in
+/// CP932 without a BOM when its sidecar says `"output_encoding": "cp932"` (a vendor's layout
+/// whose upload file is Shift_JIS).
 pub fn layout_for(path: &Path) -> Layout {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with("diff") || name.contains("_diff_") {
+    let mut layout = if name.starts_with("diff") || name.contains("_diff_") {
         Layout::diff()
     } else {
         Layout::full()
+    };
+    let cp932 = std::fs::read_to_string(path.with_extension("json")).is_ok_and(|t| {
+        serde_json::from_str::<serde_json::Value>(&t)
+            .is_ok_and(|v| v.get("output_encoding").and_then(|e| e.as_str()) == Some("cp932"))
+    });
+    if cp932 {
+        let toml = pmh_core::FULL_TOML
+            .replacen("\nencoding = \"utf-8\"", "\nencoding = \"cp932\"", 1)
+            .replacen("\nbom = true", "\nbom = false", 1);
+        let before = layout.dialect.clone();
+        layout = Layout::from_toml(&toml).expect("the full layout in CP932");
+        assert!(
+            layout.dialect.encoding != before.encoding && !layout.dialect.bom,
+            "full.toml's dialect lines moved: update layout_for"
+        );
     }
+    layout
 }
 
 /// A sidecar `<stem>.json` flag of a fixture.

@@ -92,7 +92,9 @@ fn layout_with_basis(layout: &Layout, basis: Basis) -> Layout {
         .replace("\"verified\"", &to)
         .replace("\"inferred\"", &to)
         .replace("\"unknown\"", &to);
-    let l = Layout::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+    let mut l = Layout::from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+    // The fixture's dialect (a CP932 upload file) is kept: only the bases change.
+    l.dialect = layout.dialect.clone();
     assert!(l.fields.iter().all(|f| f.basis == basis));
     assert_eq!(l.keys.certificate_basis, basis);
     l
@@ -170,14 +172,18 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         // A My Number where no field is the 個人番号, an invisible character, spaces around a
         // number, code or date: wrong whatever PMH's rules are.
         MyNumberElsewhere | InvisibleChar | EdgeSpaceInCode => Basis::Verified,
+        // The layout's own output encoding cannot hold the character: no PMH rule behind it.
+        NotInOutputEncoding => Basis::Verified,
         // PMH deletes what a 全件 file lacks (the seed says so): no layout rule behind it.
         TooManyRemovals => Basis::Verified,
         // Seed 004 Q76 (only valid certificates in 全件); seed 002 l.542 (look-up needs the
         // 公費受給者番号): statements of the seeds, not layout rules.
         ExpiredInFull | RecipientNumberEmpty => Basis::Verified,
+        // A birth after the reference date or before 1900: wrong whatever PMH's rules are.
+        BirthImpossible => Basis::Verified,
         RepairTrim | RepairWidth | RepairKana | ProposeLongVowel | RepairMacJis | RepairDate
         | RepairEraOverflow | RepairLeadingZeros | ProposeMacJis | ProposeLeadingZeros
-        | RepairExcelSerial | RepairAmount | RepairInvisible => Basis::Verified,
+        | RepairExcelSerial | RepairAmount | RepairInvisible | RepairConditions => Basis::Verified,
         // BOM and line endings, the order of the key dates, PMH's character set: inferred.
         BomMismatch | LineEndingMismatch | PeriodReversed | BirthAfterStart => Basis::Inferred,
         Gaiji | VendorChar | OutsideCp932 | HalfwidthKanaInText => Basis::Inferred,

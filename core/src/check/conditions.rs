@@ -90,6 +90,33 @@ fn plainly_well_formed(value: &str) -> bool {
     }
 }
 
+/// The form build writes (pmh-layout.md row 15: "accept `-` and `‐`, write `-`"): the
+/// entries joined by `;` with `-` between item and code, without the spaces and the trailing
+/// `;` the grammar tolerates. `None` when the value is already so, or when an entry is
+/// malformed (V007 then reports it as it stands).
+pub(crate) fn canonical(value: &str) -> Option<String> {
+    if is_canonical(value) {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    for e in entries(value) {
+        let c = e.ok()?;
+        if !out.is_empty() {
+            out.push(';');
+        }
+        out.push_str(c.item);
+        out.push('-');
+        out.push_str(c.code);
+    }
+    (!out.is_empty() && out != value).then_some(out)
+}
+
+/// Whether `value` is written as [`canonical`] would write it (the common case, decided on
+/// its bytes).
+pub(crate) fn is_canonical(value: &str) -> bool {
+    plainly_well_formed(value) && !value.ends_with(';')
+}
+
 fn is_code(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
@@ -102,6 +129,27 @@ mod tests {
         entries(v)
             .map(|e| e.map(|c| (c.index, c.item, c.code)))
             .collect()
+    }
+
+    #[test]
+    fn canonical_form_is_what_build_writes() {
+        assert_eq!(canonical("01-1;02-3"), None);
+        assert_eq!(canonical("01‐1"), Some("01-1".into()));
+        assert_eq!(canonical(" 01-1 ; 02‐3 ;"), Some("01-1;02-3".into()));
+        assert_eq!(canonical("01-1;"), Some("01-1".into()));
+        assert_eq!(
+            canonical("01-1;;02-3"),
+            None,
+            "malformed: V007 reports it as it is"
+        );
+        assert_eq!(canonical("01 - 1"), None);
+        assert_eq!(canonical(""), None);
+        // Whatever is canonical is well-formed, and canonical again.
+        for v in ["01‐1;02‐3", "A-b ;", "1-1;2-2;3‐3"] {
+            let c = canonical(v).unwrap();
+            assert!(is_canonical(&c) && first_malformed(&c).is_none(), "{c}");
+            assert_eq!(canonical(&c), None);
+        }
     }
 
     /// The byte-level fast path says "well-formed" only of values [`entries`] reads without a

@@ -202,6 +202,8 @@ impl<'l> Back<'l> {
                     // The decoder writes U+FFFD for bytes it could not read; every U+FFFD in a
                     // row is reported once, by the row's S008, not again as outside CP932.
                     CharIssue::OutsideCp932 if cf.ch == '\u{FFFD}' => continue,
+                    // Build writing CP932 says C005 (an error) for the same character.
+                    CharIssue::OutsideCp932 if self.cp932_output() => continue,
                     CharIssue::OutsideCp932 => Code::OutsideCp932,
                     CharIssue::HalfWidthKana => Code::HalfwidthKanaInText,
                     CharIssue::Control => continue, // V003 already
@@ -366,6 +368,12 @@ impl<'l> Back<'l> {
         }
         self.sink
             .push(d.value(value).detail(Detail::Char { ch, pos }));
+    }
+
+    /// Build writes a CP932 upload file: a character outside CP932 is C005 there.
+    pub(super) fn cp932_output(&self) -> bool {
+        self.opts.output == Some(OutputFormat::Csv)
+            && self.layout.dialect.encoding == crate::layout::Encoding::Cp932
     }
 
     /// V008, or V015 in a number, code, date or flag field: spaces around the value (or a

@@ -133,6 +133,13 @@ impl<'l> Back<'l> {
                 .iter()
                 .map(|&c| map.headers[c].trim())
                 .collect();
+            if self.layout.dialect.encoding == Encoding::Cp932 {
+                // The 券面 names are written as the header (the fields' labels are the
+                // layout's): one CP932 cannot hold is C005 on the header row.
+                let cells: Vec<(&str, &str)> = names.iter().map(|&n| ("", n)).collect();
+                let detail_cols = self.detail_cols.clone();
+                self.unencodable(row, line, &[], &cells, &[], &detail_cols);
+            }
             write::csv_header(&mut self.out, self.layout, &names);
         }
         self.header = Some(map);

@@ -774,6 +774,10 @@ impl<'l> Back<'l> {
             let (fields, details) =
                 row_parts(header.as_ref(), &detail_cols, text, ranges, all, base, ends);
             if self.opts.output.is_some() {
+                // A clean record has only clear characters, which CP932 holds.
+                if !self.clean && self.cp932_output() {
+                    self.unencodable(row, line, &fields, &details, &field_cols, &detail_cols);
+                }
                 self.write_row(&fields, &details);
             }
             if let Some(v) = self.visitor.as_mut() {
@@ -791,6 +795,51 @@ impl<'l> Back<'l> {
         self.repaired_text = repaired_text;
         self.repaired_values = repaired_values;
         self.field_cols = field_cols;
+    }
+
+    /// C005: a value about to be written in a CP932 upload file holds a character CP932
+    /// cannot (the encoder would write `&#134071;` as text): one finding per value, on its
+    /// first such character. Out of line: only records the all-clear scan did not pass.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn unencodable(
+        &mut self,
+        row: u32,
+        line: u64,
+        fields: &[&str],
+        details: &[(&str, &str)],
+        field_cols: &[Option<u32>],
+        detail_cols: &[usize],
+    ) {
+        let first = |v: &str| {
+            v.chars()
+                .zip(1u32..)
+                .find(|&(c, _)| !crate::domain::chars::encodes_in_cp932(c))
+        };
+        let cells = fields
+            .iter()
+            .enumerate()
+            .map(|(fi, &v)| (Some(fi), field_cols.get(fi).copied().flatten(), v))
+            .chain(
+                details
+                    .iter()
+                    .zip(detail_cols)
+                    .map(|(&(_, v), &c)| (None, u32::try_from(c + 1).ok(), v)),
+            );
+        for (field, col, v) in cells {
+            let Some((ch, pos)) = first(v) else { continue };
+            let mut d = Diagnostic::new(Code::NotInOutputEncoding)
+                .at(row, line)
+                .column(col);
+            if let Some(fi) = field {
+                d = d.field(fi, Basis::Verified);
+            }
+            self.sink.push(d.value(v).detail(Detail::CharIssue {
+                ch,
+                pos,
+                suggestion: crate::domain::chars::suggestion(ch),
+            }));
+        }
     }
 
     /// S008 for a record with U+FFFD (bytes the decoder could not read), in its first column

@@ -47,6 +47,30 @@ impl<'l> Back<'l> {
                 })
             });
         }
+        // Nobody not yet born or born before 1900 (older than any living person) holds a
+        // certificate: an era mistaken for another (令和25年 for 昭和25年), a mistyped year, a
+        // placeholder (0000-01-01). Wrong whatever PMH's rules are.
+        if let Some(birth) = dates.date_of_birth {
+            let future = self.opts.as_of.filter(|&as_of| birth > as_of);
+            if future.is_some() || birth.year < 1900 {
+                let col = column_of(field_cols, self.keys.date_of_birth);
+                let mut d = Diagnostic::new(Code::BirthImpossible)
+                    .at(row, line)
+                    .column(col);
+                d.field = self.keys.date_of_birth;
+                let second = future.map_or_else(
+                    || crate::findings::message::BIRTH_FLOOR.to_owned(),
+                    |a| a.to_string(),
+                );
+                self.sink
+                    .push(d.with_basis(Basis::Verified).detail(Detail::Dates {
+                        first: birth.to_string(),
+                        second,
+                    }));
+                // Born after the validity start too, surely: R002 would say it again.
+                return;
+            }
+        }
         if let (Some(birth), Some(from)) = (dates.date_of_birth, dates.valid_from)
             && birth > from
         {

@@ -176,6 +176,7 @@ codes! {
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
+    BirthImpossible = "R004" => "core/src/check/rows.rs", "Back::row_checks";
     DuplicateCertificate = "K001" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe_key";
@@ -192,6 +193,7 @@ codes! {
     VendorChar = "C002" => "core/src/check/fields.rs", "Back::cell";
     OutsideCp932 = "C003" => "core/src/check/fields.rs", "Back::cell";
     HalfwidthKanaInText = "C004" => "core/src/check/fields.rs", "Back::cell";
+    NotInOutputEncoding = "C005" => "core/src/check/mod.rs", "Back::unencodable";
     UnknownCertificateType = "M001" => "core/src/check/master/rules.rs", "Back::master_checks";
     InsurerNotRegistered = "M002" => "core/src/check/master/rules.rs", "Back::master_checks";
     UnknownSegment = "M003" => "core/src/check/master/rules.rs", "Back::master_checks";
@@ -213,6 +215,7 @@ codes! {
     RepairAmount = "X012" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairCodeLabel = "X013" => "core/src/check/repair/mod.rs", "Back::repair_row";
     RepairInvisible = "X014" => "core/src/check/repair/mod.rs", "Back::repair_row";
+    RepairConditions = "X015" => "core/src/check/repair/mod.rs", "Back::repair_row";
     TooManyRemovals = "P001" => "core/src/check/previous.rs", "removal_check";
 }
 
@@ -612,6 +615,15 @@ impl Code {
                 "生年月日と有効期間開始日を元の記録で確認してください。",
                 "Check the date of birth and the validity start in the source record.",
             ),
+            Code::BirthImpossible => i(
+                Error,
+                "ありえない生年月日です",
+                "An impossible date of birth",
+                "生年月日が基準日（今日）より後か、1900年より前です。まだ生まれていない人や125歳を超える人の受給者証はありません。和暦の元号の取り違え（令和と昭和など）、西暦の入力誤り、仮の値（0000-01-01）が考えられます。",
+                "The date of birth is after the reference date (today) or before 1900: nobody not yet born, or older than 125, holds a certificate. An era mistaken for another (令和 for 昭和), a mistyped year or a placeholder (0000-01-01) is likely.",
+                "生年月日を元の記録で確認して直してください。",
+                "Check the date of birth in the source record and correct it.",
+            ),
             Code::ExpiredInFull => i(
                 Warning,
                 "有効期間が基準日より前に終わっています（全件）",
@@ -755,6 +767,15 @@ impl Code {
                 "Characters such as 𠮷 (JIS X 0213) or emoji cannot be shown by systems that use Shift_JIS.",
                 "受給者証の表記と照らし、必要なら標準の文字に置き換えてください。",
                 "Check against the certificate and replace with a standard character if needed.",
+            ),
+            Code::NotInOutputEncoding => i(
+                Error,
+                "アップロード用ファイルの文字コード（Shift_JIS）で書けない文字があります",
+                "A character the upload file's encoding (Shift_JIS) cannot hold",
+                "レイアウトの出力文字コードが Shift_JIS（CP932）のため、𠮷 などの JIS X 0213 の文字や絵文字は書き出せません。書き出すと「&#134071;」のような文字列に置き換わり、そのまま氏名や住所として登録されてしまいます。",
+                "The layout writes the upload file in Shift_JIS (CP932), which cannot hold characters such as 𠮷 (JIS X 0213) or emoji: they would be written as text like \"&#134071;\" and registered as part of the name or address.",
+                "受給者証の表記と照らして標準の文字（「吉」など）に置き換えるか、レイアウトの出力文字コードを UTF-8 にしてください（PMH の手引きの形式は CSV UTF-8 です）。",
+                "Replace it with the standard character (吉 …) after checking the certificate, or set the layout's output encoding to UTF-8 (the PMH manual's format is CSV UTF-8).",
             ),
             Code::HalfwidthKanaInText => i(
                 Warning,
@@ -926,6 +947,15 @@ impl Code {
                 "Zero-width spaces, soft hyphens and formatting characters (U+200B, U+00AD, U+202E …) inside the value were deleted; every visible character is unchanged.",
                 "修正後の値を確認してください。元のデータにも同じ文字が入っているため、元のデータも直すと次回から出なくなります。",
                 "Check the corrected value. The source data holds the same characters: fixing it there stops this repair from recurring.",
+            ),
+            Code::RepairConditions => i(
+                Info,
+                "追加条件を決まった書き方に整えました",
+                "Additional conditions written in the layout's form",
+                "追加条件の「‐」（U+2010、仕様書の表記）を半角の「-」にし、項目の前後の空白と末尾の「;」を除いて「01-1;02-3」の形にしました。内容は変わっていません。",
+                "The additional conditions were written as `01-1;02-3`: the hyphen U+2010 (as the specification prints it) became `-`, and spaces around entries and a trailing `;` were dropped. The content is unchanged.",
+                "対応は不要です。元のデータを同じ形にすると、次回から出なくなります。",
+                "Nothing to do. Writing the source in the same form stops this note.",
             ),
             Code::RepairLeadingZeros => i(
                 Warning,

@@ -253,7 +253,11 @@ fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
         // name, a disease): masked as a name. The other findings on such a column show an
         // Excel error's fixed text (V011) or a number `hide_long_numbers` masks (V013).
         return match d.code {
-            Code::InvisibleChar | Code::BomInValue if d.row != Some(1) => Personal::Name,
+            Code::InvisibleChar | Code::BomInValue | Code::NotInOutputEncoding
+                if d.row != Some(1) =>
+            {
+                Personal::Name
+            }
             _ => Personal::None,
         };
     };
@@ -406,6 +410,9 @@ fn code_list(layout: &Layout, field: Option<usize>, limit: usize) -> (String, St
     (ja.join("、"), en.join(", "))
 }
 
+/// The earliest plausible date of birth (R004), as the finding's second date shows it.
+pub(crate) const BIRTH_FLOOR: &str = "1900-01-01";
+
 /// Builds the sentence of one finding.
 #[expect(
     clippy::too_many_lines,
@@ -416,7 +423,10 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
     // A finding on a 受給者証券面項目 column (no layout field) names it as such.
     let (label_ja, label_en) = field.map_or_else(
         || match d.code {
-            Code::BomInValue | Code::ExcelError | Code::InvisibleChar => {
+            Code::BomInValue
+            | Code::ExcelError
+            | Code::InvisibleChar
+            | Code::NotInOutputEncoding => {
                 ("受給者証券面項目".to_owned(), "certificate item".to_owned())
             }
             _ => (String::new(), String::new()),
@@ -735,6 +745,22 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("The date of birth {first} is after the validity start {second}."),
             )
         }
+        (Code::BirthImpossible, Detail::Dates { first, second }) => {
+            // The finding's field is the birth date: `first` is masked as one.
+            let first = show(clip(first, ECHO_MAX).0);
+            let second = clip(second, ECHO_MAX).0;
+            if second == BIRTH_FLOOR {
+                (
+                    format!("生年月日 {first} は {second} より前です。"),
+                    format!("The date of birth {first} is before {second}."),
+                )
+            } else {
+                (
+                    format!("生年月日 {first} は基準日 {second} より後です。"),
+                    format!("The date of birth {first} is after the reference date {second}."),
+                )
+            }
+        }
         (Code::ExpiredInFull, Detail::Dates { first, second }) => {
             let (first, second) = (clip(first, ECHO_MAX).0, clip(second, ECHO_MAX).0);
             (
@@ -822,11 +848,15 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("「{label_ja}」{v_ja}を日付として読めません（{ja}）。"),
             format!("\"{label_en}\" {v_en} cannot be read as a date ({en})."),
         ),
-        (Code::Gaiji | Code::VendorChar | Code::OutsideCp932 | Code::HalfwidthKanaInText, Detail::CharIssue { ch, pos, suggestion }) => {
+        (Code::Gaiji | Code::VendorChar | Code::OutsideCp932 | Code::NotInOutputEncoding | Code::HalfwidthKanaInText, Detail::CharIssue { ch, pos, suggestion }) => {
             let what = match d.code {
                 Code::Gaiji => ("外字", "a private-use character"),
                 Code::VendorChar => ("機種依存文字", "a vendor-specific character"),
                 Code::OutsideCp932 => ("Shift_JIS で表せない文字", "a character outside Shift_JIS"),
+                Code::NotInOutputEncoding => (
+                    "アップロード用ファイルの文字コード（Shift_JIS）で書けない文字",
+                    "a character the upload file's encoding (Shift_JIS) cannot hold",
+                ),
                 _ => ("半角カナ", "half-width katakana"),
             };
             let (sj, se) = match suggestion.filter(|_| !hidden(*pos)) {
@@ -873,6 +903,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             | Code::RepairAmount
             | Code::RepairCodeLabel
             | Code::RepairInvisible
+            | Code::RepairConditions
             | Code::RepairLeadingZeros
             | Code::ProposeMacJis
             | Code::ProposeLeadingZeros,

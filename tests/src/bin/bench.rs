@@ -229,8 +229,9 @@ fn main() {
         .and_then(|i| argv.get(i + 1))
         .map(PathBuf::from);
     let root = workspace();
-    let synthetic = root.join(format!("bench-data/full_{rows}_{seed}.csv"));
-    let varied = root.join(format!("bench-data/varied_{rows}_{seed}.csv"));
+    let v = pmh_core::synth::VERSION;
+    let synthetic = root.join(format!("bench-data/full_{rows}_{seed}_v{v}.csv"));
+    let varied = root.join(format!("bench-data/varied_{rows}_{seed}_v{v}.csv"));
     generate(&synthetic, rows, seed, pmh_core::synth::full_row);
     generate(&varied, rows, seed, pmh_core::synth::varied_row);
     let bin = release_cli();

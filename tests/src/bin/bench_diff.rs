@@ -78,8 +78,9 @@ fn main() {
     let seed = arg("--seed", 20_241_122);
     let root = workspace();
     let data = root.join("bench-data");
-    let from = data.join(format!("diff_from_{rows}_{seed}.csv"));
-    let to = data.join(format!("diff_to_{rows}_{seed}.csv"));
+    let v = pmh_core::synth::VERSION;
+    let from = data.join(format!("diff_from_{rows}_{seed}_v{v}.csv"));
+    let to = data.join(format!("diff_to_{rows}_{seed}_v{v}.csv"));
     for (path, today) in [(&from, false), (&to, true)] {
         if !path.exists() {
             let t = Instant::now();
@@ -94,7 +95,7 @@ fn main() {
     let bin = release_cli();
     let s = |p: &Path| p.to_string_lossy().into_owned();
     let out = data.join("diff_out.csv");
-    let state0 = data.join(format!("diff_state_{rows}_{seed}.txt"));
+    let state0 = data.join(format!("diff_state_{rows}_{seed}_v{v}.txt"));
     let state = data.join("diff_state_run.txt");
 
     // Day 0: the state after registering FROM (not timed).

@@ -72,6 +72,10 @@ pub enum RepairKind {
     /// layout's code table lists (`女性`); a flag written `有`/`無`, `あり`/`なし`, `はい`/`いいえ`
     /// → the dialect's true/false. Only exact, unambiguous matches.
     CodeLabel,
+    /// A well-formed 追加条件 written in the form the layout writes: `-` between item and code
+    /// (not `‐`, U+2010, as the spec prints it), no spaces, no trailing `;` (`01‐1; 02-3;` →
+    /// `01-1;02-3`).
+    Conditions,
     /// Invisible formatting characters inside the value (zero-width space U+200B, soft hyphen
     /// U+00AD, direction controls …, [`chars::is_invisible_format`]) deleted, in every field:
     /// every visible character stays. Control characters (tabs, line breaks) are not: where
@@ -198,6 +202,8 @@ struct Plan {
     invisible: bool,
     /// An amount field (`checks = ["amount"]`): [`RepairKind::Amount`].
     amount: bool,
+    /// A 追加条件 field: [`RepairKind::Conditions`].
+    conditions: bool,
     /// A code or flag field: [`RepairKind::CodeLabel`].
     labels: bool,
 }
@@ -238,6 +244,7 @@ impl FieldPlan {
                 pad_proven: false,
                 invisible: true,
                 amount: field.has_check(Check::Amount),
+                conditions: field.value_type == ValueType::Conditions,
                 labels: matches!(field.value_type, ValueType::Code | ValueType::Boolean),
             },
             recipient_check,
@@ -307,6 +314,9 @@ fn is_clean_fast(plan: &Plan, dialect: &Dialect, value: &str) -> bool {
         return false;
     }
     if plan.labels && !value.is_ascii() {
+        return false;
+    }
+    if plan.conditions && !crate::check::conditions::is_canonical(value) {
         return false;
     }
     if plan.kana && chars::is_fullwidth_katakana_name(value) {
@@ -431,6 +441,11 @@ fn repair_slow(plan: &Plan, field: &Field, dialect: &Dialect, value: &str) -> Ce
         && let Some(after) = code_of_label(field, dialect, &s.cur)
     {
         s.apply(RepairKind::CodeLabel, after.to_owned());
+    }
+    if plan.conditions
+        && let Some(after) = crate::check::conditions::canonical(&s.cur)
+    {
+        s.apply(RepairKind::Conditions, after);
     }
 
     if plan.my_number {
@@ -803,6 +818,7 @@ impl<'l> Back<'l> {
                     (RepairKind::Amount, _) => Code::RepairAmount,
                     (RepairKind::CodeLabel, _) => Code::RepairCodeLabel,
                     (RepairKind::Invisible, _) => Code::RepairInvisible,
+                    (RepairKind::Conditions, _) => Code::RepairConditions,
                 };
                 // A label read through the layout's code table is as sure as that table (性別's
                 // 1=男 2=女 is inferred); the flag words (有/無 …) are our reading.

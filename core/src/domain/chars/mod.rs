@@ -135,6 +135,13 @@ fn encode_sjis(c: char) -> Sjis {
     }
 }
 
+/// Whether `encoding_rs::SHIFT_JIS` (the CP932 output dialect) can write `c` as bytes rather
+/// than as a numeric character reference (`&#134071;`).
+#[must_use]
+pub fn encodes_in_cp932(c: char) -> bool {
+    c.is_ascii() || encode_sjis(c) != Sjis::Unmappable
+}
+
 /// Classifies one character; `None` means an ordinary ASCII / JIS X 0208 character (or a
 /// half-width-safe one such as `¥`, which CP932 writes as `0x5C`).
 ///

@@ -475,6 +475,7 @@ fn xlsx_variant(e: &XlsxError) -> &'static str {
         E::Damaged { .. } => "Damaged",
         E::OutsideGrid { .. } => "OutsideGrid",
         E::CellsOutOfOrder { .. } => "CellsOutOfOrder",
+        E::DuplicateCell { .. } => "DuplicateCell",
         E::CellError { .. } => "CellError",
         E::TooLarge { .. } => "TooLarge",
         E::TooLong { .. } => "TooLong",
@@ -516,6 +517,10 @@ fn every_xlsx_error_renders_in_both_languages() {
             cell: "XFE1".into(),
         },
         E::CellsOutOfOrder { sheet: sheet() },
+        E::DuplicateCell {
+            sheet: sheet(),
+            cell: "B3".into(),
+        },
         E::TooLarge {
             sheet: sheet(),
             rows: 1_048_576,
@@ -526,7 +531,7 @@ fn every_xlsx_error_renders_in_both_languages() {
             limit_mib: 64,
         },
     ];
-    assert_covers(all.iter().map(xlsx_variant), 15, "XlsxError");
+    assert_covers(all.iter().map(xlsx_variant), 16, "XlsxError");
     for e in &all {
         let what = xlsx_variant(e);
         assert_renders(what, &e.message(Lang::Ja), &e.message(Lang::En));
@@ -585,6 +590,7 @@ fn diff_variant(e: &DiffError) -> &'static str {
         E::Changed(_) => "Changed",
         E::UnusableSnapshot { .. } => "UnusableSnapshot",
         E::TooManyDeletions { .. } => "TooManyDeletions",
+        E::Unencodable { .. } => "Unencodable",
         E::KeySchemeChanged { .. } => "KeySchemeChanged",
     }
 }
@@ -661,6 +667,11 @@ fn every_diff_error_renders_in_both_languages() {
         E::Io("No such file or directory (os error 2)".into()),
         E::Changed(Side::From),
         E::Changed(Side::To),
+        E::Unencodable {
+            row: 7,
+            column: "氏名".into(),
+            ch: '\u{20BB7}',
+        },
         E::UnusableSnapshot {
             side: Side::To,
             reason: crate::tools::diff::Unusable::NoRows,
@@ -705,7 +716,7 @@ fn every_diff_error_renders_in_both_languages() {
             .iter()
             .map(|&problem| E::State { line: 2, problem }),
     );
-    assert_covers(all.iter().map(diff_variant), 12, "DiffError");
+    assert_covers(all.iter().map(diff_variant), 13, "DiffError");
     for e in &all {
         let what = diff_variant(e);
         let (ja, en) = (e.message(Lang::Ja), e.message(Lang::En));

@@ -264,6 +264,18 @@ impl DiffError {
                     )
                 }
             }
+            E::Unencodable { row, column, ch } => {
+                let cp = u32::from(*ch);
+                if ja {
+                    format!(
+                        "今回のファイルの {row} 行目「{column}」の文字（U+{cp:04X}）は差分ファイルの文字コード（Shift_JIS）で書けないため、差分を作りませんでした。書き出すと「&#{cp};」という文字列がそのまま登録されます。受給者証の表記と照らして標準の文字に置き換えるか、差分レイアウトの出力文字コードを UTF-8 にしてください。"
+                    )
+                } else {
+                    format!(
+                        "row {row} of today's file: \"{column}\" holds a character (U+{cp:04X}) the diff file's encoding (Shift_JIS) cannot hold, so no diff was made (it would be registered as the text \"&#{cp};\"). Replace it with the standard character after checking the certificate, or set the diff layout's output encoding to UTF-8."
+                    )
+                }
+            }
             E::Changed(s) => {
                 if ja {
                     format!(

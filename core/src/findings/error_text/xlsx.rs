@@ -91,6 +91,17 @@ impl XlsxError {
                     )
                 }
             }
+            E::DuplicateCell { sheet, cell } => {
+                if ja {
+                    format!(
+                        "シート「{sheet}」の内容が壊れているため読み取れません(詳細: セル {cell} に2つの異なる値が書かれています。どちらが正しいか分からず、片方の行が失われるため読み取りを中止しました。Excel で開いて保存し直してください)"
+                    )
+                } else {
+                    format!(
+                        "Cannot read sheet \"{sheet}\": its content is damaged (cell {cell} is written twice with different values; which is right cannot be told, and one row would be lost, so reading stopped. Open it in Excel and save it again)"
+                    )
+                }
+            }
             E::CellsOutOfOrder { sheet } => {
                 if ja {
                     format!(

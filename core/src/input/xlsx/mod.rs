@@ -110,6 +110,14 @@ pub enum XlsxError {
         /// The cell reference (`XFE1`).
         cell: String,
     },
+    /// One cell written twice with different values (Excel never writes a cell twice): which
+    /// one is the data cannot be told, and keeping either would lose the other's row.
+    DuplicateCell {
+        /// The sheet.
+        sheet: String,
+        /// The cell reference (`B3`).
+        cell: String,
+    },
     /// The cells stay out of order even after sorting: the sheet XML is damaged.
     CellsOutOfOrder {
         /// The sheet.
@@ -497,15 +505,22 @@ fn read_sheet(
         }
     }
     if sorted {
-        // Stable: of two values for one cell the later one wins, as in calamine's ranges.
+        // A cell written twice (a `<row r="3">` repeated by some generator) is read once if
+        // both values are the same; two different values are a damaged sheet: calamine's
+        // ranges keep the later one, and the other row would be lost without a word.
         cells.sort_by_key(|(cell, _)| cell.get_position());
         let mut cells = cells.into_iter().peekable();
         while let Some((cell, style)) = cells.next() {
             let (row, col) = cell.get_position();
-            if cells
-                .peek()
-                .is_some_and(|(next, _)| next.get_position() == (row, col))
+            if let Some((next, _)) = cells.peek()
+                && next.get_position() == (row, col)
             {
+                if next.get_value() != cell.get_value() {
+                    return Err(Stop::Fail(XlsxError::DuplicateCell {
+                        sheet: sheet.to_owned(),
+                        cell: format!("{}{}", column_letters(col), u64::from(row) + 1),
+                    }));
+                }
                 continue;
             }
             writer.cell(row, col, cell.get_value(), format_of(style))?;

@@ -359,6 +359,16 @@ pub enum DiffError {
         /// What differs, in a stable order.
         changes: Vec<KeySchemeChange>,
     },
+    /// The diff layout writes CP932 and a value holds a character CP932 cannot (the encoder
+    /// would write `&#134071;` as its text): no diff is written.
+    Unencodable {
+        /// The row of today's snapshot (1-based, the header is row 1).
+        row: u32,
+        /// The column's name in the diff file.
+        column: String,
+        /// The character (shown by its code point only: it may be part of a name).
+        ch: char,
+    },
     /// More deletions than [`DiffConfig::max_deletions`] allows.
     TooManyDeletions {
         /// Deletions the diff would write.

@@ -2,7 +2,9 @@
 //! the 差分履歴 rows written.
 
 use super::*;
+use crate::domain::chars;
 use crate::findings::codes::Code;
+use crate::layout::Encoding;
 
 /// Counts of what was written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -587,6 +589,10 @@ struct Writer<'a, 'l> {
     buf: Vec<u8>,
     fills: Vec<u64>,
     error: Option<String>,
+    /// The first value a CP932 diff file cannot hold: (row of today's snapshot, the column's
+    /// name, the character). The diff is then refused: the encoder would write `&#134071;`
+    /// as the value's text.
+    unencodable: Option<(u32, String, char)>,
 }
 
 impl Writer<'_, '_> {
@@ -657,6 +663,16 @@ impl Writer<'_, '_> {
                     .map_or(String::new(), |v| (*v).to_owned()),
             );
             *n += 1;
+        }
+        if self.unencodable.is_none() && plan.diff.dialect.encoding == Encoding::Cp932 {
+            self.unencodable = values.iter().enumerate().find_map(|(i, v)| {
+                let ch = v.chars().find(|&c| !chars::encodes_in_cp932(c))?;
+                let name = match plan.diff.fields.get(i) {
+                    Some(f) => f.label_ja.clone(),
+                    None => self.details.get(i - plan.sources.len()).cloned()?,
+                };
+                Some((r.row, name, ch))
+            });
         }
         write::csv_row(&mut self.buf, plan.diff, values.iter().map(String::as_str));
         self.flush(false);
@@ -910,6 +926,7 @@ pub fn diff(
         buf: Vec::new(),
         fills: vec![0; diff_layout.fields.len()],
         error: None,
+        unencodable: None,
     };
     w.header();
 
@@ -1056,6 +1073,9 @@ pub fn diff(
     w.flush(true);
     if let Some(e) = w.error.take() {
         return Err(DiffError::Io(e));
+    }
+    if let Some((row, column, ch)) = w.unencodable.take() {
+        return Err(DiffError::Unencodable { row, column, ch });
     }
     for (i, n) in w.fills.iter().enumerate() {
         if *n > 0 {
