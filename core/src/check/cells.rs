@@ -143,6 +143,24 @@ pub(crate) fn all_ascii_digits(b: &[u8]) -> bool {
     chunks.remainder().iter().all(u8::is_ascii_digit)
 }
 
+/// Whether `b` is ASCII, decided with at most two overlapping loads for up to 16 bytes (the
+/// key values: a My Number, a 受給者番号, a type ID), where `<[u8]>::is_ascii` walks a short
+/// slice byte by byte.
+#[inline]
+pub(crate) fn is_ascii_short(b: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let load = |s: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..s.len()].copy_from_slice(s);
+        u64::from_le_bytes(w)
+    };
+    match b.len() {
+        0..=8 => load(b) & HIGH == 0,
+        9..=16 => (load(&b[..8]) | load(&b[b.len() - 8..])) & HIGH == 0,
+        _ => b.is_ascii(),
+    }
+}
+
 /// `#N/A`, `#REF!`, `#VALUE!` …: a value Excel shows for a formula that failed (a VLOOKUP
 /// that found nothing, a deleted reference), saved in its place. Never data: the checker
 /// (V011) reports it in every column, and redaction keeps it as it is. Excel's own spelling,
@@ -270,6 +288,20 @@ impl<'a> Iterator for DigitRuns<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every length to 40, a high byte at every position: the overlapping loads see it.
+    #[test]
+    fn is_ascii_short_sees_every_byte() {
+        for len in 0..=40usize {
+            let mut b = vec![b'7'; len];
+            assert!(is_ascii_short(&b), "{len}");
+            for at in 0..len {
+                b[at] = 0xBC;
+                assert!(!is_ascii_short(&b), "{len} {at}");
+                b[at] = b'7';
+            }
+        }
+    }
 
     #[test]
     fn exponent_forms() {

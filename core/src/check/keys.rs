@@ -95,6 +95,17 @@ impl KeyTracker {
     /// `("a", "bc")` differ). For n keys an ideal 128-bit hash collides with probability about
     /// n² / 2¹²⁹: 1.5 × 10⁻²⁵ at 10 million rows (README: Performance).
     pub fn certificate_key<'v>(&self, value: &dyn Fn(usize) -> &'v str) -> Option<u128> {
+        self.certificate_key_read(value).map(|(key, _)| key)
+    }
+
+    /// [`KeyTracker::certificate_key`], and whether the key's bytes are all ASCII (then no
+    /// repair would change how the key is written: see `Back::key_checks`). Decided on the
+    /// bytes already copied for the hash, a word at a time (a length prefix of 128 or more
+    /// also answers "not ASCII", which only costs a closer look).
+    pub(crate) fn certificate_key_read<'v>(
+        &self,
+        value: &dyn Fn(usize) -> &'v str,
+    ) -> Option<(u128, bool)> {
         // One call over the length-prefixed fields concatenated on the stack (XXH3 gives the
         // same hash in one call as streamed, tested); longer keys are streamed. Each field's
         // value is taken once (it is trimmed on every call).
@@ -105,7 +116,8 @@ impl KeyTracker {
             let v = value(i).as_bytes();
             let Some(dst) = buf.get_mut(n..n + 8 + v.len()) else {
                 let all_empty = self.certificate.iter().all(|&i| value(i).is_empty());
-                return (!all_empty).then(|| self.streamed_key(value));
+                let ascii = self.certificate.iter().all(|&i| value(i).is_ascii());
+                return (!all_empty).then(|| (self.streamed_key(value), ascii));
             };
             let (len, bytes) = dst.split_at_mut(8);
             len.copy_from_slice(&(v.len() as u64).to_le_bytes());
@@ -113,7 +125,20 @@ impl KeyTracker {
             n += 8 + v.len();
             values += v.len();
         }
-        (values > 0).then(|| xxh3_128_with_seed(&buf[..n], CERTIFICATE_DOMAIN))
+        if values == 0 {
+            return None;
+        }
+        // The bytes past `n` are zero: whole words cover the key.
+        let high = buf
+            .chunks_exact(8)
+            .take(n.div_ceil(8))
+            .fold(0u64, |acc, w| {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(w);
+                acc | u64::from_le_bytes(word)
+            });
+        let ascii = high & 0x8080_8080_8080_8080 == 0;
+        Some((xxh3_128_with_seed(&buf[..n], CERTIFICATE_DOMAIN), ascii))
     }
 
     /// [`KeyTracker::certificate_key`] with the fields streamed into the hasher.
@@ -137,6 +162,18 @@ impl KeyTracker {
         valid_to: Option<date::Ymd>,
     ) -> Option<KeyFinding> {
         let key = self.certificate_key(value)?;
+        self.observe_with_key(row, key, value, valid_from, valid_to)
+    }
+
+    /// [`KeyTracker::observe`] of a row whose certificate fingerprint is known.
+    pub(crate) fn observe_with_key<'v>(
+        &mut self,
+        row: u32,
+        key: u128,
+        value: &dyn Fn(usize) -> &'v str,
+        valid_from: Option<date::Ymd>,
+        valid_to: Option<date::Ymd>,
+    ) -> Option<KeyFinding> {
         let history = self
             .history_key
             .map(|i| xxh3_64_with_seed(value(i).as_bytes(), HISTORY_KEY_DOMAIN));
@@ -340,8 +377,8 @@ impl SortedKeys {
         }
     }
 
-    /// Records one row; `false` when it has no certificate key (every key field empty), which
-    /// can have no finding.
+    /// Records one row; `false` when it has no certificate key (every key field empty).
+    #[cfg(test)]
     pub(crate) fn push<'v>(
         &mut self,
         row: u32,
@@ -352,6 +389,25 @@ impl SortedKeys {
         let Some(key) = self.tracker.certificate_key(value) else {
             return false;
         };
+        self.push_with_key(row, key, value, valid_from, valid_to);
+        true
+    }
+
+    /// The per-row index whose key configuration this one shares (to read a row's key).
+    pub(crate) fn tracker(&self) -> &KeyTracker {
+        &self.tracker
+    }
+
+    /// Records one row whose certificate fingerprint is `key` (a row without one, every key
+    /// field empty, has no finding and is not recorded).
+    pub(crate) fn push_with_key<'v>(
+        &mut self,
+        row: u32,
+        key: u128,
+        value: &dyn Fn(usize) -> &'v str,
+        valid_from: Option<date::Ymd>,
+        valid_to: Option<date::Ymd>,
+    ) {
         let kind = match self.tracker.certificate_type {
             Some(i) if self.tracker.typed() => self.type_number(value(i)),
             _ => 0,
@@ -363,7 +419,6 @@ impl SortedKeys {
             to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
             kind,
         });
-        true
     }
 
     /// The number of a certificate type value, new ones numbered in order.
@@ -648,6 +703,43 @@ const NO_DATE: i32 = i32::MIN;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The key's ASCII answer (validate folds a key that is not: `Back::key_checks`) sees a
+    /// high byte in any field at any position, on the stack buffer and on the streamed path;
+    /// the fingerprint is the one `certificate_key` gives.
+    #[test]
+    fn certificate_key_read_says_whether_the_key_is_ascii() {
+        let layout = Layout::full();
+        let t = KeyTracker::new(&layout);
+        let k = layout.key_index();
+        for (values, ascii) in [
+            (["123456789018", "00012345", ""], true),
+            (["123456789018", "０００１２３４５", ""], false),
+            (["１23456789018", "00012345", ""], false),
+            (["123456789018", "00012345", "A\u{200B}"], false),
+            (["123456789018", "00012345", &"9".repeat(150)], true),
+            (["123456789018", "00012345", &"9".repeat(300)], true),
+            (
+                [
+                    "123456789018",
+                    "00012345",
+                    &format!("{}０", "9".repeat(300)),
+                ],
+                false,
+            ),
+        ] {
+            let value = |i: usize| {
+                k.certificate
+                    .iter()
+                    .position(|&c| c == i)
+                    .map_or("", |p| values[p])
+            };
+            let (key, is_ascii) = t.certificate_key_read(&value).unwrap();
+            assert_eq!(is_ascii, ascii, "{values:?}");
+            assert_eq!(Some(key), t.certificate_key(&value));
+        }
+        assert_eq!(t.certificate_key_read(&|_| ""), None);
+    }
 
     #[test]
     fn copy_short_copies_every_length() {

@@ -2,6 +2,7 @@
 //! validity) and across rows (K codes, through the certificate-key index in [`keys`]).
 
 use super::*;
+use crate::check::cells::is_ascii_short;
 use crate::check::repair::RowContext;
 
 impl<'l> Back<'l> {
@@ -103,11 +104,22 @@ impl<'l> Back<'l> {
                 .and_then(|&(s, e)| text.get(s..e))
                 .map_or("", trim_edges)
         };
+        let reader = self
+            .sorted_keys
+            .as_ref()
+            .map_or(&self.key_tracker, |s| s.tracker());
+        let Some((mut key, ascii)) = reader.certificate_key_read(&raw) else {
+            return; // every key field empty: no certificate, no finding
+        };
         // Validate compares a key value that is not ASCII as build writes it (全角 digits and
         // letters half-width, invisible characters deleted …), so it finds the certificate
         // that build's output would hold twice (`00012345` and `０００１２３４５`): PMH gets one
         // of them under a number no certificate shows. Build's values are repaired already.
-        let built = if self.opts.repair {
+        let others_ascii = [self.keys.certificate_type, self.keys.history_key]
+            .into_iter()
+            .flatten()
+            .all(|i| is_ascii_short(raw(i).as_bytes()));
+        let built = if (ascii && others_ascii) || self.opts.repair {
             Vec::new()
         } else {
             self.key_values_as_built(&raw)
@@ -115,22 +127,26 @@ impl<'l> Back<'l> {
         let value = |i: usize| {
             built
                 .iter()
-                .find(|(k, _)| *k == i)
+                .find(|&&(k, _)| k == i)
                 .map_or_else(|| raw(i), |(_, v)| v.as_str())
         };
+        if !built.is_empty()
+            && let Some(k) = reader.certificate_key(&value)
+        {
+            key = k;
+        }
         if let Some(sorted) = self.sorted_keys.as_mut() {
-            if sorted.push(row, &value, dates.valid_from, dates.valid_to) {
-                self.sink.mark_key_check(row);
-                let delta = |(r, l): (u32, u64)| l.wrapping_sub(u64::from(r));
-                if self.key_lines.last().copied().map(delta) != Some(delta((row, line))) {
-                    self.key_lines.push((row, line));
-                }
+            sorted.push_with_key(row, key, &value, dates.valid_from, dates.valid_to);
+            self.sink.mark_key_check(row);
+            let delta = |(r, l): (u32, u64)| l.wrapping_sub(u64::from(r));
+            if self.key_lines.last().copied().map(delta) != Some(delta((row, line))) {
+                self.key_lines.push((row, line));
             }
             return;
         }
-        let Some(found) = self
-            .key_tracker
-            .observe(row, &value, dates.valid_from, dates.valid_to)
+        let Some(found) =
+            self.key_tracker
+                .observe_with_key(row, key, &value, dates.valid_from, dates.valid_to)
         else {
             return;
         };
@@ -149,32 +165,30 @@ impl<'l> Back<'l> {
 
     /// The key fields' values (certificate key, type, 履歴キー) that build would write
     /// otherwise, for the ones that are not ASCII (ASCII values build changes — a dropped
-    /// leading zero — have an error of their own). Empty, without allocating, for the usual
-    /// row of ASCII keys.
+    /// leading zero — have an error of their own). Out of line: rows with such keys are rare.
+    #[cold]
+    #[inline(never)]
     fn key_values_as_built<'v>(&self, raw: &dyn Fn(usize) -> &'v str) -> Vec<(usize, String)> {
+        let layout = self.layout;
         let keys = &self.keys;
+        let ctx = self.insurer_field.map_or(RowContext::default(), |k| {
+            RowContext::from_insurer_number(raw(k))
+        });
         let fields = keys
             .certificate
             .iter()
             .copied()
             .chain(keys.certificate_type)
             .chain(keys.history_key);
-        let mut built = Vec::new();
-        let mut ctx = None;
+        let mut built: Vec<(usize, String)> = Vec::new();
         for i in fields {
             let v = raw(i);
             if v.is_ascii() || built.iter().any(|&(k, _)| k == i) {
                 continue;
             }
-            let layout = self.layout;
             let Some(f) = layout.fields.get(i) else {
                 continue;
             };
-            let ctx = *ctx.get_or_insert_with(|| {
-                self.insurer_field.map_or(RowContext::default(), |k| {
-                    RowContext::from_insurer_number(raw(k))
-                })
-            });
             if let Some(after) = repair::repair_cell(f, &layout.dialect, v, ctx).value {
                 built.push((i, after));
             }

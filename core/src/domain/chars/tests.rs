@@ -378,6 +378,9 @@ fn is_halfwidth_kana(c: char) -> bool {
 fn no_invisible_character_is_clear() {
     let mut invisible = 0;
     for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+        // The fast path decides as the three definitions do.
+        let by_definition = c.is_control() || is_invisible_format(c) || is_noncharacter(c);
+        assert_eq!(is_invisible(c), by_definition, "U+{:04X}", u32::from(c));
         if is_invisible(c) {
             invisible += 1;
             assert!(
