@@ -15,6 +15,11 @@ use pmh_core::{Code, check_bytes};
 /// may be declared beside a fixture's own code (and M007).
 const INHERENT: &[(&str, Code, &str)] = &[
     (
+        "invalid/S003_header_and_blank_rows.csv",
+        Code::BlankRow,
+        "the blank rows that leave the file without data are S009 each",
+    ),
+    (
         "invalid/S025_utf8_read_as_cp932.csv",
         Code::NotUtf8,
         "read as CP932 as the clerk said: not the layout's UTF-8 (S010), besides looking like it",

@@ -272,7 +272,9 @@ impl<'l> Back<'l> {
             self.sink.push(Diagnostic::new(Code::EmptyFile));
             return;
         }
-        if self.header.is_some() && self.data_rows == 0 && !self.stopped {
+        // Blank rows are no data: a header and blank lines (or every row excluded on the page)
+        // uploads as a header-only file, which deletes every certificate in 全件連携.
+        if self.header.is_some() && self.data_rows <= self.blank_rows && !self.stopped {
             self.sink.push(Diagnostic::new(Code::HeaderOnly));
         }
         if self.header.is_none() {

@@ -712,54 +712,80 @@ pub(crate) fn find(v: &[char], own: &[OwnValue], with_dates: Dates) -> Vec<Span>
 /// two characters or more is a part (村上大翔: 村上, 村上大, 大翔, 上大翔), so that the given name
 /// or the surname alone is found (`大翔くん`, `村上様`). A part of one character is not looked
 /// for (翔 alone is in too many words).
+///
+/// Linear in the value's length, whatever the value (a 50,000-character 氏名 without a space
+/// made every beginning and end a part: gigabytes, then an abort): the beginnings and ends of a
+/// name and the tails of an address are taken from values of at most [`PARTS_MAX`] characters
+/// (no name or address is longer; a longer value is V002 and is replaced whole), and parts are
+/// told apart through a set.
 pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
     let t = crate::check::trim_edges(value);
     let mut out: Vec<OwnValue> = Vec::new();
-    let chars: Vec<char> = t.chars().collect();
-    if chars.len() >= 2 {
-        out.push(OwnValue::new(chars.clone(), false));
-    }
-    for part in t.split([' ', '　']) {
-        let p: Vec<char> = part.chars().collect();
-        if p.len() >= 2 && !out.iter().any(|o| o.chars == p) {
-            out.push(OwnValue::new(p, true));
+    let mut seen: std::collections::HashSet<Vec<char>> = std::collections::HashSet::new();
+    let mut add = |out: &mut Vec<OwnValue>, p: Vec<char>, part: bool| {
+        if p.len() >= 2 && seen.insert(p.clone()) {
+            out.push(OwnValue::new(p, part));
         }
+    };
+    let chars: Vec<char> = t.chars().collect();
+    add(&mut out, chars.clone(), false);
+    for part in t.split([' ', '　']) {
+        add(&mut out, part.chars().collect(), true);
     }
+    let short = chars.len() <= PARTS_MAX;
     // Only kanji and kana: a contact column is a name too (電話, mail), and beginnings of its
     // digits (`03`) would be found in every number.
     if name
+        && short
         && chars.len() >= 3
         && chars
             .iter()
             .all(|&c| !c.is_ascii() && c != '　' && digit(c).is_none())
     {
         for k in 2..chars.len() {
-            for p in [&chars[..k], &chars[chars.len() - k..]] {
-                if !out.iter().any(|o| o.chars == p) {
-                    out.push(OwnValue::new(p.to_vec(), true));
-                }
-            }
+            add(&mut out, chars[..k].to_vec(), true);
+            add(&mut out, chars[chars.len() - k..].to_vec(), true);
         }
     }
     // An address written from a later level on (名古屋市中区栄1-1-1, 中区栄1-1-1): its tails
     // after 都道府県, 郡, 市, 区, 町 and 村, four characters or more.
-    for (i, c) in chars.iter().enumerate() {
-        if matches!(
-            c,
-            '都' | '道' | '府' | '県' | '郡' | '市' | '区' | '町' | '村'
-        ) {
-            let tail: Vec<char> = chars[i + 1..].to_vec();
-            if tail.len() >= 4 && !out.iter().any(|o| o.chars == tail) {
-                out.push(OwnValue::new(tail, true));
+    if short {
+        for (i, c) in chars.iter().enumerate() {
+            if matches!(
+                c,
+                '都' | '道' | '府' | '県' | '郡' | '市' | '区' | '町' | '村'
+            ) {
+                let tail: Vec<char> = chars[i + 1..].to_vec();
+                if tail.len() >= 4 {
+                    add(&mut out, tail, true);
+                }
             }
         }
     }
     out
 }
 
+/// The longest value whose beginnings, ends and tails [`own_parts`] takes (characters).
+const PARTS_MAX: usize = 128;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 氏名 or 住所 of 50,000 characters (a hostile file; the page's worker trapped on it)
+    /// gives a handful of parts, not every beginning and end; a real name still gives them.
+    #[test]
+    fn own_parts_stay_few_for_a_huge_value() {
+        let huge = "愛".repeat(50_000);
+        assert!(own_parts(&huge, true).len() <= 2);
+        let address = "市".repeat(50_000);
+        assert!(own_parts(&address, false).len() <= 2);
+        let parts = own_parts("村上大翔", true);
+        let texts: Vec<String> = parts.iter().map(|p| p.chars.iter().collect()).collect();
+        for want in ["村上大翔", "村上", "大翔", "村上大", "上大翔"] {
+            assert!(texts.iter().any(|t| t == want), "{want} in {texts:?}");
+        }
+    }
 
     fn hits(s: &str, own: &[&str], with_dates: bool) -> Vec<(String, Hit)> {
         let with_dates = if with_dates { Dates::Any } else { Dates::No };
