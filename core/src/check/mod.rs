@@ -652,7 +652,10 @@ impl<'l> Back<'l> {
                     Diagnostic::new(Code::UnclosedQuote)
                         .at(row, line)
                         .detail(Detail::Lines {
-                            count: inner_lines + 1,
+                            // The lines from this one to the end of the file: a line break
+                            // ending the file ends the last line and starts none after it.
+                            count: (inner_lines + 1)
+                                .saturating_sub(u64::from(text.ends_with(['\n', '\r']))),
                         }),
                 );
             return;
