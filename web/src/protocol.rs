@@ -125,6 +125,18 @@ pub enum BlockEdit {
     Fill,
 }
 
+/// What a paste (Ctrl+V) into the grid left out because it did not fit below the last row or
+/// right of the last column, so that the page can say so.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// Pasted rows below the last row of the table.
+    pub rows: u32,
+    /// Pasted columns right of the last column.
+    pub cols: u32,
+    /// Pasted cells not pasted, in all.
+    pub cells: u32,
+}
+
 /// A hand correction of one cell, offered for every other cell of its column holding the
 /// same old value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -832,6 +844,9 @@ pub enum FromWorker {
         /// the old value, to correct them all at once.
         #[serde(default)]
         same: Option<SameFix>,
+        /// After a paste into the grid: what did not fit and was not pasted.
+        #[serde(default)]
+        left_out: Option<LeftOut>,
     },
     /// A download is ready; its bytes are in the message's `bytes`.
     File {

@@ -20,6 +20,8 @@ pub const CHUNK: usize = 256 * 1024;
 struct Edited {
     cells: Vec<String>,
     line: u64,
+    /// The record as read had an unclosed quote (see [`RecordRef::unclosed`]).
+    unclosed: bool,
 }
 
 /// The records of one input.
@@ -33,6 +35,9 @@ pub struct Table {
     header: Option<usize>,
     overlay: HashMap<usize, Edited>,
     summary: FrontSummary,
+    /// Records the reader cut as longer than its limit (S021; record → limit in bytes): the
+    /// checker leaves them out of the upload file, so they are written out too long again.
+    too_long: HashMap<usize, u64>,
 }
 
 /// One record, borrowed from a batch or the overlay.
@@ -44,6 +49,14 @@ pub struct RecordRef<'a> {
     pub line: u64,
     /// A blank physical line.
     pub blank: bool,
+    /// An unclosed quote swallowed the rest of the input into this record (S007): the checker
+    /// leaves it out of the upload file. It is written back with its quote still open, so that
+    /// the table written out after edits is checked and built as the input was: the record is
+    /// still S007 and still left out (not closed into a garbled record).
+    pub unclosed: bool,
+    /// The reader cut this record as longer than this many bytes (S021): it is written out
+    /// longer than that again, so that it is cut and left out as the input's was.
+    pub too_long: Option<u64>,
 }
 
 impl Table {
@@ -85,6 +98,7 @@ impl Table {
             header,
             overlay: HashMap::new(),
             summary,
+            too_long: HashMap::new(),
         }
     }
 
@@ -121,6 +135,11 @@ impl Table {
         self.overlay.is_empty().then_some(self.batches.as_slice())
     }
 
+    /// Marks record `i` as cut by the reader at `limit` bytes (S021, from the full check).
+    pub fn mark_too_long(&mut self, i: usize, limit: u64) {
+        self.too_long.insert(i, limit);
+    }
+
     /// Whether any record was edited.
     pub fn is_edited(&self) -> bool {
         !self.overlay.is_empty()
@@ -152,6 +171,8 @@ impl Table {
                 cells: e.cells.iter().map(String::as_str).collect(),
                 line: e.line,
                 blank: false,
+                unclosed: e.unclosed,
+                too_long: self.too_long.get(&i).copied(),
             });
         }
         if i >= self.len {
@@ -163,6 +184,9 @@ impl Table {
             cells: rec.fields().collect(),
             line: rec.line(),
             blank: rec.is_blank(),
+            // (A record cut as too long is not balanced either: S021, not S007.)
+            unclosed: !rec.is_blank() && !rec.quotes_balanced() && !self.too_long.contains_key(&i),
+            too_long: self.too_long.get(&i).copied(),
         })
     }
 
@@ -170,13 +194,20 @@ impl Table {
     /// cells. Returns the previous value, or `None` if there is no such record.
     pub fn set_cell(&mut self, i: usize, col: usize, value: &str) -> Option<String> {
         let rec = self.record(i)?;
-        let line = rec.line;
+        let (line, unclosed) = (rec.line, rec.unclosed);
         let mut cells: Vec<String> = rec.cells.iter().map(|c| (*c).to_owned()).collect();
         if cells.len() <= col {
             cells.resize(col + 1, String::new());
         }
         let before = std::mem::replace(&mut cells[col], value.to_owned());
-        self.overlay.insert(i, Edited { cells, line });
+        self.overlay.insert(
+            i,
+            Edited {
+                cells,
+                line,
+                unclosed,
+            },
+        );
         Some(before)
     }
 
@@ -244,7 +275,12 @@ impl Table {
         for i in 0..self.len {
             let Some(rec) = self.record(i) else { continue };
             let is_header = Some(i) == self.header;
-            if rec.blank || rec.cells.len() != width || self.header.is_none_or(|h| i < h) {
+            if rec.blank
+                || rec.unclosed
+                || rec.too_long.is_some()
+                || rec.cells.len() != width
+                || self.header.is_none_or(|h| i < h)
+            {
                 write_record(&mut out, &rec, delimiter);
                 continue;
             }
@@ -264,6 +300,8 @@ pub fn write_cells(out: &mut Vec<u8>, cells: &[String], delimiter: u8) {
         cells: cells.iter().map(String::as_str).collect(),
         line: 0,
         blank: false,
+        unclosed: false,
+        too_long: None,
     };
     write_record(out, &rec, delimiter);
 }
@@ -280,11 +318,29 @@ fn write_record(out: &mut Vec<u8>, rec: &RecordRef<'_>, delimiter: u8) {
         return;
     }
     let mut line = String::new();
+    let last = rec.cells.len().saturating_sub(1);
     for (k, cell) in rec.cells.iter().enumerate() {
         if k > 0 {
             line.push(char::from(delimiter));
         }
+        if rec.unclosed && k == last {
+            // The quote the input left open, still open: the rest of the text is this value
+            // (its quotes doubled, as read), up to the end, with no line break added.
+            line.push('"');
+            line.push_str(&cell.replace('"', "\"\""));
+            out.extend_from_slice(line.as_bytes());
+            return;
+        }
         pmh_core::push_csv_field(&mut line, cell, char::from(delimiter), false);
+    }
+    if let Some(limit) = rec.too_long {
+        // One more field of spaces past the limit: the reader cuts the record again (S021)
+        // and the checker leaves it out, as it left out the input's.
+        line.push(char::from(delimiter));
+        let pad = usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        line.extend(std::iter::repeat_n(' ', pad));
     }
     line.push_str("\r\n");
     out.extend_from_slice(line.as_bytes());
@@ -321,6 +377,28 @@ mod tests {
         assert_eq!(t.record(4).unwrap().line, 5);
         assert!(t.record(5).is_none());
         assert!(t.pristine_batches().is_some());
+    }
+
+    /// A record whose quote is never closed is written back still open, edited or not: read
+    /// again, it is the same unclosed record (the checker leaves it out of the upload file).
+    #[test]
+    fn an_unclosed_quote_stays_open_when_written_out() {
+        let text = "a,b\r\n1,2\r\n3,\"x\"\"y\r\n4,5\r\n";
+        let mut t = load(text);
+        assert_eq!(t.len(), 3);
+        assert!(t.record(2).unwrap().unclosed);
+        assert!(!t.record(1).unwrap().unclosed);
+        t.set_cell(1, 0, "9");
+        let again = load(std::str::from_utf8(&t.to_csv(b',')).unwrap());
+        assert_eq!(again.len(), 3);
+        assert_eq!(cells(&again, 1), ["9", "2"]);
+        assert!(again.record(2).unwrap().unclosed);
+        assert_eq!(cells(&again, 2), cells(&t, 2));
+        // The open record itself edited: still open.
+        t.set_cell(2, 0, "7");
+        let again = load(std::str::from_utf8(&t.to_csv(b',')).unwrap());
+        assert!(again.record(2).unwrap().unclosed);
+        assert_eq!(cells(&again, 2)[0], "7");
     }
 
     #[test]

@@ -731,6 +731,44 @@ fn ms(v: f64) -> String {
     }
 }
 
+/// After a paste into the grid: what did not fit below the last row or right of the last
+/// column, and was not pasted. The grid has no row to add, so the clerk adds the recipients to
+/// her file (or pastes them onto rows of their own) and loads it again.
+pub fn paste_left_out(lang: Lang, left: crate::protocol::LeftOut) -> String {
+    let cells = group_thousands(u64::from(left.cells));
+    let (rows, cols) = (left.rows, left.cols);
+    match lang {
+        Lang::Ja => {
+            let what = match (rows > 0, cols > 0) {
+                (true, true) => format!("下の {rows} 行と右の {cols} 列"),
+                (true, false) => format!("下の {rows} 行"),
+                _ => format!("右の {cols} 列"),
+            };
+            format!(
+                "貼り付けた範囲のうち{what}（{cells} セル）は表に入りきらないため、貼り付けていません。アップロード用のファイルにも入りません。受給者を足すときは、元のファイルに行を足してから読み込み直してください。"
+            )
+        }
+        Lang::En => {
+            let what = match (rows > 0, cols > 0) {
+                (true, true) => format!(
+                    "{} below and {} to the right",
+                    count_en(u64::from(rows), "row", "rows"),
+                    count_en(u64::from(cols), "column", "columns")
+                ),
+                (true, false) => format!("{} below", count_en(u64::from(rows), "row", "rows")),
+                _ => format!(
+                    "{} to the right",
+                    count_en(u64::from(cols), "column", "columns")
+                ),
+            };
+            format!(
+                "The pasted block did not fit: {what} ({}) were not pasted and are not in the upload file. To add recipients, add rows to the source file and load it again.",
+                count_en(u64::from(left.cells), "cell", "cells")
+            )
+        }
+    }
+}
+
 /// The last change.
 pub fn last_change(lang: Lang, cells: u32, millis: f64) -> String {
     let t = ms(millis);

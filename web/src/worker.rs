@@ -120,6 +120,7 @@ fn changed(
         Err(message) => return failed(scope, job, message),
     };
     let recheck_ms = now(scope) - started;
+    let left_out = session.take_left_out();
     let same = if cells > 0 {
         session.same_offer()
     } else {
@@ -135,6 +136,7 @@ fn changed(
                 cells,
                 recheck_ms,
                 same,
+                left_out,
             },
             None,
         ),

@@ -528,6 +528,11 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                             <span id="last-change">{ " " }{ text::last_change(lang, cells, ms) }</span>
                         }
                     </p>
+                    if let Some(left) = r.left_out {
+                        <p id="paste-left-out" class="confirm-deletions" role="status">
+                            { text::paste_left_out(lang, left) }
+                        </p>
+                    }
                 </div>
                 { side_panel(props) }
             </div>

@@ -11,25 +11,33 @@ impl Session {
 
     /// Pastes cells copied from Excel (tab-separated, one line per row) with their top-left
     /// corner at `start`: one change, undone at once. Cells beyond the last row or column are
-    /// left out, as Excel leaves out what does not fit. Returns how many cells changed.
+    /// left out (the table has no row to add them to); what was left out is kept for the page
+    /// to say ([`Session::take_left_out`]). Returns how many cells changed.
     ///
     /// # Errors
     /// Nothing was checked yet, or `start` is not a data cell.
     pub fn paste(&mut self, start: CellRef, text: &str, at: &str) -> Result<u32, WorkerError> {
+        self.left_out = None;
         let (input, results) = self.results()?;
         let last_row = input.table.len() as u32;
         let last_col = results.meta.headers.len() as u32;
         let mut edits = Vec::new();
+        let mut left = LeftOut::default();
         for (dr, line) in crate::clipboard::from_text(text).into_iter().enumerate() {
-            let row = start.row + dr as u32;
+            let row = start.row.saturating_add(dr as u32);
+            let width = line.len() as u32;
             if row > last_row {
-                break;
+                left.rows += 1;
+                left.cells = left.cells.saturating_add(width);
+                continue;
             }
-            for (dc, value) in line.into_iter().enumerate() {
+            let fits = last_col
+                .saturating_sub(start.col.saturating_sub(1))
+                .min(width);
+            left.cols = left.cols.max(width - fits);
+            left.cells = left.cells.saturating_add(width - fits);
+            for (dc, value) in line.into_iter().take(fits as usize).enumerate() {
                 let col = start.col + dc as u32;
-                if col > last_col {
-                    break;
-                }
                 edits.push((CellRef { row, col }, value));
             }
         }
@@ -39,7 +47,14 @@ impl Session {
                 col: start.col,
             });
         }
-        self.change(&edits, ChangeKind::Paste, at)
+        let n = self.change(&edits, ChangeKind::Paste, at)?;
+        self.left_out = (left.cells > 0).then_some(left);
+        Ok(n)
+    }
+
+    /// What the last paste left out because it did not fit (once: it is forgotten then).
+    pub fn take_left_out(&mut self) -> Option<LeftOut> {
+        self.left_out.take()
     }
 
     /// Sets a block of cells of the grid's selected range (Delete, Ctrl+D, Ctrl+V of one value
@@ -426,8 +441,53 @@ impl Session {
             own
         };
         results.findings.replace_rows(found);
+        let header_row = table.header_index().map_or(0, |h| h as u32 + 1);
+        sync_header_only(results, header_row);
         results.view_cache = None;
     }
+}
+
+/// S003 (見出し行だけ) is about the whole file, so a re-check of some rows cannot give it: after
+/// an edit it is worked out again from the current rows, as the full check does (a header and no
+/// data row that is not blank, S009). Every data row emptied (「この行をアップロードから除く」,
+/// Delete, 置換) makes a header-only upload file, which deletes every certificate in 全件連携:
+/// the verdict and the download question must say so. A value typed back takes it away.
+fn sync_header_only(results: &mut Results, header_row: u32) {
+    let rows = results.meta.rows;
+    let want = rows > 0 && results.findings.count_of(Code::BlankRow) >= rows;
+    let has = results.findings.count_of(Code::HeaderOnly) > 0;
+    if want == has {
+        return;
+    }
+    let mut report = results.findings.report(&results.meta);
+    fn tally(report: &mut Report, d: &Diagnostic, add: bool) {
+        let step = |n: &mut u64| {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        };
+        if let Some(n) = report.counts.get_mut(d.code.index()) {
+            step(n);
+        }
+        step(match d.severity {
+            Severity::Error => &mut report.errors,
+            Severity::Warning => &mut report.warnings,
+            Severity::Info => &mut report.infos,
+        });
+    }
+    if want {
+        let d = Diagnostic::new(Code::HeaderOnly);
+        tally(&mut report, &d, true);
+        report.diagnostics.push(d);
+    } else {
+        let (gone, kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            std::mem::take(&mut report.diagnostics)
+                .into_iter()
+                .partition(|d| d.code == Code::HeaderOnly);
+        report.diagnostics = kept;
+        for d in &gone {
+            tally(&mut report, d, false);
+        }
+    }
+    results.findings = FileFindings::from_report(&mut report, header_row);
 }
 
 /// The edits that take change-log group `group` back: each of its cells gets the value it had

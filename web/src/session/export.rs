@@ -187,7 +187,9 @@ impl Session {
             time,
             layout: &self.layout,
             inputs: &[ReceiptInput {
-                name: input.source.report_name(),
+                // A number of 11 digits or more in the file's name masked, as the CLI's receipt
+                // (`愛知花子_123456789018.csv` → `愛知花子_********9018.csv`).
+                name: &pmh_core::hide_long_numbers(input.source.report_name()),
                 bytes,
                 sha256: &sha,
                 format,
@@ -405,8 +407,16 @@ pub(super) fn redact_error(e: &RedactError) -> WorkerError {
     }
 }
 
-/// A file name stem from the input's name: `受給者一覧.xlsx` → `受給者一覧`.
+/// A file name stem from the input's name: `受給者一覧.xlsx` → `受給者一覧`. A number of 11
+/// digits or more in it is masked as in the reports and the receipt (a file named after the
+/// recipient, `愛知花子_123456789018.csv` → `愛知花子_********9018`): the names of the files
+/// saved (upload file, receipt, report, change log) carry no My Number.
 pub(super) fn file_stem(source: &InputSource) -> String {
+    pmh_core::hide_long_numbers(&raw_stem(source))
+}
+
+/// [`file_stem`] before masking.
+fn raw_stem(source: &InputSource) -> String {
     match source {
         InputSource::Paste => text::PASTE_STEM.to_owned(),
         InputSource::File { name } => {

@@ -251,6 +251,14 @@ impl Session {
         let header_row = table.header_index().map_or(0, |h| h as u32 + 1);
         let truncated = report.truncated();
         let findings = FileFindings::from_report(&mut report, header_row);
+        // Records the reader cut (S021) stay cut when the table is written out after edits.
+        for (&row, found) in findings.rows() {
+            for d in found {
+                if let (Code::RecordTooLong, Detail::Limit { bytes }) = (d.code, &d.detail) {
+                    input.table.mark_too_long(row as usize - 1, *bytes);
+                }
+            }
+        }
         input.results = Some(Results {
             mapping,
             meta: report,

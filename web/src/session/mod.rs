@@ -32,7 +32,7 @@ use pmh_core::{
 use crate::error::WorkerError;
 use crate::protocol::{
     BlockEdit, CellRef, CodeCount, DISTINCT_MAX, DownloadKind, Filter, FindingView, FindingsPage,
-    GridRow, InputSource, Jumped, LayoutSpec, ListReq, Mark, Msg, Phase, Prepare, Preview,
+    GridRow, InputSource, Jumped, LayoutSpec, LeftOut, ListReq, Mark, Msg, Phase, Prepare, Preview,
     RepairView, ReportLang, SameFix, Sev, Summary, ViewData, ViewReq, Window,
 };
 use crate::table::{CHUNK, Table};
@@ -237,6 +237,8 @@ pub struct Session {
     as_of: Option<pmh_core::Ymd>,
     /// The files of the last 差分履歴 made, until saved or replaced.
     diff_files: Option<diffmake::DiffFiles>,
+    /// What the last paste into the grid left out (it did not fit), until asked for.
+    left_out: Option<LeftOut>,
 }
 
 impl Default for Session {
@@ -320,6 +322,7 @@ impl Session {
             previous: None,
             diff_files: None,
             as_of: None,
+            left_out: None,
         }
     }
 

@@ -1714,6 +1714,15 @@ fn pasted_cells_are_one_change() {
         .unwrap();
     assert_eq!(n, 1);
     assert_eq!(
+        s.take_left_out(),
+        Some(crate::protocol::LeftOut {
+            rows: 0,
+            cols: 2,
+            cells: 2
+        })
+    );
+    assert_eq!(s.take_left_out(), None, "said once");
+    assert_eq!(
         s.paste(CellRef { row: 1, col: 1 }, "x", "t").unwrap_err(),
         WorkerError::NotADataCell { row: 1, col: 1 }
     );
@@ -1815,8 +1824,18 @@ fn lines_not_read_are_counted_for_the_download_question() {
         "{:?}",
         summary.codes
     );
-    // As S007's own message counts them: rows 3 and 4, and the file's last line break.
-    assert_eq!(summary.unread_lines, 3, "{summary:?}");
+    // Rows 3 and 4: the line break ending the file starts no line after it.
+    assert_eq!(summary.unread_lines, 2, "{summary:?}");
+    // Without that line break, the same two lines.
+    let s = checked(lines.join("\r\n").trim_end().as_bytes().to_vec());
+    assert_eq!(s.summary().unwrap().unread_lines, 2);
+    // Six data rows, the quote opened in row 3: rows 3 to 7 are not read.
+    let mut six: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+    let data: Vec<String> = six[1..4].to_vec();
+    six.splice(4..4, data);
+    six[2].insert(0, '"');
+    let s = checked(six.join("\r\n").into_bytes());
+    assert_eq!(s.summary().unwrap().unread_lines, 5, "{six:?}");
     let clean = checked(fixture("valid/full_minimal.csv"));
     assert_eq!(clean.summary().unwrap().unread_lines, 0);
     assert!(crate::text::confirm_unread(crate::text::Lang::Ja, 2).starts_with("2 行分"));
@@ -1837,4 +1856,274 @@ fn a_header_only_file_is_flagged_for_the_download_question() {
             .header_only
     );
     assert!(crate::text::confirm_header_only(crate::text::Lang::Ja).contains("すべて削除されます"));
+}
+
+/// Every data row left out (「この行をアップロードから除く」 on each): the upload file would be
+/// its header alone, which deletes every certificate in 全件連携. The verdict is not ✔, S003 is
+/// among the findings, and the download question is the header-only one; the upload file is
+/// what `pmhcsv build` makes of it, with S003 too. Undo brings ✔ back.
+#[test]
+fn every_row_left_out_is_a_header_only_file_until_undone() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let ready = s.summary().unwrap();
+    assert!(ready.upload_ready && !ready.header_only, "{ready:?}");
+    let rows = ready.rows as u32;
+    assert_eq!(rows, 3);
+    for row in 2..=rows + 1 {
+        s.exclude_row(row, "t").unwrap();
+        let summary = s.summary().unwrap();
+        // Only the last exclusion leaves no data row.
+        assert_eq!(
+            summary.header_only,
+            row == rows + 1,
+            "row {row}: {summary:?}"
+        );
+    }
+    let summary = s.summary().unwrap();
+    assert!(!summary.upload_ready, "{summary:?}");
+    assert!(summary.errors > 0);
+    assert!(
+        summary.codes.iter().any(|c| c.code == "S003"),
+        "{:?}",
+        summary.codes
+    );
+    assert!(summary.file_findings.iter().any(|f| f.code == "S003"));
+    // The counts are those of a full check of the edited table.
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    // The upload file the page makes is the CLI's, and the CLI finds S003 in it too.
+    let (_, _, csv, errors) = s
+        .download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert!(errors > 0);
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    let (_, report) = cli_build(&csv, &mapping);
+    assert!(report.count(Code::HeaderOnly) > 0, "{:?}", report.counts);
+    // The download question: asked (errors, header-only) with the header-only sentence.
+    assert!(crate::text::confirm_header_only(Lang::Ja).contains("すべて削除されます"));
+
+    // Undo of the last exclusion: one recipient is back, and so is ✔.
+    s.undo("t").unwrap();
+    let summary = s.summary().unwrap();
+    assert!(!summary.header_only && summary.upload_ready, "{summary:?}");
+    assert!(!summary.codes.iter().any(|c| c.code == "S003"));
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    // Every exclusion undone: the file as loaded.
+    s.undo("t").unwrap();
+    s.undo("t").unwrap();
+    assert_eq!(s.summary().unwrap().errors, 0);
+    assert_eq!(
+        codes_of(&s),
+        codes_of(&checked(fixture("valid/full_minimal.csv")))
+    );
+}
+
+/// A file named after the recipient with her My Number in it: the receipt and the names of the
+/// files saved mask the number as `pmhcsv build --receipt` does (no value of 11 digits or more
+/// in full), and the report CSV's ファイル column too.
+#[test]
+fn a_my_number_in_the_file_name_is_masked_in_the_receipt_and_file_names() {
+    let name = "愛知花子_123456789018.csv";
+    let s = checked_from(
+        InputSource::File { name: name.into() },
+        fixture("valid/full_minimal.csv"),
+    );
+    let extra = DownloadExtra {
+        time: "2025-06-02T00:00:00Z",
+        seed: 1,
+    };
+    let masked = pmh_core::hide_long_numbers(name);
+    assert_eq!(masked, "愛知花子_********9018.csv");
+    for kind in [
+        DownloadKind::UploadCsv,
+        DownloadKind::UploadJson,
+        DownloadKind::ReportCsv,
+        DownloadKind::ChangeLog,
+        DownloadKind::Receipt,
+        DownloadKind::Helpdesk,
+    ] {
+        for lang in [ReportLang::Ja, ReportLang::En] {
+            let (file, _, bytes, _) = s.download(kind, lang, &extra, &mut no_progress()).unwrap();
+            // (The help-desk copy has a name of its own.)
+            assert!(
+                kind == DownloadKind::Helpdesk || file.starts_with("愛知花子_********9018"),
+                "{kind:?}: {file}"
+            );
+            assert!(!file.contains("123456789018"), "{kind:?}: {file}");
+            // (The upload file holds the recipient's own number: it is her data.)
+            if matches!(kind, DownloadKind::Receipt | DownloadKind::ReportCsv) {
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(!text.contains("123456789018"), "{kind:?}: {text}");
+            }
+        }
+    }
+    let receipt: serde_json::Value =
+        serde_json::from_str(&s.receipt(extra.time, &mut no_progress()).unwrap()).unwrap();
+    assert_eq!(receipt["inputs"][0]["name"], masked);
+    assert_eq!(receipt["output"]["name"], "愛知花子_********9018_PMH.csv");
+}
+
+/// An unclosed quote (S007) swallows the rest of the file; the checker leaves that record out
+/// of the upload file. After an edit anywhere, the upload file is built from the table written
+/// out: the record must stay open and out, as the download question says, not come back closed
+/// as one garbled record.
+#[test]
+fn the_rows_an_unclosed_quote_swallowed_stay_out_of_the_upload_after_edits() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+    lines[2].insert(0, '"');
+    let bytes = lines.join("\r\n").into_bytes();
+    let mut s = checked(bytes.clone());
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    let upload = |s: &Session| {
+        s.download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap()
+        .2
+    };
+    let before = upload(&s);
+    assert_eq!(before, cli_build(&bytes, &mapping).0);
+    let data_lines = |csv: &[u8]| String::from_utf8_lossy(csv).lines().count() - 1;
+    assert_eq!(data_lines(&before), 1);
+    let unread = s.summary().unwrap().unread_lines;
+    assert_eq!(unread, 2);
+
+    // An edit of row 2: the upload file is the edited row alone, S007 stays, and so does the
+    // question's count.
+    let name_col = s
+        .results()
+        .unwrap()
+        .1
+        .meta
+        .headers
+        .iter()
+        .position(|h| h == "受給者証名");
+    let col = name_col.map_or(10, |c| c as u32 + 1);
+    s.edit(CellRef { row: 2, col }, "子ども医療費受給者証２", "t")
+        .unwrap();
+    let after = upload(&s);
+    assert_eq!(data_lines(&after), 1, "{}", String::from_utf8_lossy(&after));
+    assert!(String::from_utf8_lossy(&after).contains("子ども医療費受給者証２"));
+    let summary = s.summary().unwrap();
+    assert!(summary.codes.iter().any(|c| c.code == "S007"));
+    assert_eq!(summary.unread_lines, unread);
+    // The CLI, given the table written out, finds the same.
+    let (input, _) = s.results().unwrap();
+    let (_, report) = cli_build(&input.current(), &mapping);
+    assert_eq!(report.count(Code::UnclosedQuote), 1);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+
+    // The swallowing row itself edited (or left out): still S007, still out of the file.
+    let mut s = checked(fixture("invalid/S007_unclosed_quote.csv"));
+    let row = s
+        .results()
+        .unwrap()
+        .1
+        .findings
+        .rows()
+        .iter()
+        .find(|(_, f)| f.iter().any(|d| d.code == Code::UnclosedQuote))
+        .map(|(&r, _)| r)
+        .unwrap();
+    let upload_before = upload(&s);
+    s.edit(CellRef { row, col: 1 }, "KODOMO02", "t").unwrap();
+    assert!(s.summary().unwrap().codes.iter().any(|c| c.code == "S007"));
+    assert_eq!(s.summary().unwrap().unread_lines, {
+        let fresh = checked(fixture("invalid/S007_unclosed_quote.csv"));
+        fresh.summary().unwrap().unread_lines
+    });
+    assert_eq!(data_lines(&upload(&s)), data_lines(&upload_before));
+    s.exclude_row(row, "t").unwrap();
+    assert!(s.summary().unwrap().codes.iter().any(|c| c.code == "S007"));
+    assert_eq!(data_lines(&upload(&s)), data_lines(&upload_before));
+}
+
+/// A block of three rows pasted onto the last row: one row fits, two do not. The page says how
+/// many rows and cells were left out (they are not in the upload file); a paste that fits says
+/// nothing.
+#[test]
+fn a_paste_that_does_not_fit_says_what_was_left_out() {
+    let mut s = checked(fixture("valid/full_minimal.csv"));
+    let last = s.summary().unwrap().rows as u32 + 1;
+    let block = "a\tb\tc\td\te\r\nf\tg\th\ti\tj\r\nk\tl\tm\tn\to\r\n";
+    let n = s.paste(CellRef { row: last, col: 3 }, block, "t").unwrap();
+    assert_eq!(n, 5);
+    let left = s.take_left_out().unwrap();
+    assert_eq!(
+        left,
+        crate::protocol::LeftOut {
+            rows: 2,
+            cols: 0,
+            cells: 10
+        }
+    );
+    let ja = crate::text::paste_left_out(Lang::Ja, left);
+    assert!(
+        ja.contains("下の 2 行") && ja.contains("10 セル") && ja.contains("貼り付けていません"),
+        "{ja}"
+    );
+    let en = crate::text::paste_left_out(Lang::En, left);
+    assert!(
+        en.contains("2 rows below") && en.contains("10 cells"),
+        "{en}"
+    );
+    // Rows and columns both.
+    let both = crate::protocol::LeftOut {
+        rows: 1,
+        cols: 1,
+        cells: 3,
+    };
+    assert!(crate::text::paste_left_out(Lang::Ja, both).contains("下の 1 行と右の 1 列"));
+    assert!(
+        crate::text::paste_left_out(Lang::En, both)
+            .contains("1 row below and 1 column to the right")
+    );
+    // A paste that fits leaves nothing to say.
+    s.paste(CellRef { row: 2, col: 3 }, "x\ty", "t").unwrap();
+    assert_eq!(s.take_left_out(), None);
+}
+
+/// A line longer than the reader's limit (S021) is cut and left out of the upload file. After
+/// an edit elsewhere, the table written out keeps it too long: still S021, still out of the
+/// file (not a cut, garbled record uploaded).
+#[test]
+fn a_line_cut_as_too_long_stays_out_of_the_upload_after_edits() {
+    let text = String::from_utf8(fixture("valid/full_minimal.csv")).unwrap();
+    let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+    lines[2] = lines[2].replace("愛知県名古屋市中区栄1-1-1", &"x".repeat((1 << 20) + 10));
+    let bytes = lines.join("\r\n").into_bytes();
+    let mut s = checked(bytes.clone());
+    assert!(s.summary().unwrap().codes.iter().any(|c| c.code == "S021"));
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    let upload = |s: &Session| {
+        s.download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap()
+        .2
+    };
+    let data_lines = |csv: &[u8]| String::from_utf8_lossy(csv).lines().count() - 1;
+    let before = upload(&s);
+    assert_eq!(before, cli_build(&bytes, &mapping).0);
+    assert_eq!(data_lines(&before), 2);
+    s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
+    let after = upload(&s);
+    assert_eq!(data_lines(&after), 2, "{}", after.len());
+    assert!(!String::from_utf8_lossy(&after).contains("xxxx"));
+    let (input, _) = s.results().unwrap();
+    let (_, report) = cli_build(&input.current(), &mapping);
+    assert_eq!(report.count(Code::RecordTooLong), 1);
+    assert_eq!(s.summary().unwrap().unread_lines, 1);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
 }

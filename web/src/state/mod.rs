@@ -262,6 +262,9 @@ pub struct ResultsState {
     pub last_change: Option<(u32, f64)>,
     /// After a cell was corrected by hand: the other cells of its column with the old value.
     pub same_offer: Option<SameFix>,
+    /// After a paste into the grid: what did not fit and was not pasted (said until the next
+    /// change).
+    pub left_out: Option<crate::protocol::LeftOut>,
     /// Time the worker spent on the check, and from request to answer on the page.
     pub check_ms: (f64, u64),
     /// The upload CSV was saved with these results, when there were this many changes.

@@ -1011,7 +1011,7 @@ impl State {
                     .previous
                     .as_ref()
                     .is_some_and(crate::protocol::PreviousView::holds_the_upload);
-                if upload && (results.summary.errors > 0 || held) {
+                if upload && (results.summary.errors > 0 || results.summary.header_only || held) {
                     self.edit_results(|r| r.confirm = Some(kind));
                     return Vec::new();
                 }
@@ -1147,6 +1147,7 @@ impl State {
                 cells,
                 recheck_ms,
                 same,
+                left_out,
             } => {
                 if self.busy_with(job) {
                     self.busy = None;
@@ -1155,6 +1156,7 @@ impl State {
                     r.summary = Rc::new(summary);
                     r.last_change = Some((cells, recheck_ms));
                     r.same_offer = same;
+                    r.left_out = left_out;
                 });
                 self.apply_view(view);
                 return vec![Effect::Mark("pmh:changed")];
@@ -1241,6 +1243,7 @@ impl State {
             confirm: None,
             last_change: None,
             same_offer: None,
+            left_out: None,
             check_ms: (worker_ms, at_ms.saturating_sub(busy.started_ms)),
             upload_saved: None,
         }));

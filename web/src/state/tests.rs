@@ -257,6 +257,7 @@ fn check_results_windows_and_changes() {
         cells: 1,
         recheck_ms: 2.5,
         same: Some(fix.clone()),
+        left_out: None,
     }));
     let r = state.results.clone().unwrap();
     assert_eq!(r.active.unwrap().index, 2);
@@ -282,6 +283,7 @@ fn check_results_windows_and_changes() {
         cells: 200,
         recheck_ms: 900.0,
         same: None,
+        left_out: None,
     }));
     assert!(!bulk.is_busy());
     // Any other change withdraws the offer.
@@ -409,6 +411,7 @@ fn the_receipt_knows_whether_the_upload_csv_was_saved() {
         cells: 1,
         recheck_ms: 1.0,
         same: None,
+        left_out: None,
     }));
     assert_eq!(saved(&changed), UploadSaved::Stale);
     let (job, a) = download(11, DownloadKind::UploadCsv);
@@ -534,6 +537,7 @@ fn effects_are_decided_by_the_reducer() {
         cells: 1,
         recheck_ms: 1.0,
         same: None,
+        left_out: None,
     }));
     let bytes = Handle::new(());
     let (asked, fx) = step(
@@ -813,6 +817,15 @@ fn the_previous_upload_is_configured_and_guards_the_download() {
         Action::Download(DownloadKind::UploadCsv),
     );
     assert!(!fx.is_empty(), "no errors, no previous: no question");
+    // A header-only upload file (every data row left out) asks first, whatever the counts.
+    let mut state = without_errors(None);
+    if let Some(r) = state.results.as_mut() {
+        let r = Rc::make_mut(r);
+        let mut s = (*r.summary).clone();
+        s.header_only = true;
+        r.summary = Rc::new(s);
+    }
+    asks_first(state);
 }
 
 /// Asks for the upload CSV in `state`: nothing is made, the question is asked; the state
@@ -1176,4 +1189,30 @@ fn no_upload_file_is_made_when_nothing_was_checked() {
         )),
         "{fx:?}"
     );
+}
+
+/// What a grid paste left out (it did not fit) is kept for the page to say, until the next
+/// change answers.
+#[test]
+fn a_paste_left_out_is_said_until_the_next_change() {
+    let changed = |left_out| {
+        worker(FromWorker::Changed {
+            job: JobId(9),
+            summary: Summary::default(),
+            view: view(Filter::All, 0, 2..202, 300),
+            cells: 5,
+            recheck_ms: 1.0,
+            same: None,
+            left_out,
+        })
+    };
+    let left = crate::protocol::LeftOut {
+        rows: 2,
+        cols: 0,
+        cells: 10,
+    };
+    let state = to_results().reduce(changed(Some(left)));
+    assert_eq!(state.results.as_ref().unwrap().left_out, Some(left));
+    let state = state.reduce(changed(None));
+    assert_eq!(state.results.as_ref().unwrap().left_out, None);
 }
