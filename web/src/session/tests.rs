@@ -1967,6 +1967,23 @@ fn a_my_number_in_the_file_name_is_masked_in_the_receipt_and_file_names() {
     assert_eq!(receipt["output"]["name"], "愛知花子_********9018_PMH.csv");
 }
 
+/// The upload CSV the page would download now.
+fn upload(s: &Session) -> Vec<u8> {
+    s.download(
+        DownloadKind::UploadCsv,
+        ReportLang::Ja,
+        &DownloadExtra::default(),
+        &mut no_progress(),
+    )
+    .unwrap()
+    .2
+}
+
+/// The data rows of an upload CSV (its lines but the header).
+fn data_lines(csv: &[u8]) -> usize {
+    String::from_utf8_lossy(csv).lines().count() - 1
+}
+
 /// An unclosed quote (S007) swallows the rest of the file; the checker leaves that record out
 /// of the upload file. After an edit anywhere, the upload file is built from the table written
 /// out: the record must stay open and out, as the download question says, not come back closed
@@ -1979,19 +1996,8 @@ fn the_rows_an_unclosed_quote_swallowed_stay_out_of_the_upload_after_edits() {
     let bytes = lines.join("\r\n").into_bytes();
     let mut s = checked(bytes.clone());
     let mapping = s.results().unwrap().1.mapping.to_json();
-    let upload = |s: &Session| {
-        s.download(
-            DownloadKind::UploadCsv,
-            ReportLang::Ja,
-            &DownloadExtra::default(),
-            &mut no_progress(),
-        )
-        .unwrap()
-        .2
-    };
     let before = upload(&s);
     assert_eq!(before, cli_build(&bytes, &mapping).0);
-    let data_lines = |csv: &[u8]| String::from_utf8_lossy(csv).lines().count() - 1;
     assert_eq!(data_lines(&before), 1);
     let unread = s.summary().unwrap().unread_lines;
     assert_eq!(unread, 2);
@@ -2103,17 +2109,6 @@ fn a_line_cut_as_too_long_stays_out_of_the_upload_after_edits() {
     let mut s = checked(bytes.clone());
     assert!(s.summary().unwrap().codes.iter().any(|c| c.code == "S021"));
     let mapping = s.results().unwrap().1.mapping.to_json();
-    let upload = |s: &Session| {
-        s.download(
-            DownloadKind::UploadCsv,
-            ReportLang::Ja,
-            &DownloadExtra::default(),
-            &mut no_progress(),
-        )
-        .unwrap()
-        .2
-    };
-    let data_lines = |csv: &[u8]| String::from_utf8_lossy(csv).lines().count() - 1;
     let before = upload(&s);
     assert_eq!(before, cli_build(&bytes, &mapping).0);
     assert_eq!(data_lines(&before), 2);
