@@ -259,6 +259,14 @@ fn attempt_seed(seed: u64, k: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// `opts` with the input read as UTF-8 (the copy is redacted as UTF-8 text).
+fn read_as_utf8(opts: &Options) -> Options {
+    Options {
+        encoding: crate::input::decode::EncodingChoice::Utf8,
+        ..opts.clone()
+    }
+}
+
 /// An ISO-2022-JP file (its escape sequences switch character sets, so it cannot be rewritten
 /// cell by cell in place): decoded to UTF-8, redacted there, encoded back to ISO-2022-JP, and
 /// the copy checked against the original's findings like every other copy. A value that does
@@ -277,10 +285,7 @@ fn via_utf8(
     if malformed {
         return Err(unsupported());
     }
-    let utf8 = Options {
-        encoding: crate::input::decode::EncodingChoice::Utf8,
-        ..opts.clone()
-    };
+    let utf8 = read_as_utf8(opts);
     let inner = redact_with_summary(layout, &utf8, text.as_bytes(), seed)?;
     let copy = std::str::from_utf8(&inner.bytes).map_err(|_| unsupported())?;
     let (bytes, _, unmappable) = encoding_rs::ISO_2022_JP.encode(copy);
@@ -307,10 +312,7 @@ fn as_read_utf8(
     report: &Report,
     seed: u64,
 ) -> Result<Redacted, RedactError> {
-    let utf8 = Options {
-        encoding: crate::input::decode::EncodingChoice::Utf8,
-        ..opts.clone()
-    };
+    let utf8 = read_as_utf8(opts);
     let mut refusal = None;
     for attempt in 0..ATTEMPTS {
         let copy = redact_with_summary(layout, &utf8, input, attempt_seed(seed, attempt)).and_then(
