@@ -357,10 +357,13 @@ fn summary(
         });
     }
     if from_errors + o.to.errors > 0 {
-        t.push_str(if ja {
-            "  入力ファイルにエラーがあります。pmhcsv validate で確認してください（出力にも同じ誤りが含まれます）。\n"
-        } else {
-            "  The snapshots have errors: check them with pmhcsv validate (the output carries them too).\n"
+        // Values are copied as written, so the output carries the snapshots' errors, except
+        // in key values, which are written as build sends them (docs/diff.md item 2).
+        t.push_str(match (ja, out_errors > 0) {
+            (true, true) => "  入力ファイルにエラーがあります。pmhcsv validate で確認してください（出力にも同じ誤りが含まれます）。\n",
+            (true, false) => "  入力ファイルにエラーがあります。pmhcsv validate で確認してください。\n",
+            (false, true) => "  The snapshots have errors: check them with pmhcsv validate (the output carries them too).\n",
+            (false, false) => "  The snapshots have errors: check them with pmhcsv validate.\n",
         });
     }
     if !o.issues.is_empty() {

@@ -586,6 +586,79 @@ fn diff_refuses_a_truncated_snapshot_and_an_empty_one() {
     assert_eq!(std::fs::read(&state).unwrap(), b"untouched");
 }
 
+/// docs/diff.md item 2: a certificate whose 公費受給者番号 was retyped in 全角 is the
+/// certificate PMH holds: unchanged, or an update that writes the number as build sends it.
+/// Before, it was deleted and registered anew under `０００…`, exit 0 (a 全角 number is a
+/// warning, since build writes it half-width): if PMH rejected the registration, the
+/// certificate was lost.
+#[test]
+fn diff_keeps_a_certificate_whose_key_was_retyped_in_full_width() {
+    let mut header = String::from("\u{FEFF}");
+    header.push_str(pmh_core::synth::FULL_HEADER);
+    header.push_str("\r\n");
+    let lines: Vec<String> = (0..5)
+        .map(|i| {
+            let mut line = String::new();
+            pmh_core::synth::full_row(5, i, &mut line);
+            line
+        })
+        .collect();
+    let wide = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_u32('０' as u32 + d).unwrap_or(c),
+                None => c,
+            })
+            .collect()
+    };
+    // 公費受給者番号 (column K) in 全角 in rows 0 and 1, and row 1's address changed.
+    let retype = |line: &str, col: usize, address: bool| -> String {
+        let mut f: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+        f[col] = wide(&f[col]);
+        if address {
+            f[4].push_str("2階");
+        }
+        f.join(",") + "\r\n"
+    };
+    let y = header.clone() + &lines.concat();
+    let t = header.clone()
+        + &retype(&lines[0], 10, false)
+        + &retype(&lines[1], 10, true)
+        + &lines[2..].concat();
+    let (yp, tp, out) = (
+        tmp("retyped-y.csv"),
+        tmp("retyped-t.csv"),
+        tmp("retyped-diff.csv"),
+    );
+    std::fs::write(&yp, &y).unwrap();
+    std::fs::write(&tp, &t).unwrap();
+    let o = run(&[
+        "diff",
+        "--from",
+        yp.to_str().unwrap(),
+        "--to",
+        tp.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let summary = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{summary}{}", stderr(&o));
+    assert!(
+        summary.contains("登録 0 件・更新 1 件・削除 0 件（変更なし 4 件"),
+        "{summary}"
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    let records: Vec<&str> = written.lines().skip(1).collect();
+    assert_eq!(records.len(), 1, "{written}");
+    let fields: Vec<&str> = records[0].split(',').collect();
+    let original: Vec<&str> = lines[1].trim_end().split(',').collect();
+    assert_eq!(
+        fields[10], original[10],
+        "the 公費受給者番号 as build sends it"
+    );
+    assert!(!written.contains('０'), "{written}");
+}
+
 /// `diff` writes its state after the 差分履歴 file: a state in a folder that does not exist
 /// fails before the diff (exit 2, the state's own path named, not its partial file), and an
 /// earlier 差分履歴 file at the output path is left as it was. Otherwise a file was left whose

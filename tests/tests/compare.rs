@@ -398,3 +398,41 @@ fn diff_and_compare_refuse_alike() {
     }
     assert_eq!(refused, 6);
 }
+
+/// A certificate whose 公費受給者番号 was retyped in 全角 (`０００１２３４５`) or with edge spaces
+/// is the certificate of the previous upload, as build sends it and as the checker's K001
+/// reads it: a change of that field as written, never a removal plus an addition (a removal
+/// counts toward P001's limit and says PMH will delete the certificate).
+#[test]
+fn a_retyped_key_is_the_same_certificate() {
+    const RECIPIENT: usize = 10;
+    let layout = Layout::full();
+    let header = header();
+    let identity: Vec<usize> = (0..FIXED).collect();
+    let previous = vec![row(1), row(2), row(3), row(4)];
+    let mut current = previous.clone();
+    current[1][RECIPIENT] = current[1][RECIPIENT]
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32('０' as u32 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect();
+    current[2][RECIPIENT] = format!(" {}\u{3000}", current[2][RECIPIENT]);
+    let bytes =
+        |rows: &[Vec<String>]| encode(&text(&header, rows, &identity), Encoding::Utf8Bom).unwrap();
+    let c = compare(
+        &layout,
+        &Options::default(),
+        &mut Bytes(&bytes(&previous)),
+        &mut Bytes(&bytes(&current)),
+    )
+    .unwrap();
+    assert!(c.removed.is_empty(), "{:?}", c.removed);
+    assert!(c.added.is_empty(), "{:?}", c.added);
+    assert_eq!(c.unchanged, 2);
+    assert_eq!(c.changed.len(), 2);
+    for ch in &c.changed {
+        assert_eq!(ch.fields, [RECIPIENT], "{ch:?}");
+    }
+}

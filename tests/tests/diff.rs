@@ -13,6 +13,8 @@ use pmh_core::{Checker, Lang, Layout, Options, Report, RowView};
 
 const MY_NUMBER: usize = 1;
 const ADDRESS: usize = 4;
+/// 公費受給者番号 (`medicalSubsidyRecipientNumber`), a certificate key field.
+const RECIPIENT: usize = 10;
 const VALID_FROM: usize = 26;
 
 /// Synthetic row `i` as fields (valid for the full layout; My Number unique per `i`).
@@ -20,6 +22,17 @@ fn row(i: u64) -> Vec<String> {
     let mut line = String::new();
     pmh_core::synth::full_row(77, i, &mut line);
     line.trim_end().split(',').map(str::to_owned).collect()
+}
+
+/// `s` with its ASCII digits in 全角 (`00012345` → `０００１２３４５`), as a number retyped with
+/// the IME on.
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32('０' as u32 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect()
 }
 
 fn file(rows: &[Vec<String>]) -> Vec<u8> {
@@ -590,7 +603,11 @@ mod model {
     //! must change it): after each day PMH holds exactly the day's snapshot as sent (an empty
     //! 常に償還払い is sent as `0`), and nothing unchanged is re-sent. 常に償還払い is drawn from
     //! `0`, empty and `1`, so a row is often sent the same while its cell went from `0` to empty
-    //! (the fill) or back; the run asserts that the generator reached that branch.
+    //! (the fill) or back; a key value (個人番号, 公費受給者番号, 有効期間開始日) is often retyped
+    //! in 全角 or with edge spaces, a BOM or a zero-width space, which build removes, so a row
+    //! is often sent the same while its key was written differently (PMH holds the key as
+    //! sent: one history row, never a deletion plus a registration). The run asserts that the
+    //! generator reached each branch.
     use super::*;
     use proptest::prelude::*;
     use proptest::test_runner::{
@@ -606,21 +623,46 @@ mod model {
     /// What PMH holds per history row: the content sent and its historyKey.
     type Pmh = BTreeMap<(String, String), (Vec<String>, String)>;
 
-    fn key(full_fields: &[String]) -> (String, String) {
+    fn certificate_key() -> &'static [usize] {
         static CERTIFICATE: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
-        let cert: Vec<&str> = CERTIFICATE
-            .get_or_init(|| Layout::full().key_index().certificate)
-            .iter()
-            .map(|&i| full_fields[i].trim())
-            .collect();
-        (cert.join("|"), full_fields[VALID_FROM].clone())
+        CERTIFICATE.get_or_init(|| Layout::full().key_index().certificate)
     }
 
-    /// A row's content as written to the diff file: an empty 常に償還払い is filled.
+    /// A key value as PMH receives it, read independently of pmhcsv's code: the characters
+    /// the retyping below adds (edge spaces, BOM, zero-width space) removed, 全角 digits
+    /// half-width.
+    fn as_sent(v: &str) -> String {
+        let folded: String = v
+            .chars()
+            .filter(|&c| c != '\u{200B}' && c != '\u{FEFF}')
+            .map(|c| {
+                if ('０'..='９').contains(&c) {
+                    char::from_u32(u32::from(b'0') + (c as u32 - '０' as u32)).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        folded.trim_matches([' ', '\u{3000}']).to_owned()
+    }
+
+    fn key(full_fields: &[String]) -> (String, String) {
+        let cert: Vec<String> = certificate_key()
+            .iter()
+            .map(|&i| as_sent(&full_fields[i]))
+            .collect();
+        (cert.join("|"), as_sent(&full_fields[VALID_FROM]))
+    }
+
+    /// A row's content as written to the diff file: an empty 常に償還払い is filled, and the
+    /// key values are sent as build writes them.
     fn sent_content(r: &[String]) -> Vec<String> {
         let mut c = r[..28].to_vec();
         if c[REIMBURSEMENT].trim().is_empty() {
             c[REIMBURSEMENT] = FILL.into();
+        }
+        for &i in certificate_key().iter().chain([&VALID_FROM]) {
+            c[i] = as_sent(&c[i]);
         }
         c
     }
@@ -661,20 +703,55 @@ mod model {
         Ok(())
     }
 
-    /// One row on one day: present, how many times its address was edited (a change), and
-    /// its 常に償還払い.
-    type Version = (bool, u8, &'static str);
+    /// How a row's key values are typed on one day: as generated, or retyped in a way build
+    /// undoes (so the row is sent the same).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Retype {
+        AsGenerated,
+        FullWidthRecipient,
+        FullWidthMyNumber,
+        FullWidthValidFrom,
+        EdgeSpaces,
+        Bom,
+        ZeroWidthInside,
+    }
+
+    impl Retype {
+        fn apply(self, r: &mut [String]) {
+            match self {
+                Retype::AsGenerated => {}
+                Retype::FullWidthRecipient => r[RECIPIENT] = full_width(&r[RECIPIENT]),
+                Retype::FullWidthMyNumber => r[MY_NUMBER] = full_width(&r[MY_NUMBER]),
+                Retype::FullWidthValidFrom => r[VALID_FROM] = full_width(&r[VALID_FROM]),
+                Retype::EdgeSpaces => r[RECIPIENT] = format!(" {}\u{3000}", r[RECIPIENT]),
+                Retype::Bom => r[MY_NUMBER].insert(0, '\u{FEFF}'),
+                Retype::ZeroWidthInside => r[RECIPIENT].insert(3, '\u{200B}'),
+            }
+        }
+
+        fn full_width(self) -> bool {
+            matches!(
+                self,
+                Retype::FullWidthRecipient | Retype::FullWidthMyNumber | Retype::FullWidthValidFrom
+            )
+        }
+    }
+
+    /// One row on one day: present, how many times its address was edited (a change), its
+    /// 常に償還払い, and how its key values are typed.
+    type Version = (bool, u8, &'static str, Retype);
 
     /// The day's snapshot rows; a day without rows keeps row 0 (an empty snapshot is refused,
     /// see `unusable_snapshots_are_refused`).
     fn day(history: &[Vec<Version>], d: usize) -> Vec<Vec<String>> {
         let mut rows = Vec::new();
         for (i, h) in history.iter().enumerate() {
-            let (present, edits, reimbursement) = h[d];
+            let (present, edits, reimbursement, retype) = h[d];
             if present || (i == 0 && history.iter().all(|h| !h[d].0)) {
                 let mut r = row(i as u64);
                 r[ADDRESS].push_str(&"改".repeat(usize::from(edits)));
                 r[REIMBURSEMENT] = reimbursement.to_owned();
+                retype.apply(&mut r);
                 rows.push(r);
             }
         }
@@ -687,10 +764,26 @@ mod model {
 
     #[test]
     fn applying_the_diffs_of_three_days_gives_each_day() {
+        use Retype::*;
         let version = (
             any::<bool>(),
             0u8..2,
             prop::sample::select(vec!["0", "", "1"]),
+            // As generated half of the time.
+            prop::sample::select(vec![
+                AsGenerated,
+                AsGenerated,
+                AsGenerated,
+                AsGenerated,
+                AsGenerated,
+                AsGenerated,
+                FullWidthRecipient,
+                FullWidthMyNumber,
+                FullWidthValidFrom,
+                EdgeSpaces,
+                Bom,
+                ZeroWidthInside,
+            ]),
         );
         let strategy = (
             proptest::collection::vec(proptest::collection::vec(version, DAYS), 1..12),
@@ -704,6 +797,9 @@ mod model {
         // Rows kept whose cell went between `0` and empty (sent the same, so unchanged), and
         // rows whose cell went between `1` and empty (sent differently, so updated).
         let (same_through_fill, changed_through_fill) = (Cell::new(0u64), Cell::new(0u64));
+        // Rows kept whose key values were typed differently on the two days: in 全角 on one,
+        // or with edge spaces, a BOM or a zero-width space.
+        let (retyped_full_width, retyped_invisible) = (Cell::new(0u64), Cell::new(0u64));
         let mut runner = TestRunner::new(Config {
             cases: 64,
             source_file: Some(file!()),
@@ -769,6 +865,17 @@ mod model {
                             _ => {}
                         }
                     }
+                    for h in &history {
+                        let (was, now) = (h[d - 1], h[d]);
+                        if was.0 && now.0 && was.3 != now.3 {
+                            let reached = if was.3.full_width() || now.3.full_width() {
+                                &retyped_full_width
+                            } else {
+                                &retyped_invisible
+                            };
+                            reached.set(reached.get() + 1);
+                        }
+                    }
                 }
                 state = Some(DiffState::from_text(&r.outcome.state.to_text()).map_err(fail)?);
             }
@@ -787,6 +894,18 @@ mod model {
         assert!(
             changed_through_fill.get() > 0,
             "the generator never kept a row whose 常に償還払い went between 1 and empty"
+        );
+        // About 100 and 70 in the 64 cases.
+        assert!(
+            retyped_full_width.get() >= 20,
+            "the generator kept a row whose key went to or from 全角 only {} times",
+            retyped_full_width.get()
+        );
+        assert!(
+            retyped_invisible.get() >= 20,
+            "the generator kept a row whose key gained or lost edge spaces, a BOM or a \
+             zero-width space only {} times",
+            retyped_invisible.get()
         );
     }
 }
@@ -1291,5 +1410,107 @@ fn the_content_fingerprints_of_a_state_do_not_change_the_diff() {
         assert_eq!(ra.out, rb.out, "{scheme:?}");
         let c = ra.outcome.counts;
         assert_eq!((c.updated, c.deleted, c.unchanged), (1, 1, 3), "{scheme:?}");
+    }
+}
+
+/// docs/diff.md item 2: key values (certificate key, 有効期間開始日) are compared, hashed and
+/// written as build sends them. A certificate whose 受給者番号, 個人番号 or 有効期間開始日 was
+/// retyped in 全角, or with edge spaces, a BOM or a zero-width space, is the same certificate:
+/// unchanged, or one update carrying the key as build writes it — never a deletion plus a
+/// registration under a key no certificate shows (if PMH rejected that registration, the
+/// certificate was lost). Each day's diff is byte for byte the one made from the file typed in
+/// ASCII, under every scheme, with the state and without; so is the deletion of those rows
+/// the next day, which names the historyKey PMH holds.
+#[test]
+fn a_retyped_key_is_the_same_certificate() {
+    let y: Vec<_> = (0..7).map(row).collect();
+    let mut typed = y.clone();
+    typed[5][ADDRESS].push('改'); // the one real change
+    let mut retyped = typed.clone();
+    retyped[0][RECIPIENT] = full_width(&retyped[0][RECIPIENT]);
+    retyped[1][MY_NUMBER] = format!(" {}\u{3000}", retyped[1][MY_NUMBER]);
+    retyped[2][MY_NUMBER].insert(0, '\u{FEFF}');
+    retyped[3][RECIPIENT].insert(2, '\u{200B}');
+    retyped[4][VALID_FROM] = full_width(&retyped[4][VALID_FROM]);
+    retyped[5][MY_NUMBER] = full_width(&retyped[5][MY_NUMBER]);
+    retyped[5][RECIPIENT].push(' ');
+    let last_day = file(&typed[6..]);
+    let d = Layout::diff();
+    for scheme in [
+        HistoryKeyScheme::Hash,
+        HistoryKeyScheme::Period,
+        HistoryKeyScheme::Sequence,
+    ] {
+        for with_state in [false, true] {
+            if scheme == HistoryKeyScheme::Sequence && !with_state {
+                continue;
+            }
+            let what = format!("{scheme:?}, state {with_state}");
+            let cfg = DiffConfig {
+                scheme,
+                max_deletions: DeletionLimit::None,
+                ..DiffConfig::default()
+            };
+            let day1 = run(None, &file(&y), &cfg, None).unwrap();
+            let st = DiffState::from_text(&day1.outcome.state.to_text()).unwrap();
+            let st = with_state.then_some(&st);
+            let a = run(Some(&file(&y)), &file(&typed), &cfg, st).unwrap();
+            let b = run(Some(&file(&y)), &file(&retyped), &cfg, st).unwrap();
+            let c = b.outcome.counts;
+            assert_eq!(
+                (c.registered, c.updated, c.deleted, c.unchanged),
+                (0, 1, 0, 6),
+                "{what}"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&b.out),
+                String::from_utf8_lossy(&a.out),
+                "{what}"
+            );
+            assert_clean(&b);
+            let (_, rows, _) = read_diff(&b.out);
+            assert_eq!(rows[0][field(&d, "myNumber")], y[5][MY_NUMBER], "{what}");
+            assert_eq!(
+                rows[0][field(&d, "medicalSubsidyRecipientNumber")],
+                y[5][RECIPIENT],
+                "{what}"
+            );
+            // The same historyKeys kept for the next day (the snapshot's hash aside).
+            let kept = |r: &Run| -> Vec<String> {
+                let text = r.outcome.state.to_text();
+                text.lines()
+                    .filter(|l| !l.starts_with("snapshot "))
+                    .map(str::to_owned)
+                    .collect()
+            };
+            assert_eq!(kept(&b), kept(&a), "{what}");
+
+            // The next day the six certificates are gone: the same deletions.
+            let (sa, sb) = (
+                DiffState::from_text(&a.outcome.state.to_text()).unwrap(),
+                DiffState::from_text(&b.outcome.state.to_text()).unwrap(),
+            );
+            let ga = run(
+                Some(&file(&typed)),
+                &last_day,
+                &cfg,
+                with_state.then_some(&sa),
+            )
+            .unwrap();
+            let gb = run(
+                Some(&file(&retyped)),
+                &last_day,
+                &cfg,
+                with_state.then_some(&sb),
+            )
+            .unwrap();
+            assert_eq!(gb.outcome.counts.deleted, 6, "{what}");
+            assert_eq!(
+                String::from_utf8_lossy(&gb.out),
+                String::from_utf8_lossy(&ga.out),
+                "{what}"
+            );
+            assert_clean(&gb);
+        }
     }
 }

@@ -33,6 +33,8 @@ use crate::check::cells::{
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{KeyFinding, SortedKeys};
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
+/// Re-exported: `pmhcsv diff` folds key values the way the checker does.
+pub(crate) use crate::check::rows::key_values_as_built;
 use crate::domain::chars::{CharIssue, first_invisible};
 use crate::domain::{checkdigit, date, tables};
 use crate::findings::codes::{Code, Severity};

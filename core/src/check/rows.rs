@@ -164,36 +164,18 @@ impl<'l> Back<'l> {
     }
 
     /// The key fields' values (certificate key, type, 履歴キー) that build would write
-    /// otherwise, for the ones that are not ASCII (ASCII values build changes — a dropped
-    /// leading zero — have an error of their own). Out of line: rows with such keys are rare.
+    /// otherwise, for the ones that are not ASCII ([`key_values_as_built`]).
     #[cold]
     #[inline(never)]
     fn key_values_as_built<'v>(&self, raw: &dyn Fn(usize) -> &'v str) -> Vec<(usize, String)> {
-        let layout = self.layout;
         let keys = &self.keys;
-        let ctx = self.insurer_field.map_or(RowContext::default(), |k| {
-            RowContext::from_insurer_number(raw(k))
-        });
         let fields = keys
             .certificate
             .iter()
             .copied()
             .chain(keys.certificate_type)
             .chain(keys.history_key);
-        let mut built: Vec<(usize, String)> = Vec::new();
-        for i in fields {
-            let v = raw(i);
-            if v.is_ascii() || built.iter().any(|&(k, _)| k == i) {
-                continue;
-            }
-            let Some(f) = layout.fields.get(i) else {
-                continue;
-            };
-            if let Some(after) = repair::repair_cell(f, &layout.dialect, v, ctx).value {
-                built.push((i, after));
-            }
-        }
-        built
+        key_values_as_built(self.layout, self.insurer_field, fields, raw)
     }
 
     /// The sorted index's findings, at the end of the file, each where its row's certificate
@@ -258,4 +240,42 @@ impl<'l> Back<'l> {
         };
         d.with_basis(basis)
     }
+}
+
+/// The values of `fields` (key fields of `layout`) that build would write otherwise, for the
+/// ones that are not ASCII: 全角 digits and letters half-width, invisible characters deleted …
+/// ([`repair::repair_cell`]). `raw` gives a field's value with its edges trimmed
+/// ([`trim_edges`]); `insurer_field` is the layout's 公費負担者番号 field (whether a 受給者番号
+/// carries the national check digit). ASCII values build changes (a dropped leading zero) have
+/// an error of their own and are left as they are.
+///
+/// The one folding of key values: the checker's certificate index (`validate` finds the
+/// certificate build's output would hold twice) and `pmhcsv diff`'s keys (a certificate
+/// retyped in 全角 is the same certificate) both use it. Out of line: rows with such keys are
+/// rare.
+#[cold]
+#[inline(never)]
+pub(crate) fn key_values_as_built<'v>(
+    layout: &Layout,
+    insurer_field: Option<usize>,
+    fields: impl Iterator<Item = usize>,
+    raw: &dyn Fn(usize) -> &'v str,
+) -> Vec<(usize, String)> {
+    let ctx = insurer_field.map_or(RowContext::default(), |k| {
+        RowContext::from_insurer_number(raw(k))
+    });
+    let mut built: Vec<(usize, String)> = Vec::new();
+    for i in fields {
+        let v = raw(i);
+        if v.is_ascii() || built.iter().any(|&(k, _)| k == i) {
+            continue;
+        }
+        let Some(f) = layout.fields.get(i) else {
+            continue;
+        };
+        if let Some(after) = repair::repair_cell(f, &layout.dialect, v, ctx).value {
+            built.push((i, after));
+        }
+    }
+    built
 }

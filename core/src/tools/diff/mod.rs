@@ -9,9 +9,14 @@
 //! ```
 //!
 //! * A **row key** identifies one history row of one certificate: the full layout's
-//!   `keys.certificate` fields (trimmed) plus, by default, its `keys.valid_from`
+//!   `keys.certificate` fields plus, by default, its `keys.valid_from`
 //!   ([`RowKey::Period`]: a certificate may have a current and a future row). Two rows of one
 //!   snapshot with the same row key are a collision: reported, and nothing is written for it.
+//! * **Key values as sent**: the key fields are read as build writes them — edges trimmed, a
+//!   value that is not ASCII folded by the checker's own `check::key_values_as_built`
+//!   (`０００１２３４５` is `00012345`) — for the row key, the content, the historyKey and the
+//!   values written: a retyped key is the same certificate, never a deletion plus a
+//!   registration.
 //! * New row key → registration (new historyKey); same row key, other content → update (new
 //!   historyKey under the `hash` and `sequence` schemes, the same one under `period`); row key
 //!   gone → a record with the deletion flag set, carrying its last content and its historyKey;

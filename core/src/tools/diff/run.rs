@@ -2,9 +2,10 @@
 //! the 差分履歴 rows written.
 
 use super::*;
+use crate::check::key_values_as_built;
 use crate::domain::chars;
 use crate::findings::codes::Code;
-use crate::layout::Encoding;
+use crate::layout::{Check, Encoding};
 
 /// Counts of what was written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -146,10 +147,40 @@ pub(super) struct Keys<'l> {
     /// The layout's `keys.valid_from` field.
     pub(super) valid_from: Option<usize>,
     pub(super) row_key: RowKey,
+    /// The fields whose values identify a history row: the certificate key, then the validity
+    /// start. Compared, hashed and (by `diff`) written as build sends them ([`SentKeys`]).
+    key_fields: Vec<usize>,
+    /// Per full-layout field: whether it is one of `key_fields`.
+    is_key: Vec<bool>,
+    /// The 公費負担者番号 field (whether a 受給者番号 carries the national check digit), for the
+    /// folding of key values.
+    insurer: Option<usize>,
     /// `diff` only: the layout written and, per full-layout field, the value its empty cells
     /// are written as ([`DiffConfig::fills`]). Empty for `compare()`: a 全件 file is compared
     /// as it is.
     sent: Option<Sent<'l>>,
+}
+
+/// A row's key values (certificate key, validity start) as build sends them: edges trimmed
+/// ([`trim_edges`]) and a value that is not ASCII folded as build writes it
+/// ([`key_values_as_built`], the checker's own folding: 全角 digits and letters half-width,
+/// invisible characters deleted, a date in another form rewritten). A certificate whose
+/// 受給者番号 was retyped as `０００１２３４５` is the certificate `00012345`, not a deletion
+/// plus a registration; `diff` writes the key in this form.
+pub(super) struct SentKeys<'v> {
+    fields: &'v [&'v str],
+    /// The folded values, of the key fields whose trimmed value is not ASCII.
+    built: Vec<(usize, String)>,
+}
+
+impl SentKeys<'_> {
+    /// Key field `i`'s value as sent.
+    pub(super) fn get(&self, i: usize) -> &str {
+        match self.built.iter().find(|&&(k, _)| k == i) {
+            Some((_, v)) => v,
+            None => self.fields.get(i).map_or("", |v| trim_edges(v)),
+        }
+    }
 }
 
 /// What `diff` writes for a field with a fill value ([`Keys::sent`]).
@@ -167,13 +198,50 @@ impl<'l> Keys<'l> {
         if row_key == RowKey::Period && fk.valid_from.is_none() {
             return Err(DiffError::PeriodNeedsValidFrom);
         }
+        let mut key_fields = fk.certificate.clone();
+        key_fields.extend(fk.valid_from.filter(|v| !fk.certificate.contains(v)));
+        let mut is_key = vec![false; full.fields.len()];
+        for &i in &key_fields {
+            if let Some(k) = is_key.get_mut(i) {
+                *k = true;
+            }
+        }
         Ok(Self {
             full,
             cert: fk.certificate,
             valid_from: fk.valid_from,
             row_key,
+            key_fields,
+            is_key,
+            insurer: full
+                .fields
+                .iter()
+                .position(|f| f.has_check(Check::InsurerNumber)),
             sent: None,
         })
+    }
+
+    /// Whether full-layout field `i` is a key field (certificate key or validity start).
+    fn is_key(&self, i: usize) -> bool {
+        self.is_key.get(i).copied().unwrap_or(false)
+    }
+
+    /// The row's key values as build sends them ([`SentKeys`]). Allocates nothing when every
+    /// key value is ASCII (nearly every row).
+    pub(super) fn sent_keys<'v>(&self, r: &RowView<'v>) -> SentKeys<'v> {
+        let fields = r.fields;
+        let raw = |i: usize| fields.get(i).map_or("", |v| trim_edges(v));
+        let built = if self.key_fields.iter().all(|&i| raw(i).is_ascii()) {
+            Vec::new()
+        } else {
+            key_values_as_built(
+                self.full,
+                self.insurer,
+                self.key_fields.iter().copied(),
+                &raw,
+            )
+        };
+        SentKeys { fields, built }
     }
 
     /// Whether cell `value` of full-layout field `i` is written to the diff file as the
@@ -191,12 +259,21 @@ impl<'l> Keys<'l> {
 
     /// Field `i`'s value as the content is compared and hashed (the content fingerprint, the
     /// `hash` historyKey): the value as written, except that every cell written as the field's
-    /// fill value counts as an empty cell. Yesterday's `0` and today's empty cell, both sent as
-    /// `0`, are the same content, so the row is unchanged (nothing re-sent under a new key);
-    /// and an empty cell hashes as it did before fills were compared this way, so the keys
-    /// of such rows stay the ones PMH holds.
-    pub(super) fn content_value<'v>(&self, i: usize, value: &'v str) -> &'v str {
-        if self.sent_as_fill(i, value) {
+    /// fill value counts as an empty cell, and (`diff`) a key field counts as sent (`keys`).
+    /// Yesterday's `0` and today's empty cell, both sent as `0`, are the same content, so the
+    /// row is unchanged (nothing re-sent under a new key); and an empty cell hashes as it did
+    /// before fills were compared this way, so the keys of such rows stay the ones PMH holds.
+    /// Likewise yesterday's `00012345` and today's `０００１２３４５` (or ` 00012345`). An ASCII
+    /// key value without edge spaces is the value as written, so its hash is unchanged.
+    pub(super) fn content_value<'a>(
+        &self,
+        keys: &'a SentKeys<'_>,
+        i: usize,
+        value: &'a str,
+    ) -> &'a str {
+        if self.sent.is_some() && self.is_key(i) {
+            keys.get(i)
+        } else if self.sent_as_fill(i, value) {
             ""
         } else {
             value
@@ -204,7 +281,8 @@ impl<'l> Keys<'l> {
     }
 
     pub(super) fn facts(&self, r: &RowView<'_>) -> RowFacts {
-        let get = |i: usize| r.fields.get(i).map_or("", |v| trim_edges(v));
+        let keys = self.sent_keys(r);
+        let get = |i: usize| keys.get(i);
         let mut cert = Fingerprint::new(1);
         let mut any = false;
         for &i in &self.cert {
@@ -218,7 +296,7 @@ impl<'l> Keys<'l> {
         }
         let mut content = Fingerprint::new(2);
         for (i, v) in r.fields.iter().enumerate() {
-            content.add(self.content_value(i, v).as_bytes());
+            content.add(self.content_value(&keys, i, v).as_bytes());
         }
         for (name, value) in r.details {
             content.add(&[0x1D]);
@@ -300,7 +378,8 @@ impl<'l> Plan<'l> {
 
     /// The `hash` / `period` historyKey of a row.
     fn hashed_key(&self, r: &RowView<'_>, with_content: bool) -> String {
-        let get = |i: usize| r.fields.get(i).map_or("", |v| trim_edges(v));
+        let keys = self.keys.sent_keys(r);
+        let get = |i: usize| keys.get(i);
         let mut h = Sha256Hasher::new();
         h.update(b"pmhcsv-history-key-v1");
         h.update(&[0x1E]);
@@ -313,7 +392,7 @@ impl<'l> Plan<'l> {
         if with_content {
             h.update(&[0x1E]);
             for (i, v) in r.fields.iter().enumerate() {
-                h.update(self.keys.content_value(i, v).as_bytes());
+                h.update(self.keys.content_value(&keys, i, v).as_bytes());
                 h.update(&[0x1F]);
             }
             for (name, value) in r.details {
@@ -617,6 +696,7 @@ impl Writer<'_, '_> {
     fn record(&mut self, r: &RowView<'_>, key: &str, deleted: bool) {
         let plan = self.plan;
         let dd = &plan.diff.dialect;
+        let keys = plan.keys.sent_keys(r);
         let mut values: Vec<String> = Vec::with_capacity(plan.sources.len() + self.details.len());
         for (i, s) in plan.sources.iter().enumerate() {
             values.push(match s {
@@ -635,6 +715,8 @@ impl Writer<'_, '_> {
                             self.fills[i] += 1;
                             fill.clone()
                         }
+                        // The key as build sends it: the history row PMH holds.
+                        _ if plan.keys.is_key(*j) => plan.convert(*j, keys.get(*j)),
                         _ => plan.convert(*j, v),
                     }
                 }
