@@ -724,6 +724,38 @@ test("drop an .xlsx: the sheet becomes rows, leading zeros are restored; sheet c
   assertClean();
 });
 
+test("an .xlsx filtered to this month (hidden rows) with a hidden column: S026 and S027 say so, as pmhcsv does; the hidden rows stay in the upload", async () => {
+  const path = join(fixtures, "xlsx/hidden_rows_columns.xlsx");
+  await drop("今月分.xlsx", readFileSync(path));
+  await page.locator("#mapping-heading").waitFor();
+  await runCheck();
+  assert.equal(await codeCount("S026"), 1);
+  assert.equal(await codeCount("S027"), 1);
+  const box = await page.locator(".file-findings").textContent();
+  assert.match(box, /Excel で非表示の行が 3 行あります（5, 6, 9 行目）。非表示の行もアップロードされます。送らない行は削除してください。/);
+  // The very sentences pmhcsv writes for the workbook.
+  const cli = JSON.parse(pmhcsv(["validate", "--format", "json", path]).stdout);
+  for (const code of ["S026", "S027"]) {
+    const d = cli.diagnostics.find((x) => x.code === code);
+    assert.ok(d, `pmhcsv has no ${code}`);
+    assert.equal(d.severity, "warning");
+    assert.ok(box.includes(d.message_ja), `${code}: 「${d.message_ja}」 not on the page: ${box}`);
+    assert.ok(box.includes(d.hint_ja), `${code}: 「${d.hint_ja}」 not on the page`);
+  }
+  // Every count as pmhcsv build counts it (its receipt), warnings included.
+  const receipt = JSON.parse((await download(page.locator("#download-receipt"))).bytes.toString("utf8"));
+  const built = cliReceipt(path);
+  assert.deepEqual(receipt.inputs[0].counts, built.inputs[0].counts);
+  assert.equal(receipt.inputs[0].counts.S026, 1);
+  // The hidden rows are data: all eight rows are in the upload CSV, byte for byte pmhcsv build's.
+  const upload = await download(page.locator("#download-csv"));
+  const out = join(scratch, "hidden-cli.csv");
+  pmhcsv(["build", path, "-o", out, "--report", join(scratch, "cli-report.txt")]);
+  assert.ok(upload.bytes.equals(readFileSync(out)), "the page's upload CSV differs from pmhcsv build's");
+  assert.equal(upload.bytes.toString("utf8").split("\r\n").filter(Boolean).length, 1 + 8);
+  assertClean();
+});
+
 test("settings: a municipality master and the 差分履歴 layout", async () => {
   await loadMaster();
   assert.match(await page.locator("#masters-summary").textContent(), /制度マスタ（example_master.csv）/);

@@ -165,6 +165,9 @@ const WORKBOOK_ONLY: &[(Code, &str)] = &[
     (Code::RepairLeadingZeros, "xlsx/full_numbers_dates.xlsx"),
     // `pmhcsv validate book.xlsx`: full_numbers_dates.xlsx again, checked as validate does.
     (Code::WorkbookNotUpload, "xlsx/validated_as_upload.xlsx"),
+    // Rows and columns Excel hides (an autofilter, a hidden column): only a workbook has them.
+    (Code::HiddenRows, "xlsx/hidden_rows_columns.xlsx"),
+    (Code::HiddenColumns, "xlsx/hidden_rows_columns.xlsx"),
 ];
 
 #[test]

@@ -168,6 +168,8 @@ fn fixed_basis(code: Code) -> Option<Basis> {
         | OtherLayoutColumn
         | RowsInValue
         | EncodingLooksUtf8
+        | HiddenRows
+        | HiddenColumns
         | DuplicateHistoryKey => Basis::Verified,
         // A My Number where no field is the 個人番号, an invisible character, spaces around a
         // number, code or date: wrong whatever PMH's rules are.
@@ -199,10 +201,12 @@ fn real_checks_follow_the_policy_with_every_basis() {
     let files: Vec<_> = fixture_files("invalid")
         .into_iter()
         .chain(fixture_files("valid"))
-        // X008 needs a workbook's number cell; S022 a workbook checked as validate does.
+        // X008 needs a workbook's number cell; S022 a workbook checked as validate does;
+        // S026 and S027 a workbook's hidden rows and columns.
         .chain([
             conformance::fixtures_dir().join("xlsx/full_numbers_dates.xlsx"),
             conformance::fixtures_dir().join("xlsx/validated_as_upload.xlsx"),
+            conformance::fixtures_dir().join("xlsx/hidden_rows_columns.xlsx"),
         ])
         .collect();
     for f in &files {

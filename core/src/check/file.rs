@@ -20,6 +20,7 @@ impl<'l> Back<'l> {
     }
 
     pub(super) fn header_row(&mut self, headers: Vec<String>, line: u64) {
+        self.header_at = self.row;
         let layout = self.layout;
         let map = self
             .matcher
@@ -258,6 +259,7 @@ impl<'l> Back<'l> {
         if self.opts.workbook {
             self.sink.push(Diagnostic::new(Code::WorkbookNotUpload));
         }
+        self.hidden_in_workbook();
         if summary.looks_utf8 {
             self.sink.push(Diagnostic::new(Code::EncodingLooksUtf8));
         }
@@ -320,6 +322,63 @@ impl<'l> Back<'l> {
                         }),
                 );
             }
+        }
+    }
+
+    /// S026 and S027: rows and columns of a workbook's sheet that Excel hides (by hand, by an
+    /// autofilter, by a collapsed outline) are converted and uploaded like any other — so is
+    /// Excel's own "Save as CSV" — while the clerk who filtered the list sees nothing of them.
+    /// They stay in the data; the finding says how many and which: the hidden rows among the
+    /// data rows that hold a value (as the report numbers rows), and the hidden columns that
+    /// are uploaded (mapped to a field or kept as a 券面項目). A file without a header the
+    /// layout knows (S016) has neither. One finding each, for the whole file.
+    fn hidden_in_workbook(&mut self) {
+        const LISTED: usize = 5;
+        let Some(cells) = self.opts.numeric_cells.as_deref() else {
+            return;
+        };
+        let Some(header) = self.header.as_ref().filter(|_| !self.stopped) else {
+            return;
+        };
+        let (first, last) = (self.header_at, self.row);
+        let rows: Vec<u32> = cells
+            .hidden_rows()
+            .iter()
+            .copied()
+            .filter(|&r| r > first && r <= last)
+            .collect();
+        let columns: Vec<(u32, String)> = header
+            .uses
+            .iter()
+            .zip(&header.headers)
+            .enumerate()
+            .filter(|&(_, (u, h))| match u {
+                Use::Field(_) => true,
+                Use::Detail => !h.trim().is_empty(),
+                Use::Ignored => false,
+            })
+            .filter_map(|(c, (_, h))| {
+                let column = u32::try_from(c + 1).ok()?;
+                cells
+                    .column_hidden(column)
+                    .then(|| (column, h.trim().to_owned()))
+            })
+            .collect();
+        if !rows.is_empty() {
+            self.sink.push(
+                Diagnostic::new(Code::HiddenRows).detail(Detail::HiddenRows {
+                    count: rows.len() as u64,
+                    rows: rows.into_iter().take(LISTED).collect(),
+                }),
+            );
+        }
+        if !columns.is_empty() {
+            self.sink.push(
+                Diagnostic::new(Code::HiddenColumns).detail(Detail::HiddenColumns {
+                    count: columns.len() as u64,
+                    columns: columns.into_iter().take(LISTED).collect(),
+                }),
+            );
         }
     }
 }

@@ -325,6 +325,8 @@ pub struct Back<'l> {
     matcher: Matcher,
     keys: KeyIndex,
     header: Option<HeaderMap>,
+    /// Sheet row of the header record (0 before it is read).
+    header_at: u32,
     stopped: bool,
     delimiter: u8,
     encoding: TextEncoding,
@@ -487,6 +489,7 @@ impl<'l> Back<'l> {
             keys: layout.key_index(),
             opts,
             header: None,
+            header_at: 0,
             stopped: false,
             delimiter: layout.dialect.delimiter_byte(),
             encoding: TextEncoding::Ascii,

@@ -158,6 +158,8 @@ codes! {
     OtherLayoutColumn = "S023" => "core/src/check/file.rs", "Back::other_layout_columns";
     RowsInValue = "S024" => "core/src/check/mod.rs", "Back::rows_in_value";
     EncodingLooksUtf8 = "S025" => "core/src/check/file.rs", "Back::finish_file";
+    HiddenRows = "S026" => "core/src/check/file.rs", "Back::hidden_in_workbook";
+    HiddenColumns = "S027" => "core/src/check/file.rs", "Back::hidden_in_workbook";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::char_not_allowed";
@@ -398,6 +400,24 @@ impl Code {
                 "A quoted value spans several lines, and some of them look like other rows (many separators). Two stray quotes make the rows between them one value: those rows are not uploaded, and in a full snapshot PMH deletes them.",
                 "元のファイルで、この列の値の引用符（\"）を確認してください。値の中の \" は \"\" と2つ重ねて書きます。",
                 "Check the quotes of this column's value in the source file; a quote inside a value is written as two quotes (\"\").",
+            ),
+            Code::HiddenRows => i(
+                Warning,
+                "Excel で非表示の行があります",
+                "Rows hidden in Excel",
+                "ブックのシートに、Excel で非表示にした行（フィルターで絞り込んだときに隠れる行を含む）があり、データが入っています。非表示の行も変換され、アップロードされます（Excel の「CSV で保存」でも書き出されます）。「今月分」に絞り込んだつもりでも、画面に見えていない行まで送られます。",
+                "The workbook's sheet has rows hidden in Excel (including rows a filter hides) that hold data. Hidden rows are converted and uploaded too (Excel's own \"Save as CSV\" writes them as well): a list filtered to \"this month\" still sends the rows the filter hides.",
+                "Excel でフィルターを解除し、非表示の行を再表示して内容を確認してください。送らない行は削除してから保存し直してください。",
+                "In Excel, clear the filter and unhide the rows to check them. Delete the rows that must not be sent, then save the workbook again.",
+            ),
+            Code::HiddenColumns => i(
+                Warning,
+                "Excel で非表示の列があります",
+                "Columns hidden in Excel",
+                "ブックのシートで非表示にした列が、項目（または受給者証券面項目）として読み取られています。非表示の列の値も変換され、アップロードされます。画面に見えていない値が送られます。",
+                "Columns hidden in the workbook's sheet are read as fields (or certificate-face items). Their values are converted and uploaded too: values nobody sees on screen are sent.",
+                "Excel で非表示の列を再表示して値を確認してください。送らない列は削除してから保存し直してください。",
+                "In Excel, unhide the columns and check their values. Delete the columns that must not be sent, then save the workbook again.",
             ),
             Code::EncodingLooksUtf8 => i(
                 Error,

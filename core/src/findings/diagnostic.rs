@@ -122,6 +122,20 @@ pub enum Detail {
         /// Their first rows in the previous file, at most five.
         rows: Vec<u32>,
     },
+    /// Rows of a workbook hidden in Excel that hold data (S026).
+    HiddenRows {
+        /// How many.
+        count: u64,
+        /// The first of them, as the report numbers rows, at most five.
+        rows: Vec<u32>,
+    },
+    /// Columns of a workbook hidden in Excel that are uploaded (S027).
+    HiddenColumns {
+        /// How many.
+        count: u64,
+        /// The first of them, at most five: the column (1-based) and its header.
+        columns: Vec<(u32, String)>,
+    },
     /// Why the bytes could not be read as text (S002).
     Unreadable(crate::input::decode::DecodeFailure),
     /// Why a date could not be read (V004 from a repair attempt).

@@ -938,6 +938,41 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 format!("{removed} of the {previous} certificates of the previous upload are missing from this file; uploading it deletes {removed} certificates at PMH (previous file rows {} …).", list(", ")),
             )
         }
+        (Code::HiddenRows, Detail::HiddenRows { count, rows }) => {
+            let list = rows.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+            let more = *count > rows.len() as u64;
+            let (etc_ja, etc_en) = if more { ("など", ", …") } else { ("", "") };
+            let (n_en, word) = if *count == 1 {
+                ("1 row is".to_owned(), "row")
+            } else {
+                (format!("{count} rows are"), "rows")
+            };
+            (
+                format!("Excel で非表示の行が {count} 行あります（{list} 行目{etc_ja}）。非表示の行もアップロードされます。送らない行は削除してください。"),
+                format!("{n_en} hidden in Excel ({word} {list}{etc_en}). Hidden rows are uploaded too: delete the rows that must not be sent."),
+            )
+        }
+        (Code::HiddenColumns, Detail::HiddenColumns { count, columns }) => {
+            let more = *count > columns.len() as u64;
+            let ja: Vec<String> = columns
+                .iter()
+                .map(|(c, h)| format!("{} 列「{h}」", crate::findings::diagnostic::column_letter(*c)))
+                .collect();
+            let en: Vec<String> = columns
+                .iter()
+                .map(|(c, h)| format!("{} \"{h}\"", crate::findings::diagnostic::column_letter(*c)))
+                .collect();
+            let (etc_ja, etc_en) = if more { ("など", ", …") } else { ("", "") };
+            let (n_en, word) = if *count == 1 {
+                ("1 column is".to_owned(), "column")
+            } else {
+                (format!("{count} columns are"), "columns")
+            };
+            (
+                format!("Excel で非表示の列が {count} 列あります（{}{etc_ja}）。非表示の列の値もアップロードされます。送らない列は削除してください。", ja.join("、")),
+                format!("{n_en} hidden in Excel ({word} {}{etc_en}). Hidden columns are uploaded too: delete the columns that must not be sent.", en.join(", ")),
+            )
+        }
         // A code paired with an unexpected detail: fall back to the catalogue title.
         (code, _) => {
             let info = code.info();

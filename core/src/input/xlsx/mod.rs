@@ -14,6 +14,12 @@
 //! rightmost column holding a value, so field *k* is column *k* (empty cells, including cells
 //! that only carry formatting, do not widen the range).
 //!
+//! Rows and columns Excel hides (by hand, by an autofilter, by a collapsed outline) are
+//! written like any other, as Excel's own "Save as CSV" writes them; which ones are hidden is
+//! returned beside the text ([`NumericCells::hidden_rows`], [`NumericCells::column_hidden`]),
+//! so that the checker reports them (S026, S027): a clerk who filtered the list sees nothing of
+//! the rows that would be uploaded.
+//!
 //! # Cell values
 //!
 //! | cell | CSV text |
@@ -56,6 +62,9 @@ use std::io::Cursor;
 use calamine::{DataRef, ExcelDateTime, Reader, Sheet, SheetType, SheetVisible, Xlsx};
 
 use crate::domain::date::{ExcelDates, Ymd, excel_day_to_date};
+
+mod hidden;
+use hidden::HiddenRanges;
 
 /// Why a workbook (or the requested sheet) cannot be turned into CSV text. Rendered by
 /// [`XlsxError::message`]; `Display` is the Japanese sentence.
@@ -238,9 +247,10 @@ pub fn sheet_to_csv(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<u8>, XlsxEr
     sheet_to_csv_with_numbers(bytes, sheet).map(|(csv, _)| csv)
 }
 
-/// [`sheet_to_csv`], and which cells were whole numbers: pass them as
-/// `Options::numeric_cells`, so that leading zeros Excel dropped from a number are restored
-/// (X008) where the workbook proves it, and only proposed elsewhere.
+/// [`sheet_to_csv`], and which cells were whole numbers and which rows and columns Excel hides:
+/// pass them as `Options::numeric_cells`, so that leading zeros Excel dropped from a number are
+/// restored (X008) where the workbook proves it, and only proposed elsewhere, and so that hidden
+/// rows holding data and hidden columns that are uploaded are reported (S026, S027).
 ///
 /// # Errors
 /// As [`sheet_to_csv`].
@@ -251,22 +261,49 @@ pub fn sheet_to_csv_with_numbers(
     guard(|| convert(bytes, sheet))
 }
 
-/// The cells of a converted sheet that held whole numbers (not text), by the report's row
-/// (the sheet's row number) and column (1-based).
+/// What a converted sheet's CSV text does not say about its cells: the cells that held whole
+/// numbers (not text), by the report's row (the sheet's row number) and column (1-based); and
+/// the rows and columns Excel hides ([`NumericCells::hidden_rows`],
+/// [`NumericCells::column_hidden`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NumericCells(std::collections::HashSet<(u32, u32)>);
+pub struct NumericCells {
+    numbers: std::collections::HashSet<(u32, u32)>,
+    /// Hidden sheet rows that hold a value, ascending.
+    hidden_rows: Vec<u32>,
+    /// Hidden columns, as ascending inclusive runs (1-based).
+    hidden_columns: Vec<(u32, u32)>,
+}
 
 impl NumericCells {
     /// Forgets a cell (it was edited: its value no longer comes from the workbook's number).
     pub fn remove(&mut self, row: u32, column: u32) {
-        self.0.remove(&(row, column));
+        self.numbers.remove(&(row, column));
+    }
+
+    /// The sheet rows (as the report numbers rows) that Excel hides — by hand, by an
+    /// autofilter or a collapsed outline — and that hold a value, ascending. They are converted
+    /// and uploaded like any other row (so is Excel's own "Save as CSV"): the checker reports
+    /// those among its data rows (S026).
+    #[must_use]
+    pub fn hidden_rows(&self) -> &[u32] {
+        &self.hidden_rows
+    }
+
+    /// Whether Excel hides column `column` (1-based): its values are uploaded all the same
+    /// (S027 when the column is mapped to a field or kept as a 券面項目).
+    #[must_use]
+    pub fn column_hidden(&self, column: u32) -> bool {
+        self.hidden_columns
+            .iter()
+            .any(|&(start, end)| start <= column && column <= end)
     }
 
     /// The cells of whole-file rows `rows`, numbered as a part of the file whose data record k
-    /// (0-based) is its row k + 2 (what `incremental::check_part` checks).
+    /// (0-based) is its row k + 2 (what `incremental::check_part` checks). Hidden rows and
+    /// columns are the whole file's business (file-level findings): a part has none.
     #[must_use]
     pub fn for_part(&self, rows: impl Iterator<Item = u32>) -> NumericCells {
-        let columns = self.0.iter().map(|&(_, c)| c).max().unwrap_or(0);
+        let columns = self.numbers.iter().map(|&(_, c)| c).max().unwrap_or(0);
         let mut part = std::collections::HashSet::new();
         for (k, row) in rows.enumerate() {
             let local = u32::try_from(k + 2).unwrap_or(u32::MAX);
@@ -276,26 +313,29 @@ impl NumericCells {
                 }
             }
         }
-        NumericCells(part)
+        NumericCells {
+            numbers: part,
+            ..NumericCells::default()
+        }
     }
 
     /// Whether the cell at `row` (as the report numbers rows) and `column` (1-based) was a
     /// whole number in the workbook.
     #[must_use]
     pub fn contains(&self, row: u32, column: u32) -> bool {
-        self.0.contains(&(row, column))
+        self.numbers.contains(&(row, column))
     }
 
-    /// How many cells.
+    /// How many number cells.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.numbers.len()
     }
 
-    /// Whether there are none.
+    /// Whether there are no number cells.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.numbers.is_empty()
     }
 }
 
@@ -319,8 +359,12 @@ fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells),
     let name = pick_sheet(workbook.sheets_metadata(), sheet, active)?;
     let is_1904 = workbook.has_1904_epoch();
     let limit = output_limit(bytes.len());
-    match read_sheet(&mut workbook, &name, is_1904, false, limit) {
-        Err(Stop::OutOfOrder) => match read_sheet(&mut workbook, &name, is_1904, true, limit) {
+    let hidden = hidden::hidden_ranges(bytes, &name);
+    let read = |workbook: &mut Workbook<'_>, sorted| {
+        read_sheet(workbook, &name, is_1904, sorted, limit, &hidden)
+    };
+    match read(&mut workbook, false) {
+        Err(Stop::OutOfOrder) => match read(&mut workbook, true) {
             Err(Stop::OutOfOrder) => Err(XlsxError::CellsOutOfOrder { sheet: name }),
             Err(Stop::Fail(e)) => Err(e),
             Ok(csv) => Ok(csv),
@@ -472,6 +516,7 @@ fn read_sheet(
     is_1904: bool,
     sorted: bool,
     limit: usize,
+    hidden: &HiddenRanges,
 ) -> Result<(Vec<u8>, NumericCells), Stop> {
     let mut reader = workbook
         .worksheet_cells_reader(sheet)
@@ -485,7 +530,7 @@ fn read_sheet(
                 .map_or(NumberFormat::General, |f| NumberFormat::of(&f.format_code))
         })
         .collect();
-    let mut writer = CsvWriter::new(sheet, is_1904, limit);
+    let mut writer = CsvWriter::new(sheet, is_1904, limit, hidden);
     let format_of = |style: usize| formats.get(style).copied().unwrap_or(NumberFormat::General);
     // One read loop for both modes (the reader is inlined where it is called: keep it once).
     let mut cells = Vec::new();
@@ -526,7 +571,11 @@ fn read_sheet(
             writer.cell(row, col, cell.get_value(), format_of(style))?;
         }
     }
-    let numbers = NumericCells(std::mem::take(&mut writer.numbers));
+    let numbers = NumericCells {
+        numbers: std::mem::take(&mut writer.numbers),
+        hidden_rows: std::mem::take(&mut writer.hidden_rows),
+        hidden_columns: hidden.columns.clone(),
+    };
     Ok((writer.finish()?, numbers))
 }
 
@@ -581,10 +630,15 @@ struct CsvWriter<'s> {
     numbers: std::collections::HashSet<(u32, u32)>,
     /// Most bytes of CSV ([`output_limit`]).
     limit: usize,
+    /// The sheet's hidden rows, and where the last row with a value was found in them.
+    hidden: &'s HiddenRanges,
+    hidden_cursor: usize,
+    /// Hidden sheet rows (1-based) that hold a value, ascending.
+    hidden_rows: Vec<u32>,
 }
 
 impl<'s> CsvWriter<'s> {
-    fn new(sheet: &'s str, is_1904: bool, limit: usize) -> Self {
+    fn new(sheet: &'s str, is_1904: bool, limit: usize, hidden: &'s HiddenRanges) -> Self {
         Self {
             sheet,
             is_1904,
@@ -597,6 +651,9 @@ impl<'s> CsvWriter<'s> {
             scratch: String::new(),
             numbers: std::collections::HashSet::new(),
             limit,
+            hidden,
+            hidden_cursor: 0,
+            hidden_rows: Vec::new(),
         }
     }
 
@@ -633,6 +690,14 @@ impl<'s> CsvWriter<'s> {
     ) -> Result<(), Stop> {
         if self.last.is_some_and(|last| (row, col) <= last) {
             return Err(Stop::OutOfOrder);
+        }
+        // The first value of a row: note the row if Excel hides it.
+        if self.last.is_none_or(|(r, _)| r != row)
+            && self
+                .hidden
+                .row_hidden(row.saturating_add(1), &mut self.hidden_cursor)
+        {
+            self.hidden_rows.push(row.saturating_add(1));
         }
         self.last = Some((row, col));
         if col >= self.width {

@@ -82,6 +82,11 @@ const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
 
 /// A workbook with one sheet "S" whose `<sheetData>` content is `sheet_data`.
 fn workbook(sheet_data: &str, shared: &[&str], workbook_pr: &str) -> Vec<u8> {
+    workbook_with(sheet_data, "", shared, workbook_pr)
+}
+
+/// [`workbook`] with `before` (e.g. `<cols>…</cols>`) before the sheet's `<sheetData>`.
+fn workbook_with(sheet_data: &str, before: &str, shared: &[&str], workbook_pr: &str) -> Vec<u8> {
     let content_types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
     let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
     let wb = format!(
@@ -89,7 +94,7 @@ fn workbook(sheet_data: &str, shared: &[&str], workbook_pr: &str) -> Vec<u8> {
     );
     let wb_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
     let sheet = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{sheet_data}</sheetData></worksheet>"#
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}>{before}<sheetData>{sheet_data}</sheetData></worksheet>"#
     );
     let sst: String = shared.iter().map(|s| format!("<si>{s}</si>")).collect();
     let sst = format!(
@@ -659,7 +664,8 @@ fn csv_output_is_bounded_by_the_workbook_size() {
     assert_eq!(output_limit(1 << 20), 500 << 20);
     assert_eq!(output_limit(usize::MAX), MAX_OUTPUT_BYTES);
     let long = "愛".repeat(100);
-    let mut w = CsvWriter::new("Sheet1", false, 64 * 1024);
+    let none = HiddenRanges::default();
+    let mut w = CsvWriter::new("Sheet1", false, 64 * 1024, &none);
     let mut stopped = None;
     for row in 0..10_000 {
         if let Err(e) = w.cell(row, 0, &DataRef::SharedString(&long), NumberFormat::General) {
@@ -673,4 +679,245 @@ fn csv_output_is_bounded_by_the_workbook_size() {
         }
         other => panic!("expected TooLong, got {:?}", other.map(|(r, _)| r)),
     }
+}
+
+// ---- Rows and columns Excel hides (S026, S027). ----
+
+/// The rows hidden with data and whether columns 1..=n are hidden, as the conversion reports.
+fn hidden_of(bytes: &[u8]) -> (String, Vec<u32>, Vec<u32>) {
+    let (csv, cells) = sheet_to_csv_with_numbers(bytes, None).unwrap();
+    let columns = (1..=40).filter(|&c| cells.column_hidden(c)).collect();
+    (
+        String::from_utf8(csv).unwrap(),
+        cells.hidden_rows().to_vec(),
+        columns,
+    )
+}
+
+/// openpyxl's workbook with an autofilter: rows 5, 6 and 9 hidden with data, rows 12–20 hidden
+/// and empty, column E hidden. Every row stays in the CSV (as Excel's "Save as CSV" writes
+/// them); the hidden ones holding data are listed by sheet row.
+#[test]
+fn xlsx_hidden_rows_and_columns_of_a_filtered_sheet() {
+    let bytes = fixture("hidden_rows_columns.xlsx");
+    let (csv, rows, columns) = hidden_of(&bytes);
+    assert_eq!(
+        rows,
+        [5, 6, 9],
+        "the empty hidden rows 12–20 hold nothing to upload"
+    );
+    assert_eq!(columns, [5]);
+    assert_eq!(csv.lines().count(), 9, "hidden rows are kept in the data");
+    assert!(csv.lines().nth(4).unwrap().contains("2025-03-01"), "{csv}");
+    // Nothing hidden elsewhere.
+    for name in [
+        "full_numbers_dates.xlsx",
+        "rows_gap.xlsx",
+        "sheets_active.xlsx",
+    ] {
+        let (_, rows, columns) = hidden_of(&fixture(name));
+        assert!(rows.is_empty() && columns.is_empty(), "{name}");
+    }
+}
+
+/// The attribute as the schema allows it (`1`, `true`; `0` and `false` are visible), rows
+/// without `r` (numbered after the row before), elements with a namespace prefix, column runs
+/// in any order, and the sorting fallback for cells out of order.
+#[test]
+fn xlsx_hidden_rows_as_written_by_any_generator() {
+    let row =
+        |r: u32, attrs: &str| format!(r#"<row r="{r}"{attrs}><c r="A{r}"><v>{r}</v></c></row>"#);
+    let data = [
+        row(1, ""),
+        row(2, r#" hidden="1""#),
+        row(3, r#" hidden="true""#),
+        row(4, r#" hidden="0""#),
+        row(5, r#" hidden="false""#),
+        // No `r`: row 6.
+        r#"<row hidden="1"><c><v>6</v></c></row>"#.to_owned(),
+        // Hidden, but no value: nothing to upload.
+        r#"<row r="7" hidden="1"/>"#.to_owned(),
+        r#"<row r="8" hidden="1"><c r="A8" t="inlineStr"><is><t></t></is></c></row>"#.to_owned(),
+        row(9, r#" spans="1:1" customHeight="1" ht="0" hidden="1""#),
+    ]
+    .concat();
+    let cols = r#"<cols><col min="4" max="6" hidden="1"/><col min="2" max="2" hidden="true"/><col min="3" max="3" width="9"/><col min="8" max="8" hidden="0"/></cols>"#;
+    let (csv, rows, columns) = hidden_of(&workbook_with(&data, cols, &[], ""));
+    assert_eq!(csv, "1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n\r\n\r\n9\r\n");
+    assert_eq!(rows, [2, 3, 6, 9]);
+    assert_eq!(columns, [2, 4, 5, 6]);
+
+    // A prefixed namespace, as some libraries write it.
+    let prefixed = data
+        .replace("<row", "<x:row")
+        .replace("</row>", "</x:row>")
+        .replace("<c", "<x:c")
+        .replace("</c>", "</x:c>")
+        .replace("<v>", "<x:v>")
+        .replace("</v>", "</x:v>")
+        .replace("<is>", "<x:is>")
+        .replace("</is>", "</x:is>")
+        .replace("<t>", "<x:t>")
+        .replace("</t>", "</x:t>");
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>{prefixed}</x:sheetData></x:worksheet>"#
+    );
+    // Also: a sheet named with an entity, and absolute relationship targets.
+    let (_, rows, _) = hidden_of(&workbook_sheet(&sheet));
+    assert_eq!(rows, [2, 3, 6, 9]);
+
+    // Cells out of order: read again, sorted; the same rows.
+    let shuffled = format!("{}{}", row(3, r#" hidden="1""#), row(1, r#" hidden="1""#));
+    let (csv, rows, _) = hidden_of(&workbook(&shuffled, &[], ""));
+    assert_eq!(csv, "1\r\n\r\n3\r\n");
+    assert_eq!(rows, [1, 3]);
+}
+
+/// A workbook whose sheet part is `sheet` as written (any root and prefixes).
+fn workbook_sheet(sheet: &str) -> Vec<u8> {
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>"#;
+    let wb = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook {NS}><sheets><sheet name="R&amp;D" sheetId="1" r:id="rId7"/></sheets></workbook>"#
+    );
+    let wb_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>"#;
+    zip_stored(&[
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", rels),
+        ("xl/workbook.xml", &wb),
+        ("xl/_rels/workbook.xml.rels", wb_rels),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ])
+}
+
+/// The checker reports the hidden rows among its data rows (numbered as its findings number
+/// rows: the sheet's), and the hidden columns that are uploaded, once each for the file; the
+/// data stays as it is. A hidden header row, hidden empty rows and a hidden column that is
+/// not uploaded are not reported; a sheet without a header the layout knows has neither.
+#[test]
+fn hidden_rows_and_columns_are_reported_as_the_checker_numbers_rows() {
+    use crate::check::{Checker, Options};
+    use crate::findings::codes::Code;
+    use crate::findings::diagnostic::Detail;
+    use crate::layout::Layout;
+    let layout = Layout::full();
+    let check = |bytes: &[u8]| {
+        let (csv, cells) = sheet_to_csv_with_numbers(bytes, None).unwrap();
+        let mut c = Checker::new(
+            &layout,
+            Options {
+                numeric_cells: Some(std::sync::Arc::new(cells)),
+                ..Options::default()
+            },
+        );
+        c.feed(&csv);
+        c.finish()
+    };
+    let report = check(&fixture("hidden_rows_columns.xlsx"));
+    let rows: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::HiddenRows)
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].detail,
+        Detail::HiddenRows {
+            count: 3,
+            rows: vec![5, 6, 9]
+        }
+    );
+    assert_eq!(rows[0].row, None, "one finding for the file");
+    let m = crate::findings::message::message(&layout, rows[0], false);
+    assert_eq!(
+        m.ja,
+        "Excel で非表示の行が 3 行あります（5, 6, 9 行目）。非表示の行もアップロードされます。送らない行は削除してください。"
+    );
+    assert_eq!(
+        m.en,
+        "3 rows are hidden in Excel (rows 5, 6, 9). Hidden rows are uploaded too: delete the rows that must not be sent."
+    );
+    let columns: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::HiddenColumns)
+        .collect();
+    assert_eq!(columns.len(), 1);
+    let m = crate::findings::message::message(&layout, columns[0], false);
+    assert_eq!(
+        m.ja,
+        "Excel で非表示の列が 1 列あります（E 列「住所」）。非表示の列の値もアップロードされます。送らない列は削除してください。"
+    );
+    assert_eq!(report.count(Code::HiddenRows), 1);
+    assert_eq!(report.count(Code::HiddenColumns), 1);
+    // All eight data rows were checked.
+    assert_eq!(report.rows, 8);
+
+    // Seven hidden data rows: the first five named; a hidden header row is not a data row; a
+    // hidden column the mapping ignores (an empty header) is not uploaded.
+    let header: String = layout
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            format!(
+                r#"<c r="{}1" t="inlineStr"><is><t>{}</t></is></c>"#,
+                crate::findings::diagnostic::column_letter(i as u32 + 1),
+                f.label_ja
+            )
+        })
+        .collect();
+    let mut data = format!(r#"<row r="1" hidden="1">{header}</row>"#);
+    for r in 2..=10 {
+        let hidden = if r >= 4 { r#" hidden="1""# } else { "" };
+        data.push_str(&format!(
+            r#"<row r="{r}"{hidden}><c r="B{r}" t="inlineStr"><is><t>123456789018</t></is></c></row>"#
+        ));
+    }
+    // Column AD (30): beyond the layout's fields, no header: not uploaded.
+    let report = check(&workbook_with(
+        &data,
+        r#"<cols><col min="30" max="30" hidden="1"/></cols>"#,
+        &[],
+        "",
+    ));
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::HiddenRows)
+        .unwrap();
+    assert_eq!(
+        d.detail,
+        Detail::HiddenRows {
+            count: 7,
+            rows: vec![4, 5, 6, 7, 8]
+        }
+    );
+    let m = crate::findings::message::message(&layout, d, false);
+    assert!(
+        m.ja.contains("7 行あります（4, 5, 6, 7, 8 行目など）"),
+        "{}",
+        m.ja
+    );
+    assert_eq!(report.count(Code::HiddenColumns), 0);
+
+    // No header the layout knows (S016): nothing of the file is checked, nor reported.
+    let report = check(&workbook(
+        r#"<row r="1" hidden="1"><c r="A1" t="inlineStr"><is><t>一覧</t></is></c></row><row r="2" hidden="1"><c r="A2"><v>1</v></c></row>"#,
+        &[],
+        "",
+    ));
+    assert_eq!(report.count(Code::NoHeader), 1);
+    assert_eq!(report.count(Code::HiddenRows), 0);
+    // Without the workbook's facts (a CSV), nothing.
+    let (csv, _) = sheet_to_csv_with_numbers(&fixture("hidden_rows_columns.xlsx"), None).unwrap();
+    let plain = crate::check::check_bytes(&layout, Options::default(), &csv);
+    assert_eq!(
+        plain.count(Code::HiddenRows) + plain.count(Code::HiddenColumns),
+        0
+    );
+    // A part of the file (the page's re-check of edited rows) has none: file-level findings.
+    let (_, cells) = sheet_to_csv_with_numbers(&fixture("hidden_rows_columns.xlsx"), None).unwrap();
+    let part = cells.for_part([5, 6].into_iter());
+    assert!(part.hidden_rows().is_empty() && !part.column_hidden(5));
 }
