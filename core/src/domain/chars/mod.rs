@@ -149,6 +149,14 @@ pub fn encodes_in_cp932(c: char) -> bool {
 /// `None`; use [`mac_jis_to_cp932`] / [`suggestion`] to propose the CP932 character.
 #[must_use]
 pub fn classify(c: char) -> Option<CharIssue> {
+    classify_with(c, true)
+}
+
+/// [`classify`]; with `clear_map`, a character of the Basic Multilingual Plane that
+/// [`BMP_CLEAR`] lists (such as 々, ※ or ○) is answered by one lookup before the encoder, which
+/// takes thousands of instructions for a character outside its fast tables. Without it (tests),
+/// every answer is derived from the encoder, so the map can be checked against it.
+fn classify_with(c: char, clear_map: bool) -> Option<CharIssue> {
     let cp = u32::from(c);
     if cp < 0x80 {
         return if cp < 0x20 || cp == 0x7F {
@@ -172,6 +180,10 @@ pub fn classify(c: char) -> Option<CharIssue> {
         KANJI_FIRST..=KANJI_LAST if is_jis0208_kanji(cp) => return None,
         0xE000..=0xF8FF | 0xF_0000..=0x10_FFFF => return Some(CharIssue::Gaiji),
         0xFF61..=0xFF9F => return Some(CharIssue::HalfWidthKana),
+        // Clear: neither an issue nor a Mac/JIS form (which would be `None` here too).
+        0..=0xFFFF if clear_map && BMP_CLEAR[(cp >> 3) as usize] & (1 << (cp & 7)) != 0 => {
+            return None;
+        }
         _ => {}
     }
     let c = mac_jis_to_cp932(c).unwrap_or(c);
