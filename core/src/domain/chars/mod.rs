@@ -23,6 +23,8 @@
 //! `kanji_bitmap_matches_encoding_rs` re-derives it from `encoding_rs` and prints the
 //! replacement file if they ever differ.
 
+use std::cell::Cell;
+
 use encoding_rs::{EncoderResult, SHIFT_JIS};
 
 /// Why a character may not survive in a PMH record or a CP932 system.
@@ -122,6 +124,30 @@ enum Sjis {
 /// `EncoderResult::Unmappable` and writes no bytes, so the HTML numeric reference that the
 /// replacing API would produce can never be mistaken for an encoding.
 fn encode_sjis(c: char) -> Sjis {
+    // The encoder searches tables for a character outside its fast ranges (a vendor kanji
+    // such as 髙, ①, ㈱ or one it cannot write): thousands of instructions each. Files repeat
+    // the few such characters they hold, so the answers are kept in a small direct-mapped
+    // memo per thread. Its empty slots hold U+0000, whose answer (the byte 0) is true.
+    thread_local! {
+        static MEMO: [Cell<(char, Sjis)>; 64] =
+            const { [const { Cell::new(('\0', Sjis::Single(0))) }; 64] };
+    }
+    let cp = u32::from(c);
+    let slot = ((cp ^ (cp >> 6)) & 63) as usize;
+    if let Some(hit) = MEMO.with(|m| m.get(slot).map(Cell::get).filter(|&(k, _)| k == c)) {
+        return hit.1;
+    }
+    let found = encode_sjis_uncached(c);
+    MEMO.with(|m| {
+        if let Some(s) = m.get(slot) {
+            s.set((c, found));
+        }
+    });
+    found
+}
+
+/// [`encode_sjis`] without the memo.
+fn encode_sjis_uncached(c: char) -> Sjis {
     let mut utf8 = [0u8; 4];
     let src: &str = c.encode_utf8(&mut utf8);
     let mut dst = [0u8; 8];

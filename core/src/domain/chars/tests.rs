@@ -72,6 +72,23 @@ fn ordinary_characters() {
 }
 
 #[test]
+fn the_encoder_memo_answers_as_the_encoder() {
+    // Every character of the BMP and a few beyond, forwards and backwards: the second pass
+    // meets characters in their slots and characters whose slot another one has taken.
+    let chars: Vec<char> = (0..0x1_0000u32)
+        .chain(0x2_0000..0x2_0100)
+        .filter_map(char::from_u32)
+        .collect();
+    for c in chars.iter().chain(chars.iter().rev()) {
+        assert_eq!(encode_sjis(*c), encode_sjis_uncached(*c), "{c:?}");
+    }
+    // The same character twice in a row (a hit) and a colliding pair in turn (misses).
+    for c in ['髙', '髙', '①', '\u{20BB7}', '①', '\u{20BB7}'] {
+        assert_eq!(encode_sjis(c), encode_sjis_uncached(c), "{c:?}");
+    }
+}
+
+#[test]
 fn encoder_bytes_match_section_8_4() {
     assert_eq!(encode_sjis('①'), Sjis::Double(0x87, 0x40));
     assert_eq!(encode_sjis('㈱'), Sjis::Double(0x87, 0x8A));
