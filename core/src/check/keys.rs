@@ -179,8 +179,8 @@ impl KeyTracker {
             .map(|i| xxh3_64_with_seed(value(i).as_bytes(), HISTORY_KEY_DOMAIN));
         let entry = KeyEntry {
             row,
-            from: valid_from.map_or(NO_DATE, date::Ymd::to_days),
-            to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
+            from: valid_from.map_or(NO_DATE, date::Ymd::order_key),
+            to: valid_to.map_or(NO_DATE, date::Ymd::order_key),
             // Without a 履歴キー the slot holds the certificate type's hash (0 without one): a
             // collision (2⁻⁶⁴ per pair) gives K001/K002 instead of K004, the stricter answer.
             // With a 履歴キー the type plays no part: a repeated 履歴キー is K003 whatever the
@@ -415,8 +415,8 @@ impl SortedKeys {
         self.rows.push(SortedEntry {
             key,
             row,
-            from: valid_from.map_or(NO_DATE, date::Ymd::to_days),
-            to: valid_to.map_or(NO_DATE, date::Ymd::to_days),
+            from: valid_from.map_or(NO_DATE, date::Ymd::order_key),
+            to: valid_to.map_or(NO_DATE, date::Ymd::order_key),
             kind,
         });
     }
@@ -691,6 +691,8 @@ pub struct KeyFinding {
 #[derive(Debug, Clone, Copy)]
 struct KeyEntry {
     row: u32,
+    /// The validity period's first and last days as [`date::Ymd::order_key`]s (only ever
+    /// compared), or [`NO_DATE`].
     from: i32,
     to: i32,
     history: u64,

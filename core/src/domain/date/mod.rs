@@ -126,6 +126,18 @@ impl Ymd {
         }
     }
 
+    /// A number that orders dates as the calendar does (`a < b` exactly when `a` is the
+    /// earlier date, equal for the same date), without [`to_days`](Self::to_days)'s
+    /// arithmetic: year, month and day in bit fields. Only for comparing: the difference of
+    /// two keys is no number of days. Years are clamped to ±1,000,000 (no overflow for a
+    /// hand-built value); every parsed date is in 0000–9999.
+    #[must_use]
+    pub fn order_key(self) -> i32 {
+        self.year.clamp(-1_000_000, 1_000_000) * 512
+            + i32::from(self.month) * 32
+            + i32::from(self.day)
+    }
+
     /// The date `days` after 1970-01-01; `None` outside `0..=9999`.
     #[must_use]
     pub fn from_days(days: i32) -> Option<Ymd> {

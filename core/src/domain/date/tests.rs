@@ -67,6 +67,20 @@ fn days_anchor_points() {
 }
 
 #[test]
+fn order_keys_order_as_the_calendar() {
+    // Every day of 0000–9999: strictly increasing with the day number, so comparing keys is
+    // comparing dates, and far above the key index's "no date" (i32::MIN).
+    let (first, last) = (ymd(0, 1, 1).to_days(), ymd(9999, 12, 31).to_days());
+    let mut before = i32::MIN;
+    for days in first..=last {
+        let key = Ymd::from_days(days).unwrap().order_key();
+        assert!(key > before, "{days}");
+        before = key;
+    }
+    assert_eq!(ymd(0, 1, 1).order_key(), 33);
+}
+
+#[test]
 fn iso_and_formats() {
     assert_eq!(parse_iso("2013-01-01"), Some(ymd(2013, 1, 1)));
     for bad in [
