@@ -23,7 +23,10 @@
 //!   column, a date the checker cannot read (`1946年8月27日生`) keep nothing of the original.
 //! * **Every other cell** of every record read (broken rows included) is searched for personal
 //!   values (`scan`): a valid My Number, a phone number, a postcode, an e-mail address, a
-//!   date (outside date fields) and the row's own 基本5情報 (and parts of names). What is found
+//!   date (outside date fields), a birth date in part (`8月27日`, `46/8/27`), an address's tail
+//!   (`6丁目5番8号`), the row's own 基本5情報 (and parts of names) and every row's (`shared`: a
+//!   family member's name in 備考 is another row's 氏名; a My Number with a wrong check digit
+//!   too), and, in free text, a カナ in romaji (`romaji`). What is found
 //!   is replaced by a value of the same shape that leaves the cell's findings as they were
 //!   (`values::other_sig`). In a row with the wrong number of columns (S006) the values are
 //!   shifted, so every cell that is not a date, a valid code or flag, an 8-digit 公費負担者番号,
@@ -53,7 +56,9 @@
 //!   seed and the copy could test guesses of the originals, so the seed must never travel with
 //!   the file. Different seeds give unrelated replacements.
 
+mod romaji;
 mod scan;
+mod shared;
 mod values;
 
 use std::cell::RefCell;
@@ -69,6 +74,7 @@ use crate::layout::header::{Use, fold};
 use crate::layout::{CharClass, Check, Field, Layout, Personal, ValueType};
 
 use crate::input::lex::{Enc, FieldUnits, Lexer, RecordUnits, Unit, encode_char};
+use crate::tools::rng::Rng;
 use values::{CellCtx, Key, TextMode};
 
 /// Bytes handed to the checker at a time.
@@ -194,7 +200,7 @@ pub fn redact_with_summary(
             let mut avoid = avoid.borrow_mut();
             for &i in &personal {
                 if let Some(v) = r.fields.get(i) {
-                    avoid.insert(value_hash(trim_edges(v)));
+                    avoid_value(&mut avoid, v, layout.fields[i].personal);
                 }
             }
         }));
@@ -246,6 +252,13 @@ pub fn redact_with_summary(
 
 /// Copies drawn before one whose findings are those of the original is given up.
 const ATTEMPTS: u64 = 4;
+
+/// The same for a UTF-8 file read in another encoding (S025): every replaced character changes
+/// how its bytes are misread (a lead byte for a trail byte), so that in a row of a few kana
+/// cells only about one copy in five is judged as the original (`S025_utf8_read_as_cp932.csv`:
+/// 27 of 60 seeds gave a copy with four attempts). Such a file is a mistake to be shown, rarely
+/// large: drawn up to 64 times (a refusal then about one in a million).
+const ATTEMPTS_MISREAD: u64 = 64;
 
 /// The seed of attempt `k` (attempt 0: `seed` itself).
 fn attempt_seed(seed: u64, k: u64) -> u64 {
@@ -314,7 +327,7 @@ fn as_read_utf8(
 ) -> Result<Redacted, RedactError> {
     let utf8 = read_as_utf8(opts);
     let mut refusal = None;
-    for attempt in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS_MISREAD {
         let copy = redact_with_summary(layout, &utf8, input, attempt_seed(seed, attempt)).and_then(
             |mut inner| {
                 judged_as_original(layout, opts, report, &inner.bytes)?;
@@ -499,6 +512,17 @@ fn replacement_chars(bytes: &[u8], enc: Enc) -> usize {
 /// The replacement (`None`: kept) of each certificate key or type value, by field and value.
 type KeyMemo = HashMap<(usize, String), Option<Vec<char>>>;
 
+/// A cell of another column as its replacement depends on it: the field (its index), the value,
+/// the row's 公費負担者番号 where the field's check reads it, and the spans found.
+type OtherKey = (Option<usize>, String, String, Vec<scan::Span>);
+
+/// Replacements of other columns' cells drawn lately (the same clinic, the same note in many
+/// rows): a replacement is a function of its [`OtherKey`] alone, so one drawn for an equal key
+/// is the one that would be drawn again. At most [`OTHER_MEMO`] entries (then emptied).
+type OtherMemo = HashMap<OtherKey, Option<Vec<char>>>;
+
+const OTHER_MEMO: usize = 4096;
+
 struct Rewriter<'a> {
     layout: &'a Layout,
     /// Hashes of the file's original personal values (trimmed).
@@ -511,6 +535,8 @@ struct Rewriter<'a> {
     known_insurers: &'a [String],
     /// Replacements of certificate key and type values ([`Self::key_cell`]).
     key_memo: RefCell<KeyMemo>,
+    /// Replacements of other columns' cells ([`Self::other_replacement`]).
+    other_memo: RefCell<OtherMemo>,
 }
 
 impl Rewriter<'_> {
@@ -692,7 +718,20 @@ impl Rewriter<'_> {
         ctx: &OtherCtx<'_>,
         whole: bool,
     ) -> Option<Vec<char>> {
-        if !whole && !scan::may_hold(value, ctx.own) {
+        // 8 bare digits are a date only where free text is: not in number or code fields.
+        // A date field's value that is no date the checker reads (a date in kanji numerals,
+        // `生H25.1.1`) is searched like free text. Romaji names are looked for in free text.
+        let dates = match field {
+            Some(f)
+                if f.value_type != ValueType::Text
+                    || matches!(f.chars, CharClass::Alnum | CharClass::Digits) =>
+            {
+                scan::Dates::Separated
+            }
+            _ => scan::Dates::Any,
+        };
+        let free_text = dates == scan::Dates::Any;
+        if !whole && !scan::may_hold_in(value, ctx.own, Some(ctx.shared), free_text) {
             return None;
         }
         let raw: String = value.iter().collect();
@@ -703,19 +742,13 @@ impl Rewriter<'_> {
         let mut spans = if is_date {
             Vec::new()
         } else {
-            // 8 bare digits are a date only where free text is: not in number or code fields.
-            // A date field's value that is no date the checker reads (a date in kanji
-            // numerals, `生H25.1.1`) is searched like free text.
-            let dates = match field {
-                Some(f)
-                    if f.value_type != ValueType::Text
-                        || matches!(f.chars, CharClass::Alnum | CharClass::Digits) =>
-                {
-                    scan::Dates::Separated
-                }
-                _ => scan::Dates::Any,
-            };
-            scan::find(value, ctx.own, dates)
+            let mut spans = scan::find_in(value, ctx.own, Some(ctx.shared), dates);
+            // A validity date the checker cannot read (`平成99年3月31日`) is what the help desk
+            // must see: not taken for a birth date written in part.
+            if date_field {
+                spans.retain(|sp| sp.hit != scan::Hit::PartialDate);
+            }
+            spans
         };
         // A 10-digit number in 指定医療機関情報 may be a 医療機関コード or a phone number: the
         // digits cannot tell (one phone in ten passes the code's check digit). It is replaced
@@ -732,8 +765,16 @@ impl Rewriter<'_> {
         if spans.is_empty() {
             return None;
         }
+        // The row's 公費負担者番号 is read by the check of a 7-digit 医療機関コード alone (a run
+        // of exactly seven digits, half-width or, once repaired, full-width): a cell without
+        // one is judged (and replaced) alike in every row.
+        let runs_of_seven =
+            |digit: &dyn Fn(char) -> bool| value.split(|&c| !digit(c)).any(|run| run.len() == 7);
+        let seven =
+            runs_of_seven(&|c| c.is_ascii_digit()) || runs_of_seven(&|c| scan::digit(c).is_some());
         let insurer = ctx
             .insurer
+            .filter(|_| seven && field.is_some_and(|f| f.has_check(Check::MedicalInstitutionCodes)))
             .map(|f| {
                 let t: String = f.content.iter().filter_map(|u| u.ch).collect();
                 let t = trim_edges(&t);
@@ -744,23 +785,54 @@ impl Rewriter<'_> {
                 }
             })
             .unwrap_or_default();
+        let key: OtherKey = (
+            field.and_then(|f| self.layout.fields.iter().position(|g| std::ptr::eq(g, f))),
+            raw.clone(),
+            insurer.clone(),
+            spans.clone(),
+        );
+        if let Some(known) = self.other_memo.borrow().get(&key) {
+            return known.clone();
+        }
+        let drawn = self.draw_other(value, &raw, field, &spans, &insurer);
+        let mut memo = self.other_memo.borrow_mut();
+        if memo.len() >= OTHER_MEMO {
+            memo.clear();
+        }
+        memo.insert(key, drawn.clone());
+        drawn
+    }
+
+    /// The replacement of the `spans` of a cell of another column (see
+    /// [`Self::other_replacement`]), judged with the row's 公費負担者番号 `insurer` where the
+    /// field's check reads it.
+    fn draw_other(
+        &self,
+        value: &[char],
+        raw: &str,
+        field: Option<&Field>,
+        spans: &[scan::Span],
+        insurer: &str,
+    ) -> Option<Vec<char>> {
         let sig = |v: &str, f: &Field| {
             values::other_sig(
                 f,
                 &self.layout.dialect,
                 self.repair,
                 v,
-                &insurer,
+                insurer,
                 self.known_insurers,
             )
         };
-        let goal = field.map(|f| sig(&raw, f));
+        let goal = field.map(|f| sig(raw, f));
         // A cell of no field (a 券面 column) that is a My Number stays one (V013).
-        let my_number = values::whole_my_number(&raw);
+        let my_number = values::whole_my_number(raw);
         let mut last = None;
+        // One stream per cell (one SHA-256 for every draw of it).
+        let mut rng = self.key.rng("elsewhere", trim_edges(raw), 0);
         for attempt in 0..256u32 {
-            let cand = self.replace_spans(value, trim_edges(&raw), &spans, attempt);
-            if cand == value || self.clashes(&cand, &spans) {
+            let cand = self.replace_spans(value, spans, &mut rng, attempt);
+            if cand == value || self.clashes(&cand, spans) {
                 continue;
             }
             let s: String = cand.iter().collect();
@@ -784,7 +856,7 @@ impl Rewriter<'_> {
         // Every draw met another recipient's value: the cell's every letter, digit, kana and
         // kanji replaced instead (never kept).
         last.or_else(|| {
-            let mut rng = self.key.rng("elsewhere-all", trim_edges(&raw), 0);
+            let mut rng = self.key.rng("elsewhere-all", trim_edges(raw), 0);
             let cand = values::redact_text(value, TextMode::All, &mut rng, &self.encodable());
             (cand != value).then_some(cand)
         })
@@ -804,28 +876,34 @@ impl Rewriter<'_> {
             })
     }
 
+    /// One draw of replacements for the `spans` of a cell: `rng` is the cell's stream (seeded
+    /// once per cell from the secret key and the value, drawn on from attempt to attempt),
+    /// `attempt` the draw's number (for the numbers' keyed permutations).
     fn replace_spans(
         &self,
         value: &[char],
-        raw: &str,
         spans: &[scan::Span],
+        rng: &mut Rng,
         attempt: u32,
     ) -> Vec<char> {
         let encodable = self.encodable();
         let mut out = value.to_vec();
         for (k, sp) in spans.iter().enumerate() {
             let sub = &value[sp.range.clone()];
-            let mut rng = self.key.rng(&format!("elsewhere#{k}"), raw, attempt);
-            // The row's own value in digits (a My Number written in groups, with a wrong check
-            // digit, its birth date as `19460827`) is replaced like a My Number: another
-            // number of the same check-digit outcome.
+            // The row's own value in digits (a My Number written in groups or in kanji
+            // numerals, with a wrong check digit, its birth date as `19460827`) is replaced like
+            // a My Number: another number of the same check-digit outcome.
             let digits_only = sp.hit == scan::Hit::Own
-                && sub.iter().any(|&c| scan::digit(c).is_some())
-                && (0..sub.len())
-                    .all(|i| scan::digit(sub[i]).is_some() || !values::substitutable_at(sub, i));
+                && sub.iter().any(|&c| values::digit_of(c).is_some())
+                && (0..sub.len()).all(|i| {
+                    values::digit_of(sub[i]).is_some() || !values::substitutable_at(sub, i)
+                });
             let new = match sp.hit {
                 scan::Hit::MyNumber => self.number_like(sub, attempt + 1000 * k as u32),
                 _ if digits_only => self.number_like(sub, attempt + 1000 * k as u32),
+                // An address's tail, a date in part: other numerals, in their script and width
+                // (the 丁目, 番, 月, 日 … kept).
+                scan::Hit::Address | scan::Hit::PartialDate => values::renumber(sub, rng),
                 scan::Hit::Date => {
                     let s: String = sub.iter().collect();
                     date::parse_lenient(&s, false)
@@ -836,9 +914,10 @@ impl Rewriter<'_> {
                             let nd = l.date.add_days(delta)?;
                             values::render_date(sub, &l.form, nd)
                         })
-                        .unwrap_or_else(|| values::scramble(sub, &mut rng, &encodable))
+                        // A date in kanji numerals (`二〇一三年一月一日`): other numerals.
+                        .unwrap_or_else(|| values::renumber(sub, rng))
                 }
-                _ => values::scramble(sub, &mut rng, &encodable),
+                _ => values::scramble(sub, rng, &encodable),
             };
             out[sp.range.clone()].copy_from_slice(&new);
         }
@@ -850,9 +929,12 @@ impl Rewriter<'_> {
     /// digit stays wrong by the same amount); separators kept.
     fn number_like(&self, sub: &[char], attempt: u32) -> Vec<char> {
         let pos: Vec<usize> = (0..sub.len())
-            .filter(|&i| scan::digit(sub[i]).is_some())
+            .filter(|&i| values::digit_of(sub[i]).is_some())
             .collect();
-        let d: Vec<u8> = pos.iter().filter_map(|&i| scan::digit(sub[i])).collect();
+        let d: Vec<u8> = pos
+            .iter()
+            .filter_map(|&i| values::digit_of(sub[i]))
+            .collect();
         let nd = values::my_number_digits(&self.key, &d, attempt);
         let mut n = sub.to_vec();
         for (&i, &x) in pos.iter().zip(&nd) {
@@ -916,16 +998,28 @@ fn cell_text(f: &FieldUnits) -> String {
         .collect()
 }
 
-/// The row's own personal values (and parts of names), looked for in its other cells.
-fn row_own(rec: &RecordUnits, personal_cols: &[usize], roles: &[Role]) -> Vec<scan::OwnValue> {
+/// The row's own personal values (and parts of names), looked for in its other cells; with
+/// `shared` (the index and whether the row has the wrong number of columns), also added to
+/// every row's values.
+fn row_own(
+    rec: &RecordUnits,
+    personal_cols: &[usize],
+    roles: &[Role],
+    mut shared: Option<(&mut shared::Shared, bool)>,
+) -> Vec<scan::OwnValue> {
     let mut own: Vec<scan::OwnValue> = Vec::new();
     for &c in personal_cols {
-        let name = matches!(
-            roles.get(c),
-            Some(Role::Field(_, Personal::Name) | Role::Detail(Personal::Name))
-        );
+        let kind = match roles.get(c) {
+            Some(Role::Field(_, p) | Role::Detail(p)) => *p,
+            _ => continue,
+        };
         if let Some(f) = rec.fields.get(c) {
-            for p in scan::own_parts(&cell_text(f), name) {
+            let text = cell_text(f);
+            let parts = scan::own_parts(&text, kind == Personal::Name);
+            if let Some((index, ragged)) = shared.as_mut() {
+                index.add_cell(&text, &parts, kind, *ragged);
+            }
+            for p in parts {
                 if !own.contains(&p) {
                     own.push(p);
                 }
@@ -935,10 +1029,79 @@ fn row_own(rec: &RecordUnits, personal_cols: &[usize], roles: &[Role]) -> Vec<sc
     own
 }
 
+/// Adds every number of `text` shaped like a My Number (twelve digits of either width or kanji
+/// numerals, with separators or not, whatever its check digit: `123456789019`,
+/// `1234-5678-9019 村上`, `一二三四五六七八九〇一九`) to every row's values: in a row whose values
+/// are shifted, a My Number may stand in any column.
+fn share_my_number_shaped(text: &str, shared: &mut shared::Shared) {
+    let v: Vec<char> = text.chars().collect();
+    let sep = |c: char| matches!(c, ' ' | '　' | '-' | '－' | '/' | '／');
+    let mut i = 0;
+    while i < v.len() {
+        if values::digit_of(v[i]).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut digits = 0;
+        while i < v.len() && (values::digit_of(v[i]).is_some() || sep(v[i])) {
+            if values::digit_of(v[i]).is_some() {
+                digits += 1;
+                end = i + 1;
+            }
+            i += 1;
+        }
+        if digits == 12 {
+            let number: String = v[start..end].iter().collect();
+            let parts = scan::own_parts(&number, false);
+            shared.add_cell(&number, &parts, Personal::MyNumber, true);
+        }
+    }
+}
+
+/// The rows an unread record (a quote left open) swallowed are rows of the file too: its text
+/// is split into lines and values as it would be without the quote, and the values at the
+/// personal columns' places (and any value shaped like a My Number) are added to every row's
+/// values, as those of a row with the wrong number of columns.
+fn share_swallowed(
+    rec: &RecordUnits,
+    delimiter: u8,
+    personal_cols: &[usize],
+    roles: &[Role],
+    shared: &mut shared::Shared,
+) {
+    let d = char::from(delimiter);
+    let mut text = String::new();
+    for (k, f) in rec.fields.iter().enumerate() {
+        if k > 0 {
+            text.push(d);
+        }
+        text.push_str(&cell_text(f));
+    }
+    for line in text.split(['\r', '\n']) {
+        let cells: Vec<&str> = line.split(d).map(|v| v.trim_matches('"')).collect();
+        for &c in personal_cols {
+            let (Some(v), Some(Role::Field(_, kind) | Role::Detail(kind))) =
+                (cells.get(c), roles.get(c))
+            else {
+                continue;
+            };
+            let parts = scan::own_parts(v, *kind == Personal::Name);
+            shared.add_cell(v, &parts, *kind, true);
+        }
+        for v in cells {
+            share_my_number_shaped(v, shared);
+        }
+    }
+}
+
 /// The row a cell of another column is judged in.
 struct OtherCtx<'a> {
     /// The row's own personal values (and parts of names).
     own: &'a [scan::OwnValue],
+    /// Every row's personal values.
+    shared: &'a shared::Shared,
     /// The row's 公費負担者番号 cell (for the 7-digit 医療機関コード check).
     insurer: Option<&'a FieldUnits>,
 }
@@ -1066,6 +1229,9 @@ fn rewrite(
     // whether one of them holds a row's own personal value (`村上大翔 備考`, `備考（村上様）`).
     let mut header_notes: Vec<(usize, Vec<char>)> = Vec::new();
     let mut header_own: HashSet<usize> = HashSet::new();
+    // Every row's personal values, looked for in every row's other cells (a family member's
+    // name in 備考 is another row's 氏名).
+    let mut shared = shared::Shared::new();
     let mut lexer = Lexer::new(input, start.min(input.len()), end, enc, report.delimiter);
     let mut rec = RecordUnits::default();
     let mut first = true;
@@ -1085,8 +1251,8 @@ fn rewrite(
         let unread = rec.unclosed;
         for (col, f) in rec.fields.iter().enumerate() {
             let text = cell_text(f);
-            if matches!(roles.get(col), Some(Role::Field(..) | Role::Detail(_))) {
-                avoid.insert(value_hash(trim_edges(&text)));
+            if let Some(Role::Field(_, kind) | Role::Detail(kind)) = roles.get(col) {
+                avoid_value(&mut avoid, &text, *kind);
             }
             // An unread record (a quote left open) or a value spanning lines swallows whole
             // rows: their cells, which the checker never saw, are personal values to avoid too.
@@ -1098,9 +1264,19 @@ fn rewrite(
             }
         }
         if unread {
+            share_swallowed(&rec, report.delimiter, &personal_cols, &roles, &mut shared);
             continue;
         }
-        let own = row_own(&rec, &personal_cols, &roles);
+        let ragged = rec.fields.len() != columns;
+        let own = row_own(&rec, &personal_cols, &roles, Some((&mut shared, ragged)));
+        if ragged {
+            // A My Number shifted out of its column (a column left out before it).
+            for (col, f) in rec.fields.iter().enumerate() {
+                if !personal_cols.contains(&col) {
+                    share_my_number_shaped(&cell_text(f), &mut shared);
+                }
+            }
+        }
         for (col, chars) in &header_notes {
             if !header_own.contains(col)
                 && scan::may_hold(chars, &own)
@@ -1109,7 +1285,6 @@ fn rewrite(
                 header_own.insert(*col);
             }
         }
-        let ragged = rec.fields.len() != columns;
         for (col, f) in rec.fields.iter().enumerate() {
             let Some(fi) = field_at.get(col).copied().flatten() else {
                 continue;
@@ -1149,6 +1324,7 @@ fn rewrite(
             .find(|f| f.personal == Personal::MyNumber),
         known_insurers,
         key_memo: RefCell::default(),
+        other_memo: RefCell::default(),
     };
     let mut out = Out {
         input,
@@ -1179,7 +1355,7 @@ fn rewrite(
                 let personal = chars.len() >= 2
                     && (header_own.contains(&col)
                         || rw.avoid.contains(&value_hash(t))
-                        || !scan::find(&chars, &[], scan::Dates::Any).is_empty());
+                        || !scan::find_in(&chars, &[], Some(&shared), scan::Dates::Any).is_empty());
                 if personal && rw.swallowed(&f.content, &mut out) {
                     summary.found_elsewhere += 1;
                 }
@@ -1197,7 +1373,7 @@ fn rewrite(
         let own = if unread {
             Vec::new()
         } else {
-            row_own(&rec, &personal_cols, &roles)
+            row_own(&rec, &personal_cols, &roles, None)
         };
         let text_of = |c: Option<usize>| -> String {
             c.and_then(|c| rec.fields.get(c))
@@ -1214,6 +1390,7 @@ fn rewrite(
         };
         let ctx = OtherCtx {
             own: &own,
+            shared: &shared,
             insurer: insurer_col.and_then(|c| rec.fields.get(c)),
         };
         // A row with the wrong number of columns (an unquoted comma in 住所, a column left
@@ -1235,10 +1412,13 @@ fn rewrite(
                         _ if fi.is_some() && fi == history_key => {
                             rw.history_key_cell(&f.content, &mut out)
                         }
-                        // A certificate key: the same replacement wherever the value is.
+                        // A certificate key: the same replacement wherever the value is (a value
+                        // holding another row's personal value is found in every row alike).
                         Some(i) => {
                             let v = cell_text(f);
-                            key_values.contains(&(i, trim_edges(&v).to_owned()))
+                            let chars: Vec<char> = v.chars().collect();
+                            (key_values.contains(&(i, trim_edges(&v).to_owned()))
+                                || scan::shared_holds(&chars, &shared))
                                 && rw.key_cell(i, &f.content, field, &ctx, &mut out)
                         }
                         None => {
@@ -1311,6 +1491,22 @@ fn rewrite_field(
         _ => &mut summary.names,
     };
     *counter += 1;
+}
+
+/// Adds a personal value to the values no replacement may equal: trimmed, and, for a 生年月日 or
+/// 個人番号 of more than one word (`2012-06-13 林由美子`: a birth date with the name after it),
+/// each word of three characters or more with a digit in it too (a date moved by a few days
+/// must not land on `2012-06-13`).
+fn avoid_value(avoid: &mut HashSet<u64>, v: &str, kind: Personal) {
+    let t = trim_edges(v);
+    avoid.insert(value_hash(t));
+    if matches!(kind, Personal::BirthDate | Personal::MyNumber) && t.contains([' ', '　']) {
+        for word in t.split([' ', '　']) {
+            if word.chars().nth(2).is_some() && word.chars().any(|c| scan::digit(c).is_some()) {
+                avoid.insert(value_hash(word));
+            }
+        }
+    }
 }
 
 fn value_hash(v: &str) -> u64 {

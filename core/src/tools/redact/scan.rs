@@ -18,6 +18,13 @@
 //!   reader recognises — ISO, `2013/1/1`, `2013年1月1日`, 和暦 (`平成25年1月1日`, `H25.1.1`),
 //!   `20130101` — between digits-free boundaries, and the same dates written in kanji numerals
 //!   (`昭和二十一年八月二十七日`, `平成元年一月八日`, `二〇一三年一月一日`).
+//! * **Date in part** (where dates are asked for): a month and a day, a year of two figures
+//!   before them or not, in digits or kanji numerals (`8月27日`, `21年8月27日生`,
+//!   `八月二十七日`); in free text also `46/8/27`, `46.8.27`, `8/27/1946`, `8/27`. Only its
+//!   numerals are replaced ([`partial_dates`]).
+//! * **Address tail** (where dates are asked for): numbers joined by 丁目, 番地, 番, 号 or
+//!   の (`6丁目5番8号`, `6丁目5-8`, `５番地８`, `三丁目`, `6の5の8`); not `第1号`, `3番窓口`, `1号`
+//!   ([`address_tails`]). Only its numerals are replaced.
 //! * **Own**: one of the row's own personal values of at least two characters, or a part of
 //!   one (a name's parts between spaces; of a name written without a space, every beginning
 //!   and end of two characters or more, since the surname's length is unknown: 大翔 alone in
@@ -29,14 +36,18 @@
 //!   value may be spaced differently; a value in digits (the 個人番号, even with a wrong check
 //!   digit) may be written with any separators (`1234-5678-9019`, `1234 / 5678 / 9019`) or in
 //!   kanji numerals (`一二三四五六七八九〇一九`), but is not found inside a longer number.
+//! * **Every row's** values ([`Shared`], [`find_in`]): the same comparison with every row's
+//!   personal values (whole, parts between spaces, addresses from a later level on, numbers),
+//!   and the カナ in romaji in free text (`Murakami Hiroto`, `Sinzi`, `Ōno`).
 
 use std::ops::Range;
 
+use super::shared::Shared;
 use crate::domain::checkdigit::{self, CheckOutcome};
 use crate::domain::date::{self, DateForm};
 
 /// What a span holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Hit {
     MyNumber,
     Phone,
@@ -44,10 +55,14 @@ pub(crate) enum Hit {
     Email,
     Date,
     Own,
+    /// The numbers of an address's tail (`6丁目5番8号`): its numerals are replaced.
+    Address,
+    /// A birth date written in part (`8月27日`, `46/8/27`): its numerals are replaced.
+    PartialDate,
 }
 
 /// Characters `range` of a cell hold a personal value of kind `hit`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Span {
     pub(crate) range: Range<usize>,
     pub(crate) hit: Hit,
@@ -398,6 +413,181 @@ fn kanji_dates(v: &[char], out: &mut Vec<Span>) {
     }
 }
 
+/// A numeral of a number as [`kanji_number`] reads it: a digit of either width, `〇`–`九`,
+/// `零`, `十`, `百`, `千`.
+fn is_numeral(c: char) -> bool {
+    numeral(c).is_some() || matches!(c, '十' | '百' | '千')
+}
+
+/// Whether a number may start at `i`: a numeral not inside another number.
+fn number_starts(v: &[char], i: usize) -> bool {
+    is_numeral(v[i]) && (i == 0 || !is_numeral(v[i - 1]))
+}
+
+/// The tails of addresses (`6丁目5番8号`, `6丁目5-8`, `５番地８`, `三丁目五番`, `6の5の8`): numbers
+/// (digits of either width or kanji numerals) joined by `丁目`, `番地`, `番`, `号`, `の`/`ノ`/`之`
+/// or a dash. A tail is two numbers or more with `丁目`, `番地`, `番` or `号` after one of them,
+/// three or more joined by `の`/`ノ`/`之`, or one number followed by `丁目` or `番地` (`3丁目`).
+/// Not a tail: one number with `番` or `号` alone (`3番窓口`, `1号`, `一番`), anything after `第`
+/// (`第1号`, `第2番3号`), numbers joined by dashes alone (`1-2-3`: phone numbers and dates are
+/// found as such, the file's addresses as values). The span runs from the first number's first
+/// numeral to the last number's last; only its numerals are replaced.
+fn address_tails(v: &[char], out: &mut Vec<Span>) {
+    let mut i = 0;
+    while i < v.len() {
+        if !number_starts(v, i) || (i > 0 && v[i - 1] == '第') {
+            i += 1;
+            continue;
+        }
+        let (mut count, mut marked, mut big, mut no) = (0usize, false, false, 0usize);
+        let (mut j, mut end) = (i, i);
+        while let Some((_, e)) = kanji_number(v, j) {
+            count += 1;
+            end = e;
+            let mut k = e;
+            let marker = if v[k..].starts_with(&['丁', '目']) || v[k..].starts_with(&['番', '地'])
+            {
+                Some(2)
+            } else if matches!(v.get(k), Some('番' | '号')) {
+                Some(1)
+            } else {
+                None
+            };
+            if let Some(n) = marker {
+                marked = true;
+                big |= n == 2 && count == 1;
+                k += n;
+            }
+            let joint = v
+                .get(k)
+                .is_some_and(|&c| matches!(c, 'の' | 'ノ' | '之') || is_hyphen(c));
+            if joint {
+                no += usize::from(marker.is_none() && matches!(v[k], 'の' | 'ノ' | '之'));
+                k += 1;
+            }
+            if (marker.is_none() && !joint) || !v.get(k).is_some_and(|&c| is_numeral(c)) {
+                break;
+            }
+            j = k;
+        }
+        if (count >= 2 && marked) || (count >= 3 && no >= 2) || (count == 1 && big) {
+            out.push(Span {
+                range: i..end,
+                hit: Hit::Address,
+            });
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// Birth dates written in part, which [`dates`] and [`kanji_dates`] do not take for dates: with
+/// `month`, a month and a day (`8月27日`, `八月二十七日`), a year before them or not (`21年8月27日`:
+/// a year of two figures without an era), in digits or kanji numerals; and, with `numeric`
+/// (free text), numbers joined by one kind of separator: a month and day after a year of up to
+/// four figures (`46/8/27`, `46.8.27`, `46-8-27`), before a year of two or four (`8/27/1946`),
+/// or alone with a slash (`8/27`). A month is 1–12, a day 1–31; a chain of four numbers or
+/// more (an IP address) is none.
+fn partial_dates(v: &[char], month: bool, numeric: bool, out: &mut Vec<Span>) {
+    let mut i = 0;
+    while month && i < v.len() {
+        if !number_starts(v, i) {
+            i += 1;
+            continue;
+        }
+        let Some((first, e1)) = kanji_number(v, i) else {
+            i += 1;
+            continue;
+        };
+        let end = (|| {
+            let (month, e2) = if v.get(e1) == Some(&'年') {
+                kanji_number(v, e1 + 1)?
+            } else {
+                (first, e1)
+            };
+            if v.get(e2) != Some(&'月') {
+                return None;
+            }
+            let (day, e3) = kanji_number(v, e2 + 1)?;
+            (v.get(e3) == Some(&'日') && (1..=12).contains(&month) && (1..=31).contains(&day))
+                .then_some(e3 + 1)
+        })();
+        match end {
+            Some(end) => {
+                out.push(Span {
+                    range: i..end,
+                    hit: Hit::PartialDate,
+                });
+                i = end;
+            }
+            None => i = e1.max(i + 1),
+        }
+    }
+    if numeric {
+        numeric_dates(v, out);
+    }
+}
+
+/// The numeric forms of [`partial_dates`].
+fn numeric_dates(v: &[char], out: &mut Vec<Span>) {
+    let family = |c: char| match c {
+        '/' | '／' => Some(0),
+        '.' | '．' => Some(1),
+        _ if is_hyphen(c) => Some(2),
+        _ => None,
+    };
+    let gs = groups(v);
+    let len = |g: &Group| g.end - g.start;
+    let value = |g: &Group| {
+        v[g.start..g.end]
+            .iter()
+            .filter_map(|&c| digit(c))
+            .fold(0u32, |a, d| {
+                a.saturating_mul(10).saturating_add(u32::from(d))
+            })
+    };
+    let month_day = |m: &Group, d: &Group| {
+        len(m) <= 2 && len(d) <= 2 && (1..=12).contains(&value(m)) && (1..=31).contains(&value(d))
+    };
+    let mut k = 0;
+    while k < gs.len() {
+        // Groups joined by one separator each, all of one kind.
+        let (mut end, mut kind) = (k, None);
+        while end + 1 < gs.len() && gs[end + 1].start == gs[end].end + 1 {
+            let f = family(v[gs[end].end]);
+            if f.is_none() || (kind.is_some() && f != kind) {
+                break;
+            }
+            kind = f;
+            end += 1;
+        }
+        let found = match (end - k + 1, kind) {
+            (3, Some(_)) => {
+                let (a, b, c) = (&gs[k], &gs[k + 1], &gs[k + 2]);
+                (len(a) <= 4 && month_day(b, c)) || (matches!(len(c), 2 | 4) && month_day(a, b))
+            }
+            (2, Some(0)) => month_day(&gs[k], &gs[k + 1]),
+            _ => false,
+        };
+        // Not a piece of a longer chain (`1.2.3.4`, `03-1234-5678-9`), nor of a code (`KH25.1.1`,
+        // `v1.2.3`); after an era's letter it is a date (`H25.2.30`).
+        let at = gs[k].start;
+        let before = at.checked_sub(1).map(|p| v[p]);
+        let glued_before =
+            before.is_some_and(|c| family(c).is_some()) && at >= 2 && digit(v[at - 2]).is_some();
+        let in_code = before.is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                && !("MTSHRmtshr".contains(c) && (at < 2 || !v[at - 2].is_ascii_alphanumeric()))
+        });
+        if found && !glued_before && !in_code {
+            out.push(Span {
+                range: gs[k].start..gs[end].end,
+                hit: Hit::PartialDate,
+            });
+        }
+        k = end + 1;
+    }
+}
+
 const HALF_KANA: &str = "ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
 const FULL_KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
 const VOICED_MARK: char = '゛';
@@ -496,7 +686,7 @@ fn fold_into(c: char, out: &mut impl FnMut(char)) {
 
 /// `v` folded ([`fold_into`]): each folded character with the index of the character of `v`
 /// it comes from. A voiced mark written apart (`ﾁﾞ`) joins its kana as `ヂ` does (`ジ`).
-fn fold_chars(v: &[char], out: &mut impl FnMut(char, usize)) {
+pub(super) fn fold_chars(v: &[char], out: &mut impl FnMut(char, usize)) {
     let mut last = None;
     for (i, &c) in v.iter().enumerate() {
         fold_into(c, &mut |f| {
@@ -519,7 +709,7 @@ fn fold_chars(v: &[char], out: &mut impl FnMut(char, usize)) {
 }
 
 /// [`fold_chars`] as two vectors: the folded characters and where each comes from.
-fn fold_seq(v: &[char]) -> (Vec<char>, Vec<usize>) {
+pub(super) fn fold_seq(v: &[char]) -> (Vec<char>, Vec<usize>) {
     let mut folded = Vec::with_capacity(v.len() + 2);
     let mut from = Vec::with_capacity(v.len() + 2);
     fold_chars(v, &mut |f, i| {
@@ -540,7 +730,7 @@ fn fold_first(c: char) -> char {
 
 /// Separators a number may be written with (`1234-5678-9018`, `1234/5678/9018`, `1234 5678`),
 /// folded.
-fn is_number_sep(c: char) -> bool {
+pub(super) fn is_number_sep(c: char) -> bool {
     matches!(c, ' ' | '-' | '/' | '_' | '.' | '~' | '〜')
 }
 
@@ -551,15 +741,18 @@ fn is_number_sep(c: char) -> bool {
 pub(crate) struct OwnValue {
     pub(crate) chars: Vec<char>,
     pub(crate) part: bool,
+    /// A beginning or an end of a name written without a space (`大翔` of `村上大翔`): looked
+    /// for in the row's own cells only, never file-wide ([`super::shared`]).
+    pub(crate) own_only: bool,
     /// `chars` folded ([`fold_seq`]), for a value in digits (empty otherwise).
-    folded: Vec<char>,
+    pub(super) folded: Vec<char>,
     /// What a cell is compared with: `folded`, without spaces for a whole value, without
     /// separators for a value in digits.
-    key: Vec<char>,
+    pub(super) key: Vec<char>,
     /// A value in digits (a whole value, or a part without separators: the number before a
     /// name): written with any separators or none, but not glued to other digits (the tail
     /// `1-13-2` of an address is not in the 公費負担者番号 `81132987`).
-    digits: bool,
+    pub(super) digits: bool,
 }
 
 impl OwnValue {
@@ -591,6 +784,7 @@ impl OwnValue {
         Self {
             chars,
             part,
+            own_only: false,
             folded,
             key,
             digits,
@@ -607,20 +801,30 @@ impl OwnValue {
     }
 }
 
-fn own_values(v: &[char], own: &[OwnValue], out: &mut Vec<Span>) {
-    let (folded, from) = fold_seq(v);
-    // A match starts and ends with a character of the cell, never inside `ガ` (two folded
-    // characters) nor between `ﾀ` and its `ﾞ`.
-    let starts_char = |s: usize| s == 0 || from[s] != from[s - 1];
-    let ends_char = |e: usize| {
-        e == folded.len()
-            || (from[e] != from[e - 1] && folded[e] != VOICED_MARK && folded[e] != SEMI_VOICED_MARK)
-    };
-    let is_mark = |c: &&char| **c == VOICED_MARK || **c == SEMI_VOICED_MARK;
+/// A voiced or semi-voiced mark as [`fold_into`] writes it.
+pub(super) fn is_mark(c: char) -> bool {
+    c == VOICED_MARK || c == SEMI_VOICED_MARK
+}
+
+/// Whether folded character `s` begins a character of the cell (a match never starts inside
+/// `ガ`, two folded characters).
+pub(super) fn starts_char(from: &[usize], s: usize) -> bool {
+    s == 0 || from[s] != from[s - 1]
+}
+
+/// Whether a match may end before folded character `e`: at the end of a character of the cell,
+/// never between `ﾀ` and its `ﾞ`.
+pub(super) fn ends_char(folded: &[char], from: &[usize], e: usize) -> bool {
+    e == folded.len() || (from[e] != from[e - 1] && !is_mark(folded[e]))
+}
+
+fn own_values(folded: &[char], from: &[usize], own: &[OwnValue], out: &mut Vec<Span>) {
+    let starts_char = |s: usize| starts_char(from, s);
+    let ends_char = |e: usize| ends_char(folded, from, e);
     for o in own {
         let key = &o.key;
         // Two characters at least, a voiced mark not counted (`ﾊﾟ` is one kana).
-        if key.iter().filter(|c| !is_mark(c)).nth(1).is_none() {
+        if key.iter().filter(|&&c| !is_mark(c)).nth(1).is_none() {
             continue;
         }
         // Digits as the value writes them, or apart from other digits.
@@ -661,15 +865,28 @@ pub(crate) enum Dates {
 }
 
 /// Whether `v` can hold anything [`find`] looks for (a cheap test first: most cells hold no
-/// digit, no `@`, no `年` (a date in kanji numerals) and none of the first characters of the
-/// row's own values).
+/// digit, no `@`, no `年`, `月`, `丁`, `番` or `号` (a date or an address in kanji numerals)
+/// and none of the first characters of the row's own values).
 pub(crate) fn may_hold(v: &[char], own: &[OwnValue]) -> bool {
+    may_hold_in(v, own, None, false)
+}
+
+/// [`may_hold`], with every row's values (`shared`) too; `free_text`: romaji are looked for.
+pub(crate) fn may_hold_in(
+    v: &[char],
+    own: &[OwnValue],
+    shared: Option<&Shared>,
+    free_text: bool,
+) -> bool {
     if v.len() < 2 {
         return false;
     }
     if v.iter()
-        .any(|&c| digit(c).is_some() || c == '@' || c == '＠' || c == '年')
+        .any(|&c| digit(c).is_some() || matches!(c, '@' | '＠' | '年' | '月' | '丁' | '番' | '号'))
     {
+        return true;
+    }
+    if shared.is_some_and(|s| s.may_hold(v, free_text)) {
         return true;
     }
     if own.is_empty() {
@@ -690,8 +907,22 @@ pub(crate) fn may_hold(v: &[char], own: &[OwnValue]) -> bool {
 /// value); `Dates::Separated` leaves out 8 bare digits (`20130101`), which in a number or
 /// code field (受給者番号) are an identifier, not a date.
 pub(crate) fn find(v: &[char], own: &[OwnValue], with_dates: Dates) -> Vec<Span> {
+    find_in(v, own, None, with_dates)
+}
+
+/// [`find`], with every row's values (`shared`) too. With dates (`Dates::Separated` or
+/// `Dates::Any`), the tails of addresses and birth dates written in part are looked for too
+/// (`6丁目5番8号`, `8月27日`; `46/8/27` and `8/27` only in free text, `Dates::Any`, where romaji
+/// names are looked for too).
+pub(crate) fn find_in(
+    v: &[char],
+    own: &[OwnValue],
+    shared: Option<&Shared>,
+    with_dates: Dates,
+) -> Vec<Span> {
     let mut out = Vec::new();
-    if v.iter().any(|&c| digit(c).is_some()) {
+    let digits = v.iter().any(|&c| digit(c).is_some());
+    if digits {
         numbers(v, &mut out);
         if with_dates != Dates::No {
             dates(v, with_dates == Dates::Any, &mut out);
@@ -700,10 +931,55 @@ pub(crate) fn find(v: &[char], own: &[OwnValue], with_dates: Dates) -> Vec<Span>
     if with_dates != Dates::No && v.contains(&'年') {
         kanji_dates(v, &mut out);
     }
+    if with_dates != Dates::No {
+        // (Cheap tests first: most cells hold no 月, no separator, no 丁, 番, 号, の.)
+        let month = v.contains(&'月');
+        let numeric = with_dates == Dates::Any
+            && digits
+            && v.iter()
+                .any(|&c| matches!(c, '/' | '／' | '.' | '．') || is_hyphen(c));
+        if month || numeric {
+            partial_dates(v, month, numeric, &mut out);
+        }
+        if v.iter()
+            .any(|&c| matches!(c, '丁' | '番' | '号' | 'の' | 'ノ' | '之'))
+        {
+            address_tails(v, &mut out);
+        }
+    }
     emails(v, &mut out);
-    own_values(v, own, &mut out);
+    let (folded, from) = fold_seq(v);
+    own_values(&folded, &from, own, &mut out);
+    if let Some(s) = shared {
+        s.find(v, &folded, &from, with_dates == Dates::Any, &mut out);
+    }
+    // A date written in part inside a whole date is that date (replaced as a date).
+    let whole: Vec<Range<usize>> = out
+        .iter()
+        .filter(|s| s.hit == Hit::Date)
+        .map(|s| s.range.clone())
+        .collect();
+    out.retain(|s| {
+        s.hit != Hit::PartialDate
+            || !whole
+                .iter()
+                .any(|w| w.start <= s.range.start && s.range.end <= w.end)
+    });
     out.sort_by_key(|s| (s.range.start, s.range.end));
+    out.dedup();
     out
+}
+
+/// Whether `v` holds one of every row's values (a certificate key cell: the answer is the same
+/// for the same value in every row, so the key is replaced alike everywhere).
+pub(crate) fn shared_holds(v: &[char], shared: &Shared) -> bool {
+    if v.len() < 2 {
+        return false;
+    }
+    let (folded, from) = fold_seq(v);
+    let mut out = Vec::new();
+    shared.find(v, &folded, &from, false, &mut out);
+    !out.is_empty()
 }
 
 /// The row's own personal values to look for elsewhere in the row: each personal cell's
@@ -722,15 +998,18 @@ pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
     let t = crate::check::trim_edges(value);
     let mut out: Vec<OwnValue> = Vec::new();
     let mut seen: std::collections::HashSet<Vec<char>> = std::collections::HashSet::new();
-    let mut add = |out: &mut Vec<OwnValue>, p: Vec<char>, part: bool| {
+    let mut add = |out: &mut Vec<OwnValue>, p: Vec<char>, part: bool, own_only: bool| {
         if p.len() >= 2 && seen.insert(p.clone()) {
-            out.push(OwnValue::new(p, part));
+            out.push(OwnValue {
+                own_only,
+                ..OwnValue::new(p, part)
+            });
         }
     };
     let chars: Vec<char> = t.chars().collect();
-    add(&mut out, chars.clone(), false);
+    add(&mut out, chars.clone(), false, false);
     for part in t.split([' ', '　']) {
-        add(&mut out, part.chars().collect(), true);
+        add(&mut out, part.chars().collect(), true, false);
     }
     let short = chars.len() <= PARTS_MAX;
     // Only kanji and kana: a contact column is a name too (電話, mail), and beginnings of its
@@ -743,8 +1022,8 @@ pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
             .all(|&c| !c.is_ascii() && c != '　' && digit(c).is_none())
     {
         for k in 2..chars.len() {
-            add(&mut out, chars[..k].to_vec(), true);
-            add(&mut out, chars[chars.len() - k..].to_vec(), true);
+            add(&mut out, chars[..k].to_vec(), true, true);
+            add(&mut out, chars[chars.len() - k..].to_vec(), true, true);
         }
     }
     // An address written from a later level on (名古屋市中区栄1-1-1, 中区栄1-1-1): its tails
@@ -757,7 +1036,7 @@ pub(crate) fn own_parts(value: &str, name: bool) -> Vec<OwnValue> {
             ) {
                 let tail: Vec<char> = chars[i + 1..].to_vec();
                 if tail.len() >= 4 {
-                    add(&mut out, tail, true);
+                    add(&mut out, tail, true, false);
                 }
             }
         }
@@ -771,6 +1050,7 @@ const PARTS_MAX: usize = 128;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Personal;
 
     /// A 氏名 or 住所 of 50,000 characters (a hostile file; the page's worker trapped on it)
     /// gives a handful of parts, not every beginning and end; a real name still gives them.
@@ -872,8 +1152,9 @@ mod tests {
             hits("やまもと", &["ヤマモト"], true),
             [("やまもと".into(), Own)]
         );
+        // (Its tail `１－１－１` is a year, month and day too, in free text.)
         assert_eq!(
-            hits("栄１－１－１", &["栄1-1-1"], true),
+            hits("栄１－１－１", &["栄1-1-1"], false),
             [("栄１－１－１".into(), Own)]
         );
         // A 和暦 date glued to the text before it.
@@ -1188,5 +1469,269 @@ mod tests {
         ] {
             assert!(dates(s).is_empty(), "{s}: {:?}", dates(s));
         }
+    }
+
+    fn spans_of(s: &str, dates: Dates, hit: Hit) -> Vec<String> {
+        let v: Vec<char> = s.chars().collect();
+        find(&v, &[], dates)
+            .into_iter()
+            .filter(|sp| sp.hit == hit)
+            .map(|sp| v[sp.range].iter().collect())
+            .collect()
+    }
+
+    /// The tails of addresses, wherever they are written: numbers with 丁目, 番地, 番, 号, in
+    /// digits of either width or kanji numerals, joined by の or dashes. Not: an ordinal after
+    /// 第, one number with 番 or 号 alone (a counter, a window), dashes alone.
+    #[test]
+    fn address_tails_are_found() {
+        let tails = |s: &str| spans_of(s, Dates::Separated, Hit::Address);
+        for (cell, tail) in [
+            // From the first number to the last (the markers between them are kept).
+            ("緑が丘6丁目5番8号", "6丁目5番8"),
+            ("栄6丁目5-8 コーポ", "6丁目5-8"),
+            ("字新川５番地８", "５番地８"),
+            ("6の5の8", "6の5の8"),
+            ("三丁目五番八号", "三丁目五番八"),
+            ("二十三丁目", "二十三"),
+            ("本町3丁目", "3"),
+            ("大字東12番地", "12"),
+            ("10番15号", "10番15"),
+            ("4－23－13号", "4－23－13"),
+            ("1番地の2", "1番地の2"),
+            ("二〇番地", "二〇"),
+        ] {
+            assert_eq!(tails(cell), [tail], "{cell}");
+        }
+        for cell in [
+            "第1号",
+            "第2番3号",
+            "3番窓口",
+            "1号",
+            "一番よい",
+            "四番町",
+            "2号機",
+            "1-2-3",
+            "052-961-1234",
+            "1番と2番",
+            "6の5",
+        ] {
+            assert!(tails(cell).is_empty(), "{cell}: {:?}", tails(cell));
+        }
+        // Not looked for where no dates are (the header's own values).
+        assert!(spans_of("6丁目5番8号", Dates::No, Hit::Address).is_empty());
+        // The cheap test lets a tail in kanji numerals through.
+        assert!(may_hold(&"三丁目五番".chars().collect::<Vec<_>>(), &[]));
+    }
+
+    /// Birth dates written in part: a month and a day (a year of two figures before them or
+    /// not) in digits or kanji numerals; in free text also `46/8/27`, `8/27`, `8/27/1946`.
+    #[test]
+    fn partial_dates_are_found() {
+        let any = |s: &str| spans_of(s, Dates::Any, Hit::PartialDate);
+        for (cell, date) in [
+            ("8月27日生", "8月27日"),
+            ("21年8月27日生", "21年8月27日"),
+            ("誕生日は八月二十七日です", "八月二十七日"),
+            ("十月十日", "十月十日"),
+            ("１２月３１日", "１２月３１日"),
+            ("46/8/27", "46/8/27"),
+            ("生 46.8.27", "46.8.27"),
+            ("46-08-27", "46-08-27"),
+            ("8/27/1946", "8/27/1946"),
+            ("8/27/46", "8/27/46"),
+            ("誕生日 8/27", "8/27"),
+            ("１２／３１", "１２／３１"),
+            // An impossible full date is a date in part all the same.
+            ("平成35年2月30日", "35年2月30日"),
+        ] {
+            assert_eq!(any(cell), [date], "{cell}");
+        }
+        for cell in [
+            "13月1日",
+            "8月32日",
+            "2024年度",
+            "4月から",
+            "460-0008",
+            "03-1234-5678",
+            "192.168.1.1",
+            "1.5",
+            "8-27",
+            "13/1",
+        ] {
+            assert!(any(cell).is_empty(), "{cell}: {:?}", any(cell));
+        }
+        // Only a month and a day with 月 and 日 outside free text (`46/8/27` may be a code).
+        assert_eq!(
+            spans_of("8月27日", Dates::Separated, Hit::PartialDate),
+            ["8月27日"]
+        );
+        assert!(spans_of("46/8/27", Dates::Separated, Hit::PartialDate).is_empty());
+        // A whole date is a date, not a date in part; S46.8.27 was found already.
+        assert!(any("2013年8月27日").is_empty());
+        assert_eq!(spans_of("S46.8.27", Dates::Any, Hit::Date), ["S46.8.27"]);
+        assert!(any("S46.8.27").is_empty());
+        assert_eq!(
+            spans_of("S21年8月27日", Dates::Any, Hit::Date),
+            ["S21年8月27日"]
+        );
+        // Not in a code (`KH25.1.1`, `v1.2.3`), but after an era's letter (`H25.2.30`, no
+        // such day, so no date).
+        assert!(any("KH25.1.1").is_empty());
+        assert!(any("v1.2.3").is_empty());
+        assert_eq!(any("H25.2.30"), ["25.2.30"]);
+        assert!(may_hold(&"八月二十七日".chars().collect::<Vec<_>>(), &[]));
+    }
+
+    /// An index of the given rows' personal cells ((text, kind, ragged row)).
+    fn index(cells: &[(&str, Personal, bool)]) -> Shared {
+        let mut s = Shared::new();
+        for &(text, kind, ragged) in cells {
+            let parts = own_parts(text, kind == Personal::Name);
+            s.add_cell(text, &parts, kind, ragged);
+        }
+        s
+    }
+
+    fn shared_hits(cell: &str, shared: &Shared, dates: Dates) -> Vec<String> {
+        let v: Vec<char> = cell.chars().collect();
+        let mut found: Vec<String> = find_in(&v, &[], Some(shared), dates)
+            .into_iter()
+            .filter(|sp| sp.hit == Hit::Own)
+            .map(|sp| v[sp.range].iter().collect())
+            .collect();
+        found.dedup();
+        found
+    }
+
+    /// Another row's name, カナ, address and My Number (a wrong check digit too) are found in
+    /// this row's cells, folded as the row's own are; the beginnings and ends of a name written
+    /// without a space are not (across a file they would be in every word).
+    #[test]
+    fn every_rows_values_are_found() {
+        use Personal::*;
+        let s = index(&[
+            ("村上大翔", Name, false),
+            ("ムラカミ　ヒロト", Name, false),
+            ("神奈川県足柄下郡箱根町緑が丘6－5－8", Address, false),
+            ("123456789019", MyNumber, false),
+            ("高橋　美咲", Name, false),
+            ("1946年8月27日生", BirthDate, false),
+            ("2013-01-01", BirthDate, false),
+        ]);
+        let any = |c: &str| shared_hits(c, &s, Dates::Any);
+        assert_eq!(any("兄 村上 大翔 同居"), ["村上 大翔"]);
+        assert_eq!(
+            any("むらかみ ひろと"),
+            ["むらかみ", "むらかみ ひろと", "ひろと"]
+        );
+        assert_eq!(any("ﾑﾗｶﾐ"), ["ﾑﾗｶﾐ"]);
+        assert_eq!(
+            any("送付先 箱根町緑が丘６－５－８"),
+            ["箱根町緑が丘６－５－８", "緑が丘６－５－８"]
+        );
+        assert_eq!(any("父 1234-5678-9019"), ["1234-5678-9019"]);
+        assert_eq!(
+            any("父 一二三四五六七八九〇一九"),
+            ["一二三四五六七八九〇一九"]
+        );
+        assert_eq!(any("髙橋美咲"), ["髙橋", "髙橋美咲", "美咲"]);
+        assert_eq!(any("美咲ちゃん"), ["美咲"]);
+        assert_eq!(any("1946年8月27日生の祖父"), ["1946年8月27日生"]);
+        // Not: a beginning or an end of a name without a space, another number, a number
+        // inside a longer one, a date the patterns find (left to them).
+        assert!(any("大翔くん").is_empty());
+        assert!(any("村上様").is_empty());
+        assert!(any("1234-5678-9010").is_empty());
+        // (A number inside a longer one only as the value writes it, as the row's own.)
+        let spaced = index(&[("1234 5678 9018", MyNumber, false)]);
+        let in_spaced = |c: &str| shared_hits(c, &spaced, Dates::Any);
+        assert_eq!(in_spaced("番号123456789018"), ["123456789018"]);
+        assert!(in_spaced("91234567890189").is_empty());
+        assert_eq!(in_spaced("91234 5678 90189"), ["1234 5678 9018"]);
+        assert!(any("2013-01-01").is_empty());
+        // An address's tail of numbers alone: as a number, with six digits or more.
+        let tails = index(&[
+            ("東京都千代田区永田町12-30-15", Address, false),
+            ("愛知県名古屋市中区栄町6-20-6", Address, false),
+        ]);
+        let in_tails = |c: &str| shared_hits(c, &tails, Dates::Any);
+        assert_eq!(in_tails("旧 12-30-15"), ["12-30-15"]);
+        assert!(in_tails("旧 6-20-6").is_empty());
+        assert!(in_tails("0312301512").is_empty());
+        // In a code field too (a certificate key holding another row's My Number).
+        assert!(shared_holds(
+            &"123456789019".chars().collect::<Vec<_>>(),
+            &s
+        ));
+        assert!(!shared_holds(&"00012345".chars().collect::<Vec<_>>(), &s));
+        // The cheap test: a cell without digits is let through only when a value may start.
+        assert!(s.may_hold(&"むらかみ".chars().collect::<Vec<_>>(), false));
+        // Another row's My Number in kanji numerals, with no digit and nothing of this row's.
+        let v: Vec<char> = "連絡先 一二三四五六七八九〇一九 まで".chars().collect();
+        assert!(may_hold_in(&v, &[], Some(&s), false));
+        assert!(!s.may_hold(&"子ども医療費受給者証".chars().collect::<Vec<_>>(), false));
+    }
+
+    /// A row with the wrong number of columns may have a code or a number shifted into a
+    /// personal column: nobody's, and not looked for in every row.
+    #[test]
+    fn shifted_codes_are_not_every_rows_values() {
+        use Personal::*;
+        let s = index(&[
+            ("KODOMO01", Name, true),
+            ("88134457", BirthDate, true),
+            ("88134458", Address, true),
+            ("愛知花子", Address, true),
+            ("SMITH JOHN", Name, false),
+        ]);
+        let any = |c: &str| shared_hits(c, &s, Dates::Any);
+        assert!(any("KODOMO01").is_empty());
+        assert!(any("88134458").is_empty());
+        assert_eq!(any("愛知花子様"), ["愛知花子"]);
+        assert_eq!(any("Mr. Smith"), ["Smith"]);
+    }
+
+    /// The カナ in romaji, in free text only: Hepburn and 訓令, long vowels any way, any case
+    /// and width, a part of three letters or more (of fewer than five at a word's start), the
+    /// whole in either order without a space.
+    #[test]
+    fn romaji_names_are_found() {
+        use Personal::*;
+        let s = index(&[
+            ("ムラカミ　ヒロト", Name, false),
+            ("ｵｵﾉ ｼﾝｼﾞ", Name, false),
+            ("いとう　れん", Name, false),
+        ]);
+        let any = |c: &str| shared_hits(c, &s, Dates::Any);
+        assert_eq!(
+            any("Murakami Hiroto"),
+            ["Murakami", "Murakami Hiroto", "Hiroto"]
+        );
+        assert_eq!(
+            any("HIROTO MURAKAMI"),
+            ["HIROTO", "HIROTO MURAKAMI", "MURAKAMI"]
+        );
+        assert_eq!(any("連絡 murakami まで"), ["murakami"]);
+        assert_eq!(any("ＭＵＲＡＫＡＭＩ"), ["ＭＵＲＡＫＡＭＩ"]);
+        assert_eq!(
+            any("MurakamiHiroto"),
+            ["Murakami", "MurakamiHiroto", "Hiroto"]
+        );
+        assert_eq!(
+            any("HIROTOMURAKAMI"),
+            ["HIROTO", "HIROTOMURAKAMI", "MURAKAMI"]
+        );
+        for ohno in ["Ohno", "Ono", "Oono", "Ōno", "OHNO", "Ouno"] {
+            assert_eq!(any(ohno), [ohno], "{ohno}");
+        }
+        for shinji in ["Shinji", "Sinzi", "SHINZI"] {
+            assert_eq!(any(&format!("{shinji}-kun")), [shinji], "{shinji}");
+        }
+        assert_eq!(any("Satoh Ren"), ["Ren"]);
+        // Not: a short part inside a word, or outside free text.
+        assert!(any("parent").is_empty());
+        assert!(shared_hits("Murakami", &s, Dates::Separated).is_empty());
+        assert!(any("Murakumo").is_empty());
     }
 }

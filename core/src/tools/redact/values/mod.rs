@@ -20,8 +20,11 @@
 //!   an address shifted into the column keeps nothing. Every candidate is checked against the
 //!   original with the same functions the checker uses ([`DateSig`]).
 //! * Names, カナ and addresses: every character for another of its class (a 外字 for another
-//!   外字, 機種依存 for 機種依存, 半角カナ for 半角カナ …), the same character for the same
-//!   replacement within a cell, distinct characters for distinct replacements.
+//!   外字, 機種依存 for 機種依存, 半角カナ for 半角カナ, the kanji zero `〇` for a kanji, a Latin
+//!   vowel with a macron for another …), the same character for the same replacement within a
+//!   cell, distinct characters for distinct replacements.
+//! * Numbers found in free text as an address's tail or a date in part ([`renumber`]): each
+//!   digit for a digit of its width, each kanji numeral for a kanji numeral.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -171,13 +174,24 @@ fn pool_for(c: char, next: Option<char>) -> Option<Pool> {
         '０'..='９' => Some(Pool::Range('０', '９')),
         'Ａ'..='Ｚ' => Some(Pool::Range('Ａ', 'Ｚ')),
         'ａ'..='ｚ' => Some(Pool::Range('ａ', 'ｚ')),
-        _ if in_pool(HIRAGANA_SMALL, c) => p(HIRAGANA_SMALL),
-        _ if in_pool(HIRAGANA, c) => p(HIRAGANA),
-        _ if in_pool(KATAKANA_SMALL, c) => p(KATAKANA_SMALL),
-        _ if in_pool(KATAKANA, c) => p(KATAKANA),
-        _ if in_pool(KATAKANA_OUTSIDE, c) => p(KATAKANA_OUTSIDE),
+        // (The pools' blocks first: most characters of a name are in none of the others.)
+        '\u{3041}'..='\u{30FF}' => {
+            if in_pool(HIRAGANA_SMALL, c) {
+                p(HIRAGANA_SMALL)
+            } else if in_pool(HIRAGANA, c) {
+                p(HIRAGANA)
+            } else if in_pool(KATAKANA_SMALL, c) {
+                p(KATAKANA_SMALL)
+            } else if in_pool(KATAKANA, c) {
+                p(KATAKANA)
+            } else if in_pool(KATAKANA_OUTSIDE, c) {
+                p(KATAKANA_OUTSIDE)
+            } else {
+                None
+            }
+        }
         _ if in_pool(HALF_KANA_SMALL, c) => p(HALF_KANA_SMALL),
-        _ if in_pool(HALF_KANA, c) => match next {
+        '\u{FF61}'..='\u{FF9F}' if in_pool(HALF_KANA, c) => match next {
             // The builder combines ｶﾞ into ガ: keep a kana that can take the mark.
             Some('ﾞ') if in_pool(HALF_VOICEABLE, c) => p(HALF_VOICEABLE),
             Some('ﾟ') if in_pool(HALF_SEMI_VOICEABLE, c) => p(HALF_SEMI_VOICEABLE),
@@ -193,10 +207,24 @@ fn pool_for(c: char, next: Option<char>) -> Option<Pool> {
             Some(CharIssue::OutsideCp932) => p(OUTSIDE_KANJI),
             _ => None,
         },
-        _ if in_pool(VENDOR_SYMBOLS, c) => p(VENDOR_SYMBOLS),
+        '\u{2160}'..='\u{2473}' | '\u{3231}'..='\u{337E}' if in_pool(VENDOR_SYMBOLS, c) => {
+            p(VENDOR_SYMBOLS)
+        }
+        // The kanji zero (a numeral, not an ideograph to Unicode: `二〇一三年`, `〇〇町`).
+        '〇' => Some(Pool::Chars(level1_kanji())),
+        // Romaji with long vowels (`Ōno`).
+        'ā' | 'ē' | 'ī' | 'ō' | 'ū' => p(MACRON_LOWER),
+        'Ā' | 'Ē' | 'Ī' | 'Ō' | 'Ū' => p(MACRON_UPPER),
+        'â' | 'ê' | 'î' | 'ô' | 'û' => p(CIRCUMFLEX_LOWER),
+        'Â' | 'Ê' | 'Î' | 'Ô' | 'Û' => p(CIRCUMFLEX_UPPER),
         _ => None,
     }
 }
+
+const MACRON_LOWER: &str = "āēīōū";
+const MACRON_UPPER: &str = "ĀĒĪŌŪ";
+const CIRCUMFLEX_LOWER: &str = "âêîôû";
+const CIRCUMFLEX_UPPER: &str = "ÂÊÎÔÛ";
 
 const HALF_KANA_NOT_VOICEABLE: &str = "ｦｱｲｴｵﾅﾆﾇﾈﾉﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
 
@@ -464,13 +492,67 @@ fn digit_value(c: char) -> Option<u8> {
     }
 }
 
+/// The kanji numerals of the digits 0–9.
+const KANJI_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// The value of a digit of either width or of a kanji numeral digit (`〇`, `零`, `一`–`九`).
+pub(crate) fn digit_of(c: char) -> Option<u8> {
+    digit_value(c).or_else(|| match c {
+        '零' => Some(0),
+        _ => KANJI_DIGITS.iter().position(|&k| k == c).map(|d| d as u8),
+    })
+}
+
+/// Digit `d` written as `template` is: half width, full width, or a kanji numeral.
 pub(crate) fn with_digit(template: char, d: u8) -> char {
-    let base = if template.is_ascii_digit() {
-        '0'
-    } else {
-        '０'
-    };
-    char::from_u32(u32::from(base) + u32::from(d % 10)).unwrap_or(template)
+    let d = d % 10;
+    match template {
+        '0'..='9' => char::from(b'0' + d),
+        '０'..='９' => char::from_u32(u32::from('０') + u32::from(d)).unwrap_or(template),
+        _ if template == '零' || KANJI_DIGITS.contains(&template) => KANJI_DIGITS[usize::from(d)],
+        _ => char::from_u32(u32::from('０') + u32::from(d)).unwrap_or(template),
+    }
+}
+
+/// Every number of `value` (a run of digits of either width and kanji numerals) for another of
+/// the same form: each digit for a digit of its width, each kanji numeral digit for a kanji
+/// numeral (`〇` only in a number written digit by digit, `二〇一三`; where `十`, `百`, `千` stand
+/// in it, `一`–`九`), and a number of `十`, `百`, `千` alone (`十月十日`) for one of `一`–`九`.
+/// Every number changes; everything else (`丁目`, `番`, `年`, `月`, `日`, separators) is kept.
+pub(crate) fn renumber(value: &[char], rng: &mut Rng) -> Vec<char> {
+    let unit = |c: char| matches!(c, '十' | '百' | '千');
+    let numeral = |c: char| digit_of(c).is_some() || unit(c);
+    let mut out = value.to_vec();
+    let mut i = 0;
+    while i < value.len() {
+        if !numeral(value[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < value.len() && numeral(value[i]) {
+            i += 1;
+        }
+        let run = &value[start..i];
+        let units = run.iter().any(|&c| unit(c));
+        let only_units = run.iter().all(|&c| unit(c));
+        for _ in 0..16 {
+            for (k, &c) in run.iter().enumerate() {
+                out[start + k] = match digit_value(c) {
+                    Some(_) => with_digit(c, rng.below(10) as u8),
+                    None if only_units || (!unit(c) && units) => {
+                        KANJI_DIGITS[1 + rng.below(9) as usize]
+                    }
+                    None if !unit(c) => KANJI_DIGITS[rng.below(10) as usize],
+                    None => c,
+                };
+            }
+            if out[start..i] != *run {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Writes `digits` into the digit positions `pos` of `value` (each keeps its width).
@@ -894,15 +976,26 @@ pub(crate) fn substitutable(value: &[char]) -> usize {
 // Other columns: personal values found inside cells that are not personal columns
 
 /// Every substitutable character of `value` for a random one of its class (digits each drawn
-/// anew, not one replacement per distinct digit: a phone number keeps no pattern of repeats).
+/// anew, not one replacement per distinct digit: a phone number keeps no pattern of repeats;
+/// every run of digits changes).
 pub(crate) fn scramble(
     value: &[char],
     rng: &mut Rng,
     encodable: &dyn Fn(char) -> bool,
 ) -> Vec<char> {
-    (0..value.len())
+    let mut out: Vec<char> = (0..value.len())
         .map(|i| scramble_at(value, i, rng, encodable))
-        .collect()
+        .collect();
+    // Every run of digits changes (drawn anew, `40/2/28` could come out as itself: one draw in
+    // 100,000): one of its digits for another where none did.
+    for (start, len, _) in digit_runs(value) {
+        if out[start..start + len] == value[start..start + len] {
+            let at = start + rng.below(len as u64) as usize;
+            let d = digit_value(value[at]).unwrap_or(0);
+            out[at] = with_digit(value[at], (d + 1 + rng.below(9) as u8) % 10);
+        }
+    }
+    out
 }
 
 /// Character `i` of `value` for a random one of its class (a digit for any digit of its

@@ -185,6 +185,9 @@ fn birth_dates_lose_every_digit_run_and_their_text() {
             ("平成25年1月1日", "平成年月日"),
             ("令和元年5月1日", "令和元年月日"),
             ("H25.1.1", "H.."),
+            // In kanji numerals, the kanji zero too.
+            ("二〇一三年一月一日", "年月日"),
+            ("昭和二十一年八月二十七日", "昭和年月日"),
         ] {
             let out = redact_date(&chars(v), &key, &c, "birth", &yes);
             assert_eq!(date_sig(&c, &s(&out)), date_sig(&c, v), "{v} → {}", s(&out));
@@ -268,5 +271,116 @@ fn my_number_cells_lose_their_text() {
         }
         let out = redact_my_number(&chars("2.10988E+11"), &key, &c, &mut Rng::new(3), &yes, 0);
         assert_eq!(out[7], 'E');
+    }
+}
+
+/// The kanji zero `〇` is replaced like every other kanji of a personal cell (a name, an
+/// address, a My Number written in kanji numerals), never kept.
+#[test]
+fn the_kanji_zero_is_replaced() {
+    let yes = |_: char| true;
+    for mode in [
+        TextMode::Name { kana_field: false },
+        TextMode::Address,
+        TextMode::All,
+    ] {
+        for seed in 0..20 {
+            let v = chars("〇〇町二〇一三番地");
+            let out = redact_text(&v, mode, &mut Rng::new(seed), &yes);
+            assert!(!out.contains(&'〇'), "{} → {}", s(&v), s(&out));
+            for (a, b) in v.iter().zip(&out) {
+                assert_eq!(chars::classify(*a), chars::classify(*b), "{a} → {b}");
+            }
+        }
+    }
+    let layout = Layout::full();
+    let c = ctx(&layout, "myNumber", false);
+    let v = chars("一二三四五六七八九〇一八");
+    let out = redact_my_number(&v, &Key::new(3), &c, &mut Rng::new(1), &yes, 0);
+    assert_ne!(out[9], '〇', "{}", s(&out));
+    assert_eq!(number_sig(&c, &s(&out)), number_sig(&c, &s(&v)));
+}
+
+/// [`renumber`]: every number of an address's tail or a date in part for another in the same
+/// script and width (`〇` too), everything else kept.
+#[test]
+fn numbers_are_renumbered_in_their_script() {
+    for seed in 0..50 {
+        let mut rng = Rng::new(seed);
+        for (v, kept) in [
+            ("6丁目5番8号", "丁目番号"),
+            ("６丁目５－８", "丁目－"),
+            ("二〇一三年一月一日", "年月日"),
+            ("十月十日", "月日"),
+            ("二十三丁目", "丁目"),
+            ("46/8/27", "//"),
+        ] {
+            let out = renumber(&chars(v), &mut rng);
+            assert_eq!(out.len(), v.chars().count());
+            let same: String = chars(v)
+                .iter()
+                .zip(&out)
+                .filter(|(a, b)| a == b && digit_of(**a).is_none() && !"十百千".contains(**a))
+                .map(|(a, _)| *a)
+                .collect();
+            assert_eq!(same, kept, "{v} → {}", s(&out));
+            for (a, b) in chars(v).iter().zip(&out) {
+                if digit_value(*a).is_some() {
+                    assert!(digit_value(*b).is_some(), "{v} → {}", s(&out));
+                    assert_eq!(a.is_ascii(), b.is_ascii(), "{v} → {}: width", s(&out));
+                } else if digit_of(*a).is_some() {
+                    assert!(digit_of(*b).is_some(), "{v} → {}", s(&out));
+                }
+            }
+            // Every number changes.
+            let runs = |x: &[char]| -> Vec<String> {
+                x.split(|&c| digit_of(c).is_none() && !"十百千".contains(c))
+                    .filter(|r| !r.is_empty())
+                    .map(|r| r.iter().collect())
+                    .collect()
+            };
+            for (a, b) in runs(&chars(v)).iter().zip(runs(&out).iter()) {
+                assert_ne!(a, b, "{v} → {}", s(&out));
+            }
+        }
+    }
+    // `〇` only where the number is written digit by digit.
+    for seed in 0..50 {
+        let out = renumber(&chars("二十七"), &mut Rng::new(seed));
+        assert!(!out.contains(&'〇'), "{}", s(&out));
+    }
+    assert_eq!(with_digit('〇', 7), '七');
+    assert_eq!(digit_of('〇'), Some(0));
+    assert_eq!(digit_of('九'), Some(9));
+}
+
+/// A romaji name with long vowels (`Ōno`) keeps its case and class.
+#[test]
+fn macron_letters_are_replaced_in_kind() {
+    let yes = |_: char| true;
+    let v = chars("Ōno Kyōko");
+    let out = scramble(&v, &mut Rng::new(2), &yes);
+    assert!(!out.contains(&'Ō') && !out.contains(&'ō'), "{}", s(&out));
+    for (a, b) in v.iter().zip(&out) {
+        assert_eq!(chars::classify(*a), chars::classify(*b), "{a} → {b}");
+        assert_eq!(a.is_uppercase(), b.is_uppercase(), "{a} → {b}");
+    }
+}
+
+/// A number found in free text never comes out as itself (a draw of every digit could: one in
+/// ten for one digit).
+#[test]
+fn scrambled_digit_runs_always_change() {
+    let yes = |_: char| true;
+    for seed in 0..500 {
+        for v in ["1", "40/2/28", "０３-1", "8 年"] {
+            let v = chars(v);
+            let out = scramble(&v, &mut Rng::new(seed), &yes);
+            let before = runs_of(&s(&v));
+            let after = runs_of(&s(&out));
+            for (a, b) in before.iter().zip(&after) {
+                assert_ne!(a, b, "{} → {}", s(&v), s(&out));
+            }
+        }
     }
 }
