@@ -1,7 +1,7 @@
 //! Names in romaji: a 氏名カナ written in Latin letters in free text (`Murakami Hiroto`,
 //! `HIROTO MURAKAMI`, `ｍｕｒａｋａｍｉ`, `Sinzi` for シンジ, `Ohno` for オオノ).
 //!
-//! A カナ is romanized once ([`romanize`], Hepburn) and both it and the cell's letters are
+//! A カナ is romanized once ([`hepburn`]) and both it and the cell's letters are
 //! brought to one canonical spelling ([`canon`]) before they are compared, so that every usual
 //! way of writing a name is the same:
 //!
