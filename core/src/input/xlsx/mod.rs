@@ -63,8 +63,8 @@ use calamine::{DataRef, ExcelDateTime, Reader, Sheet, SheetType, SheetVisible, X
 
 use crate::domain::date::{ExcelDates, Ymd, excel_day_to_date};
 
-mod hidden;
-use hidden::HiddenRanges;
+mod parts;
+use parts::{HiddenRanges, active_tab};
 
 /// Why a workbook (or the requested sheet) cannot be turned into CSV text. Rendered by
 /// [`XlsxError::message`]; `Display` is the Japanese sentence.
@@ -359,7 +359,7 @@ fn convert(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, NumericCells),
     let name = pick_sheet(workbook.sheets_metadata(), sheet, active)?;
     let is_1904 = workbook.has_1904_epoch();
     let limit = output_limit(bytes.len());
-    let hidden = hidden::hidden_ranges(bytes, &name);
+    let hidden = parts::hidden_ranges(bytes, &name);
     let read = |workbook: &mut Workbook<'_>, sorted| {
         read_sheet(workbook, &name, is_1904, sorted, limit, &hidden)
     };
@@ -401,24 +401,6 @@ fn open_error(bytes: &[u8], e: &calamine::XlsxError) -> XlsxError {
 
 fn worksheets(sheets: &[Sheet]) -> impl Iterator<Item = &Sheet> {
     sheets.iter().filter(|s| s.typ == SheetType::WorkSheet)
-}
-
-/// The workbook's active tab (`<workbookView activeTab="N">` in `xl/workbook.xml`, an index
-/// into the workbook's sheets): the sheet Excel shows when the file is opened, which is the one
-/// the user was looking at when she saved. `None` when absent or unreadable.
-fn active_tab(bytes: &[u8]) -> Option<usize> {
-    use std::io::Read as _;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let entry = archive.by_name("xl/workbook.xml").ok()?;
-    let mut xml = String::new();
-    // The workbook part lists sheets and names; 4 MiB is far more than any real one.
-    entry.take(4 << 20).read_to_string(&mut xml).ok()?;
-    let view = &xml[xml.find("<workbookView")?..];
-    let view = &view[..view.find('>')?];
-    let at = view.find("activeTab=")? + "activeTab=".len();
-    let quote = view[at..].chars().next()?;
-    let rest = &view[at + quote.len_utf8()..];
-    rest[..rest.find(quote)?].trim().parse().ok()
 }
 
 fn pick_sheet(

@@ -1,15 +1,18 @@
-//! Rows and columns Excel hides: `<row r="5" hidden="1">` (a row hidden by hand, by an
-//! autofilter — how a clerk filters the list to "this month" — or by a collapsed outline) and
-//! `<col min="2" max="3" hidden="1">`, read from the worksheet's own XML (calamine's cell reader
-//! does not expose them).
+//! The parts of a workbook read directly, beside calamine's cell reader, which says nothing
+//! of them: the active tab (`<workbookView activeTab="N">` in the workbook part) and the rows
+//! and columns Excel hides (`<row r="5" hidden="1">`, a row hidden by hand, by an autofilter —
+//! how a clerk filters the list to "this month" — or by a collapsed outline, and
+//! `<col min="2" max="3" hidden="1">`, in the worksheet's own XML). One way to find a part:
+//! the package relationships name the workbook part, its relationships the worksheets.
 //!
 //! Hidden rows are converted like any other (Excel's own "Save as CSV" writes them too), so
 //! they are uploaded: the checker reports the ones that hold data (S026) and the hidden columns
 //! that are uploaded (S027), so that a filtered sheet is never sent without a word.
 //!
-//! Reading them never fails a conversion: a part that cannot be found or read gives no hidden
-//! rows (the cells were read by calamine already). The sheet XML is first scanned for the word
-//! `hidden` (a plain byte search over the inflated part); only a sheet that has it is parsed.
+//! Reading them never fails a conversion: a part that cannot be found or read gives no active
+//! tab and no hidden rows (the cells were read by calamine already). The sheet XML is first
+//! scanned for the word `hidden` (a plain byte search over the inflated part); only a sheet
+//! that has it is parsed.
 
 use std::io::{Cursor, Read};
 
@@ -197,9 +200,9 @@ fn relationships(archive: &mut Archive<'_>, path: &str) -> Vec<(String, String)>
     out
 }
 
-/// The part name of worksheet `sheet`: the workbook part (from the package relationships),
-/// its `<sheet name=… r:id=…>`, and that relationship's target.
-fn sheet_path(archive: &mut Archive<'_>, sheet: &str) -> Option<String> {
+/// The workbook part's name, from the package relationships (`xl/workbook.xml` in every file
+/// Excel writes, and when the relationships do not say).
+fn workbook_part(archive: &mut Archive<'_>) -> String {
     let mut workbook = None;
     if let Some(xml) = read_part(archive, "_rels/.rels") {
         elements(&xml, |name, e| {
@@ -211,7 +214,29 @@ fn sheet_path(archive: &mut Archive<'_>, sheet: &str) -> Option<String> {
             }
         });
     }
-    let workbook = workbook.unwrap_or_else(|| "xl/workbook.xml".to_owned());
+    workbook.unwrap_or_else(|| "xl/workbook.xml".to_owned())
+}
+
+/// The workbook's active tab (`<workbookView activeTab="N">` in the workbook part, an index
+/// into the workbook's sheets): the sheet Excel shows when the file is opened, which is the one
+/// the user was looking at when she saved. `None` when absent or unreadable.
+pub(super) fn active_tab(bytes: &[u8]) -> Option<usize> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let workbook = workbook_part(&mut archive);
+    let xml = read_part(&mut archive, &workbook)?;
+    let mut tab = None;
+    elements(&xml, |name, e| {
+        if name == "workbookView" && tab.is_none() {
+            tab = Some(attr(e, "activeTab").and_then(|v| v.trim().parse().ok()));
+        }
+    });
+    tab.flatten()
+}
+
+/// The part name of worksheet `sheet`: the workbook part (from the package relationships),
+/// its `<sheet name=… r:id=…>`, and that relationship's target.
+fn sheet_path(archive: &mut Archive<'_>, sheet: &str) -> Option<String> {
+    let workbook = workbook_part(archive);
     let xml = read_part(archive, &workbook)?;
     let mut id = None;
     elements(&xml, |name, e| {
