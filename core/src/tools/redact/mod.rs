@@ -894,10 +894,9 @@ impl Rewriter<'_> {
             // numerals, with a wrong check digit, its birth date as `19460827`) is replaced like
             // a My Number: another number of the same check-digit outcome.
             let digits_only = sp.hit == scan::Hit::Own
-                && sub.iter().any(|&c| values::digit_of(c).is_some())
-                && (0..sub.len()).all(|i| {
-                    values::digit_of(sub[i]).is_some() || !values::substitutable_at(sub, i)
-                });
+                && sub.iter().any(|&c| scan::numeral(c).is_some())
+                && (0..sub.len())
+                    .all(|i| scan::numeral(sub[i]).is_some() || !values::substitutable_at(sub, i));
             let new = match sp.hit {
                 scan::Hit::MyNumber => self.number_like(sub, attempt + 1000 * k as u32),
                 _ if digits_only => self.number_like(sub, attempt + 1000 * k as u32),
@@ -929,12 +928,9 @@ impl Rewriter<'_> {
     /// digit stays wrong by the same amount); separators kept.
     fn number_like(&self, sub: &[char], attempt: u32) -> Vec<char> {
         let pos: Vec<usize> = (0..sub.len())
-            .filter(|&i| values::digit_of(sub[i]).is_some())
+            .filter(|&i| scan::numeral(sub[i]).is_some())
             .collect();
-        let d: Vec<u8> = pos
-            .iter()
-            .filter_map(|&i| values::digit_of(sub[i]))
-            .collect();
+        let d: Vec<u8> = pos.iter().filter_map(|&i| scan::numeral(sub[i])).collect();
         let nd = values::my_number_digits(&self.key, &d, attempt);
         let mut n = sub.to_vec();
         for (&i, &x) in pos.iter().zip(&nd) {
@@ -1038,15 +1034,15 @@ fn share_my_number_shaped(text: &str, shared: &mut shared::Shared) {
     let sep = |c: char| matches!(c, ' ' | '　' | '-' | '－' | '/' | '／');
     let mut i = 0;
     while i < v.len() {
-        if values::digit_of(v[i]).is_none() {
+        if scan::numeral(v[i]).is_none() {
             i += 1;
             continue;
         }
         let start = i;
         let mut end = i;
         let mut digits = 0;
-        while i < v.len() && (values::digit_of(v[i]).is_some() || sep(v[i])) {
-            if values::digit_of(v[i]).is_some() {
+        while i < v.len() && (scan::numeral(v[i]).is_some() || sep(v[i])) {
+            if scan::numeral(v[i]).is_some() {
                 digits += 1;
                 end = i + 1;
             }

@@ -303,7 +303,8 @@ const ERAS: [(&str, char); 5] = [
 ];
 
 /// The value of a kanji numeral character (`〇`–`九`), or of a digit in either width.
-fn numeral(c: char) -> Option<u64> {
+/// The value of a digit of either width or of a kanji numeral digit (`〇`, `零`, `一`–`九`).
+pub(crate) fn numeral(c: char) -> Option<u8> {
     Some(match c {
         '零' | '〇' => 0,
         '一' => 1,
@@ -315,7 +316,7 @@ fn numeral(c: char) -> Option<u64> {
         '七' => 7,
         '八' => 8,
         '九' => 9,
-        _ => return digit(c).map(u64::from),
+        _ => return digit(c),
     })
 }
 
@@ -334,7 +335,7 @@ fn kanji_number(v: &[char], at: usize) -> Option<(u64, usize)> {
             '千' => 1000,
             _ => match numeral(c) {
                 Some(d) => {
-                    pending = pending * 10 + d;
+                    pending = pending * 10 + u64::from(d);
                     end += 1;
                     continue;
                 }

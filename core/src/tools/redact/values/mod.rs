@@ -38,6 +38,7 @@ use crate::domain::chars::{self, CharIssue};
 use crate::domain::checkdigit::{self, CheckOutcome};
 use crate::domain::date::{self, DateError, DateForm, DateNote, Era, Ymd};
 use crate::layout::{CharClass, Dialect, Field, Personal};
+use crate::tools::redact::scan;
 use crate::tools::rng::Rng;
 
 /// The secret that makes replacements reproducible for one seed and unguessable without it.
@@ -495,14 +496,6 @@ fn digit_value(c: char) -> Option<u8> {
 /// The kanji numerals of the digits 0–9.
 const KANJI_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-/// The value of a digit of either width or of a kanji numeral digit (`〇`, `零`, `一`–`九`).
-pub(crate) fn digit_of(c: char) -> Option<u8> {
-    digit_value(c).or_else(|| match c {
-        '零' => Some(0),
-        _ => KANJI_DIGITS.iter().position(|&k| k == c).map(|d| d as u8),
-    })
-}
-
 /// Digit `d` written as `template` is: half width, full width, or a kanji numeral.
 pub(crate) fn with_digit(template: char, d: u8) -> char {
     let d = d % 10;
@@ -521,7 +514,7 @@ pub(crate) fn with_digit(template: char, d: u8) -> char {
 /// Every number changes; everything else (`丁目`, `番`, `年`, `月`, `日`, separators) is kept.
 pub(crate) fn renumber(value: &[char], rng: &mut Rng) -> Vec<char> {
     let unit = |c: char| matches!(c, '十' | '百' | '千');
-    let numeral = |c: char| digit_of(c).is_some() || unit(c);
+    let numeral = |c: char| scan::numeral(c).is_some() || unit(c);
     let mut out = value.to_vec();
     let mut i = 0;
     while i < value.len() {

@@ -320,7 +320,7 @@ fn numbers_are_renumbered_in_their_script() {
             let same: String = chars(v)
                 .iter()
                 .zip(&out)
-                .filter(|(a, b)| a == b && digit_of(**a).is_none() && !"十百千".contains(**a))
+                .filter(|(a, b)| a == b && scan::numeral(**a).is_none() && !"十百千".contains(**a))
                 .map(|(a, _)| *a)
                 .collect();
             assert_eq!(same, kept, "{v} → {}", s(&out));
@@ -328,13 +328,13 @@ fn numbers_are_renumbered_in_their_script() {
                 if digit_value(*a).is_some() {
                     assert!(digit_value(*b).is_some(), "{v} → {}", s(&out));
                     assert_eq!(a.is_ascii(), b.is_ascii(), "{v} → {}: width", s(&out));
-                } else if digit_of(*a).is_some() {
-                    assert!(digit_of(*b).is_some(), "{v} → {}", s(&out));
+                } else if scan::numeral(*a).is_some() {
+                    assert!(scan::numeral(*b).is_some(), "{v} → {}", s(&out));
                 }
             }
             // Every number changes.
             let runs = |x: &[char]| -> Vec<String> {
-                x.split(|&c| digit_of(c).is_none() && !"十百千".contains(c))
+                x.split(|&c| scan::numeral(c).is_none() && !"十百千".contains(c))
                     .filter(|r| !r.is_empty())
                     .map(|r| r.iter().collect())
                     .collect()
@@ -350,8 +350,8 @@ fn numbers_are_renumbered_in_their_script() {
         assert!(!out.contains(&'〇'), "{}", s(&out));
     }
     assert_eq!(with_digit('〇', 7), '七');
-    assert_eq!(digit_of('〇'), Some(0));
-    assert_eq!(digit_of('九'), Some(9));
+    assert_eq!(scan::numeral('〇'), Some(0));
+    assert_eq!(scan::numeral('九'), Some(9));
 }
 
 /// A romaji name with long vowels (`Ōno`) keeps its case and class.
