@@ -588,9 +588,10 @@ fn diff_refuses_a_truncated_snapshot_and_an_empty_one() {
 
 /// docs/diff.md item 2: a certificate whose 公費受給者番号 was retyped in 全角 is the
 /// certificate PMH holds: unchanged, or an update that writes the number as build sends it.
-/// Before, it was deleted and registered anew under `０００…`, exit 0 (a 全角 number is a
+/// Before, it was deleted and registered anew under `０００…`, exit 0 (a 全角 number was a
 /// warning, since build writes it half-width): if PMH rejected the registration, the
-/// certificate was lost.
+/// certificate was lost. The snapshot's check says V016 (an error) on both cells: exit 1,
+/// with the diff file written as build would send it.
 #[test]
 fn diff_keeps_a_certificate_whose_key_was_retyped_in_full_width() {
     let mut header = String::from("\u{FEFF}");
@@ -642,11 +643,12 @@ fn diff_keeps_a_certificate_whose_key_was_retyped_in_full_width() {
         out.to_str().unwrap(),
     ]);
     let summary = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert_eq!(o.status.code(), Some(0), "{summary}{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{summary}{}", stderr(&o));
     assert!(
         summary.contains("登録 0 件・更新 1 件・削除 0 件（変更なし 4 件"),
         "{summary}"
     );
+    assert!(summary.contains("5 行（エラー 2、警告 0）"), "{summary}");
     let written = std::fs::read_to_string(&out).unwrap();
     let records: Vec<&str> = written.lines().skip(1).collect();
     assert_eq!(records.len(), 1, "{written}");

@@ -443,3 +443,106 @@ fn validate_and_build_find_the_same_duplicate_certificates() {
         cases.get()
     );
 }
+
+/// A full-width letter or digit anywhere in a number, code, date or flag is never ✔ (V016, an
+/// error whatever the field's rule basis), and build narrows it back to the value it was, which
+/// then validates clean. Before, a 全角 公費受給者番号 or 性別 was a warning (the character rule
+/// and the code list are inferred) and validate said アップロードできます.
+#[test]
+fn full_width_in_a_code_is_an_error_and_build_narrows_it() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+    use std::collections::BTreeSet;
+
+    let layout = Layout::full();
+    let text = std::fs::read_to_string(conformance::fixtures_dir().join("valid/full_minimal.csv"))
+        .unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{FEFF}')
+        .split(',')
+        .collect();
+    let base: Vec<&str> = lines.next().unwrap().split(',').collect();
+    // The columns whose field is code-like and whose value holds a letter or digit.
+    let columns: Vec<usize> = (0..header.len())
+        .filter(|&i| {
+            layout
+                .fields
+                .iter()
+                .any(|f| f.label_ja == header[i] && f.is_code_like())
+                && base[i].chars().any(|c| c.is_ascii_alphanumeric())
+        })
+        .collect();
+    assert!(columns.len() >= 10, "{columns:?}");
+    let widen = |v: &str, mask: u64| -> String {
+        v.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if c.is_ascii_alphanumeric() && mask >> (i % 64) & 1 == 1 {
+                    char::from_u32(u32::from(c) + 0xFEE0).unwrap()
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    let (cases, warned_before) = (Cell::new(0u32), Cell::new(BTreeSet::new()));
+    let mut runner = TestRunner::new(Config {
+        cases: 200,
+        ..Config::default()
+    });
+    runner
+        .run(&(0..columns.len(), 1..u64::MAX), |(pick, mask)| {
+            let col = columns[pick];
+            let wide = widen(base[col], mask);
+            if wide == base[col] {
+                return Ok(()); // no letter or digit chosen
+            }
+            let mut row = base.clone();
+            row[col] = &wide;
+            let input = format!("\u{FEFF}{}\r\n{}\r\n", header.join(","), row.join(","));
+            let v = check_bytes(&layout, Options::default(), input.as_bytes());
+            let v016: Vec<_> = v
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Code::FullWidthInCode)
+                .collect();
+            prop_assert_eq!(v016.len(), 1, "{}: {:?}", header[col], v.diagnostics);
+            prop_assert_eq!(v016[0].column, Some(col as u32 + 1));
+            prop_assert_eq!(v016[0].severity, pmh_core::Severity::Error);
+            prop_assert!(v.errors >= 1);
+            // The branch that matters: a field whose own rule would only have warned.
+            if v016[0].basis != pmh_core::Basis::Verified {
+                let mut s = warned_before.take();
+                s.insert(header[col].to_owned());
+                warned_before.set(s);
+            }
+            let (built, out) = build(&layout, Options::default(), input.as_bytes());
+            prop_assert_eq!(built.count(Code::FullWidthInCode), 0);
+            let again = check_bytes(&layout, Options::default(), &out);
+            prop_assert_eq!(again.errors, 0, "{:?}", again.diagnostics);
+            let out = String::from_utf8(out).unwrap();
+            let cell = out
+                .lines()
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .nth(col)
+                .unwrap()
+                .to_owned();
+            prop_assert_eq!(cell, base[col]);
+            cases.set(cases.get() + 1);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.get() >= 150, "{} cases", cases.get());
+    let warned = warned_before.take();
+    for field in ["公費受給者番号", "性別"] {
+        assert!(
+            warned.contains(field),
+            "{field} not reached with an inferred rule: {warned:?}"
+        );
+    }
+}

@@ -31,9 +31,8 @@ const INHERENT: &[(&str, Code, &str)] = &[
     ),
     (
         "invalid/K001_duplicate_in_full_width.csv",
-        Code::Chars,
-        "the 全角 digits that make the second row look like another certificate are V003 (a \
-         warning: 公費受給者番号's character rule is inferred)",
+        Code::FullWidthInCode,
+        "the 全角 digits that make the second row look like another certificate are V016",
     ),
     (
         "invalid/X004_long_vowel_proposal.csv",

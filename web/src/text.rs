@@ -1886,7 +1886,7 @@ pub mod page_words {
         "command line",
     ];
 
-    const JA: [(&str, &str); 20] = [
+    const JA: [(&str, &str); 21] = [
         ("検証番号", "チェックデジット"),
         (
             "差分履歴のファイルなら --layout diff で（画面では「1. 設定と読み込み」のレイアウトで「差分履歴」を選んで）検査してください。",
@@ -1916,6 +1916,10 @@ pub mod page_words {
         (
             "（pmhcsv build は自動で削除し、記録に残します）",
             "（このページの修正案で削除でき、変更履歴に残ります）",
+        ),
+        (
+            "（pmhcsv build は自動で半角にし、記録に残します）",
+            "（このページの修正案で半角にでき、変更履歴に残ります）",
         ),
         (
             "（pmhcsv build はゼロ幅文字・書式制御文字を自動で削除し、記録に残します。",
@@ -1960,7 +1964,7 @@ pub mod page_words {
         ),
     ];
 
-    const EN: [(&str, &str); 16] = [
+    const EN: [(&str, &str); 17] = [
         (
             "check it with --layout diff (on the page, choose 差分履歴 as the layout in step 1)",
             "choose 差分履歴 as the layout in step 1 and check it again",
@@ -1991,6 +1995,10 @@ pub mod page_words {
         ),
         (
             " (`pmhcsv build` trims them and records it)",
+            " (this page's repair does it and logs it)",
+        ),
+        (
+            " (`pmhcsv build` narrows them and records it)",
             " (this page's repair does it and logs it)",
         ),
         (

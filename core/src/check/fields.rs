@@ -73,7 +73,7 @@ impl<'l> Back<'l> {
         // only a warning where 地単 numbers may hold letters). A 16-digit or longer number from
         // a workbook arrives in this form too: Excel kept 15 of its digits.
         let plan = &self.cell_plans[fi];
-        let (identifier, name_text) = (plan.identifier, plan.name_text);
+        let (identifier, name_text, code_like) = (plan.identifier, plan.name_text, plan.code_like);
         let length = (!plan.length_surely_fits(value)).then_some((plan.min_chars, plan.max_chars));
         // Most identifiers are digits only: then neither the exponent form nor the Digits
         // class has anything to find (one scan instead of two).
@@ -138,15 +138,21 @@ impl<'l> Back<'l> {
                     None
                 } {
                     ok = false;
-                    let basis = f.basis_of(Rule::Chars);
-                    self.char_not_allowed(row, line, col, Some((fi, basis)), value, (pos, ch));
+                    if !(code_like
+                        && self.full_width_in_code(fi, Rule::Chars, row, line, col, value))
+                    {
+                        let basis = f.basis_of(Rule::Chars);
+                        self.char_not_allowed(row, line, col, Some((fi, basis)), value, (pos, ch));
+                    }
                 }
             }
             ValueType::Code => {
                 if !f.codes.iter().any(|c| c.code == value) {
                     ok = false;
-                    self.sink
-                        .push(at(Code::NotInCodeList, Rule::Codes).value(value));
+                    if !self.full_width_in_code(fi, Rule::Codes, row, line, col, value) {
+                        self.sink
+                            .push(at(Code::NotInCodeList, Rule::Codes).value(value));
+                    }
                 }
             }
             ValueType::Date => {
@@ -155,6 +161,9 @@ impl<'l> Back<'l> {
                     .and_then(|sep| date::parse_fixed(value, sep));
                 match parsed {
                     Some(d) => dates.set(&self.keys, fi, d),
+                    None if self.full_width_in_code(fi, Rule::Codes, row, line, col, value) => {
+                        ok = false;
+                    }
                     None => {
                         ok = false;
                         let problem = self.date_problems[fi].as_ref();
@@ -179,13 +188,18 @@ impl<'l> Back<'l> {
                 let d = &layout.dialect;
                 if value != d.boolean_true && value != d.boolean_false {
                     ok = false;
-                    self.sink
-                        .push_with(at(Code::Boolean, Rule::Codes), |d| d.value(value));
+                    if !self.full_width_in_code(fi, Rule::Codes, row, line, col, value) {
+                        self.sink
+                            .push_with(at(Code::Boolean, Rule::Codes), |d| d.value(value));
+                    }
                 }
             }
             ValueType::Conditions => {
                 if let Some(index) = conditions::first_malformed(value) {
                     ok = false;
+                    if self.full_width_in_code(fi, Rule::Codes, row, line, col, value) {
+                        return;
+                    }
                     self.sink.push(
                         at(Code::ConditionsSyntax, Rule::Codes)
                             .value(value)
@@ -368,6 +382,35 @@ impl<'l> Back<'l> {
         }
         self.sink
             .push(d.value(value).detail(Detail::Char { ch, pos }));
+    }
+
+    /// V016 in place of the finding a number, code, date or flag that failed its check would
+    /// get, when the value holds a full-width letter or digit: whatever PMH's rules for the
+    /// value are, it is another value unless PMH narrows it (not published), so the finding
+    /// keeps its severity where the rule is inferred (`STRICT_WHEN_INFERRED`). Build narrows
+    /// the same characters (X002, [`crate::domain::chars::is_fullwidth_alnum`]). Returns whether the value
+    /// held one. Out of line: only a value that failed comes here.
+    #[cold]
+    #[inline(never)]
+    fn full_width_in_code(
+        &mut self,
+        fi: usize,
+        rule: Rule,
+        row: u32,
+        line: u64,
+        col: Option<u32>,
+        value: &str,
+    ) -> bool {
+        let Some((pos, ch)) = crate::domain::chars::first_fullwidth_alnum(value) else {
+            return false;
+        };
+        let f = &self.layout.fields[fi];
+        self.sink.push(
+            cell_finding(f, fi, Code::FullWidthInCode, rule, row, line, col)
+                .value(value)
+                .detail(Detail::Char { ch, pos }),
+        );
+        true
     }
 
     /// Build writes a CP932 upload file: a character outside CP932 is C005 there.

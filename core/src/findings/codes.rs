@@ -24,13 +24,18 @@ use crate::layout::Basis;
 /// - C001: a 外字 (private-use character), which shows as another character or nothing on
 ///   every PC but the one that made it;
 /// - V012: a digit in 氏名, which no name has: the value of another column (a My Number, a
-///   date) that PMH would show as the patient's name at every medical institution.
+///   date) that PMH would show as the patient's name at every medical institution;
+/// - V016: a full-width letter or digit in a number, code, date or flag (`００１２３４５６` as a
+///   公費受給者番号): another value than the one on the certificate unless PMH narrows it, which
+///   is not published, so the certificate is not found when a medical institution types the
+///   number (in 全件連携 the one sent in half-width before is deleted).
 pub const STRICT_WHEN_INFERRED: &[Code] = &[
     Code::PeriodReversed,
     Code::DuplicateCertificate,
     Code::OverlappingPeriods,
     Code::Gaiji,
     Code::DigitInName,
+    Code::FullWidthInCode,
 ];
 
 /// How serious a finding is.
@@ -175,6 +180,7 @@ codes! {
     MyNumberElsewhere = "V013" => "core/src/check/fields.rs", "Back::my_number_elsewhere";
     InvisibleChar = "V014" => "core/src/check/fields.rs", "Back::invisible_char";
     EdgeSpaceInCode = "V015" => "core/src/check/fields.rs", "Back::edge_space";
+    FullWidthInCode = "V016" => "core/src/check/fields.rs", "Back::full_width_in_code";
     PeriodReversed = "R001" => "core/src/check/rows.rs", "Back::row_checks";
     BirthAfterStart = "R002" => "core/src/check/rows.rs", "Back::row_checks";
     ExpiredInFull = "R003" => "core/src/check/rows.rs", "Back::row_checks";
@@ -598,6 +604,15 @@ impl Code {
                 "Numbers, codes, dates and flags are compared character for character. Spaces around one (full-width spaces, line breaks and zero-width spaces included) are uploaded as part of it, and whether PMH removes them is not published; if it does not, the value is another value (a 12-digit My Number becomes 13 characters).",
                 "値の前後の空白を削除してください（pmhcsv build は自動で削除し、記録に残します）。",
                 "Remove the spaces (`pmhcsv build` trims them and records it).",
+            ),
+            Code::FullWidthInCode => i(
+                Error,
+                "番号・コード・日付に全角の英数字があります",
+                "Full-width letters or digits in a number, code or date",
+                "番号・コード・日付・フラグは1文字ずつ照合される値です。全角の「０」と半角の「0」は別の文字で、PMH が全角を半角に直すかは公開されていません。直されなければ、医療機関が半角で入力する公費受給者番号などと一致せず、受給者証が見つかりません（全件連携では、前回半角で送った受給者証が削除され、別の受給者証として登録されます）。",
+                "Numbers, codes, dates and flags are compared character for character. A full-width \"０\" is another character than \"0\", and whether PMH narrows full-width characters is not published. If it does not, the value does not match what a medical institution types (a recipient number in half-width) and the certificate is not found (in a full upload, the certificate sent in half-width before is deleted and this one registered as another).",
+                "半角の英数字で入力し直してください（pmhcsv build は自動で半角にし、記録に残します）。",
+                "Type it again in half-width letters and digits (`pmhcsv build` narrows them and records it).",
             ),
             Code::ExcelError => i(
                 Error,

@@ -269,6 +269,7 @@ fn kind_of(layout: &Layout, d: &Diagnostic) -> Personal {
             | Code::Chars
             | Code::InvisibleChar
             | Code::EdgeSpaceInCode
+            | Code::FullWidthInCode
             | Code::Date
             | Code::NotInCodeList
             | Code::Boolean
@@ -668,6 +669,16 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
         (Code::EdgeSpaceInCode, _) => (
             format!("「{label_ja}」{v_ja}の前後に空白があります。空白も値の一部としてアップロードされます。"),
             format!("\"{label_en}\" {v_en} has spaces around it; they would be uploaded as part of the value."),
+        ),
+        (Code::FullWidthInCode, Detail::Char { ch, pos }) => (
+            format!(
+                "「{label_ja}」{v_ja}の{pos}文字目{}は全角です。半角の英数字で入力してください。",
+                char_name(*ch, hidden(*pos))
+            ),
+            format!(
+                "\"{label_en}\" {v_en}: character {pos} {} is full-width; type it in half-width.",
+                char_name(*ch, hidden(*pos))
+            ),
         ),
         (Code::Chars, Detail::Char { ch, pos }) => {
             let class = field.map(|f| (f.chars.label(Lang::Ja), f.chars.label(Lang::En)));
@@ -1077,19 +1088,22 @@ mod tests {
         use crate::layout::Basis;
         let layout = Layout::full();
         let at = |id: &str| layout.field_index(id).unwrap();
-        // A My Number in 全角 typed into a digits column: V003 on its first digit.
-        let d = Diagnostic::new(Code::Chars)
-            .field(at("medicalSubsidyInsurerNumber"), Basis::Verified)
-            .value("１２３４５６７８９０１８")
-            .detail(Detail::Char { ch: '１', pos: 1 });
-        let m = message(&layout, &d, false);
-        assert!(
-            m.ja.contains("1文字目(*)") && !m.ja.contains("１」"),
-            "{}",
-            m.ja
-        );
-        assert!(m.en.contains("character 1 (*)"), "{}", m.en);
-        assert!(message(&layout, &d, true).ja.contains("「１」(U+FF11)"));
+        // A My Number in 全角 typed into a digits column: V016 on its first digit, as the
+        // checker reports it; V003 names a disallowed character the same way.
+        for code in [Code::FullWidthInCode, Code::Chars] {
+            let d = Diagnostic::new(code)
+                .field(at("medicalSubsidyInsurerNumber"), Basis::Verified)
+                .value("１２３４５６７８９０１８")
+                .detail(Detail::Char { ch: '１', pos: 1 });
+            let m = message(&layout, &d, false);
+            assert!(
+                m.ja.contains("1文字目(*)") && !m.ja.contains("１」"),
+                "{}",
+                m.ja
+            );
+            assert!(m.en.contains("character 1 (*)"), "{}", m.en);
+            assert!(message(&layout, &d, true).ja.contains("「１」(U+FF11)"));
+        }
         // Nor a character of a name the mask hid: one finding per half-width kana would spell
         // the name. The first character, which the mask shows, is named.
         for (pos, ch) in [(3, '\u{FF93}'), (7, '\u{FF99}')] {

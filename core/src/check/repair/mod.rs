@@ -612,11 +612,6 @@ fn pad(s: &mut Steps<'_>, len: usize, check: fn(&str) -> checkdigit::CheckOutcom
     }
 }
 
-/// The character starting at byte `i`, which must be a UTF-8 lead byte.
-fn char_at(s: &str, i: usize) -> Option<char> {
-    s.get(i..).and_then(|rest| rest.chars().next())
-}
-
 /// Whether `s` holds a character [`chars::mac_jis_to_cp932`] maps.
 ///
 /// Every such character (U+00A2/A3/AC, U+2014/2016/2212, U+301C) starts with UTF-8 lead byte
@@ -637,12 +632,9 @@ fn has_mac_jis(s: &str) -> bool {
     })
 }
 
-/// Whether `s` holds a character [`chars::fullwidth_alnum_to_halfwidth`] converts
-/// (`０`–`９`, `Ａ`–`Ｚ`, `ａ`–`ｚ`: all U+FFxx, UTF-8 lead byte `EF`).
+/// Whether `s` holds a character [`chars::fullwidth_alnum_to_halfwidth`] converts.
 fn has_fullwidth_alnum(s: &str) -> bool {
-    memchr::memchr_iter(0xEF, s.as_bytes()).any(|i| {
-        char_at(s, i).is_some_and(|c| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ'))
-    })
+    chars::first_fullwidth_alnum(s).is_some()
 }
 
 fn is_halfwidth_kana(c: char) -> bool {

@@ -620,16 +620,40 @@ pub fn halfwidth_kana_to_fullwidth(s: &str) -> String {
     out
 }
 
+/// Whether `c` is a full-width digit or Latin letter (`０`–`９`, `Ａ`–`Ｚ`, `ａ`–`ｚ`): the
+/// characters [`fullwidth_alnum_to_halfwidth`] narrows.
+#[must_use]
+pub fn is_fullwidth_alnum(c: char) -> bool {
+    matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+/// The first [full-width digit or letter](is_fullwidth_alnum) of `s` and its 1-based
+/// character position. All of them are U+FFxx (UTF-8 lead byte `EF`): a value without that
+/// byte is passed over by `memchr` without decoding a character.
+#[must_use]
+pub fn first_fullwidth_alnum(s: &str) -> Option<(u32, char)> {
+    let b = s.as_bytes();
+    let at = memchr::memchr_iter(0xEF, b).find(|&i| {
+        s.get(i..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(is_fullwidth_alnum)
+    })?;
+    let ch = s[at..].chars().next()?;
+    let pos = s[..at].chars().count() + 1;
+    Some((u32::try_from(pos).unwrap_or(u32::MAX), ch))
+}
+
 /// Narrows full-width digits and Latin letters (`０`–`９`, `Ａ`–`Ｚ`, `ａ`–`ｚ`) to ASCII; nothing
 /// else changes (punctuation stays full-width).
 #[must_use]
 pub fn fullwidth_alnum_to_halfwidth(s: &str) -> String {
     s.chars()
-        .map(|c| match c {
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+        .map(|c| {
+            if is_fullwidth_alnum(c) {
                 char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            } else {
+                c
             }
-            _ => c,
         })
         .collect()
 }
