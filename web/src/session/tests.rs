@@ -2122,3 +2122,43 @@ fn a_line_cut_as_too_long_stays_out_of_the_upload_after_edits() {
     assert_eq!(s.summary().unwrap().unread_lines, 1);
     assert_eq!(codes_of(&s), full_check_counts(&s));
 }
+
+/// A 公費受給者番号 typed in 全角 (V016 in `pmhcsv validate`): the page checks as build does,
+/// so its ✔ is about the upload CSV it writes, which holds the number half-width (X002, shown
+/// with its repair), never `０００１２３４５`. No hint sends the clerk to the CLI.
+#[test]
+fn a_full_width_recipient_number_is_written_half_width_under_the_pages_tick() {
+    let mut s = checked(fixture("invalid/V016_full_width_recipient_number.csv"));
+    let view = view_all(&mut s);
+    let findings: Vec<_> = view
+        .window
+        .rows
+        .iter()
+        .flat_map(|r| r.marks.iter().flat_map(|m| m.findings.iter()))
+        .collect();
+    let x002 = findings
+        .iter()
+        .find(|f| f.code == "X002")
+        .unwrap_or_else(|| panic!("no X002: {:?}", codes_of(&s)));
+    assert_eq!(x002.repair.as_ref().unwrap().after, "00012345");
+    for f in &findings {
+        assert!(!f.hint.ja.contains("pmhcsv"), "{:?}", f.hint);
+    }
+    let summary = s.summary().unwrap();
+    assert!(summary.upload_ready && summary.errors == 0, "{summary:?}");
+    let (_, _, csv, errors) = s
+        .download(
+            DownloadKind::UploadCsv,
+            ReportLang::Ja,
+            &DownloadExtra::default(),
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(errors, 0);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains(",00012345,") && !csv.contains('０'), "{csv}");
+    // And the CLI, checking that upload file, finds no V016.
+    let checked = pmh_core::check_bytes(&Layout::full(), Options::default(), csv.as_bytes());
+    assert_eq!(checked.count(Code::FullWidthInCode), 0);
+    assert_eq!(checked.errors, 0);
+}
