@@ -10,9 +10,12 @@
 //! that are uploaded (S027), so that a filtered sheet is never sent without a word.
 //!
 //! Reading them never fails a conversion: a part that cannot be found or read gives no active
-//! tab and no hidden rows (the cells were read by calamine already). The sheet XML is first
-//! scanned for the word `hidden` (a plain byte search over the inflated part); only a sheet
-//! that has it is parsed.
+//! tab and no hidden rows (the cells were read by calamine already). A row or column is hidden
+//! by its `hidden` attribute or by a height or width of zero (`<row r="5" ht="0"
+//! customHeight="1">`, which Excel shows as hidden and some generators write without
+//! `hidden`). The sheet XML is first scanned for `hidden` and for a height or width starting
+//! with `0` (a plain byte search over the inflated part, [`MAY_HIDE`]); only a sheet that has
+//! one is parsed.
 
 use std::io::{Cursor, Read};
 
@@ -77,7 +80,7 @@ pub(super) fn hidden_ranges(bytes: &[u8], sheet: &str) -> HiddenRanges {
     let Some(path) = sheet_path(&mut archive, sheet) else {
         return HiddenRanges::default();
     };
-    if !part_contains(&mut archive, &path, b"hidden") {
+    if !part_contains(&mut archive, &path, MAY_HIDE) {
         return HiddenRanges::default();
     }
     let Some(name) = entry_name(&archive, &path) else {
@@ -112,15 +115,20 @@ fn read_part(archive: &mut Archive<'_>, path: &str) -> Option<String> {
 }
 
 /// Whether part `path`, inflated, contains `needle` (streamed: the part is not held).
-fn part_contains(archive: &mut Archive<'_>, path: &str, needle: &[u8]) -> bool {
+/// What a worksheet that hides a row or a column holds: the attribute `hidden`, or a row height
+/// or column width that starts with `0` (`ht="0"`, `width='0.0'`; the parse decides).
+const MAY_HIDE: &[&[u8]] = &[b"hidden", b"ht=\"0", b"ht='0", b"width=\"0", b"width='0"];
+
+/// Whether part `path` holds one of `needles`.
+fn part_contains(archive: &mut Archive<'_>, path: &str, needles: &[&[u8]]) -> bool {
     let Some(name) = entry_name(archive, path) else {
         return false;
     };
     let Ok(mut entry) = archive.by_name(&name) else {
         return false;
     };
-    let finder = memchr::memmem::Finder::new(needle);
-    let keep = needle.len() - 1;
+    let finders: Vec<_> = needles.iter().map(memchr::memmem::Finder::new).collect();
+    let keep = needles.iter().map(|n| n.len()).max().unwrap_or(1) - 1;
     let mut buf = vec![0u8; 256 * 1024];
     let mut filled = 0usize;
     loop {
@@ -132,7 +140,7 @@ fn part_contains(archive: &mut Archive<'_>, path: &str, needle: &[u8]) -> bool {
             return false;
         }
         filled += n;
-        if finder.find(&buf[..filled]).is_some() {
+        if finders.iter().any(|f| f.find(&buf[..filled]).is_some()) {
             return true;
         }
         // Keep the last bytes: the word may straddle two reads.
@@ -259,10 +267,13 @@ fn read_hidden(source: impl std::io::BufRead) -> HiddenRanges {
     // A `<row>` without `r` follows the one before it.
     let mut last_row = 0u32;
     let number = |e: &BytesStart<'_>, key: &str| attr(e, key).and_then(|v| v.trim().parse().ok());
-    let hidden = |e: &BytesStart<'_>| {
-        e.attributes()
-            .flatten()
-            .any(|a| a.key.local_name().as_ref() == "hidden" && a.as_bool() == Some(true))
+    // Hidden by the attribute, or by a height (row) or width (column) of zero.
+    let hidden = |e: &BytesStart<'_>, size: &str| {
+        e.attributes().flatten().any(|a| {
+            let key = a.key.local_name();
+            (key.as_ref() == "hidden" && a.as_bool() == Some(true))
+                || (key.as_ref() == size && a.value.trim().parse::<f64>().ok() == Some(0.0))
+        })
     };
     loop {
         buf.clear();
@@ -271,7 +282,7 @@ fn read_hidden(source: impl std::io::BufRead) -> HiddenRanges {
                 "row" => {
                     let row = number(&e, "r").unwrap_or(last_row.saturating_add(1));
                     last_row = row;
-                    if row > 0 && hidden(&e) {
+                    if row > 0 && hidden(&e, "ht") {
                         push_run(&mut out.rows, row, row);
                     }
                 }
@@ -279,7 +290,7 @@ fn read_hidden(source: impl std::io::BufRead) -> HiddenRanges {
                     if let (Some(min), Some(max)) = (number(&e, "min"), number(&e, "max"))
                         && min > 0
                         && min <= max
-                        && hidden(&e)
+                        && hidden(&e, "width")
                     {
                         push_run(&mut out.columns, min, max);
                     }

@@ -766,6 +766,24 @@ fn xlsx_hidden_rows_as_written_by_any_generator() {
     let (_, rows, _) = hidden_of(&workbook_sheet(&sheet));
     assert_eq!(rows, [2, 3, 6, 9]);
 
+    // A height or width of zero hides as `hidden` does (Excel shows such a row or column as
+    // hidden; some generators write no `hidden` with it), without the word `hidden` anywhere in
+    // the sheet. A small height or width is not zero.
+    let zero = [
+        row(1, ""),
+        row(2, r#" customHeight="1" ht="0""#),
+        row(3, r#" ht='0.0'"#),
+        row(4, r#" ht="0.75" customHeight="1""#),
+        row(5, r#" ht="15""#),
+    ]
+    .concat();
+    let cols = r#"<cols><col min="2" max="3" width="0" customWidth="1"/><col min="4" max="4" width="0.5"/><col min="6" max="6" width='0.00'/></cols>"#;
+    assert!(!zero.contains("hidden") && !cols.contains("hidden"));
+    let (csv, rows, columns) = hidden_of(&workbook_with(&zero, cols, &[], ""));
+    assert_eq!(csv, "1\r\n2\r\n3\r\n4\r\n5\r\n");
+    assert_eq!(rows, [2, 3]);
+    assert_eq!(columns, [2, 3, 6]);
+
     // Cells out of order: read again, sorted; the same rows.
     let shuffled = format!("{}{}", row(3, r#" hidden="1""#), row(1, r#" hidden="1""#));
     let (csv, rows, _) = hidden_of(&workbook(&shuffled, &[], ""));
