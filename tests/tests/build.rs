@@ -444,6 +444,18 @@ fn validate_and_build_find_the_same_duplicate_certificates() {
     );
 }
 
+/// The header and the first row of `valid/full_minimal.csv`, split at commas (it has no
+/// quotes): a valid row to put hostile values into.
+fn minimal_row() -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(conformance::fixtures_dir().join("valid/full_minimal.csv"))
+        .unwrap();
+    let mut lines = text.lines();
+    let split = |l: &str| -> Vec<String> { l.split(',').map(str::to_owned).collect() };
+    let header = split(lines.next().unwrap().trim_start_matches('\u{FEFF}'));
+    let base = split(lines.next().unwrap());
+    (header, base)
+}
+
 /// A full-width letter or digit anywhere in a number, code, date or flag is never ✔ (V016, an
 /// error whatever the field's rule basis), and build narrows it back to the value it was, which
 /// then validates clean. Before, a 全角 公費受給者番号 or 性別 was a warning (the character rule
@@ -455,16 +467,11 @@ fn full_width_in_a_code_is_an_error_and_build_narrows_it() {
     use std::collections::BTreeSet;
 
     let layout = Layout::full();
-    let text = std::fs::read_to_string(conformance::fixtures_dir().join("valid/full_minimal.csv"))
-        .unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .unwrap()
-        .trim_start_matches('\u{FEFF}')
-        .split(',')
-        .collect();
-    let base: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (header, base) = minimal_row();
+    let (header, base): (Vec<&str>, Vec<&str>) = (
+        header.iter().map(String::as_str).collect(),
+        base.iter().map(String::as_str).collect(),
+    );
     // The columns whose field is code-like and whose value holds a letter or digit.
     let columns: Vec<usize> = (0..header.len())
         .filter(|&i| {
@@ -545,4 +552,77 @@ fn full_width_in_a_code_is_an_error_and_build_narrows_it() {
             "{field} not reached with an inferred rule: {warned:?}"
         );
     }
+}
+
+/// A `?` or a character reference put anywhere in a name, a カナ or an address of a valid row
+/// is never ✔: exactly one C006, an error, at that cell, and no other finding there (the
+/// reference's digits in 氏名 are not V012); build finds the same and keeps the value (it is
+/// not a repair's to guess the lost character).
+#[test]
+fn a_lost_character_in_a_name_or_address_is_an_error() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+
+    let layout = Layout::full();
+    let (header, base) = minimal_row();
+    let (header, base): (Vec<&str>, Vec<&str>) = (
+        header.iter().map(String::as_str).collect(),
+        base.iter().map(String::as_str).collect(),
+    );
+    let columns: Vec<usize> = ["氏名", "氏名カナ", "住所"]
+        .iter()
+        .map(|n| header.iter().position(|h| h == n).unwrap())
+        .collect();
+    let marks = ["?", "&#134071;", "&#x30B5;", "&#X9AD9;", "&#38;"];
+    let (cases, references) = (Cell::new(0u32), Cell::new(0u32));
+    let mut runner = TestRunner::new(Config {
+        cases: 200,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(0..columns.len(), 0..marks.len(), 0..64usize),
+            |(pick, mark, at)| {
+                let col = columns[pick];
+                let chars: Vec<char> = base[col].chars().collect();
+                let at = at % (chars.len() + 1);
+                let value: String = chars[..at]
+                    .iter()
+                    .chain(marks[mark].chars().collect::<Vec<_>>().iter())
+                    .chain(&chars[at..])
+                    .collect();
+                let mut row = base.clone();
+                row[col] = &value;
+                let input = format!("\u{FEFF}{}\r\n{}\r\n", header.join(","), row.join(","));
+                for report in [
+                    check_bytes(&layout, Options::default(), input.as_bytes()),
+                    build(&layout, Options::default(), input.as_bytes()).0,
+                ] {
+                    let here: Vec<_> = report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.column == Some(col as u32 + 1) && d.row == Some(2))
+                        .map(|d| (d.code, d.severity))
+                        .collect();
+                    prop_assert_eq!(
+                        here,
+                        vec![(Code::LostCharacter, pmh_core::Severity::Error)],
+                        "{}",
+                        value
+                    );
+                    prop_assert!(report.errors >= 1);
+                }
+                let (_, out) = build(&layout, Options::default(), input.as_bytes());
+                let out = String::from_utf8(out).unwrap();
+                prop_assert!(out.contains(&value), "{}", out);
+                cases.set(cases.get() + 1);
+                if mark > 0 {
+                    references.set(references.get() + 1);
+                }
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cases.get(), 200);
+    assert!(references.get() >= 100, "{} references", references.get());
 }

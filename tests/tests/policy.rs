@@ -1,8 +1,9 @@
 //! The inferred-rule policy (README, "What it checks"): a finding from a rule whose basis is
 //! not `verified` is at most a warning, EXCEPT R001 (the validity period ends before it
 //! starts), K001 (the same certificate twice in one file), K002 (overlapping periods of one
-//! certificate), C001 (外字), V012 (a digit in 氏名) and V016 (a 全角 letter or digit in a
-//! number, code, date or flag), where the data is wrong whatever PMH's unpublished rules are.
+//! certificate), C001 (外字), V012 (a digit in 氏名), V016 (a 全角 letter or digit in a
+//! number, code, date or flag) and C006 (`?` or `&#…;` in a name or an address, a lost
+//! character), where the data is wrong whatever PMH's unpublished rules are.
 //! The list is `STRICT_WHEN_INFERRED` in `core/src/findings/codes.rs`; these tests pin it, check the table for every code and basis, and
 //! drive real checks with every basis through layouts whose rules are all verified, all
 //! inferred or all unknown.
@@ -27,6 +28,7 @@ fn expected(code: Code, basis: Basis, level: Severity) -> Severity {
             | Code::Gaiji
             | Code::DigitInName
             | Code::FullWidthInCode
+            | Code::LostCharacter
     );
     if basis != Basis::Verified && !strict && level == Severity::Error {
         Severity::Warning
@@ -36,11 +38,11 @@ fn expected(code: Code, basis: Basis, level: Severity) -> Severity {
 }
 
 #[test]
-fn the_strict_list_is_exactly_r001_k001_k002_c001_v012_and_v016() {
+fn the_strict_list_is_exactly_r001_k001_k002_c001_v012_v016_and_c006() {
     let listed: Vec<&str> = STRICT_WHEN_INFERRED.iter().map(|c| c.as_str()).collect();
     assert_eq!(
         listed,
-        ["R001", "K001", "K002", "C001", "V012", "V016"],
+        ["R001", "K001", "K002", "C001", "V012", "V016", "C006"],
         "a change of policy: update README too"
     );
     for c in STRICT_WHEN_INFERRED {
@@ -49,7 +51,7 @@ fn the_strict_list_is_exactly_r001_k001_k002_c001_v012_and_v016() {
     let readme = std::fs::read_to_string(conformance::fixtures_dir().join("../README.md")).unwrap();
     assert!(
         readme.contains("at most warnings, except R001")
-            && ["K001", "K002", "C001", "V012", "V016"]
+            && ["K001", "K002", "C001", "V012", "V016", "C006"]
                 .iter()
                 .all(|c| readme.contains(c)),
         "README states the policy with its list"
@@ -250,7 +252,7 @@ fn real_checks_follow_the_policy_with_every_basis() {
     // exactly the strict list kept its errors.
     assert_eq!(
         kept_strict,
-        BTreeSet::from(["C001", "K001", "K002", "R001", "V012", "V016"])
+        BTreeSet::from(["C001", "C006", "K001", "K002", "R001", "V012", "V016"])
     );
     for code in ["V001", "V002", "V004", "V006", "N001", "N003"] {
         assert!(

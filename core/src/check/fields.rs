@@ -413,6 +413,68 @@ impl<'l> Back<'l> {
         true
     }
 
+    /// Whether the cells of [`Back::lost_fields`] may hold a `?` or a `&` (C006): one search
+    /// over the text from the first of them to the last (they are neighbours in the layouts).
+    #[inline]
+    pub(super) fn may_have_lost(&self, text: &str, ranges: &[(usize, usize)]) -> bool {
+        let (mut from, mut to) = (usize::MAX, 0);
+        for &fi in &self.lost_fields {
+            if let Some(&(s, e)) = ranges.get(fi) {
+                from = from.min(s);
+                to = to.max(e);
+            }
+        }
+        text.as_bytes()
+            .get(from..to)
+            .is_some_and(|b| memchr::memchr2(b'?', b'&', b).is_some())
+    }
+
+    /// C006: the trace of a character lost before this file (`?`, `&#134071;`) in a name or an
+    /// address ([`crate::domain::chars::first_lost_character`]), for a record that holds a `?`
+    /// or a `&` (rare: out of line, before the cells). Its basis is the field's character rule;
+    /// the code keeps its severity (`STRICT_WHEN_INFERRED`). Returns `field_cols` without the
+    /// columns of the cells found: their other checks are skipped, as they would misname the
+    /// cause (a digit of the reference in 氏名, V012).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn lost_characters(
+        &mut self,
+        text: &str,
+        ranges: &[(usize, usize)],
+        field_cols: &[Option<u32>],
+        row: u32,
+        line: u64,
+    ) -> Vec<Option<u32>> {
+        let mut cols = field_cols.to_vec();
+        for (fi, &(s, e)) in ranges.iter().enumerate() {
+            if !self.cell_plans[fi].lost_characters || field_cols[fi].is_none() {
+                continue;
+            }
+            let value = trim_edges(text.get(s..e).unwrap_or(""));
+            let Some((pos, ch)) = crate::domain::chars::first_lost_character(value) else {
+                continue;
+            };
+            let f = &self.layout.fields[fi];
+            self.sink.push(
+                cell_finding(
+                    f,
+                    fi,
+                    Code::LostCharacter,
+                    Rule::Chars,
+                    row,
+                    line,
+                    field_cols[fi],
+                )
+                .value(value)
+                .detail(Detail::Char { ch, pos }),
+            );
+            if let Some(c) = cols.get_mut(fi) {
+                *c = None;
+            }
+        }
+        cols
+    }
+
     /// Build writes a CP932 upload file: a character outside CP932 is C005 there.
     pub(super) fn cp932_output(&self) -> bool {
         self.opts.output == Some(OutputFormat::Csv)

@@ -370,6 +370,10 @@ pub struct Back<'l> {
     /// A cell of the current record may hold a BOM (U+FEFF): the record is not clean and has
     /// one (or the row is repaired first). One search per record instead of one per cell.
     may_have_bom: bool,
+    /// The fields where a `?` or a character reference is the trace of a lost character (C006:
+    /// names and the address). A record is searched once, from the first of their cells to the
+    /// last, not once a cell.
+    lost_fields: Vec<usize>,
     /// The layout's date format, resolved once ([`date::format_separator`]).
     date_separator: Option<Option<u8>>,
     /// Per layout field: what every cell's checks need of the field, resolved once
@@ -408,6 +412,9 @@ pub(super) struct CellPlan {
     name_text: bool,
     /// A text field other than 氏名 and the identifiers, where a whole My Number is V013.
     my_number_elsewhere: bool,
+    /// A name (氏名, 氏名カナ) or an address, where `?` or a character reference is the trace
+    /// of a lost character (C006).
+    lost_characters: bool,
     /// A number, code, date or flag ([`crate::layout::Field::is_code_like`]): spaces around
     /// the value are V015, not V008.
     code_like: bool,
@@ -437,6 +444,11 @@ impl CellPlan {
                 && !identifier
                 && !(f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name),
             code_like: f.is_code_like(),
+            lost_characters: f.value_type == ValueType::Text
+                && matches!(
+                    f.personal,
+                    crate::layout::Personal::Name | crate::layout::Personal::Address
+                ),
             min_chars,
             max_chars,
             min_bytes,
@@ -530,6 +542,9 @@ impl<'l> Back<'l> {
                 .position(|f| f.value_type == ValueType::Conditions),
             clean: false,
             may_have_bom: true,
+            lost_fields: (0..layout.fields.len())
+                .filter(|&fi| CellPlan::of(&layout.fields[fi]).lost_characters)
+                .collect(),
             date_separator: date::format_separator(layout.dialect.date_format.as_str()),
             cell_plans: layout.fields.iter().map(CellPlan::of).collect(),
             header_columns: 0,
@@ -727,8 +742,16 @@ impl<'l> Back<'l> {
             (all, &values)
         };
         let mut dates = RowDates::default();
+        // A cell where C006 said what is wrong is passed over as an absent column is.
+        let lost_cols;
+        let cell_cols: &[Option<u32>] = if self.may_have_lost(text, ranges) {
+            lost_cols = self.lost_characters(text, ranges, &field_cols, row, line);
+            &lost_cols
+        } else {
+            &field_cols
+        };
         for (fi, &(s, e)) in ranges.iter().enumerate() {
-            let col = field_cols[fi];
+            let col = cell_cols[fi];
             if col.is_none() {
                 continue; // an absent column is reported once (S004/S017), not per row
             }

@@ -25,6 +25,9 @@ use crate::layout::Basis;
 ///   every PC but the one that made it;
 /// - V012: a digit in 氏名, which no name has: the value of another column (a My Number, a
 ///   date) that PMH would show as the patient's name at every medical institution;
+/// - C006: a `?` or a character reference (`&#134071;`) in a name or an address, the trace of a
+///   character lost in an earlier conversion: PMH would show it at medical institutions as the
+///   patient's name;
 /// - V016: a full-width letter or digit in a number, code, date or flag (`００１２３４５６` as a
 ///   公費受給者番号): another value than the one on the certificate unless PMH narrows it, which
 ///   is not published, so the certificate is not found when a medical institution types the
@@ -36,6 +39,7 @@ pub const STRICT_WHEN_INFERRED: &[Code] = &[
     Code::Gaiji,
     Code::DigitInName,
     Code::FullWidthInCode,
+    Code::LostCharacter,
 ];
 
 /// How serious a finding is.
@@ -202,6 +206,7 @@ codes! {
     OutsideCp932 = "C003" => "core/src/check/fields.rs", "Back::cell";
     HalfwidthKanaInText = "C004" => "core/src/check/fields.rs", "Back::cell";
     NotInOutputEncoding = "C005" => "core/src/check/mod.rs", "Back::unencodable";
+    LostCharacter = "C006" => "core/src/check/fields.rs", "Back::lost_characters";
     UnknownCertificateType = "M001" => "core/src/check/master/rules.rs", "Back::master_checks";
     InsurerNotRegistered = "M002" => "core/src/check/master/rules.rs", "Back::master_checks";
     UnknownSegment = "M003" => "core/src/check/master/rules.rs", "Back::master_checks";
@@ -811,6 +816,15 @@ impl Code {
                 "The layout writes the upload file in Shift_JIS (CP932), which cannot hold characters such as 𠮷 (JIS X 0213) or emoji: they would be written as text like \"&#134071;\" and registered as part of the name or address.",
                 "受給者証の表記と照らして標準の文字（「吉」など）に置き換えるか、レイアウトの出力文字コードを UTF-8 にしてください（PMH の手引きの形式は CSV UTF-8 です）。",
                 "Replace it with the standard character (吉 …) after checking the certificate, or set the layout's output encoding to UTF-8 (the PMH manual's format is CSV UTF-8).",
+            ),
+            Code::LostCharacter => i(
+                Error,
+                "変換で失われた文字の跡があります",
+                "A trace of a character lost in a conversion",
+                "氏名・住所の「?」は、Shift_JIS（CP932）で保存したときに表せなかった文字（𠮷 など）が置き換わったものです。「&#134071;」のような文字参照は、文字をその番号で書いたものです。どちらもそのままの文字列で登録され、医療機関の画面に「?田花子」「&#134071;田花子」と表示されます。",
+                "A \"?\" in a name or an address is what a Shift_JIS (CP932) save writes for a character it cannot hold (such as 𠮷); a character reference such as \"&#134071;\" is a character written as its number. Either is registered as it stands, and medical institutions would see \"?田花子\" or \"&#134071;田花子\".",
+                "元のデータ（住民記録など）で正しい文字を確かめて入力し直してください。文字参照はメッセージに示す文字を表しています。",
+                "Check the right character in the source data (the resident register …) and type it again. A character reference stands for the character the message names.",
             ),
             Code::HalfwidthKanaInText => i(
                 Warning,

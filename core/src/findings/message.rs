@@ -670,6 +670,40 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             format!("「{label_ja}」{v_ja}の前後に空白があります。空白も値の一部としてアップロードされます。"),
             format!("\"{label_en}\" {v_en} has spaces around it; they would be uploaded as part of the value."),
         ),
+        (Code::LostCharacter, Detail::Char { ch: '?', pos }) => (
+            format!(
+                "「{label_ja}」{v_ja}の{pos}文字目の「?」は、Shift_JIS（CP932）で保存したときに表せなかった文字の跡です。正しい文字を確かめて入力してください。"
+            ),
+            format!(
+                "\"{label_en}\" {v_en}: the \"?\" at character {pos} is what a Shift_JIS (CP932) save leaves for a character it could not hold; type the right character."
+            ),
+        ),
+        (Code::LostCharacter, Detail::Char { ch, pos }) if !hidden(*pos) => {
+            // The reference as written: from its `&` to its `;`.
+            let raw = d.value.as_deref().unwrap_or_default();
+            let mut reference: String = raw
+                .chars()
+                .skip((*pos as usize).saturating_sub(1))
+                .take_while(|&c| c != ';')
+                .collect();
+            reference.push(';');
+            (
+                format!(
+                    "「{label_ja}」{v_ja}の{pos}文字目からの「{reference}」は、文字「{ch}」を番号で書いた文字参照です。このままでは「{reference}」という文字列が登録されます。"
+                ),
+                format!(
+                    "\"{label_en}\" {v_en}: \"{reference}\" at character {pos} is a character reference, the character \"{ch}\" written as its number; the text \"{reference}\" would be registered."
+                ),
+            )
+        }
+        (Code::LostCharacter, Detail::Char { pos, .. }) => (
+            format!(
+                "「{label_ja}」{v_ja}の{pos}文字目から文字参照（文字を「&#番号;」と書いたもの）があります。このままではその文字列が登録されます。"
+            ),
+            format!(
+                "\"{label_en}\" {v_en}: a character reference (a character written as \"&#number;\") starts at character {pos}; it would be registered as that text."
+            ),
+        ),
         (Code::FullWidthInCode, Detail::Char { ch, pos }) => (
             format!(
                 "「{label_ja}」{v_ja}の{pos}文字目{}は全角です。半角の英数字で入力してください。",

@@ -803,6 +803,48 @@ pub fn first_invisible(s: &str, keep: impl Fn(char) -> bool) -> Option<(u32, cha
         .map(|(c, pos)| (pos, c))
 }
 
+/// The first trace of a character lost before the value reached this file, with its 1-based
+/// position in characters: `?`, which a Shift_JIS (CP932) save writes for a character it cannot
+/// hold (`𠮷田` → `?田`), or a numeric character reference (`&#134071;`, `&#x20BB7;`), which
+/// other encoders write instead; the character a reference stands for is returned, `?` for a
+/// question mark. Only values where neither belongs (names and addresses) are asked. Both are
+/// ASCII: a value without `?` or `&` is passed over by `memchr2`.
+#[must_use]
+pub fn first_lost_character(s: &str) -> Option<(u32, char)> {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'?', b'&', b).find_map(|i| {
+        let ch = if b[i] == b'?' {
+            '?'
+        } else {
+            numeric_reference(&s[i..])?
+        };
+        let pos = s[..i].chars().count() + 1;
+        Some((u32::try_from(pos).unwrap_or(u32::MAX), ch))
+    })
+}
+
+/// The character of the numeric character reference `s` starts with (`&#20013;`, `&#x4E2D;`),
+/// if it is one: 1–7 decimal or 1–6 hexadecimal digits and `;`, naming a Unicode scalar value.
+#[must_use]
+pub fn numeric_reference(s: &str) -> Option<char> {
+    let rest = s.strip_prefix("&#")?;
+    let (digits, radix) = match rest.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16),
+        None => (rest, 10),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| (*b as char).is_digit(radix))
+        .count();
+    let longest = if radix == 16 { 6 } else { 7 };
+    if len == 0 || len > longest || !digits[len..].starts_with(';') {
+        return None;
+    }
+    u32::from_str_radix(&digits[..len], radix)
+        .ok()
+        .and_then(char::from_u32)
+}
+
 /// Whether `s` holds an [`is_invisible_format`] character (those are never ASCII).
 #[must_use]
 pub fn has_invisible_format(s: &str) -> bool {

@@ -384,3 +384,53 @@ fn scrambled_digit_runs_always_change() {
         }
     }
 }
+
+/// A character reference (C006) is rewritten as a whole: another reference of the same form
+/// and length that names a character (so the finding stays) other than the original one (so
+/// the name's character does not), wherever it stands in a name or an address, for any seed.
+#[test]
+fn character_references_stay_references_to_another_character() {
+    let yes = |_: char| true;
+    let cases = [
+        ("山&#30000;太郎", TextMode::Name { kana_field: false }),
+        (
+            "&#x30B5;トウ　イチロウ",
+            TextMode::Name { kana_field: true },
+        ),
+        ("愛知県名古屋市中区&#134071;1-1-1", TextMode::Address),
+        ("&#X20BB7;&#1114111;", TextMode::All),
+    ];
+    let mut rewritten = 0;
+    for seed in 0..200 {
+        for (v, mode) in cases {
+            let out = s(&redact_text(&chars(v), mode, &mut Rng::new(seed), &yes));
+            assert_eq!(out.chars().count(), v.chars().count(), "{v} → {out}");
+            let refs = |t: &str| -> Vec<(usize, char, String)> {
+                t.char_indices()
+                    .filter_map(|(i, _)| {
+                        let c = chars::numeric_reference(&t[i..])?;
+                        let end = i + t[i..].find(';')?;
+                        Some((t[..i].chars().count(), c, t[i..=end].to_owned()))
+                    })
+                    .collect()
+            };
+            let (before, after) = (refs(v), refs(&out));
+            assert_eq!(before.len(), after.len(), "{v} → {out}");
+            for ((pa, ca, ta), (pb, cb, tb)) in before.iter().zip(&after) {
+                assert_eq!(pa, pb, "{v} → {out}");
+                assert_eq!(ta.len(), tb.len(), "{v} → {out}");
+                let form = |t: &str| t.chars().nth(2).filter(|c| matches!(c, 'x' | 'X'));
+                assert_eq!(form(ta), form(tb), "the form: {v} → {out}");
+                let lower = |t: &str| t.chars().any(|c| c.is_ascii_lowercase() && c != 'x');
+                assert_eq!(lower(ta), lower(tb), "the letters' case: {v} → {out}");
+                assert_ne!(ca, cb, "{v} → {out}");
+                rewritten += 1;
+            }
+            assert_eq!(
+                chars::first_lost_character(&out).map(|(p, _)| p),
+                chars::first_lost_character(v).map(|(p, _)| p)
+            );
+        }
+    }
+    assert_eq!(rewritten, 200 * 5);
+}
