@@ -711,12 +711,13 @@ impl<'l> Back<'l> {
         let mut values = std::mem::take(&mut self.values);
         values.clear();
         if self.fields_in_order && ends.len() >= self.field_indices.len() {
-            let mut start = base;
-            values.extend(ends[..self.field_indices.len()].iter().map(|&end| {
-                let range = (start, end);
-                start = end + 1;
-                range
-            }));
+            // Field i runs from the byte after field i − 1's end (the first from `base`) to its
+            // own end: pairs of neighbouring ends, with no value carried from one to the next.
+            let ends = &ends[..self.field_indices.len()];
+            if let Some(&first) = ends.first() {
+                values.push((base, first));
+                values.extend(ends.windows(2).map(|w| (w[0] + 1, w[1])));
+            }
         } else {
             values.extend(self.field_indices.iter().map(|&c| match ends.get(c) {
                 Some(&end) => (ends.get(c.wrapping_sub(1)).map_or(base, |&p| p + 1), end),
