@@ -95,6 +95,17 @@ fn cli_build(bytes: &[u8], mapping: &str) -> (Vec<u8>, Report) {
     (out, report)
 }
 
+/// The upload CSV the page saves now: (file name, MIME type, bytes, errors in it).
+fn upload_csv(s: &Session) -> (String, &'static str, Vec<u8>, u64) {
+    s.download(
+        DownloadKind::UploadCsv,
+        ReportLang::Ja,
+        &DownloadExtra::default(),
+        &mut no_progress(),
+    )
+    .unwrap()
+}
+
 fn full_check_counts(s: &Session) -> Vec<(String, u64)> {
     // A fresh full check of the current (edited) table: what incremental re-checks must match.
     let (input, results) = s.results().unwrap();
@@ -396,14 +407,7 @@ fn downloads_are_what_the_cli_writes() {
     let bytes = fixture("invalid/X006_wareki_date.csv");
     let mut s = checked(bytes.clone());
     let mapping = s.results().unwrap().1.mapping.to_json();
-    let (name, mime, csv, errors) = s
-        .download(
-            DownloadKind::UploadCsv,
-            ReportLang::Ja,
-            &DownloadExtra::default(),
-            &mut no_progress(),
-        )
-        .unwrap();
+    let (name, mime, csv, errors) = upload_csv(&s);
     let (cli, report) = cli_build(&bytes, &mapping);
     assert_eq!(csv, cli);
     assert_eq!(errors, report.errors);
@@ -436,14 +440,7 @@ fn downloads_are_what_the_cli_writes() {
 
     // After an edit the upload file is built from the edited table.
     s.edit(CellRef { row: 2, col: 3 }, "愛知花代", "t").unwrap();
-    let (_, _, edited, _) = s
-        .download(
-            DownloadKind::UploadCsv,
-            ReportLang::Ja,
-            &DownloadExtra::default(),
-            &mut no_progress(),
-        )
-        .unwrap();
+    let (_, _, edited, _) = upload_csv(&s);
     let edited = String::from_utf8(edited).unwrap();
     assert!(edited.contains("愛知花代"));
     let (_, _, report_csv, _) = s
@@ -1891,14 +1888,7 @@ fn every_row_left_out_is_a_header_only_file_until_undone() {
     // The counts are those of a full check of the edited table.
     assert_eq!(codes_of(&s), full_check_counts(&s));
     // The upload file the page makes is the CLI's, and the CLI finds S003 in it too.
-    let (_, _, csv, errors) = s
-        .download(
-            DownloadKind::UploadCsv,
-            ReportLang::Ja,
-            &DownloadExtra::default(),
-            &mut no_progress(),
-        )
-        .unwrap();
+    let (_, _, csv, errors) = upload_csv(&s);
     assert!(errors > 0);
     let mapping = s.results().unwrap().1.mapping.to_json();
     let (_, report) = cli_build(&csv, &mapping);
@@ -1969,14 +1959,7 @@ fn a_my_number_in_the_file_name_is_masked_in_the_receipt_and_file_names() {
 
 /// The upload CSV the page would download now.
 fn upload(s: &Session) -> Vec<u8> {
-    s.download(
-        DownloadKind::UploadCsv,
-        ReportLang::Ja,
-        &DownloadExtra::default(),
-        &mut no_progress(),
-    )
-    .unwrap()
-    .2
+    upload_csv(s).2
 }
 
 /// The data rows of an upload CSV (its lines but the header).
@@ -2146,14 +2129,7 @@ fn a_full_width_recipient_number_is_written_half_width_under_the_pages_tick() {
     }
     let summary = s.summary().unwrap();
     assert!(summary.upload_ready && summary.errors == 0, "{summary:?}");
-    let (_, _, csv, errors) = s
-        .download(
-            DownloadKind::UploadCsv,
-            ReportLang::Ja,
-            &DownloadExtra::default(),
-            &mut no_progress(),
-        )
-        .unwrap();
+    let (_, _, csv, errors) = upload_csv(&s);
     assert_eq!(errors, 0);
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.contains(",00012345,") && !csv.contains('０'), "{csv}");
