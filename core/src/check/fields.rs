@@ -197,14 +197,13 @@ impl<'l> Back<'l> {
             ValueType::Conditions => {
                 if let Some(index) = conditions::first_malformed(value) {
                     ok = false;
-                    if self.full_width_in_code(fi, Rule::Codes, row, line, col, value) {
-                        return;
+                    if !self.full_width_in_code(fi, Rule::Codes, row, line, col, value) {
+                        self.sink.push(
+                            at(Code::ConditionsSyntax, Rule::Codes)
+                                .value(value)
+                                .detail(Detail::Entry { index }),
+                        );
                     }
-                    self.sink.push(
-                        at(Code::ConditionsSyntax, Rule::Codes)
-                            .value(value)
-                            .detail(Detail::Entry { index }),
-                    );
                 }
             }
         }
@@ -446,10 +445,11 @@ impl<'l> Back<'l> {
         line: u64,
     ) -> Vec<Option<u32>> {
         let mut cols = field_cols.to_vec();
-        for (fi, &(s, e)) in ranges.iter().enumerate() {
-            if !self.cell_plans[fi].lost_characters || field_cols[fi].is_none() {
+        for k in 0..self.lost_fields.len() {
+            let fi = self.lost_fields[k];
+            let (Some(&(s, e)), Some(Some(_))) = (ranges.get(fi), field_cols.get(fi)) else {
                 continue;
-            }
+            };
             let value = trim_edges(text.get(s..e).unwrap_or(""));
             let Some((pos, ch)) = crate::domain::chars::first_lost_character(value) else {
                 continue;

@@ -370,9 +370,9 @@ pub struct Back<'l> {
     /// A cell of the current record may hold a BOM (U+FEFF): the record is not clean and has
     /// one (or the row is repaired first). One search per record instead of one per cell.
     may_have_bom: bool,
-    /// The fields where a `?` or a character reference is the trace of a lost character (C006:
-    /// names and the address). A record is searched once, from the first of their cells to the
-    /// last, not once a cell.
+    /// The fields where a `?` or a character reference is the trace of a lost character (C006,
+    /// [`crate::layout::Field::may_lose_characters`]). A record is searched once, from the
+    /// first of their cells to the last, not once a cell.
     lost_fields: Vec<usize>,
     /// The layout's date format, resolved once ([`date::format_separator`]).
     date_separator: Option<Option<u8>>,
@@ -412,9 +412,6 @@ pub(super) struct CellPlan {
     name_text: bool,
     /// A text field other than 氏名 and the identifiers, where a whole My Number is V013.
     my_number_elsewhere: bool,
-    /// A name (氏名, 氏名カナ) or an address, where `?` or a character reference is the trace
-    /// of a lost character (C006).
-    lost_characters: bool,
     /// A number, code, date or flag ([`crate::layout::Field::is_code_like`]): spaces around
     /// the value are V015, not V008.
     code_like: bool,
@@ -444,11 +441,6 @@ impl CellPlan {
                 && !identifier
                 && !(f.personal == crate::layout::Personal::Name && f.chars == CharClass::Name),
             code_like: f.is_code_like(),
-            lost_characters: f.value_type == ValueType::Text
-                && matches!(
-                    f.personal,
-                    crate::layout::Personal::Name | crate::layout::Personal::Address
-                ),
             min_chars,
             max_chars,
             min_bytes,
@@ -543,7 +535,7 @@ impl<'l> Back<'l> {
             clean: false,
             may_have_bom: true,
             lost_fields: (0..layout.fields.len())
-                .filter(|&fi| CellPlan::of(&layout.fields[fi]).lost_characters)
+                .filter(|&fi| layout.fields[fi].may_lose_characters())
                 .collect(),
             date_separator: date::format_separator(layout.dialect.date_format.as_str()),
             cell_plans: layout.fields.iter().map(CellPlan::of).collect(),

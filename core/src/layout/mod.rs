@@ -489,6 +489,14 @@ impl Field {
         self.checks.contains(&check)
     }
 
+    /// Whether the field is a name (氏名, 氏名カナ) or an address written in text, where a `?`
+    /// or a character reference (`&#134071;`) is the trace of a character lost in an earlier
+    /// conversion (C006).
+    pub fn may_lose_characters(&self) -> bool {
+        self.value_type == ValueType::Text
+            && matches!(self.personal, Personal::Name | Personal::Address)
+    }
+
     /// Whether the field holds a number, code, date, flag or 追加条件 (every type but text,
     /// and text of the digits or 半角英数 classes), not words: a value compared character for
     /// character, where an edge space makes another value (V015) and 全角 letters and digits
