@@ -248,97 +248,86 @@ pub fn is_clear(c: char) -> bool {
 
 /// Whether every character of `s` [`is_clear`]: the fast all-clear for the common case of
 /// names and addresses written in ASCII, kana and JIS X 0208 kanji. A record that passes needs
-/// neither the checker's per-field character scans nor build mode's Mac/JIS step. ASCII goes
-/// eight bytes at a time (the bytes before a multi-byte character included, without a byte
-/// loop); every other character of the Basic Multilingual Plane is one lookup in
-/// [`BMP_CLEAR`]; only 4-byte characters (none of them clear in practice) fall back to
-/// [`is_clear`].
+/// neither the checker's per-field character scans nor build mode's Mac/JIS step.
+///
+/// ASCII goes eight bytes at a time (a short run before a multi-byte character in the same
+/// word, so a comma between two kanji cells is one step); every other character of the Basic
+/// Multilingual Plane is one lookup in [`BMP_CLEAR`] without assembling its code point; only
+/// 4-byte characters (none of them clear in practice) fall back to [`is_clear`].
 #[must_use]
 pub fn all_clear(s: &str) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let b = s.as_bytes();
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c < 0x80 {
-            // Eight bytes at a time (SWAR): a byte below 0x20 or DEL before the first byte
-            // with its high bit set (where the ASCII run ends) is a control character. The
-            // subtraction's borrow can only flag bytes above a truly flagged one, so the
-            // lowest flagged byte is a true one, and only bytes below the run's end count.
-            while let Some(chunk) = b.get(i..i + 8) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(chunk);
-                let w = u64::from_le_bytes(w);
-                let del = w ^ (ONES * 0x7F);
-                let flagged =
-                    (w.wrapping_sub(ONES * 0x20) & !w | del.wrapping_sub(ONES) & !del) & HIGH;
-                let high = w & HIGH;
-                if high == 0 {
-                    if flagged != 0 {
+    let mut rest = s.as_bytes();
+    'ascii: loop {
+        // An ASCII run, eight bytes at a time (SWAR): a byte below 0x20 or DEL before the
+        // first byte with its high bit set (where the run ends) is a control character. The
+        // subtraction's borrow can only flag bytes above a truly flagged one, so the lowest
+        // flagged byte is a true one, and only bytes below the run's end count.
+        while let Some((word, after)) = rest.split_first_chunk::<8>() {
+            let w = u64::from_le_bytes(*word);
+            let del = w ^ (ONES * 0x7F);
+            let flagged = (w.wrapping_sub(ONES * 0x20) & !w | del.wrapping_sub(ONES) & !del) & HIGH;
+            let high = w & HIGH;
+            if high == 0 {
+                if flagged != 0 {
+                    return false;
+                }
+                rest = after;
+                continue;
+            }
+            // Bits below the first high byte's high bit: that byte's own and later ones out.
+            let below = high.trailing_zeros();
+            if flagged & ((1u64 << below) - 1) != 0 {
+                return false;
+            }
+            rest = rest.get(below as usize / 8..).unwrap_or_default();
+            break;
+        }
+        // At a multi-byte character, or fewer than eight bytes from the end.
+        loop {
+            match rest {
+                // Kana, kanji, full-width forms: bit `c2 & 0x3F` of word
+                // `(c0 & 0x0F) << 6 | (c1 & 0x3F)`. `s` is valid UTF-8: the two bytes after
+                // a lead byte are its continuation bytes.
+                [c0, c1, c2, tail @ ..] if c0 & 0xF0 == 0xE0 => {
+                    let word =
+                        BMP_CLEAR_WORDS[(usize::from(c0 & 0x0F) << 6) | usize::from(c1 & 0x3F)];
+                    if word & (1 << (c2 & 0x3F)) == 0 {
                         return false;
                     }
-                    i += 8;
-                    continue;
+                    rest = tail;
                 }
-                // Bits below the first high byte's high bit: that byte's own and later ones out.
-                let below = high.trailing_zeros();
-                if flagged & ((1u64 << below) - 1) != 0 {
-                    return false;
+                [c, tail @ ..] if *c < 0x80 => {
+                    if tail.len() >= 7 {
+                        continue 'ascii;
+                    }
+                    if *c < 0x20 || *c == 0x7F {
+                        return false;
+                    }
+                    rest = tail;
                 }
-                i += below as usize / 8;
-                break;
+                [] => return true,
+                [c0, c1, tail @ ..] if c0 & 0xE0 == 0xC0 => {
+                    let cp = (u32::from(c0 & 0x1F) << 6) | u32::from(c1 & 0x3F);
+                    if BMP_CLEAR[(cp >> 3) as usize] & (1 << (cp & 7)) == 0 {
+                        return false;
+                    }
+                    rest = tail;
+                }
+                _ => {
+                    let Some(ch) = s.get(s.len() - rest.len()..).and_then(|t| t.chars().next())
+                    else {
+                        return false;
+                    };
+                    if !is_clear(ch) {
+                        return false;
+                    }
+                    rest = rest.get(ch.len_utf8()..).unwrap_or_default();
+                }
             }
-            // Fewer than eight bytes left: one at a time.
-            while let Some(&c) = b.get(i).filter(|&&c| c < 0x80) {
-                if c < 0x20 || c == 0x7F {
-                    return false;
-                }
-                i += 1;
-            }
-            continue;
         }
-        // Runs of 3-byte characters (kana, kanji, full-width forms): one word each.
-        if c & 0xF0 == 0xE0 {
-            // Walked as a slice (no index arithmetic to check per character).
-            let Some(mut rest) = b.get(i..) else {
-                return false;
-            };
-            let before = rest.len();
-            while let [c0, c1, c2, tail @ ..] = rest {
-                if c0 & 0xF0 != 0xE0 {
-                    break;
-                }
-                let word = BMP_CLEAR_WORDS[(usize::from(c0 & 0x0F) << 6) | usize::from(c1 & 0x3F)];
-                if word & (1 << (c2 & 0x3F)) == 0 {
-                    return false;
-                }
-                rest = tail;
-            }
-            if rest.len() == before {
-                return false; // unreachable: valid UTF-8 has the two continuation bytes
-            }
-            i += before - rest.len();
-            continue;
-        }
-        // `s` is valid UTF-8: a lead byte is followed by its continuation bytes.
-        if c & 0xE0 == 0xC0 {
-            let c1 = b.get(i + 1).copied().unwrap_or(0);
-            let cp = (u32::from(c & 0x1F) << 6) | u32::from(c1 & 0x3F);
-            if BMP_CLEAR[(cp >> 3) as usize] & (1 << (cp & 7)) == 0 {
-                return false;
-            }
-            i += 2;
-            continue;
-        }
-        let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
-            return false;
-        };
-        if !is_clear(ch) {
-            return false;
-        }
-        i += ch.len_utf8();
     }
-    true
 }
 
 /// The CP932 (Windows) form of a Mac/JIS code point (§8.3, VERIFIED pairs): `〜`→`～`,

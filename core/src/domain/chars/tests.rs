@@ -450,6 +450,17 @@ proptest! {
         prop_assert_eq!(all_clear(&s), s.chars().all(is_clear));
     }
 
+    /// Runs of ASCII long and short around kana, kanji and the characters that fail, so that
+    /// a control character falls in every position of an eight-byte word before, at and after
+    /// a multi-byte character (the branch the commas between kanji cells take).
+    #[test]
+    fn all_clear_is_exactly_every_char_clear_in_long_mixed_text(
+        parts in prop::collection::vec("[ -~]{0,19}[\u{0}-\u{1F}\u{7F}]?[ -~]{0,3}|[村上大翔ムラカミ　ｺ①髙〜é𠮷\u{E000}]{1,3}", 0..12)
+    ) {
+        let s: String = parts.concat();
+        prop_assert_eq!(all_clear(&s), s.chars().all(is_clear), "{:?}", s);
+    }
+
     #[test]
     fn widened_kana_leaves_no_halfwidth_and_adds_nothing_outside_cp932(s in "[\u{FF61}-\u{FF9F}ｱ-ﾝ ア-ンa-z0-9〜—あ-ん]{0,24}") {
         let out = halfwidth_kana_to_fullwidth(&s);
