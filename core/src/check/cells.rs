@@ -209,35 +209,51 @@ pub(crate) fn first_disallowed(s: &str, class: CharClass) -> Option<(u32, char)>
                     || (b[i] == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)))
             })
             .map(pos),
-        // Every allowed character but the space is U+3000–U+3FFF (lead byte E3): only those
-        // are decoded, from their bytes (a `char` iterator cost WebAssembly twice what it
-        // costs natively). A test compares this with `is_katakana_class` for every character.
+        // Every allowed character but the space is U+3000–U+3FFF (lead byte E3): `E3 b1 b2`
+        // is bit `b2 & 0x3F` of word `b1 & 0x3F` of [`KATAKANA_E3`], nothing decoded (a
+        // `char` iterator cost WebAssembly twice what it costs natively). A test compares
+        // this with `is_katakana_class` for every character.
         CharClass::Katakana => {
-            let mut i = 0;
+            let mut rest = b;
             loop {
-                i += match b.get(i..) {
-                    Some([]) | None => return None,
-                    Some([b' ', ..]) => 1,
-                    Some(&[0xE3, b1, b2, ..]) if is_katakana_class(u3000_char(b1, b2)) => 3,
-                    Some(_) => return Some(pos(i)),
-                };
+                match rest {
+                    [] => return None,
+                    [0xE3, b1, b2, tail @ ..]
+                        if KATAKANA_E3[usize::from(b1 & 0x3F)] & (1 << (b2 & 0x3F)) != 0 =>
+                    {
+                        rest = tail;
+                    }
+                    [b' ', tail @ ..] => rest = tail,
+                    _ => return Some(pos(b.len() - rest.len())),
+                }
             }
         }
     }
 }
 
+/// The characters of the カナ class with lead byte `E3` (U+3000–U+3FFF, all but the ASCII
+/// space): word `n` holds U+3000 + 64n … + 64n + 63, bit `c & 0x3F` for `c`.
+static KATAKANA_E3: [u64; 64] = {
+    let mut words = [0u64; 64];
+    let mut c = 0x3000u32;
+    while c < 0x4000 {
+        if let Some(ch) = char::from_u32(c)
+            && is_katakana_class(ch)
+        {
+            words[((c >> 6) & 0x3F) as usize] |= 1 << (c & 0x3F);
+        }
+        c += 1;
+    }
+    words
+};
+
 /// The characters of the カナ class: full-width katakana ァ–ヶ, ・, ー, and the ideographic
 /// and ASCII spaces.
-fn is_katakana_class(c: char) -> bool {
+const fn is_katakana_class(c: char) -> bool {
     matches!(
         c,
         '\u{30A1}'..='\u{30F6}' | '\u{30FC}' | '\u{30FB}' | '\u{3000}' | ' '
     )
-}
-
-/// The character U+3000–U+3FFF encoded as `E3 b1 b2` (a valid UTF-8 sequence).
-fn u3000_char(b1: u8, b2: u8) -> char {
-    char::from_u32(0x3000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)).unwrap_or('\0')
 }
 
 /// Maximal runs of exactly `len` ASCII digits inside a text. On bytes: an ASCII digit is never
