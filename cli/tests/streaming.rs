@@ -134,3 +134,46 @@ fn one_processor_gives_the_same_results_as_two() {
     assert_eq!(built_one, built_two, "upload files differ");
     assert!(built_one.len() > 1_000_000, "most rows are written");
 }
+
+/// An upload file that cannot be written to the end stops the check on two threads: the
+/// checker stops at its first failed write, and the reading thread, ahead of it and waiting
+/// for checked batches to be given back, sees the closed channel instead of waiting for ever.
+/// The file may grow to 1 MB (`ulimit -f`; SIGXFSZ ignored, so a longer write fails with
+/// EFBIG as on a full quota) while the upload file would be about 4 MB. Exit 2 in Japanese,
+/// no file left behind, within a deadline: a reader that waits for ever fails the test (it
+/// catches a checker that keeps its end of the returned batches open while it joins the reader).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_that_fails_halfway_stops_both_threads() {
+    let input = tmp("too_large_two_threads.csv");
+    let out = tmp("too_large_two_threads_out.csv");
+    let _ = std::fs::remove_file(&out);
+    // About 60 batches of 256 rows, 4.4 MB.
+    std::fs::write(&input, pmh_core::synth::varied_file(11, 15_000)).unwrap();
+    let script =
+        "trap '' XFSZ; ulimit -f 2048; exec \"$0\" build \"$1\" -o \"$2\" --as-of 2022-01-01";
+    let mut child = Command::new("sh")
+        .args(["-c", script, env!("CARGO_BIN_EXE_pmhcsv")])
+        .arg(&input)
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("pmhcsv build did not end within 60 s of a failed write");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("読み書きできませんでした"), "{err}");
+    assert!(!out.exists(), "{err}");
+}
