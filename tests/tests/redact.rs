@@ -84,7 +84,7 @@ fn holds_part_of_name(v: &str, names: &[&str]) -> bool {
 /// Whether `v` holds a whole 氏名 or 氏名カナ of the file, or one of its parts between spaces
 /// (`names`: those values and parts, two characters or more), hiragana and katakana alike:
 /// every row's names are looked for in every cell (`みなと薬局` in a file where a child is
-/// ミナト).
+/// ミナト), also those of a row swallowed by an unclosed quote.
 fn holds_name_of_file(v: &str, names: &std::collections::HashSet<String>) -> bool {
     let kana = |s: &str| -> String {
         s.chars()
@@ -115,6 +115,22 @@ fn names_of_file(rows: &[Vec<String>]) -> std::collections::HashSet<String> {
     names
 }
 
+/// Every line of the file split on its delimiter, as written (quotes around a value left
+/// out), for the names they hold: a row the checker does not show (an unclosed quote swallows
+/// it and the rest of the file into one value: S007) still has its names replaced wherever
+/// they appear, as every row's.
+fn rows_as_written(input: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    decode(input)
+        .lines()
+        .map(|l| {
+            l.split(char::from(delimiter))
+                .map(|f| f.trim_matches('"').to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|fields| fields.len() > KANA)
+        .collect()
+}
+
 /// The whole contract for one input.
 fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], seed: u64) {
     let out = redact(layout, opts, input, seed)
@@ -134,7 +150,9 @@ fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], 
         .map(|(r, _)| ragged.contains(r))
         .collect();
     let before_rows: Vec<Vec<String>> = before_rows.into_iter().map(|(_, r)| r).collect();
-    let names = names_of_file(&before_rows);
+    let mut every_row = before_rows.clone();
+    every_row.extend(rows_as_written(input, before.delimiter));
+    let names = names_of_file(&every_row);
     assert_eq!(positions(&before), positions(&after), "{label}: findings");
     assert_eq!(before.encoding, after.encoding, "{label}: encoding");
     assert_eq!(before.delimiter, after.delimiter, "{label}: delimiter");
@@ -796,6 +814,27 @@ fn a_diff_files_history_keys_are_replaced() {
             &Options::default(),
             &diff_file,
             7,
+        );
+    }
+}
+
+/// Found by a random case (seed 819, six rows, a quote opening the last value of the fifth
+/// row): that row (ヤマモト　ミナト) and the next are one value to the checker, not rows, but
+/// the redaction still replaces ミナト in `みなと薬局` of the second row, as it should.
+#[test]
+fn names_of_a_row_swallowed_by_an_unclosed_quote_count_as_names() {
+    let text = synthetic(819, &[(4, 30)], 6);
+    assert!(text.contains("ヤマモト　ミナト") && text.contains("みなと薬局"));
+    let (b, _, _) = encoding_rs::SHIFT_JIS.encode(text.trim_start_matches('\u{FEFF}'));
+    let (report, _) = rows(&Layout::full(), &Options::default(), &b);
+    assert_eq!(report.count(pmh_core::Code::UnclosedQuote), 1);
+    for seed in [0, 1, 2] {
+        assert_redaction(
+            "swallowed row",
+            &Layout::full(),
+            &Options::default(),
+            &b,
+            seed,
         );
     }
 }
