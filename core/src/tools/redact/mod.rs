@@ -555,13 +555,32 @@ impl Rewriter<'_> {
         out: &mut Out<'_>,
     ) -> bool {
         let value: Vec<char> = units.iter().map(|u| u.ch.unwrap_or('\u{FFFD}')).collect();
+        // The checker compares a value without its edge spaces (U+FEFF among them): `X` and
+        // `X<U+FEFF>` in two rows of one certificate are K001. So the value between them is
+        // replaced as it stands alone and the edges are kept as they are (spaces, BOMs and
+        // controls: nobody's data): the two get one stand-in. A value of edges only is
+        // replaced whole.
+        let is_edge = |c: &&char| crate::domain::chars::is_edge_space(**c);
+        let lead = value.iter().take_while(is_edge).count();
+        let trail = value[lead..].iter().rev().take_while(is_edge).count();
+        let (core, edges) = if lead + trail < value.len() {
+            (&value[lead..value.len() - trail], Some((lead, trail)))
+        } else {
+            (&value[..], None)
+        };
         let mut new = Vec::new();
         for salt in 0..8 {
-            new = self.replacement(&value, kind, field, valid_from, salt);
+            new = self.replacement(core, kind, field, valid_from, salt);
             let s: String = new.iter().collect();
             if !self.avoid.contains(&value_hash(trim_edges(&s))) {
                 break;
             }
+        }
+        if let Some((lead, trail)) = edges {
+            let mut whole = value[..lead].to_vec();
+            whole.append(&mut new);
+            whole.extend_from_slice(&value[value.len() - trail..]);
+            new = whole;
         }
         self.emit(units, &value, &new, out)
     }
