@@ -281,7 +281,11 @@ pub fn all_clear(s: &str) -> bool {
             if flagged & ((1u64 << below) - 1) != 0 {
                 return false;
             }
-            rest = rest.get(below as usize / 8..).unwrap_or_default();
+            // Never out of range (at most 8 of at least 8 bytes); if it were, not clear.
+            let Some(next) = rest.get(below as usize / 8..) else {
+                return false;
+            };
+            rest = next;
             break;
         }
         // At a multi-byte character, or fewer than eight bytes from the end.
@@ -323,7 +327,10 @@ pub fn all_clear(s: &str) -> bool {
                     if !is_clear(ch) {
                         return false;
                     }
-                    rest = rest.get(ch.len_utf8()..).unwrap_or_default();
+                    let Some(next) = rest.get(ch.len_utf8()..) else {
+                        return false;
+                    };
+                    rest = next;
                 }
             }
         }
