@@ -563,25 +563,25 @@ impl Rewriter<'_> {
         let is_edge = |c: &&char| crate::domain::chars::is_edge_space(**c);
         let lead = value.iter().take_while(is_edge).count();
         let trail = value[lead..].iter().rev().take_while(is_edge).count();
-        let (core, edges) = if lead + trail < value.len() {
-            (&value[lead..value.len() - trail], Some((lead, trail)))
+        let (lead, trail) = if lead == value.len() {
+            (0, 0)
         } else {
-            (&value[..], None)
+            (lead, trail)
         };
-        let mut new = Vec::new();
+        let (front, core, back) = (
+            &value[..lead],
+            &value[lead..value.len() - trail],
+            &value[value.len() - trail..],
+        );
+        let mut drawn = Vec::new();
         for salt in 0..8 {
-            new = self.replacement(core, kind, field, valid_from, salt);
-            let s: String = new.iter().collect();
+            drawn = self.replacement(core, kind, field, valid_from, salt);
+            let s: String = drawn.iter().collect();
             if !self.avoid.contains(&value_hash(trim_edges(&s))) {
                 break;
             }
         }
-        if let Some((lead, trail)) = edges {
-            let mut whole = value[..lead].to_vec();
-            whole.append(&mut new);
-            whole.extend_from_slice(&value[value.len() - trail..]);
-            new = whole;
-        }
+        let new = [front, &drawn, back].concat();
         self.emit(units, &value, &new, out)
     }
 
