@@ -101,18 +101,20 @@ fn holds_name_of_file(v: &str, names: &std::collections::HashSet<String>) -> boo
 
 /// Every 氏名 and 氏名カナ of the file, and their parts between spaces (two characters or more).
 fn names_of_file(rows: &[Vec<String>]) -> std::collections::HashSet<String> {
-    let mut names = std::collections::HashSet::new();
-    for r in rows {
-        for v in [&r[NAME], &r[KANA]] {
-            let v = v.trim();
-            for part in std::iter::once(v).chain(v.split([' ', '　'])) {
-                if part.chars().count() >= 2 {
-                    names.insert(part.to_owned());
-                }
-            }
-        }
-    }
-    names
+    rows.iter()
+        .flat_map(|r| [&r[NAME], &r[KANA]])
+        .flat_map(|v| name_parts(v))
+        .collect()
+}
+
+/// A name and its parts between spaces, those of two characters or more.
+fn name_parts(v: &str) -> Vec<String> {
+    let v = v.trim();
+    std::iter::once(v)
+        .chain(v.split([' ', '　']))
+        .filter(|part| part.chars().count() >= 2)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Every line of the file split on its delimiter, as written (quotes around a value left
@@ -152,7 +154,17 @@ fn assert_redaction(label: &str, layout: &Layout, opts: &Options, input: &[u8], 
     let before_rows: Vec<Vec<String>> = before_rows.into_iter().map(|(_, r)| r).collect();
     let mut every_row = before_rows.clone();
     every_row.extend(rows_as_written(input, before.delimiter));
-    let names = names_of_file(&every_row);
+    let mut names = names_of_file(&every_row);
+    // A row with its values shifted (S006) may hold any personal value in any personal column
+    // (サイトウ　サクラ under 個人番号 after a name spanning lines): each such value and its
+    // parts between spaces are names of the file too.
+    for (r, _) in before_rows.iter().zip(&ragged_at).filter(|&(_, &s)| s) {
+        for (v, f) in r.iter().zip(&layout.fields) {
+            if f.personal != Personal::None {
+                names.extend(name_parts(v));
+            }
+        }
+    }
     assert_eq!(positions(&before), positions(&after), "{label}: findings");
     assert_eq!(before.encoding, after.encoding, "{label}: encoding");
     assert_eq!(before.delimiter, after.delimiter, "{label}: delimiter");
@@ -836,5 +848,32 @@ fn names_of_a_row_swallowed_by_an_unclosed_quote_count_as_names() {
             &b,
             seed,
         );
+    }
+}
+
+/// Found by a random case (seed 773, eleven rows): a quote left after the last value of one
+/// row is closed by the quote opening a 氏名 that spans two lines (`"斎藤さくら⏎斎藤さくら"`),
+/// so the name's second line starts a row whose values are shifted (S006): サイトウ　サクラ
+/// stands under 個人番号. The redaction cannot tell which personal value a shifted column
+/// holds and replaces it wherever it appears, さくら of `さくら小児科` in other rows too.
+#[test]
+fn personal_values_of_a_shifted_row_count_as_names_wherever_they_stand() {
+    let muts = [(6, 21), (8, 7), (9, 25), (6, 30)];
+    let text = synthetic(773, &muts, 11).replace("\r\n", "\n");
+    assert!(
+        text.contains("斎藤さくら\n斎藤さくら\",サイトウ　サクラ") && text.contains("さくら小児科")
+    );
+    let mut opts = Options::default();
+    opts.kind = pmh_core::InputKind::Source;
+    opts.repair = true;
+    let (report, rows) = rows_at(&Layout::full(), &opts, text.as_bytes());
+    assert_eq!(report.count(pmh_core::Code::RaggedRow), 1);
+    assert!(rows.iter().any(|(_, r)| r[1] == "サイトウ　サクラ"));
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text.trim_start_matches('\u{FEFF}'));
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for bytes in [text.as_bytes(), &sjis, &utf16] {
+        for seed in [0, 1] {
+            assert_redaction("shifted row", &Layout::full(), &opts, bytes, seed);
+        }
     }
 }
