@@ -412,8 +412,10 @@ impl<'l> Back<'l> {
         true
     }
 
-    /// Whether the cells of [`Back::lost_fields`] may hold a `?` or a `&` (C006): one search
-    /// over the text from the first of them to the last (they are neighbours in the layouts).
+    /// Whether the cells of [`Back::lost_fields`] may hold a `?`, a `&` or a lost mark (C006):
+    /// one search over the text from the first of them to the last (they are neighbours in the
+    /// layouts). A clean record (the front end's all-clear scan) has no mark: the marks are not
+    /// clear characters ([`crate::domain::chars::is_clear`]).
     #[inline]
     pub(super) fn may_have_lost(&self, text: &str, ranges: &[(usize, usize)]) -> bool {
         let (mut from, mut to) = (usize::MAX, 0);
@@ -423,17 +425,19 @@ impl<'l> Back<'l> {
                 to = to.max(e);
             }
         }
-        text.as_bytes()
-            .get(from..to)
-            .is_some_and(|b| memchr::memchr2(b'?', b'&', b).is_some())
+        let Some(span) = text.get(from..to) else {
+            return false;
+        };
+        memchr::memchr2(b'?', b'&', span.as_bytes()).is_some()
+            || (!self.clean && span.contains(crate::domain::chars::is_lost_mark))
     }
 
-    /// C006: the trace of a character lost before this file (`?`, `&#134071;`) in a name or an
-    /// address ([`crate::domain::chars::first_lost_character`]), for a record that holds a `?`
-    /// or a `&` (rare: out of line, before the cells). Its basis is the field's character rule;
-    /// the code keeps its severity (`STRICT_WHEN_INFERRED`). Returns `field_cols` without the
-    /// columns of the cells found: their other checks are skipped, as they would misname the
-    /// cause (a digit of the reference in 氏名, V012).
+    /// C006: the trace of a character lost before this file (`?`, `？`, `〓`, `●`, `&#134071;`)
+    /// in a name or an address ([`crate::domain::chars::first_lost_character`]), for a record
+    /// that may hold one ([`Self::may_have_lost`]; rare: out of line, before the cells). Its
+    /// basis is the field's character rule; the code keeps its severity (`STRICT_WHEN_INFERRED`).
+    /// Returns `field_cols` without the columns of the cells found: their other checks are
+    /// skipped, as they would misname the cause (a digit of the reference in 氏名, V012).
     #[cold]
     #[inline(never)]
     pub(super) fn lost_characters(

@@ -25,9 +25,9 @@ use crate::layout::Basis;
 ///   every PC but the one that made it;
 /// - V012: a digit in 氏名, which no name has: the value of another column (a My Number, a
 ///   date) that PMH would show as the patient's name at every medical institution;
-/// - C006: a `?` or a character reference (`&#134071;`) in a name or an address, the trace of a
-///   character lost in an earlier conversion: PMH would show it at medical institutions as the
-///   patient's name;
+/// - C006: a `?` (or `？`, `〓`, `●`) or a character reference (`&#134071;`) in a name or an
+///   address, the trace of a character lost in an earlier conversion: PMH would show it at
+///   medical institutions as the patient's name;
 /// - V016: a full-width letter or digit in a number, code, date or flag (`００１２３４５６` as a
 ///   公費受給者番号): another value than the one on the certificate unless PMH narrows it, which
 ///   is not published, so the certificate is not found when a medical institution types the
@@ -821,8 +821,8 @@ impl Code {
                 Error,
                 "変換で失われた文字の跡があります",
                 "A trace of a character lost in a conversion",
-                "氏名・住所の「?」は、Shift_JIS（CP932）で保存したときに表せなかった文字（𠮷 など）が置き換わったものです。「&#134071;」のような文字参照は、文字をその番号で書いたものです。どちらもそのままの文字列で登録され、医療機関の画面に「?田花子」「&#134071;田花子」と表示されます。",
-                "A \"?\" in a name or an address is what a Shift_JIS (CP932) save writes for a character it cannot hold (such as 𠮷); a character reference such as \"&#134071;\" is a character written as its number. Either is registered as it stands, and medical institutions would see \"?田花子\" or \"&#134071;田花子\".",
+                "氏名・住所の「?」は、Shift_JIS（CP932）で保存したときに表せなかった文字（𠮷 など）が置き換わったものです。全角の「？」、「〓」（げた記号）、「●」も、ほかの変換が失った文字の代わりに置く記号です（住民記録から移した氏名の「●化」など）。「&#134071;」のような文字参照は、文字をその番号で書いたものです。どれもそのままの文字列で登録され、医療機関の画面に「?田花子」「●田花子」「&#134071;田花子」と表示されます。",
+                "A \"?\" in a name or an address is what a Shift_JIS (CP932) save writes for a character it cannot hold (such as 𠮷); a full-width \"？\", \"〓\" (geta mark) or \"●\" is what other conversions put in its place (names moved from the resident register were so replaced by ●); a character reference such as \"&#134071;\" is a character written as its number. Each is registered as it stands, and medical institutions would see \"?田花子\", \"●田花子\" or \"&#134071;田花子\".",
                 "元のデータ（住民記録など）で正しい文字を確かめて入力し直してください。文字参照はメッセージに示す文字を表しています。",
                 "Check the right character in the source data (the resident register …) and type it again. A character reference stands for the character the message names.",
             ),

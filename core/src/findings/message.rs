@@ -678,6 +678,37 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 "\"{label_en}\" {v_en}: the \"?\" at character {pos} is what a Shift_JIS (CP932) save leaves for a character it could not hold; type the right character."
             ),
         ),
+        // A mark as written (`●`), not a reference that stands for one (`&#9679;`).
+        (Code::LostCharacter, Detail::Char { ch, pos })
+            if crate::domain::chars::is_lost_mark(*ch)
+                && d.value.as_deref().and_then(|v| {
+                    v.chars().nth((*pos as usize).saturating_sub(1))
+                }) != Some('&') =>
+        {
+            let (what_ja, what_en) = match ch {
+                '？' => (
+                    "「？」は、変換で表せなかった文字の跡の「?」が全角になったもの",
+                    "\"？\" at character {pos} is the \"?\" a conversion leaves for a character it could not hold, made full-width",
+                ),
+                '〓' => (
+                    "「〓」（げた記号）は、表せない文字の代わりに置かれる記号",
+                    "\"〓\" (geta mark) at character {pos} stands in for a character that could not be shown",
+                ),
+                _ => (
+                    "「●」は、扱えない文字を置き換えた跡（住民記録から移した氏名の「●化」など）",
+                    "\"●\" at character {pos} replaced a character a system could not hold (as names moved from the resident register were)",
+                ),
+            };
+            (
+                format!(
+                    "「{label_ja}」{v_ja}の{pos}文字目の{what_ja}です。正しい文字を確かめて入力してください。"
+                ),
+                format!(
+                    "\"{label_en}\" {v_en}: the {}; type the right character.",
+                    what_en.replace("{pos}", &pos.to_string())
+                ),
+            )
+        }
         (Code::LostCharacter, Detail::Char { ch, pos }) if !hidden(*pos) => {
             // The reference as written: from its `&` to its `;`.
             let raw = d.value.as_deref().unwrap_or_default();

@@ -241,9 +241,22 @@ const fn bitmap_words<const N: usize, const W: usize>(bytes: &[u8; N]) -> [u64; 
 /// Whether a character needs no attention at all: [`classify`] does not flag it, and it has no
 /// Mac/JIS form for build mode to repair ([`mac_jis_to_cp932`]; `〜` is a valid character, but
 /// it is uploaded as `～`). The one definition behind [`all_clear`].
+/// A stand-in for a lost character ([`is_lost_mark`]) is valid JIS X 0208 but needs attention
+/// in a name or an address (C006), so it is not clear either.
 #[must_use]
 pub fn is_clear(c: char) -> bool {
-    classify(c).is_none() && mac_jis_to_cp932(c).is_none()
+    classify(c).is_none() && mac_jis_to_cp932(c).is_none() && !is_lost_mark(c)
+}
+
+/// Whether `c` is a mark that conversions put where a character was lost (C006 in a name or an
+/// address), other than the ASCII `?` a Shift_JIS save writes: `？`, that `?` made full-width
+/// (name and address columns are full-width by custom, and a 全角 conversion turns the `?`
+/// into `？`); `〓` (下駄記号), the JIS mark for a character that cannot be shown; `●`, which
+/// replaced the characters outside the 医療保険者向け中間サーバー's set in names loaded from
+/// 住民記録 ("漢字氏名の●化", domain-codes.md §8.4). No name or address is written with them.
+#[must_use]
+pub const fn is_lost_mark(c: char) -> bool {
+    matches!(c, '？' | '〓' | '●')
 }
 
 /// Whether every character of `s` [`is_clear`]: the fast all-clear for the common case of
@@ -801,21 +814,31 @@ pub fn first_invisible(s: &str, keep: impl Fn(char) -> bool) -> Option<(u32, cha
 
 /// The first trace of a character lost before the value reached this file, with its 1-based
 /// position in characters: `?`, which a Shift_JIS (CP932) save writes for a character it cannot
-/// hold (`𠮷田` → `?田`), or a numeric character reference (`&#134071;`, `&#x20BB7;`), which
-/// other encoders write instead; the character a reference stands for is returned, `?` for a
-/// question mark. Only values where neither belongs (names and addresses) are asked. Both are
-/// ASCII: a value without `?` or `&` is passed over by `memchr2`.
+/// hold (`𠮷田` → `?田`), a mark other conversions write ([`is_lost_mark`]: `？`, `〓`, `●`), or
+/// a numeric character reference (`&#134071;`, `&#x20BB7;`), which other encoders write
+/// instead. A mark is returned as written, a reference as the character it stands for. Only
+/// values where none belongs (names and addresses) are asked. An ASCII value without `?` or `&`
+/// is passed over by `memchr2`; the marks are never in an ASCII value.
 #[must_use]
 pub fn first_lost_character(s: &str) -> Option<(u32, char)> {
     let b = s.as_bytes();
-    memchr::memchr2_iter(b'?', b'&', b).find_map(|i| {
+    let ascii = memchr::memchr2_iter(b'?', b'&', b).find_map(|i| {
         let ch = if b[i] == b'?' {
             '?'
         } else {
             numeric_reference(&s[i..])?
         };
+        Some((i, ch))
+    });
+    let before = s.get(..ascii.map_or(s.len(), |(i, _)| i)).unwrap_or(s);
+    let mark = if before.is_ascii() {
+        None
+    } else {
+        before.char_indices().find(|&(_, c)| is_lost_mark(c))
+    };
+    mark.or(ascii).map(|(i, ch)| {
         let pos = s[..i].chars().count() + 1;
-        Some((u32::try_from(pos).unwrap_or(u32::MAX), ch))
+        (u32::try_from(pos).unwrap_or(u32::MAX), ch)
     })
 }
 

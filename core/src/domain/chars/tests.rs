@@ -126,7 +126,9 @@ fn bmp_bitmap_matches_is_clear() {
     let mut expected = [0u8; BMP_BITMAP_LEN];
     for cp in 0..0x1_0000u32 {
         // From the encoder alone: `classify` itself answers from the map.
-        let exact = |c: char| classify_with(c, false).is_none() && mac_jis_to_cp932(c).is_none();
+        let exact = |c: char| {
+            classify_with(c, false).is_none() && mac_jis_to_cp932(c).is_none() && !is_lost_mark(c)
+        };
         if char::from_u32(cp).is_some_and(exact) {
             expected[(cp >> 3) as usize] |= 1 << (cp & 7);
         }
@@ -486,4 +488,32 @@ proptest! {
         let _ = trim_edges(&s);
         let _ = s.chars().filter_map(classify).count();
     }
+}
+
+/// C006's traces, first one wins, positions in characters: the ASCII `?`, the marks other
+/// conversions write (`？ 〓 ●`), and references (as the character they stand for).
+#[test]
+fn lost_traces_are_found_where_they_stand() {
+    let cases: [(&str, Option<(u32, char)>); 12] = [
+        ("?田花子", Some((1, '?'))),
+        ("山田●子", Some((3, '●'))),
+        ("愛知県名古屋市中区〓1-1-1", Some((10, '〓'))),
+        ("佐藤？郎", Some((3, '？'))),
+        ("●&#30000;", Some((1, '●'))),
+        ("&#30000;●", Some((1, '田'))),
+        ("田中&#x20BB7;?", Some((3, '𠮷'))),
+        ("田中&amp;●", Some((8, '●'))),
+        ("a?b", Some((2, '?'))),
+        ("愛知花子", None),
+        ("ＡＢＣ　○◎・ー", None),
+        ("Tom & Jerry", None),
+    ];
+    for (value, want) in cases {
+        assert_eq!(first_lost_character(value), want, "{value}");
+    }
+    for mark in ['？', '〓', '●'] {
+        assert!(is_lost_mark(mark) && !is_clear(mark) && classify(mark).is_none());
+        assert!(!all_clear(&format!("愛知{mark}子")));
+    }
+    assert!(!is_lost_mark('?') && !is_lost_mark('○') && is_clear('○'));
 }
