@@ -863,9 +863,11 @@ fn personal_values_of_a_shifted_row_count_as_names_wherever_they_stand() {
     assert!(
         text.contains("斎藤さくら\n斎藤さくら\",サイトウ　サクラ") && text.contains("さくら小児科")
     );
-    let mut opts = Options::default();
-    opts.kind = pmh_core::InputKind::Source;
-    opts.repair = true;
+    let opts = Options {
+        kind: pmh_core::InputKind::Source,
+        repair: true,
+        ..Options::default()
+    };
     let (report, rows) = rows_at(&Layout::full(), &opts, text.as_bytes());
     assert_eq!(report.count(pmh_core::Code::RaggedRow), 1);
     assert!(rows.iter().any(|(_, r)| r[1] == "サイトウ　サクラ"));
