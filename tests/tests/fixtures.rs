@@ -30,6 +30,11 @@ const INHERENT: &[(&str, Code, &str)] = &[
         "the garbled カナ is no katakana (V003); 氏名, 住所 and 受給者証名 garble silently",
     ),
     (
+        "invalid/S025_utf8_read_as_cp932.csv",
+        Code::HeaderNotLabel,
+        "its headers are the JSON ids, which a misread leaves intact (labels would garble): S028 each",
+    ),
+    (
         "invalid/K001_duplicate_in_full_width.csv",
         Code::FullWidthInCode,
         "the 全角 digits that make the second row look like another certificate are V016",

@@ -12,6 +12,59 @@ impl<'l> Back<'l> {
         }
     }
 
+    /// S028 and S029, for an upload file: a field's column whose header is not the layout's
+    /// label as written (an alias, another spelling, the JSON id: matched for the check, but
+    /// PMH's own matching is not published), and the first field whose column stands before
+    /// that of a field the layout puts earlier (once a file: one reordering moves many). The
+    /// file `build` writes has neither. A BOM in a header is V009's, not compared here.
+    ///
+    /// Warnings against a layout whose header is the official one (a template's, verified);
+    /// information against the built-in layouts, whose labels and order are reconstructed from
+    /// the public documents (a file titled in the documents' own words is not told to rename).
+    fn header_as_layout(&mut self, map: &HeaderMap, headers: &[String], row: u32, line: u64) {
+        let layout = self.layout;
+        let (basis, severity) = if layout.dialect.official_header {
+            (Basis::Verified, Severity::Warning)
+        } else {
+            (Basis::Inferred, Severity::Info)
+        };
+        // One finding on field `fi`'s column; `other`: the field and column it stands before.
+        let told = |code: Code, fi: usize, col: usize, other: Option<(usize, usize)>| {
+            let mut d = Diagnostic::new(code)
+                .at(row, line)
+                .column(u32::try_from(col + 1).ok())
+                .detail(Detail::Header {
+                    header: headers.get(col).cloned().unwrap_or_default(),
+                    suggestion: other.map(|(f, _)| f),
+                    other_column: other.and_then(|(_, c)| u32::try_from(c + 1).ok()),
+                })
+                .field(fi, basis);
+            d.severity = severity;
+            d
+        };
+        // The field of the rightmost column seen so far, in layout order.
+        let mut rightmost: Option<(usize, usize)> = None;
+        let mut order_told = false;
+        for (fi, f) in layout.fields.iter().enumerate() {
+            let Some(col) = map.field_column.get(fi).copied().flatten() else {
+                continue;
+            };
+            let header = headers.get(col).map_or("", String::as_str);
+            if header.replace('\u{FEFF}', "") != f.label_ja {
+                self.sink.push(told(Code::HeaderNotLabel, fi, col, None));
+            }
+            match rightmost {
+                Some(before) if col < before.1 => {
+                    if !std::mem::replace(&mut order_told, true) {
+                        self.sink
+                            .push(told(Code::ColumnOrder, fi, col, Some(before)));
+                    }
+                }
+                _ => rightmost = Some((fi, col)),
+            }
+        }
+    }
+
     /// S009: an empty line, or a record with no text at all.
     pub(super) fn blank_row(&mut self, row: u32, line: u64) {
         self.blank_rows += 1;
@@ -114,6 +167,7 @@ impl<'l> Back<'l> {
             }
         }
         if self.opts.kind == InputKind::Upload {
+            self.header_as_layout(&map, &headers, row, line);
             self.delimiter_check(line);
             // A BOM in a header cell is uploaded with it (a column name copied from the start of
             // another file): PMH's column name would be "\u{FEFF}氏名". The header is matched

@@ -714,8 +714,17 @@ mod column_order_tests {
         // The layout's fields reversed; the 受給者証券面項目 after them stay last.
         let fields = layout.fields.len();
         let reversed_file = reorder(&file, |n| (0..fields).rev().chain(fields..n).collect());
-        let (reversed, reversed_in_order) = findings(&layout, &reversed_file, false);
+        let (mut reversed, reversed_in_order) = findings(&layout, &reversed_file, false);
         assert!(in_order && !reversed_in_order, "both paths taken");
+        // The one finding about the order itself (S029, once a file), on the second field.
+        let order: Vec<Found> = reversed
+            .iter()
+            .filter(|f| f.0 == Code::ColumnOrder)
+            .cloned()
+            .collect();
+        assert_eq!(order.len(), 1, "{order:?}");
+        assert_eq!((order[0].1, order[0].3), (Some(1), Some(1)));
+        reversed.retain(|f| f.0 != Code::ColumnOrder);
         let (original_n, (a, b)) = (
             original.len(),
             (without_column(original), without_column(reversed)),

@@ -169,6 +169,8 @@ codes! {
     EncodingLooksUtf8 = "S025" => "core/src/check/file.rs", "Back::finish_file";
     HiddenRows = "S026" => "core/src/check/file.rs", "Back::hidden_in_workbook";
     HiddenColumns = "S027" => "core/src/check/file.rs", "Back::hidden_in_workbook";
+    HeaderNotLabel = "S028" => "core/src/check/file.rs", "Back::header_as_layout";
+    ColumnOrder = "S029" => "core/src/check/file.rs", "Back::header_as_layout";
     Required = "V001" => "core/src/check/fields.rs", "Back::cell";
     Length = "V002" => "core/src/check/fields.rs", "Back::cell";
     Chars = "V003" => "core/src/check/fields.rs", "Back::char_not_allowed";
@@ -429,6 +431,24 @@ impl Code {
                 "Columns hidden in the workbook's sheet are read as fields (or certificate-face items). Their values are converted and uploaded too: values nobody sees on screen are sent.",
                 "Excel で非表示の列を再表示して値を確認してください。送らない列は削除してから保存し直してください。",
                 "In Excel, unhide the columns and check their values. Delete the columns that must not be sent, then save the workbook again.",
+            ),
+            Code::HeaderNotLabel => i(
+                Warning,
+                "見出しがレイアウトの項目名と違います",
+                "A header is not the layout's field name",
+                "この列は別名や表記の違い（「フリガナ」「氏名(カナ)」、英語名など）から項目を判断して検査しましたが、アップロードファイルの見出しはファイル設計書の項目名どおりが前提です。PMH が見出しを名前で照合するかどうかは公開されていないため、このままでは取り込めないおそれがあります。公式テンプレートから作ったレイアウトに対しては警告、組み込みのレイアウト（公開資料からの再構成で、見出しは推定）に対しては情報です。",
+                "The column was checked as the field its alias or spelling names (フリガナ, 氏名(カナ), an English name …), but an upload file's headers are the file design's field names. Whether PMH matches headers by name is not published, so the file may be refused as it is. A warning against a layout made from the official template; information against a built-in layout (a reconstruction from the public documents, whose headers are inferred).",
+                "見出しをメッセージに示すレイアウトの項目名に直してください。元データから変換して作るファイルには、項目名どおりの見出しが書き出されます。",
+                "Rename the header to the layout's field name given in the message. A file converted from source data is written with the field names as its headers.",
+            ),
+            Code::ColumnOrder => i(
+                Warning,
+                "列の順序がレイアウトと違います",
+                "The columns are not in the layout's order",
+                "列は見出しの名前で項目に対応付けて検査しましたが、ファイル設計書は列の順序を定めています。PMH が列を順序で読む場合、値は別の項目として登録されます（氏名が氏名カナとして、など）。PMH がどちらで読むかは公開されていません。公式テンプレートから作ったレイアウトに対しては警告、組み込みのレイアウト（列の順序は推定）に対しては情報です。",
+                "Columns were matched to fields by their headers, but the file design fixes the columns' order. Should PMH read columns by position, values would be registered as other fields (a name as the カナ …); which way PMH reads them is not published. A warning against a layout made from the official template; information against a built-in layout (whose order is inferred).",
+                "列をレイアウトの順序に並べ替えてください。元データから変換して作るファイルは、レイアウトの順序で書き出されます。",
+                "Put the columns in the layout's order. A file converted from source data is written in the layout's order.",
             ),
             Code::EncodingLooksUtf8 => i(
                 Error,

@@ -18,9 +18,11 @@ pub enum Detail {
     Header {
         /// Header text as written in the file.
         header: String,
-        /// A near-matching field id, when there is one (S014).
+        /// A near-matching field id, when there is one (S014); the field of the other column
+        /// (S029).
         suggestion: Option<usize>,
-        /// The other column (S005: the first column mapped to the same field), 1-based.
+        /// The other column (S005: the first column mapped to the same field; S029: the column
+        /// of a field the layout puts before this one), 1-based.
         other_column: Option<u32>,
     },
     /// Field count of a ragged row (S006).

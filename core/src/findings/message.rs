@@ -519,6 +519,40 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 )
             }
         }
+        (Code::HeaderNotLabel, Detail::Header { header, .. }) => {
+            let (h_ja, h_en) = quoted(Some(&shown(Personal::None, header, show_values)));
+            (
+                format!(
+                    "列{h_ja}を「{label_ja}」として検査しました。アップロードファイルの見出しは、レイアウトの項目名「{label_ja}」と同じにしてください。"
+                ),
+                format!(
+                    "Column {h_en} was checked as \"{label_en}\"; in an upload file its header is the layout's field name \"{label_ja}\"."
+                ),
+            )
+        }
+        (
+            Code::ColumnOrder,
+            Detail::Header {
+                suggestion,
+                other_column,
+                ..
+            },
+        ) => {
+            let other = other_column
+                .map(crate::findings::diagnostic::column_letter)
+                .unwrap_or_default();
+            let (before_ja, before_en) = suggestion
+                .and_then(|i| layout.fields.get(i))
+                .map_or(("", ""), |f| (f.label_ja.as_str(), f.label_en.as_str()));
+            (
+                format!(
+                    "「{label_ja}」の列が、レイアウトではその前にある「{before_ja}」の列（{other}列）より前にあります。列の順序がレイアウトと違います。"
+                ),
+                format!(
+                    "The column of \"{label_en}\" stands before that of \"{before_en}\" (column {other}), which the layout puts first: the columns are not in the layout's order."
+                ),
+            )
+        }
         (Code::RaggedRow, Detail::Ragged { expected, found }) => (
             format!("この行は{found}列ありますが、見出し行は{expected}列です。"),
             format!("This row has {found} columns; the header row has {expected}."),

@@ -604,6 +604,13 @@ pub struct Dialect {
     /// Quoting.
     #[serde(default)]
     pub quoting: Quoting,
+    /// Whether the fields' labels and order are the official upload header (a layout derived
+    /// from the municipality's template, `pmhcsv layout --from-template`): an upload file's
+    /// other headers and order are then warnings (S028, S029). The built-in layouts are a
+    /// reconstruction from the public documents: against them the same differences are
+    /// information.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub official_header: bool,
 }
 
 fn yes() -> bool {

@@ -279,7 +279,10 @@ pub fn from_template(base: &Layout, headers: &[String]) -> (Layout, TemplateRepo
             base.id,
             base.version
         ),
-        dialect: base.dialect.clone(),
+        dialect: crate::layout::Dialect {
+            official_header: true,
+            ..base.dialect.clone()
+        },
         keys: base.keys.clone(),
         fields,
         certificate_items: {
