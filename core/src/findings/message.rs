@@ -722,15 +722,15 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
             let (what_ja, what_en) = match ch {
                 '？' => (
                     "「？」は、変換で表せなかった文字の跡の「?」が全角になったもの",
-                    "\"？\" at character {pos} is the \"?\" a conversion leaves for a character it could not hold, made full-width",
+                    "is the \"?\" a conversion leaves for a character it could not hold, made full-width",
                 ),
                 '〓' => (
                     "「〓」（げた記号）は、表せない文字の代わりに置かれる記号",
-                    "\"〓\" (geta mark) at character {pos} stands in for a character that could not be shown",
+                    "(geta mark) stands in for a character that could not be shown",
                 ),
                 _ => (
                     "「●」は、扱えない文字を置き換えた跡（住民記録から移した氏名の「●化」など）",
-                    "\"●\" at character {pos} replaced a character a system could not hold (as names moved from the resident register were)",
+                    "replaced a character a system could not hold (as names moved from the resident register were)",
                 ),
             };
             (
@@ -738,8 +738,7 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                     "「{label_ja}」{v_ja}の{pos}文字目の{what_ja}です。正しい文字を確かめて入力してください。"
                 ),
                 format!(
-                    "\"{label_en}\" {v_en}: the {}; type the right character.",
-                    what_en.replace("{pos}", &pos.to_string())
+                    "\"{label_en}\" {v_en}: the \"{ch}\" at character {pos} {what_en}; type the right character."
                 ),
             )
         }
@@ -1129,6 +1128,39 @@ mod tests {
             mask(Personal::Name, "123456789018"),
             "＊＊＊＊＊＊＊＊＊＊＊＊"
         );
+    }
+
+    /// C006's message tells a mark as written (`●`) from a reference that stands for one
+    /// (`&#9679;`): both are found as '●', only the raw value at the position differs.
+    #[test]
+    fn a_lost_mark_and_a_reference_to_one_get_their_own_message() {
+        let layout = Layout::full();
+        let name = layout.field_index("basicFiveInfo.name");
+        let text = |value: &str| {
+            let (pos, ch) = crate::domain::chars::first_lost_character(value).unwrap();
+            let mut d = Diagnostic::new(Code::LostCharacter)
+                .value(value)
+                .detail(Detail::Char { ch, pos });
+            d.field = name;
+            let m = message(&layout, &d, true);
+            (m.ja, m.en)
+        };
+        let (ja, en) = text("山田●子");
+        assert!(
+            ja.contains("3文字目の「●」は、扱えない文字を置き換えた跡"),
+            "{ja}"
+        );
+        assert!(en.contains("the \"●\" at character 3 replaced"), "{en}");
+        let (ja, en) = text("佐藤？郎");
+        assert!(ja.contains("3文字目の「？」は") && en.contains("\"？\" at character 3 is"));
+        let (ja, _) = text("山田〓子");
+        assert!(ja.contains("「〓」（げた記号）"), "{ja}");
+        let (ja, en) = text("山田&#9679;子");
+        assert!(
+            ja.contains("「&#9679;」は、文字「●」を番号で書いた文字参照"),
+            "{ja}"
+        );
+        assert!(!en.contains("replaced a character"), "{en}");
     }
 
     #[test]
