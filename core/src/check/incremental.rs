@@ -4,8 +4,8 @@
 //! a *part* of the file — its header record and some data records, in file order — with
 //! [`check_part`]. The checker sees the part exactly as it sees the whole file: every cell, row
 //! and master check of a row depends only on that row and the header, and the cross-row checks
-//! (K001–K003) only on the rows that share its key. So a part made of the edited rows plus every
-//! row sharing an old or new key of theirs gives each of its rows the very findings, in the very
+//! only on the rows that share its key (K001–K004) or its 個人番号 (K005). So a part made of the
+//! edited rows plus every row sharing an old or new key or number of theirs gives each of its rows the very findings, in the very
 //! order, the whole file's check would give it. [`FileFindings::replace_rows`] then swaps those
 //! rows' findings and keeps the exact counts as the checker's own sink counts them.
 
@@ -16,7 +16,7 @@ use crate::check::{Checker, KeyTracker, Options, RowView};
 use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
-use crate::input::records::certificate_key;
+use crate::input::records::{certificate_key, my_number_key};
 use crate::layout::Layout;
 
 /// Where a data record of a part sits in the whole file.
@@ -36,6 +36,8 @@ pub struct PartFindings {
     pub rows: BTreeMap<u32, Vec<Diagnostic>>,
     /// Certificate key of each row, in the order given (as the cross-row checks compute it).
     pub keys: Vec<Option<u128>>,
+    /// 個人番号 of each row, in the order given, as K005 compares it.
+    pub numbers: Vec<Option<u64>>,
 }
 
 /// Checks a part of a file: `part` is its header record followed by the data records `rows`
@@ -53,14 +55,15 @@ pub fn check_part(layout: &Layout, opts: Options, part: &[u8], rows: &[RowAt]) -
     };
     let tracker = KeyTracker::new(layout);
     let mut keys: Vec<Option<u128>> = vec![None; rows.len()];
+    let mut numbers: Vec<Option<u64>> = vec![None; rows.len()];
     let report = {
         let mut checker = Checker::new(layout, opts);
         checker.set_visitor(Box::new(|row: RowView<'_>| {
-            if let Some(slot) = (row.row as usize)
-                .checked_sub(2)
-                .and_then(|k| keys.get_mut(k))
+            if let Some(k) = (row.row as usize).checked_sub(2)
+                && let (Some(key), Some(number)) = (keys.get_mut(k), numbers.get_mut(k))
             {
-                *slot = certificate_key(&tracker, row.fields);
+                *key = certificate_key(&tracker, row.fields);
+                *number = my_number_key(layout, row.fields);
             }
         }));
         checker.feed(part);
@@ -83,7 +86,11 @@ pub fn check_part(layout: &Layout, opts: Options, part: &[u8], rows: &[RowAt]) -
         }
         found.entry(at.row).or_default().push(d);
     }
-    PartFindings { rows: found, keys }
+    PartFindings {
+        rows: found,
+        keys,
+        numbers,
+    }
 }
 
 /// A checked file's findings by row, with exact counts, kept up to date through edits.

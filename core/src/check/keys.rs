@@ -506,6 +506,82 @@ impl SortedKeys {
     }
 }
 
+/// The rows' 個人番号 and 生年月日, for K005: a My Number is one person's, and a person has one
+/// date of birth, so two rows with the same number and different dates of birth cannot both be
+/// right. One of them holds another person's number (a parent's number typed in a child's
+/// こども医療 row is the classic case, and every check digit is valid), and PMH would attach
+/// that row's certificate to the wrong person; or a date of birth is wrong.
+///
+/// 16 bytes a row, sorted once at the end, in every check (the per-row and the sorted
+/// certificate index alike): the finding of a row depends on every earlier row of its number,
+/// wherever it stands in the file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BirthDates {
+    rows: Vec<BirthEntry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BirthEntry {
+    number: u64,
+    row: u32,
+    birth: i32,
+}
+
+const _: () = assert!(std::mem::size_of::<BirthEntry>() == 16);
+
+impl BirthDates {
+    /// An empty index with room for `rows` rows (capped like [`KeyTracker::with_capacity`]).
+    pub(crate) fn with_capacity(rows: usize) -> Self {
+        Self {
+            rows: Vec::with_capacity(rows.min(MAX_CAPACITY_HINT)),
+        }
+    }
+
+    /// Records row `row`, whose 個人番号 is `number` ([`my_number_value`]) and whose 生年月日 is
+    /// `birth`; a row without either is not recorded.
+    pub(crate) fn push(&mut self, row: u32, number: Option<u64>, birth: Option<date::Ymd>) {
+        let (Some(birth), Some(n)) = (birth, number) else {
+            return;
+        };
+        self.rows.push(BirthEntry {
+            number: n,
+            row,
+            birth: birth.order_key(),
+        });
+    }
+
+    /// Every row whose 生年月日 differs from that of the first row (in file order) with its
+    /// 個人番号: (row, that first row), in row order.
+    pub(crate) fn finish(self) -> Vec<(u32, u32)> {
+        let mut rows = self.rows;
+        rows.sort_unstable_by_key(|e| (e.number, e.row));
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        for group in rows.chunk_by(|a, b| a.number == b.number) {
+            let Some((first, rest)) = group.split_first() else {
+                continue;
+            };
+            found.extend(
+                rest.iter()
+                    .filter(|e| e.birth != first.birth)
+                    .map(|e| (e.row, first.row)),
+            );
+        }
+        found.sort_unstable();
+        found
+    }
+}
+
+/// A 個人番号 as K005 compares it: exactly 12 ASCII digits, not all the same. A number of one
+/// digit repeated (`000000000000`, N007) is a stand-in shared by people whose number is not
+/// known, not anyone's number.
+pub(crate) fn my_number_value(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() != 12 || !b.iter().all(u8::is_ascii_digit) || b.iter().all(|&c| c == b[0]) {
+        return None;
+    }
+    Some(b.iter().fold(0u64, |n, &c| n * 10 + u64::from(c - b'0')))
+}
+
 /// The hash of a certificate type value, compared between rows of one certificate (K004).
 fn type_hash(v: &str) -> u64 {
     xxh3_64_with_seed(v.as_bytes(), TYPE_DOMAIN)

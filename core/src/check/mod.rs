@@ -31,10 +31,10 @@ use crate::check::cells::{
     is_excel_exponent_display, is_exponent_form, is_whole_my_number, my_number_shaped,
 };
 pub use crate::check::keys::KeyTracker;
-use crate::check::keys::{KeyFinding, SortedKeys};
+use crate::check::keys::{BirthDates, KeyFinding, SortedKeys};
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
 /// Re-exported: `pmhcsv diff` folds key values the way the checker does.
-pub(crate) use crate::check::rows::key_values_as_built;
+pub(crate) use crate::check::rows::{key_values_as_built, my_number_as_compared};
 use crate::domain::chars::{CharIssue, first_invisible};
 use crate::domain::{checkdigit, date, tables};
 use crate::findings::codes::{Code, Severity};
@@ -340,8 +340,13 @@ pub struct Back<'l> {
     key_tracker: KeyTracker,
     /// The sorted certificate-key index (layouts without 履歴キー): decided at the end.
     sorted_keys: Option<SortedKeys>,
-    /// (row, line) wherever `line - row` changes among the rows in `sorted_keys`, to give the
-    /// findings found at the end their line.
+    /// 個人番号 and 生年月日 of every row (K005), decided at the end; `None` when the layout has
+    /// no 個人番号 field or no date of birth.
+    birth_dates: Option<BirthDates>,
+    /// The layout's 個人番号 field.
+    my_number_field: Option<usize>,
+    /// (row, line) wherever `line - row` changes among the rows in `sorted_keys` or
+    /// `birth_dates`, to give the findings found at the end their line.
     key_lines: Vec<(u32, u64)>,
     /// Reusable per-row buffer: (start, end) of each layout field's value.
     values: Vec<(usize, usize)>,
@@ -487,10 +492,16 @@ impl<'l> Back<'l> {
     pub fn new(layout: &'l Layout, opts: Options) -> Self {
         let max = opts.max_diagnostics;
         let expected_rows = opts.expected_rows.unwrap_or(0);
+        let keys = layout.key_index();
+        let my_number_field = layout
+            .fields
+            .iter()
+            .position(|f| f.has_check(Check::MyNumber));
+        let births = my_number_field.is_some() && keys.date_of_birth.is_some();
         Self {
             layout,
             matcher: Matcher::new(layout),
-            keys: layout.key_index(),
+            keys,
             opts,
             header: None,
             header_at: 0,
@@ -508,6 +519,8 @@ impl<'l> Back<'l> {
             },
             sorted_keys: SortedKeys::applies(layout)
                 .then(|| SortedKeys::with_capacity(layout, expected_rows)),
+            birth_dates: births.then(|| BirthDates::with_capacity(expected_rows)),
+            my_number_field,
             key_lines: Vec::new(),
             values: Vec::new(),
             field_cols: Vec::new(),
@@ -598,7 +611,7 @@ impl<'l> Back<'l> {
     /// Ends the file: the report, and the last bytes of the upload file (build mode).
     pub fn finish_with_output(mut self, summary: &FrontSummary) -> (Report, Vec<u8>) {
         self.encoding = summary.encoding;
-        self.sorted_key_checks();
+        self.deferred_key_checks();
         self.finish_file(summary);
         let out = std::mem::take(&mut self.out);
         let columns = self.header.map(|h| (h.headers, h.uses)).unwrap_or_default();

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::check::cells::is_ascii_short;
+use crate::check::keys::{BirthDates, my_number_value};
 use crate::check::repair::RowContext;
 
 impl<'l> Back<'l> {
@@ -135,32 +136,47 @@ impl<'l> Back<'l> {
         {
             key = k;
         }
+        if let (Some(f), true) = (self.my_number_field, self.birth_dates.is_some()) {
+            let number = my_number_as_compared(self.layout, self.insurer_field, f, &raw);
+            if let Some(births) = self.birth_dates.as_mut() {
+                births.push(row, number, dates.date_of_birth);
+            }
+        }
         if let Some(sorted) = self.sorted_keys.as_mut() {
             sorted.push_with_key(row, key, &value, dates.valid_from, dates.valid_to);
-            self.sink.mark_key_check(row);
-            let delta = |(r, l): (u32, u64)| l.wrapping_sub(u64::from(r));
-            if self.key_lines.last().copied().map(delta) != Some(delta((row, line))) {
-                self.key_lines.push((row, line));
-            }
+            self.note_deferred(row, line);
             return;
         }
-        let Some(found) =
+        let found =
             self.key_tracker
-                .observe_with_key(row, key, &value, dates.valid_from, dates.valid_to)
-        else {
-            return;
-        };
-        // The value the finding shows: the 履歴キー (K003) or the row's type (K004).
-        let shown = if found.on_history_key {
-            self.keys.history_key
-        } else if found.on_type {
-            self.keys.certificate_type
-        } else {
-            None
-        };
-        let value = shown.map(|i| raw(i).to_owned());
-        let d = self.key_diagnostic(row, line, found, field_cols, value);
-        self.sink.push(d);
+                .observe_with_key(row, key, &value, dates.valid_from, dates.valid_to);
+        if let Some(found) = found {
+            // The value the finding shows: the 履歴キー (K003) or the row's type (K004).
+            let shown = if found.on_history_key {
+                self.keys.history_key
+            } else if found.on_type {
+                self.keys.certificate_type
+            } else {
+                None
+            };
+            let value = shown.map(|i| raw(i).to_owned());
+            let d = self.key_diagnostic(row, line, found, field_cols, value);
+            self.sink.push(d);
+        }
+        if self.birth_dates.is_some() {
+            // After the row's certificate finding: K005 follows it, as in the sorted index.
+            self.note_deferred(row, line);
+        }
+    }
+
+    /// Notes where row `row`'s findings decided at the end of the file go (after the findings
+    /// pushed so far) and its line.
+    fn note_deferred(&mut self, row: u32, line: u64) {
+        self.sink.mark_key_check(row);
+        let delta = |(r, l): (u32, u64)| l.wrapping_sub(u64::from(r));
+        if self.key_lines.last().copied().map(delta) != Some(delta((row, line))) {
+            self.key_lines.push((row, line));
+        }
     }
 
     /// The key fields' values (certificate key, type, 履歴キー) that build would write
@@ -178,30 +194,81 @@ impl<'l> Back<'l> {
         key_values_as_built(self.layout, self.insurer_field, fields, raw)
     }
 
-    /// The sorted index's findings, at the end of the file, each where its row's certificate
-    /// check would have put it.
-    pub(super) fn sorted_key_checks(&mut self) {
-        let Some(sorted) = self.sorted_keys.take() else {
+    /// The findings decided at the end of the file — the sorted index's (K001–K004) and K005 —
+    /// each where its row's certificate check would have put it (K005 after the row's
+    /// certificate finding).
+    pub(super) fn deferred_key_checks(&mut self) {
+        let sorted = self.sorted_keys.take();
+        let births = self
+            .birth_dates
+            .take()
+            .map(BirthDates::finish)
+            .unwrap_or_default();
+        if sorted.is_none() && births.is_empty() {
             return;
-        };
+        }
         let lines = std::mem::take(&mut self.key_lines);
         let field_cols = std::mem::take(&mut self.field_cols);
         // Each finding becomes a `Diagnostic` only on its way into the sink, which keeps at
         // most `max_diagnostics` of them: a file of one certificate repeated a million times
         // has a million K001 findings, and holding them all as diagnostics took 144 bytes each.
         let mut sink = std::mem::replace(&mut self.sink, Sink::new(0));
+        let mut keyed = sorted
+            .map(SortedKeys::finish)
+            .into_iter()
+            .flatten()
+            .peekable();
+        let mut births = births.into_iter().peekable();
+        // The two row-ordered streams as one, a row's certificate finding first.
+        let merged = std::iter::from_fn(|| {
+            let key_first = match (keyed.peek(), births.peek()) {
+                (Some(k), Some(b)) => k.0 <= b.0,
+                (k, _) => k.is_some(),
+            };
+            if key_first {
+                keyed
+                    .next()
+                    .map(|(row, f, value)| (row, Deferred::Key(f, value)))
+            } else {
+                births
+                    .next()
+                    .map(|(row, other)| (row, Deferred::Birth(other)))
+            }
+        });
         let mut l = 0;
-        sink.merge_key_findings(sorted.finish().map(|(row, f, value)| {
+        sink.merge_key_findings(merged.map(|(row, found)| {
             while lines.get(l + 1).is_some_and(|&(r, _)| r <= row) {
                 l += 1;
             }
             let line = lines.get(l).map_or(u64::from(row), |&(r, line)| {
                 line.wrapping_sub(u64::from(r)).wrapping_add(u64::from(row))
             });
-            (row, self.key_diagnostic(row, line, f, &field_cols, value))
+            let d = match found {
+                Deferred::Key(f, value) => self.key_diagnostic(row, line, f, &field_cols, value),
+                Deferred::Birth(other) => self.birth_date_conflict(row, line, other, &field_cols),
+            };
+            (row, d)
         }));
         self.sink = sink;
         self.field_cols = field_cols;
+    }
+
+    /// K005: row `row` has the 個人番号 of row `other_row` and another 生年月日
+    /// ([`BirthDates`]). Inferred (no PMH document states it) but an error whatever PMH's
+    /// rules are ([`crate::STRICT_WHEN_INFERRED`]): a person has one date of birth.
+    fn birth_date_conflict(
+        &self,
+        row: u32,
+        line: u64,
+        other_row: u32,
+        field_cols: &[Option<u32>],
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(Code::BirthDateConflict)
+            .at(row, line)
+            .column(column_of(field_cols, self.my_number_field))
+            .detail(Detail::OtherRow { row: other_row });
+        d.field = self.my_number_field;
+        d.with_basis(Basis::Inferred)
     }
 
     /// The finding of a row that repeats an earlier row of its certificate (`value`: the
@@ -240,6 +307,32 @@ impl<'l> Back<'l> {
         };
         d.with_basis(basis)
     }
+}
+
+/// A finding decided at the end of the file ([`Back::deferred_key_checks`]).
+enum Deferred {
+    /// The sorted certificate index's (K001–K004), with the value it shows.
+    Key(KeyFinding, Option<String>),
+    /// K005, with the first row of the 個人番号.
+    Birth(u32),
+}
+
+/// The 個人番号 of a row as K005 compares it ([`my_number_value`]): the value of `field` as
+/// build writes it (a 全角 number made half-width …, [`key_values_as_built`]). `raw` gives a
+/// field's value with its edges trimmed. The checker and the page's re-check after an edit
+/// (which rows share a number) both use it.
+pub(crate) fn my_number_as_compared<'v>(
+    layout: &Layout,
+    insurer_field: Option<usize>,
+    field: usize,
+    raw: &dyn Fn(usize) -> &'v str,
+) -> Option<u64> {
+    let v = raw(field);
+    if v.is_ascii() {
+        return my_number_value(v);
+    }
+    let built = key_values_as_built(layout, insurer_field, std::iter::once(field), raw);
+    my_number_value(built.first().map_or(v, |(_, b)| b.as_str()))
 }
 
 /// The values of `fields` (key fields of `layout`) that build would write otherwise, for the

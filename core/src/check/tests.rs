@@ -270,8 +270,12 @@ mod sorted_keys_tests {
 
     /// One generated row: (certificate 0..5 or none, start day, length, multi-line address,
     /// broken My Number check digit, blank line before, certificate type: the certificate's
-    /// own or another one, K004 when the rows differ only by it).
-    type Row = (Option<u8>, i32, i32, bool, bool, bool, Option<&'static str>);
+    /// own or another one, K004 when the rows differ only by it), and another date of birth
+    /// than the certificate's (K005 against its first row with the other date).
+    type Row = (
+        (Option<u8>, i32, i32, bool, bool, bool, Option<&'static str>),
+        bool,
+    );
 
     /// Another type than the synthetic row's own (one of the synthetic types, and one that is
     /// none of them).
@@ -298,7 +302,10 @@ mod sorted_keys_tests {
         .map(col);
         let (my, address, type_col) = (col("個人番号"), col("住所"), col("機関別受給者証種別ID"));
         let (from_col, to_col) = (col("有効期間開始日"), col("有効期間終了日"));
-        for (n, &(cert, from, len, multiline, broken, blank, kind)) in rows.iter().enumerate() {
+        let birth_col = col("生年月日");
+        for (n, &((cert, from, len, multiline, broken, blank, kind), reborn)) in
+            rows.iter().enumerate()
+        {
             if blank {
                 s.push_str("\r\n");
             }
@@ -330,6 +337,9 @@ mod sorted_keys_tests {
             }
             f[from_col] = day(from);
             f[to_col] = day(from + len);
+            if reborn {
+                f[birth_col] = "1999-09-09".to_owned();
+            }
             s.push_str(&f.join(","));
             s.push_str("\r\n");
         }
@@ -339,15 +349,18 @@ mod sorted_keys_tests {
     #[test]
     fn generated_files_give_the_per_row_report() {
         let layout = Layout::full();
-        let reached: [Cell<usize>; 8] = Default::default();
+        let reached: [Cell<usize>; 10] = Default::default();
         let row = (
-            proptest::option::weighted(0.9, 0u8..5),
-            (0i32..12).prop_map(|m| m * 30),
-            proptest::sample::select(vec![-5i32, 0, 29, 59, 365]),
-            proptest::bool::weighted(0.1),
+            (
+                proptest::option::weighted(0.9, 0u8..5),
+                (0i32..12).prop_map(|m| m * 30),
+                proptest::sample::select(vec![-5i32, 0, 29, 59, 365]),
+                proptest::bool::weighted(0.1),
+                proptest::bool::weighted(0.05),
+                proptest::bool::weighted(0.05),
+                proptest::option::weighted(0.3, proptest::sample::select(OTHER_TYPES.to_vec())),
+            ),
             proptest::bool::weighted(0.05),
-            proptest::bool::weighted(0.05),
-            proptest::option::weighted(0.3, proptest::sample::select(OTHER_TYPES.to_vec())),
         );
         let strategy = (
             proptest::collection::vec(row, 1..90),
@@ -421,13 +434,21 @@ mod sorted_keys_tests {
                 // indexed `LargeGroup` path).
                 let mut per_cert = [0usize; 5];
                 for r in &rows {
-                    if let Some(c) = r.0 {
+                    if let Some(c) = r.0.0 {
                         per_cert[c as usize] += 1;
                     }
                 }
                 reached[7].set(
                     reached[7].get() + usize::from(k004 > 0 && per_cert.iter().any(|&n| n > 16)),
                 );
+                // K005 (one My Number, two dates of birth), decided at the end on both paths.
+                let k005 = sorted.count(Code::BirthDateConflict);
+                reached[8].set(reached[8].get() + usize::from(k005 > 0));
+                // K005 on a row that has a certificate finding too (which comes first).
+                let both_on_a_row = sorted.diagnostics.windows(2).any(|w| {
+                    is_key(&&w[0]) && w[1].code == Code::BirthDateConflict && w[0].row == w[1].row
+                });
+                reached[9].set(reached[9].get() + usize::from(both_on_a_row));
                 Ok(())
             })
             .unwrap_or_else(|e| panic!("{e}"));
@@ -986,5 +1007,118 @@ mod wrong_checkmark_tests {
             [("S023".to_owned(), Some(1)), ("S023".to_owned(), Some(1))]
         );
         assert_eq!(codes(&Layout::diff(), opts(), usize::MAX, file), []);
+    }
+}
+
+/// K005: one 個人番号 with two dates of birth (seed 004 Q31, lines 533–534 and 545: PMH links a
+/// こども医療 certificate to the child's own number).
+#[cfg(test)]
+mod birth_date_tests {
+    use crate::check::*;
+
+    /// Synthetic rows `0..n` with (row index → 個人番号, 生年月日) replaced where `set` says.
+    fn file(n: u64, set: &dyn Fn(u64) -> (Option<String>, Option<&'static str>)) -> String {
+        let header = crate::synth::FULL_HEADER;
+        let col = |name: &str| header.split(',').position(|h| h == name).unwrap();
+        let (my, birth) = (col("個人番号"), col("生年月日"));
+        let mut out = format!("{header}\r\n");
+        for i in 0..n {
+            let mut line = String::new();
+            crate::synth::full_row(5, i, &mut line);
+            let mut f: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+            let (number, date) = set(i);
+            if let Some(v) = number {
+                f[my] = v;
+            }
+            f[birth] = date.unwrap_or("1980-01-01").to_owned();
+            out.push_str(&f.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    fn k005(layout: &Layout, text: &str, per_row: bool) -> Vec<(Option<u32>, Detail, Option<u32>)> {
+        let mut c = Checker::new(layout, Options::default());
+        if per_row {
+            c.use_per_row_keys();
+        }
+        c.feed(text.as_bytes());
+        let report = c.finish();
+        let found: Vec<&Diagnostic> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::BirthDateConflict)
+            .collect();
+        assert!(
+            found
+                .iter()
+                .all(|d| d.severity == Severity::Error && d.basis == Basis::Inferred),
+            "{found:?}"
+        );
+        found
+            .iter()
+            .map(|d| (d.row, d.detail.clone(), d.column))
+            .collect()
+    }
+
+    #[test]
+    fn each_later_row_with_the_number_and_another_birth_date_names_the_first_row() {
+        let first = crate::synth::my_number(0);
+        let wide: String = first
+            .chars()
+            .map(|c| char::from_u32(u32::from(c) - u32::from('0') + 0xFF10).unwrap())
+            .collect();
+        let text = file(9, &|i| match i {
+            // Rows 3 and 5 (a 全角 number is compared as build writes it): other dates.
+            1 => (Some(first.clone()), Some("2015-06-30")),
+            3 => (Some(wide.clone()), Some("2016-05-05")),
+            // Row 4: the same person's second certificate.
+            2 => (Some(first.clone()), None),
+            // Rows 7 and 8: a stand-in number shared by people whose number is not known (N007).
+            6 => (Some("111111111111".to_owned()), Some("2001-01-01")),
+            7 => (Some("111111111111".to_owned()), Some("2002-02-02")),
+            // Row 10: a date of birth that is no date (V004) is compared with nothing.
+            8 => (Some(first.clone()), Some("2010-02-30")),
+            _ => (None, None),
+        });
+        let want = vec![
+            (Some(3), Detail::OtherRow { row: 2 }, Some(2)),
+            (Some(5), Detail::OtherRow { row: 2 }, Some(2)),
+        ];
+        for layout in [Layout::full(), Layout::diff()] {
+            for per_row in [false, true] {
+                assert_eq!(
+                    k005(&layout, &text, per_row),
+                    want,
+                    "{} {per_row}",
+                    layout.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_date_of_the_first_row_of_the_number_is_the_one_compared() {
+        let first = crate::synth::my_number(0);
+        // Row 2 has the other date: rows 3 and 4 both differ from it, row 4 not from row 3.
+        let text = file(3, &|i| match i {
+            0 => (None, Some("2013-01-01")),
+            _ => (Some(first.clone()), Some("1985-03-03")),
+        });
+        assert_eq!(
+            k005(&Layout::full(), &text, false),
+            vec![
+                (Some(3), Detail::OtherRow { row: 2 }, Some(2)),
+                (Some(4), Detail::OtherRow { row: 2 }, Some(2)),
+            ]
+        );
+        // Distinct numbers: nothing, whatever the dates.
+        let text = file(3, &|i| {
+            (
+                None,
+                Some(["2013-01-01", "1985-03-03", "1990-09-09"][i as usize]),
+            )
+        });
+        assert_eq!(k005(&Layout::full(), &text, false), vec![]);
     }
 }

@@ -31,7 +31,9 @@ use crate::layout::Basis;
 /// - V016: a full-width letter or digit in a number, code, date or flag (`００１２３４５６` as a
 ///   公費受給者番号): another value than the one on the certificate unless PMH narrows it, which
 ///   is not published, so the certificate is not found when a medical institution types the
-///   number (in 全件連携 the one sent in half-width before is deleted).
+///   number (in 全件連携 the one sent in half-width before is deleted);
+/// - K005: one 個人番号 with two dates of birth: a person has one, so one row holds another
+///   person's number (PMH would attach its certificate to that person) or a wrong date.
 pub const STRICT_WHEN_INFERRED: &[Code] = &[
     Code::PeriodReversed,
     Code::DuplicateCertificate,
@@ -40,6 +42,7 @@ pub const STRICT_WHEN_INFERRED: &[Code] = &[
     Code::DigitInName,
     Code::FullWidthInCode,
     Code::LostCharacter,
+    Code::BirthDateConflict,
 ];
 
 /// How serious a finding is.
@@ -195,6 +198,7 @@ codes! {
     OverlappingPeriods = "K002" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     DuplicateHistoryKey = "K003" => "core/src/check/keys.rs", "KeyTracker::observe_key";
     CertificateTypeOnly = "K004" => "core/src/check/keys.rs", "KeyTracker::observe_key";
+    BirthDateConflict = "K005" => "core/src/check/rows.rs", "Back::birth_date_conflict";
     MyNumberCheckDigit = "N001" => "core/src/check/fields.rs", "Back::named_checks";
     MyNumberExponent = "N002" => "core/src/check/fields.rs", "Back::cell";
     InsurerCheckDigit = "N003" => "core/src/check/fields.rs", "Back::named_checks";
@@ -728,6 +732,15 @@ impl Code {
                 "PMH identifies a certificate by My Number, recipient number and sub-key (Digital Agency vendor briefing, 連携単位). These two rows share them, their validity periods are the same or overlap, and only the certificate type ID differs: PMH would take them as one certificate, one overwriting the other.",
                 "別の受給者証であれば、それぞれに異なる受給者証サブキーを付番してください（公費受給者番号で受給者証を一意に特定できない場合はサブキーを付番する、とされています）。同じ受給者証であれば、誤った方の行を削除してください。",
                 "If they are different certificates, give each its own 受給者証サブキー (the briefing asks for a sub-key whenever the recipient number does not identify one certificate). If they are the same certificate, delete the wrong row.",
+            ),
+            Code::BirthDateConflict => i(
+                Error,
+                "同じ個人番号で生年月日が違う行があります",
+                "One My Number with two dates of birth",
+                "PMH は受給者証を受給者本人の個人番号に結び付けます（こども医療で制度上の受給者が保護者でも、連携先は子ども本人の個人番号です。資料 004 Q31）。個人番号は一人に一つで、生年月日も一人に一つです。個人番号が同じで生年月日が違う2行は、どちらかが別の人の個人番号か、誤った生年月日です。保護者の個人番号を子どもの行に入れた場合などに起こり、チェックデジットでは見つかりません。このままでは、その行の受給者証が別の人に結び付きます。",
+                "PMH attaches a certificate to the recipient's own My Number (for children's medical care, the child's, even where the municipality's recipient is the parent: seed 004 Q31). A My Number is one person's, and a person has one date of birth. Two rows with the same number and different dates of birth mean that one row holds another person's number, or a wrong date. It happens when a parent's number is entered in a child's row (children's medical care, for example), and the check digit cannot tell. As it stands, that row's certificate is attached to another person.",
+                "指摘された行と、メッセージが示す行の個人番号と生年月日を、元の記録（住民記録・申請書）で確認して直してください。",
+                "Check the My Number and the date of birth of both rows (the one flagged and the one the message names) in the source records, and correct them.",
             ),
             Code::MyNumberCheckDigit => i(
                 Error,

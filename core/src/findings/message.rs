@@ -905,6 +905,14 @@ pub fn message(layout: &Layout, d: &Diagnostic, show_values: bool) -> Message {
                 "Same My Number, recipient number and sub-key as row {row}, overlapping validity, another certificate type ID {v_en}. PMH takes them as one certificate."
             ),
         ),
+        (Code::BirthDateConflict, Detail::OtherRow { row }) => (
+            format!(
+                "{row}行目と個人番号が同じですが、生年月日が違います。どちらかの個人番号が別の人のもの（保護者の番号など）か、生年月日の誤りです。"
+            ),
+            format!(
+                "Same My Number as row {row}, but another date of birth: one of the two numbers is another person's (a parent's, say), or a date of birth is wrong."
+            ),
+        ),
         (Code::MyNumberCheckDigit, _) => (
             format!(
                 "個人番号{v_ja}の検査用数字（12桁目）が合いません。元の記録で番号全体を確認してください。"

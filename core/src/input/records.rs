@@ -1,13 +1,14 @@
-//! Read access to decoded records, and the certificate key of a checked row: for callers that
+//! Read access to decoded records, and the keys of a checked row (certificate, 個人番号): for callers that
 //! keep the table in memory and re-check single rows (the web app's grid).
 //!
 //! [`RecordBatch`]es from [`crate::Front`] are what [`crate::Back`] consumes; these accessors
 //! let such a caller keep the very same records (same decoding, delimiter detection, line
 //! numbers and quote balance) instead of splitting the input a second way.
 
-use crate::check::{KeyTracker, trim_edges};
+use crate::check::{KeyTracker, my_number_as_compared, trim_edges};
 use crate::input::decode::TextEncoding;
 use crate::input::front::{RecMeta, RecordBatch};
+use crate::layout::{Check, Layout};
 
 /// One record (or blank line) of a [`RecordBatch`].
 #[derive(Debug, Clone, Copy)]
@@ -109,6 +110,23 @@ impl RecordBatch {
 /// [`crate::RowView::fields`] gives them); `None` when every key field is empty.
 pub fn certificate_key(tracker: &KeyTracker, fields: &[&str]) -> Option<u128> {
     tracker.certificate_key(&|i| fields.get(i).map_or("", |v| trim_edges(v)))
+}
+
+/// The 個人番号 of a checked row exactly as K005 (one number, two dates of birth) compares it,
+/// from the row's field values in layout order; `None` when the layout has no 個人番号 field
+/// or the value is not a number K005 compares. Rows with the same answer are checked together.
+pub fn my_number_key(layout: &Layout, fields: &[&str]) -> Option<u64> {
+    let field = layout
+        .fields
+        .iter()
+        .position(|f| f.has_check(Check::MyNumber))?;
+    let insurer = layout
+        .fields
+        .iter()
+        .position(|f| f.has_check(Check::InsurerNumber));
+    my_number_as_compared(layout, insurer, field, &|i| {
+        fields.get(i).map_or("", |v| trim_edges(v))
+    })
 }
 
 #[cfg(test)]

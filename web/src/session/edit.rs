@@ -410,26 +410,19 @@ impl Session {
 
         // 1. The edited rows alone.
         let own = part(rows);
-        // 2. Every row sharing a key the edited rows had or have now.
-        let mut keys: Vec<u128> = Vec::new();
-        for (k, &row) in rows.iter().enumerate() {
-            if let Some(slot) = results.keys.get_mut(row as usize) {
-                keys.extend(*slot);
-                *slot = own.keys[k];
-            }
-            keys.extend(own.keys[k]);
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        let group: Vec<u32> = if keys.is_empty() {
+        // 2. Every row sharing a key (K001–K004) or a 個人番号 (K005) the edited rows had or
+        // have now.
+        let keys = old_and_new(&mut results.keys, rows, &own.keys);
+        let numbers = old_and_new(&mut results.numbers, rows, &own.numbers);
+        let group: Vec<u32> = if keys.is_empty() && numbers.is_empty() {
             Vec::new()
         } else {
-            results
-                .keys
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| k.is_some_and(|k| keys.binary_search(&k).is_ok()))
-                .map(|(r, _)| r as u32)
+            let shares = |r: usize| {
+                holds_one_of(&results.keys, r, &keys) || holds_one_of(&results.numbers, r, &numbers)
+            };
+            (0..results.keys.len().max(results.numbers.len()))
+                .filter(|&r| shares(r))
+                .map(|r| r as u32)
                 .collect()
         };
         let mut together: Vec<u32> = rows.iter().chain(&group).copied().collect();
@@ -445,6 +438,35 @@ impl Session {
         sync_header_only(results, header_row);
         results.view_cache = None;
     }
+}
+
+/// The values `rows` (sheet rows) had in `per_row` and have now (`fresh`, one per row in the
+/// same order), sorted and distinct; `per_row` takes the fresh ones.
+fn old_and_new<K: Copy + Ord>(
+    per_row: &mut [Option<K>],
+    rows: &[u32],
+    fresh: &[Option<K>],
+) -> Vec<K> {
+    let mut all: Vec<K> = Vec::new();
+    for (&row, &now) in rows.iter().zip(fresh) {
+        if let Some(slot) = per_row.get_mut(row as usize) {
+            all.extend(*slot);
+            *slot = now;
+        }
+        all.extend(now);
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Whether sheet row `row` has one of `set` (sorted) in `per_row`.
+fn holds_one_of<K: Copy + Ord>(per_row: &[Option<K>], row: usize, set: &[K]) -> bool {
+    per_row
+        .get(row)
+        .copied()
+        .flatten()
+        .is_some_and(|k| set.binary_search(&k).is_ok())
 }
 
 /// S003 (見出し行だけ) is about the whole file, so a re-check of some rows cannot give it: after

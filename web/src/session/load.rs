@@ -227,11 +227,14 @@ impl Session {
             return Err(WorkerError::TableNotReloaded);
         };
         let mut keys: Vec<Option<u128>> = vec![None; table.len() + 2];
+        let mut numbers: Vec<Option<u64>> = vec![None; table.len() + 2];
         let total: u64 = batches.iter().map(|b| b.len() as u64).sum();
         let mut back = Back::new(layout, opts);
         back.set_visitor(Box::new(|row: RowView<'_>| {
-            if let Some(slot) = keys.get_mut(row.row as usize) {
-                *slot = records::certificate_key(tracker, row.fields);
+            let r = row.row as usize;
+            if let (Some(key), Some(number)) = (keys.get_mut(r), numbers.get_mut(r)) {
+                *key = records::certificate_key(tracker, row.fields);
+                *number = records::my_number_key(layout, row.fields);
             }
         }));
         let mut done = 0u64;
@@ -265,6 +268,7 @@ impl Session {
             findings,
             truncated,
             keys,
+            numbers,
             view_cache: None,
         });
         Ok(())

@@ -136,6 +136,8 @@ struct Results {
     truncated: bool,
     /// Certificate key of each sheet row (index = row), as the cross-row checks see it.
     keys: Vec<Option<u128>>,
+    /// 個人番号 of each sheet row (index = row), as K005 compares it.
+    numbers: Vec<Option<u64>>,
     /// Rows of the last filtered view asked for.
     view_cache: Option<(Filter, Vec<u32>)>,
 }

@@ -889,6 +889,41 @@ fn ordered(s: &Session) -> Vec<(Code, Option<u32>, Option<u32>, String)> {
         .collect()
 }
 
+/// K005 ties rows that share only a 個人番号 (their certificate keys differ): an edit of either
+/// re-checks both, so the page's findings stay the full check's.
+#[test]
+fn a_birth_date_conflict_follows_edits_of_either_row() {
+    let mut s = checked(fixture("invalid/K005_sibling_number_in_child_row.csv"));
+    let k005 = |s: &Session| {
+        s.summary()
+            .unwrap()
+            .codes
+            .iter()
+            .find(|c| c.code == "K005")
+            .map_or(0, |c| c.count)
+    };
+    assert_eq!(k005(&s), 1);
+    // The first row's date of birth typed as the second's: no conflict, and none left on row 3.
+    s.edit(CellRef { row: 2, col: 6 }, "2016-05-05", "t")
+        .unwrap();
+    assert_eq!(k005(&s), 0);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    s.undo("t").unwrap();
+    assert_eq!(k005(&s), 1);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    // The second row given its own number: no conflict.
+    s.edit(CellRef { row: 3, col: 2 }, "983205673214", "t")
+        .unwrap();
+    assert_eq!(k005(&s), 0);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+    // Row 3 given the shared number back: K005 again, found through the number alone (the two
+    // rows' certificate keys differ).
+    s.edit(CellRef { row: 3, col: 2 }, "123456789018", "t")
+        .unwrap();
+    assert_eq!(k005(&s), 1);
+    assert_eq!(codes_of(&s), full_check_counts(&s));
+}
+
 #[test]
 fn rechecks_give_the_findings_of_a_full_check_in_its_order_with_a_master() {
     let master = fixture("masters/example_master.csv");
