@@ -43,7 +43,9 @@ fn the_strict_list_is_exactly_r001_k001_k002_c001_v012_v016_c006_and_k005() {
     let listed: Vec<&str> = STRICT_WHEN_INFERRED.iter().map(|c| c.as_str()).collect();
     assert_eq!(
         listed,
-        ["R001", "K001", "K002", "C001", "V012", "V016", "C006", "K005"],
+        [
+            "R001", "K001", "K002", "C001", "V012", "V016", "C006", "K005"
+        ],
         "a change of policy: update README too"
     );
     for c in STRICT_WHEN_INFERRED {

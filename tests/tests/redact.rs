@@ -879,3 +879,60 @@ fn personal_values_of_a_shifted_row_count_as_names_wherever_they_stand() {
         }
     }
 }
+
+/// K005 compares the dates of birth of the rows of one 個人番号, so the copy must keep one date
+/// per person (and different dates different). A child born shortly before its certificates
+/// start (こども医療 certificates often start at birth) with a renewal row is where a date moved
+/// by some days could fall on one side of one row's 有効期間開始日 and on the other side of the
+/// other's (R002), and be replaced differently in each row: a K005 the original does not have,
+/// and a refused copy. A sibling typed with the child's number keeps its K005.
+#[test]
+fn the_rows_of_one_number_keep_one_date_of_birth_each() {
+    let header = pmh_core::synth::FULL_HEADER;
+    let col = |name: &str| header.split(',').position(|h| h == name).unwrap();
+    let (from, to) = (col("有効期間開始日"), col("有効期間終了日"));
+    let mut rows = String::new();
+    let mut first: Vec<String> = Vec::new();
+    for (i, (birth, start, end)) in [
+        ("2024-06-01", "2024-06-01", "2025-03-31"),
+        ("2024-06-01", "2025-04-01", "2026-03-31"),
+        ("2024-06-01", "2026-04-01", "2027-03-31"),
+        ("2021-02-03", "2024-04-01", "2025-03-31"),
+        ("2024-06-01", "2024-07-01", "2025-06-30"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut line = String::new();
+        pmh_core::synth::full_row(4, i as u64, &mut line);
+        let mut f: Vec<String> = line.trim_end().split(',').map(str::to_owned).collect();
+        if i == 0 {
+            first = f.clone();
+        } else if i < 4 {
+            // The same child's renewal rows (i < 3), and a sibling typed with its number.
+            f[MY_NUMBER] = first[MY_NUMBER].clone();
+        }
+        f[BIRTH] = birth.to_owned();
+        f[from] = start.to_owned();
+        f[to] = end.to_owned();
+        rows.push_str(&f.join(","));
+        rows.push_str("\r\n");
+    }
+    let input = format!("\u{FEFF}{header}\r\n{rows}");
+    let report = check_bytes(&Layout::full(), Options::default(), input.as_bytes());
+    assert_eq!(
+        report.count(pmh_core::Code::BirthDateConflict),
+        1,
+        "{:?}",
+        positions(&report)
+    );
+    for seed in 0..64 {
+        assert_redaction(
+            "one number",
+            &Layout::full(),
+            &Options::default(),
+            input.as_bytes(),
+            seed,
+        );
+    }
+}

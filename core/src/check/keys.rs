@@ -554,14 +554,17 @@ impl BirthDates {
     /// 個人番号: (row, that first row), in row order.
     pub(crate) fn finish(self) -> Vec<(u32, u32)> {
         let mut rows = self.rows;
-        rows.sort_unstable_by_key(|e| (e.number, e.row));
+        // By number alone (cheaper than by (number, row)): the first row of a number is its
+        // group's smallest row, whatever order the sort left the group in.
+        rows.sort_unstable_by_key(|e| e.number);
         let mut found: Vec<(u32, u32)> = Vec::new();
         for group in rows.chunk_by(|a, b| a.number == b.number) {
-            let Some((first, rest)) = group.split_first() else {
+            let Some(first) = group.iter().min_by_key(|e| e.row) else {
                 continue;
             };
             found.extend(
-                rest.iter()
+                group
+                    .iter()
                     .filter(|e| e.birth != first.birth)
                     .map(|e| (e.row, first.row)),
             );
@@ -575,11 +578,17 @@ impl BirthDates {
 /// digit repeated (`000000000000`, N007) is a stand-in shared by people whose number is not
 /// known, not anyone's number.
 pub(crate) fn my_number_value(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() != 12 || !b.iter().all(u8::is_ascii_digit) || b.iter().all(|&c| c == b[0]) {
-        return None;
+    let b: &[u8; 12] = s.as_bytes().try_into().ok()?;
+    let mut n = 0u64;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
     }
-    Some(b.iter().fold(0u64, |n, &c| n * 10 + u64::from(c - b'0')))
+    // Below 10¹², the multiples of 111111111111 are the numbers of one repeated digit.
+    (n % 111_111_111_111 != 0).then_some(n)
 }
 
 /// The hash of a certificate type value, compared between rows of one certificate (K004).

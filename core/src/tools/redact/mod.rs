@@ -185,6 +185,8 @@ pub fn redact_with_summary(
     // 1. The original as the checker sees it, and each row's validity start (for R002).
     let valid_from = layout.key_index().valid_from;
     let starts: RefCell<Vec<(u32, Option<Ymd>)>> = RefCell::new(Vec::new());
+    let birth = layout.key_index().date_of_birth;
+    let starts_of_birth: RefCell<HashMap<Ymd, Vec<Ymd>>> = RefCell::new(HashMap::new());
     let personal: Vec<usize> = (0..layout.fields.len())
         .filter(|&i| layout.fields[i].personal != Personal::None)
         .collect();
@@ -197,6 +199,12 @@ pub fn redact_with_summary(
                 .and_then(|i| r.fields.get(i))
                 .and_then(|v| date::parse_with_format(trim_edges(v), format));
             starts.borrow_mut().push((r.row, from));
+            let born = birth
+                .and_then(|i| r.fields.get(i))
+                .and_then(|v| date::parse_with_format(trim_edges(v), format));
+            if let (Some(b), Some(f)) = (born, from) {
+                starts_of_birth.borrow_mut().entry(b).or_default().push(f);
+            }
             let mut avoid = avoid.borrow_mut();
             for &i in &personal {
                 if let Some(v) = r.fields.get(i) {
@@ -224,13 +232,22 @@ pub fn redact_with_summary(
     }
     let starts = starts.into_inner();
     let avoid = avoid.into_inner();
+    let mut starts_of_birth = starts_of_birth.into_inner();
+    for v in starts_of_birth.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
 
     // 2. Rewrite, and 3. the copy must be judged exactly as the original. Stand-ins are drawn
     // from small spaces (a value keeps its length and form), so two values can rarely meet
     // where the original's did not (two certificates' keys becoming one: K004). Such a copy is
     // never given; the next attempt draws other stand-ins from a seed derived from `seed`, so
     // the same seed still gives the same copy.
-    let seen = Seen { starts, avoid };
+    let seen = Seen {
+        starts,
+        avoid,
+        starts_of_birth,
+    };
     let mut refusal = None;
     for attempt in 0..ATTEMPTS {
         let mut summary = RedactSummary {
@@ -533,6 +550,8 @@ struct Rewriter<'a> {
     birth_field: Option<&'a Field>,
     number_field: Option<&'a Field>,
     known_insurers: &'a [String],
+    /// See [`Seen::starts_of_birth`].
+    starts_of_birth: &'a HashMap<Ymd, Vec<Ymd>>,
     /// Replacements of certificate key and type values ([`Self::key_cell`]).
     key_memo: RefCell<KeyMemo>,
     /// Replacements of other columns' cells ([`Self::other_replacement`]).
@@ -621,6 +640,7 @@ impl Rewriter<'_> {
                 dialect: &self.layout.dialect,
                 repair: false,
                 valid_from,
+                starts_of_birth: &[],
             };
             return values::redact_my_number(value, &self.key, &ctx, &mut rng, &encodable, salt);
         }
@@ -636,6 +656,7 @@ impl Rewriter<'_> {
                         dialect: &self.layout.dialect,
                         repair: self.repair && field.is_some(),
                         valid_from,
+                        starts_of_birth: &[],
                     };
                     values::redact_my_number(value, &self.key, &ctx, &mut rng, &encodable, salt)
                 }
@@ -643,12 +664,21 @@ impl Rewriter<'_> {
             },
             Personal::BirthDate => match field.or(self.birth_field) {
                 Some(f) => {
-                    let ctx = CellCtx {
+                    let mut ctx = CellCtx {
                         field: f,
                         dialect: &self.layout.dialect,
                         repair: self.repair && field.is_some(),
                         valid_from: if field.is_some() { valid_from } else { None },
+                        starts_of_birth: &[],
                     };
+                    // The layout's 生年月日 (not a 券面 column named like it): every row with this
+                    // date of birth.
+                    if field.is_some()
+                        && let Some(starts) = values::checked_date(&ctx, &raw)
+                            .and_then(|b| self.starts_of_birth.get(&b))
+                    {
+                        ctx.starts_of_birth = starts;
+                    }
                     values::redact_date(value, &self.key, &ctx, &tag, &encodable)
                 }
                 None => values::redact_text(value, TextMode::All, &mut rng, &encodable),
@@ -1162,6 +1192,8 @@ struct Seen {
     starts: Vec<(u32, Option<Ymd>)>,
     /// Hashes of the original personal values.
     avoid: HashSet<u64>,
+    /// The validity starts of the rows with each date of birth (as the checker reads it).
+    starts_of_birth: HashMap<Ymd, Vec<Ymd>>,
 }
 
 fn rewrite(
@@ -1338,6 +1370,7 @@ fn rewrite(
             .iter()
             .find(|f| f.personal == Personal::MyNumber),
         known_insurers,
+        starts_of_birth: &seen.starts_of_birth,
         key_memo: RefCell::default(),
         other_memo: RefCell::default(),
     };

@@ -480,6 +480,11 @@ pub(crate) struct CellCtx<'a> {
     pub(crate) repair: bool,
     /// The row's validity start as the checker read it (for R002).
     pub(crate) valid_from: Option<Ymd>,
+    /// A date of birth the checker reads: the validity starts of every row with that date of
+    /// birth, which the replacement must stand on the same side of (R002) in every one of them.
+    /// It is then the same in every row where the original is, and two rows of one 個人番号
+    /// keep one date of birth (K005).
+    pub(crate) starts_of_birth: &'a [Ymd],
 }
 
 pub(crate) fn number_sig(ctx: &CellCtx<'_>, raw: &str) -> NumberSig {
@@ -516,6 +521,8 @@ pub(crate) struct DateSig {
     empty: bool,
     strict: bool,
     after_start: Option<bool>,
+    /// After each of [`CellCtx::starts_of_birth`].
+    after_starts_of_birth: Vec<bool>,
     lenient: Result<(u8, Option<Era>, u8), u8>,
 }
 
@@ -554,8 +561,22 @@ pub(crate) fn date_sig(ctx: &CellCtx<'_>, raw: &str) -> DateSig {
         empty: t.is_empty(),
         strict: strict.is_some(),
         after_start: strict.zip(ctx.valid_from).map(|(b, f)| b > f),
+        after_starts_of_birth: strict.map_or_else(Vec::new, |b| {
+            ctx.starts_of_birth.iter().map(|&f| b > f).collect()
+        }),
         lenient,
     }
+}
+
+/// The date the checker reads in a date cell (after build's repairs in build mode), as
+/// [`date_sig`] judges it.
+pub(crate) fn checked_date(ctx: &CellCtx<'_>, raw: &str) -> Option<Ymd> {
+    let value = if ctx.repair {
+        repair_sig(ctx.field, ctx.dialect, raw).0
+    } else {
+        raw.to_owned()
+    };
+    date::parse_with_format(trim_edges(&value), ctx.dialect.date_format.as_str())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ fn ctx<'a>(layout: &'a Layout, id: &str, repair: bool) -> CellCtx<'a> {
         dialect: &layout.dialect,
         repair,
         valid_from: Ymd::new(2025, 4, 1),
+        starts_of_birth: &[],
     }
 }
 
