@@ -345,6 +345,9 @@ pub struct Back<'l> {
     birth_dates: Option<BirthDates>,
     /// The layout's 個人番号 field.
     my_number_field: Option<usize>,
+    /// The 差分履歴 layout's 削除フラグ (S2: `isDeleted`): a deleted row carries the content
+    /// PMH held before, which may be what a correction replaced, so K005 passes it over.
+    deleted_field: Option<usize>,
     /// (row, line) wherever `line - row` changes among the rows in `sorted_keys` or
     /// `birth_dates`, to give the findings found at the end their line.
     key_lines: Vec<(u32, u64)>,
@@ -521,6 +524,9 @@ impl<'l> Back<'l> {
                 .then(|| SortedKeys::with_capacity(layout, expected_rows)),
             birth_dates: births.then(|| BirthDates::with_capacity(expected_rows)),
             my_number_field,
+            deleted_field: layout
+                .field_index("isDeleted")
+                .filter(|&i| layout.fields[i].value_type == ValueType::Boolean),
             key_lines: Vec::new(),
             values: Vec::new(),
             field_cols: Vec::new(),

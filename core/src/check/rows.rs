@@ -136,7 +136,11 @@ impl<'l> Back<'l> {
         {
             key = k;
         }
-        if let (Some(f), true) = (self.my_number_field, self.birth_dates.is_some()) {
+        let deleted = self
+            .deleted_field
+            .is_some_and(|i| raw(i) == self.layout.dialect.boolean_true);
+        if let (Some(f), true, false) = (self.my_number_field, self.birth_dates.is_some(), deleted)
+        {
             let number = my_number_as_compared(self.layout, self.insurer_field, f, &raw);
             if let Some(births) = self.birth_dates.as_mut() {
                 births.push(row, number, dates.date_of_birth);

@@ -1097,6 +1097,37 @@ mod birth_date_tests {
         }
     }
 
+    /// A 差分履歴 file that corrects a date of birth deletes the history row holding the old
+    /// date (削除フラグ 1) and registers one with the new: one person, no K005.
+    #[test]
+    fn a_deleted_history_row_is_not_compared() {
+        let header = format!("{},履歴キー,削除フラグ", crate::synth::FULL_HEADER);
+        let first = crate::synth::my_number(0);
+        let text = file(2, &|i| {
+            (
+                Some(first.clone()),
+                Some(["2013-01-01", "2013-01-10"][i as usize]),
+            )
+        });
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[0] = header;
+        let with = |flags: [&str; 2]| {
+            let mut l = lines.clone();
+            l[1].push_str(&format!(",H1,{}", flags[0]));
+            l[2].push_str(&format!(",H2,{}", flags[1]));
+            l.join("\r\n") + "\r\n"
+        };
+        let diff = Layout::diff();
+        for per_row in [false, true] {
+            assert_eq!(k005(&diff, &with(["1", "0"]), per_row), vec![]);
+            // The test means something: not deleted, the two rows are K005.
+            assert_eq!(
+                k005(&diff, &with(["0", "0"]), per_row),
+                vec![(Some(3), Detail::OtherRow { row: 2 }, Some(2))]
+            );
+        }
+    }
+
     #[test]
     fn the_date_of_the_first_row_of_the_number_is_the_one_compared() {
         let first = crate::synth::my_number(0);
