@@ -118,19 +118,47 @@ fn name_parts(v: &str) -> Vec<String> {
 }
 
 /// Every line of the file split on its delimiter, as written (quotes around a value left
-/// out), for the names they hold: a row the checker does not show (an unclosed quote swallows
-/// it and the rest of the file into one value: S007) still has its names replaced wherever
-/// they appear, as every row's.
+/// out), and every record as quotes join lines (a name spanning lines keeps the values after
+/// it in their columns), for the names they hold: a row the checker does not show (an
+/// unclosed quote swallows it and the rest of the file into one value: S007) still has its
+/// names replaced wherever they appear, as every row's.
 fn rows_as_written(input: &[u8], delimiter: u8) -> Vec<Vec<String>> {
-    decode(input)
+    let text = decode(input);
+    let d = char::from(delimiter);
+    let mut rows: Vec<Vec<String>> = text
         .lines()
         .map(|l| {
-            l.split(char::from(delimiter))
+            l.split(d)
                 .map(|f| f.trim_matches('"').to_owned())
                 .collect::<Vec<_>>()
         })
-        .filter(|fields| fields.len() > KANA)
-        .collect()
+        .collect();
+    // Records: a quote opens or closes a quoted value; the delimiter and line breaks inside
+    // one are its own. An unclosed quote's record runs to the end of the file.
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            '"' => quoted = !quoted,
+            c if c == d && !quoted => fields.push(std::mem::take(&mut field)),
+            '\r' | '\n' if !quoted => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                fields.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut fields));
+            }
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    rows.push(fields);
+    rows.retain(|fields| fields.len() > KANA);
+    rows
 }
 
 /// The whole contract for one input.
