@@ -972,7 +972,12 @@ pub(crate) fn redact_date(
     };
     let mut judged_same = None;
     if let Ok(l) = date::parse_lenient(&raw, true) {
-        let mut rng = key.rng(tag, &raw, 0);
+        // Drawn from the day, not from its spelling, and kept by the day's parts: the same day
+        // written two ways (`1976-02-14` and `19760214`, which build reads alike) moves to the
+        // same day, so two rows of one 個人番号 keep one date of birth (K005).
+        let mut rng = key.rng(tag, &l.date.to_string(), 0);
+        let moved_whole =
+            |nd: Ymd| nd.year != l.date.year && nd.month != l.date.month && nd.day != l.date.day;
         // The runs that hold the year, month and day.
         let written = runs.len().min(3);
         for attempt in 0..120u32 {
@@ -991,7 +996,7 @@ pub(crate) fn redact_date(
             if let Some(cand) = render_date(value, &l.form, nd) {
                 let cand = with_text(cand, attempt);
                 if accept(&cand) {
-                    if runs_changed(value, &cand, &runs, written) {
+                    if moved_whole(nd) && runs_changed(value, &cand, &runs, written) {
                         return cand;
                     }
                     judged_same.get_or_insert(cand);
