@@ -616,7 +616,10 @@ fn synthetic(seed: u64, muts: &[(u8, u8)], rows: u64) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    // REDACT_CASES=N for a longer run (48 in CI).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("REDACT_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
+    ))]
 
     #[test]
     fn mutated_synthetic_files_keep_their_findings(

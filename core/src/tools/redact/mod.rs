@@ -552,6 +552,8 @@ struct Rewriter<'a> {
     known_insurers: &'a [String],
     /// See [`Seen::starts_of_birth`].
     starts_of_birth: &'a HashMap<Ymd, Vec<Ymd>>,
+    /// The day each date of birth (by its day) was moved to, first cell first.
+    birth_memo: RefCell<HashMap<Ymd, Ymd>>,
     /// Replacements of certificate key and type values ([`Self::key_cell`]).
     key_memo: RefCell<KeyMemo>,
     /// Replacements of other columns' cells ([`Self::other_replacement`]).
@@ -671,15 +673,25 @@ impl Rewriter<'_> {
                         valid_from: if field.is_some() { valid_from } else { None },
                         starts_of_birth: &[],
                     };
-                    // The layout's 生年月日 (not a 券面 column named like it): every row with this
-                    // date of birth.
-                    if field.is_some()
-                        && let Some(starts) = values::checked_date(&ctx, &raw)
-                            .and_then(|b| self.starts_of_birth.get(&b))
+                    if field.is_none() {
+                        return values::redact_date(value, &self.key, &ctx, &tag, &encodable);
+                    }
+                    // The layout's 生年月日 (not a 券面 column named like it): judged against
+                    // every row with this date of birth, and moved to the day the first cell
+                    // of the same day was moved to when that day is judged the same here.
+                    if let Some(starts) =
+                        values::checked_date(&ctx, &raw).and_then(|b| self.starts_of_birth.get(&b))
                     {
                         ctx.starts_of_birth = starts;
                     }
-                    values::redact_date(value, &self.key, &ctx, &tag, &encodable)
+                    let day = date::parse_lenient(&raw, true).ok().map(|l| l.date);
+                    let prefer = day.and_then(|d| self.birth_memo.borrow().get(&d).copied());
+                    let (out, moved) =
+                        values::redact_date_to(value, &self.key, &ctx, &tag, &encodable, prefer);
+                    if let (Some(d), Some(to), None) = (day, moved, prefer) {
+                        self.birth_memo.borrow_mut().insert(d, to);
+                    }
+                    out
                 }
                 None => values::redact_text(value, TextMode::All, &mut rng, &encodable),
             },
@@ -1371,6 +1383,7 @@ fn rewrite(
             .find(|f| f.personal == Personal::MyNumber),
         known_insurers,
         starts_of_birth: &seen.starts_of_birth,
+        birth_memo: RefCell::default(),
         key_memo: RefCell::default(),
         other_memo: RefCell::default(),
     };

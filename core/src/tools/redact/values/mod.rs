@@ -946,6 +946,21 @@ pub(crate) fn redact_date(
     tag: &str,
     encodable: &dyn Fn(char) -> bool,
 ) -> Vec<char> {
+    redact_date_to(value, key, ctx, tag, encodable, None).0
+}
+
+/// [`redact_date`], trying the day `prefer` first (the day another cell of the same day was
+/// moved to: the same day spelt two ways in two rows of one person, `平成25年1月1日` and
+/// `4250101`, whose forms may judge other days the same), and the day the value was moved to,
+/// when it was.
+pub(crate) fn redact_date_to(
+    value: &[char],
+    key: &Key,
+    ctx: &CellCtx<'_>,
+    tag: &str,
+    encodable: &dyn Fn(char) -> bool,
+    prefer: Option<Ymd>,
+) -> (Vec<char>, Option<Ymd>) {
     let raw: String = value.iter().collect();
     let goal = date_sig(ctx, &raw);
     let accept = |cand: &[char]| -> bool {
@@ -980,6 +995,14 @@ pub(crate) fn redact_date(
             |nd: Ymd| nd.year != l.date.year && nd.month != l.date.month && nd.day != l.date.day;
         // The runs that hold the year, month and day.
         let written = runs.len().min(3);
+        if let Some(nd) = prefer
+            && let Some(cand) = render_date(value, &l.form, nd)
+        {
+            let cand = with_text(cand, 0);
+            if accept(&cand) && moved_whole(nd) && runs_changed(value, &cand, &runs, written) {
+                return (cand, Some(nd));
+            }
+        }
         for attempt in 0..120u32 {
             let span: i64 = match attempt {
                 0..=39 => 730,
@@ -997,15 +1020,15 @@ pub(crate) fn redact_date(
                 let cand = with_text(cand, attempt);
                 if accept(&cand) {
                     if moved_whole(nd) && runs_changed(value, &cand, &runs, written) {
-                        return cand;
+                        return (cand, Some(nd));
                     }
-                    judged_same.get_or_insert(cand);
+                    judged_same.get_or_insert((cand, Some(nd)));
                 }
             }
         }
     }
-    if let Some(cand) = judged_same {
-        return cand;
+    if let Some(same) = judged_same {
+        return same;
     }
     if !runs.is_empty() {
         let mut rng = key.rng(tag, &raw, 1);
@@ -1029,7 +1052,7 @@ pub(crate) fn redact_date(
             }
             let cand = with_text(cand, 200 + attempt);
             if runs_changed(value, &cand, &runs, runs.len()) && accept(&cand) {
-                return cand;
+                return (cand, None);
             }
         }
     }
@@ -1039,7 +1062,7 @@ pub(crate) fn redact_date(
         let mut rng = key.rng(tag, &raw, attempt);
         let cand = redact_text_keeping(value, &|i, _| syntax[i], &mut rng, encodable);
         if accept(&cand) {
-            return cand;
+            return (cand, None);
         }
     }
     // Nothing else is judged the same. A value of one or two letters or digits (a 生年月日 of
@@ -1047,10 +1070,10 @@ pub(crate) fn redact_date(
     // carries no birth date: it is kept. Anything longer is replaced all the same, and the
     // final comparison of findings refuses the copy rather than leak it.
     if substitutable(value) <= 2 {
-        return value.to_vec();
+        return (value.to_vec(), None);
     }
     let mut rng = key.rng(tag, &raw, 99);
-    redact_text(value, TextMode::All, &mut rng, encodable)
+    (redact_text(value, TextMode::All, &mut rng, encodable), None)
 }
 
 /// Whether a replacement may change character `i` of `value`.
