@@ -602,6 +602,20 @@ impl Rewriter<'_> {
                 break;
             }
         }
+        // The day a layout 生年月日 was moved to, for the next cells of the same day (the
+        // value kept, not a draw refused for meeting an original value).
+        if kind == Personal::BirthDate
+            && field.is_some()
+            && let (Ok(from), Ok(to)) = (
+                date::parse_lenient(&core.iter().collect::<String>(), true),
+                date::parse_lenient(&drawn.iter().collect::<String>(), true),
+            )
+        {
+            self.birth_memo
+                .borrow_mut()
+                .entry(from.date)
+                .or_insert(to.date);
+        }
         let new = [front, &drawn, back].concat();
         self.emit(units, &value, &new, out)
     }
@@ -684,14 +698,12 @@ impl Rewriter<'_> {
                     {
                         ctx.starts_of_birth = starts;
                     }
-                    let day = date::parse_lenient(&raw, true).ok().map(|l| l.date);
-                    let prefer = day.and_then(|d| self.birth_memo.borrow().get(&d).copied());
-                    let (out, moved) =
-                        values::redact_date_to(value, &self.key, &ctx, &tag, &encodable, prefer);
-                    if let (Some(d), Some(to), None) = (day, moved, prefer) {
-                        self.birth_memo.borrow_mut().insert(d, to);
-                    }
-                    out
+                    // A draw again (salt > 0: the first equals an original value) draws anew.
+                    let prefer = (salt == 0)
+                        .then(|| date::parse_lenient(&raw, true).ok())
+                        .flatten()
+                        .and_then(|l| self.birth_memo.borrow().get(&l.date).copied());
+                    values::redact_date_to(value, &self.key, &ctx, &tag, &encodable, prefer).0
                 }
                 None => values::redact_text(value, TextMode::All, &mut rng, &encodable),
             },
