@@ -554,6 +554,29 @@ impl BirthDates {
     /// 個人番号: (row, that first row), in row order.
     pub(crate) fn finish(self) -> Vec<(u32, u32)> {
         let mut rows = self.rows;
+        // Most numbers appear once. Two bits a hash slot (seen once, seen again) leave out,
+        // in two linear passes, every row whose number's slot was seen once: at most the
+        // repeated numbers and a few others sharing their slots are sorted (measured: the sort
+        // of every row cost about 5 % of a check of 1,000,000 rows). 2 × 2 MiB.
+        if rows.len() >= 1 << 16 {
+            const SLOT_BITS: u32 = 24;
+            let slot =
+                |n: u64| (n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOT_BITS)) as usize;
+            let (mut once, mut again) = (
+                vec![0u64; 1 << (SLOT_BITS - 6)],
+                vec![0u64; 1 << (SLOT_BITS - 6)],
+            );
+            for e in &rows {
+                let s = slot(e.number);
+                let bit = 1u64 << (s & 63);
+                again[s >> 6] |= once[s >> 6] & bit;
+                once[s >> 6] |= bit;
+            }
+            rows.retain(|e| {
+                let s = slot(e.number);
+                again[s >> 6] & (1u64 << (s & 63)) != 0
+            });
+        }
         // By number alone (cheaper than by (number, row)): the first row of a number is its
         // group's smallest row, whatever order the sort left the group in.
         rows.sort_unstable_by_key(|e| e.number);
@@ -790,6 +813,33 @@ const NO_DATE: i32 = i32::MIN;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// K005's index with more rows than its pre-sort filter needs (2¹⁶) gives what a plain
+    /// map of each number's first row gives: the filter only leaves out numbers seen once.
+    #[test]
+    fn birth_dates_above_the_filter_size_find_every_repeat() {
+        let n: u32 = 200_000;
+        let mut rng = crate::tools::rng::Rng::new(17);
+        let mut births = BirthDates::with_capacity(0);
+        let mut first: HashMap<u64, (u32, i32)> = HashMap::new();
+        let mut want: Vec<(u32, u32)> = Vec::new();
+        for row in 2..n + 2 {
+            // Mostly distinct numbers; one row in 50 repeats one of 300 numbers.
+            let number = if rng.below(50) == 0 {
+                100_000_000_000 + rng.below(300)
+            } else {
+                200_000_000_000 + u64::from(row)
+            };
+            let birth = date::Ymd::from_days(i32::try_from(rng.below(3)).unwrap() * 400).unwrap();
+            births.push(row, Some(number), Some(birth));
+            let (r, b) = *first.entry(number).or_insert((row, birth.order_key()));
+            if b != birth.order_key() {
+                want.push((row, r));
+            }
+        }
+        assert!(want.len() > 1000, "{}", want.len());
+        assert_eq!(births.finish(), want);
+    }
 
     /// The key's ASCII answer (validate folds a key that is not: `Back::key_checks`) sees a
     /// high byte in any field at any position, on the stack buffer and on the streamed path;

@@ -202,13 +202,15 @@ impl<'l> Back<'l> {
     /// each where its row's certificate check would have put it (K005 after the row's
     /// certificate finding).
     pub(super) fn deferred_key_checks(&mut self) {
-        let sorted = self.sorted_keys.take();
+        // The certificate index first: its finish sorts and frees its rows (32 bytes each)
+        // before K005's are sorted, so the two are never sorted at once.
+        let keyed = self.sorted_keys.take().map(SortedKeys::finish);
         let births = self
             .birth_dates
             .take()
             .map(BirthDates::finish)
             .unwrap_or_default();
-        if sorted.is_none() && births.is_empty() {
+        if keyed.is_none() && births.is_empty() {
             return;
         }
         let lines = std::mem::take(&mut self.key_lines);
@@ -217,11 +219,7 @@ impl<'l> Back<'l> {
         // most `max_diagnostics` of them: a file of one certificate repeated a million times
         // has a million K001 findings, and holding them all as diagnostics took 144 bytes each.
         let mut sink = std::mem::replace(&mut self.sink, Sink::new(0));
-        let mut keyed = sorted
-            .map(SortedKeys::finish)
-            .into_iter()
-            .flatten()
-            .peekable();
+        let mut keyed = keyed.into_iter().flatten().peekable();
         let mut births = births.into_iter().peekable();
         // The two row-ordered streams as one, a row's certificate finding first.
         let merged = std::iter::from_fn(|| {
