@@ -611,7 +611,7 @@ pub(crate) fn my_number_value(s: &str) -> Option<u64> {
         n = n * 10 + u64::from(d);
     }
     // Below 10¹², the multiples of 111111111111 are the numbers of one repeated digit.
-    (n % 111_111_111_111 != 0).then_some(n)
+    (!n.is_multiple_of(111_111_111_111)).then_some(n)
 }
 
 /// The hash of a certificate type value, compared between rows of one certificate (K004).
