@@ -292,17 +292,20 @@ fn editing_a_cell_rechecks_its_row() {
     assert_eq!(codes_of(&s), full_check_counts(&s));
 }
 
+/// How many findings of `code` the page's summary counts.
+fn summary_count(s: &Session, code: &str) -> u64 {
+    s.summary()
+        .unwrap()
+        .codes
+        .iter()
+        .find(|c| c.code == code)
+        .map_or(0, |c| c.count)
+}
+
 #[test]
 fn cross_row_findings_follow_edits() {
     let mut s = checked(fixture("invalid/K001_duplicate_certificate.csv"));
-    let k001 = |s: &Session| {
-        s.summary()
-            .unwrap()
-            .codes
-            .iter()
-            .find(|c| c.code == "K001")
-            .map_or(0, |c| c.count)
-    };
+    let k001 = |s: &Session| summary_count(s, "K001");
     assert_eq!(k001(&s), 1);
     let view = view_all(&mut s);
     let dup_row = view
@@ -894,14 +897,7 @@ fn ordered(s: &Session) -> Vec<(Code, Option<u32>, Option<u32>, String)> {
 #[test]
 fn a_birth_date_conflict_follows_edits_of_either_row() {
     let mut s = checked(fixture("invalid/K005_sibling_number_in_child_row.csv"));
-    let k005 = |s: &Session| {
-        s.summary()
-            .unwrap()
-            .codes
-            .iter()
-            .find(|c| c.code == "K005")
-            .map_or(0, |c| c.count)
-    };
+    let k005 = |s: &Session| summary_count(s, "K005");
     assert_eq!(k005(&s), 1);
     // The first row's date of birth typed as the second's: no conflict, and none left on row 3.
     s.edit(CellRef { row: 2, col: 6 }, "2016-05-05", "t")
