@@ -16,7 +16,7 @@ use crate::check::{Checker, KeyTracker, Options, RowView};
 use crate::findings::codes::{Code, Severity};
 use crate::findings::diagnostic::{Detail, Diagnostic};
 use crate::findings::report::Report;
-use crate::input::records::{certificate_key, my_number_key};
+use crate::input::records::{MyNumberKey, certificate_key};
 use crate::layout::Layout;
 
 /// Where a data record of a part sits in the whole file.
@@ -54,6 +54,7 @@ pub fn check_part(layout: &Layout, opts: Options, part: &[u8], rows: &[RowAt]) -
         ..opts
     };
     let tracker = KeyTracker::new(layout);
+    let number_key = MyNumberKey::new(layout);
     let mut keys: Vec<Option<u128>> = vec![None; rows.len()];
     let mut numbers: Vec<Option<u64>> = vec![None; rows.len()];
     let report = {
@@ -63,7 +64,7 @@ pub fn check_part(layout: &Layout, opts: Options, part: &[u8], rows: &[RowAt]) -
                 && let (Some(key), Some(number)) = (keys.get_mut(k), numbers.get_mut(k))
             {
                 *key = certificate_key(&tracker, row.fields);
-                *number = my_number_key(layout, row.fields);
+                *number = number_key.of(row.fields);
             }
         }));
         checker.feed(part);

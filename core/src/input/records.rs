@@ -112,21 +112,34 @@ pub fn certificate_key(tracker: &KeyTracker, fields: &[&str]) -> Option<u128> {
     tracker.certificate_key(&|i| fields.get(i).map_or("", |v| trim_edges(v)))
 }
 
-/// The 個人番号 of a checked row exactly as K005 (one number, two dates of birth) compares it,
-/// from the row's field values in layout order; `None` when the layout has no 個人番号 field
-/// or the value is not a number K005 compares. Rows with the same answer are checked together.
-pub fn my_number_key(layout: &Layout, fields: &[&str]) -> Option<u64> {
-    let field = layout
-        .fields
-        .iter()
-        .position(|f| f.has_check(Check::MyNumber))?;
-    let insurer = layout
-        .fields
-        .iter()
-        .position(|f| f.has_check(Check::InsurerNumber));
-    my_number_as_compared(layout, insurer, field, &|i| {
-        fields.get(i).map_or("", |v| trim_edges(v))
-    })
+/// The 個人番号 of checked rows exactly as K005 (one number, two dates of birth) compares it,
+/// from a row's field values in layout order. The fields are found once: the page asks for
+/// every row of a file.
+#[derive(Debug, Clone, Copy)]
+pub struct MyNumberKey<'l> {
+    layout: &'l Layout,
+    field: Option<usize>,
+    insurer: Option<usize>,
+}
+
+impl<'l> MyNumberKey<'l> {
+    /// For rows of `layout`.
+    pub fn new(layout: &'l Layout) -> Self {
+        let position = |c: Check| layout.fields.iter().position(|f| f.has_check(c));
+        Self {
+            layout,
+            field: position(Check::MyNumber),
+            insurer: position(Check::InsurerNumber),
+        }
+    }
+
+    /// The row's number; `None` when the layout has no 個人番号 field or the value is not a
+    /// number K005 compares. Rows with the same answer are checked together.
+    pub fn of(&self, fields: &[&str]) -> Option<u64> {
+        my_number_as_compared(self.layout, self.insurer, self.field?, &|i| {
+            fields.get(i).map_or("", |v| trim_edges(v))
+        })
+    }
 }
 
 #[cfg(test)]

@@ -228,13 +228,14 @@ impl Session {
         };
         let mut keys: Vec<Option<u128>> = vec![None; table.len() + 2];
         let mut numbers: Vec<Option<u64>> = vec![None; table.len() + 2];
+        let number_key = records::MyNumberKey::new(layout);
         let total: u64 = batches.iter().map(|b| b.len() as u64).sum();
         let mut back = Back::new(layout, opts);
         back.set_visitor(Box::new(|row: RowView<'_>| {
             let r = row.row as usize;
             if let (Some(key), Some(number)) = (keys.get_mut(r), numbers.get_mut(r)) {
                 *key = records::certificate_key(tracker, row.fields);
-                *number = records::my_number_key(layout, row.fields);
+                *number = number_key.of(row.fields);
             }
         }));
         let mut done = 0u64;
