@@ -5,8 +5,8 @@
 //! [`check_part`]. The checker sees the part exactly as it sees the whole file: every cell, row
 //! and master check of a row depends only on that row and the header, and the cross-row checks
 //! only on the rows that share its key (K001–K004) or its 個人番号 (K005). So a part made of the
-//! edited rows plus every row sharing an old or new key or number of theirs gives each of its rows the very findings, in the very
-//! order, the whole file's check would give it. [`FileFindings::replace_rows`] then swaps those
+//! edited rows plus every row sharing an old or new key or number of theirs gives each of its
+//! rows the very findings, in the very order, the whole file's check would give it. [`FileFindings::replace_rows`] then swaps those
 //! rows' findings and keeps the exact counts as the checker's own sink counts them.
 
 use std::collections::BTreeMap;
