@@ -1890,3 +1890,16 @@ test("a mapping change after a check closes step 3 until the clerk checks again;
   assert.equal(downloads, 0, "nothing was downloaded before the answer");
   assertClean();
 });
+
+test("a sibling's row typed with the first child's My Number is K005, naming that row", async () => {
+  // Seed 004 Q31: PMH links a こども医療 certificate to the child's own number. Every check
+  // digit is valid; only the two dates of birth tell that one number is not this child's.
+  const sibling = ROWS[1].map((v, i) => (i === 1 ? ROWS[0][1] : i === 10 ? "00012346" : v));
+  await pasteRowsAndMap([ROWS[0], sibling]);
+  await runCheck();
+  assert.equal(await codeCount("K005"), 1);
+  assert.equal(await codeCount("K001"), 0);
+  await page.locator(`#code-counts [data-code="K005"]`).waitFor();
+  assert.match(await page.locator("#verdict").textContent(), /エラー/);
+  await screenshot("40-k005-one-number-two-birth-dates");
+});
