@@ -105,12 +105,27 @@ impl<'l> Back<'l> {
                 .and_then(|&(s, e)| text.get(s..e))
                 .map_or("", trim_edges)
         };
+        // K005 looks at the 個人番号 whatever the certificate key holds: a vendor's layout may
+        // key certificates on fields that a row leaves empty.
+        let deleted = self
+            .deleted_field
+            .is_some_and(|i| raw(i) == self.layout.dialect.boolean_true);
+        if let (Some(f), Some(births), false) =
+            (self.my_number_field, self.birth_dates.as_mut(), deleted)
+        {
+            let number = my_number_as_compared(self.layout, self.insurer_field, f, &raw);
+            births.push(row, number, dates.date_of_birth);
+        }
         let reader = self
             .sorted_keys
             .as_ref()
             .map_or(&self.key_tracker, |s| s.tracker());
         let Some((mut key, ascii)) = reader.certificate_key_read(&raw) else {
-            return; // every key field empty: no certificate, no finding
+            // Every key field empty: no certificate, no certificate finding.
+            if self.birth_dates.is_some() {
+                self.note_deferred(row, line);
+            }
+            return;
         };
         // Validate compares a key value that is not ASCII as build writes it (全角 digits and
         // letters half-width, invisible characters deleted …), so it finds the certificate
@@ -135,16 +150,6 @@ impl<'l> Back<'l> {
             && let Some(k) = reader.certificate_key(&value)
         {
             key = k;
-        }
-        let deleted = self
-            .deleted_field
-            .is_some_and(|i| raw(i) == self.layout.dialect.boolean_true);
-        if let (Some(f), true, false) = (self.my_number_field, self.birth_dates.is_some(), deleted)
-        {
-            let number = my_number_as_compared(self.layout, self.insurer_field, f, &raw);
-            if let Some(births) = self.birth_dates.as_mut() {
-                births.push(row, number, dates.date_of_birth);
-            }
         }
         if let Some(sorted) = self.sorted_keys.as_mut() {
             sorted.push_with_key(row, key, &value, dates.valid_from, dates.valid_to);

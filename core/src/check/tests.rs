@@ -1128,6 +1128,52 @@ mod birth_date_tests {
         }
     }
 
+    /// A vendor's layout may key certificates on fields a row leaves empty (here the optional
+    /// 受給者証サブキー alone): such a row is no certificate to the key checks, but its
+    /// 個人番号 and 生年月日 are still one person's.
+    #[test]
+    fn a_row_without_a_certificate_key_is_still_compared() {
+        let mut layout = Layout::full();
+        layout.keys.certificate = vec!["certificationSubKey".to_owned()];
+        let header = crate::synth::FULL_HEADER;
+        let sub = header
+            .split(',')
+            .position(|h| h == "受給者証サブキー")
+            .unwrap();
+        let first = crate::synth::my_number(0);
+        let text = file(3, &|i| match i {
+            1 => (Some(first.clone()), Some("2015-06-30")),
+            _ => (None, None),
+        });
+        let with_sub = |value: &str| -> String {
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            for line in &mut lines[1..] {
+                let mut f: Vec<&str> = line.split(',').collect();
+                f[sub] = value;
+                *line = f.join(",");
+            }
+            lines.join("\r\n") + "\r\n"
+        };
+        let want = vec![(Some(3), Detail::OtherRow { row: 2 }, Some(2))];
+        for per_row in [false, true] {
+            // Every row's key empty, and each row given a sub-key of its own: K005 either way.
+            assert_eq!(k005(&layout, &with_sub(""), per_row), want, "{per_row}");
+            let text = with_sub("");
+            let own: String = text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut f: Vec<String> = l.split(',').map(str::to_owned).collect();
+                    if i > 0 {
+                        f[sub] = format!("S{i}");
+                    }
+                    f.join(",") + "\r\n"
+                })
+                .collect();
+            assert_eq!(k005(&layout, &own, per_row), want, "{per_row}");
+        }
+    }
+
     #[test]
     fn the_date_of_the_first_row_of_the_number_is_the_one_compared() {
         let first = crate::synth::my_number(0);
