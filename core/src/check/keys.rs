@@ -612,21 +612,35 @@ fn retain_repeated<T>(rows: &mut Vec<T>, hash: impl Fn(&T) -> u64) {
 /// A 個人番号 as K005 compares it: exactly 12 ASCII digits, not all the same. A number of one
 /// digit repeated (`000000000000`, N007) is a stand-in shared by people whose number is not
 /// known, not anyone's number.
+///
+/// The value is the twelve digits as nibbles (48 bits), not the number: K005 only groups
+/// equal numbers, and the nibbles come from two words without the multiply chain of a decimal
+/// parse (12 dependent steps, about 1.5 % of a check on one core).
 pub(crate) fn my_number_value(s: &str) -> Option<u64> {
-    let b: &[u8; 12] = s.as_bytes().try_into().ok()?;
+    let (head, tail) = s.as_bytes().split_first_chunk::<8>()?;
+    let tail: &[u8; 4] = tail.try_into().ok()?;
+    let high = digit_nibbles(u64::from_le_bytes(*head), u64::MAX)?;
+    let low = digit_nibbles(u64::from(u32::from_le_bytes(*tail)), u64::from(u32::MAX))?;
     // N007's own definition of such a stand-in.
     if crate::domain::checkdigit::is_all_same_digit(s) {
         return None;
     }
-    let mut n = 0u64;
-    for &c in b {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        n = n * 10 + u64::from(d);
+    Some(high | low << 32)
+}
+
+/// The bytes of `w` under `mask` (whole bytes, from the lowest), if every one is an ASCII
+/// digit: their digits as nibbles, the lowest byte's first.
+fn digit_nibbles(w: u64, mask: u64) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (high, zeros) = ((ONES * 0xF0) & mask, (ONES * 0x30) & mask);
+    // A high nibble of 3, and 6 more keeps it 3 (0x30–0x39; no carry out of a byte).
+    if w & high != zeros || w.wrapping_add((ONES * 0x06) & mask) & high != zeros {
+        return None;
     }
-    Some(n)
+    let x = w & (ONES * 0x0F);
+    let x = (x | x >> 4) & 0x00FF_00FF_00FF_00FF;
+    let x = (x | x >> 8) & 0x0000_FFFF_0000_FFFF;
+    Some((x | x >> 16) & 0xFFFF_FFFF)
 }
 
 /// The hash of a certificate type value, compared between rows of one certificate (K004).
@@ -888,6 +902,60 @@ mod tests {
         }
         assert!(per_row.len() > 2000, "{}", per_row.len());
         assert_eq!(sorted.finish().collect::<Vec<_>>(), per_row);
+    }
+
+    /// K005's number: a value for exactly twelve ASCII digits not all the same, equal only
+    /// for equal numbers (checked against the decimal value on random and edited numbers).
+    #[test]
+    fn my_number_values_are_the_numbers_and_only_they() {
+        let decimal = |s: &str| -> Option<u64> {
+            let ok = s.len() == 12
+                && s.bytes().all(|b| b.is_ascii_digit())
+                && !crate::domain::checkdigit::is_all_same_digit(s);
+            ok.then(|| s.parse().unwrap())
+        };
+        let mut rng = crate::tools::rng::Rng::new(5);
+        let mut seen: HashMap<u64, u64> = HashMap::new();
+        for _ in 0..20_000 {
+            let mut b: Vec<u8> = (0..12).map(|_| b'0' + rng.below(10) as u8).collect();
+            match rng.below(4) {
+                // Any byte at any position (a non-digit, or a digit again).
+                0 => b[rng.below(12) as usize] = rng.below(128) as u8,
+                1 => b.truncate(rng.below(12) as usize),
+                2 => b.push(b'0' + rng.below(10) as u8),
+                _ => {}
+            }
+            let s = String::from_utf8(b).unwrap();
+            let (got, want) = (my_number_value(&s), decimal(&s));
+            assert_eq!(got.is_some(), want.is_some(), "{s:?}");
+            if let (Some(g), Some(w)) = (got, want) {
+                assert_eq!(*seen.entry(g).or_insert(w), w, "{s:?}");
+            }
+        }
+        // Numbers one digit apart, at every position: every digit counts.
+        let mut values = std::collections::HashSet::new();
+        for pos in 0..12 {
+            for d in b'0'..=b'9' {
+                let mut b = *b"123456789018";
+                b[pos] = d;
+                values.insert(my_number_value(std::str::from_utf8(&b).unwrap()).unwrap());
+            }
+        }
+        assert_eq!(values.len(), 12 * 9 + 1);
+        for d in b'0'..=b'9' {
+            assert_eq!(
+                my_number_value(&String::from(char::from(d)).repeat(12)),
+                None
+            );
+        }
+        for bad in [
+            "１２３４５６７８９０１８",
+            "12345678901",
+            "12345678901/",
+            "12345678901:",
+        ] {
+            assert_eq!(my_number_value(bad), None, "{bad}");
+        }
     }
 
     /// The key's ASCII answer (validate folds a key that is not: `Back::key_checks`) sees a
