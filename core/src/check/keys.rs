@@ -592,20 +592,20 @@ fn retain_repeated<T>(rows: &mut Vec<T>, hash: impl Fn(&T) -> u64) {
         return;
     }
     let slot = |e: &T| (hash(e) >> (64 - SLOT_BITS)) as usize;
-    let (mut once, mut again) = (
-        vec![0u64; 1 << (SLOT_BITS - 6)],
-        vec![0u64; 1 << (SLOT_BITS - 6)],
-    );
+    // (seen once, seen again) of 64 slots side by side: one cache line a slot, not two.
+    let mut bits = vec![[0u64; 2]; 1 << (SLOT_BITS - 6)];
     for e in rows.iter() {
         let s = slot(e);
         let bit = 1u64 << (s & 63);
-        again[s >> 6] |= once[s >> 6] & bit;
-        once[s >> 6] |= bit;
+        if let Some([once, again]) = bits.get_mut(s >> 6) {
+            *again |= *once & bit;
+            *once |= bit;
+        }
     }
-    drop(once);
     rows.retain(|e| {
         let s = slot(e);
-        again[s >> 6] & (1u64 << (s & 63)) != 0
+        bits.get(s >> 6)
+            .is_none_or(|[_, again]| again & (1u64 << (s & 63)) != 0)
     });
 }
 
