@@ -43,7 +43,10 @@ pub use check::master::{
     Place as MasterPlace,
 };
 pub use check::previous::removal_check;
-pub use check::{Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes, incremental};
+pub use check::{
+    Back, Checker, InputKind, Options, RowView, RowVisitor, check_bytes, hidden_rows_finding,
+    incremental,
+};
 // Findings: codes, one finding, its words, the report of one input.
 pub use findings::codes::{Code, CodeInfo, Emitter, STRICT_WHEN_INFERRED, Severity};
 pub use findings::diagnostic::{Detail, Diagnostic, column_letter};

@@ -68,6 +68,9 @@ impl<'l> Back<'l> {
     /// S009: an empty line, or a record with no text at all.
     pub(super) fn blank_row(&mut self, row: u32, line: u64) {
         self.blank_rows += 1;
+        if self.opts.numeric_cells.is_some() {
+            self.blank_in_workbook.push(row);
+        }
         self.sink
             .push(Diagnostic::new(Code::BlankRow).at(row, line));
     }
@@ -379,6 +382,27 @@ impl<'l> Back<'l> {
         }
     }
 
+    /// The sheet rows S026 is about: the rows Excel hides that held a value in the workbook,
+    /// among this check's data rows, blank now or not ([`hidden_rows_finding`] leaves out the
+    /// blank ones). Empty without a workbook, without a header the layout knows, or when the
+    /// check stopped. The page keeps them, to say S026 again after an edit.
+    #[must_use]
+    pub fn hidden_data_rows(&self) -> Vec<u32> {
+        let Some(cells) = self.opts.numeric_cells.as_deref() else {
+            return Vec::new();
+        };
+        if self.header.is_none() || self.stopped {
+            return Vec::new();
+        }
+        let (first, last) = (self.header_at, self.row);
+        cells
+            .hidden_rows()
+            .iter()
+            .copied()
+            .filter(|&r| r > first && r <= last)
+            .collect()
+    }
+
     /// S026 and S027: rows and columns of a workbook's sheet that Excel hides (by hand, by an
     /// autofilter, by a collapsed outline) are converted and uploaded like any other — so is
     /// Excel's own "Save as CSV" — while the clerk who filtered the list sees nothing of them.
@@ -394,13 +418,10 @@ impl<'l> Back<'l> {
         let Some(header) = self.header.as_ref().filter(|_| !self.stopped) else {
             return;
         };
-        let (first, last) = (self.header_at, self.row);
-        let rows: Vec<u32> = cells
-            .hidden_rows()
-            .iter()
-            .copied()
-            .filter(|&r| r > first && r <= last)
-            .collect();
+        let blank = &self.blank_in_workbook;
+        let rows = hidden_rows_finding(&self.hidden_data_rows(), |r| {
+            blank.binary_search(&r).is_ok()
+        });
         let columns: Vec<(u32, String)> = header
             .uses
             .iter()
@@ -418,13 +439,8 @@ impl<'l> Back<'l> {
                     .then(|| (column, h.trim().to_owned()))
             })
             .collect();
-        if !rows.is_empty() {
-            self.sink.push(
-                Diagnostic::new(Code::HiddenRows).detail(Detail::HiddenRows {
-                    count: rows.len() as u64,
-                    rows: rows.into_iter().take(LISTED).collect(),
-                }),
-            );
+        if let Some(d) = rows {
+            self.sink.push(d);
         }
         if !columns.is_empty() {
             self.sink.push(
@@ -435,4 +451,20 @@ impl<'l> Back<'l> {
             );
         }
     }
+}
+
+/// S026 for `hidden` (ascending sheet rows that Excel hides, [`Back::hidden_data_rows`]) less
+/// the rows that are `blank` now: a row the clerk emptied (the page's 「この行をアップロードから
+/// 除く」, Delete) is no longer uploaded, and an undo that fills it again brings it back. One
+/// finding for the file, listing the first five rows; `None` when no hidden row holds data.
+#[must_use]
+pub fn hidden_rows_finding(hidden: &[u32], blank: impl Fn(u32) -> bool) -> Option<Diagnostic> {
+    const LISTED: usize = 5;
+    let rows: Vec<u32> = hidden.iter().copied().filter(|&r| !blank(r)).collect();
+    (!rows.is_empty()).then(|| {
+        Diagnostic::new(Code::HiddenRows).detail(Detail::HiddenRows {
+            count: rows.len() as u64,
+            rows: rows.into_iter().take(LISTED).collect(),
+        })
+    })
 }

@@ -143,6 +143,49 @@ impl FileFindings {
         }
     }
 
+    /// Sets the file's finding of `code` (one for the file, such as S026) to `fresh`, keeping
+    /// the counts exact: in the place of the one it replaces, or, new, before the first
+    /// file-level finding whose code is in `before` (the ones the file's check makes after it),
+    /// else after every other finding; `None` removes it.
+    pub fn set_file_finding(&mut self, code: Code, fresh: Option<Diagnostic>, before: &[Code]) {
+        let mut place: Option<(bool, usize)> = None;
+        let mut gone: Vec<Diagnostic> = Vec::new();
+        for in_head in [true, false] {
+            let list = if in_head {
+                &mut self.head
+            } else {
+                &mut self.tail
+            };
+            if let Some(i) = list.iter().position(|d| d.code == code) {
+                place.get_or_insert((in_head, i));
+            }
+            let (out, kept): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(list)
+                .into_iter()
+                .partition(|d| d.code == code);
+            *list = kept;
+            gone.extend(out);
+        }
+        for d in &gone {
+            self.count(d, false);
+        }
+        let Some(d) = fresh else {
+            return;
+        };
+        self.count(&d, true);
+        let place = place.or_else(|| {
+            let later = |list: &[Diagnostic]| list.iter().position(|d| before.contains(&d.code));
+            later(&self.head)
+                .map(|i| (true, i))
+                .or_else(|| later(&self.tail).map(|i| (false, i)))
+        });
+        match place {
+            Some((true, i)) => self.head.insert(i.min(self.head.len()), d),
+            Some((false, i)) => self.tail.insert(i.min(self.tail.len()), d),
+            None if self.rows.is_empty() => self.head.push(d),
+            None => self.tail.push(d),
+        }
+    }
+
     fn count(&mut self, d: &Diagnostic, add: bool) {
         let (n, s) = (
             &mut self.counts[d.code.index()],

@@ -30,10 +30,11 @@ use crate::check::cells::{
     all_ascii_digits, char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
     is_excel_exponent_display, is_exponent_form, is_whole_my_number, my_number_shaped,
 };
+/// Re-exported: `pmhcsv diff` folds key values the way the checker does.
+pub use crate::check::file::hidden_rows_finding;
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{BirthDates, KeyFinding, SortedKeys};
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
-/// Re-exported: `pmhcsv diff` folds key values the way the checker does.
 pub(crate) use crate::check::rows::{key_values_as_built, my_number_as_compared};
 use crate::domain::chars::{CharIssue, first_invisible};
 use crate::domain::{checkdigit, date, tables};
@@ -335,6 +336,9 @@ pub struct Back<'l> {
     row: u32,
     data_rows: u64,
     blank_rows: u64,
+    /// The blank data rows (S009), ascending, for a workbook's sheet only: a hidden row that is
+    /// blank now (the page empties a row it leaves out) holds no data (S026).
+    blank_in_workbook: Vec<u32>,
     /// The per-row certificate-key index: 履歴キー layouts, and tests comparing it with
     /// `sorted_keys`.
     key_tracker: KeyTracker,
@@ -515,6 +519,7 @@ impl<'l> Back<'l> {
             row: 0,
             data_rows: 0,
             blank_rows: 0,
+            blank_in_workbook: Vec::new(),
             key_tracker: if SortedKeys::applies(layout) {
                 KeyTracker::new(layout)
             } else {

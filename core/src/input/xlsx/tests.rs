@@ -808,6 +808,76 @@ fn workbook_sheet(sheet: &str) -> Vec<u8> {
     ])
 }
 
+/// A hidden row emptied since the workbook was read (the page leaves a row out of the upload
+/// by emptying it) holds no data: S026 counts the others, and none when all are empty.
+#[test]
+fn a_hidden_row_emptied_since_is_not_reported() {
+    use crate::check::{Checker, Options};
+    use crate::findings::codes::Code;
+    use crate::findings::diagnostic::Detail;
+    use crate::layout::Layout;
+    let layout = Layout::full();
+    let (csv, cells) =
+        sheet_to_csv_with_numbers(&fixture("hidden_rows_columns.xlsx"), None).unwrap();
+    let cells = std::sync::Arc::new(cells);
+    let text = String::from_utf8(csv).unwrap();
+    // The sheet's rows 5, 6 and 9 are hidden; the CSV's line n is sheet row n here.
+    let emptied = |rows: &[usize]| -> Vec<u8> {
+        let lines: Vec<String> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if rows.contains(&(i + 1)) {
+                    ",".repeat(l.matches(',').count())
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect();
+        (lines.join("\r\n") + "\r\n").into_bytes()
+    };
+    let hidden = |bytes: &[u8]| {
+        let mut c = Checker::new(
+            &layout,
+            Options {
+                numeric_cells: Some(cells.clone()),
+                ..Options::default()
+            },
+        );
+        c.feed(bytes);
+        let report = c.finish();
+        assert!(report.count(Code::HiddenRows) <= 1);
+        report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::HiddenRows)
+            .map(|d| d.detail.clone())
+    };
+    assert_eq!(
+        hidden(&emptied(&[])),
+        Some(Detail::HiddenRows {
+            count: 3,
+            rows: vec![5, 6, 9]
+        })
+    );
+    assert_eq!(
+        hidden(&emptied(&[6])),
+        Some(Detail::HiddenRows {
+            count: 2,
+            rows: vec![5, 9]
+        })
+    );
+    // A shown row emptied changes nothing.
+    assert_eq!(
+        hidden(&emptied(&[3])),
+        Some(Detail::HiddenRows {
+            count: 3,
+            rows: vec![5, 6, 9]
+        })
+    );
+    assert_eq!(hidden(&emptied(&[5, 6, 9])), None);
+}
+
 /// The checker reports the hidden rows among its data rows (numbered as its findings number
 /// rows: the sheet's), and the hidden columns that are uploaded, once each for the file; the
 /// data stays as it is. A hidden header row, hidden empty rows and a hidden column that is
