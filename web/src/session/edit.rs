@@ -436,6 +436,7 @@ impl Session {
         results.findings.replace_rows(found);
         let header_row = table.header_index().map_or(0, |h| h as u32 + 1);
         sync_header_only(results, header_row);
+        sync_hidden_rows(results);
         results.view_cache = None;
     }
 }
@@ -510,6 +511,34 @@ fn sync_header_only(results: &mut Results, header_row: u32) {
         }
     }
     results.findings = FileFindings::from_report(&mut report, header_row);
+}
+
+/// S026 (rows hidden in Excel that hold data) is about the whole file too, so a re-check of
+/// some rows cannot give it: after an edit it is said again, as the full check says it, of the
+/// hidden rows that are not blank now. Leaving a hidden row out of the upload (「この行を
+/// アップロードから除く」 empties it) takes it off the list; an undo puts it back.
+fn sync_hidden_rows(results: &mut Results) {
+    if results.hidden.is_empty() {
+        return;
+    }
+    let findings = &results.findings;
+    let blank = |r: u32| {
+        findings
+            .rows()
+            .get(&r)
+            .is_some_and(|found| found.iter().any(|d| d.code == Code::BlankRow))
+    };
+    let fresh = pmh_core::hidden_rows_finding(&results.hidden, blank);
+    // The findings the full check makes after S026 (`Back::finish`).
+    const LATER: [Code; 4] = [
+        Code::HiddenColumns,
+        Code::EncodingLooksUtf8,
+        Code::NoMaster,
+        Code::HeaderOnly,
+    ];
+    results
+        .findings
+        .set_file_finding(Code::HiddenRows, fresh, &LATER);
 }
 
 /// The edits that take change-log group `group` back: each of its cells gets the value it had

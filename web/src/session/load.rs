@@ -250,6 +250,7 @@ impl Session {
                 next_report = done + step;
             }
         }
+        let hidden = back.hidden_data_rows();
         let mut report = back.finish(table.summary());
         progress(Phase::Checking, total, total);
         let header_row = table.header_index().map_or(0, |h| h as u32 + 1);
@@ -270,6 +271,7 @@ impl Session {
             truncated,
             keys,
             numbers,
+            hidden,
             view_cache: None,
         });
         Ok(())

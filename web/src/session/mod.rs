@@ -138,6 +138,9 @@ struct Results {
     keys: Vec<Option<u128>>,
     /// 個人番号 of each sheet row (index = row), as K005 compares it.
     numbers: Vec<Option<u64>>,
+    /// The sheet rows Excel hides among the data rows ([`pmh_core::Back::hidden_data_rows`]):
+    /// S026 is said again from them after every edit.
+    hidden: Vec<u32>,
     /// Rows of the last filtered view asked for.
     view_cache: Option<(Filter, Vec<u32>)>,
 }

@@ -2169,3 +2169,58 @@ fn a_full_width_recipient_number_is_written_half_width_under_the_pages_tick() {
     assert_eq!(checked.count(Code::FullWidthInCode), 0);
     assert_eq!(checked.errors, 0);
 }
+
+/// S026 on the page follows the clerk's exclusions: a hidden row left out of the upload
+/// (「この行をアップロードから除く」 empties it) is no longer among the hidden rows that are
+/// uploaded, all of them left out is no S026, and undo brings each back. A full check of the
+/// edited sheet says the same; S027 (a hidden column) stays throughout.
+#[test]
+fn hidden_rows_left_out_are_no_longer_reported() {
+    let mut s = checked_from(
+        InputSource::File {
+            name: "h.xlsx".into(),
+        },
+        fixture("xlsx/hidden_rows_columns.xlsx"),
+    );
+    let s026 = |s: &Session| {
+        let results = s.results().unwrap().1;
+        let found: Vec<Detail> = results
+            .findings
+            .file_level()
+            .filter(|d| d.code == Code::HiddenRows)
+            .map(|d| d.detail.clone())
+            .collect();
+        assert_eq!(
+            results.findings.count_of(Code::HiddenRows),
+            found.len() as u64
+        );
+        assert_eq!(results.findings.count_of(Code::HiddenColumns), 1);
+        found
+    };
+    let listed = |rows: &[u32]| {
+        vec![Detail::HiddenRows {
+            count: rows.len() as u64,
+            rows: rows.to_vec(),
+        }]
+    };
+    assert_eq!(s026(&s), listed(&[5, 6, 9]));
+    s.exclude_row(6, "t").unwrap();
+    assert_eq!(s026(&s), listed(&[5, 9]));
+    s.exclude_row(5, "t").unwrap();
+    assert_eq!(s026(&s), listed(&[9]));
+    s.exclude_row(9, "t").unwrap();
+    assert_eq!(s026(&s), vec![]);
+    // A shown row left out changes nothing.
+    s.exclude_row(3, "t").unwrap();
+    assert_eq!(s026(&s), vec![]);
+    s.undo("t").unwrap();
+    s.undo("t").unwrap();
+    assert_eq!(s026(&s), listed(&[9]));
+    s.undo("t").unwrap();
+    assert_eq!(s026(&s), listed(&[5, 9]));
+    // The full check of the sheet as edited now.
+    let mapping = s.results().unwrap().1.mapping.to_json();
+    s.check(&mapping, &Prepare::default(), "", &mut no_progress())
+        .unwrap();
+    assert_eq!(s026(&s), listed(&[5, 9]));
+}
