@@ -434,8 +434,7 @@ impl Session {
             own
         };
         results.findings.replace_rows(found);
-        let header_row = table.header_index().map_or(0, |h| h as u32 + 1);
-        sync_header_only(results, header_row);
+        sync_header_only(results);
         sync_hidden_rows(results);
         results.view_cache = None;
     }
@@ -475,42 +474,17 @@ fn holds_one_of<K: Copy + Ord>(per_row: &[Option<K>], row: usize, set: &[K]) -> 
 /// data row that is not blank, S009). Every data row emptied (「この行をアップロードから除く」,
 /// Delete, 置換) makes a header-only upload file, which deletes every certificate in 全件連携:
 /// the verdict and the download question must say so. A value typed back takes it away.
-fn sync_header_only(results: &mut Results, header_row: u32) {
+fn sync_header_only(results: &mut Results) {
     let rows = results.meta.rows;
     let want = rows > 0 && results.findings.count_of(Code::BlankRow) >= rows;
     let has = results.findings.count_of(Code::HeaderOnly) > 0;
-    if want == has {
-        return;
+    if want != has {
+        let fresh = want.then(|| Diagnostic::new(Code::HeaderOnly));
+        // The full check says it last.
+        results
+            .findings
+            .set_file_finding(Code::HeaderOnly, fresh, &[]);
     }
-    let mut report = results.findings.report(&results.meta);
-    fn tally(report: &mut Report, d: &Diagnostic, add: bool) {
-        let step = |n: &mut u64| {
-            *n = if add { *n + 1 } else { n.saturating_sub(1) };
-        };
-        if let Some(n) = report.counts.get_mut(d.code.index()) {
-            step(n);
-        }
-        step(match d.severity {
-            Severity::Error => &mut report.errors,
-            Severity::Warning => &mut report.warnings,
-            Severity::Info => &mut report.infos,
-        });
-    }
-    if want {
-        let d = Diagnostic::new(Code::HeaderOnly);
-        tally(&mut report, &d, true);
-        report.diagnostics.push(d);
-    } else {
-        let (gone, kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            std::mem::take(&mut report.diagnostics)
-                .into_iter()
-                .partition(|d| d.code == Code::HeaderOnly);
-        report.diagnostics = kept;
-        for d in &gone {
-            tally(&mut report, d, false);
-        }
-    }
-    results.findings = FileFindings::from_report(&mut report, header_row);
 }
 
 /// S026 (rows hidden in Excel that hold data) is about the whole file too, so a re-check of
