@@ -753,6 +753,25 @@ test("an .xlsx filtered to this month (hidden rows) with a hidden column: S026 a
   pmhcsv(["build", path, "-o", out, "--report", join(scratch, "cli-report.txt")]);
   assert.ok(upload.bytes.equals(readFileSync(out)), "the page's upload CSV differs from pmhcsv build's");
   assert.equal(upload.bytes.toString("utf8").split("\r\n").filter(Boolean).length, 1 + 8);
+
+  // The clerk leaves hidden rows out of the upload: each leaves S026's list at once; all of
+  // them, and S026 is gone (S027 stays); undo brings the last one back.
+  const findings = () => page.locator(".file-findings").textContent();
+  const leaveOut = async (row) => {
+    await page.locator(`#grid [data-r="${row}"][data-c="2"]`).click();
+    await page.locator("#exclude-row").click();
+  };
+  await leaveOut(6);
+  await page.locator(".file-findings", { hasText: "Excel で非表示の行が 2 行あります（5, 9 行目）" }).waitFor();
+  await leaveOut(5);
+  await leaveOut(9);
+  await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="S026"]'));
+  assert.equal(await codeCount("S026"), 0);
+  assert.equal(await codeCount("S027"), 1);
+  assert.doesNotMatch(await findings(), /非表示の行が/);
+  await page.locator("#undo").click();
+  await page.locator(".file-findings", { hasText: "Excel で非表示の行が 1 行あります（9 行目）" }).waitFor();
+  assert.equal(await codeCount("S026"), 1);
   assertClean();
 });
 
