@@ -170,7 +170,7 @@ codes! {
     OtherLayoutColumn = "S023" => "core/src/check/file.rs", "Back::other_layout_columns";
     RowsInValue = "S024" => "core/src/check/mod.rs", "Back::rows_in_value";
     EncodingLooksUtf8 = "S025" => "core/src/check/file.rs", "Back::finish_file";
-    HiddenRows = "S026" => "core/src/check/file.rs", "Back::hidden_in_workbook";
+    HiddenRows = "S026" => "core/src/check/file.rs", "hidden_rows_finding";
     HiddenColumns = "S027" => "core/src/check/file.rs", "Back::hidden_in_workbook";
     HeaderNotLabel = "S028" => "core/src/check/file.rs", "Back::header_as_layout";
     ColumnOrder = "S029" => "core/src/check/file.rs", "Back::header_as_layout";
