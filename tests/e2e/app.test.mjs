@@ -763,6 +763,7 @@ test("an .xlsx filtered to this month (hidden rows) with a hidden column: S026 a
   };
   await leaveOut(6);
   await page.locator(".file-findings", { hasText: "Excel で非表示の行が 2 行あります（5, 9 行目）" }).waitFor();
+  await screenshot("41-s026-after-leaving-out-a-hidden-row");
   await leaveOut(5);
   await leaveOut(9);
   await page.waitForFunction(() => !document.querySelector('#code-counts [data-code="S026"]'));

@@ -411,7 +411,6 @@ impl<'l> Back<'l> {
     /// are uploaded (mapped to a field or kept as a 券面項目). A file without a header the
     /// layout knows (S016) has neither. One finding each, for the whole file.
     fn hidden_in_workbook(&mut self) {
-        const LISTED: usize = 5;
         let Some(cells) = self.opts.numeric_cells.as_deref() else {
             return;
         };
@@ -446,12 +445,15 @@ impl<'l> Back<'l> {
             self.sink.push(
                 Diagnostic::new(Code::HiddenColumns).detail(Detail::HiddenColumns {
                     count: columns.len() as u64,
-                    columns: columns.into_iter().take(LISTED).collect(),
+                    columns: columns.into_iter().take(HIDDEN_LISTED).collect(),
                 }),
             );
         }
     }
 }
+
+/// How many hidden rows (S026) or columns (S027) a finding names; it counts them all.
+const HIDDEN_LISTED: usize = 5;
 
 /// S026 for `hidden` (ascending sheet rows that Excel hides, [`Back::hidden_data_rows`]) less
 /// the rows that are `blank` now: a row the clerk emptied (the page's 「この行をアップロードから
@@ -459,12 +461,11 @@ impl<'l> Back<'l> {
 /// finding for the file, listing the first five rows; `None` when no hidden row holds data.
 #[must_use]
 pub fn hidden_rows_finding(hidden: &[u32], blank: impl Fn(u32) -> bool) -> Option<Diagnostic> {
-    const LISTED: usize = 5;
     let rows: Vec<u32> = hidden.iter().copied().filter(|&r| !blank(r)).collect();
     (!rows.is_empty()).then(|| {
         Diagnostic::new(Code::HiddenRows).detail(Detail::HiddenRows {
             count: rows.len() as u64,
-            rows: rows.into_iter().take(LISTED).collect(),
+            rows: rows.into_iter().take(HIDDEN_LISTED).collect(),
         })
     })
 }

@@ -30,11 +30,12 @@ use crate::check::cells::{
     all_ascii_digits, char_count, digit_runs, first_disallowed, holds_digit, is_excel_error,
     is_excel_exponent_display, is_exponent_form, is_whole_my_number, my_number_shaped,
 };
-/// Re-exported: `pmhcsv diff` folds key values the way the checker does.
+/// Re-exported: the page says S026 again after an edit as the checker says it.
 pub use crate::check::file::hidden_rows_finding;
 pub use crate::check::keys::KeyTracker;
 use crate::check::keys::{BirthDates, KeyFinding, SortedKeys};
 use crate::check::master::{CodeCheck, ConditionProblem, InsurerMatch, Masters};
+/// Re-exported: `pmhcsv diff` folds key values the way the checker does.
 pub(crate) use crate::check::rows::{key_values_as_built, my_number_as_compared};
 use crate::domain::chars::{CharIssue, first_invisible};
 use crate::domain::{checkdigit, date, tables};
